@@ -1,0 +1,141 @@
+/*
+** bce(y, p), bce(y, p, w), bce(y, p, w, eps): the mean log loss, as an
+** aggregate and as a window function.
+**
+**  (1) A row with NULL in any argument is skipped, as avg() skips it.
+**  (2) No rows, or no row of positive weight: the result is NULL.
+**  (3) bce(y, p) is the mean of l(y, p) over the rows; with w it is
+**      sum(w*l) / sum(w), scikit-learn's sample_weight convention.  A row of
+**      weight 0 counts for nothing, even when its loss is infinite.
+**  (4) eps (default 1e-15) is the clip of src/loss.h; it must be the same in
+**      every row.  With eps = 0 a certain-and-wrong row of positive weight
+**      makes the result +Inf.
+**  (5) Domain errors (y, p outside [0, 1]; w negative or not finite; eps
+**      outside [0, 0.5)) fail the statement.  So does a weight so large that
+**      w*l or sum(w) overflows: the answer would otherwise be Inf or NaN.
+**  (6) Infinite terms are counted beside the compensated sums, never added
+**      to them, so a window frame that has slid past one is exact again.
+**  (7) xValue and xFinal share one routine, so a window frame and a fresh
+**      aggregate over the same rows give the same number.
+*/
+#include <math.h>
+#include <string.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "args.h"
+#include "functions.h"
+#include "../src/kbn.h"
+#include "../src/loss.h"
+
+typedef struct BceAgg {
+  bce_kbn loss;          /* sum of the finite w*l of the frame */
+  bce_kbn weight;        /* sum of w (weighted forms only) */
+  sqlite3_int64 nRow;    /* rows in the frame */
+  sqlite3_int64 nLoss;   /* rows whose w*l is in loss */
+  sqlite3_int64 nWeight; /* rows with w > 0 */
+  sqlite3_int64 nInf;    /* rows with w > 0 and an infinite l */
+  double eps;            /* the 4th argument, once seen */
+  int hasEps;
+  int weighted;          /* called with w */
+} BceAgg;
+
+static const bce_param bce_params[] = {
+  {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
+};
+
+/* Adds (sign = +1) or removes (sign = -1) one row. */
+static void accumulate(BceAgg *a, double l, double w, int sign){
+  a->nRow += sign;
+  if( w>0.0 ){
+    a->nWeight += sign;
+    if( isinf(l) ){
+      a->nInf += sign;
+    }else{
+      a->nLoss += sign;
+      bce_kbn_add(&a->loss, sign*(w*l));
+    }
+    if( a->weighted ) bce_kbn_add(&a->weight, sign*w);
+  }
+  /* A sum whose rows have all left the frame is zero exactly, whatever the
+  ** compensation still holds from adding and taking away. */
+  if( a->nLoss==0 ) memset(&a->loss, 0, sizeof a->loss);
+  if( a->nWeight==0 ) memset(&a->weight, 0, sizeof a->weight);
+}
+
+static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+                 int sign){
+  double v[4];
+  double eps, w, l;
+  BceAgg *a;
+  if( bce_read_args(ctx, "bce", argc, argv, bce_params, v)!=BCE_READ_OK ){
+    return;
+  }
+  a = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
+  if( a==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  eps = BCE_DEFAULT_EPS;
+  if( argc==4 ){
+    eps = v[3];
+    if( !a->hasEps ){
+      a->eps = eps;
+      a->hasEps = 1;
+    }else if( eps!=a->eps ){
+      char got[32], first[32], msg[128];
+      bce_format_double(got, eps);
+      bce_format_double(first, a->eps);
+      sqlite3_snprintf(sizeof msg, msg,
+          "bce(): eps must be the same in every row, got %s after %s",
+          got, first);
+      sqlite3_result_error(ctx, msg, -1);
+      return;
+    }
+  }
+  w = argc>=3 ? v[2] : 1.0;
+  a->weighted = argc>=3;
+  l = bce_loss(v[0], v[1], eps);
+  if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){
+    sqlite3_result_error(ctx, "bce(): w*loss overflows a double; "
+                              "scale the weights down", -1);
+    return;
+  }
+  accumulate(a, l, w, sign);
+}
+
+void bce_agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  step(ctx, argc, argv, +1);
+}
+
+void bce_agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  step(ctx, argc, argv, -1);
+}
+
+static void result(sqlite3_context *ctx, const BceAgg *a){
+  double total, loss;
+  if( a==0 || a->nWeight==0 ) return;   /* NULL */
+  if( a->nInf>0 ){
+    sqlite3_result_double(ctx, INFINITY);
+    return;
+  }
+  if( !a->weighted ){
+    sqlite3_result_double(ctx, bce_kbn_value(&a->loss)/(double)a->nRow);
+    return;
+  }
+  total = bce_kbn_value(&a->weight);
+  loss = bce_kbn_value(&a->loss);
+  if( !isfinite(total) || !isfinite(loss) ){
+    sqlite3_result_error(ctx, "bce(): the sum of the weights overflows a "
+                              "double; scale them down", -1);
+    return;
+  }
+  sqlite3_result_double(ctx, loss/total);
+}
+
+void bce_agg_value(sqlite3_context *ctx){
+  result(ctx, (const BceAgg*)sqlite3_aggregate_context(ctx, 0));
+}
+
+void bce_agg_final(sqlite3_context *ctx){
+  result(ctx, (const BceAgg*)sqlite3_aggregate_context(ctx, 0));
+}

@@ -1,0 +1,71 @@
+/*
+** The entry point.  `.load ./bce` in the sqlite3 shell, or
+** sqlite3_load_extension(db, "./bce", 0, &err), finds sqlite3_bce_init by
+** the file's name and registers every function of the table below.
+**
+** Every function is deterministic and innocuous: same arguments, same
+** result, and nothing outside its arguments is read or written, so it may
+** be used in indexes, CHECK constraints, generated columns and views.
+*/
+#include <stddef.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+#include "functions.h"
+
+#define BCE_FLAGS (SQLITE_UTF8|SQLITE_DETERMINISTIC|SQLITE_INNOCUOUS)
+
+typedef struct bce_function {
+  const char *name;
+  int nArg;
+  void (*xFunc)(sqlite3_context*, int, sqlite3_value**);   /* scalars */
+  void (*xStep)(sqlite3_context*, int, sqlite3_value**);   /* aggregates */
+  void (*xFinal)(sqlite3_context*);
+  void (*xValue)(sqlite3_context*);
+  void (*xInverse)(sqlite3_context*, int, sqlite3_value**);
+} bce_function;
+
+#define SCALAR(name, n, f)  {name, n, f, 0, 0, 0, 0}
+#define WINDOW(name, n)     {name, n, 0, bce_agg_step, bce_agg_final, \
+                             bce_agg_value, bce_agg_inverse}
+
+static const bce_function functions[] = {
+  WINDOW("bce", 2),
+  WINDOW("bce", 3),
+  WINDOW("bce", 4),
+  SCALAR("bce_term", 2, bce_term_func),
+  SCALAR("bce_term", 3, bce_term_func),
+  SCALAR("bce_grad", 2, bce_grad_func),
+  SCALAR("bce_grad", 3, bce_grad_func),
+  SCALAR("sigmoid", 1, bce_sigmoid_func),
+  SCALAR("logit", 1, bce_logit_func),
+  SCALAR("bce_version", 0, bce_version_func),
+};
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
+                     const sqlite3_api_routines *pApi){
+  size_t i;
+  SQLITE_EXTENSION_INIT2(pApi);
+  for(i=0; i<sizeof(functions)/sizeof(functions[0]); i++){
+    const bce_function *f = &functions[i];
+    int rc;
+    if( f->xStep ){
+      rc = sqlite3_create_window_function(db, f->name, f->nArg, BCE_FLAGS, 0,
+               f->xStep, f->xFinal, f->xValue, f->xInverse, 0);
+    }else{
+      rc = sqlite3_create_function_v2(db, f->name, f->nArg, BCE_FLAGS, 0,
+               f->xFunc, 0, 0, 0);
+    }
+    if( rc!=SQLITE_OK ){
+      if( pzErrMsg ){
+        *pzErrMsg = sqlite3_mprintf("bce: cannot register %s() with %d "
+                                    "arguments: %s", f->name, f->nArg,
+                                    sqlite3_errstr(rc));
+      }
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
