@@ -26,7 +26,7 @@ CFLAGS  ?= -O2
 STRICT  := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
 LDLIBS  := -lm
 
-CORE_SRC := src/loss.c src/logistic.c
+CORE_SRC := src/loss.c src/logistic.c src/exact_sum.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c
 HEADERS  := $(wildcard src/*.h ext/*.h)
 

@@ -13,25 +13,24 @@
 **  (5) Domain errors (y, p outside [0, 1]; w negative or not finite; eps
 **      outside [0, 0.5)) fail the statement.  So does a weight so large that
 **      w*l or sum(w) overflows: the answer would otherwise be Inf or NaN.
-**  (6) Infinite terms are counted beside the compensated sums, never added
-**      to them, so a window frame that has slid past one is exact again.
+**  (6) The sums are exact (src/exact_sum.h) and infinite terms are counted
+**      beside them, so a sliding window frame gives the same bits as a fresh
+**      aggregate over its rows, also after it has slid past an infinity.
 **  (7) xValue and xFinal share one routine, so a window frame and a fresh
 **      aggregate over the same rows give the same number.
 */
 #include <math.h>
-#include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "functions.h"
-#include "../src/kbn.h"
+#include "../src/exact_sum.h"
 #include "../src/loss.h"
 
 typedef struct BceAgg {
-  bce_kbn loss;          /* sum of the finite w*l of the frame */
-  bce_kbn weight;        /* sum of w (weighted forms only) */
+  bce_sum loss;          /* exact sum of the finite w*l of the frame */
+  bce_sum weight;        /* exact sum of w (weighted forms only) */
   sqlite3_int64 nRow;    /* rows in the frame */
-  sqlite3_int64 nLoss;   /* rows whose w*l is in loss */
   sqlite3_int64 nWeight; /* rows with w > 0 */
   sqlite3_int64 nInf;    /* rows with w > 0 and an infinite l */
   double eps;            /* the 4th argument, once seen */
@@ -51,15 +50,10 @@ static void accumulate(BceAgg *a, double l, double w, int sign){
     if( isinf(l) ){
       a->nInf += sign;
     }else{
-      a->nLoss += sign;
-      bce_kbn_add(&a->loss, sign*(w*l));
+      bce_sum_add(&a->loss, w*l, sign);
     }
-    if( a->weighted ) bce_kbn_add(&a->weight, sign*w);
+    if( a->weighted ) bce_sum_add(&a->weight, w, sign);
   }
-  /* A sum whose rows have all left the frame is zero exactly, whatever the
-  ** compensation still holds from adding and taking away. */
-  if( a->nLoss==0 ) memset(&a->loss, 0, sizeof a->loss);
-  if( a->nWeight==0 ) memset(&a->weight, 0, sizeof a->weight);
 }
 
 static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
@@ -111,7 +105,7 @@ void bce_agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   step(ctx, argc, argv, -1);
 }
 
-static void result(sqlite3_context *ctx, const BceAgg *a){
+static void result(sqlite3_context *ctx, BceAgg *a){
   double total, loss;
   if( a==0 || a->nWeight==0 ) return;   /* NULL */
   if( a->nInf>0 ){
@@ -119,11 +113,11 @@ static void result(sqlite3_context *ctx, const BceAgg *a){
     return;
   }
   if( !a->weighted ){
-    sqlite3_result_double(ctx, bce_kbn_value(&a->loss)/(double)a->nRow);
+    sqlite3_result_double(ctx, bce_sum_value(&a->loss)/(double)a->nRow);
     return;
   }
-  total = bce_kbn_value(&a->weight);
-  loss = bce_kbn_value(&a->loss);
+  total = bce_sum_value(&a->weight);
+  loss = bce_sum_value(&a->loss);
   if( !isfinite(total) || !isfinite(loss) ){
     sqlite3_result_error(ctx, "bce(): the sum of the weights overflows a "
                               "double; scale them down", -1);
@@ -133,9 +127,9 @@ static void result(sqlite3_context *ctx, const BceAgg *a){
 }
 
 void bce_agg_value(sqlite3_context *ctx){
-  result(ctx, (const BceAgg*)sqlite3_aggregate_context(ctx, 0));
+  result(ctx, (BceAgg*)sqlite3_aggregate_context(ctx, 0));
 }
 
 void bce_agg_final(sqlite3_context *ctx){
-  result(ctx, (const BceAgg*)sqlite3_aggregate_context(ctx, 0));
+  result(ctx, (BceAgg*)sqlite3_aggregate_context(ctx, 0));
 }

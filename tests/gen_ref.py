@@ -152,6 +152,14 @@ EXAMPLES = [
     ("scikit-learn docs", [1, 0, 0, 1], [0.9, 0.1, 0.2, 0.65]),
 ]
 
+# Sliding-window rows (i, y, p, w), eps = 0: a certain-and-wrong row, a huge
+# term next to tiny ones, a zero weight on an infinite term.
+WINDOW_ROWS = [(1, 1.0, 0.4, 1.0), (2, 0.0, 0.5, 2.0), (3, 1.0, 0.0, 1.0),
+               (4, 0.0, 1e-300, 0.5), (5, 0.0, 1 - 2.0**-53, 1.0),
+               (6, 0.0, 1e-300, 3.0), (7, 0.0, 1e-300, 1.0),
+               (8, 1.0, 0.0, 0.0), (9, 0.3, 0.7, 1.5), (10, 1.0, 1.0, 1.0),
+               (11, 0.0, 0.0, 1.0), (12, 0.0, 0.0, 2.0)]
+
 WEIGHTED = ([1, 0, 0.5, 1, 0, 0.25], [0.9, 0.2, 0.5, 0.3, 0.05, 0.6],
             [1, 2, 0.5, 3, 0, 1.5])
 
@@ -293,6 +301,33 @@ def write_sql(path):
         out.append(check("bce(y, p, w, %s)" % label(eps),
                          "(SELECT bce(column1, column2, column3, %s) FROM %s)"
                          % (sql_num(eps), values_table(rows)), want, "ulp", 3))
+    out.append("")
+    # Rule 6: a sliding frame, checked against each frame's exact mean, also
+    # after it has slid past an infinite term (eps = 0) and a huge one.
+    rows = WINDOW_ROWS
+    table = values_table(rows)
+    for weighted in (False, True):
+        for i in range(len(rows)):
+            frame = rows[max(0, i - 2):i + 1]
+            terms = [loss(y, p, 0.0) for _, y, p, w in frame]
+            ws = [w for _, y, p, w in frame]
+            if weighted:
+                ws_pos = [(w, t) for w, t in zip(ws, terms) if w > 0]
+                want = (mp.inf if any(t == mp.inf for w, t in ws_pos)
+                        else mean([t for w, t in ws_pos], [w for w, t in ws_pos]))
+            else:
+                want = mp.inf if mp.inf in terms else mean(terms)
+            call = ("bce(column2, column3, column4, 0.0)" if weighted
+                    else "bce(column2, column3, 1, 0.0)")
+            got = ("(SELECT v FROM (SELECT column1 AS i, %s OVER (ORDER BY "
+                   "column1 ROWS 2 PRECEDING) AS v FROM %s) WHERE i = %d)"
+                   % (call, table, i + 1))
+            name = "window %s, frame ending at row %d" % (
+                "bce(y, p, w, 0)" if weighted else "bce(y, p, 1, 0)", i + 1)
+            if want == mp.inf:
+                out.append(check(name + " is +Inf", got, "1e999", "is", None))
+            else:
+                out.append(check(name, got, want, "ulp", 3))
     out.append("")
     # Rule 7: the mean over many rows is within 2 ulp of the exact mean.
     for name, n, yf, ysql, weighted in BIG:

@@ -1,0 +1,117 @@
+#!/bin/sh
+# The test runner behind `make test`.  Every check prints one line,
+# "ok|name" or "FAIL|name|why"; this script gathers them, shows the
+# failures, and ends with "N passed, N failed" (exit 1 on any failure).
+#
+#   SQLITE3  the sqlite3 shell           (default sqlite3)
+#   LIB      the extension to load       (default ./bce.so)
+#   UNIT     the C unit-test binary      (default build/unit_core)
+set -u
+SQLITE3=${SQLITE3:-sqlite3}
+LIB=${LIB:-./bce.so}
+UNIT=${UNIT:-build/unit_core}
+TAB=$(printf '\t')
+
+out=$(mktemp)
+err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+
+ok()   { printf 'ok|%s\n' "$1" >>"$out"; }
+fail() { printf 'FAIL|%s|%s\n' "$1" "$2" >>"$out"; }
+
+# Lines of a check program's stdout: only ok/FAIL lines are expected.
+collect() {  # collect SOURCE < lines
+  while IFS= read -r line; do
+    case $line in
+      ok\|*|FAIL\|*) printf '%s\n' "$line" >>"$out" ;;
+      *) fail "$1" "unexpected output: $line" ;;
+    esac
+  done
+}
+
+# 1. Warning-free builds with every compiler the project supports.
+for cc in gcc clang; do
+  if make -s CC="$cc" BUILD="build/$cc" "build/$cc/$(basename "$LIB")" \
+       >"$err" 2>&1; then
+    ok "build with $cc -std=c11 -Wall -Wextra -Werror"
+  else
+    fail "build with $cc -std=c11 -Wall -Wextra -Werror" "$(head -c 600 "$err")"
+  fi
+done
+
+# 2. Unit tests of src/, no SQLite involved.
+"$UNIT" >"$out.unit" 2>"$err"
+rc=$?
+collect "$UNIT" <"$out.unit"
+rm -f "$out.unit"
+# exit 1 means failed checks (already listed); anything else is a crash
+[ $rc -gt 1 ] || [ -s "$err" ] && fail "$UNIT" "exit $rc: $(head -c 600 "$err")"
+
+# 3. SQL test scripts.  A script that stops on an error fails as a whole.
+for f in tests/sql/*.sql; do
+  "$SQLITE3" -batch -bail :memory: -cmd ".load $LIB" ".read $f" \
+    2>"$err" >"$out.script"
+  rc=$?
+  collect "$f" <"$out.script"
+  if [ $rc -ne 0 ] || [ -s "$err" ]; then
+    fail "$f" "stopped (exit $rc): $(head -c 600 "$err")"
+  fi
+done
+rm -f "$out.script"
+
+# 4. The checker itself must reject each row of must_fail.sql.
+"$SQLITE3" -batch -bail :memory: -cmd ".load $LIB" \
+  ".read tests/checker/must_fail.sql" 2>"$err" |
+while IFS= read -r line; do
+  case $line in
+    FAIL\|*) name=${line#FAIL|}; printf 'ok|checker rejects: %s\n' "${name%%|*}" ;;
+    *) printf 'FAIL|checker accepted a wrong value|%s\n' "$line" ;;
+  esac
+done >>"$out"
+[ -s "$err" ] && fail "tests/checker/must_fail.sql" "$(head -c 600 "$err")"
+
+# 5. Errors: each line of errors.tsv is SQL, a tab, and the exact message.
+#    The statement must fail, print no row, and say exactly that.
+while IFS="$TAB" read -r sql want; do
+  case $sql in ''|'#'*) continue ;; esac
+  got=$("$SQLITE3" -batch :memory: -cmd ".load $LIB" "$sql" 2>&1 >"$out.rows")
+  rc=$?
+  msg=$(printf '%s\n' "$got" | head -n 1 |
+        sed -e 's/^Error: //' -e 's/^stepping, //' -e 's/^in prepare, //')
+  if [ $rc -ne 0 ] && [ "$msg" = "$want" ] && [ ! -s "$out.rows" ]; then
+    ok "error: $want"
+  else
+    fail "error: $sql" "exit $rc, got '$msg', rows '$(cat "$out.rows")', want '$want'"
+  fi
+done <tests/errors.tsv
+rm -f "$out.rows"
+
+# 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and
+#    bce_version() is the string of src/version.h.
+want=$(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)
+got=$("$SQLITE3" -batch :memory: -cmd ".load ${LIB%.*}" \
+      "SELECT bce_version();" 2>&1)
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+  ok ".load ${LIB%.*}: bce_version() = src/version.h ($want)"
+else
+  fail ".load ${LIB%.*}: bce_version()" "got '$got', want '$want'"
+fi
+
+# 7. Python's sqlite3 module, as the README shows it.  Debian's python3 can
+#    load extensions; other builds often cannot (see the README).
+if [ -x /usr/bin/python3 ]; then
+  /usr/bin/python3 tests/python_load.py "${LIB%.*}" >"$out.py" 2>"$err"
+  rc=$?
+  collect tests/python_load.py <"$out.py"
+  rm -f "$out.py"
+  [ $rc -gt 1 ] || [ -s "$err" ] &&
+    fail "tests/python_load.py" "exit $rc: $(head -c 600 "$err")"
+else
+  fail "tests/python_load.py" "/usr/bin/python3 not found"
+fi
+
+grep '^FAIL|' "$out"
+passed=$(grep -c '^ok|' "$out")
+failed=$(grep -c '^FAIL|' "$out")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
