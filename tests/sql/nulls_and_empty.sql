@@ -1,0 +1,41 @@
+-- Rules 1 and 2: NULL skips a row (aggregates) or gives NULL (scalars),
+-- whatever else the row holds; no rows, or no positive weight, give NULL.
+.read tests/sql/lib/checks.sql
+CREATE TEMP TABLE worked(y, p, w, eps);
+INSERT INTO worked VALUES (1, 0.4, 1, 1e-15), (0, 0.5, 1, 1e-15), (1, 0.8, 1, 1e-15), (1, 0.2, 1, 1e-15);
+CREATE TEMP TABLE with_nulls AS SELECT * FROM worked;
+INSERT INTO with_nulls VALUES (NULL, 0.9, 1, 1e-15), (1, NULL, 1, 1e-15),
+  (1, 0.9, NULL, 1e-15), (0, 0.9, 1, NULL), (NULL, NULL, NULL, NULL),
+  (NULL, 2.7, 1, 1e-15), ('abc', NULL, 1, 1e-15), (1, 0.9, NULL, 'bad'),
+  (1, 5, NULL, 1e-15);
+
+INSERT INTO checks SELECT 'no rows: bce(y, p) is NULL', bce(y, p), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'no rows: bce(y, p, w) is NULL', bce(y, p, w), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'no rows: bce(y, p, w, eps) is NULL', bce(y, p, w, eps), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'only NULL rows: bce is NULL', bce(y, p), NULL, 'is', NULL FROM with_nulls WHERE y IS NULL OR p IS NULL;
+INSERT INTO checks SELECT 'NULL y or p skips the row, even beside a bad value: bce(y, p)',
+  bce(y, p), 0.860504844045603, 'abs', 7.3e-16 FROM with_nulls
+  WHERE y IS NULL OR p IS NULL OR rowid <= 4;
+INSERT INTO checks SELECT 'NULL anywhere skips the row, even beside a bad value: bce(y, p, w, eps)',
+  bce(y, p, w, eps), 0.860504844045603, 'abs', 7.3e-16 FROM with_nulls;
+INSERT INTO checks SELECT 'all weights 0: bce(y, p, w) is NULL', bce(y, p, 0), NULL, 'is', NULL FROM worked;
+INSERT INTO checks SELECT 'all weights 0 or NULL, eps 0, certain and wrong: NULL',
+  bce(1, 0, w, 0), NULL, 'is', NULL FROM (SELECT 0 AS w UNION ALL SELECT NULL);
+INSERT INTO checks SELECT 'result is REAL', typeof(bce(y, p)), 'real', 'is', NULL FROM worked;
+INSERT INTO checks SELECT 'group of NULLs in GROUP BY is NULL', v, NULL, 'is', NULL
+  FROM (SELECT g, bce(y, p) AS v FROM (SELECT 1 AS g, 1 AS y, NULL AS p UNION ALL SELECT 2, 1, 0.5) GROUP BY g) WHERE g = 1;
+INSERT INTO checks SELECT 'window frame of NULL rows is NULL', v, NULL, 'is', NULL
+  FROM (SELECT column1 AS i, bce(column2, column3) OVER (ORDER BY column1 ROWS 1 PRECEDING) AS v
+        FROM (VALUES (1, 1, 0.5), (2, NULL, 0.5), (3, 1, NULL))) WHERE i = 3;
+
+INSERT INTO checks VALUES ('bce_term(NULL, 0.5)', bce_term(NULL, 0.5), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_term(1, NULL)', bce_term(1, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_term(1, 0.5, NULL)', bce_term(1, 0.5, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_term(NULL, ''abc''): NULL first, no error', bce_term(NULL, 'abc'), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad(NULL, 0.5)', bce_grad(NULL, 0.5), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad(1, NULL)', bce_grad(1, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad(1, 0.5, NULL)', bce_grad(1, 0.5, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad(1, 7, NULL): NULL first, no error', bce_grad(1, 7, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('sigmoid(NULL)', sigmoid(NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('logit(NULL)', logit(NULL), NULL, 'is', NULL);
+.read tests/sql/lib/report.sql

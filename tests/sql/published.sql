@@ -1,0 +1,32 @@
+-- Published examples, checked to the digits they were published with:
+-- tol = half a unit of the last published digit + 2 ulp of our result.
+.read tests/sql/lib/checks.sql
+CREATE TEMP TABLE worked(i, y, p);   -- issue 2 / neuralthreads' worked example
+INSERT INTO worked VALUES (1, 1, 0.4), (2, 0, 0.5), (3, 1, 0.8), (4, 1, 0.2);
+CREATE TEMP TABLE predictions(model, label, prob);
+INSERT INTO predictions VALUES    -- Keras docs; scikit-learn's log_loss docstring
+  ('keras', 0, 0.1), ('keras', 1, 0.9), ('keras', 0, 0.2), ('keras', 1, 0.8),
+  ('sklearn', 1, 0.9), ('sklearn', 0, 0.1), ('sklearn', 0, 0.2), ('sklearn', 1, 0.65);
+
+INSERT INTO checks SELECT 'worked example: bce(y, p) = 0.860504844045603',
+  bce(y, p), 0.860504844045603, 'abs', 5e-16 + 2.3e-16 FROM worked;
+INSERT INTO checks SELECT 'worked example: bce(y, p, 1) = 0.860504844045603',
+  bce(y, p, 1), 0.860504844045603, 'abs', 5e-16 + 2.3e-16 FROM worked;
+INSERT INTO checks SELECT 'worked example: weights all 2 change nothing',
+  bce(y, p, 2.0), 0.860504844045603, 'abs', 5e-16 + 2.3e-16 FROM worked;
+INSERT INTO checks SELECT 'worked example: bce_term summed / 4',
+  sum(bce_term(y, p)) / 4, 0.860504844045603, 'abs', 5e-16 + 4.5e-16 FROM worked;
+INSERT INTO checks SELECT 'worked example: bce_grad(y, p, 4), row ' || i,
+  bce_grad(y, p, 4), column2, 'is', NULL
+  FROM worked JOIN (VALUES (1, -0.625), (2, 0.5), (3, -0.3125), (4, -1.25)) ON column1 = i;
+INSERT INTO checks SELECT 'worked example: bce_grad(y, p, count(*) OVER ()), row ' || i,
+  g, column2, 'is', NULL
+  FROM (SELECT i, bce_grad(y, p, count(*) OVER ()) AS g FROM worked)
+  JOIN (VALUES (1, -0.625), (2, 0.5), (3, -0.3125), (4, -1.25)) ON column1 = i;
+
+-- The README's query: one log loss per model.
+INSERT INTO checks SELECT 'GROUP BY model: ' || model, log_loss,
+  CASE model WHEN 'keras' THEN 0.164252033486018 ELSE 0.216161874680579 END,
+  'abs', 5e-16 + 5.6e-17
+  FROM (SELECT model, bce(label, prob) AS log_loss FROM predictions GROUP BY model);
+.read tests/sql/lib/report.sql

@@ -1,0 +1,21 @@
+-- What the extension registers, as pragma_function_list reports it:
+-- names, arities, kinds (s scalar, w window) and flags.  2099200 is
+-- SQLITE_DETERMINISTIC (0x800) | SQLITE_INNOCUOUS (0x200000), from sqlite3.h.
+.read tests/sql/lib/checks.sql
+INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
+  group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
+  'bce/2/w/utf8/2099200 bce/3/w/utf8/2099200 bce/4/w/utf8/2099200 '
+  || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 '
+  || 'bce_term/2/s/utf8/2099200 bce_term/3/s/utf8/2099200 '
+  || 'bce_version/0/s/utf8/2099200 logit/1/s/utf8/2099200 sigmoid/1/s/utf8/2099200',
+  'is', NULL
+  FROM (SELECT * FROM pragma_function_list
+        WHERE name LIKE 'bce%' OR name IN ('sigmoid', 'logit')
+        ORDER BY name, narg);
+-- deterministic functions may be used where SQLite demands it
+CREATE TABLE scored(y, p, loss AS (bce_term(y, p)), CHECK (sigmoid(0) = 0.5));
+CREATE INDEX scored_loss ON scored(bce_term(y, p));
+INSERT INTO scored(y, p) VALUES (1, 0.5);
+INSERT INTO checks SELECT 'generated column and index on bce_term', loss, ln(2), 'ulp', 1 FROM scored;
+INSERT INTO checks SELECT 'bce_version() is text', typeof(bce_version()), 'text', 'is', NULL;
+.read tests/sql/lib/report.sql
