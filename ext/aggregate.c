@@ -42,8 +42,17 @@ static const bce_param bce_params[] = {
   {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
 };
 
+/* The per-row path is inlined into each arity's step so that constants
+** (w = 1, no eps, the direction) fold away; compilers that cannot be told
+** still get correct code. */
+#if defined(__GNUC__) || defined(__clang__)
+# define BCE_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+# define BCE_ALWAYS_INLINE static inline
+#endif
+
 /* Adds (sign = +1) or removes (sign = -1) one row. */
-static void accumulate(BceAgg *a, double l, double w, int sign){
+BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
   a->nRow += sign;
   if( w>0.0 ){
     a->nWeight += sign;
@@ -56,12 +65,20 @@ static void accumulate(BceAgg *a, double l, double w, int sign){
   }
 }
 
-static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
-                 int sign){
+/* One row in or out.  Inlined into a function per arity and direction, so
+** that bce(y, p) compiles to a path with no weight and no eps in it. */
+BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+                        int sign){
   double v[4];
   double eps, w, l;
   BceAgg *a;
-  if( bce_read_args(ctx, "bce", argc, argv, bce_params, v)!=BCE_READ_OK ){
+  if( bce_read_unit_pair(argv, &v[0], &v[1]) ){
+    if( argc>2 && bce_read_args(ctx, "bce", argc-2, argv+2, bce_params+2,
+                                v+2)!=BCE_READ_OK ){
+      return;
+    }
+  }else if( bce_read_args(ctx, "bce", argc, argv, bce_params, v)
+            !=BCE_READ_OK ){
     return;
   }
   a = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
@@ -97,13 +114,19 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   accumulate(a, l, w, sign);
 }
 
-void bce_agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  step(ctx, argc, argv, +1);
-}
-
-void bce_agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  step(ctx, argc, argv, -1);
-}
+#define BCE_STEP(n) \
+  void bce_agg_step##n(sqlite3_context *ctx, int argc, sqlite3_value **argv){ \
+    (void)argc; \
+    step(ctx, n, argv, +1); \
+  } \
+  void bce_agg_inverse##n(sqlite3_context *ctx, int argc, \
+                          sqlite3_value **argv){ \
+    (void)argc; \
+    step(ctx, n, argv, -1); \
+  }
+BCE_STEP(2)
+BCE_STEP(3)
+BCE_STEP(4)
 
 static void result(sqlite3_context *ctx, BceAgg *a){
   double total, loss;

@@ -74,50 +74,22 @@ static void error_domain(sqlite3_context *ctx, const char *fn,
   sqlite3_result_error(ctx, msg, -1);
 }
 
-static int in_domain(bce_domain d, double x){
-  switch( d ){
-    case BCE_ANY:    return 1;
-    case BCE_UNIT:   return x>=0.0 && x<=1.0;
-    case BCE_WEIGHT: return isfinite(x) && x>=0.0;
-    case BCE_EPS:    return x>=0.0 && x<0.5;
-    case BCE_COUNT:  return isfinite(x) && x>0.0;
+int bce_text_number(sqlite3_value *v, double *out){
+  /* numeric_type() converts v in place when all of it is a number */
+  if( sqlite3_value_type(v)==SQLITE_TEXT
+   && sqlite3_value_numeric_type(v)!=SQLITE_TEXT ){
+    *out = sqlite3_value_double(v);
+    return 1;
   }
   return 0;
 }
 
-bce_read bce_read_args(sqlite3_context *ctx, const char *fn, int argc,
-                       sqlite3_value **argv, const bce_param *param,
-                       double *out){
-  int i;
-  /* NULL first, so that a NULL anywhere skips the row whatever else the
-  ** row holds: the answer must not depend on argument order. */
-  for(i=0; i<argc; i++){
-    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return BCE_READ_NULL;
+void bce_report_bad(sqlite3_context *ctx, const char *fn,
+                    const bce_param *param, sqlite3_value *v){
+  int t = sqlite3_value_type(v);
+  if( t==SQLITE_TEXT || t==SQLITE_BLOB ){
+    error_not_number(ctx, fn, param->name, v);
+  }else{
+    error_domain(ctx, fn, param, v);
   }
-  for(i=0; i<argc; i++){
-    sqlite3_value *v = argv[i];
-    switch( sqlite3_value_type(v) ){
-      case SQLITE_FLOAT:
-        out[i] = sqlite3_value_double(v);
-        break;
-      case SQLITE_INTEGER:
-        out[i] = (double)sqlite3_value_int64(v);
-        break;
-      case SQLITE_TEXT:
-        /* numeric_type() converts v in place when all of it is a number */
-        if( sqlite3_value_numeric_type(v)!=SQLITE_TEXT ){
-          out[i] = sqlite3_value_double(v);
-          break;
-        }
-        /* fall through */
-      default:
-        error_not_number(ctx, fn, param[i].name, v);
-        return BCE_READ_ERROR;
-    }
-    if( !in_domain(param[i].domain, out[i]) ){
-      error_domain(ctx, fn, &param[i], v);
-      return BCE_READ_ERROR;
-    }
-  }
-  return BCE_READ_OK;
 }

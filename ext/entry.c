@@ -25,8 +25,8 @@ typedef struct bce_function {
 } bce_function;
 
 #define SCALAR(name, n, f)  {name, n, f, 0, 0, 0, 0}
-#define WINDOW(name, n)     {name, n, 0, bce_agg_step, bce_agg_final, \
-                             bce_agg_value, bce_agg_inverse}
+#define WINDOW(name, n)     {name, n, 0, bce_agg_step##n, bce_agg_final, \
+                             bce_agg_value, bce_agg_inverse##n}
 
 static const bce_function functions[] = {
   WINDOW("bce", 2),

@@ -4,9 +4,14 @@
 
 #include "sqlite3ext.h"
 
-/* bce(y, p [, w [, eps]]): aggregate and window function */
-void bce_agg_step(sqlite3_context*, int, sqlite3_value**);
-void bce_agg_inverse(sqlite3_context*, int, sqlite3_value**);
+/* bce(y, p [, w [, eps]]): aggregate and window function, one step and
+** inverse per arity (the arity is the number after the name) */
+void bce_agg_step2(sqlite3_context*, int, sqlite3_value**);
+void bce_agg_step3(sqlite3_context*, int, sqlite3_value**);
+void bce_agg_step4(sqlite3_context*, int, sqlite3_value**);
+void bce_agg_inverse2(sqlite3_context*, int, sqlite3_value**);
+void bce_agg_inverse3(sqlite3_context*, int, sqlite3_value**);
+void bce_agg_inverse4(sqlite3_context*, int, sqlite3_value**);
 void bce_agg_value(sqlite3_context*);
 void bce_agg_final(sqlite3_context*);
 

@@ -21,7 +21,8 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"eps", BCE_EPS}
   };
   double v[3];
-  if( bce_read_args(ctx, "bce_term", argc, argv, param, v)!=BCE_READ_OK ){
+  if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
+   && bce_read_args(ctx, "bce_term", argc, argv, param, v)!=BCE_READ_OK ){
     return;
   }
   sqlite3_result_double(ctx,
@@ -33,7 +34,8 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"n", BCE_COUNT}
   };
   double v[3];
-  if( bce_read_args(ctx, "bce_grad", argc, argv, param, v)!=BCE_READ_OK ){
+  if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
+   && bce_read_args(ctx, "bce_grad", argc, argv, param, v)!=BCE_READ_OK ){
     return;
   }
   sqlite3_result_double(ctx,

@@ -8,8 +8,9 @@
 ** it off.
 **
 ** Why the formula is written the way it is:
-**  - ln(1-q) is log1p(-q): 1-q rounds away everything below 2^-53, so
-**    log(1-q) would be exactly 0 for q < 1.1e-16.
+**  - ln(1-q) is not log(1-q): 1-q rounds away everything below 2^-53, so
+**    that would be exactly 0 for q < 1.1e-16.  It is ln(u) + e/u, u = 1-q
+**    rounded and e the rounding error, as accurate as log1p(-q).
 **  - A hard label (y exactly 0 or 1) takes one logarithm, so 0*ln(0) is
 **    never formed: with eps = 0, l(0, 0) is 0, not NaN.  It is also the
 **    fast path, as most tables hold hard labels.
@@ -30,11 +31,36 @@ static inline double bce_clip(double p, double eps){
   return p<eps ? eps : (p>hi ? hi : p);
 }
 
+/* ln(1-q) = ln(u) + e/u to within 2^-107 relative, where u = 1-q rounded
+** and e = (1-u)-q is exactly what the rounding lost (Fast2Sum: 1 >= q).
+** Same accuracy as log1p(-q), at the price of log(): it is the same
+** logarithm call for both labels, so a hard label takes no data-dependent
+** branch.  u = 0 only when q = 1, and then e = 0: the max() keeps 0/0 out. */
+typedef struct bce_one_minus {
+  double u;     /* 1-q rounded */
+  double c;     /* ln(1-q) - ln(u), to first order e/u */
+} bce_one_minus;
+
+static inline bce_one_minus bce_one_minus_q(double q){
+  bce_one_minus r;
+  double e, d;
+  r.u = 1.0 - q;
+  e = (1.0 - r.u) - q;
+  d = r.u > 0x1p-1022 ? r.u : 0x1p-1022;
+  r.c = e/d;
+  return r;
+}
+
 static inline double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  if( y==1.0 ) return 0.0 - log(q);
-  if( y==0.0 ) return 0.0 - log1p(-q);
-  return 0.0 - (y*log(q) + (1.0-y)*log1p(-q));
+  bce_one_minus m = bce_one_minus_q(q);
+  if( y==1.0 || y==0.0 ){
+    int positive = y==1.0;
+    double x = positive ? q : m.u;
+    double c = positive ? 0.0 : m.c;
+    return 0.0 - (log(x) + c);
+  }
+  return 0.0 - (y*log(q) + (1.0-y)*(log(m.u) + m.c));
 }
 
 /* dl/dp at the clipped q, divided by n (n = the batch size gives the
