@@ -2,6 +2,8 @@
 #   make          build the loadable extension (bce.so / bce.dylib / bce.dll)
 #   make demo     build it and run sql/demo.sql on an in-memory database
 #   make test     build it, run every test, end with "N passed, N failed"
+#   make bench    time the functions against SQLite's own aggregates
+#                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make clean
 
 CC      ?= cc
@@ -32,7 +34,7 @@ HEADERS  := $(wildcard src/*.h ext/*.h)
 
 LIB := bce.$(SOEXT)
 
-.PHONY: all demo test clean
+.PHONY: all demo test bench clean
 
 all: $(LIB)
 
@@ -54,6 +56,9 @@ demo: $(LIB)
 
 test: $(LIB) $(BUILD)/unit_core
 	@SQLITE3=$(SQLITE3) LIB=./$(LIB) UNIT=$(BUILD)/unit_core sh tests/run.sh
+
+bench: $(LIB)
+	@SQLITE3=$(SQLITE3) LIB=./bce bash bench/run.sh
 
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll

@@ -14,7 +14,8 @@ void bce_format_double(char *buf, double x){
     strcpy(buf, x>0 ? "Inf" : "-Inf");
     return;
   }
-  for(digits=15; digits<17; digits++){
+  /* error path only: up to 17 tries is cheap */
+  for(digits=1; digits<17; digits++){
     snprintf(buf, 32, "%.*g", digits, x);
     if( strtod(buf, 0)==x ) return;
   }

@@ -35,7 +35,10 @@ INSERT INTO checks SELECT 'bce(y, p): the default clip keeps a certain-and-wrong
   FROM (VALUES (1, 0.0));
 -- the issue's point about log1p, with the clip off
 INSERT INTO checks VALUES ('bce(0, 1e-300, 1, 0) = 1e-300, not 0', (SELECT bce(0, 1e-300, 1, 0)), 1e-300, 'ulp', 1);
-INSERT INTO checks VALUES ('bce_term(0, 1e-300) with the default clip = -log1p(-1e-15)', bce_term(0, 1e-300), 1.0000000000000005e-15, 'ulp', 1);
+-- mpmath: -log1p(-1e-15) = 1.00000000000000057...e-15, nearest double 5070602400912921 * 2^-102
+INSERT INTO checks VALUES ('bce_term(0, 1e-300) with the default clip = -log1p(-1e-15)', bce_term(0, 1e-300), ieee754(5070602400912921,-102), 'ulp', 0);
+-- the largest loss of a row with the default clip is at y = 0, p = 1: 1 - q = 1 - (1 - 1e-15) = 9.992e-16
+INSERT INTO checks VALUES ('bce_term(0, 1) = -ln(1 - (1 - 1e-15)), the largest default-clip loss', bce_term(0, 1), -ln(1 - (1 - 1e-15)), 'ulp', 1);
 -- gradients at the clip boundaries stay finite
 INSERT INTO checks VALUES ('bce_grad(1, 0) = -1/1e-15', bce_grad(1, 0), -1 / 1e-15, 'ulp', 1);
 INSERT INTO checks VALUES ('bce_grad(0, 1) = 1/(1 - (1 - 1e-15))', bce_grad(0, 1), 1 / (1 - (1 - 1e-15)), 'ulp', 1);
