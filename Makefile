@@ -28,8 +28,10 @@ CFLAGS  ?= -O2
 STRICT  := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
 LDLIBS  := -lm
 
-CORE_SRC := src/loss.c src/logistic.c src/exact_sum.c
-EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c
+CORE_SRC := src/loss.c src/logistic.c src/logits.c src/exact_sum.c \
+            src/decimal.c src/json_array.c src/vector.c
+EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
+            ext/vector.c
 HEADERS  := $(wildcard src/*.h ext/*.h)
 
 LIB := bce.$(SOEXT)

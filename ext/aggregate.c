@@ -1,6 +1,9 @@
 /*
-** bce(y, p), bce(y, p, w), bce(y, p, w, eps): the mean log loss, as an
-** aggregate and as a window function.
+** bce(y, p), bce(y, p, w), bce(y, p, w, eps), and bce_logits(y, z),
+** bce_logits(y, z, w): the mean log loss, as an aggregate and as a window
+** function.  One implementation; the per-row loss is the only difference
+** (src/loss.h for a probability, src/logits.h for a logit), chosen by a
+** constant that each registered step passes down.
 **
 **  (1) A row with NULL in any argument is skipped, as avg() skips it.
 **  (2) No rows, or no row of positive weight: the result is NULL.
@@ -9,7 +12,7 @@
 **      weight 0 counts for nothing, even when its loss is infinite.
 **  (4) eps (default 1e-15) is the clip of src/loss.h; it must be the same in
 **      every row.  With eps = 0 a certain-and-wrong row of positive weight
-**      makes the result +Inf.
+**      makes the result +Inf; so does a logit of the wrong infinity.
 **  (5) Domain errors (y, p outside [0, 1]; w negative or not finite; eps
 **      outside [0, 0.5)) fail the statement.  So does a weight so large that
 **      w*l or sum(w) overflows: the answer would otherwise be Inf or NaN.
@@ -18,13 +21,17 @@
 **      aggregate over its rows, also after it has slid past an infinity.
 **  (7) xValue and xFinal share one routine, so a window frame and a fresh
 **      aggregate over the same rows give the same number.
+**  (8) y and p (or z) may be JSON arrays (ext/vector.h): the row's loss is
+**      then the mean over its elements, and the row weighs as one row.
 */
 #include <math.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "functions.h"
+#include "vector.h"
 #include "../src/exact_sum.h"
+#include "../src/logits.h"
 #include "../src/loss.h"
 
 typedef struct BceAgg {
@@ -36,10 +43,14 @@ typedef struct BceAgg {
   double eps;            /* the 4th argument, once seen */
   int hasEps;
   int weighted;          /* called with w */
+  int logits;            /* bce_logits() */
 } BceAgg;
 
 static const bce_param bce_params[] = {
-  {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
+  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
+};
+static const bce_param logits_params[] = {
+  {"y", BCE_UNIT}, {"z", BCE_ANY}, {"w", BCE_WEIGHT}
 };
 
 /* The per-row path is inlined into each arity's step so that constants
@@ -65,19 +76,24 @@ BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
   }
 }
 
-/* One row in or out.  Inlined into a function per arity and direction, so
-** that bce(y, p) compiles to a path with no weight and no eps in it. */
+/* One row in or out.  Inlined into a function per arity, direction and
+** loss, so that bce(y, p) compiles to a path with no weight, no eps and no
+** logit in it.  Arrays are only looked for once a fast read has failed. */
 BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
-                        int sign){
+                        int sign, int logits){
+  const char *fn = logits ? "bce_logits" : "bce";
+  const bce_param *param = logits ? logits_params : bce_params;
   double v[4];
   double eps, w, l;
+  int arrays = 0;
   BceAgg *a;
-  if( bce_read_unit_pair(argv, &v[0], &v[1]) ){
-    if( argc>2 && bce_read_args(ctx, "bce", argc-2, argv+2, bce_params+2,
+  if( logits ? bce_read_label_logit(argv, &v[0], &v[1])
+             : bce_read_unit_pair(argv, &v[0], &v[1]) ){
+    if( argc>2 && bce_read_args(ctx, fn, argc-2, argv+2, param+2,
                                 v+2)!=BCE_READ_OK ){
       return;
     }
-  }else if( bce_read_args(ctx, "bce", argc, argv, bce_params, v)
+  }else if( bce_read_args_or_arrays(ctx, fn, argc, argv, param, v, &arrays)
             !=BCE_READ_OK ){
     return;
   }
@@ -105,48 +121,66 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc, sqlite3_value **argv
   }
   w = argc>=3 ? v[2] : 1.0;
   a->weighted = argc>=3;
-  l = bce_loss(v[0], v[1], eps);
+  a->logits = logits;
+  if( arrays ){
+    if( !bce_array_loss(ctx, fn, param,
+                        logits ? BCE_VEC_LOGITS : BCE_VEC_PROB, eps, argv,
+                        arrays, v[0], &l) ){
+      return;
+    }
+  }else{
+    l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
+  }
   if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){
-    sqlite3_result_error(ctx, "bce(): w*loss overflows a double; "
-                              "scale the weights down", -1);
+    char msg[96];
+    sqlite3_snprintf(sizeof msg, msg, "%s(): w*loss overflows a double; "
+                                      "scale the weights down", fn);
+    sqlite3_result_error(ctx, msg, -1);
     return;
   }
   accumulate(a, l, w, sign);
 }
 
-#define BCE_STEP(n) \
-  void bce_agg_step##n(sqlite3_context *ctx, int argc, sqlite3_value **argv){ \
+#define BCE_STEP(prefix, n, logits) \
+  void prefix##_step##n(sqlite3_context *ctx, int argc, \
+                        sqlite3_value **argv){ \
     (void)argc; \
-    step(ctx, n, argv, +1); \
+    step(ctx, n, argv, +1, logits); \
   } \
-  void bce_agg_inverse##n(sqlite3_context *ctx, int argc, \
-                          sqlite3_value **argv){ \
+  void prefix##_inverse##n(sqlite3_context *ctx, int argc, \
+                           sqlite3_value **argv){ \
     (void)argc; \
-    step(ctx, n, argv, -1); \
+    step(ctx, n, argv, -1, logits); \
   }
-BCE_STEP(2)
-BCE_STEP(3)
-BCE_STEP(4)
+BCE_STEP(bce_agg, 2, 0)
+BCE_STEP(bce_agg, 3, 0)
+BCE_STEP(bce_agg, 4, 0)
+BCE_STEP(bce_logits_agg, 2, 1)
+BCE_STEP(bce_logits_agg, 3, 1)
 
 static void result(sqlite3_context *ctx, BceAgg *a){
-  double total, loss;
+  double total;
   if( a==0 || a->nWeight==0 ) return;   /* NULL */
   if( a->nInf>0 ){
     sqlite3_result_double(ctx, INFINITY);
     return;
   }
   if( !a->weighted ){
-    sqlite3_result_double(ctx, bce_sum_value(&a->loss)/(double)a->nRow);
+    sqlite3_result_double(ctx, bce_sum_div(&a->loss, (double)a->nRow));
     return;
   }
   total = bce_sum_value(&a->weight);
-  loss = bce_sum_value(&a->loss);
-  if( !isfinite(total) || !isfinite(loss) ){
-    sqlite3_result_error(ctx, "bce(): the sum of the weights overflows a "
-                              "double; scale them down", -1);
+  if( !isfinite(total) ){
+    char msg[96];
+    sqlite3_snprintf(sizeof msg, msg, "%s(): the sum of the weights "
+                     "overflows a double; scale them down",
+                     a->logits ? "bce_logits" : "bce");
+    sqlite3_result_error(ctx, msg, -1);
     return;
   }
-  sqlite3_result_double(ctx, loss/total);
+  /* sum(w*l) may be past the double range where the mean is not (logits
+  ** near 1e308): bce_sum_div() reads it scaled */
+  sqlite3_result_double(ctx, bce_sum_div(&a->loss, total));
 }
 
 void bce_agg_value(sqlite3_context *ctx){

@@ -1,30 +1,22 @@
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
+#include "../src/decimal.h"
 
 #define MAX_QUOTED_TEXT 40
 
 void bce_format_double(char *buf, double x){
-  int digits;
   if( isinf(x) ){
     strcpy(buf, x>0 ? "Inf" : "-Inf");
     return;
   }
-  /* error path only: up to 17 tries is cheap */
-  for(digits=1; digits<17; digits++){
-    snprintf(buf, 32, "%.*g", digits, x);
-    if( strtod(buf, 0)==x ) return;
-  }
-  snprintf(buf, 32, "%.17g", x);
+  bce_decimal_format(buf, x);
 }
 
-/* The value as the user wrote it: an INTEGER as itself, a REAL by its
-** shortest round-trip decimal. */
-static void format_number(char *buf, sqlite3_value *v){
+void bce_format_value(char *buf, sqlite3_value *v){
   if( sqlite3_value_type(v)==SQLITE_INTEGER ){
     snprintf(buf, 32, "%lld", (long long)sqlite3_value_int64(v));
   }else{
@@ -32,46 +24,50 @@ static void format_number(char *buf, sqlite3_value *v){
   }
 }
 
-static void error_not_number(sqlite3_context *ctx, const char *fn,
-                             const char *arg, sqlite3_value *v){
+void bce_quote_text(char *buf, const char *z, int n){
+  const char *more = "";
+  if( n>MAX_QUOTED_TEXT ){
+    /* cut on a character boundary so the message stays valid UTF-8 */
+    n = MAX_QUOTED_TEXT;
+    while( n>0 && (z[n]&0xc0)==0x80 ) n--;
+    more = "...";
+  }
+  snprintf(buf, BCE_QUOTED_BUF, "'%.*s'%s", n, z, more);
+}
+
+void bce_error_not_number(sqlite3_context *ctx, const char *fn,
+                          const char *arg, const char *z, int n){
+  char quoted[BCE_QUOTED_BUF];
   char msg[160];
-  if( sqlite3_value_type(v)==SQLITE_BLOB ){
+  if( z==0 ){
     snprintf(msg, sizeof msg, "%s(): %s must be a number, got a blob",
              fn, arg);
   }else{
-    const char *z = (const char*)sqlite3_value_text(v);
-    int n = sqlite3_value_bytes(v);
-    const char *more = "";
-    if( z==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    if( n>MAX_QUOTED_TEXT ){
-      /* cut on a character boundary so the message stays valid UTF-8 */
-      n = MAX_QUOTED_TEXT;
-      while( n>0 && (z[n]&0xc0)==0x80 ) n--;
-      more = "...";
-    }
-    snprintf(msg, sizeof msg, "%s(): %s must be a number, got '%.*s'%s",
-             fn, arg, n, z, more);
+    bce_quote_text(quoted, z, n);
+    snprintf(msg, sizeof msg, "%s(): %s must be a number, got %s",
+             fn, arg, quoted);
   }
   sqlite3_result_error(ctx, msg, -1);
 }
 
-static void error_domain(sqlite3_context *ctx, const char *fn,
-                         const bce_param *param, sqlite3_value *v){
+void bce_error_domain(sqlite3_context *ctx, const char *fn, const char *arg,
+                      bce_domain domain, const char *num){
   static const char *const rule[] = {
     [BCE_ANY]    = "must be a number",
     [BCE_UNIT]   = "must be in [0, 1]",
+    [BCE_PROB]   = "must be in [0, 1]",
     [BCE_WEIGHT] = "must be a finite number >= 0",
     [BCE_EPS]    = "must be in [0, 0.5)",
     [BCE_COUNT]  = "must be a finite number > 0",
   };
-  char num[32];
-  char msg[160];
-  format_number(num, v);
-  snprintf(msg, sizeof msg, "%s(): %s %s, got %s",
-           fn, param->name, rule[param->domain], num);
+  char msg[200];
+  /* BCE_PROB is only used by bce, bce_term and bce_grad, so "bce_logits"
+  ** followed by fn+3 ("", "_term", "_grad") names the logits form */
+  snprintf(msg, sizeof msg, "%s(): %s %s, got %s%s%s%s",
+           fn, arg, rule[domain], num,
+           domain==BCE_PROB ? "; for logits use bce_logits" : "",
+           domain==BCE_PROB ? fn+3 : "",
+           domain==BCE_PROB ? "()" : "");
   sqlite3_result_error(ctx, msg, -1);
 }
 
@@ -85,12 +81,30 @@ int bce_text_number(sqlite3_value *v, double *out){
   return 0;
 }
 
+int bce_text_is_array(sqlite3_value *v){
+  const unsigned char *z;
+  if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
+  z = sqlite3_value_text(v);
+  if( z==0 ) return 0;
+  while( *z==' ' || *z=='\t' || *z=='\n' || *z=='\r' ) z++;
+  return *z=='[';
+}
+
 void bce_report_bad(sqlite3_context *ctx, const char *fn,
                     const bce_param *param, sqlite3_value *v){
   int t = sqlite3_value_type(v);
-  if( t==SQLITE_TEXT || t==SQLITE_BLOB ){
-    error_not_number(ctx, fn, param->name, v);
+  if( t==SQLITE_BLOB ){
+    bce_error_not_number(ctx, fn, param->name, 0, 0);
+  }else if( t==SQLITE_TEXT ){
+    const char *z = (const char*)sqlite3_value_text(v);
+    if( z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    bce_error_not_number(ctx, fn, param->name, z, sqlite3_value_bytes(v));
   }else{
-    error_domain(ctx, fn, param, v);
+    char num[32];
+    bce_format_value(num, v);
+    bce_error_domain(ctx, fn, param->name, param->domain, num);
   }
 }

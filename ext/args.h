@@ -16,7 +16,10 @@
 
 typedef enum bce_domain {
   BCE_ANY,       /* any number, +-Inf included (sigmoid's x) */
-  BCE_UNIT,      /* [0, 1]: labels and probabilities */
+  BCE_UNIT,      /* [0, 1]: labels, and logit()'s p */
+  BCE_PROB,      /* [0, 1]: the p of bce, bce_term and bce_grad; the
+                 ** error message points to bce_logits, bce_logits_term,
+                 ** bce_logits_grad: passing logits is the usual mistake */
   BCE_WEIGHT,    /* finite and >= 0 */
   BCE_EPS,       /* [0, 0.5) */
   BCE_COUNT      /* finite and > 0 */
@@ -41,7 +44,8 @@ void bce_report_bad(sqlite3_context *ctx, const char *fn,
 static inline int bce_in_domain(bce_domain d, double x){
   switch( d ){
     case BCE_ANY:    return 1;
-    case BCE_UNIT:   return x>=0.0 && x<=1.0;
+    case BCE_UNIT:
+    case BCE_PROB:   return x>=0.0 && x<=1.0;
     case BCE_WEIGHT: return x>=0.0 && x<=1.7976931348623157e308;
     case BCE_EPS:    return x>=0.0 && x<0.5;
     case BCE_COUNT:  return x>0.0 && x<=1.7976931348623157e308;
@@ -49,13 +53,26 @@ static inline int bce_in_domain(bce_domain d, double x){
   return 0;
 }
 
+/* argv[0] and argv[1] (y, and p or z) of the bce functions may instead be
+** JSON arrays (ext/vector.h): TEXT that is not a number and whose first
+** byte after white space is '['.  Only looked for once a TEXT has failed
+** to be a number, so numbers pay nothing for it. */
+#define BCE_ARRAY_Y 1
+#define BCE_ARRAY_P 2
+int bce_text_is_array(sqlite3_value *v);
+
 /* Reads argv[0..argc-1] into out[], param[i] describing argv[i].  Inline
 ** and one sqlite3_value_type() per argument: this runs once per row, and
 ** its cost shows next to SQLite's own per-row work.  A bad value is
-** reported only once no NULL has turned up in any later argument. */
-static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
-                                     int argc, sqlite3_value **argv,
-                                     const bce_param *param, double *out){
+** reported only once no NULL has turned up in any later argument.
+** With arrays != 0, a JSON array in argv[0] or argv[1] sets its bit in
+** *arrays (the out[] slot is then unused) instead of being an error; its
+** elements are the caller's to read. */
+static inline bce_read bce_read_args_or_arrays(sqlite3_context *ctx,
+                                               const char *fn, int argc,
+                                               sqlite3_value **argv,
+                                               const bce_param *param,
+                                               double *out, int *arrays){
   int i, bad = -1;
   for(i=0; i<argc; i++){
     int t = sqlite3_value_type(argv[i]);
@@ -64,6 +81,10 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
     if( t==SQLITE_FLOAT || t==SQLITE_INTEGER ){
       out[i] = sqlite3_value_double(argv[i]);
     }else if( !bce_text_number(argv[i], &out[i]) ){
+      if( arrays && i<2 && bce_text_is_array(argv[i]) ){
+        *arrays |= i==0 ? BCE_ARRAY_Y : BCE_ARRAY_P;
+        continue;
+      }
       bad = i;
       continue;
     }
@@ -74,6 +95,12 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
     return BCE_READ_ERROR;
   }
   return BCE_READ_OK;
+}
+
+static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
+                                     int argc, sqlite3_value **argv,
+                                     const bce_param *param, double *out){
+  return bce_read_args_or_arrays(ctx, fn, argc, argv, param, out, 0);
 }
 
 /* The common case of every bce function, tried before bce_read_args(): y
@@ -93,8 +120,41 @@ static inline int bce_read_unit_pair(sqlite3_value **argv,
   return 0;
 }
 
+/* The same for the logits functions: y in [0, 1], z any number (SQLite
+** has no NaN; it stores one as NULL). */
+static inline int bce_read_label_logit(sqlite3_value **argv,
+                                       double *y, double *z){
+  int ty = sqlite3_value_type(argv[0]);
+  int tz = sqlite3_value_type(argv[1]);
+  if( (ty==SQLITE_FLOAT || ty==SQLITE_INTEGER)
+   && (tz==SQLITE_FLOAT || tz==SQLITE_INTEGER) ){
+    *y = sqlite3_value_double(argv[0]);
+    *z = sqlite3_value_double(argv[1]);
+    return *y>=0.0 && *y<=1.0;
+  }
+  return 0;
+}
+
 /* Formats x as the shortest decimal that reads back as x ("2.7", "Inf").
 ** buf must hold 32 bytes. */
 void bce_format_double(char *buf, double x);
+
+/* A number as the user wrote it: an INTEGER as itself, a REAL by
+** bce_format_double().  buf must hold 32 bytes. */
+void bce_format_value(char *buf, sqlite3_value *v);
+
+/* z[0..n) in single quotes, cut after 40 bytes (on a UTF-8 character
+** boundary) and then followed by "...". */
+#define BCE_QUOTED_BUF 48
+void bce_quote_text(char *buf, const char *z, int n);
+
+/* The messages of rule (3), shared with the array elements of
+** ext/vector.c, whose arg is "p[3]":
+**   fn(): arg must be a number, got 'text'    (z == 0: got a blob)
+**   fn(): arg must be in [0, 1], got num      (the rule of the domain) */
+void bce_error_not_number(sqlite3_context *ctx, const char *fn,
+                          const char *arg, const char *z, int n);
+void bce_error_domain(sqlite3_context *ctx, const char *fn, const char *arg,
+                      bce_domain domain, const char *num);
 
 #endif

@@ -27,6 +27,9 @@ typedef struct bce_function {
 #define SCALAR(name, n, f)  {name, n, f, 0, 0, 0, 0}
 #define WINDOW(name, n)     {name, n, 0, bce_agg_step##n, bce_agg_final, \
                              bce_agg_value, bce_agg_inverse##n}
+#define LOGITS_WINDOW(name, n) {name, n, 0, bce_logits_agg_step##n, \
+                             bce_agg_final, bce_agg_value, \
+                             bce_logits_agg_inverse##n}
 
 static const bce_function functions[] = {
   WINDOW("bce", 2),
@@ -36,6 +39,11 @@ static const bce_function functions[] = {
   SCALAR("bce_term", 3, bce_term_func),
   SCALAR("bce_grad", 2, bce_grad_func),
   SCALAR("bce_grad", 3, bce_grad_func),
+  LOGITS_WINDOW("bce_logits", 2),
+  LOGITS_WINDOW("bce_logits", 3),
+  SCALAR("bce_logits_term", 2, bce_logits_term_func),
+  SCALAR("bce_logits_grad", 2, bce_logits_grad_func),
+  SCALAR("bce_logits_grad", 3, bce_logits_grad_func),
   SCALAR("sigmoid", 1, bce_sigmoid_func),
   SCALAR("logit", 1, bce_logit_func),
   SCALAR("bce_version", 0, bce_version_func),

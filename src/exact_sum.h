@@ -39,6 +39,10 @@ void bce_sum_normalize(bce_sum *s);
 /* The sum, rounded to nearest (ties to even); +-Inf past the double range. */
 double bce_sum_value(bce_sum *s);
 
+/* The sum divided by n (> 0), as bce_sum_value(s)/n, also where only the
+** sum is past the double range: a mean of terms near 1e308 is finite. */
+double bce_sum_div(bce_sum *s, double n);
+
 /* s += t */
 void bce_sum_merge(bce_sum *s, const bce_sum *t);
 

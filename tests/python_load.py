@@ -33,7 +33,8 @@ def main(path):
         good &= report(False, "python: bad p raises OperationalError",
                        "no exception")
     except sqlite3.OperationalError as e:
-        good &= report(str(e) == "bce(): p must be in [0, 1], got 2.7",
+        good &= report(str(e) == "bce(): p must be in [0, 1], got 2.7; "
+                       "for logits use bce_logits()",
                        "python: bad p raises OperationalError with the "
                        "message", str(e))
     return 0 if good else 1

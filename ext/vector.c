@@ -1,0 +1,142 @@
+#include <stdio.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "vector.h"
+#include "../src/decimal.h"
+#include "../src/logits.h"
+#include "../src/loss.h"
+
+static void report(sqlite3_context *ctx, const char *fn,
+                   const bce_param *param, sqlite3_value **argv,
+                   const bce_vec_error *e){
+  const char *name = param[e->arg].name;
+  /* the text is in UTF-8 already: it was read for the cursor */
+  const char *z = (const char*)sqlite3_value_text(argv[e->arg]);
+  int n = sqlite3_value_bytes(argv[e->arg]);
+  char elem[48], num[32], quoted[BCE_QUOTED_BUF], msg[200];
+  snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
+  switch( e->status ){
+    case BCE_VEC_NOT_NUMBER:
+      bce_error_not_number(ctx, fn, elem, z + e->at, (int)e->len);
+      return;
+    case BCE_VEC_DOMAIN:
+      bce_format_double(num, e->value);
+      bce_error_domain(ctx, fn, elem, param[e->arg].domain, num);
+      return;
+    case BCE_VEC_MALFORMED:
+      if( e->at<(size_t)n ){
+        bce_quote_text(quoted, z + e->at, n - (int)e->at);
+      }else{
+        snprintf(quoted, sizeof quoted, "end of text");
+      }
+      snprintf(msg, sizeof msg, "%s(): %s is malformed JSON at byte %lld: %s",
+               fn, name, (long long)e->at + 1, quoted);
+      break;
+    case BCE_VEC_EMPTY:
+      bce_quote_text(quoted, z, n);
+      snprintf(msg, sizeof msg, "%s(): %s must not be empty, got %s",
+               fn, name, quoted);
+      break;
+    default:   /* BCE_VEC_LENGTH */
+      snprintf(msg, sizeof msg,
+               "%s(): %s and %s must have the same length, got %lld and %lld",
+               fn, param[0].name, param[1].name, (long long)e->ny,
+               (long long)e->np);
+      break;
+  }
+  sqlite3_result_error(ctx, msg, -1);
+}
+
+/* Sets *it on the row's texts; 0 after setting an error on ctx. */
+static int open_pairs(sqlite3_context *ctx, const char *fn,
+                      const bce_param *param, bce_vec_kind kind,
+                      sqlite3_value **argv, int arrays, double y0,
+                      bce_pairs *it){
+  const char *y = 0, *p;
+  int ny = 0, np;
+  if( !(arrays & BCE_ARRAY_P) ){
+    char num[32], msg[200];
+    bce_format_value(num, argv[1]);
+    snprintf(msg, sizeof msg, "%s(): %s must be a JSON array when %s is one,"
+             " got %s", fn, param[1].name, param[0].name, num);
+    sqlite3_result_error(ctx, msg, -1);
+    return 0;
+  }
+  if( arrays & BCE_ARRAY_Y ){
+    y = (const char*)sqlite3_value_text(argv[0]);
+    ny = sqlite3_value_bytes(argv[0]);
+  }
+  p = (const char*)sqlite3_value_text(argv[1]);
+  np = sqlite3_value_bytes(argv[1]);
+  if( p==0 || ((arrays & BCE_ARRAY_Y) && y==0) ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  bce_pairs_open(it, y, (size_t)ny, y0, p, (size_t)np, kind);
+  return 1;
+}
+
+int bce_array_loss(sqlite3_context *ctx, const char *fn,
+                   const bce_param *param, bce_vec_kind kind, double eps,
+                   sqlite3_value **argv, int arrays, double y0,
+                   double *loss){
+  bce_pairs it;
+  bce_vec_error err;
+  if( !open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it) ) return 0;
+  if( !bce_vec_loss(&it, eps, loss, &err) ){
+    report(ctx, fn, param, argv, &err);
+    return 0;
+  }
+  return 1;
+}
+
+/* Two passes: the first checks the arrays and counts K, which every
+** element's gradient is divided by; the second writes them. */
+void bce_array_grad(sqlite3_context *ctx, const char *fn,
+                    const bce_param *param, bce_vec_kind kind,
+                    sqlite3_value **argv, int arrays, double y0, double n){
+  bce_pairs it;
+  bce_vec_error err;
+  sqlite3_str *out;
+  double y, p, k;
+  int r;
+  char num[BCE_DECIMAL_BUF];
+  if( !open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it) ) return;
+  while( (r = bce_pairs_next(&it, &y, &p, &err))==1 ){}
+  if( r<0 ){
+    report(ctx, fn, param, argv, &err);
+    return;
+  }
+  k = (double)bce_pairs_count(&it);
+  open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it);
+  out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  sqlite3_str_appendchar(out, 1, '[');
+  while( bce_pairs_next(&it, &y, &p, &err)==1 ){
+    /* g/K first: for K = 1 the element is bce_grad(y, p, n) to the bit */
+    double g = (kind==BCE_VEC_LOGITS ? bce_logits_grad(y, p, 1.0)
+                                     : bce_grad(y, p, BCE_DEFAULT_EPS, 1.0));
+    g = g/k/n;
+    if( bce_pairs_count(&it)>1 ) sqlite3_str_appendchar(out, 1, ',');
+    if( g> 1.7976931348623157e308 ){
+      sqlite3_str_appendall(out, "9e999");     /* SQLite's JSON infinity */
+    }else if( g< -1.7976931348623157e308 ){
+      sqlite3_str_appendall(out, "-9e999");
+    }else{
+      bce_decimal_format(num, g);
+      sqlite3_str_appendall(out, num);
+    }
+  }
+  sqlite3_str_appendchar(out, 1, ']');
+  r = sqlite3_str_errcode(out);
+  if( r==SQLITE_OK ){
+    int len = sqlite3_str_length(out);
+    sqlite3_result_text(ctx, sqlite3_str_finish(out), len, sqlite3_free);
+  }else{
+    sqlite3_free(sqlite3_str_finish(out));
+    if( r==SQLITE_TOOBIG ){
+      sqlite3_result_error_toobig(ctx);
+    }else{
+      sqlite3_result_error_nomem(ctx);
+    }
+  }
+}

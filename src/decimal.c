@@ -1,0 +1,381 @@
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "decimal.h"
+
+#define IS_DIGIT(c) ((c)>='0' && (c)<='9')
+
+/* 10^k, exact as doubles up to 10^22 (Clinger's bound); 10^23..10^27 are
+** rounded and only used for an estimate. */
+static const double pow10_double[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+  1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25,
+  1e26, 1e27
+};
+
+/* 5^k < 2^63 for k <= 27 */
+static const uint64_t pow5[] = {
+  UINT64_C(1), UINT64_C(5), UINT64_C(25), UINT64_C(125), UINT64_C(625),
+  UINT64_C(3125), UINT64_C(15625), UINT64_C(78125), UINT64_C(390625),
+  UINT64_C(1953125), UINT64_C(9765625), UINT64_C(48828125),
+  UINT64_C(244140625), UINT64_C(1220703125), UINT64_C(6103515625),
+  UINT64_C(30517578125), UINT64_C(152587890625), UINT64_C(762939453125),
+  UINT64_C(3814697265625), UINT64_C(19073486328125),
+  UINT64_C(95367431640625), UINT64_C(476837158203125),
+  UINT64_C(2384185791015625), UINT64_C(11920928955078125),
+  UINT64_C(59604644775390625), UINT64_C(298023223876953125),
+  UINT64_C(1490116119384765625), UINT64_C(7450580596923828125)
+};
+
+/* ------------------------------------------------ 128-bit comparisons */
+
+typedef struct u128 { uint64_t hi, lo; } u128;
+
+static u128 mul64(uint64_t a, uint64_t b){
+  uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
+  uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
+  uint64_t p00 = a0*b0, p01 = a0*b1, p10 = a1*b0, p11 = a1*b1;
+  uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+  u128 r;
+  r.lo = (mid << 32) | (p00 & 0xffffffffu);
+  r.hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  return r;
+}
+
+static int bitlen64(uint64_t x){
+#if defined(__GNUC__) || defined(__clang__)
+  return x ? 64 - __builtin_clzll(x) : 0;
+#else
+  int n = 0;
+  if( x >> 32 ){ n += 32; x >>= 32; }
+  if( x >> 16 ){ n += 16; x >>= 16; }
+  if( x >> 8 ){ n += 8; x >>= 8; }
+  while( x ){ n++; x >>= 1; }
+  return n;
+#endif
+}
+
+static int bitlen(u128 a){
+  return a.hi ? 64 + bitlen64(a.hi) : bitlen64(a.lo);
+}
+
+static u128 shl(u128 a, int s){      /* 0 <= s < 128, no bit lost */
+  u128 r;
+  if( s==0 ) return a;
+  if( s>=64 ){
+    r.hi = a.lo << (s - 64);
+    r.lo = 0;
+  }else{
+    r.hi = (a.hi << s) | (a.lo >> (64 - s));
+    r.lo = a.lo << s;
+  }
+  return r;
+}
+
+/* sign of a*2^s - b, for a, b > 0 */
+static int cmp_scaled(u128 a, int s, u128 b){
+  int la = bitlen(a) + s, lb = bitlen(b);
+  if( la!=lb ) return la<lb ? -1 : 1;
+  if( s>=0 ) a = shl(a, s); else b = shl(b, -s);
+  if( a.hi!=b.hi ) return a.hi<b.hi ? -1 : 1;
+  if( a.lo!=b.lo ) return a.lo<b.lo ? -1 : 1;
+  return 0;
+}
+
+/* sign of w*10^e - m*2^k, w < 2^64, |e| <= 27, m < 2^55 */
+static int cmp_decimal(uint64_t w, int e, uint64_t m, int k){
+  u128 one = {0, 0};
+  if( e>=0 ){
+    one.lo = m;
+    return cmp_scaled(mul64(w, pow5[e]), e - k, one);
+  }
+  one.lo = w;
+  return cmp_scaled(one, e - k, mul64(m, pow5[-e]));
+}
+
+/* The double nearest w*10^e, from an estimate x within a few ulp of it;
+** all values here (1e-27 .. 2e46) are normal. */
+static double correct(uint64_t w, int e, double est){
+  uint64_t bits;
+  double x;
+  memcpy(&bits, &est, sizeof bits);
+  for(;;){
+    /* x = m*2^k; the neighbours are bits -+ 1 */
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    int k = (int)(bits >> 52) - 1075;
+    int c = cmp_decimal(w, e, 2*m + 1, k - 1);          /* upper midpoint */
+    if( c>0 || (c==0 && (m & 1)) ){ bits++; if( c>0 ) continue; break; }
+    if( c==0 ) break;
+    c = m==(UINT64_C(1) << 52) ? cmp_decimal(w, e, 4*m - 1, k - 2)
+                               : cmp_decimal(w, e, 2*m - 1, k - 1);
+    if( c<0 || (c==0 && (m & 1)) ){ bits--; if( c<0 ) continue; }
+    break;
+  }
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/* ------------------------------------------- exact decimal arithmetic */
+
+#define DEC_DIGITS 800
+#define MAX_SHIFT 60            /* 9 << 60 and the carry fit in 64 bits */
+
+typedef struct decimal {
+  unsigned char d[DEC_DIGITS];  /* digits 0-9, most significant first */
+  int nd;                       /* digits used */
+  int dp;                       /* value = 0.d[0]d[1]... * 10^dp */
+  int trunc;                    /* nonzero digits were dropped past d[] */
+} decimal;
+
+static void trim(decimal *a){
+  while( a->nd>0 && a->d[a->nd-1]==0 ) a->nd--;
+  if( a->nd==0 ) a->dp = 0;
+}
+
+static void right_shift(decimal *a, int k){
+  int r = 0, w = 0;
+  uint64_t n = 0, mask = (UINT64_C(1) << k) - 1;
+  for(; (n >> k)==0; r++){
+    if( r>=a->nd ){
+      if( n==0 ){ a->nd = 0; return; }
+      while( (n >> k)==0 ){ n *= 10; r++; }
+      break;
+    }
+    n = n*10 + a->d[r];
+  }
+  a->dp -= r - 1;
+  for(; r<a->nd; r++){
+    uint64_t c = a->d[r];
+    a->d[w++] = (unsigned char)(n >> k);
+    n = (n & mask)*10 + c;
+  }
+  while( n>0 ){
+    uint64_t dig = n >> k;
+    n &= mask;
+    if( w<DEC_DIGITS ){
+      a->d[w++] = (unsigned char)dig;
+    }else if( dig>0 ){
+      a->trunc = 1;
+    }
+    n *= 10;
+  }
+  a->nd = w;
+  trim(a);
+}
+
+static void left_shift(decimal *a, int k){
+  unsigned char t[DEC_DIGITS + 20];      /* 2^60 adds at most 19 digits */
+  int w = (int)sizeof t, r, count, keep;
+  uint64_t n = 0;
+  for(r=a->nd-1; r>=0; r--){
+    n += (uint64_t)a->d[r] << k;
+    t[--w] = (unsigned char)(n % 10);
+    n /= 10;
+  }
+  while( n>0 ){
+    t[--w] = (unsigned char)(n % 10);
+    n /= 10;
+  }
+  count = (int)sizeof t - w;
+  keep = count<DEC_DIGITS ? count : DEC_DIGITS;
+  for(r=keep; r<count; r++) if( t[w+r] ) a->trunc = 1;
+  memcpy(a->d, t + w, (size_t)keep);
+  a->dp += count - a->nd;
+  a->nd = keep;
+  trim(a);
+}
+
+static void shift(decimal *a, int k){
+  if( a->nd==0 ) return;
+  for(; k>MAX_SHIFT; k-=MAX_SHIFT) left_shift(a, MAX_SHIFT);
+  for(; k< -MAX_SHIFT; k+=MAX_SHIFT) right_shift(a, MAX_SHIFT);
+  if( k>0 ) left_shift(a, k);
+  if( k<0 ) right_shift(a, -k);
+}
+
+/* the integer part, rounded half to even (the dropped digits break ties) */
+static uint64_t rounded_integer(const decimal *a){
+  uint64_t n = 0;
+  int i, up;
+  for(i=0; i<a->dp && i<a->nd; i++) n = n*10 + a->d[i];
+  for(; i<a->dp; i++) n *= 10;
+  if( a->dp<0 || a->dp>=a->nd ){
+    up = 0;
+  }else if( a->d[a->dp]==5 && a->dp+1==a->nd ){
+    up = a->trunc || (a->dp>0 && (a->d[a->dp-1] & 1));
+  }else{
+    up = a->d[a->dp]>=5;
+  }
+  return n + (uint64_t)up;
+}
+
+/* Go's strconv (decimal.floatBits): halve or double the decimal until it
+** is in [1/2, 1), then take 53 bits. */
+static double decimal_to_double(decimal *a){
+  static const int powtab[] = {1, 3, 6, 9, 13, 16, 19, 23, 26};
+  int exp = 0;
+  uint64_t mant;
+  if( a->nd==0 ) return 0.0;
+  if( a->dp>310 ) return INFINITY;
+  if( a->dp< -330 ) return 0.0;
+  while( a->dp>0 ){
+    int n = a->dp>=9 ? 27 : powtab[a->dp];
+    shift(a, -n);
+    exp += n;
+  }
+  while( a->dp<0 || (a->dp==0 && a->d[0]<5) ){
+    int n = -a->dp>=9 ? 27 : powtab[-a->dp];
+    shift(a, n);
+    exp -= n;
+  }
+  exp--;                              /* [1/2, 1) -> [1, 2) */
+  if( exp< -1022 ){                   /* subnormal: fewer bits */
+    shift(a, -(-1022 - exp));
+    exp = -1022;
+  }
+  if( exp>1023 ) return INFINITY;
+  shift(a, 53);
+  mant = rounded_integer(a);
+  if( mant==(UINT64_C(1) << 53) ){
+    mant >>= 1;
+    exp++;
+    if( exp>1023 ) return INFINITY;
+  }
+  return ldexp((double)mant, exp - 52);  /* exact, also when subnormal */
+}
+
+/* The token's digits into a decimal: value = 0.S * 10^dp, S the
+** significant digits (leading zeros gone), dp = |S| - |fraction| + ex,
+** ex the exponent after the 'e'. */
+static double slow_path(const char *z, size_t intEnd, size_t fracEnd,
+                        int64_t ex){
+  decimal a;
+  size_t i;
+  int64_t len = 0, frac = 0, dp;
+  a.nd = 0;
+  a.trunc = 0;
+  for(i=0; i<fracEnd; i++){
+    int c = (unsigned char)z[i];
+    if( !IS_DIGIT(c) ) continue;           /* '-' and '.' */
+    if( i>intEnd ) frac++;
+    if( len==0 && c=='0' ) continue;
+    len++;
+    if( a.nd<DEC_DIGITS ){
+      a.d[a.nd++] = (unsigned char)(c - '0');
+    }else if( c!='0' ){
+      a.trunc = 1;
+    }
+  }
+  if( len==0 ) return 0.0;
+  dp = len - frac + ex;
+  if( dp>310 ) return INFINITY;
+  if( dp< -330 ) return 0.0;
+  a.dp = (int)dp;
+  trim(&a);
+  return decimal_to_double(&a);
+}
+
+/* -------------------------------------------------------------- parse */
+
+size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad){
+  size_t i = 0, intEnd, fracEnd;
+  uint64_t w = 0;
+  int nsig = 0, dropped = 0, neg = 0;
+  int64_t e = 0, ex = 0;
+  double v;
+  if( i<n && z[i]=='-' ){ neg = 1; i++; }
+  if( i>=n || !IS_DIGIT(z[i]) ){ *bad = i; return 0; }
+  if( z[i]=='0' ){
+    i++;
+  }else{
+    for(; i<n && IS_DIGIT(z[i]); i++){
+      if( nsig<19 ){
+        w = w*10 + (uint64_t)(z[i] - '0');
+        nsig++;
+      }else{
+        dropped |= z[i]!='0';
+        e++;
+      }
+    }
+  }
+  intEnd = i;
+  if( i<n && z[i]=='.' ){
+    i++;
+    if( i>=n || !IS_DIGIT(z[i]) ){ *bad = i; return 0; }
+    for(; i<n && IS_DIGIT(z[i]); i++){
+      if( nsig<19 ){
+        if( w==0 && z[i]=='0' ){ e--; continue; }   /* leading zero */
+        w = w*10 + (uint64_t)(z[i] - '0');
+        nsig++;
+        e--;
+      }else{
+        dropped |= z[i]!='0';
+      }
+    }
+  }
+  fracEnd = i;
+  if( i<n && (z[i]=='e' || z[i]=='E') ){
+    int eneg = 0;
+    i++;
+    if( i<n && (z[i]=='+' || z[i]=='-') ){ eneg = z[i]=='-'; i++; }
+    if( i>=n || !IS_DIGIT(z[i]) ){ *bad = i; return 0; }
+    for(; i<n && IS_DIGIT(z[i]); i++){
+      /* saturate far beyond any count of digits a text can hold */
+      if( ex<INT64_C(10000000000) ) ex = ex*10 + (z[i] - '0');
+    }
+    if( eneg ) ex = -ex;
+    e += ex;
+  }
+  if( w==0 && !dropped ){
+    v = 0.0;
+  }else if( !dropped && w<=(UINT64_C(1) << 53) && e>=-22 && e<=22 ){
+    v = e<0 ? (double)w/pow10_double[-e] : (double)w*pow10_double[e];
+  }else if( !dropped && e>=-27 && e<=27 ){
+    double est = e<0 ? (double)w/pow10_double[-e]
+                     : (double)w*pow10_double[e];
+    v = correct(w, (int)e, est);
+  }else{
+    v = slow_path(z, intEnd, fracEnd, ex);
+  }
+  *x = neg ? -v : v;
+  return i;
+}
+
+/* ------------------------------------------------------------- format */
+
+/* The shortest decimal that rounds to x has at most 17 digits.  For a
+** normal x, if one of at most 15 digits does, it is the 15-digit rounding
+** of x with its trailing zeros gone (the doubles near x are closer
+** together than 15-digit decimals): %.15g finds it, and only longer ones
+** need more tries.  A subnormal has fewer bits, so shorter decimals may
+** do: those try every length. */
+int bce_decimal_format(char *buf, double x){
+  int prec = fabs(x)<0x1p-1022 ? 1 : 15;
+  for(; prec<=17; prec++){
+    char raw[40];
+    double back;
+    size_t bad;
+    int i, n = 0, point = 0;
+    snprintf(raw, sizeof raw, "%.*g", prec, x);
+    /* printf writes the locale's decimal point, which may be "," or even
+    ** several bytes: everything that is not a digit, sign or 'e' is it */
+    for(i=0; raw[i]; i++){
+      char c = raw[i];
+      if( IS_DIGIT(c) || c=='-' || c=='+' || c=='e' ){
+        buf[n++] = c;
+        point = 0;
+      }else if( !point ){
+        buf[n++] = '.';
+        point = 1;
+      }
+    }
+    buf[n] = 0;
+    if( prec==17 ) return n;
+    if( bce_decimal_parse(buf, (size_t)n, &back, &bad)==(size_t)n
+     && back==x ){
+      return n;
+    }
+  }
+  return 0;   /* not reached */
+}

@@ -1,0 +1,88 @@
+#include "decimal.h"
+#include "json_array.h"
+
+enum { BEFORE_OPEN, FIRST, AFTER_ELEMENT, CLOSED };
+
+static size_t skip_space(const char *z, size_t n, size_t i){
+  while( i<n && (z[i]==' ' || z[i]=='\t' || z[i]=='\n' || z[i]=='\r') ) i++;
+  return i;
+}
+
+/* The length of the JSON string, literal, object or array at z[i], or 0
+** if none starts there.  Only called on the way to an error message, so
+** an object or array is delimited by counting brackets outside strings
+** rather than parsed. */
+static size_t value_length(const char *z, size_t n, size_t i){
+  static const char *const literal[] = {"true", "false", "null"};
+  size_t j = i, k;
+  int depth = 0;
+  for(k=0; k<3; k++){
+    size_t m = 0;
+    while( literal[k][m] && j+m<n && z[j+m]==literal[k][m] ) m++;
+    if( literal[k][m]==0 ) return m;
+  }
+  if( z[i]!='"' && z[i]!='[' && z[i]!='{' ) return 0;
+  for(; j<n; j++){
+    if( z[j]=='"' ){
+      for(j++; j<n && z[j]!='"'; j++){
+        if( z[j]=='\\' ) j++;
+      }
+      if( j>=n ) return 0;
+      if( depth==0 ) return j + 1 - i;
+    }else if( z[j]=='[' || z[j]=='{' ){
+      depth++;
+    }else if( z[j]==']' || z[j]=='}' ){
+      if( --depth==0 ) return j + 1 - i;
+    }
+  }
+  return 0;
+}
+
+void bce_json_open(bce_json_array *a, const char *z, size_t n){
+  a->z = z;
+  a->n = n;
+  a->pos = 0;
+  a->count = 0;
+  a->state = BEFORE_OPEN;
+}
+
+bce_json_token bce_json_next(bce_json_array *a, double *x, size_t *at,
+                             size_t *len){
+  const char *z = a->z;
+  size_t n = a->n, i = skip_space(z, n, a->pos), used, bad;
+  switch( a->state ){
+    case CLOSED:
+      return BCE_JSON_END;
+    case BEFORE_OPEN:
+      if( i>=n || z[i]!='[' ){ *at = i; return BCE_JSON_MALFORMED; }
+      i = skip_space(z, n, i+1);
+      a->state = FIRST;
+      if( i<n && z[i]==']' ) goto close;
+      break;
+    case FIRST:
+      break;
+    default:   /* AFTER_ELEMENT */
+      if( i<n && z[i]==']' ) goto close;
+      if( i>=n || z[i]!=',' ){ *at = i; return BCE_JSON_MALFORMED; }
+      i = skip_space(z, n, i+1);
+      break;
+  }
+  if( i<n && (z[i]=='-' || (z[i]>='0' && z[i]<='9')) ){
+    used = bce_decimal_parse(z + i, n - i, x, &bad);
+    if( used==0 ){ *at = i + bad; return BCE_JSON_MALFORMED; }
+    a->pos = i + used;
+    a->count++;
+    a->state = AFTER_ELEMENT;
+    return BCE_JSON_NUMBER;
+  }
+  *at = i;
+  if( i<n && (*len = value_length(z, n, i))>0 ) return BCE_JSON_NOT_NUMBER;
+  return BCE_JSON_MALFORMED;
+
+close:
+  i = skip_space(z, n, i+1);
+  if( i<n ){ *at = i; return BCE_JSON_MALFORMED; }
+  a->pos = i;
+  a->state = CLOSED;
+  return BCE_JSON_END;
+}

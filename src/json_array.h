@@ -1,0 +1,46 @@
+/*
+** A cursor over a JSON array of numbers (RFC 8259), read in place, one
+** element per call, without allocating: the text is read once, left to
+** right, so an array of any length costs time linear in its bytes.
+**
+** Accepted: white space (space, tab, LF, CR) around every token, then
+** '[', numbers separated by ',', ']'.  Nothing may follow but white space.
+** Numbers are strict JSON: no '+', no leading zeros, no '.5', no NaN or
+** Infinity; one beyond the double range reads as +-Inf (how SQLite writes
+** an infinity in JSON: 9e999).
+**
+** An element that is JSON but no number (a string, true, false, null, an
+** object or an array) is reported as such, with its extent, so that an
+** error message can quote it; anything else is malformed at a byte.
+*/
+#ifndef BCE_JSON_ARRAY_H
+#define BCE_JSON_ARRAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bce_json_array {
+  const char *z;    /* the text, z[0..n) */
+  size_t n;
+  size_t pos;       /* the next byte to read */
+  int64_t count;    /* numbers read so far */
+  int state;        /* where pos is: see json_array.c */
+} bce_json_array;
+
+typedef enum bce_json_token {
+  BCE_JSON_NUMBER,      /* *x is element count-1 */
+  BCE_JSON_END,         /* the array is closed and the text has ended */
+  BCE_JSON_MALFORMED,   /* not JSON: *at is the offending byte (n: the
+                        ** text ended too soon) */
+  BCE_JSON_NOT_NUMBER   /* element count is JSON but not a number: it is
+                        ** the bytes *at .. *at + *len */
+} bce_json_token;
+
+void bce_json_open(bce_json_array *a, const char *z, size_t n);
+
+/* The next element.  After BCE_JSON_END every call returns it again; after
+** an error the cursor is not to be used. */
+bce_json_token bce_json_next(bce_json_array *a, double *x, size_t *at,
+                             size_t *len);
+
+#endif
