@@ -53,11 +53,16 @@ $(BUILD)/unit_core: tests/unit_core.c tests/ref/core_ref.h $(CORE_SRC) $(HEADERS
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_core.c $(CORE_SRC) $(LDLIBS)
 
+$(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h $(CORE_SRC) $(HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_arrays.c $(CORE_SRC) $(LDLIBS)
+
 demo: $(LIB)
 	$(SQLITE3) :memory: -cmd ".load ./bce" ".read sql/demo.sql"
 
-test: $(LIB) $(BUILD)/unit_core
-	@SQLITE3=$(SQLITE3) LIB=./$(LIB) UNIT=$(BUILD)/unit_core sh tests/run.sh
+test: $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays
+	@SQLITE3=$(SQLITE3) LIB=./$(LIB) \
+	  UNIT="$(BUILD)/unit_core $(BUILD)/unit_arrays" sh tests/run.sh
 
 bench: $(LIB)
 	@SQLITE3=$(SQLITE3) LIB=./bce bash bench/run.sh

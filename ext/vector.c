@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "vector.h"
@@ -122,8 +123,10 @@ void bce_array_grad(sqlite3_context *ctx, const char *fn,
     }else if( g< -1.7976931348623157e308 ){
       sqlite3_str_appendall(out, "-9e999");
     }else{
-      bce_decimal_format(num, g);
+      /* "-2.0", not "-2": SQLite's JSON reads the element back as a REAL */
+      int len = bce_decimal_format(num, g);
       sqlite3_str_appendall(out, num);
+      if( strcspn(num, ".e")==(size_t)len ) sqlite3_str_appendall(out, ".0");
     }
   }
   sqlite3_str_appendchar(out, 1, ']');

@@ -10,7 +10,14 @@ clip bound 1 - eps, which the definition itself forms in double precision
 
 Writes, for CI to read (CI never runs this script):
   tests/ref/core_ref.h         cases for the C unit tests of src/
+  tests/ref/arrays_ref.h       the same for src/decimal.c, json_array.c and
+                               vector.c (tests/unit_arrays.c)
   tests/sql/mpmath_values.sql  cases for the SQL tests of the extension
+  tests/sql/mpmath_logits_arrays.sql  the same for the logits functions and
+                               JSON-array rows (issue 3)
+
+Decimal texts in JSON arrays are turned into doubles by Python's float(),
+which rounds correctly, independently of the extension's own reader.
 
 Run:  python3 tests/gen_ref.py      (needs mpmath; about a minute)
 """
@@ -59,6 +66,46 @@ def sigmoid(x):
 def logit(p):
     p = mpf(p)
     return mp.log(p) - mp.log1p(-p)
+
+
+def softplus(x):
+    return mp.log1p(mp.exp(mpf(x)))
+
+
+def logits_loss(y, z):
+    """l(y, z) = -[y ln sigmoid(z) + (1-y) ln(1 - sigmoid(z))]
+    = y softplus(-z) + (1-y) softplus(z): two non-negative terms, exact in
+    mpmath at any magnitude (its exponents are unbounded).  At +-Inf the
+    limits."""
+    z = float(z)
+    if z == float("inf"):
+        return mpf(0) if y == 1 else mp.inf
+    if z == float("-inf"):
+        return mpf(0) if y == 0 else mp.inf
+    y = mpf(y)
+    total = mpf(0)
+    if y != 0:
+        total += y * softplus(-z)
+    if y != 1:
+        total += (1 - y) * softplus(z)
+    return total
+
+
+def logits_grad(y, z, n=1.0):
+    """(sigmoid(z) - y) / n, as (1-y) sigmoid(z) - y sigmoid(-z): the
+    identity sigmoid(z) + sigmoid(-z) = 1 keeps each term exact where one
+    difference would round away (y = 1, z = 700)."""
+    y = mpf(y)
+    g = (1 - y) * sigmoid(z) - y * sigmoid(-mpf(z))
+    return g / mpf(n)
+
+
+def logits_grad_condition(y, z):
+    """How much the difference of the two terms magnifies their rounding:
+    the larger term over the result (1 when one term is 0)."""
+    y = mpf(y)
+    a, b = (1 - y) * sigmoid(z), y * sigmoid(-mpf(z))
+    return max(a, b) / abs(a - b) if a != b else mp.inf
 
 
 def mean(terms, weights=None):
@@ -164,6 +211,160 @@ WEIGHTED = ([1, 0, 0.5, 1, 0, 0.25], [0.9, 0.2, 0.5, 0.3, 0.05, 0.6],
             [1, 2, 0.5, 3, 0, 1.5])
 
 
+# ------------------------------------------------------- logits (issue 3)
+Z_EXTREME = [0.0, 2.0**-1074, -2.0**-1074, 1e-300, -1e-300, 1e-8, -1e-8,
+             0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 20.0, -20.0, 36.7, -36.7, 37.5,
+             -37.5, 50.0, -50.0, 100.0, -100.0, 709.0, -709.0, 710.0, -710.0,
+             745.0, -745.0, 746.0, -746.0, 1000.0, -1000.0, 1e300, -1e300,
+             1.7976931348623157e308, -1.7976931348623157e308]
+LOGITS_LOSS_CASES = [(1.0, 0.0), (1.0, 50.0), (0.0, 1000.0), (1.0, -1000.0),
+                     (0.3, 2.0)]                    # the issue's points first
+for z in Z_EXTREME:
+    for y in (0.0, 1.0, 0.3, 0.5, 0.999999, 1e-10):
+        LOGITS_LOSS_CASES.append((y, z))
+LOGITS_INF_CASES = [(y, z) for z in (float("inf"), float("-inf"))
+                    for y in (0.0, 1.0, 0.5, 0.3)]
+
+LOGITS_GRAD_CASES = []   # (y, z, n)
+for z in Z_EXTREME:
+    for y in (0.0, 1.0, 0.3, 0.999999):
+        LOGITS_GRAD_CASES.append((y, z, 1.0))
+for y, z, n in [(1.0, 0.4, 4.0), (0.0, -3.0, 4.0), (0.3, 2.0, 3.0),
+                (1.0, 50.0, 7.0), (0.0, -1000.0, 1e6), (0.25, 0.5, 0.5),
+                (1.0, 700.0, 2.0), (0.0, -700.0, 3.0)]:
+    LOGITS_GRAD_CASES.append((y, z, n))
+LOGITS_GRAD_INF_CASES = [(y, z, n) for z in (float("inf"), float("-inf"))
+                         for y in (0.0, 1.0, 0.3) for n in (1.0, 4.0)]
+
+KERAS_LOGITS = ([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])
+LOGITS_WEIGHTED = ([1, 0, 0.5, 1, 0, 0.25, 1],
+                   [3.0, -2.0, 0.0, 50.0, -1e300, 710.0, -36.7],
+                   [1, 2, 0.5, 3, 0, 1.5, 0.25])
+
+# Sliding frames over logits (i, y, z, w): infinities of both kinds, a loss
+# of 1e300 beside ones of 1e-22, a zero weight on an infinite loss.
+WINDOW_LOGIT_ROWS = [(1, 1.0, 0.4, 1.0), (2, 0.0, float("inf"), 2.0),
+                     (3, 1.0, 50.0, 1.0), (4, 1.0, -1e300, 0.5),
+                     (5, 1.0, 50.0, 1.0), (6, 1.0, float("inf"), 3.0),
+                     (7, 0.3, 2.0, 1.0), (8, 1.0, float("-inf"), 0.0),
+                     (9, 0.0, float("-inf"), 1.5), (10, 0.0, -710.0, 1.0),
+                     (11, 0.5, 0.0, 1.0), (12, 0.0, -36.7, 2.0)]
+
+
+# --------------------------------------------------- JSON arrays (issue 3)
+def json_text(texts):
+    return "[" + ",".join(texts) + "]"
+
+
+def lcg(seed):
+    """A small deterministic generator, so the vectors are fixed."""
+    state = seed
+    while True:
+        state = (state * 6364136223846793005 + 1442695040888963407) % 2**64
+        yield state >> 11
+
+
+def vector(seed, k, kind):
+    """k element texts: 'hard' labels, 'soft' labels, 'p' probabilities
+    (with extremes), 'z' logits (with extremes)."""
+    g = lcg(seed)
+    out = []
+    extremes = {"p": ["0", "1", "1e-300", "0.9999999999999999", "5e-324",
+                      "1e-15", "0.5", "1.0", "0.999999999999999"],
+                "z": ["0", "50", "-50", "710", "-710", "1e300", "-1e300",
+                      "-1000", "1000", "36.7", "-0.0", "2.5e-3"]}
+    for i in range(k):
+        r = next(g)
+        u = r / 2.0**53
+        if kind == "hard":
+            out.append("1" if r % 3 == 0 else "0")
+        elif kind == "soft":
+            out.append(repr(round(u, 3)) if r % 4 else "0.25")
+        elif kind in extremes and r % 5 == 0:
+            out.append(extremes[kind][r % len(extremes[kind])])
+        elif kind == "p":
+            out.append(repr(u) if r % 2 else "%.6f" % u)
+        else:
+            out.append(repr((u - 0.5) * 40) if r % 2 else "%.3e" % ((u - 0.5) * 8))
+    return out
+
+
+def floats(texts):
+    return [float(t) for t in texts]
+
+
+def row_loss(ys, ps, logits=False, eps=EPS):
+    """The loss of one row: the mean of its element losses.  ys is a list
+    of texts or one number (broadcast); ps a list of texts."""
+    pv = floats(ps)
+    yv = floats(ys) if isinstance(ys, list) else [float(ys)] * len(pv)
+    terms = [logits_loss(y, p) if logits else loss(y, p, eps)
+             for y, p in zip(yv, pv)]
+    return mp.inf if mp.inf in terms else mp.fsum(terms) / len(terms)
+
+
+def row_grads(ys, ps, n=None, logits=False):
+    """The element gradients of one row, each divided by n*K."""
+    pv = floats(ps)
+    yv = floats(ys) if isinstance(ys, list) else [float(ys)] * len(pv)
+    k = len(pv) * (mpf(n) if n is not None else 1)
+    return [(logits_grad(y, p) if logits else grad(y, p)) / k
+            for y, p in zip(yv, pv)]
+
+
+V46 = {  # name: (y texts or a number, p or z texts)
+    "hard labels, p": (vector(1, 46, "hard"), vector(2, 46, "p")),
+    "soft labels, p": (vector(3, 46, "soft"), vector(4, 46, "p")),
+    "hard labels, z": (vector(5, 46, "hard"), vector(6, 46, "z")),
+    "soft labels, z": (vector(7, 46, "soft"), vector(8, 46, "z")),
+}
+ARRAY_ROWS = [  # (y json or number, p json, w): K = 1, 4, 46, 3, and scalars
+    ("[1]", "[0.4]", 1.0),
+    ("[1,0,1,1]", "[0.4,0.5,0.8,0.2]", 2.0),
+    (json_text(V46["hard labels, p"][0]), json_text(V46["hard labels, p"][1]),
+     0.5),
+    ("[0.3, 1, 0]", "[0.7, 1e-300, 0.999]", 3.0),
+    (1.0, "[0.9, 0.95, 0.6]", 1.5),
+    (0.0, 0.25, 1.0),
+]
+ARRAY_LOGIT_ROWS = [
+    ("[1]", "[0.4]", 1.0),
+    ("[0,1,0,0]", "[-18.6,0.51,2.94,-12.8]", 2.0),
+    (json_text(V46["soft labels, z"][0]), json_text(V46["soft labels, z"][1]),
+     0.5),
+    ("[1, 0, 0.5]", "[1e999, -1e999, 3]", 3.0),
+    (0.0, "[-50, 2, 1e300]", 1.5),
+    (1.0, 50.0, 1.0),
+]
+
+
+# 10^5 rows of 46 labels, the text of each element made by integer
+# arithmetic in SQL and here alike.  Few distinct values (about 30000), so
+# that mpmath computes each loss once and the exact mean is a sum of
+# counts times losses.
+BIG46_ROWS = 100000
+BIG46_K = 46
+
+
+def big46_y(j):
+    return "1" if (j * 7) % 10 < 3 else "0"
+
+
+def big46_p(j):
+    if j % 3 == 0:
+        return "0.%06d" % (((j * 7919) % 9973) * 97)
+    if j % 3 == 1:
+        return "0.%017d" % (((j * 7919) % 9973) * 10000000000019)
+    return "%d.%03de-%d" % (1 + j % 9, (j * 31) % 97, 1 + j % 13)
+
+
+BIG46_SQL_Y = "CASE WHEN (j * 7) % 10 < 3 THEN '1' ELSE '0' END"
+BIG46_SQL_P = ("CASE j % 3 WHEN 0 THEN printf('0.%06d', ((j * 7919) % 9973) * 97)"
+               " WHEN 1 THEN printf('0.%017d', ((j * 7919) % 9973) * 10000000000019)"
+               " ELSE printf('%d.%03de-%d', 1 + j % 9, (j * 31) % 97, 1 + j % 13)"
+               " END")
+
+
 # Large tables, made by the same arithmetic in SQL and here (each step is one
 # IEEE operation, identical in both).
 def big_p(k):
@@ -224,9 +425,135 @@ def write_c(path):
     for p in LOGIT_CASES:
         out.append("  {%s, %s}," % (c_num(p), c_num(to_double(logit(p)))))
     out.append("};\n")
+    write_c_issue3(out)
     out.append("#endif")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
+
+
+def logits_grad_tol(y, z):
+    """ulp allowed for bce_logits_grad: 3 (sigmoid's 2, the division's
+    rounding), more where the difference of two terms magnifies their
+    errors (a soft label); huge near the root, where the result is tiny."""
+    cond = logits_grad_condition(y, z)
+    return 3 if cond <= 1 else min(int(mp.ceil(2 * cond + 1)), 2**30)
+
+
+# Decimal texts whose nearest double is hard to find: halfway cases,
+# subnormals, the ends of the range, long digit strings.
+DECIMAL_CASES = [
+    "0", "-0", "1", "0.1", "0.30000000000000004", "5e-324", "-5e-324",
+    "2.4703282292062327e-324", "2.4703282292062328e-324", "1e-324",
+    "1.7976931348623157e308", "1.7976931348623158e308",
+    "1.7976931348623159e308", "1e309", "-1e400", "1e-400",
+    "9007199254740993", "9007199254740992.5", "9007199254740994.5",
+    "123456789012345678901234567890", "2.2250738585072011e-308",
+    "2.2250738585072012e-308", "2.2250738585072014e-308",
+    "0.500000000000000166533453693773481063544750213623046875",
+    "0.500000000000000166533453693773481063544750213623046876",
+    "0.500000000000000166533453693773481063544750213623046874",
+    "1.00000000000000011102230246251565404236316680908203125",
+    "1.00000000000000011102230246251565404236316680908203124",
+    "4.35679342e-8", "1e23", "8.98846567431158e307", "7.7e-13",
+    "0.0000000000000000000000000001234567890123456789", "1e-5", "1E+2",
+    "0.1e1", "100e-2", "3.141592653589793238462643383279502884197",
+    "0.9999999999999999444888487687421729788184165954589843750",
+    "0.99999999999999994448884876874217297881841659545898437",
+    "1" + "0" * 400 + "e-400", "0." + "0" * 330 + "1e330",
+    "7.2057594037927933e16", "1.8446744073709552e19",
+    "18446744073709551615", "18446744073709551616.5",
+    "9.999999999999999e22", "1.2345678901234567e-11",
+]
+
+
+def write_c_issue3(out):
+    """Logits cases, into core_ref.h (tests/unit_core.c)."""
+    out.append("static const struct { double y, z, want; } "
+               "ref_logits_loss[] = {")
+    for y, z in LOGITS_LOSS_CASES:
+        out.append("  {%s, %s, %s}," % (c_num(y), c_num(z),
+                                         c_num(to_double(logits_loss(y, z)))))
+    out.append("};\n")
+    out.append("static const struct { double y, z, n, want; int tol; } "
+               "ref_logits_grad[] = {")
+    for y, z, n in LOGITS_GRAD_CASES:
+        out.append("  {%s, %s, %s, %s, %d}," % (
+            c_num(y), c_num(z), c_num(n),
+            c_num(to_double(logits_grad(y, z, n))), logits_grad_tol(y, z)))
+    out.append("};\n")
+
+
+def write_c_arrays(path):
+    """Decimal, JSON and row cases, into arrays_ref.h (tests/unit_arrays.c)."""
+    out = ["/* Generated by tests/gen_ref.py (mpmath, 40 digits; Python's "
+           "float() and repr()); do not edit. */",
+           "#ifndef BCE_ARRAYS_REF_H", "#define BCE_ARRAYS_REF_H",
+           "#include <math.h>", ""]
+    out.append("/* Python's float() of each text: correctly rounded. */")
+    out.append("static const struct { const char *text; double want; } "
+               "ref_decimal[] = {")
+    for t in DECIMAL_CASES:
+        out.append("  {\"%s\", %s}," % (t, c_num_signed(float(t))))
+    out.append("};\n")
+    out.append("/* Doubles and the digits of their shortest round-trip "
+               "decimal (Python's repr). */")
+    out.append("static const struct { double x; int digits; } "
+               "ref_shortest[] = {")
+    for x in SHORTEST_CASES:
+        out.append("  {%s, %d}," % (c_num_signed(x), shortest_digits(x)))
+    out.append("};\n")
+    out.append("/* Rows of JSON arrays: y (NULL: the number y0), p or z, "
+               "and the mean of the element losses. */")
+    out.append("static const struct { const char *y; double y0; "
+               "const char *p; int logits; double eps, want; } "
+               "ref_rows[] = {")
+    for name, (ys, ps) in V46.items():
+        logits = name.endswith("z")
+        out.append("  {\"%s\", 0, \"%s\", %d, %s, %s}," % (
+            json_text(ys), json_text(ps), logits, c_num(EPS),
+            c_num(to_double(row_loss(ys, ps, logits)))))
+    for logits, rows in ((0, ARRAY_ROWS), (1, ARRAY_LOGIT_ROWS)):
+        for ys, ps, _ in rows:
+            if not isinstance(ps, str):
+                continue            # a row of two numbers
+            y0 = 0.0 if isinstance(ys, str) else ys
+            out.append("  {%s, %s, \"%s\", %d, %s, %s}," % (
+                "\"%s\"" % ys if isinstance(ys, str) else "0", c_num(y0),
+                ps, logits, c_num(EPS),
+                c_num(to_double(row_loss(json_list(ys), json_list(ps),
+                                         logits)))))
+    out.append("};\n")
+    out.append("#endif")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def json_list(t):
+    """The element texts of a JSON array text, or the number itself."""
+    if not isinstance(t, str):
+        return t
+    return [e.strip() for e in t.strip()[1:-1].split(",")]
+
+
+def c_num_signed(x):
+    if x == float("inf"):
+        return "INFINITY"
+    if x == float("-inf"):
+        return "-INFINITY"
+    return x.hex()
+
+
+def shortest_digits(x):
+    m = repr(abs(x)).split("e")[0].replace(".", "").lstrip("0")
+    return max(len(m.rstrip("0")), 1)
+
+
+SHORTEST_CASES = [0.1, 0.5, 100.0, 1e16, 1e22, 1e23, 5e-324, 1e-320,
+                  2.2250738585072014e-308, 2.225073858507201e-308,
+                  1.7976931348623157e308, 0.30000000000000004,
+                  123456789012345680.0, 9007199254740993.0, 1 / 3.0,
+                  -2.0 / 3.0, 1e-5, 4.9406564584124654e-322, 0.8605048440456026,
+                  6.103515625e-05, 299792458.0, 2.0**-1022 * 3]
 
 
 def check(name, got_sql, want, kind="ulp", tol=1):
@@ -348,9 +675,289 @@ def write_sql(path):
         f.write("\n".join(out) + "\n")
 
 
+def sql_text(t):
+    return sql_quote(t)
+
+
+def arg(v):
+    """A row's y or p as SQL: a JSON text, or an exact number."""
+    return sql_text(v) if isinstance(v, str) else sql_num(v)
+
+
+def frame_mean(frame, weighted, lossf):
+    """The exact value of bce over a frame of (w, loss) pairs: NULL without
+    a positive weight, +Inf if a loss of positive weight is."""
+    pos = [(w, t) for w, t in frame if (w > 0 if weighted else True)]
+    if not pos:
+        return None
+    if any(t == mp.inf for w, t in pos):
+        return mp.inf
+    if weighted:
+        return mean([t for w, t in pos], [w for w, t in pos])
+    return mean([t for w, t in pos])
+
+
+def window_checks(out, rows, name, call_w, call_1, lossf):
+    """ROWS 2 PRECEDING over rows (i, y, p, w), against each frame's exact
+    value, unweighted and weighted."""
+    table = "(VALUES %s)" % ", ".join(
+        "(%d, %s, %s, %s)" % (r[0], arg(r[1]), arg(r[2]), sql_num(r[3]))
+        for r in rows)
+    for weighted in (False, True):
+        call = call_w if weighted else call_1
+        for i in range(len(rows)):
+            frame = [(r[3], lossf(r[1], r[2]))
+                     for r in rows[max(0, i - 2):i + 1]]
+            want = frame_mean(frame, weighted, lossf)
+            got = ("(SELECT v FROM (SELECT column1 AS i, %s OVER (ORDER BY "
+                   "column1 ROWS 2 PRECEDING) AS v FROM %s) WHERE i = %d)"
+                   % (call, table, i + 1))
+            label_ = "window %s, frame ending at row %d" % (
+                call, i + 1)
+            if want == mp.inf:
+                out.append(check(label_ + " is +Inf", got, "1e999", "is",
+                                 None))
+            else:
+                out.append(check(label_, got, want, "ulp", 5))
+
+
+def grad_checks(out, name, call, grads, tol):
+    """Each element of a JSON gradient array against its exact value, read
+    back by SQLite's json_each (whose reading may be 1 ulp off: tol + 1),
+    and the array's length."""
+    out.append(check(name + ": K elements",
+                     "json_array_length(%s)" % call, "%d" % len(grads),
+                     "is", None))
+    for i, g in enumerate(grads):
+        out.append(check("%s[%d]" % (name, i),
+                         "(SELECT value FROM json_each(%s) WHERE key = %d)"
+                         % (call, i), g, "ulp", tol + 1))
+
+
+def write_sql_issue3(path):
+    out = ["-- Generated by tests/gen_ref.py (mpmath, 40 digits); do not edit.",
+           "-- Issue 3: bce_logits, bce_logits_term, bce_logits_grad, and",
+           "-- every bce function on JSON arrays.  Expected values are the",
+           "-- doubles nearest the exact ones; numbers in JSON texts are read",
+           "-- by Python's float() (correctly rounded) for the reference.",
+           ".read tests/sql/lib/checks.sql", ""]
+    # Per-row logits loss: 2 ulp for a hard label (exp and log1p), 3 for a
+    # soft one (also (1-y)*z and a sum of two non-negative terms).
+    for y, z in LOGITS_LOSS_CASES:
+        tol = 2 if y in (0.0, 1.0) else 3
+        out.append(check("bce_logits_term(%s, %s)" % (label(y), label(z)),
+                         "bce_logits_term(%s, %s)" % (sql_num(y), sql_num(z)),
+                         logits_loss(y, z), "ulp", tol))
+    for y, z in LOGITS_INF_CASES:
+        want = logits_loss(y, z)
+        out.append(check("bce_logits_term(%s, %s) is the limit %s"
+                         % (label(y), label(z), mp.nstr(want, 3)),
+                         "bce_logits_term(%s, %s)" % (sql_num(y), sql_num(z)),
+                         "1e999" if want == mp.inf else "0.0", "is", None))
+    out.append("")
+    for y, z, n in LOGITS_GRAD_CASES:
+        out.append(check("bce_logits_grad(%s, %s, %s)"
+                         % (label(y), label(z), label(n)),
+                         "bce_logits_grad(%s, %s, %s)"
+                         % (sql_num(y), sql_num(z), sql_num(n)),
+                         logits_grad(y, z, n), "ulp", logits_grad_tol(y, z)))
+    for y, z, n in LOGITS_GRAD_INF_CASES:
+        want = (1 - mpf(y) if z > 0 else -mpf(y)) / mpf(n)
+        out.append(check("bce_logits_grad(%s, %s, %s) is the limit"
+                         % (label(y), label(z), label(n)),
+                         "bce_logits_grad(%s, %s, %s)"
+                         % (sql_num(y), sql_num(z), sql_num(n)),
+                         want, "ulp", 1))
+    out.append("")
+    # Aggregates of logits
+    ys, zs = KERAS_LOGITS
+    rows = list(zip(ys, zs))
+    out.append(check("bce_logits() Keras docstring case, exact mean",
+                     "(SELECT bce_logits(column1, column2) FROM %s)"
+                     % values_table(rows),
+                     mean([logits_loss(y, z) for y, z in rows]), "ulp", 3))
+    ys, zs, ws = LOGITS_WEIGHTED
+    rows = list(zip(ys, zs, ws))
+    out.append(check("bce_logits(y, z, w) extremes, soft labels, a zero weight",
+                     "(SELECT bce_logits(column1, column2, column3) FROM %s)"
+                     % values_table(rows),
+                     mean([logits_loss(y, z) for y, z in zip(ys, zs)], ws),
+                     "ulp", 4))
+    big = [(0.0, 1.5e308), (0.0, 1.7e308), (0.0, 1.6e308)]
+    out.append(check("bce_logits() of losses near 1e308: the sum overflows, "
+                     "the mean does not",
+                     "(SELECT bce_logits(column1, column2) FROM %s)"
+                     % values_table(big),
+                     mean([logits_loss(y, z) for y, z in big]), "ulp", 2))
+    big_w = [(0.0, 1.5e308, 1.0), (0.0, 1.7e308, 0.5), (1.0, -1.6e308, 1.0)]
+    out.append(check("bce_logits(y, z, w) near 1e308: sum(w*l) overflows, "
+                     "the mean does not",
+                     "(SELECT bce_logits(column1, column2, column3) FROM %s)"
+                     % values_table(big_w),
+                     mean([logits_loss(y, z) for y, z, w in big_w],
+                          [w for y, z, w in big_w]), "ulp", 3))
+    out.append("")
+    window_checks(out, WINDOW_LOGIT_ROWS, "bce_logits",
+                  "bce_logits(column2, column3, column4)",
+                  "bce_logits(column2, column3)", logits_loss)
+    out.append("")
+
+    # JSON arrays, one row at a time: the row's mean is within 3 ulp (hard
+    # labels: 2 per element, the exact sum's rounding, the division), 4
+    # for soft labels.
+    examples = [("[1,0,1,1]", "[0.4,0.5,0.8,0.2]")]
+    for ys, ps in examples:
+        out.append(check("bce_term(%s, %s)" % (ys, ps),
+                         "bce_term(%s, %s)" % (sql_text(ys), sql_text(ps)),
+                         row_loss(json_list(ys), json_list(ps)), "ulp", 3))
+    out.append(check("bce_term('[1]', '[0.4]'), K = 1",
+                     "bce_term('[1]', '[0.4]')",
+                     row_loss(["1"], ["0.4"]), "ulp", 1))
+    out.append(check("bce_logits_term('[0]', '[-710]'), K = 1",
+                     "bce_logits_term('[0]', '[-710]')",
+                     row_loss(["0"], ["-710"], True), "ulp", 2))
+    for name, (ys, ps) in V46.items():
+        logits = name.endswith("z")
+        fn = "bce_logits_term" if logits else "bce_term"
+        tol = 3 if "hard" in name else 4
+        out.append(check("%s of 46 elements, %s" % (fn, name),
+                         "%s(%s, %s)" % (fn, sql_text(json_text(ys)),
+                                         sql_text(json_text(ps))),
+                         row_loss(ys, ps, logits), "ulp", tol))
+        for y0 in (0.0, 1.0, 0.3):
+            out.append(check("%s(%s, 46 elements): y broadcast, %s"
+                             % (fn, label(y0), name),
+                             "%s(%s, %s)" % (fn, sql_num(y0),
+                                             sql_text(json_text(ps))),
+                             row_loss(y0, ps, logits), "ulp",
+                             3 if y0 in (0.0, 1.0) else 4))
+    ys, ps = V46["hard labels, p"]
+    for eps in (0.0, 0.05):
+        out.append(check("bce_term(46 elements, eps %s)" % label(eps),
+                         "bce_term(%s, %s, %s)" % (
+                             sql_text(json_text(ys)), sql_text(json_text(ps)),
+                             sql_num(eps)),
+                         row_loss(ys, ps, False, eps), "ulp", 3))
+    out.append(check("bce_term(certain and wrong element, eps 0) is +Inf",
+                     "bce_term('[1, 0, 1]', '[0.5, 0.5, 0]', 0.0)",
+                     "1e999", "is", None))
+    out.append(check("bce_logits_term(one element of the wrong infinity) "
+                     "is +Inf",
+                     "bce_logits_term('[1, 0, 1]', '[1e999, -1e999, -1e999]')",
+                     "1e999", "is", None))
+    out.append(check("bce_logits_term(right infinities) is 0",
+                     "bce_logits_term('[1, 0]', '[1e999, -1e999]')",
+                     "0.0", "is", None))
+    out.append("")
+
+    # Aggregates over rows of mixed K (and plain numbers): each row weighs
+    # as one row.  5 ulp: a row's 3 or 4, the mean's two roundings.
+    for logits, rows in ((False, ARRAY_ROWS), (True, ARRAY_LOGIT_ROWS)):
+        fn = "bce_logits" if logits else "bce"
+        table = "(VALUES %s)" % ", ".join(
+            "(%s, %s, %s)" % (arg(y), arg(p), sql_num(w)) for y, p, w in rows)
+        terms = [row_loss(json_list(y), json_list(p) if isinstance(p, str)
+                          else [repr(p)], logits) for y, p, w in rows]
+        ws = [w for y, p, w in rows]
+        for weighted in (False, True):
+            want = (mp.inf if mp.inf in terms
+                    else mean(terms, ws if weighted else None))
+            call = ("%s(column1, column2, column3)" % fn if weighted
+                    else "%s(column1, column2)" % fn)
+            name = "%s over rows of K = 1, 4, 46, 3 and numbers" % call
+            if want == mp.inf:
+                out.append(check(name + " is +Inf",
+                                 "(SELECT %s FROM %s)" % (call, table),
+                                 "1e999", "is", None))
+            else:
+                out.append(check(name, "(SELECT %s FROM %s)" % (call, table),
+                                 want, "ulp", 5))
+    # and the finite part of the logits rows, weighted, in a sliding frame
+    window_checks(out, [(i + 1, y, p, w) for i, (y, p, w)
+                        in enumerate(ARRAY_ROWS)], "bce",
+                  "bce(column2, column3, column4)", "bce(column2, column3)",
+                  lambda y, p: row_loss(json_list(y), json_list(p)
+                                        if isinstance(p, str) else [repr(p)]))
+    out.append("")
+
+    # Gradients as JSON arrays, element by element
+    ys, ps = "[1,0,1,1]", "[0.4,0.5,0.8,0.2]"
+    grad_checks(out, "bce_grad(worked example, 4)",
+                "bce_grad(%s, %s, 4)" % (sql_text(ys), sql_text(ps)),
+                row_grads(json_list(ys), json_list(ps), 4), 3)
+    for name, (ys, ps) in V46.items():
+        logits = name.endswith("z")
+        fn = "bce_logits_grad" if logits else "bce_grad"
+        soft = "soft" in name
+        for n in (None, 3.0):
+            call = "%s(%s, %s%s)" % (fn, sql_text(json_text(ys)),
+                                     sql_text(json_text(ps)),
+                                     "" if n is None else ", " + sql_num(n))
+            grads = row_grads(ys, ps, n, logits)
+            if logits:
+                tol = max(logits_grad_tol(y, z) for y, z
+                          in zip(floats(ys), floats(ps))) + 1
+            else:
+                tol = 4 if soft else 3
+            grad_checks(out, "%s(46 elements, %s, n = %s)" % (fn, name, n),
+                        call, grads, tol)
+    ps = ["1e999", "-1e999", "0", "50", "-50"]
+    for y0 in (0.0, 1.0, 0.3):
+        # sigmoid(+-Inf) is 1 or 0: the gradient's limits are 1-y and -y
+        grads = [((1 - mpf(y0)) if p == "1e999" else -mpf(y0) if p == "-1e999"
+                  else logits_grad(y0, float(p))) / (2 * len(ps)) for p in ps]
+        grad_checks(out, "bce_logits_grad(%s, infinities, 2): y broadcast"
+                    % label(y0),
+                    "bce_logits_grad(%s, '%s', 2)" % (sql_num(y0),
+                                                      json_text(ps)),
+                    grads, 4)
+    out.append("")
+
+    # 10^5 rows of 46 labels
+    sys.stderr.write("  10^5 rows x 46 labels...\n")
+    counts = {}
+    for k in range(1, BIG46_ROWS + 1):
+        for i in range(BIG46_K):
+            j = (k - 1) * BIG46_K + i
+            key = (big46_y(j), big46_p(j))
+            counts[key] = counts.get(key, 0) + 1
+    total = mp.fsum(c * loss(float(y), float(p)) for (y, p), c
+                    in counts.items())
+    want = total / (BIG46_ROWS * BIG46_K)
+    out.append("-- 10^5 rows x 46 labels, %d distinct elements; exact mean %s"
+               % (len(counts), mp.nstr(want, 35)))
+    out.append("CREATE TEMP TABLE big46 AS")
+    out.append("  WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 "
+               "FROM r WHERE k < %d)," % BIG46_ROWS)
+    out.append("  e(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM e WHERE "
+               "i < %d)," % (BIG46_K - 1))
+    out.append("  el AS (SELECT k, (k - 1) * %d + i AS j FROM r, e)"
+               % BIG46_K)
+    out.append("  SELECT k, '[' || group_concat(%s, ',') || ']' AS y,"
+               % BIG46_SQL_Y)
+    out.append("         '[' || group_concat(%s, ',') || ']' AS p"
+               % BIG46_SQL_P)
+    out.append("  FROM el GROUP BY k;")
+    out.append(check("big46: 10^5 rows", "(SELECT count(*) FROM big46)",
+                     "%d" % BIG46_ROWS, "is", None))
+    out.append(check("big46: 46 elements in every row",
+                     "(SELECT min(json_array_length(p)) = %d AND "
+                     "max(json_array_length(y)) = %d FROM big46)"
+                     % (BIG46_K, BIG46_K), "1", "is", None))
+    out.append(check("bce(y, p) over 10^5 rows x 46 labels of JSON, within "
+                     "5 ulp of the exact mean",
+                     "(SELECT bce(y, p) FROM big46)", want, "ulp", 5))
+    out.append("")
+    out.append(".read tests/sql/lib/report.sql")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
 def main():
     write_c(os.path.join(HERE, "ref", "core_ref.h"))
+    write_c_arrays(os.path.join(HERE, "ref", "arrays_ref.h"))
     write_sql(os.path.join(HERE, "sql", "mpmath_values.sql"))
+    write_sql_issue3(os.path.join(HERE, "sql", "mpmath_logits_arrays.sql"))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@
 #
 #   SQLITE3  the sqlite3 shell           (default sqlite3)
 #   LIB      the extension to load       (default ./bce.so)
-#   UNIT     the C unit-test binary      (default build/unit_core)
+#   UNIT     the C unit-test binaries    (default build/unit_core
+#                                         build/unit_arrays)
 set -u
 SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce.so}
-UNIT=${UNIT:-build/unit_core}
+UNIT=${UNIT:-build/unit_core build/unit_arrays}
 TAB=$(printf '\t')
 
 out=$(mktemp)
@@ -40,12 +41,14 @@ for cc in gcc clang; do
 done
 
 # 2. Unit tests of src/, no SQLite involved.
-"$UNIT" >"$out.unit" 2>"$err"
-rc=$?
-collect "$UNIT" <"$out.unit"
-rm -f "$out.unit"
-# exit 1 means failed checks (already listed); anything else is a crash
-[ $rc -gt 1 ] || [ -s "$err" ] && fail "$UNIT" "exit $rc: $(head -c 600 "$err")"
+for unit in $UNIT; do
+  "$unit" >"$out.unit" 2>"$err"
+  rc=$?
+  collect "$unit" <"$out.unit"
+  rm -f "$out.unit"
+  # exit 1 means failed checks (already listed); anything else is a crash
+  [ $rc -gt 1 ] || [ -s "$err" ] && fail "$unit" "exit $rc: $(head -c 600 "$err")"
+done
 
 # 3. SQL test scripts.  A script that stops on an error fails as a whole.
 for f in tests/sql/*.sql; do

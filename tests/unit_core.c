@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "../src/exact_sum.h"
 #include "../src/logistic.h"
+#include "../src/logits.h"
 #include "../src/loss.h"
 #include "ref/core_ref.h"
 
@@ -77,6 +78,52 @@ static void test_reference_values(void){
     check_ulps("bce_logit", ref_logit[i].p, 0,
                bce_logit(ref_logit[i].p), ref_logit[i].want, 2);
   }
+}
+
+/* Logits: 2 ulp for a hard label (exp, log1p), 3 for a soft one (also
+** (1-y)*z and the sum); the gradient's tolerance comes with each case
+** (3, more where a soft label's difference magnifies rounding). */
+static void test_logits(void){
+  size_t i;
+  for(i=0; i<COUNT(ref_logits_loss); i++){
+    check_ulps("bce_logits_loss", ref_logits_loss[i].y, ref_logits_loss[i].z,
+               bce_logits_loss(ref_logits_loss[i].y, ref_logits_loss[i].z),
+               ref_logits_loss[i].want, is_hard(ref_logits_loss[i].y) ? 2 : 3);
+  }
+  for(i=0; i<COUNT(ref_logits_grad); i++){
+    char name[64];
+    snprintf(name, sizeof name, "bce_logits_grad[n=%g]", ref_logits_grad[i].n);
+    check_ulps(name, ref_logits_grad[i].y, ref_logits_grad[i].z,
+               bce_logits_grad(ref_logits_grad[i].y, ref_logits_grad[i].z,
+                               ref_logits_grad[i].n),
+               ref_logits_grad[i].want, ref_logits_grad[i].tol);
+  }
+  /* the limits at the infinities: exact, never NaN */
+  check_exact("logits loss(1, +Inf) = +0", bce_logits_loss(1.0, INFINITY), 0.0);
+  check_exact("logits loss(0, -Inf) = +0", bce_logits_loss(0.0, -INFINITY),
+              0.0);
+  check_exact("logits loss(0, +Inf) = +Inf", bce_logits_loss(0.0, INFINITY),
+              INFINITY);
+  check_exact("logits loss(0.5, +Inf) = +Inf",
+              bce_logits_loss(0.5, INFINITY), INFINITY);
+  check_exact("logits loss(1, -Inf) = +Inf", bce_logits_loss(1.0, -INFINITY),
+              INFINITY);
+  check_exact("logits loss(0.3, -Inf) = +Inf",
+              bce_logits_loss(0.3, -INFINITY), INFINITY);
+  check_exact("logits grad(1, +Inf) = +0", bce_logits_grad(1.0, INFINITY, 1.0),
+              0.0);
+  check_exact("logits grad(0, +Inf) = 1", bce_logits_grad(0.0, INFINITY, 1.0),
+              1.0);
+  check_exact("logits grad(0.25, +Inf, 4) = 0.75/4",
+              bce_logits_grad(0.25, INFINITY, 4.0), 0.1875);
+  check_exact("logits grad(0, -Inf) = +0",
+              bce_logits_grad(0.0, -INFINITY, 1.0), 0.0);
+  check_exact("logits grad(1, -Inf) = -1",
+              bce_logits_grad(1.0, -INFINITY, 1.0), -1.0);
+  check_exact("logits loss(1, -0.0) = ln 2 (positive)",
+              bce_logits_loss(1.0, -0.0), 0x1.62e42fefa39efp-1);
+  check_exact("logits loss(0, -1000) = +0 (e^-1000 underflows)",
+              bce_logits_loss(0.0, -1000.0), 0.0);
 }
 
 static void test_limits(void){
@@ -210,6 +257,7 @@ static void test_exact_sum_flush(void){
 
 int main(void){
   test_reference_values();
+  test_logits();
   test_limits();
   test_exact_sum_cases();
   test_exact_sum_random();
