@@ -11,10 +11,15 @@ static void report(sqlite3_context *ctx, const char *fn,
                    const bce_param *param, sqlite3_value **argv,
                    const bce_vec_error *e){
   const char *name = param[e->arg].name;
-  /* the text is in UTF-8 already: it was read for the cursor */
-  const char *z = (const char*)sqlite3_value_text(argv[e->arg]);
-  int n = sqlite3_value_bytes(argv[e->arg]);
+  /* the text the cursor read (UTF-8 already, so this converts nothing);
+  ** for a number y, broadcast, only the length error comes here */
+  const char *z = "";
+  int n = 0;
   char elem[48], num[32], quoted[BCE_QUOTED_BUF], msg[200];
+  if( e->status!=BCE_VEC_LENGTH ){
+    z = (const char*)sqlite3_value_text(argv[e->arg]);
+    n = sqlite3_value_bytes(argv[e->arg]);
+  }
   snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
   switch( e->status ){
     case BCE_VEC_NOT_NUMBER:

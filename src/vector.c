@@ -86,6 +86,7 @@ int bce_pairs_next(bce_pairs *it, double *y, double *p, bce_vec_error *err){
     return -1;
   }
   err->status = BCE_VEC_LENGTH;
+  err->arg = 0;                          /* the message names both */
   err->ny = it->y.count;
   err->np = it->p.count;
   return -1;

@@ -36,6 +36,31 @@ INSERT INTO checks VALUES ('bce_grad(NULL, 0.5)', bce_grad(NULL, 0.5), NULL, 'is
 INSERT INTO checks VALUES ('bce_grad(1, NULL)', bce_grad(1, NULL), NULL, 'is', NULL);
 INSERT INTO checks VALUES ('bce_grad(1, 0.5, NULL)', bce_grad(1, 0.5, NULL), NULL, 'is', NULL);
 INSERT INTO checks VALUES ('bce_grad(1, 7, NULL): NULL first, no error', bce_grad(1, 7, NULL), NULL, 'is', NULL);
+-- the logits functions keep the same rules
+INSERT INTO checks SELECT 'no rows: bce_logits(y, z) is NULL', bce_logits(y, p), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'no rows: bce_logits(y, z, w) is NULL', bce_logits(y, p, w), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'all weights 0: bce_logits(y, z, w) is NULL, even at the wrong infinity',
+  bce_logits(1, -1e999, 0), NULL, 'is', NULL FROM worked;
+INSERT INTO checks SELECT 'NULL anywhere skips the row, even beside a bad value: bce_logits(y, z, w)',
+  bce_logits(column1, column2, column3), ln(2), 'ulp', 1
+  FROM (VALUES (1, 0, 1), (NULL, 'bad', 1), (3, NULL, 1), (1, 'bad', NULL), (NULL, NULL, NULL));
+INSERT INTO checks VALUES ('bce_logits_term(NULL, 0)', bce_logits_term(NULL, 0), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_term(1, NULL)', bce_logits_term(1, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_term(7, NULL): NULL first, no error', bce_logits_term(7, NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_grad(NULL, 0)', bce_logits_grad(NULL, 0), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_grad(1, 0, NULL)', bce_logits_grad(1, 0, NULL), NULL, 'is', NULL);
+-- JSON arrays: a NULL argument still wins, over a bad array too
+INSERT INTO checks VALUES ('bce_term(NULL, ''[bad''): NULL, no error', bce_term(NULL, '[bad'), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_term(''[1,0]'', NULL)', bce_term('[1,0]', NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_term(''[1]'', ''[0.5, 0.5]'', NULL): NULL before the length error', bce_term('[1]', '[0.5, 0.5]', NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad(''[1]'', ''[]'', NULL): NULL before the empty array', bce_grad('[1]', '[]', NULL), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_term(NULL, ''[1e999]'')', bce_logits_term(NULL, '[1e999]'), NULL, 'is', NULL);
+INSERT INTO checks VALUES ('bce_logits_grad(''[1]'', NULL, 2)', bce_logits_grad('[1]', NULL, 2), NULL, 'is', NULL);
+INSERT INTO checks SELECT 'bce(y, p, w) skips an array row with a NULL weight, even a bad one',
+  bce(column1, column2, column3), ln(2), 'ulp', 1
+  FROM (VALUES ('[1, 0]', '[0.5, 0.5]', 1), ('[1, 0', '[x]', NULL), (NULL, '[0.5]', 1));
+INSERT INTO checks SELECT 'only NULL rows beside arrays: bce_logits is NULL', bce_logits(column1, column2), NULL, 'is', NULL
+  FROM (VALUES (NULL, '[0.5]'), ('[1]', NULL));
 INSERT INTO checks VALUES ('sigmoid(NULL)', sigmoid(NULL), NULL, 'is', NULL);
 INSERT INTO checks VALUES ('logit(NULL)', logit(NULL), NULL, 'is', NULL);
 .read tests/sql/lib/report.sql

@@ -56,10 +56,64 @@ INSERT INTO checks SELECT 'GROUPS 2 PRECEDING on a timestamp = fresh (rows diffe
     FROM preds) s
   WHERE v IS NOT (SELECT bce(y, p, w) FROM preds t WHERE t.ts BETWEEN s.ts - 2 * 60 AND s.ts);
 
+-- bce_logits: frames slide onto and past logits of both infinities (the
+-- wrong one makes +Inf, the right one 0), 1e300 and tiny losses
+CREATE TEMP TABLE logit_preds AS
+  SELECT i, model, ts, y, w,
+         CASE WHEN i % 101 = 0 THEN NULL
+              WHEN i % 97 = 0 THEN 1e999
+              WHEN i % 89 = 0 THEN -1e999
+              WHEN i % 83 = 0 THEN 1e300 * (1 - 2 * (i % 2))
+              WHEN i % 13 = 0 THEN 50.0 * (1 - 2 * (i % 2))
+              ELSE ((i * 7919) % 1000 - 500) / 37.0 END AS z
+  FROM preds;
+INSERT INTO checks SELECT 'ROWS 49 PRECEDING: bce_logits(y, z) sliding = fresh (rows differing)',
+  count(*), 0, 'is', NULL FROM (
+    SELECT i, bce_logits(y, z) OVER (ORDER BY i ROWS 49 PRECEDING) AS v FROM logit_preds) s
+  WHERE v IS NOT (SELECT bce_logits(y, z) FROM logit_preds t WHERE t.i BETWEEN s.i - 49 AND s.i);
+INSERT INTO checks SELECT 'ROWS 49 PRECEDING: bce_logits(y, z, w) sliding = fresh (rows differing)',
+  count(*), 0, 'is', NULL FROM (
+    SELECT i, bce_logits(y, z, w) OVER (ORDER BY i ROWS 49 PRECEDING) AS v FROM logit_preds) s
+  WHERE v IS NOT (SELECT bce_logits(y, z, w) FROM logit_preds t WHERE t.i BETWEEN s.i - 49 AND s.i);
+INSERT INTO checks SELECT 'ROWS 49 PRECEDING, logits: some frames are +Inf and some after them finite',
+  sum(v = 1e999) > 0 AND sum(v < 1e999 AND i > 97 + 49) > 0, 1, 'is', NULL FROM (
+    SELECT i, bce_logits(y, z) OVER (ORDER BY i ROWS 49 PRECEDING) AS v FROM logit_preds);
+INSERT INTO checks SELECT 'RANGE 3600 PRECEDING: bce_logits(y, z, w) = fresh (rows differing)',
+  count(*), 0, 'is', NULL FROM (
+    SELECT i, ts, bce_logits(y, z, w) OVER (ORDER BY ts RANGE BETWEEN 3600 PRECEDING AND CURRENT ROW) AS v
+    FROM logit_preds) s
+  WHERE v IS NOT (SELECT bce_logits(y, z, w) FROM logit_preds t WHERE t.ts BETWEEN s.ts - 3600 AND s.ts);
+
+-- rows of JSON arrays of 1 to 5 labels, mixed with rows of numbers,
+-- numbered again without gaps so that i - 29 .. i is a ROWS frame
+CREATE TEMP TABLE array_preds AS
+  SELECT row_number() OVER (ORDER BY i) AS i, w, y, p FROM (
+  SELECT i, w,
+         CASE WHEN i % 7 = 0 THEN y ELSE '[' || substr('1,0,1,1,0', 1, 2 * (i % 5) + 1) || ']' END AS y,
+         CASE WHEN i % 7 = 0 THEN p ELSE '[' || CASE i % 5
+              WHEN 0 THEN printf('%s', p)
+              WHEN 1 THEN printf('%s,%s', p, 1 - p)
+              WHEN 2 THEN printf('%s,%s,%s', p, 1 - p, p / 3)
+              WHEN 3 THEN printf('%s,%s,%s,%s', p, 1 - p, p / 3, 0.5)
+              ELSE printf('%s,%s,%s,%s,%s', p, 1 - p, p / 3, 0.5, p * p) END || ']' END AS p
+  FROM preds WHERE p IS NOT NULL AND i % 4 <> 0);
+INSERT INTO checks SELECT 'array rows: every y and p of one length',
+  count(*), 0, 'is', NULL FROM array_preds WHERE y LIKE '[%' AND json_array_length(y) <> json_array_length(p);
+INSERT INTO checks SELECT 'ROWS 29 PRECEDING over array rows: bce(y, p, w, 0) sliding = fresh (rows differing)',
+  count(*), 0, 'is', NULL FROM (
+    SELECT i, bce(y, p, w, 0) OVER (ORDER BY i ROWS 29 PRECEDING) AS v FROM array_preds) s
+  WHERE v IS NOT (SELECT bce(y, p, w, 0) FROM array_preds t WHERE t.i BETWEEN s.i - 29 AND s.i);
+INSERT INTO checks SELECT 'ROWS 29 PRECEDING over array rows, eps 0: some frames +Inf, some after them finite',
+  sum(v = 1e999) > 0 AND sum(v < 1e999) > 0, 1, 'is', NULL FROM (
+    SELECT i, bce(y, p, w, 0) OVER (ORDER BY i ROWS 29 PRECEDING) AS v FROM array_preds);
+
 -- the whole partition (xValue) equals the aggregate (xFinal)
 INSERT INTO checks SELECT 'OVER () equals the aggregate', count(DISTINCT v), 1, 'is', NULL FROM (
   SELECT bce(y, p, w) OVER () AS v FROM preds
   UNION ALL SELECT bce(y, p, w) FROM preds);
 INSERT INTO checks SELECT 'OVER () equals the aggregate (not NULL)',
   typeof((SELECT bce(y, p, w) FROM preds)), 'real', 'is', NULL;
+INSERT INTO checks SELECT 'OVER () equals the aggregate: bce_logits over array rows', count(DISTINCT v), 1, 'is', NULL FROM (
+  SELECT bce_logits(y, z, w) OVER () AS v FROM logit_preds
+  UNION ALL SELECT bce_logits(y, z, w) FROM logit_preds);
 .read tests/sql/lib/report.sql
