@@ -86,4 +86,61 @@ FROM (SELECT * FROM predictions WHERE model = 'boosted' ORDER BY id LIMIT 8);
 SELECT z, sigmoid(z) AS p, logit(sigmoid(z)) AS back
 FROM (SELECT -710.0 AS z UNION ALL SELECT -40 UNION ALL SELECT 0 UNION ALL SELECT 3.5);
 
+.print
+.print 'Why a logits form: through sigmoid() the clip and the rounding of p decide;'
+.print 'bce_logits_term(y, z) is exact at every z, infinities included'
+SELECT z, bce_term(1, sigmoid(z)) AS via_sigmoid, bce_logits_term(1, z) AS from_logit
+FROM (SELECT 50.0 AS z UNION ALL SELECT -40 UNION ALL SELECT -1000 UNION ALL SELECT 1e999);
+
+.print
+.print 'The same models scored from logits: bce_logits(y, logit(p)) = bce(y, p)'
+SELECT model, round(bce(label, prob), 6) AS from_prob,
+       round(bce_logits(label, logit(prob)), 6) AS from_logit,
+       round(bce_logits(label, logit(prob), weight), 6) AS weighted
+FROM predictions GROUP BY model;
+
+-- A multi-label model: four yes/no tags per photo (outdoor, person,
+-- animal, night), labels and logits kept as JSON arrays, and the
+-- probabilities a serving layer would store beside them.
+CREATE TABLE photos(id INTEGER PRIMARY KEY, labels TEXT, logits TEXT, probs TEXT);
+INSERT INTO photos(labels, logits) VALUES
+  ('[1, 1, 0, 0]', '[2.3, 0.8, -3.1, -1.2]'),
+  ('[0, 1, 1, 0]', '[-0.4, 1.9, 0.3, -2.5]'),
+  ('[1, 0, 0, 1]', '[1.1, -0.7, -4.0, -0.2]'),
+  ('[0, 0, 1, 1]', '[-2.2, 0.6, 2.8, 1.5]'),
+  ('[1, 1, 1, 0]', '[3.0, -0.3, 0.9, 12.0]');
+UPDATE photos SET probs = (SELECT json_group_array(round(sigmoid(value), 4))
+                           FROM json_each(photos.logits));
+
+.print
+.print "Multi-label, per example: a row's loss is the mean over its 4 tags."
+.print "Photo 5's night tag has logit 12; its stored p rounds to 1.0, and the"
+.print 'clip makes that tag cost 34.5 where the logit says 12.0'
+SELECT id, labels, probs, round(bce_term(labels, probs), 4) AS loss,
+       round(bce_logits_term(labels, logits), 4) AS from_logits
+FROM photos;
+
+.print
+.print 'Multi-label, the batch: the mean of the rows (Keras: mean over the tags, then the batch)'
+SELECT round(bce(labels, probs), 6) AS log_loss,
+       round(bce_logits(labels, logits), 6) AS from_logits
+FROM photos;
+
+.print
+.print 'Multi-label, per tag: json_each takes the arrays apart, bce() groups by tag'
+SELECT l.key AS tag, json_extract('["outdoor", "person", "animal", "night"]',
+                                  '$[' || l.key || ']') AS name,
+       round(bce(l.value, p.value), 4) AS log_loss
+FROM photos, json_each(photos.labels) AS l, json_each(photos.probs) AS p
+WHERE l.key = p.key
+GROUP BY l.key ORDER BY l.key;
+
+.print
+.print 'Multi-label gradients: d(batch loss)/d(logit) per tag, divided by n*K'
+.print '(a JSON array; rounded here through json_each for the table)'
+SELECT id, (SELECT json_group_array(round(value, 6)) FROM json_each(g)) AS grad
+FROM (SELECT id, bce_logits_grad(labels, logits, count(*) OVER ()) AS g
+      FROM photos)
+LIMIT 3;
+
 SELECT 'sqlite-bce ' || bce_version() AS version;
