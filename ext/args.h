@@ -66,7 +66,7 @@ int bce_text_is_array(sqlite3_value *v);
 ** its cost shows next to SQLite's own per-row work.  A bad value is
 ** reported only once no NULL has turned up in any later argument.
 ** With arrays != 0, a JSON array in argv[0] or argv[1] sets its bit in
-** *arrays (the out[] slot is then unused) instead of being an error; its
+** *arrays (its out[] slot is set to 0, unused) instead of being an error; its
 ** elements are the caller's to read. */
 static inline bce_read bce_read_args_or_arrays(sqlite3_context *ctx,
                                                const char *fn, int argc,
@@ -83,6 +83,7 @@ static inline bce_read bce_read_args_or_arrays(sqlite3_context *ctx,
     }else if( !bce_text_number(argv[i], &out[i]) ){
       if( arrays && i<2 && bce_text_is_array(argv[i]) ){
         *arrays |= i==0 ? BCE_ARRAY_Y : BCE_ARRAY_P;
+        out[i] = 0.0;
         continue;
       }
       bad = i;

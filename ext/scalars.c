@@ -28,7 +28,7 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_PROB}, {"eps", BCE_EPS}
   };
-  double v[3], eps, l;
+  double v[3] = {0.0, 0.0, 0.0}, eps, l;
   int arrays = 0;
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_term", argc, argv, param, v,
@@ -50,7 +50,7 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}
   };
-  double v[3], n;
+  double v[3] = {0.0, 0.0, 0.0}, n;
   int arrays = 0;
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_grad", argc, argv, param, v,
@@ -69,7 +69,7 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 void bce_logits_term_func(sqlite3_context *ctx, int argc,
                           sqlite3_value **argv){
   static const bce_param param[] = {{"y", BCE_UNIT}, {"z", BCE_ANY}};
-  double v[2], l;
+  double v[2] = {0.0, 0.0}, l;
   int arrays = 0;
   if( !bce_read_label_logit(argv, &v[0], &v[1])
    && bce_read_args_or_arrays(ctx, "bce_logits_term", argc, argv, param, v,
@@ -91,7 +91,7 @@ void bce_logits_grad_func(sqlite3_context *ctx, int argc,
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"z", BCE_ANY}, {"n", BCE_COUNT}
   };
-  double v[3], n;
+  double v[3] = {0.0, 0.0, 0.0}, n;
   int arrays = 0;
   if( !(argc==2 && bce_read_label_logit(argv, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_logits_grad", argc, argv, param, v,
