@@ -13,11 +13,10 @@
 **  (5) Domain errors (y, p outside [0, 1]; w negative or not finite; eps
 **      outside [0, 0.5)) fail the statement.  So does a weight so large that
 **      w*l or sum(w) overflows: the answer would otherwise be Inf or NaN.
-**  (6) The sums are exact (src/exact_sum.h) and infinite terms are counted
-**      beside them, so a sliding window frame gives the same bits as a fresh
-**      aggregate over its rows, also after it has slid past an infinity.
-**  (7) xValue and xFinal share one routine, so a window frame and a fresh
-**      aggregate over the same rows give the same number.
+**  (6) The sums are exact (src/exact_sum.h), infinite terms are counted
+**      beside them, and xValue and xFinal share one routine, so a sliding
+**      window frame gives the same bits as a fresh aggregate over its rows,
+**      also after it has slid past an infinity.
 */
 #include <math.h>
 #include "sqlite3ext.h"
@@ -67,8 +66,8 @@ BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
 
 /* One row in or out.  Inlined into a function per arity and direction, so
 ** that bce(y, p) compiles to a path with no weight and no eps in it. */
-BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
-                        int sign){
+BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
+                            sqlite3_value **argv, int sign){
   double v[4];
   double eps, w, l;
   BceAgg *a;
