@@ -20,7 +20,7 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"eps", BCE_EPS}
   };
-  double v[3];
+  double v[3] = {0.0, 0.0, 0.0};  /* set by the readers; gcc cannot see it */
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args(ctx, "bce_term", argc, argv, param, v)!=BCE_READ_OK ){
     return;
@@ -33,7 +33,7 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_UNIT}, {"n", BCE_COUNT}
   };
-  double v[3];
+  double v[3] = {0.0, 0.0, 0.0};  /* set by the readers; gcc cannot see it */
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args(ctx, "bce_grad", argc, argv, param, v)!=BCE_READ_OK ){
     return;
