@@ -53,6 +53,7 @@ sum(sigmoid(p))|sum(y), sum(p)|SELECT sum(sigmoid(p)) FROM preds
 soft: sum(y), sum(p)|-|SELECT sum(y), sum(p) FROM preds_soft
 soft: bce(y, p)|soft: sum(y), sum(p)|SELECT bce(y, p) FROM preds_soft
 w: bce(y, p)|-|SELECT bce(y, p) FROM preds_w
+w: bce(y, p, 1.0)|w: bce(y, p)|SELECT bce(y, p, 1.0) FROM preds_w
 w: bce(y, p, w)|w: bce(y, p)|SELECT bce(y, p, w) FROM preds_w
 w: sum(y), sum(p), sum(w)|w: bce(y, p)|SELECT sum(y), sum(p), sum(w) FROM preds_w
 window: avg(p) 1000 rows|-|SELECT max(v) FROM (SELECT avg(p) OVER (ROWS 999 PRECEDING) AS v FROM preds)
@@ -83,13 +84,27 @@ for round in $(seq 1 "$ROUNDS"); do
   done <<<"$QUERIES"
 done
 
+# Optional: the pipeline the extension replaces, where numpy is installed.
+python_line=""
+if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+  echo "bench: python fetch + numpy, $ROUNDS runs" >&2
+  for round in $(seq 1 "$ROUNDS"); do
+    out=$(/usr/bin/time -f 'MAXRSS %M' /usr/bin/python3 bench/python_pipeline.py "$DB" 2>&1)
+    secs=$(printf '%s\n' "$out" | head -n 1 | cut -d' ' -f1)
+    kb=$(printf '%s\n' "$out" | sed -n 's/^MAXRSS \([0-9]*\)$/\1/p')
+    printf '%s|%s|%s|%s\n' "python: fetch + numpy" "bce(y, p)" "$secs" "$kb" >>"$results"
+  done
+  python_line="python: fetch + numpy|bce(y, p)|"
+fi
+
 echo
 echo "sqlite-bce $(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)," \
      "SQLite $("$SQLITE3" --version | cut -d' ' -f1), $ROWS rows a table," \
      "median of $ROUNDS runs"
 echo "$(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo
-awk -F'|' -v order="$QUERIES" '
+awk -F'|' -v order="$QUERIES${python_line:+
+$python_line}" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j+1] = a[j]; a[j+1] = t }

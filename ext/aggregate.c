@@ -16,12 +16,11 @@
 **  (5) Domain errors (y, p outside [0, 1]; w negative or not finite; eps
 **      outside [0, 0.5)) fail the statement.  So does a weight so large that
 **      w*l or sum(w) overflows: the answer would otherwise be Inf or NaN.
-**  (6) The sums are exact (src/exact_sum.h) and infinite terms are counted
-**      beside them, so a sliding window frame gives the same bits as a fresh
-**      aggregate over its rows, also after it has slid past an infinity.
-**  (7) xValue and xFinal share one routine, so a window frame and a fresh
-**      aggregate over the same rows give the same number.
-**  (8) y and p (or z) may be JSON arrays (ext/vector.h): the row's loss is
+**  (6) The sums are exact (src/exact_sum.h), infinite terms are counted
+**      beside them, and xValue and xFinal share one routine, so a sliding
+**      window frame gives the same bits as a fresh aggregate over its rows,
+**      also after it has slid past an infinity.
+**  (7) y and p (or z) may be JSON arrays (ext/vector.h): the row's loss is
 **      then the mean over its elements, and the row weighs as one row.
 */
 #include <math.h>
@@ -79,8 +78,8 @@ BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
 /* One row in or out.  Inlined into a function per arity, direction and
 ** loss, so that bce(y, p) compiles to a path with no weight, no eps and no
 ** logit in it.  Arrays are only looked for once a fast read has failed. */
-BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
-                        int sign, int logits){
+BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
+                            sqlite3_value **argv, int sign, int logits){
   const char *fn = logits ? "bce_logits" : "bce";
   const bce_param *param = logits ? logits_params : bce_params;
   double v[4];

@@ -14,6 +14,24 @@ SQLITE_EXTENSION_INIT1
 
 #define BCE_FLAGS (SQLITE_UTF8|SQLITE_DETERMINISTIC|SQLITE_INNOCUOUS)
 
+/* Window functions (sqlite3_create_window_function) came in 3.25.0, and
+** so did sqlite3_str (bce_grad's JSON arrays, ext/vector.c).  Older
+** SQLite ignores SQLITE_INNOCUOUS (3.31.0), so it does not raise the floor.
+** A build may raise the number, which is how the test reaches this error. */
+#ifndef BCE_MIN_SQLITE
+# define BCE_MIN_SQLITE 3025000
+#endif
+
+/* The entry point is the library's only exported symbol (the build hides
+** the rest), so nothing of ours can clash with the host program's names. */
+#if defined(_WIN32)
+# define BCE_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+# define BCE_EXPORT __attribute__((visibility("default")))
+#else
+# define BCE_EXPORT
+#endif
+
 typedef struct bce_function {
   const char *name;
   int nArg;
@@ -49,13 +67,20 @@ static const bce_function functions[] = {
   SCALAR("bce_version", 0, bce_version_func),
 };
 
-#ifdef _WIN32
-__declspec(dllexport)
-#endif
-int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
-                     const sqlite3_api_routines *pApi){
+BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
+                                const sqlite3_api_routines *pApi){
   size_t i;
   SQLITE_EXTENSION_INIT2(pApi);
+  if( sqlite3_libversion_number()<BCE_MIN_SQLITE ){
+    if( pzErrMsg ){
+      *pzErrMsg = sqlite3_mprintf("bce: needs SQLite %d.%d.%d or later "
+                                  "(window functions); this is %s",
+                                  BCE_MIN_SQLITE/1000000,
+                                  BCE_MIN_SQLITE/1000%1000,
+                                  BCE_MIN_SQLITE%1000, sqlite3_libversion());
+    }
+    return SQLITE_ERROR;
+  }
   for(i=0; i<sizeof(functions)/sizeof(functions[0]); i++){
     const bce_function *f = &functions[i];
     int rc;

@@ -28,7 +28,8 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_PROB}, {"eps", BCE_EPS}
   };
-  double v[3] = {0.0, 0.0, 0.0}, eps, l;
+  double v[3] = {0.0, 0.0, 0.0}, eps, l;  /* set by the readers; gcc cannot
+                                          ** see it */
   int arrays = 0;
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_term", argc, argv, param, v,
@@ -50,7 +51,7 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   static const bce_param param[] = {
     {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}
   };
-  double v[3] = {0.0, 0.0, 0.0}, n;
+  double v[3] = {0.0, 0.0, 0.0}, n;  /* set by the readers; gcc cannot see it */
   int arrays = 0;
   if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_grad", argc, argv, param, v,
