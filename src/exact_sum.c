@@ -20,8 +20,8 @@ void bce_sum_merge(bce_sum *s, const bce_sum *t){
 }
 
 /* Rounds the non-negative normalized integer in limb[] (units of 2^-1074)
-** to the nearest double, ties to even. */
-static double round_magnitude(const int64_t *limb){
+** times 2^k to the nearest double, ties to even. */
+static double round_magnitude(const int64_t *limb, int k){
   int top = BCE_SUM_LIMBS - 1;
   int nbits = 0;
   int sticky = 0;
@@ -32,7 +32,7 @@ static double round_magnitude(const int64_t *limb){
   if( top<=1 ){
     uint64_t v = ((uint64_t)limb[1] << 32) | (uint64_t)limb[0];
     /* below 2^53 units the value is a double as it stands */
-    if( v < (UINT64_C(1) << 53) ) return ldexp((double)v, -1074);
+    if( v < (UINT64_C(1) << 53) ) return ldexp((double)v, k - 1074);
   }
   /* The 64 bits from the leading one down; anything below is "sticky". */
   while( nbits<32 && ((uint64_t)limb[top] >> nbits)!=0 ) nbits++;
@@ -47,10 +47,14 @@ static double round_magnitude(const int64_t *limb){
   rest = window & 0x7ff;
   if( rest>0x400 || (rest==0x400 && (sticky || (mant & 1))) ) mant++;
   /* the window's leading one weighs 2^(32*top + nbits - 1 - 1074) */
-  return ldexp((double)mant, 32*top + nbits - 1 - 1074 - 52);
+  return ldexp((double)mant, 32*top + nbits - 1 - 1074 - 52 + k);
 }
 
 double bce_sum_value(bce_sum *s){
+  return bce_sum_value_scaled(s, 0);
+}
+
+double bce_sum_value_scaled(bce_sum *s, int k){
   bce_sum_normalize(s);
   if( s->limb[BCE_SUM_LIMBS-1] < 0 ){
     bce_sum neg;
@@ -58,7 +62,7 @@ double bce_sum_value(bce_sum *s){
     for(i=0; i<BCE_SUM_LIMBS; i++) neg.limb[i] = -s->limb[i];
     neg.pending = 0;
     bce_sum_normalize(&neg);
-    return -round_magnitude(neg.limb);
+    return -round_magnitude(neg.limb, k);
   }
-  return round_magnitude(s->limb);
+  return round_magnitude(s->limb, k);
 }

@@ -39,6 +39,11 @@ void bce_sum_normalize(bce_sum *s);
 /* The sum, rounded to nearest (ties to even); +-Inf past the double range. */
 double bce_sum_value(bce_sum *s);
 
+/* The sum times 2^k, rounded once to nearest when the result is a normal
+** double (a subnormal result may round twice); for reading sums whose
+** ratio matters but which are themselves near the ends of the range. */
+double bce_sum_value_scaled(bce_sum *s, int k);
+
 /* s += t */
 void bce_sum_merge(bce_sum *s, const bce_sum *t);
 
