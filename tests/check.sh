@@ -63,19 +63,21 @@ reports() {  # reports DIR NAME: prints FAIL lines for DIR's reports
 }
 
 # A program printing ok/FAIL lines, run under a tool.
+# (The lanes run at once: each program gets files of its own.)
 run_prog() {  # run_prog NAME REPORT_DIR COMMAND...
   name=$1 dir=$2
   shift 2
-  "$@" >"$tmp/prog.$$.out" 2>"$tmp/prog.$$.err"
+  o=$(mktemp "$tmp/out.XXXXXX")
+  e=$(mktemp "$tmp/err.XXXXXX")
+  "$@" >"$o" 2>"$e"
   rc=$?
-  sed -n -e "s/^ok|/ok|$name: /p" -e "s/^FAIL|/FAIL|$name: /p" \
-    "$tmp/prog.$$.out"
-  if [ $rc -ne 0 ] || [ -s "$tmp/prog.$$.err" ]; then
+  sed -n -e "s/^ok|/ok|$name: /p" -e "s/^FAIL|/FAIL|$name: /p" "$o"
+  if [ $rc -ne 0 ] || [ -s "$e" ]; then
     printf 'FAIL|%s: %s|exit %d: %s\n' "$name" "$*" $rc \
-      "$(head -c 1500 "$tmp/prog.$$.err" | tr '\n' ' ')"
+      "$(head -c 1500 "$e" | tr '\n' ' ')"
   fi
-  grep -q '^ok|' "$tmp/prog.$$.out" ||
-    printf 'FAIL|%s: %s|no check ran\n' "$name" "$*"
+  grep -q '^ok|' "$o" || printf 'FAIL|%s: %s|no check ran\n' "$name" "$*"
+  rm -f "$o" "$e"
   reports "$dir" "$name: $*"
 }
 
@@ -157,8 +159,10 @@ asan_lane() {
 fuzz_lane() {
   d=$tmp/fuzz
   mkdir -p "$d/corpus" build/fuzz
+  # reports to stderr (no log_path), where libFuzzer prints its own
   (
-    asan_env "$d"
+    export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     build/fuzz/fuzz_bce -seed=1 -runs="$FUZZ_CHECK_RUNS" \
       -artifact_prefix=build/fuzz/ "$d/corpus" tests/fuzz/seeds \
       >"$d/out" 2>&1
@@ -172,7 +176,6 @@ fuzz_lane() {
     printf 'FAIL|fuzz: libFuzzer seed 1|exit %d (input saved as build/fuzz/crash-*): %s\n' \
       $rc "$(grep -m 1 -A 12 -e 'fuzz_bce:' -e 'ERROR' "$d/out" | tr '\n' ' ' | head -c 3000)"
   fi
-  rm -f "$d"/asan.*
 }
 
 # --------------------------------------------------------------- threads
