@@ -2,6 +2,13 @@
 #   make          build the loadable extension (bce.so / bce.dylib / bce.dll)
 #   make demo     build it and run sql/demo.sql on an in-memory database
 #   make test     build it, run every test, end with "N passed, N failed"
+#                 (make check included)
+#   make check    the suite again under AddressSanitizer+UBSan and under
+#                 valgrind, a short fuzz run, the thread test under
+#                 ThreadSanitizer, the out-of-memory test (tests/check.sh;
+#                 needs clang with its sanitizer runtimes, and valgrind)
+#   make fuzz     a libFuzzer run: FUZZ_TIME seconds (default 60), or
+#                 FUZZ_RUNS inputs; FUZZ_SEED (default 1)
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make static   build/libbce.a, to link the functions into a program
@@ -51,7 +58,7 @@ STATIC_OBJ := $(patsubst %.c,$(BUILD)/static/%.o,$(CORE_SRC) $(EXT_SRC))
 
 LIB := bce.$(SOEXT)
 
-.PHONY: all demo test bench static windows install uninstall clean
+.PHONY: all demo test check fuzz bench static windows install uninstall clean
 
 all: $(LIB)
 
@@ -101,13 +108,104 @@ $(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h $(CORE_SRC) $(H
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_arrays.c $(CORE_SRC) $(LDLIBS)
 
+# The C test programs of make check, also built by tests/run.sh with gcc
+# and with clang for the warning-free test.
+$(BUILD)/concurrency: tests/concurrency.c
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/concurrency.c -lsqlite3 -lpthread -ldl
+
+$(BUILD)/oom: tests/oom.c
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/oom.c -lsqlite3 -ldl -lm
+
+$(BUILD)/fuzz_bce_main: tests/fuzz/fuzz_bce.c
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -DFUZZ_MAIN -o $@ tests/fuzz/fuzz_bce.c -lsqlite3 -lm
+
+# ---------------------------------------------------------------- make check
+# Instrumented builds, always with clang.  -O1 -g: readable reports.
+CLANG    ?= clang
+SAN      := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+TSAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=thread
+FUZZ_TIME ?= 60
+FUZZ_RUNS ?= -1
+FUZZ_SEED ?= 1
+
+build/asan/$(LIB): $(CORE_SRC) $(EXT_SRC) $(HEADERS)
+	@mkdir -p build/asan
+	$(CLANG) $(STRICT) $(SAN) -fPIC $(SOFLAGS) -o $@ $(CORE_SRC) $(EXT_SRC) -lm
+
+# -shared-libsan: tests/run.sh preloads the shared runtime for every
+# program of its asan pass, this one included.
+build/asan/unit_core: tests/unit_core.c tests/ref/core_ref.h $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/asan
+	$(CLANG) $(STRICT) $(SAN) -shared-libsan -o $@ tests/unit_core.c \
+	  $(CORE_SRC) -lm
+
+build/asan/oom: tests/oom.c
+	@mkdir -p build/asan
+	$(CLANG) $(STRICT) $(SAN) -o $@ tests/oom.c -lsqlite3 -ldl -lm
+
+build/asan/canary.$(SOEXT): tests/canary.c
+	@mkdir -p build/asan
+	$(CLANG) $(STRICT) $(SAN) -fPIC $(SOFLAGS) -o $@ tests/canary.c
+
+build/canary.$(SOEXT): tests/canary.c
+	@mkdir -p build
+	$(CC) $(STRICT) -O0 -g -fPIC $(SOFLAGS) -o $@ tests/canary.c
+
+build/tsan/$(LIB): $(CORE_SRC) $(EXT_SRC) $(HEADERS)
+	@mkdir -p build/tsan
+	$(CLANG) $(STRICT) $(TSAN) -fPIC $(SOFLAGS) -o $@ $(CORE_SRC) $(EXT_SRC) -lm
+
+build/tsan/concurrency: tests/concurrency.c
+	@mkdir -p build/tsan
+	$(CLANG) $(STRICT) $(TSAN) -o $@ tests/concurrency.c -lsqlite3 -lpthread -ldl
+
+# libFuzzer: the extension's sources compiled in (-DSQLITE_CORE).
+build/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(CORE_SRC) $(EXT_SRC) $(HEADERS)
+	@mkdir -p build/fuzz
+	$(CLANG) $(STRICT) -g -O1 -fno-omit-frame-pointer \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -DSQLITE_CORE -o $@ tests/fuzz/fuzz_bce.c $(CORE_SRC) $(EXT_SRC) \
+	  -lsqlite3 -lm
+
+CHECK_BINS := $(LIB) build/asan/$(LIB) build/asan/unit_core build/asan/oom \
+  build/asan/canary.$(SOEXT) build/canary.$(SOEXT) build/tsan/$(LIB) \
+  build/tsan/concurrency build/fuzz/fuzz_bce $(BUILD)/concurrency \
+  $(BUILD)/oom $(BUILD)/fuzz_bce_main
+
 demo: $(LIB)
 	$(SQLITE3) :memory: -cmd ".load ./bce" ".read sql/demo.sql"
 
+# The suite (tests/run.sh) and make check run side by side (2 cores: the
+# valgrind pass is the long one); one count at the end.
 test: $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/host_static \
       $(BUILD)/minver/$(LIB)
+	@rm -f $(BUILD)/results-suite $(BUILD)/results-check
 	@SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) \
-	  UNIT="$(BUILD)/unit_core $(BUILD)/unit_arrays" sh tests/run.sh
+	  UNIT="$(BUILD)/unit_core $(BUILD)/unit_arrays" \
+	  RESULTS=$(BUILD)/results-suite sh tests/run.sh & \
+	 $(MAKE) --no-print-directory check RESULTS=$(BUILD)/results-check || \
+	   echo 'FAIL|make check|did not run to the end (see above)' \
+	     >>$(BUILD)/results-check; \
+	 wait; sh tests/summary.sh $(BUILD)/results-suite $(BUILD)/results-check
+
+# RESULTS: append the results there (make test counts them) instead of
+# ending with the count.
+check: $(CHECK_BINS)
+	@SQLITE3=$(SQLITE3) CLANG=$(CLANG) BUILD=$(BUILD) LIB=./$(LIB) \
+	  RESULTS=$(RESULTS) sh tests/check.sh
+
+# A longer fuzz run, from the seeds and what earlier runs found
+# (build/fuzz/corpus); a crash is saved as build/fuzz/crash-*.
+fuzz: build/fuzz/fuzz_bce
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_bce -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) \
+	  -max_total_time=$(if $(filter -1,$(FUZZ_RUNS)),$(FUZZ_TIME),0) \
+	  -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	  build/fuzz/corpus tests/fuzz/seeds
 
 bench: $(LIB)
 	@SQLITE3=$(SQLITE3) LIB=./bce bash bench/run.sh

@@ -22,6 +22,12 @@
 **      also after it has slid past an infinity.
 **  (7) y and p (or z) may be JSON arrays (ext/vector.h): the row's loss is
 **      then the mean over its elements, and the row weighs as one row.
+**  (8) w*l is rounded to a double before it is summed, except where that
+**      would underflow (below 2^-1022 the product loses bits, below
+**      2^-1075 all of them: bce(0, 2.87e-236, 1.8e-167, 0) came out 0,
+**      not 2.87e-236).  Such a product is rounded to 53 bits as if the
+**      exponent range had no floor, and summed exactly times 2^1074 on the
+**      side; the ratio is then read with both sums scaled near 1.
 */
 #include <math.h>
 #include "sqlite3ext.h"
@@ -36,9 +42,11 @@ SQLITE_EXTENSION_INIT3
 typedef struct BceAgg {
   bce_sum loss;          /* exact sum of the finite w*l of the frame */
   bce_sum weight;        /* exact sum of w (weighted forms only) */
+  bce_sum tiny;          /* exact sum of the w*l below 2^-1022, times 2^1074 */
   sqlite3_int64 nRow;    /* rows in the frame */
   sqlite3_int64 nWeight; /* rows with w > 0 */
   sqlite3_int64 nInf;    /* rows with w > 0 and an infinite l */
+  sqlite3_int64 nTiny;   /* rows in tiny */
   double eps;            /* the 4th argument, once seen */
   int hasEps;
   int weighted;          /* called with w */
@@ -61,6 +69,21 @@ static const bce_param logits_params[] = {
 # define BCE_ALWAYS_INLINE static inline
 #endif
 
+/* For a product wl = w*l (rounded) below 2^-1022: sets *scaled to w*l
+** times 2^1074 rounded to 53 bits -- the product of the two mantissas
+** (in [1/4, 1), so it rounds as w*l would without an exponent floor),
+** then the exponents; below 2^-2096 that is itself subnormal, off by at
+** most 2^-2148 of w*l -- and returns whether wl is w*l exactly, as a
+** subnormal product can be (then it is summed as any other). */
+static int exact_product(double w, double l, double wl, double *scaled){
+  int ew, el;
+  double mw = frexp(w, &ew);
+  double ml = frexp(l, &el);
+  double m = mw*ml;
+  *scaled = ldexp(m, ew + el + 1074);
+  return fma(mw, ml, -m)==0.0 && ldexp(wl, 1074)==*scaled;
+}
+
 /* Adds (sign = +1) or removes (sign = -1) one row. */
 BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
   a->nRow += sign;
@@ -69,7 +92,14 @@ BCE_ALWAYS_INLINE void accumulate(BceAgg *a, double l, double w, int sign){
     if( isinf(l) ){
       a->nInf += sign;
     }else{
-      bce_sum_add(&a->loss, w*l, sign);
+      double wl = w*l, scaled;
+      /* w = 1 (every unweighted form) is exact and folds away */
+      if( w!=1.0 && wl<0x1p-1022 && !exact_product(w, l, wl, &scaled) ){
+        bce_sum_add(&a->tiny, scaled, sign);
+        a->nTiny += sign;
+      }else{
+        bce_sum_add(&a->loss, wl, sign);
+      }
     }
     if( a->weighted ) bce_sum_add(&a->weight, w, sign);
   }
@@ -175,6 +205,17 @@ static void result(sqlite3_context *ctx, BceAgg *a){
                      "overflows a double; scale them down",
                      a->logits ? "bce_logits" : "bce");
     sqlite3_result_error(ctx, msg, -1);
+    return;
+  }
+  if( a->nTiny>0 ){
+    /* (loss + tiny/2^1074) / total, all three scaled by 2^k so that the
+    ** total is in [1, 2): nothing underflows on the way */
+    int k = -ilogb(total);
+    double loss;
+    total = bce_sum_value_scaled(&a->weight, k);
+    loss = bce_sum_value_scaled(&a->loss, k)
+         + bce_sum_value_scaled(&a->tiny, k - 1074);
+    sqlite3_result_double(ctx, loss/total);
     return;
   }
   /* sum(w*l) may be past the double range where the mean is not (logits

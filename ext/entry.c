@@ -67,10 +67,39 @@ static const bce_function functions[] = {
   SCALAR("bce_version", 0, bce_version_func),
 };
 
+#ifndef SQLITE_CORE
+/* SQLITE_EXTENSION_INIT2 stores the API pointer at every load.  But a
+** connection on another thread may be running our functions, which read
+** sqlite3_api, while this one loads the library: storing the pointer
+** again, even the same value, is a data race (ThreadSanitizer reports it;
+** tests/concurrency.c).  So it is stored only when it is not already the
+** same, and published atomically: a load that finds it set reads it with
+** acquire, which orders the store of the thread that set it before every
+** later plain read on this one, and writes nothing. */
+static void set_api(const sqlite3_api_routines *pApi){
+#if defined(__GNUC__) || defined(__clang__)
+  const sqlite3_api_routines *seen =
+      __atomic_load_n(&sqlite3_api, __ATOMIC_ACQUIRE);
+  if( seen==pApi ) return;
+  if( seen==0 && __atomic_compare_exchange_n(&sqlite3_api, &seen, pApi, 0,
+                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ){
+    return;
+  }
+  if( seen!=pApi ) __atomic_store_n(&sqlite3_api, pApi, __ATOMIC_RELEASE);
+#else
+  if( sqlite3_api!=pApi ) sqlite3_api = pApi;
+#endif
+}
+#endif
+
 BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
                                 const sqlite3_api_routines *pApi){
   size_t i;
-  SQLITE_EXTENSION_INIT2(pApi);
+#ifdef SQLITE_CORE
+  SQLITE_EXTENSION_INIT2(pApi);     /* linked in: nothing to store */
+#else
+  set_api(pApi);
+#endif
   if( sqlite3_libversion_number()<BCE_MIN_SQLITE ){
     if( pzErrMsg ){
       *pzErrMsg = sqlite3_mprintf("bce: needs SQLite %d.%d.%d or later "

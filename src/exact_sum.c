@@ -78,3 +78,7 @@ double bce_sum_div(bce_sum *s, double n){
   }
   return v/n;
 }
+
+double bce_sum_value_scaled(bce_sum *s, int k){
+  return value_scaled(s, k);
+}

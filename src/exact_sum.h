@@ -42,6 +42,10 @@ double bce_sum_value(bce_sum *s);
 /* The sum divided by n (> 0), as bce_sum_value(s)/n, also where only the
 ** sum is past the double range: a mean of terms near 1e308 is finite. */
 double bce_sum_div(bce_sum *s, double n);
+/* The sum times 2^k, rounded once to nearest when the result is a normal
+** double (a subnormal result may round twice); for reading sums whose
+** ratio matters but which are themselves near the ends of the range. */
+double bce_sum_value_scaled(bce_sum *s, int k);
 
 /* s += t */
 void bce_sum_merge(bce_sum *s, const bce_sum *t);

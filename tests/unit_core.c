@@ -151,6 +151,14 @@ static double sum_of(const double *x, int n){
   return bce_sum_value(&s);
 }
 
+static double scaled_sum_of(const double *x, int n, int k){
+  bce_sum s;
+  int i;
+  bce_sum_clear(&s);
+  for(i=0; i<n; i++) bce_sum_add(&s, x[i], +1);
+  return bce_sum_value_scaled(&s, k);
+}
+
 /* Sums whose exact value is known, where a plain loop is visibly wrong. */
 static void test_exact_sum_cases(void){
   static const double cancel[] = {1e100, 1.0, -1e100};
@@ -204,6 +212,16 @@ static void test_exact_sum_cases(void){
   bce_sum_add(&c, -1e100, +1);
   bce_sum_merge(&c, &b);
   check_exact("sum: merge is exact", bce_sum_value(&c), 1.0);
+
+  /* reading scaled by 2^k: past both ends of the double range */
+  check_exact("sum scaled: 3 x 2^-1074 times 2^1074 = 3",
+              scaled_sum_of(subnormal, 3, 1074), 3.0);
+  check_exact("sum scaled: MAX + MAX times 2^-1 = MAX",
+              scaled_sum_of(over, 2, -1), DBL_MAX);
+  check_exact("sum scaled: 1 + 2^-53 + 2^-150 times 2^-1000 rounds up",
+              scaled_sum_of(above_tie, 3, -1000), 0x1p-1000 + 0x1p-1052);
+  check_exact("sum scaled: -0.5 + 0.25 times 2^4 = -4",
+              scaled_sum_of(negative, 2, 4), -4.0);
 }
 
 /* Random integers scaled by powers of two: the exact sum is an int64

@@ -42,4 +42,18 @@ INSERT INTO checks VALUES ('bce_term(0, 1) = -ln(1 - (1 - 1e-15)), the largest d
 -- gradients at the clip boundaries stay finite
 INSERT INTO checks VALUES ('bce_grad(1, 0) = -1/1e-15', bce_grad(1, 0), -1 / 1e-15, 'ulp', 1);
 INSERT INTO checks VALUES ('bce_grad(0, 1) = 1/(1 - (1 - 1e-15))', bce_grad(0, 1), 1 / (1 - (1 - 1e-15)), 'ulp', 1);
+-- a weight times a tiny loss below the double range (1e-100 * 1e-300):
+-- the product must not underflow to 0.  One row, or rows of one loss: the
+-- weighted mean is that loss, -log1p(-1e-300), whose nearest double is 1e-300
+INSERT INTO checks VALUES ('bce(0, 1e-300, 1e-100, 0) = 1e-300, w*l not lost below the double range', (SELECT bce(0, 1e-300, 1e-100, 0)), 1e-300, 'ulp', 3);
+INSERT INTO checks SELECT 'bce(y, p, w, 0) of tiny weights and losses = 1e-300', bce(column1, column2, column3, 0), 1e-300, 'ulp', 3
+  FROM (VALUES (0, 1e-300, 1e-100), (0, 1e-300, 3e-200), (0, 1e-300, 5e-324));
+-- and sliding over them, a frame is the same bits as a fresh aggregate
+INSERT INTO checks SELECT 'tiny w*l: ROWS 1 PRECEDING sliding = fresh (rows differing)', count(*), 0, 'is', NULL FROM (
+  SELECT i, bce(y, p, w, 0) OVER (ORDER BY i ROWS 1 PRECEDING) AS v FROM
+    (SELECT column1 AS i, column2 AS y, column3 AS p, column4 AS w FROM
+      (VALUES (1, 0, 1e-300, 1e-100), (2, 0, 3e-250, 7e-90), (3, 1, 0.5, 1e-300), (4, 0, 1e-300, 1e-100))) s) o
+  WHERE v IS NOT (SELECT bce(column2, column3, column4, 0) FROM
+      (VALUES (1, 0, 1e-300, 1e-100), (2, 0, 3e-250, 7e-90), (3, 1, 0.5, 1e-300), (4, 0, 1e-300, 1e-100))
+    WHERE column1 BETWEEN o.i - 1 AND o.i);
 .read tests/sql/lib/report.sql

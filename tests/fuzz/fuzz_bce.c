@@ -1,0 +1,704 @@
+/*
+** libFuzzer target: every SQL function of the extension, called through a
+** real in-memory SQLite connection with arguments of every type and value
+** taken from the fuzz input, as a scalar, an aggregate and a window.
+**
+** The functions are not named here: the target lists pragma_function_list
+** on a connection without the extension and on one with it, and fuzzes the
+** difference, so a function registered later is covered without a change.
+**
+** Besides the sanitizers (address, undefined), it checks properties every
+** function of the extension promises (README, "Rules"); a broken one
+** aborts with the statement and the values, which libFuzzer saves:
+**
+**  (a) a scalar with a NULL argument returns NULL, not an error; one with
+**      no NULL argument returns a non-NULL value or an error (a NaN would
+**      come back as NULL, so this also catches NaN results);
+**  (b) an error raised while stepping names the function: "name(): ...",
+**      and is valid UTF-8 when every text argument is;
+**  (c) a scalar gives the same result twice (they are DETERMINISTIC);
+**  (d) an aggregate gives the same bits whatever the order of its rows,
+**      or fails both ways (the sums are exact);
+**  (e) every sliding ROWS frame of a window gives the same bits as a fresh
+**      aggregate over the frame's rows (README rule 7), and OVER () the
+**      same as the plain aggregate.
+**
+** Built two ways (Makefile):
+**   make fuzz        clang -fsanitize=fuzzer,address,undefined: libFuzzer
+**   -DFUZZ_MAIN      a plain main(): fuzz_bce_main LIB FILE... runs each
+**                    file once (gcc, valgrind, reproducing a crash)
+** The libFuzzer build compiles the extension's sources in (-DSQLITE_CORE)
+** and registers them with sqlite3_auto_extension(sqlite3_bce_init); the
+** plain one loads the built library with sqlite3_load_extension.
+**
+** Input layout (every read past the end gives 0):
+**   byte 0       which function (index into the sorted list)
+**   byte 1       the shape of the statement (see run_input)
+**   byte 2, 3    frame bounds / group count / variadic arity
+**   byte 4       number of rows (1..16)
+**   then, row by row and argument by argument, one value (read_value).
+*/
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#ifndef FUZZ_MAIN
+int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
+                     const sqlite3_api_routines *pApi);
+#endif
+
+#define MAX_FN    64
+#define MAX_ROWS  16
+#define MAX_ARGS  6
+#define MAX_SQL   8192
+
+typedef struct Fn {
+  char name[64];
+  int nArg;       /* -1: any number */
+  char type;      /* 's' scalar, 'a' aggregate, 'w' window */
+} Fn;
+
+static Fn fns[MAX_FN];
+static int nFn;
+static sqlite3 *db;
+
+/* ------------------------------------------------------------- the input */
+typedef struct In {
+  const uint8_t *p;
+  size_t n;
+} In;
+
+static unsigned get8(In *in){
+  if( in->n==0 ) return 0;
+  in->n--;
+  return *in->p++;
+}
+
+static uint64_t get64(In *in){
+  uint64_t v = 0;
+  int i;
+  for(i=0; i<8; i++) v = (v << 8) | get8(in);
+  return v;
+}
+
+typedef struct Val {
+  int type;             /* SQLITE_NULL, _INTEGER, _FLOAT, _TEXT, _BLOB */
+  sqlite3_int64 i;
+  double d;
+  char buf[64];         /* text or blob bytes */
+  int n;                /* their length */
+  int utf16;            /* text bound with sqlite3_bind_text16 */
+  int zero;             /* blob bound with sqlite3_bind_zeroblob */
+} Val;
+
+static const sqlite3_int64 interesting_int[] = {
+  0, 1, -1, 2, 3, 1000, -1000, INT64_MAX, INT64_MIN,
+  (sqlite3_int64)1 << 53, ((sqlite3_int64)1 << 53) + 1, 4294967296LL,
+};
+
+static const double interesting_real[] = {
+  0.0, -0.0, 0.5, 1.0, 0.25, 0.75, 0.3, 0.1, 0.9, 2.7, -0.5, 1.5,
+  1e-15, 1e-15 * (1 + 0x1p-52), 1.0 - 1e-15, 0x1p-52, 0x1p-53,
+  1.0 - 0x1p-53, 0.49999999999999994, 0x1p-1074, -0x1p-1074, 0x1p-1022,
+  0x1p-1022 - 0x1p-1074, 1e-300, 1e-7, 1.7976931348623157e308,
+  -1.7976931348623157e308, 1e308, INFINITY, -INFINITY, 709.0, 710.0,
+  -709.0, -710.0, -745.0, -746.0, 36.7, -36.7, 1e300, -1e300,
+  1.0000000000000002, 4.0,
+};
+
+static const char *const interesting_text[] = {
+  "0.5", " 1e-3 ", "1", "0", "-0", "0.0", "1e999", "-1e999", "0x10",
+  "abc", "", " ", "0.5abc", "1e", ".5", "5.", "+0.5", "--1", "nan", "NaN",
+  "inf", "Infinity", "1e-400", "4.9e-324", "\t0.25\n", "1.0000000000000002",
+  "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+  "[0.1, 0.9]", "[]", "[1, 0, 1]", "[0.5, \"x\"]", "[1e999]", "[[0.5]]",
+  "{\"y\": 1}", "null", "true", "[0.2,0.4,", "\"0.5\"",
+  "a very long text that is certainly not a probability at all",
+  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+  "\xc3\xa9\xc3\xa9\xc3\xa9",
+  "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+  "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+  "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac",
+};
+
+#define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
+
+/* A double in [0, 1] from 8 bytes, spread over every binade: most raw bit
+** patterns are outside the functions' domains, and this reaches the
+** arithmetic instead of the error path. */
+static double unit_double(uint64_t v){
+  double m = (double)(v >> 11) * 0x1p-53;          /* [0, 1) */
+  int shift = (int)(v & 0x3ff) % 1080;
+  double x = ldexp(m, -shift);
+  return (v & 0x400) ? 1.0 - x : x;
+}
+
+static void read_value(In *in, Val *v){
+  unsigned t = get8(in);
+  int i, n;
+  memset(v, 0, sizeof *v);
+  switch( t % 10 ){
+    case 0:
+      v->type = SQLITE_NULL;
+      break;
+    case 1:
+      v->type = SQLITE_INTEGER;
+      v->i = interesting_int[get8(in) % COUNT(interesting_int)];
+      break;
+    case 2:
+      v->type = SQLITE_INTEGER;
+      v->i = (sqlite3_int64)get64(in);
+      if( t & 0x80 ) v->i = (int8_t)v->i;   /* small ones are likelier */
+      break;
+    case 3:
+      v->type = SQLITE_FLOAT;
+      v->d = interesting_real[get8(in) % COUNT(interesting_real)];
+      break;
+    case 4: {
+      uint64_t bits = get64(in);        /* any bit pattern: NaN, subnormal */
+      v->type = SQLITE_FLOAT;
+      memcpy(&v->d, &bits, sizeof bits);
+      break;
+    }
+    case 5:
+    case 6:
+      v->type = SQLITE_FLOAT;
+      v->d = unit_double(get64(in));
+      break;
+    case 7: {
+      const char *s = interesting_text[get8(in) % COUNT(interesting_text)];
+      v->type = SQLITE_TEXT;
+      v->n = (int)strlen(s);
+      memcpy(v->buf, s, (size_t)v->n);
+      v->utf16 = (t & 0x80)!=0;
+      break;
+    }
+    case 8:
+      /* text from the input, possibly not UTF-8, possibly with a NUL */
+      v->type = SQLITE_TEXT;
+      n = (int)(get8(in) % sizeof v->buf);
+      for(i=0; i<n; i++) v->buf[i] = (char)get8(in);
+      v->n = n;
+      break;
+    default:
+      v->type = SQLITE_BLOB;
+      n = (int)(get8(in) % 17);
+      for(i=0; i<n; i++) v->buf[i] = (char)get8(in);
+      v->n = n;
+      v->zero = (t & 0x80)!=0;
+      break;
+  }
+}
+
+static int bind_value(sqlite3_stmt *st, int idx, const Val *v){
+  switch( v->type ){
+    case SQLITE_INTEGER: return sqlite3_bind_int64(st, idx, v->i);
+    case SQLITE_FLOAT:   return sqlite3_bind_double(st, idx, v->d);
+    case SQLITE_TEXT:
+      if( v->utf16 ){
+        /* the interesting texts are UTF-8; widen them for bind_text16 */
+        uint16_t w[64];
+        int i, n = 0;
+        for(i=0; i<v->n && n<64; i++){
+          unsigned c = (unsigned char)v->buf[i];
+          if( c>=0xc0 && i+1<v->n ){
+            c = ((c & 0x1f) << 6) | ((unsigned char)v->buf[i+1] & 0x3f);
+            i++;
+          }
+          w[n++] = (uint16_t)c;
+        }
+        return sqlite3_bind_text16(st, idx, w, n*2, SQLITE_TRANSIENT);
+      }
+      return sqlite3_bind_text(st, idx, v->buf, v->n, SQLITE_TRANSIENT);
+    case SQLITE_BLOB:
+      if( v->zero ) return sqlite3_bind_zeroblob(st, idx, v->n);
+      return sqlite3_bind_blob(st, idx, v->buf, v->n, SQLITE_TRANSIENT);
+    default:             return sqlite3_bind_null(st, idx);
+  }
+}
+
+/* ----------------------------------------------------------- statements */
+typedef struct Case {
+  const Fn *fn;
+  int nArg;
+  int nRow;
+  int group[MAX_ROWS];          /* the column g of each row */
+  Val arg[MAX_ROWS][MAX_ARGS];
+  int anyBadUtf8;               /* some text argument is not valid UTF-8 */
+} Case;
+
+typedef struct Sql {
+  char z[MAX_SQL];
+  size_t n;
+} Sql;
+
+static void add(Sql *s, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+
+#include <stdarg.h>
+static void add(Sql *s, const char *fmt, ...){
+  va_list ap;
+  int k;
+  va_start(ap, fmt);
+  k = vsnprintf(s->z + s->n, sizeof s->z - s->n, fmt, ap);
+  va_end(ap);
+  if( k<0 || (size_t)k>=sizeof s->z - s->n ) abort();  /* cannot happen */
+  s->n += (size_t)k;
+}
+
+/* WITH r(k, g, a1, .., aN) AS (VALUES (1, g, ?, ..), ..), rows in order or
+** reversed; argument j of row i is parameter i*nArg + j + 1 either way. */
+static void add_rows(Sql *s, const Case *c, int reversed){
+  int i, j;
+  add(s, "WITH r(k, g");
+  for(j=0; j<c->nArg; j++) add(s, ", a%d", j+1);
+  add(s, ") AS (VALUES ");
+  for(i=0; i<c->nRow; i++){
+    int row = reversed ? c->nRow-1-i : i;
+    add(s, "%s(%d, %d", i ? ", " : "", row+1, c->group[row]);
+    for(j=0; j<c->nArg; j++) add(s, ", ?%d", row*c->nArg + j + 1);
+    add(s, ")");
+  }
+  add(s, ") ");
+}
+
+static void add_call(Sql *s, const Case *c){
+  int j;
+  add(s, "\"%s\"(", c->fn->name);
+  for(j=0; j<c->nArg; j++) add(s, "%sa%d", j ? ", " : "", j+1);
+  add(s, ")");
+}
+
+/* One result value, kept for comparison. */
+typedef struct Res {
+  int type;
+  sqlite3_int64 i;
+  double d;
+  char text[64];
+} Res;
+
+static int same_res(const Res *a, const Res *b){
+  if( a->type!=b->type ) return 0;
+  switch( a->type ){
+    case SQLITE_INTEGER: return a->i==b->i;
+    case SQLITE_FLOAT:   return memcmp(&a->d, &b->d, sizeof a->d)==0;
+    case SQLITE_NULL:    return 1;
+    default:             return strcmp(a->text, b->text)==0;
+  }
+}
+
+static void get_res(sqlite3_stmt *st, int col, Res *r){
+  memset(r, 0, sizeof *r);
+  r->type = sqlite3_column_type(st, col);
+  if( r->type==SQLITE_INTEGER ) r->i = sqlite3_column_int64(st, col);
+  if( r->type==SQLITE_FLOAT ) r->d = sqlite3_column_double(st, col);
+  if( r->type==SQLITE_TEXT || r->type==SQLITE_BLOB ){
+    const unsigned char *z = sqlite3_column_text(st, col);
+    snprintf(r->text, sizeof r->text, "%s", z ? (const char*)z : "");
+  }
+}
+
+static void print_val(const Val *v){
+  int i;
+  switch( v->type ){
+    case SQLITE_NULL:    fprintf(stderr, "NULL"); break;
+    case SQLITE_INTEGER: fprintf(stderr, "%lld", (long long)v->i); break;
+    case SQLITE_FLOAT:   fprintf(stderr, "%a", v->d); break;
+    default:
+      fprintf(stderr, "%s%s'", v->type==SQLITE_BLOB ? "x" : "",
+              v->utf16 ? "u16" : v->zero ? "zero" : "");
+      for(i=0; i<v->n; i++) fprintf(stderr, "\\x%02x", (unsigned char)v->buf[i]);
+      fprintf(stderr, "'");
+  }
+}
+
+static void die(const Case *c, const char *sql, const char *why){
+  int i, j;
+  fprintf(stderr, "\nfuzz_bce: %s\n  statement: %s\n  rows:\n", why, sql);
+  for(i=0; i<c->nRow; i++){
+    fprintf(stderr, "    k=%d g=%d:", i+1, c->group[i]);
+    for(j=0; j<c->nArg; j++){
+      fprintf(stderr, " ");
+      print_val(&c->arg[i][j]);
+    }
+    fprintf(stderr, "\n");
+  }
+  abort();
+}
+
+static int valid_utf8(const unsigned char *z){
+  while( *z ){
+    int n = *z<0x80 ? 0 : (*z & 0xe0)==0xc0 ? 1 : (*z & 0xf0)==0xe0 ? 2
+          : (*z & 0xf8)==0xf0 ? 3 : -1;
+    if( n<0 ) return 0;
+    z++;
+    while( n-- ){
+      if( (*z & 0xc0)!=0x80 ) return 0;
+      z++;
+    }
+  }
+  return 1;
+}
+
+/* Runs sql with the case's parameters bound; the first column of each row
+** goes to out[] (up to max).  Returns the number of rows, or -1 when the
+** statement failed while stepping (then rule (b) has been checked). */
+static int run(const Case *c, const char *sql, Res *out, int max){
+  sqlite3_stmt *st = 0;
+  int i, j, rc, n = 0;
+  if( sqlite3_prepare_v2(db, sql, -1, &st, 0)!=SQLITE_OK ){
+    char why[300];
+    snprintf(why, sizeof why, "cannot prepare: %s", sqlite3_errmsg(db));
+    die(c, sql, why);
+  }
+  for(i=0; i<c->nRow; i++){
+    for(j=0; j<c->nArg; j++){
+      if( bind_value(st, i*c->nArg + j + 1, &c->arg[i][j])!=SQLITE_OK ){
+        die(c, sql, "cannot bind");
+      }
+    }
+  }
+  while( (rc = sqlite3_step(st))==SQLITE_ROW ){
+    if( n<max ) get_res(st, sqlite3_column_count(st)-1, &out[n]);
+    n++;
+  }
+  if( rc!=SQLITE_DONE ){
+    const char *msg = sqlite3_errmsg(db);
+    size_t len = strlen(c->fn->name);
+    if( rc==SQLITE_ERROR && !(strncmp(msg, c->fn->name, len)==0
+                              && strncmp(msg+len, "(): ", 4)==0) ){
+      char why[600];
+      snprintf(why, sizeof why, "error does not name the function: %s", msg);
+      die(c, sql, why);
+    }
+    if( !c->anyBadUtf8 && !valid_utf8((const unsigned char*)msg) ){
+      die(c, sql, "error message is not valid UTF-8");
+    }
+    n = -1;
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* A NaN bound with sqlite3_bind_double is stored as NULL by SQLite. */
+static int row_has_null(const Case *c, int row){
+  int j;
+  for(j=0; j<c->nArg; j++){
+    const Val *v = &c->arg[row][j];
+    if( v->type==SQLITE_NULL || (v->type==SQLITE_FLOAT && isnan(v->d)) ){
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* (a), (c): a scalar over every row, twice. */
+static void fuzz_scalar(const Case *c){
+  Sql s = {{0}, 0};
+  Res a[MAX_ROWS], b[MAX_ROWS];
+  int n, m, i;
+  add_rows(&s, c, 0);
+  add(&s, "SELECT k, ");
+  add_call(&s, c);
+  add(&s, " FROM r ORDER BY k");
+  n = run(c, s.z, a, MAX_ROWS);
+  m = run(c, s.z, b, MAX_ROWS);
+  if( n!=m ) die(c, s.z, "a scalar succeeded once and failed once");
+  for(i=0; i<n; i++){
+    if( !same_res(&a[i], &b[i]) ) die(c, s.z, "a scalar is not deterministic");
+    if( row_has_null(c, i) && a[i].type!=SQLITE_NULL ){
+      die(c, s.z, "a NULL argument did not give NULL");
+    }
+    if( !row_has_null(c, i) && a[i].type==SQLITE_NULL ){
+      die(c, s.z, "NULL (or NaN) from arguments that are not NULL");
+    }
+  }
+  if( n<0 ){
+    /* the error came from a row with no NULL: check row by row */
+    for(i=0; i<c->nRow; i++){
+      Sql one = {{0}, 0};
+      Res r;
+      add_rows(&one, c, 0);
+      add(&one, "SELECT ");
+      add_call(&one, c);
+      add(&one, " FROM r WHERE k = %d", i+1);
+      if( row_has_null(c, i) && run(c, one.z, &r, 1)!=1 ){
+        die(c, one.z, "a row with a NULL argument failed");
+      }
+    }
+  }
+}
+
+/* (d): the aggregate over the rows in order and reversed, plain, with
+** GROUP BY g or with a FILTER. */
+static void fuzz_aggregate(const Case *c, unsigned shape){
+  static const char *const tail[] = {
+    " FROM r", " FROM r GROUP BY g ORDER BY g",
+    " FILTER (WHERE k % 2 = 1) FROM r", " FROM r WHERE k > 3",
+  };
+  const char *t = tail[shape % 4];
+  Sql s1 = {{0}, 0}, s2 = {{0}, 0};
+  Res a[MAX_ROWS], b[MAX_ROWS];
+  int n, m, i;
+  add_rows(&s1, c, 0);
+  add(&s1, "SELECT ");
+  add_call(&s1, c);
+  add(&s1, "%s", t);
+  add_rows(&s2, c, 1);
+  add(&s2, "SELECT ");
+  add_call(&s2, c);
+  add(&s2, "%s", t);
+  n = run(c, s1.z, a, MAX_ROWS);
+  m = run(c, s2.z, b, MAX_ROWS);
+  if( (n<0)!=(m<0) ) die(c, s1.z, "fails in one row order only");
+  if( n!=m ) die(c, s1.z, "another number of groups in reversed order");
+  for(i=0; i<n; i++){
+    if( !same_res(&a[i], &b[i]) ) die(c, s1.z, "depends on the row order");
+  }
+}
+
+/* (e): window frames.  shape picks ROWS (checked against fresh
+** aggregates), OVER () (checked against the plain aggregate), or RANGE,
+** GROUPS and EXCLUDE frames (run for the sanitizers only). */
+static void fuzz_window(const Case *c, unsigned shape, unsigned b1,
+                        unsigned b2){
+  Sql s = {{0}, 0};
+  Res w[MAX_ROWS];
+  int before = (int)(b1 % 5), after = (int)(b2 % 5);   /* 4: unbounded */
+  int partition = (shape & 8)!=0;
+  int n, i, j;
+  char lo[32], hi[32];
+  if( before==4 ) snprintf(lo, sizeof lo, "UNBOUNDED PRECEDING");
+  else snprintf(lo, sizeof lo, "%d PRECEDING", before);
+  if( after==4 ) snprintf(hi, sizeof hi, "UNBOUNDED FOLLOWING");
+  else snprintf(hi, sizeof hi, "%d FOLLOWING", after);
+  add_rows(&s, c, 0);
+  add(&s, "SELECT k, ");
+  add_call(&s, c);
+  switch( shape % 4 ){
+    case 0:   /* ROWS, compared with fresh aggregates */
+      add(&s, " OVER (%sORDER BY k ROWS BETWEEN %s AND %s) FROM r ORDER BY k",
+          partition ? "PARTITION BY g " : "", lo, hi);
+      n = run(c, s.z, w, MAX_ROWS);
+      for(i=0; i<n; i++){
+        /* rows of row i's partition, in k order; i's place among them */
+        int part[MAX_ROWS], np = 0, at = 0;
+        Sql f = {{0}, 0};
+        Res r;
+        for(j=0; j<c->nRow; j++){
+          if( !partition || c->group[j]==c->group[i] ){
+            if( j==i ) at = np;
+            part[np++] = j;
+          }
+        }
+        add_rows(&f, c, 0);
+        add(&f, "SELECT ");
+        add_call(&f, c);
+        add(&f, " FROM r WHERE k IN (0");
+        for(j=0; j<np; j++){
+          if( (before==4 || j>=at-before) && (after==4 || j<=at+after) ){
+            add(&f, ", %d", part[j]+1);
+          }
+        }
+        add(&f, ")");
+        if( run(c, f.z, &r, 1)!=1 ){
+          die(c, s.z, "a frame fails as a fresh aggregate but not sliding");
+        }
+        if( !same_res(&w[i], &r) ){
+          char why[200];
+          snprintf(why, sizeof why, "the frame of row k=%d differs from a "
+                   "fresh aggregate over its rows (%a vs %a)", i+1,
+                   w[i].d, r.d);
+          die(c, s.z, why);
+        }
+      }
+      break;
+    case 1: { /* OVER () = the plain aggregate */
+      Sql p = {{0}, 0};
+      Res r;
+      int m;
+      add(&s, " OVER () FROM r ORDER BY k");
+      n = run(c, s.z, w, MAX_ROWS);
+      add_rows(&p, c, 0);
+      add(&p, "SELECT ");
+      add_call(&p, c);
+      add(&p, " FROM r");
+      m = run(c, p.z, &r, 1);
+      if( (n<0)!=(m<0) ) die(c, s.z, "OVER () and the aggregate disagree "
+                                     "on failing");
+      for(i=0; i<n; i++){
+        if( !same_res(&w[i], &r) ) die(c, s.z, "OVER () differs from the "
+                                               "aggregate");
+      }
+      break;
+    }
+    case 2:
+      add(&s, " OVER (%sORDER BY g RANGE BETWEEN %d PRECEDING AND %d "
+          "FOLLOWING) FROM r", partition ? "PARTITION BY k % 2 " : "",
+          before, after);
+      run(c, s.z, w, MAX_ROWS);
+      break;
+    default: {
+      static const char *const excl[] = {
+        "EXCLUDE CURRENT ROW", "EXCLUDE GROUP", "EXCLUDE TIES",
+        "EXCLUDE NO OTHERS"
+      };
+      add(&s, " OVER (ORDER BY g %s BETWEEN %s AND %s %s) FROM r",
+          (shape & 16) ? "GROUPS" : "ROWS", lo, hi, excl[(shape >> 5) % 4]);
+      run(c, s.z, w, MAX_ROWS);
+      break;
+    }
+  }
+}
+
+/* ------------------------------------------------------------- registry */
+static int list_functions(sqlite3 *d, Fn *out, int max){
+  sqlite3_stmt *st;
+  int n = 0;
+  if( sqlite3_prepare_v2(d, "SELECT name, narg, type FROM pragma_function_list"
+                         " ORDER BY name, narg, type", -1, &st, 0)!=SQLITE_OK ){
+    fprintf(stderr, "fuzz_bce: %s\n", sqlite3_errmsg(d));
+    abort();
+  }
+  while( sqlite3_step(st)==SQLITE_ROW && n<max ){
+    snprintf(out[n].name, sizeof out[n].name, "%s",
+             (const char*)sqlite3_column_text(st, 0));
+    out[n].nArg = sqlite3_column_int(st, 1);
+    out[n].type = ((const char*)sqlite3_column_text(st, 2))[0];
+    n++;
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+#ifdef FUZZ_MAIN
+static const char *lib_path;    /* the built extension, loaded as a user would */
+#endif
+
+static void setup(void){
+  static Fn before[1024], after[1024];
+  sqlite3 *plain;
+  int nb, na, i, j;
+  if( db ) return;
+  if( sqlite3_open(":memory:", &plain)!=SQLITE_OK ) abort();
+  nb = list_functions(plain, before, 1024);
+  sqlite3_close(plain);
+#ifdef FUZZ_MAIN
+  if( sqlite3_open(":memory:", &db)!=SQLITE_OK ) abort();
+  {
+    char *err = 0;
+    sqlite3_enable_load_extension(db, 1);
+    if( sqlite3_load_extension(db, lib_path, 0, &err)!=SQLITE_OK ){
+      fprintf(stderr, "fuzz_bce: cannot load %s: %s\n", lib_path, err);
+      exit(2);
+    }
+    sqlite3_enable_load_extension(db, 0);
+  }
+#else
+  sqlite3_auto_extension((void(*)(void))sqlite3_bce_init);
+  if( sqlite3_open(":memory:", &db)!=SQLITE_OK ) abort();
+#endif
+  na = list_functions(db, after, 1024);
+  for(i=0; i<na; i++){
+    int known = 0;
+    for(j=0; j<nb && !known; j++){
+      known = strcmp(before[j].name, after[i].name)==0
+           && before[j].nArg==after[i].nArg;
+    }
+    if( !known && nFn<MAX_FN ) fns[nFn++] = after[i];
+  }
+  if( nFn==0 ){
+    fprintf(stderr, "fuzz_bce: the extension registered no function\n");
+    abort();
+  }
+  if( getenv("FUZZ_BCE_LIST") ){
+    for(i=0; i<nFn; i++){
+      fprintf(stderr, "fuzz_bce: %s/%d/%c\n", fns[i].name, fns[i].nArg,
+              fns[i].type);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- driver */
+static void run_input(const uint8_t *data, size_t size){
+  In in = {data, size};
+  Case c;
+  unsigned f = get8(&in), shape = get8(&in), b1 = get8(&in), b2 = get8(&in);
+  int i, j;
+  memset(&c, 0, sizeof c);
+  c.fn = &fns[f % (unsigned)nFn];
+  c.nArg = c.fn->nArg>=0 ? c.fn->nArg : (int)(b2 % (MAX_ARGS+1));
+  if( c.nArg>MAX_ARGS ) return;
+  c.nRow = 1 + (int)(get8(&in) % MAX_ROWS);
+  for(i=0; i<c.nRow; i++){
+    c.group[i] = (int)((b1 >> 4) ? get8(&in) % (1 + (b1 >> 4)) : 0);
+    for(j=0; j<c.nArg; j++){
+      read_value(&in, &c.arg[i][j]);
+      if( c.arg[i][j].type==SQLITE_TEXT && !c.arg[i][j].utf16 ){
+        char z[65];
+        memcpy(z, c.arg[i][j].buf, (size_t)c.arg[i][j].n);
+        z[c.arg[i][j].n] = 0;
+        if( strlen(z)!=(size_t)c.arg[i][j].n
+         || !valid_utf8((const unsigned char*)z) ){
+          c.anyBadUtf8 = 1;
+        }
+      }
+    }
+  }
+  switch( c.fn->type ){
+    case 'w':
+      if( shape & 0x80 ) fuzz_window(&c, shape, b1, b2);
+      else fuzz_aggregate(&c, shape);
+      break;
+    case 'a':
+      fuzz_aggregate(&c, shape);
+      break;
+    default:
+      fuzz_scalar(&c);
+      break;
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
+  setup();
+  run_input(data, size);
+  return 0;
+}
+
+#ifdef FUZZ_MAIN
+/* fuzz_bce_main LIB FILE...: loads LIB with sqlite3_load_extension and runs
+** each FILE once; prints one ok line with how many ran. */
+int main(int argc, char **argv){
+  static uint8_t buf[1 << 16];
+  int i;
+  if( argc<2 ){
+    fprintf(stderr, "usage: %s LIBRARY [FILE]...\n", argv[0]);
+    return 2;
+  }
+  lib_path = argv[1];
+  setup();
+  for(i=2; i<argc; i++){
+    FILE *f = fopen(argv[i], "rb");
+    size_t n;
+    if( !f ){
+      fprintf(stderr, "fuzz_bce: cannot open %s\n", argv[i]);
+      return 2;
+    }
+    n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    LLVMFuzzerTestOneInput(buf, n);
+  }
+  sqlite3_close(db);
+  printf("ok|fuzz_bce: %d inputs, %d functions of %s, no failed property\n",
+         argc-2, nFn, lib_path);
+  return 0;
+}
+#endif

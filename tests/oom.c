@@ -1,0 +1,428 @@
+/*
+** Out of memory: every allocation SQLite makes while a statement of the
+** extension runs is made to fail in turn, and the statement must then
+** either give the right answer (SQLite recovered) or fail with
+** SQLITE_NOMEM (or, for a statement that must fail, with its own error) --
+** never a wrong value, another error, or a crash -- and closing the
+** connection must give back every block.
+**
+**   oom LIB
+**
+** How: sqlite3_config(SQLITE_CONFIG_MALLOC) installs an allocator that
+** wraps SQLite's own and fails the Nth allocation (once, or from the Nth
+** on) while armed.  It is armed only around sqlite3_step(), so what fails
+** is what runs then: the aggregate context, the result, the error
+** message, a UTF-16 text converted to UTF-8.  Lookaside is turned off, so
+** every allocation of the connection reaches the allocator.  For each
+** statement, a run without failures counts its allocations, M; then N goes
+** from 1 to M+1 (the last fails nothing), both ways.  The allocator also
+** counts the blocks outstanding; after sqlite3_close() it must be back to
+** where it was before sqlite3_open().  (make check runs this under
+** AddressSanitizer, whose leak checker also looks at exit, and valgrind.)
+**
+** Which allocation is the aggregate context: the statement is run once
+** more with bce() replaced by twn(), an aggregate and window function of
+** this test whose context is 8 bytes (the "twin": same arguments, same
+** statement); the blocks of a size the twin never asks for are the
+** extension's.  When one of them is refused, the statement must fail with
+** SQLITE_NOMEM.
+**
+** Expected values come from SQLite's own ln() on the textbook formula (run
+** with nothing armed), or are the exact error message.  Prints "ok|..." /
+** "FAIL|..." lines; exit 1 on a failure.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#define MAX_ALLOC 4096
+
+static sqlite3_mem_methods base;   /* SQLite's own allocator */
+static int armed;                  /* counting (and failing) */
+static int count;                  /* allocations since armed */
+static int sizes[MAX_ALLOC];       /* the size of each */
+static int fail_at;                /* fail allocation number fail_at ... */
+static int persistent;             /* ... and every one after it */
+static int n_failed;               /* allocations refused since armed */
+static long outstanding;           /* blocks allocated, not yet freed */
+
+static int should_fail(int n){
+  if( !armed ) return 0;
+  if( count<MAX_ALLOC ) sizes[count] = n;
+  count++;
+  if( fail_at>0 && (count==fail_at || (persistent && count>fail_at)) ){
+    n_failed++;
+    return 1;
+  }
+  return 0;
+}
+
+static void *oom_malloc(int n){
+  void *p;
+  if( should_fail(n) ) return 0;
+  p = base.xMalloc(n);
+  if( p ) outstanding++;
+  return p;
+}
+
+static void oom_free(void *p){
+  if( p ) outstanding--;
+  base.xFree(p);
+}
+
+static void *oom_realloc(void *p, int n){
+  void *q;
+  if( should_fail(n) ) return 0;
+  q = base.xRealloc(p, n);
+  if( q && !p ) outstanding++;
+  return q;
+}
+
+static int oom_size(void *p){ return base.xSize(p); }
+static int oom_roundup(int n){ return base.xRoundup(n); }
+static int oom_init(void *x){ return base.xInit(x); }
+static void oom_shutdown(void *x){ base.xShutdown(x); }
+
+typedef struct Case {
+  const char *name;
+  const char *setup;     /* run first, nothing armed */
+  const char *sql;       /* the value is the sum over its rows */
+  const char *ref;       /* SQL for the expected value (SQLite's ln()) */
+  const char *error;     /* or the exact error it must fail with */
+  int twin;              /* an aggregate: find its context (see above) */
+  int none;              /* must allocate nothing while stepping */
+} Case;
+
+#define WORKED "(VALUES (1, 0.4), (0, 0.5), (1, 0.8), (1, 0.2))"
+#define WORKED_REF "-(ln(0.4) + ln(0.5) + ln(0.8) + ln(0.2)) / 4"
+#define GROUPED "(VALUES ('a', 1, 0.4), ('b', 0, 0.5), ('a', 1, 0.8), " \
+                "('c', 1, 0.2))"
+
+static const Case cases[] = {
+  {.name = "bce(y, p) aggregate",
+   .sql = "SELECT bce(column1, column2) FROM " WORKED,
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce(y, p, w, eps) aggregate",
+   .sql = "SELECT bce(column1, column2, column3, 1e-7) FROM "
+          "(VALUES (1, 0.4, 2), (0, 0.5, 1), (1, 0.8, 0.5))",
+   .twin = 1,
+   .ref = "SELECT -(2 * ln(0.4) + ln(0.5) + 0.5 * ln(0.8)) / 3.5"},
+  {.name = "bce(y, p) GROUP BY, a context per group",
+   .sql = "SELECT bce(column2, column3) FROM " GROUPED " GROUP BY column1",
+   .twin = 1,
+   .ref = "SELECT -(ln(0.4) + ln(0.8)) / 2 - ln(0.5) - ln(0.2)"},
+  {.name = "bce(y, p) window: step, inverse, value",
+   .sql = "SELECT bce(column1, column2) OVER (ROWS 1 PRECEDING) FROM "
+          WORKED,
+   .twin = 1,
+   .ref = "SELECT -ln(0.4) - (ln(0.4) + ln(0.5)) / 2"
+          " - (ln(0.5) + ln(0.8)) / 2 - (ln(0.8) + ln(0.2)) / 2"},
+  {.name = "bce(y, p) over TEXT that is a number",
+   .sql = "SELECT bce(column1, column2) FROM "
+          "(VALUES ('1', '0.4'), ('0', ' 0.5 '), ('1', '0.8'), ('1', '0.2'))",
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce(y, p) in a UTF-16 database, TEXT that is a number",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p);"
+            " INSERT INTO t VALUES ('1', '0.4'), ('0', '0.5'), ('1', '0.8'),"
+            " ('1', '0.2');",
+   .sql = "SELECT bce(y, p) FROM t",
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce() over no rows: NULL, and no context",
+   .sql = "SELECT bce(column1, column2) FROM " WORKED " WHERE column1 > 1",
+   .ref = "SELECT NULL", .none = 1},
+  {.name = "scalars over rows",
+   .sql = "SELECT bce_term(column1, column2) + bce_grad(column1, column2, 4)"
+          " + sigmoid(column2) + logit(column2) FROM " WORKED,
+   .ref = "SELECT 4 * " WORKED_REF " - (1 / 0.4 - 1 / 0.5 + 1 / 0.8"
+          " + 1 / 0.2) / 4 + 1 / (1 + exp(-0.4)) + 1 / (1 + exp(-0.5))"
+          " + 1 / (1 + exp(-0.8)) + 1 / (1 + exp(-0.2)) + ln(0.4 / 0.6)"
+          " + ln(0.8 / 0.2) + ln(0.2 / 0.8)", .none = 1},
+  {.name = "error message quoting a long text",
+   .sql = "SELECT bce(1, 'a very long text that is certainly not a "
+          "probability')",
+   .error = "bce(): p must be a number, got 'a very long text that is "
+            "certainly not a'..."},
+  {.name = "error message for a blob",
+   .sql = "SELECT bce_term(1, x'3f')",
+   .error = "bce_term(): p must be a number, got a blob"},
+  {.name = "error message for a value out of domain",
+   .sql = "SELECT bce_grad(1, 0.5, -4)",
+   .error = "bce_grad(): n must be a finite number > 0, got -4"},
+  {.name = "error message when eps changes",
+   .sql = "SELECT bce(1, column1, 1, column2) FROM "
+          "(VALUES (0.5, 0.001), (0.5, 0.01))",
+   .error = "bce(): eps must be the same in every row, got 0.01 after "
+            "0.001"},
+  {.name = "error message in a UTF-16 database (text converted to UTF-8)",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p);"
+            " INSERT INTO t VALUES (1, 'not a number at all');",
+   .sql = "SELECT bce(y, p) FROM t",
+   .error = "bce(): p must be a number, got 'not a number at all'"},
+};
+#define N_CASES (int)(sizeof cases / sizeof cases[0])
+
+static const char *lib;
+
+/* twn(...): the twin of bce(), an aggregate with an 8-byte context. */
+static void twn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  (void)argc;
+  (void)argv;
+  if( !sqlite3_aggregate_context(ctx, 8) ) sqlite3_result_error_nomem(ctx);
+}
+
+static void twn_value(sqlite3_context *ctx){
+  (void)sqlite3_aggregate_context(ctx, 0);
+}
+
+typedef struct Outcome {
+  int rc;                /* SQLITE_DONE, or the error */
+  int type;              /* SQLITE_FLOAT, or SQLITE_NULL if every row was */
+  double value;          /* the sum of the first column over the rows */
+  char msg[256];         /* the error message */
+} Outcome;
+
+/* Opens a connection with the extension loaded and lookaside off, runs
+** the case's setup, then steps sql with the allocator armed (counting
+** always; failing as fail_at and persistent say). */
+static int run(const Case *c, const char *sql, Outcome *o, char *why,
+               size_t nwhy){
+  sqlite3 *db = 0;
+  sqlite3_stmt *st = 0;
+  char *err = 0;
+  int rc;
+  memset(o, 0, sizeof *o);
+  o->type = SQLITE_NULL;
+  if( sqlite3_open(":memory:", &db)!=SQLITE_OK ){
+    snprintf(why, nwhy, "open: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return 0;
+  }
+  sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, (void*)0, 0, 0);
+  sqlite3_create_window_function(db, "twn", -1, SQLITE_UTF8, 0, twn_step,
+                                 twn_value, twn_value, twn_step, 0);
+  sqlite3_enable_load_extension(db, 1);
+  if( sqlite3_load_extension(db, lib, 0, &err)!=SQLITE_OK
+   || (c->setup && sqlite3_exec(db, c->setup, 0, 0, &err)!=SQLITE_OK)
+   || sqlite3_prepare_v2(db, sql, -1, &st, 0)!=SQLITE_OK ){
+    snprintf(why, nwhy, "setup: %s", err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return 0;
+  }
+  count = 0;
+  n_failed = 0;
+  armed = 1;
+  while( (rc = sqlite3_step(st))==SQLITE_ROW ){
+    if( sqlite3_column_type(st, 0)!=SQLITE_NULL ){
+      o->type = SQLITE_FLOAT;
+      o->value += sqlite3_column_double(st, 0);
+    }
+  }
+  armed = 0;
+  o->rc = rc;
+  if( rc!=SQLITE_DONE ){
+    snprintf(o->msg, sizeof o->msg, "%s", sqlite3_errmsg(db));
+  }
+  sqlite3_finalize(st);
+  if( sqlite3_close(db)!=SQLITE_OK ){
+    snprintf(why, nwhy, "close: %s", sqlite3_errmsg(db));
+    return 0;
+  }
+  return 1;
+}
+
+/* refused: an allocation was refused in this run.  SQLite copies an error
+** message into the connection with an allocation it allows to fail
+** (sqlite3VdbeTransferError, a "benign" one): then the error stays
+** SQLITE_ERROR and sqlite3_errmsg() is SQLite's generic text for it. */
+static int same(const Outcome *o, const Outcome *want, int refused){
+  if( o->rc!=want->rc ) return 0;
+  if( o->rc!=SQLITE_DONE ){
+    return strcmp(o->msg, want->msg)==0
+        || (refused && strcmp(o->msg, sqlite3_errstr(o->rc))==0);
+  }
+  if( o->type!=want->type ) return 0;
+  if( o->type==SQLITE_NULL ) return 1;
+  /* the textbook formula with SQLite's ln() is a few ulp off the exact
+  ** value; the extension is within 2 ulp of that (tests/sql/) */
+  return fabs(o->value - want->value) <= 1e-14 * fabs(want->value);
+}
+
+static int contexts_refused;   /* runs where an aggregate context was */
+
+static int check_case(const Case *c){
+  Outcome want, o;
+  char why[512] = "";
+  int mine[MAX_ALLOC] = {0};   /* 1: allocation k+1 is the extension's */
+  int m, n, k, mode, nomem = 0, right = 0, lost = 0, n_mine = 0;
+  int n_ctx = 0, ctx_size = 0;
+  long before;
+  fail_at = 0;
+  persistent = 0;
+  if( c->ref ){
+    if( !run(c, c->ref, &want, why, sizeof why) || want.rc!=SQLITE_DONE ){
+      printf("FAIL|oom: %s|reference: %s %s\n", c->name, why, want.msg);
+      return 0;
+    }
+  }else{
+    want.rc = SQLITE_ERROR;
+    snprintf(want.msg, sizeof want.msg, "%s", c->error);
+  }
+  /* the twin, for the sizes SQLite asks for on its own */
+  if( c->twin ){
+    static int twin[MAX_ALLOC];
+    char sql[1024], *z;
+    int t;
+    snprintf(sql, sizeof sql, "%s", c->sql);
+    for(z=strstr(sql, "bce("); z; z=strstr(z, "bce(")) memcpy(z, "twn", 3);
+    if( !run(c, sql, &o, why, sizeof why) ){
+      printf("FAIL|oom: %s|twin: %s\n", c->name, why);
+      return 0;
+    }
+    t = count<MAX_ALLOC ? count : MAX_ALLOC;
+    memcpy(twin, sizes, sizeof(int)*(size_t)t);
+    if( !run(c, c->sql, &o, why, sizeof why) ){
+      printf("FAIL|oom: %s|%s\n", c->name, why);
+      return 0;
+    }
+    for(k=0; k<count && k<MAX_ALLOC; k++){
+      int j, found = 0;
+      for(j=0; j<t && !found; j++){
+        if( twin[j]==sizes[k] ){
+          twin[j] = -1;
+          found = 1;
+        }
+      }
+      if( !found ){
+        mine[k] = 1;
+        n_mine++;
+      }
+    }
+    if( n_mine==0 ){
+      printf("FAIL|oom: %s|no allocation the twin does not make: no "
+             "aggregate context found\n", c->name);
+      return 0;
+    }
+  }
+  /* the statement with nothing failing, counting its allocations */
+  before = outstanding;
+  if( !run(c, c->sql, &o, why, sizeof why) || !same(&o, &want, 0) ){
+    printf("FAIL|oom: %s|without failures: %s rc %d value %.17g '%s'\n",
+           c->name, why, o.rc, o.value, o.msg);
+    return 0;
+  }
+  m = count;
+  if( c->none ){
+    if( m==0 ){
+      printf("ok|oom: %s: allocates nothing while stepping\n", c->name);
+      return 1;
+    }
+    printf("FAIL|oom: %s|%d allocations while stepping, want none\n",
+           c->name, m);
+    return 0;
+  }
+  for(mode=0; mode<2; mode++){
+    persistent = mode;
+    for(n=1; n<=m+1; n++){
+      fail_at = n;
+      if( !run(c, c->sql, &o, why, sizeof why) ){
+        printf("FAIL|oom: %s|allocation %d%s refused: %s\n", c->name, n,
+               mode ? " on" : "", why);
+        return 0;
+      }
+      if( n<=m && n<=MAX_ALLOC && mine[n-1] ){
+        contexts_refused++;
+        n_ctx++;
+        ctx_size = sizes[n-1];
+        if( o.rc!=SQLITE_NOMEM ){
+          printf("FAIL|oom: %s|the extension's block of %d bytes (the "
+                 "aggregate context) refused at allocation %d: rc %d "
+                 "'%s', want SQLITE_NOMEM\n", c->name, sizes[n-1], n, o.rc,
+                 o.msg);
+          return 0;
+        }
+      }
+      if( o.rc==SQLITE_NOMEM ){
+        nomem++;
+      }else if( same(&o, &want, n_failed>0) ){
+        right++;
+        lost += o.rc!=SQLITE_DONE && strcmp(o.msg, want.msg)!=0;
+      }else{
+        printf("FAIL|oom: %s|allocation %d%s refused: rc %d value %.17g "
+               "'%s', want rc %d '%s' or SQLITE_NOMEM\n", c->name, n,
+               mode ? " on" : "", o.rc, o.value, o.msg, want.rc, want.msg);
+        return 0;
+      }
+      if( outstanding!=before ){
+        printf("FAIL|oom: %s|allocation %d%s refused: %ld blocks not "
+               "freed after sqlite3_close()\n", c->name, n,
+               mode ? " on" : "", outstanding - before);
+        return 0;
+      }
+    }
+  }
+  fail_at = 0;
+  persistent = 0;
+  if( nomem==0 ){
+    printf("FAIL|oom: %s|no refused allocation made it fail (%d "
+           "allocations)\n", c->name, m);
+    return 0;
+  }
+  if( c->twin ){
+    printf("ok|oom: %s: each of %d allocations refused, once and from "
+           "there on: %d SQLITE_NOMEM (%d of them at the %d-byte aggregate "
+           "context), %d right answers, none leaked\n", c->name, m, nomem,
+           n_ctx, ctx_size, right);
+  }else{
+    printf("ok|oom: %s: each of %d allocations refused, once and from "
+           "there on: %d SQLITE_NOMEM, %d right answers%s, none leaked\n",
+           c->name, m, nomem, right,
+           lost ? " (some with the message lost by SQLite)" : "");
+  }
+  return 1;
+}
+
+int main(int argc, char **argv){
+  sqlite3_mem_methods mine;
+  void *keep;
+  int i, ok = 1;
+  if( argc!=2 ){
+    fprintf(stderr, "usage: %s LIB\n", argv[0]);
+    return 2;
+  }
+  lib = argv[1];
+  if( sqlite3_config(SQLITE_CONFIG_GETMALLOC, &base)!=SQLITE_OK ){
+    fprintf(stderr, "oom: SQLITE_CONFIG_GETMALLOC failed\n");
+    return 2;
+  }
+  mine = base;
+  mine.xMalloc = oom_malloc;
+  mine.xFree = oom_free;
+  mine.xRealloc = oom_realloc;
+  mine.xSize = oom_size;
+  mine.xRoundup = oom_roundup;
+  mine.xInit = oom_init;
+  mine.xShutdown = oom_shutdown;
+  if( sqlite3_config(SQLITE_CONFIG_MALLOC, &mine)!=SQLITE_OK ){
+    fprintf(stderr, "oom: SQLITE_CONFIG_MALLOC failed\n");
+    return 2;
+  }
+  /* keep the library mapped: each connection would otherwise load and
+  ** unload it again */
+  keep = dlopen(lib, RTLD_NOW);
+  for(i=0; i<N_CASES; i++) ok &= check_case(&cases[i]);
+  if( contexts_refused==0 ){
+    printf("FAIL|oom: the aggregate context was never refused|\n");
+    ok = 0;
+  }
+  if( keep ) dlclose(keep);
+  sqlite3_shutdown();
+  return ok ? 0 : 1;
+}
