@@ -20,12 +20,14 @@ static void report(sqlite3_context *ctx, const char *fn,
     z = (const char*)sqlite3_value_text(argv[e->arg]);
     n = sqlite3_value_bytes(argv[e->arg]);
   }
-  snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
   switch( e->status ){
     case BCE_VEC_NOT_NUMBER:
+      /* e->index is set for these two statuses only */
+      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
       bce_error_not_number(ctx, fn, elem, z + e->at, (int)e->len);
       return;
     case BCE_VEC_DOMAIN:
+      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
       bce_format_double(num, e->value);
       bce_error_domain(ctx, fn, elem, param[e->arg].domain, num);
       return;
