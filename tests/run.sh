@@ -34,7 +34,7 @@ MAKE=${MAKE:-make}
 WRAP=${WRAP:-}
 REPORTS=${REPORTS:-}
 NAME=${NAME:-}
-STEPS=${STEPS:-build unit sql checker errors load python host}
+STEPS=${STEPS:-build unit sql checker errors load python readme host}
 SKIP=${SKIP:-}
 SKIP_ERRORS=${SKIP_ERRORS:-/dev/null}
 RESULTS=${RESULTS:-}
@@ -207,6 +207,24 @@ if step python; then
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found"
   fi
+fi
+
+# 13. The README's error table: each row whose input is a call is run and
+#     must fail with exactly the message the README shows.
+if step readme; then
+  sed -n '/^### Errors/,/^## /p' README.md |
+    sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/\1\t\2/p' >"$out.readme"
+  [ -s "$out.readme" ] || fail "README errors table" "no row found"
+  while IFS="$TAB" read -r call want; do
+    got=$("$SQLITE3" -batch :memory: -cmd ".load $LIB" "SELECT $call;" 2>&1 >/dev/null |
+          head -n 1 | sed -e 's/^Error: //' -e 's/^stepping, //' -e 's/^in prepare, //')
+    if [ "$got" = "$want" ]; then
+      ok "README error table: $call"
+    else
+      fail "README error table: $call" "got '$got', README says '$want'"
+    fi
+  done <"$out.readme"
+  rm -f "$out.readme"
 fi
 
 # 8-12: the library as others use it: linked in, installed, cross-built.
