@@ -207,8 +207,12 @@ fuzz: build/fuzz/fuzz_bce
 	  -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	  build/fuzz/corpus tests/fuzz/seeds
 
-bench: $(LIB)
-	@SQLITE3=$(SQLITE3) LIB=./bce bash bench/run.sh
+bench: $(LIB) $(BUILD)/floor.$(SOEXT)
+	@SQLITE3=$(SQLITE3) LIB=./bce FLOOR=$(BUILD)/floor bash bench/run.sh
+
+$(BUILD)/floor.$(SOEXT): bench/floor.c
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -fPIC $(SOFLAGS) -o $@ bench/floor.c $(LDLIBS)
 
 install: $(LIB) $(BUILD)/libbce.a
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)

@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce}
+# bench/floor.c: the cheapest two-argument extension aggregates, for scale
+FLOOR=${FLOOR:-build/floor}
 DB=${DB:-bench/data/preds.db}
 ROUNDS=${ROUNDS:-3}
 ROWS=10000000
@@ -47,6 +49,8 @@ count(p)|sum(y), sum(p)|SELECT count(p) FROM preds
 avg(p)|sum(y), sum(p)|SELECT avg(p) FROM preds
 bce(y, p)|sum(y), sum(p)|SELECT bce(y, p) FROM preds
 pure SQL formula|bce(y, p)|SELECT -avg(y*ln(p) + (1-y)*ln(1-p)) FROM preds
+floor: floor_pair(y, p)|bce(y, p)|SELECT floor_pair(y, p) FROM preds
+floor: floor_pair_log(y, p)|bce(y, p)|SELECT floor_pair_log(y, p) FROM preds
 sum(bce_term(y, p))|bce(y, p)|SELECT sum(bce_term(y, p)) FROM preds
 sum(bce_grad(y, p))|bce(y, p)|SELECT sum(bce_grad(y, p)) FROM preds
 sum(sigmoid(p))|sum(y), sum(p)|SELECT sum(sigmoid(p)) FROM preds
@@ -71,7 +75,7 @@ cat "$DB" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   echo "bench: round $round of $ROUNDS" >&2
   while IFS='|' read -r name base sql; do
-    out=$(printf '.load %s\n.timer on\n%s;\n' "$LIB" "$sql" |
+    out=$(printf '.load %s\n.load %s\n.timer on\n%s;\n' "$LIB" "$FLOOR" "$sql" |
           /usr/bin/time -f 'MAXRSS %M' "$SQLITE3" "$DB" 2>&1)
     secs=$(printf '%s\n' "$out" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p')
     kb=$(printf '%s\n' "$out" | sed -n 's/^MAXRSS \([0-9]*\)$/\1/p')

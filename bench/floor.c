@@ -1,0 +1,72 @@
+/*
+** make bench only: the least a two-argument aggregate from an extension
+** can cost, to show how much of bce()'s time is SQLite's and how much is
+** the extension's.  Not part of the library.
+**
+**   floor_pair(y, p)       reads y and p as bce() does (two type checks,
+**                          two reads) and adds p to a double
+**   floor_pair_log(y, p)   the same, adding log(p): one logarithm a row,
+**                          the least a log loss can take
+**
+** Neither validates, clips, skips NULLs or sums exactly: the difference
+** between bce(y, p) and floor_pair_log(y, p) is what those cost.
+*/
+#include <math.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+
+typedef struct FloorSum {
+  double sum;
+} FloorSum;
+
+static void read_pair(sqlite3_context *ctx, sqlite3_value **argv,
+                      double *y, double *p){
+  int ty = sqlite3_value_type(argv[0]);
+  int tp = sqlite3_value_type(argv[1]);
+  (void)ctx;
+  *y = (ty==SQLITE_INTEGER || ty==SQLITE_FLOAT)
+     ? sqlite3_value_double(argv[0]) : 0.0;
+  *p = (tp==SQLITE_INTEGER || tp==SQLITE_FLOAT)
+     ? sqlite3_value_double(argv[1]) : 0.5;
+}
+
+static void pair_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  double y, p;
+  FloorSum *s;
+  (void)argc;
+  read_pair(ctx, argv, &y, &p);
+  s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if( s ) s->sum += y + p;
+}
+
+static void pair_log_step(sqlite3_context *ctx, int argc,
+                          sqlite3_value **argv){
+  double y, p;
+  FloorSum *s;
+  (void)argc;
+  read_pair(ctx, argv, &y, &p);
+  s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if( s ) s->sum += y + log(p);
+}
+
+static void floor_final(sqlite3_context *ctx){
+  FloorSum *s = sqlite3_aggregate_context(ctx, 0);
+  if( s ) sqlite3_result_double(ctx, s->sum);
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_floor_init(sqlite3 *db, char **pzErrMsg,
+                       const sqlite3_api_routines *pApi){
+  int rc;
+  (void)pzErrMsg;
+  SQLITE_EXTENSION_INIT2(pApi);
+  rc = sqlite3_create_function(db, "floor_pair", 2, SQLITE_UTF8, 0, 0,
+                               pair_step, floor_final);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "floor_pair_log", 2, SQLITE_UTF8, 0, 0,
+                                 pair_log_step, floor_final);
+  }
+  return rc;
+}
