@@ -181,11 +181,58 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
     (void)argc; \
     step(ctx, n, argv, -1, logits); \
   }
-BCE_STEP(bce_agg, 2, 0)
 BCE_STEP(bce_agg, 3, 0)
 BCE_STEP(bce_agg, 4, 0)
 BCE_STEP(bce_logits_agg, 2, 1)
 BCE_STEP(bce_logits_agg, 3, 1)
+
+/* bce(y, p) is the form most queries use, and most of its rows are two
+** numbers in [0, 1].  Those take a path that does only what such a row
+** needs, and every other row (NULL, TEXT, arrays, errors) goes to step(),
+** out of line, so that the short path needs no large stack frame:
+**  - with the default eps, q is in [1e-15, 1 - 1e-15] and the loss is
+**    finite and at most 34.6, so it goes straight into the exact sum;
+**  - the weight is 1: nWeight counts with nRow, nothing else is summed;
+**  - the context's weighted and logits flags stay 0, as
+**    sqlite3_aggregate_context() zeroed them, and as step() sets them for
+**    bce(y, p). */
+#if defined(__GNUC__) || defined(__clang__)
+# define BCE_NOINLINE static __attribute__((noinline))
+#else
+# define BCE_NOINLINE static
+#endif
+BCE_NOINLINE void step2_general(sqlite3_context *ctx, sqlite3_value **argv,
+                                int sign){
+  step(ctx, 2, argv, sign, 0);
+}
+
+BCE_ALWAYS_INLINE void step2(sqlite3_context *ctx, sqlite3_value **argv,
+                             int sign){
+  double y, p;
+  BceAgg *a;
+  if( !bce_read_unit_pair(argv, &y, &p) ){
+    step2_general(ctx, argv, sign);
+    return;
+  }
+  a = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
+  if( a==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  a->nRow += sign;
+  a->nWeight += sign;
+  bce_sum_add(&a->loss, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
+}
+
+void bce_agg_step2(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  (void)argc;
+  step2(ctx, argv, +1);
+}
+
+void bce_agg_inverse2(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  (void)argc;
+  step2(ctx, argv, -1);
+}
 
 static void result(sqlite3_context *ctx, BceAgg *a){
   double total;

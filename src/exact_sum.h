@@ -57,7 +57,8 @@ static inline void bce_sum_clear(bce_sum *s){
 /* s += x (sign = +1) or s -= x (sign = -1), x finite. */
 static inline void bce_sum_add(bce_sum *s, double x, int sign){
   uint64_t bits, m, lo, hi;
-  int biased, pos, k, sh;
+  int biased, pos, sh;
+  int64_t *d;
   memcpy(&bits, &x, sizeof bits);
   biased = (int)((bits >> 52) & 0x7ff);
   m = bits & ((UINT64_C(1) << 52) - 1);
@@ -65,19 +66,19 @@ static inline void bce_sum_add(bce_sum *s, double x, int sign){
   if( m==0 ) return;
   /* x = m * 2^(pos-1074) */
   pos = biased ? biased - 1 : 0;
-  k = pos >> 5;
+  d = s->limb + (pos >> 5);
   sh = pos & 31;
   lo = (m & 0xffffffffu) << sh;     /* < 2^64 */
   hi = (m >> 32) << sh;             /* < 2^53 */
   if( (bits >> 63) ) sign = -sign;
   if( sign>0 ){
-    s->limb[k]   += (int64_t)(lo & 0xffffffffu);
-    s->limb[k+1] += (int64_t)((lo >> 32) + (hi & 0xffffffffu));
-    s->limb[k+2] += (int64_t)(hi >> 32);
+    d[0] += (int64_t)(lo & 0xffffffffu);
+    d[1] += (int64_t)((lo >> 32) + (hi & 0xffffffffu));
+    d[2] += (int64_t)(hi >> 32);
   }else{
-    s->limb[k]   -= (int64_t)(lo & 0xffffffffu);
-    s->limb[k+1] -= (int64_t)((lo >> 32) + (hi & 0xffffffffu));
-    s->limb[k+2] -= (int64_t)(hi >> 32);
+    d[0] -= (int64_t)(lo & 0xffffffffu);
+    d[1] -= (int64_t)((lo >> 32) + (hi & 0xffffffffu));
+    d[2] -= (int64_t)(hi >> 32);
   }
   if( ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
 }

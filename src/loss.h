@@ -23,6 +23,8 @@
 #define BCE_LOSS_H
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #define BCE_DEFAULT_EPS 1e-15
 
@@ -51,13 +53,26 @@ static inline bce_one_minus bce_one_minus_q(double q){
   return r;
 }
 
+/* cond ? a : b, without a branch.  gcc 12 -O2 compiles the ?: of two
+** doubles below into a jump on y, which a table of random labels would
+** mispredict every other row; masks leave it nothing to jump on. */
+static inline double bce_select(int cond, double a, double b){
+  uint64_t ua, ub, mask = (uint64_t)0 - (uint64_t)(cond!=0);
+  double r;
+  memcpy(&ua, &a, sizeof ua);
+  memcpy(&ub, &b, sizeof ub);
+  ua = (ua & mask) | (ub & ~mask);
+  memcpy(&r, &ua, sizeof r);
+  return r;
+}
+
 static inline double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
   bce_one_minus m = bce_one_minus_q(q);
   if( y==1.0 || y==0.0 ){
     int positive = y==1.0;
-    double x = positive ? q : m.u;
-    double c = positive ? 0.0 : m.c;
+    double x = bce_select(positive, q, m.u);
+    double c = bce_select(positive, 0.0, m.c);
     return 0.0 - (log(x) + c);
   }
   return 0.0 - (y*log(q) + (1.0-y)*(log(m.u) + m.c));
