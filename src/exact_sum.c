@@ -1,14 +1,61 @@
 #include <math.h>
 #include "exact_sum.h"
 
-void bce_sum_normalize(bce_sum *s){
+/* The limbs [lo, hi] hold every nonzero one of the sum; hi < 0 when it
+** is zero. */
+typedef struct limb_span {
+  int lo, hi;
+} limb_span;
+
+/* Four limbs at a time: most of the 68 are zero, and a window's sum is
+** read after every row. */
+static int highest_nonzero(const int64_t *limb, int hi){
+  while( hi>=3 && (limb[hi] | limb[hi-1] | limb[hi-2] | limb[hi-3])==0 ){
+    hi -= 4;
+  }
+  while( hi>=0 && limb[hi]==0 ) hi--;
+  return hi;
+}
+
+/* Resolves carries, touching only what can change: the zero limbs below
+** the lowest nonzero one carry nothing, and above the highest nonzero one
+** a carry that has died out changes nothing more.  For losses of similar
+** size that is a handful of the 68 limbs. */
+static limb_span normalize(bce_sum *s){
+  limb_span sp;
   int i;
-  for(i=0; i<BCE_SUM_LIMBS-1; i++){
+  s->pending = 0;
+  sp.hi = highest_nonzero(s->limb, BCE_SUM_LIMBS - 1);
+  sp.lo = 0;
+  if( sp.hi<0 ) return sp;
+  while( sp.lo<=sp.hi-4 && (s->limb[sp.lo] | s->limb[sp.lo+1]
+                            | s->limb[sp.lo+2] | s->limb[sp.lo+3])==0 ){
+    sp.lo += 4;
+  }
+  while( s->limb[sp.lo]==0 ) sp.lo++;
+  for(i=sp.lo; i<BCE_SUM_LIMBS-1; i++){
     int64_t carry = s->limb[i] >> 32;   /* floor division by 2^32 */
+    if( carry==0 && i>=sp.hi ) break;
     s->limb[i] -= carry * ((int64_t)1 << 32);
     s->limb[i+1] += carry;
   }
-  s->pending = 0;
+  sp.hi = highest_nonzero(s->limb, i>sp.hi ? i : sp.hi);
+  return sp;
+}
+
+void bce_sum_normalize(bce_sum *s){
+  (void)normalize(s);
+}
+
+/* The number of significant bits of x, 0 < x < 2^32. */
+static int bit_length(uint64_t x){
+#if defined(__GNUC__) || defined(__clang__)
+  return 64 - __builtin_clzll(x);
+#else
+  int n = 0;
+  while( x ){ n++; x >>= 1; }
+  return n;
+#endif
 }
 
 void bce_sum_merge(bce_sum *s, const bce_sum *t){
@@ -20,16 +67,13 @@ void bce_sum_merge(bce_sum *s, const bce_sum *t){
 }
 
 /* Rounds the non-negative normalized integer in limb[] (units of 2^-1074),
-** times 2^scale, to the nearest double, ties to even.  A scale < 0 reads a
-** sum past the double range; it is only used where the result is normal,
-** so that the scaling itself cannot round. */
-static double round_magnitude(const int64_t *limb, int scale){
-  int top = BCE_SUM_LIMBS - 1;
-  int nbits = 0;
-  int sticky = 0;
-  int i;
+** nonzero only in sp, times 2^scale, to the nearest double, ties to even.
+** A scale < 0 reads a sum past the double range; it is only used where the
+** result is normal, so that the scaling itself cannot round. */
+static double round_magnitude(const int64_t *limb, limb_span sp, int scale){
+  int top = sp.hi;
+  int nbits, sticky = 0, i;
   uint64_t window, mant, rest;
-  while( top>=0 && limb[top]==0 ) top--;
   if( top<0 ) return 0.0;
   if( top<=1 ){
     uint64_t v = ((uint64_t)limb[1] << 32) | (uint64_t)limb[0];
@@ -37,14 +81,14 @@ static double round_magnitude(const int64_t *limb, int scale){
     if( v < (UINT64_C(1) << 53) ) return ldexp((double)v, scale - 1074);
   }
   /* The 64 bits from the leading one down; anything below is "sticky". */
-  while( nbits<32 && ((uint64_t)limb[top] >> nbits)!=0 ) nbits++;
+  nbits = bit_length((uint64_t)limb[top]);
   window = (uint64_t)limb[top] << (64 - nbits);
   window |= (uint64_t)limb[top-1] << (32 - nbits);
   if( top>=2 ){
     window |= (uint64_t)limb[top-2] >> nbits;
     sticky = ((uint64_t)limb[top-2] & ((UINT64_C(1) << nbits) - 1))!=0;
   }
-  for(i=top-3; i>=0 && !sticky; i--) sticky = limb[i]!=0;
+  for(i=sp.lo; i<top-2 && !sticky; i++) sticky = limb[i]!=0;
   mant = window >> 11;
   rest = window & 0x7ff;
   if( rest>0x400 || (rest==0x400 && (sticky || (mant & 1))) ) mant++;
@@ -53,16 +97,15 @@ static double round_magnitude(const int64_t *limb, int scale){
 }
 
 static double value_scaled(bce_sum *s, int scale){
-  bce_sum_normalize(s);
-  if( s->limb[BCE_SUM_LIMBS-1] < 0 ){
+  limb_span sp = normalize(s);
+  if( sp.hi>=0 && s->limb[sp.hi] < 0 ){
     bce_sum neg;
     int i;
     for(i=0; i<BCE_SUM_LIMBS; i++) neg.limb[i] = -s->limb[i];
     neg.pending = 0;
-    bce_sum_normalize(&neg);
-    return -round_magnitude(neg.limb, scale);
+    return -round_magnitude(neg.limb, normalize(&neg), scale);
   }
-  return round_magnitude(s->limb, scale);
+  return round_magnitude(s->limb, sp, scale);
 }
 
 double bce_sum_value(bce_sum *s){

@@ -262,6 +262,51 @@ static void test_exact_sum_random(void){
               (double)bad_remove, 0.0);
 }
 
+/* A sliding frame read after every operation, as a window function reads
+** it: the reads resolve carries over only part of the limbs, so a read
+** must leave the sum exactly as it was.  Part 1 checks each read against
+** the frame's exact sum kept in an int64; part 2, with terms from the
+** whole double range, against a fresh sum of the frame's terms. */
+static void test_exact_sum_sliding(void){
+  enum { W = 8, STEPS = 3000 };
+  bce_sum s, fresh;
+  double frame[W];
+  int64_t ints[W], exact = 0;
+  int i, j, k = -1074 + (int)(rng() % 1900), bad = 0, bad_wide = 0;
+  bce_sum_clear(&s);
+  for(i=0; i<STEPS; i++){
+    int slot = i % W;
+    int64_t v = (int64_t)(rng() % (UINT64_C(1) << 50)) - ((int64_t)1 << 49);
+    v *= (int64_t)1 << (rng() % 8);
+    if( i>=W ){
+      bce_sum_add(&s, frame[slot], -1);
+      exact -= ints[slot];
+      if( bce_sum_value(&s)!=ldexp((double)exact, k) ) bad++;
+    }
+    ints[slot] = v;
+    frame[slot] = ldexp((double)v, k);   /* exact: |v| < 2^57 */
+    bce_sum_add(&s, frame[slot], +1);
+    exact += v;
+    if( bce_sum_value(&s)!=ldexp((double)exact, k) ) bad++;
+  }
+  check_exact("sum: sliding frame read after every step (failures)",
+              (double)bad, 0.0);
+
+  bce_sum_clear(&s);
+  for(i=0; i<STEPS; i++){
+    int slot = i % W, n = i+1<W ? i+1 : W;
+    int64_t v = (int64_t)(rng() % (UINT64_C(1) << 53)) - ((int64_t)1 << 52);
+    if( i>=W ) bce_sum_add(&s, frame[slot], -1);
+    frame[slot] = ldexp((double)v, -1074 + (int)(rng() % 2020));
+    bce_sum_add(&s, frame[slot], +1);
+    bce_sum_clear(&fresh);
+    for(j=0; j<n; j++) bce_sum_add(&fresh, frame[j], +1);
+    if( bce_sum_value(&s)!=bce_sum_value(&fresh) ) bad_wide++;
+  }
+  check_exact("sum: sliding frame over the whole range = fresh sum "
+              "(failures)", (double)bad_wide, 0.0);
+}
+
 /* The carry flush: more operations than BCE_SUM_FLUSH between reads. */
 static void test_exact_sum_flush(void){
   bce_sum s;
@@ -280,5 +325,6 @@ int main(void){
   test_exact_sum_cases();
   test_exact_sum_random();
   test_exact_sum_flush();
+  test_exact_sum_sliding();
   return failures!=0;
 }
