@@ -54,6 +54,7 @@ floor: floor_pair_log(y, p)|bce(y, p)|SELECT floor_pair_log(y, p) FROM preds
 sum(bce_term(y, p))|bce(y, p)|SELECT sum(bce_term(y, p)) FROM preds
 sum(bce_grad(y, p))|bce(y, p)|SELECT sum(bce_grad(y, p)) FROM preds
 sum(sigmoid(p))|sum(y), sum(p)|SELECT sum(sigmoid(p)) FROM preds
+bce_logits(y, p)|bce(y, p)|SELECT bce_logits(y, p) FROM preds
 soft: sum(y), sum(p)|-|SELECT sum(y), sum(p) FROM preds_soft
 soft: bce(y, p)|soft: sum(y), sum(p)|SELECT bce(y, p) FROM preds_soft
 w: bce(y, p)|-|SELECT bce(y, p) FROM preds_w
