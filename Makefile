@@ -100,11 +100,11 @@ $(BUILD)/windows/bce.dll: $(CORE_SRC) $(EXT_SRC) $(HEADERS)
 	cp $(SQLITE_INCLUDE)/sqlite3.h $(SQLITE_INCLUDE)/sqlite3ext.h $(BUILD)/windows/include/
 	$(MINGW_CC) $(STRICT) $(CFLAGS) -shared -I$(BUILD)/windows/include -o $@ $(CORE_SRC) $(EXT_SRC)
 
-$(BUILD)/unit_core: tests/unit_core.c tests/ref/core_ref.h $(CORE_SRC) $(HEADERS)
+$(BUILD)/unit_core: tests/unit_core.c tests/ref/core_ref.h tests/xorshift.h $(CORE_SRC) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_core.c $(CORE_SRC) $(LDLIBS)
 
-$(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h $(CORE_SRC) $(HEADERS)
+$(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h tests/xorshift.h $(CORE_SRC) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_arrays.c $(CORE_SRC) $(LDLIBS)
 
@@ -138,7 +138,7 @@ build/asan/$(LIB): $(CORE_SRC) $(EXT_SRC) $(HEADERS)
 
 # -shared-libsan: tests/run.sh preloads the shared runtime for every
 # program of its asan pass, this one included.
-build/asan/unit_core: tests/unit_core.c tests/ref/core_ref.h $(CORE_SRC) $(HEADERS)
+build/asan/unit_core: tests/unit_core.c tests/ref/core_ref.h tests/xorshift.h $(CORE_SRC) $(HEADERS)
 	@mkdir -p build/asan
 	$(CLANG) $(STRICT) $(SAN) -shared-libsan -o $@ tests/unit_core.c \
 	  $(CORE_SRC) -lm

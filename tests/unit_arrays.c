@@ -19,6 +19,7 @@
 #include "../src/loss.h"
 #include "../src/vector.h"
 #include "ref/arrays_ref.h"
+#include "xorshift.h"
 
 #define COUNT(a) (sizeof(a)/sizeof((a)[0]))
 
@@ -46,13 +47,9 @@ static double ulps(double got, double want){
   return fabs(got - want)/ldexp(1.0, e - 52);
 }
 
-/* xorshift: fixed sequence, so a failure can be reproduced */
 static uint64_t rng_state = 0x2545f4914f6cdd1du;
 static uint64_t rng(void){
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
+  return xorshift64(&rng_state);
 }
 
 /* ------------------------------------------------------------ decimal */

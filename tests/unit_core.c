@@ -13,6 +13,7 @@
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "ref/core_ref.h"
+#include "xorshift.h"
 
 #define COUNT(a) (sizeof(a)/sizeof((a)[0]))
 
@@ -230,10 +231,7 @@ static void test_exact_sum_cases(void){
 ** in another order, and the carry flush. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 static uint64_t rng(void){
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
+  return xorshift64(&rng_state);
 }
 
 static void test_exact_sum_random(void){
