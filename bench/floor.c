@@ -19,11 +19,9 @@ typedef struct FloorSum {
   double sum;
 } FloorSum;
 
-static void read_pair(sqlite3_context *ctx, sqlite3_value **argv,
-                      double *y, double *p){
+static void read_pair(sqlite3_value **argv, double *y, double *p){
   int ty = sqlite3_value_type(argv[0]);
   int tp = sqlite3_value_type(argv[1]);
-  (void)ctx;
   *y = (ty==SQLITE_INTEGER || ty==SQLITE_FLOAT)
      ? sqlite3_value_double(argv[0]) : 0.0;
   *p = (tp==SQLITE_INTEGER || tp==SQLITE_FLOAT)
@@ -34,7 +32,7 @@ static void pair_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   double y, p;
   FloorSum *s;
   (void)argc;
-  read_pair(ctx, argv, &y, &p);
+  read_pair(argv, &y, &p);
   s = sqlite3_aggregate_context(ctx, sizeof *s);
   if( s ) s->sum += y + p;
 }
@@ -44,7 +42,7 @@ static void pair_log_step(sqlite3_context *ctx, int argc,
   double y, p;
   FloorSum *s;
   (void)argc;
-  read_pair(ctx, argv, &y, &p);
+  read_pair(argv, &y, &p);
   s = sqlite3_aggregate_context(ctx, sizeof *s);
   if( s ) s->sum += y + log(p);
 }

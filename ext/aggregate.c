@@ -65,8 +65,10 @@ static const bce_param logits_params[] = {
 ** still get correct code. */
 #if defined(__GNUC__) || defined(__clang__)
 # define BCE_ALWAYS_INLINE static inline __attribute__((always_inline))
+# define BCE_NOINLINE static __attribute__((noinline))
 #else
 # define BCE_ALWAYS_INLINE static inline
+# define BCE_NOINLINE static
 #endif
 
 /* For a product wl = w*l (rounded) below 2^-1022: sets *scaled to w*l
@@ -196,11 +198,6 @@ BCE_STEP(bce_logits_agg, 3, 1)
 **  - the context's weighted and logits flags stay 0, as
 **    sqlite3_aggregate_context() zeroed them, and as step() sets them for
 **    bce(y, p). */
-#if defined(__GNUC__) || defined(__clang__)
-# define BCE_NOINLINE static __attribute__((noinline))
-#else
-# define BCE_NOINLINE static
-#endif
 BCE_NOINLINE void step2_general(sqlite3_context *ctx, sqlite3_value **argv,
                                 int sign){
   step(ctx, 2, argv, sign, 0);
