@@ -118,8 +118,7 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   double eps, w, l;
   int arrays = 0;
   BceAgg *a;
-  if( logits ? bce_read_label_logit(argv, &v[0], &v[1])
-             : bce_read_unit_pair(argv, &v[0], &v[1]) ){
+  if( bce_read_pair(argv, param[1].domain, &v[0], &v[1]) ){
     if( argc>2 && bce_read_args(ctx, fn, argc-2, argv+2, param+2,
                                 v+2)!=BCE_READ_OK ){
       return;

@@ -105,33 +105,21 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
 }
 
 /* The common case of every bce function, tried before bce_read_args(): y
-** and p both INTEGER or REAL and both in [0, 1].  Two type checks, two
-** reads and one combined range test; anything else (NULL, TEXT, a value out
-** of range) returns 0 and goes the general way, which also words the error. */
-static inline int bce_read_unit_pair(sqlite3_value **argv,
-                                     double *y, double *p){
+** and x (p, or z) both INTEGER or REAL, y in [0, 1] and x in x_domain:
+** [0, 1] for p, BCE_ANY for z (SQLite has no NaN; it stores one as NULL).  Two
+** type checks, two reads and one combined range test; anything else (NULL,
+** TEXT, a value out of range) returns 0 and goes the general way, which
+** also words the error.  x_domain is a constant at every call, so the
+** test on x folds away for a logit. */
+static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
+                                double *y, double *x){
   int ty = sqlite3_value_type(argv[0]);
-  int tp = sqlite3_value_type(argv[1]);
+  int tx = sqlite3_value_type(argv[1]);
   if( (ty==SQLITE_FLOAT || ty==SQLITE_INTEGER)
-   && (tp==SQLITE_FLOAT || tp==SQLITE_INTEGER) ){
+   && (tx==SQLITE_FLOAT || tx==SQLITE_INTEGER) ){
     *y = sqlite3_value_double(argv[0]);
-    *p = sqlite3_value_double(argv[1]);
-    return *y>=0.0 && *y<=1.0 && *p>=0.0 && *p<=1.0;
-  }
-  return 0;
-}
-
-/* The same for the logits functions: y in [0, 1], z any number (SQLite
-** has no NaN; it stores one as NULL). */
-static inline int bce_read_label_logit(sqlite3_value **argv,
-                                       double *y, double *z){
-  int ty = sqlite3_value_type(argv[0]);
-  int tz = sqlite3_value_type(argv[1]);
-  if( (ty==SQLITE_FLOAT || ty==SQLITE_INTEGER)
-   && (tz==SQLITE_FLOAT || tz==SQLITE_INTEGER) ){
-    *y = sqlite3_value_double(argv[0]);
-    *z = sqlite3_value_double(argv[1]);
-    return *y>=0.0 && *y<=1.0;
+    *x = sqlite3_value_double(argv[1]);
+    return *y>=0.0 && *y<=1.0 && bce_in_domain(x_domain, *x);
   }
   return 0;
 }

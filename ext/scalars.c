@@ -31,7 +31,7 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   double v[3] = {0.0, 0.0, 0.0}, eps, l;  /* set by the readers; gcc cannot
                                           ** see it */
   int arrays = 0;
-  if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
+  if( !(argc==2 && bce_read_pair(argv, BCE_UNIT, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_term", argc, argv, param, v,
                               &arrays)!=BCE_READ_OK ){
     return;
@@ -53,7 +53,7 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   };
   double v[3] = {0.0, 0.0, 0.0}, n;  /* set by the readers; gcc cannot see it */
   int arrays = 0;
-  if( !(argc==2 && bce_read_unit_pair(argv, &v[0], &v[1]))
+  if( !(argc==2 && bce_read_pair(argv, BCE_UNIT, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_grad", argc, argv, param, v,
                               &arrays)!=BCE_READ_OK ){
     return;
@@ -72,7 +72,7 @@ void bce_logits_term_func(sqlite3_context *ctx, int argc,
   static const bce_param param[] = {{"y", BCE_UNIT}, {"z", BCE_ANY}};
   double v[2] = {0.0, 0.0}, l;
   int arrays = 0;
-  if( !bce_read_label_logit(argv, &v[0], &v[1])
+  if( !bce_read_pair(argv, BCE_ANY, &v[0], &v[1])
    && bce_read_args_or_arrays(ctx, "bce_logits_term", argc, argv, param, v,
                               &arrays)!=BCE_READ_OK ){
     return;
@@ -94,7 +94,7 @@ void bce_logits_grad_func(sqlite3_context *ctx, int argc,
   };
   double v[3] = {0.0, 0.0, 0.0}, n;
   int arrays = 0;
-  if( !(argc==2 && bce_read_label_logit(argv, &v[0], &v[1]))
+  if( !(argc==2 && bce_read_pair(argv, BCE_ANY, &v[0], &v[1]))
    && bce_read_args_or_arrays(ctx, "bce_logits_grad", argc, argv, param, v,
                               &arrays)!=BCE_READ_OK ){
     return;
