@@ -17,6 +17,22 @@ static int highest_nonzero(const int64_t *limb, int hi){
   return hi;
 }
 
+/* Moves the lane into the limbs, as four base-2^32 digits of which the
+** top one carries the sign; each lands BCE_LANE_SHIFT bits up, below 2^44,
+** and normalize() resolves the carries right after. */
+static void flush_lane(bce_sum *s){
+  uint64_t lo = s->lane_lo, hi = s->lane_hi;
+  int64_t *d = s->limb + BCE_LANE_LIMB;
+  /* hi's top 32 bits read as signed, without converting a uint64_t that
+  ** may be past INT64_MAX */
+  int64_t top = (int64_t)(hi >> 32) - (int64_t)((hi >> 63) << 32);
+  d[0] += (int64_t)(lo & 0xffffffffu) * ((int64_t)1 << BCE_LANE_SHIFT);
+  d[1] += (int64_t)(lo >> 32) * ((int64_t)1 << BCE_LANE_SHIFT);
+  d[2] += (int64_t)(hi & 0xffffffffu) * ((int64_t)1 << BCE_LANE_SHIFT);
+  d[3] += top * ((int64_t)1 << BCE_LANE_SHIFT);
+  s->lane_lo = s->lane_hi = 0;
+}
+
 /* Resolves carries, touching only what can change: the zero limbs below
 ** the lowest nonzero one carry nothing, and above the highest nonzero one
 ** a carry that has died out changes nothing more.  For losses of similar
@@ -24,6 +40,7 @@ static int highest_nonzero(const int64_t *limb, int hi){
 static limb_span normalize(bce_sum *s){
   limb_span sp;
   int i;
+  if( s->lane_lo | s->lane_hi ) flush_lane(s);
   s->pending = 0;
   sp.hi = highest_nonzero(s->limb, BCE_SUM_LIMBS - 1);
   sp.lo = 0;
@@ -47,6 +64,34 @@ void bce_sum_normalize(bce_sum *s){
   (void)normalize(s);
 }
 
+void bce_sum_add_limbs(bce_sum *s, double x, int sign){
+  uint64_t bits, m, lo, hi;
+  int biased, pos, sh;
+  int64_t *d;
+  memcpy(&bits, &x, sizeof bits);
+  biased = (int)((bits >> 52) & 0x7ff);
+  m = bits & ((UINT64_C(1) << 52) - 1);
+  if( biased ) m |= UINT64_C(1) << 52;
+  if( m==0 ) return;
+  if( (bits >> 63) ) sign = -sign;
+  /* x = m * 2^(pos-1074) */
+  pos = biased ? biased - 1 : 0;
+  d = s->limb + (pos >> 5);
+  sh = pos & 31;
+  lo = (m & 0xffffffffu) << sh;     /* < 2^64 */
+  hi = (m >> 32) << sh;             /* < 2^53 */
+  if( sign>0 ){
+    d[0] += (int64_t)(lo & 0xffffffffu);
+    d[1] += (int64_t)((lo >> 32) + (hi & 0xffffffffu));
+    d[2] += (int64_t)(hi >> 32);
+  }else{
+    d[0] -= (int64_t)(lo & 0xffffffffu);
+    d[1] -= (int64_t)((lo >> 32) + (hi & 0xffffffffu));
+    d[2] -= (int64_t)(hi >> 32);
+  }
+  if( ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
+}
+
 /* The number of significant bits of x, 0 < x < 2^32. */
 static int bit_length(uint64_t x){
 #if defined(__GNUC__) || defined(__clang__)
@@ -59,10 +104,11 @@ static int bit_length(uint64_t x){
 }
 
 void bce_sum_merge(bce_sum *s, const bce_sum *t){
+  bce_sum u = *t;
   int i;
   bce_sum_normalize(s);
-  for(i=0; i<BCE_SUM_LIMBS; i++) s->limb[i] += t->limb[i];
-  s->pending = t->pending + 1;
+  bce_sum_normalize(&u);
+  for(i=0; i<BCE_SUM_LIMBS; i++) s->limb[i] += u.limb[i];
   bce_sum_normalize(s);
 }
 
@@ -102,6 +148,7 @@ static double value_scaled(bce_sum *s, int scale){
     bce_sum neg;
     int i;
     for(i=0; i<BCE_SUM_LIMBS; i++) neg.limb[i] = -s->limb[i];
+    neg.lane_lo = neg.lane_hi = 0;
     neg.pending = 0;
     return -round_magnitude(neg.limb, normalize(&neg), scale);
   }

@@ -234,30 +234,70 @@ static uint64_t rng(void){
   return xorshift64(&rng_state);
 }
 
-static void test_exact_sum_random(void){
-  int trial, bad = 0, bad_remove = 0;
-  for(trial=0; trial<2000; trial++){
-    bce_sum s;
-    int64_t exact = 0;
-    double term[64];
-    int n = 1 + (int)(rng() % 64), i;
-    int k = -1074 + (int)(rng() % 2000);   /* scale 2^k */
-    bce_sum_clear(&s);
-    for(i=0; i<n; i++){
-      int j = (int)(rng() % 8);
-      int64_t v = (int64_t)(rng() % (UINT64_C(1) << 50)) - ((int64_t)1 << 49);
-      exact += v * ((int64_t)1 << j);
-      term[i] = ldexp((double)v, k + j);  /* exact: |v| < 2^50 */
-      bce_sum_add(&s, term[i], +1);
-    }
-    if( bce_sum_value(&s)!=ldexp((double)exact, k) ) bad++;
-    for(i=n-1; i>=0; i--) bce_sum_add(&s, term[i], -1);
-    if( bce_sum_value(&s)!=0.0 ) bad_remove++;
+/* n random terms v * 2^(k+j), |v| < 2^50, j < 8, against their exact sum
+** in an int64; then removed in the other order.  Returns 1 if either
+** read is wrong. */
+static int random_scaled_sum(int k){
+  bce_sum s;
+  int64_t exact = 0;
+  double term[64];
+  int n = 1 + (int)(rng() % 64), i, bad;
+  bce_sum_clear(&s);
+  for(i=0; i<n; i++){
+    int j = (int)(rng() % 8);
+    int64_t v = (int64_t)(rng() % (UINT64_C(1) << 50)) - ((int64_t)1 << 49);
+    exact += v * ((int64_t)1 << j);
+    term[i] = ldexp((double)v, k + j);  /* exact: |v| < 2^50 */
+    bce_sum_add(&s, term[i], +1);
   }
-  check_exact("sum: 2000 random scaled integer sums exact (failures)",
-              (double)bad, 0.0);
-  check_exact("sum: adding then removing leaves 0 (failures)",
-              (double)bad_remove, 0.0);
+  bad = bce_sum_value(&s)!=ldexp((double)exact, k);
+  for(i=n-1; i>=0; i--) bce_sum_add(&s, term[i], -1);
+  return bad | (bce_sum_value(&s)!=0.0);
+}
+
+static void test_exact_sum_random(void){
+  int trial, bad = 0, bad_lane = 0;
+  for(trial=0; trial<2000; trial++){
+    bad += random_scaled_sum(-1074 + (int)(rng() % 2000));   /* scale 2^k */
+  }
+  /* terms of 2^-112 .. 2^14: across both edges of the lane, [2^-50, 2^7);
+  ** the removals after a read leave the lane negative and the limbs
+  ** positive */
+  for(trial=0; trial<2000; trial++){
+    bad_lane += random_scaled_sum(-112 + (int)(rng() % 70));
+  }
+  check_exact("sum: 2000 random scaled integer sums exact, then removed "
+              "(failures)", (double)bad, 0.0);
+  check_exact("sum: 2000 random sums across the lane's edges exact, then "
+              "removed (failures)", (double)bad_lane, 0.0);
+}
+
+/* The lane's edges, one term on each side, and its capacity. */
+static void test_exact_sum_lane(void){
+  double below = nextafter(0x1p-50, 0.0);   /* 2^-50 - 2^-103: limbs */
+  double top = nextafter(128.0, 0.0);       /* 128 - 2^-46: the lane's top */
+  double edges[] = {0x1p-50, below, 128.0, top, -below};
+  double n = 3.0*BCE_SUM_FLUSH + 5;
+  bce_sum s;
+  int i;
+  check_exact("sum: 2^-50 + (2^-50 - 2^-103) exact",
+              sum_of(edges, 2), 0x1p-49 - 0x1p-103);
+  check_exact("sum: 128 + (128 - 2^-46) exact", sum_of(edges + 2, 2),
+              256.0 - 0x1p-46);
+  check_exact("sum: (128 - 2^-46) + 2^-50 rounds to 128 - 2^-46",
+              sum_of((double[]){top, 0x1p-50}, 2), top);
+  check_exact("sum: 2^-50 - (2^-50 - 2^-103) = 2^-103",
+              sum_of((double[]){0x1p-50, -below}, 2), 0x1p-103);
+  /* n times the lane's largest term, in and out: the exact n*128 - n*2^-46
+  ** is a difference of two doubles, rounded once by the subtraction */
+  bce_sum_clear(&s);
+  for(i=0; i<(int)n; i++) bce_sum_add(&s, top, +1);
+  check_exact("sum: 3 x 2^17 + 5 lane's largest terms across flushes",
+              bce_sum_value(&s), n*128.0 - ldexp(n, -46));
+  bce_sum_clear(&s);
+  for(i=0; i<(int)n; i++) bce_sum_add(&s, top, -1);
+  check_exact("sum: the same removed from 0",
+              bce_sum_value(&s), -(n*128.0 - ldexp(n, -46)));
 }
 
 /* A sliding frame read after every operation, as a window function reads
@@ -265,12 +305,14 @@ static void test_exact_sum_random(void){
 ** must leave the sum exactly as it was.  Part 1 checks each read against
 ** the frame's exact sum kept in an int64; part 2, with terms from the
 ** whole double range, against a fresh sum of the frame's terms. */
-static void test_exact_sum_sliding(void){
-  enum { W = 8, STEPS = 3000 };
-  bce_sum s, fresh;
+enum { W = 8, STEPS = 3000 };
+
+/* Part 1 at scale 2^k; returns the number of wrong reads. */
+static int sliding_scaled(int k){
+  bce_sum s;
   double frame[W];
   int64_t ints[W], exact = 0;
-  int i, j, k = -1074 + (int)(rng() % 1900), bad = 0, bad_wide = 0;
+  int i, bad = 0;
   bce_sum_clear(&s);
   for(i=0; i<STEPS; i++){
     int slot = i % W;
@@ -287,8 +329,20 @@ static void test_exact_sum_sliding(void){
     exact += v;
     if( bce_sum_value(&s)!=ldexp((double)exact, k) ) bad++;
   }
+  return bad;
+}
+
+static void test_exact_sum_sliding(void){
+  bce_sum s, fresh;
+  double frame[W];
+  int i, j, bad_wide = 0;
   check_exact("sum: sliding frame read after every step (failures)",
-              (double)bad, 0.0);
+              (double)sliding_scaled(-1074 + (int)(rng() % 1900)), 0.0);
+  /* terms of 2^-100 .. 2^-44 and 2^-45 .. 2^11, across the lane's edges */
+  check_exact("sum: sliding frame across the lane's low edge (failures)",
+              (double)sliding_scaled(-100), 0.0);
+  check_exact("sum: sliding frame across the lane's high edge (failures)",
+              (double)sliding_scaled(-45), 0.0);
 
   bce_sum_clear(&s);
   for(i=0; i<STEPS; i++){
@@ -312,7 +366,7 @@ static void test_exact_sum_flush(void){
   bce_sum_clear(&s);
   for(i=0; i<n; i++) bce_sum_add(&s, 0x1.fffffffffffffp-1, +1);
   /* n * (1 - 2^-53), exact: n < 2^31, so the product is below 2^84 */
-  check_exact("sum: 2^29 + 12345 terms across a carry flush",
+  check_exact("sum: BCE_SUM_FLUSH + 12345 terms across a flush",
               bce_sum_value(&s), (double)n - ldexp((double)n, -53));
 }
 
@@ -323,6 +377,7 @@ int main(void){
   test_exact_sum_cases();
   test_exact_sum_random();
   test_exact_sum_flush();
+  test_exact_sum_lane();
   test_exact_sum_sliding();
   return failures!=0;
 }
