@@ -206,7 +206,7 @@ BCE_ALWAYS_INLINE void step2(sqlite3_context *ctx, sqlite3_value **argv,
                              int sign){
   double y, p;
   BceAgg *a;
-  if( !bce_read_unit_pair(argv, &y, &p) ){
+  if( !bce_read_pair(argv, BCE_UNIT, &y, &p) ){
     step2_general(ctx, argv, sign);
     return;
   }

@@ -28,9 +28,12 @@
 
 #define BCE_DEFAULT_EPS 1e-15
 
+/* Written as a max then a min, the forms x86's maxsd and minsd compute,
+** so that the clip takes no branch. */
 static inline double bce_clip(double p, double eps){
   double hi = 1.0 - eps;
-  return p<eps ? eps : (p>hi ? hi : p);
+  double q = p>eps ? p : eps;
+  return q<hi ? q : hi;
 }
 
 /* ln(1-q) = ln(u) + e/u to within 2^-107 relative, where u = 1-q rounded
