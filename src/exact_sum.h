@@ -14,7 +14,8 @@
 ** The sum is kept as that integer in base 2^32, one signed 64-bit limb per
 ** digit.  An addition touches three limbs and never carries; carries are
 ** resolved when the sum is read, or every BCE_SUM_FLUSH operations, well
-** before a limb (at most 2^33 per operation) could overflow.  68 limbs
+** before a limb (at most 2^33 per operation) could overflow.  (That is the
+** path of the terms outside the lane below.)  68 limbs
 ** cover 2^-1074 .. 2^1102, room for 2^64 terms near the largest double.
 **
 ** The lane: most terms summed here are losses and weights between 2^-50
@@ -48,10 +49,11 @@ typedef struct bce_sum {
   int64_t limb[BCE_SUM_LIMBS];  /* value = sum of limb[i] * 2^(32i-1074) */
   uint64_t lane_lo, lane_hi;    /* + (lane_hi * 2^64 + lane_lo) * 2^-102,
                                 ** the 128 bits in two's complement */
-  int32_t pending;              /* operations since the last flush */
+  int32_t pending;              /* operations since the last normalize */
 } bce_sum;
 
-/* Resolves carries so that every limb but the last is in [0, 2^32). */
+/* Empties the lane into the limbs and resolves carries, so that every limb
+** but the last is in [0, 2^32). */
 void bce_sum_normalize(bce_sum *s);
 
 /* The sum, rounded to nearest (ties to even); +-Inf past the double range. */
@@ -72,8 +74,9 @@ static inline void bce_sum_clear(bce_sum *s){
   memset(s, 0, sizeof(*s));
 }
 
-/* s += x (sign = +1) or s -= x (sign = -1), x finite, outside the lane;
-** the rare case, out of line. */
+/* s += x (sign = +1) or s -= x (sign = -1), x finite, in the limbs: right
+** for any x, and what bce_sum_add does, out of line, with the rare terms
+** outside the lane. */
 void bce_sum_add_limbs(bce_sum *s, double x, int sign);
 
 /* s += x (sign = +1) or s -= x (sign = -1), x finite.  Inline, and small
