@@ -106,11 +106,11 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
 
 /* The common case of every bce function, tried before bce_read_args(): y
 ** and x (p, or z) both INTEGER or REAL, y in [0, 1] and x in x_domain:
-** [0, 1] for p, BCE_ANY for z (SQLite has no NaN; it stores one as NULL).  Two
-** type checks, two reads and one combined range test; anything else (NULL,
-** TEXT, a value out of range) returns 0 and goes the general way, which
-** also words the error.  x_domain is a constant at every call, so the
-** test on x folds away for a logit. */
+** [0, 1] for p, BCE_ANY for z (SQLite has no NaN; it stores one as NULL).
+** Two type checks, two reads and one combined range test; anything else
+** (NULL, TEXT, a value out of range) returns 0 and goes the general way,
+** which also words the error.  x_domain is a constant at every call, so
+** the test on x folds away for a logit. */
 static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
                                 double *y, double *x){
   int ty = sqlite3_value_type(argv[0]);

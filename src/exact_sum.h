@@ -12,11 +12,11 @@
 **
 ** How: every finite double is an integer multiple of 2^-1074, below 2^1024.
 ** The sum is kept as that integer in base 2^32, one signed 64-bit limb per
-** digit.  An addition touches three limbs and never carries; carries are
-** resolved when the sum is read, or every BCE_SUM_FLUSH operations, well
-** before a limb (at most 2^33 per operation) could overflow.  (That is the
-** path of the terms outside the lane below.)  68 limbs
-** cover 2^-1074 .. 2^1102, room for 2^64 terms near the largest double.
+** digit.  An addition outside the lane (below) touches three limbs and
+** never carries; carries are resolved when the sum is read, or every
+** BCE_SUM_FLUSH operations, well before a limb (at most 2^33 per operation)
+** could overflow.  68 limbs cover 2^-1074 .. 2^1102, room for 2^64 terms
+** near the largest double.
 **
 ** The lane: most terms summed here are losses and weights between 2^-50
 ** and 2^7 (with the default eps a loss is in [1e-15, 34.6]).  Those go to
