@@ -39,11 +39,13 @@
 #define BCE_SUM_FLUSH (1 << 17)
 
 /* The lane takes the doubles of biased exponent [BCE_LANE_FIRST,
-** BCE_LANE_FIRST + 57): [2^-50, 2^7), in units of 2^-102, which is bit 972
-** of the limbs' integer: limb 30, shifted by 12. */
+** BCE_LANE_FIRST + BCE_LANE_EXPONENTS): [2^-50, 2^7).  Its unit, 2^-102,
+** is the lowest bit of the smallest of them, bit BCE_LANE_FIRST - 1 of the
+** limbs' integer (972: limb 30, shifted by 12). */
 #define BCE_LANE_FIRST 973
-#define BCE_LANE_LIMB 30
-#define BCE_LANE_SHIFT 12
+#define BCE_LANE_EXPONENTS 57
+#define BCE_LANE_LIMB ((BCE_LANE_FIRST - 1) / 32)
+#define BCE_LANE_SHIFT ((BCE_LANE_FIRST - 1) % 32)
 
 typedef struct bce_sum {
   int64_t limb[BCE_SUM_LIMBS];  /* value = sum of limb[i] * 2^(32i-1074) */
@@ -86,7 +88,7 @@ static inline void bce_sum_add(bce_sum *s, double x, int sign){
   int lane;
   memcpy(&bits, &x, sizeof bits);
   lane = (int)((bits >> 52) & 0x7ff) - BCE_LANE_FIRST;
-  if( (unsigned)lane >= 57u ){
+  if( (unsigned)lane >= BCE_LANE_EXPONENTS ){
     bce_sum_add_limbs(s, x, sign);
     return;
   }
