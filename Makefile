@@ -226,3 +226,51 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
+
+# ------------------------------------------------------------- release (0.2.0)
+# The one-file amalgamation, the packages and the release directory.
+#   make amalgamation  build/dist/sqlite-bce.c and build/dist/sqlite3_bce.h
+#                      (scripts/amalgamate.py, from CORE_SRC and EXT_SRC)
+#   make npm           build/dist/sqlite-bce-VERSION.tgz (npm pack)
+#   make wheel         build/dist/sqlite_bce-VERSION-py3-none-linux_x86_64.whl
+#                      (offline: Debian's python3-setuptools, python3-wheel)
+#   make dist          all of them, bce.so, bce.dll, libbce.a, SHA256SUMS
+#   make test-amalgamation  the suite against a bce.so built from the
+#                      amalgamation, and its own checks (tests/amalgamation.sh)
+#   make test-release  the package and CSV tests (tests/*_package.sh, csv.sh)
+SYSPYTHON ?= /usr/bin/python3
+NPM       ?= npm
+DIST      := $(BUILD)/dist
+VERSION   := $(shell sed -n 's/^\#define BCE_VERSION "\(.*\)"$$/\1/p' src/version.h)
+AMALG_C   := $(DIST)/sqlite-bce.c
+AMALG_H   := $(DIST)/sqlite3_bce.h
+NPM_TGZ   := $(DIST)/sqlite-bce-$(VERSION).tgz
+WHEEL     := $(DIST)/sqlite_bce-$(VERSION)-py3-none-linux_x86_64.whl
+
+.PHONY: amalgamation npm wheel dist test-amalgamation test-release
+
+amalgamation: $(AMALG_C) $(AMALG_H)
+
+$(AMALG_C) $(AMALG_H) &: scripts/amalgamate.py $(CORE_SRC) $(EXT_SRC) $(HEADERS) ext/sqlite3_bce.h src/version.h
+	@mkdir -p $(DIST)
+	$(SYSPYTHON) scripts/amalgamate.py $(AMALG_C) $(AMALG_H) ext/sqlite3_bce.h src/version.h $(CORE_SRC) $(EXT_SRC)
+
+# The loadable library and the archive, each from the amalgamation alone.
+$(BUILD)/amalg/$(LIB): $(AMALG_C)
+	@mkdir -p $(BUILD)/amalg
+	$(CC) $(STRICT) $(CFLAGS) -fPIC $(SOFLAGS) -o $@ $(AMALG_C) $(LDLIBS)
+
+$(BUILD)/amalg/libbce.a: $(AMALG_C)
+	@mkdir -p $(BUILD)/amalg
+	$(CC) $(STRICT) $(CFLAGS) -DSQLITE_CORE -c -o $(BUILD)/amalg/sqlite-bce.o $(AMALG_C)
+	rm -f $@
+	$(AR) rcs $@ $(BUILD)/amalg/sqlite-bce.o
+
+test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/amalg/libbce.a
+	@rm -f $(BUILD)/results-amalg
+	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
+	  STEPS="sql checker errors load python" NAME="amalgamation: " \
+	  RESULTS=$(BUILD)/results-amalg sh tests/run.sh
+	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) AMALG_C=$(AMALG_C) AMALG_H=$(AMALG_H) \
+	  sh tests/amalgamation.sh >>$(BUILD)/results-amalg
+	@sh tests/summary.sh $(BUILD)/results-amalg
