@@ -274,3 +274,20 @@ test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/amalg/libbce.a
 	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) AMALG_C=$(AMALG_C) AMALG_H=$(AMALG_H) \
 	  sh tests/amalgamation.sh >>$(BUILD)/results-amalg
 	@sh tests/summary.sh $(BUILD)/results-amalg
+
+# The npm package: bindings/node with the library `make` built, as
+# lib/linux-x64/bce.so, and the version of src/version.h.
+NPM_STAGE := $(BUILD)/npm/sqlite-bce
+npm: $(NPM_TGZ)
+
+$(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
+            bindings/node/index.d.ts bindings/node/README.md LICENSE src/version.h
+	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
+	  { echo "make npm: the package carries linux-x64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
+	rm -rf $(NPM_STAGE) && mkdir -p $(NPM_STAGE)/lib/linux-x64 $(DIST)
+	cp bindings/node/package.json bindings/node/index.js bindings/node/index.d.ts \
+	   bindings/node/README.md LICENSE $(NPM_STAGE)/
+	cp $(LIB) $(NPM_STAGE)/lib/linux-x64/bce.so
+	cd $(NPM_STAGE) && $(NPM) pkg set version=$(VERSION) && \
+	  $(NPM) pack --silent --pack-destination $(abspath $(DIST)) >/dev/null
+	@test -f $@
