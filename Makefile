@@ -291,3 +291,24 @@ $(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
 	cd $(NPM_STAGE) && $(NPM) pkg set version=$(VERSION) && \
 	  $(NPM) pack --silent --pack-destination $(abspath $(DIST)) >/dev/null
 	@test -f $@
+
+# The wheel: bindings/python staged with the library and the version,
+# built offline by Debian's setuptools and wheel (nothing is downloaded:
+# no pip, no build isolation).
+PY_STAGE := $(BUILD)/python
+wheel: $(WHEEL)
+
+$(WHEEL): $(LIB) bindings/python/setup.py bindings/python/README.md \
+          bindings/python/sqlite_bce/__init__.py LICENSE src/version.h
+	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
+	  { echo "make wheel: the wheel is linux_x86_64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
+	rm -rf $(PY_STAGE) && mkdir -p $(PY_STAGE) $(DIST)
+	cp -r bindings/python/setup.py bindings/python/README.md \
+	      bindings/python/sqlite_bce LICENSE $(PY_STAGE)/
+	rm -rf $(PY_STAGE)/sqlite_bce/__pycache__
+	cp $(LIB) $(PY_STAGE)/sqlite_bce/bce.so
+	printf '# Written by make wheel from src/version.h.\n__version__ = "%s"\n' \
+	  '$(VERSION)' >$(PY_STAGE)/sqlite_bce/_version.py
+	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
+	  >build.log 2>&1 || { cat build.log; exit 1; }
+	@test -f $@
