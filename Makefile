@@ -312,3 +312,44 @@ $(WHEEL): $(LIB) bindings/python/setup.py bindings/python/README.md \
 	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
 	  >build.log 2>&1 || { cat build.log; exit 1; }
 	@test -f $@
+
+# pkg-config: `pkg-config --cflags --libs sqlite-bce` for a program that
+# links libbce.a (the header includes sqlite3.h, hence Requires: sqlite3).
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# ${prefix}-relative where possible, so --define-prefix and
+# --define-variable=prefix=... can move it (the DESTDIR test does).
+pc_path = $(if $(filter $(PREFIX)/%,$(1)),$${prefix}/$(patsubst $(PREFIX)/%,%,$(1)),$(1))
+
+$(BUILD)/sqlite-bce.pc: Makefile src/version.h
+	@mkdir -p $(BUILD)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call pc_path,$(LIBDIR))' \
+	  'includedir=$(call pc_path,$(INCLUDEDIR))' '' 'Name: sqlite-bce' \
+	  'Description: Binary cross-entropy (log loss) for SQLite, linked in' \
+	  'Version: $(VERSION)' 'Requires: sqlite3' \
+	  'Libs: -L$${libdir} -lbce -lm' 'Cflags: -I$${includedir}' >$@
+
+.PHONY: install-pc uninstall-pc
+install: install-pc
+uninstall: uninstall-pc
+install-pc: $(BUILD)/sqlite-bce.pc
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(BUILD)/sqlite-bce.pc $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
+uninstall-pc:
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
+	-rmdir $(DESTDIR)$(PKGCONFIGDIR) 2>/dev/null
+
+# Windows, from the amalgamation alone (the SQLite headers copied, so that
+# no Linux header comes along).
+$(DIST)/bce.dll: $(AMALG_C)
+	@mkdir -p $(BUILD)/windows/include
+	cp $(SQLITE_INCLUDE)/sqlite3.h $(SQLITE_INCLUDE)/sqlite3ext.h $(BUILD)/windows/include/
+	$(MINGW_CC) $(STRICT) $(CFLAGS) -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C)
+
+DIST_FILES := sqlite-bce.c sqlite3_bce.h bce.so bce.dll libbce.a \
+              $(notdir $(NPM_TGZ)) $(notdir $(WHEEL))
+dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/amalg/libbce.a \
+      $(NPM_TGZ) $(WHEEL)
+	cp $(LIB) $(DIST)/bce.so
+	cp $(BUILD)/amalg/libbce.a $(DIST)/libbce.a
+	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
+	@echo "$(DIST)/: $(DIST_FILES) SHA256SUMS"
