@@ -353,3 +353,12 @@ dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/amalg/libbce.a \
 	cp $(BUILD)/amalg/libbce.a $(DIST)/libbce.a
 	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
 	@echo "$(DIST)/: $(DIST_FILES) SHA256SUMS"
+
+# The release checks, counted together: the amalgamation on its own, the
+# artifacts of make dist, the wheel, the npm tarball, the CSV walk-through.
+test-release: dist
+	@rm -f $(BUILD)/results-release
+	@for t in amalgamation dist python_package npm_package csv; do \
+	  SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) MAKE=$(MAKE) \
+	    sh tests/$$t.sh >>$(BUILD)/results-release; done
+	@sh tests/summary.sh $(BUILD)/results-release
