@@ -109,7 +109,9 @@ $(BUILD)/minver/$(LIB): $(call objs,minver,ext/entry.c) \
 
 static: $(BUILD)/libbce.a
 
-$(BUILD)/libbce.a: $(call objs,static,$(SRC))
+# From the amalgamation (the release block below), where every function but
+# sqlite3_bce_init is static: a host's own names cannot clash with ours.
+$(BUILD)/libbce.a: $(BUILD)/amalg/sqlite-bce.o
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -244,9 +246,10 @@ clean:
 #   make wheel         build/dist/sqlite_bce-VERSION-py3-none-linux_x86_64.whl
 #                      (offline: Debian's python3-setuptools, python3-wheel)
 #   make dist          all of them, bce.so, bce.dll, libbce.a, SHA256SUMS
-#   make test-amalgamation  the suite against a bce.so built from the
-#                      amalgamation, and its own checks (tests/amalgamation.sh)
-#   make test-release  the package and CSV tests (tests/*_package.sh, csv.sh)
+#   make test-amalgamation  the suite's SQL steps against a bce.so built from
+#                      the amalgamation, and its own checks (tests/amalgamation.sh)
+#   make test-release  the release tier: test-amalgamation's checks, then
+#                      tests/dist.sh, python_package.sh, npm_package.sh, csv.sh
 SYSPYTHON ?= /usr/bin/python3
 NPM       ?= npm
 DIST      := $(BUILD)/dist
@@ -264,24 +267,26 @@ $(AMALG_C) $(AMALG_H) &: scripts/amalgamate.py $(CORE_SRC) $(EXT_SRC) $(HEADERS)
 	@mkdir -p $(DIST)
 	$(SYSPYTHON) scripts/amalgamate.py $(AMALG_C) $(AMALG_H) ext/sqlite3_bce.h src/version.h $(CORE_SRC) $(EXT_SRC)
 
-# The loadable library and the archive, each from the amalgamation alone.
+# The loadable library, and the object of make static's libbce.a, each
+# from the amalgamation alone.
 $(BUILD)/amalg/$(LIB): $(AMALG_C)
-	@mkdir -p $(BUILD)/amalg
+	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -fPIC $(SOFLAGS) -o $@ $(AMALG_C) $(LDLIBS)
 
-$(BUILD)/amalg/libbce.a: $(AMALG_C)
-	@mkdir -p $(BUILD)/amalg
-	$(CC) $(STRICT) $(CFLAGS) -DSQLITE_CORE -c -o $(BUILD)/amalg/sqlite-bce.o $(AMALG_C)
-	rm -f $@
-	$(AR) rcs $@ $(BUILD)/amalg/sqlite-bce.o
+$(BUILD)/amalg/sqlite-bce.o: $(AMALG_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT) $(CFLAGS) -DSQLITE_CORE -c -o $@ $(AMALG_C)
 
-test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/amalg/libbce.a
+# The suite's SQL steps against the amalgamation's bce.so, and the
+# amalgamation's own checks (tests/amalgamation.sh).
+test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/libbce.a $(BUILD)/errors_driver
 	@rm -f $(BUILD)/results-amalg
 	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
 	  STEPS="sql checker errors load python" NAME="amalgamation: " \
-	  RESULTS=$(BUILD)/results-amalg sh tests/run.sh
+	  RESULTS=$(BUILD)/results-amalg NO_SUMMARY=1 sh tests/run.sh
 	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) AMALG_C=$(AMALG_C) AMALG_H=$(AMALG_H) \
 	  sh tests/amalgamation.sh >>$(BUILD)/results-amalg
+	@$(if $(RESULTS),cat $(BUILD)/results-amalg >>$(RESULTS))
 	@sh tests/summary.sh $(BUILD)/results-amalg
 
 # The npm package: bindings/node with the library `make` built, as
@@ -349,25 +354,28 @@ uninstall-pc:
 
 # Windows, from the amalgamation alone (the SQLite headers copied, so that
 # no Linux header comes along).
-$(DIST)/bce.dll: $(AMALG_C)
-	@mkdir -p $(BUILD)/windows/include
-	cp $(SQLITE_INCLUDE)/sqlite3.h $(SQLITE_INCLUDE)/sqlite3ext.h $(BUILD)/windows/include/
+$(DIST)/bce.dll: $(AMALG_C) $(BUILD)/windows/include/sqlite3ext.h
 	$(MINGW_CC) $(STRICT) $(CFLAGS) -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C)
 
 DIST_FILES := sqlite-bce.c sqlite3_bce.h bce.so bce.dll libbce.a \
               $(notdir $(NPM_TGZ)) $(notdir $(WHEEL))
-dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/amalg/libbce.a \
+dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/libbce.a \
       $(NPM_TGZ) $(WHEEL)
 	cp $(LIB) $(DIST)/bce.so
-	cp $(BUILD)/amalg/libbce.a $(DIST)/libbce.a
+	cp $(BUILD)/libbce.a $(DIST)/libbce.a
 	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
 	@echo "$(DIST)/: $(DIST_FILES) SHA256SUMS"
 
 # The release checks, counted together: the amalgamation on its own, the
 # artifacts of make dist, the wheel, the npm tarball, the CSV walk-through.
-test-release: dist
+# RESULTS: also keep the ok/FAIL/skip lines there (.ci/run sums the tiers)
+test-release: dist $(BUILD)/amalg/$(LIB) $(BUILD)/errors_driver
 	@rm -f $(BUILD)/results-release
+	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
+	  STEPS="sql checker errors load python" NAME="amalgamation: " \
+	  RESULTS=$(BUILD)/results-release NO_SUMMARY=1 sh tests/run.sh
 	@for t in amalgamation dist python_package npm_package csv; do \
 	  SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) MAKE=$(MAKE) \
 	    sh tests/$$t.sh >>$(BUILD)/results-release; done
+	@$(if $(RESULTS),cat $(BUILD)/results-release >>$(RESULTS))
 	@sh tests/summary.sh $(BUILD)/results-release

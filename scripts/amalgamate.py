@@ -12,9 +12,11 @@ they are.
 
 Three rewrites make sqlite3_bce_init the only global symbol:
   - `#define BCE_PRIVATE static` comes first: the sources put BCE_PRIVATE
-    before every function that is not static in a normal build (where
-    src/bits.h defines it empty), and a definition of it inside a source is
-    dropped, so it cannot be defined empty again;
+    before every function and datum that is not static in a normal build
+    (where src/bits.h defines it empty), and BCE_PRIVATE_DATA (extern
+    there) before a declaration of data defined in another file; both are
+    static here, and their definitions inside the sources are dropped, so
+    they cannot be defined again;
   - SQLITE_EXTENSION_INIT1, the global API pointer, becomes a static one,
     placed right after the first inclusion of sqlite3ext.h, before any use;
   - SQLITE_EXTENSION_INIT3 lines (extern declarations of it) are dropped.
@@ -26,7 +28,7 @@ import re
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
-DEFINE_PRIVATE = re.compile(r'^\s*#\s*define\s+BCE_PRIVATE\b')
+DEFINE_PRIVATE = re.compile(r'^\s*#\s*define\s+BCE_PRIVATE(_DATA)?\b')
 INIT1 = re.compile(r'^\s*SQLITE_EXTENSION_INIT1\s*$')
 INIT3 = re.compile(r'^\s*SQLITE_EXTENSION_INIT3\s*$')
 SQLITE3EXT = re.compile(r'^\s*#\s*include\s+[<"]sqlite3ext\.h[>"]')
@@ -76,7 +78,8 @@ class Amalgamation:
                         self.banner('Continuing', path)
                     continue
             if DEFINE_PRIVATE.match(line):
-                self.out.append('/* (BCE_PRIVATE is static here) */\n')
+                self.out.append('/* (BCE_PRIVATE%s is static here) */\n'
+                                % (DEFINE_PRIVATE.match(line).group(1) or ''))
                 continue
             if INIT3.match(line):
                 continue
@@ -128,6 +131,7 @@ def main(argv):
                  '# pragma GCC diagnostic ignored "-Wunused-function"\n'
                  '#endif\n')
     a.out.append('#define BCE_PRIVATE static\n')
+    a.out.append('#define BCE_PRIVATE_DATA static\n')
     for src in sources:
         a.copy(os.path.join(root, src))
     if not a.init1_found:

@@ -65,7 +65,7 @@ done
 
 # 2. make static's archive: one global symbol, and a host with its own
 #    bce_grad links against it and keeps both.
-lib=$BUILD/amalg/libbce.a
+lib=$BUILD/libbce.a
 if [ -f "$lib" ]; then
   got=$(globals "$lib")
   if [ "$got" = "sqlite3_bce_init " ]; then
