@@ -16,11 +16,8 @@ BCE_PRIVATE const bce_param bce_params_prob[4] = {
 BCE_PRIVATE const bce_param bce_params_logits[3] = {
   {"y", BCE_UNIT}, {"z", BCE_ANY}, {"w", BCE_WEIGHT}
 };
-BCE_PRIVATE const bce_param bce_params_term[3] = {
-  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"eps", BCE_EPS}
-};
-BCE_PRIVATE const bce_param bce_params_grad[3] = {
-  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}
+BCE_PRIVATE const bce_param bce_params_grad[4] = {
+  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}, {"eps", BCE_EPS}
 };
 BCE_PRIVATE const bce_param bce_params_logits_grad[3] = {
   {"y", BCE_UNIT}, {"z", BCE_ANY}, {"n", BCE_COUNT}
