@@ -67,12 +67,8 @@ BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
 BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
                                       const char *z, int n){
   char quoted[BCE_QUOTED_BUF];
-  if( z==0 ){
-    bce_error(ctx, "%s must be a number, got a blob", arg);
-  }else{
-    bce_quote_text(quoted, z, n);
-    bce_error(ctx, "%s must be a number, got %s", arg, quoted);
-  }
+  bce_quote_text(quoted, z, n);
+  bce_error(ctx, "%s must be a number, got %s", arg, quoted);
 }
 
 BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
@@ -114,18 +110,70 @@ BCE_PRIVATE int bce_text_is_array(sqlite3_value *v){
   return *z=='[';
 }
 
+/* The spellings of a missing value that CSV exports and data frames
+** write (R's NA, pandas' NaN, JSON's null, Python's None), compared without
+** case; each gets the same fix as an empty field. */
+static int is_missing_spelling(const char *z, int n){
+  static const char *const spelling[] = {"NA", "N/A", "NaN", "null", "None"};
+  size_t i;
+  for(i=0; i<sizeof(spelling)/sizeof(spelling[0]); i++){
+    if( (int)strlen(spelling[i])==n && sqlite3_strnicmp(z, spelling[i], n)==0 ){
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Rule 3 keeps '' and 'NA' errors: the extension does not guess what a
+** missing value means.  The message says how to say it: nullif() turns
+** the text into NULL, which rule 1 skips. */
+static void error_not_number_text(sqlite3_context *ctx, const char *arg,
+                                  const char *z, int n){
+  int blank = n>0;
+  int i;
+  for(i=0; i<n && blank; i++){
+    blank = z[i]==' ' || z[i]=='\t' || z[i]=='\r' || z[i]=='\n';
+  }
+  if( n==0 ){
+    bce_error(ctx, "%s must be a number, got ''; an empty CSV field? "
+                   "nullif(%s, '') reads it as NULL", arg, arg);
+  }else if( blank ){
+    char quoted[BCE_QUOTED_BUF];
+    bce_quote_text(quoted, z, n);
+    bce_error(ctx, "%s must be a number, got %s; a blank CSV field? "
+                   "nullif(trim(%s), '') reads it as NULL", arg, quoted, arg);
+  }else if( is_missing_spelling(z, n) ){
+    bce_error(ctx, "%s must be a number, got '%.*s'; a missing value? "
+                   "nullif(%s, '%.*s') reads it as NULL", arg, n, z, arg, n, z);
+  }else{
+    bce_error_not_number(ctx, arg, z, n);
+  }
+}
+
+/* numpy scalars (np.float32, np.int64, ...) are buffers to Python's
+** sqlite3, which binds them as BLOBs of their 4 or 8 bytes. */
+static void error_blob(sqlite3_context *ctx, const char *arg, int n){
+  if( n==4 || n==8 ){
+    bce_error(ctx, "%s must be a number, got a blob of %d bytes; numpy "
+                   "scalars bind as blobs: float(x) fixes it", arg, n);
+  }else{
+    bce_error(ctx, "%s must be a number, got a blob of %d byte%s", arg, n,
+              n==1 ? "" : "s");
+  }
+}
+
 BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
                                 sqlite3_value *v){
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    bce_error_not_number(ctx, param->name, 0, 0);
+    error_blob(ctx, param->name, sqlite3_value_bytes(v));
   }else if( t==SQLITE_TEXT ){
     const char *z = (const char*)sqlite3_value_text(v);
     if( z==0 ){
       sqlite3_result_error_nomem(ctx);
       return;
     }
-    bce_error_not_number(ctx, param->name, z, sqlite3_value_bytes(v));
+    error_not_number_text(ctx, param->name, z, sqlite3_value_bytes(v));
   }else{
     char num[32];
     bce_format_value(num, v);

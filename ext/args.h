@@ -141,8 +141,11 @@ BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...);
 
 /* The messages of rules 3 and 4, shared with the array elements of
 ** ext/array_args.c, whose arg is "p[3]":
-**   fn(): arg must be a number, got 'text'    (z == 0: got a blob)
-**   fn(): arg must be in [0, 1], got num      (the rule of the domain) */
+**   fn(): arg must be a number, got 'text'
+**   fn(): arg must be in [0, 1], got num      (the rule of the domain)
+** bce_report_bad() adds the fix to the first for an empty or blank text
+** and a spelling of a missing value ('NA'), and words BLOBs with their
+** size. */
 BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
                                       const char *z, int n);
 BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,

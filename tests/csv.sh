@@ -18,8 +18,8 @@ ok()   { printf 'ok|csv: %s\n' "$1"; }
 fail() { printf 'FAIL|csv: %s|%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | head -c 600)"; }
 
 # The message for an empty field (rule 3, rule 5).
-want_p="bce(): p must be a number, got ''"
-want_y="bce(): y must be a number, got ''"
+want_p="bce(): p must be a number, got ''; an empty CSV field? nullif(p, '') reads it as NULL"
+want_y="bce(): y must be a number, got ''; an empty CSV field? nullif(y, '') reads it as NULL"
 # Per model, 1 when within half a unit of the 15th published digit + 2 ulp.
 published="abs(loss - CASE model WHEN 'keras' THEN 0.164252033486018
                                  WHEN 'sklearn' THEN 0.216161874680579 END)

@@ -53,3 +53,28 @@ except sqlite3.OperationalError as e:
     got = str(e)
 check(got == "not authorized", "after load(), SQL load_extension() is refused",
       got)
+
+# numpy scalars bind as BLOBs (np.float64 is a float and binds as REAL);
+# the message says so, and float(x) is the fix it names.
+try:
+    import numpy as np
+except ImportError:
+    np = None
+if np is None:
+    print("skip|wheel: numpy scalars|no numpy for %s (apt-get install python3-numpy)"
+          % sys.executable)
+else:
+    # np.float32 as p, np.int64 as y: -ln 0.5 = ln 2 once fixed
+    for x, size, arg, sql in ((np.float32(0.5), 4, "p", "SELECT bce_term(1, ?)"),
+                              (np.int64(1), 8, "y", "SELECT bce_term(?, 0.5)")):
+        want = ("bce_term(): %s must be a number, got a blob of %d bytes; numpy "
+                "scalars bind as blobs: float(x) fixes it" % (arg, size))
+        try:
+            conn.execute(sql, (x,)).fetchone()
+            got = "no error"
+        except sqlite3.OperationalError as e:
+            got = str(e)
+        check(got == want, "np.%s: '%s'" % (type(x).__name__, want), got)
+        v, = conn.execute(sql, (float(x),)).fetchone()
+        check(abs(v - 0.6931471805599453) <= 1.2e-16,
+              "np.%s: float(x) fixes it, ln 2" % type(x).__name__, repr(v))
