@@ -5,8 +5,9 @@
 **  rule 1  NULL in any argument: the row is skipped (aggregates) or the
 **          result is NULL (scalars), whatever the other arguments hold.
 **  rule 3  INTEGER and REAL are numbers; TEXT is a number when SQLite's
-**          numeric affinity converts all of it ('0.25', ' 1e-3 '); any other
-**          TEXT and every BLOB is an error.
+**          numeric affinity converts all of it ('0.25', ' 1e-3 ', '+.5'),
+**          read to the nearest double by src/decimal.c; any other TEXT and
+**          every BLOB is an error.
 **  rule 4  Each argument has a domain; a value outside it is an error
 **          naming the function, the argument and the value, never a clip.
 **  rule 5  Errors start "fn(): ", fn read from the function's descriptor

@@ -154,6 +154,7 @@ fi
 if step python; then
   if [ -x /usr/bin/python3 ]; then
     program tests/python_load.py /usr/bin/python3 tests/python_load.py "${LIB%.*}"
+    program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi
