@@ -113,7 +113,8 @@ BCE_PRIVATE int bce_text_is_array(sqlite3_value *v){
   if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
   z = sqlite3_value_text(v);
   if( z==0 ) return 0;
-  while( *z==' ' || *z=='\t' || *z=='\n' || *z=='\r' ) z++;
+  /* the white space SQLite's numeric affinity skips (src/json_array.h) */
+  while( *z==' ' || (*z>='\t' && *z<='\r') ) z++;
   return *z=='[';
 }
 

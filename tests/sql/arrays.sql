@@ -82,4 +82,12 @@ INSERT INTO checks SELECT 'rule 9: per label via json_each: label ' || label, lo
   FROM (SELECT ey.key AS label, bce(ey.value, ep.value) AS loss
         FROM tagged, json_each(tagged.y) AS ey, json_each(tagged.p) AS ep
         WHERE ey.key = ep.key GROUP BY ey.key);
+-- rule 9: around the array, the white space SQLite allows around a number
+-- in TEXT (VT and FF too); a value that is JSON but no number is named as
+-- an element, whatever its brackets hold
+INSERT INTO checks SELECT 'rule 9: FF before and after an array: ' || column1,
+  bce_term(1, char(column1) || '[0.5]' || char(column1)), ln(2), 'ulp', 1
+  FROM (VALUES (9), (10), (11), (12), (13), (32));
+INSERT INTO checks SELECT 'rule 9: VT before an array y',
+  bce_term(char(11) || '[1]', '[0.5]'), ln(2), 'ulp', 1;
 .read tests/sql/lib/report.sql
