@@ -49,10 +49,10 @@ LDLIBS  := -lm
 # inside the library.
 SHARED  := -fPIC -fvisibility=hidden $(SOFLAGS)
 
-CORE_SRC := src/loss.c src/logistic.c src/logits.c src/exact_sum.c \
-            src/decimal.c src/json_array.c src/vector.c
+CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c src/exact_sum.c \
+            src/decimal.c src/json_array.c src/arrays.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/vector.c
+            ext/array_args.c
 HEADERS  := $(wildcard src/*.h ext/*.h)
 STATIC_OBJ := $(patsubst %.c,$(BUILD)/static/%.o,$(CORE_SRC) $(EXT_SRC))
 

@@ -34,6 +34,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include "bits.h"
 
 #define BCE_SUM_LIMBS 68
 #define BCE_SUM_FLUSH (1 << 17)
@@ -86,7 +87,7 @@ void bce_sum_add_limbs(bce_sum *s, double x, int sign);
 static inline void bce_sum_add(bce_sum *s, double x, int sign){
   uint64_t bits, m, lo, hi;
   int lane;
-  memcpy(&bits, &x, sizeof bits);
+  bits = bce_bits(x);
   lane = (int)((bits >> 52) & 0x7ff) - BCE_LANE_FIRST;
   if( (unsigned)lane >= BCE_LANE_EXPONENTS ){
     bce_sum_add_limbs(s, x, sign);
