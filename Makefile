@@ -243,3 +243,9 @@ $(BUILD)/dqlite_node: tests/dqlite/node.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 $(BUILD)/dqlite_client: tests/dqlite/client.c
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/dqlite/client.c
+
+# ------------------------------------------------------------ state codec
+# tests/unit_state.c: the state format of src/state.c, without SQLite.
+$(BUILD)/unit_state: tests/unit_state.c tests/xorshift.h src/state.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_state.c src/state.c $(CORE_SRC) $(LDLIBS)
