@@ -81,43 +81,50 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   bce_mean_add(a, l, w, sign);
 }
 
-void bce_step_w(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_step_w(sqlite3_context *ctx, int argc,
+                            sqlite3_value **argv){
   (void)argc;
   step(ctx, 3, argv, +1, 0);
 }
 
-void bce_inverse_w(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_inverse_w(sqlite3_context *ctx, int argc,
+                               sqlite3_value **argv){
   (void)argc;
   step(ctx, 3, argv, -1, 0);
 }
 
-void bce_step_w_eps(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_step_w_eps(sqlite3_context *ctx, int argc,
+                                sqlite3_value **argv){
   (void)argc;
   step(ctx, 4, argv, +1, 0);
 }
 
-void bce_inverse_w_eps(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_inverse_w_eps(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
   (void)argc;
   step(ctx, 4, argv, -1, 0);
 }
 
-void bce_logits_step(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_logits_step(sqlite3_context *ctx, int argc,
+                                 sqlite3_value **argv){
   (void)argc;
   step(ctx, 2, argv, +1, 1);
 }
 
-void bce_logits_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_logits_inverse(sqlite3_context *ctx, int argc,
+                                    sqlite3_value **argv){
   (void)argc;
   step(ctx, 2, argv, -1, 1);
 }
 
-void bce_logits_step_w(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_logits_step_w(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
   (void)argc;
   step(ctx, 3, argv, +1, 1);
 }
 
-void bce_logits_inverse_w(sqlite3_context *ctx, int argc,
-                          sqlite3_value **argv){
+BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context *ctx, int argc,
+                                      sqlite3_value **argv){
   (void)argc;
   step(ctx, 3, argv, -1, 1);
 }
@@ -148,12 +155,14 @@ BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
   bce_mean_add_unit(a, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
 }
 
-void bce_step_yp(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_step_yp(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv){
   (void)argc;
   step_yp(ctx, argv, +1);
 }
 
-void bce_inverse_yp(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_inverse_yp(sqlite3_context *ctx, int argc,
+                                sqlite3_value **argv){
   (void)argc;
   step_yp(ctx, argv, -1);
 }
@@ -177,10 +186,10 @@ static void result(sqlite3_context *ctx){
   }
 }
 
-void bce_mean_value_func(sqlite3_context *ctx){
+BCE_PRIVATE void bce_mean_value_func(sqlite3_context *ctx){
   result(ctx);
 }
 
-void bce_mean_final_func(sqlite3_context *ctx){
+BCE_PRIVATE void bce_mean_final_func(sqlite3_context *ctx){
   result(ctx);
 }

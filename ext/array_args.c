@@ -79,10 +79,9 @@ static int open_arrays(sqlite3_context *ctx, const bce_param *param,
 }
 
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
-                                   const bce_param *param,
-                                   bce_array_kind kind, double eps,
-                                   sqlite3_value **argv, int arrays,
-                                   double y0, double *loss){
+                                   const bce_param *param, bce_array_kind kind,
+                                   double eps, sqlite3_value **argv,
+                                   int arrays, double y0, double *loss){
   bce_array_pairs it;
   bce_array_error err;
   if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return 0;

@@ -21,10 +21,9 @@
 ** name y and p (or z) and give p's domain, as for the scalars; y0 is y when
 ** it is a number.  Returns 0 after setting an error on ctx. */
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
-                                   const bce_param *param,
-                                   bce_array_kind kind, double eps,
-                                   sqlite3_value **argv, int arrays,
-                                   double y0, double *loss);
+                                   const bce_param *param, bce_array_kind kind,
+                                   double eps, sqlite3_value **argv,
+                                   int arrays, double y0, double *loss);
 
 /* Sets the result: the JSON array of the K element gradients, each
 ** divided by n*K, or an error. */

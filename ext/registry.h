@@ -71,8 +71,7 @@ BCE_PRIVATE void bce_inverse_w_eps(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_step(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_inverse(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_step_w(sqlite3_context*, int, sqlite3_value**);
-BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int,
-                                      sqlite3_value**);
+BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_mean_value_func(sqlite3_context*);
 BCE_PRIVATE void bce_mean_final_func(sqlite3_context*);
 

@@ -34,7 +34,8 @@ static int read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
   return bce_read_args(ctx, argc, argv, f->aParam, v, arrays)==BCE_READ_OK;
 }
 
-void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
+                               sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   int logits = f->eLoss==BCE_LOSS_LOGITS;
   double v[3] = {0.0, 0.0, 0.0}, eps, l;  /* set by the readers; gcc cannot
@@ -54,7 +55,8 @@ void bce_term_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
                                     : bce_loss(v[0], v[1], eps));
 }
 
-void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
+                               sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   int logits = f->eLoss==BCE_LOSS_LOGITS;
   double v[3] = {0.0, 0.0, 0.0}, n;  /* set by the readers; gcc cannot see it */
@@ -71,14 +73,16 @@ void bce_grad_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
                                     : bce_grad(v[0], v[1], BCE_DEFAULT_EPS, n));
 }
 
-void bce_unary_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_unary_func(sqlite3_context *ctx, int argc,
+                                sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   double x;
   if( bce_read_args(ctx, argc, argv, f->aParam, &x, 0)!=BCE_READ_OK ) return;
   sqlite3_result_double(ctx, f->xUnary(x));
 }
 
-void bce_version_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+BCE_PRIVATE void bce_version_func(sqlite3_context *ctx, int argc,
+                                  sqlite3_value **argv){
   (void)argc;
   (void)argv;
   sqlite3_result_text(ctx, BCE_VERSION, -1, SQLITE_STATIC);

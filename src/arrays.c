@@ -4,8 +4,9 @@
 #include "loss.h"
 #include "arrays.h"
 
-void bce_array_pairs_open(bce_array_pairs *it, const char *y, size_t ny, double y0,
-                    const char *p, size_t np, bce_array_kind kind){
+BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
+                                      size_t ny, double y0, const char *p,
+                                      size_t np, bce_array_kind kind){
   it->yArray = y!=0;
   it->y0 = y0;
   it->kind = kind;
@@ -52,7 +53,8 @@ static int count_rest(bce_json_array *a, int arg, bce_array_error *err){
   return r;
 }
 
-int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p, bce_array_error *err){
+BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
+                                     bce_array_error *err){
   int ry = 1, rp;
   if( it->yArray ){
     ry = element(&it->y, 0, y, err);
@@ -92,8 +94,8 @@ int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p, bce_array_er
   return -1;
 }
 
-int bce_array_row_loss(bce_array_pairs *it, double eps, double *loss,
-                 bce_array_error *err){
+BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, double eps,
+                                   double *loss, bce_array_error *err){
   bce_sum sum;
   double y, p;
   int r, inf = 0;

@@ -14,6 +14,8 @@
 #ifndef BCE_ARRAYS_H
 #define BCE_ARRAYS_H
 
+#include "bits.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include "json_array.h"
@@ -49,14 +51,16 @@ typedef struct bce_array_pairs {
 } bce_array_pairs;
 
 /* y == 0: the label of every element is y0 (validated by the caller). */
-void bce_array_pairs_open(bce_array_pairs *it, const char *y, size_t ny, double y0,
-                    const char *p, size_t np, bce_array_kind kind);
+BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
+                                      size_t ny, double y0, const char *p,
+                                      size_t np, bce_array_kind kind);
 
 /* 1: *y and *p hold the next pair; 0: both arrays have ended together and
 ** are not empty; -1: *err says what is wrong.  Elements are checked in
 ** order, y's before p's; unequal lengths are found when the shorter array
 ** ends, and reported once the longer one has been counted. */
-int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p, bce_array_error *err);
+BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
+                                     bce_array_error *err);
 
 /* The number of pairs read so far. */
 static inline int64_t bce_array_pairs_count(const bce_array_pairs *it){
@@ -67,7 +71,7 @@ static inline int64_t bce_array_pairs_count(const bce_array_pairs *it){
 ** (src/exact_sum.h), so within 1 ulp of the mean of the element losses;
 ** +Inf if one is.  eps is the clip of src/loss.h (BCE_ARRAY_PROB).  Returns
 ** 0 and fills *err on a bad row. */
-int bce_array_row_loss(bce_array_pairs *it, double eps, double *loss,
-                 bce_array_error *err);
+BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, double eps,
+                                   double *loss, bce_array_error *err);
 
 #endif

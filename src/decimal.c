@@ -264,7 +264,8 @@ static double slow_path(const char *z, size_t intEnd, size_t fracEnd,
 
 /* -------------------------------------------------------------- parse */
 
-size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad){
+BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
+                                     size_t *bad){
   size_t i = 0, intEnd, fracEnd;
   uint64_t w = 0;
   int nsig = 0, dropped = 0, neg = 0;
@@ -336,7 +337,7 @@ size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad){
 ** together than 15-digit decimals): %.15g finds it, and only longer ones
 ** need more tries.  A subnormal has fewer bits, so shorter decimals may
 ** do: those try every length. */
-int bce_decimal_format(char *buf, double x){
+BCE_PRIVATE int bce_decimal_format(char *buf, double x){
   int prec = fabs(x)<0x1p-1022 ? 1 : 15;
   for(; prec<=17; prec++){
     char raw[40];

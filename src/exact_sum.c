@@ -61,11 +61,11 @@ static limb_span normalize(bce_sum *s){
   return sp;
 }
 
-void bce_sum_normalize(bce_sum *s){
+BCE_PRIVATE void bce_sum_normalize(bce_sum *s){
   (void)normalize(s);
 }
 
-void bce_sum_add_limbs(bce_sum *s, double x, int sign){
+BCE_PRIVATE void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   uint64_t bits, m, lo, hi;
   int biased, pos, sh;
   int64_t *d;
@@ -93,7 +93,7 @@ void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   if( ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
 }
 
-void bce_sum_merge(bce_sum *s, const bce_sum *t){
+BCE_PRIVATE void bce_sum_merge(bce_sum *s, const bce_sum *t){
   bce_sum u = *t;
   int i;
   bce_sum_normalize(s);
@@ -145,11 +145,11 @@ static double value_scaled(bce_sum *s, int scale){
   return round_magnitude(s->limb, sp, scale);
 }
 
-double bce_sum_value(bce_sum *s){
+BCE_PRIVATE double bce_sum_value(bce_sum *s){
   return value_scaled(s, 0);
 }
 
-double bce_sum_div(bce_sum *s, double n){
+BCE_PRIVATE double bce_sum_div(bce_sum *s, double n){
   double v = value_scaled(s, 0);
   if( isinf(v) ){
     /* At most 2^1102 (the limbs' reach): read 2^-128 of it, a normal
@@ -159,6 +159,6 @@ double bce_sum_div(bce_sum *s, double n){
   return v/n;
 }
 
-double bce_sum_value_scaled(bce_sum *s, int k){
+BCE_PRIVATE double bce_sum_value_scaled(bce_sum *s, int k){
   return value_scaled(s, k);
 }

@@ -78,6 +78,6 @@ static inline double bce_loss(double y, double p, double eps){
 /* dl/dp at the clipped q, divided by n (n = the batch size gives the
 ** gradient of the mean).  Soft labels use (q-y)/(q(1-q)), the same value as
 ** -(y/q - (1-y)/(1-q)) without the cancellation between the two quotients. */
-double bce_grad(double y, double p, double eps, double n);
+BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
 
 #endif

@@ -15,8 +15,8 @@ static int exact_product(double w, double l, double wl, double *scaled){
   return fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==*scaled;
 }
 
-BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l,
-                                    double wl, int sign){
+BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
+                                    int sign){
   double scaled;
   if( exact_product(w, l, wl, &scaled) ){
     bce_sum_add(&m->loss, wl, sign);

@@ -37,8 +37,8 @@ typedef struct bce_mean {
 } bce_mean;
 
 /* The rare product below 2^-1022, out of line. */
-BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l,
-                                    double wl, int sign);
+BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
+                                    int sign);
 
 /* Adds (sign = +1) or removes (sign = -1) a row of loss l >= 0 and
 ** weight w >= 0, the caller having checked that w*l does not overflow.
