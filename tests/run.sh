@@ -155,6 +155,9 @@ fi
 if step python; then
   if [ -x /usr/bin/python3 ]; then
     program tests/python_load.py /usr/bin/python3 tests/python_load.py "${LIB%.*}"
+    # partial states: shards merge to the bits of one aggregate, and any
+    # damaged state is an error
+    program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi
