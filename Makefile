@@ -128,6 +128,11 @@ $(BUILD)/windows/bce.dll: $(call objs,windows,$(SRC))
 	$(MINGW_CC) -shared -o $@ $^
 
 # ------------------------------------------------------------ test programs
+# The dqlite node of make check and make dqlite-test, where libdqlite-dev
+# is installed (tests/dqlite/cluster.sh skips, or fails in CI, without).
+DQLITE_NODE := $(if $(shell printf '\043include <dqlite.h>\n' | \
+                 $(CC) -E - >/dev/null 2>&1 && echo yes),$(BUILD)/dqlite_node)
+
 $(BUILD)/%: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< -lsqlite3 -lpthread -ldl -lm
@@ -194,7 +199,7 @@ CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) $(BUILD)/asan/unit_core \
   $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_state $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
   $(BUILD)/fuzz/fuzz_bce $(BUILD)/concurrency $(BUILD)/oom \
-  $(BUILD)/fuzz_bce_main
+  $(BUILD)/fuzz_bce_main $(BUILD)/dqlite_client $(DQLITE_NODE)
 
 # ------------------------------------------------------------------ targets
 demo: $(LIB)
@@ -245,10 +250,8 @@ clean:
 # A three-node dqlite cluster on 127.0.0.1 with the functions linked into
 # each node (tests/dqlite/).  Without libdqlite-dev the node is not built
 # and every check is skipped (failed when CI=true).
-DQLITE_HAVE := $(shell printf '\043include <dqlite.h>\n' | $(CC) -E - >/dev/null 2>&1 && echo yes)
-
 .PHONY: dqlite-test
-dqlite-test: $(LIB) $(BUILD)/dqlite_client $(if $(DQLITE_HAVE),$(BUILD)/dqlite_node)
+dqlite-test: $(LIB) $(BUILD)/dqlite_client $(DQLITE_NODE)
 	@BUILD=$(BUILD) SQLITE3=$(SQLITE3) LIB=./$(LIB) sh tests/dqlite/cluster.sh
 
 $(BUILD)/dqlite_node: tests/dqlite/node.c $(BUILD)/libbce.a ext/sqlite3_bce.h
