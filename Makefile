@@ -16,8 +16,12 @@
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make static   build/libbce.a, to link the functions into a program
+#                 (from the amalgamation: one global symbol)
 #   make windows  cross-build build/windows/bce.dll with mingw-w64
-#   make install  bce.so, libbce.a and sqlite3_bce.h under DESTDIR/PREFIX
+#   make install  bce.so, libbce.a, sqlite3_bce.h and sqlite-bce.pc under
+#                 DESTDIR/PREFIX
+#   make amalgamation, npm, wheel, dist, test-release: the release
+#                 files and their tier (the block at the end)
 #   make uninstall
 #   make clean
 #
