@@ -383,7 +383,7 @@ install-pc: $(BUILD)/sqlite-bce.pc
 	install -m 0644 $(BUILD)/sqlite-bce.pc $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
 uninstall-pc:
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
-	-rmdir $(DESTDIR)$(PKGCONFIGDIR) 2>/dev/null
+	rmdir $(DESTDIR)$(PKGCONFIGDIR) 2>/dev/null || true
 
 # Windows, from the amalgamation alone (the SQLite headers copied, so that
 # no Linux header comes along).
