@@ -229,7 +229,8 @@ check: $(CHECK_BINS)
 	  RESULTS=$(RESULTS) sh tests/check.sh
 
 coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) $(BUILD)/cov/unit_core \
-          $(BUILD)/cov/unit_arrays $(BUILD)/oom $(BUILD)/concurrency \
+          $(BUILD)/cov/unit_arrays $(BUILD)/cov/unit_state $(BUILD)/oom \
+          $(BUILD)/concurrency \
           $(BUILD)/fuzz_bce_main
 	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) sh tests/coverage.sh
 
