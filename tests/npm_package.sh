@@ -75,6 +75,23 @@ cp tests/npm_package.js tests/npm_check.ts "$HOST/"
 rc=$?
 [ $rc -ne 0 ] || [ -s "$log" ] && fail "tests/npm_package.js" "exit $rc: $(head -c 600 "$log")"
 
+# ES modules: named imports of the CommonJS package.
+cat >"$HOST/npm_esm.mjs" <<'JSEOF'
+import { getLoadablePath, load } from 'sqlite-bce';
+import Database from 'better-sqlite3';
+const db = new Database(':memory:');
+load(db);
+// -ln 0.5 = ln 2
+const { l } = db.prepare('SELECT bce_term(1, 0.5) AS l').get();
+console.log(Math.abs(l - Math.LN2) <= 1.2e-16 && getLoadablePath().endsWith('bce.so') ? 'ok' : `bad ${l}`);
+JSEOF
+got=$(cd "$HOST" && node npm_esm.mjs 2>&1)
+if [ "$got" = ok ]; then
+  ok "ES module: import { getLoadablePath, load } from 'sqlite-bce'; bce_term(1, 0.5) = ln 2"
+else
+  fail "ES module import" "$got"
+fi
+
 # The types: a right use compiles, a wrong one (load(42)) does not.
 tsc="node node_modules/typescript/bin/tsc --noEmit --strict --module commonjs --moduleResolution node10"
 if (cd "$HOST" && $tsc npm_check.ts) >"$log" 2>&1; then
