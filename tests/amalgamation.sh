@@ -83,6 +83,15 @@ else
   fail "libbce.a" "$lib missing (make static)"
 fi
 
+# The amalgamation compiled into a program (-DSQLITE_CORE), beside
+# tests/host_static.c, which then passes as it does with libbce.a.
+if out=$(${CC:-cc} $STRICT -O2 -DSQLITE_CORE -I"$(dirname "$AMALG_H")" -o "$tmp/host_amalg" \
+           tests/host_static.c "$AMALG_C" -lsqlite3 -lm 2>&1); then
+  "$tmp/host_amalg" | sed 's/^\(ok\|FAIL\)|static host: /\1|amalgamation: compiled into tests\/host_static.c: /'
+else
+  fail "compiled into tests/host_static.c with -DSQLITE_CORE" "$out"
+fi
+
 # 3. mingw-w64: a DLL that exports the entry point.  The SQLite headers
 #    are copied so that no Linux header comes along.
 if command -v "$MINGW_CC" >/dev/null; then
