@@ -226,3 +226,8 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
+
+# Unit tests of src/cce.c (issue 13), built as build/unit_arrays is.
+$(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h src/cce.c src/exact_sum.c src/decimal.c src/json_array.c $(HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_cce.c src/cce.c src/exact_sum.c src/decimal.c src/json_array.c $(LDLIBS)
