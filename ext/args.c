@@ -1,14 +1,46 @@
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
+#include "registry.h"
 #include "../src/decimal.h"
 
 #define MAX_QUOTED_TEXT 40
 
-void bce_format_double(char *buf, double x){
+BCE_PRIVATE const bce_param bce_params_prob[4] = {
+  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
+};
+BCE_PRIVATE const bce_param bce_params_logits[3] = {
+  {"y", BCE_UNIT}, {"z", BCE_ANY}, {"w", BCE_WEIGHT}
+};
+BCE_PRIVATE const bce_param bce_params_term[3] = {
+  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"eps", BCE_EPS}
+};
+BCE_PRIVATE const bce_param bce_params_grad[3] = {
+  {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}
+};
+BCE_PRIVATE const bce_param bce_params_logits_grad[3] = {
+  {"y", BCE_UNIT}, {"z", BCE_ANY}, {"n", BCE_COUNT}
+};
+BCE_PRIVATE const bce_param bce_params_x[1] = {{"x", BCE_ANY}};
+BCE_PRIVATE const bce_param bce_params_p[1] = {{"p", BCE_UNIT}};
+
+BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...){
+  char msg[256];
+  int n;
+  va_list ap;
+  n = (int)strlen(sqlite3_snprintf(sizeof msg, msg, "%s(): ",
+                                   bce_func(ctx)->zName));
+  va_start(ap, zFormat);
+  sqlite3_vsnprintf((int)sizeof msg - n, msg + n, zFormat, ap);
+  va_end(ap);
+  sqlite3_result_error(ctx, msg, -1);
+}
+
+BCE_PRIVATE void bce_format_double(char *buf, double x){
   if( isinf(x) ){
     strcpy(buf, x>0 ? "Inf" : "-Inf");
     return;
@@ -16,7 +48,7 @@ void bce_format_double(char *buf, double x){
   bce_decimal_format(buf, x);
 }
 
-void bce_format_value(char *buf, sqlite3_value *v){
+BCE_PRIVATE void bce_format_value(char *buf, sqlite3_value *v){
   if( sqlite3_value_type(v)==SQLITE_INTEGER ){
     snprintf(buf, 32, "%lld", (long long)sqlite3_value_int64(v));
   }else{
@@ -24,7 +56,7 @@ void bce_format_value(char *buf, sqlite3_value *v){
   }
 }
 
-void bce_quote_text(char *buf, const char *z, int n){
+BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
   const char *more = "";
   if( n>MAX_QUOTED_TEXT ){
     /* cut on a character boundary so the message stays valid UTF-8 */
@@ -35,23 +67,19 @@ void bce_quote_text(char *buf, const char *z, int n){
   snprintf(buf, BCE_QUOTED_BUF, "'%.*s'%s", n, z, more);
 }
 
-void bce_error_not_number(sqlite3_context *ctx, const char *fn,
-                          const char *arg, const char *z, int n){
+BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
+                                      const char *z, int n){
   char quoted[BCE_QUOTED_BUF];
-  char msg[160];
   if( z==0 ){
-    snprintf(msg, sizeof msg, "%s(): %s must be a number, got a blob",
-             fn, arg);
+    bce_error(ctx, "%s must be a number, got a blob", arg);
   }else{
     bce_quote_text(quoted, z, n);
-    snprintf(msg, sizeof msg, "%s(): %s must be a number, got %s",
-             fn, arg, quoted);
+    bce_error(ctx, "%s must be a number, got %s", arg, quoted);
   }
-  sqlite3_result_error(ctx, msg, -1);
 }
 
-void bce_error_domain(sqlite3_context *ctx, const char *fn, const char *arg,
-                      bce_domain domain, const char *num){
+BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
+                                  bce_domain domain, const char *num){
   static const char *const rule[] = {
     [BCE_ANY]    = "must be a number",
     [BCE_UNIT]   = "must be in [0, 1]",
@@ -60,18 +88,17 @@ void bce_error_domain(sqlite3_context *ctx, const char *fn, const char *arg,
     [BCE_EPS]    = "must be in [0, 0.5)",
     [BCE_COUNT]  = "must be a finite number > 0",
   };
-  char msg[200];
-  /* BCE_PROB is only used by bce, bce_term and bce_grad, so "bce_logits"
-  ** followed by fn+3 ("", "_term", "_grad") names the logits form */
-  snprintf(msg, sizeof msg, "%s(): %s %s, got %s%s%s%s",
-           fn, arg, rule[domain], num,
-           domain==BCE_PROB ? "; for logits use bce_logits" : "",
-           domain==BCE_PROB ? fn+3 : "",
-           domain==BCE_PROB ? "()" : "");
-  sqlite3_result_error(ctx, msg, -1);
+  /* a p out of [0, 1] is most often a logit: name the function for it */
+  const char *alt = domain==BCE_PROB ? bce_func(ctx)->zLogitsName : 0;
+  if( alt ){
+    bce_error(ctx, "%s %s, got %s; for logits use %s()", arg, rule[domain],
+              num, alt);
+  }else{
+    bce_error(ctx, "%s %s, got %s", arg, rule[domain], num);
+  }
 }
 
-int bce_text_number(sqlite3_value *v, double *out){
+BCE_PRIVATE int bce_text_number(sqlite3_value *v, double *out){
   /* numeric_type() converts v in place when all of it is a number */
   if( sqlite3_value_type(v)==SQLITE_TEXT
    && sqlite3_value_numeric_type(v)!=SQLITE_TEXT ){
@@ -81,7 +108,7 @@ int bce_text_number(sqlite3_value *v, double *out){
   return 0;
 }
 
-int bce_text_is_array(sqlite3_value *v){
+BCE_PRIVATE int bce_text_is_array(sqlite3_value *v){
   const unsigned char *z;
   if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
   z = sqlite3_value_text(v);
@@ -90,21 +117,21 @@ int bce_text_is_array(sqlite3_value *v){
   return *z=='[';
 }
 
-void bce_report_bad(sqlite3_context *ctx, const char *fn,
-                    const bce_param *param, sqlite3_value *v){
+BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
+                                sqlite3_value *v){
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    bce_error_not_number(ctx, fn, param->name, 0, 0);
+    bce_error_not_number(ctx, param->name, 0, 0);
   }else if( t==SQLITE_TEXT ){
     const char *z = (const char*)sqlite3_value_text(v);
     if( z==0 ){
       sqlite3_result_error_nomem(ctx);
       return;
     }
-    bce_error_not_number(ctx, fn, param->name, z, sqlite3_value_bytes(v));
+    bce_error_not_number(ctx, param->name, z, sqlite3_value_bytes(v));
   }else{
     char num[32];
     bce_format_value(num, v);
-    bce_error_domain(ctx, fn, param->name, param->domain, num);
+    bce_error_domain(ctx, param->name, param->domain, num);
   }
 }

@@ -1,18 +1,22 @@
 /*
-** Reading SQL arguments into doubles, with the rules every function shares:
+** Reading SQL arguments into doubles, and the wording of every error: the
+** rules of docs/functions.md that every function shares.
 **
-**  (1) NULL in any argument: the row is skipped (aggregates) or the result
-**      is NULL (scalars), whatever the other arguments hold.
-**  (2) INTEGER and REAL are numbers.  TEXT is a number when SQLite's numeric
-**      affinity converts all of it ('0.25', ' 1e-3 '); any other TEXT and
-**      every BLOB is an error.
-**  (3) Each argument has a domain; a value outside it is an error naming the
-**      function, the argument and the value, never a clip.
+**  rule 1  NULL in any argument: the row is skipped (aggregates) or the
+**          result is NULL (scalars), whatever the other arguments hold.
+**  rule 3  INTEGER and REAL are numbers; TEXT is a number when SQLite's
+**          numeric affinity converts all of it ('0.25', ' 1e-3 '); any other
+**          TEXT and every BLOB is an error.
+**  rule 4  Each argument has a domain; a value outside it is an error
+**          naming the function, the argument and the value, never a clip.
+**  rule 5  Errors start "fn(): ", fn read from the function's descriptor
+**          (ext/registry.h) by bce_error(), the one place they are made.
 */
 #ifndef BCE_ARGS_H
 #define BCE_ARGS_H
 
 #include "sqlite3ext.h"
+#include "../src/bits.h"
 
 typedef enum bce_domain {
   BCE_ANY,       /* any number, +-Inf included (sigmoid's x) */
@@ -37,9 +41,9 @@ typedef enum bce_read {
 } bce_read;
 
 /* Slow paths, out of line: TEXT that may be a number; the error message. */
-int bce_text_number(sqlite3_value *v, double *out);
-void bce_report_bad(sqlite3_context *ctx, const char *fn,
-                    const bce_param *param, sqlite3_value *v);
+BCE_PRIVATE int bce_text_number(sqlite3_value *v, double *out);
+BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
+                                sqlite3_value *v);
 
 static inline int bce_in_domain(bce_domain d, double x){
   switch( d ){
@@ -54,12 +58,12 @@ static inline int bce_in_domain(bce_domain d, double x){
 }
 
 /* argv[0] and argv[1] (y, and p or z) of the bce functions may instead be
-** JSON arrays (ext/vector.h): TEXT that is not a number and whose first
+** JSON arrays (ext/array_args.c): TEXT that is not a number and whose first
 ** byte after white space is '['.  Only looked for once a TEXT has failed
 ** to be a number, so numbers pay nothing for it. */
 #define BCE_ARRAY_Y 1
 #define BCE_ARRAY_P 2
-int bce_text_is_array(sqlite3_value *v);
+BCE_PRIVATE int bce_text_is_array(sqlite3_value *v);
 
 /* Reads argv[0..argc-1] into out[], param[i] describing argv[i].  Inline
 ** and one sqlite3_value_type() per argument: this runs once per row, and
@@ -68,15 +72,14 @@ int bce_text_is_array(sqlite3_value *v);
 ** With arrays != 0, a JSON array in argv[0] or argv[1] sets its bit in
 ** *arrays (its out[] slot is set to 0, unused) instead of being an error; its
 ** elements are the caller's to read. */
-static inline bce_read bce_read_args_or_arrays(sqlite3_context *ctx,
-                                               const char *fn, int argc,
-                                               sqlite3_value **argv,
-                                               const bce_param *param,
-                                               double *out, int *arrays){
+static inline bce_read bce_read_args(sqlite3_context *ctx, int argc,
+                                     sqlite3_value **argv,
+                                     const bce_param *param, double *out,
+                                     int *arrays){
   int i, bad = -1;
   for(i=0; i<argc; i++){
     int t = sqlite3_value_type(argv[i]);
-    if( t==SQLITE_NULL ) return BCE_READ_NULL;
+    if( t==SQLITE_NULL ) return BCE_READ_NULL;                 /* rule 1 */
     if( bad>=0 ) continue;
     if( t==SQLITE_FLOAT || t==SQLITE_INTEGER ){
       out[i] = sqlite3_value_double(argv[i]);
@@ -89,19 +92,13 @@ static inline bce_read bce_read_args_or_arrays(sqlite3_context *ctx,
       bad = i;
       continue;
     }
-    if( !bce_in_domain(param[i].domain, out[i]) ) bad = i;
+    if( !bce_in_domain(param[i].domain, out[i]) ) bad = i;     /* rule 4 */
   }
   if( bad>=0 ){
-    bce_report_bad(ctx, fn, &param[bad], argv[bad]);
+    bce_report_bad(ctx, &param[bad], argv[bad]);
     return BCE_READ_ERROR;
   }
   return BCE_READ_OK;
-}
-
-static inline bce_read bce_read_args(sqlite3_context *ctx, const char *fn,
-                                     int argc, sqlite3_value **argv,
-                                     const bce_param *param, double *out){
-  return bce_read_args_or_arrays(ctx, fn, argc, argv, param, out, 0);
 }
 
 /* The common case of every bce function, tried before bce_read_args(): y
@@ -126,24 +123,29 @@ static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
 
 /* Formats x as the shortest decimal that reads back as x ("2.7", "Inf").
 ** buf must hold 32 bytes. */
-void bce_format_double(char *buf, double x);
+BCE_PRIVATE void bce_format_double(char *buf, double x);
 
 /* A number as the user wrote it: an INTEGER as itself, a REAL by
 ** bce_format_double().  buf must hold 32 bytes. */
-void bce_format_value(char *buf, sqlite3_value *v);
+BCE_PRIVATE void bce_format_value(char *buf, sqlite3_value *v);
 
 /* z[0..n) in single quotes, cut after 40 bytes (on a UTF-8 character
 ** boundary) and then followed by "...". */
 #define BCE_QUOTED_BUF 48
-void bce_quote_text(char *buf, const char *z, int n);
+BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n);
 
-/* The messages of rule (3), shared with the array elements of
-** ext/vector.c, whose arg is "p[3]":
+/* The one error helper (rule 5): sets the error "fn(): " followed by
+** zFormat, an sqlite3_snprintf() format, where fn is the name in the
+** descriptor of the function being called. */
+BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...);
+
+/* The messages of rules 3 and 4, shared with the array elements of
+** ext/array_args.c, whose arg is "p[3]":
 **   fn(): arg must be a number, got 'text'    (z == 0: got a blob)
 **   fn(): arg must be in [0, 1], got num      (the rule of the domain) */
-void bce_error_not_number(sqlite3_context *ctx, const char *fn,
-                          const char *arg, const char *z, int n);
-void bce_error_domain(sqlite3_context *ctx, const char *fn, const char *arg,
-                      bce_domain domain, const char *num);
+BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
+                                      const char *z, int n);
+BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
+                                  bce_domain domain, const char *num);
 
 #endif

@@ -1,7 +1,11 @@
 /*
-** The entry point.  `.load ./bce` in the sqlite3 shell, or
-** sqlite3_load_extension(db, "./bce", 0, &err), finds sqlite3_bce_init by
-** the file's name and registers every function of the table below.
+** The entry point, and the table of every SQL function.
+**
+** `.load ./bce` in the sqlite3 shell, or sqlite3_load_extension(db,
+** "./bce", 0, &err), finds sqlite3_bce_init by the file's name; it
+** registers each row of aBceFunc[] with the row as the function's user
+** data (ext/registry.h).  Adding a function is adding a row here
+** (ARCHITECTURE.md, "How to add a function").
 **
 ** Every function is deterministic and innocuous: same arguments, same
 ** result, and nothing outside its arguments is read or written, so it may
@@ -10,14 +14,15 @@
 #include <stddef.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
-#include "functions.h"
+#include "registry.h"
+#include "../src/logistic.h"
 
 #define BCE_FLAGS (SQLITE_UTF8|SQLITE_DETERMINISTIC|SQLITE_INNOCUOUS)
 
 /* Window functions (sqlite3_create_window_function) came in 3.25.0, and
-** so did sqlite3_str (bce_grad's JSON arrays, ext/vector.c).  Older
-** SQLite ignores SQLITE_INNOCUOUS (3.31.0), so it does not raise the floor.
-** A build may raise the number, which is how the test reaches this error. */
+** so did sqlite3_str (the JSON arrays of the gradients).  Older SQLite
+** ignores SQLITE_INNOCUOUS (3.31.0), so it does not raise the floor.  A
+** build may raise the number, which is how the test reaches this error. */
 #ifndef BCE_MIN_SQLITE
 # define BCE_MIN_SQLITE 3025000
 #endif
@@ -32,39 +37,43 @@ SQLITE_EXTENSION_INIT1
 # define BCE_EXPORT
 #endif
 
-typedef struct bce_function {
-  const char *name;
-  int nArg;
-  void (*xFunc)(sqlite3_context*, int, sqlite3_value**);   /* scalars */
-  void (*xStep)(sqlite3_context*, int, sqlite3_value**);   /* aggregates */
-  void (*xFinal)(sqlite3_context*);
-  void (*xValue)(sqlite3_context*);
-  void (*xInverse)(sqlite3_context*, int, sqlite3_value**);
-} bce_function;
-
-#define SCALAR(name, n, f)  {name, n, f, 0, 0, 0, 0}
-#define WINDOW(name, n)     {name, n, 0, bce_agg_step##n, bce_agg_final, \
-                             bce_agg_value, bce_agg_inverse##n}
-#define LOGITS_WINDOW(name, n) {name, n, 0, bce_logits_agg_step##n, \
-                             bce_agg_final, bce_agg_value, \
-                             bce_logits_agg_inverse##n}
-
-static const bce_function functions[] = {
-  WINDOW("bce", 2),
-  WINDOW("bce", 3),
-  WINDOW("bce", 4),
-  SCALAR("bce_term", 2, bce_term_func),
-  SCALAR("bce_term", 3, bce_term_func),
-  SCALAR("bce_grad", 2, bce_grad_func),
-  SCALAR("bce_grad", 3, bce_grad_func),
-  LOGITS_WINDOW("bce_logits", 2),
-  LOGITS_WINDOW("bce_logits", 3),
-  SCALAR("bce_logits_term", 2, bce_logits_term_func),
-  SCALAR("bce_logits_grad", 2, bce_logits_grad_func),
-  SCALAR("bce_logits_grad", 3, bce_logits_grad_func),
-  SCALAR("sigmoid", 1, bce_sigmoid_func),
-  SCALAR("logit", 1, bce_logit_func),
-  SCALAR("bce_version", 0, bce_version_func),
+/* Columns: name, arity, kind, formula, arguments, the logits function a
+** bad p points to, xUnary, then the callbacks: xFunc for a scalar; xStep,
+** xFinal, xValue, xInverse for a window function. */
+static const BceFunc aBceFunc[] = {
+  {"bce", 2, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, "bce_logits", 0,
+   0, bce_step_yp, bce_mean_final_func, bce_mean_value_func, bce_inverse_yp},
+  {"bce", 3, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, "bce_logits", 0,
+   0, bce_step_w, bce_mean_final_func, bce_mean_value_func, bce_inverse_w},
+  {"bce", 4, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, "bce_logits", 0,
+   0, bce_step_w_eps, bce_mean_final_func, bce_mean_value_func,
+   bce_inverse_w_eps},
+  {"bce_term", 2, BCE_SCALAR, BCE_LOSS_PROB, bce_params_term,
+   "bce_logits_term", 0, bce_term_func, 0, 0, 0, 0},
+  {"bce_term", 3, BCE_SCALAR, BCE_LOSS_PROB, bce_params_term,
+   "bce_logits_term", 0, bce_term_func, 0, 0, 0, 0},
+  {"bce_grad", 2, BCE_SCALAR, BCE_LOSS_PROB, bce_params_grad,
+   "bce_logits_grad", 0, bce_grad_func, 0, 0, 0, 0},
+  {"bce_grad", 3, BCE_SCALAR, BCE_LOSS_PROB, bce_params_grad,
+   "bce_logits_grad", 0, bce_grad_func, 0, 0, 0, 0},
+  {"bce_logits", 2, BCE_WINDOW, BCE_LOSS_LOGITS, bce_params_logits, 0, 0,
+   0, bce_logits_step, bce_mean_final_func, bce_mean_value_func,
+   bce_logits_inverse},
+  {"bce_logits", 3, BCE_WINDOW, BCE_LOSS_LOGITS, bce_params_logits, 0, 0,
+   0, bce_logits_step_w, bce_mean_final_func, bce_mean_value_func,
+   bce_logits_inverse_w},
+  {"bce_logits_term", 2, BCE_SCALAR, BCE_LOSS_LOGITS, bce_params_logits, 0,
+   0, bce_term_func, 0, 0, 0, 0},
+  {"bce_logits_grad", 2, BCE_SCALAR, BCE_LOSS_LOGITS,
+   bce_params_logits_grad, 0, 0, bce_grad_func, 0, 0, 0, 0},
+  {"bce_logits_grad", 3, BCE_SCALAR, BCE_LOSS_LOGITS,
+   bce_params_logits_grad, 0, 0, bce_grad_func, 0, 0, 0, 0},
+  {"sigmoid", 1, BCE_SCALAR, BCE_LOSS_NONE, bce_params_x, 0, bce_sigmoid,
+   bce_unary_func, 0, 0, 0, 0},
+  {"logit", 1, BCE_SCALAR, BCE_LOSS_NONE, bce_params_p, 0, bce_logit,
+   bce_unary_func, 0, 0, 0, 0},
+  {"bce_version", 0, BCE_SCALAR, BCE_LOSS_NONE, 0, 0, 0, bce_version_func,
+   0, 0, 0, 0},
 };
 
 #ifndef SQLITE_CORE
@@ -110,20 +119,21 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
     }
     return SQLITE_ERROR;
   }
-  for(i=0; i<sizeof(functions)/sizeof(functions[0]); i++){
-    const bce_function *f = &functions[i];
+  for(i=0; i<sizeof(aBceFunc)/sizeof(aBceFunc[0]); i++){
+    const BceFunc *f = &aBceFunc[i];
+    void *self = (void*)f;
     int rc;
-    if( f->xStep ){
-      rc = sqlite3_create_window_function(db, f->name, f->nArg, BCE_FLAGS, 0,
-               f->xStep, f->xFinal, f->xValue, f->xInverse, 0);
+    if( f->eKind==BCE_WINDOW ){
+      rc = sqlite3_create_window_function(db, f->zName, f->nArg, BCE_FLAGS,
+               self, f->xStep, f->xFinal, f->xValue, f->xInverse, 0);
     }else{
-      rc = sqlite3_create_function_v2(db, f->name, f->nArg, BCE_FLAGS, 0,
-               f->xFunc, 0, 0, 0);
+      rc = sqlite3_create_function_v2(db, f->zName, f->nArg, BCE_FLAGS,
+               self, f->xFunc, 0, 0, 0);
     }
     if( rc!=SQLITE_OK ){
       if( pzErrMsg ){
         *pzErrMsg = sqlite3_mprintf("bce: cannot register %s() with %d "
-                                    "arguments: %s", f->name, f->nArg,
+                                    "arguments: %s", f->zName, f->nArg,
                                     sqlite3_errstr(rc));
       }
       return rc;

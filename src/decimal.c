@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "bits.h"
 #include "decimal.h"
 
 #define IS_DIGIT(c) ((c)>='0' && (c)<='9')
@@ -43,21 +44,8 @@ static u128 mul64(uint64_t a, uint64_t b){
   return r;
 }
 
-static int bitlen64(uint64_t x){
-#if defined(__GNUC__) || defined(__clang__)
-  return x ? 64 - __builtin_clzll(x) : 0;
-#else
-  int n = 0;
-  if( x >> 32 ){ n += 32; x >>= 32; }
-  if( x >> 16 ){ n += 16; x >>= 16; }
-  if( x >> 8 ){ n += 8; x >>= 8; }
-  while( x ){ n++; x >>= 1; }
-  return n;
-#endif
-}
-
 static int bitlen(u128 a){
-  return a.hi ? 64 + bitlen64(a.hi) : bitlen64(a.lo);
+  return a.hi ? 64 + bce_bit_length(a.hi) : bce_bit_length(a.lo);
 }
 
 static u128 shl(u128 a, int s){      /* 0 <= s < 128, no bit lost */
@@ -98,8 +86,7 @@ static int cmp_decimal(uint64_t w, int e, uint64_t m, int k){
 ** all values here (1e-27 .. 2e46) are normal. */
 static double correct(uint64_t w, int e, double est){
   uint64_t bits;
-  double x;
-  memcpy(&bits, &est, sizeof bits);
+  bits = bce_bits(est);
   for(;;){
     /* x = m*2^k; the neighbours are bits -+ 1 */
     uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
@@ -112,8 +99,7 @@ static double correct(uint64_t w, int e, double est){
     if( c<0 || (c==0 && (m & 1)) ){ bits--; if( c<0 ) continue; }
     break;
   }
-  memcpy(&x, &bits, sizeof x);
-  return x;
+  return bce_from_bits(bits);
 }
 
 /* ------------------------------------------- exact decimal arithmetic */
@@ -278,7 +264,8 @@ static double slow_path(const char *z, size_t intEnd, size_t fracEnd,
 
 /* -------------------------------------------------------------- parse */
 
-size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad){
+BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
+                                     size_t *bad){
   size_t i = 0, intEnd, fracEnd;
   uint64_t w = 0;
   int nsig = 0, dropped = 0, neg = 0;
@@ -350,7 +337,7 @@ size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad){
 ** together than 15-digit decimals): %.15g finds it, and only longer ones
 ** need more tries.  A subnormal has fewer bits, so shorter decimals may
 ** do: those try every length. */
-int bce_decimal_format(char *buf, double x){
+BCE_PRIVATE int bce_decimal_format(char *buf, double x){
   int prec = fabs(x)<0x1p-1022 ? 1 : 15;
   for(; prec<=17; prec++){
     char raw[40];

@@ -25,6 +25,8 @@
 #ifndef BCE_DECIMAL_H
 #define BCE_DECIMAL_H
 
+#include "bits.h"
+
 #include <stddef.h>
 
 /* Reads the JSON number that starts at z[0] (z[0..n) is the text).
@@ -32,11 +34,12 @@
 ** the offset of the first byte that breaks the grammar (n when the text
 ** ends too soon).  A valid number may be followed by anything: the caller
 ** decides what may come next. */
-size_t bce_decimal_parse(const char *z, size_t n, double *x, size_t *bad);
+BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
+                                     size_t *bad);
 
 /* Writes the shortest round-trip decimal of the finite x into buf (at
 ** least BCE_DECIMAL_BUF bytes), NUL-terminated; returns its length. */
 #define BCE_DECIMAL_BUF 32
-int bce_decimal_format(char *buf, double x);
+BCE_PRIVATE int bce_decimal_format(char *buf, double x);
 
 #endif

@@ -1,4 +1,5 @@
 #include <math.h>
+#include "bits.h"
 #include "exact_sum.h"
 
 /* The limbs [lo, hi] hold every nonzero one of the sum; hi < 0 when it
@@ -60,15 +61,15 @@ static limb_span normalize(bce_sum *s){
   return sp;
 }
 
-void bce_sum_normalize(bce_sum *s){
+BCE_PRIVATE void bce_sum_normalize(bce_sum *s){
   (void)normalize(s);
 }
 
-void bce_sum_add_limbs(bce_sum *s, double x, int sign){
+BCE_PRIVATE void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   uint64_t bits, m, lo, hi;
   int biased, pos, sh;
   int64_t *d;
-  memcpy(&bits, &x, sizeof bits);
+  bits = bce_bits(x);
   biased = (int)((bits >> 52) & 0x7ff);
   m = bits & ((UINT64_C(1) << 52) - 1);
   if( biased ) m |= UINT64_C(1) << 52;
@@ -92,18 +93,7 @@ void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   if( ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
 }
 
-/* The number of significant bits of x, 0 < x < 2^32. */
-static int bit_length(uint64_t x){
-#if defined(__GNUC__) || defined(__clang__)
-  return 64 - __builtin_clzll(x);
-#else
-  int n = 0;
-  while( x ){ n++; x >>= 1; }
-  return n;
-#endif
-}
-
-void bce_sum_merge(bce_sum *s, const bce_sum *t){
+BCE_PRIVATE void bce_sum_merge(bce_sum *s, const bce_sum *t){
   bce_sum u = *t;
   int i;
   bce_sum_normalize(s);
@@ -127,7 +117,7 @@ static double round_magnitude(const int64_t *limb, limb_span sp, int scale){
     if( v < (UINT64_C(1) << 53) ) return ldexp((double)v, scale - 1074);
   }
   /* The 64 bits from the leading one down; anything below is "sticky". */
-  nbits = bit_length((uint64_t)limb[top]);
+  nbits = bce_bit_length((uint64_t)limb[top]);
   window = (uint64_t)limb[top] << (64 - nbits);
   window |= (uint64_t)limb[top-1] << (32 - nbits);
   if( top>=2 ){
@@ -155,11 +145,11 @@ static double value_scaled(bce_sum *s, int scale){
   return round_magnitude(s->limb, sp, scale);
 }
 
-double bce_sum_value(bce_sum *s){
+BCE_PRIVATE double bce_sum_value(bce_sum *s){
   return value_scaled(s, 0);
 }
 
-double bce_sum_div(bce_sum *s, double n){
+BCE_PRIVATE double bce_sum_div(bce_sum *s, double n){
   double v = value_scaled(s, 0);
   if( isinf(v) ){
     /* At most 2^1102 (the limbs' reach): read 2^-128 of it, a normal
@@ -169,6 +159,6 @@ double bce_sum_div(bce_sum *s, double n){
   return v/n;
 }
 
-double bce_sum_value_scaled(bce_sum *s, int k){
+BCE_PRIVATE double bce_sum_value_scaled(bce_sum *s, int k){
   return value_scaled(s, k);
 }

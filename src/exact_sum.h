@@ -34,6 +34,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include "bits.h"
 
 #define BCE_SUM_LIMBS 68
 #define BCE_SUM_FLUSH (1 << 17)
@@ -56,21 +57,21 @@ typedef struct bce_sum {
 
 /* Empties the lane into the limbs and resolves carries, so that every limb
 ** but the last is in [0, 2^32). */
-void bce_sum_normalize(bce_sum *s);
+BCE_PRIVATE void bce_sum_normalize(bce_sum *s);
 
 /* The sum, rounded to nearest (ties to even); +-Inf past the double range. */
-double bce_sum_value(bce_sum *s);
+BCE_PRIVATE double bce_sum_value(bce_sum *s);
 
 /* The sum divided by n (> 0), as bce_sum_value(s)/n, also where only the
 ** sum is past the double range: a mean of terms near 1e308 is finite. */
-double bce_sum_div(bce_sum *s, double n);
+BCE_PRIVATE double bce_sum_div(bce_sum *s, double n);
 /* The sum times 2^k, rounded once to nearest when the result is a normal
 ** double (a subnormal result may round twice); for reading sums whose
 ** ratio matters but which are themselves near the ends of the range. */
-double bce_sum_value_scaled(bce_sum *s, int k);
+BCE_PRIVATE double bce_sum_value_scaled(bce_sum *s, int k);
 
 /* s += t */
-void bce_sum_merge(bce_sum *s, const bce_sum *t);
+BCE_PRIVATE void bce_sum_merge(bce_sum *s, const bce_sum *t);
 
 static inline void bce_sum_clear(bce_sum *s){
   memset(s, 0, sizeof(*s));
@@ -79,14 +80,14 @@ static inline void bce_sum_clear(bce_sum *s){
 /* s += x (sign = +1) or s -= x (sign = -1), x finite, in the limbs: right
 ** for any x, and what bce_sum_add does, out of line, with the rare terms
 ** outside the lane. */
-void bce_sum_add_limbs(bce_sum *s, double x, int sign);
+BCE_PRIVATE void bce_sum_add_limbs(bce_sum *s, double x, int sign);
 
 /* s += x (sign = +1) or s -= x (sign = -1), x finite.  Inline, and small
 ** enough to stay inline: it runs once a row. */
 static inline void bce_sum_add(bce_sum *s, double x, int sign){
   uint64_t bits, m, lo, hi;
   int lane;
-  memcpy(&bits, &x, sizeof bits);
+  bits = bce_bits(x);
   lane = (int)((bits >> 52) & 0x7ff) - BCE_LANE_FIRST;
   if( (unsigned)lane >= BCE_LANE_EXPONENTS ){
     bce_sum_add_limbs(s, x, sign);

@@ -38,7 +38,7 @@ static size_t value_length(const char *z, size_t n, size_t i){
   return 0;
 }
 
-void bce_json_open(bce_json_array *a, const char *z, size_t n){
+BCE_PRIVATE void bce_json_open(bce_json_array *a, const char *z, size_t n){
   a->z = z;
   a->n = n;
   a->pos = 0;
@@ -46,8 +46,8 @@ void bce_json_open(bce_json_array *a, const char *z, size_t n){
   a->state = BEFORE_OPEN;
 }
 
-bce_json_token bce_json_next(bce_json_array *a, double *x, size_t *at,
-                             size_t *len){
+BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
+                                         size_t *at, size_t *len){
   const char *z = a->z;
   size_t n = a->n, i = skip_space(z, n, a->pos), used, bad;
   switch( a->state ){

@@ -16,6 +16,8 @@
 #ifndef BCE_JSON_ARRAY_H
 #define BCE_JSON_ARRAY_H
 
+#include "bits.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,11 +38,11 @@ typedef enum bce_json_token {
                         ** the bytes *at .. *at + *len */
 } bce_json_token;
 
-void bce_json_open(bce_json_array *a, const char *z, size_t n);
+BCE_PRIVATE void bce_json_open(bce_json_array *a, const char *z, size_t n);
 
 /* The next element.  After BCE_JSON_END every call returns it again; after
 ** an error the cursor is not to be used. */
-bce_json_token bce_json_next(bce_json_array *a, double *x, size_t *at,
-                             size_t *len);
+BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
+                                         size_t *at, size_t *len);
 
 #endif

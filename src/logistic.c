@@ -1,7 +1,7 @@
 #include <math.h>
 #include "logistic.h"
 
-double bce_sigmoid(double x){
+BCE_PRIVATE double bce_sigmoid(double x){
   if( x>=0.0 ){
     return 1.0/(1.0 + exp(-x));
   }else{
@@ -14,7 +14,7 @@ double bce_sigmoid(double x){
 ** From 1/4 up, 2p-1 is exact, and logit(p) = 2*atanh(2p-1) keeps full
 ** relative accuracy near p = 1/2, where ln(p/(1-p)) would lose it, and near
 ** p = 1, where atanh works from 1-(2p-1) = 2(1-p), also exact. */
-double bce_logit(double p){
+BCE_PRIVATE double bce_logit(double p){
   if( p<0.25 ){
     return log(p) - log1p(-p);
   }

@@ -5,11 +5,13 @@
 #ifndef BCE_LOGISTIC_H
 #define BCE_LOGISTIC_H
 
+#include "bits.h"
+
 /* 1/(1+e^-x).  Never overflows; for x < 0 it is e^x/(1+e^x), so
 ** bce_sigmoid(-710) is the subnormal 4.48e-309, not 0.  Defined for +-Inf. */
-double bce_sigmoid(double x);
+BCE_PRIVATE double bce_sigmoid(double x);
 
 /* ln(p/(1-p)) for p in [0, 1]; -Inf at 0 and +Inf at 1. */
-double bce_logit(double p);
+BCE_PRIVATE double bce_logit(double p);
 
 #endif

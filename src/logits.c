@@ -1,7 +1,7 @@
 #include "logistic.h"
 #include "logits.h"
 
-double bce_logits_grad(double y, double z, double n){
+BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double g;
   if( z>=0.0 ){
     g = (1.0-y) - bce_sigmoid(-z);

@@ -22,6 +22,8 @@
 #ifndef BCE_LOGITS_H
 #define BCE_LOGITS_H
 
+#include "bits.h"
+
 #include <math.h>
 
 static inline double bce_logits_loss(double y, double z){
@@ -37,6 +39,6 @@ static inline double bce_logits_loss(double y, double z){
 ** (1-y) - sigmoid(-z): for y = 1 that is -sigmoid(-z), exact to the last
 ** bit where sigmoid(z) - 1 would be 0 (z > 37), and for a soft label near
 ** 1 the difference 1-y is exact.  +-Inf give the limits 1-y and -y. */
-double bce_logits_grad(double y, double z, double n);
+BCE_PRIVATE double bce_logits_grad(double y, double z, double n);
 
 #endif

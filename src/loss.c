@@ -1,6 +1,6 @@
 #include "loss.h"
 
-double bce_grad(double y, double p, double eps, double n){
+BCE_PRIVATE double bce_grad(double y, double p, double eps, double n){
   double q = bce_clip(p, eps);
   double g;
   if( y==1.0 ){

@@ -24,13 +24,12 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <string.h>
+#include "bits.h"
 
 #define BCE_DEFAULT_EPS 1e-15
 
-/* A max then a min: the same value as the two-sided ?: it replaced (both
-** give the bound at and past it), and under gcc 12 -O2 three instructions
-** a row fewer in bce(y, p) (callgrind). */
+/* A max then a min: at and past each bound it gives the bound, as
+** np.clip does (docs/performance.md says why this form). */
 static inline double bce_clip(double p, double eps){
   double hi = 1.0 - eps;
   double q = p>eps ? p : eps;
@@ -57,17 +56,11 @@ static inline bce_one_minus bce_one_minus_q(double q){
   return r;
 }
 
-/* cond ? a : b, without a branch.  gcc 12 -O2 compiles the ?: of two
-** doubles below into a jump on y, which a table of random labels would
-** mispredict every other row; masks leave it nothing to jump on. */
+/* cond ? a : b, without a branch: a table of random hard labels would
+** mispredict a jump on y every other row (docs/performance.md). */
 static inline double bce_select(int cond, double a, double b){
-  uint64_t ua, ub, mask = (uint64_t)0 - (uint64_t)(cond!=0);
-  double r;
-  memcpy(&ua, &a, sizeof ua);
-  memcpy(&ub, &b, sizeof ub);
-  ua = (ua & mask) | (ub & ~mask);
-  memcpy(&r, &ua, sizeof r);
-  return r;
+  uint64_t mask = (uint64_t)0 - (uint64_t)(cond!=0);
+  return bce_from_bits((bce_bits(a) & mask) | (bce_bits(b) & ~mask));
 }
 
 static inline double bce_loss(double y, double p, double eps){
@@ -85,6 +78,6 @@ static inline double bce_loss(double y, double p, double eps){
 /* dl/dp at the clipped q, divided by n (n = the batch size gives the
 ** gradient of the mean).  Soft labels use (q-y)/(q(1-q)), the same value as
 ** -(y/q - (1-y)/(1-q)) without the cancellation between the two quotients. */
-double bce_grad(double y, double p, double eps, double n);
+BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
 
 #endif

@@ -1,10 +1,14 @@
 #!/bin/sh
-# make check: the test suite again under tools that see memory and thread
-# bugs, plus fuzzing and out-of-memory runs.  Called by make test (which
-# counts its checks with the suite's) or alone.  Every check prints one
-# line, "ok|name" or "FAIL|name|why"; tests/summary.sh sums them up.
+# The tool tier, `make check`: the fast tier's suite again under tools that
+# see memory and thread bugs, plus builds, fuzzing and out-of-memory runs.
+# Every check prints one line, "ok|name", "FAIL|name|why" or
+# "skip|name|why"; it ends with "N passed, N failed".
 #
-#   asan:      tests/run.sh (SQL scripts, checker, errors.tsv, .load) with
+#   build:     the library and every C test program built warning-free
+#              with gcc and with clang (-std=c11 -Wall -Wextra -Werror),
+#              and cross-built for Windows with mingw-w64
+#   slow:      the scale scripts the fast tier leaves out (tests/run.sh)
+#   asan:      tests/run.sh (unit tests, SQL scripts, checker, errors.tsv, .load) with
 #              the extension built with -fsanitize=address,undefined,
 #              loaded into Debian's sqlite3 shell with the ASan runtime
 #              preloaded; the unit tests of src/ built the same way
@@ -21,7 +25,8 @@
 # The valgrind lane runs in the background beside the others (2 cores).
 #
 #   SQLITE3 CLANG BUILD LIB   as the Makefile passes them
-#   RESULTS                   append the lines there instead of summing up
+#   RESULTS                   also append the lines there
+#   BCE_REQUIRE_WINDOWS=1     fail, not skip, without mingw-w64 (CI)
 set -u
 SQLITE3=${SQLITE3:-sqlite3}
 CLANG=${CLANG:-clang}
@@ -113,8 +118,9 @@ valgrind_lane() {
   SQLITE3=$SQLITE3 LIB=$LIB NAME="valgrind: " REPORTS=$d \
     WRAP="$VALGRIND --log-file=$d/vg.%p" \
     STEPS="sql checker errors load" \
-    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql tests/sql/mpmath_big_arrays.sql" \
-    SKIP_ERRORS=$tmp/skip_errors RESULTS=$tmp/results.vg sh tests/run.sh
+    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql" \
+    SKIP_ERRORS=$tmp/skip_errors RESULTS=$tmp/results.vg NO_SUMMARY=1 \
+    sh tests/run.sh
   {
     run_prog "valgrind: oom" "$d" $VALGRIND --log-file="$d/vg.%p" \
       "$BUILD/oom" "$LIB"
@@ -122,12 +128,12 @@ valgrind_lane() {
       "$BUILD/fuzz_bce_main" "$LIB" tests/fuzz/seeds/*
     canary "valgrind reports a read past a heap block" "$d" \
       $VALGRIND --log-file="$d/vg.%p" \
-      "$SQLITE3" :memory: -cmd ".load build/canary" "SELECT canary_overflow()"
+      "$SQLITE3" :memory: -cmd ".load $BUILD/canary" "SELECT canary_overflow()"
     canary "valgrind reports a leak" "$d" $VALGRIND --log-file="$d/vg.%p" \
-      "$SQLITE3" :memory: -cmd ".load build/canary" "SELECT canary_leak()"
+      "$SQLITE3" :memory: -cmd ".load $BUILD/canary" "SELECT canary_leak()"
     canary "valgrind reports a branch on uninitialized memory" "$d" \
       $VALGRIND --log-file="$d/vg.%p" \
-      "$SQLITE3" :memory: -cmd ".load build/canary" "SELECT canary_uninit()"
+      "$SQLITE3" :memory: -cmd ".load $BUILD/canary" "SELECT canary_uninit()"
   } >>"$tmp/results.vg"
 }
 
@@ -137,21 +143,22 @@ asan_lane() {
   mkdir -p "$d"
   (
     asan_env "$d"
-    SQLITE3=$SQLITE3 LIB=build/asan/bce.$SO UNIT=build/asan/unit_core \
+    SQLITE3=$SQLITE3 LIB=$BUILD/asan/bce.$SO \
+      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays" \
       NAME="asan: " REPORTS=$d WRAP="env LD_PRELOAD=$ASAN_RT" \
       STEPS="unit sql checker errors load" RESULTS=$tmp/results.asan \
-      sh tests/run.sh
+      NO_SUMMARY=1 sh tests/run.sh
     {
-      run_prog "asan: oom" "$d" build/asan/oom build/asan/bce.$SO
+      run_prog "asan: oom" "$d" $BUILD/asan/oom $BUILD/asan/bce.$SO
       canary "asan reports a read past a heap block" "$d" \
         env LD_PRELOAD="$ASAN_RT" "$SQLITE3" :memory: \
-        -cmd ".load build/asan/canary" "SELECT canary_overflow()"
+        -cmd ".load $BUILD/asan/canary" "SELECT canary_overflow()"
       canary "asan reports a leak" "$d" env LD_PRELOAD="$ASAN_RT" \
-        "$SQLITE3" :memory: -cmd ".load build/asan/canary" \
+        "$SQLITE3" :memory: -cmd ".load $BUILD/asan/canary" \
         "SELECT canary_leak()"
       canary "ubsan reports a signed overflow" "$d" \
         env LD_PRELOAD="$ASAN_RT" "$SQLITE3" :memory: \
-        -cmd ".load build/asan/canary" "SELECT canary_ub(1)"
+        -cmd ".load $BUILD/asan/canary" "SELECT canary_ub(1)"
     } >>"$tmp/results.asan"
   )
 }
@@ -159,13 +166,13 @@ asan_lane() {
 # ------------------------------------------------------------------ fuzz
 fuzz_lane() {
   d=$tmp/fuzz
-  mkdir -p "$d/corpus" build/fuzz
+  mkdir -p "$d/corpus" "$BUILD/fuzz"
   # reports to stderr (no log_path), where libFuzzer prints its own
   (
     export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    build/fuzz/fuzz_bce -seed=1 -runs="$FUZZ_CHECK_RUNS" \
-      -artifact_prefix=build/fuzz/ "$d/corpus" tests/fuzz/seeds \
+    $BUILD/fuzz/fuzz_bce -seed=1 -runs="$FUZZ_CHECK_RUNS" \
+      -artifact_prefix=$BUILD/fuzz/ "$d/corpus" tests/fuzz/seeds \
       >"$d/out" 2>&1
   )
   rc=$?
@@ -174,7 +181,7 @@ fuzz_lane() {
     printf 'ok|fuzz: libFuzzer seed 1, %s, every function of the extension, no crash, leak or failed property\n' \
       "$(printf '%s' "$done_line" | sed 's/^Done //')"
   else
-    printf 'FAIL|fuzz: libFuzzer seed 1|exit %d (input saved as build/fuzz/crash-*): %s\n' \
+    printf 'FAIL|fuzz: libFuzzer seed 1|exit %d (input saved as $BUILD/fuzz/crash-*): %s\n' \
       $rc "$(grep -m 1 -A 12 -e 'fuzz_bce:' -e 'ERROR' "$d/out" | tr '\n' ' ' | head -c 3000)"
   fi
 }
@@ -189,15 +196,52 @@ threads_lane() {
   # own reads and writes.
   (
     export TSAN_OPTIONS="log_path=$d/tsan:halt_on_error=1:exitcode=66"
-    run_prog "tsan" "$d" build/tsan/concurrency build/tsan/bce.$SO 4 3
-    canary "tsan reports a data race" "$d" build/tsan/concurrency --race
+    run_prog "tsan" "$d" $BUILD/tsan/concurrency $BUILD/tsan/bce.$SO 4 3
+    canary "tsan reports a data race" "$d" $BUILD/tsan/concurrency --race
   )
   run_prog "plain" "$d" "$BUILD/concurrency" "$LIB" 4 3
+}
+
+# ---------------------------------------------------------------- builds
+build_lane() {
+  for cc in gcc clang; do
+    if make -s CC="$cc" BUILD="$BUILD/$cc" "$BUILD/$cc/bce.$SO" \
+         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" \
+         "$BUILD/$cc/errors_driver" "$BUILD/$cc/concurrency" \
+         "$BUILD/$cc/oom" "$BUILD/$cc/fuzz_bce_main" >"$tmp/build" 2>&1; then
+      printf 'ok|build with %s -std=c11 -Wall -Wextra -Werror\n' "$cc"
+    else
+      printf 'FAIL|build with %s -std=c11 -Wall -Wextra -Werror|%s\n' "$cc" \
+        "$(head -c 600 "$tmp/build" | tr '\n' ' ')"
+    fi
+  done
+  # The code compiles for Windows and the DLL exports the entry point.
+  if command -v "${MINGW_CC:-x86_64-w64-mingw32-gcc}" >/dev/null; then
+    if make -s BUILD="$BUILD" windows >"$tmp/build" 2>&1; then
+      n=$(x86_64-w64-mingw32-objdump -p "$BUILD/windows/bce.dll" 2>/dev/null |
+          sed -n '/Ordinal\/Name Pointer/,/^$/p' | grep -c 'sqlite3_bce_init')
+      if [ "$n" = 1 ]; then
+        printf 'ok|Windows cross-build: bce.dll exports sqlite3_bce_init\n'
+      else
+        printf 'FAIL|Windows cross-build|sqlite3_bce_init not exported\n'
+      fi
+    else
+      printf 'FAIL|Windows cross-build|%s\n' "$(head -c 600 "$tmp/build" | tr '\n' ' ')"
+    fi
+  elif [ "${BCE_REQUIRE_WINDOWS:-0}" = 1 ]; then
+    printf 'FAIL|Windows cross-build|x86_64-w64-mingw32-gcc not found\n'
+  else
+    printf 'skip|Windows cross-build|no x86_64-w64-mingw32-gcc (apt-get install gcc-mingw-w64-x86-64)\n'
+  fi
 }
 
 valgrind_lane &
 vg_pid=$!
 {
+  build_lane
+  SQLITE3=$SQLITE3 LIB=$LIB STEPS=slow NAME="slow: " RESULTS=$tmp/results.slow \
+    NO_SUMMARY=1 sh tests/run.sh
+  cat "$tmp/results.slow"
   asan_lane
   cat "$tmp/results.asan"
   fuzz_lane
@@ -206,8 +250,5 @@ vg_pid=$!
 wait $vg_pid
 cat "$tmp/results.vg" >>"$tmp/results.main"
 
-if [ -n "$RESULTS" ]; then
-  cat "$tmp/results.main" >>"$RESULTS"
-  exit 0
-fi
+[ -n "$RESULTS" ] && cat "$tmp/results.main" >>"$RESULTS"
 sh tests/summary.sh "$tmp/results.main"

@@ -11,7 +11,7 @@ clip bound 1 - eps, which the definition itself forms in double precision
 Writes, for CI to read (CI never runs this script):
   tests/ref/core_ref.h           cases for the C unit tests of src/
   tests/ref/arrays_ref.h         the same for src/decimal.c, json_array.c
-                                 and vector.c (tests/unit_arrays.c)
+                                 and arrays.c (tests/unit_arrays.c)
   tests/sql/mpmath_values.sql    cases for the SQL tests of the extension
   tests/sql/mpmath_means.sql     the means over 10^6 and 2*10^5 rows (a file
                                  of their own: too slow for make check's
@@ -263,14 +263,14 @@ def json_text(texts):
 
 
 def lcg(seed):
-    """A small deterministic generator, so the vectors are fixed."""
+    """A small deterministic generator, so the arrays are fixed."""
     state = seed
     while True:
         state = (state * 6364136223846793005 + 1442695040888963407) % 2**64
         yield state >> 11
 
 
-def vector(seed, k, kind):
+def random_array(seed, k, kind):
     """k element texts: 'hard' labels, 'soft' labels, 'p' probabilities
     (with extremes), 'z' logits (with extremes)."""
     g = lcg(seed)
@@ -319,10 +319,10 @@ def row_grads(ys, ps, n=None, logits=False):
 
 
 V46 = {  # name: (y texts or a number, p or z texts)
-    "hard labels, p": (vector(1, 46, "hard"), vector(2, 46, "p")),
-    "soft labels, p": (vector(3, 46, "soft"), vector(4, 46, "p")),
-    "hard labels, z": (vector(5, 46, "hard"), vector(6, 46, "z")),
-    "soft labels, z": (vector(7, 46, "soft"), vector(8, 46, "z")),
+    "hard labels, p": (random_array(1, 46, "hard"), random_array(2, 46, "p")),
+    "soft labels, p": (random_array(3, 46, "soft"), random_array(4, 46, "p")),
+    "hard labels, z": (random_array(5, 46, "hard"), random_array(6, 46, "z")),
+    "soft labels, z": (random_array(7, 46, "soft"), random_array(8, 46, "z")),
 }
 ARRAY_ROWS = [  # (y json or number, p json, w): K = 1, 4, 46, 3, and scalars
     ("[1]", "[0.4]", 1.0),

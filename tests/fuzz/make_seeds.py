@@ -108,7 +108,7 @@ def main():
         row(text_idx(2), text_idx(T_LONG)), row(text_idx(2), text_idx(T_EACUTE))])
     seeds["bce2_blobs"] = seed(0, 0x80, 1, 1, [
         row(int_idx(1), blob(b"\x3f")), row(blob(b"", zero=True), null())])
-    seeds["bce2_vector_text"] = seed(0, 0, 0, 0, [
+    seeds["bce2_array_text"] = seed(0, 0, 0, 0, [
         row(text_idx(T_VEC), text_idx(T_VEC)), row(text_raw(b"[0.5,"),
                                                    text_raw(b"\xff\xfe0.5"))])
     seeds["bce2_out_of_domain"] = seed(0, 0, 0, 0, [

@@ -2,72 +2,66 @@
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
-#include "vector.h"
+#include "array_args.h"
 #include "../src/decimal.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 
-static void report(sqlite3_context *ctx, const char *fn,
-                   const bce_param *param, sqlite3_value **argv,
-                   const bce_vec_error *e){
+static void report(sqlite3_context *ctx, const bce_param *param,
+                   sqlite3_value **argv, const bce_array_error *e){
   const char *name = param[e->arg].name;
   /* the text the cursor read (UTF-8 already, so this converts nothing);
   ** for a number y, broadcast, only the length error comes here */
   const char *z = "";
   int n = 0;
-  char elem[48], num[32], quoted[BCE_QUOTED_BUF], msg[200];
-  if( e->status!=BCE_VEC_LENGTH ){
+  char elem[48], num[32], quoted[BCE_QUOTED_BUF];
+  if( e->status!=BCE_ARRAY_LENGTH ){
     z = (const char*)sqlite3_value_text(argv[e->arg]);
     n = sqlite3_value_bytes(argv[e->arg]);
   }
   switch( e->status ){
-    case BCE_VEC_NOT_NUMBER:
+    case BCE_ARRAY_NOT_NUMBER:
       /* e->index is set for these two statuses only */
       snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
-      bce_error_not_number(ctx, fn, elem, z + e->at, (int)e->len);
+      bce_error_not_number(ctx, elem, z + e->at, (int)e->len);
       return;
-    case BCE_VEC_DOMAIN:
+    case BCE_ARRAY_DOMAIN:
       snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
       bce_format_double(num, e->value);
-      bce_error_domain(ctx, fn, elem, param[e->arg].domain, num);
+      bce_error_domain(ctx, elem, param[e->arg].domain, num);
       return;
-    case BCE_VEC_MALFORMED:
+    case BCE_ARRAY_MALFORMED:
       if( e->at<(size_t)n ){
         bce_quote_text(quoted, z + e->at, n - (int)e->at);
       }else{
         snprintf(quoted, sizeof quoted, "end of text");
       }
-      snprintf(msg, sizeof msg, "%s(): %s is malformed JSON at byte %lld: %s",
-               fn, name, (long long)e->at + 1, quoted);
-      break;
-    case BCE_VEC_EMPTY:
+      bce_error(ctx, "%s is malformed JSON at byte %lld: %s", name,
+                (long long)e->at + 1, quoted);
+      return;
+    case BCE_ARRAY_EMPTY:
       bce_quote_text(quoted, z, n);
-      snprintf(msg, sizeof msg, "%s(): %s must not be empty, got %s",
-               fn, name, quoted);
-      break;
-    default:   /* BCE_VEC_LENGTH */
-      snprintf(msg, sizeof msg,
-               "%s(): %s and %s must have the same length, got %lld and %lld",
-               fn, param[0].name, param[1].name, (long long)e->ny,
-               (long long)e->np);
-      break;
+      bce_error(ctx, "%s must not be empty, got %s", name, quoted);
+      return;
+    default:   /* BCE_ARRAY_LENGTH */
+      bce_error(ctx, "%s and %s must have the same length, got %lld and %lld",
+                param[0].name, param[1].name, (long long)e->ny,
+                (long long)e->np);
+      return;
   }
-  sqlite3_result_error(ctx, msg, -1);
 }
 
 /* Sets *it on the row's texts; 0 after setting an error on ctx. */
-static int open_pairs(sqlite3_context *ctx, const char *fn,
-                      const bce_param *param, bce_vec_kind kind,
-                      sqlite3_value **argv, int arrays, double y0,
-                      bce_pairs *it){
+static int open_arrays(sqlite3_context *ctx, const bce_param *param,
+                       bce_array_kind kind, sqlite3_value **argv, int arrays,
+                       double y0, bce_array_pairs *it){
   const char *y = 0, *p;
   int ny = 0, np;
   if( !(arrays & BCE_ARRAY_P) ){
-    char num[32], msg[200];
+    char num[32];
     bce_format_value(num, argv[1]);
-    snprintf(msg, sizeof msg, "%s(): %s must be a JSON array when %s is one,"
-             " got %s", fn, param[1].name, param[0].name, num);
-    sqlite3_result_error(ctx, msg, -1);
+    bce_error(ctx, "%s must be a JSON array when %s is one, got %s",
+              param[1].name, param[0].name, num);
     return 0;
   }
   if( arrays & BCE_ARRAY_Y ){
@@ -80,19 +74,19 @@ static int open_pairs(sqlite3_context *ctx, const char *fn,
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  bce_pairs_open(it, y, (size_t)ny, y0, p, (size_t)np, kind);
+  bce_array_pairs_open(it, y, (size_t)ny, y0, p, (size_t)np, kind);
   return 1;
 }
 
-int bce_array_loss(sqlite3_context *ctx, const char *fn,
-                   const bce_param *param, bce_vec_kind kind, double eps,
-                   sqlite3_value **argv, int arrays, double y0,
-                   double *loss){
-  bce_pairs it;
-  bce_vec_error err;
-  if( !open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it) ) return 0;
-  if( !bce_vec_loss(&it, eps, loss, &err) ){
-    report(ctx, fn, param, argv, &err);
+BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
+                                   const bce_param *param, bce_array_kind kind,
+                                   double eps, sqlite3_value **argv,
+                                   int arrays, double y0, double *loss){
+  bce_array_pairs it;
+  bce_array_error err;
+  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return 0;
+  if( !bce_array_row_loss(&it, eps, loss, &err) ){
+    report(ctx, param, argv, &err);
     return 0;
   }
   return 1;
@@ -100,31 +94,33 @@ int bce_array_loss(sqlite3_context *ctx, const char *fn,
 
 /* Two passes: the first checks the arrays and counts K, which every
 ** element's gradient is divided by; the second writes them. */
-void bce_array_grad(sqlite3_context *ctx, const char *fn,
-                    const bce_param *param, bce_vec_kind kind,
-                    sqlite3_value **argv, int arrays, double y0, double n){
-  bce_pairs it;
-  bce_vec_error err;
+BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
+                                       const bce_param *param,
+                                       bce_array_kind kind,
+                                       sqlite3_value **argv, int arrays,
+                                       double y0, double n){
+  bce_array_pairs it;
+  bce_array_error err;
   sqlite3_str *out;
   double y, p, k;
   int r;
   char num[BCE_DECIMAL_BUF];
-  if( !open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it) ) return;
-  while( (r = bce_pairs_next(&it, &y, &p, &err))==1 ){}
+  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
+  while( (r = bce_array_pairs_next(&it, &y, &p, &err))==1 ){}
   if( r<0 ){
-    report(ctx, fn, param, argv, &err);
+    report(ctx, param, argv, &err);
     return;
   }
-  k = (double)bce_pairs_count(&it);
-  open_pairs(ctx, fn, param, kind, argv, arrays, y0, &it);
+  k = (double)bce_array_pairs_count(&it);
+  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
-  while( bce_pairs_next(&it, &y, &p, &err)==1 ){
+  while( bce_array_pairs_next(&it, &y, &p, &err)==1 ){
     /* g/K first: for K = 1 the element is bce_grad(y, p, n) to the bit */
-    double g = (kind==BCE_VEC_LOGITS ? bce_logits_grad(y, p, 1.0)
+    double g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
                                      : bce_grad(y, p, BCE_DEFAULT_EPS, 1.0));
     g = g/k/n;
-    if( bce_pairs_count(&it)>1 ) sqlite3_str_appendchar(out, 1, ',');
+    if( bce_array_pairs_count(&it)>1 ) sqlite3_str_appendchar(out, 1, ',');
     if( g> 1.7976931348623157e308 ){
       sqlite3_str_appendall(out, "9e999");     /* SQLite's JSON infinity */
     }else if( g< -1.7976931348623157e308 ){

@@ -1,34 +1,36 @@
 /*
-** The bce functions on JSON arrays (src/vector.h): the texts of y and p
+** The bce functions on JSON arrays (rule 9; src/arrays.h): the texts of y and p
 ** (or z) from SQL values, the error messages, and the JSON array that
 ** bce_grad() and bce_logits_grad() return for arrays.
 **
-** Called only for a row in which bce_read_args_or_arrays() found an array
+** Called only for a row in which bce_read_args() found an array
 ** (its bits in `arrays`), after every scalar argument has been read and
 ** checked.  Either both y and p are arrays of one length, or y is a number
 ** and p an array: y is then the label of every element.  An array y with
 ** a number p is an error: the gradient with respect to one p would be a
 ** number, not an array, so no meaning fits both functions.
 */
-#ifndef BCE_EXT_VECTOR_H
-#define BCE_EXT_VECTOR_H
+#ifndef BCE_ARRAY_ARGS_H
+#define BCE_ARRAY_ARGS_H
 
 #include "sqlite3ext.h"
 #include "args.h"
-#include "../src/vector.h"
+#include "../src/arrays.h"
 
 /* The loss of the row, the mean over its elements.  param[0] and param[1]
 ** name y and p (or z) and give p's domain, as for the scalars; y0 is y when
 ** it is a number.  Returns 0 after setting an error on ctx. */
-int bce_array_loss(sqlite3_context *ctx, const char *fn,
-                   const bce_param *param, bce_vec_kind kind, double eps,
-                   sqlite3_value **argv, int arrays, double y0,
-                   double *loss);
+BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
+                                   const bce_param *param, bce_array_kind kind,
+                                   double eps, sqlite3_value **argv,
+                                   int arrays, double y0, double *loss);
 
 /* Sets the result: the JSON array of the K element gradients, each
 ** divided by n*K, or an error. */
-void bce_array_grad(sqlite3_context *ctx, const char *fn,
-                    const bce_param *param, bce_vec_kind kind,
-                    sqlite3_value **argv, int arrays, double y0, double n);
+BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
+                                       const bce_param *param,
+                                       bce_array_kind kind,
+                                       sqlite3_value **argv, int arrays,
+                                       double y0, double n);
 
 #endif

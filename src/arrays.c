@@ -2,10 +2,11 @@
 #include "exact_sum.h"
 #include "logits.h"
 #include "loss.h"
-#include "vector.h"
+#include "arrays.h"
 
-void bce_pairs_open(bce_pairs *it, const char *y, size_t ny, double y0,
-                    const char *p, size_t np, bce_vec_kind kind){
+BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
+                                      size_t ny, double y0, const char *p,
+                                      size_t np, bce_array_kind kind){
   it->yArray = y!=0;
   it->y0 = y0;
   it->kind = kind;
@@ -15,7 +16,7 @@ void bce_pairs_open(bce_pairs *it, const char *y, size_t ny, double y0,
 
 /* Reads one element of a; returns 1 (a number in *x), 0 (end) or -1. */
 static int element(bce_json_array *a, int arg, double *x,
-                   bce_vec_error *err){
+                   bce_array_error *err){
   size_t at = 0, len = 0;
   switch( bce_json_next(a, x, &at, &len) ){
     case BCE_JSON_NUMBER:
@@ -23,12 +24,12 @@ static int element(bce_json_array *a, int arg, double *x,
     case BCE_JSON_END:
       return 0;
     case BCE_JSON_NOT_NUMBER:
-      err->status = BCE_VEC_NOT_NUMBER;
+      err->status = BCE_ARRAY_NOT_NUMBER;
       err->index = a->count;
       err->len = len;
       break;
     default:
-      err->status = BCE_VEC_MALFORMED;
+      err->status = BCE_ARRAY_MALFORMED;
       break;
   }
   err->arg = arg;
@@ -36,8 +37,8 @@ static int element(bce_json_array *a, int arg, double *x,
   return -1;
 }
 
-static int domain(bce_vec_error *err, int arg, int64_t index, double x){
-  err->status = BCE_VEC_DOMAIN;
+static int domain(bce_array_error *err, int arg, int64_t index, double x){
+  err->status = BCE_ARRAY_DOMAIN;
   err->arg = arg;
   err->index = index;
   err->value = x;
@@ -45,14 +46,15 @@ static int domain(bce_vec_error *err, int arg, int64_t index, double x){
 }
 
 /* the elements left in a, for the message about unequal lengths */
-static int count_rest(bce_json_array *a, int arg, bce_vec_error *err){
+static int count_rest(bce_json_array *a, int arg, bce_array_error *err){
   double x;
   int r;
   while( (r = element(a, arg, &x, err))==1 ){}
   return r;
 }
 
-int bce_pairs_next(bce_pairs *it, double *y, double *p, bce_vec_error *err){
+BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
+                                     bce_array_error *err){
   int ry = 1, rp;
   if( it->yArray ){
     ry = element(&it->y, 0, y, err);
@@ -65,18 +67,18 @@ int bce_pairs_next(bce_pairs *it, double *y, double *p, bce_vec_error *err){
   }
   rp = element(&it->p, 1, p, err);
   if( rp<0 ) return -1;
-  if( rp>0 && it->kind==BCE_VEC_PROB && !(*p>=0.0 && *p<=1.0) ){
+  if( rp>0 && it->kind==BCE_ARRAY_PROB && !(*p>=0.0 && *p<=1.0) ){
     return domain(err, 1, it->p.count - 1, *p);
   }
   if( !it->yArray ) ry = rp;            /* y0 lasts as long as p */
   if( ry && rp ) return 1;
   if( !ry && it->yArray && it->y.count==0 ){
-    err->status = BCE_VEC_EMPTY;
+    err->status = BCE_ARRAY_EMPTY;
     err->arg = 0;
     return -1;
   }
   if( !rp && it->p.count==0 ){
-    err->status = BCE_VEC_EMPTY;
+    err->status = BCE_ARRAY_EMPTY;
     err->arg = 1;
     return -1;
   }
@@ -85,21 +87,21 @@ int bce_pairs_next(bce_pairs *it, double *y, double *p, bce_vec_error *err){
   if( (ry ? count_rest(&it->y, 0, err) : count_rest(&it->p, 1, err))<0 ){
     return -1;
   }
-  err->status = BCE_VEC_LENGTH;
+  err->status = BCE_ARRAY_LENGTH;
   err->arg = 0;                          /* the message names both */
   err->ny = it->y.count;
   err->np = it->p.count;
   return -1;
 }
 
-int bce_vec_loss(bce_pairs *it, double eps, double *loss,
-                 bce_vec_error *err){
+BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, double eps,
+                                   double *loss, bce_array_error *err){
   bce_sum sum;
   double y, p;
   int r, inf = 0;
   bce_sum_clear(&sum);
-  while( (r = bce_pairs_next(it, &y, &p, err))==1 ){
-    double l = it->kind==BCE_VEC_LOGITS ? bce_logits_loss(y, p)
+  while( (r = bce_array_pairs_next(it, &y, &p, err))==1 ){
+    double l = it->kind==BCE_ARRAY_LOGITS ? bce_logits_loss(y, p)
                                         : bce_loss(y, p, eps);
     if( isinf(l) ){
       inf = 1;
@@ -108,6 +110,6 @@ int bce_vec_loss(bce_pairs *it, double eps, double *loss,
     }
   }
   if( r<0 ) return 0;
-  *loss = inf ? INFINITY : bce_sum_div(&sum, (double)bce_pairs_count(it));
+  *loss = inf ? INFINITY : bce_sum_div(&sum, (double)bce_array_pairs_count(it));
   return 1;
 }

@@ -1,0 +1,84 @@
+/*
+** The function table: one descriptor per SQL function and arity.
+**
+** ext/entry.c holds the table (aBceFunc[]) and registers each row with the
+** row itself as the function's user data, so every callback can ask
+** sqlite3_user_data() which function it is serving: the error helper
+** (bce_error() in ext/args.h) reads the name from there, and the scalar
+** bodies shared by several functions read which formula to apply.
+**
+** Every callback is a plain named C function declared below.
+*/
+#ifndef BCE_REGISTRY_H
+#define BCE_REGISTRY_H
+
+#include "sqlite3ext.h"
+#include "args.h"
+#include "../src/bits.h"
+
+typedef enum BceKind {
+  BCE_SCALAR,       /* xFunc */
+  BCE_WINDOW        /* xStep, xFinal, xValue, xInverse */
+} BceKind;
+
+/* Which formula a shared body applies. */
+typedef enum BceLoss {
+  BCE_LOSS_NONE,    /* sigmoid, logit, bce_version: xUnary or nothing */
+  BCE_LOSS_PROB,    /* l(y, p) of src/loss.h */
+  BCE_LOSS_LOGITS   /* l(y, z) of src/logits.h */
+} BceLoss;
+
+typedef struct BceFunc {
+  const char *zName;          /* SQL name; every error message starts
+                              ** "zName(): " */
+  int nArg;
+  BceKind eKind;
+  BceLoss eLoss;
+  const bce_param *aParam;    /* the arguments, in order: name, domain */
+  const char *zLogitsName;    /* the function to point to when p is out
+                              ** of [0, 1] (rule 4), or 0 */
+  double (*xUnary)(double);   /* sigmoid and logit */
+  void (*xFunc)(sqlite3_context*, int, sqlite3_value**);
+  void (*xStep)(sqlite3_context*, int, sqlite3_value**);
+  void (*xFinal)(sqlite3_context*);
+  void (*xValue)(sqlite3_context*);
+  void (*xInverse)(sqlite3_context*, int, sqlite3_value**);
+} BceFunc;
+
+/* The descriptor of the function being called. */
+static inline const BceFunc *bce_func(sqlite3_context *ctx){
+  return (const BceFunc*)sqlite3_user_data(ctx);
+}
+
+/* The argument lists (ext/args.c), shared by the descriptors and by the
+** steps that read them on every row. */
+BCE_PRIVATE_DATA const bce_param bce_params_prob[4];      /* y, p, w, eps */
+BCE_PRIVATE_DATA const bce_param bce_params_logits[3];    /* y, z, w */
+BCE_PRIVATE_DATA const bce_param bce_params_term[3];      /* y, p, eps */
+BCE_PRIVATE_DATA const bce_param bce_params_grad[3];      /* y, p, n */
+BCE_PRIVATE_DATA const bce_param bce_params_logits_grad[3];  /* y, z, n */
+BCE_PRIVATE_DATA const bce_param bce_params_x[1];         /* sigmoid's x */
+BCE_PRIVATE_DATA const bce_param bce_params_p[1];         /* logit's p */
+
+/* ext/aggregate.c: bce(y, p [, w [, eps]]) and bce_logits(y, z [, w]).
+** bce(y, p) has a step of its own, the short path most queries take. */
+BCE_PRIVATE void bce_step_yp(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_inverse_yp(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_step_w(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_inverse_w(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_step_w_eps(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_inverse_w_eps(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_step(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_inverse(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_step_w(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_mean_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_mean_final_func(sqlite3_context*);
+
+/* ext/scalars.c: one body per shape, the formula from the descriptor. */
+BCE_PRIVATE void bce_term_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_grad_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_unary_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_version_func(sqlite3_context*, int, sqlite3_value**);
+
+#endif

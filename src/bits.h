@@ -1,0 +1,72 @@
+/*
+** The bit-level primitives every file of src/ and ext/ shares, and the
+** checks that the compiler gives the arithmetic they assume.
+**
+** The exact sum and the decimal reader take doubles apart bit by bit:
+** they are only right for IEEE 754 binary64 with round-to-nearest, so a
+** compiler that has anything else stops here, not in a wrong answer.
+*/
+#ifndef BCE_BITS_H
+#define BCE_BITS_H
+
+#include <float.h>
+#include <stdint.h>
+#include <string.h>
+
+_Static_assert(FLT_RADIX==2 && DBL_MANT_DIG==53 && DBL_MAX_EXP==1024
+               && DBL_MIN_EXP==-1021, "double must be IEEE 754 binary64");
+_Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");
+
+/* Every function with external linkage inside the library is marked
+** BCE_PRIVATE.  The amalgamation defines it as `static` before this
+** header, so that its only global symbol is sqlite3_bce_init (as
+** SQLITE_PRIVATE does in SQLite's own amalgamation); the separate objects
+** of the normal build need it empty. */
+#ifndef BCE_PRIVATE
+# define BCE_PRIVATE
+#endif
+/* The same for a declaration of data defined in another file: extern in
+** the normal build, static (a tentative definition) in the amalgamation.
+** The definition itself is marked BCE_PRIVATE. */
+#ifndef BCE_PRIVATE_DATA
+# define BCE_PRIVATE_DATA extern
+#endif
+
+/* The hot paths are inlined into each caller so that constants fold;
+** compilers that cannot be told still get correct code. */
+#if defined(__GNUC__) || defined(__clang__)
+# define BCE_ALWAYS_INLINE static inline __attribute__((always_inline))
+# define BCE_NOINLINE static __attribute__((noinline))
+#else
+# define BCE_ALWAYS_INLINE static inline
+# define BCE_NOINLINE static
+#endif
+
+/* The bits of a double and back; memcpy is the one conversion C defines. */
+static inline uint64_t bce_bits(double x){
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+static inline double bce_from_bits(uint64_t b){
+  double x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+/* The number of significant bits of x; 0 for 0. */
+static inline int bce_bit_length(uint64_t x){
+#if defined(__GNUC__) || defined(__clang__)
+  return x ? 64 - __builtin_clzll(x) : 0;
+#else
+  int n = 0;
+  if( x >> 32 ){ n += 32; x >>= 32; }
+  if( x >> 16 ){ n += 16; x >>= 16; }
+  if( x >> 8 ){ n += 8; x >>= 8; }
+  while( x ){ n++; x >>= 1; }
+  return n;
+#endif
+}
+
+#endif
