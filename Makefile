@@ -58,9 +58,10 @@ FUZZFL  := -g -O1 -fno-omit-frame-pointer \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
-            src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c
+            src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c \
+            src/cce.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/array_args.c
+            ext/array_args.c ext/multiclass.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
 HEADERS  := $(wildcard src/*.h ext/*.h)
 
@@ -139,6 +140,10 @@ $(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h \
                       tests/xorshift.h $(call objs,static,$(CORE_SRC))
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
 
+$(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h \
+                   $(call objs,static,$(CORE_SRC))
+	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
+
 $(BUILD)/host_static: tests/host_static.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 $(LDLIBS)
 
@@ -183,10 +188,10 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 	$(CLANG) $(STRICT) $(FUZZFL) -DSQLITE_CORE -o $@ $< \
 	  $(call objs,fuzz,$(SRC)) -lsqlite3 -lm
 
-TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays \
+TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/unit_cce \
   $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) $(BUILD)/asan/unit_core \
-  $(BUILD)/asan/unit_arrays $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
+  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_cce $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
   $(BUILD)/fuzz/fuzz_bce $(BUILD)/concurrency $(BUILD)/oom \
   $(BUILD)/fuzz_bce_main
@@ -236,7 +241,3 @@ uninstall:
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
 
-# Unit tests of src/cce.c (issue 13), built as build/unit_arrays is.
-$(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h src/cce.c src/exact_sum.c src/decimal.c src/json_array.c $(HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/unit_cce.c src/cce.c src/exact_sum.c src/decimal.c src/json_array.c $(LDLIBS)

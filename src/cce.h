@@ -30,10 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#ifndef BCE_PRIVATE
-#define BCE_PRIVATE
-#endif
+#include "bits.h"
 
 /* How far from 1 a row's sum may be.  The sum itself is exact (rounded
 ** once), so this bounds what the producer of the row did, not our
