@@ -106,7 +106,8 @@ valgrind_lane() {
   # Skipped here, run by the other passes:
   #  - windows.sql (3000-row frames against fresh aggregates, 70 s under
   #    valgrind), mpmath_means.sql (10^6 and 2*10^5 rows, 20 s) and
-  #    mpmath_big_arrays.sql (10^5 rows of 46 labels, 2 min); every
+  #    mpmath_big_arrays.sql (10^5 rows of 46 labels, 2 min),
+  #    mpmath_cce_means.sql (10^5 rows of 10 classes, twice); every
   #    function and frame kind is also in the scripts that do run here;
   #  - statements of errors.tsv whose decimal literal SQLite parses to
   #    another double under valgrind: valgrind does long double arithmetic
@@ -118,7 +119,7 @@ valgrind_lane() {
   SQLITE3=$SQLITE3 LIB=$LIB NAME="valgrind: " REPORTS=$d \
     WRAP="$VALGRIND --log-file=$d/vg.%p" \
     STEPS="sql checker errors load" \
-    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql" \
+    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql tests/sql/mpmath_cce_means.sql" \
     SKIP_ERRORS=$tmp/skip_errors RESULTS=$tmp/results.vg NO_SUMMARY=1 \
     sh tests/run.sh
   {
