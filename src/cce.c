@@ -77,6 +77,23 @@ static int sums_to_one(double sum){
 
 /* ---------------------------------------------------------- first pass */
 
+static double p_exact_sum(const bce_cce_row *r, const cce_scan *s);
+
+/* Whether the row's p sums to 1 within BCE_CCE_SUM_TOL, decided on the
+** exact sum.  The plain sum ps of K terms in [0, 1] is within (K-1) 2^-53
+** of the exact one times the sum of the terms (recursive summation's
+** bound), so a row whose ps is farther than that from the edge of the
+** tolerance is decided by ps alone, and only the others (a row that
+** fails, or one within 1e-13 of the edge) take a second pass for the
+** exact sum, which *sum then holds. */
+static int p_sums_to_one(const bce_cce_row *r, const cce_scan *s, double ps,
+                         double *sum){
+  double margin = (double)s->k*0x1p-52*(ps + 1.0);
+  if( fabs(ps - 1.0)<=BCE_CCE_SUM_TOL - margin ) return 1;
+  *sum = p_exact_sum(r, s);
+  return sums_to_one(*sum);
+}
+
 /* Reads and checks the whole row: every element in order (y's before p's
 ** at one index), then the lengths, K >= min_k, the class index, the sums,
 ** the infinities.  Probabilities: with lsum, also sums the row's loss
@@ -84,9 +101,9 @@ static int sums_to_one(double sum){
 static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
                 double eps, bce_sum *lsum, cce_scan *s, bce_cce_error *err){
   bce_json_array ya, pa;
-  bce_sum ysum, psum;
+  bce_sum ysum;
   int64_t npos = 0, posAt = -1, i;
-  double posY = 0.0, posP = 0.0, y = 0.0, p = 0.0;
+  double posY = 0.0, posP = 0.0, y = 0.0, p = 0.0, psum = 0.0;
   int ry = 1, rp;
   s->mode = mode;
   s->cls = -1;
@@ -109,7 +126,6 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
     bce_sum_clear(&ysum);
   }
   bce_json_open(&pa, r->p, r->np);
-  if( !logits ) bce_sum_clear(&psum);
   for(;;){
     if( mode==Y_ARRAY ){
       ry = element(&ya, 0, &y, err);
@@ -151,7 +167,7 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
         s->j = i;
       }
     }else{
-      bce_sum_add(&psum, p, +1);
+      psum += p;
       if( lsum && y>0.0 ){
         double q = bce_clip(p, eps);
         if( q==0.0 ){
@@ -190,8 +206,8 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
     }
   }
   if( !logits ){
-    double sum = bce_sum_value(&psum);
-    if( !sums_to_one(sum) ) return sum_error(err, 1, sum);
+    double sum;
+    if( !p_sums_to_one(r, s, psum, &sum) ) return sum_error(err, 1, sum);
   }else if( s->inf2>=0 ){
     err->first = s->inf1;
     err->index = s->inf2;
@@ -243,6 +259,21 @@ static void pass_next(cce_pass *it, double *y, double *p){
   it->i++;
 }
 
+/* The row's p, summed exactly and rounded once. */
+static double p_exact_sum(const bce_cce_row *r, const cce_scan *s){
+  cce_pass it;
+  bce_sum t;
+  double y, p;
+  int64_t i;
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &p);
+    bce_sum_add(&t, p, +1);
+  }
+  return bce_sum_value(&t);
+}
+
 /* The rounding error of s = a + b (Knuth's TwoSum; s finite). */
 static double two_sum_err(double a, double b, double s){
   double bb = s - a;
@@ -268,7 +299,7 @@ typedef struct cce_lse {
   double t, s, l;
 } cce_lse;
 
-static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s){
+static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
   cce_lse v;
   cce_pass it;
   bce_sum t;
@@ -281,8 +312,11 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s){
     if( i!=s->j ) bce_sum_add(&t, shifted_exp(z, s->m), +1);
   }
   v.t = bce_sum_value(&t);
-  bce_sum_add(&t, 1.0, +1);
-  v.s = bce_sum_value(&t);
+  v.s = 1.0;
+  if( want_s ){
+    bce_sum_add(&t, 1.0, +1);
+    v.s = bce_sum_value(&t);
+  }
   v.l = log1p(v.t);
   return v;
 }
@@ -324,7 +358,7 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     }
     return 1;
   }
-  v = lse_of(r, &s);
+  v = lse_of(r, &s, 0);
   if( s.cls>=0 ){
     double hi;
     if( s.cls==s.j ){
@@ -416,7 +450,7 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
     }
     return;
   }
-  v = lse_of(r, s);
+  v = lse_of(r, s, 1);
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
     double e;
