@@ -8,6 +8,9 @@
 #                 run, the thread test under ThreadSanitizer, the
 #                 out-of-memory test (needs clang with its sanitizer
 #                 runtimes, and valgrind)
+#   make coverage clang source-based coverage of src/ and ext/ over both
+#                 tiers' suites; a table per file, then "coverage: lines
+#                 L%, branches B%" (needs llvm-cov and llvm-profdata)
 #   make fuzz     a libFuzzer run: FUZZ_TIME seconds (default 60), or
 #                 FUZZ_RUNS inputs; FUZZ_SEED (default 1)
 #   make bench    time the functions against SQLite's own aggregates
@@ -54,14 +57,15 @@ LDLIBS  := -lm
 SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all
 TSAN    := -g -O1 -fno-omit-frame-pointer -fsanitize=thread
+COV     := -fprofile-instr-generate -fcoverage-mapping
 FUZZFL  := -g -O1 -fno-omit-frame-pointer \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c \
-            src/cce.c
+            src/state.c src/cce.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/array_args.c ext/multiclass.c
+            ext/array_args.c ext/states.c ext/multiclass.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
 HEADERS  := $(wildcard src/*.h ext/*.h)
 
@@ -87,10 +91,11 @@ $(eval $(call kind,asan,$(CLANG),$(STRICT) $(SAN) -fPIC))
 $(eval $(call kind,tsan,$(CLANG),$(STRICT) $(TSAN) -fPIC))
 $(eval $(call kind,fuzz,$(CLANG),$(STRICT) $(FUZZFL) -DSQLITE_CORE))
 $(eval $(call kind,windows,$(MINGW_CC),$(STRICT) $(CFLAGS) -I$(BUILD)/windows/include))
+$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check fuzz bench static windows install uninstall clean
+.PHONY: all demo test check coverage fuzz bench static windows install uninstall clean
 
 all: $(LIB)
 
@@ -128,6 +133,11 @@ $(BUILD)/windows/bce.dll: $(call objs,windows,$(SRC))
 	$(MINGW_CC) -shared -o $@ $^
 
 # ------------------------------------------------------------ test programs
+# The dqlite node of make check and make dqlite-test, where libdqlite-dev
+# is installed (tests/dqlite/cluster.sh skips, or fails in CI, without).
+DQLITE_NODE := $(if $(shell printf '\043include <dqlite.h>\n' | \
+                 $(CC) -E - >/dev/null 2>&1 && echo yes),$(BUILD)/dqlite_node)
+
 $(BUILD)/%: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< -lsqlite3 -lpthread -ldl -lm
@@ -138,6 +148,10 @@ $(BUILD)/unit_core: tests/unit_core.c tests/ref/core_ref.h tests/xorshift.h \
 
 $(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h \
                       tests/xorshift.h $(call objs,static,$(CORE_SRC))
+	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
+
+$(BUILD)/unit_state: tests/unit_state.c tests/xorshift.h \
+                     $(call objs,static,$(CORE_SRC))
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
 
 $(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h \
@@ -182,19 +196,29 @@ $(BUILD)/tsan/concurrency: tests/concurrency.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(TSAN) -o $@ $< -lsqlite3 -lpthread -ldl
 
+# make coverage: the library and the unit tests with coverage counters.
+$(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) $(COV) $(SOFLAGS) -o $@ $^ -lm
+
+$(BUILD)/cov/unit_%: tests/unit_%.c $(call objs,cov,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STRICT) -O0 -g $(COV) -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm
+
 # libFuzzer: the extension's objects linked in (-DSQLITE_CORE).
 $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(FUZZFL) -DSQLITE_CORE -o $@ $< \
 	  $(call objs,fuzz,$(SRC)) -lsqlite3 -lm
 
-TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/unit_cce \
-  $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
+TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/unit_state \
+  $(BUILD)/unit_cce $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) $(BUILD)/asan/unit_core \
-  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_cce $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
+  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_state \
+  $(BUILD)/asan/unit_cce $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
   $(BUILD)/fuzz/fuzz_bce $(BUILD)/concurrency $(BUILD)/oom \
-  $(BUILD)/fuzz_bce_main
+  $(BUILD)/fuzz_bce_main $(BUILD)/dqlite_client $(DQLITE_NODE)
 
 # ------------------------------------------------------------------ targets
 demo: $(LIB)
@@ -208,6 +232,11 @@ test: $(TEST_BINS)
 check: $(CHECK_BINS)
 	@SQLITE3=$(SQLITE3) CLANG=$(CLANG) BUILD=$(BUILD) LIB=./$(LIB) \
 	  RESULTS=$(RESULTS) sh tests/check.sh
+
+coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) $(BUILD)/cov/unit_core \
+          $(BUILD)/cov/unit_arrays $(BUILD)/oom $(BUILD)/concurrency \
+          $(BUILD)/fuzz_bce_main
+	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) sh tests/coverage.sh
 
 # A longer fuzz run, from the seeds and what earlier runs found
 # ($(BUILD)/fuzz/corpus); a crash is saved as $(BUILD)/fuzz/crash-*.
@@ -241,3 +270,17 @@ uninstall:
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
 
+# ------------------------------------------------------------ dqlite-test
+# A three-node dqlite cluster on 127.0.0.1 with the functions linked into
+# each node (tests/dqlite/).  Without libdqlite-dev the node is not built
+# and every check is skipped (failed when CI=true).
+.PHONY: dqlite-test
+dqlite-test: $(LIB) $(BUILD)/dqlite_client $(DQLITE_NODE)
+	@BUILD=$(BUILD) SQLITE3=$(SQLITE3) LIB=./$(LIB) sh tests/dqlite/cluster.sh
+
+$(BUILD)/dqlite_node: tests/dqlite/node.c $(BUILD)/libbce.a ext/sqlite3_bce.h
+	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ tests/dqlite/node.c $(BUILD)/libbce.a -ldqlite -lsqlite3 $(LDLIBS)
+
+$(BUILD)/dqlite_client: tests/dqlite/client.c
+	@mkdir -p $(BUILD)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/dqlite/client.c

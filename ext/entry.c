@@ -74,6 +74,29 @@ static const BceFunc aBceFunc[] = {
    bce_unary_func, 0, 0, 0, 0},
   {"bce_version", 0, BCE_SCALAR, BCE_LOSS_NONE, 0, 0, 0, bce_version_func,
    0, 0, 0, 0},
+  /* partial states (ext/states.c): the steps of bce and bce_logits */
+  {"bce_state", 2, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob,
+   "bce_logits_state", 0, 0, bce_step_yp, bce_state_final_func,
+   bce_state_value_func, bce_inverse_yp},
+  {"bce_state", 3, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob,
+   "bce_logits_state", 0, 0, bce_step_w, bce_state_final_func,
+   bce_state_value_func, bce_inverse_w},
+  {"bce_state", 4, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob,
+   "bce_logits_state", 0, 0, bce_step_w_eps, bce_state_final_func,
+   bce_state_value_func, bce_inverse_w_eps},
+  {"bce_logits_state", 2, BCE_WINDOW, BCE_LOSS_LOGITS, bce_params_logits, 0,
+   0, 0, bce_logits_step, bce_state_final_func, bce_state_value_func,
+   bce_logits_inverse},
+  {"bce_logits_state", 3, BCE_WINDOW, BCE_LOSS_LOGITS, bce_params_logits, 0,
+   0, 0, bce_logits_step_w, bce_state_final_func, bce_state_value_func,
+   bce_logits_inverse_w},
+  {"bce_merge", 1, BCE_WINDOW, BCE_LOSS_NONE, 0, 0, 0, 0, bce_merge_step,
+   bce_merge_final_func, bce_merge_value_func, bce_merge_inverse},
+  /* no xValue, no xInverse: a plain aggregate */
+  {"bce_merge_state", 1, BCE_WINDOW, BCE_LOSS_NONE, 0, 0, 0, 0,
+   bce_merge_step, bce_merge_state_final_func, 0, 0},
+  {"bce_state_info", 1, BCE_SCALAR, BCE_LOSS_NONE, 0, 0, 0,
+   bce_state_info_func, 0, 0, 0, 0},
   /* the multi-class functions (issue 13), ext/multiclass.c */
   {"cce", 2, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, "cce_logits", 0,
    0, bce_cce_step, bce_mean_final_func, bce_mean_value_func, bce_cce_inverse},
@@ -169,9 +192,12 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
     }
     if( rc!=SQLITE_OK ){
       if( pzErrMsg ){
+        /* the connection's message names the cause ("... due to active
+        ** statements"), where sqlite3_errstr(SQLITE_BUSY) would only say
+        ** "database is locked" */
         *pzErrMsg = sqlite3_mprintf("bce: cannot register %s() with %d "
                                     "arguments: %s", f->zName, f->nArg,
-                                    sqlite3_errstr(rc));
+                                    sqlite3_errmsg(db));
       }
       return rc;
     }

@@ -84,6 +84,17 @@ BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_mean_value_func(sqlite3_context*);
 BCE_PRIVATE void bce_mean_final_func(sqlite3_context*);
 
+/* ext/states.c: partial states (docs/state-format.md).  bce_state and
+** bce_logits_state step as bce and bce_logits do, with these results. */
+BCE_PRIVATE void bce_state_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_state_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_merge_step(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_merge_inverse(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_merge_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_merge_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_state_info_func(sqlite3_context*, int, sqlite3_value**);
+
 /* ext/scalars.c: one body per shape, the formula from the descriptor. */
 BCE_PRIVATE void bce_term_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_grad_func(sqlite3_context*, int, sqlite3_value**);

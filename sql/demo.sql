@@ -144,6 +144,25 @@ FROM (SELECT id, bce_logits_grad(labels, logits, count(*) OVER ()) AS g
 LIMIT 3;
 
 .print
+.print 'Beyond one database (docs/scale-out.md): a partial state per day, kept'
+.print 'instead of the rows; a 7-day rolling loss from the daily states alone'
+CREATE TEMP TABLE daily AS
+SELECT date(ts) AS day, bce_state(label, prob, weight) AS state
+FROM predictions WHERE model = 'boosted' GROUP BY day;
+SELECT day, length(state) AS bytes,
+       round(bce_merge(state) OVER (ORDER BY day ROWS 6 PRECEDING), 6) AS loss_7d
+FROM daily;
+
+.print
+.print 'The total from the 11 daily states is the loss over all 240 rows, to the bit'
+SELECT printf('%.17g', bce_merge(state)) AS from_states,
+       printf('%.17g', (SELECT bce(label, prob, weight) FROM predictions
+                        WHERE model = 'boosted')) AS from_rows,
+       bce_merge(state) = (SELECT bce(label, prob, weight) FROM predictions
+                           WHERE model = 'boosted') AS equal
+FROM daily;
+
+.print
 .print '--- Multi-class: one distribution over K classes (categorical cross-entropy)'
 .print 'Two 3-class models (iris: 0 setosa, 1 versicolor, 2 virginica) kept their logits;'
 .print 'probs is softmax(logits), stored as a JSON array as a prediction table would'

@@ -13,11 +13,14 @@
 #              loaded into Debian's sqlite3 shell with the ASan runtime
 #              preloaded; the unit tests of src/ built the same way
 #   valgrind:  tests/run.sh under valgrind --leak-check=full, against the
-#              normal build, except two scripts too slow for it (below)
+#              normal build, except the scripts too slow for it (below)
 #   fuzz:      a short libFuzzer run (FUZZ_CHECK_RUNS inputs, seed 1), and
 #              the seed corpus through the normal build under valgrind
 #   threads:   tests/concurrency.c under ThreadSanitizer, and plain
 #   oom:       tests/oom.c under ASan (leaks included) and valgrind
+#   dqlite:    a three-node dqlite cluster with the functions linked in
+#              (tests/dqlite/cluster.sh): skipped without libdqlite-dev,
+#              failed then when BCE_REQUIRE_DQLITE=1 (CI)
 #   canary:    each tool, wired as above, does report a planted bug
 #              (tests/canary.c); without this a tool that silently never
 #              ran would pass
@@ -27,6 +30,7 @@
 #   SQLITE3 CLANG BUILD LIB   as the Makefile passes them
 #   RESULTS                   also append the lines there
 #   BCE_REQUIRE_WINDOWS=1     fail, not skip, without mingw-w64 (CI)
+#   BCE_REQUIRE_DQLITE=1      fail, not skip, without libdqlite-dev (CI)
 set -u
 SQLITE3=${SQLITE3:-sqlite3}
 CLANG=${CLANG:-clang}
@@ -145,7 +149,7 @@ asan_lane() {
   (
     asan_env "$d"
     SQLITE3=$SQLITE3 LIB=$BUILD/asan/bce.$SO \
-      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays $BUILD/asan/unit_cce" \
+      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays $BUILD/asan/unit_state $BUILD/asan/unit_cce" \
       NAME="asan: " REPORTS=$d WRAP="env LD_PRELOAD=$ASAN_RT" \
       STEPS="unit sql checker errors load" RESULTS=$tmp/results.asan \
       NO_SUMMARY=1 sh tests/run.sh
@@ -207,7 +211,7 @@ threads_lane() {
 build_lane() {
   for cc in gcc clang; do
     if make -s CC="$cc" BUILD="$BUILD/$cc" "$BUILD/$cc/bce.$SO" \
-         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" "$BUILD/$cc/unit_cce" \
+         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" "$BUILD/$cc/unit_state" "$BUILD/$cc/unit_cce" \
          "$BUILD/$cc/errors_driver" "$BUILD/$cc/concurrency" \
          "$BUILD/$cc/oom" "$BUILD/$cc/fuzz_bce_main" >"$tmp/build" 2>&1; then
       printf 'ok|build with %s -std=c11 -Wall -Wextra -Werror\n' "$cc"
@@ -247,6 +251,7 @@ vg_pid=$!
   cat "$tmp/results.asan"
   fuzz_lane
   threads_lane
+  BUILD=$BUILD SQLITE3=$SQLITE3 LIB=$LIB sh tests/dqlite/cluster.sh
 } >"$tmp/results.main"
 wait $vg_pid
 cat "$tmp/results.vg" >>"$tmp/results.main"

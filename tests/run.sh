@@ -17,7 +17,7 @@
 #   WRAP     command words put before every program that loads LIB or runs
 #            a unit test: "valgrind --leak-check=full ...", "env LD_PRELOAD=..."
 #   UNIT     the unit-test programs (default BUILD/unit_core BUILD/unit_arrays
-#            BUILD/unit_cce)
+#            BUILD/unit_state BUILD/unit_cce)
 #   REPORTS  the directory where that tool writes its reports: a file there
 #            that is not empty after a program ran fails that program
 #   NAME     a prefix for every check's name ("asan: ")
@@ -28,7 +28,7 @@ SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce.so}
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
-UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_cce}
+UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state $BUILD/unit_cce}
 STEPS=${STEPS:-unit sql checker errors docs load python host}
 WRAP=${WRAP:-}
 REPORTS=${REPORTS:-}
@@ -155,6 +155,9 @@ fi
 if step python; then
   if [ -x /usr/bin/python3 ]; then
     program tests/python_load.py /usr/bin/python3 tests/python_load.py "${LIB%.*}"
+    # partial states: shards merge to the bits of one aggregate, and any
+    # damaged state is an error
+    program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi

@@ -1,6 +1,7 @@
 -- What the extension registers, as pragma_function_list reports it:
--- names, arities, kinds (s scalar, w window) and flags.  2099200 is
+-- names, arities, kinds (s scalar, w window, a aggregate) and flags.  2099200 is
 -- SQLITE_DETERMINISTIC (0x800) | SQLITE_INNOCUOUS (0x200000), from sqlite3.h.
+-- (No rule of docs/functions.md: this is the registration itself.)
 .read tests/sql/lib/checks.sql
 INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
@@ -8,7 +9,11 @@ INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 '
   || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 '
   || 'bce_logits_grad/2/s/utf8/2099200 bce_logits_grad/3/s/utf8/2099200 '
+  || 'bce_logits_state/2/w/utf8/2099200 bce_logits_state/3/w/utf8/2099200 '
   || 'bce_logits_term/2/s/utf8/2099200 '
+  || 'bce_merge/1/w/utf8/2099200 bce_merge_state/1/a/utf8/2099200 '
+  || 'bce_state/2/w/utf8/2099200 bce_state/3/w/utf8/2099200 bce_state/4/w/utf8/2099200 '
+  || 'bce_state_info/1/s/utf8/2099200 '
   || 'bce_term/2/s/utf8/2099200 bce_term/3/s/utf8/2099200 '
   || 'bce_version/0/s/utf8/2099200 logit/1/s/utf8/2099200 sigmoid/1/s/utf8/2099200',
   'is', NULL

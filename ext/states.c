@@ -1,0 +1,269 @@
+/*
+** Partial states that merge across databases (docs/functions.md, "States";
+** the bytes are docs/state-format.md's, made by src/state.c):
+**
+**   bce_state(y, p [, w [, eps]]), bce_logits_state(y, z [, w])
+**       the steps of bce() and bce_logits() (ext/aggregate.c), with a
+**       result that is the aggregate's bce_mean as bytes, not its mean;
+**   bce_merge(state)         aggregate and window: the mean over every
+**                            row behind the states, bit for bit that of
+**                            the matching function over those rows;
+**   bce_merge_state(state)   aggregate: the merged state, the bytes of the
+**                            state over every row at once;
+**   bce_state_info(state)    scalar: the state as JSON, for people.
+**
+** A state argument is a BLOB, or the TEXT that hex() writes of one (state
+** rule 5); NULL states are skipped (state rule 2).
+*/
+#include <math.h>
+#include <string.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "args.h"
+#include "registry.h"
+#include "../src/mean.h"
+#include "../src/state.h"
+
+static const char *fn_name(int fn){
+  return fn==BCE_STATE_LOGITS ? "bce_logits" : "bce";
+}
+
+/* ------------------------------------------------------- making states */
+
+/* xValue and xFinal of bce_state and bce_logits_state: one routine, so a
+** window frame's state has the bytes of a fresh one (rule 8). */
+static void state_result(sqlite3_context *ctx){
+  bce_mean *m = (bce_mean*)sqlite3_aggregate_context(ctx, 0);
+  unsigned char out[BCE_STATE_MAX];
+  size_t n;
+  if( m==0 ) return;                        /* no rows: NULL, state rule 2 */
+  n = bce_state_encode(m, bce_func(ctx)->eLoss==BCE_LOSS_LOGITS
+                          ? BCE_STATE_LOGITS : BCE_STATE_PROB, out);
+  if( n==0 ) return;                        /* a frame emptied: NULL */
+  sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+BCE_PRIVATE void bce_state_value_func(sqlite3_context *ctx){
+  state_result(ctx);
+}
+
+BCE_PRIVATE void bce_state_final_func(sqlite3_context *ctx){
+  state_result(ctx);
+}
+
+/* ------------------------------------------------------ reading states */
+
+/* Reads a state argument into *st (whose sums may point into buf):
+** 1 when read, 0 for NULL, -1 with the error set. */
+static int read_state(sqlite3_context *ctx, sqlite3_value *v,
+                      unsigned char *buf, bce_state *st){
+  const unsigned char *p;
+  const char *why = 0;
+  size_t n;
+  switch( sqlite3_value_type(v) ){
+    case SQLITE_NULL:
+      return 0;
+    case SQLITE_BLOB:
+      p = (const unsigned char*)sqlite3_value_blob(v);
+      n = (size_t)sqlite3_value_bytes(v);
+      break;
+    case SQLITE_TEXT: {
+      /* hex() writes uppercase: a lowercase digit is a changed bit, so it
+      ** is refused like any other */
+      const char *z = (const char*)sqlite3_value_text(v);
+      int len = sqlite3_value_bytes(v), i;
+      if( z==0 ){
+        sqlite3_result_error_nomem(ctx);
+        return -1;
+      }
+      for(i=0; i<len; i++){
+        if( !((z[i]>='0' && z[i]<='9') || (z[i]>='A' && z[i]<='F')) ) break;
+      }
+      if( i<len || len%2 ){
+        char quoted[BCE_QUOTED_BUF];
+        bce_quote_text(quoted, z, len);
+        bce_error(ctx, "state must be a BLOB or the uppercase hex() of one, "
+                       "got %s", quoted);
+        return -1;
+      }
+      if( len/2>BCE_STATE_MAX ){
+        bce_error(ctx, "bad state: over-long (%d bytes; no state has more "
+                       "than %d)", len/2, BCE_STATE_MAX);
+        return -1;
+      }
+      for(i=0; i<len; i+=2){
+        int hi = z[i]<='9' ? z[i]-'0' : z[i]-'A'+10;
+        int lo = z[i+1]<='9' ? z[i+1]-'0' : z[i+1]-'A'+10;
+        buf[i/2] = (unsigned char)(hi*16 + lo);
+      }
+      p = buf;
+      n = (size_t)len/2;
+      break;
+    }
+    default: {
+      char num[32];
+      bce_format_value(num, v);
+      bce_error(ctx, "state must be a BLOB or the uppercase hex() of one, "
+                     "got %s", num);
+      return -1;
+    }
+  }
+  switch( bce_state_decode(p, n, st, &why) ){
+    case BCE_STATE_OK:
+      return 1;
+    case BCE_STATE_BAD_VERSION:
+      bce_error(ctx, "bad state: version %d; this build reads version %d",
+                st->version, BCE_STATE_VERSION);
+      return -1;
+    case BCE_STATE_NONCANONICAL:
+      bce_error(ctx, "bad state: non-canonical encoding: %s", why);
+      return -1;
+    default:
+      bce_error(ctx, "bad state: %s", why);
+      return -1;
+  }
+}
+
+/* ----------------------------------------------------------- merging */
+
+/* The aggregate context of bce_merge and bce_merge_state: a bce_mean and
+** what every state must share with the first (state rule 4). */
+typedef struct BceMergeAgg {
+  bce_mean m;
+  double eps;
+  int fn;            /* the first state's function; 0 before it */
+} BceMergeAgg;
+
+static void merge_step(sqlite3_context *ctx, sqlite3_value *v, int sign){
+  unsigned char buf[BCE_STATE_MAX];
+  bce_state st;
+  BceMergeAgg *a;
+  int rc = read_state(ctx, v, buf, &st);
+  if( rc<=0 ) return;                       /* NULL skipped: state rule 2 */
+  a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
+  if( a==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if( a->fn==0 ){
+    a->fn = (int)st.fn;
+    a->eps = st.eps;
+  }else if( (int)st.fn!=a->fn ){            /* state rule 4 */
+    bce_error(ctx, "cannot merge a %s() state with a %s() state",
+              fn_name(st.fn), fn_name(a->fn));
+    return;
+  }else if( st.eps!=a->eps ){
+    char got[32], first[32];
+    bce_format_double(got, st.eps);
+    bce_format_double(first, a->eps);
+    bce_error(ctx, "cannot merge states of different eps, got %s after %s",
+              got, first);
+    return;
+  }
+  if( bce_state_merge(&a->m, &st, sign)!=BCE_STATE_OK ){
+    bce_error(ctx, "more than 2^63 - 1 rows behind the states");
+  }
+}
+
+BCE_PRIVATE void bce_merge_step(sqlite3_context *ctx, int argc,
+                                sqlite3_value **argv){
+  (void)argc;
+  merge_step(ctx, argv[0], +1);
+}
+
+BCE_PRIVATE void bce_merge_inverse(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
+  (void)argc;
+  merge_step(ctx, argv[0], -1);
+}
+
+/* The mean, as bce() words its outcomes (rules 2 and 7). */
+static void merge_result(sqlite3_context *ctx){
+  BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
+  double mean;
+  if( a==0 ) return;                        /* no states: NULL */
+  switch( bce_mean_value(&a->m, &mean) ){
+    case BCE_MEAN_EMPTY:
+      return;
+    case BCE_MEAN_WEIGHT_OVERFLOW:
+      bce_error(ctx, "the sum of the weights overflows a double; scale "
+                     "them down");
+      return;
+    case BCE_MEAN_VALUE:
+      sqlite3_result_double(ctx, mean);
+      return;
+  }
+}
+
+BCE_PRIVATE void bce_merge_value_func(sqlite3_context *ctx){
+  merge_result(ctx);
+}
+
+BCE_PRIVATE void bce_merge_final_func(sqlite3_context *ctx){
+  merge_result(ctx);
+}
+
+BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
+  BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
+  unsigned char out[BCE_STATE_MAX];
+  size_t n;
+  if( a==0 ) return;
+  a->m.eps = a->eps;
+  a->m.hasEps = 1;
+  n = bce_state_encode(&a->m, (bce_state_fn)a->fn, out);
+  if( n==0 ) return;
+  sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+/* -------------------------------------------------------------- info */
+
+static void json_double(sqlite3_str *s, double x){
+  char num[32];
+  if( isinf(x) ){
+    sqlite3_str_appendall(s, x>0 ? "9e999" : "-9e999");  /* as json() */
+    return;
+  }
+  bce_format_double(num, x);
+  sqlite3_str_appendall(s, num);
+}
+
+BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
+                                     sqlite3_value **argv){
+  unsigned char buf[BCE_STATE_MAX];
+  bce_state st;
+  bce_mean m;
+  sqlite3_str *s;
+  double mean;
+  int rc = read_state(ctx, argv[0], buf, &st), n;
+  char *z;
+  (void)argc;
+  if( rc<=0 ) return;                       /* NULL: rule 1 */
+  memset(&m, 0, sizeof m);
+  if( bce_state_merge(&m, &st, +1)!=BCE_STATE_OK ) return;
+  s = sqlite3_str_new(0);
+  sqlite3_str_appendf(s, "{\"version\":%d,\"function\":\"%s\",\"weighted\":%s,"
+                      "\"eps\":", st.version, fn_name(st.fn),
+                      st.weighted ? "true" : "false");
+  if( st.fn==BCE_STATE_PROB ) json_double(s, st.eps);
+  else sqlite3_str_appendall(s, "null");
+  sqlite3_str_appendf(s, ",\"rows\":%lld,\"rows_weighted\":%lld,"
+                      "\"rows_infinite\":%lld,\"rows_tiny\":%lld,"
+                      "\"sum_w\":", (long long)st.nRow,
+                      (long long)st.nWeight, (long long)st.nInf,
+                      (long long)st.nTiny);
+  json_double(s, st.weighted ? bce_sum_value(&m.weight) : (double)st.nRow);
+  sqlite3_str_appendall(s, ",\"loss\":");
+  if( bce_mean_value(&m, &mean)==BCE_MEAN_VALUE ) json_double(s, mean);
+  else sqlite3_str_appendall(s, "null");
+  n = sqlite3_value_type(argv[0])==SQLITE_BLOB ? sqlite3_value_bytes(argv[0])
+                                               : sqlite3_value_bytes(argv[0])/2;
+  sqlite3_str_appendf(s, ",\"bytes\":%d}", n);
+  n = sqlite3_str_errcode(s);
+  z = sqlite3_str_finish(s);
+  if( n!=SQLITE_OK || z==0 ){
+    sqlite3_free(z);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}

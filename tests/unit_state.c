@@ -1,0 +1,539 @@
+/*
+** Unit tests of the state codec (src/state.h), without SQLite: round
+** trips, one set of bytes for one multiset of rows however it was ordered,
+** split and merged, and every damaged state refused.  Prints one
+** "ok|name" or "FAIL|name|why" line a check.
+**
+** References independent of the codec: the CRC-32C check value of
+** "123456789" (0xE3069283, RFC 3720 appendix B.4 and the CRC catalogue),
+** and, for the merged means, bce_mean_value() of one aggregate over every
+** row, which src/mean.c computes without the codec.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../src/state.h"
+#include "../src/loss.h"
+#include "../src/logits.h"
+#include "xorshift.h"
+
+static int failures;
+
+static void check(int ok, const char *name, const char *why){
+  if( ok ){
+    printf("ok|state: %s\n", name);
+  }else{
+    failures++;
+    printf("FAIL|state: %s|%s\n", name, why);
+  }
+}
+
+/* A row as the aggregate sees it. */
+typedef struct row {
+  double y, x, w;  /* x: p, or z for logits */
+} row;
+
+#define MAXROWS 600
+typedef struct dataset {
+  bce_state_fn fn;
+  int weighted;
+  double eps;      /* PROB only; < 0: the default (no eps argument) */
+  int n;
+  row r[MAXROWS];
+} dataset;
+
+static double uniform(uint64_t *s){
+  return (double)(xorshift64(s) >> 11) * 0x1p-53;
+}
+
+/* The kinds of data the issue names: weights (some 0), eps = 0 with
+** certain-and-wrong rows, products below 2^-1022, logits near +-1e308. */
+static void make(dataset *d, uint64_t *s, int kind){
+  int i;
+  memset(d, 0, sizeof *d);
+  d->n = 50 + (int)(xorshift64(s) % 500);
+  d->fn = (kind==3 || kind==4) ? BCE_STATE_LOGITS : BCE_STATE_PROB;
+  d->weighted = kind!=0 && kind!=3;
+  d->eps = kind==2 || kind==5 ? 0.0 : kind==1 ? 1e-7 : -1.0;
+  for(i=0; i<d->n; i++){
+    row *r = &d->r[i];
+    unsigned pick = (unsigned)(xorshift64(s) % 16);
+    r->y = pick<6 ? 1.0 : pick<12 ? 0.0 : uniform(s);
+    r->w = d->weighted ? (pick==3 ? 0.0 : uniform(s)*4) : 1.0;
+    if( d->fn==BCE_STATE_PROB ){
+      r->x = uniform(s);
+      if( kind==2 && pick==5 ) r->x = 0.0;          /* y = 1: +Inf */
+      if( kind==5 && pick<2 ){                        /* tiny products */
+        r->y = 0.0;
+        r->x = 0x1p-700 * (1 + uniform(s));
+        r->w = 0x1p-500 * (1 + uniform(s));
+      }
+    }else{
+      r->x = (uniform(s) - 0.5) * 40;
+      if( kind==4 && pick==7 ) r->x = (uniform(s) - 0.5) * 2 * 1.7e308;
+    }
+  }
+}
+
+static double loss_of(const dataset *d, const row *r){
+  if( d->fn==BCE_STATE_LOGITS ) return bce_logits_loss(r->y, r->x);
+  return bce_loss(r->y, r->x, d->eps<0 ? BCE_DEFAULT_EPS : d->eps);
+}
+
+static void mean_start(const dataset *d, bce_mean *m){
+  memset(m, 0, sizeof *m);
+  m->weighted = d->weighted;
+  if( d->fn==BCE_STATE_PROB && d->eps>=0 ){
+    m->eps = d->eps;
+    m->hasEps = 1;
+  }
+}
+
+/* The aggregate over rows [from, to) of order[] (a permutation). */
+static void mean_of(const dataset *d, const int *order, int from, int to,
+                    bce_mean *m){
+  int i;
+  mean_start(d, m);
+  for(i=from; i<to; i++){
+    const row *r = &d->r[order[i]];
+    bce_mean_add(m, loss_of(d, r), r->w, +1);
+  }
+}
+
+static size_t encode(const dataset *d, const int *order, int from, int to,
+                     unsigned char *out){
+  bce_mean m;
+  mean_of(d, order, from, to, &m);
+  return bce_state_encode(&m, d->fn, out);
+}
+
+static void shuffle(int *order, int n, uint64_t *s){
+  int i;
+  for(i=0; i<n; i++) order[i] = i;
+  for(i=n-1; i>0; i--){
+    int j = (int)(xorshift64(s) % (uint64_t)(i + 1)), t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_crc(void){
+  char why[64];
+  uint32_t c = bce_crc32c((const unsigned char*)"123456789", 9);
+  snprintf(why, sizeof why, "got %08X", (unsigned)c);
+  check(c==0xE3069283u, "CRC-32C of \"123456789\" is E3069283", why);
+}
+
+/* Decoding and merging into an empty mean, then encoding, gives the
+** same bytes, and the same mean as the aggregate. */
+static void round_trip(const dataset *d, const char *label){
+  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  int order[MAXROWS];
+  size_t na, nb;
+  bce_mean whole, back;
+  bce_state st;
+  double v1 = 0, v2 = 0;
+  char name[96], why[128] = "";
+  const char *w = 0;
+  int ok;
+  shuffle(order, d->n, &(uint64_t){1});
+  mean_of(d, order, 0, d->n, &whole);
+  na = bce_state_encode(&whole, d->fn, a);
+  ok = na>0 && bce_state_decode(a, na, &st, &w)==BCE_STATE_OK;
+  if( !ok ) snprintf(why, sizeof why, "decode: %s", w ? w : "encode gave 0");
+  if( ok ){
+    mean_start(d, &back);
+    ok = bce_state_merge(&back, &st, +1)==BCE_STATE_OK;
+    nb = bce_state_encode(&back, st.fn, b);
+    ok = ok && nb==na && memcmp(a, b, na)==0;
+    if( !ok ) snprintf(why, sizeof why, "re-encoded bytes differ");
+  }
+  if( ok ){
+    bce_mean_status s1 = bce_mean_value(&whole, &v1);
+    bce_mean_status s2 = bce_mean_value(&back, &v2);
+    ok = s1==s2 && bce_bits(v1)==bce_bits(v2);
+    if( !ok ) snprintf(why, sizeof why, "mean %a, after the trip %a", v1, v2);
+  }
+  snprintf(name, sizeof name, "round trip, %s (%zu bytes)", label, na);
+  check(ok, name, why);
+}
+
+/* k random shards, in random orders, merged in a random order: the
+** bytes of the whole.  Also merged two levels deep. */
+static void split_merge(const dataset *d, uint64_t *s, const char *label){
+  unsigned char whole[BCE_STATE_MAX], part[BCE_STATE_MAX], got[BCE_STATE_MAX];
+  int order[MAXROWS], cut[14];
+  int k, trial, bad = 0;
+  size_t nw, ng;
+  char name[96], why[160] = "";
+  shuffle(order, d->n, s);
+  nw = encode(d, order, 0, d->n, whole);
+  for(trial=0; trial<12 && !bad; trial++){
+    bce_mean m, half[2];
+    int i, j;
+    k = 1 + trial;
+    shuffle(order, d->n, s);
+    cut[0] = 0;
+    cut[k] = d->n;
+    for(i=1; i<k; i++) cut[i] = (int)(xorshift64(s) % (uint64_t)(d->n + 1));
+    /* sorted cuts; empty shards give no state, as bce_state() gives NULL */
+    for(i=1; i<k; i++) for(j=i; j>1 && cut[j-1]>cut[j]; j--){
+      int t = cut[j]; cut[j] = cut[j-1]; cut[j-1] = t;
+    }
+    memset(&m, 0, sizeof m);
+    mean_start(d, &half[0]);
+    mean_start(d, &half[1]);
+    m.weighted = 0;   /* as bce_merge starts: weighted once a state is */
+    for(i=0; i<k; i++){
+      size_t np = encode(d, order, cut[i], cut[i+1], part);
+      bce_state st;
+      if( np==0 ) continue;
+      if( bce_state_decode(part, np, &st, 0)!=BCE_STATE_OK
+       || bce_state_merge(&m, &st, +1)!=BCE_STATE_OK
+       || bce_state_merge(&half[i % 2], &st, +1)!=BCE_STATE_OK ){
+        bad = 1;
+        snprintf(why, sizeof why, "k=%d: a shard's state was refused", k);
+      }
+    }
+    m.hasEps = half[0].hasEps;
+    m.eps = half[0].eps;
+    ng = bce_state_encode(&m, d->fn, got);
+    if( !bad && (ng!=nw || memcmp(got, whole, nw)!=0) ){
+      bad = 1;
+      snprintf(why, sizeof why, "k=%d: merged %zu bytes, whole %zu", k, ng, nw);
+    }
+    /* two levels: the even and the odd shards, then the two */
+    if( !bad ){
+      bce_mean top;
+      unsigned char h[BCE_STATE_MAX];
+      memset(&top, 0, sizeof top);
+      for(i=0; i<2; i++){
+        size_t nh = bce_state_encode(&half[i], d->fn, h);
+        bce_state st;
+        if( nh==0 ) continue;
+        if( bce_state_decode(h, nh, &st, 0)!=BCE_STATE_OK
+         || bce_state_merge(&top, &st, +1)!=BCE_STATE_OK ) bad = 1;
+      }
+      top.hasEps = half[0].hasEps;
+      top.eps = half[0].eps;
+      ng = bce_state_encode(&top, d->fn, got);
+      if( bad || ng!=nw || memcmp(got, whole, nw)!=0 ){
+        bad = 1;
+        snprintf(why, sizeof why, "k=%d: two-level merge differs", k);
+      }
+    }
+  }
+  snprintf(name, sizeof name, "k = 1..12 shards merge to the whole's bytes, %s", label);
+  check(!bad, name, why);
+}
+
+/* Merging a state in and out again leaves the bytes it started with: the
+** inverse of a window of states. */
+static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
+  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], x[BCE_STATE_MAX];
+  int order[MAXROWS], half = d->n / 2;
+  size_t na, nb, nx;
+  bce_mean m;
+  bce_state sa, sx;
+  char name[96];
+  int ok;
+  shuffle(order, d->n, s);
+  na = encode(d, order, 0, half, a);
+  nx = encode(d, order, half, d->n, x);
+  ok = bce_state_decode(a, na, &sa, 0)==BCE_STATE_OK
+    && bce_state_decode(x, nx, &sx, 0)==BCE_STATE_OK;
+  mean_start(d, &m);
+  ok = ok && bce_state_merge(&m, &sa, +1)==BCE_STATE_OK
+          && bce_state_merge(&m, &sx, +1)==BCE_STATE_OK
+          && bce_state_merge(&m, &sx, -1)==BCE_STATE_OK;
+  nb = bce_state_encode(&m, d->fn, b);
+  snprintf(name, sizeof name, "a state merged in and out again, %s", label);
+  check(ok && na==nb && memcmp(a, b, na)==0, name, "bytes differ");
+}
+
+/* Every single-bit change and every truncation is refused; so are longer
+** states. */
+static void damage(const dataset *d, const char *label){
+  unsigned char a[BCE_STATE_MAX + 8], t[BCE_STATE_MAX + 8];
+  int order[MAXROWS];
+  size_t n, i, bits = 0, cuts = 0;
+  int bit;
+  bce_state st;
+  char name[128], why[160] = "";
+  shuffle(order, d->n, &(uint64_t){7});
+  n = encode(d, order, 0, d->n, a);
+  for(i=0; i<n && !why[0]; i++){
+    for(bit=0; bit<8; bit++){
+      memcpy(t, a, n);
+      t[i] ^= (unsigned char)(1u << bit);
+      if( bce_state_decode(t, n, &st, 0)==BCE_STATE_OK ){
+        snprintf(why, sizeof why, "bit %d of byte %zu flipped: accepted", bit, i);
+        break;
+      }
+      bits++;
+    }
+  }
+  snprintf(name, sizeof name, "all %zu single-bit flips refused, %s", bits, label);
+  check(!why[0] && bits==8*n, name, why);
+  why[0] = 0;
+  for(i=0; i<n; i++){
+    if( bce_state_decode(a, i, &st, 0)!=BCE_STATE_TRUNCATED
+     && (i>=3 || bce_state_decode(a, i, &st, 0)==BCE_STATE_OK) ){
+      snprintf(why, sizeof why, "cut to %zu bytes: not refused as truncated", i);
+      break;
+    }
+    cuts++;
+  }
+  snprintf(name, sizeof name, "all %zu truncations refused, %s", cuts, label);
+  check(!why[0], name, why);
+  memcpy(t, a, n);
+  t[n] = 0;
+  t[n+1] = 0x55;
+  check(bce_state_decode(t, n + 1, &st, 0)==BCE_STATE_OVERLONG
+        && bce_state_decode(t, n + 2, &st, 0)==BCE_STATE_OVERLONG,
+        "a byte or two more is refused as over-long", "accepted");
+}
+
+/* ------------------------------------------------------ hand-made states */
+
+/* Writes the length and the CRC of a state whose fields are in p[0, n),
+** so that only the field under test is wrong. */
+static size_t seal(unsigned char *p, size_t n){
+  uint32_t c;
+  p[4] = (unsigned char)((n + 4) & 0xff);
+  p[5] = (unsigned char)((n + 4) >> 8);
+  c = bce_crc32c(p, n);
+  p[n] = (unsigned char)c;
+  p[n+1] = (unsigned char)(c >> 8);
+  p[n+2] = (unsigned char)(c >> 16);
+  p[n+3] = (unsigned char)(c >> 24);
+  return n + 4;
+}
+
+static void expect(const unsigned char *fields, size_t n,
+                   bce_state_status want, const char *name){
+  unsigned char p[64];
+  bce_state st;
+  const char *why = 0;
+  char msg[160];
+  bce_state_status got;
+  size_t len;
+  memcpy(p, fields, n);
+  len = seal(p, n);
+  got = bce_state_decode(p, len, &st, &why);
+  snprintf(msg, sizeof msg, "status %d, want %d (%s)", (int)got, (int)want,
+           why ? why : "no message");
+  check(got==want && (got==BCE_STATE_OK || (why && why[0])), name, msg);
+}
+
+/* bce_logits over one row: y = 0, z = 0, loss ln 2 (0x1.62e42fefa39efp-1),
+** whose 53 bits span limbs 32 and 33 (units 2^-1074). */
+#define H 'B','C','E',1,0,0
+static void test_hand_made(void){
+  /* ln 2 = 0x162E42FEFA39EF * 2^-53: the integer times 2^1021, so bit 1021
+  ** upwards: limb 31 holds bits 992..1023 */
+  static const unsigned char ok_logits[] = {H, 2, 0, 1, 0,
+    3, 31, 0x00,0x00,0x00,0xE0, 0x3D,0x47,0xDF,0x5F, 0xC8,0xC5,0x02,0x00};
+  unsigned char p[40];
+  uint64_t m = UINT64_C(0x162E42FEFA39EF);
+  bce_state st;
+  bce_mean mean;
+  double v;
+  size_t len;
+  int ok;
+  /* check the hand-made digits against the double itself */
+  ok = bce_bits(ldexp((double)m, -53))==bce_bits(log(2.0))
+    && ((m << 29) & 0xffffffffu)==0xE0000000u
+    && (uint32_t)(m >> 3)==0x5FDF473Du && (uint32_t)(m >> 35)==0x2C5C8u;
+  check(ok, "the hand-made ln 2 digits are ln 2", "arithmetic slip");
+  expect(ok_logits, sizeof ok_logits, BCE_STATE_OK, "a hand-made state is read");
+  memcpy(p, ok_logits, sizeof ok_logits);
+  len = seal(p, sizeof ok_logits);
+  memset(&mean, 0, sizeof mean);
+  ok = bce_state_decode(p, len, &st, 0)==BCE_STATE_OK
+    && bce_state_merge(&mean, &st, +1)==BCE_STATE_OK
+    && bce_mean_value(&mean, &v)==BCE_MEAN_VALUE && v==log(2.0);
+  check(ok, "and its mean is ln 2", "wrong value");
+  {
+    /* bce_logits(0, 0) as one row, encoded: the bytes of
+    ** docs/state-format.md's example, whose CRC a Python CRC-32C gave */
+    static const unsigned char golden[] = {0x42,0x43,0x45,0x01,0x1C,0x00,
+      0x02,0x00,0x01,0x00,0x03,0x1F,0x00,0x00,0x00,0xE0,0x3D,0x47,0xDF,0x5F,
+      0xC8,0xC5,0x02,0x00,0x1B,0x5E,0x10,0xFA};
+    unsigned char out[BCE_STATE_MAX];
+    memset(&mean, 0, sizeof mean);
+    bce_mean_add(&mean, bce_logits_loss(0.0, 0.0), 1.0, +1);
+    len = bce_state_encode(&mean, BCE_STATE_LOGITS, out);
+    check(len==sizeof golden && memcmp(out, golden, len)==0,
+          "bce_logits(0, 0) encodes as the documented example",
+          "other bytes");
+  }
+  {
+    unsigned char e[sizeof ok_logits];
+    memcpy(e, ok_logits, sizeof e);
+    e[6] = 3;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "unknown function code refused");
+    memcpy(e, ok_logits, sizeof e);
+    e[7] = 2;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "unknown flag refused");
+    memcpy(e, ok_logits, sizeof e);
+    e[8] = 0;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "zero rows refused");
+    memcpy(e, ok_logits, sizeof e);
+    e[9] = 2;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "more infinite rows than rows refused");
+    memcpy(e, ok_logits, sizeof e);
+    e[11] = 66;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "limbs past the 68th refused");
+  }
+  {
+    /* a count of 1 as two bytes: 0x81 0x00 */
+    static const unsigned char longer[] = {H, 2, 0, 0x81, 0x00, 0,
+      3, 31, 0x00,0x00,0x00,0xE0, 0x3D,0x47,0xDF,0x5F, 0xC8,0xC5,0x02,0x00};
+    static const unsigned char zero_end[] = {H, 2, 0, 1, 0,
+      4, 31, 0x00,0x00,0x00,0xE0, 0x3D,0x47,0xDF,0x5F, 0xC8,0xC5,0x02,0x00,
+      0,0,0,0};
+    static const unsigned char zero_start[] = {H, 2, 0, 1, 0,
+      4, 30, 0,0,0,0, 0x00,0x00,0x00,0xE0, 0x9E,0xA3,0xEF,0x2F,
+      0xE4,0x62,0x01,0x00};
+    static const unsigned char left_over[] = {H, 2, 0, 1, 0,
+      3, 31, 0x00,0x00,0x00,0xE0, 0x3D,0x47,0xDF,0x5F, 0xC8,0xC5,0x02,0x00, 0};
+    static const unsigned char cut_sum[] = {H, 2, 0, 1, 0,
+      3, 31, 0x00,0x00,0x00,0xE0, 0x3D,0x47,0xDF,0x5F};
+    static const unsigned char zero_sum[] = {H, 2, 0, 1, 0, 0};
+    /* bce with eps = -0 (bits 8000000000000000), and eps = 0.5 */
+    static const unsigned char neg_eps[] = {H, 1, 0, 0,0,0,0,0,0,0,0x80,
+      1, 0, 0};
+    static const unsigned char half_eps[] = {H, 1, 0, 0,0,0,0,0,0,0xE0,0x3F,
+      1, 0, 0};
+    static const unsigned char zero_eps[] = {H, 1, 0, 0,0,0,0,0,0,0,0,
+      1, 0, 0};
+    /* weighted: 1 row of weight 0 (so no loss, no weight) */
+    static const unsigned char w_zero[] = {H, 2, 1, 1, 0, 0, 0, 0, 0, 0};
+    static const unsigned char w_zero_with_loss[] = {H, 2, 1, 1, 0, 0, 0,
+      1, 40, 1,0,0,0, 0, 0};
+    static const unsigned char w_tiny_without_count[] = {H, 2, 1, 1, 1, 0, 0,
+      0, 1, 40, 1,0,0,0, 1, 3, 1,0,0,0};
+    static const unsigned char w_no_weight[] = {H, 2, 1, 1, 1, 0, 0, 0, 0, 0};
+    expect(longer, sizeof longer, BCE_STATE_NONCANONICAL, "a count not in its shortest form refused");
+    expect(zero_end, sizeof zero_end, BCE_STATE_NONCANONICAL, "a zero top limb refused");
+    expect(zero_start, sizeof zero_start, BCE_STATE_NONCANONICAL, "a zero bottom limb refused");
+    expect(left_over, sizeof left_over, BCE_STATE_NONCANONICAL, "a byte between the fields and the CRC refused");
+    expect(cut_sum, sizeof cut_sum, BCE_STATE_NONCANONICAL, "a sum cut short (length and CRC fixed up) refused");
+    expect(zero_sum, sizeof zero_sum, BCE_STATE_OK, "a zero loss sum is one byte");
+    expect(neg_eps, sizeof neg_eps, BCE_STATE_NONCANONICAL, "eps = -0 refused (written as +0)");
+    expect(half_eps, sizeof half_eps, BCE_STATE_NONCANONICAL, "eps = 0.5 refused");
+    expect(zero_eps, sizeof zero_eps, BCE_STATE_OK, "eps = 0 read");
+    expect(w_zero, sizeof w_zero, BCE_STATE_OK, "a weighted state of one row of weight 0 read");
+    expect(w_zero_with_loss, sizeof w_zero_with_loss, BCE_STATE_NONCANONICAL, "a loss without a row of weight > 0 refused");
+    expect(w_tiny_without_count, sizeof w_tiny_without_count, BCE_STATE_NONCANONICAL, "a tiny sum without tiny rows refused");
+    expect(w_no_weight, sizeof w_no_weight, BCE_STATE_NONCANONICAL, "rows of weight > 0 with no sum of weights refused");
+  }
+  {
+    static const unsigned char other[] = {'S','Q','L','i','t','e'};
+    static const unsigned char v2[] = {'B','C','E',2,20,0,2,0};
+    bce_state st2;
+    const char *why = 0;
+    check(bce_state_decode(other, sizeof other, &st2, &why)==BCE_STATE_MAGIC
+          && why, "another BLOB is refused as not a state", "accepted");
+    check(bce_state_decode(other, 1, &st2, &why)==BCE_STATE_MAGIC,
+          "a one-byte BLOB that is not 'B' is not a state", "accepted");
+    check(bce_state_decode(v2, sizeof v2, &st2, &why)==BCE_STATE_BAD_VERSION
+          && st2.version==2, "version 2 is refused by name", "accepted");
+    check(bce_state_decode(other, 0, &st2, &why)==BCE_STATE_TRUNCATED,
+          "an empty BLOB is a truncated state", "accepted");
+  }
+}
+
+/* Mixing: an unweighted state merged with a weighted one gives the bytes
+** of the weighted state of all rows, the unweighted rows with w = 1. */
+static void test_mixing(uint64_t *s){
+  dataset *u = calloc(1, sizeof *u), *w = calloc(1, sizeof *w);
+  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], whole[BCE_STATE_MAX];
+  unsigned char got[BCE_STATE_MAX];  /* sa and sb point into a and b */
+  int order[MAXROWS], i, ok;
+  size_t na, nb, nw, ng;
+  bce_mean m, all;
+  bce_state sa, sb;
+  make(u, s, 0);
+  make(w, s, 6);
+  w->eps = -1.0;
+  for(i=0; i<MAXROWS; i++) order[i] = i;
+  na = encode(u, order, 0, u->n, a);
+  nb = encode(w, order, 0, w->n, b);
+  memset(&all, 0, sizeof all);
+  all.weighted = 1;
+  for(i=0; i<u->n; i++) bce_mean_add(&all, loss_of(u, &u->r[i]), 1.0, +1);
+  for(i=0; i<w->n; i++) bce_mean_add(&all, loss_of(w, &w->r[i]), w->r[i].w, +1);
+  nw = bce_state_encode(&all, BCE_STATE_PROB, whole);
+  memset(&m, 0, sizeof m);
+  ok = bce_state_decode(a, na, &sa, 0)==BCE_STATE_OK
+    && bce_state_decode(b, nb, &sb, 0)==BCE_STATE_OK
+    && !sa.weighted && sb.weighted
+    && bce_state_merge(&m, &sa, +1)==BCE_STATE_OK
+    && bce_state_merge(&m, &sb, +1)==BCE_STATE_OK;
+  ng = bce_state_encode(&m, BCE_STATE_PROB, got);
+  check(ok && ng==nw && memcmp(got, whole, nw)==0,
+        "unweighted then weighted merge as w = 1", "bytes differ");
+  memset(&m, 0, sizeof m);
+  ok = bce_state_merge(&m, &sb, +1)==BCE_STATE_OK
+    && bce_state_merge(&m, &sa, +1)==BCE_STATE_OK;
+  ng = bce_state_encode(&m, BCE_STATE_PROB, got);
+  check(ok && ng==nw && memcmp(got, whole, nw)==0,
+        "weighted then unweighted merge as w = 1", "bytes differ");
+  free(u);
+  free(w);
+}
+
+/* The longest state: all 68 limbs of all three sums in use. */
+static void test_longest(void){
+  bce_mean m;
+  unsigned char out[BCE_STATE_MAX];
+  size_t n;
+  int i;
+  char why[64];
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  m.nRow = m.nWeight = INT64_MAX;
+  m.nTiny = INT64_MAX / 2;
+  m.nInf = INT64_MAX / 2;
+  for(i=0; i<BCE_SUM_LIMBS; i++){
+    m.loss.limb[i] = m.weight.limb[i] = m.tiny.limb[i] = 0xffffffff;
+  }
+  n = bce_state_encode(&m, BCE_STATE_PROB, out);
+  char name[64];
+  snprintf(why, sizeof why, "%zu bytes", n);
+  snprintf(name, sizeof name, "the longest state fits in 1 KB (%zu bytes)", n);
+  check(n>0 && n<=BCE_STATE_MAX, name, why);
+}
+
+int main(void){
+  static const char *kinds[] = {
+    "bce(y, p)", "bce(y, p, w, 1e-7)", "bce(y, p, w, 0) with infinities",
+    "bce_logits(y, z)", "bce_logits(y, z, w) near 1e308",
+    "bce(y, p, w, 0) with tiny products", "bce(y, p, w)"
+  };
+  uint64_t s = 0x9e3779b97f4a7c15u;
+  dataset *d = calloc(1, sizeof *d);
+  int kind, rep;
+  if( d==0 ) return 2;
+  test_crc();
+  for(kind=0; kind<7; kind++){
+    for(rep=0; rep<3; rep++){
+      make(d, &s, kind);
+      if( kind==6 ) d->eps = -1.0;
+      round_trip(d, kinds[kind]);
+      split_merge(d, &s, kinds[kind]);
+      merge_inverse(d, &s, kinds[kind]);
+      if( rep==0 ) damage(d, kinds[kind]);
+    }
+  }
+  test_hand_made();
+  test_mixing(&s);
+  test_longest();
+  free(d);
+  return failures ? 1 : 0;
+}
