@@ -134,6 +134,22 @@ static const BceFunc aBceFunc[] = {
    bce_softmax_func, 0, 0, 0, 0},
   {"log_softmax", 1, BCE_SCALAR, BCE_LOSS_LOG_SOFTMAX, bce_params_softmax,
    0, 0, bce_softmax_func, 0, 0, 0, 0},
+  /* their partial states, merged by bce_merge (ext/states.c) */
+  {"cce_state", 2, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce,
+   "cce_logits_state", 0, 0, bce_cce_step, bce_state_final_func,
+   bce_state_value_func, bce_cce_inverse},
+  {"cce_state", 3, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce,
+   "cce_logits_state", 0, 0, bce_cce_step, bce_state_final_func,
+   bce_state_value_func, bce_cce_inverse},
+  {"cce_state", 4, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce,
+   "cce_logits_state", 0, 0, bce_cce_step, bce_state_final_func,
+   bce_state_value_func, bce_cce_inverse},
+  {"cce_logits_state", 2, BCE_WINDOW, BCE_LOSS_CCE_LOGITS,
+   bce_params_cce_logits, 0, 0, 0, bce_cce_step, bce_state_final_func,
+   bce_state_value_func, bce_cce_inverse},
+  {"cce_logits_state", 3, BCE_WINDOW, BCE_LOSS_CCE_LOGITS,
+   bce_params_cce_logits, 0, 0, 0, bce_cce_step, bce_state_final_func,
+   bce_state_value_func, bce_cce_inverse},
 };
 
 #ifndef SQLITE_CORE

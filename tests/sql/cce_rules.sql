@@ -131,4 +131,42 @@ INSERT INTO checks SELECT 'GROUP BY model: ' || model, loss,
   CASE model WHEN 'a' THEN (-ln(0.8) - ln(0.6)) / 2 ELSE (ln(2) + ln(4)) / 2 END, 'ulp', 2
   FROM (SELECT model, cce(label, probs) AS loss FROM preds GROUP BY model);
 
+-- partial states (docs/functions.md, States): cce_state and
+-- cce_logits_state per group, merged by bce_merge, give the bits of cce and
+-- cce_logits over every row, however the rows are split
+CREATE TEMP TABLE shard(s, y, p, z, w);
+INSERT INTO shard SELECT i % 3, y, p, z, w FROM win;
+INSERT INTO shard SELECT 3 + rowid % 2, c, printf('[%!.20g,%!.20g]', 1 - p, p),
+  printf('[0,%!.20g]', (p - 0.5) * 80), 1 + (rowid % 4) / 2.0 FROM k2 WHERE rowid <= 300;
+INSERT INTO checks SELECT 'states: bce_merge(cce_state(y, p)) by shard = cce(y, p) over every row',
+  (SELECT bce_merge(st) FROM (SELECT cce_state(y, p) AS st FROM shard GROUP BY s)),
+  (SELECT cce(y, p) FROM shard), 'is', NULL;
+INSERT INTO checks SELECT 'states: bce_merge(cce_state(y, p, w, 0)) by shard = cce(y, p, w, 0)',
+  (SELECT bce_merge(st) FROM (SELECT cce_state(y, p, w, 0) AS st FROM shard GROUP BY s)),
+  (SELECT cce(y, p, w, 0) FROM shard), 'is', NULL;
+INSERT INTO checks SELECT 'states: bce_merge(cce_logits_state(y, z, w)) by shard = cce_logits(y, z, w)',
+  (SELECT bce_merge(st) FROM (SELECT cce_logits_state(y, z, w) AS st FROM shard GROUP BY s)),
+  (SELECT cce_logits(y, z, w) FROM shard), 'is', NULL;
+INSERT INTO checks SELECT 'states: bce_merge(cce_logits_state(y, z)) by row = cce_logits(y, z)',
+  (SELECT bce_merge(st) FROM (SELECT cce_logits_state(y, z) AS st FROM shard GROUP BY rowid)),
+  (SELECT cce_logits(y, z) FROM shard), 'is', NULL;
+INSERT INTO checks SELECT 'states: an unweighted cce state merges with a weighted one as w = 1',
+  (SELECT bce_merge(st) FROM (SELECT cce_state(y, p) AS st FROM shard WHERE s = 0
+                              UNION ALL SELECT cce_state(y, p, w) FROM shard WHERE s = 1)),
+  (SELECT cce(y, p, CASE s WHEN 0 THEN 1 ELSE w END) FROM shard WHERE s < 2), 'is', NULL;
+INSERT INTO checks SELECT 'states: bce_state_info names cce',
+  json_extract(bce_state_info(st), '$.function'), 'cce', 'is', NULL
+  FROM (SELECT cce_state(1, '[0.5, 0.5]') AS st);
+INSERT INTO checks SELECT 'states: bce_state_info names cce_logits and no eps',
+  json_extract(bce_state_info(st), '$.function') || '/'
+  || ifnull(json_extract(bce_state_info(st), '$.eps'), 'null'), 'cce_logits/null', 'is', NULL
+  FROM (SELECT cce_logits_state(1, '[0, 0]') AS st);
+INSERT INTO checks SELECT 'states: cce_state of one row reads back as its loss',
+  json_extract(bce_state_info(st), '$.loss'), ln(2), 'ulp', 1
+  FROM (SELECT cce_state(2, '[0.25, 0.25, 0.5]') AS st);
+INSERT INTO checks SELECT 'states: a window over per-row cce_states = cce over the frame, frame ending at ' || i,
+  v, (SELECT cce(b.y, b.p) FROM win b WHERE b.i BETWEEN a.i - 2 AND a.i), 'is', NULL
+  FROM (SELECT i, bce_merge(st) OVER (ORDER BY i ROWS 2 PRECEDING) AS v
+        FROM (SELECT i, cce_state(y, p) AS st FROM win GROUP BY i)) a;
+
 .read tests/sql/lib/report.sql

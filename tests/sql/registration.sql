@@ -26,7 +26,9 @@ INSERT INTO checks SELECT 'registered multi-class functions (issue 13), arities,
   || 'cce_grad/2/s/utf8/2099200 cce_grad/3/s/utf8/2099200 cce_grad/4/s/utf8/2099200 '
   || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 '
   || 'cce_logits_grad/2/s/utf8/2099200 cce_logits_grad/3/s/utf8/2099200 '
+  || 'cce_logits_state/2/w/utf8/2099200 cce_logits_state/3/w/utf8/2099200 '
   || 'cce_logits_term/2/s/utf8/2099200 cce_logits_term/3/s/utf8/2099200 '
+  || 'cce_state/2/w/utf8/2099200 cce_state/3/w/utf8/2099200 cce_state/4/w/utf8/2099200 '
   || 'cce_term/2/s/utf8/2099200 cce_term/3/s/utf8/2099200 cce_term/4/s/utf8/2099200 '
   || 'log_softmax/1/s/utf8/2099200 softmax/1/s/utf8/2099200',
   'is', NULL
