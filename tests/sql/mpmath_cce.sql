@@ -173,6 +173,14 @@ INSERT INTO checks VALUES('cce_logits_term(0, [-1e999,0.0])', cce_logits_term(0,
 INSERT INTO checks VALUES('cce_logits_term([0.5,0.5], [1e999,0.0])', cce_logits_term('[0.5,0.5]', '[1e999,0.0]'), 1e999, 'is', NULL);
 INSERT INTO checks VALUES('cce_logits_term([0.5,0.5,0.0], [-1e999,2.0,3.0])', cce_logits_term('[0.5,0.5,0.0]', '[-1e999,2.0,3.0]'), 1e999, 'is', NULL);
 INSERT INTO checks VALUES('cce_logits_term(1, [1.7976931348623157e+308,-1.7976931348623157e+308])', cce_logits_term(1, '[1.7976931348623157e+308,-1.7976931348623157e+308]'), 1e999, 'is', NULL);
+INSERT INTO checks VALUES('cce_logits_term(1, [5.744813340754146,-26.071873344701892])', cce_logits_term(1, '[5.744813340754146,-26.071873344701892]'), ieee754(4477800571899491,-47), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term(1, [0.0033229814105444674,-35.858089603623164])', cce_logits_term(1, '[0.0033229814105444674,-35.858089603623164]'), ieee754(5047045136091795,-47), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term(1, [0.005171852653812913,-33.373796763624846])', cce_logits_term(1, '[0.005171852653812913,-33.373796763624846]'), ieee754(4697672206946377,-47), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term(1, [0.001160058942769045,-33.57528059164557])', cce_logits_term(1, '[0.001160058942769045,-33.57528059164557]'), ieee754(4725463925075539,-47), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term([0.5,0.5], [0.005079516041323486,-32.141902292315294])', cce_logits_term('[0.5,0.5]', '[0.005079516041323486,-32.141902292315294]'), ieee754(2262142738956267,-47), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term([0.5,0.5], [0.0071259624690140026,-34.48121594180892])', cce_logits_term('[0.5,0.5]', '[0.0071259624690140026,-34.48121594180892]'), ieee754(4853802617147887,-48), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term([0.5,0.5], [0.004318688361937511,-30.64568106879901])', cce_logits_term('[0.5,0.5]', '[0.004318688361937511,-30.64568106879901]'), ieee754(8627207967828517,-49), 'ulp', 0);
+INSERT INTO checks VALUES('cce_logits_term([0.5,0.5], [0.003012023485492032,-32.47313631348366])', cce_logits_term('[0.5,0.5]', '[0.003012023485492032,-32.47313631348366]'), ieee754(4570611548400103,-48), 'ulp', 0);
 
 INSERT INTO checks VALUES('K = 2: cce_term(0, [1-p, p]), p = 0.5', cce_term(0, '[0.5,0.5]'), ieee754(6243314768165359,-53), 'ulp', 1);
 INSERT INTO checks VALUES('K = 2: bce_term(0, p), p = 0.5 (the same value)', bce_term(0, ieee754(1,-1)), ieee754(6243314768165359,-53), 'ulp', 1);
