@@ -79,13 +79,14 @@ static int sums_to_one(double sum){
 
 static double p_exact_sum(const bce_cce_row *r, const cce_scan *s);
 
-/* Whether the row's p sums to 1 within BCE_CCE_SUM_TOL, decided on the
-** exact sum.  The plain sum ps of K terms in [0, 1] is within (K-1) 2^-53
-** of the exact one times the sum of the terms (recursive summation's
-** bound), so a row whose ps is farther than that from the edge of the
-** tolerance is decided by ps alone, and only the others (a row that
-** fails, or one within 1e-13 of the edge) take a second pass for the
-** exact sum, which *sum then holds. */
+/* Whether the row's p sums to 1 within BCE_CCE_SUM_TOL, decided as the
+** exact sum decides it.  The plain sum ps of K terms in [0, 1] is off the
+** exact one by at most (K-1) 2^-53 times the sum of the terms (recursive
+** summation's bound; the margin below is twice that, and more), so a row
+** whose ps is farther than the margin from the edge of the tolerance is
+** decided by ps alone: the exact sum would say the same.  Only the others
+** (a row that fails, or one within K 4.4e-16 of the edge) take a second
+** pass for the exact sum, which *sum then holds for the message. */
 static int p_sums_to_one(const bce_cce_row *r, const cce_scan *s, double ps,
                          double *sum){
   double margin = (double)s->k*0x1p-52*(ps + 1.0);

@@ -3,7 +3,7 @@
 #include "state.h"
 
 /* Version 1 (docs/state-format.md):
-**   0  3  magic "BCE"          6  1  function        8  8  eps (PROB only)
+**   0  3  magic "BCE"          6  1  function        8  8  eps (bce, cce)
 **   3  1  version              7  1  flags (bit 0: weighted)
 **   4  2  length, all bytes
 **   counts (LEB128): rows, then weighted: rows of w > 0, infinite, tiny;

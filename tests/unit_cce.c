@@ -501,7 +501,8 @@ static void test_sum_tolerance(void){
   report(bad==0, "sum tolerance: 20 float32 softmax rows of K = 1000 pass",
          first);
   {
-    static const char *const edge[] = {"[0.5, 0.5001]", "[0.49990000000000001, 0.5]"};
+    static const char *const edge[] = {"[0.5, 0.5001]",
+                                       "[0.49990000000000001, 0.5]"};
     static const char *const off[] = {"[0.5, 0.50011]", "[0.4998, 0.5]"};
     for(i=0; i<2; i++){
       bce_cce_row r = row_of(0, 0, edge[i]);
