@@ -58,7 +58,7 @@ static int json_array_arg(sqlite3_context *ctx, bce_param param,
 ** num[].  Returns 0 when the result is set: NULL (any NULL argument,
 ** rule 1) or an error.  Rule 5's order: the numbers (y as a class index,
 ** w, eps, n) are checked here, before any array element. */
-static int read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
+static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
                     sqlite3_value **argv, bce_cce_row *r, double *num){
   int i, t;
   for(i=0; i<argc; i++){
@@ -111,7 +111,7 @@ static int read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
 }
 
 /* Words e (rule 5).  argv[e->arg] is the text the cursor read. */
-static void report(sqlite3_context *ctx, const BceFunc *f,
+static void mc_report(sqlite3_context *ctx, const BceFunc *f,
                    sqlite3_value **argv, const bce_cce_error *e){
   const bce_param *param = f->aParam;
   const char *name = param[e->arg].name;
@@ -199,7 +199,7 @@ static void report(sqlite3_context *ctx, const BceFunc *f,
 
 /* One row in (sign = +1) or out (sign = -1) of cce or cce_logits, every
 ** arity: the descriptor says which. */
-static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
                  int sign){
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
@@ -207,7 +207,7 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
   int ok;
   bce_mean *a;
-  if( !read_row(ctx, f, argc, argv, &r, num) ) return;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(*a));
   if( a==0 ){
     sqlite3_result_error_nomem(ctx);
@@ -232,7 +232,7 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS ? bce_cce_logits_loss(&r, &l, &err)
                                      : bce_cce_loss(&r, eps, &l, &err);
   if( !ok ){
-    report(ctx, f, argv, &err);
+    mc_report(ctx, f, argv, &err);
     return;
   }
   if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){   /* rule 7 */
@@ -244,12 +244,12 @@ static void step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 
 BCE_PRIVATE void bce_cce_step(sqlite3_context *ctx, int argc,
                               sqlite3_value **argv){
-  step(ctx, argc, argv, +1);
+  mc_step(ctx, argc, argv, +1);
 }
 
 BCE_PRIVATE void bce_cce_inverse(sqlite3_context *ctx, int argc,
                                  sqlite3_value **argv){
-  step(ctx, argc, argv, -1);
+  mc_step(ctx, argc, argv, -1);
 }
 
 /* ------------------------------------------------------------ scalars */
@@ -261,13 +261,13 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   bce_cce_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l;
   int ok;
-  if( !read_row(ctx, f, argc, argv, &r, num) ) return;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   w = argc>=3 ? num[0] : 1.0;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
        ? bce_cce_logits_loss(&r, &l, &err)
        : bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
   if( !ok ){
-    report(ctx, f, argv, &err);
+    mc_report(ctx, f, argv, &err);
     return;
   }
   /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
@@ -275,7 +275,7 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   sqlite3_result_double(ctx, w==0.0 ? 0.0 : w==1.0 ? l : w*l);
 }
 
-static void append(void *arg, double x){
+static void mc_append(void *arg, double x){
   bce_append_json_number((sqlite3_str*)arg, x);
 }
 
@@ -287,16 +287,17 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
   double num[2] = {1.0, BCE_DEFAULT_EPS};
   sqlite3_str *out;
   int ok;
-  if( !read_row(ctx, f, argc, argv, &r, num) ) return;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_grad(&r, argc>=3 ? num[0] : 1.0, append, out, &err)
+       ? bce_cce_logits_grad(&r, argc>=3 ? num[0] : 1.0, mc_append, out,
+                             &err)
        : bce_cce_grad(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS,
-                      argc>=3 ? num[0] : 1.0, append, out, &err);
+                      argc>=3 ? num[0] : 1.0, mc_append, out, &err);
   if( !ok ){
     sqlite3_free(sqlite3_str_finish(out));
-    report(ctx, f, argv, &err);
+    mc_report(ctx, f, argv, &err);
     return;
   }
   sqlite3_str_appendchar(out, 1, ']');
@@ -323,11 +324,12 @@ BCE_PRIVATE void bce_softmax_func(sqlite3_context *ctx, int argc,
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   if( !bce_cce_softmax(z, (size_t)sqlite3_value_bytes(argv[0]),
-                       f->eLoss==BCE_LOSS_LOG_SOFTMAX, append, out, &err) ){
+                       f->eLoss==BCE_LOSS_LOG_SOFTMAX, mc_append, out,
+                       &err) ){
     sqlite3_free(sqlite3_str_finish(out));
-    /* report() reads argv[err.arg] and param[err.arg]: z is arg 1 there */
+    /* mc_report() reads argv[err.arg] and param[err.arg]: z is arg 1 there */
     pair[1] = argv[0];
-    report(ctx, f, pair, &err);
+    mc_report(ctx, f, pair, &err);
     return;
   }
   sqlite3_str_appendchar(out, 1, ']');

@@ -25,7 +25,7 @@ typedef struct cce_scan {
 
 /* ------------------------------------------------------------- errors */
 
-static int element(bce_json_array *a, int arg, double *x,
+static int cce_element(bce_json_array *a, int arg, double *x,
                    bce_cce_error *err){
   size_t at = 0, len = 0;
   switch( bce_json_next(a, x, &at, &len) ){
@@ -47,27 +47,27 @@ static int element(bce_json_array *a, int arg, double *x,
   return -1;
 }
 
-static int fail(bce_cce_error *err, bce_cce_status status, int arg){
+static int cce_fail(bce_cce_error *err, bce_cce_status status, int arg){
   err->status = status;
   err->arg = arg;
   return 0;
 }
 
-static int domain(bce_cce_error *err, int arg, int64_t index, double x){
+static int cce_domain(bce_cce_error *err, int arg, int64_t index, double x){
   err->index = index;
   err->value = x;
-  return fail(err, BCE_CCE_DOMAIN, arg);
+  return cce_fail(err, BCE_CCE_DOMAIN, arg);
 }
 
 static int class_error(bce_cce_error *err, double cls, int64_t k){
   err->value = cls;
   err->np = k;
-  return fail(err, BCE_CCE_CLASS, 0);
+  return cce_fail(err, BCE_CCE_CLASS, 0);
 }
 
 static int sum_error(bce_cce_error *err, int arg, double sum){
   err->value = sum;
-  return fail(err, BCE_CCE_SUM, arg);
+  return cce_fail(err, BCE_CCE_SUM, arg);
 }
 
 /* |sum - 1| <= BCE_CCE_SUM_TOL, written so that NaN could not pass */
@@ -99,8 +99,9 @@ static int p_sums_to_one(const bce_cce_row *r, const cce_scan *s, double ps,
 ** at one index), then the lengths, K >= min_k, the class index, the sums,
 ** the infinities.  Probabilities: with lsum, also sums the row's loss
 ** terms -y_k ln q_k of soft targets into it. */
-static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
-                double eps, bce_sum *lsum, cce_scan *s, bce_cce_error *err){
+static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
+                        int64_t min_k, double eps, bce_sum *lsum, cce_scan *s,
+                        bce_cce_error *err){
   bce_json_array ya, pa;
   bce_sum ysum;
   int64_t npos = 0, posAt = -1, i;
@@ -129,14 +130,16 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
   bce_json_open(&pa, r->p, r->np);
   for(;;){
     if( mode==Y_ARRAY ){
-      ry = element(&ya, 0, &y, err);
+      ry = cce_element(&ya, 0, &y, err);
       if( ry<0 ) return 0;
-      if( ry && !(y>=0.0 && y<=1.0) ) return domain(err, 0, ya.count - 1, y);
+      if( ry && !(y>=0.0 && y<=1.0) ){
+        return cce_domain(err, 0, ya.count - 1, y);
+      }
     }
-    rp = element(&pa, 1, &p, err);
+    rp = cce_element(&pa, 1, &p, err);
     if( rp<0 ) return 0;
     if( rp && !logits && !(p>=0.0 && p<=1.0) ){
-      return domain(err, 1, pa.count - 1, p);
+      return cce_domain(err, 1, pa.count - 1, p);
     }
     if( mode!=Y_ARRAY ) ry = rp;
     if( !ry || !rp ) break;
@@ -179,23 +182,25 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
       }
     }
   }
-  if( mode==Y_ARRAY && !ry && ya.count==0 ) return fail(err, BCE_CCE_EMPTY, 0);
-  if( !rp && pa.count==0 ) return fail(err, BCE_CCE_EMPTY, 1);
+  if( mode==Y_ARRAY && !ry && ya.count==0 ){
+    return cce_fail(err, BCE_CCE_EMPTY, 0);
+  }
+  if( !rp && pa.count==0 ) return cce_fail(err, BCE_CCE_EMPTY, 1);
   if( ry || rp ){
     /* one array has ended, the other not: count the rest of the longer */
     bce_json_array *rest = ry ? &ya : &pa;
     int r2;
     double x;
-    while( (r2 = element(rest, ry ? 0 : 1, &x, err))==1 ){}
+    while( (r2 = cce_element(rest, ry ? 0 : 1, &x, err))==1 ){}
     if( r2<0 ) return 0;
     err->ny = ya.count;
     err->np = pa.count;
-    return fail(err, BCE_CCE_LENGTH, 0);
+    return cce_fail(err, BCE_CCE_LENGTH, 0);
   }
   s->k = pa.count;
   if( s->k<min_k ){
     err->np = s->k;
-    return fail(err, BCE_CCE_FEW, 1);
+    return cce_fail(err, BCE_CCE_FEW, 1);
   }
   if( mode==Y_CLASS && s->cls>=s->k ) return class_error(err, r->cls, s->k);
   if( mode==Y_ARRAY ){
@@ -212,17 +217,17 @@ static int scan(const bce_cce_row *r, int mode, int logits, int64_t min_k,
   }else if( s->inf2>=0 ){
     err->first = s->inf1;
     err->index = s->inf2;
-    return fail(err, BCE_CCE_TWO_INF, 1);
+    return cce_fail(err, BCE_CCE_TWO_INF, 1);
   }else if( s->inf1<0 && s->j<0 ){
     err->np = s->k;
-    return fail(err, BCE_CCE_ALL_NEG_INF, 1);
+    return cce_fail(err, BCE_CCE_ALL_NEG_INF, 1);
   }
   return 1;
 }
 
 /* --------------------------------------------------------- later passes */
 
-/* The elements of a row that scan() has checked, again, in order: from
+/* The elements of a row that cce_scan_row() has checked, again, in order: from
 ** the buffers when they hold the whole row, else from the texts. */
 typedef struct cce_pass {
   const cce_scan *s;
@@ -239,7 +244,7 @@ static void pass_open(cce_pass *it, const bce_cce_row *r, const cce_scan *s){
   }
 }
 
-/* The next number of a text scan() has read whole: it is there. */
+/* The next number of a text cce_scan_row() has read whole: it is there. */
 static double reread(bce_json_array *a){
   double x = 0.0;
   size_t at, len;
@@ -330,7 +335,9 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
   bce_sum l;
   int mode = r->y ? Y_ARRAY : Y_CLASS;
   if( mode==Y_ARRAY ) bce_sum_clear(&l);
-  if( !scan(r, mode, 0, 2, eps, mode==Y_ARRAY ? &l : 0, &s, err) ) return 0;
+  if( !cce_scan_row(r, mode, 0, 2, eps, mode==Y_ARRAY ? &l : 0, &s, err) ){
+    return 0;
+  }
   if( mode==Y_CLASS ){
     /* q = 0 (eps = 0) gives 0 - (-Inf) = +Inf, the limit */
     *loss = 0.0 - log(bce_clip(s.pc, eps));
@@ -348,7 +355,9 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
   bce_sum l;
   double y, z;
   int64_t i;
-  if( !scan(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ) return 0;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
+    return 0;
+  }
   if( s.inf1>=0 ){
     /* softmax is one-hot at inf1: 0 if every target but that one is 0 */
     *loss = 0.0;
@@ -412,7 +421,9 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
   cce_pass it;
   double y, p;
   int64_t i;
-  if( !scan(r, r->y ? Y_ARRAY : Y_CLASS, 0, 2, eps, 0, &s, err) ) return 0;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 0, 2, eps, 0, &s, err) ){
+    return 0;
+  }
   pass_open(&it, r, &s);
   for(i=0; i<s.k; i++){
     double g = 0.0;
@@ -426,7 +437,7 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
 enum { OUT_GRAD, OUT_SOFTMAX, OUT_LOG_SOFTMAX };
 
 /* The elements of softmax, log_softmax or the logits gradient of a row
-** scan() has checked. */
+** cce_scan_row() has checked. */
 static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
                         double n, bce_cce_emit emit, void *arg){
   cce_pass it;
@@ -490,7 +501,9 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
                                     bce_cce_emit emit, void *arg,
                                     bce_cce_error *err){
   cce_scan s;
-  if( !scan(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ) return 0;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
+    return 0;
+  }
   softmax_out(r, &s, OUT_GRAD, n, emit, arg);
   return 1;
 }
@@ -505,7 +518,7 @@ BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
   r.cls = 0.0;
   r.p = z;
   r.np = nz;
-  if( !scan(&r, Y_NONE, 1, 1, 0.0, 0, &s, err) ) return 0;
+  if( !cce_scan_row(&r, Y_NONE, 1, 1, 0.0, 0, &s, err) ) return 0;
   softmax_out(&r, &s, take_log ? OUT_LOG_SOFTMAX : OUT_SOFTMAX, 1.0, emit,
               arg);
   return 1;
