@@ -244,11 +244,13 @@ static void pass_open(cce_pass *it, const bce_cce_row *r, const cce_scan *s){
   }
 }
 
-/* The next number of a text cce_scan_row() has read whole: it is there. */
+/* The next number of a text cce_scan_row() has read whole. */
 static double reread(bce_json_array *a){
   double x = 0.0;
   size_t at, len;
-  if( bce_json_next(a, &x, &at, &len)!=BCE_JSON_NUMBER ) return NAN;
+  bce_json_token t = bce_json_next(a, &x, &at, &len);
+  /* the same text, read the same way, gave a number here the first time */
+  if( BCE_NEVER(t!=BCE_JSON_NUMBER) ) return NAN;
   return x;
 }
 
