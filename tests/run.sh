@@ -134,6 +134,9 @@ if step docs; then
   else
     fail "docs/functions.md errors" "no row found under '### Errors'"
   fi
+  # the worked examples of docs/scale-out.md, run as a reader would
+  program docs/scale-out.md env SQLITE3="$SQLITE3" LIB="$LIB" \
+    sh tests/doc_examples.sh docs/scale-out.md
 fi
 
 # 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and
