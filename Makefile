@@ -8,6 +8,9 @@
 #                 run, the thread test under ThreadSanitizer, the
 #                 out-of-memory test (needs clang with its sanitizer
 #                 runtimes, and valgrind)
+#   make coverage clang source-based coverage of src/ and ext/ over both
+#                 tiers' suites; a table per file, then "coverage: lines
+#                 L%, branches B%" (needs llvm-cov and llvm-profdata)
 #   make fuzz     a libFuzzer run: FUZZ_TIME seconds (default 60), or
 #                 FUZZ_RUNS inputs; FUZZ_SEED (default 1)
 #   make bench    time the functions against SQLite's own aggregates
@@ -54,6 +57,7 @@ LDLIBS  := -lm
 SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all
 TSAN    := -g -O1 -fno-omit-frame-pointer -fsanitize=thread
+COV     := -fprofile-instr-generate -fcoverage-mapping
 FUZZFL  := -g -O1 -fno-omit-frame-pointer \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
@@ -87,10 +91,11 @@ $(eval $(call kind,asan,$(CLANG),$(STRICT) $(SAN) -fPIC))
 $(eval $(call kind,tsan,$(CLANG),$(STRICT) $(TSAN) -fPIC))
 $(eval $(call kind,fuzz,$(CLANG),$(STRICT) $(FUZZFL) -DSQLITE_CORE))
 $(eval $(call kind,windows,$(MINGW_CC),$(STRICT) $(CFLAGS) -I$(BUILD)/windows/include))
+$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check fuzz bench static windows install uninstall clean
+.PHONY: all demo test check coverage fuzz bench static windows install uninstall clean
 
 all: $(LIB)
 
@@ -187,6 +192,15 @@ $(BUILD)/tsan/concurrency: tests/concurrency.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(TSAN) -o $@ $< -lsqlite3 -lpthread -ldl
 
+# make coverage: the library and the unit tests with coverage counters.
+$(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) $(COV) $(SOFLAGS) -o $@ $^ -lm
+
+$(BUILD)/cov/unit_%: tests/unit_%.c $(call objs,cov,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STRICT) -O0 -g $(COV) -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm
+
 # libFuzzer: the extension's objects linked in (-DSQLITE_CORE).
 $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 	@mkdir -p $(dir $@)
@@ -213,6 +227,11 @@ test: $(TEST_BINS)
 check: $(CHECK_BINS)
 	@SQLITE3=$(SQLITE3) CLANG=$(CLANG) BUILD=$(BUILD) LIB=./$(LIB) \
 	  RESULTS=$(RESULTS) sh tests/check.sh
+
+coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) $(BUILD)/cov/unit_core \
+          $(BUILD)/cov/unit_arrays $(BUILD)/oom $(BUILD)/concurrency \
+          $(BUILD)/fuzz_bce_main
+	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) sh tests/coverage.sh
 
 # A longer fuzz run, from the seeds and what earlier runs found
 # ($(BUILD)/fuzz/corpus); a crash is saved as $(BUILD)/fuzz/crash-*.

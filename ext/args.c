@@ -57,14 +57,29 @@ BCE_PRIVATE void bce_format_value(char *buf, sqlite3_value *v){
 }
 
 BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
-  const char *more = "";
+  int i, k = 0, cut = 0;
   if( n>MAX_QUOTED_TEXT ){
     /* cut on a character boundary so the message stays valid UTF-8 */
     n = MAX_QUOTED_TEXT;
     while( n>0 && (z[n]&0xc0)==0x80 ) n--;
-    more = "...";
+    cut = 1;
   }
-  snprintf(buf, BCE_QUOTED_BUF, "'%.*s'%s", n, z, more);
+  buf[k++] = '\'';
+  for(i=0; i<n; i++){
+    /* a NUL would end the message there: '0.5\0abc', not '0.5' */
+    if( z[i]==0 ){
+      buf[k++] = '\\';
+      buf[k++] = '0';
+    }else{
+      buf[k++] = z[i];
+    }
+  }
+  buf[k++] = '\'';
+  if( cut ){
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k] = 0;
 }
 
 BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
@@ -113,7 +128,8 @@ BCE_PRIVATE int bce_text_is_array(sqlite3_value *v){
   if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
   z = sqlite3_value_text(v);
   if( z==0 ) return 0;
-  while( *z==' ' || *z=='\t' || *z=='\n' || *z=='\r' ) z++;
+  /* the white space SQLite's numeric affinity skips (src/json_array.h) */
+  while( *z==' ' || (*z>='\t' && *z<='\r') ) z++;
   return *z=='[';
 }
 

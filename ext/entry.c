@@ -155,9 +155,12 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
     }
     if( rc!=SQLITE_OK ){
       if( pzErrMsg ){
+        /* the connection's message names the cause ("... due to active
+        ** statements"), where sqlite3_errstr(SQLITE_BUSY) would only say
+        ** "database is locked" */
         *pzErrMsg = sqlite3_mprintf("bce: cannot register %s() with %d "
                                     "arguments: %s", f->zName, f->nArg,
-                                    sqlite3_errstr(rc));
+                                    sqlite3_errmsg(db));
       }
       return rc;
     }

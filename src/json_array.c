@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include "decimal.h"
 #include "json_array.h"
 
@@ -8,14 +9,23 @@ static size_t skip_space(const char *z, size_t n, size_t i){
   return i;
 }
 
+/* Around the array, the white space SQLite allows around a number in TEXT
+** (JSON's, and also \v and \f), so that the two kinds of argument take
+** the same padding. */
+static size_t skip_outer_space(const char *z, size_t n, size_t i){
+  while( i<n && (z[i]==' ' || (z[i]>='\t' && z[i]<='\r')) ) i++;
+  return i;
+}
+
 /* The length of the JSON string, literal, object or array at z[i], or 0
 ** if none starts there.  Only called on the way to an error message, so
-** an object or array is delimited by counting brackets outside strings
-** rather than parsed. */
+** an object or array is delimited by matching brackets outside strings
+** (up to 64 deep) rather than parsed: '{]' is no value. */
 static size_t value_length(const char *z, size_t n, size_t i){
   static const char *const literal[] = {"true", "false", "null"};
   size_t j = i, k;
   int depth = 0;
+  uint64_t square = 0;      /* bit d: the bracket open at depth d is '[' */
   for(k=0; k<3; k++){
     size_t m = 0;
     while( literal[k][m] && j+m<n && z[j+m]==literal[k][m] ) m++;
@@ -30,9 +40,15 @@ static size_t value_length(const char *z, size_t n, size_t i){
       if( j>=n ) return 0;
       if( depth==0 ) return j + 1 - i;
     }else if( z[j]=='[' || z[j]=='{' ){
+      if( depth==64 ) return 0;
+      square = (square & ~(UINT64_C(1) << depth))
+             | ((uint64_t)(z[j]=='[') << depth);
       depth++;
     }else if( z[j]==']' || z[j]=='}' ){
-      if( --depth==0 ) return j + 1 - i;
+      if( depth==0 ) return 0;
+      depth--;
+      if( ((square >> depth) & 1)!=(uint64_t)(z[j]==']') ) return 0;
+      if( depth==0 ) return j + 1 - i;
     }
   }
   return 0;
@@ -54,6 +70,7 @@ BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
     case CLOSED:
       return BCE_JSON_END;
     case BEFORE_OPEN:
+      i = skip_outer_space(z, n, a->pos);
       if( i>=n || z[i]!='[' ){ *at = i; return BCE_JSON_MALFORMED; }
       i = skip_space(z, n, i+1);
       a->state = FIRST;
@@ -76,11 +93,17 @@ BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
     return BCE_JSON_NUMBER;
   }
   *at = i;
-  if( i<n && (*len = value_length(z, n, i))>0 ) return BCE_JSON_NOT_NUMBER;
+  if( i<n && (*len = value_length(z, n, i))>0 ){
+    /* a value that is no number, if what follows it fits: '[truex]' is
+    ** malformed at the x, not the element 'true' */
+    size_t next = skip_space(z, n, i + *len);
+    if( next<n && (z[next]==',' || z[next]==']') ) return BCE_JSON_NOT_NUMBER;
+    *at = next;
+  }
   return BCE_JSON_MALFORMED;
 
 close:
-  i = skip_space(z, n, i+1);
+  i = skip_outer_space(z, n, i+1);
   if( i<n ){ *at = i; return BCE_JSON_MALFORMED; }
   a->pos = i;
   a->state = CLOSED;

@@ -5,6 +5,8 @@
 **
 ** Accepted: white space (space, tab, LF, CR) around every token, then
 ** '[', numbers separated by ',', ']'.  Nothing may follow but white space.
+** Before '[' and after ']' the white space may also be VT and FF, as
+** SQLite allows around a number in TEXT.
 ** Numbers are strict JSON: no '+', no leading zeros, no '.5', no NaN or
 ** Infinity; one beyond the double range reads as +-Inf (how SQLite writes
 ** an infinity in JSON: 9e999).

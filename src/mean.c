@@ -26,6 +26,15 @@ BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
   }
 }
 
+/* The binary exponent of the sum times 2^k, as ilogb() gives it, for a
+** sum that is not zero.  Read at 2^-128 first (the limbs reach 2^1102, so
+** that is finite), and again at 2^1074 if that was subnormal. */
+static int sum_ilogb(bce_sum *s, int k){
+  double v = bce_sum_value_scaled(s, -128);
+  if( fabs(v)>=0x1p-1022 ) return ilogb(v) + 128 + k;
+  return ilogb(bce_sum_value_scaled(s, 1074)) - 1074 + k;
+}
+
 BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   double total;
   if( m->nWeight==0 ) return BCE_MEAN_EMPTY;
@@ -40,14 +49,19 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   total = bce_sum_value(&m->weight);
   if( !isfinite(total) ) return BCE_MEAN_WEIGHT_OVERFLOW;
   if( m->nTiny>0 ){
-    /* (loss + tiny/2^1074) / total, all three scaled by 2^k so that the
-    ** total is in [1, 2): nothing underflows on the way */
-    int k = -ilogb(total);
-    double loss;
-    total = bce_sum_value_scaled(&m->weight, k);
-    loss = bce_sum_value_scaled(&m->loss, k)
-         + bce_sum_value_scaled(&m->tiny, k - 1074);
-    *value = loss/total;
+    /* (loss + tiny/2^1074) / total, the numerator scaled by 2^-kn and the
+    ** total by 2^-kd so that each is near 1: nothing underflows or
+    ** overflows on the way, whatever the two magnitudes (a loss near
+    ** 1e308 beside a product below 2^-1022 once made the mean +Inf) */
+    int kd = ilogb(total), kn = sum_ilogb(&m->tiny, -1074);
+    double num;
+    if( bce_sum_value(&m->loss)!=0.0 ){
+      int kl = sum_ilogb(&m->loss, 0);
+      if( kl>kn ) kn = kl;
+    }
+    num = bce_sum_value_scaled(&m->loss, -kn)
+        + bce_sum_value_scaled(&m->tiny, -kn - 1074);
+    *value = ldexp(num/bce_sum_value_scaled(&m->weight, -kd), kn - kd);
     return BCE_MEAN_VALUE;
   }
   /* sum(w*l) may be past the double range where the mean is not (logits

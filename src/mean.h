@@ -44,7 +44,7 @@ BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
 ** weight w >= 0, the caller having checked that w*l does not overflow.
 ** Inline: it runs once a row, and w = 1 folds away in the unweighted
 ** forms. */
-static inline void bce_mean_add(bce_mean *m, double l, double w, int sign){
+BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
   m->nRow += sign;
   if( w>0.0 ){
     m->nWeight += sign;
@@ -64,7 +64,7 @@ static inline void bce_mean_add(bce_mean *m, double l, double w, int sign){
 
 /* Adds or removes a row of weight 1 and a finite loss: bce(y, p) with the
 ** default clip, whose loss is in [1e-15, 34.6]. */
-static inline void bce_mean_add_unit(bce_mean *m, double l, int sign){
+BCE_ALWAYS_INLINE void bce_mean_add_unit(bce_mean *m, double l, int sign){
   m->nRow += sign;
   m->nWeight += sign;
   bce_sum_add(&m->loss, l, sign);

@@ -1,5 +1,5 @@
-/* The one place the version is written; bce_version() and the README's
-** install notes both read it from here. */
+/* The one place the version is written: bce_version() and the test of
+** .load read it from here. */
 #ifndef BCE_VERSION_H
 #define BCE_VERSION_H
 #define BCE_VERSION "0.1.0"

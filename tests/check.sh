@@ -13,7 +13,7 @@
 #              loaded into Debian's sqlite3 shell with the ASan runtime
 #              preloaded; the unit tests of src/ built the same way
 #   valgrind:  tests/run.sh under valgrind --leak-check=full, against the
-#              normal build, except two scripts too slow for it (below)
+#              normal build, except the scripts too slow for it (below)
 #   fuzz:      a short libFuzzer run (FUZZ_CHECK_RUNS inputs, seed 1), and
 #              the seed corpus through the normal build under valgrind
 #   threads:   tests/concurrency.c under ThreadSanitizer, and plain

@@ -13,7 +13,7 @@ default, 0, 2^-52 (scikit-learn's "auto"), 1e-7 and random ones up to the
 largest double below 0.5; weights 0 and from 1e-300 to 1e300; n from
 1e-300 to 1e300; x for sigmoid across the whole range and +-Inf.
 
-Tolerances are the README's ("Accuracy"): bce_term 1 ulp for a hard label,
+Tolerances are those of docs/accuracy.md: bce_term 1 ulp for a hard label,
 2 for a soft one; bce_grad 2 ulp (3 for a soft label with n = 1); sigmoid
 and logit 2 ulp; the aggregate of a few rows 2 ulp (hard labels, no
 weights) or 3 ulp (soft labels or weights), as tests/gen_ref.py holds the

@@ -2,7 +2,7 @@
 """Reference values for sqlite-bce, computed with mpmath at 40 digits.
 
 Independent of the code under test: every value here comes from the
-mathematical definitions in the README (and issue 2), evaluated in
+mathematical definitions of docs/functions.md (and issue 2), evaluated in
 arbitrary precision on the exact binary inputs, then rounded once to the
 nearest double.  The only double-precision step taken on purpose is the
 clip bound 1 - eps, which the definition itself forms in double precision
@@ -345,7 +345,7 @@ ARRAY_LOGIT_ROWS = [
 
 
 # 10^5 rows of 46 labels, the text of each element made by integer
-# arithmetic in SQL and here alike.  Few distinct values (about 30000), so
+# arithmetic in SQL and here alike.  Few distinct values (47458), so
 # that mpmath computes each loss once and the exact mean is a sum of
 # counts times losses.
 BIG46_ROWS = 100000
@@ -635,7 +635,7 @@ def write_sql(path):
                          "(SELECT bce(column1, column2, column3, %s) FROM %s)"
                          % (sql_num(eps), values_table(rows)), want, "ulp", 3))
     out.append("")
-    # Rule 6: a sliding frame, checked against each frame's exact mean, also
+    # Rule 8: a sliding frame, checked against each frame's exact mean, also
     # after it has slid past an infinite term (eps = 0) and a huge one.
     rows = WINDOW_ROWS
     table = values_table(rows)

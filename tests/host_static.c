@@ -55,6 +55,26 @@ int main(void){
          "error message", err ? err : "no error");
   sqlite3_free(err);
 
+  /* Registering again while a statement of the connection is running
+  ** fails in SQLite; the message must say why, in SQLite's words. */
+  {
+    sqlite3_stmt *busy = 0;
+    char *msg = 0;
+    const char *want = "bce: cannot register bce() with 2 arguments: "
+                       "unable to delete/modify user-function due to "
+                       "active statements";
+    if( sqlite3_prepare_v2(db, "SELECT 1 UNION ALL SELECT 2", -1, &busy, 0)
+          !=SQLITE_OK || sqlite3_step(busy)!=SQLITE_ROW ){
+      return 2;
+    }
+    rc = sqlite3_bce_init(db, &msg, 0);
+    report(rc==SQLITE_BUSY && msg && strcmp(msg, want)==0,
+           "registering during an active statement names the cause",
+           msg ? msg : "no message");
+    sqlite3_free(msg);
+    sqlite3_finalize(busy);
+  }
+
   if( sqlite3_open(":memory:", &db2)!=SQLITE_OK ) return 2;
   check_worked_example(db2, "a second connection has bce() too");
   sqlite3_close(db2);

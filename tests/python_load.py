@@ -1,9 +1,9 @@
-"""The README's Python example, run as a test: load the extension into
+"""The Python example of docs/hosts.md, run as a test: load the extension into
 Python's sqlite3 module, compute the worked example, and check that a bad
 argument arrives as sqlite3.OperationalError with the extension's message.
 
 Usage: /usr/bin/python3 tests/python_load.py ./bce
-(Debian's python3 is built with extension loading; see the README.)
+(Debian's python3 is built with extension loading; see docs/hosts.md.)
 """
 import sqlite3
 import sys

@@ -242,7 +242,13 @@ static void test_json(void){
     {"[1,true]", "N S@3+4"}, {"[null]", "S@1+4"}, {"[false, 1]", "S@1+5"},
     {"[\"0.5\"]", "S@1+5"}, {"[\"a,]\\\"\", 1]", "S@1+7"},
     {"[[1,2]]", "S@1+5"}, {"[{\"a\": [1, \"]\"]}]", "S@1+15"},
-    {"[\"abc]", "M@1"}, {"[[1,2]", "S@1+5"},
+    {"[\"abc]", "M@1"},
+    /* a value is named as an element only when a ',' or ']' follows it,
+    ** and its brackets match */
+    {"[[1,2]", "M@6"}, {"[truex]", "M@5"}, {"[{]", "M@1"}, {"[[1}]", "M@1"},
+    {"[null 1]", "M@6"}, {"[true ,1]", "S@1+4"},
+    /* VT and FF only around the array, as SQLite allows around a number */
+    {"\v\f[1]\f\v", "N E1"}, {"[1,\f2]", "N M@3"}, {"[\v1]", "M@1"},
     {"[1,2]\0", "N N E2"},
   };
   size_t i;
@@ -253,7 +259,7 @@ static void test_json(void){
     describe(cases[i].text, got, &last);
     /* white space shown as '_': a name is one line */
     for(j=0; cases[i].text[j] && j<sizeof shown - 1; j++){
-      shown[j] = strchr(" \t\n\r", cases[i].text[j]) ? '_' : cases[i].text[j];
+      shown[j] = strchr(" \t\n\r\v\f", cases[i].text[j]) ? '_' : cases[i].text[j];
     }
     shown[j] = 0;
     snprintf(name, sizeof name, "json: '%s' -> %s", shown, cases[i].want);

@@ -8,8 +8,9 @@
 ** difference, so a function registered later is covered without a change.
 **
 ** Besides the sanitizers (address, undefined), it checks properties every
-** function of the extension promises (README, "Rules"); a broken one
-** aborts with the statement and the values, which libFuzzer saves:
+** function of the extension promises (docs/functions.md, "Rules"); a
+** broken one aborts with the statement and the values, which libFuzzer
+** saves:
 **
 **  (a) a scalar with a NULL argument returns NULL, not an error; one with
 **      no NULL argument returns a non-NULL value or an error (a NaN would
@@ -20,7 +21,7 @@
 **  (d) an aggregate gives the same bits whatever the order of its rows,
 **      or fails both ways (the sums are exact);
 **  (e) every sliding ROWS frame of a window gives the same bits as a fresh
-**      aggregate over the frame's rows (README rule 7), and OVER () the
+**      aggregate over the frame's rows (rule 8), and OVER () the
 **      same as the plain aggregate.
 **
 ** Built two ways (Makefile):

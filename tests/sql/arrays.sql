@@ -1,85 +1,93 @@
--- JSON-array rows, the rules that need no mpmath: how rows weigh, that one
--- element is the scalar, broadcasting, what stays a number, bce_grad's
--- JSON text.  References: SQLite's own ln() on the textbook formula, the
+-- Rule 9 (JSON arrays, docs/functions.md), the parts that need no mpmath:
+-- how rows weigh, that one element is the scalar, broadcasting, what stays
+-- a number (rule 3 first), bce_grad's JSON text.  References: SQLite's own ln() on the textbook formula, the
 -- scalar functions (for identities), or exact values.
 -- (tests/sql/mpmath_logits_arrays.sql checks values against mpmath.)
 .read tests/sql/lib/checks.sql
 
 -- Mixed K: each row weighs as one row, as Keras weighs each example: the
 -- mean of a 1-label row and a 3-label row, not of their 4 labels.
-INSERT INTO checks SELECT 'mixed K: the mean of the row means, (-ln 0.4 + ln 2) / 2',
+INSERT INTO checks SELECT 'rule 9: mixed K: the mean of the row means, (-ln 0.4 + ln 2) / 2',
   bce(column1, column2), (-ln(0.4) + ln(2)) / 2, 'ulp', 2
   FROM (VALUES ('[1]', '[0.4]'), ('[0, 0, 0]', '[0.5, 0.5, 0.5]'));
-INSERT INTO checks SELECT 'mixed K: ... not the mean of the 4 labels, (-ln 0.4 + 3 ln 2) / 4',
+INSERT INTO checks SELECT 'rule 9: mixed K: ... not the mean of the 4 labels, (-ln 0.4 + 3 ln 2) / 4',
   bce(column1, column2) <> (-ln(0.4) + 3 * ln(2)) / 4, 1, 'is', NULL
   FROM (VALUES ('[1]', '[0.4]'), ('[0, 0, 0]', '[0.5, 0.5, 0.5]'));
-INSERT INTO checks SELECT 'mixed K with weights: (1 * -ln 0.4 + 3 * ln 2) / 4',
+INSERT INTO checks SELECT 'rule 9: mixed K with weights: (1 * -ln 0.4 + 3 * ln 2) / 4',
   bce(column1, column2, column3), (-ln(0.4) + 3 * ln(2)) / 4, 'ulp', 2
   FROM (VALUES ('[1]', '[0.4]', 1), ('[0, 0, 0]', '[0.5, 0.5, 0.5]', 3));
-INSERT INTO checks SELECT 'rows of numbers and rows of arrays mix',
+INSERT INTO checks SELECT 'rule 9: rows of numbers and rows of arrays mix',
   bce(column1, column2), (-ln(0.4) - ln(0.8) + ln(2)) / 3, 'ulp', 2
   FROM (VALUES (1, 0.4), ('[1, 1]', '[0.8, 0.8]'), (0, '[0.5]'));
 
 -- One element is the scalar, to the bit
-INSERT INTO checks VALUES ('bce_term(''[1]'', ''[0.4]'') IS bce_term(1, 0.4)',
+INSERT INTO checks VALUES ('rule 9: bce_term(''[1]'', ''[0.4]'') IS bce_term(1, 0.4)',
   bce_term('[1]', '[0.4]'), bce_term(1, 0.4), 'is', NULL);
-INSERT INTO checks VALUES ('bce_term(''[0.3]'', ''[1e-300]'', 0) IS bce_term(0.3, 1e-300, 0)',
+INSERT INTO checks VALUES ('rule 9: bce_term(''[0.3]'', ''[1e-300]'', 0) IS bce_term(0.3, 1e-300, 0)',
   bce_term('[0.3]', '[1e-300]', 0), bce_term(0.3, 1e-300, 0), 'is', NULL);
-INSERT INTO checks VALUES ('bce_logits_term(''[0.3]'', ''[2]'') IS bce_logits_term(0.3, 2)',
+INSERT INTO checks VALUES ('rule 9: bce_logits_term(''[0.3]'', ''[2]'') IS bce_logits_term(0.3, 2)',
   bce_logits_term('[0.3]', '[2]'), bce_logits_term(0.3, 2), 'is', NULL);
-INSERT INTO checks SELECT 'bce(y, p) of one-element arrays IS bce over the numbers',
+INSERT INTO checks SELECT 'rule 9: bce(y, p) of one-element arrays IS bce over the numbers',
   (SELECT bce(column1, column2, column3) FROM (VALUES ('[1]', '[0.4]', 2), ('[0]', '[0.1]', 1))),
   (SELECT bce(column1, column2, column3) FROM (VALUES (1, 0.4, 2), (0, 0.1, 1))), 'is', NULL;
-INSERT INTO checks VALUES ('bce_grad(''[1]'', ''[0.4]'', 3)[0] = bce_grad(1, 0.4, 3)',
+INSERT INTO checks VALUES ('rule 9: bce_grad(''[1]'', ''[0.4]'', 3)[0] = bce_grad(1, 0.4, 3)',
   json_extract(bce_grad('[1]', '[0.4]', 3), '$[0]'), bce_grad(1, 0.4, 3), 'ulp', 1);
-INSERT INTO checks VALUES ('bce_logits_grad(''[0]'', ''[-2]'')[0] = bce_logits_grad(0, -2)',
+INSERT INTO checks VALUES ('rule 9: bce_logits_grad(''[0]'', ''[-2]'')[0] = bce_logits_grad(0, -2)',
   json_extract(bce_logits_grad('[0]', '[-2]'), '$[0]'), bce_logits_grad(0, -2), 'ulp', 1);
 
 -- A number y is every element's label
-INSERT INTO checks VALUES ('bce_term(1, ''[0.4, 0.8]'') IS bce_term(''[1, 1]'', ''[0.4, 0.8]'')',
+INSERT INTO checks VALUES ('rule 9: bce_term(1, ''[0.4, 0.8]'') IS bce_term(''[1, 1]'', ''[0.4, 0.8]'')',
   bce_term(1, '[0.4, 0.8]'), bce_term('[1, 1]', '[0.4, 0.8]'), 'is', NULL);
-INSERT INTO checks VALUES ('bce_logits_term(''0.25'', ''[3, -1]'') IS bce_logits_term(''[0.25, 0.25]'', ''[3, -1]'')',
+INSERT INTO checks VALUES ('rule 9: bce_logits_term(''0.25'', ''[3, -1]'') IS bce_logits_term(''[0.25, 0.25]'', ''[3, -1]'')',
   bce_logits_term('0.25', '[3, -1]'), bce_logits_term('[0.25, 0.25]', '[3, -1]'), 'is', NULL);
-INSERT INTO checks VALUES ('bce_grad(0, ''[0.5, 0.75]'', 2) IS bce_grad(''[0, 0]'', ''[0.5, 0.75]'', 2)',
+INSERT INTO checks VALUES ('rule 9: bce_grad(0, ''[0.5, 0.75]'', 2) IS bce_grad(''[0, 0]'', ''[0.5, 0.75]'', 2)',
   bce_grad(0, '[0.5, 0.75]', 2), bce_grad('[0, 0]', '[0.5, 0.75]', 2), 'is', NULL);
 
 -- Numeric TEXT is a number, not JSON; white space before '[' is JSON
-INSERT INTO checks VALUES ('bce_term(''1'', ''0.4'') is the number 0.4', bce_term('1', '0.4'), -ln(0.4), 'ulp', 1);
-INSERT INTO checks VALUES ('bce_term(1, '' [0.4] '') is the array [0.4]', bce_term(1, ' [0.4] '), -ln(0.4), 'ulp', 1);
-INSERT INTO checks VALUES ('JSON white space everywhere', bce_term(char(10) || '[ 1 ,' || char(9) || '0 ]' || char(13, 10), '[0.5,0.5]'), ln(2), 'ulp', 1);
-INSERT INTO checks VALUES ('JSON number forms: 4e-1, 0.4E0, 40e-2',
+INSERT INTO checks VALUES ('rules 3, 9: bce_term(''1'', ''0.4'') is the number 0.4', bce_term('1', '0.4'), -ln(0.4), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 9: bce_term(1, '' [0.4] '') is the array [0.4]', bce_term(1, ' [0.4] '), -ln(0.4), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 9: JSON white space everywhere', bce_term(char(10) || '[ 1 ,' || char(9) || '0 ]' || char(13, 10), '[0.5,0.5]'), ln(2), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 9: JSON number forms: 4e-1, 0.4E0, 40e-2',
   bce_term('[1, 1, 1]', '[4e-1, 0.4E0, 40e-2]'), -ln(0.4), 'ulp', 1);
-INSERT INTO checks VALUES ('JSON 1e999 (and SQLite''s 9e999) is +Inf, a logit''s limit',
+INSERT INTO checks VALUES ('rule 9: JSON 1e999 (and SQLite''s 9e999) is +Inf, a logit''s limit',
   bce_logits_term('[1, 1]', '[1e999, 9e999]'), 0.0, 'is', NULL);
 
 -- SQLite's own JSON works as input
 CREATE TEMP TABLE worked(i, y, p);
 INSERT INTO worked VALUES (1, 1, 0.4), (2, 0, 0.5), (3, 1, 0.8), (4, 1, 0.2);
-INSERT INTO checks SELECT 'json_group_array() rows: the worked example as one row of 4',
+INSERT INTO checks SELECT 'rule 9: json_group_array() rows: the worked example as one row of 4',
   bce(y, p), 0.860504844045603, 'abs', 5e-16 + 2.3e-16
   FROM (SELECT json_group_array(y) AS y, json_group_array(p) AS p FROM worked);
 
 -- bce_grad's JSON text: valid, REAL elements, infinities as 9e999
-INSERT INTO checks VALUES ('bce_grad on arrays is TEXT', typeof(bce_grad('[1]', '[0.5]')), 'text', 'is', NULL);
-INSERT INTO checks VALUES ('bce_grad on arrays is valid JSON', json_valid(bce_grad('[1, 0]', '[0.5, 1e-300]', 7)), 1, 'is', NULL);
-INSERT INTO checks VALUES ('an integral gradient is written -2.0, and reads back as REAL',
+INSERT INTO checks VALUES ('rule 9: bce_grad on arrays is TEXT', typeof(bce_grad('[1]', '[0.5]')), 'text', 'is', NULL);
+INSERT INTO checks VALUES ('rule 9: bce_grad on arrays is valid JSON', json_valid(bce_grad('[1, 0]', '[0.5, 1e-300]', 7)), 1, 'is', NULL);
+INSERT INTO checks VALUES ('rule 9: an integral gradient is written -2.0, and reads back as REAL',
   bce_grad('[1]', '[0.5]'), '[-2.0]', 'is', NULL);
-INSERT INTO checks VALUES ('bce_logits_grad: -0.5 / 1e-320 overflows to -Inf, written -9e999',
+INSERT INTO checks VALUES ('rule 9: bce_logits_grad: -0.5 / 1e-320 overflows to -Inf, written -9e999',
   bce_logits_grad(1, '[0]', 1e-320), '[-9e999]', 'is', NULL);
-INSERT INTO checks VALUES ('... which SQLite reads back as -Inf',
+INSERT INTO checks VALUES ('rule 9: ... which SQLite reads back as -Inf',
   json_extract(bce_logits_grad(1, '[0]', 1e-320), '$[0]'), -1e999, 'is', NULL);
-INSERT INTO checks VALUES ('bce_logits_grad at the infinities: exact limits 1-y and -y, / K',
+INSERT INTO checks VALUES ('rule 9: bce_logits_grad at the infinities: exact limits 1-y and -y, / K',
   bce_logits_grad('[0, 1, 0.25, 1]', '[1e999, 1e999, 1e999, -1e999]'), '[0.25,0.0,0.1875,-0.25]', 'is', NULL);
 
--- The per-label recipe of the README: json_each explodes the arrays, and
+-- The per-tag query of sql/demo.sql: json_each explodes the arrays, and
 -- bce() over one label's elements is that label's loss.
 CREATE TEMP TABLE tagged(id, y, p);
 INSERT INTO tagged VALUES (1, '[1, 0, 1]', '[0.9, 0.2, 0.4]'), (2, '[0, 0, 1]', '[0.3, 0.1, 0.8]');
-INSERT INTO checks SELECT 'per label via json_each: label ' || label, loss,
+INSERT INTO checks SELECT 'rule 9: per label via json_each: label ' || label, loss,
   CASE label WHEN 0 THEN (-ln(0.9) - ln(0.7)) / 2
              WHEN 1 THEN (-ln(0.8) - ln(0.9)) / 2
              ELSE (-ln(0.4) - ln(0.8)) / 2 END, 'ulp', 2
   FROM (SELECT ey.key AS label, bce(ey.value, ep.value) AS loss
         FROM tagged, json_each(tagged.y) AS ey, json_each(tagged.p) AS ep
         WHERE ey.key = ep.key GROUP BY ey.key);
+-- rule 9: around the array, the white space SQLite allows around a number
+-- in TEXT (VT and FF too); a value that is JSON but no number is named as
+-- an element, whatever its brackets hold
+INSERT INTO checks SELECT 'rule 9: FF before and after an array: ' || column1,
+  bce_term(1, char(column1) || '[0.5]' || char(column1)), ln(2), 'ulp', 1
+  FROM (VALUES (9), (10), (11), (12), (13), (32));
+INSERT INTO checks SELECT 'rule 9: VT before an array y',
+  bce_term(char(11) || '[1]', '[0.5]'), ln(2), 'ulp', 1;
 .read tests/sql/lib/report.sql

@@ -1,6 +1,7 @@
 -- What the extension registers, as pragma_function_list reports it:
 -- names, arities, kinds (s scalar, w window, a aggregate) and flags.  2099200 is
 -- SQLITE_DETERMINISTIC (0x800) | SQLITE_INNOCUOUS (0x200000), from sqlite3.h.
+-- (No rule of docs/functions.md: this is the registration itself.)
 .read tests/sql/lib/checks.sql
 INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),

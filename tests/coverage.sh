@@ -1,0 +1,54 @@
+#!/bin/sh
+# make coverage: clang source-based coverage of src/ and ext/.  The
+# library and the unit tests are built with coverage counters; the fast
+# tier's suite, the scale script and the tool tier's programs that load a
+# library (out of memory, threads, the fuzz seeds) run against them; then
+# llvm-cov reports lines and branches per file, and the last line is
+# "coverage: lines L%, branches B%".
+#
+#   SQLITE3 BUILD   as the Makefile passes them
+#   COVERAGE_SHOW=1 also print every line with a branch not taken both ways
+set -u
+SQLITE3=${SQLITE3:-sqlite3}
+BUILD=${BUILD:-build}
+LLVM_COV=${LLVM_COV:-$(command -v llvm-cov-14 || command -v llvm-cov)}
+LLVM_PROFDATA=${LLVM_PROFDATA:-$(command -v llvm-profdata-14 || command -v llvm-profdata)}
+cov=$BUILD/cov
+lib=$cov/bce.so
+
+rm -rf "$cov/prof"
+mkdir -p "$cov/prof"
+# %p: one file per process; %m: the same binary's runs share it
+export LLVM_PROFILE_FILE="$PWD/$cov/prof/%p-%m.profraw"
+
+SQLITE3=$SQLITE3 LIB=$lib BUILD=$BUILD \
+  UNIT="$cov/unit_core $cov/unit_arrays" \
+  STEPS="unit sql slow checker errors docs load python" \
+  NO_SUMMARY=1 RESULTS=$cov/results sh tests/run.sh >/dev/null
+"$BUILD/oom" "$lib" >/dev/null
+"$BUILD/concurrency" "$lib" 4 3 >/dev/null
+"$BUILD/fuzz_bce_main" "$lib" tests/fuzz/seeds/* >/dev/null 2>&1
+failed=$(grep -c '^FAIL|' "$cov/results")
+[ "$failed" -eq 0 ] || echo "coverage: $failed checks failed under the coverage build (see $cov/results)"
+
+"$LLVM_PROFDATA" merge -sparse "$cov"/prof/*.profraw -o "$cov/bce.profdata" || exit 1
+objs="$lib -object $cov/unit_core -object $cov/unit_arrays"
+# shellcheck disable=SC2086
+"$LLVM_COV" report $objs -instr-profile="$cov/bce.profdata" \
+  src/*.c src/*.h ext/*.c ext/*.h >"$cov/report.txt" || exit 1
+# llvm-cov's columns: file, regions (3), functions (3), lines (3),
+# branches (3); counts are "total missed cover%"
+awk '
+  $1 ~ /^(src|ext)\// || $1 == "TOTAL" {
+    printf "%-22s lines %5s of %5s  %7s   branches %4s of %4s  %7s\n",
+      $1, $8 - $9, $8, $10, $11 - $12, $11, $13
+    if ($1 == "TOTAL") { lines = $10; branches = $13 }
+  }
+  END { printf "coverage: lines %s, branches %s\n", lines, branches }
+' "$cov/report.txt"
+if [ "${COVERAGE_SHOW:-0}" = 1 ]; then
+  # shellcheck disable=SC2086
+  "$LLVM_COV" show $objs -instr-profile="$cov/bce.profdata" -show-branches=count \
+    src/*.c src/*.h ext/*.c ext/*.h | grep -B3 -E 'Branch \([0-9]+:[0-9]+\): \[True: 0|False: 0\]'
+fi
+[ "$failed" -eq 0 ]
