@@ -42,6 +42,14 @@ SQL
   mv "$DB.tmp" "$DB"
 fi
 
+# 10^5 partial states of 100 rows each, for the merge rows (once).
+if [ "$("$SQLITE3" "$DB" "SELECT count(*) FROM sqlite_schema WHERE name = 'states'")" = 0 ]; then
+  echo "bench: adding 10^5 states to $DB (once)..." >&2
+  "$SQLITE3" "$DB" -cmd ".load $LIB" \
+    "CREATE TABLE states AS SELECT bce_state(y, p) AS s FROM preds
+     WHERE rowid <= 10000000 GROUP BY rowid % 100000"
+fi
+
 # name | baseline name | SQL
 QUERIES=$(cat <<'Q'
 sum(y), sum(p)|-|SELECT sum(y), sum(p) FROM preds
@@ -64,6 +72,10 @@ w: sum(y), sum(p), sum(w)|w: bce(y, p)|SELECT sum(y), sum(p), sum(w) FROM preds_
 window: avg(p) 1000 rows|-|SELECT max(v) FROM (SELECT avg(p) OVER (ROWS 999 PRECEDING) AS v FROM preds)
 window: bce(y, p) 1000 rows|window: avg(p) 1000 rows|SELECT max(v) FROM (SELECT bce(y, p) OVER (ROWS 999 PRECEDING) AS v FROM preds)
 1e6 rows: bce(y, p)|bce(y, p)|SELECT bce(y, p) FROM preds WHERE rowid <= 1000000
+bce_state(y, p)|bce(y, p)|SELECT length(bce_state(y, p)) FROM preds
+w: bce_state(y, p, w)|w: bce(y, p, w)|SELECT length(bce_state(y, p, w)) FROM preds_w
+merge 1e5 states: bce_merge|1e6 rows: bce(y, p)|SELECT bce_merge(s) FROM states
+merge 1e5 states: bce_merge_state|1e6 rows: bce(y, p)|SELECT length(bce_merge_state(s)) FROM states
 Q
 )
 
