@@ -100,6 +100,8 @@ if step sql; then
 fi
 if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
+  # the shard property on 600 data sets (the fast tier's python step: 180)
+  program "tests/state_shards.py (600 sets)" /usr/bin/python3 tests/state_shards.py "${LIB%.*}" 600
 fi
 
 # 3. The checker itself: each row of must_fail.sql is a wrong value, and
