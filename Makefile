@@ -55,11 +55,12 @@ CFLAGS  ?= -O2
 STRICT  := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
 LDLIBS  := -lm
 SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-           -fno-sanitize-recover=all
+           -fno-sanitize-recover=all -DBCE_DEBUG
 TSAN    := -g -O1 -fno-omit-frame-pointer -fsanitize=thread
 COV     := -fprofile-instr-generate -fcoverage-mapping
 FUZZFL  := -g -O1 -fno-omit-frame-pointer \
-           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+           -DBCE_DEBUG
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c \
@@ -91,7 +92,7 @@ $(eval $(call kind,asan,$(CLANG),$(STRICT) $(SAN) -fPIC))
 $(eval $(call kind,tsan,$(CLANG),$(STRICT) $(TSAN) -fPIC))
 $(eval $(call kind,fuzz,$(CLANG),$(STRICT) $(FUZZFL) -DSQLITE_CORE))
 $(eval $(call kind,windows,$(MINGW_CC),$(STRICT) $(CFLAGS) -I$(BUILD)/windows/include))
-$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -fPIC))
+$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
@@ -229,7 +230,8 @@ check: $(CHECK_BINS)
 	  RESULTS=$(RESULTS) sh tests/check.sh
 
 coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) $(BUILD)/cov/unit_core \
-          $(BUILD)/cov/unit_arrays $(BUILD)/oom $(BUILD)/concurrency \
+          $(BUILD)/cov/unit_arrays $(BUILD)/cov/unit_state $(BUILD)/oom \
+          $(BUILD)/concurrency \
           $(BUILD)/fuzz_bce_main
 	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) sh tests/coverage.sh
 

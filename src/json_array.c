@@ -2,7 +2,7 @@
 #include "decimal.h"
 #include "json_array.h"
 
-enum { BEFORE_OPEN, FIRST, AFTER_ELEMENT, CLOSED };
+enum { BEFORE_OPEN, AFTER_ELEMENT, CLOSED };
 
 static size_t skip_space(const char *z, size_t n, size_t i){
   while( i<n && (z[i]==' ' || z[i]=='\t' || z[i]=='\n' || z[i]=='\r') ) i++;
@@ -45,7 +45,7 @@ static size_t value_length(const char *z, size_t n, size_t i){
              | ((uint64_t)(z[j]=='[') << depth);
       depth++;
     }else if( z[j]==']' || z[j]=='}' ){
-      if( depth==0 ) return 0;
+      /* depth > 0: the bracket at z[i] opened, and depth 0 returns */
       depth--;
       if( ((square >> depth) & 1)!=(uint64_t)(z[j]==']') ) return 0;
       if( depth==0 ) return j + 1 - i;
@@ -73,10 +73,7 @@ BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
       i = skip_outer_space(z, n, a->pos);
       if( i>=n || z[i]!='[' ){ *at = i; return BCE_JSON_MALFORMED; }
       i = skip_space(z, n, i+1);
-      a->state = FIRST;
       if( i<n && z[i]==']' ) goto close;
-      break;
-    case FIRST:
       break;
     default:   /* AFTER_ELEMENT */
       if( i<n && z[i]==']' ) goto close;

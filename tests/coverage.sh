@@ -22,7 +22,7 @@ mkdir -p "$cov/prof"
 export LLVM_PROFILE_FILE="$PWD/$cov/prof/%p-%m.profraw"
 
 SQLITE3=$SQLITE3 LIB=$lib BUILD=$BUILD \
-  UNIT="$cov/unit_core $cov/unit_arrays" \
+  UNIT="$cov/unit_core $cov/unit_arrays $cov/unit_state" \
   STEPS="unit sql slow checker errors docs load python" \
   NO_SUMMARY=1 RESULTS=$cov/results sh tests/run.sh >/dev/null
 "$BUILD/oom" "$lib" >/dev/null
@@ -32,7 +32,7 @@ failed=$(grep -c '^FAIL|' "$cov/results")
 [ "$failed" -eq 0 ] || echo "coverage: $failed checks failed under the coverage build (see $cov/results)"
 
 "$LLVM_PROFDATA" merge -sparse "$cov"/prof/*.profraw -o "$cov/bce.profdata" || exit 1
-objs="$lib -object $cov/unit_core -object $cov/unit_arrays"
+objs="$lib -object $cov/unit_core -object $cov/unit_arrays -object $cov/unit_state"
 # shellcheck disable=SC2086
 "$LLVM_COV" report $objs -instr-profile="$cov/bce.profdata" \
   src/*.c src/*.h ext/*.c ext/*.h >"$cov/report.txt" || exit 1

@@ -47,6 +47,9 @@ def main():
         [(0, 1.7e308, 0.5), (0, 1.7e308, 0.5), (1, 40, 1e-300)],
         [(0, 1e308, 1.0), (1, 700, 1e-310), (0, -30, 2.0)],
         [(1, 40, 1e-300), (0, -700, 1e-20)],        # only tiny terms
+        # an exact subnormal product (1000 * 2^-1070) in the loss sum, below
+        # an inexact one in the tiny sum: the numerator's scale is the tiny's
+        [(0, 1000.0, 2.0**-1070), (1, 40, 1e-300)],
     ]
     for rows in cases:
         out.append(check("rule 7: bce_logits(y, z, w) over %r" % (rows,),
@@ -66,6 +69,13 @@ def main():
         n = rnd.choice([2.0, 3.0, 4.0, 7.0, 1000.0, rnd.uniform(1, 1e6),
                         rnd.uniform(1e-3, 1)])
         out.append(check("bce_grad(%r, %r, %r) case %d" % (y, p, n, i),
+                         "bce_grad(%s, %s, %s)" % (sql_num(y), sql_num(p),
+                                                   sql_num(n)),
+                         grad(y, p, n), "ulp", 1))
+
+    # the denominator q(1-q)n below 2^-1022: the plain quotients take over
+    for y, p, n in [(0.3, 0.5, 3e-308), (0.7, 0.25, 1e-310), (0.3, 0.5, 5e-324)]:
+        out.append(check("bce_grad(%r, %r, %r): q(1-q)n subnormal" % (y, p, n),
                          "bce_grad(%s, %s, %s)" % (sql_num(y), sql_num(p),
                                                    sql_num(n)),
                          grad(y, p, n), "ulp", 1))

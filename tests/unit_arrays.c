@@ -249,6 +249,9 @@ static void test_json(void){
     {"[null 1]", "M@6"}, {"[true ,1]", "S@1+4"},
     /* VT and FF only around the array, as SQLite allows around a number */
     {"\v\f[1]\f\v", "N E1"}, {"[1,\f2]", "N M@3"}, {"[\v1]", "M@1"},
+    {"[1]\x01", "N M@3"},
+    /* a value cut by the end of the text is no value */
+    {"[tru", "M@1"}, {"[[1,2", "M@1"}, {"[\"a", "M@1"},
     {"[1,2]\0", "N N E2"},
   };
   size_t i;
@@ -264,6 +267,38 @@ static void test_json(void){
     shown[j] = 0;
     snprintf(name, sizeof name, "json: '%s' -> %s", shown, cases[i].want);
     report(strcmp(got, cases[i].want)==0, name, got);
+  }
+  {
+    /* an element nested 64 deep is matched; 65 deep, only malformed */
+    char deep[160], got[64], want[32];
+    int depth, k, at;
+    for(depth=64; depth<=65; depth++){
+      at = 0;
+      deep[at++] = '[';
+      for(k=0; k<depth; k++) deep[at++] = '[';
+      for(k=0; k<depth; k++) deep[at++] = ']';
+      deep[at++] = ']';
+      deep[at] = 0;
+      describe(deep, got, &last);
+      if( depth==64 ){
+        snprintf(want, sizeof want, "S@1+%d", 2*depth);
+      }else{
+        snprintf(want, sizeof want, "M@1");
+      }
+      snprintf(deep, sizeof deep, "json: an element nested %d deep -> %s",
+               depth, want);
+      report(strcmp(got, want)==0, deep, got);
+    }
+  }
+  {
+    /* after the end, the end again */
+    bce_json_array a;
+    size_t at, len;
+    double x;
+    bce_json_open(&a, "[]", 2);
+    report(bce_json_next(&a, &x, &at, &len)==BCE_JSON_END
+           && bce_json_next(&a, &x, &at, &len)==BCE_JSON_END,
+           "json: the end, read twice, is the end", "");
   }
   {
     char got[64];

@@ -368,6 +368,16 @@ static void test_exact_sum_flush(void){
   /* n * (1 - 2^-53), exact: n < 2^31, so the product is below 2^84 */
   check_exact("sum: BCE_SUM_FLUSH + 12345 terms across a flush",
               bce_sum_value(&s), (double)n - ldexp((double)n, -53));
+  /* the same outside the lane, where the limbs count the operations: below
+  ** it (2^-60 * 1.5) and above it (2^10 * 1.5); n * 3 < 2^33, exact */
+  bce_sum_clear(&s);
+  for(i=0; i<n; i++) bce_sum_add(&s, 0x1.8p-60, +1);
+  check_exact("sum: BCE_SUM_FLUSH + 12345 terms of 1.5 * 2^-60 (limbs)",
+              bce_sum_value(&s), ldexp(3.0*(double)n, -61));
+  bce_sum_clear(&s);
+  for(i=0; i<n; i++) bce_sum_add(&s, 0x1.8p+10, +1);
+  check_exact("sum: BCE_SUM_FLUSH + 12345 terms of 1.5 * 2^10 (limbs)",
+              bce_sum_value(&s), ldexp(3.0*(double)n, 9));
 }
 
 int main(void){

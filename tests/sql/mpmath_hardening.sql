@@ -7,6 +7,7 @@ INSERT INTO checks VALUES('rule 7: bce_logits(y, z, w) over [(0, 1.7e+308, 0.95)
 INSERT INTO checks VALUES('rule 7: bce_logits(y, z, w) over [(0, 1.7e+308, 0.5), (0, 1.7e+308, 0.5), (1, 40, 1e-300)]', (SELECT bce_logits(column1, column2, column3) FROM (VALUES (0.0, ieee754(4258857765019067,972), ieee754(1,-1)), (0.0, ieee754(4258857765019067,972), ieee754(1,-1)), (1.0, 40.0, ieee754(6032057205060441,-1049)))), ieee754(4258857765019067,972), 'ulp', 2);
 INSERT INTO checks VALUES('rule 7: bce_logits(y, z, w) over [(0, 1e+308, 1.0), (1, 700, 1e-310), (0, -30, 2.0)]', (SELECT bce_logits(column1, column2, column3) FROM (VALUES (0.0, ieee754(156575653125701,976), 1.0), (1.0, 700.0, ieee754(20240225330731,-1074)), (0.0, -30.0, 2.0))), ieee754(6680561200029909,969), 'ulp', 2);
 INSERT INTO checks VALUES('rule 7: bce_logits(y, z, w) over [(1, 40, 1e-300), (0, -700, 1e-20)]', (SELECT bce_logits(column1, column2, column3) FROM (VALUES (1.0, 40.0, ieee754(6032057205060441,-1049)), (0.0, -700.0, ieee754(6646139978924579,-119)))), ieee754(5005140984901193,-1040), 'ulp', 2);
+INSERT INTO checks VALUES('rule 7: bce_logits(y, z, w) over [(0, 1000.0, 8e-323), (1, 40, 1e-300)]', (SELECT bce_logits(column1, column2, column3) FROM (VALUES (0.0, 1000.0, ieee754(1,-1070)), (1.0, 40.0, ieee754(6032057205060441,-1049)))), ieee754(351080783340991,-106), 'ulp', 2);
 
 -- bce_grad with a soft label and n != 1, within 1 ulp
 INSERT INTO checks VALUES('bce_grad(0.9727602177446594, 0.24999999999999994, 4)', bce_grad(ieee754(8761845108311381,-53), ieee754(4503599627370495,-54), 4), ieee754(-4340030196417423,-52), 'ulp', 1);
@@ -3010,6 +3011,9 @@ INSERT INTO checks VALUES('bce_grad(0.4500470057146676, 0.0565847227759293, 4.0)
 INSERT INTO checks VALUES('bce_grad(0.767927787638705, 9.394191050529078e-05, 3.0) case 2997', bce_grad(ieee754(3458439298257121,-52), ieee754(6931689523545703,-66), 3.0), ieee754(-2995899466727287,-40), 'ulp', 1);
 INSERT INTO checks VALUES('bce_grad(0.25654896592605814, 0.4181775726607916, 4.0) case 2998', bce_grad(ieee754(2310787654693763,-53), ieee754(3766608720819679,-53), 4.0), ieee754(5983520787938837,-55), 'ulp', 1);
 INSERT INTO checks VALUES('bce_grad(0.042304321632311126, 0.15416336714979073, 2.0) case 2999', bce_grad(ieee754(95260863569719,-51), ieee754(1388580165699957,-53), 2.0), ieee754(7726684899040865,-54), 'ulp', 1);
+INSERT INTO checks VALUES('bce_grad(0.3, 0.5, 3e-308): q(1-q)n subnormal', bce_grad(ieee754(5404319552844595,-54), ieee754(1,-1), ieee754(6072067599219319,-1074)), ieee754(5344448960023927,969), 'ulp', 1);
+INSERT INTO checks VALUES('bce_grad(0.7, 0.25, 1e-310): q(1-q)n subnormal', bce_grad(ieee754(3152519739159347,-52), ieee754(1,-2), ieee754(20240225330731,-1074)), -1e999, 'ulp', 1);
+INSERT INTO checks VALUES('bce_grad(0.3, 0.5, 5e-324): q(1-q)n subnormal', bce_grad(ieee754(5404319552844595,-54), ieee754(1,-1), ieee754(1,-1074)), 1e999, 'ulp', 1);
 
 -- sigmoid at the point that was 2.06 ulp off
 INSERT INTO checks VALUES('sigmoid(-4.154168081478287) within 2 ulp', sigmoid(ieee754(-4677177455945005,-50)), ieee754(8909893450430739,-59), 'ulp', 2);
