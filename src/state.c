@@ -33,6 +33,7 @@ BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n){
 typedef struct writer {
   unsigned char *p;
   size_t n;
+  int bad;          /* a sum that no aggregate has (see put_sum) */
 } writer;
 
 static void put_byte(writer *w, unsigned v){
@@ -52,22 +53,22 @@ static void put_varint(writer *w, uint64_t v){
   put_byte(w, (unsigned)v);
 }
 
-/* The normalized sum's nonzero span; 0 when the sum is negative or past
-** 2^1102, which no aggregate's sum can be. */
-static int put_sum(writer *w, bce_sum *s){
+/* The normalized sum's nonzero span.  A sum that is negative or past
+** 2^1102 sets w->bad: no aggregate's sum is (its terms are >= 0, and
+** 2^63 rows of them stay below 2^1087). */
+static void put_sum(writer *w, bce_sum *s){
   int lo = 0, hi = BCE_SUM_LIMBS - 1, i;
   bce_sum_normalize(s);
-  if( s->limb[hi] < 0 || s->limb[hi] > 0xffffffff ) return 0;
+  w->bad |= BCE_NEVER(s->limb[hi] < 0 || s->limb[hi] > 0xffffffff);
   while( hi>=0 && s->limb[hi]==0 ) hi--;
   if( hi<0 ){
     put_byte(w, 0);
-    return 1;
+    return;
   }
   while( s->limb[lo]==0 ) lo++;
   put_byte(w, (unsigned)(hi - lo + 1));
   put_byte(w, (unsigned)lo);
   for(i=lo; i<=hi; i++) put_le(w, (uint64_t)s->limb[i], 4);
-  return 1;
 }
 
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
@@ -77,6 +78,7 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
   if( m->nRow<=0 ) return 0;
   w.p = out;
   w.n = 0;
+  w.bad = 0;
   put_byte(&w, magic[0]);
   put_byte(&w, magic[1]);
   put_byte(&w, magic[2]);
@@ -97,10 +99,12 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
   }else{
     put_varint(&w, (uint64_t)m->nInf);
   }
-  if( !put_sum(&w, &m->loss) ) return 0;
-  if( m->weighted && (!put_sum(&w, &m->weight) || !put_sum(&w, &m->tiny)) ){
-    return 0;
+  put_sum(&w, &m->loss);
+  if( m->weighted ){
+    put_sum(&w, &m->weight);
+    put_sum(&w, &m->tiny);
   }
+  if( BCE_NEVER(w.bad) ) return 0;
   out[4] = (unsigned char)((w.n + 4) & 0xff);
   out[5] = (unsigned char)((w.n + 4) >> 8);
   crc = bce_crc32c(out, w.n);
@@ -116,8 +120,9 @@ typedef struct reader {
   const char *why;   /* the first thing found wrong */
 } reader;
 
+/* Every reader stops at its first bad(), so there is one reason. */
 static int bad(reader *r, const char *why){
-  if( r->why==0 ) r->why = why;
+  r->why = why;
   return 0;
 }
 
@@ -198,6 +203,8 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   size_t len, k;
   unsigned fn, flags;
   bce_state_status rc = BCE_STATE_NONCANONICAL;
+  const char *unused;
+  if( why==0 ) why = &unused;
   r.p = p;
   r.n = n;
   r.at = HEAD;
@@ -207,36 +214,36 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   ** such, however short. */
   for(k=0; k<3 && k<n; k++){
     if( p[k]!=magic[k] ){
-      if( why ) *why = "not a state (its first bytes are not \"BCE\")";
+      *why = "not a state (its first bytes are not \"BCE\")";
       return BCE_STATE_MAGIC;
     }
   }
   if( n>=4 ){
     st->version = p[3];
     if( p[3]!=BCE_STATE_VERSION ){
-      if( why ) *why = "a state of a version this build does not read";
+      *why = "a state of a version this build does not read";
       return BCE_STATE_BAD_VERSION;
     }
   }
   if( n<6 ){
-    if( why ) *why = "truncated (too short to hold a state's length)";
+    *why = "truncated (too short to hold a state's length)";
     return BCE_STATE_TRUNCATED;
   }
   len = (size_t)get_le(p + 4, 2);
   if( n<len ){
-    if( why ) *why = "truncated (fewer bytes than its length field says)";
+    *why = "truncated (fewer bytes than its length field says)";
     return BCE_STATE_TRUNCATED;
   }
   if( n>len ){
-    if( why ) *why = "over-long (more bytes than its length field says)";
+    *why = "over-long (more bytes than its length field says)";
     return BCE_STATE_OVERLONG;
   }
   if( len<MIN_LEN || len>BCE_STATE_MAX ){
-    if( why ) *why = "its length field is outside the lengths a state has";
+    *why = "its length field is outside the lengths a state has";
     return BCE_STATE_NONCANONICAL;
   }
   if( bce_crc32c(p, len - 4)!=(uint32_t)get_le(p + len - 4, 4) ){
-    if( why ) *why = "checksum mismatch (the state was changed or damaged)";
+    *why = "checksum mismatch (the state was changed or damaged)";
     return BCE_STATE_CHECKSUM;
   }
   r.n = len - 4;
@@ -285,7 +292,7 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     if( consistent(&r, st) ) rc = BCE_STATE_OK;
   }
 done:
-  if( rc!=BCE_STATE_OK && why ) *why = r.why;
+  if( rc!=BCE_STATE_OK ) *why = r.why;
   return rc;
 }
 
@@ -310,28 +317,19 @@ static void add_count(bce_sum *s, int64_t n, int sign){
   bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
 }
 
-static int grow(int64_t *c, int64_t by, int sign){
-  if( sign>0 ){
-    if( by>INT64_MAX - *c ) return 0;
-    *c += by;
-  }else{
-    *c -= by;
-  }
-  return 1;
-}
-
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
-  if( sign>0 && (st->nRow>INT64_MAX - m->nRow) ) return BCE_STATE_OVERFLOW;
+  /* the other counts are at most the rows: they cannot overflow first */
+  if( sign>0 && st->nRow>INT64_MAX - m->nRow ) return BCE_STATE_OVERFLOW;
   if( st->weighted && !m->weighted ){
     /* the rows merged so far weighed 1 each */
     add_count(&m->weight, m->nWeight, +1);
     m->weighted = 1;
   }
-  if( !grow(&m->nRow, st->nRow, sign) || !grow(&m->nWeight, st->nWeight, sign)
-   || !grow(&m->nInf, st->nInf, sign) || !grow(&m->nTiny, st->nTiny, sign) ){
-    return BCE_STATE_OVERFLOW;
-  }
+  m->nRow += sign*st->nRow;
+  m->nWeight += sign*st->nWeight;
+  m->nInf += sign*st->nInf;
+  m->nTiny += sign*st->nTiny;
   add_digits(&m->loss, &st->loss, sign);
   if( st->weighted ){
     add_digits(&m->weight, &st->weight, sign);
