@@ -272,8 +272,8 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   sqlite3_str_appendall(s, ",\"loss\":");
   if( bce_mean_value(&m, &mean)==BCE_MEAN_VALUE ) json_double(s, mean);
   else sqlite3_str_appendall(s, "null");
-  n = sqlite3_value_type(argv[0])==SQLITE_BLOB ? sqlite3_value_bytes(argv[0])
-                                               : sqlite3_value_bytes(argv[0])/2;
+  n = sqlite3_value_bytes(argv[0]);
+  if( sqlite3_value_type(argv[0])!=SQLITE_BLOB ) n /= 2;   /* hex text */
   sqlite3_str_appendf(s, ",\"bytes\":%d}", n);
   n = sqlite3_str_errcode(s);
   z = sqlite3_str_finish(s);
