@@ -20,7 +20,7 @@
 #            "-lookaside 0 0", so that every block SQLite allocates is a
 #            block of its own that the tool can see the end of
 #   UNIT     the unit-test programs (default BUILD/unit_core BUILD/unit_arrays
-#            BUILD/unit_state)
+#            BUILD/unit_state BUILD/unit_cce)
 #   REPORTS  the directory where that tool writes its reports: a file there
 #            that is not empty after a program ran fails that program
 #   NAME     a prefix for every check's name ("asan: ")
@@ -31,7 +31,7 @@ SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce.so}
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
-UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state}
+UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state $BUILD/unit_cce}
 STEPS=${STEPS:-unit sql checker errors docs load python host}
 WRAP=${WRAP:-}
 SQLITE3_ARGS=${SQLITE3_ARGS:-}
