@@ -591,8 +591,8 @@ static void fuzz_window(const Case *c, unsigned shape, unsigned b1,
 }
 
 /* ----------------------------------------------------------- valid rows
-** Mode V (byte 0 >= 0xc0, bit 5 clear): the rows are built valid from
-** the input, for the functions whose arguments this target knows by name:
+** Mode V (byte 0 >= 0xc0, bit 5 clear; byte 4 picks the function): the
+** rows are built valid from the input, for the functions whose arguments this target knows by name:
 ** labels in [0, 1] (hard or soft), probabilities in every binade of
 ** [0, 1], logits finite or infinite, weights from 0 to 2^40 (so no w*l
 ** can overflow), one eps per statement, n > 0; y and p (or z) as plain
@@ -600,10 +600,13 @@ static void fuzz_window(const Case *c, unsigned shape, unsigned b1,
 ** per row (1 to 8 elements, printed with 17 digits, so read back
 ** exactly).  Every statement over them must succeed (Case.valid), and the
 ** properties above hold as for any rows: order independence, every window
-** frame equal to a fresh aggregate.  For bce_state and bce_logits_state,
-** the states of the groups, merged, must give the bits of bce() or
-** bce_logits() over all the rows (the shard property). */
-enum { K_Y = 1, K_P, K_Z, K_W, K_EPS, K_N, K_X };
+** frame equal to a fresh aggregate.  Multi-class rows (cce*, softmax,
+** log_softmax) have 2 to 8 classes: a class index in range or a targets
+** array, and probabilities, both summing to 1 (class_row), or logits.
+** For each state function, the states of the groups, merged, must give
+** the bits of its aggregate over all the rows (the shard property). */
+enum { K_Y = 1, K_P, K_Z, K_W, K_EPS, K_N, K_X,
+       K_CY, K_CP, K_CZ };   /* multi-class: class or targets, p row, z row */
 
 /* The argument kinds of fn, or 0 when this target does not know them. */
 static int arg_kinds(const Fn *fn, int *kind){
@@ -613,6 +616,13 @@ static int arg_kinds(const Fn *fn, int *kind){
     {"bce_term", {K_Y, K_P, K_EPS}}, {"bce_grad", {K_Y, K_P, K_N}},
     {"bce_logits_term", {K_Y, K_Z}}, {"bce_logits_grad", {K_Y, K_Z, K_N}},
     {"sigmoid", {K_X}}, {"logit", {K_P}},
+    {"cce", {K_CY, K_CP, K_W, K_EPS}}, {"cce_state", {K_CY, K_CP, K_W, K_EPS}},
+    {"cce_term", {K_CY, K_CP, K_W, K_EPS}},
+    {"cce_grad", {K_CY, K_CP, K_N, K_EPS}},
+    {"cce_logits", {K_CY, K_CZ, K_W}}, {"cce_logits_state", {K_CY, K_CZ, K_W}},
+    {"cce_logits_term", {K_CY, K_CZ, K_W}},
+    {"cce_logits_grad", {K_CY, K_CZ, K_N}},
+    {"softmax", {K_CZ}}, {"log_softmax", {K_CZ}},
   };
   int i, j;
   if( fn->nArg<1 || fn->nArg>4 ) return 0;
@@ -677,6 +687,30 @@ static void json_val(Val *v, const double *x, int k){
   v->n = n;
 }
 
+/* A multi-class row of k classes: a row of probabilities (K_CP) or of
+** targets (K_CY as an array) is k weights from the input, some of them 0,
+** divided by their sum, so it sums to 1 within a few ulp (the functions
+** allow 1e-4); logits (K_CZ) are finite, |z| < 2^19. */
+static void class_row(In *in, int kind, double *x, int k){
+  double sum = 0;
+  int e;
+  if( kind==K_CZ ){
+    for(e=0; e<k; e++) x[e] = valid_elem(in, K_Z);
+    for(e=0; e<k; e++) if( isinf(x[e]) ) x[e] = 0.0;   /* +Inf twice: an error */
+    return;
+  }
+  for(e=0; e<k; e++){
+    unsigned t = get8(in);
+    x[e] = (t & 3)==0 ? 0.0 : unit_double(get64(in));
+    sum += x[e];
+  }
+  if( sum==0 ){
+    x[0] = 1.0;
+    sum = 1.0;
+  }
+  for(e=0; e<k; e++) x[e] /= sum;
+}
+
 /* Fills c's rows with valid values; 0 if fn's arguments are not known. */
 static int valid_rows(In *in, Case *c, unsigned b1){
   int kind[4] = {0}, i, j;
@@ -690,10 +724,18 @@ static int valid_rows(In *in, Case *c, unsigned b1){
     int arrays = c->nArg>=2 && kind[0]==K_Y && (shape & 3)!=0;
     int k = 1 + (int)((shape >> 2) % 8);
     c->group[i] = (int)((b1 >> 4) ? get8(in) % (1 + (b1 >> 4)) : 0);
+    int classes = 2 + (int)((shape >> 2) % 7);
     for(j=0; j<c->nArg; j++){
       Val *v = &c->arg[i][j];
       memset(v, 0, sizeof *v);
-      if( kind[j]==K_EPS ){
+      if( kind[j]==K_CY && (shape & 1) ){            /* a class index */
+        v->type = SQLITE_INTEGER;
+        v->i = (sqlite3_int64)(get8(in) % (unsigned)classes);
+      }else if( kind[j]==K_CY || kind[j]==K_CP || kind[j]==K_CZ ){
+        double x[8];
+        class_row(in, kind[j], x, classes);
+        json_val(v, x, classes);
+      }else if( kind[j]==K_EPS ){
         v->type = SQLITE_FLOAT;
         v->d = eps;
       }else if( arrays && j<2 && !(j==0 && (shape & 3)==1) ){
@@ -714,10 +756,15 @@ static int valid_rows(In *in, Case *c, unsigned b1){
 static void fuzz_shards(const Case *c){
   Sql a = {{0}, 0}, b = {{0}, 0};
   Res r1, r2;
-  const char *plain = strcmp(c->fn->name, "bce_state")==0 ? "bce"
-                    : strcmp(c->fn->name, "bce_logits_state")==0
-                      ? "bce_logits" : 0;
+  static const char *const pairs[][2] = {
+    {"bce_state", "bce"}, {"bce_logits_state", "bce_logits"},
+    {"cce_state", "cce"}, {"cce_logits_state", "cce_logits"},
+  };
+  const char *plain = 0;
   int j;
+  for(j=0; j<(int)COUNT(pairs); j++){
+    if( strcmp(c->fn->name, pairs[j][0])==0 ) plain = pairs[j][1];
+  }
   if( !plain ) return;
   add_rows(&a, c, 0);
   add(&a, "SELECT bce_merge(s) FROM (SELECT ");
@@ -740,8 +787,8 @@ static void fuzz_shards(const Case *c){
 }
 
 /* --------------------------------------------------------- damaged states
-** Mode S (byte 0 >= 0xc0, bit 5 set): a valid state from bce_state() or
-** bce_logits_state() over valid rows, then 1 to 4 edits from the input:
+** Mode S (byte 0 >= 0xc0, bit 5 set): a valid state from bce_state(),
+** bce_logits_state(), cce_state() or cce_logits_state() over valid rows, then 1 to 4 edits from the input:
 ** flip a bit, set a byte, cut the end off, append bytes.  Fed to
 ** bce_merge(), bce_merge_state() and bce_state_info() as a BLOB or as its
 ** hex() text: the original must merge to what it merged to before and
@@ -807,12 +854,19 @@ static void fuzz_states(In *in, Case *c, unsigned b1){
   Res want, r;
   int i, j, n0, n, edits, flips = 0, other = 0, hex;
   unsigned k;
-  /* bce_state/4 or bce_logits_state/3, by bit 0 of the next byte */
-  const char *name = (get8(in) & 1) ? "bce_logits_state" : "bce_state";
+  /* the state function with the most arguments, by the next byte */
+  static const char *const names[] = {
+    "bce_state", "bce_logits_state", "cce_state", "cce_logits_state"
+  };
+  const char *name = names[get8(in) % 4];
+  const Fn *best = 0;
   for(k=0; k<(unsigned)nFn; k++){
-    if( strcmp(fns[k].name, name)==0 && fns[k].nArg>=3 ) c->fn = &fns[k];
+    if( strcmp(fns[k].name, name)==0 && (!best || fns[k].nArg>best->nArg) ){
+      best = &fns[k];
+    }
   }
-  if( strcmp(c->fn->name, name)!=0 ) return;
+  if( !best ) return;
+  c->fn = best;
   c->nArg = c->fn->nArg;
   if( !valid_rows(in, c, b1) ) return;
   add_rows(&s, c, 0);
@@ -977,9 +1031,12 @@ static void run_input(const uint8_t *data, size_t size){
       return;
     }
     int kind[4], k;
-    /* the first function from f on whose arguments are known */
-    for(k=0; k<nFn && !arg_kinds(&fns[(f + (unsigned)k) % (unsigned)nFn], kind); k++){}
-    c.fn = &fns[(f + (unsigned)k) % (unsigned)nFn];
+    /* the next byte picks the function: the first from there on whose
+    ** arguments are known */
+    unsigned pick = get8(&in);
+    for(k=0; k<nFn && !arg_kinds(&fns[(pick + (unsigned)k) % (unsigned)nFn],
+                                 kind); k++){}
+    c.fn = &fns[(pick + (unsigned)k) % (unsigned)nFn];
     c.nArg = c.fn->nArg;
     if( !valid_rows(&in, &c, b1) ) return;
     if( c.fn->type=='w' && (shape & 0x80) ){

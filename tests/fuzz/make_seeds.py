@@ -15,9 +15,6 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# how many functions the extension registers (pragma_function_list rows);
-# a seed of the valid-row mode picks its function modulo this
-N_FN = 23
 
 # Value encodings (read_value in fuzz_bce.c): the type byte modulo 10.
 def null():
@@ -123,12 +120,12 @@ def main():
             row(real_idx(R_M710), real_idx(R_DENORM), real_idx(R_NINF)),
             row(real_idx(R_1MEPS), real_idx(R_INF), real_bits(float("nan"))),
             row(text_idx(T_HEX), text_idx(T_EMPTY), blob(b"\x00\x01"))])
-    # mode V: valid rows (fuzz_bce.c, valid_rows); byte 0 in 0xc0..0xdf
-    # picks the function (the first from there whose arguments the target
-    # knows), bit 5 of it clear
+    # mode V: valid rows (fuzz_bce.c, valid_rows); byte 0 in 0xc0..0xdf,
+    # byte 4 the function's index (the first from there whose arguments
+    # the target knows), in the sorted list of 45 today
     def vseed(fn_index, shape, b1, b2, eps, rows):
-        f = 0xc0 + (fn_index - 0xc0) % N_FN
-        out = bytes([f, shape, b1, b2]) + eps + bytes([len(rows) - 1])
+        out = bytes([0xc0, shape, b1, b2, fn_index]) + eps
+        out += bytes([len(rows) - 1])
         return out + b"".join(rows)
     def vrow(shape, group, *args):   # shape: bits 0-1 arrays, 2-4 length-1
         return bytes([shape]) + (bytes([group]) if group is not None else b"") \
@@ -165,7 +162,7 @@ def main():
                         (0xe0, "rows_excl_ties")]:
         seeds["valid_bce4_%s" % name] = vseed(2, shape, 0x21, 0x13, EPS_0,
                                               bce4)
-    seeds["valid_bce4_empty_frames"] = vseed(2, 0x80, 0x61, 0x42, EPS_DEFAULT,
+    seeds["valid_bce4_empty_frames"] = vseed(2, 0x80, 0x20, 0x43, EPS_DEFAULT,
                                              bce4)
     logits3 = [vrow(0x0b, 0, y_hard(1), y_soft(U[1]), y_hard(0),
                     z_u(U[0]), z_u(U[1], 20), z_u(U[2]), w_int(2)),
@@ -184,12 +181,44 @@ def main():
     for idx, name in [(19, "term3"), (4, "grad3"), (8, "logits_grad3")]:
         rows = bce4 if idx != 8 else logits3
         seeds["valid_%s" % name] = vseed(idx, 0, 0x21, 0, EPS_DEFAULT, rows)
+    # multi-class rows: shape bit 0 a class index, bits 2-4 the number of
+    # classes - 2; a probability or target element is a byte (bits 0-1
+    # zero: the element is 0) and 8 bytes of unit_double
+    def cls(i):
+        return bytes([i])
+    def share(u):
+        return bytes([1]) + struct.pack(">Q", u)
+    def nil():
+        return bytes([0])
+    cce4 = [vrow(0x05, 0, cls(2), share(U[0]), share(U[1]), share(U[2]),
+                 w_int(2)),
+            vrow(0x04, 1, share(U[3]), nil(), nil(), share(U[4]), share(U[0]),
+                 share(U[1]), w_int(1)),
+            vrow(0x01, 1, cls(1), share(U[2]), nil(), w_zero()),
+            vrow(0x09, 2, cls(3), share(U[1]), share(U[2]), share(U[3]),
+                 share(U[4]), w_int(3))]
+    cce_logits3 = [vrow(0x05, 0, cls(0), z_u(U[0]), z_u(U[1], 20), z_u(U[2]),
+                        w_int(2)),
+                   vrow(0x00, 1, share(U[3]), share(U[4]), z_u(U[4]),
+                        bytes([0xfe]), w_int(1))]
+    for shape, name in [(0, "agg"), (0x80, "rows"), (0x82, "range"),
+                        (0xc3, "groups_excl_group"), (0x88, "rows_partition")]:
+        seeds["valid_cce4_%s" % name] = vseed(23, shape, 0x21, 0x13, EPS_0,
+                                              cce4)
+    seeds["valid_cce_logits3_rows"] = vseed(28, 0x80, 0x11, 0x12,
+                                            EPS_DEFAULT, cce_logits3)
+    seeds["valid_cce_state4_shards"] = vseed(37, 0x01, 0x31, 0, EPS_1E7, cce4)
+    seeds["valid_cce_logits_state3_shards"] = vseed(32, 0x01, 0x21, 0,
+                                                    EPS_DEFAULT, cce_logits3)
+    seeds["valid_cce_grad4"] = vseed(26, 0, 0x21, 0, EPS_DEFAULT, cce4)
+    seeds["valid_softmax"] = vseed(44, 0, 0, 0, EPS_DEFAULT, [
+        vrow(0x08, None, z_u(U[0]), z_u(U[1]), z_u(U[2]), z_u(U[3]))])
     # mode S: damaged states; byte 0 in 0xe0..0xff.  Then: bit 0 picks
     # bce_logits_state, the rows as in mode V, the number of edits - 1,
     # and each edit: op (0 flip, 1 set, 2 cut, 3 append), 2 bytes of
     # position, and the op's bytes
-    def sseed(logits, b1, rows, edits):
-        out = bytes([0xe0, 0, b1, 0, 1 if logits else 0, 0])
+    def sseed(which, b1, rows, edits):   # bce, bce_logits, cce, cce_logits
+        out = bytes([0xe0, 0, b1, 0, which, 0])
         out += bytes([len(rows) - 1]) + b"".join(rows)
         out += bytes([len(edits) - 1]) + b"".join(edits)
         return out
@@ -209,6 +238,8 @@ def main():
     seeds["state_cut"] = sseed(0, 0x11, st, [cut(20)])
     seeds["state_append"] = sseed(1, 0x19, logits3, [append(b"\x00\x01")])
     seeds["state_unchanged"] = sseed(0, 0x11, st, [flip(3, 0), flip(3, 0)])
+    seeds["state_cce_flip"] = sseed(2, 0x11, cce4[:2], [flip(30, 5)])
+    seeds["state_cce_logits_cut"] = sseed(3, 0x19, cce_logits3, [cut(9)])
     outdir = os.path.join(HERE, "seeds")
     os.makedirs(outdir, exist_ok=True)
     for name, data in sorted(seeds.items()):
