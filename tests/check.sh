@@ -39,7 +39,7 @@ CLANG=${CLANG:-clang}
 BUILD=${BUILD:-build}
 LIB=${LIB:-./bce.so}
 RESULTS=${RESULTS:-}
-FUZZ_CHECK_RUNS=${FUZZ_CHECK_RUNS:-6000}
+FUZZ_CHECK_RUNS=${FUZZ_CHECK_RUNS:-4000}
 SO=${LIB##*.}
 
 tmp=$(mktemp -d)

@@ -74,6 +74,17 @@ static const char *const shared_sql[] = {
   " p, w, 0)) AS s FROM preds GROUP BY i % 13)",
   "SELECT bce_merge(s) OVER (ORDER BY g ROWS 2 PRECEDING) FROM (SELECT"
   " i % 11 AS g, bce_state(y, p) AS s FROM preds GROUP BY g)",
+  /* multi-class: class indices against probability rows summing to 1,
+  ** logits, the softmax and gradient texts, states */
+  "SELECT cce(i % 3, json_array(q, (1 - q) / 2, (1 - q) / 2), w) FROM"
+  " (SELECT i, w, coalesce(p, 0.5) * 0.98 + 0.01 AS q FROM preds)",
+  "SELECT cce_logits(i % 4, json_array(p * 10, 0, -p * 10, 1)) OVER"
+  " (ORDER BY i ROWS 20 PRECEDING) FROM preds WHERE p IS NOT NULL",
+  "SELECT softmax(json_array(p, 1, -p)), log_softmax(json_array(p, -1)),"
+  " cce_logits_grad(i % 3, json_array(p, 1, -p), 2) FROM preds"
+  " WHERE p IS NOT NULL AND i % 4 = 0",
+  "SELECT bce_merge(s) FROM (SELECT cce_state(i % 2, json_array(q, 1 - q))"
+  " AS s FROM (SELECT i, coalesce(p, 0.5) AS q FROM preds) GROUP BY i % 5)",
 };
 #define N_SHARED (int)(sizeof shared_sql / sizeof shared_sql[0])
 

@@ -254,6 +254,12 @@ static const Case cases[] = {
    .sql = "SELECT cce_logits(column1, column2) OVER (ROWS 1 PRECEDING) FROM "
           "(VALUES (0, '[0, 0]'), (1, '[0, 0]'))",
    .ref = "SELECT 2 * ln(2)"},
+  /* the two rows of the case above, one state each, merged: ln 2 */
+  {.name = "cce_state per row, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_state(column1, column2) AS s"
+          " FROM (VALUES (0, '[0.5, 0.25, 0.25]'), ('[0, 0, 1]',"
+          " '[0.25, 0.25, 0.5]')) GROUP BY column1)",
+   .ref = "SELECT ln(2)"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"
