@@ -20,9 +20,13 @@
 **  (c) a scalar gives the same result twice (they are DETERMINISTIC);
 **  (d) an aggregate gives the same bits whatever the order of its rows,
 **      or fails both ways (the sums are exact);
-**  (e) every sliding ROWS frame of a window gives the same bits as a fresh
-**      aggregate over the frame's rows (rule 8), and OVER () the
-**      same as the plain aggregate.
+**  (e) every window frame, of every shape (ROWS, RANGE, GROUPS, EXCLUDE,
+**      PARTITION BY, empty), gives the same bits as a fresh aggregate over
+**      the frame's rows (rule 8), and OVER () the same as the plain
+**      aggregate;
+**  (f) over valid rows (mode V below) no statement fails, and merged
+**      states give the bits of their aggregate;
+**  (g) a damaged state is an error naming the function (mode S below).
 **
 ** Built two ways (Makefile):
 **   make fuzz        clang -fsanitize=fuzzer,address,undefined: libFuzzer
@@ -33,7 +37,9 @@
 ** plain one loads the built library with sqlite3_load_extension.
 **
 ** Input layout (every read past the end gives 0):
-**   byte 0       which function (index into the sorted list)
+**   byte 0       which function (index into the sorted list); from 0xc0
+**                on, mode V (valid rows, bit 5 clear) or S (damaged
+**                states, bit 5 set), read as their comments say
 **   byte 1       the shape of the statement (see run_input)
 **   byte 2, 3    frame bounds / group count / variadic arity
 **   byte 4       number of rows (1..16)

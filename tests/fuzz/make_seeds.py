@@ -5,7 +5,10 @@ Each seed is an input in the layout fuzz_bce.c reads (see its header):
 function index, shape, two bound bytes, row count, then one value per
 argument per row.  They start the fuzzer from statements that reach the
 arithmetic (values inside the domains), every window shape, the clip
-boundaries, texts that are numbers and texts that are not, blobs and NULLs.
+boundaries, texts that are numbers and texts that are not, blobs and NULLs;
+then the valid-row mode (valid_*: arrays, multi-class rows, every frame
+shape, the shard property) and the damaged-state mode (state_*: each kind
+of edit).
 Function indices follow the sorted pragma_function_list of the extension;
 when functions are added they shift, and the seeds stay valid inputs.
 
