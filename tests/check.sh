@@ -127,10 +127,10 @@ valgrind_lane() {
   #    double, so -1e-300 becomes -9.999999999999994e-301 and the message
   #    quotes that.  Not a memory error; the exact message is checked by
   #    the plain and asan passes.
-  #  - the unit tests' random loops run 5000 cases each, not 10^5 and
+  #  - the unit tests' random loops run 2000 cases each, not 10^5 and
   #    20000 (BCE_UNIT_RANDOM): the same code, 40 times slower here.
   printf '%s\n' 'SELECT bce(1, -1e-300);' >"$tmp/skip_errors"
-  BCE_UNIT_RANDOM=5000 SQLITE3=$SQLITE3 SQLITE3_ARGS="$NO_LOOKASIDE" \
+  BCE_UNIT_RANDOM=2000 SQLITE3=$SQLITE3 SQLITE3_ARGS="$NO_LOOKASIDE" \
     LIB=$LIB NAME="valgrind: " REPORTS=$d \
     WRAP="$VALGRIND --log-file=$d/vg.%p" \
     STEPS="unit sql checker errors load" \
