@@ -85,6 +85,11 @@ static const char *const shared_sql[] = {
   " WHERE p IS NOT NULL AND i % 4 = 0",
   "SELECT bce_merge(s) FROM (SELECT cce_state(i % 2, json_array(q, 1 - q))"
   " AS s FROM (SELECT i, coalesce(p, 0.5) AS q FROM preds) GROUP BY i % 5)",
+  "SELECT bce_merge(s), hex(bce_merge_state(s)) FROM (SELECT"
+  " bce_state(y, p, w) AS s FROM preds GROUP BY model)",
+  "SELECT bce_merge(s) OVER (ORDER BY g ROWS 3 PRECEDING) FROM (SELECT"
+  " i / 100 AS g, bce_logits_state(y, p * 40 - 20) AS s FROM preds"
+  " GROUP BY g)",
 };
 #define N_SHARED (int)(sizeof shared_sql / sizeof shared_sql[0])
 
@@ -99,6 +104,7 @@ static const char *const own_sql[] = {
   "SELECT bce(y, p, w) FROM mine",
   "SELECT bce(y, p) OVER (ORDER BY i ROWS 30 PRECEDING) FROM mine",
   "SELECT sum(bce_term(y, p)), sum(bce_grad(y, p)) FROM mine",
+  "SELECT bce_state_info(bce_state(y, p, w, 0.001)) FROM mine",
 };
 #define N_OWN (int)(sizeof own_sql / sizeof own_sql[0])
 #define N_QUERIES (N_SHARED + N_OWN)

@@ -16,7 +16,7 @@ LLVM_PROFDATA=${LLVM_PROFDATA:-$(command -v llvm-profdata-14 || command -v llvm-
 cov=$BUILD/cov
 lib=$cov/bce.so
 
-rm -rf "$cov/prof"
+rm -rf "$cov/prof" "$cov/results"   # run.sh appends to RESULTS
 mkdir -p "$cov/prof"
 # %p: one file per process; %m: the same binary's runs share it
 export LLVM_PROFILE_FILE="$PWD/$cov/prof/%p-%m.profraw"

@@ -104,6 +104,8 @@ if step sql; then
 fi
 if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
+  # the shard property on 600 data sets (the fast tier's python step: 180)
+  program "tests/state_shards.py (600 sets)" /usr/bin/python3 tests/state_shards.py "${LIB%.*}" 600
 fi
 
 # 3. The checker itself: each row of must_fail.sql is a wrong value, and
@@ -131,13 +133,16 @@ fi
 # 5. The error table of docs/functions.md: each row whose input is a call
 #    must fail with exactly the message the table shows.
 if step docs; then
-  sed -n '/^### Errors/,/^## /p' docs/functions.md |
+  sed -n -e '/^### Errors/,/^## /p' -e '/^### State errors/,/^## /p' docs/functions.md |
     sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/SELECT \1;\t\2/p' >"$tmp/docs.tsv"
   if [ -s "$tmp/docs.tsv" ]; then
     program "docs/functions.md errors" "$BUILD/errors_driver" "$LIB" "$tmp/docs.tsv"
   else
     fail "docs/functions.md errors" "no row found under '### Errors'"
   fi
+  # the worked examples of docs/scale-out.md, run as a reader would
+  program docs/scale-out.md env SQLITE3="$SQLITE3" LIB="$LIB" \
+    sh tests/doc_examples.sh docs/scale-out.md
 fi
 
 # 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and
