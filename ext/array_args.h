@@ -44,4 +44,12 @@ BCE_PRIVATE void bce_append_json_number(sqlite3_str *out, double x);
 ** out of memory); out is finished either way. */
 BCE_PRIVATE void bce_result_str(sqlite3_context *ctx, sqlite3_str *out);
 
+/* Words e (rule 5) for the statuses up to BCE_ARRAY_LENGTH, which every
+** function on JSON arrays shares; argv[e->arg] is the text the cursor
+** read.  The multi-class statuses are ext/multiclass.c's. */
+BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
+                                        const bce_param *param,
+                                        sqlite3_value **argv,
+                                        const bce_array_error *e);
+
 #endif
