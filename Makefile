@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # sqlite-bce: cross-entropy (log loss) for SQLite.
 #   make          build the loadable extension (bce.so / bce.dylib / bce.dll)
 #   make demo     build it and run sql/demo.sql on an in-memory database

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** bce(y, p), bce(y, p, w), bce(y, p, w, eps), and bce_logits(y, z),
 ** bce_logits(y, z, w): the mean log loss, as an aggregate and as a window

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The bce functions on JSON arrays (rule 9; src/arrays.h): the texts of y and p
 ** (or z) from SQL values, the error messages, and the JSON array that

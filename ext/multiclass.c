@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The multi-class functions (issue 13; src/cce.h has the formulas):
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The function table: one descriptor per SQL function and arity.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** One row of a multi-label model: labels y and predictions p (or logits
 ** z) as two JSON arrays of K numbers, or a single y for every element.

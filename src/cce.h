@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Categorical cross-entropy of one row: K classes, the targets y and the
 ** predictions as JSON arrays read in place (src/json_array.h), nothing

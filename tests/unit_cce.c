@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Unit tests of src/cce.c (no SQLite): the loss from probabilities and
 ** from logits, softmax, log_softmax and both gradients against
