@@ -61,17 +61,17 @@ step() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 program() {
   src=$1
   shift
-  $WRAP "$@" >"$tmp/prog.out" 2>"$tmp/prog.err"
+  $WRAP "$@" >"$tmp/prog$lane.out" 2>"$tmp/prog$lane.err"
   rc=$?
   while IFS= read -r line; do
     case $line in
       ok\|*|FAIL\|*|skip\|*) printf '%s|%s%s\n' "${line%%|*}" "$NAME" "${line#*|}" >>"$out" ;;
       *) fail "$src" "unexpected output: $line" ;;
     esac
-  done <"$tmp/prog.out"
+  done <"$tmp/prog$lane.out"
   # exit 1 means failed checks, already listed; anything else is a crash
-  if [ $rc -gt 1 ] || [ -s "$tmp/prog.err" ]; then
-    fail "$src" "exit $rc: $(head -c 600 "$tmp/prog.err")"
+  if [ $rc -gt 1 ] || [ -s "$tmp/prog$lane.err" ]; then
+    fail "$src" "exit $rc: $(head -c 600 "$tmp/prog$lane.err")"
   fi
   reports "$src"
 }
@@ -91,18 +91,39 @@ sql_script() {
   program "$1" "$SQLITE3" $SQLITE3_ARGS -batch -bail :memory: -cmd ".load $LIB" ".read $1"
 }
 
-# 1. Unit tests of src/, no SQLite involved.
-if step unit; then
-  for unit in $UNIT; do program "$unit" "$unit"; done
-fi
-
-# 2. SQL test scripts: each check names the rule it checks.
+# 1. Unit tests of src/, no SQLite involved, and 2. the SQL test scripts
+#    (each check names the rule it checks).  Without a tool in WRAP they
+#    run in two lanes, one a core, each writing results of its own; under
+#    a tool one at a time, so that a report belongs to the program before.
+jobs=""
+if step unit; then jobs=$UNIT; fi
 if step sql; then
   for f in tests/sql/*.sql; do
     case " $SLOW_SQL " in *" $f "*) continue ;; esac
     case " $SKIP " in *" $f "*) skip "$f" "listed in SKIP"; continue ;; esac
-    sql_script "$f"
+    jobs="$jobs $f"
   done
+fi
+run_jobs() {  # run_jobs LANE N: every Nth job from the LANEth
+  k=0
+  for job in $jobs; do
+    k=$((k + 1))
+    [ $(( (k - 1) % $2 )) -eq $(( $1 - 1 )) ] || continue
+    case $job in
+      *.sql) sql_script "$job" ;;
+      *) program "$job" "$job" ;;
+    esac
+  done
+}
+lane=0
+if [ -z "$WRAP" ] && [ -z "$REPORTS" ]; then
+  main_out=$out
+  (lane=1 out=$tmp/lane1; : >"$out"; run_jobs 1 2) &
+  (lane=2 out=$tmp/lane2; : >"$out"; run_jobs 2 2) &
+  wait
+  cat "$tmp/lane1" "$tmp/lane2" >>"$main_out"
+else
+  run_jobs 1 1
 fi
 if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
