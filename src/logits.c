@@ -1,12 +1,57 @@
 #include "logistic.h"
 #include "logits.h"
 
+/* ln 2 in two parts, the first with its low 20 bits zero, so that k*LN2_HI
+** is exact for |k| < 2^20 (Cody and Waite); together within 1.2e-26. */
+static const double LN2_HI = 0x1.62e42fee00000p-1;
+static const double LN2_LO = 0x1.a39ef35793c76p-33;
+
+/* a + b = s + *err exactly (TwoSum). */
+static double two_sum(double a, double b, double *err){
+  double s = a + b;
+  double t = s - a;
+  *err = (a - (s - t)) + (b - t);
+  return s;
+}
+
+/* The gradient divided by an n below 1 where the gradient itself is below
+** 2^-1022, |z| in (708, 1490]: there sigmoid(-|z|) is a subnormal that has
+** lost bits, or 0, and dividing by n brings the loss into view
+** (bce_logits_grad(1, 767.05, 9.9e-263) is -9.8e-72 and came out 0).
+** sigmoid(-|z|) = E/(1+E) with E = e^-|z| < 2^-1021, so it is E to a
+** relative 2^-1021.  Everything is scaled by 2^k, k picked so that the
+** larger of E and the label part a (1-y for z >= 0, y for z < 0; 0 or
+** tiny here) is near 2^-100: E*2^k = e^(k ln2 - |z|), its argument carried
+** in two doubles (the product exact, then TwoSum) and its error put back
+** to first order.  n = m*2^b with m in [1, 2); the quotient is scaled back
+** at the end, the only rounding besides e^, the product, the difference
+** and the division.  Past 1490 the result is below 2^-1075 n / n: 0. */
+static double logits_grad_tiny(double y, double z, double n){
+  double az = fabs(z);
+  double a = z>=0.0 ? 1.0-y : y;
+  int k = (int)(az/LN2_HI) - 100;
+  int b = ilogb(n);
+  double s_hi, s_lo, e1, e2, ek, ak, g;
+  if( a>0.0 && -ilogb(a) - 100 < k ) k = -ilogb(a) - 100;
+  s_hi = two_sum(-az, k*LN2_HI, &e1);
+  s_hi = two_sum(s_hi, k*LN2_LO, &e2);
+  s_lo = e1 + e2;
+  ek = exp(s_hi);
+  ek = ek + ek*s_lo;
+  ak = ldexp(a, k);
+  g = z>=0.0 ? ak - ek : ek - ak;
+  return ldexp(g/ldexp(n, -b), -(k + b));
+}
+
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double g;
   if( z>=0.0 ){
     g = (1.0-y) - bce_sigmoid(-z);
   }else{
     g = bce_sigmoid(z) - y;
+  }
+  if( n<1.0 && fabs(g)<0x1p-1022 && fabs(z)>708.0 && fabs(z)<=1490.0 ){
+    return logits_grad_tiny(y, z, n);
   }
   return n==1.0 ? g : g/n;
 }
