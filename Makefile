@@ -59,17 +59,18 @@ CFLAGS  ?= -O2
 STRICT  := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
 LDLIBS  := -lm
 SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-           -fno-sanitize-recover=all
+           -fno-sanitize-recover=all -DBCE_DEBUG
 TSAN    := -g -O1 -fno-omit-frame-pointer -fsanitize=thread
 COV     := -fprofile-instr-generate -fcoverage-mapping
 FUZZFL  := -g -O1 -fno-omit-frame-pointer \
-           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+           -DBCE_DEBUG
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c \
-            src/state.c
+            src/state.c src/cce.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/array_args.c ext/states.c
+            ext/array_args.c ext/states.c ext/multiclass.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
 HEADERS  := $(wildcard src/*.h ext/*.h)
 
@@ -95,7 +96,7 @@ $(eval $(call kind,asan,$(CLANG),$(STRICT) $(SAN) -fPIC))
 $(eval $(call kind,tsan,$(CLANG),$(STRICT) $(TSAN) -fPIC))
 $(eval $(call kind,fuzz,$(CLANG),$(STRICT) $(FUZZFL) -DSQLITE_CORE))
 $(eval $(call kind,windows,$(MINGW_CC),$(STRICT) $(CFLAGS) -I$(BUILD)/windows/include))
-$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -fPIC))
+$(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
@@ -158,6 +159,10 @@ $(BUILD)/unit_state: tests/unit_state.c tests/xorshift.h \
                      $(call objs,static,$(CORE_SRC))
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
 
+$(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h \
+                   $(call objs,static,$(CORE_SRC))
+	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
+
 $(BUILD)/host_static: tests/host_static.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 $(LDLIBS)
 
@@ -212,9 +217,10 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 	  $(call objs,fuzz,$(SRC)) -lsqlite3 -lm
 
 TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/unit_state \
-  $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
+  $(BUILD)/unit_cce $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) $(BUILD)/asan/unit_core \
-  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_state $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
+  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_state \
+  $(BUILD)/asan/unit_cce $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
   $(BUILD)/fuzz/fuzz_bce $(BUILD)/concurrency $(BUILD)/oom \
   $(BUILD)/fuzz_bce_main $(BUILD)/dqlite_client $(DQLITE_NODE)

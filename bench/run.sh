@@ -23,25 +23,6 @@ if ! [ -x /usr/bin/time ]; then
   exit 1
 fi
 
-if ! [ -f "$DB" ]; then
-  echo "bench: creating $DB ($ROWS rows in each of 3 tables, once)..." >&2
-  mkdir -p "$(dirname "$DB")"
-  "$SQLITE3" "$DB.tmp" >/dev/null <<SQL
-PRAGMA journal_mode = OFF;
-PRAGMA synchronous = OFF;
-CREATE TABLE preds(y INTEGER, p REAL);        -- hard labels
-CREATE TABLE preds_soft(y REAL, p REAL);      -- soft labels in [0, 1]
-CREATE TABLE preds_w(y INTEGER, p REAL, w REAL);
--- p uniform in (0, 1): 52 random bits, never 0 or 1
-WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < $ROWS)
-INSERT INTO preds SELECT random() & 1,
-  ((random() & 4503599627370495) + 0.5) / 4503599627370496.0 FROM r;
-INSERT INTO preds_soft SELECT ((random() & 1023) / 1023.0), p FROM preds;
-INSERT INTO preds_w SELECT y, p, 0.5 + (random() & 7) / 4.0 FROM preds;
-SQL
-  mv "$DB.tmp" "$DB"
-fi
-
 # name | baseline name | SQL
 QUERIES=$(cat <<'Q'
 sum(y), sum(p)|-|SELECT sum(y), sum(p) FROM preds
@@ -64,8 +45,68 @@ w: sum(y), sum(p), sum(w)|w: bce(y, p)|SELECT sum(y), sum(p), sum(w) FROM preds_
 window: avg(p) 1000 rows|-|SELECT max(v) FROM (SELECT avg(p) OVER (ROWS 999 PRECEDING) AS v FROM preds)
 window: bce(y, p) 1000 rows|window: avg(p) 1000 rows|SELECT max(v) FROM (SELECT bce(y, p) OVER (ROWS 999 PRECEDING) AS v FROM preds)
 1e6 rows: bce(y, p)|bce(y, p)|SELECT bce(y, p) FROM preds WHERE rowid <= 1000000
+mc: sum(json_array_length(p))|-|SELECT sum(json_array_length(p)) FROM mc
+mc: cce(y, p)|mc: sum(json_array_length(p))|SELECT cce(y, p) FROM mc
+mc: cce_logits(y, z)|mc: sum(json_array_length(p))|SELECT cce_logits(y, z) FROM mc
+mc: sum(cce_term(y, p))|mc: cce(y, p)|SELECT sum(cce_term(y, p)) FROM mc
 Q
 )
+# ONLY=regex: only the rows whose name matches it (name their baselines
+# too: ONLY='^mc: ' runs the multi-class rows and their baseline)
+if [ -n "${ONLY:-}" ]; then
+  QUERIES=$(printf '%s\n' "$QUERIES" | grep -E "^[^|]*($ONLY)")
+fi
+
+mkdir -p "$(dirname "$DB")"
+# table NAME: NAME if $DB has that table
+table() { "$SQLITE3" "$DB" "SELECT name FROM sqlite_master WHERE name = '$1'"; }
+
+if printf '%s\n' "$QUERIES" | grep -q 'FROM preds' \
+   && [ -z "$(table preds)" ]; then
+  echo "bench: creating $DB ($ROWS rows in each of 3 tables, once)..." >&2
+  "$SQLITE3" "$DB.tmp" >/dev/null <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE preds(y INTEGER, p REAL);        -- hard labels
+CREATE TABLE preds_soft(y REAL, p REAL);      -- soft labels in [0, 1]
+CREATE TABLE preds_w(y INTEGER, p REAL, w REAL);
+-- p uniform in (0, 1): 52 random bits, never 0 or 1
+WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < $ROWS)
+INSERT INTO preds SELECT random() & 1,
+  ((random() & 4503599627370495) + 0.5) / 4503599627370496.0 FROM r;
+INSERT INTO preds_soft SELECT ((random() & 1023) / 1023.0), p FROM preds;
+INSERT INTO preds_w SELECT y, p, 0.5 + (random() & 7) / 4.0 FROM preds;
+SQL
+  # the tables into $DB, which may hold mc already
+  "$SQLITE3" "$DB" "ATTACH '$DB.tmp' AS t; CREATE TABLE preds AS SELECT * FROM t.preds; CREATE TABLE preds_soft AS SELECT * FROM t.preds_soft; CREATE TABLE preds_w AS SELECT * FROM t.preds_w;"
+  rm -f "$DB.tmp"
+fi
+
+# Multi-class rows (issue 13): 2*10^5 rows of 10 classes, y a class index,
+# p a softmax as json_array() writes it, z its logits.  Added to an
+# existing bench database if missing.
+MC_ROWS=200000
+if printf '%s\n' "$QUERIES" | grep -q 'FROM mc' && [ -z "$(table mc)" ]; then
+  echo "bench: adding table mc ($MC_ROWS rows of 10 classes) to $DB..." >&2
+  "$SQLITE3" "$DB" >/dev/null <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TEMP TABLE w AS
+  WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < $MC_ROWS)
+  SELECT abs(random()) % 10 AS y,
+    abs(random() % 1000000) + 1 AS a0, abs(random() % 1000000) + 1 AS a1,
+    abs(random() % 1000000) + 1 AS a2, abs(random() % 1000000) + 1 AS a3,
+    abs(random() % 1000000) + 1 AS a4, abs(random() % 1000000) + 1 AS a5,
+    abs(random() % 1000000) + 1 AS a6, abs(random() % 1000000) + 1 AS a7,
+    abs(random() % 1000000) + 1 AS a8, abs(random() % 1000000) + 1 AS a9 FROM r;
+CREATE TABLE mc(y INTEGER, p TEXT, z TEXT);
+INSERT INTO mc SELECT y,
+  json_array(a0/t, a1/t, a2/t, a3/t, a4/t, a5/t, a6/t, a7/t, a8/t, a9/t),
+  json_array(ln(a0/t), ln(a1/t), ln(a2/t), ln(a3/t), ln(a4/t), ln(a5/t),
+             ln(a6/t), ln(a7/t), ln(a8/t), ln(a9/t))
+  FROM (SELECT *, (a0+a1+a2+a3+a4+a5+a6+a7+a8+a9) * 1.0 AS t FROM w);
+SQL
+fi
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -91,7 +132,7 @@ done
 
 # Optional: the pipeline the extension replaces, where numpy is installed.
 python_line=""
-if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+if [ -z "${ONLY:-}" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
   echo "bench: python fetch + numpy, $ROUNDS runs" >&2
   for round in $(seq 1 "$ROUNDS"); do
     out=$(/usr/bin/time -f 'MAXRSS %M' /usr/bin/python3 bench/python_pipeline.py "$DB" 2>&1)
@@ -104,7 +145,7 @@ fi
 
 echo
 echo "sqlite-bce $(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)," \
-     "SQLite $("$SQLITE3" --version | cut -d' ' -f1), $ROWS rows a table," \
+     "SQLite $("$SQLITE3" --version | cut -d' ' -f1), $ROWS rows a table (mc: $MC_ROWS)," \
      "median of $ROUNDS runs"
 echo "$(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo

@@ -27,6 +27,23 @@ BCE_PRIVATE const bce_param bce_params_logits_grad[3] = {
 };
 BCE_PRIVATE const bce_param bce_params_x[1] = {{"x", BCE_ANY}};
 BCE_PRIVATE const bce_param bce_params_p[1] = {{"p", BCE_UNIT}};
+/* y of the multi-class functions is a class index or a JSON array,
+** read by ext/multiclass.c itself; its domain here is unused */
+BCE_PRIVATE const bce_param bce_params_cce[4] = {
+  {"y", BCE_ANY}, {"p", BCE_PROB}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
+};
+BCE_PRIVATE const bce_param bce_params_cce_grad[4] = {
+  {"y", BCE_ANY}, {"p", BCE_PROB}, {"n", BCE_COUNT}, {"eps", BCE_EPS}
+};
+BCE_PRIVATE const bce_param bce_params_cce_logits[3] = {
+  {"y", BCE_ANY}, {"z", BCE_ANY}, {"w", BCE_WEIGHT}
+};
+BCE_PRIVATE const bce_param bce_params_cce_logits_grad[3] = {
+  {"y", BCE_ANY}, {"z", BCE_ANY}, {"n", BCE_COUNT}
+};
+BCE_PRIVATE const bce_param bce_params_softmax[2] = {
+  {"y", BCE_ANY}, {"z", BCE_ANY}
+};
 
 BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...){
   char msg[256];

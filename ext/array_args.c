@@ -104,7 +104,6 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
   sqlite3_str *out;
   double y, p, k;
   int r;
-  char num[BCE_DECIMAL_BUF];
   if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
   while( (r = bce_array_pairs_next(&it, &y, &p, &err))==1 ){}
   if( r<0 ){
@@ -120,20 +119,30 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
     double g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
                                      : bce_grad(y, p, BCE_DEFAULT_EPS, 1.0));
     g = g/k/n;
-    if( bce_array_pairs_count(&it)>1 ) sqlite3_str_appendchar(out, 1, ',');
-    if( g> 1.7976931348623157e308 ){
-      sqlite3_str_appendall(out, "9e999");     /* SQLite's JSON infinity */
-    }else if( g< -1.7976931348623157e308 ){
-      sqlite3_str_appendall(out, "-9e999");
-    }else{
-      /* "-2.0", not "-2": SQLite's JSON reads the element back as a REAL */
-      int len = bce_decimal_format(num, g);
-      sqlite3_str_appendall(out, num);
-      if( strcspn(num, ".e")==(size_t)len ) sqlite3_str_appendall(out, ".0");
-    }
+    bce_append_json_number(out, g);
   }
   sqlite3_str_appendchar(out, 1, ']');
-  r = sqlite3_str_errcode(out);
+  bce_result_str(ctx, out);
+}
+
+BCE_PRIVATE void bce_append_json_number(sqlite3_str *out, double x){
+  char num[BCE_DECIMAL_BUF];
+  /* after '[' no comma: the text so far is that one byte */
+  if( sqlite3_str_length(out)>1 ) sqlite3_str_appendchar(out, 1, ',');
+  if( x> 1.7976931348623157e308 ){
+    sqlite3_str_appendall(out, "9e999");     /* SQLite's JSON infinity */
+  }else if( x< -1.7976931348623157e308 ){
+    sqlite3_str_appendall(out, "-9e999");
+  }else{
+    /* "-2.0", not "-2": SQLite's JSON reads the element back as a REAL */
+    int len = bce_decimal_format(num, x);
+    sqlite3_str_appendall(out, num);
+    if( strcspn(num, ".e")==(size_t)len ) sqlite3_str_appendall(out, ".0");
+  }
+}
+
+BCE_PRIVATE void bce_result_str(sqlite3_context *ctx, sqlite3_str *out){
+  int r = sqlite3_str_errcode(out);
   if( r==SQLITE_OK ){
     int len = sqlite3_str_length(out);
     sqlite3_result_text(ctx, sqlite3_str_finish(out), len, sqlite3_free);

@@ -33,4 +33,15 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        sqlite3_value **argv, int arrays,
                                        double y0, double n);
 
+/* Appends x to the JSON array being written in out (which holds at least
+** its '['), a comma before it unless it is the first: the shortest decimal
+** that reads back as x, with ".0" when that would read as an integer, and
+** 9e999 / -9e999 for +-Inf (what SQLite's JSON writes).  Shared by every
+** function that returns a JSON array. */
+BCE_PRIVATE void bce_append_json_number(sqlite3_str *out, double x);
+
+/* Sets out's text as the result, or the error its failure left (too big,
+** out of memory); out is finished either way. */
+BCE_PRIVATE void bce_result_str(sqlite3_context *ctx, sqlite3_str *out);
+
 #endif

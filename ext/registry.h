@@ -25,7 +25,11 @@ typedef enum BceKind {
 typedef enum BceLoss {
   BCE_LOSS_NONE,    /* sigmoid, logit, bce_version: xUnary or nothing */
   BCE_LOSS_PROB,    /* l(y, p) of src/loss.h */
-  BCE_LOSS_LOGITS   /* l(y, z) of src/logits.h */
+  BCE_LOSS_LOGITS,  /* l(y, z) of src/logits.h */
+  BCE_LOSS_CCE,         /* multi-class from probabilities, src/cce.h */
+  BCE_LOSS_CCE_LOGITS,  /* multi-class from logits, src/cce.h */
+  BCE_LOSS_SOFTMAX,     /* softmax(z) */
+  BCE_LOSS_LOG_SOFTMAX  /* log_softmax(z) */
 } BceLoss;
 
 typedef struct BceFunc {
@@ -59,6 +63,11 @@ BCE_PRIVATE_DATA const bce_param bce_params_grad[3];      /* y, p, n */
 BCE_PRIVATE_DATA const bce_param bce_params_logits_grad[3];  /* y, z, n */
 BCE_PRIVATE_DATA const bce_param bce_params_x[1];         /* sigmoid's x */
 BCE_PRIVATE_DATA const bce_param bce_params_p[1];         /* logit's p */
+BCE_PRIVATE_DATA const bce_param bce_params_cce[4];       /* y, p, w, eps */
+BCE_PRIVATE_DATA const bce_param bce_params_cce_grad[4];  /* y, p, n, eps */
+BCE_PRIVATE_DATA const bce_param bce_params_cce_logits[3];       /* y, z, w */
+BCE_PRIVATE_DATA const bce_param bce_params_cce_logits_grad[3];  /* y, z, n */
+BCE_PRIVATE_DATA const bce_param bce_params_softmax[2];   /* -, z */
 
 /* ext/aggregate.c: bce(y, p [, w [, eps]]) and bce_logits(y, z [, w]).
 ** bce(y, p) has a step of its own, the short path most queries take. */
@@ -91,5 +100,14 @@ BCE_PRIVATE void bce_term_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_grad_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_unary_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_version_func(sqlite3_context*, int, sqlite3_value**);
+
+/* ext/multiclass.c: cce, cce_logits (every arity, the formula from the
+** descriptor; xValue and xFinal are bce_mean_*_func above), their term
+** and gradient scalars, softmax and log_softmax. */
+BCE_PRIVATE void bce_cce_step(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_cce_inverse(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_cce_term_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_cce_grad_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_softmax_func(sqlite3_context*, int, sqlite3_value**);
 
 #endif

@@ -2,9 +2,11 @@
 ** Partial states that merge across databases (docs/functions.md, "States";
 ** the bytes are docs/state-format.md's, made by src/state.c):
 **
-**   bce_state(y, p [, w [, eps]]), bce_logits_state(y, z [, w])
-**       the steps of bce() and bce_logits() (ext/aggregate.c), with a
-**       result that is the aggregate's bce_mean as bytes, not its mean;
+**   bce_state(y, p [, w [, eps]]), bce_logits_state(y, z [, w]),
+**   cce_state(y, p [, w [, eps]]), cce_logits_state(y, z [, w])
+**       the steps of bce(), bce_logits() (ext/aggregate.c), cce() and
+**       cce_logits() (ext/multiclass.c), with a result that is the
+**       aggregate's bce_mean as bytes, not its mean;
 **   bce_merge(state)         aggregate and window: the mean over every
 **                            row behind the states, bit for bit that of
 **                            the matching function over those rows;
@@ -25,7 +27,22 @@ SQLITE_EXTENSION_INIT3
 #include "../src/state.h"
 
 static const char *fn_name(int fn){
-  return fn==BCE_STATE_LOGITS ? "bce_logits" : "bce";
+  switch( fn ){
+    case BCE_STATE_LOGITS:     return "bce_logits";
+    case BCE_STATE_CCE:        return "cce";
+    case BCE_STATE_CCE_LOGITS: return "cce_logits";
+    default:                   return "bce";
+  }
+}
+
+/* The state's function code for the descriptor's formula. */
+static bce_state_fn state_fn(BceLoss loss){
+  switch( loss ){
+    case BCE_LOSS_LOGITS:     return BCE_STATE_LOGITS;
+    case BCE_LOSS_CCE:        return BCE_STATE_CCE;
+    case BCE_LOSS_CCE_LOGITS: return BCE_STATE_CCE_LOGITS;
+    default:                  return BCE_STATE_PROB;
+  }
 }
 
 /* ------------------------------------------------------- making states */
@@ -37,8 +54,7 @@ static void state_result(sqlite3_context *ctx){
   unsigned char out[BCE_STATE_MAX];
   size_t n;
   if( m==0 ) return;                        /* no rows: NULL, state rule 2 */
-  n = bce_state_encode(m, bce_func(ctx)->eLoss==BCE_LOSS_LOGITS
-                          ? BCE_STATE_LOGITS : BCE_STATE_PROB, out);
+  n = bce_state_encode(m, state_fn(bce_func(ctx)->eLoss), out);
   if( n==0 ) return;                        /* a frame emptied: NULL */
   sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
 }
@@ -244,7 +260,7 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   sqlite3_str_appendf(s, "{\"version\":%d,\"function\":\"%s\",\"weighted\":%s,"
                       "\"eps\":", st.version, fn_name(st.fn),
                       st.weighted ? "true" : "false");
-  if( st.fn==BCE_STATE_PROB ) json_double(s, st.eps);
+  if( BCE_STATE_HAS_EPS(st.fn) ) json_double(s, st.eps);
   else sqlite3_str_appendall(s, "null");
   sqlite3_str_appendf(s, ",\"rows\":%lld,\"rows_weighted\":%lld,"
                       "\"rows_infinite\":%lld,\"rows_tiny\":%lld,"

@@ -162,4 +162,49 @@ SELECT printf('%.17g', bce_merge(state)) AS from_states,
                            WHERE model = 'boosted') AS equal
 FROM daily;
 
+.print
+.print '--- Multi-class: one distribution over K classes (categorical cross-entropy)'
+.print 'Two 3-class models (iris: 0 setosa, 1 versicolor, 2 virginica) kept their logits;'
+.print 'probs is softmax(logits), stored as a JSON array as a prediction table would'
+CREATE TABLE iris(model TEXT, id INTEGER, y INTEGER, logits TEXT, probs TEXT);
+INSERT INTO iris(model, id, y, logits) VALUES
+  ('linear', 1, 0, '[4.1, 1.2, -2.3]'), ('linear', 2, 1, '[0.4, 2.2, 1.9]'),
+  ('linear', 3, 2, '[-1.8, 1.1, 2.6]'), ('linear', 4, 1, '[0.2, 1.0, 1.6]'),
+  ('linear', 5, 2, '[-2.5, 0.3, 3.9]'), ('linear', 6, 0, '[3.2, 2.9, -1.0]'),
+  ('forest', 1, 0, '[6.0, 0.5, -3.0]'), ('forest', 2, 1, '[-0.5, 3.1, 0.8]'),
+  ('forest', 3, 2, '[-2.2, 0.9, 3.3]'), ('forest', 4, 1, '[-0.1, 2.4, 1.1]'),
+  ('forest', 5, 2, '[-3.0, -0.2, 5.2]'), ('forest', 6, 0, '[4.0, 1.0, -2.0]');
+UPDATE iris SET probs = softmax(logits);
+SELECT model, id, y, probs FROM iris WHERE model = 'linear' LIMIT 3;
+
+.print
+.print 'Loss per model: scikit-learn log_loss from probabilities, PyTorch CrossEntropyLoss from logits'
+SELECT model, round(cce(y, probs), 6) AS log_loss,
+       round(cce_logits(y, logits), 6) AS from_logits,
+       round(avg((SELECT key FROM json_each(probs) ORDER BY value DESC, key LIMIT 1) = y), 3)
+         AS top1_accuracy
+FROM iris GROUP BY model;
+
+.print
+.print 'Loss by true class (GROUP BY y): where each model loses'
+SELECT model, y, count(*) AS n, round(cce(y, probs), 4) AS log_loss
+FROM iris GROUP BY model, y ORDER BY model, y;
+
+.print
+.print 'The worst rows: the largest per-row losses'
+SELECT model, id, y, probs, round(cce_term(y, probs), 4) AS loss
+FROM iris ORDER BY cce_term(y, probs) DESC LIMIT 3;
+
+.print
+.print 'cce_logits next to cce(y, softmax(z)): equal but for the rounding of softmax and the clip'
+SELECT z, cce_term(0, softmax(z)) AS via_softmax,
+       cce_term(0, softmax(z), 1, 0) AS via_softmax_no_clip,
+       cce_logits_term(0, z) AS from_logits
+FROM (SELECT '[2, 1, 0.1]' AS z UNION ALL SELECT '[40, 0, 0]' UNION ALL SELECT '[0, 800, 0]');
+
+.print
+.print 'Gradient of the mean loss with respect to each logit: (softmax - one_hot) / n'
+SELECT id, cce_logits_grad(y, logits, count(*) OVER ()) AS grad
+FROM iris WHERE model = 'forest' LIMIT 2;
+
 SELECT 'sqlite-bce ' || bce_version() AS version;

@@ -42,6 +42,24 @@ _Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");
 # define BCE_NOINLINE static
 #endif
 
+/* A condition that no input can make false (BCE_ALWAYS) or true
+** (BCE_NEVER), kept as a defence: SQLite's ALWAYS() and NEVER()
+** (sqliteInt.h).  Each use says why it cannot happen.  In the coverage
+** build (BCE_COVERAGE) they are constants, so the branch that cannot be
+** taken is not counted as missed; in the sanitizer builds (BCE_DEBUG)
+** they assert, so a test that reaches one fails. */
+#if defined(BCE_COVERAGE)
+# define BCE_ALWAYS(X) (1)
+# define BCE_NEVER(X)  (0)
+#elif defined(BCE_DEBUG)
+# include <assert.h>
+# define BCE_ALWAYS(X) ((X) ? 1 : (assert(0), 0))
+# define BCE_NEVER(X)  ((X) ? (assert(0), 1) : 0)
+#else
+# define BCE_ALWAYS(X) (X)
+# define BCE_NEVER(X)  (X)
+#endif
+
 /* The bits of a double and back; memcpy is the one conversion C defines. */
 static inline uint64_t bce_bits(double x){
   uint64_t b;

@@ -3,7 +3,7 @@
 #include "state.h"
 
 /* Version 1 (docs/state-format.md):
-**   0  3  magic "BCE"          6  1  function        8  8  eps (PROB only)
+**   0  3  magic "BCE"          6  1  function        8  8  eps (bce, cce)
 **   3  1  version              7  1  flags (bit 0: weighted)
 **   4  2  length, all bytes
 **   counts (LEB128): rows, then weighted: rows of w > 0, infinite, tiny;
@@ -84,7 +84,7 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
   put_le(&w, 0, 2);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
   put_byte(&w, m->weighted ? FLAG_WEIGHTED : 0);
-  if( fn==BCE_STATE_PROB ){
+  if( BCE_STATE_HAS_EPS(fn) ){
     /* + 0.0: -0 and 0 are one clip, so one encoding */
     double eps = (m->hasEps ? m->eps : BCE_DEFAULT_EPS) + 0.0;
     put_le(&w, bce_bits(eps), 8);
@@ -242,14 +242,14 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   r.n = len - 4;
   fn = p[6];
   flags = p[7];
-  if( fn!=BCE_STATE_PROB && fn!=BCE_STATE_LOGITS ){
+  if( fn<BCE_STATE_PROB || fn>BCE_STATE_CCE_LOGITS ){
     bad(&r, "an unknown function code");
   }else if( flags & ~(unsigned)FLAG_WEIGHTED ){
     bad(&r, "unknown flags");
   }else{
     st->fn = (bce_state_fn)fn;
     st->weighted = (flags & FLAG_WEIGHTED)!=0;
-    if( fn==BCE_STATE_PROB ){
+    if( BCE_STATE_HAS_EPS(fn) ){
       uint64_t bits;
       if( r.n - r.at < 8 ){
         bad(&r, "a field runs past the end");

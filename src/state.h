@@ -27,10 +27,14 @@
 #define BCE_STATE_VERSION 1
 #define BCE_STATE_MAX 1024   /* no state is longer; see state-format.md */
 
-/* Which function's loss the state is of.  Merging two kinds is an error. */
+/* Which function's loss the state is of.  Merging two kinds is an error.
+** The functions with a clip (bce, cce) carry their eps. */
+#define BCE_STATE_HAS_EPS(fn) ((fn)==BCE_STATE_PROB || (fn)==BCE_STATE_CCE)
 typedef enum bce_state_fn {
   BCE_STATE_PROB = 1,    /* bce(y, p [, w [, eps]]) */
-  BCE_STATE_LOGITS = 2   /* bce_logits(y, z [, w]) */
+  BCE_STATE_LOGITS = 2,  /* bce_logits(y, z [, w]) */
+  BCE_STATE_CCE = 3,     /* cce(y, p [, w [, eps]]) */
+  BCE_STATE_CCE_LOGITS = 4   /* cce_logits(y, z [, w]) */
 } bce_state_fn;
 
 typedef enum bce_state_status {
@@ -56,7 +60,8 @@ typedef struct bce_state {
   int version;
   bce_state_fn fn;
   int weighted;
-  double eps;                  /* the clip, for BCE_STATE_PROB; else 0 */
+  double eps;                  /* the clip, for BCE_STATE_PROB and
+                               ** BCE_STATE_CCE; else 0 */
   int64_t nRow, nWeight, nInf, nTiny;
   bce_state_sum loss, weight, tiny;
 } bce_state;

@@ -110,7 +110,8 @@ valgrind_lane() {
   # Skipped here, run by the other passes:
   #  - windows.sql (3000-row frames against fresh aggregates, 70 s under
   #    valgrind), mpmath_means.sql (10^6 and 2*10^5 rows, 20 s) and
-  #    mpmath_big_arrays.sql (10^5 rows of 46 labels, 2 min); every
+  #    mpmath_big_arrays.sql (10^5 rows of 46 labels, 2 min),
+  #    mpmath_cce_means.sql (10^5 rows of 10 classes, twice); every
   #    function and frame kind is also in the scripts that do run here;
   #  - statements of errors.tsv whose decimal literal SQLite parses to
   #    another double under valgrind: valgrind does long double arithmetic
@@ -122,7 +123,7 @@ valgrind_lane() {
   SQLITE3=$SQLITE3 LIB=$LIB NAME="valgrind: " REPORTS=$d \
     WRAP="$VALGRIND --log-file=$d/vg.%p" \
     STEPS="sql checker errors load" \
-    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql" \
+    SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql tests/sql/mpmath_cce_means.sql" \
     SKIP_ERRORS=$tmp/skip_errors RESULTS=$tmp/results.vg NO_SUMMARY=1 \
     sh tests/run.sh
   {
@@ -148,7 +149,7 @@ asan_lane() {
   (
     asan_env "$d"
     SQLITE3=$SQLITE3 LIB=$BUILD/asan/bce.$SO \
-      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays $BUILD/asan/unit_state" \
+      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays $BUILD/asan/unit_state $BUILD/asan/unit_cce" \
       NAME="asan: " REPORTS=$d WRAP="env LD_PRELOAD=$ASAN_RT" \
       STEPS="unit sql checker errors load" RESULTS=$tmp/results.asan \
       NO_SUMMARY=1 sh tests/run.sh
@@ -225,7 +226,7 @@ threads_lane() {
 build_lane() {
   for cc in gcc clang; do
     if make -s CC="$cc" BUILD="$BUILD/$cc" "$BUILD/$cc/bce.$SO" \
-         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" "$BUILD/$cc/unit_state" \
+         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" "$BUILD/$cc/unit_state" "$BUILD/$cc/unit_cce" \
          "$BUILD/$cc/errors_driver" "$BUILD/$cc/concurrency" \
          "$BUILD/$cc/oom" "$BUILD/$cc/fuzz_bce_main" >"$tmp/build" 2>&1; then
       printf 'ok|build with %s -std=c11 -Wall -Wextra -Werror\n' "$cc"

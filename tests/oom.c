@@ -160,6 +160,23 @@ static const Case cases[] = {
           "(VALUES (0.5, 0.001), (0.5, 0.01))",
    .error = "bce(): eps must be the same in every row, got 0.01 after "
             "0.001"},
+  {.name = "cce(y, p) aggregate, a class index and a targets array",
+   .sql = "SELECT cce(column1, column2) FROM (VALUES (0, '[0.5, 0.25, 0.25]'),"
+          " ('[0, 0, 1]', '[0.25, 0.25, 0.5]'))",
+   .ref = "SELECT ln(2)"},
+  {.name = "cce_logits(y, z) window",
+   .sql = "SELECT cce_logits(column1, column2) OVER (ROWS 1 PRECEDING) FROM "
+          "(VALUES (0, '[0, 0]'), (1, '[0, 0]'))",
+   .ref = "SELECT 2 * ln(2)"},
+  {.name = "softmax and cce_grad texts",
+   .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
+          " + length(cce_grad(1, '[0.5, 0.5]'))"
+          " + length(log_softmax('[0, 0]'))",
+   .ref = "SELECT 0.25 + 10 + length('[-0.6931471805599453,-0.6931471805599453]')"},
+  {.name = "error message for a row that does not sum to 1",
+   .sql = "SELECT cce(0, '[0.3, 0.9, 0.5]')",
+   .error = "cce(): p must sum to 1 (within 1e-4), got a row summing to 1.7;"
+            " for logits use cce_logits()"},
   {.name = "error message in a UTF-16 database (text converted to UTF-8)",
    .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p);"
             " INSERT INTO t VALUES (1, 'not a number at all');",

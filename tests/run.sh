@@ -17,7 +17,7 @@
 #   WRAP     command words put before every program that loads LIB or runs
 #            a unit test: "valgrind --leak-check=full ...", "env LD_PRELOAD=..."
 #   UNIT     the unit-test programs (default BUILD/unit_core BUILD/unit_arrays
-#            BUILD/unit_state)
+#            BUILD/unit_state BUILD/unit_cce)
 #   REPORTS  the directory where that tool writes its reports: a file there
 #            that is not empty after a program ran fails that program
 #   NAME     a prefix for every check's name ("asan: ")
@@ -28,7 +28,7 @@ SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce.so}
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
-UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state}
+UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state $BUILD/unit_cce}
 STEPS=${STEPS:-unit sql checker errors docs load python host}
 WRAP=${WRAP:-}
 REPORTS=${REPORTS:-}

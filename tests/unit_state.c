@@ -374,8 +374,11 @@ static void test_hand_made(void){
   {
     unsigned char e[sizeof ok_logits];
     memcpy(e, ok_logits, sizeof e);
-    e[6] = 3;
+    e[6] = 5;
     expect(e, sizeof e, BCE_STATE_NONCANONICAL, "unknown function code refused");
+    memcpy(e, ok_logits, sizeof e);
+    e[6] = 0;
+    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "function code 0 refused");
     memcpy(e, ok_logits, sizeof e);
     e[7] = 2;
     expect(e, sizeof e, BCE_STATE_NONCANONICAL, "unknown flag refused");

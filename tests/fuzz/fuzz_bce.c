@@ -117,6 +117,11 @@ static const char *const interesting_text[] = {
   "9223372036854775807", "9223372036854775808", "-9223372036854775809",
   "[0.1, 0.9]", "[]", "[1, 0, 1]", "[0.5, \"x\"]", "[1e999]", "[[0.5]]",
   "{\"y\": 1}", "null", "true", "[0.2,0.4,", "\"0.5\"",
+  /* rows of the multi-class functions: distributions, logits at the
+  ** infinities, a row that sums to 0.9, class indices as text */
+  "[0.2, 0.3, 0.5]", "[0, 1, 0]", "[1e-300, 0.5, 0.5]", "[0.4, 0.5]",
+  "[1e999, 0, -1e999]", "[-1e999, -1e999]", "[1e300, -1e300, 0]",
+  "[0.25, 0.25, 0.25, 0.25]", "2", "2.0", "[1e999, 1e999]",
   "a very long text that is certainly not a probability at all",
   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"

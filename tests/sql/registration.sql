@@ -20,6 +20,21 @@ INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   FROM (SELECT * FROM pragma_function_list
         WHERE name LIKE 'bce%' OR name IN ('sigmoid', 'logit')
         ORDER BY name, narg);
+INSERT INTO checks SELECT 'registered multi-class functions (issue 13), arities, kinds and flags',
+  group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
+  'cce/2/w/utf8/2099200 cce/3/w/utf8/2099200 cce/4/w/utf8/2099200 '
+  || 'cce_grad/2/s/utf8/2099200 cce_grad/3/s/utf8/2099200 cce_grad/4/s/utf8/2099200 '
+  || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 '
+  || 'cce_logits_grad/2/s/utf8/2099200 cce_logits_grad/3/s/utf8/2099200 '
+  || 'cce_logits_state/2/w/utf8/2099200 cce_logits_state/3/w/utf8/2099200 '
+  || 'cce_logits_term/2/s/utf8/2099200 cce_logits_term/3/s/utf8/2099200 '
+  || 'cce_state/2/w/utf8/2099200 cce_state/3/w/utf8/2099200 cce_state/4/w/utf8/2099200 '
+  || 'cce_term/2/s/utf8/2099200 cce_term/3/s/utf8/2099200 cce_term/4/s/utf8/2099200 '
+  || 'log_softmax/1/s/utf8/2099200 softmax/1/s/utf8/2099200',
+  'is', NULL
+  FROM (SELECT * FROM pragma_function_list
+        WHERE name LIKE 'cce%' OR name IN ('softmax', 'log_softmax')
+        ORDER BY name, narg);
 -- deterministic functions may be used where SQLite demands it
 CREATE TABLE scored(y, p, loss AS (bce_term(y, p)), CHECK (sigmoid(0) = 0.5));
 CREATE INDEX scored_loss ON scored(bce_term(y, p));

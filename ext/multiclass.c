@@ -1,0 +1,337 @@
+/*
+** The multi-class functions (issue 13; src/cce.h has the formulas):
+**
+**   cce(y, p [, w [, eps]])         aggregate, window: sum(w l) / sum(w)
+**   cce_term(y, p [, w [, eps]])    w l of one row
+**   cce_grad(y, p [, n [, eps]])    JSON array -y_k / q_k / n
+**   cce_logits(y, z [, w])          aggregate, window, from logits
+**   cce_logits_term(y, z [, w])     w l of one row
+**   cce_logits_grad(y, z [, n])     JSON array (softmax(z)_k - y_k) / n
+**   softmax(z), log_softmax(z)      JSON arrays
+**
+** y is a class index (INTEGER, or REAL or TEXT holding an integer: 2.0,
+** '2') or a JSON array of K targets; p and z are JSON arrays.  The rules
+** of docs/functions.md hold as for the bce family: NULL (rule 1), numbers
+** (rule 3), domains (rule 4), errors naming function, argument, index and
+** value (rule 5), one eps per aggregate (rule 6), the exact mean (rule 7,
+** src/mean.h), windows (rule 8), arrays read in place (rule 9), no
+** allocation but the text a gradient returns (rule 10).
+*/
+#include <math.h>
+#include <stdio.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "args.h"
+#include "array_args.h"
+#include "registry.h"
+#include "../src/cce.h"
+#include "../src/loss.h"
+#include "../src/mean.h"
+
+/* ------------------------------------------------------------ reading */
+
+/* 1 if v is TEXT that opens a JSON array; else sets the error that p (or
+** z) must be one: a number is never a row of K classes. */
+static int json_array_arg(sqlite3_context *ctx, bce_param param,
+                          sqlite3_value *v){
+  char got[BCE_QUOTED_BUF];
+  int t = sqlite3_value_type(v);
+  if( t==SQLITE_TEXT && bce_text_is_array(v) ) return 1;
+  if( t==SQLITE_TEXT ){
+    const char *z = (const char*)sqlite3_value_text(v);
+    if( z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    bce_quote_text(got, z, sqlite3_value_bytes(v));
+  }else if( t==SQLITE_BLOB ){
+    snprintf(got, sizeof got, "a blob");
+  }else{
+    bce_format_value(got, v);
+  }
+  bce_error(ctx, "%s must be a JSON array of %s, got %s", param.name,
+            param.domain==BCE_PROB ? "probabilities" : "logits", got);
+  return 0;
+}
+
+/* Reads y, p (or z) and the number arguments argv[2..argc) into *r and
+** num[].  Returns 0 when the result is set: NULL (any NULL argument,
+** rule 1) or an error.  Rule 5's order: the numbers (y as a class index,
+** w, eps, n) are checked here, before any array element. */
+static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
+                    sqlite3_value **argv, bce_cce_row *r, double *num){
+  int i, t;
+  for(i=0; i<argc; i++){
+    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
+  }
+  r->y = 0;
+  r->ny = 0;
+  r->cls = 0.0;
+  t = sqlite3_value_type(argv[0]);
+  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
+    r->cls = sqlite3_value_double(argv[0]);
+  }else if( t==SQLITE_TEXT && bce_text_number(argv[0], &r->cls) ){
+    /* '2', '2.0': a class index spelled as text (rule 3) */
+  }else if( t==SQLITE_TEXT && bce_text_is_array(argv[0]) ){
+    r->y = (const char*)sqlite3_value_text(argv[0]);
+    r->ny = (size_t)sqlite3_value_bytes(argv[0]);
+    if( r->y==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+  }else{
+    char quoted[BCE_QUOTED_BUF];
+    const char *z = t==SQLITE_TEXT ? (const char*)sqlite3_value_text(argv[0])
+                                   : 0;
+    if( t==SQLITE_TEXT && z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    if( z ){
+      bce_quote_text(quoted, z, sqlite3_value_bytes(argv[0]));
+    }else{
+      snprintf(quoted, sizeof quoted, "a blob");
+    }
+    bce_error(ctx, "y must be a class index or a JSON array of targets, "
+              "got %s", quoted);
+    return 0;
+  }
+  if( argc>2 && bce_read_args(ctx, argc-2, argv+2, f->aParam+2, num, 0)
+                !=BCE_READ_OK ){
+    return 0;                                       /* rules 3 and 4 */
+  }
+  if( !json_array_arg(ctx, f->aParam[1], argv[1]) ) return 0;
+  r->p = (const char*)sqlite3_value_text(argv[1]);
+  r->np = (size_t)sqlite3_value_bytes(argv[1]);
+  if( r->p==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  return 1;
+}
+
+/* Words e (rule 5).  argv[e->arg] is the text the cursor read. */
+static void mc_report(sqlite3_context *ctx, const BceFunc *f,
+                   sqlite3_value **argv, const bce_cce_error *e){
+  const bce_param *param = f->aParam;
+  const char *name = param[e->arg].name;
+  const char *z = "";
+  int n = 0;
+  char elem[48], num[32], quoted[BCE_QUOTED_BUF];
+  if( e->status==BCE_CCE_NOT_NUMBER || e->status==BCE_CCE_MALFORMED
+      || e->status==BCE_CCE_EMPTY ){
+    /* the text the cursor read: UTF-8 already, so this converts nothing */
+    z = (const char*)sqlite3_value_text(argv[e->arg]);
+    n = sqlite3_value_bytes(argv[e->arg]);
+    if( z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+  }
+  switch( e->status ){
+    case BCE_CCE_NOT_NUMBER:
+      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
+      bce_error_not_number(ctx, elem, z + e->at, (int)e->len);
+      return;
+    case BCE_CCE_DOMAIN:
+      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
+      bce_format_double(num, e->value);
+      bce_error_domain(ctx, elem, e->arg==0 ? BCE_UNIT : param[1].domain,
+                       num);
+      return;
+    case BCE_CCE_MALFORMED:
+      if( e->at<(size_t)n ){
+        bce_quote_text(quoted, z + e->at, n - (int)e->at);
+      }else{
+        snprintf(quoted, sizeof quoted, "end of text");
+      }
+      bce_error(ctx, "%s is malformed JSON at byte %lld: %s", name,
+                (long long)e->at + 1, quoted);
+      return;
+    case BCE_CCE_EMPTY:
+      bce_quote_text(quoted, z, n);
+      bce_error(ctx, "%s must not be empty, got %s", name, quoted);
+      return;
+    case BCE_CCE_LENGTH:
+      bce_error(ctx, "%s and %s must have the same length, got %lld and %lld",
+                param[0].name, param[1].name, (long long)e->ny,
+                (long long)e->np);
+      return;
+    case BCE_CCE_FEW:
+      bce_error(ctx, "%s must have at least 2 classes, got %lld", name,
+                (long long)e->np);
+      return;
+    case BCE_CCE_CLASS:
+      bce_format_double(num, e->value);
+      if( e->np<0 ){
+        bce_error(ctx, "y must be a class index (an integer >= 0) or a JSON "
+                  "array of targets, got %s", num);
+      }else{
+        bce_error(ctx, "y must be a class index in [0, %lld) for the %lld "
+                  "classes of %s, got %s", (long long)e->np,
+                  (long long)e->np, param[1].name, num);
+      }
+      return;
+    case BCE_CCE_SUM:
+      bce_format_double(num, e->value);
+      if( e->arg==1 && f->zLogitsName ){
+        /* probabilities that do not sum to 1 are most often scores */
+        bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
+                  "to %s; for logits use %s()", name, num, f->zLogitsName);
+      }else{
+        bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
+                  "to %s", name, num);
+      }
+      return;
+    case BCE_CCE_TWO_INF:
+      bce_error(ctx, "%s[%lld] and %s[%lld] are both +Inf: softmax has no "
+                "limit", name, (long long)e->first, name,
+                (long long)e->index);
+      return;
+    default:   /* BCE_CCE_ALL_NEG_INF */
+      bce_error(ctx, "every element of %s is -Inf: softmax has no limit",
+                name);
+      return;
+  }
+}
+
+/* --------------------------------------------------------- aggregates */
+
+/* One row in (sign = +1) or out (sign = -1) of cce or cce_logits, every
+** arity: the descriptor says which. */
+static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+                 int sign){
+  const BceFunc *f = bce_func(ctx);
+  bce_cce_row r;
+  bce_cce_error err;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
+  int ok;
+  bce_mean *a;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
+  a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(*a));
+  if( a==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  w = argc>=3 ? num[0] : 1.0;
+  eps = argc==4 ? num[1] : BCE_DEFAULT_EPS;
+  if( argc==4 ){
+    if( !a->hasEps ){
+      a->eps = eps;
+      a->hasEps = 1;
+    }else if( eps!=a->eps ){                        /* rule 6 */
+      char got[32], first[32];
+      bce_format_double(got, eps);
+      bce_format_double(first, a->eps);
+      bce_error(ctx, "eps must be the same in every row, got %s after %s",
+                got, first);
+      return;
+    }
+  }
+  a->weighted = argc>=3;
+  ok = f->eLoss==BCE_LOSS_CCE_LOGITS ? bce_cce_logits_loss(&r, &l, &err)
+                                     : bce_cce_loss(&r, eps, &l, &err);
+  if( !ok ){
+    mc_report(ctx, f, argv, &err);
+    return;
+  }
+  if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){   /* rule 7 */
+    bce_error(ctx, "w*loss overflows a double; scale the weights down");
+    return;
+  }
+  bce_mean_add(a, l, w, sign);
+}
+
+BCE_PRIVATE void bce_cce_step(sqlite3_context *ctx, int argc,
+                              sqlite3_value **argv){
+  mc_step(ctx, argc, argv, +1);
+}
+
+BCE_PRIVATE void bce_cce_inverse(sqlite3_context *ctx, int argc,
+                                 sqlite3_value **argv){
+  mc_step(ctx, argc, argv, -1);
+}
+
+/* ------------------------------------------------------------ scalars */
+
+BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
+  const BceFunc *f = bce_func(ctx);
+  bce_cce_row r;
+  bce_cce_error err;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l;
+  int ok;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
+  w = argc>=3 ? num[0] : 1.0;
+  ok = f->eLoss==BCE_LOSS_CCE_LOGITS
+       ? bce_cce_logits_loss(&r, &l, &err)
+       : bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
+  if( !ok ){
+    mc_report(ctx, f, argv, &err);
+    return;
+  }
+  /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
+  ** loss (rule 2's row of weight 0) */
+  sqlite3_result_double(ctx, w==0.0 ? 0.0 : w==1.0 ? l : w*l);
+}
+
+static void mc_append(void *arg, double x){
+  bce_append_json_number((sqlite3_str*)arg, x);
+}
+
+BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
+  const BceFunc *f = bce_func(ctx);
+  bce_cce_row r;
+  bce_cce_error err;
+  double num[2] = {1.0, BCE_DEFAULT_EPS};
+  sqlite3_str *out;
+  int ok;
+  if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
+  out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  sqlite3_str_appendchar(out, 1, '[');
+  ok = f->eLoss==BCE_LOSS_CCE_LOGITS
+       ? bce_cce_logits_grad(&r, argc>=3 ? num[0] : 1.0, mc_append, out,
+                             &err)
+       : bce_cce_grad(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS,
+                      argc>=3 ? num[0] : 1.0, mc_append, out, &err);
+  if( !ok ){
+    sqlite3_free(sqlite3_str_finish(out));
+    mc_report(ctx, f, argv, &err);
+    return;
+  }
+  sqlite3_str_appendchar(out, 1, ']');
+  bce_result_str(ctx, out);
+}
+
+/* softmax(z) and log_softmax(z): argv[0] is z, named as arg 1 of cce. */
+BCE_PRIVATE void bce_softmax_func(sqlite3_context *ctx, int argc,
+                                  sqlite3_value **argv){
+  const BceFunc *f = bce_func(ctx);
+  bce_cce_error err;
+  sqlite3_str *out;
+  sqlite3_value *pair[2] = {0, 0};
+  const char *z;
+  int t = sqlite3_value_type(argv[0]);
+  (void)argc;
+  if( t==SQLITE_NULL ) return;                      /* rule 1 */
+  if( !json_array_arg(ctx, f->aParam[1], argv[0]) ) return;
+  z = (const char*)sqlite3_value_text(argv[0]);
+  if( z==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  sqlite3_str_appendchar(out, 1, '[');
+  if( !bce_cce_softmax(z, (size_t)sqlite3_value_bytes(argv[0]),
+                       f->eLoss==BCE_LOSS_LOG_SOFTMAX, mc_append, out,
+                       &err) ){
+    sqlite3_free(sqlite3_str_finish(out));
+    /* mc_report() reads argv[err.arg] and param[err.arg]: z is arg 1 there */
+    pair[1] = argv[0];
+    mc_report(ctx, f, pair, &err);
+    return;
+  }
+  sqlite3_str_appendchar(out, 1, ']');
+  bce_result_str(ctx, out);
+}

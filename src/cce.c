@@ -1,0 +1,527 @@
+#include <float.h>
+#include <math.h>
+#include "cce.h"
+#include "exact_sum.h"
+#include "json_array.h"
+#include "loss.h"
+
+/* What y is: a class index, a JSON array of targets, or absent (softmax). */
+enum { Y_CLASS, Y_ARRAY, Y_NONE };
+
+/* What the first pass learns about a row, all that later passes need. */
+typedef struct cce_scan {
+  int mode;             /* Y_CLASS, Y_ARRAY, Y_NONE */
+  int64_t k;            /* the number of classes */
+  int64_t cls;          /* the class holding all target mass (a class index,
+                        ** or a one-hot array), -1 for soft targets */
+  double pc;            /* p or z of class cls */
+  double ysum;          /* Y_ARRAY: the targets' exact sum, rounded once */
+  double m;             /* logits: the largest finite z, or -Inf if none */
+  int64_t j;            /* its first index, -1 if none */
+  int64_t inf1, inf2;   /* the first two +Inf logits, -1 if none */
+  int lossInf;          /* probabilities: a target > 0 on q = 0 */
+  double ybuf[BCE_CCE_BUF], pbuf[BCE_CCE_BUF];
+} cce_scan;
+
+/* ------------------------------------------------------------- errors */
+
+static int cce_element(bce_json_array *a, int arg, double *x,
+                   bce_cce_error *err){
+  size_t at = 0, len = 0;
+  switch( bce_json_next(a, x, &at, &len) ){
+    case BCE_JSON_NUMBER:
+      return 1;
+    case BCE_JSON_END:
+      return 0;
+    case BCE_JSON_NOT_NUMBER:
+      err->status = BCE_CCE_NOT_NUMBER;
+      err->index = a->count;
+      err->len = len;
+      break;
+    default:
+      err->status = BCE_CCE_MALFORMED;
+      break;
+  }
+  err->arg = arg;
+  err->at = at;
+  return -1;
+}
+
+static int cce_fail(bce_cce_error *err, bce_cce_status status, int arg){
+  err->status = status;
+  err->arg = arg;
+  return 0;
+}
+
+static int cce_domain(bce_cce_error *err, int arg, int64_t index, double x){
+  err->index = index;
+  err->value = x;
+  return cce_fail(err, BCE_CCE_DOMAIN, arg);
+}
+
+static int class_error(bce_cce_error *err, double cls, int64_t k){
+  err->value = cls;
+  err->np = k;
+  return cce_fail(err, BCE_CCE_CLASS, 0);
+}
+
+static int sum_error(bce_cce_error *err, int arg, double sum){
+  err->value = sum;
+  return cce_fail(err, BCE_CCE_SUM, arg);
+}
+
+/* |sum - 1| <= BCE_CCE_SUM_TOL, written so that NaN could not pass */
+static int sums_to_one(double sum){
+  return fabs(sum - 1.0) <= BCE_CCE_SUM_TOL;
+}
+
+/* ---------------------------------------------------------- first pass */
+
+static double p_exact_sum(const bce_cce_row *r, const cce_scan *s);
+
+/* Whether the row's p sums to 1 within BCE_CCE_SUM_TOL, decided as the
+** exact sum decides it.  The plain sum ps of K terms in [0, 1] is off the
+** exact one by at most (K-1) 2^-53 times the sum of the terms (recursive
+** summation's bound; the margin below is twice that, and more), so a row
+** whose ps is farther than the margin from the edge of the tolerance is
+** decided by ps alone: the exact sum would say the same.  Only the others
+** (a row that fails, or one within K 4.4e-16 of the edge) take a second
+** pass for the exact sum, which *sum then holds for the message. */
+static int p_sums_to_one(const bce_cce_row *r, const cce_scan *s, double ps,
+                         double *sum){
+  double margin = (double)s->k*0x1p-52*(ps + 1.0);
+  if( fabs(ps - 1.0)<=BCE_CCE_SUM_TOL - margin ) return 1;
+  *sum = p_exact_sum(r, s);
+  return sums_to_one(*sum);
+}
+
+/* Reads and checks the whole row: every element in order (y's before p's
+** at one index), then the lengths, K >= min_k, the class index, the sums,
+** the infinities.  Probabilities: with lsum, also sums the row's loss
+** terms -y_k ln q_k of soft targets into it. */
+static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
+                        int64_t min_k, double eps, bce_sum *lsum, cce_scan *s,
+                        bce_cce_error *err){
+  bce_json_array ya, pa;
+  bce_sum ysum;
+  int64_t npos = 0, posAt = -1, i;
+  double posY = 0.0, posP = 0.0, y = 0.0, p = 0.0, psum = 0.0;
+  int ry = 1, rp;
+  s->mode = mode;
+  s->cls = -1;
+  s->pc = 0.0;
+  s->ysum = 1.0;
+  s->m = -INFINITY;
+  s->j = s->inf1 = s->inf2 = -1;
+  s->lossInf = 0;
+  err->status = BCE_CCE_OK;
+  if( mode==Y_CLASS ){
+    /* rule 5: the number argument before the elements; its upper bound
+    ** waits for K */
+    if( !(r->cls>=0.0 && r->cls==floor(r->cls)) ){
+      return class_error(err, r->cls, -1);
+    }
+    s->cls = r->cls<4e18 ? (int64_t)r->cls : INT64_MAX;
+  }
+  if( mode==Y_ARRAY ){
+    bce_json_open(&ya, r->y, r->ny);
+    bce_sum_clear(&ysum);
+  }
+  bce_json_open(&pa, r->p, r->np);
+  for(;;){
+    if( mode==Y_ARRAY ){
+      ry = cce_element(&ya, 0, &y, err);
+      if( ry<0 ) return 0;
+      if( ry && !(y>=0.0 && y<=1.0) ){
+        return cce_domain(err, 0, ya.count - 1, y);
+      }
+    }
+    rp = cce_element(&pa, 1, &p, err);
+    if( rp<0 ) return 0;
+    if( rp && !logits && !(p>=0.0 && p<=1.0) ){
+      return cce_domain(err, 1, pa.count - 1, p);
+    }
+    if( mode!=Y_ARRAY ) ry = rp;
+    if( !ry || !rp ) break;
+    i = pa.count - 1;
+    if( i<BCE_CCE_BUF ){
+      s->ybuf[i] = y;
+      s->pbuf[i] = p;
+    }
+    if( mode==Y_ARRAY ){
+      bce_sum_add(&ysum, y, +1);
+      if( y>0.0 ){
+        npos++;
+        posAt = i;
+        posY = y;
+        posP = p;
+      }
+    }else if( i==s->cls ){
+      s->pc = p;
+    }
+    if( logits ){
+      if( p>DBL_MAX ){
+        if( s->inf1<0 ){
+          s->inf1 = i;
+        }else if( s->inf2<0 ){
+          s->inf2 = i;
+        }
+      }else if( p>s->m ){          /* -Inf never is */
+        s->m = p;
+        s->j = i;
+      }
+    }else{
+      psum += p;
+      if( lsum && y>0.0 ){
+        double q = bce_clip(p, eps);
+        if( q==0.0 ){
+          s->lossInf = 1;
+        }else{
+          bce_sum_add(lsum, 0.0 - y*log(q), +1);
+        }
+      }
+    }
+  }
+  if( mode==Y_ARRAY && !ry && ya.count==0 ){
+    return cce_fail(err, BCE_CCE_EMPTY, 0);
+  }
+  if( !rp && pa.count==0 ) return cce_fail(err, BCE_CCE_EMPTY, 1);
+  if( ry || rp ){
+    /* one array has ended, the other not: count the rest of the longer */
+    bce_json_array *rest = ry ? &ya : &pa;
+    int r2;
+    double x;
+    while( (r2 = cce_element(rest, ry ? 0 : 1, &x, err))==1 ){}
+    if( r2<0 ) return 0;
+    err->ny = ya.count;
+    err->np = pa.count;
+    return cce_fail(err, BCE_CCE_LENGTH, 0);
+  }
+  s->k = pa.count;
+  if( s->k<min_k ){
+    err->np = s->k;
+    return cce_fail(err, BCE_CCE_FEW, 1);
+  }
+  if( mode==Y_CLASS && s->cls>=s->k ) return class_error(err, r->cls, s->k);
+  if( mode==Y_ARRAY ){
+    s->ysum = bce_sum_value(&ysum);
+    if( !sums_to_one(s->ysum) ) return sum_error(err, 0, s->ysum);
+    if( npos==1 && posY==1.0 ){
+      s->cls = posAt;
+      s->pc = posP;
+    }
+  }
+  if( !logits ){
+    double sum;
+    if( !p_sums_to_one(r, s, psum, &sum) ) return sum_error(err, 1, sum);
+  }else if( s->inf2>=0 ){
+    err->first = s->inf1;
+    err->index = s->inf2;
+    return cce_fail(err, BCE_CCE_TWO_INF, 1);
+  }else if( s->inf1<0 && s->j<0 ){
+    err->np = s->k;
+    return cce_fail(err, BCE_CCE_ALL_NEG_INF, 1);
+  }
+  return 1;
+}
+
+/* --------------------------------------------------------- later passes */
+
+/* The elements of a row that cce_scan_row() has checked, again, in order: from
+** the buffers when they hold the whole row, else from the texts. */
+typedef struct cce_pass {
+  const cce_scan *s;
+  bce_json_array y, p;
+  int64_t i;
+} cce_pass;
+
+static void pass_open(cce_pass *it, const bce_cce_row *r, const cce_scan *s){
+  it->s = s;
+  it->i = 0;
+  if( s->k>BCE_CCE_BUF ){
+    if( s->mode==Y_ARRAY ) bce_json_open(&it->y, r->y, r->ny);
+    bce_json_open(&it->p, r->p, r->np);
+  }
+}
+
+/* The next number of a text cce_scan_row() has read whole. */
+static double reread(bce_json_array *a){
+  double x = 0.0;
+  size_t at, len;
+  bce_json_token t = bce_json_next(a, &x, &at, &len);
+  /* the same text, read the same way, gave a number here the first time */
+  if( BCE_NEVER(t!=BCE_JSON_NUMBER) ) return NAN;
+  return x;
+}
+
+static void pass_next(cce_pass *it, double *y, double *p){
+  const cce_scan *s = it->s;
+  if( s->k<=BCE_CCE_BUF ){
+    *y = s->ybuf[it->i];
+    *p = s->pbuf[it->i];
+  }else{
+    *y = s->mode==Y_ARRAY ? reread(&it->y) : 0.0;
+    *p = reread(&it->p);
+  }
+  if( s->mode==Y_CLASS ) *y = it->i==s->cls ? 1.0 : 0.0;
+  it->i++;
+}
+
+/* The row's p, summed exactly and rounded once. */
+static double p_exact_sum(const bce_cce_row *r, const cce_scan *s){
+  cce_pass it;
+  bce_sum t;
+  double y, p;
+  int64_t i;
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &p);
+    bce_sum_add(&t, p, +1);
+  }
+  return bce_sum_value(&t);
+}
+
+/* The rounding error of s = a + b (Knuth's TwoSum; s finite). */
+static double two_sum_err(double a, double b, double s){
+  double bb = s - a;
+  return (a - (s - bb)) + (b - bb);
+}
+
+/* e^(z - m) for z <= m, m finite, z finite or -Inf.  z - m is rounded, and
+** for a large difference its rounding error lo matters (z - m = -700.4 is
+** off by up to 5.7e-14, e^ of it by as much relative: 256 ulp), so the
+** result is e^hi * (1 + lo), e^lo to within lo^2 < 2^-88. */
+static double shifted_exp(double z, double m){
+  double d = z - m, lo, e;
+  if( !(d>=-750.0) ) return 0.0;    /* e^-745.2 is already below 2^-1074 */
+  lo = two_sum_err(z, -m, d);
+  e = exp(d);
+  return e + e*lo;
+}
+
+/* Of finite logits: T = sum of e^(z_k - m) over k != j (the other terms
+** of S = sum e^(z_k - m) = 1 + T), S, and L = ln S = log1p(T), exact in
+** T so that ln softmax_j = -L keeps its digits where T is tiny. */
+typedef struct cce_lse {
+  double t, s, l;
+} cce_lse;
+
+static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
+  cce_lse v;
+  cce_pass it;
+  bce_sum t;
+  double y, z;
+  int64_t i;
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j ) bce_sum_add(&t, shifted_exp(z, s->m), +1);
+  }
+  v.t = bce_sum_value(&t);
+  v.s = 1.0;
+  if( want_s ){
+    bce_sum_add(&t, 1.0, +1);
+    v.s = bce_sum_value(&t);
+  }
+  v.l = log1p(v.t);
+  return v;
+}
+
+/* ------------------------------------------------------------- losses */
+
+BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
+                             bce_cce_error *err){
+  cce_scan s;
+  bce_sum l;
+  int mode = r->y ? Y_ARRAY : Y_CLASS;
+  if( mode==Y_ARRAY ) bce_sum_clear(&l);
+  if( !cce_scan_row(r, mode, 0, 2, eps, mode==Y_ARRAY ? &l : 0, &s, err) ){
+    return 0;
+  }
+  if( mode==Y_CLASS ){
+    /* q = 0 (eps = 0) gives 0 - (-Inf) = +Inf, the limit */
+    *loss = 0.0 - log(bce_clip(s.pc, eps));
+  }else{
+    *loss = s.lossInf ? INFINITY : bce_sum_value(&l);
+  }
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
+                                    bce_cce_error *err){
+  cce_scan s;
+  cce_pass it;
+  cce_lse v;
+  bce_sum l;
+  double y, z;
+  int64_t i;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
+    return 0;
+  }
+  if( s.inf1>=0 ){
+    /* softmax is one-hot at inf1: 0 if every target but that one is 0 */
+    *loss = 0.0;
+    pass_open(&it, r, &s);
+    for(i=0; i<s.k; i++){
+      pass_next(&it, &y, &z);
+      if( i!=s.inf1 && y>0.0 ) *loss = INFINITY;
+    }
+    return 1;
+  }
+  v = lse_of(r, &s, 0);
+  if( s.cls>=0 ){
+    double hi;
+    if( s.cls==s.j ){
+      *loss = v.l;
+      return 1;
+    }
+    if( s.pc< -DBL_MAX ){
+      *loss = INFINITY;
+      return 1;
+    }
+    /* m - z_c + L, two terms >= 0: the difference exactly as hi + lo */
+    hi = s.m - s.pc;
+    *loss = hi>DBL_MAX ? INFINITY : hi + (two_sum_err(s.m, -s.pc, hi) + v.l);
+    return 1;
+  }
+  /* soft targets: sum_k y_k (m - z_k) + (sum_k y_k) L, each term >= 0 and
+  ** rounded once (the product), so the exact sum of them is within about
+  ** 1 ulp of the loss but for L's own rounding */
+  bce_sum_clear(&l);
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    double d;
+    pass_next(&it, &y, &z);
+    if( !(y>0.0) ) continue;
+    if( z< -DBL_MAX ){
+      *loss = INFINITY;
+      return 1;
+    }
+    d = s.m - z;
+    if( d<=DBL_MAX ){
+      bce_sum_add(&l, y*d, +1);
+      bce_sum_add(&l, y*two_sum_err(s.m, -z, d), +1);
+    }else{
+      /* m > 0 > z, both huge: two terms >= 0 on their own */
+      bce_sum_add(&l, y*s.m, +1);
+      bce_sum_add(&l, 0.0 - y*z, +1);
+    }
+  }
+  bce_sum_add(&l, s.ysum*v.l, +1);
+  *loss = bce_sum_value(&l);
+  return 1;
+}
+
+/* ---------------------------------------------------------- gradients */
+
+BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
+                             bce_cce_emit emit, void *arg,
+                             bce_cce_error *err){
+  cce_scan s;
+  cce_pass it;
+  double y, p;
+  int64_t i;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 0, 2, eps, 0, &s, err) ){
+    return 0;
+  }
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    double g = 0.0;
+    pass_next(&it, &y, &p);
+    if( y>0.0 ) g = 0.0 - y/bce_clip(p, eps);
+    emit(arg, n==1.0 ? g : g/n);
+  }
+  return 1;
+}
+
+enum { OUT_GRAD, OUT_SOFTMAX, OUT_LOG_SOFTMAX };
+
+/* The elements of softmax, log_softmax or the logits gradient of a row
+** cce_scan_row() has checked. */
+static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
+                        double n, bce_cce_emit emit, void *arg){
+  cce_pass it;
+  cce_lse v;
+  double y, z, x;
+  int64_t i;
+  if( s->inf1>=0 ){
+    /* the limit: one-hot at the +Inf */
+    pass_open(&it, r, s);
+    for(i=0; i<s->k; i++){
+      double hot = i==s->inf1 ? 1.0 : 0.0;
+      pass_next(&it, &y, &z);
+      if( out==OUT_SOFTMAX ){
+        x = hot;
+      }else if( out==OUT_LOG_SOFTMAX ){
+        x = i==s->inf1 ? 0.0 : -INFINITY;
+      }else{
+        x = hot - y;
+        if( n!=1.0 ) x = x/n;
+      }
+      emit(arg, x);
+    }
+    return;
+  }
+  v = lse_of(r, s, 1);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double e;
+    pass_next(&it, &y, &z);
+    e = i==s->j ? 1.0 : shifted_exp(z, s->m);
+    if( out==OUT_SOFTMAX ){
+      x = e/v.s;
+    }else if( out==OUT_LOG_SOFTMAX ){
+      /* (z - m) - L with z - m exact as hi + lo; both terms <= 0 */
+      double hi = z - s->m;
+      if( hi< -DBL_MAX ){
+        x = -INFINITY;
+      }else{
+        double lo = two_sum_err(z, -s->m, hi), t = hi - v.l;
+        x = t + (two_sum_err(hi, -v.l, t) + lo);
+      }
+    }else{
+      /* softmax_k - y_k, where it cancels least: at the max 1/S - y is
+      ** (1 - y) - T/S, and 1 - e/S is (S - e)/S (>= 1/2 away from it) */
+      if( y==0.0 ){
+        x = e/v.s;
+      }else if( i==s->j ){
+        x = (1.0 - y) - v.t/v.s;
+      }else if( y==1.0 ){
+        x = 0.0 - (v.s - e)/v.s;
+      }else{
+        x = e/v.s - y;
+      }
+      if( n!=1.0 ) x = x/n;
+    }
+    emit(arg, x);
+  }
+}
+
+BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
+                                    bce_cce_emit emit, void *arg,
+                                    bce_cce_error *err){
+  cce_scan s;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
+    return 0;
+  }
+  softmax_out(r, &s, OUT_GRAD, n, emit, arg);
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
+                                bce_cce_emit emit, void *arg,
+                                bce_cce_error *err){
+  cce_scan s;
+  bce_cce_row r;
+  r.y = 0;
+  r.ny = 0;
+  r.cls = 0.0;
+  r.p = z;
+  r.np = nz;
+  if( !cce_scan_row(&r, Y_NONE, 1, 1, 0.0, 0, &s, err) ) return 0;
+  softmax_out(&r, &s, take_log ? OUT_LOG_SOFTMAX : OUT_SOFTMAX, 1.0, emit,
+              arg);
+  return 1;
+}

@@ -1,0 +1,120 @@
+/*
+** Categorical cross-entropy of one row: K classes, the targets y and the
+** predictions as JSON arrays read in place (src/json_array.h), nothing
+** stored but a few numbers and, for a row of at most BCE_CCE_BUF classes,
+** its elements on the stack, so that a second pass need not parse again.
+**
+** From probabilities p:   l = -sum_{k: y_k > 0} y_k ln q_k,
+**                         q_k = min(max(p_k, eps), 1 - eps)
+** From logits z:          l = -sum_k y_k ln softmax(z)_k
+**                           = sum_k y_k (lse(z) - z_k),  lse = ln sum e^z_k
+** which is lse(z) - sum_k y_k z_k when the targets sum to 1.  Written as
+** the sum over k, every term is >= 0 (lse >= max z >= z_k), so nothing
+** cancels and the row's terms are summed exactly (src/exact_sum.h), the
+** loss rounded once.
+**
+** y is a class index c (the targets one-hot at c) or a JSON array of K
+** targets in [0, 1]; p a JSON array of K >= 2 probabilities in [0, 1];
+** z a JSON array of K >= 2 logits, +-Inf included.
+**
+** No renormalisation: a row of p, or of soft targets, whose sum is off 1
+** by more than BCE_CCE_SUM_TOL is an error that reports the row's sum.
+**
+** Infinite logits give the limits, never NaN: a -Inf logit is a class of
+** probability 0 (it costs +Inf if its target is > 0); one +Inf logit
+** makes softmax one-hot there (loss 0 if all target mass is there, +Inf
+** otherwise); two +Inf logits, or all -Inf, have no limit: errors.
+*/
+#ifndef BCE_CCE_H
+#define BCE_CCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bits.h"
+
+/* How far from 1 a row's sum may be.  The sum itself is exact (rounded
+** once), so this bounds what the producer of the row did, not our
+** arithmetic:
+**   - float32 softmax: each p_k is within a few float32 ulp (6e-8
+**     relative) of exp(z_k)/S, and S itself was summed in float32, off by
+**     at most (K-1)*2^-24 relative: 6e-5 for K = 1000, in the worst case
+**     of every rounding the same way (typically sqrt(K)*2^-24 = 2e-6);
+**   - probabilities rounded to 6 decimals: each off by at most 5e-7, so
+**     100 classes by at most 5e-5;
+**   - a row off by 1% (0.99, 1.01) is 100 times this: an error, and so
+**     are scores or logits passed as probabilities.
+** 1e-4 lies above the first two worst cases and far below the third. */
+#define BCE_CCE_SUM_TOL 1e-4
+
+/* Rows of up to this many classes are read once; longer ones twice. */
+#define BCE_CCE_BUF 64
+
+typedef enum bce_cce_status {
+  BCE_CCE_OK,
+  BCE_CCE_MALFORMED,   /* arg's text is not JSON at byte at (0-based; n:
+                       ** the text ended too soon) */
+  BCE_CCE_NOT_NUMBER,  /* element index of arg is the JSON text at..at+len */
+  BCE_CCE_DOMAIN,      /* element index of arg is value, outside [0, 1] */
+  BCE_CCE_EMPTY,       /* arg is [] */
+  BCE_CCE_LENGTH,      /* y has ny elements and p (or z) np */
+  BCE_CCE_FEW,         /* p (or z) has np elements, fewer than 2 */
+  BCE_CCE_CLASS,       /* the class index value is not an integer in
+                       ** [0, np); np is -1 when it failed before the
+                       ** array was read (negative or not integral) */
+  BCE_CCE_SUM,         /* the elements of arg sum to value (the exact sum
+                       ** rounded once), not 1 within BCE_CCE_SUM_TOL */
+  BCE_CCE_TWO_INF,     /* z[first] and z[index] are both +Inf */
+  BCE_CCE_ALL_NEG_INF  /* every one of the np elements of z is -Inf */
+} bce_cce_status;
+
+typedef struct bce_cce_error {
+  bce_cce_status status;
+  int arg;             /* 0 = y, 1 = p or z */
+  int64_t index;       /* NOT_NUMBER, DOMAIN, TWO_INF: the element, from 0 */
+  int64_t first;       /* TWO_INF: the first +Inf */
+  double value;        /* DOMAIN: the element; CLASS: y; SUM: the sum */
+  size_t at, len;      /* MALFORMED: at; NOT_NUMBER: at, len */
+  int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np */
+} bce_cce_error;
+
+/* One row.  y == 0: the target is the class index cls (any double; the
+** row is checked to hold an integer in [0, K)). */
+typedef struct bce_cce_row {
+  const char *y;
+  size_t ny;
+  double cls;
+  const char *p;       /* p or z */
+  size_t np;
+} bce_cce_row;
+
+/* Receives the elements of a result array, in order, once the whole row
+** has been checked: on an error it is never called. */
+typedef void (*bce_cce_emit)(void *arg, double x);
+
+/* The loss of the row from probabilities, eps in [0, 0.5) (the caller
+** checks it).  Returns 1 and sets *loss (+Inf for a certain-and-wrong
+** class with eps = 0), or 0 and fills *err. */
+BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
+                             bce_cce_error *err);
+
+/* The loss of the row from logits, within a few ulp at any magnitude. */
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
+                                    bce_cce_error *err);
+
+/* dl/dp_k / n = -y_k / q_k / n, 0 where y_k = 0: K calls of emit. */
+BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
+                             bce_cce_emit emit, void *arg,
+                             bce_cce_error *err);
+
+/* dl/dz_k / n = (softmax(z)_k - y_k) / n: K calls of emit. */
+BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
+                                    bce_cce_emit emit, void *arg,
+                                    bce_cce_error *err);
+
+/* softmax(z) (take_log = 0) or log_softmax(z) (take_log = 1) of the JSON
+** array z of K >= 1 logits: K calls of emit.  Errors name z as arg 1. */
+BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
+                                bce_cce_emit emit, void *arg,
+                                bce_cce_error *err);
+
+#endif
