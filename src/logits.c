@@ -1,13 +1,8 @@
 #include "logistic.h"
 #include "logits.h"
 
-/* ln 2 in two parts, the first with its low 20 bits zero, so that k*LN2_HI
-** is exact for |k| < 2^20 (Cody and Waite); together within 1.2e-26. */
-static const double LN2_HI = 0x1.62e42fee00000p-1;
-static const double LN2_LO = 0x1.a39ef35793c76p-33;
-
 /* a + b = s + *err exactly (TwoSum). */
-static double two_sum(double a, double b, double *err){
+static double logits_two_sum(double a, double b, double *err){
   double s = a + b;
   double t = s - a;
   *err = (a - (s - t)) + (b - t);
@@ -29,12 +24,12 @@ static double two_sum(double a, double b, double *err){
 static double logits_grad_tiny(double y, double z, double n){
   double az = fabs(z);
   double a = z>=0.0 ? 1.0-y : y;
-  int k = (int)(az/LN2_HI) - 100;
+  int k = (int)(az/BCE_LN2_HI) - 100;
   int b = ilogb(n);
   double s_hi, s_lo, e1, e2, ek, ak, g;
   if( a>0.0 && -ilogb(a) - 100 < k ) k = -ilogb(a) - 100;
-  s_hi = two_sum(-az, k*LN2_HI, &e1);
-  s_hi = two_sum(s_hi, k*LN2_LO, &e2);
+  s_hi = logits_two_sum(-az, k*BCE_LN2_HI, &e1);
+  s_hi = logits_two_sum(s_hi, k*BCE_LN2_LO, &e2);
   s_lo = e1 + e2;
   ek = exp(s_hi);
   ek = ek + ek*s_lo;

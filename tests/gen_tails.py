@@ -9,7 +9,11 @@ Writes tests/sql/mpmath_tails.sql (CI only reads it):
     1490) and n < 1 brings the quotient back into the normal range: it
     came out 0, or with the subnormal's few bits;
   - bce_grad with a soft label where q(1-q)n falls below 2^-1022: the plain
-    quotients were 1.35 ulp off.
+    quotients were 1.35 ulp off;
+  - cce_grad where y/q overflows (q below 2^-1024, eps = 0) and y/q/n does
+    not: it came out -Inf; and cce_logits_grad where e^(z_k - m), or T at
+    the maximum, is subnormal or 0 and n < 1 brings the quotient back (the
+    definitions of tests/gen_cce_ref.py): it came out 0.
 
 Run:  python3 tests/gen_tails.py      (needs mpmath; a second)
 """
@@ -21,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen_ref import (check, grad, logits_grad, logits_grad_condition,  # noqa: E402
                      mp, mpf, sql_num)
+import gen_cce_ref  # noqa: E402
 
 mp.dps = 40
 
@@ -78,6 +83,67 @@ def main():
             continue
         out.append(check("bce_grad(%r, %r, %r) within 1 ulp" % (y, p, n),
                          call("bce_grad", y, p, n), want, "ulp", 1))
+    out.append("")
+    out.append("-- cce_grad, y/q beyond the double range, y/q/n not (eps = 0)")
+    rows = [(2, [0.5, 0.5, 5e-324], 1e300), (0, [1e-310, 1.0], 1e10),
+            ([0.5, 0.5], [2.0 ** -1060, 1.0], 1e200)]
+    for _ in range(100):
+        k = r.randint(2, 6)
+        p = [r.random() for _ in range(k)]
+        p[r.randrange(k)] = binade(r, -1074, -1025)
+        sp = sum(p)
+        p = [v / sp for v in p]
+        y = r.randrange(k) if r.random() < 0.5 else None
+        if y is None:
+            t = [r.random() for _ in range(k)]
+            st = sum(t)
+            y = [v / st for v in t]
+        rows.append((y, p, binade(r, 0, 1000)))
+    for y, p, n in rows:
+        wants = gen_cce_ref.cce_grad(y, p, n, 0.0)
+        if any(w != 0 and abs(w) < mpf(2) ** -1022 or abs(w) > mpf(1.7e308)
+               for w in wants):
+            continue
+        ys = gen_cce_ref.jarr(y) if isinstance(y, list) else "%d" % y
+        sql = "cce_grad(%s, %s, %s, 0)" % (gen_cce_ref.sql_quote(ys) if
+                                            isinstance(y, list) else ys,
+                                            gen_cce_ref.sql_quote(
+                                                gen_cce_ref.jarr(p)),
+                                            sql_num(n))
+        gen_cce_ref.elem_checks(out, "cce_grad(%s, %s, %r, 0)"
+                                % (ys, gen_cce_ref.jarr(p), n), sql, wants,
+                                [2] * len(wants))
+
+    out.append("")
+    out.append("-- cce_logits_grad, e^(z_k - m) or T subnormal or 0, n < 1")
+    rows = [(0, [0.0, -767.3501144110643], 2.5204625251234592e-54),
+            (1, [0.0, -767.3501144110643], 2.5204625251234592e-54),
+            (0, [3.0, -1400.0, -800.0], 5e-324),
+            ([0.0, 1.0, 0.0], [-1000.0, 2.0, -711.0], 1e-300)]
+    for _ in range(200):
+        k = r.randint(2, 5)
+        top = r.uniform(-50, 50)
+        z = [top] + [top - r.uniform(708.0, 1450.0) for _ in range(k - 1)]
+        r.shuffle(z)
+        if r.random() < 0.6:
+            y = r.randrange(k)
+        else:
+            y = [0.0] * k
+            y[r.randrange(k)] = 1.0
+        cases_n = binade(r, -1074, -1)
+        rows.append((y, z, cases_n))
+    for y, z, n in rows:
+        wants = [g for g, c in gen_cce_ref.cce_logits_grad(y, z, n)]
+        if any(w != 0 and abs(w) < mpf(2) ** -1022 or abs(w) > mpf(1.7e308)
+               for w in wants) or any(w == 0 for w in wants):
+            continue
+        ys = gen_cce_ref.jarr(y) if isinstance(y, list) else "%d" % y
+        sql = "cce_logits_grad(%s, %s, %s)" % (
+            gen_cce_ref.sql_quote(ys) if isinstance(y, list) else ys,
+            gen_cce_ref.sql_quote(gen_cce_ref.jarr(z)), sql_num(n))
+        gen_cce_ref.elem_checks(out, "cce_logits_grad(%s, %s, %r)"
+                                % (ys, gen_cce_ref.jarr(z), n), sql, wants,
+                                [4] * len(wants))
     out.append("")
     out.append(".read tests/sql/lib/report.sql")
     with open(os.path.join(HERE, "sql", "mpmath_tails.sql"), "w") as f:
