@@ -144,6 +144,19 @@ def main():
         gen_cce_ref.elem_checks(out, "cce_logits_grad(%s, %s, %r)"
                                 % (ys, gen_cce_ref.jarr(z), n), sql, wants,
                                 [4] * len(wants))
+    # where the scaled terms cannot help: the unscaled value stands
+    for y, z, n, wants in [
+            ("[0.5,0.5]", [0.0, 0.0], 0.5, [0.0, 0.0]),   # 1 - y = T/S
+            (0, [0.0, -1600.0], 0.5, [0.0, 0.0]),        # past 2^-2150
+            ("[1.0,5e-324]", [0.0, -1600.0], 0.5, [0.0, -1e-323])]:
+        sql = "cce_logits_grad(%s, %s, %s)" % (
+            gen_cce_ref.sql_quote(y) if isinstance(y, str) else y,
+            gen_cce_ref.sql_quote(gen_cce_ref.jarr(z)), sql_num(n))
+        for i, w in enumerate(wants):
+            out.append(check("cce_logits_grad(%s, %s, %r)[%d] is %r"
+                             % (y, gen_cce_ref.jarr(z), n, i, w),
+                             "(SELECT value FROM json_each(%s) WHERE key = %d)"
+                             % (sql, i), sql_num(w), "is", None))
     out.append("")
     out.append(".read tests/sql/lib/report.sql")
     with open(os.path.join(HERE, "sql", "mpmath_tails.sql"), "w") as f:
