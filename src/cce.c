@@ -318,6 +318,32 @@ static int cce_scale_for(double d){
   return (int)(-d/BCE_LN2_HI) - 100;
 }
 
+/* T*2^k, T the sum of e^(z_i - m) over i != j, for a row where T is
+** subnormal or 0; k puts the largest term near 2^-100.  0 where every
+** term is past 2^-2150 (or there is none): nothing to scale. */
+static double cce_scaled_t(const bce_cce_row *r, const cce_scan *s, int *k){
+  cce_pass it;
+  bce_sum sum;
+  double y, z, dmax = -INFINITY;
+  int64_t i;
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m > dmax ) dmax = z - s->m;
+  }
+  if( !(dmax>=-1500.0) ) return 0.0;
+  *k = cce_scale_for(dmax);
+  bce_sum_clear(&sum);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m >= -1500.0 ){
+      bce_sum_add(&sum, shifted_exp_scaled(z, s->m, *k), +1);
+    }
+  }
+  return bce_sum_value(&sum);
+}
+
 /* Of finite logits: T = sum of e^(z_k - m) over k != j (the other terms
 ** of S = sum e^(z_k - m) = 1 + T), S, and L = ln S = log1p(T), exact in
 ** T so that ln softmax_j = -L keeps its digits where T is tiny. */
@@ -432,6 +458,32 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
   return 1;
 }
 
+/* w*l of a row, rounded once also where l is below 2^-1022: there all the
+** target mass is on the largest logit and l = log1p(T) = T to a relative
+** 2^-1022, a sum of subnormal e^(z_k - m) that has lost bits, which a
+** weight above 1 would bring into view (cce_logits_term(0, '[0, -800]',
+** 1e300) is 3.7e-48 and came out 0).  T is summed again scaled by 2^k,
+** multiplied by w = m*2^b, m in [1, 2), and scaled back. */
+BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
+                                     double *wl, bce_cce_error *err){
+  double l;
+  if( !bce_cce_logits_loss(r, &l, err) ) return 0;
+  *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
+  if( w>1.0 && l<0x1p-1022 ){
+    cce_scan s;
+    int k, b = ilogb(w);
+    double tk;
+    if( BCE_NEVER(!cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0,
+                                &s, err)) ){
+      return 0;       /* the same row bce_cce_logits_loss() just read */
+    }
+    if( s.inf1>=0 || s.cls!=s.j ) return 1;
+    tk = cce_scaled_t(r, &s, &k);
+    if( tk>0.0 ) *wl = ldexp(tk*ldexp(w, -b), b - k);
+  }
+  return 1;
+}
+
 /* ---------------------------------------------------------- gradients */
 
 BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
@@ -480,27 +532,11 @@ static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
   double a, t;
   if( i==s->j ){
     /* (1 - y) - T/S, 1 - y = 0 here (else it is >= 2^-53) */
-    cce_pass it;
-    bce_sum sum;
-    double yy, zz, dmax = -INFINITY;
-    int64_t ii;
+    double tk;
     if( y!=1.0 ) return x/n;
-    pass_open(&it, r, s);
-    for(ii=0; ii<s->k; ii++){
-      pass_next(&it, &yy, &zz);
-      if( ii!=s->j && zz - s->m > dmax ) dmax = zz - s->m;
-    }
-    if( !(dmax>=-1500.0) ) return x/n;
-    k = cce_scale_for(dmax);
-    bce_sum_clear(&sum);
-    pass_open(&it, r, s);
-    for(ii=0; ii<s->k; ii++){
-      pass_next(&it, &yy, &zz);
-      if( ii!=s->j && zz - s->m >= -1500.0 ){
-        bce_sum_add(&sum, shifted_exp_scaled(zz, s->m, k), +1);
-      }
-    }
-    t = 0.0 - bce_sum_value(&sum)/v->s;
+    tk = cce_scaled_t(r, s, &k);
+    if( tk==0.0 ) return x/n;
+    t = 0.0 - tk/v->s;
   }else{
     double d = z - s->m;
     if( !(d>=-1500.0) ){

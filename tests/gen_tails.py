@@ -13,7 +13,8 @@ Writes tests/sql/mpmath_tails.sql (CI only reads it):
   - cce_grad where y/q overflows (q below 2^-1024, eps = 0) and y/q/n does
     not: it came out -Inf; and cce_logits_grad where e^(z_k - m), or T at
     the maximum, is subnormal or 0 and n < 1 brings the quotient back (the
-    definitions of tests/gen_cce_ref.py): it came out 0.
+    definitions of tests/gen_cce_ref.py): it came out 0; and
+    cce_logits_term(y, z, w) where l = log1p(T) is below 2^-1022 and w > 1.
 
 Run:  python3 tests/gen_tails.py      (needs mpmath; a second)
 """
@@ -144,6 +145,30 @@ def main():
         gen_cce_ref.elem_checks(out, "cce_logits_grad(%s, %s, %r)"
                                 % (ys, gen_cce_ref.jarr(z), n), sql, wants,
                                 [4] * len(wants))
+    out.append("")
+    out.append("-- cce_logits_term(y, z, w): l = log1p(T) below 2^-1022, w > 1")
+    rows = [(0, [0.0, -800.0], 1e300), ("[1,0]", [0.0, -767.35], 1e250)]
+    for _ in range(150):
+        k = r.randint(2, 5)
+        top = r.uniform(-50, 50)
+        z = [top - r.uniform(708.0, 1450.0) for _ in range(k)]
+        j = r.randrange(k)
+        z[j] = top
+        y = j if r.random() < 0.7 else gen_cce_ref.jarr(
+            [1.0 if i == j else 0.0 for i in range(k)])
+        rows.append((y, z, binade(r, 1, 1023)))
+    for y, z, w in rows:
+        yv = y if not isinstance(y, str) else [float(v) for v in
+                                               y.strip("[]").split(",")]
+        want = mpf(w) * gen_cce_ref.cce_logits(yv, z)
+        if want < mpf(2) ** -1022 or want > mpf(1.7e308):
+            continue
+        sql = "cce_logits_term(%s, %s, %s)" % (
+            gen_cce_ref.sql_quote(y) if isinstance(y, str) else y,
+            gen_cce_ref.sql_quote(gen_cce_ref.jarr(z)), sql_num(w))
+        out.append(check("cce_logits_term(%s, %s, %r) within 3 ulp"
+                         % (y, gen_cce_ref.jarr(z), w), sql, want, "ulp", 3))
+
     # where the scaled terms cannot help: the unscaled value stands
     for y, z, n, wants in [
             ("[0.5,0.5]", [0.0, 0.0], 0.5, [0.0, 0.0]),   # 1 - y = T/S
