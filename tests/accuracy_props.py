@@ -215,6 +215,18 @@ def api(funcs):
             "logits_term_w": ("bce_logits_term", 3) in funcs}
 
 
+def grad_exact(y, p, n, eps):
+    """gen_ref.grad, and its limits where eps = 0 lets q be 0 or 1 (the
+    definition divides by 0 there): -Inf where a target > 0 meets q = 0,
+    +Inf where one < 1 meets q = 1, else the term that remains."""
+    q = gen_ref.clip(p, eps)
+    if q == 0.0:
+        return mpf(1) / mpf(n) if y == 0 else -mp.inf
+    if q == 1.0:
+        return mpf(-1) / mpf(n) if y == 1 else mp.inf
+    return gen_ref.grad(y, p, n, eps)
+
+
 def g_bce(d, a, soft):
     y = d.soft() if soft else d.hard()
     p, e, w, n = d.p(), d.eps_opt(), d.w(), d.n()
@@ -234,10 +246,10 @@ def g_bce(d, a, soft):
                       mpf(w) * l, None))
     if a["grad_eps"] and e is not None:
         calls.append(("bce_grad/" + tag, "bce_grad", (y, p, n, e),
-                      gen_ref.grad(y, p, n, e), None))
+                      grad_exact(y, p, n, e), None))
     else:
         calls.append(("bce_grad/" + tag, "bce_grad", (y, p, n),
-                      gen_ref.grad(y, p, n), None))
+                      grad_exact(y, p, n, EPS), None))
     return calls
 
 
