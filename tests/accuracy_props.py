@@ -90,8 +90,16 @@ def err_ulp(got, x):
     d = exact_double(x)
     if got == d:                     # correctly rounded: within half an ulp
         return 0.5 if not math.isinf(d) else 0.0
-    if math.isinf(d) or math.isinf(got):
+    if x == mp.inf or x == -mp.inf:
         return INF
+    if math.isinf(d) or math.isinf(got):
+        # at the top of the range, ulps of 2^971 with 2^1024 for +-Inf: a
+        # DBL_MAX for an x that rounds to Inf is less than an ulp off
+        top = mpf(2) ** 1024
+        g = top if got == INF else -top if got == -INF else mpf(got)
+        if abs(x) < top / 2:
+            return INF
+        return float(abs(g - x) / mpf(2) ** 971)
     return abs((got - d) - float(x - d)) / math.ulp(d)
 
 
