@@ -147,20 +147,13 @@ $(BUILD)/%: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< -lsqlite3 -lpthread -ldl -lm
 
-$(BUILD)/unit_core: tests/unit_core.c tests/ref/core_ref.h tests/xorshift.h \
-                    $(call objs,static,$(CORE_SRC))
-	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
+# The unit tests of src/, one program each, linked with src/'s objects
+# alone: tests/unit_NAME.c for NAME in UNITS.
+UNITS     := core arrays state cce
+UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
-$(BUILD)/unit_arrays: tests/unit_arrays.c tests/ref/arrays_ref.h \
-                      tests/xorshift.h $(call objs,static,$(CORE_SRC))
-	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
-
-$(BUILD)/unit_state: tests/unit_state.c tests/xorshift.h \
-                     $(call objs,static,$(CORE_SRC))
-	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
-
-$(BUILD)/unit_cce: tests/unit_cce.c tests/ref/cce_ref.h tests/xorshift.h \
-                   $(call objs,static,$(CORE_SRC))
+$(BUILD)/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,static,$(CORE_SRC))
+	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
 
 $(BUILD)/host_static: tests/host_static.c $(BUILD)/libbce.a ext/sqlite3_bce.h
@@ -177,7 +170,7 @@ $(BUILD)/asan/$(LIB): $(call objs,asan,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(SAN) $(SOFLAGS) -o $@ $^ -lm
 
-$(BUILD)/asan/unit_%: tests/unit_%.c $(call objs,asan,$(CORE_SRC))
+$(BUILD)/asan/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,asan,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(SAN) -shared-libsan -o $@ $< $(call objs,asan,$(CORE_SRC)) -lm
 
@@ -206,7 +199,7 @@ $(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(COV) $(SOFLAGS) -o $@ $^ -lm
 
-$(BUILD)/cov/unit_%: tests/unit_%.c $(call objs,cov,$(CORE_SRC))
+$(BUILD)/cov/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,cov,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) -O0 -g $(COV) -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm
 
@@ -216,11 +209,10 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 	$(CLANG) $(STRICT) $(FUZZFL) -DSQLITE_CORE -o $@ $< \
 	  $(call objs,fuzz,$(SRC)) -lsqlite3 -lm
 
-TEST_BINS  := $(LIB) $(BUILD)/unit_core $(BUILD)/unit_arrays $(BUILD)/unit_state \
-  $(BUILD)/unit_cce $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
-CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) $(BUILD)/asan/unit_core \
-  $(BUILD)/asan/unit_arrays $(BUILD)/asan/unit_state \
-  $(BUILD)/asan/unit_cce $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
+TEST_BINS  := $(LIB) $(patsubst %,$(BUILD)/unit_%,$(UNITS)) \
+  $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB)
+CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) \
+  $(patsubst %,$(BUILD)/asan/unit_%,$(UNITS)) $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
   $(BUILD)/fuzz/fuzz_bce $(BUILD)/concurrency $(BUILD)/oom \
   $(BUILD)/fuzz_bce_main $(BUILD)/dqlite_client $(DQLITE_NODE)
@@ -232,17 +224,17 @@ demo: $(LIB)
 # RESULTS: also keep the ok/FAIL/skip lines there (.ci/run sums both tiers)
 test: $(TEST_BINS)
 	@SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) RESULTS=$(RESULTS) \
-	  sh tests/run.sh
+	  UNITS="$(UNITS)" sh tests/run.sh
 
 check: $(CHECK_BINS)
 	@SQLITE3=$(SQLITE3) CLANG=$(CLANG) BUILD=$(BUILD) LIB=./$(LIB) \
-	  RESULTS=$(RESULTS) sh tests/check.sh
+	  RESULTS=$(RESULTS) UNITS="$(UNITS)" sh tests/check.sh
 
-coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) $(BUILD)/cov/unit_core \
-          $(BUILD)/cov/unit_arrays $(BUILD)/cov/unit_state $(BUILD)/oom \
+coverage: $(TEST_BINS) $(BUILD)/cov/$(LIB) \
+          $(patsubst %,$(BUILD)/cov/unit_%,$(UNITS)) $(BUILD)/oom \
           $(BUILD)/concurrency \
           $(BUILD)/fuzz_bce_main
-	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) sh tests/coverage.sh
+	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) UNITS="$(UNITS)" sh tests/coverage.sh
 
 # A longer fuzz run, from the seeds and what earlier runs found
 # ($(BUILD)/fuzz/corpus); a crash is saved as $(BUILD)/fuzz/crash-*.

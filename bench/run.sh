@@ -49,6 +49,10 @@ mc: sum(json_array_length(p))|-|SELECT sum(json_array_length(p)) FROM mc
 mc: cce(y, p)|mc: sum(json_array_length(p))|SELECT cce(y, p) FROM mc
 mc: cce_logits(y, z)|mc: sum(json_array_length(p))|SELECT cce_logits(y, z) FROM mc
 mc: sum(cce_term(y, p))|mc: cce(y, p)|SELECT sum(cce_term(y, p)) FROM mc
+bce_state(y, p)|bce(y, p)|SELECT length(bce_state(y, p)) FROM preds
+w: bce_state(y, p, w)|w: bce(y, p, w)|SELECT length(bce_state(y, p, w)) FROM preds_w
+merge 1e5 states: bce_merge|1e6 rows: bce(y, p)|SELECT bce_merge(s) FROM states
+merge 1e5 states: bce_merge_state|1e6 rows: bce(y, p)|SELECT length(bce_merge_state(s)) FROM states
 Q
 )
 # ONLY=regex: only the rows whose name matches it (name their baselines
@@ -106,6 +110,15 @@ INSERT INTO mc SELECT y,
              ln(a6/t), ln(a7/t), ln(a8/t), ln(a9/t))
   FROM (SELECT *, (a0+a1+a2+a3+a4+a5+a6+a7+a8+a9) * 1.0 AS t FROM w);
 SQL
+fi
+
+# Partial states (issue 12): 10^5 states of 100 rows of preds each, for
+# the merge rows.  Added to an existing bench database if missing.
+if printf '%s\n' "$QUERIES" | grep -q 'FROM states' && [ -z "$(table states)" ]; then
+  echo "bench: adding table states (10^5 states of preds) to $DB..." >&2
+  "$SQLITE3" "$DB" -cmd ".load $LIB" \
+    "CREATE TABLE states AS SELECT bce_state(y, p) AS s FROM preds
+     GROUP BY rowid % 100000"
 fi
 
 results=$(mktemp)

@@ -197,18 +197,15 @@ BCE_PRIVATE void bce_merge_inverse(sqlite3_context *ctx, int argc,
 static void merge_result(sqlite3_context *ctx){
   BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
   double mean;
+  bce_mean_status status;
   if( a==0 ) return;                        /* no states: NULL */
-  switch( bce_mean_value(&a->m, &mean) ){
-    case BCE_MEAN_EMPTY:
-      return;
-    case BCE_MEAN_WEIGHT_OVERFLOW:
-      bce_error(ctx, "the sum of the weights overflows a double; scale "
-                     "them down");
-      return;
-    case BCE_MEAN_VALUE:
-      sqlite3_result_double(ctx, mean);
-      return;
-  }
+  status = bce_mean_value(&a->m, &mean);
+  if( status==BCE_MEAN_VALUE ){
+    sqlite3_result_double(ctx, mean);
+  }else if( status==BCE_MEAN_WEIGHT_OVERFLOW ){
+    bce_error(ctx, "the sum of the weights overflows a double; scale "
+                   "them down");
+  }                                         /* BCE_MEAN_EMPTY: NULL */
 }
 
 BCE_PRIVATE void bce_merge_value_func(sqlite3_context *ctx){
@@ -223,11 +220,13 @@ BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
   BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
   unsigned char out[BCE_STATE_MAX];
   size_t n;
-  if( a==0 ) return;
+  if( a==0 ) return;                        /* no states: NULL */
   a->m.eps = a->eps;
   a->m.hasEps = 1;
   n = bce_state_encode(&a->m, (bce_state_fn)a->fn, out);
-  if( n==0 ) return;
+  /* a context exists only once a state of >= 1 row was merged, and this
+  ** aggregate has no inverse */
+  if( BCE_NEVER(n==0) ) return;
   sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
 }
 
@@ -235,8 +234,8 @@ BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
 
 static void json_double(sqlite3_str *s, double x){
   char num[32];
-  if( isinf(x) ){
-    sqlite3_str_appendall(s, x>0 ? "9e999" : "-9e999");  /* as json() */
+  if( isinf(x) ){                 /* +Inf: losses and weights are >= 0 */
+    sqlite3_str_appendall(s, "9e999");      /* as json() writes it */
     return;
   }
   bce_format_double(num, x);
@@ -255,7 +254,9 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   (void)argc;
   if( rc<=0 ) return;                       /* NULL: rule 1 */
   memset(&m, 0, sizeof m);
-  if( bce_state_merge(&m, &st, +1)!=BCE_STATE_OK ) return;
+  /* into an empty mean: no count can overflow */
+  rc = bce_state_merge(&m, &st, +1)==BCE_STATE_OK;
+  if( BCE_NEVER(!rc) ) return;
   s = sqlite3_str_new(0);
   sqlite3_str_appendf(s, "{\"version\":%d,\"function\":\"%s\",\"weighted\":%s,"
                       "\"eps\":", st.version, fn_name(st.fn),
@@ -271,12 +272,12 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   sqlite3_str_appendall(s, ",\"loss\":");
   if( bce_mean_value(&m, &mean)==BCE_MEAN_VALUE ) json_double(s, mean);
   else sqlite3_str_appendall(s, "null");
-  n = sqlite3_value_type(argv[0])==SQLITE_BLOB ? sqlite3_value_bytes(argv[0])
-                                               : sqlite3_value_bytes(argv[0])/2;
+  n = sqlite3_value_bytes(argv[0]);
+  if( sqlite3_value_type(argv[0])!=SQLITE_BLOB ) n /= 2;   /* hex text */
   sqlite3_str_appendf(s, ",\"bytes\":%d}", n);
   n = sqlite3_str_errcode(s);
   z = sqlite3_str_finish(s);
-  if( n!=SQLITE_OK || z==0 ){
+  if( n!=SQLITE_OK || BCE_NEVER(z==0) ){   /* z is 0 only on an error */
     sqlite3_free(z);
     sqlite3_result_error_nomem(ctx);
     return;

@@ -11,10 +11,11 @@
 **   sums: loss, then weighted: weight, tiny; each a count byte n, then
 **         when n > 0 the first limb's index and n 4-byte digits
 **   CRC-32C of everything before it, 4 bytes. */
-static const unsigned char magic[3] = {'B', 'C', 'E'};
-#define HEAD 8          /* magic, version, length, function, flags */
-#define FLAG_WEIGHTED 1
-#define MIN_LEN (HEAD + 2 + 1 + 4)  /* logits, unweighted: 2 counts, 1 sum */
+static const unsigned char state_magic[3] = {'B', 'C', 'E'};
+#define STATE_HEAD 8          /* magic, version, length, function, flags */
+#define STATE_FLAG_WEIGHTED 1
+/* the shortest: logits, unweighted: 2 counts, 1 sum */
+#define STATE_MIN_LEN (STATE_HEAD + 2 + 1 + 4)
 
 BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n){
   uint32_t crc = 0xffffffffu;
@@ -30,21 +31,22 @@ BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n){
 
 /* ------------------------------------------------------------ writing */
 
-typedef struct writer {
+typedef struct state_writer {
   unsigned char *p;
   size_t n;
-} writer;
+  int bad;          /* a sum that no aggregate has (see put_sum) */
+} state_writer;
 
-static void put_byte(writer *w, unsigned v){
+static void put_byte(state_writer *w, unsigned v){
   w->p[w->n++] = (unsigned char)v;
 }
 
-static void put_le(writer *w, uint64_t v, int bytes){
+static void put_le(state_writer *w, uint64_t v, int bytes){
   int i;
   for(i=0; i<bytes; i++) put_byte(w, (unsigned)(v >> (8*i)) & 0xffu);
 }
 
-static void put_varint(writer *w, uint64_t v){
+static void put_varint(state_writer *w, uint64_t v){
   while( v>=0x80 ){
     put_byte(w, (unsigned)(v & 0x7f) | 0x80u);
     v >>= 7;
@@ -52,38 +54,39 @@ static void put_varint(writer *w, uint64_t v){
   put_byte(w, (unsigned)v);
 }
 
-/* The normalized sum's nonzero span; 0 when the sum is negative or past
-** 2^1102, which no aggregate's sum can be. */
-static int put_sum(writer *w, bce_sum *s){
+/* The normalized sum's nonzero span.  A sum that is negative or past
+** 2^1102 sets w->bad: no aggregate's sum is (its terms are >= 0, and
+** 2^63 rows of them stay below 2^1087). */
+static void put_sum(state_writer *w, bce_sum *s){
   int lo = 0, hi = BCE_SUM_LIMBS - 1, i;
   bce_sum_normalize(s);
-  if( s->limb[hi] < 0 || s->limb[hi] > 0xffffffff ) return 0;
+  w->bad |= BCE_NEVER(s->limb[hi] < 0 || s->limb[hi] > 0xffffffff);
   while( hi>=0 && s->limb[hi]==0 ) hi--;
   if( hi<0 ){
     put_byte(w, 0);
-    return 1;
+    return;
   }
   while( s->limb[lo]==0 ) lo++;
   put_byte(w, (unsigned)(hi - lo + 1));
   put_byte(w, (unsigned)lo);
   for(i=lo; i<=hi; i++) put_le(w, (uint64_t)s->limb[i], 4);
-  return 1;
 }
 
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
                                     unsigned char *out){
-  writer w;
+  state_writer w;
   uint32_t crc;
   if( m->nRow<=0 ) return 0;
   w.p = out;
   w.n = 0;
-  put_byte(&w, magic[0]);
-  put_byte(&w, magic[1]);
-  put_byte(&w, magic[2]);
+  w.bad = 0;
+  put_byte(&w, state_magic[0]);
+  put_byte(&w, state_magic[1]);
+  put_byte(&w, state_magic[2]);
   put_byte(&w, BCE_STATE_VERSION);
   put_le(&w, 0, 2);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
-  put_byte(&w, m->weighted ? FLAG_WEIGHTED : 0);
+  put_byte(&w, m->weighted ? STATE_FLAG_WEIGHTED : 0);
   if( BCE_STATE_HAS_EPS(fn) ){
     /* + 0.0: -0 and 0 are one clip, so one encoding */
     double eps = (m->hasEps ? m->eps : BCE_DEFAULT_EPS) + 0.0;
@@ -97,10 +100,12 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
   }else{
     put_varint(&w, (uint64_t)m->nInf);
   }
-  if( !put_sum(&w, &m->loss) ) return 0;
-  if( m->weighted && (!put_sum(&w, &m->weight) || !put_sum(&w, &m->tiny)) ){
-    return 0;
+  put_sum(&w, &m->loss);
+  if( m->weighted ){
+    put_sum(&w, &m->weight);
+    put_sum(&w, &m->tiny);
   }
+  if( BCE_NEVER(w.bad) ) return 0;
   out[4] = (unsigned char)((w.n + 4) & 0xff);
   out[5] = (unsigned char)((w.n + 4) >> 8);
   crc = bce_crc32c(out, w.n);
@@ -110,18 +115,19 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
 
 /* ------------------------------------------------------------ reading */
 
-typedef struct reader {
+typedef struct state_reader {
   const unsigned char *p;
   size_t n, at;
   const char *why;   /* the first thing found wrong */
-} reader;
+} state_reader;
 
-static int bad(reader *r, const char *why){
-  if( r->why==0 ) r->why = why;
+/* Every reader stops at its first bad(), so there is one reason. */
+static int bad(state_reader *r, const char *why){
+  r->why = why;
   return 0;
 }
 
-static int get_byte(reader *r, unsigned *v){
+static int get_byte(state_reader *r, unsigned *v){
   if( r->at>=r->n ) return bad(r, "a field runs past the end");
   *v = r->p[r->at++];
   return 1;
@@ -136,7 +142,7 @@ static uint64_t get_le(const unsigned char *p, int bytes){
 
 /* A count: LEB128 in at most 9 bytes (below 2^63), its last byte not 0
 ** unless it is the only one. */
-static int get_count(reader *r, int64_t *v){
+static int get_count(state_reader *r, int64_t *v){
   uint64_t x = 0;
   unsigned b;
   int i;
@@ -152,7 +158,7 @@ static int get_count(reader *r, int64_t *v){
   return bad(r, "a count is past 2^63 - 1");
 }
 
-static int get_sum(reader *r, bce_state_sum *s){
+static int get_sum(state_reader *r, bce_state_sum *s){
   unsigned n, lo;
   if( !get_byte(r, &n) ) return 0;
   s->n = (int)n;
@@ -173,7 +179,7 @@ static int get_sum(reader *r, bce_state_sum *s){
   return 1;
 }
 
-static int consistent(reader *r, const bce_state *st){
+static int consistent(state_reader *r, const bce_state *st){
   if( st->nRow<1 ) return bad(r, "a state has at least one row");
   if( st->weighted ){
     if( st->nWeight>st->nRow || st->nInf>st->nWeight
@@ -194,49 +200,51 @@ static int consistent(reader *r, const bce_state *st){
 BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
                                               size_t n, bce_state *st,
                                               const char **why){
-  reader r;
+  state_reader r;
   size_t len, k;
   unsigned fn, flags;
   bce_state_status rc = BCE_STATE_NONCANONICAL;
+  const char *unused;
+  if( why==0 ) why = &unused;
   r.p = p;
   r.n = n;
-  r.at = HEAD;
+  r.at = STATE_HEAD;
   r.why = 0;
   memset(st, 0, sizeof *st);
   /* What the bytes are comes first, so that another BLOB is named as
   ** such, however short. */
   for(k=0; k<3 && k<n; k++){
-    if( p[k]!=magic[k] ){
-      if( why ) *why = "not a state (its first bytes are not \"BCE\")";
+    if( p[k]!=state_magic[k] ){
+      *why = "not a state (its first bytes are not \"BCE\")";
       return BCE_STATE_MAGIC;
     }
   }
   if( n>=4 ){
     st->version = p[3];
     if( p[3]!=BCE_STATE_VERSION ){
-      if( why ) *why = "a state of a version this build does not read";
+      *why = "a state of a version this build does not read";
       return BCE_STATE_BAD_VERSION;
     }
   }
   if( n<6 ){
-    if( why ) *why = "truncated (too short to hold a state's length)";
+    *why = "truncated (too short to hold a state's length)";
     return BCE_STATE_TRUNCATED;
   }
   len = (size_t)get_le(p + 4, 2);
   if( n<len ){
-    if( why ) *why = "truncated (fewer bytes than its length field says)";
+    *why = "truncated (fewer bytes than its length field says)";
     return BCE_STATE_TRUNCATED;
   }
   if( n>len ){
-    if( why ) *why = "over-long (more bytes than its length field says)";
+    *why = "over-long (more bytes than its length field says)";
     return BCE_STATE_OVERLONG;
   }
-  if( len<MIN_LEN || len>BCE_STATE_MAX ){
-    if( why ) *why = "its length field is outside the lengths a state has";
+  if( len<STATE_MIN_LEN || len>BCE_STATE_MAX ){
+    *why = "its length field is outside the lengths a state has";
     return BCE_STATE_NONCANONICAL;
   }
   if( bce_crc32c(p, len - 4)!=(uint32_t)get_le(p + len - 4, 4) ){
-    if( why ) *why = "checksum mismatch (the state was changed or damaged)";
+    *why = "checksum mismatch (the state was changed or damaged)";
     return BCE_STATE_CHECKSUM;
   }
   r.n = len - 4;
@@ -244,11 +252,11 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   flags = p[7];
   if( fn<BCE_STATE_PROB || fn>BCE_STATE_CCE_LOGITS ){
     bad(&r, "an unknown function code");
-  }else if( flags & ~(unsigned)FLAG_WEIGHTED ){
+  }else if( flags & ~(unsigned)STATE_FLAG_WEIGHTED ){
     bad(&r, "unknown flags");
   }else{
     st->fn = (bce_state_fn)fn;
-    st->weighted = (flags & FLAG_WEIGHTED)!=0;
+    st->weighted = (flags & STATE_FLAG_WEIGHTED)!=0;
     if( BCE_STATE_HAS_EPS(fn) ){
       uint64_t bits;
       if( r.n - r.at < 8 ){
@@ -275,7 +283,8 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
       st->nWeight = st->nRow;
     }
     if( !get_sum(&r, &st->loss) ) goto done;
-    if( st->weighted && (!get_sum(&r, &st->weight) || !get_sum(&r, &st->tiny)) ){
+    if( st->weighted
+     && (!get_sum(&r, &st->weight) || !get_sum(&r, &st->tiny)) ){
       goto done;
     }
     if( r.at!=r.n ){
@@ -285,7 +294,7 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     if( consistent(&r, st) ) rc = BCE_STATE_OK;
   }
 done:
-  if( rc!=BCE_STATE_OK && why ) *why = r.why;
+  if( rc!=BCE_STATE_OK ) *why = r.why;
   return rc;
 }
 
@@ -310,28 +319,19 @@ static void add_count(bce_sum *s, int64_t n, int sign){
   bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
 }
 
-static int grow(int64_t *c, int64_t by, int sign){
-  if( sign>0 ){
-    if( by>INT64_MAX - *c ) return 0;
-    *c += by;
-  }else{
-    *c -= by;
-  }
-  return 1;
-}
-
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
-  if( sign>0 && (st->nRow>INT64_MAX - m->nRow) ) return BCE_STATE_OVERFLOW;
+  /* the other counts are at most the rows: they cannot overflow first */
+  if( sign>0 && st->nRow>INT64_MAX - m->nRow ) return BCE_STATE_OVERFLOW;
   if( st->weighted && !m->weighted ){
     /* the rows merged so far weighed 1 each */
     add_count(&m->weight, m->nWeight, +1);
     m->weighted = 1;
   }
-  if( !grow(&m->nRow, st->nRow, sign) || !grow(&m->nWeight, st->nWeight, sign)
-   || !grow(&m->nInf, st->nInf, sign) || !grow(&m->nTiny, st->nTiny, sign) ){
-    return BCE_STATE_OVERFLOW;
-  }
+  m->nRow += sign*st->nRow;
+  m->nWeight += sign*st->nWeight;
+  m->nInf += sign*st->nInf;
+  m->nTiny += sign*st->nTiny;
   add_digits(&m->loss, &st->loss, sign);
   if( st->weighted ){
     add_digits(&m->weight, &st->weight, sign);

@@ -39,6 +39,9 @@ LIB=${LIB:-./bce.so}
 RESULTS=${RESULTS:-}
 FUZZ_CHECK_RUNS=${FUZZ_CHECK_RUNS:-6000}
 SO=${LIB##*.}
+UNITS=${UNITS:-core arrays state cce}
+# the unit-test programs of one build directory
+units() { for u in $UNITS; do printf '%s ' "$1/unit_$u"; done; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -149,7 +152,7 @@ asan_lane() {
   (
     asan_env "$d"
     SQLITE3=$SQLITE3 LIB=$BUILD/asan/bce.$SO \
-      UNIT="$BUILD/asan/unit_core $BUILD/asan/unit_arrays $BUILD/asan/unit_state $BUILD/asan/unit_cce" \
+      UNIT="$(units "$BUILD/asan")" \
       NAME="asan: " REPORTS=$d WRAP="env LD_PRELOAD=$ASAN_RT" \
       STEPS="unit sql checker errors load" RESULTS=$tmp/results.asan \
       NO_SUMMARY=1 sh tests/run.sh
@@ -226,7 +229,7 @@ threads_lane() {
 build_lane() {
   for cc in gcc clang; do
     if make -s CC="$cc" BUILD="$BUILD/$cc" "$BUILD/$cc/bce.$SO" \
-         "$BUILD/$cc/unit_core" "$BUILD/$cc/unit_arrays" "$BUILD/$cc/unit_state" "$BUILD/$cc/unit_cce" \
+         $(units "$BUILD/$cc") \
          "$BUILD/$cc/errors_driver" "$BUILD/$cc/concurrency" \
          "$BUILD/$cc/oom" "$BUILD/$cc/fuzz_bce_main" >"$tmp/build" 2>&1; then
       printf 'ok|build with %s -std=c11 -Wall -Wextra -Werror\n' "$cc"

@@ -52,6 +52,11 @@ static const char *const shared_sql[] = {
   "SELECT bce_term(y, p), bce_grad(y, p, 3), sigmoid(p * 80 - 40),"
   " logit(p) FROM preds",
   "SELECT bce(y, p + 2) FROM preds",                   /* an error */
+  "SELECT bce_merge(s), hex(bce_merge_state(s)) FROM (SELECT"
+  " bce_state(y, p, w) AS s FROM preds GROUP BY model)",
+  "SELECT bce_merge(s) OVER (ORDER BY g ROWS 3 PRECEDING) FROM (SELECT"
+  " i / 100 AS g, bce_logits_state(y, p * 40 - 20) AS s FROM preds"
+  " GROUP BY g)",
 };
 #define N_SHARED (int)(sizeof shared_sql / sizeof shared_sql[0])
 
@@ -66,6 +71,7 @@ static const char *const own_sql[] = {
   "SELECT bce(y, p, w) FROM mine",
   "SELECT bce(y, p) OVER (ORDER BY i ROWS 30 PRECEDING) FROM mine",
   "SELECT sum(bce_term(y, p)), sum(bce_grad(y, p)) FROM mine",
+  "SELECT bce_state_info(bce_state(y, p, w, 0.001)) FROM mine",
 };
 #define N_OWN (int)(sizeof own_sql / sizeof own_sql[0])
 #define N_QUERIES (N_SHARED + N_OWN)

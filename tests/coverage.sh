@@ -11,18 +11,19 @@
 set -u
 SQLITE3=${SQLITE3:-sqlite3}
 BUILD=${BUILD:-build}
+UNITS=${UNITS:-core arrays state cce}
 LLVM_COV=${LLVM_COV:-$(command -v llvm-cov-14 || command -v llvm-cov)}
 LLVM_PROFDATA=${LLVM_PROFDATA:-$(command -v llvm-profdata-14 || command -v llvm-profdata)}
 cov=$BUILD/cov
 lib=$cov/bce.so
 
-rm -rf "$cov/prof"
+rm -rf "$cov/prof" "$cov/results"   # run.sh appends to RESULTS
 mkdir -p "$cov/prof"
 # %p: one file per process; %m: the same binary's runs share it
 export LLVM_PROFILE_FILE="$PWD/$cov/prof/%p-%m.profraw"
 
 SQLITE3=$SQLITE3 LIB=$lib BUILD=$BUILD \
-  UNIT="$cov/unit_core $cov/unit_arrays $cov/unit_state" \
+  UNIT="$(for u in $UNITS; do printf '%s ' "$cov/unit_$u"; done)" \
   STEPS="unit sql slow checker errors docs load python" \
   NO_SUMMARY=1 RESULTS=$cov/results sh tests/run.sh >/dev/null
 "$BUILD/oom" "$lib" >/dev/null
@@ -32,7 +33,7 @@ failed=$(grep -c '^FAIL|' "$cov/results")
 [ "$failed" -eq 0 ] || echo "coverage: $failed checks failed under the coverage build (see $cov/results)"
 
 "$LLVM_PROFDATA" merge -sparse "$cov"/prof/*.profraw -o "$cov/bce.profdata" || exit 1
-objs="$lib -object $cov/unit_core -object $cov/unit_arrays -object $cov/unit_state"
+objs="$lib$(for u in $UNITS; do printf ' -object %s' "$cov/unit_$u"; done)"
 # shellcheck disable=SC2086
 "$LLVM_COV" report $objs -instr-profile="$cov/bce.profdata" \
   src/*.c src/*.h ext/*.c ext/*.h >"$cov/report.txt" || exit 1

@@ -160,6 +160,22 @@ static const Case cases[] = {
           "(VALUES (0.5, 0.001), (0.5, 0.01))",
    .error = "bce(): eps must be the same in every row, got 0.01 after "
             "0.001"},
+  {.name = "bce_merge of a bce_state",
+   .sql = "SELECT bce_merge(s) FROM (SELECT bce_state(column1, column2) AS s"
+          " FROM " WORKED ")",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_merge of a merged state, from hex text",
+   .sql = "SELECT bce_merge(hex(m)) FROM (SELECT bce_merge_state(s) AS m FROM"
+          " (SELECT bce_state(column1, column2) AS s FROM " WORKED "))",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_state_info's loss",
+   .sql = "SELECT json_extract(bce_state_info(s), '$.loss') FROM"
+          " (SELECT bce_state(column1, column2) AS s FROM " WORKED ")",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "error message for a BLOB that is not a state",
+   .sql = "SELECT bce_merge(x'00112233')",
+   .error = "bce_merge(): bad state: not a state (its first bytes are not "
+            "\"BCE\")"},
   {.name = "cce(y, p) aggregate, a class index and a targets array",
    .sql = "SELECT cce(column1, column2) FROM (VALUES (0, '[0.5, 0.25, 0.25]'),"
           " ('[0, 0, 1]', '[0.25, 0.25, 0.5]'))",

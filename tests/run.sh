@@ -16,8 +16,8 @@
 # sanitizer or valgrind, through (all empty by default):
 #   WRAP     command words put before every program that loads LIB or runs
 #            a unit test: "valgrind --leak-check=full ...", "env LD_PRELOAD=..."
-#   UNIT     the unit-test programs (default BUILD/unit_core BUILD/unit_arrays
-#            BUILD/unit_state BUILD/unit_cce)
+#   UNITS    the names of the unit tests, as the Makefile lists them
+#   UNIT     the unit-test programs (default BUILD/unit_NAME for each)
 #   REPORTS  the directory where that tool writes its reports: a file there
 #            that is not empty after a program ran fails that program
 #   NAME     a prefix for every check's name ("asan: ")
@@ -28,7 +28,8 @@ SQLITE3=${SQLITE3:-sqlite3}
 LIB=${LIB:-./bce.so}
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
-UNIT=${UNIT:-$BUILD/unit_core $BUILD/unit_arrays $BUILD/unit_state $BUILD/unit_cce}
+UNITS=${UNITS:-core arrays state cce}
+UNIT=${UNIT:-$(for u in $UNITS; do printf '%s ' "$BUILD/unit_$u"; done)}
 STEPS=${STEPS:-unit sql checker errors docs load python host}
 WRAP=${WRAP:-}
 REPORTS=${REPORTS:-}
@@ -100,6 +101,8 @@ if step sql; then
 fi
 if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
+  # the shard property on 600 data sets (the fast tier's python step: 180)
+  program "tests/state_shards.py (600 sets)" /usr/bin/python3 tests/state_shards.py "${LIB%.*}" 600
 fi
 
 # 3. The checker itself: each row of must_fail.sql is a wrong value, and
@@ -127,13 +130,16 @@ fi
 # 5. The error table of docs/functions.md: each row whose input is a call
 #    must fail with exactly the message the table shows.
 if step docs; then
-  sed -n '/^### Errors/,/^## /p' docs/functions.md |
+  sed -n -e '/^### Errors/,/^## /p' -e '/^### State errors/,/^## /p' docs/functions.md |
     sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/SELECT \1;\t\2/p' >"$tmp/docs.tsv"
   if [ -s "$tmp/docs.tsv" ]; then
     program "docs/functions.md errors" "$BUILD/errors_driver" "$LIB" "$tmp/docs.tsv"
   else
     fail "docs/functions.md errors" "no row found under '### Errors'"
   fi
+  # the worked examples of docs/scale-out.md, run as a reader would
+  program docs/scale-out.md env SQLITE3="$SQLITE3" LIB="$LIB" \
+    sh tests/doc_examples.sh docs/scale-out.md
 fi
 
 # 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and

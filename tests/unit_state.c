@@ -436,6 +436,62 @@ static void test_hand_made(void){
     expect(w_no_weight, sizeof w_no_weight, BCE_STATE_NONCANONICAL, "rows of weight > 0 with no sum of weights refused");
   }
   {
+    /* each field cut short, with the length and CRC fixed up: the
+    ** structure itself is checked, not only the length field */
+    static const unsigned char no_counts[] = {H, 1, 0, 0,0,0,0,0,0,0,0};
+    static const unsigned char short_eps[] = {H, 1, 0, 0,0,0,0,0,0,0};
+    static const unsigned char no_lo[] = {H, 2, 0, 1, 0, 3};
+    static const unsigned char w_no_inf[] = {H, 2, 1, 1, 1, 0};
+    static const unsigned char w_no_tiny[] = {H, 2, 1, 1, 1, 0, 0, 0};
+    static const unsigned char w_no_tiny_sum[] = {H, 2, 1, 1, 1, 0, 0, 0,
+      1, 40, 1,0,0,0};
+    static const unsigned char u_no_inf[] = {H, 2, 0, 1, 0x80, 0, 0};
+    static const unsigned char count_9[] = {H, 2, 0,
+      0xff,0xff,0xff,0xff,0xff,0xff,0xff,0xff,0xff, 0, 0};
+    static const unsigned char many_limbs[] = {H, 2, 0, 1, 0, 69, 0};
+    static const unsigned char neg_eps[] = {H, 1, 0, 0,0,0,0,0,0,0xD0,0xBF,
+      1, 0, 0};
+    /* weighted counts that contradict each other */
+    static const unsigned char w_pos_gt_rows[] = {H, 2, 1, 1, 2, 0, 0, 0,
+      1, 40, 1,0,0,0, 0};
+    static const unsigned char w_inf_gt_pos[] = {H, 2, 1, 2, 1, 2, 0, 0,
+      1, 40, 1,0,0,0, 0};
+    static const unsigned char w_tiny_gt[] = {H, 2, 1, 2, 2, 1, 2, 1, 40,
+      1,0,0,0, 1, 40, 1,0,0,0, 1, 3, 1,0,0,0};
+    static const unsigned char short_len[] = {H, 2, 0, 1, 0};
+    static const unsigned char pw_no_pos[] = {H, 1, 1, 0,0,0,0,0,0,0,0, 1};
+    static const unsigned char pw_no_inf[] = {H, 1, 1, 0,0,0,0,0,0,0,0, 1, 1};
+    expect(no_counts, sizeof no_counts, BCE_STATE_NONCANONICAL, "a bce state without counts refused");
+    expect(short_eps, sizeof short_eps, BCE_STATE_NONCANONICAL, "a bce state whose eps is cut short refused");
+    expect(no_lo, sizeof no_lo, BCE_STATE_NONCANONICAL, "a sum without its first limb's index refused");
+    expect(w_no_inf, sizeof w_no_inf, BCE_STATE_NONCANONICAL, "a weighted state cut in its counts refused");
+    expect(w_no_tiny, sizeof w_no_tiny, BCE_STATE_NONCANONICAL, "a weighted state without its weight sum refused");
+    expect(w_no_tiny_sum, sizeof w_no_tiny_sum, BCE_STATE_NONCANONICAL, "a weighted state without its tiny sum refused");
+    expect(u_no_inf, sizeof u_no_inf, BCE_STATE_NONCANONICAL, "a count whose last byte is missing refused");
+    expect(count_9, sizeof count_9, BCE_STATE_NONCANONICAL, "a count of 9 continued bytes (2^63 and more) refused");
+    expect(many_limbs, sizeof many_limbs, BCE_STATE_NONCANONICAL, "69 limbs refused");
+    expect(neg_eps, sizeof neg_eps, BCE_STATE_NONCANONICAL, "eps = -0.25 refused");
+    expect(w_pos_gt_rows, sizeof w_pos_gt_rows, BCE_STATE_NONCANONICAL, "more rows of weight > 0 than rows refused");
+    expect(w_inf_gt_pos, sizeof w_inf_gt_pos, BCE_STATE_NONCANONICAL, "more infinite rows than rows of weight > 0 refused");
+    expect(w_tiny_gt, sizeof w_tiny_gt, BCE_STATE_NONCANONICAL, "more tiny and infinite rows than rows of weight > 0 refused");
+    expect(pw_no_pos, sizeof pw_no_pos, BCE_STATE_NONCANONICAL, "a weighted bce state cut after its rows refused");
+    expect(pw_no_inf, sizeof pw_no_inf, BCE_STATE_NONCANONICAL, "a weighted bce state cut after its rows of weight > 0 refused");
+    expect(short_len, sizeof short_len, BCE_STATE_NONCANONICAL, "a 14-byte state (length field 14) refused");
+  }
+  {
+    /* a length field past 1 KB that matches the bytes, with a valid CRC */
+    static unsigned char big[BCE_STATE_MAX + 8];
+    bce_state st2;
+    const char *why = 0;
+    size_t len;
+    memset(big, 0, sizeof big);
+    memcpy(big, (const unsigned char[]){'B','C','E',1,0,0,2,0,1,0,0}, 11);
+    len = seal(big, BCE_STATE_MAX + 1);
+    check(bce_state_decode(big, len, &st2, &why)==BCE_STATE_NONCANONICAL,
+          "a state of more than 1 KB (its length field agreeing) refused",
+          why ? why : "accepted");
+  }
+  {
     static const unsigned char other[] = {'S','Q','L','i','t','e'};
     static const unsigned char v2[] = {'B','C','E',2,20,0,2,0};
     bce_state st2;
@@ -491,6 +547,49 @@ static void test_mixing(uint64_t *s){
   free(w);
 }
 
+/* 2^62 rows twice is past 2^63 - 1: refused, not wrapped around. */
+static void test_overflow(void){
+  static const unsigned char big[] = {0x42,0x43,0x45,0x01,0x17,0x00,0x02,
+    0x00,0x80,0x80,0x80,0x80,0x80,0x80,0x80,0x80,0x40,0x00,0x00,0x3A,0xD7,
+    0x3F,0x85};
+  bce_state st;
+  bce_mean m;
+  int ok;
+  memset(&m, 0, sizeof m);
+  ok = bce_state_decode(big, sizeof big, &st, 0)==BCE_STATE_OK
+    && st.nRow==INT64_C(1) << 62
+    && bce_state_merge(&m, &st, +1)==BCE_STATE_OK
+    && bce_state_merge(&m, &st, +1)==BCE_STATE_OVERFLOW
+    && m.nRow==INT64_C(1) << 62;
+  check(ok, "merging past 2^63 - 1 rows is refused and leaves the mean as it was",
+        "wrapped or accepted");
+}
+
+/* More merges than BCE_SUM_FLUSH operations: the limbs are normalized on
+** the way, and the bytes are those of the rows added one by one. */
+static void test_many_merges(void){
+  unsigned char one[BCE_STATE_MAX], a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  bce_mean m, rows;
+  bce_state st;
+  size_t n1, na, nb;
+  int i, ok, count = BCE_SUM_FLUSH + 1000;
+  double l = bce_loss(1.0, 0.3, BCE_DEFAULT_EPS);
+  memset(&m, 0, sizeof m);
+  memset(&rows, 0, sizeof rows);
+  bce_mean_add(&m, l, 1.0, +1);
+  n1 = bce_state_encode(&m, BCE_STATE_PROB, one);
+  ok = bce_state_decode(one, n1, &st, 0)==BCE_STATE_OK;
+  memset(&m, 0, sizeof m);
+  for(i=0; i<count && ok; i++){
+    ok = bce_state_merge(&m, &st, +1)==BCE_STATE_OK;
+    bce_mean_add(&rows, l, 1.0, +1);
+  }
+  na = bce_state_encode(&m, BCE_STATE_PROB, a);
+  nb = bce_state_encode(&rows, BCE_STATE_PROB, b);
+  check(ok && na==nb && memcmp(a, b, na)==0,
+        "2^17 + 1000 merges of one state = the state of those rows", "bytes differ");
+}
+
 /* The longest state: all 68 limbs of all three sums in use. */
 static void test_longest(void){
   bce_mean m;
@@ -536,6 +635,8 @@ int main(void){
   }
   test_hand_made();
   test_mixing(&s);
+  test_overflow();
+  test_many_merges();
   test_longest();
   free(d);
   return failures ? 1 : 0;

@@ -89,7 +89,7 @@ typedef struct Val {
   int type;             /* SQLITE_NULL, _INTEGER, _FLOAT, _TEXT, _BLOB */
   sqlite3_int64 i;
   double d;
-  char buf[64];         /* text or blob bytes */
+  char buf[128];        /* text or blob bytes (a state's hex fits) */
   int n;                /* their length */
   int utf16;            /* text bound with sqlite3_bind_text16 */
   int zero;             /* blob bound with sqlite3_bind_zeroblob */
@@ -129,6 +129,13 @@ static const char *const interesting_text[] = {
   "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
   "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
   "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac",
+  /* partial states as hex() writes them (tests/sql/state_golden.sql):
+  ** bce_logits_state(0, 0), the worked example's bce_state(y, p) and
+  ** bce_state(y, p, w), and the first with one bit changed */
+  "424345011C0002000100031F000000E03D47DF5FC8C502001B5E10FA",
+  "42434501240001001656E79EAF03D23C0400031F000000806A9B33BAA0C40D00B0694307",
+  "424345012D0001011656E79EAF03D23C04030000031F000000A070D4CC570A861C00012100001800004BDC3E06",
+  "424345011C0002000100031F000010E03D47DF5FC8C502001B5E10FA",
 };
 
 #define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
@@ -179,6 +186,7 @@ static void read_value(In *in, Val *v){
       const char *s = interesting_text[get8(in) % COUNT(interesting_text)];
       v->type = SQLITE_TEXT;
       v->n = (int)strlen(s);
+      if( v->n>=(int)sizeof v->buf ) v->n = (int)sizeof v->buf - 1;
       memcpy(v->buf, s, (size_t)v->n);
       v->utf16 = (t & 0x80)!=0;
       break;
@@ -648,7 +656,7 @@ static void run_input(const uint8_t *data, size_t size){
     for(j=0; j<c.nArg; j++){
       read_value(&in, &c.arg[i][j]);
       if( c.arg[i][j].type==SQLITE_TEXT && !c.arg[i][j].utf16 ){
-        char z[65];
+        char z[sizeof c.arg[i][j].buf + 1];
         memcpy(z, c.arg[i][j].buf, (size_t)c.arg[i][j].n);
         z[c.arg[i][j].n] = 0;
         if( strlen(z)!=(size_t)c.arg[i][j].n

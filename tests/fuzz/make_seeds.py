@@ -50,6 +50,9 @@ R_EPS, R_1MEPS, R_DENORM, R_1E300 = 12, 14, 19, 23
 R_MAX, R_INF, R_NINF, R_M710 = 25, 28, 29, 36
 T_HALF, T_SPACED, T_ABC, T_EMPTY, T_HEX = 0, 1, 9, 10, 8
 T_VEC, T_LONG, T_EACUTE = 29, 40, 41
+T_STATE_LOGITS, T_STATE, T_STATE_W, T_STATE_BAD = 43, 44, 45, 46
+# sorted pragma_function_list indices of the state functions
+FN_MERGE, FN_MERGE_STATE, FN_STATE_INFO = 12, 13, 17
 
 
 def row(*vals):
@@ -104,6 +107,18 @@ def main():
         row(text_idx(2), text_idx(T_HALF)),
         row(text_idx(2), text_idx(T_SPACED, utf16=True)),
         row(text_idx(2), text_idx(T_ABC))])
+    # states merged as aggregates and windows, mixed kinds, a damaged one
+    states = [row(text_idx(T_STATE)), row(text_idx(T_STATE_W)), row(null()),
+              row(text_idx(T_STATE))]
+    for shape, name in [(0, "agg"), (1, "group"), (0x80, "rows"), (0x82, "range")]:
+        seeds["merge_%s" % name] = seed(FN_MERGE, shape, 0x21, 0x13, states,
+                                        groups=[0, 1, 1, 2])
+    seeds["merge_state_agg"] = seed(FN_MERGE_STATE, 0, 0, 0, states)
+    seeds["merge_mixed_kinds"] = seed(FN_MERGE, 0, 0, 0, [
+        row(text_idx(T_STATE)), row(text_idx(T_STATE_LOGITS))])
+    seeds["merge_damaged"] = seed(FN_MERGE, 0x80, 1, 1, [
+        row(text_idx(T_STATE)), row(text_idx(T_STATE_BAD))])
+    seeds["state_info"] = seed(FN_STATE_INFO, 0, 0, 0, [row(text_idx(T_STATE_W))])
     seeds["bce2_long_texts"] = seed(0, 0, 0, 0, [
         row(text_idx(2), text_idx(T_LONG)), row(text_idx(2), text_idx(T_EACUTE))])
     seeds["bce2_blobs"] = seed(0, 0x80, 1, 1, [
