@@ -21,18 +21,24 @@ static double logits_two_sum(double a, double b, double *err){
 ** to first order.  n = m*2^b with m in [1, 2); the quotient is scaled back
 ** at the end, the only rounding besides e^, the product, the difference
 ** and the division.  Past 1490 the result is below 2^-1075 n / n: 0. */
+/* e^(k ln2 - az): the argument carried in two doubles (the product k*LN2_HI
+** exact, then TwoSum), its error put back to first order. */
+static double logits_exp_scaled(double az, int k){
+  double s_hi, e1, e2, e;
+  s_hi = logits_two_sum(-az, k*BCE_LN2_HI, &e1);
+  s_hi = logits_two_sum(s_hi, k*BCE_LN2_LO, &e2);
+  e = exp(s_hi);
+  return e + e*(e1 + e2);
+}
+
 static double logits_grad_tiny(double y, double z, double n){
   double az = fabs(z);
   double a = z>=0.0 ? 1.0-y : y;
   int k = (int)(az/BCE_LN2_HI) - 100;
   int b = ilogb(n);
-  double s_hi, s_lo, e1, e2, ek, ak, g;
+  double ek, ak, g;
   if( a>0.0 && -ilogb(a) - 100 < k ) k = -ilogb(a) - 100;
-  s_hi = logits_two_sum(-az, k*BCE_LN2_HI, &e1);
-  s_hi = logits_two_sum(s_hi, k*BCE_LN2_LO, &e2);
-  s_lo = e1 + e2;
-  ek = exp(s_hi);
-  ek = ek + ek*s_lo;
+  ek = logits_exp_scaled(az, k);
   ak = ldexp(a, k);
   g = z>=0.0 ? ak - ek : ek - ak;
   return ldexp(g/ldexp(n, -b), -(k + b));
@@ -49,4 +55,21 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
     return logits_grad_tiny(y, z, n);
   }
   return n==1.0 ? g : g/n;
+}
+
+/* w*l(y, z), rounded once also where l is below 2^-1022 and w > 1: a hard
+** label on the right side of |z| > 708 has l = log1p(e^-|z|) = e^-|z| to
+** a relative 2^-1021, a subnormal that has lost bits before the weight
+** brings it into view (bce_logits_term(1, 760, 1e300) is 9.4e-31 and came
+** out 0).  e^-|z| is taken scaled by 2^k, multiplied by w = m*2^b, m in
+** [1, 2), and scaled back.  Past |z| = 1490, w*l is below 2^-1075. */
+BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
+  double l = bce_logits_loss(y, z);
+  double az = fabs(z);
+  if( w>1.0 && l<0x1p-1022 && az>708.0 && az<=1490.0
+   && (y==1.0 ? z>0.0 : y==0.0 && z<0.0) ){
+    int k = (int)(az/BCE_LN2_HI) - 100, b = ilogb(w);
+    return ldexp(logits_exp_scaled(az, k)*ldexp(w, -b), b - k);
+  }
+  return w==0.0 ? 0.0 : w*l;
 }
