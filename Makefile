@@ -20,8 +20,12 @@
 #                 class against tests/accuracy_bounds.tsv; about half an
 #                 hour on 2 cores (Debian's python3-mpmath, python3-gmpy2)
 #   make static   build/libbce.a, to link the functions into a program
+#                 (from the amalgamation: one global symbol)
 #   make windows  cross-build build/windows/bce.dll with mingw-w64
-#   make install  bce.so, libbce.a and sqlite3_bce.h under DESTDIR/PREFIX
+#   make install  bce.so, libbce.a, sqlite3_bce.h and sqlite-bce.pc under
+#                 DESTDIR/PREFIX
+#   make amalgamation, npm, wheel, dist, test-release: the release
+#                 files and their tier (the block at the end)
 #   make uninstall
 #   make clean
 #
@@ -120,7 +124,9 @@ $(BUILD)/minver/$(LIB): $(call objs,minver,ext/entry.c) \
 
 static: $(BUILD)/libbce.a
 
-$(BUILD)/libbce.a: $(call objs,static,$(SRC))
+# From the amalgamation (the release block below), where every function but
+# sqlite3_bce_init is static: a host's own names cannot clash with ours.
+$(BUILD)/libbce.a: $(BUILD)/amalg/sqlite-bce.o
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -270,6 +276,148 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
+
+# ------------------------------------------------------------- release (0.2.0)
+# The one-file amalgamation, the packages and the release directory.
+#   make amalgamation  build/dist/sqlite-bce.c and build/dist/sqlite3_bce.h
+#                      (scripts/amalgamate.py, from CORE_SRC and EXT_SRC)
+#   make npm           build/dist/sqlite-bce-VERSION.tgz (npm pack)
+#   make wheel         build/dist/sqlite_bce-VERSION-py3-none-linux_x86_64.whl
+#                      (offline: Debian's python3-setuptools, python3-wheel)
+#   make dist          all of them, bce.so, bce.dll, libbce.a, SHA256SUMS
+#   make test-amalgamation  the suite's SQL steps against a bce.so built from
+#                      the amalgamation, and its own checks (tests/amalgamation.sh)
+#   make test-release  the release tier: test-amalgamation's checks, then
+#                      tests/dist.sh, python_package.sh, npm_package.sh, csv.sh
+SYSPYTHON ?= /usr/bin/python3
+NPM       ?= npm
+DIST      := $(BUILD)/dist
+VERSION   := $(shell sed -n 's/^\#define BCE_VERSION "\(.*\)"$$/\1/p' src/version.h)
+AMALG_C   := $(DIST)/sqlite-bce.c
+AMALG_H   := $(DIST)/sqlite3_bce.h
+NPM_TGZ   := $(DIST)/sqlite-bce-$(VERSION).tgz
+WHEEL     := $(DIST)/sqlite_bce-$(VERSION)-py3-none-linux_x86_64.whl
+
+.PHONY: amalgamation npm wheel dist test-amalgamation test-release
+
+amalgamation: $(AMALG_C) $(AMALG_H)
+
+$(AMALG_C) $(AMALG_H) &: scripts/amalgamate.py $(CORE_SRC) $(EXT_SRC) $(HEADERS) ext/sqlite3_bce.h src/version.h
+	@mkdir -p $(DIST)
+	$(SYSPYTHON) scripts/amalgamate.py $(AMALG_C) $(AMALG_H) ext/sqlite3_bce.h src/version.h $(CORE_SRC) $(EXT_SRC)
+
+# The loadable library, and the object of make static's libbce.a, each
+# from the amalgamation alone.
+$(BUILD)/amalg/$(LIB): $(AMALG_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT) $(CFLAGS) -fPIC $(SOFLAGS) -o $@ $(AMALG_C) $(LDLIBS)
+
+$(BUILD)/amalg/sqlite-bce.o: $(AMALG_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT) $(CFLAGS) -DSQLITE_CORE -c -o $@ $(AMALG_C)
+
+# The suite's SQL steps against the amalgamation's bce.so, and the
+# amalgamation's own checks (tests/amalgamation.sh).
+test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/libbce.a $(BUILD)/errors_driver
+	@rm -f $(BUILD)/results-amalg
+	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
+	  STEPS="sql checker errors load python" NAME="amalgamation: " \
+	  RESULTS=$(BUILD)/results-amalg NO_SUMMARY=1 sh tests/run.sh
+	@SQLITE3=$(SQLITE3) BUILD=$(BUILD) AMALG_C=$(AMALG_C) AMALG_H=$(AMALG_H) \
+	  sh tests/amalgamation.sh >>$(BUILD)/results-amalg
+	@$(if $(RESULTS),cat $(BUILD)/results-amalg >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-amalg
+
+# The npm package: bindings/node with the library `make` built, as
+# lib/linux-x64/bce.so, and the version of src/version.h.
+NPM_STAGE := $(BUILD)/npm/sqlite-bce
+npm: $(NPM_TGZ)
+
+$(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
+            bindings/node/index.d.ts bindings/node/README.md LICENSE src/version.h
+	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
+	  { echo "make npm: the package carries linux-x64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
+	rm -rf $(NPM_STAGE) && mkdir -p $(NPM_STAGE)/lib/linux-x64 $(DIST)
+	cp bindings/node/package.json bindings/node/index.js bindings/node/index.d.ts \
+	   bindings/node/README.md LICENSE $(NPM_STAGE)/
+	cp $(LIB) $(NPM_STAGE)/lib/linux-x64/bce.so
+	cd $(NPM_STAGE) && $(NPM) pkg set version=$(VERSION) && \
+	  $(NPM) pack --silent --pack-destination $(abspath $(DIST)) >/dev/null
+	@test -f $@
+
+# The wheel: bindings/python staged with the library and the version,
+# built offline by Debian's setuptools and wheel (nothing is downloaded:
+# no pip, no build isolation).
+PY_STAGE := $(BUILD)/python
+wheel: $(WHEEL)
+
+$(WHEEL): $(LIB) bindings/python/setup.py bindings/python/README.md \
+          bindings/python/sqlite_bce/__init__.py LICENSE src/version.h
+	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
+	  { echo "make wheel: the wheel is linux_x86_64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
+	rm -rf $(PY_STAGE) && mkdir -p $(PY_STAGE) $(DIST)
+	cp -r bindings/python/setup.py bindings/python/README.md \
+	      bindings/python/sqlite_bce LICENSE $(PY_STAGE)/
+	rm -rf $(PY_STAGE)/sqlite_bce/__pycache__
+	cp $(LIB) $(PY_STAGE)/sqlite_bce/bce.so
+	printf '# Written by make wheel from src/version.h.\n__version__ = "%s"\n' \
+	  '$(VERSION)' >$(PY_STAGE)/sqlite_bce/_version.py
+	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
+	  >build.log 2>&1 || { cat build.log; exit 1; }
+	@test -f $@
+
+# pkg-config: `pkg-config --cflags --libs sqlite-bce` for a program that
+# links libbce.a (the header includes sqlite3.h, hence Requires: sqlite3).
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# ${prefix}-relative where possible, so --define-prefix and
+# --define-variable=prefix=... can move it (the DESTDIR test does).
+pc_path = $(if $(filter $(PREFIX)/%,$(1)),$${prefix}/$(patsubst $(PREFIX)/%,%,$(1)),$(1))
+
+$(BUILD)/sqlite-bce.pc: Makefile src/version.h
+	@mkdir -p $(BUILD)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call pc_path,$(LIBDIR))' \
+	  'includedir=$(call pc_path,$(INCLUDEDIR))' '' 'Name: sqlite-bce' \
+	  'Description: Binary cross-entropy (log loss) for SQLite, linked in' \
+	  'Version: $(VERSION)' 'Requires: sqlite3' \
+	  'Libs: -L$${libdir} -lbce -lm' 'Cflags: -I$${includedir}' >$@
+
+.PHONY: install-pc uninstall-pc
+install: install-pc
+uninstall: uninstall-pc
+install-pc: $(BUILD)/sqlite-bce.pc
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(BUILD)/sqlite-bce.pc $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
+uninstall-pc:
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/sqlite-bce.pc
+	rmdir $(DESTDIR)$(PKGCONFIGDIR) 2>/dev/null || true
+
+# Windows, from the amalgamation alone (the SQLite headers copied, so that
+# no Linux header comes along).
+$(DIST)/bce.dll: $(AMALG_C) $(BUILD)/windows/include/sqlite3ext.h
+	$(MINGW_CC) $(STRICT) $(CFLAGS) -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C)
+
+DIST_FILES := sqlite-bce.c sqlite3_bce.h bce.so bce.dll libbce.a \
+              $(notdir $(NPM_TGZ)) $(notdir $(WHEEL))
+dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/libbce.a \
+      $(NPM_TGZ) $(WHEEL)
+	cp $(LIB) $(DIST)/bce.so
+	cp $(BUILD)/libbce.a $(DIST)/libbce.a
+	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
+	@echo "$(DIST)/: $(DIST_FILES) SHA256SUMS"
+
+# The release checks, counted together: the amalgamation on its own, the
+# artifacts of make dist, the wheel, the npm tarball, the CSV walk-through.
+# RESULTS: also keep the ok/FAIL/skip lines there (.ci/run sums the tiers)
+test-release: dist $(BUILD)/amalg/$(LIB) $(BUILD)/errors_driver
+	@rm -f $(BUILD)/results-release
+	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
+	  STEPS="sql checker errors load python" NAME="amalgamation: " \
+	  RESULTS=$(BUILD)/results-release NO_SUMMARY=1 sh tests/run.sh
+	@for t in amalgamation dist python_package npm_package csv; do \
+	  SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) MAKE=$(MAKE) \
+	    sh tests/$$t.sh >>$(BUILD)/results-release; done
+	@$(if $(RESULTS),cat $(BUILD)/results-release >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-release
 
 # ------------------------------------------------------------ dqlite-test
 # A three-node dqlite cluster on 127.0.0.1 with the functions linked into

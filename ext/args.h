@@ -5,8 +5,9 @@
 **  rule 1  NULL in any argument: the row is skipped (aggregates) or the
 **          result is NULL (scalars), whatever the other arguments hold.
 **  rule 3  INTEGER and REAL are numbers; TEXT is a number when SQLite's
-**          numeric affinity converts all of it ('0.25', ' 1e-3 '); any other
-**          TEXT and every BLOB is an error.
+**          numeric affinity converts all of it ('0.25', ' 1e-3 ', '+.5'),
+**          read to the nearest double by src/decimal.c; any other TEXT and
+**          every BLOB is an error.
 **  rule 4  Each argument has a domain; a value outside it is an error
 **          naming the function, the argument and the value, never a clip.
 **  rule 5  Errors start "fn(): ", fn read from the function's descriptor
@@ -142,8 +143,11 @@ BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...);
 
 /* The messages of rules 3 and 4, shared with the array elements of
 ** ext/array_args.c, whose arg is "p[3]":
-**   fn(): arg must be a number, got 'text'    (z == 0: got a blob)
-**   fn(): arg must be in [0, 1], got num      (the rule of the domain) */
+**   fn(): arg must be a number, got 'text'
+**   fn(): arg must be in [0, 1], got num      (the rule of the domain)
+** bce_report_bad() adds the fix to the first for an empty or blank text
+** and a spelling of a missing value ('NA'), and words BLOBs with their
+** size. */
 BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
                                       const char *z, int n);
 BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,

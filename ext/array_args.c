@@ -98,7 +98,7 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double y0, double n){
+                                       double y0, double n, double eps){
   bce_array_pairs it;
   bce_array_error err;
   sqlite3_str *out;
@@ -117,7 +117,7 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
   while( bce_array_pairs_next(&it, &y, &p, &err)==1 ){
     /* g/K first: for K = 1 the element is bce_grad(y, p, n) to the bit */
     double g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
-                                     : bce_grad(y, p, BCE_DEFAULT_EPS, 1.0));
+                                     : bce_grad(y, p, eps, 1.0));
     g = g/k/n;
     bce_append_json_number(out, g);
   }

@@ -25,13 +25,13 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    double eps, sqlite3_value **argv,
                                    int arrays, double y0, double *loss);
 
-/* Sets the result: the JSON array of the K element gradients, each
-** divided by n*K, or an error. */
+/* Sets the result: the JSON array of the K element gradients at the
+** clip eps (probabilities only), each divided by n*K, or an error. */
 BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double y0, double n);
+                                       double y0, double n, double eps);
 
 /* Appends x to the JSON array being written in out (which holds at least
 ** its '['), a comma before it unless it is the first: the shortest decimal

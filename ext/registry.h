@@ -55,11 +55,12 @@ static inline const BceFunc *bce_func(sqlite3_context *ctx){
 }
 
 /* The argument lists (ext/args.c), shared by the descriptors and by the
-** steps that read them on every row. */
+** steps that read them on every row.
+** One order for the whole family: terms and aggregates take (y, p or z,
+** w, eps), gradients (y, p or z, n, eps). */
 BCE_PRIVATE_DATA const bce_param bce_params_prob[4];      /* y, p, w, eps */
 BCE_PRIVATE_DATA const bce_param bce_params_logits[3];    /* y, z, w */
-BCE_PRIVATE_DATA const bce_param bce_params_term[3];      /* y, p, eps */
-BCE_PRIVATE_DATA const bce_param bce_params_grad[3];      /* y, p, n */
+BCE_PRIVATE_DATA const bce_param bce_params_grad[4];      /* y, p, n, eps */
 BCE_PRIVATE_DATA const bce_param bce_params_logits_grad[3];  /* y, z, n */
 BCE_PRIVATE_DATA const bce_param bce_params_x[1];         /* sigmoid's x */
 BCE_PRIVATE_DATA const bce_param bce_params_p[1];         /* logit's p */

@@ -4,10 +4,13 @@
 ** every function of its shape; the descriptor (ext/registry.h) says which
 ** formula and which argument list:
 **
-**   bce_term(y, p [, eps])        l(y, p) of one row, the clip as in bce()
-**   bce_logits_term(y, z)         l(y, z) of one row from a logit
-**   bce_grad(y, p [, n])          dl/dp / n at the clipped p (eps = 1e-15)
+**   bce_term(y, p [, w [, eps]])  w*l(y, p) of one row, the clip as in bce()
+**   bce_logits_term(y, z [, w])   w*l(y, z) of one row from a logit
+**   bce_grad(y, p [, n [, eps]])  dl/dp / n at the clipped p
 **   bce_logits_grad(y, z [, n])   dl/dz / n = (sigmoid(z) - y) / n
+**
+** One argument order for the family: a term takes (y, p or z, w, eps) as
+** the aggregates do, a gradient (y, p or z, n, eps).
 **   sigmoid(x), logit(p)          xUnary of the descriptor
 **   bce_version()                 the version string of src/version.h
 **
@@ -15,6 +18,7 @@
 ** (rule 9, ext/array_args.h): a term is then the mean over the elements, a
 ** gradient the JSON array of the element gradients, each divided by n*K.
 */
+#include <math.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
@@ -24,7 +28,7 @@ SQLITE_EXTENSION_INIT3
 #include "../src/loss.h"
 #include "../src/version.h"
 
-/* Reads y, p (or z) and the optional third argument into v[]: the fast
+/* Reads y, p (or z) and the optional w or n and eps into v[]: the fast
 ** pair first, as the aggregates do.  Returns 0 when the result is set
 ** (NULL or an error). */
 static int read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
@@ -38,39 +42,51 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   int logits = f->eLoss==BCE_LOSS_LOGITS;
-  double v[3] = {0.0, 0.0, 0.0}, eps, l;  /* set by the readers; gcc cannot
-                                          ** see it */
+  double v[4] = {0.0, 0.0, 0.0, 0.0}, w, eps, l;  /* set by the readers;
+                                                  ** gcc cannot see it */
   int arrays = 0;
   if( !read_row(ctx, f, argc, argv, v, &arrays) ) return;
-  eps = argc==3 ? v[2] : BCE_DEFAULT_EPS;
+  w = argc>=3 ? v[2] : 1.0;
+  eps = argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
-    if( bce_row_array_loss(ctx, f->aParam,
-                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
-                           argv, arrays, v[0], &l) ){
-      sqlite3_result_double(ctx, l);
+    if( !bce_row_array_loss(ctx, f->aParam,
+                            logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
+                            argv, arrays, v[0], &l) ){
+      return;
     }
-    return;
+  }else{
+    l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }
-  sqlite3_result_double(ctx, logits ? bce_logits_loss(v[0], v[1])
-                                    : bce_loss(v[0], v[1], eps));
+  /* what the row adds to bce()'s numerator: a row of weight 0 counts for
+  ** nothing, even with an infinite loss (rule 2); w*l past the largest
+  ** double is the aggregate's error too (rule 7) */
+  if( w==0.0 ){
+    sqlite3_result_double(ctx, 0.0);
+  }else if( isfinite(l) && isinf(w*l) ){
+    bce_error(ctx, "w*loss overflows a double; scale the weights down");
+  }else{
+    sqlite3_result_double(ctx, w*l);
+  }
 }
 
 BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   int logits = f->eLoss==BCE_LOSS_LOGITS;
-  double v[3] = {0.0, 0.0, 0.0}, n;  /* set by the readers; gcc cannot see it */
+  double v[4] = {0.0, 0.0, 0.0, 0.0}, n, eps;  /* set by the readers; gcc
+                                              ** cannot see it */
   int arrays = 0;
   if( !read_row(ctx, f, argc, argv, v, &arrays) ) return;
-  n = argc==3 ? v[2] : 1.0;
+  n = argc>=3 ? v[2] : 1.0;
+  eps = argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
     bce_result_array_grad(ctx, f->aParam,
                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, argv,
-                          arrays, v[0], n);
+                          arrays, v[0], n, eps);
     return;
   }
   sqlite3_result_double(ctx, logits ? bce_logits_grad(v[0], v[1], n)
-                                    : bce_grad(v[0], v[1], BCE_DEFAULT_EPS, n));
+                                    : bce_grad(v[0], v[1], eps, n));
 }
 
 BCE_PRIVATE void bce_unary_func(sqlite3_context *ctx, int argc,

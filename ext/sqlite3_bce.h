@@ -5,7 +5,9 @@
 **     sqlite3_auto_extension((void (*)(void))sqlite3_bce_init);
 **
 ** after which every connection the program opens has bce() and the other
-** functions.  Link with libbce.a (make static), -lsqlite3 and -lm.
+** functions.  Link with libbce.a (make static), -lsqlite3 and -lm, or
+** compile the amalgamation sqlite-bce.c into the program with
+** -DSQLITE_CORE; either way sqlite3_bce_init is the only global symbol.
 */
 #ifndef SQLITE3_BCE_H
 #define SQLITE3_BCE_H

@@ -319,19 +319,37 @@ static double slow_path(const char *z, size_t intEnd, size_t fracEnd,
 
 /* -------------------------------------------------------------- parse */
 
-BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
-                                     size_t *bad){
+/* One reader, two grammars.  JSON (sql = 0): -?(0|[1-9][0-9]*)(\.[0-9]+)?
+** ([eE][+-]?[0-9]+)?.  SQL (sql = 1), what SQLite's numeric affinity takes
+** (its sqlite3AtoF): [+-]?[0-9]*(\.[0-9]*)?([eE][+-]?[0-9]+)? with at least
+** one digit before the exponent, leading zeros allowed ("+.5", "5.",
+** "007"). */
+static size_t parse(const char *z, size_t n, double *x, size_t *bad,
+                    int sql){
   size_t i = 0, intEnd, fracEnd;
   uint64_t w = 0;
-  int nsig = 0, dropped = 0, neg = 0;
+  int nsig = 0, dropped = 0, neg = 0, digits = 0;
   int64_t e = 0, ex = 0;
   double v;
-  if( i<n && z[i]=='-' ){ neg = 1; i++; }
-  if( i>=n || !IS_DIGIT(z[i]) ){ *bad = i; return 0; }
-  if( z[i]=='0' ){
+  if( i<n && z[i]=='-' ){
+    neg = 1;
     i++;
+  }else if( sql && i<n && z[i]=='+' ){
+    i++;
+  }
+  if( sql ){
+    if( i>=n || !(IS_DIGIT(z[i]) || z[i]=='.') ){ *bad = i; return 0; }
+  }else if( i>=n || !IS_DIGIT(z[i]) ){
+    *bad = i;
+    return 0;
+  }
+  if( !sql && z[i]=='0' ){
+    i++;
+    digits = 1;
   }else{
     for(; i<n && IS_DIGIT(z[i]); i++){
+      digits = 1;
+      if( w==0 && z[i]=='0' ) continue;       /* a leading zero (SQL) */
       if( nsig<19 ){
         w = w*10 + (uint64_t)(z[i] - '0');
         nsig++;
@@ -343,8 +361,10 @@ BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
   }
   intEnd = i;
   if( i<n && z[i]=='.' ){
+    size_t first;
     i++;
-    if( i>=n || !IS_DIGIT(z[i]) ){ *bad = i; return 0; }
+    if( !sql && (i>=n || !IS_DIGIT(z[i])) ){ *bad = i; return 0; }
+    first = i;
     /* three loops, so that the digits of a probability (0.1443796056388)
     ** take one test each: leading zeros, the significant digits, the
     ** digits past 19 */
@@ -372,7 +392,9 @@ BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
       e--;
     }
     for(; i<n && IS_DIGIT(z[i]); i++) dropped |= z[i]!='0';
+    if( i>first ) digits = 1;
   }
+  if( !digits ){ *bad = i; return 0; }      /* "." or "+." (SQL) */
   fracEnd = i;
   if( i<n && (z[i]=='e' || z[i]=='E') ){
     int eneg = 0;
@@ -399,6 +421,23 @@ BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
   }
   *x = neg ? -v : v;
   return i;
+}
+
+BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
+                                     size_t *bad){
+  return parse(z, n, x, bad, 0);
+}
+
+/* SQLite's white space (sqlite3Isspace): space, \t, \n, \v, \f, \r */
+#define IS_SQL_SPACE(c) ((c)==' ' || ((c)>='\t' && (c)<='\r'))
+
+BCE_PRIVATE int bce_decimal_parse_sql(const char *z, size_t n, double *x){
+  size_t i = 0, len, bad;
+  while( i<n && IS_SQL_SPACE(z[i]) ) i++;
+  len = parse(z + i, n - i, x, &bad, 1);
+  if( len==0 ) return 0;
+  for(i+=len; i<n && IS_SQL_SPACE(z[i]); i++){}
+  return i==n;
 }
 
 /* ------------------------------------------------------------- format */

@@ -37,6 +37,14 @@
 BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
                                      size_t *bad);
 
+/* Reads z[0..n) when all of it is a number as SQLite's numeric affinity
+** sees one (sqlite3AtoF in SQLite 3.40): white space around it (space,
+** \t, \n, \v, \f, \r), then [+-]?[0-9]*(\.[0-9]*)?([eE][+-]?[0-9]+)? with
+** at least one digit before the exponent: "0.5", " +.5 ", "5.", "007",
+** "1E3".  No hexadecimal, no "Inf" or "NaN".  Returns 1 and sets *x to the
+** nearest double (as bce_decimal_parse does), or returns 0. */
+BCE_PRIVATE int bce_decimal_parse_sql(const char *z, size_t n, double *x);
+
 /* Writes the shortest round-trip decimal of the finite x into buf (at
 ** least BCE_DECIMAL_BUF bytes), NUL-terminated; returns its length. */
 #define BCE_DECIMAL_BUF 32

@@ -2,5 +2,5 @@
 ** .load read it from here. */
 #ifndef BCE_VERSION_H
 #define BCE_VERSION_H
-#define BCE_VERSION "0.1.0"
+#define BCE_VERSION "0.2.0"
 #endif

@@ -9,6 +9,13 @@
 **   canary_leak()       allocates and forgets
 **   canary_ub(x)        signed integer overflow: INT_MAX + x
 **   canary_uninit()     returns a value computed from uninitialized memory
+**   canary_past_text(t) reads the byte 32 past the start of the text t,
+**                       which is past the end of the block SQLite holds
+**                       a short computed text in ('ab' || 'c': 32 bytes,
+**                       sqlite3VdbeMemGrow's minimum); with SQLite's
+**                       lookaside allocator on, that block is a slot of
+**                       a larger buffer, and neither ASan nor valgrind
+**                       can see the read (tests/check.sh shows both)
 */
 #include <limits.h>
 #include <stdlib.h>
@@ -62,6 +69,15 @@ static void canary_uninit(sqlite3_context *ctx, int argc,
   sqlite3_result_int(ctx, r);
 }
 
+static void canary_past_text(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv){
+  const unsigned char *z = sqlite3_value_text(argv[0]);
+  (void)argc;
+  if( !z || sqlite3_value_bytes(argv[0])>=32 ) return;
+  sink = z[sink + 32];
+  sqlite3_result_int(ctx, sink);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -77,5 +93,7 @@ int sqlite3_canary_init(sqlite3 *db, char **pzErrMsg,
                           canary_ub, 0, 0);
   sqlite3_create_function(db, "canary_uninit", 0, SQLITE_UTF8, 0,
                           canary_uninit, 0, 0);
+  sqlite3_create_function(db, "canary_past_text", 1, SQLITE_UTF8, 0,
+                          canary_past_text, 0, 0);
   return SQLITE_OK;
 }

@@ -52,6 +52,39 @@ static const char *const shared_sql[] = {
   "SELECT bce_term(y, p), bce_grad(y, p, 3), sigmoid(p * 80 - 40),"
   " logit(p) FROM preds",
   "SELECT bce(y, p + 2) FROM preds",                   /* an error */
+  /* JSON arrays (rule 9): two labels a row, read in place */
+  "SELECT bce(json_array(y, 1 - y), json_array(p, 1 - p), w) FROM preds"
+  " WHERE p IS NOT NULL AND i % 4 = 0",
+  "SELECT bce_term(json_array(y, y, 1 - y), json_array(p, 0.5, p)),"
+  " bce_grad(json_array(y, 1 - y), json_array(p, 1 - p), 2),"
+  " bce_logits_grad(json_array(y), json_array(p * 60 - 30)) FROM preds"
+  " WHERE p IS NOT NULL AND i % 4 = 0",
+  /* logits: aggregate, window, arrays */
+  "SELECT bce_logits(y, p * 80 - 40, w) FROM preds",
+  "SELECT bce_logits(y, p * 80 - 40) OVER (ORDER BY i ROWS 50 PRECEDING)"
+  " FROM preds",
+  "SELECT bce_logits(json_array(y, y), json_array(p * 20 - 10, 10 - p * 20))"
+  " FROM preds WHERE p IS NOT NULL AND i % 4 = 0",
+  /* partial states: per group, merged, merged again, described */
+  "SELECT bce_merge(s) FROM (SELECT bce_state(y, p, w) AS s FROM preds"
+  " GROUP BY i % 7)",
+  "SELECT model, hex(bce_state(y, p)), bce_state_info(bce_logits_state(y,"
+  " p * 80 - 40, w)) FROM preds GROUP BY model ORDER BY model",
+  "SELECT hex(bce_merge_state(s)), bce_merge(s) FROM (SELECT hex(bce_state(y,"
+  " p, w, 0)) AS s FROM preds GROUP BY i % 13)",
+  "SELECT bce_merge(s) OVER (ORDER BY g ROWS 2 PRECEDING) FROM (SELECT"
+  " i % 11 AS g, bce_state(y, p) AS s FROM preds GROUP BY g)",
+  /* multi-class: class indices against probability rows summing to 1,
+  ** logits, the softmax and gradient texts, states */
+  "SELECT cce(i % 3, json_array(q, (1 - q) / 2, (1 - q) / 2), w) FROM"
+  " (SELECT i, w, coalesce(p, 0.5) * 0.98 + 0.01 AS q FROM preds)",
+  "SELECT cce_logits(i % 4, json_array(p * 10, 0, -p * 10, 1)) OVER"
+  " (ORDER BY i ROWS 20 PRECEDING) FROM preds WHERE p IS NOT NULL",
+  "SELECT softmax(json_array(p, 1, -p)), log_softmax(json_array(p, -1)),"
+  " cce_logits_grad(i % 3, json_array(p, 1, -p), 2) FROM preds"
+  " WHERE p IS NOT NULL AND i % 4 = 0",
+  "SELECT bce_merge(s) FROM (SELECT cce_state(i % 2, json_array(q, 1 - q))"
+  " AS s FROM (SELECT i, coalesce(p, 0.5) AS q FROM preds) GROUP BY i % 5)",
   "SELECT bce_merge(s), hex(bce_merge_state(s)) FROM (SELECT"
   " bce_state(y, p, w) AS s FROM preds GROUP BY model)",
   "SELECT bce_merge(s) OVER (ORDER BY g ROWS 3 PRECEDING) FROM (SELECT"

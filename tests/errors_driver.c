@@ -67,7 +67,11 @@ int main(int argc, char **argv){
     fprintf(stderr, "errors_driver: cannot open %s\n", argv[3]);
     return 2;
   }
+  /* lookaside off: every block SQLite allocates is one the sanitizer and
+  ** valgrind see the end of (tests/check.sh) */
   if( sqlite3_open(":memory:", &db)!=SQLITE_OK
+   || sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, (void*)0, 0, 0)
+      !=SQLITE_OK
    || sqlite3_enable_load_extension(db, 1)!=SQLITE_OK
    || sqlite3_load_extension(db, argv[1], 0, &err)!=SQLITE_OK ){
     fprintf(stderr, "errors_driver: cannot load %s: %s\n", argv[1],

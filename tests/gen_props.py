@@ -144,8 +144,8 @@ def term_check(i, y, p, eps):
         eps_v = EPS
     else:
         eps_v = eps
-        args += ", " + num(eps)
-        name += ", %s" % label(eps)
+        args += ", 1, " + num(eps)
+        name += ", 1, %s" % label(eps)
     name += ")"
     want = loss(y, p, eps_v)
     if want == mp.inf:

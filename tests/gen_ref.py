@@ -591,13 +591,13 @@ def write_sql(path):
         args = "%s, %s" % (sql_num(y), sql_num(p))
         name = "bce_term(%s, %s)" % (label(y), label(p))
         if eps != EPS:
-            args += ", " + sql_num(eps)
-            name = "bce_term(%s, %s, %s)" % (label(y), label(p), label(eps))
+            args += ", 1, " + sql_num(eps)
+            name = "bce_term(%s, %s, 1, %s)" % (label(y), label(p), label(eps))
         out.append(check(name, "bce_term(%s)" % args, loss(y, p, eps),
                          "ulp", tol))
     for y, p, eps in INF_LOSS_CASES:
-        out.append(check("bce_term(%s, %s, 0) is +Inf" % (label(y), label(p)),
-                         "bce_term(%s, %s, 0.0)" % (sql_num(y), sql_num(p)),
+        out.append(check("bce_term(%s, %s, 1, 0) is +Inf" % (label(y), label(p)),
+                         "bce_term(%s, %s, 1, 0.0)" % (sql_num(y), sql_num(p)),
                          "1e999", "is", None))
     out.append("")
     for y, p, n in GRAD_CASES:
@@ -849,12 +849,12 @@ def write_sql_issue3(path):
     ys, ps = V46["hard labels, p"]
     for eps in (0.0, 0.05):
         out.append(check("bce_term(46 elements, eps %s)" % label(eps),
-                         "bce_term(%s, %s, %s)" % (
+                         "bce_term(%s, %s, 1, %s)" % (
                              sql_text(json_text(ys)), sql_text(json_text(ps)),
                              sql_num(eps)),
                          row_loss(ys, ps, False, eps), "ulp", 3))
     out.append(check("bce_term(certain and wrong element, eps 0) is +Inf",
-                     "bce_term('[1, 0, 1]', '[0.5, 0.5, 0]', 0.0)",
+                     "bce_term('[1, 0, 1]', '[0.5, 0.5, 0]', 1, 0.0)",
                      "1e999", "is", None))
     out.append(check("bce_logits_term(one element of the wrong infinity) "
                      "is +Inf",

@@ -21,7 +21,7 @@
 ** AddressSanitizer, whose leak checker also looks at exit, and valgrind.)
 **
 ** Which allocation is the aggregate context: the statement is run once
-** more with bce() replaced by twn(), an aggregate and window function of
+** more with bce() (or bce_logits()) replaced by twn(), an aggregate and window function of
 ** this test whose context is 8 bytes (the "twin": same arguments, same
 ** statement); the blocks of a size the twin never asks for are the
 ** extension's.  When one of them is refused, the statement must fail with
@@ -144,6 +144,92 @@ static const Case cases[] = {
           " + 1 / 0.2) / 4 + 1 / (1 + exp(-0.4)) + 1 / (1 + exp(-0.5))"
           " + 1 / (1 + exp(-0.8)) + 1 / (1 + exp(-0.2)) + ln(0.4 / 0.6)"
           " + ln(0.8 / 0.2) + ln(0.2 / 0.8)", .none = 1},
+  /* rule 9: the worked example as two rows of JSON arrays; each row is
+  ** the mean of its elements, and the rows weigh the same, so the mean is
+  ** that of the four elements (the same ln() reference) */
+  {.name = "bce(y, p) over JSON arrays",
+   .sql = "SELECT bce(column1, column2) FROM (VALUES ('[1,0]', '[0.4,0.5]'),"
+          " ('[1,1]', '[0.8,0.2]'))",
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce(y, p) window over JSON arrays",
+   .sql = "SELECT bce(column1, column2) OVER (ROWS 1 PRECEDING) FROM"
+          " (VALUES ('[1,0]', '[0.4,0.5]'), ('[1,1]', '[0.8,0.2]'))",
+   .twin = 1,
+   .ref = "SELECT -(ln(0.4) + ln(0.5)) / 2 + " WORKED_REF},
+  /* docs/functions.md's worked example as one array row, 0.860504844045603;
+  ** read in place, so nothing is allocated */
+  {.name = "bce_term over JSON arrays",
+   .sql = "SELECT bce_term('[1,0,1,1]', '[0.4,0.5,0.8,0.2]')",
+   .ref = "SELECT " WORKED_REF, .none = 1},
+  /* the gradient array allocates its text; the published gradients of the
+  ** worked example with n = 4 are -0.625, 0.5, -0.3125, -1.25
+  ** (docs/testing.md, tests/sql/published.sql) */
+  {.name = "bce_grad over JSON arrays: the text it allocates",
+   .sql = "SELECT sum(value) FROM json_each(bce_grad('[1,0,1,1]',"
+          " '[0.4,0.5,0.8,0.2]', 1))",
+   .ref = "SELECT -0.625 + 0.5 - 0.3125 - 1.25"},
+  {.name = "bce_logits_grad over JSON arrays: the text it allocates",
+   .sql = "SELECT sum(value) FROM json_each(bce_logits_grad('[1,0]',"
+          " '[0.5,-2]'))",
+   .ref = "SELECT ((1 / (1 + exp(-0.5)) - 1) + 1 / (1 + exp(2))) / 2"},
+  /* Keras' BinaryCrossentropy(from_logits=True) example (y = [0,1,0,0],
+  ** z = [-18.6, 0.51, 2.94, -12.8]), against softplus(z) - y*z written
+  ** with SQLite's ln() and exp() */
+  {.name = "bce_logits(y, z) aggregate",
+   .sql = "SELECT bce_logits(column1, column2) FROM (VALUES (0, -18.6),"
+          " (1, 0.51), (0, 2.94), (0, -12.8))",
+   .twin = 1,
+   .ref = "SELECT (ln(1 + exp(-18.6)) + ln(1 + exp(0.51)) - 0.51"
+          " + ln(1 + exp(2.94)) + ln(1 + exp(-12.8))) / 4"},
+  {.name = "bce_logits(y, z, w) window",
+   .sql = "SELECT bce_logits(column1, column2, column3) OVER (ROWS 1"
+          " PRECEDING) FROM (VALUES (0, -18.6, 1), (1, 0.51, 3))",
+   .twin = 1,
+   .ref = "SELECT ln(1 + exp(-18.6)) + (ln(1 + exp(-18.6))"
+          " + 3 * (ln(1 + exp(0.51)) - 0.51)) / 4"},
+  {.name = "bce_logits over JSON arrays",
+   .sql = "SELECT bce_logits(column1, column2) FROM"
+          " (VALUES ('[0,1]', '[-18.6,0.51]'), ('[0,0]', '[2.94,-12.8]'))",
+   .twin = 1,
+   .ref = "SELECT (ln(1 + exp(-18.6)) + ln(1 + exp(0.51)) - 0.51"
+          " + ln(1 + exp(2.94)) + ln(1 + exp(-12.8))) / 4"},
+  /* partial states: one state per group, merged, is the mean of all the
+  ** rows (the same ln() reference) */
+  {.name = "bce_state per group, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT bce_state(column2, column3) AS s"
+          " FROM " GROUPED " GROUP BY column1)",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_state(y, p, w, eps), bce_merge_state, bce_merge",
+   .sql = "SELECT bce_merge(m) FROM (SELECT bce_merge_state(s) AS m FROM"
+          " (SELECT bce_state(column2, column3, 2, 1e-7) AS s FROM " GROUPED
+          " GROUP BY column1))",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_logits_state per group, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT bce_logits_state(column2,"
+          " column3) AS s FROM (VALUES (1, 0, -18.6), (2, 1, 0.51),"
+          " (1, 0, 2.94), (3, 0, -12.8)) GROUP BY column1)",
+   .ref = "SELECT (ln(1 + exp(-18.6)) + ln(1 + exp(0.51)) - 0.51"
+          " + ln(1 + exp(2.94)) + ln(1 + exp(-12.8))) / 4"},
+  {.name = "bce_merge window over hex() states",
+   .sql = "SELECT bce_merge(s) OVER (ROWS 1 PRECEDING) FROM (SELECT"
+          " hex(bce_state(column2, column3)) AS s FROM " GROUPED
+          " GROUP BY column1 ORDER BY column1)",
+   .ref = "SELECT -(ln(0.4) + ln(0.8)) / 2"
+          " - (ln(0.4) + ln(0.8) + ln(0.5)) / 3 - (ln(0.5) + ln(0.2)) / 2"},
+  {.name = "bce_state_info: its JSON text",
+   .sql = "SELECT json_extract(bce_state_info(s), '$.loss')"
+          " + json_extract(bce_state_info(s), '$.rows') FROM (SELECT"
+          " bce_state(column1, column2) AS s FROM " WORKED ")",
+   .ref = "SELECT 4 + " WORKED_REF},
+  {.name = "error message for a damaged state",
+   .sql = "SELECT bce_merge(x'00112233')",
+   .error = "bce_merge(): bad state: not a state (its first bytes are not "
+            "\"BCE\")"},
+  {.name = "error message for arrays of different lengths",
+   .sql = "SELECT bce(column1, column2) FROM (VALUES ('[1,0]',"
+          " '[0.5, 0.5, 0.1]'))",
+   .error = "bce(): y and p must have the same length, got 2 and 3"},
   {.name = "error message quoting a long text",
    .sql = "SELECT bce(1, 'a very long text that is certainly not a "
           "probability')",
@@ -151,7 +237,14 @@ static const Case cases[] = {
             "certainly not a'..."},
   {.name = "error message for a blob",
    .sql = "SELECT bce_term(1, x'3f')",
-   .error = "bce_term(): p must be a number, got a blob"},
+   .error = "bce_term(): p must be a number, got a blob of 1 byte"},
+  {.name = "error message for an empty CSV field",
+   .sql = "SELECT bce(1, '')",
+   .error = "bce(): p must be a number, got ''; an empty CSV field? "
+            "nullif(p, '') reads it as NULL"},
+  {.name = "error message for a TEXT number out of its domain",
+   .sql = "SELECT bce(1, ' +2.5e0 ')",
+   .error = "bce(): p must be in [0, 1], got 2.5; for logits use bce_logits()"},
   {.name = "error message for a value out of domain",
    .sql = "SELECT bce_grad(1, 0.5, -4)",
    .error = "bce_grad(): n must be a finite number > 0, got -4"},
@@ -184,6 +277,12 @@ static const Case cases[] = {
    .sql = "SELECT cce_logits(column1, column2) OVER (ROWS 1 PRECEDING) FROM "
           "(VALUES (0, '[0, 0]'), (1, '[0, 0]'))",
    .ref = "SELECT 2 * ln(2)"},
+  /* the two rows of the case above, one state each, merged: ln 2 */
+  {.name = "cce_state per row, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_state(column1, column2) AS s"
+          " FROM (VALUES (0, '[0.5, 0.25, 0.25]'), ('[0, 0, 1]',"
+          " '[0.25, 0.25, 0.5]')) GROUP BY column1)",
+   .ref = "SELECT ln(2)"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"
@@ -311,10 +410,26 @@ static int check_case(const Case *c){
   /* the twin, for the sizes SQLite asks for on its own */
   if( c->twin ){
     static int twin[MAX_ALLOC];
-    char sql[1024], *z;
+    static const char *const aggs[] = {"bce(", "bce_logits("};
+    char sql[1024];
+    const char *z = c->sql;
+    size_t n = 0;
     int t;
-    snprintf(sql, sizeof sql, "%s", c->sql);
-    for(z=strstr(sql, "bce("); z; z=strstr(z, "bce(")) memcpy(z, "twn", 3);
+    /* the sql with each call of bce() or bce_logits() made one of twn() */
+    while( *z && n<sizeof sql - 8 ){
+      size_t a, len = 0;
+      for(a=0; a<sizeof aggs/sizeof aggs[0] && !len; a++){
+        if( strncmp(z, aggs[a], strlen(aggs[a]))==0 ) len = strlen(aggs[a]);
+      }
+      if( len ){
+        memcpy(sql + n, "twn(", 4);
+        n += 4;
+        z += len;
+      }else{
+        sql[n++] = *z++;
+      }
+    }
+    sql[n] = 0;
     if( !run(c, sql, &o, why, sizeof why) ){
       printf("FAIL|oom: %s|twin: %s\n", c->name, why);
       return 0;

@@ -16,6 +16,9 @@
 # sanitizer or valgrind, through (all empty by default):
 #   WRAP     command words put before every program that loads LIB or runs
 #            a unit test: "valgrind --leak-check=full ...", "env LD_PRELOAD=..."
+#   SQLITE3_ARGS  options put after the shell's name in every run of it:
+#            "-lookaside 0 0", so that every block SQLite allocates is a
+#            block of its own that the tool can see the end of
 #   UNITS    the names of the unit tests, as the Makefile lists them
 #   UNIT     the unit-test programs (default BUILD/unit_NAME for each)
 #   REPORTS  the directory where that tool writes its reports: a file there
@@ -32,6 +35,7 @@ UNITS=${UNITS:-core arrays state cce}
 UNIT=${UNIT:-$(for u in $UNITS; do printf '%s ' "$BUILD/unit_$u"; done)}
 STEPS=${STEPS:-unit sql checker errors docs load python host}
 WRAP=${WRAP:-}
+SQLITE3_ARGS=${SQLITE3_ARGS:-}
 REPORTS=${REPORTS:-}
 NAME=${NAME:-}
 SKIP=${SKIP:-}
@@ -83,7 +87,7 @@ reports() {
 # A SQL script prints ok/FAIL lines (tests/sql/lib/report.sql); one that
 # stops on an error fails as a whole.
 sql_script() {
-  program "$1" "$SQLITE3" -batch -bail :memory: -cmd ".load $LIB" ".read $1"
+  program "$1" "$SQLITE3" $SQLITE3_ARGS -batch -bail :memory: -cmd ".load $LIB" ".read $1"
 }
 
 # 1. Unit tests of src/, no SQLite involved.
@@ -108,7 +112,7 @@ fi
 # 3. The checker itself: each row of must_fail.sql is a wrong value, and
 #    report.sql must reject every one.
 if step checker; then
-  $WRAP "$SQLITE3" -batch -bail :memory: -cmd ".load $LIB" \
+  $WRAP "$SQLITE3" $SQLITE3_ARGS -batch -bail :memory: -cmd ".load $LIB" \
     ".read tests/checker/must_fail.sql" >"$tmp/checker" 2>"$tmp/checker.err"
   while IFS= read -r line; do
     case $line in
@@ -146,7 +150,7 @@ fi
 #    bce_version() is the string of src/version.h.
 want_version=$(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)
 if step load; then
-  got=$($WRAP "$SQLITE3" -batch :memory: -cmd ".load ${LIB%.*}" \
+  got=$($WRAP "$SQLITE3" $SQLITE3_ARGS -batch :memory: -cmd ".load ${LIB%.*}" \
         "SELECT bce_version();" 2>&1)
   if [ -n "$want_version" ] && [ "$got" = "$want_version" ]; then
     ok ".load ${LIB%.*}: bce_version() = src/version.h ($want_version)"
@@ -164,6 +168,7 @@ if step python; then
     # partial states: shards merge to the bits of one aggregate, and any
     # damaged state is an error
     program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
+    program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi

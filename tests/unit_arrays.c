@@ -34,6 +34,15 @@ static void report(int ok, const char *name, const char *why){
   }
 }
 
+/* How many random cases a random test runs: n, or fewer when
+** BCE_UNIT_RANDOM says so (make check's valgrind lane: the same code at a
+** tenth of the count, since valgrind runs these loops 40 times slower). */
+static int random_cases(int n){
+  const char *z = getenv("BCE_UNIT_RANDOM");
+  int m = z ? atoi(z) : 0;
+  return m>0 && m<n ? m : n;
+}
+
 static int same_bits(double a, double b){
   return memcmp(&a, &b, sizeof a)==0;
 }
@@ -104,7 +113,9 @@ static void test_decimal_random(void){
   char buf[200];
   int i, bad = 0;
   char first[300] = "";
-  for(i=0; i<100000; i++){
+  char name[80];
+  int n_cases = random_cases(100000);
+  for(i=0; i<n_cases; i++){
     int len = random_decimal(buf);
     double x = 0, want = strtod(buf, 0);
     size_t b, n = bce_decimal_parse(buf, (size_t)len, &x, &b);
@@ -113,8 +124,9 @@ static void test_decimal_random(void){
                             buf, x, want);
     }
   }
-  report(bad==0, "decimal: 100000 random texts read as strtod() reads them",
-         first);
+  snprintf(name, sizeof name, "decimal: %d random texts read as strtod() "
+           "reads them", n_cases);
+  report(bad==0, name, first);
 }
 
 static void test_decimal_grammar(void){
@@ -137,6 +149,62 @@ static void test_decimal_grammar(void){
   }
 }
 
+/* Rule 3's grammar, SQLite's numeric affinity (sqlite3AtoF): white space
+** around, '+', no digit before or after the point, leading zeros, 'E'. */
+static void test_decimal_sql(void){
+  static const struct { const char *text; size_t len; int ok; double x; } cases[] = {
+    {"0.5", 3, 1, 0.5}, {" +.5 ", 5, 1, 0.5}, {"5.", 2, 1, 5.0},
+    {"007", 3, 1, 7.0}, {"1E3", 3, 1, 1000.0}, {"\t-2.5e-1\n", 9, 1, -0.25},
+    {"\v1\f", 3, 1, 1.0}, {"\r1.e2", 5, 1, 100.0}, {"-0", 2, 1, -0.0},
+    {"000.000", 7, 1, 0.0}, {"1e999", 5, 1, INFINITY}, {"1e-999", 6, 1, 0.0},
+    {".", 1, 0, 0}, {"+", 1, 0, 0}, {"", 0, 0, 0}, {" ", 1, 0, 0},
+    {"1e", 2, 0, 0}, {"1e+", 3, 0, 0}, {".e1", 3, 0, 0}, {"+-1", 3, 0, 0},
+    {"0x10", 4, 0, 0}, {"1 2", 3, 0, 0}, {"inf", 3, 0, 0}, {"NaN", 3, 0, 0},
+    {"1\0", 2, 0, 0}, {"1_0", 3, 0, 0}, {"1,5", 3, 0, 0}, {"\x1c" "1", 2, 0, 0},
+  };
+  size_t i;
+  for(i=0; i<COUNT(cases); i++){
+    char name[96], why[96];
+    double x = 12345;
+    int ok = bce_decimal_parse_sql(cases[i].text, cases[i].len, &x);
+    snprintf(name, sizeof name, "decimal, SQL grammar (rule 3): case %zu is %s",
+             i, cases[i].ok ? "a number" : "not a number");
+    snprintf(why, sizeof why, "got %d, %a", ok, x);
+    report(ok==cases[i].ok && (!ok || same_bits(x, cases[i].x)), name, why);
+  }
+}
+
+/* The random texts of test_decimal_random() as SQLite lets them be
+** written, against strtod() of the same text (glibc's reads these forms
+** too, correctly rounded). */
+static void test_decimal_sql_random(void){
+  static const char *const pre[] = {"", " ", "\t", "\n "};
+  static const char *const post[] = {"", " ", "\r\n", "\f"};
+  char buf[200], text[240];
+  int i, bad = 0;
+  char first[300] = "";
+  for(i=0; i<100000; i++){
+    const char *core = buf;
+    double x = 0, want;
+    int len;
+    random_decimal(buf);
+    if( buf[0]=='-' ) core = buf + 1;
+    /* "0.5" may be ".5"; a sign may be '+'; leading zeros may come */
+    if( core[0]=='0' && core[1]=='.' && (rng() & 1) ) core++;
+    len = snprintf(text, sizeof text, "%s%s%s%s%s", pre[rng() & 3],
+                   buf[0]=='-' ? "-" : ((rng() & 1) ? "+" : ""),
+                   (rng() & 3)==0 ? "00" : "", core, post[rng() & 3]);
+    want = strtod(text, 0);
+    if( !bce_decimal_parse_sql(text, (size_t)len, &x) || !same_bits(x, want) ){
+      if( !bad++ ) snprintf(first, sizeof first, "'%s': got %a want %a",
+                            text, x, want);
+    }
+  }
+  report(bad==0, "decimal, SQL grammar (rule 3): 100000 random texts with "
+         "white space, '+', '.5' and leading zeros read as strtod() reads "
+         "them", first);
+}
+
 /* The digits of a decimal text, without sign, point, exponent or the
 ** zeros that lead or trail. */
 static int significant_digits(const char *s){
@@ -153,8 +221,8 @@ static int significant_digits(const char *s){
 
 static void test_format(void){
   size_t i;
-  int k, bad = 0, badlen = 0;
-  char buf[BCE_DECIMAL_BUF], first[200] = "";
+  int k, bad = 0, badlen = 0, n_cases = random_cases(20000);
+  char buf[BCE_DECIMAL_BUF], first[200] = "", title[96];
   for(i=0; i<COUNT(ref_shortest); i++){
     char name[96], why[128];
     double back;
@@ -169,7 +237,7 @@ static void test_format(void){
   }
   /* random doubles, subnormals included: the text reads back (strtod) and
   ** no shorter %g text does (the old try-every-length search) */
-  for(k=0; k<20000; k++){
+  for(k=0; k<n_cases; k++){
     uint64_t u = rng();
     double x, back;
     char shortest[40];
@@ -191,9 +259,12 @@ static void test_format(void){
                                "shorter", x, buf, shortest);
     }
   }
-  report(bad==0, "format: 20000 random doubles read back the same", first);
-  report(badlen==0, "format: 20000 random doubles in the fewest digits",
-         first);
+  snprintf(title, sizeof title, "format: %d random doubles read back the "
+           "same", n_cases);
+  report(bad==0, title, first);
+  snprintf(title, sizeof title, "format: %d random doubles in the fewest "
+           "digits", n_cases);
+  report(badlen==0, title, first);
   bce_decimal_format(buf, -0.0);
   report(strcmp(buf, "-0")==0, "format: -0 is '-0'", buf);
 }
@@ -484,6 +555,8 @@ int main(void){
   test_decimal_reference();
   test_decimal_random();
   test_decimal_grammar();
+  test_decimal_sql();
+  test_decimal_sql_random();
   test_format();
   test_json();
   test_rows_reference();

@@ -20,9 +20,13 @@
 **  (c) a scalar gives the same result twice (they are DETERMINISTIC);
 **  (d) an aggregate gives the same bits whatever the order of its rows,
 **      or fails both ways (the sums are exact);
-**  (e) every sliding ROWS frame of a window gives the same bits as a fresh
-**      aggregate over the frame's rows (rule 8), and OVER () the
-**      same as the plain aggregate.
+**  (e) every window frame, of every shape (ROWS, RANGE, GROUPS, EXCLUDE,
+**      PARTITION BY, empty), gives the same bits as a fresh aggregate over
+**      the frame's rows (rule 8), and OVER () the same as the plain
+**      aggregate;
+**  (f) over valid rows (mode V below) no statement fails, and merged
+**      states give the bits of their aggregate;
+**  (g) a damaged state is an error naming the function (mode S below).
 **
 ** Built two ways (Makefile):
 **   make fuzz        clang -fsanitize=fuzzer,address,undefined: libFuzzer
@@ -33,7 +37,9 @@
 ** plain one loads the built library with sqlite3_load_extension.
 **
 ** Input layout (every read past the end gives 0):
-**   byte 0       which function (index into the sorted list)
+**   byte 0       which function (index into the sorted list); from 0xc0
+**                on, mode V (valid rows, bit 5 clear) or S (damaged
+**                states, bit 5 set), read as their comments say
 **   byte 1       the shape of the statement (see run_input)
 **   byte 2, 3    frame bounds / group count / variadic arity
 **   byte 4       number of rows (1..16)
@@ -89,7 +95,9 @@ typedef struct Val {
   int type;             /* SQLITE_NULL, _INTEGER, _FLOAT, _TEXT, _BLOB */
   sqlite3_int64 i;
   double d;
-  char buf[128];        /* text or blob bytes (a state's hex fits) */
+  char buf[256];        /* text or blob bytes: a state's hex fits, and the
+                        ** arrays of valid rows (more than the 63 raw bytes
+                        ** an input gives) */
   int n;                /* their length */
   int utf16;            /* text bound with sqlite3_bind_text16 */
   int zero;             /* blob bound with sqlite3_bind_zeroblob */
@@ -194,7 +202,7 @@ static void read_value(In *in, Val *v){
     case 8:
       /* text from the input, possibly not UTF-8, possibly with a NUL */
       v->type = SQLITE_TEXT;
-      n = (int)(get8(in) % sizeof v->buf);
+      n = (int)(get8(in) % 64);
       for(i=0; i<n; i++) v->buf[i] = (char)get8(in);
       v->n = n;
       break;
@@ -243,6 +251,7 @@ typedef struct Case {
   int group[MAX_ROWS];          /* the column g of each row */
   Val arg[MAX_ROWS][MAX_ARGS];
   int anyBadUtf8;               /* some text argument is not valid UTF-8 */
+  int valid;                    /* every row valid: no statement may fail */
 } Case;
 
 typedef struct Sql {
@@ -295,7 +304,9 @@ typedef struct Res {
   int type;
   sqlite3_int64 i;
   double d;
-  char text[64];
+  char text[64];        /* the first bytes of a text or blob, to print */
+  int n;                /* its length */
+  uint64_t hash;        /* FNV-1a of all its bytes, to compare */
 } Res;
 
 static int same_res(const Res *a, const Res *b){
@@ -304,7 +315,7 @@ static int same_res(const Res *a, const Res *b){
     case SQLITE_INTEGER: return a->i==b->i;
     case SQLITE_FLOAT:   return memcmp(&a->d, &b->d, sizeof a->d)==0;
     case SQLITE_NULL:    return 1;
-    default:             return strcmp(a->text, b->text)==0;
+    default:             return a->n==b->n && a->hash==b->hash;
   }
 }
 
@@ -314,8 +325,13 @@ static void get_res(sqlite3_stmt *st, int col, Res *r){
   if( r->type==SQLITE_INTEGER ) r->i = sqlite3_column_int64(st, col);
   if( r->type==SQLITE_FLOAT ) r->d = sqlite3_column_double(st, col);
   if( r->type==SQLITE_TEXT || r->type==SQLITE_BLOB ){
-    const unsigned char *z = sqlite3_column_text(st, col);
-    snprintf(r->text, sizeof r->text, "%s", z ? (const char*)z : "");
+    const unsigned char *z = r->type==SQLITE_BLOB
+        ? sqlite3_column_blob(st, col) : sqlite3_column_text(st, col);
+    int k;
+    r->n = sqlite3_column_bytes(st, col);
+    r->hash = 0xcbf29ce484222325u;
+    for(k=0; k<r->n; k++) r->hash = (r->hash ^ z[k]) * 0x100000001b3u;
+    snprintf(r->text, sizeof r->text, "%.*s", r->n, z ? (const char*)z : "");
   }
 }
 
@@ -364,7 +380,8 @@ static int valid_utf8(const unsigned char *z){
 /* Runs sql with the case's parameters bound; the first column of each row
 ** goes to out[] (up to max).  Returns the number of rows, or -1 when the
 ** statement failed while stepping (then rule (b) has been checked). */
-static int run(const Case *c, const char *sql, Res *out, int max){
+static int run_cols(const Case *c, const char *sql, Res *out, Res *second,
+                    int max){
   sqlite3_stmt *st = 0;
   int i, j, rc, n = 0;
   if( sqlite3_prepare_v2(db, sql, -1, &st, 0)!=SQLITE_OK ){
@@ -381,6 +398,7 @@ static int run(const Case *c, const char *sql, Res *out, int max){
   }
   while( (rc = sqlite3_step(st))==SQLITE_ROW ){
     if( n<max ) get_res(st, sqlite3_column_count(st)-1, &out[n]);
+    if( n<max && second ) get_res(st, 1, &second[n]);
     n++;
   }
   if( rc!=SQLITE_DONE ){
@@ -395,10 +413,15 @@ static int run(const Case *c, const char *sql, Res *out, int max){
     if( !c->anyBadUtf8 && !valid_utf8((const unsigned char*)msg) ){
       die(c, sql, "error message is not valid UTF-8");
     }
+    if( c->valid ) die(c, sql, "valid rows gave an error");
     n = -1;
   }
   sqlite3_finalize(st);
   return n;
+}
+
+static int run(const Case *c, const char *sql, Res *out, int max){
+  return run_cols(c, sql, out, 0, max);
 }
 
 /* A NaN bound with sqlite3_bind_double is stored as NULL by SQLite. */
@@ -478,96 +501,461 @@ static void fuzz_aggregate(const Case *c, unsigned shape){
   }
 }
 
-/* (e): window frames.  shape picks ROWS (checked against fresh
-** aggregates), OVER () (checked against the plain aggregate), or RANGE,
-** GROUPS and EXCLUDE frames (run for the sanitizers only). */
+/* (e): window frames, every shape SQL has: ROWS, RANGE and GROUPS, each
+** bound from UNBOUNDED through N PRECEDING, CURRENT ROW and N FOLLOWING,
+** EXCLUDE NO OTHERS / CURRENT ROW / GROUP / TIES, with and without
+** PARTITION BY, ORDER BY the group column g (ties: peers) or by g, k; and
+** OVER ().  Which rows are in each row's frame is read from SQLite itself:
+** group_concat(k) over the same named window, computed in the same pass.
+** Each frame must give the same bits as a fresh aggregate over exactly
+** those rows (rule 8), and OVER () the same as the plain aggregate. */
+/* A frame bound from b: 0-3 PRECEDING or FOLLOWING (bit 6 picks the side
+** that is not the usual one: a start that FOLLOWS, an end that PRECEDES,
+** so that frames may also be empty), CURRENT ROW, UNBOUNDED.  Returns
+** where it lies: -1 before the current row, 0 at it, 1 after it. */
+static int bound(char *z, size_t nz, unsigned b, int lower){
+  int v = (int)(b % 6), other = (b & 0x40)!=0;
+  int prec = lower ? !other : other;
+  if( v==5 ){
+    snprintf(z, nz, "UNBOUNDED %s", lower ? "PRECEDING" : "FOLLOWING");
+    return lower ? -1 : 1;
+  }
+  if( v==4 ){
+    snprintf(z, nz, "CURRENT ROW");
+    return 0;
+  }
+  snprintf(z, nz, "%d %s", v, prec ? "PRECEDING" : "FOLLOWING");
+  return prec ? -1 : 1;
+}
+
 static void fuzz_window(const Case *c, unsigned shape, unsigned b1,
                         unsigned b2){
+  static const char *const unit[] = {"ROWS", "", "RANGE", "GROUPS"};
+  static const char *const excl[] = {
+    "", " EXCLUDE NO OTHERS", " EXCLUDE CURRENT ROW", " EXCLUDE GROUP",
+    " EXCLUDE TIES"
+  };
   Sql s = {{0}, 0};
-  Res w[MAX_ROWS];
-  int before = (int)(b1 % 5), after = (int)(b2 % 5);   /* 4: unbounded */
+  Res w[MAX_ROWS], frame[MAX_ROWS];
   int partition = (shape & 8)!=0;
-  int n, i, j;
+  int kind = (int)(shape % 4);
+  int n, i;
   char lo[32], hi[32];
-  if( before==4 ) snprintf(lo, sizeof lo, "UNBOUNDED PRECEDING");
-  else snprintf(lo, sizeof lo, "%d PRECEDING", before);
-  if( after==4 ) snprintf(hi, sizeof hi, "UNBOUNDED FOLLOWING");
-  else snprintf(hi, sizeof hi, "%d FOLLOWING", after);
+  /* a start on a later side of the current row than the end is SQLite's
+  ** "unsupported frame specification": keep to the frames it takes */
+  if( bound(lo, sizeof lo, b1, 1) > bound(hi, sizeof hi, b2, 0) ) return;
   add_rows(&s, c, 0);
-  add(&s, "SELECT k, ");
+  add(&s, "SELECT k, group_concat(k) OVER w, ");
   add_call(&s, c);
-  switch( shape % 4 ){
-    case 0:   /* ROWS, compared with fresh aggregates */
-      add(&s, " OVER (%sORDER BY k ROWS BETWEEN %s AND %s) FROM r ORDER BY k",
-          partition ? "PARTITION BY g " : "", lo, hi);
-      n = run(c, s.z, w, MAX_ROWS);
-      for(i=0; i<n; i++){
-        /* rows of row i's partition, in k order; i's place among them */
-        int part[MAX_ROWS], np = 0, at = 0;
-        Sql f = {{0}, 0};
-        Res r;
-        for(j=0; j<c->nRow; j++){
-          if( !partition || c->group[j]==c->group[i] ){
-            if( j==i ) at = np;
-            part[np++] = j;
-          }
-        }
-        add_rows(&f, c, 0);
-        add(&f, "SELECT ");
-        add_call(&f, c);
-        add(&f, " FROM r WHERE k IN (0");
-        for(j=0; j<np; j++){
-          if( (before==4 || j>=at-before) && (after==4 || j<=at+after) ){
-            add(&f, ", %d", part[j]+1);
-          }
-        }
-        add(&f, ")");
-        if( run(c, f.z, &r, 1)!=1 ){
-          die(c, s.z, "a frame fails as a fresh aggregate but not sliding");
-        }
-        if( !same_res(&w[i], &r) ){
-          char why[200];
-          snprintf(why, sizeof why, "the frame of row k=%d differs from a "
-                   "fresh aggregate over its rows (%a vs %a)", i+1,
-                   w[i].d, r.d);
-          die(c, s.z, why);
-        }
+  if( kind==1 ){
+    add(&s, " OVER w FROM r WINDOW w AS () ORDER BY k");
+  }else{
+    add(&s, " OVER w FROM r WINDOW w AS (%sORDER BY g%s %s BETWEEN %s AND "
+        "%s%s) ORDER BY k", partition ? "PARTITION BY k % 2 " : "",
+        kind==0 && (shape & 16) ? ", k" : "", unit[kind], lo, hi,
+        excl[((shape >> 5) & 3) + ((b2 >> 7) & 1)]);
+  }
+  n = run_cols(c, s.z, w, frame, MAX_ROWS);
+  if( n<=0 ) return;
+  {
+    /* every frame's fresh aggregate in one statement: the pairs (row,
+    ** member of its frame), joined to the rows, grouped by row; a frame
+    ** with no row is compared with the aggregate over no rows */
+    Sql f = {{0}, 0}, e = {{0}, 0};
+    Res fresh[MAX_ROWS], empty;
+    int at[MAX_ROWS], pairs = 0, m, j;
+    add_rows(&f, c, 0);
+    add(&f, ", m(i, k) AS (VALUES ");
+    for(i=0; i<n; i++){
+      const char *z = frame[i].type==SQLITE_TEXT ? frame[i].text : "";
+      while( *z ){
+        add(&f, "%s(%d, %d)", pairs++ ? ", " : "", i+1, atoi(z));
+        while( *z && *z!=',' ) z++;
+        if( *z ) z++;
       }
-      break;
-    case 1: { /* OVER () = the plain aggregate */
-      Sql p = {{0}, 0};
-      Res r;
-      int m;
-      add(&s, " OVER () FROM r ORDER BY k");
-      n = run(c, s.z, w, MAX_ROWS);
-      add_rows(&p, c, 0);
-      add(&p, "SELECT ");
-      add_call(&p, c);
-      add(&p, " FROM r");
-      m = run(c, p.z, &r, 1);
-      if( (n<0)!=(m<0) ) die(c, s.z, "OVER () and the aggregate disagree "
-                                     "on failing");
-      for(i=0; i<n; i++){
-        if( !same_res(&w[i], &r) ) die(c, s.z, "OVER () differs from the "
-                                               "aggregate");
-      }
-      break;
     }
-    case 2:
-      add(&s, " OVER (%sORDER BY g RANGE BETWEEN %d PRECEDING AND %d "
-          "FOLLOWING) FROM r", partition ? "PARTITION BY k % 2 " : "",
-          before, after);
-      run(c, s.z, w, MAX_ROWS);
-      break;
-    default: {
-      static const char *const excl[] = {
-        "EXCLUDE CURRENT ROW", "EXCLUDE GROUP", "EXCLUDE TIES",
-        "EXCLUDE NO OTHERS"
-      };
-      add(&s, " OVER (ORDER BY g %s BETWEEN %s AND %s %s) FROM r",
-          (shape & 16) ? "GROUPS" : "ROWS", lo, hi, excl[(shape >> 5) % 4]);
-      run(c, s.z, w, MAX_ROWS);
-      break;
+    if( pairs==0 ) add(&f, "(0, 0)");
+    add(&f, ") SELECT m.i, ");
+    add_call(&f, c);
+    add(&f, " FROM m JOIN r USING (k) GROUP BY m.i ORDER BY m.i");
+    /* run_cols keeps the last column; the row numbers come in column 0 */
+    m = run_cols(c, f.z, fresh, 0, MAX_ROWS);
+    if( m<0 ) die(c, s.z, "a frame fails as a fresh aggregate but not as a "
+                          "window");
+    add_rows(&e, c, 0);
+    add(&e, "SELECT ");
+    add_call(&e, c);
+    add(&e, " FROM r WHERE 0");
+    if( run(c, e.z, &empty, 1)!=1 ) die(c, e.z, "no row over no rows");
+    for(i=0; i<n; i++) at[i] = -1;
+    for(i=0, j=0; i<n && j<m; i++){
+      if( frame[i].type==SQLITE_TEXT ) at[i] = j++;
+    }
+    for(i=0; i<n; i++){
+      const Res *r = at[i]>=0 ? &fresh[at[i]] : &empty;
+      if( !same_res(&w[i], r) ){
+        char why[300];
+        snprintf(why, sizeof why, "the frame of row k=%d (rows %s) differs "
+                 "from a fresh aggregate over its rows (%a vs %a, '%s' vs "
+                 "'%s')", i+1, frame[i].type==SQLITE_TEXT ? frame[i].text
+                 : "none", w[i].d, r->d, w[i].text, r->text);
+        die(c, s.z, why);
+      }
+    }
+  }
+}
+
+/* ----------------------------------------------------------- valid rows
+** Mode V (byte 0 >= 0xc0, bit 5 clear; byte 4 picks the function): the
+** rows are built valid from the input, for the functions whose arguments this target knows by name:
+** labels in [0, 1] (hard or soft), probabilities in every binade of
+** [0, 1], logits finite or infinite, weights from 0 to 2^40 (so no w*l
+** can overflow), one eps per statement, n > 0; y and p (or z) as plain
+** numbers, a number y against an array p, or JSON arrays of one length
+** per row (1 to 8 elements, printed with 17 digits, so read back
+** exactly).  Every statement over them must succeed (Case.valid), and the
+** properties above hold as for any rows: order independence, every window
+** frame equal to a fresh aggregate.  Multi-class rows (cce*, softmax,
+** log_softmax) have 2 to 8 classes: a class index in range or a targets
+** array, and probabilities, both summing to 1 (class_row), or logits.
+** For each state function, the states of the groups, merged, must give
+** the bits of its aggregate over all the rows (the shard property). */
+enum { K_Y = 1, K_P, K_Z, K_W, K_EPS, K_N, K_X,
+       K_CY, K_CP, K_CZ };   /* multi-class: class or targets, p row, z row */
+
+/* The argument kinds of fn, or 0 when this target does not know them. */
+static int arg_kinds(const Fn *fn, int *kind){
+  static const struct { const char *name; int kind[4]; } known[] = {
+    {"bce", {K_Y, K_P, K_W, K_EPS}}, {"bce_state", {K_Y, K_P, K_W, K_EPS}},
+    {"bce_logits", {K_Y, K_Z, K_W}}, {"bce_logits_state", {K_Y, K_Z, K_W}},
+    {"bce_term", {K_Y, K_P, K_EPS}}, {"bce_grad", {K_Y, K_P, K_N}},
+    {"bce_logits_term", {K_Y, K_Z}}, {"bce_logits_grad", {K_Y, K_Z, K_N}},
+    {"sigmoid", {K_X}}, {"logit", {K_P}},
+    {"cce", {K_CY, K_CP, K_W, K_EPS}}, {"cce_state", {K_CY, K_CP, K_W, K_EPS}},
+    {"cce_term", {K_CY, K_CP, K_W, K_EPS}},
+    {"cce_grad", {K_CY, K_CP, K_N, K_EPS}},
+    {"cce_logits", {K_CY, K_CZ, K_W}}, {"cce_logits_state", {K_CY, K_CZ, K_W}},
+    {"cce_logits_term", {K_CY, K_CZ, K_W}},
+    {"cce_logits_grad", {K_CY, K_CZ, K_N}},
+    {"softmax", {K_CZ}}, {"log_softmax", {K_CZ}},
+  };
+  int i, j;
+  if( fn->nArg<1 || fn->nArg>4 ) return 0;
+  for(i=0; i<COUNT(known); i++){
+    if( strcmp(known[i].name, fn->name)==0 ){
+      for(j=0; j<fn->nArg; j++) kind[j] = known[i].kind[j];
+      return kind[fn->nArg-1]!=0;
+    }
+  }
+  return 0;
+}
+
+static double valid_elem(In *in, int kind){
+  unsigned t = get8(in);
+  double u;
+  switch( kind ){
+    case K_Y:
+      if( t & 1 ) return (double)((t >> 1) & 1);          /* hard label */
+      return unit_double(get64(in));
+    case K_P:
+      if( (t & 7)==0 ) return (double)((t >> 3) & 1);     /* 0 or 1 */
+      return unit_double(get64(in));
+    case K_Z: case K_X:
+      if( t>=0xfe ) return t==0xfe ? INFINITY : -INFINITY;
+      u = unit_double(get64(in)) - 0.5;
+      return ldexp(u, (int)(t % 24) - 4);                  /* |z| < 2^19 */
+    case K_W:
+      if( t % 5==0 ) return 0.0;
+      if( t % 5==1 ) return (double)(1 + t / 5);
+      u = unit_double(get64(in));
+      return ldexp(u, (int)(t % 41));                      /* < 2^40 */
+    case K_N:
+      return (double)(1 + t) / 4.0;
+    default:
+      return 0.0;
+  }
+}
+
+/* One eps for every row of the statement (rule 6). */
+static double valid_eps(In *in){
+  unsigned t = get8(in);
+  if( t % 4==0 ) return 1e-15;
+  if( t % 4==1 ) return 0.0;
+  if( t % 4==2 ) return 1e-7;
+  return unit_double(get64(in)) * 0.49;
+}
+
+static void json_val(Val *v, const double *x, int k){
+  int i, n = 1;
+  v->type = SQLITE_TEXT;
+  v->buf[0] = '[';
+  for(i=0; i<k; i++){
+    if( isinf(x[i]) ){
+      n += snprintf(v->buf + n, sizeof v->buf - (size_t)n, "%s%s",
+                    i ? "," : "", x[i]>0 ? "1e999" : "-1e999");
+    }else{
+      n += snprintf(v->buf + n, sizeof v->buf - (size_t)n, "%s%.17g",
+                    i ? "," : "", x[i]);
+    }
+  }
+  v->buf[n++] = ']';
+  v->n = n;
+}
+
+/* A multi-class row of k classes: a row of probabilities (K_CP) or of
+** targets (K_CY as an array) is k weights from the input, some of them 0,
+** divided by their sum, so it sums to 1 within a few ulp (the functions
+** allow 1e-4); logits (K_CZ) are finite, |z| < 2^19. */
+static void class_row(In *in, int kind, double *x, int k){
+  double sum = 0;
+  int e;
+  if( kind==K_CZ ){
+    for(e=0; e<k; e++) x[e] = valid_elem(in, K_Z);
+    for(e=0; e<k; e++) if( isinf(x[e]) ) x[e] = 0.0;   /* +Inf twice: an error */
+    return;
+  }
+  for(e=0; e<k; e++){
+    unsigned t = get8(in);
+    x[e] = (t & 3)==0 ? 0.0 : unit_double(get64(in));
+    sum += x[e];
+  }
+  if( sum==0 ){
+    x[0] = 1.0;
+    sum = 1.0;
+  }
+  for(e=0; e<k; e++) x[e] /= sum;
+}
+
+/* Fills c's rows with valid values; 0 if fn's arguments are not known. */
+static int valid_rows(In *in, Case *c, unsigned b1){
+  int kind[4] = {0}, i, j;
+  double eps;
+  if( !arg_kinds(c->fn, kind) ) return 0;
+  eps = valid_eps(in);
+  c->valid = 1;
+  c->nRow = 1 + (int)(get8(in) % MAX_ROWS);
+  for(i=0; i<c->nRow; i++){
+    unsigned shape = get8(in);
+    int arrays = c->nArg>=2 && kind[0]==K_Y && (shape & 3)!=0;
+    int k = 1 + (int)((shape >> 2) % 8);
+    c->group[i] = (int)((b1 >> 4) ? get8(in) % (1 + (b1 >> 4)) : 0);
+    int classes = 2 + (int)((shape >> 2) % 7);
+    for(j=0; j<c->nArg; j++){
+      Val *v = &c->arg[i][j];
+      memset(v, 0, sizeof *v);
+      if( kind[j]==K_CY && (shape & 1) ){            /* a class index */
+        v->type = SQLITE_INTEGER;
+        v->i = (sqlite3_int64)(get8(in) % (unsigned)classes);
+      }else if( kind[j]==K_CY || kind[j]==K_CP || kind[j]==K_CZ ){
+        double x[8];
+        class_row(in, kind[j], x, classes);
+        json_val(v, x, classes);
+      }else if( kind[j]==K_EPS ){
+        v->type = SQLITE_FLOAT;
+        v->d = eps;
+      }else if( arrays && j<2 && !(j==0 && (shape & 3)==1) ){
+        double x[8];
+        int e;
+        for(e=0; e<k; e++) x[e] = valid_elem(in, kind[j]);
+        json_val(v, x, k);
+      }else{
+        v->type = SQLITE_FLOAT;
+        v->d = valid_elem(in, kind[j]);
+      }
+    }
+  }
+  return 1;
+}
+
+/* The shard property of the partial states. */
+static void fuzz_shards(const Case *c){
+  Sql a = {{0}, 0}, b = {{0}, 0};
+  Res r1, r2;
+  static const char *const pairs[][2] = {
+    {"bce_state", "bce"}, {"bce_logits_state", "bce_logits"},
+    {"cce_state", "cce"}, {"cce_logits_state", "cce_logits"},
+  };
+  const char *plain = 0;
+  int j;
+  for(j=0; j<(int)COUNT(pairs); j++){
+    if( strcmp(c->fn->name, pairs[j][0])==0 ) plain = pairs[j][1];
+  }
+  if( !plain ) return;
+  add_rows(&a, c, 0);
+  add(&a, "SELECT bce_merge(s) FROM (SELECT ");
+  add_call(&a, c);
+  add(&a, " AS s FROM r GROUP BY g)");
+  add_rows(&b, c, 1);
+  add(&b, "SELECT %s(", plain);
+  for(j=0; j<c->nArg; j++) add(&b, "%sa%d", j ? ", " : "", j+1);
+  add(&b, ") FROM r");
+  if( run(c, a.z, &r1, 1)!=1 || run(c, b.z, &r2, 1)!=1 ){
+    die(c, a.z, "merging the groups' states, or the plain aggregate, "
+                "gave no row");
+  }
+  if( !same_res(&r1, &r2) ){
+    char why[200];
+    snprintf(why, sizeof why, "merged states %a, %s() over all the rows %a",
+             r1.d, plain, r2.d);
+    die(c, a.z, why);
+  }
+}
+
+/* --------------------------------------------------------- damaged states
+** Mode S (byte 0 >= 0xc0, bit 5 set): a valid state from bce_state(),
+** bce_logits_state(), cce_state() or cce_logits_state() over valid rows, then 1 to 4 edits from the input:
+** flip a bit, set a byte, cut the end off, append bytes.  Fed to
+** bce_merge(), bce_merge_state() and bce_state_info() as a BLOB or as its
+** hex() text: the original must merge to what it merged to before and
+** re-encode to itself; anything else must be an error naming the function
+** (a single flipped bit always is: the CRC-32C sees it), unless the bytes
+** are by chance another valid state, which must then re-encode to itself.
+*/
+#define MAX_STATE 1100
+
+static int state_call(const Case *c, const char *fn, const unsigned char *b,
+                      int n, int hex, Res *out){
+  static const char hexdig[] = "0123456789ABCDEF";
+  char sql[128], text[2*MAX_STATE + 1];
+  sqlite3_stmt *st;
+  int rc, i, len = (int)strlen(fn), got = 0;
+  snprintf(sql, sizeof sql, "SELECT %s(?1)", fn);
+  if( sqlite3_prepare_v2(db, sql, -1, &st, 0)!=SQLITE_OK ){
+    die(c, sql, "cannot prepare");
+  }
+  if( hex ){
+    for(i=0; i<n; i++){
+      text[2*i] = hexdig[b[i] >> 4];
+      text[2*i+1] = hexdig[b[i] & 15];
+    }
+    rc = sqlite3_bind_text(st, 1, text, 2*n, SQLITE_TRANSIENT);
+  }else{
+    rc = sqlite3_bind_blob(st, 1, n ? (const void*)b : "", n, SQLITE_TRANSIENT);
+  }
+  if( rc!=SQLITE_OK ) die(c, sql, "cannot bind");
+  rc = sqlite3_step(st);
+  if( rc==SQLITE_ROW ){
+    get_res(st, 0, out);
+    if( out->type==SQLITE_BLOB && out->n<=MAX_STATE ){
+      memcpy(out->text, sqlite3_column_blob(st, 0),
+             (size_t)(out->n<(int)sizeof out->text ? out->n : (int)sizeof out->text));
+    }
+    got = 1;
+  }else{
+    const char *msg = sqlite3_errmsg(db);
+    if( rc!=SQLITE_ERROR || strncmp(msg, fn, (size_t)len)!=0
+     || strncmp(msg + len, "(): ", 4)!=0 ){
+      char why[400];
+      snprintf(why, sizeof why, "a damaged state's error does not name "
+               "%s(): rc %d, %s", fn, rc, msg);
+      die(c, sql, why);
+    }
+  }
+  sqlite3_finalize(st);
+  return got;
+}
+
+static uint64_t fnv_bytes(const unsigned char *b, int n){
+  uint64_t h = 0xcbf29ce484222325u;
+  int i;
+  for(i=0; i<n; i++) h = (h ^ b[i]) * 0x100000001b3u;
+  return h;
+}
+
+static void fuzz_states(In *in, Case *c, unsigned b1){
+  static unsigned char orig[MAX_STATE], b[MAX_STATE];
+  Sql s = {{0}, 0};
+  sqlite3_stmt *st;
+  Res want, r;
+  int i, j, n0, n, edits, flips = 0, other = 0, hex;
+  unsigned k;
+  /* the state function with the most arguments, by the next byte */
+  static const char *const names[] = {
+    "bce_state", "bce_logits_state", "cce_state", "cce_logits_state"
+  };
+  const char *name = names[get8(in) % 4];
+  const Fn *best = 0;
+  for(k=0; k<(unsigned)nFn; k++){
+    if( strcmp(fns[k].name, name)==0 && (!best || fns[k].nArg>best->nArg) ){
+      best = &fns[k];
+    }
+  }
+  if( !best ) return;
+  c->fn = best;
+  c->nArg = c->fn->nArg;
+  if( !valid_rows(in, c, b1) ) return;
+  add_rows(&s, c, 0);
+  add(&s, "SELECT ");
+  add_call(&s, c);
+  add(&s, " FROM r");
+  if( sqlite3_prepare_v2(db, s.z, -1, &st, 0)!=SQLITE_OK ) die(c, s.z, "prepare");
+  for(i=0; i<c->nRow; i++){
+    for(j=0; j<c->nArg; j++) bind_value(st, i*c->nArg + j + 1, &c->arg[i][j]);
+  }
+  if( sqlite3_step(st)!=SQLITE_ROW ) die(c, s.z, "valid rows gave no state");
+  n0 = sqlite3_column_bytes(st, 0);
+  if( sqlite3_column_type(st, 0)!=SQLITE_BLOB || n0<=0 || n0>1024 ){
+    sqlite3_finalize(st);
+    /* no row of positive weight: NULL, no state to damage */
+    return;
+  }
+  memcpy(orig, sqlite3_column_blob(st, 0), (size_t)n0);
+  sqlite3_finalize(st);
+  if( !state_call(c, "bce_merge", orig, n0, 0, &want) ){
+    die(c, s.z, "bce_merge() refused a state bce_state() made");
+  }
+  memcpy(b, orig, (size_t)n0);
+  n = n0;
+  edits = 1 + (int)(get8(in) % 4);
+  hex = (b1 & 0x08)!=0;
+  for(i=0; i<edits; i++){
+    unsigned op = get8(in), at = get8(in);
+    at |= get8(in) << 8;
+    switch( op % 4 ){
+      case 0:
+        if( n>0 ){
+          b[at % (unsigned)n] ^= (unsigned char)(1u << ((op >> 2) % 8));
+          flips++;
+        }
+        break;
+      case 1:
+        if( n>0 ){
+          b[at % (unsigned)n] = (unsigned char)get8(in);
+          other++;
+        }
+        break;
+      case 2:
+        n = (int)(at % (unsigned)(n + 1));
+        other++;
+        break;
+      default: {
+        int add_n = 1 + (int)(op >> 2) % 40;
+        for(j=0; j<add_n && n<MAX_STATE; j++) b[n++] = (unsigned char)get8(in);
+        other++;
+        break;
+      }
+    }
+  }
+  {
+    int same = n==n0 && memcmp(b, orig, (size_t)n)==0;
+    int ok_merge = state_call(c, "bce_merge", b, n, hex, &r);
+    Res m, info;
+    int ok_ms = state_call(c, "bce_merge_state", b, n, hex, &m);
+    int ok_info = state_call(c, "bce_state_info", b, n, hex, &info);
+    if( ok_merge!=ok_ms || ok_merge!=ok_info ){
+      die(c, s.z, "bce_merge, bce_merge_state and bce_state_info disagree "
+                  "on whether the bytes are a state");
+    }
+    if( same ){
+      if( !ok_merge || !same_res(&r, &want) ){
+        die(c, s.z, "the state unchanged does not merge as before");
+      }
+    }else if( ok_merge && flips==1 && other==0 ){
+      die(c, s.z, "a state with one bit flipped was accepted");
+    }
+    if( ok_ms && (m.type!=SQLITE_BLOB || m.n!=n || m.hash!=fnv_bytes(b, n)) ){
+      die(c, s.z, "an accepted state does not re-encode to itself "
+                  "(bce_merge_state)");
     }
   }
 }
@@ -619,6 +1007,10 @@ static void setup(void){
   sqlite3_auto_extension((void(*)(void))sqlite3_bce_init);
   if( sqlite3_open(":memory:", &db)!=SQLITE_OK ) abort();
 #endif
+  /* lookaside off: a read past a value SQLite allocated is a read past a
+  ** heap block of its own, which the sanitizers and valgrind see */
+  if( sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, (void*)0, 0, 0)
+      !=SQLITE_OK ) abort();
   na = list_functions(db, after, 1024);
   for(i=0; i<na; i++){
     int known = 0;
@@ -648,6 +1040,30 @@ static void run_input(const uint8_t *data, size_t size){
   int i, j;
   memset(&c, 0, sizeof c);
   c.fn = &fns[f % (unsigned)nFn];
+  if( f>=0xc0 ){
+    if( f & 0x20 ){
+      fuzz_states(&in, &c, b1);
+      return;
+    }
+    int kind[4], k;
+    /* the next byte picks the function: the first from there on whose
+    ** arguments are known */
+    unsigned pick = get8(&in);
+    for(k=0; k<nFn && !arg_kinds(&fns[(pick + (unsigned)k) % (unsigned)nFn],
+                                 kind); k++){}
+    c.fn = &fns[(pick + (unsigned)k) % (unsigned)nFn];
+    c.nArg = c.fn->nArg;
+    if( !valid_rows(&in, &c, b1) ) return;
+    if( c.fn->type=='w' && (shape & 0x80) ){
+      fuzz_window(&c, shape, b1, b2);
+    }else if( c.fn->type=='w' || c.fn->type=='a' ){
+      fuzz_aggregate(&c, shape);
+      fuzz_shards(&c);
+    }else{
+      fuzz_scalar(&c);
+    }
+    return;
+  }
   c.nArg = c.fn->nArg>=0 ? c.fn->nArg : (int)(b2 % (MAX_ARGS+1));
   if( c.nArg>MAX_ARGS ) return;
   c.nRow = 1 + (int)(get8(&in) % MAX_ROWS);

@@ -5,7 +5,10 @@ Each seed is an input in the layout fuzz_bce.c reads (see its header):
 function index, shape, two bound bytes, row count, then one value per
 argument per row.  They start the fuzzer from statements that reach the
 arithmetic (values inside the domains), every window shape, the clip
-boundaries, texts that are numbers and texts that are not, blobs and NULLs.
+boundaries, texts that are numbers and texts that are not, blobs and NULLs;
+then the valid-row mode (valid_*: arrays, multi-class rows, every frame
+shape, the shard property) and the damaged-state mode (state_*: each kind
+of edit).
 Function indices follow the sorted pragma_function_list of the extension;
 when functions are added they shift, and the seeds stay valid inputs.
 
@@ -135,6 +138,126 @@ def main():
             row(real_idx(R_M710), real_idx(R_DENORM), real_idx(R_NINF)),
             row(real_idx(R_1MEPS), real_idx(R_INF), real_bits(float("nan"))),
             row(text_idx(T_HEX), text_idx(T_EMPTY), blob(b"\x00\x01"))])
+    # mode V: valid rows (fuzz_bce.c, valid_rows); byte 0 in 0xc0..0xdf,
+    # byte 4 the function's index (the first from there whose arguments
+    # the target knows), in the sorted list of 45 today
+    def vseed(fn_index, shape, b1, b2, eps, rows):
+        out = bytes([0xc0, shape, b1, b2, fn_index]) + eps
+        out += bytes([len(rows) - 1])
+        return out + b"".join(rows)
+    def vrow(shape, group, *args):   # shape: bits 0-1 arrays, 2-4 length-1
+        return bytes([shape]) + (bytes([group]) if group is not None else b"") \
+            + b"".join(args)
+    def y_hard(v):
+        return bytes([1 | (v << 1)])
+    def y_soft(u):
+        return bytes([0]) + struct.pack(">Q", u)
+    def p_u(u):
+        return bytes([1]) + struct.pack(">Q", u)
+    def z_u(u, scale=10):
+        return bytes([scale]) + struct.pack(">Q", u)
+    def w_int(k):                    # the weight k, 1 to 51
+        return bytes([1 + 5 * (k - 1)])
+    def w_zero():
+        return bytes([0])
+    EPS_DEFAULT, EPS_0, EPS_1E7 = bytes([0]), bytes([1]), bytes([2])
+    U = [0x3fd0000000000000, 0x1234567890abcdef, 0xfedcba9876543210,
+         0x0badc0ffee000400, 0x7777777777777777]
+    # bce(y, p, w, eps) over arrays of 3 (shape 0x0b: arrays, k=3), a
+    # number y against an array p (shape 0x09), plain numbers (0x00)
+    bce4 = [vrow(0x0b, 0, y_hard(1), y_soft(U[1]), y_hard(0),
+                 p_u(U[0]), p_u(U[1]), p_u(U[2]), w_int(2)),
+            vrow(0x09, 1, y_hard(1), p_u(U[3]), p_u(U[4]), p_u(U[0]),
+                 w_int(1)),
+            vrow(0x00, 1, y_soft(U[2]), p_u(U[4]), w_zero()),
+            vrow(0x03, 2, y_hard(0), p_u(U[2]), w_int(5)),
+            vrow(0x0b, 0, y_hard(0), y_hard(1), y_soft(U[4]),
+                 p_u(U[1]), p_u(U[3]), p_u(U[0]), w_int(3))]
+    for shape, name in [(0, "agg"), (1, "group"), (0x80, "rows"),
+                        (0x90, "rows_gk"), (0x81, "over"), (0x82, "range"),
+                        (0x83, "groups"), (0x88, "rows_partition"),
+                        (0xa2, "range_excl_current"), (0xc3, "groups_excl_group"),
+                        (0xe0, "rows_excl_ties")]:
+        seeds["valid_bce4_%s" % name] = vseed(2, shape, 0x21, 0x13, EPS_0,
+                                              bce4)
+    seeds["valid_bce4_empty_frames"] = vseed(2, 0x80, 0x20, 0x43, EPS_DEFAULT,
+                                             bce4)
+    logits3 = [vrow(0x0b, 0, y_hard(1), y_soft(U[1]), y_hard(0),
+                    z_u(U[0]), z_u(U[1], 20), z_u(U[2]), w_int(2)),
+               vrow(0x00, 1, y_soft(U[2]), bytes([0xfe]), w_int(1)),
+               vrow(0x07, 1, y_hard(0), y_hard(1), z_u(U[3]), z_u(U[4]),
+                    w_int(4))]
+    seeds["valid_logits3_rows"] = vseed(6, 0x80, 0x11, 0x12, EPS_DEFAULT,
+                                        logits3)
+    seeds["valid_logits3_groups"] = vseed(6, 0x93, 0x11, 0x92, EPS_DEFAULT,
+                                          logits3)
+    # the shard property: bce_state/4, bce_logits_state/3 per group
+    seeds["valid_state4_shards"] = vseed(16, 0x01, 0x31, 0, EPS_1E7, bce4)
+    seeds["valid_logits_state3_shards"] = vseed(10, 0x01, 0x21, 0,
+                                                EPS_DEFAULT, logits3)
+    # scalars over arrays: bce_term/3, bce_grad/3, bce_logits_grad/3
+    for idx, name in [(19, "term3"), (4, "grad3"), (8, "logits_grad3")]:
+        rows = bce4 if idx != 8 else logits3
+        seeds["valid_%s" % name] = vseed(idx, 0, 0x21, 0, EPS_DEFAULT, rows)
+    # multi-class rows: shape bit 0 a class index, bits 2-4 the number of
+    # classes - 2; a probability or target element is a byte (bits 0-1
+    # zero: the element is 0) and 8 bytes of unit_double
+    def cls(i):
+        return bytes([i])
+    def share(u):
+        return bytes([1]) + struct.pack(">Q", u)
+    def nil():
+        return bytes([0])
+    cce4 = [vrow(0x05, 0, cls(2), share(U[0]), share(U[1]), share(U[2]),
+                 w_int(2)),
+            vrow(0x04, 1, share(U[3]), nil(), nil(), share(U[4]), share(U[0]),
+                 share(U[1]), w_int(1)),
+            vrow(0x01, 1, cls(1), share(U[2]), nil(), w_zero()),
+            vrow(0x09, 2, cls(3), share(U[1]), share(U[2]), share(U[3]),
+                 share(U[4]), w_int(3))]
+    cce_logits3 = [vrow(0x05, 0, cls(0), z_u(U[0]), z_u(U[1], 20), z_u(U[2]),
+                        w_int(2)),
+                   vrow(0x00, 1, share(U[3]), share(U[4]), z_u(U[4]),
+                        bytes([0xfe]), w_int(1))]
+    for shape, name in [(0, "agg"), (0x80, "rows"), (0x82, "range"),
+                        (0xc3, "groups_excl_group"), (0x88, "rows_partition")]:
+        seeds["valid_cce4_%s" % name] = vseed(23, shape, 0x21, 0x13, EPS_0,
+                                              cce4)
+    seeds["valid_cce_logits3_rows"] = vseed(28, 0x80, 0x11, 0x12,
+                                            EPS_DEFAULT, cce_logits3)
+    seeds["valid_cce_state4_shards"] = vseed(37, 0x01, 0x31, 0, EPS_1E7, cce4)
+    seeds["valid_cce_logits_state3_shards"] = vseed(32, 0x01, 0x21, 0,
+                                                    EPS_DEFAULT, cce_logits3)
+    seeds["valid_cce_grad4"] = vseed(26, 0, 0x21, 0, EPS_DEFAULT, cce4)
+    seeds["valid_softmax"] = vseed(44, 0, 0, 0, EPS_DEFAULT, [
+        vrow(0x08, None, z_u(U[0]), z_u(U[1]), z_u(U[2]), z_u(U[3]))])
+    # mode S: damaged states; byte 0 in 0xe0..0xff.  Then: bit 0 picks
+    # bce_logits_state, the rows as in mode V, the number of edits - 1,
+    # and each edit: op (0 flip, 1 set, 2 cut, 3 append), 2 bytes of
+    # position, and the op's bytes
+    def sseed(which, b1, rows, edits):   # bce, bce_logits, cce, cce_logits
+        out = bytes([0xe0, 0, b1, 0, which, 0])
+        out += bytes([len(rows) - 1]) + b"".join(rows)
+        out += bytes([len(edits) - 1]) + b"".join(edits)
+        return out
+    def flip(pos, bit):
+        return bytes([bit << 2, pos & 255, pos >> 8])
+    def setb(pos, v):
+        return bytes([1, pos & 255, pos >> 8, v])
+    def cut(n):
+        return bytes([2, n & 255, n >> 8])
+    def append(data):
+        return bytes([3 | ((len(data) - 1) << 2), 0, 0]) + data
+    st = bce4[:3]
+    seeds["state_flip_crc"] = sseed(0, 0x11, st, [flip(40, 3)])
+    seeds["state_flip_magic"] = sseed(0, 0x11, st, [flip(0, 0)])
+    seeds["state_flip_length"] = sseed(1, 0x11, logits3, [flip(4, 1)])
+    seeds["state_set_eps"] = sseed(0, 0x19, st, [setb(9, 0x7f)])
+    seeds["state_cut"] = sseed(0, 0x11, st, [cut(20)])
+    seeds["state_append"] = sseed(1, 0x19, logits3, [append(b"\x00\x01")])
+    seeds["state_unchanged"] = sseed(0, 0x11, st, [flip(3, 0), flip(3, 0)])
+    seeds["state_cce_flip"] = sseed(2, 0x11, cce4[:2], [flip(30, 5)])
+    seeds["state_cce_logits_cut"] = sseed(3, 0x19, cce_logits3, [cut(9)])
     outdir = os.path.join(HERE, "seeds")
     os.makedirs(outdir, exist_ok=True)
     for name, data in sorted(seeds.items()):

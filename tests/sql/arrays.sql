@@ -23,8 +23,8 @@ INSERT INTO checks SELECT 'rule 9: rows of numbers and rows of arrays mix',
 -- One element is the scalar, to the bit
 INSERT INTO checks VALUES ('rule 9: bce_term(''[1]'', ''[0.4]'') IS bce_term(1, 0.4)',
   bce_term('[1]', '[0.4]'), bce_term(1, 0.4), 'is', NULL);
-INSERT INTO checks VALUES ('rule 9: bce_term(''[0.3]'', ''[1e-300]'', 0) IS bce_term(0.3, 1e-300, 0)',
-  bce_term('[0.3]', '[1e-300]', 0), bce_term(0.3, 1e-300, 0), 'is', NULL);
+INSERT INTO checks VALUES ('rule 9: bce_term(''[0.3]'', ''[1e-300]'', 1, 0) IS bce_term(0.3, 1e-300, 1, 0)',
+  bce_term('[0.3]', '[1e-300]', 1, 0), bce_term(0.3, 1e-300, 1, 0), 'is', NULL);
 INSERT INTO checks VALUES ('rule 9: bce_logits_term(''[0.3]'', ''[2]'') IS bce_logits_term(0.3, 2)',
   bce_logits_term('[0.3]', '[2]'), bce_logits_term(0.3, 2), 'is', NULL);
 INSERT INTO checks SELECT 'rule 9: bce(y, p) of one-element arrays IS bce over the numbers',

@@ -24,9 +24,9 @@ INSERT INTO checks VALUES ('rule 4: sigmoid(-Inf) = 0', sigmoid(-1e999), 0.0, 'i
 INSERT INTO checks VALUES ('rules 3, 4: sigmoid(''-1e999'') from TEXT = 0', sigmoid('-1e999'), 0.0, 'is', NULL);
 INSERT INTO checks VALUES ('rule 4: logit(0) = -Inf', logit(0), -1e999, 'is', NULL);
 INSERT INTO checks VALUES ('rule 4: logit(1) = +Inf', logit(1), 1e999, 'is', NULL);
-INSERT INTO checks VALUES ('rule 6: bce_term(1, 0, 0) = +Inf', bce_term(1, 0, 0), 1e999, 'is', NULL);
-INSERT INTO checks VALUES ('rule 6: bce_term(0, 0, 0) = 0', bce_term(0, 0, 0), 0.0, 'is', NULL);
-INSERT INTO checks VALUES ('rule 6: bce_term(1, 1, 0) = 0', bce_term(1, 1, 0), 0.0, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_term(1, 0, 1, 0) = +Inf', bce_term(1, 0, 1, 0), 1e999, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 0, 1, 0) = 0', bce_term(0, 0, 1, 0), 0.0, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_term(1, 1, 1, 0) = 0', bce_term(1, 1, 1, 0), 0.0, 'is', NULL);
 INSERT INTO checks SELECT 'rule 6: bce(y, p, 1, 0): a certain-and-wrong row makes +Inf', bce(column1, column2, 1, 0), 1e999, 'is', NULL
   FROM (VALUES (1, 0.4), (1, 0.0), (0, 0.5));
 INSERT INTO checks SELECT 'rules 2, 6: bce(y, p, w, 0): ... unless its weight is 0', bce(column1, column2, column3, 0), -ln(0.4), 'ulp', 1

@@ -6,15 +6,15 @@
 INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'bce/2/w/utf8/2099200 bce/3/w/utf8/2099200 bce/4/w/utf8/2099200 '
-  || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 '
+  || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 bce_grad/4/s/utf8/2099200 '
   || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 '
   || 'bce_logits_grad/2/s/utf8/2099200 bce_logits_grad/3/s/utf8/2099200 '
   || 'bce_logits_state/2/w/utf8/2099200 bce_logits_state/3/w/utf8/2099200 '
-  || 'bce_logits_term/2/s/utf8/2099200 '
+  || 'bce_logits_term/2/s/utf8/2099200 bce_logits_term/3/s/utf8/2099200 '
   || 'bce_merge/1/w/utf8/2099200 bce_merge_state/1/a/utf8/2099200 '
   || 'bce_state/2/w/utf8/2099200 bce_state/3/w/utf8/2099200 bce_state/4/w/utf8/2099200 '
   || 'bce_state_info/1/s/utf8/2099200 '
-  || 'bce_term/2/s/utf8/2099200 bce_term/3/s/utf8/2099200 '
+  || 'bce_term/2/s/utf8/2099200 bce_term/3/s/utf8/2099200 bce_term/4/s/utf8/2099200 '
   || 'bce_version/0/s/utf8/2099200 logit/1/s/utf8/2099200 sigmoid/1/s/utf8/2099200',
   'is', NULL
   FROM (SELECT * FROM pragma_function_list

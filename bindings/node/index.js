@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// sqlite-bce for Node: where the loadable library is, and a load(db) that
+// works with better-sqlite3 and with node:sqlite's DatabaseSync (both have
+// db.loadExtension(path)).  The package carries one library per platform
+// under lib/<platform>-<arch>/; this release carries linux-x64 only.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const SUFFIX = { linux: 'so', darwin: 'dylib', win32: 'dll' };
+
+function platformDir() {
+  return `${process.platform}-${process.arch}`;
+}
+
+function getLoadablePath() {
+  const suffix = SUFFIX[process.platform] || 'so';
+  const file = path.join(__dirname, 'lib', platformDir(), `bce.${suffix}`);
+  if (!fs.existsSync(file)) {
+    let carried = [];
+    try {
+      carried = fs.readdirSync(path.join(__dirname, 'lib'));
+    } catch (e) {
+      // no lib/ at all: carried stays empty
+    }
+    throw new Error(
+      `sqlite-bce: no library for ${platformDir()} in this package ` +
+      `(it carries: ${carried.join(', ') || 'none'}); build one from the ` +
+      `sources with make, or from the amalgamation sqlite-bce.c`);
+  }
+  return file;
+}
+
+// The entry point, sqlite3_bce_init, is found from the file name bce.*.
+function load(db) {
+  db.loadExtension(getLoadablePath());
+}
+
+module.exports = { getLoadablePath, load };
