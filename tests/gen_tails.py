@@ -14,7 +14,9 @@ Writes tests/sql/mpmath_tails.sql (CI only reads it):
     not: it came out -Inf; and cce_logits_grad where e^(z_k - m), or T at
     the maximum, is subnormal or 0 and n < 1 brings the quotient back (the
     definitions of tests/gen_cce_ref.py): it came out 0; and
-    cce_logits_term(y, z, w) where l = log1p(T) is below 2^-1022 and w > 1.
+    cce_logits_term(y, z, w) where l = log1p(T) is below 2^-1022 and w > 1;
+  - bce_logits_term(y, z, w) where l = e^-|z| is below 2^-1022 and w > 1:
+    it came out 0.
 
 Run:  python3 tests/gen_tails.py      (needs mpmath; a second)
 """
@@ -25,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen_ref import (check, grad, logits_grad, logits_grad_condition,  # noqa: E402
-                     mp, mpf, sql_num)
+                     logits_loss, mp, mpf, sql_num)
 import gen_cce_ref  # noqa: E402
 
 mp.dps = 40
@@ -84,6 +86,21 @@ def main():
             continue
         out.append(check("bce_grad(%r, %r, %r) within 1 ulp" % (y, p, n),
                          call("bce_grad", y, p, n), want, "ulp", 1))
+    out.append("")
+    out.append("-- bce_logits_term(y, z, w): l below 2^-1022, w > 1")
+    cases = [(1.0, 760.0, 1e300), (0.0, -760.0, 1e300), (1.0, 709.0, 2.0)]
+    for _ in range(200):
+        y = r.choice([0.0, 1.0])
+        z = r.uniform(708.0, 1490.0) * (1 if y == 1.0 else -1)
+        cases.append((y, z, binade(r, 1, 1023)))
+    for y, z, w in cases:
+        want = mpf(w) * logits_loss(y, z)
+        if want < mpf(2) ** -1022 or want > mpf(1.7e308):
+            continue
+        out.append(check("bce_logits_term(%r, %r, %r) within 3 ulp"
+                         % (y, z, w), call("bce_logits_term", y, z, w),
+                         want, "ulp", 3))
+
     out.append("")
     out.append("-- cce_grad, y/q beyond the double range, y/q/n not (eps = 0)")
     rows = [(2, [0.5, 0.5, 5e-324], 1e300), (0, [1e-310, 1.0], 1e10),
