@@ -28,15 +28,23 @@ static double soft_grad(double y, double q, double n){
     /* q(1-q)n below 2^-1022 (a tiny n, or a subnormal q with eps = 0):
     ** the plain quotients lost their bits there or overflowed halfway
     ** (bce_grad(0.648179671708945, 5.803176788428709e-102,
-    ** 3.801236762917748e-294) was 1.35 ulp off).  Scale p and n to [1, 2)
-    ** by powers of two, exactly, and the quotient back: it is >= 2^-52
-    ** (|d| >= 2^-1074 over a denominator below 2^-1022), so the last
-    ** scaling rounds only when it overflows, to the Inf that is right. */
-    int a = ilogb(p), b = ilogb(n);
+    ** 3.801236762917748e-294) was 1.35 ulp off).  Scale d, p and n to
+    ** [1, 2) by powers of two (up, so exactly), and the quotient back: d
+    ** too, or a subnormal d would make a subnormal quotient that loses
+    ** bits before the scaling (bce_grad(1.1421791822043943e-308,
+    ** 3.83534055521702e-309, 1, 0) was 4.7 ulp off).  The result is
+    ** >= 2^-52 (|d| >= 2^-1074 over a denominator below 2^-1022), so the
+    ** last scaling rounds only when it overflows, to the Inf that is
+    ** right. */
+    int a = ilogb(p), b = ilogb(n), c;
+    if( d_hi==0.0 ) return 0.0;     /* q = y */
+    c = ilogb(d_hi);
+    d_hi = ldexp(d_hi, -c);
+    d_lo = ldexp(d_lo, -c);
     p = ldexp(p, -a);
     p_lo = ldexp(p_lo, -a);
     n = ldexp(n, -b);
-    k = a + b;
+    k = a + b - c;
     D_hi = p*n;
   }
   D_lo = fma(p, n, -D_hi) + p_lo*n;

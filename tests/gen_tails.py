@@ -76,6 +76,13 @@ def main():
     out.append("-- bce_grad, a soft label, q(1-q)n below 2^-1022")
     cases = [(0.648179671708945, 5.803176788428709e-102, 3.801236762917748e-294),
              (0.5, 0.5, 5e-324), (0.3, 0.25, 1e-310), (0.999, 1e-15, 1e-300)]
+    eps0 = [(1.1421791822043943e-308, 3.83534055521702e-309, 1.0),
+            (5e-324, 1e-323, 1.0), (1e-310, 3e-310, 0.5)]
+    for _ in range(200):       # subnormal q and y, eps = 0: d is subnormal
+        q = r.randint(1, 2 ** 52) * 2.0 ** -1074
+        y = r.randint(1, 2 ** 52) * 2.0 ** -1074
+        eps0.append((y, q, r.choice([1.0, binade(r, -1074, 0),
+                                     binade(r, 0, 1000)])))
     for _ in range(300):
         y = r.random() or 0.5
         p = r.choice([r.random(), binade(r, -300, -1), 1 - binade(r, -53, -2)])
@@ -86,6 +93,15 @@ def main():
             continue
         out.append(check("bce_grad(%r, %r, %r) within 1 ulp" % (y, p, n),
                          call("bce_grad", y, p, n), want, "ulp", 1))
+    for y, p, n in eps0:
+        if y == p:
+            continue
+        want = grad(y, p, n, 0.0)
+        if abs(want) > mpf(1.7976931348623157e308) or \
+                abs(want) < mpf(2) ** -1022:
+            continue
+        out.append(check("bce_grad(%r, %r, %r, 0) within 1 ulp" % (y, p, n),
+                         call("bce_grad", y, p, n, 0.0), want, "ulp", 1))
     out.append("")
     out.append("-- bce_logits_term(y, z, w): l below 2^-1022, w > 1")
     cases = [(1.0, 760.0, 1e300), (0.0, -760.0, 1e300), (1.0, 709.0, 2.0)]
