@@ -19,7 +19,10 @@ static double soft_grad(double y, double q, double n){
   double D_hi = p*n;
   double D_lo, g, r;
   int k = 0;
-  if( !isnormal(D_hi) ){
+  if( !(D_hi>=0x1p-968) ){
+    /* below 2^-968, D_lo (about 2^-53 D_hi) would itself lose bits
+    ** (bce_grad(1.0735398655704151e-203, 0.9999999999990677,
+    ** 2.901348345182726e-296) was 1.24 ulp off) */
     if( p==0.0 ){
       /* q = 0 or 1 (eps = 0): the residual would be Inf - Inf; the plain
       ** quotients give the limit */

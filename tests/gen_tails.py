@@ -75,7 +75,14 @@ def main():
     out.append("")
     out.append("-- bce_grad, a soft label, q(1-q)n below 2^-1022")
     cases = [(0.648179671708945, 5.803176788428709e-102, 3.801236762917748e-294),
-             (0.5, 0.5, 5e-324), (0.3, 0.25, 1e-310), (0.999, 1e-15, 1e-300)]
+             (0.5, 0.5, 5e-324), (0.3, 0.25, 1e-310), (0.999, 1e-15, 1e-300),
+             (1.0735398655704151e-203, 0.9999999999990677,
+              2.901348345182726e-296)]
+    for _ in range(200):       # q(1-q)n just above 2^-1022: D_lo subnormal
+        y = r.random() or 0.5
+        p = r.choice([r.random(), binade(r, -300, -1), 1 - binade(r, -53, -2)])
+        qq = p * (1 - p)
+        cases.append((y, p, 2.0 ** r.uniform(-1021, -969) / qq))
     eps0 = [(1.1421791822043943e-308, 3.83534055521702e-309, 1.0),
             (5e-324, 1e-323, 1.0), (1e-310, 3e-310, 0.5)]
     for _ in range(200):       # subnormal q and y, eps = 0: d is subnormal
