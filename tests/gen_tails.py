@@ -124,6 +124,39 @@ def main():
                          % (y, z, w), call("bce_logits_term", y, z, w),
                          want, "ulp", 3))
 
+    # the branches around the tails: their values exactly
+    for sql, want in [
+            ("bce_logits_grad(0.5, 0, 0.5)", "0.0"),     # g = 0, |z| <= 708
+            ("bce_logits_grad(1, 1500, 0.5)", "0.0"),    # past 1490: 0
+            ("bce_logits_term(1, 1e999, 2)", "0.0"),     # l = 0 at +Inf
+            ("bce_logits_term(1, 1500, 2)", "0.0"),      # l = 0, past 1490
+            ("bce_grad(0.5, 0, 1, 0)", "-1e999"),        # q = 0: the limit
+            ("bce_grad(0.5, 1, 1e-300, 0)", "1e999"),    # q = 1: the limit
+            ("cce_logits_term(0, '[1e999, 0]', 2)", "0.0"),
+            ("cce_logits_term(0, '[0, -1600]', 2)", "0.0")]:
+        out.append(check("%s is %s" % (sql, want), sql, want, "is", None))
+    for y, p, n in [(1.0, 5e-324, 1e300), (1.0, 2.0 ** -1030, 3.0),
+                    (1.0, 1e-310, 7.5e10)]:
+        out.append(check("bce_grad(%r, %r, %r, 0): 1/q overflows, 1/(qn) not"
+                         % (y, p, n), call("bce_grad", y, p, n, 0.0),
+                         grad(y, p, n, 0.0), "ulp", 2))
+    for y, z, n in [([1.0, 1e-316], [0.0, -1400.0], 1e-10),
+                    ([1.0, 3e-320], [0.0, -1200.0], 1e-20)]:
+        wants = [g for g, c in gen_cce_ref.cce_logits_grad(y, z, n)]
+        sql = "cce_logits_grad(%s, %s, %s)" % (
+            gen_cce_ref.sql_quote(gen_cce_ref.jarr(y)),
+            gen_cce_ref.sql_quote(gen_cce_ref.jarr(z)), sql_num(n))
+        gen_cce_ref.elem_checks(out, "cce_logits_grad(%s, %s, %r): y above e^d"
+                                % (gen_cce_ref.jarr(y), gen_cce_ref.jarr(z), n),
+                                sql, wants, [4, 4])
+    y, z, w = [1.0, 5e-324], [0.0, -800.0], 2.0     # soft: w*l as it is
+    out.append(check("cce_logits_term(%s, %s, 2): soft targets, tiny l"
+                     % (gen_cce_ref.jarr(y), gen_cce_ref.jarr(z)),
+                     "cce_logits_term(%s, %s, 2)" % (
+                         gen_cce_ref.sql_quote(gen_cce_ref.jarr(y)),
+                         gen_cce_ref.sql_quote(gen_cce_ref.jarr(z))),
+                     mpf(w) * gen_cce_ref.cce_logits(y, z), "abs", 3e-323))
+
     out.append("")
     out.append("-- cce_grad, y/q beyond the double range, y/q/n not (eps = 0)")
     rows = [(2, [0.5, 0.5, 5e-324], 1e300), (0, [1e-310, 1.0], 1e10),

@@ -950,6 +950,24 @@ INSERT INTO checks VALUES('bce_logits_term(1.0, 1091.2235593877776, 7.9617587016
 INSERT INTO checks VALUES('bce_logits_term(0.0, -793.507467434165, 1.1939699951359316e+148) within 3 ulp', bce_logits_term(0.0, ieee754(-6979765497367601,-43), ieee754(4205283903262251,440)), ieee754(1216650696453249,-703), 'ulp', 3);
 INSERT INTO checks VALUES('bce_logits_term(1.0, 883.2141302192032, 7.773356219452235e+153) within 3 ulp', bce_logits_term(1.0, ieee754(7768833647936641,-43), ieee754(1305511100556655,461)), ieee754(4518891802402197,-815), 'ulp', 3);
 INSERT INTO checks VALUES('bce_logits_term(0.0, -852.7969029737997, 1.7053300229365063e+294) within 3 ulp', bce_logits_term(0.0, ieee754(-468830055475527,-39), ieee754(3006300943748459,926)), ieee754(4796980685622943,-305), 'ulp', 3);
+INSERT INTO checks VALUES('bce_logits_grad(0.5, 0, 0.5) is 0.0', bce_logits_grad(0.5, 0, 0.5), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('bce_logits_grad(1, 1500, 0.5) is 0.0', bce_logits_grad(1, 1500, 0.5), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('bce_logits_term(1, 1e999, 2) is 0.0', bce_logits_term(1, 1e999, 2), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('bce_logits_term(1, 1500, 2) is 0.0', bce_logits_term(1, 1500, 2), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('bce_grad(0.5, 0, 1, 0) is -1e999', bce_grad(0.5, 0, 1, 0), -1e999, 'is', NULL);
+INSERT INTO checks VALUES('bce_grad(0.5, 1, 1e-300, 0) is 1e999', bce_grad(0.5, 1, 1e-300, 0), 1e999, 'is', NULL);
+INSERT INTO checks VALUES('cce_logits_term(0, ''[1e999, 0]'', 2) is 0.0', cce_logits_term(0, '[1e999, 0]', 2), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('cce_logits_term(0, ''[0, -1600]'', 2) is 0.0', cce_logits_term(0, '[0, -1600]', 2), 0.0, 'is', NULL);
+INSERT INTO checks VALUES('bce_grad(1.0, 5e-324, 1e+300, 0): 1/q overflows, 1/(qn) not', bce_grad(1.0, ieee754(1,-1074), ieee754(1681218273811815,946), 0.0), ieee754(-6032057205060441,25), 'ulp', 2);
+INSERT INTO checks VALUES('bce_grad(1.0, 8.691694759794e-311, 3.0, 0): 1/q overflows, 1/(qn) not', bce_grad(1.0, ieee754(1,-1030), 3.0, 0.0), -1e999, 'ulp', 2);
+INSERT INTO checks VALUES('bce_grad(1.0, 1e-310, 75000000000.0, 0): 1/q overflows, 1/(qn) not', bce_grad(1.0, ieee754(20240225330731,-1074), 75000000000.0, 0.0), ieee754(-3586598984131883,942), 'ulp', 2);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,1e-316], [0.0,-1400.0], 1e-10): y above e^d: K elements', json_array_length(cce_logits_grad('[1.0,1e-316]', '[0.0,-1400.0]', ieee754(7737125245533627,-86))), 2, 'is', NULL);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,1e-316], [0.0,-1400.0], 1e-10): y above e^d[0]', (SELECT value FROM json_each(cce_logits_grad('[1.0,1e-316]', '[0.0,-1400.0]', ieee754(7737125245533627,-86))) WHERE key = 0), 0.0, 'ulp', 5);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,1e-316], [0.0,-1400.0], 1e-10): y above e^d[1]', (SELECT value FROM json_each(cce_logits_grad('[1.0,1e-316]', '[0.0,-1400.0]', ieee754(7737125245533627,-86))) WHERE key = 1), ieee754(-197658447265625,-1064), 'ulp', 5);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d: K elements', json_array_length(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))), 2, 'is', NULL);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d[0]', (SELECT value FROM json_each(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))) WHERE key = 0), 0.0, 'ulp', 5);
+INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d[1]', (SELECT value FROM json_each(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))) WHERE key = 1), ieee754(-4523992538452149,-1047), 'ulp', 5);
+INSERT INTO checks VALUES('cce_logits_term([1.0,5e-324], [0.0,-800.0], 2): soft targets, tiny l', cce_logits_term('[1.0,5e-324]', '[0.0,-800.0]', 2), ieee754(25,-1068), 'abs', 3e-323);
 
 -- cce_grad, y/q beyond the double range, y/q/n not (eps = 0)
 INSERT INTO checks VALUES('cce_grad(2, [0.5,0.5,5e-324], 1e+300, 0): K elements', json_array_length(cce_grad(2, '[0.5,0.5,5e-324]', ieee754(1681218273811815,946), 0)), 3, 'is', NULL);
