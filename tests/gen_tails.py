@@ -149,6 +149,12 @@ def main():
         gen_cce_ref.elem_checks(out, "cce_logits_grad(%s, %s, %r): y above e^d"
                                 % (gen_cce_ref.jarr(y), gen_cce_ref.jarr(z), n),
                                 sql, wants, [4, 4])
+    # a subnormal soft label: l is tiny too, and y*(-z) is most of it
+    for y, z, w in [(1.971008602087e-311, -787.6481529606565, 5.0),
+                    (1e-310, -750.0, 1e10)]:
+        out.append(check("bce_logits_term(%r, %r, %r): a tiny soft label"
+                         % (y, z, w), call("bce_logits_term", y, z, w),
+                         mpf(w) * logits_loss(y, z), "ulp", 3))
     y, z, w = [1.0, 5e-324], [0.0, -800.0], 2.0     # soft: w*l as it is
     out.append(check("cce_logits_term(%s, %s, 2): soft targets, tiny l"
                      % (gen_cce_ref.jarr(y), gen_cce_ref.jarr(z)),

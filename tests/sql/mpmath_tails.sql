@@ -967,6 +967,8 @@ INSERT INTO checks VALUES('cce_logits_grad([1.0,1e-316], [0.0,-1400.0], 1e-10): 
 INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d: K elements', json_array_length(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))), 2, 'is', NULL);
 INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d[0]', (SELECT value FROM json_each(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))) WHERE key = 0), 0.0, 'ulp', 5);
 INSERT INTO checks VALUES('cce_logits_grad([1.0,3e-320], [0.0,-1200.0], 1e-20): y above e^d[1]', (SELECT value FROM json_each(cce_logits_grad('[1.0,3e-320]', '[0.0,-1200.0]', ieee754(6646139978924579,-119))) WHERE key = 1), ieee754(-4523992538452149,-1047), 'ulp', 5);
+INSERT INTO checks VALUES('bce_logits_term(1.971008602087e-311, -787.6481529606565, 5.0): a tiny soft label', bce_logits_term(ieee754(3989365823505,-1074), ieee754(-3464113211106125,-42), 5.0), ieee754(1963885388980051,-1071), 'ulp', 3);
+INSERT INTO checks VALUES('bce_logits_term(1e-310, -750.0, 10000000000.0): a tiny soft label', bce_logits_term(ieee754(20240225330731,-1074), -750.0, 10000000000.0), ieee754(2209005324118807,-1038), 'ulp', 3);
 INSERT INTO checks VALUES('cce_logits_term([1.0,5e-324], [0.0,-800.0], 2): soft targets, tiny l', cce_logits_term('[1.0,5e-324]', '[0.0,-800.0]', 2), ieee754(25,-1068), 'abs', 3e-323);
 
 -- cce_grad, y/q beyond the double range, y/q/n not (eps = 0)
