@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # sqlite-bce: cross-entropy (log loss) for SQLite.
 #   make          build the loadable extension (bce.so / bce.dylib / bce.dll)
 #   make demo     build it and run sql/demo.sql on an in-memory database
@@ -158,6 +159,10 @@ $(BUILD)/%: tests/%.c
 UNITS     := core arrays state cce
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
+# Static pattern rules: the objects are then known targets, which make
+# builds, where a plain pattern rule would lose to $(BUILD)/%: tests/%.c
+# whenever they do not exist yet.
+$(patsubst %,$(BUILD)/unit_%,$(UNITS)): \
 $(BUILD)/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,static,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(call objs,static,$(CORE_SRC)) $(LDLIBS)
@@ -176,6 +181,7 @@ $(BUILD)/asan/$(LIB): $(call objs,asan,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(SAN) $(SOFLAGS) -o $@ $^ -lm
 
+$(patsubst %,$(BUILD)/asan/unit_%,$(UNITS)): \
 $(BUILD)/asan/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,asan,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(SAN) -shared-libsan -o $@ $< $(call objs,asan,$(CORE_SRC)) -lm
@@ -205,6 +211,7 @@ $(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(COV) $(SOFLAGS) -o $@ $^ -lm
 
+$(patsubst %,$(BUILD)/cov/unit_%,$(UNITS)): \
 $(BUILD)/cov/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,cov,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) -O0 -g $(COV) -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** make bench only: the least a two-argument aggregate from an extension
 ** can cost, to show how much of bce()'s time is SQLite's and how much is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the extension replaces: fetch every row into Python, then numpy.
 
 Usage: /usr/bin/python3 bench/python_pipeline.py DB

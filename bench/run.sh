@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make bench: the cost of the extension's functions next to SQLite's own
 # aggregates over the same 10^7-row tables, measured in one run.
 #

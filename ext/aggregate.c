@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** bce(y, p), bce(y, p, w), bce(y, p, w, eps), and bce_logits(y, z),
 ** bce_logits(y, z, w): the mean log loss, as an aggregate and as a window
@@ -29,6 +30,22 @@ static BceAgg *agg_context(sqlite3_context *ctx){
   return a;
 }
 
+BCE_PRIVATE int bce_agg_same_eps(sqlite3_context *ctx, bce_mean *a,
+                                 double eps){
+  char got[32], first[32];
+  if( !a->hasEps ){
+    a->eps = eps;
+    a->hasEps = 1;
+    return 1;
+  }
+  if( eps==a->eps ) return 1;
+  bce_format_double(got, eps);
+  bce_format_double(first, a->eps);
+  bce_error(ctx, "eps must be the same in every row, got %s after %s", got,
+            first);
+  return 0;
+}
+
 /* One row in (sign = +1) or out (sign = -1).  Arrays are only looked for
 ** once a fast read has failed. */
 BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
@@ -51,17 +68,7 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   eps = BCE_DEFAULT_EPS;
   if( argc==4 ){
     eps = v[3];
-    if( !a->hasEps ){
-      a->eps = eps;
-      a->hasEps = 1;
-    }else if( eps!=a->eps ){                        /* rule 6 */
-      char got[32], first[32];
-      bce_format_double(got, eps);
-      bce_format_double(first, a->eps);
-      bce_error(ctx, "eps must be the same in every row, got %s after %s",
-                got, first);
-      return;
-    }
+    if( !bce_agg_same_eps(ctx, a, eps) ) return;    /* rule 6 */
   }
   w = argc>=3 ? v[2] : 1.0;
   a->weighted = argc>=3;

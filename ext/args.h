@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Reading SQL arguments into doubles, and the wording of every error: the
 ** rules of docs/functions.md that every function shares.

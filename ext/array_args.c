@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
 #include "sqlite3ext.h"
@@ -7,28 +8,37 @@ SQLITE_EXTENSION_INIT3
 #include "../src/logits.h"
 #include "../src/loss.h"
 
-static void report(sqlite3_context *ctx, const bce_param *param,
-                   sqlite3_value **argv, const bce_array_error *e){
+BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
+                                        const bce_param *param,
+                                        sqlite3_value **argv,
+                                        const bce_array_error *e){
   const char *name = param[e->arg].name;
   /* the text the cursor read (UTF-8 already, so this converts nothing);
   ** for a number y, broadcast, only the length error comes here */
   const char *z = "";
   int n = 0;
   char elem[48], num[32], quoted[BCE_QUOTED_BUF];
-  if( e->status!=BCE_ARRAY_LENGTH ){
+  if( e->status==BCE_ARRAY_NOT_NUMBER || e->status==BCE_ARRAY_MALFORMED
+   || e->status==BCE_ARRAY_EMPTY ){
     z = (const char*)sqlite3_value_text(argv[e->arg]);
     n = sqlite3_value_bytes(argv[e->arg]);
+    if( BCE_NEVER(z==0) ){
+      /* read before, in the same encoding: SQLite returns its cached text */
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
   }
   switch( e->status ){
     case BCE_ARRAY_NOT_NUMBER:
-      /* e->index is set for these two statuses only */
       snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
       bce_error_not_number(ctx, elem, z + e->at, (int)e->len);
       return;
     case BCE_ARRAY_DOMAIN:
+      /* y's elements are labels or targets in [0, 1] in every function */
       snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
       bce_format_double(num, e->value);
-      bce_error_domain(ctx, elem, param[e->arg].domain, num);
+      bce_error_domain(ctx, elem, e->arg==0 ? BCE_UNIT : param[1].domain,
+                       num);
       return;
     case BCE_ARRAY_MALFORMED:
       if( e->at<(size_t)n ){
@@ -86,7 +96,7 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
   bce_array_error err;
   if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return 0;
   if( !bce_array_row_loss(&it, eps, loss, &err) ){
-    report(ctx, param, argv, &err);
+    bce_report_array_error(ctx, param, argv, &err);
     return 0;
   }
   return 1;
@@ -107,7 +117,7 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
   if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
   while( (r = bce_array_pairs_next(&it, &y, &p, &err))==1 ){}
   if( r<0 ){
-    report(ctx, param, argv, &err);
+    bce_report_array_error(ctx, param, argv, &err);
     return;
   }
   k = (double)bce_array_pairs_count(&it);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The bce functions on JSON arrays (rule 9; src/arrays.h): the texts of y and p
 ** (or z) from SQL values, the error messages, and the JSON array that
@@ -43,5 +44,13 @@ BCE_PRIVATE void bce_append_json_number(sqlite3_str *out, double x);
 /* Sets out's text as the result, or the error its failure left (too big,
 ** out of memory); out is finished either way. */
 BCE_PRIVATE void bce_result_str(sqlite3_context *ctx, sqlite3_str *out);
+
+/* Words e (rule 5) for the statuses up to BCE_ARRAY_LENGTH, which every
+** function on JSON arrays shares; argv[e->arg] is the text the cursor
+** read.  The multi-class statuses are ext/multiclass.c's. */
+BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
+                                        const bce_param *param,
+                                        sqlite3_value **argv,
+                                        const bce_array_error *e);
 
 #endif

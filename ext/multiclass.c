@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The multi-class functions (issue 13; src/cce.h has the formulas):
 **
@@ -112,56 +113,16 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
 
 /* Words e (rule 5).  argv[e->arg] is the text the cursor read. */
 static void mc_report(sqlite3_context *ctx, const BceFunc *f,
-                   sqlite3_value **argv, const bce_cce_error *e){
+                   sqlite3_value **argv, const bce_array_error *e){
   const bce_param *param = f->aParam;
   const char *name = param[e->arg].name;
-  const char *z = "";
-  int n = 0;
-  char elem[48], num[32], quoted[BCE_QUOTED_BUF];
-  if( e->status==BCE_CCE_NOT_NUMBER || e->status==BCE_CCE_MALFORMED
-      || e->status==BCE_CCE_EMPTY ){
-    /* the text the cursor read: UTF-8 already, so this converts nothing */
-    z = (const char*)sqlite3_value_text(argv[e->arg]);
-    n = sqlite3_value_bytes(argv[e->arg]);
-    if( z==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-  }
+  char num[32];
   switch( e->status ){
-    case BCE_CCE_NOT_NUMBER:
-      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
-      bce_error_not_number(ctx, elem, z + e->at, (int)e->len);
-      return;
-    case BCE_CCE_DOMAIN:
-      snprintf(elem, sizeof elem, "%s[%lld]", name, (long long)e->index);
-      bce_format_double(num, e->value);
-      bce_error_domain(ctx, elem, e->arg==0 ? BCE_UNIT : param[1].domain,
-                       num);
-      return;
-    case BCE_CCE_MALFORMED:
-      if( e->at<(size_t)n ){
-        bce_quote_text(quoted, z + e->at, n - (int)e->at);
-      }else{
-        snprintf(quoted, sizeof quoted, "end of text");
-      }
-      bce_error(ctx, "%s is malformed JSON at byte %lld: %s", name,
-                (long long)e->at + 1, quoted);
-      return;
-    case BCE_CCE_EMPTY:
-      bce_quote_text(quoted, z, n);
-      bce_error(ctx, "%s must not be empty, got %s", name, quoted);
-      return;
-    case BCE_CCE_LENGTH:
-      bce_error(ctx, "%s and %s must have the same length, got %lld and %lld",
-                param[0].name, param[1].name, (long long)e->ny,
-                (long long)e->np);
-      return;
-    case BCE_CCE_FEW:
+    case BCE_ARRAY_FEW:
       bce_error(ctx, "%s must have at least 2 classes, got %lld", name,
                 (long long)e->np);
       return;
-    case BCE_CCE_CLASS:
+    case BCE_ARRAY_CLASS:
       bce_format_double(num, e->value);
       if( e->np<0 ){
         bce_error(ctx, "y must be a class index (an integer >= 0) or a JSON "
@@ -172,7 +133,7 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
                   (long long)e->np, param[1].name, num);
       }
       return;
-    case BCE_CCE_SUM:
+    case BCE_ARRAY_SUM:
       bce_format_double(num, e->value);
       if( e->arg==1 && f->zLogitsName ){
         /* probabilities that do not sum to 1 are most often scores */
@@ -183,14 +144,17 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
                   "to %s", name, num);
       }
       return;
-    case BCE_CCE_TWO_INF:
+    case BCE_ARRAY_TWO_INF:
       bce_error(ctx, "%s[%lld] and %s[%lld] are both +Inf: softmax has no "
                 "limit", name, (long long)e->first, name,
                 (long long)e->index);
       return;
-    default:   /* BCE_CCE_ALL_NEG_INF */
+    case BCE_ARRAY_ALL_NEG_INF:
       bce_error(ctx, "every element of %s is -Inf: softmax has no limit",
                 name);
+      return;
+    default:   /* the statuses every row of JSON arrays shares */
+      bce_report_array_error(ctx, param, argv, e);
       return;
   }
 }
@@ -203,7 +167,7 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
                  int sign){
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
-  bce_cce_error err;
+  bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
   int ok;
   bce_mean *a;
@@ -215,19 +179,7 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   w = argc>=3 ? num[0] : 1.0;
   eps = argc==4 ? num[1] : BCE_DEFAULT_EPS;
-  if( argc==4 ){
-    if( !a->hasEps ){
-      a->eps = eps;
-      a->hasEps = 1;
-    }else if( eps!=a->eps ){                        /* rule 6 */
-      char got[32], first[32];
-      bce_format_double(got, eps);
-      bce_format_double(first, a->eps);
-      bce_error(ctx, "eps must be the same in every row, got %s after %s",
-                got, first);
-      return;
-    }
-  }
+  if( argc==4 && !bce_agg_same_eps(ctx, a, eps) ) return;    /* rule 6 */
   a->weighted = argc>=3;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS ? bce_cce_logits_loss(&r, &l, &err)
                                      : bce_cce_loss(&r, eps, &l, &err);
@@ -258,7 +210,7 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
                                    sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
-  bce_cce_error err;
+  bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l;
   int ok;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
@@ -286,7 +238,7 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
                                    sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
-  bce_cce_error err;
+  bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS};
   sqlite3_str *out;
   int ok;
@@ -311,7 +263,7 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
 BCE_PRIVATE void bce_softmax_func(sqlite3_context *ctx, int argc,
                                   sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
-  bce_cce_error err;
+  bce_array_error err;
   sqlite3_str *out;
   sqlite3_value *pair[2] = {0, 0};
   const char *z;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The function table: one descriptor per SQL function and arity.
 **
@@ -83,6 +84,10 @@ BCE_PRIVATE void bce_logits_inverse(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_step_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_mean_value_func(sqlite3_context*);
+/* Rule 6 for every aggregate with an eps: the first row's eps is the
+** aggregate's; a later row with another is an error (returns 0). */
+struct bce_mean;
+BCE_PRIVATE int bce_agg_same_eps(sqlite3_context*, struct bce_mean*, double);
 BCE_PRIVATE void bce_mean_final_func(sqlite3_context*);
 
 /* ext/states.c: partial states (docs/state-format.md).  bce_state and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The per-row functions.  Each returns NULL when any argument is NULL and
 ** fails on an argument outside its domain (rules 1 to 5).  A body serves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** sqlite-bce, for programs that link it in instead of loading it:
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Partial states that merge across databases (docs/functions.md, "States";
 ** the bytes are docs/state-format.md's, made by src/state.c):

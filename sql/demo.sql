@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sqlite-bce demo: `make demo` runs this on an in-memory database with the
 -- extension loaded (.load ./bce).  Every number below is computed in SQL.
 .mode box

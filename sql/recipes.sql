@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sqlite-bce recipes: the conventions of the frameworks, written in SQL.
 --
 --   sqlite3 :memory: -cmd ".load ./bce" ".read sql/recipes.sql"

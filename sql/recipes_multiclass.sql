@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sqlite-bce recipes for multi-class models (issue 13): categorical
 -- cross-entropy in SQL, with the conventions of the frameworks.
 --

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "exact_sum.h"
 #include "logits.h"
@@ -14,9 +15,8 @@ BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
   bce_json_open(&it->p, p, np);
 }
 
-/* Reads one element of a; returns 1 (a number in *x), 0 (end) or -1. */
-static int element(bce_json_array *a, int arg, double *x,
-                   bce_array_error *err){
+BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
+                                  bce_array_error *err){
   size_t at = 0, len = 0;
   switch( bce_json_next(a, x, &at, &len) ){
     case BCE_JSON_NUMBER:
@@ -49,7 +49,7 @@ static int domain(bce_array_error *err, int arg, int64_t index, double x){
 static int count_rest(bce_json_array *a, int arg, bce_array_error *err){
   double x;
   int r;
-  while( (r = element(a, arg, &x, err))==1 ){}
+  while( (r = bce_array_element(a, arg, &x, err))==1 ){}
   return r;
 }
 
@@ -57,7 +57,7 @@ BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
                                      bce_array_error *err){
   int ry = 1, rp;
   if( it->yArray ){
-    ry = element(&it->y, 0, y, err);
+    ry = bce_array_element(&it->y, 0, y, err);
     if( ry<0 ) return -1;
     if( ry>0 && !(*y>=0.0 && *y<=1.0) ){
       return domain(err, 0, it->y.count - 1, *y);
@@ -65,7 +65,7 @@ BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
   }else{
     *y = it->y0;
   }
-  rp = element(&it->p, 1, p, err);
+  rp = bce_array_element(&it->p, 1, p, err);
   if( rp<0 ) return -1;
   if( rp>0 && it->kind==BCE_ARRAY_PROB && !(*p>=0.0 && *p<=1.0) ){
     return domain(err, 1, it->p.count - 1, *p);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** One row of a multi-label model: labels y and predictions p (or logits
 ** z) as two JSON arrays of K numbers, or a single y for every element.
@@ -25,23 +26,41 @@ typedef enum bce_array_kind {
   BCE_ARRAY_LOGITS    /* z any number, +-Inf included, src/logits.h */
 } bce_array_kind;
 
+/* What is wrong with a row of JSON arrays: the errors of the bce rows
+** here, and those of the multi-class rows of src/cce.h (FEW and after). */
 typedef enum bce_array_status {
   BCE_ARRAY_OK,
-  BCE_ARRAY_MALFORMED,    /* arg's text is not JSON at byte at (0-based) */
-  BCE_ARRAY_NOT_NUMBER,   /* element index is the JSON text at .. at+len */
-  BCE_ARRAY_DOMAIN,       /* element index is value, outside [0, 1] */
-  BCE_ARRAY_EMPTY,        /* arg is [] */
-  BCE_ARRAY_LENGTH        /* y has ny elements and p np */
+  BCE_ARRAY_MALFORMED,   /* arg's text is not JSON at byte at (0-based; n:
+                         ** the text ended too soon) */
+  BCE_ARRAY_NOT_NUMBER,  /* element index of arg is the JSON text
+                         ** at .. at+len */
+  BCE_ARRAY_DOMAIN,      /* element index of arg is value, outside [0, 1] */
+  BCE_ARRAY_EMPTY,       /* arg is [] */
+  BCE_ARRAY_LENGTH,      /* y has ny elements and p (or z) np */
+  BCE_ARRAY_FEW,         /* p (or z) has np elements, fewer than 2 */
+  BCE_ARRAY_CLASS,       /* the class index value is not an integer in
+                         ** [0, np); np is -1 when it failed before the
+                         ** array was read (negative or not integral) */
+  BCE_ARRAY_SUM,         /* the elements of arg sum to value (the exact sum
+                         ** rounded once), not 1 within BCE_CCE_SUM_TOL */
+  BCE_ARRAY_TWO_INF,     /* z[first] and z[index] are both +Inf */
+  BCE_ARRAY_ALL_NEG_INF  /* every one of the np elements of z is -Inf */
 } bce_array_status;
 
 typedef struct bce_array_error {
   bce_array_status status;
-  int arg;
-  int64_t index;
-  double value;
-  size_t at, len;
-  int64_t ny, np;
+  int arg;             /* 0 = y, 1 = p or z */
+  int64_t index;       /* NOT_NUMBER, DOMAIN, TWO_INF: the element, from 0 */
+  int64_t first;       /* TWO_INF: the first +Inf */
+  double value;        /* DOMAIN: the element; CLASS: y; SUM: the sum */
+  size_t at, len;      /* MALFORMED: at; NOT_NUMBER: at, len */
+  int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np */
 } bce_array_error;
+
+/* Reads one element of a, argument arg of the row: 1 (a number in *x),
+** 0 (the end) or -1 (*err says what is wrong). */
+BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
+                                  bce_array_error *err);
 
 typedef struct bce_array_pairs {
   bce_json_array y, p;

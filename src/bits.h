@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The bit-level primitives every file of src/ and ext/ shares, and the
 ** checks that the compiler gives the arithmetic they assume.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <float.h>
 #include <math.h>
 #include "cce.h"
@@ -25,49 +26,27 @@ typedef struct cce_scan {
 
 /* ------------------------------------------------------------- errors */
 
-static int cce_element(bce_json_array *a, int arg, double *x,
-                   bce_cce_error *err){
-  size_t at = 0, len = 0;
-  switch( bce_json_next(a, x, &at, &len) ){
-    case BCE_JSON_NUMBER:
-      return 1;
-    case BCE_JSON_END:
-      return 0;
-    case BCE_JSON_NOT_NUMBER:
-      err->status = BCE_CCE_NOT_NUMBER;
-      err->index = a->count;
-      err->len = len;
-      break;
-    default:
-      err->status = BCE_CCE_MALFORMED;
-      break;
-  }
-  err->arg = arg;
-  err->at = at;
-  return -1;
-}
-
-static int cce_fail(bce_cce_error *err, bce_cce_status status, int arg){
+static int cce_fail(bce_array_error *err, bce_array_status status, int arg){
   err->status = status;
   err->arg = arg;
   return 0;
 }
 
-static int cce_domain(bce_cce_error *err, int arg, int64_t index, double x){
+static int cce_domain(bce_array_error *err, int arg, int64_t index, double x){
   err->index = index;
   err->value = x;
-  return cce_fail(err, BCE_CCE_DOMAIN, arg);
+  return cce_fail(err, BCE_ARRAY_DOMAIN, arg);
 }
 
-static int class_error(bce_cce_error *err, double cls, int64_t k){
+static int class_error(bce_array_error *err, double cls, int64_t k){
   err->value = cls;
   err->np = k;
-  return cce_fail(err, BCE_CCE_CLASS, 0);
+  return cce_fail(err, BCE_ARRAY_CLASS, 0);
 }
 
-static int sum_error(bce_cce_error *err, int arg, double sum){
+static int sum_error(bce_array_error *err, int arg, double sum){
   err->value = sum;
-  return cce_fail(err, BCE_CCE_SUM, arg);
+  return cce_fail(err, BCE_ARRAY_SUM, arg);
 }
 
 /* |sum - 1| <= BCE_CCE_SUM_TOL, written so that NaN could not pass */
@@ -101,7 +80,7 @@ static int p_sums_to_one(const bce_cce_row *r, const cce_scan *s, double ps,
 ** terms -y_k ln q_k of soft targets into it. */
 static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
                         int64_t min_k, double eps, bce_sum *lsum, cce_scan *s,
-                        bce_cce_error *err){
+                        bce_array_error *err){
   bce_json_array ya, pa;
   bce_sum ysum;
   int64_t npos = 0, posAt = -1, i;
@@ -114,7 +93,7 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
   s->m = -INFINITY;
   s->j = s->inf1 = s->inf2 = -1;
   s->lossInf = 0;
-  err->status = BCE_CCE_OK;
+  err->status = BCE_ARRAY_OK;
   if( mode==Y_CLASS ){
     /* rule 5: the number argument before the elements; its upper bound
     ** waits for K */
@@ -130,13 +109,13 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
   bce_json_open(&pa, r->p, r->np);
   for(;;){
     if( mode==Y_ARRAY ){
-      ry = cce_element(&ya, 0, &y, err);
+      ry = bce_array_element(&ya, 0, &y, err);
       if( ry<0 ) return 0;
       if( ry && !(y>=0.0 && y<=1.0) ){
         return cce_domain(err, 0, ya.count - 1, y);
       }
     }
-    rp = cce_element(&pa, 1, &p, err);
+    rp = bce_array_element(&pa, 1, &p, err);
     if( rp<0 ) return 0;
     if( rp && !logits && !(p>=0.0 && p<=1.0) ){
       return cce_domain(err, 1, pa.count - 1, p);
@@ -183,24 +162,24 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
     }
   }
   if( mode==Y_ARRAY && !ry && ya.count==0 ){
-    return cce_fail(err, BCE_CCE_EMPTY, 0);
+    return cce_fail(err, BCE_ARRAY_EMPTY, 0);
   }
-  if( !rp && pa.count==0 ) return cce_fail(err, BCE_CCE_EMPTY, 1);
+  if( !rp && pa.count==0 ) return cce_fail(err, BCE_ARRAY_EMPTY, 1);
   if( ry || rp ){
     /* one array has ended, the other not: count the rest of the longer */
     bce_json_array *rest = ry ? &ya : &pa;
     int r2;
     double x;
-    while( (r2 = cce_element(rest, ry ? 0 : 1, &x, err))==1 ){}
+    while( (r2 = bce_array_element(rest, ry ? 0 : 1, &x, err))==1 ){}
     if( r2<0 ) return 0;
     err->ny = ya.count;
     err->np = pa.count;
-    return cce_fail(err, BCE_CCE_LENGTH, 0);
+    return cce_fail(err, BCE_ARRAY_LENGTH, 0);
   }
   s->k = pa.count;
   if( s->k<min_k ){
     err->np = s->k;
-    return cce_fail(err, BCE_CCE_FEW, 1);
+    return cce_fail(err, BCE_ARRAY_FEW, 1);
   }
   if( mode==Y_CLASS && s->cls>=s->k ) return class_error(err, r->cls, s->k);
   if( mode==Y_ARRAY ){
@@ -217,10 +196,10 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
   }else if( s->inf2>=0 ){
     err->first = s->inf1;
     err->index = s->inf2;
-    return cce_fail(err, BCE_CCE_TWO_INF, 1);
+    return cce_fail(err, BCE_ARRAY_TWO_INF, 1);
   }else if( s->inf1<0 && s->j<0 ){
     err->np = s->k;
-    return cce_fail(err, BCE_CCE_ALL_NEG_INF, 1);
+    return cce_fail(err, BCE_ARRAY_ALL_NEG_INF, 1);
   }
   return 1;
 }
@@ -376,7 +355,7 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
 /* ------------------------------------------------------------- losses */
 
 BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
-                             bce_cce_error *err){
+                             bce_array_error *err){
   cce_scan s;
   bce_sum l;
   int mode = r->y ? Y_ARRAY : Y_CLASS;
@@ -394,7 +373,7 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
 }
 
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_cce_error *err){
+                                    bce_array_error *err){
   cce_scan s;
   cce_pass it;
   cce_lse v;
@@ -488,7 +467,7 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
 
 BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
                              bce_cce_emit emit, void *arg,
-                             bce_cce_error *err){
+                             bce_array_error *err){
   cce_scan s;
   cce_pass it;
   double y, p;
@@ -620,7 +599,7 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
 
 BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
                                     bce_cce_emit emit, void *arg,
-                                    bce_cce_error *err){
+                                    bce_array_error *err){
   cce_scan s;
   if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
     return 0;
@@ -631,7 +610,7 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
 
 BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
                                 bce_cce_emit emit, void *arg,
-                                bce_cce_error *err){
+                                bce_array_error *err){
   cce_scan s;
   bce_cce_row r;
   r.y = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Categorical cross-entropy of one row: K classes, the targets y and the
 ** predictions as JSON arrays read in place (src/json_array.h), nothing
@@ -30,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "arrays.h"
 #include "bits.h"
 
 /* How far from 1 a row's sum may be.  The sum itself is exact (rounded
@@ -49,33 +51,7 @@
 /* Rows of up to this many classes are read once; longer ones twice. */
 #define BCE_CCE_BUF 64
 
-typedef enum bce_cce_status {
-  BCE_CCE_OK,
-  BCE_CCE_MALFORMED,   /* arg's text is not JSON at byte at (0-based; n:
-                       ** the text ended too soon) */
-  BCE_CCE_NOT_NUMBER,  /* element index of arg is the JSON text at..at+len */
-  BCE_CCE_DOMAIN,      /* element index of arg is value, outside [0, 1] */
-  BCE_CCE_EMPTY,       /* arg is [] */
-  BCE_CCE_LENGTH,      /* y has ny elements and p (or z) np */
-  BCE_CCE_FEW,         /* p (or z) has np elements, fewer than 2 */
-  BCE_CCE_CLASS,       /* the class index value is not an integer in
-                       ** [0, np); np is -1 when it failed before the
-                       ** array was read (negative or not integral) */
-  BCE_CCE_SUM,         /* the elements of arg sum to value (the exact sum
-                       ** rounded once), not 1 within BCE_CCE_SUM_TOL */
-  BCE_CCE_TWO_INF,     /* z[first] and z[index] are both +Inf */
-  BCE_CCE_ALL_NEG_INF  /* every one of the np elements of z is -Inf */
-} bce_cce_status;
-
-typedef struct bce_cce_error {
-  bce_cce_status status;
-  int arg;             /* 0 = y, 1 = p or z */
-  int64_t index;       /* NOT_NUMBER, DOMAIN, TWO_INF: the element, from 0 */
-  int64_t first;       /* TWO_INF: the first +Inf */
-  double value;        /* DOMAIN: the element; CLASS: y; SUM: the sum */
-  size_t at, len;      /* MALFORMED: at; NOT_NUMBER: at, len */
-  int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np */
-} bce_cce_error;
+/* Errors: bce_array_error (src/arrays.h), from BCE_ARRAY_FEW on. */
 
 /* One row.  y == 0: the target is the class index cls (any double; the
 ** row is checked to hold an integer in [0, K)). */
@@ -95,11 +71,11 @@ typedef void (*bce_cce_emit)(void *arg, double x);
 ** checks it).  Returns 1 and sets *loss (+Inf for a certain-and-wrong
 ** class with eps = 0), or 0 and fills *err. */
 BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
-                             bce_cce_error *err);
+                             bce_array_error *err);
 
 /* The loss of the row from logits, within a few ulp at any magnitude. */
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_cce_error *err);
+                                    bce_array_error *err);
 
 /* w*l of the row (w finite, >= 0): w*l rounded once, 0 for w = 0 (even
 ** where l is +Inf), kept where l alone is below 2^-1022. */
@@ -109,17 +85,17 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
 /* dl/dp_k / n = -y_k / q_k / n, 0 where y_k = 0: K calls of emit. */
 BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
                              bce_cce_emit emit, void *arg,
-                             bce_cce_error *err);
+                             bce_array_error *err);
 
 /* dl/dz_k / n = (softmax(z)_k - y_k) / n: K calls of emit. */
 BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
                                     bce_cce_emit emit, void *arg,
-                                    bce_cce_error *err);
+                                    bce_array_error *err);
 
 /* softmax(z) (take_log = 0) or log_softmax(z) (take_log = 1) of the JSON
 ** array z of K >= 1 logits: K calls of emit.  Errors name z as arg 1. */
 BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
                                 bce_cce_emit emit, void *arg,
-                                bce_cce_error *err);
+                                bce_array_error *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Decimal text to double and back, correctly rounded and independent of
 ** the C locale (strtod() and printf() read and write "0,5" in some).

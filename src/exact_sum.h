@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** An exact running sum of doubles: add, remove, merge, and read back the
 ** sum rounded once to the nearest double.

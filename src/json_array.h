@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A cursor over a JSON array of numbers (RFC 8259), read in place, one
 ** element per call, without allocating: the text is read once, left to

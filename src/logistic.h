@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The logistic function and its inverse, exact to a few ulp over the whole
 ** double range, infinities included.

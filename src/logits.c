@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "logistic.h"
 #include "logits.h"
 

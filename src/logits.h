@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Binary cross-entropy from a logit z (a raw score; the probability is
 ** sigmoid(z)), and its derivative.

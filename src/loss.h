@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Binary cross-entropy of one prediction, and its derivative.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The mean loss of an aggregate: sum(w*l) / sum(w) over the rows of a
 ** group or a window frame, with rows added and removed, rounded once when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The partial state of a mean log loss, as bytes: what bce_state() returns
 ** and bce_merge() reads (docs/state-format.md has the format byte by

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The amalgamation (make amalgamation) on its own: it builds alone with
 # every compiler, loadable and linked in (-DSQLITE_CORE), and its only
 # global symbol is sqlite3_bce_init.  Prints ok/FAIL/skip lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A loadable extension with a bug on purpose in each function, for
 ** tests/check.sh to show that each tool of make check, wired the way it

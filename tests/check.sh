@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The tool tier, `make check`: the fast tier's suite again under tools that
 # see memory and thread bugs, plus builds, fuzzing and out-of-memory runs.
 # Every check prints one line, "ok|name", "FAIL|name|why" or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Threads: several connections on several threads, each loading the
 ** extension itself (sqlite3_load_extension) and running aggregates, window

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make coverage: clang source-based coverage of src/ and ext/.  The
 # library and the unit tests are built with coverage counters; the fast
 # tier's suite, the scale script and the tool tier's programs that load a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The CSV walk-through (docs/csv.md) end to end, on sql/predictions.csv: a
 # file with a header and empty fields, imported with the shell's
 # `.import --csv` and with sqlite-utils.  Empty fields arrive as '' TEXT,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make dist's directory, and the pkg-config file of make install.
 # Prints ok/FAIL lines.
 #   BUILD  where make put dist/ (default build)
@@ -56,4 +57,25 @@ if $MAKE -s install DESTDIR="$dest" PREFIX=/usr/local >"$tmp/log" 2>&1 &&
     ok "make uninstall removes sqlite-bce.pc"
 else
   fail "make install: lib/pkgconfig/sqlite-bce.pc" "$(cat "$tmp/log")"
+fi
+
+# 3. The licence: LICENSE is MIT, and every source file (C, headers,
+#    Python, shell, JavaScript/TypeScript, the Makefile, .ci/run, sql/*.sql;
+#    not the generated data of tests/ref/) carries its SPDX line.
+if head -n 1 LICENSE 2>/dev/null | grep -qx 'MIT License'; then
+  ok "LICENSE is the MIT licence"
+else
+  fail "LICENSE is the MIT licence" "first line: $(head -n 1 LICENSE 2>&1)"
+fi
+if command -v git >/dev/null && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  missing=$(git ls-files | grep -E '\.(c|h|py|sh|js|ts)$|^Makefile$|^\.ci/run$|^sql/.*\.sql$' |
+            grep -v '^tests/ref/' | while IFS= read -r f; do
+              grep -q 'SPDX-License-Identifier: MIT' "$f" || printf '%s ' "$f"; done)
+  if [ -z "$missing" ]; then
+    ok "every source file carries SPDX-License-Identifier: MIT"
+  else
+    fail "every source file carries SPDX-License-Identifier: MIT" "missing in: $missing"
+  fi
+else
+  printf 'skip|dist: SPDX lines|not a git checkout\n'
 fi

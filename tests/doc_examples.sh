@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The worked examples of a page of docs/, run as a reader would:
 #
 #   sh tests/doc_examples.sh FILE

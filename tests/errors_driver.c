@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Runs every statement of an errors file (tests/errors.tsv, or the error
 ** table of docs/functions.md turned into the same form) and checks that it

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference values for the categorical cross-entropy functions (issue 13),
 computed with mpmath at 50 digits from the definitions, never from the C
 code:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference values for the one argument order of 0.2.0 (issue 14), with
 mpmath at 40 digits, from the definitions of tests/gen_ref.py:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Property test of the extension against the core's definitions: random
 (y, p, w, eps, n, x) drawn over the whole domain, the exact values computed
 with mpmath (the definitions of tests/gen_ref.py, at 40 digits), rounded

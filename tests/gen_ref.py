@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference values for sqlite-bce, computed with mpmath at 40 digits.
 
 Independent of the code under test: every value here comes from the

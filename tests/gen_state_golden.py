@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Golden states: the bytes docs/state-format.md says a state of these rows
 has, written by a second implementation of the format (this one, in
 Python) from losses computed with mpmath at 100 bits and rounded once to a

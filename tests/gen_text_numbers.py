@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference values for TEXT numbers (rule 3, issue 14): decimal strings
 and the double each must read as, from Python's float(), which rounds
 correctly (IEEE 754 round-to-nearest-even, David Gay's algorithm), and

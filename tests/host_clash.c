@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A host program with a function of its own named bce_grad, linked with
 ** the libbce.a of the amalgamation: both must live side by side.  Before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A host program that links sqlite-bce in (make static) instead of loading
 ** it: sqlite3_auto_extension() registers it on every connection.  Checks

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The npm package as a user gets it: the tarball of `make npm` installed
 # with npm into a project next to better-sqlite3@12, then a query, an
 # error, and the TypeScript types (tests/npm_package.js, npm_check.ts).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Out of memory: every allocation SQLite makes while a statement of the
 ** extension runs is made to fail in turn, and the statement must then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Python example of docs/hosts.md, run as a test: load the extension into
 Python's sqlite3 module, compute the worked example, and check that a bad
 argument arrives as sqlite3.OperationalError with the extension's message.

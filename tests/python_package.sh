@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The wheel of `make wheel` as a user gets it: its name and tags, installed
 # offline with Debian's pip into a temporary folder (--target), loaded by
 # /usr/bin/python3 (tests/python_package.py), and its loadable_path() given

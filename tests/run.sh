@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The fast tier, `make test`: every check prints one line, "ok|name",
 # "FAIL|name|why" or "skip|name|why"; the run ends with
 # "N passed, N failed" (exit 1 on any failure).  docs/testing.md lists

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The shard property of the partial states (docs/scale-out.md), through SQL.
 
     /usr/bin/python3 tests/state_shards.py LIB [SETS]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The end of `make test` and `make check`: reads the ok|, FAIL| and skip|
 # lines of every pass, shows the failures and what was skipped, and ends
 # with "N passed, N failed[, N skipped]" (exit 1 on any failure, or if nothing passed).

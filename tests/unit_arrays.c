@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Unit tests of the JSON-array half of src/ (no SQLite): src/decimal.c,
 ** src/json_array.c, src/arrays.c, and bce_sum_div().  Expected values come

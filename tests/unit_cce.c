@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Unit tests of src/cce.c (no SQLite): the loss from probabilities and
 ** from logits, softmax, log_softmax and both gradients against
@@ -82,7 +83,7 @@ static void test_losses(void){
   char name[200], why[200];
   for(i=0; i<COUNT(ref_cce); i++){
     bce_cce_row r = row_of(ref_cce[i].y, ref_cce[i].cls, ref_cce[i].p);
-    bce_cce_error err;
+    bce_array_error err;
     double l = NAN, d;
     int ok = bce_cce_loss(&r, ref_cce[i].eps, &l, &err);
     label(name, sizeof name, "cce", r.y, r.cls, r.p);
@@ -98,7 +99,7 @@ static void test_losses(void){
   for(i=0; i<COUNT(ref_cce_logits); i++){
     bce_cce_row r = row_of(ref_cce_logits[i].y, ref_cce_logits[i].cls,
                            ref_cce_logits[i].z);
-    bce_cce_error err;
+    bce_array_error err;
     double l = NAN, d;
     int ok = bce_cce_logits_loss(&r, &l, &err);
     label(name, sizeof name, "cce_logits", r.y, r.cls, r.p);
@@ -125,7 +126,7 @@ static void gather(void *arg, double x){
 }
 
 static int run_elems(int kind, const bce_cce_row *r, double eps, double n,
-                     collect *c, bce_cce_error *err){
+                     collect *c, bce_array_error *err){
   c->n = 0;
   switch( kind ){
     case 0:  return bce_cce_grad(r, eps, n, gather, c, err);
@@ -142,7 +143,7 @@ static void test_elements(void){
   for(i=0; i<COUNT(ref_cce_elems); i++){
     bce_cce_row r = row_of(ref_cce_elems[i].y, ref_cce_elems[i].cls,
                            ref_cce_elems[i].p);
-    bce_cce_error err;
+    bce_array_error err;
     int kind = ref_cce_elems[i].kind, k = ref_cce_elems[i].k, j, bad = -1;
     int ok = run_elems(kind, &r, ref_cce_elems[i].eps, ref_cce_elems[i].n,
                        &c, &err);
@@ -204,7 +205,7 @@ static void test_one_hot(void){
   for(c=0; c<3; c++){
     for(i=0; i<COUNT(p); i++){
       bce_cce_row rc = row_of(0, c, p[i]), ra = row_of(hot[c], 0, p[i]);
-      bce_cce_error err;
+      bce_array_error err;
       double l1 = 1, l2 = 2;
       int ok = bce_cce_loss(&rc, 0.0, &l1, &err)
                && bce_cce_loss(&ra, 0.0, &l2, &err);
@@ -220,7 +221,7 @@ static void test_one_hot(void){
     }
     for(i=0; i<COUNT(z); i++){
       bce_cce_row rc = row_of(0, c, z[i]), ra = row_of(hot[c], 0, z[i]);
-      bce_cce_error err;
+      bce_array_error err;
       double l1 = 1, l2 = 2;
       int ok = bce_cce_logits_loss(&rc, &l1, &err)
                && bce_cce_logits_loss(&ra, &l2, &err);
@@ -247,7 +248,7 @@ static void test_k2_is_bce(void){
     double p = 0.5 + (double)(xorshift64(&st) >> 12)/9007199254740992.0;
     int c = (int)(xorshift64(&st) & 1);
     bce_cce_row r;
-    bce_cce_error err;
+    bce_array_error err;
     double l = NAN, want = bce_loss((double)c, p, BCE_DEFAULT_EPS);
     snprintf(text, sizeof text, "[%.17g,%.17g]", 1.0 - p, p);
     r = row_of(0, c, text);
@@ -269,7 +270,7 @@ static void test_long_rows(void){
   static collect a, b;
   int k = 3*BCE_CCE_BUF, i, np = 0, nz = 0, nzz = 0, ok;
   bce_cce_row r1, r2;
-  bce_cce_error err;
+  bce_array_error err;
   double l1 = 1, l2 = 2;
   np += sprintf(p + np, "[");
   nz += sprintf(z + nz, "[");
@@ -330,7 +331,7 @@ typedef struct err_case {
   const char *y;        /* 0: class index cls */
   double cls;
   const char *p;
-  bce_cce_status status;
+  bce_array_status status;
   int arg;
   int64_t index;        /* -1: not checked */
   double value;         /* NAN: not checked */
@@ -338,59 +339,59 @@ typedef struct err_case {
 } err_case;
 
 static const err_case err_cases[] = {
-  {"malformed p", 0, 0, 1, "[0.5, 0.5", BCE_CCE_MALFORMED, 1, -1, NAN, 9, -1},
-  {"malformed y", 0, "[1, 0", 0, "[0.5, 0.5]", BCE_CCE_MALFORMED, 0, -1, NAN,
+  {"malformed p", 0, 0, 1, "[0.5, 0.5", BCE_ARRAY_MALFORMED, 1, -1, NAN, 9, -1},
+  {"malformed y", 0, "[1, 0", 0, "[0.5, 0.5]", BCE_ARRAY_MALFORMED, 0, -1, NAN,
    5, -1},
-  {"malformed z", 1, 0, 0, "{\"a\": 1}", BCE_CCE_MALFORMED, 1, -1, NAN, 0, -1},
-  {"trailing text", 4, 0, 0, "[1] x", BCE_CCE_MALFORMED, 1, -1, NAN, 4, -1},
-  {"not a number", 0, 0, 1, "[0.5, \"a\"]", BCE_CCE_NOT_NUMBER, 1, 1, NAN, 6,
+  {"malformed z", 1, 0, 0, "{\"a\": 1}", BCE_ARRAY_MALFORMED, 1, -1, NAN, 0, -1},
+  {"trailing text", 4, 0, 0, "[1] x", BCE_ARRAY_MALFORMED, 1, -1, NAN, 4, -1},
+  {"not a number", 0, 0, 1, "[0.5, \"a\"]", BCE_ARRAY_NOT_NUMBER, 1, 1, NAN, 6,
    3},
-  {"null element of y", 1, "[0, null]", 0, "[1, 2]", BCE_CCE_NOT_NUMBER, 0, 1,
+  {"null element of y", 1, "[0, null]", 0, "[1, 2]", BCE_ARRAY_NOT_NUMBER, 0, 1,
    NAN, 4, 4},
-  {"p above 1", 0, 0, 1, "[0.5, 1.5]", BCE_CCE_DOMAIN, 1, 1, 1.5, -1, -1},
-  {"p below 0", 2, 0, 1, "[-0.0, 1, -1e-300]", BCE_CCE_DOMAIN, 1, 2, -1e-300,
+  {"p above 1", 0, 0, 1, "[0.5, 1.5]", BCE_ARRAY_DOMAIN, 1, 1, 1.5, -1, -1},
+  {"p below 0", 2, 0, 1, "[-0.0, 1, -1e-300]", BCE_ARRAY_DOMAIN, 1, 2, -1e-300,
    -1, -1},
-  {"y above 1", 3, "[0, 2]", 0, "[1, 2]", BCE_CCE_DOMAIN, 0, 1, 2.0, -1, -1},
-  {"y before p at one index", 0, "[0.5, -1]", 0, "[0.5, 7]", BCE_CCE_DOMAIN,
+  {"y above 1", 3, "[0, 2]", 0, "[1, 2]", BCE_ARRAY_DOMAIN, 0, 1, 2.0, -1, -1},
+  {"y before p at one index", 0, "[0.5, -1]", 0, "[0.5, 7]", BCE_ARRAY_DOMAIN,
    0, 1, -1.0, -1, -1},
   {"p at an earlier index first", 0, "[0.5, -1]", 0, "[7, 0.5]",
-   BCE_CCE_DOMAIN, 1, 0, 7.0, -1, -1},
-  {"empty p", 0, 0, 0, "[ ]", BCE_CCE_EMPTY, 1, -1, NAN, -1, -1},
-  {"empty y", 1, "[]", 0, "[1, 2]", BCE_CCE_EMPTY, 0, -1, NAN, -1, -1},
-  {"empty softmax", 4, 0, 0, "[]", BCE_CCE_EMPTY, 1, -1, NAN, -1, -1},
-  {"length: y longer", 0, "[0, 0, 1]", 0, "[0.5, 0.5]", BCE_CCE_LENGTH, 0, -1,
+   BCE_ARRAY_DOMAIN, 1, 0, 7.0, -1, -1},
+  {"empty p", 0, 0, 0, "[ ]", BCE_ARRAY_EMPTY, 1, -1, NAN, -1, -1},
+  {"empty y", 1, "[]", 0, "[1, 2]", BCE_ARRAY_EMPTY, 0, -1, NAN, -1, -1},
+  {"empty softmax", 4, 0, 0, "[]", BCE_ARRAY_EMPTY, 1, -1, NAN, -1, -1},
+  {"length: y longer", 0, "[0, 0, 1]", 0, "[0.5, 0.5]", BCE_ARRAY_LENGTH, 0, -1,
    NAN, 3, 2},
-  {"length: z longer", 3, "[0, 1]", 0, "[1, 2, 3, 4]", BCE_CCE_LENGTH, 0, -1,
+  {"length: z longer", 3, "[0, 1]", 0, "[1, 2, 3, 4]", BCE_ARRAY_LENGTH, 0, -1,
    NAN, 2, 4},
   {"length counts past a bad tail? no: the tail's error", 0, "[0, 1]", 0,
-   "[0.5, 0.5, x]", BCE_CCE_MALFORMED, 1, -1, NAN, 11, -1},
-  {"K = 1", 0, 0, 0, "[1]", BCE_CCE_FEW, 1, -1, NAN, -1, 1},
-  {"K = 1 logits", 1, "[1]", 0, "[3]", BCE_CCE_FEW, 1, -1, NAN, -1, 1},
-  {"class index = K", 0, 0, 2, "[0.5, 0.5]", BCE_CCE_CLASS, 0, -1, 2.0, -1, 2},
-  {"class index huge", 1, 0, 1e300, "[0, 0]", BCE_CCE_CLASS, 0, -1, 1e300,
+   "[0.5, 0.5, x]", BCE_ARRAY_MALFORMED, 1, -1, NAN, 11, -1},
+  {"K = 1", 0, 0, 0, "[1]", BCE_ARRAY_FEW, 1, -1, NAN, -1, 1},
+  {"K = 1 logits", 1, "[1]", 0, "[3]", BCE_ARRAY_FEW, 1, -1, NAN, -1, 1},
+  {"class index = K", 0, 0, 2, "[0.5, 0.5]", BCE_ARRAY_CLASS, 0, -1, 2.0, -1, 2},
+  {"class index huge", 1, 0, 1e300, "[0, 0]", BCE_ARRAY_CLASS, 0, -1, 1e300,
    -1, 2},
   {"class index negative (before the array)", 0, 0, -1, "[x",
-   BCE_CCE_CLASS, 0, -1, -1.0, -1, -1},
-  {"class index not integral", 3, 0, 1.5, "[1, 2]", BCE_CCE_CLASS, 0, -1, 1.5,
+   BCE_ARRAY_CLASS, 0, -1, -1.0, -1, -1},
+  {"class index not integral", 3, 0, 1.5, "[1, 2]", BCE_ARRAY_CLASS, 0, -1, 1.5,
    -1, -1},
-  {"p sums to 0.99", 0, 0, 0, "[0.49, 0.5]", BCE_CCE_SUM, 1, -1, 0.99, -1, -1},
-  {"p sums to 1.01", 2, 0, 0, "[0.51, 0.5]", BCE_CCE_SUM, 1, -1, 1.01, -1, -1},
-  {"p sums to 1.0002", 0, "[0, 1]", 0, "[0.5, 0.5002]", BCE_CCE_SUM, 1, -1,
+  {"p sums to 0.99", 0, 0, 0, "[0.49, 0.5]", BCE_ARRAY_SUM, 1, -1, 0.99, -1, -1},
+  {"p sums to 1.01", 2, 0, 0, "[0.51, 0.5]", BCE_ARRAY_SUM, 1, -1, 1.01, -1, -1},
+  {"p sums to 1.0002", 0, "[0, 1]", 0, "[0.5, 0.5002]", BCE_ARRAY_SUM, 1, -1,
    1.0002, -1, -1},
-  {"soft y sums to 0.9", 0, "[0.4, 0.5]", 0, "[0.5, 0.5]", BCE_CCE_SUM, 0, -1,
+  {"soft y sums to 0.9", 0, "[0.4, 0.5]", 0, "[0.5, 0.5]", BCE_ARRAY_SUM, 0, -1,
    0.9, -1, -1},
-  {"y of zeros", 1, "[0, 0]", 0, "[1, 2]", BCE_CCE_SUM, 0, -1, 0.0, -1, -1},
-  {"y sum before p sum", 0, "[0.4, 0.5]", 0, "[0.1, 0.1]", BCE_CCE_SUM, 0, -1,
+  {"y of zeros", 1, "[0, 0]", 0, "[1, 2]", BCE_ARRAY_SUM, 0, -1, 0.0, -1, -1},
+  {"y sum before p sum", 0, "[0.4, 0.5]", 0, "[0.1, 0.1]", BCE_ARRAY_SUM, 0, -1,
    0.9, -1, -1},
-  {"logits as probabilities", 0, 0, 0, "[0.3, 0.9, 0.5]", BCE_CCE_SUM, 1, -1,
+  {"logits as probabilities", 0, 0, 0, "[0.3, 0.9, 0.5]", BCE_ARRAY_SUM, 1, -1,
    1.7, -1, -1},
-  {"two +Inf", 1, 0, 0, "[1e999, 0, 1e999, 1e999]", BCE_CCE_TWO_INF, 1, -1,
+  {"two +Inf", 1, 0, 0, "[1e999, 0, 1e999, 1e999]", BCE_ARRAY_TWO_INF, 1, -1,
    NAN, 0, 2},
-  {"two +Inf, softmax", 4, 0, 0, "[1, 1e999, 1e999]", BCE_CCE_TWO_INF, 1, -1,
+  {"two +Inf, softmax", 4, 0, 0, "[1, 1e999, 1e999]", BCE_ARRAY_TWO_INF, 1, -1,
    NAN, 1, 2},
-  {"all -Inf", 3, 0, 0, "[-1e999, -1e999]", BCE_CCE_ALL_NEG_INF, 1, -1, NAN,
+  {"all -Inf", 3, 0, 0, "[-1e999, -1e999]", BCE_ARRAY_ALL_NEG_INF, 1, -1, NAN,
    -1, 2},
-  {"all -Inf, log_softmax", 4, 0, 0, "[-1e999]", BCE_CCE_ALL_NEG_INF, 1, -1,
+  {"all -Inf, log_softmax", 4, 0, 0, "[-1e999]", BCE_ARRAY_ALL_NEG_INF, 1, -1,
    NAN, -1, 1},
 };
 
@@ -401,7 +402,7 @@ static void test_errors(void){
   for(i=0; i<COUNT(err_cases); i++){
     const err_case *e = &err_cases[i];
     bce_cce_row r = row_of(e->y, e->cls, e->p);
-    bce_cce_error err;
+    bce_array_error err;
     double l = 12345;
     int ok, fields = 1;
     memset(&err, 0x55, sizeof err);
@@ -415,23 +416,23 @@ static void test_errors(void){
     }
     if( e->index>=0 && err.index!=e->index ) fields = 0;
     if( !isnan(e->value) && !same_bits(err.value, e->value)
-        && !(e->status==BCE_CCE_SUM && fabs(err.value - e->value)<1e-15) ){
+        && !(e->status==BCE_ARRAY_SUM && fabs(err.value - e->value)<1e-15) ){
       fields = 0;
     }
     switch( e->status ){
-      case BCE_CCE_MALFORMED:
+      case BCE_ARRAY_MALFORMED:
         if( e->a>=0 && (int64_t)err.at!=e->a ) fields = 0;
         break;
-      case BCE_CCE_NOT_NUMBER:
+      case BCE_ARRAY_NOT_NUMBER:
         if( (int64_t)err.at!=e->a || (int64_t)err.len!=e->b ) fields = 0;
         break;
-      case BCE_CCE_LENGTH:
+      case BCE_ARRAY_LENGTH:
         if( err.ny!=e->a || err.np!=e->b ) fields = 0;
         break;
-      case BCE_CCE_TWO_INF:
+      case BCE_ARRAY_TWO_INF:
         if( err.first!=e->a || err.index!=e->b ) fields = 0;
         break;
-      case BCE_CCE_FEW: case BCE_CCE_CLASS: case BCE_CCE_ALL_NEG_INF:
+      case BCE_ARRAY_FEW: case BCE_ARRAY_CLASS: case BCE_ARRAY_ALL_NEG_INF:
         if( err.np!=e->b ) fields = 0;
         break;
       default:
@@ -460,7 +461,7 @@ static void test_sum_tolerance(void){
     ** what is left, so the texts sum to exactly 1 only before rounding */
     double w[100], s = 0;
     bce_cce_row r;
-    bce_cce_error err;
+    bce_array_error err;
     double l;
     k = 2 + (int)(xorshift64(&st) % 99);
     for(i=0; i<k; i++){ w[i] = (double)(xorshift64(&st) >> 11) + 1; s += w[i]; }
@@ -481,7 +482,7 @@ static void test_sum_tolerance(void){
     ** rounded the way a float32 accumulation does */
     float e[1000], s = 0.0f;
     bce_cce_row r;
-    bce_cce_error err;
+    bce_array_error err;
     double l;
     k = 1000;
     for(i=0; i<k; i++){
@@ -506,7 +507,7 @@ static void test_sum_tolerance(void){
     static const char *const off[] = {"[0.5, 0.50011]", "[0.4998, 0.5]"};
     for(i=0; i<2; i++){
       bce_cce_row r = row_of(0, 0, edge[i]);
-      bce_cce_error err;
+      bce_array_error err;
       double l;
       char name[100];
       snprintf(name, sizeof name, "sum tolerance: %s (off by 1e-4) passes",
@@ -515,7 +516,7 @@ static void test_sum_tolerance(void){
       r = row_of(0, 0, off[i]);
       snprintf(name, sizeof name, "sum tolerance: %s fails", off[i]);
       report(!bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err)
-             && err.status==BCE_CCE_SUM, name, "");
+             && err.status==BCE_ARRAY_SUM, name, "");
     }
   }
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** Unit tests of the state codec (src/state.h), without SQLite: round
 ** trips, one set of bytes for one multiset of rows however it was ordered,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** The tests' random numbers: xorshift64, a fixed sequence from a fixed
 ** seed, so that a failure can be reproduced.  Each test program keeps its

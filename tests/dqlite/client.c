@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A minimal dqlite client for tests/dqlite/cluster.sh, written from the
 ** documented wire protocol (protocol version 1): enough to form a cluster

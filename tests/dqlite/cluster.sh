@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The functions on a real replicated SQLite: a three-node dqlite cluster on
 # 127.0.0.1 (tests/dqlite/node.c, sqlite-bce linked in), formed and queried
 # with the wire-protocol client of tests/dqlite/client.c.  Every value the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** A dqlite node with sqlite-bce linked in, for tests/dqlite/cluster.sh.
 **

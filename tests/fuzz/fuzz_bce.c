@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** libFuzzer target: every SQL function of the extension, called through a
 ** real in-memory SQLite connection with arguments of every type and value

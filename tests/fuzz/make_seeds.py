@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the seed corpus of tests/fuzz/fuzz_bce.c into tests/fuzz/seeds/.
 
 Each seed is an input in the layout fuzz_bce.c reads (see its header):
