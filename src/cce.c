@@ -444,7 +444,7 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
 ** 1e300) is 3.7e-48 and came out 0).  T is summed again scaled by 2^k,
 ** multiplied by w = m*2^b, m in [1, 2), and scaled back. */
 BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
-                                     double *wl, bce_cce_error *err){
+                                     double *wl, bce_array_error *err){
   double l;
   if( !bce_cce_logits_loss(r, &l, err) ) return 0;
   *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
