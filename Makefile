@@ -16,6 +16,10 @@
 #                 FUZZ_RUNS inputs; FUZZ_SEED (default 1)
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
+#   make accuracy the accuracy property test: 10^6 random cases per
+#                 function against mpmath (ACCURACY_CASES), worst ulp per
+#                 class against tests/accuracy_bounds.tsv; about half an
+#                 hour on 2 cores (Debian's python3-mpmath, python3-gmpy2)
 #   make static   build/libbce.a, to link the functions into a program
 #                 (from the amalgamation: one global symbol)
 #   make windows  cross-build build/windows/bce.dll with mingw-w64
@@ -101,7 +105,7 @@ $(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check coverage fuzz bench static windows install uninstall clean
+.PHONY: all demo test check coverage fuzz bench accuracy static windows install uninstall clean
 
 all: $(LIB)
 
@@ -259,6 +263,9 @@ fuzz: $(BUILD)/fuzz/fuzz_bce
 
 bench: $(LIB) $(BUILD)/floor.$(SOEXT)
 	@SQLITE3=$(SQLITE3) LIB=./bce FLOOR=$(BUILD)/floor bash bench/run.sh
+
+accuracy: $(LIB)
+	/usr/bin/python3 tests/accuracy_props.py ./bce
 
 $(BUILD)/floor.$(SOEXT): bench/floor.c
 	@mkdir -p $(dir $@)

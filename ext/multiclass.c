@@ -215,16 +215,19 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   int ok;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   w = argc>=3 ? num[0] : 1.0;
-  ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_loss(&r, &l, &err)
-       : bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
+  /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
+  ** loss (rule 2's row of weight 0) */
+  if( f->eLoss==BCE_LOSS_CCE_LOGITS ){
+    ok = bce_cce_logits_wloss(&r, w, &l, &err);
+  }else{
+    ok = bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
+    l = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
+  }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
   }
-  /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
-  ** loss (rule 2's row of weight 0) */
-  sqlite3_result_double(ctx, w==0.0 ? 0.0 : w==1.0 ? l : w*l);
+  sqlite3_result_double(ctx, l);
 }
 
 static void mc_append(void *arg, double x){

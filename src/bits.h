@@ -62,6 +62,12 @@ _Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");
 # define BCE_NEVER(X)  (X)
 #endif
 
+/* ln 2 in two parts, the first with its low 20 bits zero, so that
+** k*BCE_LN2_HI is exact for |k| < 2^20 (Cody and Waite); together within
+** 1.2e-26.  For e^x scaled by 2^k where e^x alone would be subnormal. */
+#define BCE_LN2_HI 0x1.62e42fee00000p-1
+#define BCE_LN2_LO 0x1.a39ef35793c76p-33
+
 /* The bits of a double and back; memcpy is the one conversion C defines. */
 static inline uint64_t bce_bits(double x){
   uint64_t b;

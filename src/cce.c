@@ -279,6 +279,50 @@ static double shifted_exp(double z, double m){
   return e + e*lo;
 }
 
+/* e^(z - m) * 2^k, for a z - m where e^(z - m) is subnormal or 0: the
+** exponent (z - m) + k ln2 carried in two doubles (each sum's rounding
+** error kept), the error put back to first order as in shifted_exp(). */
+static double shifted_exp_scaled(double z, double m, int k){
+  double d = z - m, lo = two_sum_err(z, -m, d);
+  double s1 = d + k*BCE_LN2_HI, s2, e;
+  lo += two_sum_err(d, k*BCE_LN2_HI, s1);
+  s2 = s1 + k*BCE_LN2_LO;
+  lo += two_sum_err(s1, k*BCE_LN2_LO, s2);
+  e = exp(s2);
+  return e + e*lo;
+}
+
+/* The k that puts e^d near 2^-100. */
+static int cce_scale_for(double d){
+  return (int)(-d/BCE_LN2_HI) - 100;
+}
+
+/* T*2^k, T the sum of e^(z_i - m) over i != j, for a row where T is
+** subnormal or 0; k puts the largest term near 2^-100.  0 where every
+** term is past 2^-2150 (or there is none): nothing to scale. */
+static double cce_scaled_t(const bce_cce_row *r, const cce_scan *s, int *k){
+  cce_pass it;
+  bce_sum sum;
+  double y, z, dmax = -INFINITY;
+  int64_t i;
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m > dmax ) dmax = z - s->m;
+  }
+  if( !(dmax>=-1500.0) ) return 0.0;
+  *k = cce_scale_for(dmax);
+  bce_sum_clear(&sum);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m >= -1500.0 ){
+      bce_sum_add(&sum, shifted_exp_scaled(z, s->m, *k), +1);
+    }
+  }
+  return bce_sum_value(&sum);
+}
+
 /* Of finite logits: T = sum of e^(z_k - m) over k != j (the other terms
 ** of S = sum e^(z_k - m) = 1 + T), S, and L = ln S = log1p(T), exact in
 ** T so that ln softmax_j = -L keeps its digits where T is tiny. */
@@ -393,6 +437,32 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
   return 1;
 }
 
+/* w*l of a row, rounded once also where l is below 2^-1022: there all the
+** target mass is on the largest logit and l = log1p(T) = T to a relative
+** 2^-1022, a sum of subnormal e^(z_k - m) that has lost bits, which a
+** weight above 1 would bring into view (cce_logits_term(0, '[0, -800]',
+** 1e300) is 3.7e-48 and came out 0).  T is summed again scaled by 2^k,
+** multiplied by w = m*2^b, m in [1, 2), and scaled back. */
+BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
+                                     double *wl, bce_array_error *err){
+  double l;
+  if( !bce_cce_logits_loss(r, &l, err) ) return 0;
+  *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
+  if( w>1.0 && l<0x1p-1022 ){
+    cce_scan s;
+    int k, b = ilogb(w);
+    double tk;
+    if( BCE_NEVER(!cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0,
+                                &s, err)) ){
+      return 0;       /* the same row bce_cce_logits_loss() just read */
+    }
+    if( s.inf1>=0 || s.cls!=s.j ) return 1;
+    tk = cce_scaled_t(r, &s, &k);
+    if( tk>0.0 ) *wl = ldexp(tk*ldexp(w, -b), b - k);
+  }
+  return 1;
+}
+
 /* ---------------------------------------------------------- gradients */
 
 BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
@@ -407,15 +477,60 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
   }
   pass_open(&it, r, &s);
   for(i=0; i<s.k; i++){
-    double g = 0.0;
+    double g = 0.0, q;
     pass_next(&it, &y, &p);
-    if( y>0.0 ) g = 0.0 - y/bce_clip(p, eps);
+    q = bce_clip(p, eps);
+    if( y>0.0 ) g = 0.0 - y/q;
+    if( isinf(g) && q>0.0 && n!=1.0 ){
+      /* y/q overflowed (q below 2^-1024, eps = 0) where y/q/n need not:
+      ** q and n scaled to [1, 2) exactly, the quotient back; it is above
+      ** DBL_MAX/n >= 1, so that last step rounds only on overflow */
+      int a = ilogb(q), b = ilogb(n);
+      emit(arg, ldexp(0.0 - y/ldexp(q, -a)/ldexp(n, -b), -(a + b)));
+      continue;
+    }
     emit(arg, n==1.0 ? g : g/n);
   }
   return 1;
 }
 
 enum { OUT_GRAD, OUT_SOFTMAX, OUT_LOG_SOFTMAX };
+
+/* (softmax_i - y) / n for an n below 1 where softmax_i - y itself is below
+** 2^-1022: there e^(z - m) (or T, at the maximum) is subnormal or 0, and
+** dividing by n brings the quotient back into range
+** (cce_logits_grad(0, '[0, -767.35]', 2.5e-54) is 8.8e-280 and came out
+** 0).  The small terms are taken scaled by 2^k (shifted_exp_scaled(), k
+** from the largest of them and of y), the label part scaled exactly, and
+** the quotient by n = m*2^b scaled back.  x is the unscaled value, kept
+** where the scaled one cannot help (a -Inf logit, all of it past 2^-2150). */
+static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
+                        const cce_lse *v, int64_t i, double y, double z,
+                        double n, double x){
+  int k, b = ilogb(n);
+  double a, t;
+  if( i==s->j ){
+    /* (1 - y) - T/S, 1 - y = 0 here (else it is >= 2^-53) */
+    double tk;
+    if( y!=1.0 ) return x/n;
+    tk = cce_scaled_t(r, s, &k);
+    if( tk==0.0 ) return x/n;
+    t = 0.0 - tk/v->s;
+  }else{
+    double d = z - s->m;
+    if( !(d>=-1500.0) ){
+      if( y==0.0 ) return x/n;
+      k = -ilogb(y) - 100;
+      a = 0.0;
+    }else{
+      k = cce_scale_for(d);
+      if( y>0.0 && -ilogb(y) - 100 < k ) k = -ilogb(y) - 100;
+      a = shifted_exp_scaled(z, s->m, k)/v->s;
+    }
+    t = a - ldexp(y, k);
+  }
+  return ldexp(t/ldexp(n, -b), -(k + b));
+}
 
 /* The elements of softmax, log_softmax or the logits gradient of a row
 ** cce_scan_row() has checked. */
@@ -472,7 +587,11 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
       }else{
         x = e/v.s - y;
       }
-      if( n!=1.0 ) x = x/n;
+      if( n<1.0 && fabs(x)<0x1p-1022 ){
+        x = cce_grad_tiny(r, s, &v, i, y, z, n, x);
+      }else if( n!=1.0 ){
+        x = x/n;
+      }
     }
     emit(arg, x);
   }

@@ -77,6 +77,11 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
                                     bce_array_error *err);
 
+/* w*l of the row (w finite, >= 0): w*l rounded once, 0 for w = 0 (even
+** where l is +Inf), kept where l alone is below 2^-1022. */
+BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
+                                     double *wl, bce_array_error *err);
+
 /* dl/dp_k / n = -y_k / q_k / n, 0 where y_k = 0: K calls of emit. */
 BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
                              bce_cce_emit emit, void *arg,

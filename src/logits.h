@@ -42,4 +42,8 @@ static inline double bce_logits_loss(double y, double z){
 ** 1 the difference 1-y is exact.  +-Inf give the limits 1-y and -y. */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n);
 
+/* w*l(y, z) for a finite w >= 0: rounded once, 0 for w = 0 (even where l
+** is +Inf), kept where l alone is below 2^-1022. */
+BCE_PRIVATE double bce_logits_wloss(double y, double z, double w);
+
 #endif

@@ -18,16 +18,52 @@ static double soft_grad(double y, double q, double n){
   double p = q*u;
   double p_lo = fma(q, u, -p) + q*e;
   double D_hi = p*n;
-  double D_lo = fma(p, n, -D_hi) + p_lo*n;
-  double g, r;
-  if( !isnormal(D_hi) ){
-    /* q = 0 or 1 (eps = 0), or n at the ends of the range: the residual
-    ** would be Inf - Inf; the plain quotients give the limit */
-    return d_hi/(q*u)/n;
+  double D_lo, g, r;
+  int k = 0;
+  if( !(D_hi>=0x1p-968) ){
+    /* below 2^-968, D_lo (about 2^-53 D_hi) would itself lose bits
+    ** (bce_grad(1.0735398655704151e-203, 0.9999999999990677,
+    ** 2.901348345182726e-296) was 1.24 ulp off) */
+    if( p==0.0 ){
+      /* q = 0 or 1 (eps = 0): the residual would be Inf - Inf; the plain
+      ** quotients give the limit */
+      return d_hi/(q*u)/n;
+    }
+    /* q(1-q)n below 2^-1022 (a tiny n, or a subnormal q with eps = 0):
+    ** the plain quotients lost their bits there or overflowed halfway
+    ** (bce_grad(0.648179671708945, 5.803176788428709e-102,
+    ** 3.801236762917748e-294) was 1.35 ulp off).  Scale d, p and n to
+    ** [1, 2) by powers of two (up, so exactly), and the quotient back: d
+    ** too, or a subnormal d would make a subnormal quotient that loses
+    ** bits before the scaling (bce_grad(1.1421791822043943e-308,
+    ** 3.83534055521702e-309, 1, 0) was 4.7 ulp off).  The result is
+    ** >= 2^-52 (|d| >= 2^-1074 over a denominator below 2^-1022), so the
+    ** last scaling rounds only when it overflows, to the Inf that is
+    ** right. */
+    int a = ilogb(p), b = ilogb(n), c;
+    if( d_hi==0.0 ) return 0.0;     /* q = y */
+    c = ilogb(d_hi);
+    d_hi = ldexp(d_hi, -c);
+    d_lo = ldexp(d_lo, -c);
+    p = ldexp(p, -a);
+    p_lo = ldexp(p_lo, -a);
+    n = ldexp(n, -b);
+    k = a + b - c;
+    D_hi = p*n;
   }
+  D_lo = fma(p, n, -D_hi) + p_lo*n;
   g = d_hi/D_hi;
   r = fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
-  return g + r/D_hi;
+  return ldexp(g + r/D_hi, -k);
+}
+
+/* -1/q/n for a hard label 1, q below 2^-1024 (eps = 0): -1/q overflows
+** although -1/(q n) need not (bce_grad(1, 5e-324, 1e300, 0) is -2e23, not
+** -Inf).  q and n scaled to [1, 2) exactly, the quotients of those, and
+** the result scaled back: it is >= 1, so that rounds only on overflow. */
+static double hard_grad_tiny_q(double q, double n){
+  int a = ilogb(q), b = ilogb(n);
+  return ldexp(-1.0/ldexp(q, -a)/ldexp(n, -b), -(a + b));
 }
 
 BCE_PRIVATE double bce_grad(double y, double p, double eps, double n){
@@ -35,6 +71,7 @@ BCE_PRIVATE double bce_grad(double y, double p, double eps, double n){
   double g;
   if( y==1.0 ){
     g = -1.0/q;
+    if( isinf(g) && q>0.0 ) return hard_grad_tiny_q(q, n);
   }else if( y==0.0 ){
     g = 1.0/(1.0-q);
   }else{

@@ -213,6 +213,21 @@ fuzz_lane() {
   fi
 }
 
+# ------------------------------------------------------------- accuracy
+# The accuracy property test with 2000 cases a group, so that the script
+# itself cannot rot: `make accuracy` is the 10^6 run whose worst cases
+# tests/accuracy_bounds.tsv records.  One process, beside the other lanes.
+accuracy_lane() {
+  if /usr/bin/python3 -c 'import mpmath' 2>/dev/null; then
+    d=$tmp/accuracy
+    mkdir -p "$d"
+    run_prog "accuracy quick" "$d" env ACCURACY_CASES=2000 ACCURACY_JOBS=1 \
+      /usr/bin/python3 tests/accuracy_props.py "${LIB%.*}"
+  else
+    printf 'FAIL|accuracy quick|no mpmath for /usr/bin/python3 (apt-get install python3-mpmath python3-gmpy2)\n'
+  fi
+}
+
 # --------------------------------------------------------------- threads
 threads_lane() {
   d=$tmp/tsan
@@ -273,6 +288,7 @@ vg_pid=$!
   cat "$tmp/results.asan"
   fuzz_lane
   threads_lane
+  accuracy_lane
   BUILD=$BUILD SQLITE3=$SQLITE3 LIB=$LIB sh tests/dqlite/cluster.sh
 } >"$tmp/results.main"
 wait $vg_pid
