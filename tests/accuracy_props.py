@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The accuracy property test: seeded random cases over each function's
 whole domain, run through the extension in Python's sqlite3 module and
 measured against the definitions in mpmath (40 digits), in ulps of the

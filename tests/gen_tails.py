@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference values for the gradients' far tails, computed with mpmath at 40
 digits from the definitions in tests/gen_ref.py (imported, not copied).
 tests/accuracy_props.py found each of these off (by up to the whole value)
