@@ -94,15 +94,6 @@ BCE_PRIVATE void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   if( ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
 }
 
-BCE_PRIVATE void bce_sum_merge(bce_sum *s, const bce_sum *t){
-  bce_sum u = *t;
-  int i;
-  bce_sum_normalize(s);
-  bce_sum_normalize(&u);
-  for(i=0; i<BCE_SUM_LIMBS; i++) s->limb[i] += u.limb[i];
-  bce_sum_normalize(s);
-}
-
 /* Rounds the non-negative normalized integer in limb[] (units of 2^-1074),
 ** nonzero only in sp, times 2^scale, to the nearest double, ties to even.
 ** A scale < 0 reads a sum past the double range; it is only used where the

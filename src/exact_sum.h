@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
-** An exact running sum of doubles: add, remove, merge, and read back the
+** An exact running sum of doubles: add, remove, and read back the
 ** sum rounded once to the nearest double.
 **
 ** Why not a compensated (Kahan-Babuska-Neumaier) sum: its compensation is
@@ -70,9 +70,6 @@ BCE_PRIVATE double bce_sum_div(bce_sum *s, double n);
 ** double (a subnormal result may round twice); for reading sums whose
 ** ratio matters but which are themselves near the ends of the range. */
 BCE_PRIVATE double bce_sum_value_scaled(bce_sum *s, int k);
-
-/* s += t */
-BCE_PRIVATE void bce_sum_merge(bce_sum *s, const bce_sum *t);
 
 static inline void bce_sum_clear(bce_sum *s){
   memset(s, 0, sizeof(*s));
