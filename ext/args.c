@@ -126,7 +126,7 @@ BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
 
 /* Rule 3: the TEXTs that SQLite's numeric affinity takes for numbers,
 ** read by src/decimal.c to the nearest double.  SQLite's own conversion
-** (sqlite3_value_numeric_type) is not correctly rounded in 3.40: 0.5% of
+** (sqlite3_value_numeric_type) is not correctly rounded in 3.40: 0.6% of
 ** random doubles' shortest strings came back one double off, and long
 ** strings near the subnormal range became 0 (issue 14). */
 BCE_PRIVATE int bce_text_number(sqlite3_value *v, double *out){

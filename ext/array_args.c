@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "sqlite3ext.h"
@@ -125,10 +126,18 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   while( bce_array_pairs_next(&it, &y, &p, &err)==1 ){
-    /* g/K first: for K = 1 the element is bce_grad(y, p, n) to the bit */
-    double g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
-                                     : bce_grad(y, p, eps, 1.0));
-    g = g/k/n;
+    /* The divisor n*K (one rounding, none for K = 1) goes to the scalar
+    ** gradient, whose division by it is careful at the ends of the range:
+    ** so for K = 1 an element is the scalar's bits.  Past the double range
+    ** the divisor cannot be formed; then the two divisions one by one. */
+    double nk = n*k, g;
+    if( isinf(nk) ){
+      g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
+                                  : bce_grad(y, p, eps, 1.0))/k/n;
+    }else{
+      g = kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, nk)
+                                 : bce_grad(y, p, eps, nk);
+    }
     bce_append_json_number(out, g);
   }
   sqlite3_str_appendchar(out, 1, ']');

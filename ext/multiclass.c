@@ -221,11 +221,28 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
     ok = bce_cce_logits_wloss(&r, w, &l, &err);
   }else{
     ok = bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
-    l = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
   }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
+  }
+  if( f->eLoss!=BCE_LOSS_CCE_LOGITS ){
+    double wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
+    if( isfinite(l) && isinf(wl) ){                 /* rule 7 */
+      bce_error(ctx, "w*loss overflows a double; scale the weights down");
+      return;
+    }
+    l = wl;
+  }else if( isinf(l) && w!=0.0 && w!=1.0 ){
+    /* w*l rounded once: infinite here only where w*l is past the range
+    ** (an infinite loss itself needs a -Inf logit of a class with a
+    ** target, rule 6, which the weight cannot change) */
+    double plain;
+    bce_array_error e2;
+    if( bce_cce_logits_loss(&r, &plain, &e2) && isfinite(plain) ){
+      bce_error(ctx, "w*loss overflows a double; scale the weights down");
+      return;
+    }
   }
   sqlite3_result_double(ctx, l);
 }

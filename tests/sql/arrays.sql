@@ -90,4 +90,14 @@ INSERT INTO checks SELECT 'rule 9: FF before and after an array: ' || column1,
   FROM (VALUES (9), (10), (11), (12), (13), (32));
 INSERT INTO checks SELECT 'rule 9: VT before an array y',
   bce_term(char(11) || '[1]', '[0.5]'), ln(2), 'ulp', 1;
+-- rule 9: a one-element array's gradient is the scalar's bits, also where
+-- dividing first would overflow (the scalar's own value is held against
+-- mpmath in mpmath_tails.sql)
+INSERT INTO checks SELECT 'rule 9: bce_grad([1], [5e-324], 1e300, 0) = bce_grad(1, 5e-324, 1e300, 0)',
+  json_extract(bce_grad('[1]', '[5e-324]', 1e300, 0), '$[0]'),
+  bce_grad(1, 5e-324, 1e300, 0), 'is', NULL;
+INSERT INTO checks SELECT 'rule 9: a one-element gradient array = the scalar, n = ' || column1,
+  json_extract(bce_grad('[0.3]', '[0.7]', column1), '$[0]'),
+  bce_grad(0.3, 0.7, column1), 'is', NULL
+  FROM (VALUES (0.001), (3.0), (7e-300), (1e300));
 .read tests/sql/lib/report.sql
