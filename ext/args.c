@@ -166,38 +166,61 @@ static int is_missing_spelling(const char *z, int n){
 /* Rule 3 keeps '' and 'NA' errors: the extension does not guess what a
 ** missing value means.  The message says how to say it: nullif() turns
 ** the text into NULL, which rule 1 skips. */
-static void error_not_number_text(sqlite3_context *ctx, const char *arg,
-                                  const char *z, int n){
+static void error_text(sqlite3_context *ctx, const char *arg,
+                       const char *what, const char *z, int n){
   int blank = n>0;
   int i;
   for(i=0; i<n && blank; i++){
     blank = z[i]==' ' || z[i]=='\t' || z[i]=='\r' || z[i]=='\n';
   }
+  char quoted[BCE_QUOTED_BUF];
   if( n==0 ){
-    bce_error(ctx, "%s must be a number, got ''; an empty CSV field? "
-                   "nullif(%s, '') reads it as NULL", arg, arg);
+    bce_error(ctx, "%s must be %s, got ''; an empty CSV field? "
+                   "nullif(%s, '') reads it as NULL", arg, what, arg);
   }else if( blank ){
-    char quoted[BCE_QUOTED_BUF];
     bce_quote_text(quoted, z, n);
-    bce_error(ctx, "%s must be a number, got %s; a blank CSV field? "
-                   "nullif(trim(%s), '') reads it as NULL", arg, quoted, arg);
+    bce_error(ctx, "%s must be %s, got %s; a blank CSV field? "
+                   "nullif(trim(%s), '') reads it as NULL", arg, what, quoted,
+                   arg);
   }else if( is_missing_spelling(z, n) ){
-    bce_error(ctx, "%s must be a number, got '%.*s'; a missing value? "
-                   "nullif(%s, '%.*s') reads it as NULL", arg, n, z, arg, n, z);
+    bce_error(ctx, "%s must be %s, got '%.*s'; a missing value? "
+                   "nullif(%s, '%.*s') reads it as NULL", arg, what, n, z,
+                   arg, n, z);
   }else{
-    bce_error_not_number(ctx, arg, z, n);
+    bce_quote_text(quoted, z, n);
+    bce_error(ctx, "%s must be %s, got %s", arg, what, quoted);
   }
 }
 
 /* numpy scalars (np.float32, np.int64, ...) are buffers to Python's
 ** sqlite3, which binds them as BLOBs of their 4 or 8 bytes. */
-static void error_blob(sqlite3_context *ctx, const char *arg, int n){
+static void error_blob(sqlite3_context *ctx, const char *arg,
+                       const char *what, int n){
   if( n==4 || n==8 ){
-    bce_error(ctx, "%s must be a number, got a blob of %d bytes; numpy "
-                   "scalars bind as blobs: float(x) fixes it", arg, n);
+    bce_error(ctx, "%s must be %s, got a blob of %d bytes; numpy "
+                   "scalars bind as blobs: float(x) fixes it", arg, what, n);
   }else{
-    bce_error(ctx, "%s must be a number, got a blob of %d byte%s", arg, n,
+    bce_error(ctx, "%s must be %s, got a blob of %d byte%s", arg, what, n,
               n==1 ? "" : "s");
+  }
+}
+
+BCE_PRIVATE void bce_error_got(sqlite3_context *ctx, const char *arg,
+                               const char *what, sqlite3_value *v){
+  int t = sqlite3_value_type(v);
+  if( t==SQLITE_BLOB ){
+    error_blob(ctx, arg, what, sqlite3_value_bytes(v));
+  }else if( t==SQLITE_TEXT ){
+    const char *z = (const char*)sqlite3_value_text(v);
+    if( z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    error_text(ctx, arg, what, z, sqlite3_value_bytes(v));
+  }else{
+    char num[32];
+    bce_format_value(num, v);
+    bce_error(ctx, "%s must be %s, got %s", arg, what, num);
   }
 }
 
@@ -205,7 +228,7 @@ BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
                                 sqlite3_value *v){
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    error_blob(ctx, param->name, sqlite3_value_bytes(v));
+    error_blob(ctx, param->name, "a number", sqlite3_value_bytes(v));
   }else if( t==SQLITE_TEXT ){
     const char *z = (const char*)sqlite3_value_text(v);
     double x;
@@ -219,7 +242,7 @@ BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
       bce_error_domain(ctx, param->name, param->domain, num);
       return;
     }
-    error_not_number_text(ctx, param->name, z, sqlite3_value_bytes(v));
+    error_text(ctx, param->name, "a number", z, sqlite3_value_bytes(v));
   }else{
     char num[32];
     bce_format_value(num, v);

@@ -151,6 +151,11 @@ BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...);
 ** size. */
 BCE_PRIVATE void bce_error_not_number(sqlite3_context *ctx, const char *arg,
                                       const char *z, int n);
+/* "fn(): arg must be WHAT, got ..." for a value that is not what an
+** argument takes (a BLOB, a TEXT, a number where an array must be), with
+** the hints of rule 3: an empty or missing CSV value, a numpy scalar. */
+BCE_PRIVATE void bce_error_got(sqlite3_context *ctx, const char *arg,
+                               const char *what, sqlite3_value *v);
 BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
                                   bce_domain domain, const char *num);
 

@@ -35,23 +35,9 @@ SQLITE_EXTENSION_INIT3
 ** z) must be one: a number is never a row of K classes. */
 static int json_array_arg(sqlite3_context *ctx, bce_param param,
                           sqlite3_value *v){
-  char got[BCE_QUOTED_BUF];
-  int t = sqlite3_value_type(v);
-  if( t==SQLITE_TEXT && bce_text_is_array(v) ) return 1;
-  if( t==SQLITE_TEXT ){
-    const char *z = (const char*)sqlite3_value_text(v);
-    if( z==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return 0;
-    }
-    bce_quote_text(got, z, sqlite3_value_bytes(v));
-  }else if( t==SQLITE_BLOB ){
-    snprintf(got, sizeof got, "a blob");
-  }else{
-    bce_format_value(got, v);
-  }
-  bce_error(ctx, "%s must be a JSON array of %s, got %s", param.name,
-            param.domain==BCE_PROB ? "probabilities" : "logits", got);
+  if( sqlite3_value_type(v)==SQLITE_TEXT && bce_text_is_array(v) ) return 1;
+  bce_error_got(ctx, param.name, param.domain==BCE_PROB
+                ? "a JSON array of probabilities" : "a JSON array of logits", v);
   return 0;
 }
 
@@ -81,20 +67,8 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
       return 0;
     }
   }else{
-    char quoted[BCE_QUOTED_BUF];
-    const char *z = t==SQLITE_TEXT ? (const char*)sqlite3_value_text(argv[0])
-                                   : 0;
-    if( t==SQLITE_TEXT && z==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return 0;
-    }
-    if( z ){
-      bce_quote_text(quoted, z, sqlite3_value_bytes(argv[0]));
-    }else{
-      snprintf(quoted, sizeof quoted, "a blob");
-    }
-    bce_error(ctx, "y must be a class index or a JSON array of targets, "
-              "got %s", quoted);
+    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
+                  argv[0]);
     return 0;
   }
   if( argc>2 && bce_read_args(ctx, argc-2, argv+2, f->aParam+2, num, 0)
