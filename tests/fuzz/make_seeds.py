@@ -16,6 +16,7 @@ when functions are added they shift, and the seeds stay valid inputs.
 Run:  python3 tests/fuzz/make_seeds.py
 """
 import os
+import re
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,10 +54,31 @@ R_03, R_01, R_09, R_27 = 6, 7, 8, 9
 R_EPS, R_1MEPS, R_DENORM, R_1E300 = 12, 14, 19, 23
 R_MAX, R_INF, R_NINF, R_M710 = 25, 28, 29, 36
 T_HALF, T_SPACED, T_ABC, T_EMPTY, T_HEX = 0, 1, 9, 10, 8
-T_VEC, T_LONG, T_EACUTE = 29, 40, 41
+T_ARRAY, T_LONG, T_EACUTE = 29, 40, 41
 T_STATE_LOGITS, T_STATE, T_STATE_W, T_STATE_BAD = 43, 44, 45, 46
-# sorted pragma_function_list indices of the state functions
-FN_MERGE, FN_MERGE_STATE, FN_STATE_INFO = 12, 13, 17
+
+def functions():
+    """The extension's (name, arity) pairs in the order the target lists
+    them (pragma_function_list ORDER BY name, narg), read from the function
+    table of ext/entry.c, so that an index here follows the table."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "ext", "entry.c")) as f:
+        table = f.read()
+    return sorted(set((m.group(1), int(m.group(2))) for m in
+                      re.finditer(r'\{"([a-z_]+)",\s*(\d+),\s*BCE_', table)))
+
+
+FUNCTIONS = functions()
+
+
+def fn(name, narg):
+    """The index of a function in the target's sorted list."""
+    return FUNCTIONS.index((name, narg))
+
+
+FN_MERGE, FN_MERGE_STATE, FN_STATE_INFO = (fn("bce_merge", 1),
+                                           fn("bce_merge_state", 1),
+                                           fn("bce_state_info", 1))
 
 
 def row(*vals):
@@ -79,9 +101,9 @@ def main():
              row(real_idx(R_1), real_idx(R_09)),
              row(real_idx(R_03), unit(0x1234567890abcdef))]
     # every function, in the simplest shape, with values in the domain
-    for fn in range(12):
-        seeds["fn%02d_plain" % fn] = seed(
-            fn, 0, 0, 2, [row(real_idx(R_03), real_idx(R_HALF), real_idx(R_1),
+    for i in range(12):
+        seeds["fn%02d_plain" % i] = seed(
+            i, 0, 0, 2, [row(real_idx(R_03), real_idx(R_HALF), real_idx(R_1),
                               real_idx(R_EPS))] * 3)
     # bce(y, p) (index 0): aggregate shapes and every window shape
     for shape, name in [(0, "agg"), (1, "group"), (2, "filter"),
@@ -128,20 +150,20 @@ def main():
     seeds["bce2_blobs"] = seed(0, 0x80, 1, 1, [
         row(int_idx(1), blob(b"\x3f")), row(blob(b"", zero=True), null())])
     seeds["bce2_array_text"] = seed(0, 0, 0, 0, [
-        row(text_idx(T_VEC), text_idx(T_VEC)), row(text_raw(b"[0.5,"),
+        row(text_idx(T_ARRAY), text_idx(T_ARRAY)), row(text_raw(b"[0.5,"),
                                                    text_raw(b"\xff\xfe0.5"))])
     seeds["bce2_out_of_domain"] = seed(0, 0, 0, 0, [
         row(real_idx(R_27), real_idx(R_INF)), row(int_raw(-1), real_idx(R_NINF)),
         row(int_raw(2**63 - 1), real_bits(-5e-324))])
-    # scalars at their edges: sigmoid and logit are the last two by name
-    for fn in range(3, 12):
-        seeds["fn%02d_edges" % fn] = seed(fn, 0, 0, 3, [
+    # the scalars of one or two numbers at their edges
+    for i in range(3, 12):
+        seeds["fn%02d_edges" % i] = seed(i, 0, 0, 3, [
             row(real_idx(R_M710), real_idx(R_DENORM), real_idx(R_NINF)),
             row(real_idx(R_1MEPS), real_idx(R_INF), real_bits(float("nan"))),
             row(text_idx(T_HEX), text_idx(T_EMPTY), blob(b"\x00\x01"))])
     # mode V: valid rows (fuzz_bce.c, valid_rows); byte 0 in 0xc0..0xdf,
     # byte 4 the function's index (the first from there whose arguments
-    # the target knows), in the sorted list of 45 today
+    # the target knows), in the sorted list (fn())
     def vseed(fn_index, shape, b1, b2, eps, rows):
         out = bytes([0xc0, shape, b1, b2, fn_index]) + eps
         out += bytes([len(rows) - 1])
@@ -179,26 +201,27 @@ def main():
                         (0x83, "groups"), (0x88, "rows_partition"),
                         (0xa2, "range_excl_current"), (0xc3, "groups_excl_group"),
                         (0xe0, "rows_excl_ties")]:
-        seeds["valid_bce4_%s" % name] = vseed(2, shape, 0x21, 0x13, EPS_0,
+        seeds["valid_bce4_%s" % name] = vseed(fn("bce", 4), shape, 0x21, 0x13, EPS_0,
                                               bce4)
-    seeds["valid_bce4_empty_frames"] = vseed(2, 0x80, 0x20, 0x43, EPS_DEFAULT,
+    seeds["valid_bce4_empty_frames"] = vseed(fn("bce", 4), 0x80, 0x20, 0x43, EPS_DEFAULT,
                                              bce4)
     logits3 = [vrow(0x0b, 0, y_hard(1), y_soft(U[1]), y_hard(0),
                     z_u(U[0]), z_u(U[1], 20), z_u(U[2]), w_int(2)),
                vrow(0x00, 1, y_soft(U[2]), bytes([0xfe]), w_int(1)),
                vrow(0x07, 1, y_hard(0), y_hard(1), z_u(U[3]), z_u(U[4]),
                     w_int(4))]
-    seeds["valid_logits3_rows"] = vseed(6, 0x80, 0x11, 0x12, EPS_DEFAULT,
+    seeds["valid_logits3_rows"] = vseed(fn("bce_logits", 3), 0x80, 0x11, 0x12, EPS_DEFAULT,
                                         logits3)
-    seeds["valid_logits3_groups"] = vseed(6, 0x93, 0x11, 0x92, EPS_DEFAULT,
+    seeds["valid_logits3_groups"] = vseed(fn("bce_logits", 3), 0x93, 0x11, 0x92, EPS_DEFAULT,
                                           logits3)
     # the shard property: bce_state/4, bce_logits_state/3 per group
-    seeds["valid_state4_shards"] = vseed(16, 0x01, 0x31, 0, EPS_1E7, bce4)
-    seeds["valid_logits_state3_shards"] = vseed(10, 0x01, 0x21, 0,
+    seeds["valid_state4_shards"] = vseed(fn("bce_state", 4), 0x01, 0x31, 0, EPS_1E7, bce4)
+    seeds["valid_logits_state3_shards"] = vseed(fn("bce_logits_state", 3), 0x01, 0x21, 0,
                                                 EPS_DEFAULT, logits3)
     # scalars over arrays: bce_term/3, bce_grad/3, bce_logits_grad/3
-    for idx, name in [(19, "term3"), (4, "grad3"), (8, "logits_grad3")]:
-        rows = bce4 if idx != 8 else logits3
+    for idx, name in [(fn("bce_term", 3), "term3"), (fn("bce_grad", 3), "grad3"),
+                      (fn("bce_logits_grad", 3), "logits_grad3")]:
+        rows = bce4 if name != "logits_grad3" else logits3
         seeds["valid_%s" % name] = vseed(idx, 0, 0x21, 0, EPS_DEFAULT, rows)
     # multi-class rows: shape bit 0 a class index, bits 2-4 the number of
     # classes - 2; a probability or target element is a byte (bits 0-1
@@ -222,15 +245,15 @@ def main():
                         bytes([0xfe]), w_int(1))]
     for shape, name in [(0, "agg"), (0x80, "rows"), (0x82, "range"),
                         (0xc3, "groups_excl_group"), (0x88, "rows_partition")]:
-        seeds["valid_cce4_%s" % name] = vseed(23, shape, 0x21, 0x13, EPS_0,
+        seeds["valid_cce4_%s" % name] = vseed(fn("cce", 4), shape, 0x21, 0x13, EPS_0,
                                               cce4)
-    seeds["valid_cce_logits3_rows"] = vseed(28, 0x80, 0x11, 0x12,
+    seeds["valid_cce_logits3_rows"] = vseed(fn("cce_logits", 3), 0x80, 0x11, 0x12,
                                             EPS_DEFAULT, cce_logits3)
-    seeds["valid_cce_state4_shards"] = vseed(37, 0x01, 0x31, 0, EPS_1E7, cce4)
-    seeds["valid_cce_logits_state3_shards"] = vseed(32, 0x01, 0x21, 0,
+    seeds["valid_cce_state4_shards"] = vseed(fn("cce_state", 4), 0x01, 0x31, 0, EPS_1E7, cce4)
+    seeds["valid_cce_logits_state3_shards"] = vseed(fn("cce_logits_state", 3), 0x01, 0x21, 0,
                                                     EPS_DEFAULT, cce_logits3)
-    seeds["valid_cce_grad4"] = vseed(26, 0, 0x21, 0, EPS_DEFAULT, cce4)
-    seeds["valid_softmax"] = vseed(44, 0, 0, 0, EPS_DEFAULT, [
+    seeds["valid_cce_grad4"] = vseed(fn("cce_grad", 4), 0, 0x21, 0, EPS_DEFAULT, cce4)
+    seeds["valid_softmax"] = vseed(fn("softmax", 1), 0, 0, 0, EPS_DEFAULT, [
         vrow(0x08, None, z_u(U[0]), z_u(U[1]), z_u(U[2]), z_u(U[3]))])
     # mode S: damaged states; byte 0 in 0xe0..0xff.  Then: bit 0 picks
     # bce_logits_state, the rows as in mode V, the number of edits - 1,
