@@ -90,8 +90,9 @@ struct bce_mean;
 BCE_PRIVATE int bce_agg_same_eps(sqlite3_context*, struct bce_mean*, double);
 BCE_PRIVATE void bce_mean_final_func(sqlite3_context*);
 
-/* ext/states.c: partial states (docs/state-format.md).  bce_state and
-** bce_logits_state step as bce and bce_logits do, with these results. */
+/* ext/states.c: partial states (docs/state-format.md).  bce_state,
+** bce_logits_state, cce_state and cce_logits_state step as bce,
+** bce_logits, cce and cce_logits do, with these results. */
 BCE_PRIVATE void bce_state_value_func(sqlite3_context*);
 BCE_PRIVATE void bce_state_final_func(sqlite3_context*);
 BCE_PRIVATE void bce_merge_step(sqlite3_context*, int, sqlite3_value**);

@@ -48,7 +48,7 @@ static bce_state_fn state_fn(BceLoss loss){
 
 /* ------------------------------------------------------- making states */
 
-/* xValue and xFinal of bce_state and bce_logits_state: one routine, so a
+/* xValue and xFinal of every *_state function: one routine, so a
 ** window frame's state has the bytes of a fresh one (rule 8). */
 static void state_result(sqlite3_context *ctx){
   bce_mean *m = (bce_mean*)sqlite3_aggregate_context(ctx, 0);
