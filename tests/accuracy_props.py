@@ -101,6 +101,9 @@ def err_ulp(got, x):
         if abs(x) < top / 2:
             return INF
         return float(abs(g - x) / mpf(2) ** 971)
+    if abs(d) < MIN_NORMAL:
+        # float(x - d) would round a fraction of 2^-1074 to 0 or 2^-1074
+        return float(abs(mpf(got) - x) / TINY)
     return abs((got - d) - float(x - d)) / math.ulp(d)
 
 

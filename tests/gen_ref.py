@@ -611,7 +611,7 @@ def write_sql(path):
     out.append("")
     for x in SIGMOID_CASES:
         out.append(check("sigmoid(%s)" % label(x), "sigmoid(%s)" % sql_num(x),
-                         sigmoid(x), "ulp", 2))
+                         sigmoid(x), "ulp", 1))
     out.append("")
     for p in LOGIT_CASES:
         out.append(check("logit(%s)" % label(p), "logit(%s)" % sql_num(p),
