@@ -81,7 +81,9 @@ static int open_arrays(sqlite3_context *ctx, const bce_param *param,
   }
   p = (const char*)sqlite3_value_text(argv[1]);
   np = sqlite3_value_bytes(argv[1]);
-  if( p==0 || ((arrays & BCE_ARRAY_Y) && y==0) ){
+  /* an array bit is set only once bce_text_is_array() has read the text,
+  ** and SQLite returns that text again (converted once, in place) */
+  if( BCE_NEVER(p==0) || ((arrays & BCE_ARRAY_Y) && BCE_NEVER(y==0)) ){
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
@@ -122,7 +124,9 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
     return;
   }
   k = (double)bce_array_pairs_count(&it);
-  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
+  /* the same texts as the first pass, which opened them */
+  r = open_arrays(ctx, param, kind, argv, arrays, y0, &it);
+  if( BCE_NEVER(!r) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   while( bce_array_pairs_next(&it, &y, &p, &err)==1 ){

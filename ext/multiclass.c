@@ -62,7 +62,8 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
   }else if( t==SQLITE_TEXT && bce_text_is_array(argv[0]) ){
     r->y = (const char*)sqlite3_value_text(argv[0]);
     r->ny = (size_t)sqlite3_value_bytes(argv[0]);
-    if( r->y==0 ){
+    /* bce_text_is_array() has read it; SQLite returns the same text */
+    if( BCE_NEVER(r->y==0) ){
       sqlite3_result_error_nomem(ctx);
       return 0;
     }
@@ -78,7 +79,7 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
   if( !json_array_arg(ctx, f->aParam[1], argv[1]) ) return 0;
   r->p = (const char*)sqlite3_value_text(argv[1]);
   r->np = (size_t)sqlite3_value_bytes(argv[1]);
-  if( r->p==0 ){
+  if( BCE_NEVER(r->p==0) ){                   /* read by json_array_arg() */
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
@@ -109,7 +110,9 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
       return;
     case BCE_ARRAY_SUM:
       bce_format_double(num, e->value);
-      if( e->arg==1 && f->zLogitsName ){
+      /* p's sum is checked only by the functions of probabilities, and
+      ** each has a logits twin */
+      if( e->arg==1 && BCE_ALWAYS(f->zLogitsName!=0) ){
         /* probabilities that do not sum to 1 are most often scores */
         bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
                   "to %s; for logits use %s()", name, num, f->zLogitsName);
@@ -207,13 +210,15 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
       return;
     }
     l = wl;
-  }else if( isinf(l) && w!=0.0 && w!=1.0 ){
+  }else if( isinf(l) && BCE_ALWAYS(w!=0.0) && w!=1.0 ){
     /* w*l rounded once: infinite here only where w*l is past the range
     ** (an infinite loss itself needs a -Inf logit of a class with a
-    ** target, rule 6, which the weight cannot change) */
+    ** target, rule 6, which the weight cannot change); a weight of 0 gave
+    ** 0.  The loss alone is taken again, from the row that just gave it. */
     double plain;
     bce_array_error e2;
-    if( bce_cce_logits_loss(&r, &plain, &e2) && isfinite(plain) ){
+    int read = bce_cce_logits_loss(&r, &plain, &e2);
+    if( BCE_ALWAYS(read) && isfinite(plain) ){
       bce_error(ctx, "w*loss overflows a double; scale the weights down");
       return;
     }
@@ -263,7 +268,7 @@ BCE_PRIVATE void bce_softmax_func(sqlite3_context *ctx, int argc,
   if( t==SQLITE_NULL ) return;                      /* rule 1 */
   if( !json_array_arg(ctx, f->aParam[1], argv[0]) ) return;
   z = (const char*)sqlite3_value_text(argv[0]);
-  if( z==0 ){
+  if( BCE_NEVER(z==0) ){                      /* read by json_array_arg() */
     sqlite3_result_error_nomem(ctx);
     return;
   }

@@ -452,8 +452,9 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
     cce_scan s;
     int k, b = ilogb(w);
     double tk;
-    if( BCE_NEVER(!cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0,
-                                &s, err)) ){
+    int read = cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s,
+                            err);
+    if( BCE_NEVER(!read) ){
       return 0;       /* the same row bce_cce_logits_loss() just read */
     }
     if( s.inf1>=0 || s.cls!=s.j ) return 1;

@@ -170,9 +170,12 @@ typedef struct decimal {
   int trunc;                    /* nonzero digits were dropped past d[] */
 } decimal;
 
+/* Every decimal here has a nonzero digit: slow_path() reads none as 0
+** before it makes one, and no shift loses the leading digits.  So trim()
+** never empties it, and right_shift() never runs out of value. */
 static void trim(decimal *a){
-  while( a->nd>0 && a->d[a->nd-1]==0 ) a->nd--;
-  if( a->nd==0 ) a->dp = 0;
+  while( BCE_ALWAYS(a->nd>0) && a->d[a->nd-1]==0 ) a->nd--;
+  if( BCE_NEVER(a->nd==0) ) a->dp = 0;
 }
 
 static void right_shift(decimal *a, int k){
@@ -180,7 +183,7 @@ static void right_shift(decimal *a, int k){
   uint64_t n = 0, mask = (UINT64_C(1) << k) - 1;
   for(; (n >> k)==0; r++){
     if( r>=a->nd ){
-      if( n==0 ){ a->nd = 0; return; }
+      if( BCE_NEVER(n==0) ){ a->nd = 0; return; }     /* see trim() */
       while( (n >> k)==0 ){ n *= 10; r++; }
       break;
     }
@@ -228,9 +231,11 @@ static void left_shift(decimal *a, int k){
   trim(a);
 }
 
+/* k < 0 shifts right.  decimal_to_double() shifts left by 53 at most, and
+** right by more than MAX_SHIFT only on the way into the subnormals. */
 static void shift(decimal *a, int k){
-  if( a->nd==0 ) return;
-  for(; k>MAX_SHIFT; k-=MAX_SHIFT) left_shift(a, MAX_SHIFT);
+  if( BCE_NEVER(a->nd==0) ) return;                  /* see trim() */
+  for(; BCE_NEVER(k>MAX_SHIFT); k-=MAX_SHIFT) left_shift(a, MAX_SHIFT);
   for(; k< -MAX_SHIFT; k+=MAX_SHIFT) right_shift(a, MAX_SHIFT);
   if( k>0 ) left_shift(a, k);
   if( k<0 ) right_shift(a, -k);
@@ -258,15 +263,18 @@ static double decimal_to_double(decimal *a){
   static const int powtab[] = {1, 3, 6, 9, 13, 16, 19, 23, 26};
   int exp = 0;
   uint64_t mant;
-  if( a->nd==0 ) return 0.0;
-  if( a->dp>310 ) return INFINITY;
-  if( a->dp< -330 ) return 0.0;
+  /* slow_path() has returned for these already */
+  if( BCE_NEVER(a->nd==0) ) return 0.0;
+  if( BCE_NEVER(a->dp>310) ) return INFINITY;
+  if( BCE_NEVER(a->dp< -330) ) return 0.0;
   while( a->dp>0 ){
     int n = a->dp>=9 ? 27 : powtab[a->dp];
     shift(a, -n);
     exp += n;
   }
-  while( a->dp<0 || (a->dp==0 && a->d[0]<5) ){
+  /* the loop above leaves dp <= 0, and each shift here keeps the value
+  ** below 1 (2^powtab[i] < 10^i), so dp is 0 whenever it is not < 0 */
+  while( a->dp<0 || (BCE_ALWAYS(a->dp==0) && a->d[0]<5) ){
     int n = -a->dp>=9 ? 27 : powtab[-a->dp];
     shift(a, n);
     exp -= n;
@@ -309,7 +317,9 @@ static double slow_path(const char *z, size_t intEnd, size_t fracEnd,
       a.trunc = 1;
     }
   }
-  if( len==0 ) return 0.0;
+  /* parse() reads a text without a nonzero digit as 0 itself, and drops
+  ** digits only after 19 significant ones */
+  if( BCE_NEVER(len==0) ) return 0.0;
   dp = len - frac + ex;
   if( dp>310 ) return INFINITY;
   if( dp< -330 ) return 0.0;
@@ -409,7 +419,8 @@ static size_t parse(const char *z, size_t n, double *x, size_t *bad,
     if( eneg ) ex = -ex;
     e += ex;
   }
-  if( w==0 && !dropped ){
+  /* digits are dropped only after 19 significant ones, so w > 0 then */
+  if( w==0 && BCE_ALWAYS(!dropped) ){
     v = 0.0;
   }else if( !dropped && w<=(UINT64_C(1) << 53) && e>=-22 && e<=22 ){
     v = e<0 ? (double)w/pow10_double[-e] : (double)w*pow10_double[e];
@@ -451,10 +462,10 @@ BCE_PRIVATE int bce_decimal_parse_sql(const char *z, size_t n, double *x){
 ** do: those try every length. */
 BCE_PRIVATE int bce_decimal_format(char *buf, double x){
   int prec = fabs(x)<0x1p-1022 ? 1 : 15;
-  for(; prec<=17; prec++){
+  for(; BCE_ALWAYS(prec<=17); prec++){       /* it returns at 17 */
     char raw[40];
     double back;
-    size_t bad;
+    size_t bad, read;
     int i, n = 0, point = 0;
     snprintf(raw, sizeof raw, "%.*g", prec, x);
     /* printf writes the locale's decimal point, which may be "," or even
@@ -471,8 +482,9 @@ BCE_PRIVATE int bce_decimal_format(char *buf, double x){
     }
     buf[n] = 0;
     if( prec==17 ) return n;
-    if( bce_decimal_parse(buf, (size_t)n, &back, &bad)==(size_t)n
-     && back==x ){
+    /* printf's %g, its point made '.', is a number to its end */
+    read = bce_decimal_parse(buf, (size_t)n, &back, &bad);
+    if( BCE_ALWAYS(read==(size_t)n) && back==x ){
       return n;
     }
   }

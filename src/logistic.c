@@ -20,22 +20,23 @@ static BceDD bce_dd_square(double a){
 ** half an ulp (2^-53): that half ulp, passed on whole through e/(1+e), is
 ** what kept sigmoid above 1 ulp (1.46 in 10^6 cases, docs/accuracy.md).
 **
-** -a = k*ln2 + r, |r| <= ln2/2, with ln2 split so that k*LN2_HI is exact
-** (LN2_HI has 32 significant bits, |k| <= 1077) and -a - k*LN2_HI is exact
-** (Sterbenz); what is left of ln2 costs under 2^-80.  Then
+** -a = k*ln2 + r, |r| <= ln2/2, with ln2 split (bits.h) so that
+** k*BCE_LN2_HI is exact (32 significant bits, |k| <= 1077) and so is
+** y = -a - k*BCE_LN2_HI (Sterbenz); y - z, z = k*BCE_LN2_LO, is split
+** exactly into r + rlo, since y is a multiple of ulp(a), far coarser than
+** ulp(z).  What is left of ln2, and z's rounding, cost under 2^-80 for
+** |k| <= 64 (the division's range) and 2^-75 at the far end.  Then
 ** e^r = 1 + r + r^2/2 + r^3*P(r): the first three terms in double-double,
 ** the rest, under 0.008, in double, where its few roundings cost about
 ** 2^-58; the series stops at r^15/15!, and what it leaves out is under
 ** 2^-67. */
 static BceDD bce_exp_neg(double a, int *k){
-  static const double LN2_HI = 6.93147180369123816490e-01;
-  static const double LN2_LO = 1.90821492927058770002e-10;
   static const double INV_LN2 = 1.44269504088896338700e+00;
   double kd = nearbyint(-a*INV_LN2);
-  double y = -a - kd*LN2_HI;
-  double z = kd*LN2_LO;
+  double y = -a - kd*BCE_LN2_HI;
+  double z = kd*BCE_LN2_LO;
   double r = y - z;
-  double rlo = (y - r) - z;               /* Fast2Sum: |y| >= |z| */
+  double rlo = (y - r) - z;               /* exact: see above */
   BceDD sq = bce_dd_square(r);
   double h2 = 0.5*sq.hi, l2 = 0.5*sq.lo;
   double tail = r*r*r*(1.0/6 + r*(1.0/24 + r*(1.0/120 + r*(1.0/720
@@ -60,10 +61,11 @@ static BceDD bce_exp_neg(double a, int *k){
 /* 1/(1+e) for x >= 0 and e/(1+e) for x < 0, e = e^-|x| in (0, 1], so
 ** nothing overflows.  With e to 2^-57 (bce_exp_neg), d = 1+e in
 ** double-double and the division's residual exact, what is left is the
-** last rounding (half an ulp) and a sixteenth of an ulp or so from e,
-** where 1.0/(1.0+exp(-x)) is off by up to 1.5 ulp (2.06 at
-** x = -4.154168081478287).  Past x = 40, 1/(1+e) is 1 to 2^-57; below
-** x = -746, e/(1+e) is under half the least subnormal. */
+** last rounding (half an ulp) and a sixteenth of an ulp or so from e
+** (0.522 ulp at most over 10^6 cases), where the formula with exp() is
+** off by up to 1.5 ulp (1.46 measured; 2.06 at x = -4.154168081478287
+** before 1 + e was compensated).  Past x = 40, 1/(1+e) is 1 to 2^-57;
+** below x = -746, e/(1+e) is under half the least subnormal. */
 BCE_PRIVATE double bce_sigmoid(double x){
   double a = fabs(x);
   int k;
@@ -74,11 +76,12 @@ BCE_PRIVATE double bce_sigmoid(double x){
   if( x<-746.0 ) return 0.0;
   m = bce_exp_neg(a, &k);
   if( k<-64 ){
-    /* x < -44: e < 2^-63.5, so e/(1+e) = e*(1 - e + ...) is e to 2^-63,
-    ** and rounding e is the one rounding.  In the subnormals ldexp() would
-    ** round m.hi's 53 bits again (0.70 ulp was seen at x = -708.588): the
-    ** part of m.hi*2^k it cut, exact at m's scale, joins m.lo, and that
-    ** remainder, under 1.5 ulp, rounds to a whole number of ulps. */
+    /* x below about -44.7: e < 2^-64.5, so e/(1+e) = e*(1 - e + ...) is e
+    ** to 2^-64, and rounding e is the one rounding.  In the subnormals
+    ** ldexp() would round m.hi's 53 bits again (0.70 ulp was seen at
+    ** x = -708.588): the part of m.hi*2^k it cut, exact at m's scale,
+    ** joins m.lo, and that remainder, under 1.5 ulp, rounds to a whole
+    ** number of ulps. */
     eh = ldexp(m.hi, k);
     el = (m.hi - ldexp(eh, -k)) + m.lo;
     return eh + ldexp(el, k);

@@ -70,8 +70,10 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
 BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
   double l = bce_logits_loss(y, z);
   double az = fabs(z);
-  if( w>1.0 && l<0x1p-1022 && az>708.0 && az<=1490.0
-   && (y==1.0 ? z>0.0 : y==0.0 && z<0.0) ){
+  /* l < 2^-1022 needs |z| > 708 (softplus(-708) is 3.3e-308), and for
+  ** y = 0 a z < 0 (l >= z otherwise) */
+  if( w>1.0 && l<0x1p-1022 && BCE_ALWAYS(az>708.0) && az<=1490.0
+   && (y==1.0 ? z>0.0 : y==0.0 && BCE_ALWAYS(z<0.0)) ){
     int k = (int)(az/BCE_LN2_HI) - 100, b = ilogb(w);
     return ldexp(logits_exp_scaled(az, k)*ldexp(w, -b), b - k);
   }

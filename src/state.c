@@ -61,7 +61,7 @@ static void put_varint(state_writer *w, uint64_t v){
 static void put_sum(state_writer *w, bce_sum *s){
   int lo = 0, hi = BCE_SUM_LIMBS - 1, i;
   bce_sum_normalize(s);
-  w->bad |= BCE_NEVER(s->limb[hi] < 0 || s->limb[hi] > 0xffffffff);
+  w->bad |= BCE_NEVER(s->limb[hi] < 0) | BCE_NEVER(s->limb[hi] > 0xffffffff);
   while( hi>=0 && s->limb[hi]==0 ) hi--;
   if( hi<0 ){
     put_byte(w, 0);

@@ -12,7 +12,9 @@
 ** tests/check.sh).  All statements run on one connection, in order, with
 ** LIB loaded, as a user's session would.  Prints "ok|error: MESSAGE",
 ** "FAIL|error: SQL|why" or "skip|error: SQL|why" per statement; exits 1
-** if any failed, 2 if it could not run at all.
+** if any failed, 2 if it could not run at all.  A line ".limit length N"
+** caps the length of every text or blob made after it (sqlite3_limit),
+** and ".limit length default" lifts the cap again.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +56,7 @@ int main(int argc, char **argv){
   FILE *in, *skip = 0;
   char line[MAX_LINE], got[MAX_LINE];
   char *err = 0;
-  int failed = 0, lineno = 0;
+  int failed = 0, lineno = 0, default_length;
   if( argc<3 ){
     fprintf(stderr, "usage: errors_driver LIB FILE [SKIP]\n");
     return 2;
@@ -81,6 +83,7 @@ int main(int argc, char **argv){
     sqlite3_close(db);
     return 2;
   }
+  default_length = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
   while( fgets(line, sizeof line, in) ){
     char *want;
     int rows;
@@ -91,6 +94,14 @@ int main(int argc, char **argv){
     }
     line[strcspn(line, "\n")] = 0;
     if( line[0]==0 || line[0]=='#' ) continue;
+    if( strncmp(line, ".limit length ", 14)==0 ){
+      /* the statements after it run with results capped at N bytes, or
+      ** at SQLite's own cap again after ".limit length default" */
+      const char *n = line + 14;
+      sqlite3_limit(db, SQLITE_LIMIT_LENGTH,
+                    strcmp(n, "default")==0 ? default_length : atoi(n));
+      continue;
+    }
     want = strchr(line, '\t');
     if( want==0 ){
       printf("FAIL|%s:%d|no TAB between statement and message\n", argv[2],

@@ -473,6 +473,32 @@ DECIMAL_CASES = [
 ]
 
 
+def _past(digits, exp10, at):
+    """digits * 10^exp10 plus one unit at significant digit `at` (past the
+    reader's 800 kept digits): just above it, whatever it is."""
+    k = at - len(digits) - 1
+    return "%s%s1e%d" % (digits, "0" * k, exp10 - k - 1)
+
+
+# Exact halfway cases, written out in full (2^-n = 5^n * 10^-n), and the
+# same with a nonzero digit past the 800 the slow path keeps, which must
+# break the tie upwards; a correct() tie whose first estimate is the odd
+# neighbour below; a double whose 53-bit integer ends in zeros (fewer
+# digits than its integer part); 810 digits above 10^9 (a right shift past
+# 800 digits).  Python's float() rounds each correctly (any length).
+DECIMAL_CASES += [
+    str(5 ** 1075) + "e-1075",                   # 2^-1075: ties to 0
+    _past(str(5 ** 1075), -1075, 850),           # just above: 2^-1074
+    str(3 * 5 ** 1075) + "e-1075",               # 3*2^-1075: to 2^-1073
+    str((2 ** 53 + 1) * 5 ** 54) + "e-54",       # 1/2 + 2^-54: to 1/2
+    _past(str((2 ** 53 + 1) * 5 ** 54), -54, 900),   # to 1/2 + 2^-53
+    "4503599627370499.5",                        # to 2^52 + 4
+    str((2 ** 52 + 4) * 2 ** 48),
+    "1234567890." + "1234567890" * 80,
+    "1e" + "9" * 20, "1e-" + "9" * 20,          # exponents saturate
+]
+
+
 def write_c_issue3(out):
     """Logits cases, into core_ref.h (tests/unit_core.c)."""
     out.append("static const struct { double y, z, want; } "

@@ -298,6 +298,11 @@ static const Case cases[] = {
             " INSERT INTO t VALUES (1, 'not a number at all');",
    .sql = "SELECT bce(y, p) FROM t",
    .error = "bce(): p must be a number, got 'not a number at all'"},
+  {.name = "cce() error message in a UTF-16 database (text converted to UTF-8)",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p);"
+            " INSERT INTO t VALUES (0, 'scores');",
+   .sql = "SELECT cce(y, p) FROM t",
+   .error = "cce(): p must be a JSON array of probabilities, got 'scores'"},
 };
 #define N_CASES (int)(sizeof cases / sizeof cases[0])
 

@@ -200,6 +200,9 @@ fi
 #    SQLite, installed.
 if step host; then
   program "$BUILD/host_static" "$BUILD/host_static"
+  # the entry point with API tables of the test's own (another library's,
+  # one that reports too old a version) and pzErrMsg NULL
+  program tests/entry_api.c "$BUILD/entry_api" "$LIB"
 
   if [ "${LIB##*.}" = so ]; then
     got=$(nm -D --defined-only "$LIB" | awk '$2 == "T" { print $3 }' | tr '\n' ' ')

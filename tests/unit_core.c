@@ -131,6 +131,17 @@ static void test_logits(void){
 static void test_limits(void){
   check_exact("sigmoid(+Inf) = 1", bce_sigmoid(INFINITY), 1.0);
   check_exact("sigmoid(-Inf) = +0", bce_sigmoid(-INFINITY), 0.0);
+  /* the bit length of 0 is 0 (src/bits.h; no caller of the library's
+  ** passes 0) */
+  check_exact("bce_bit_length(0) = 0", (double)bce_bit_length(0), 0.0);
+  check_exact("bce_bit_length(2^63) = 64",
+              (double)bce_bit_length(UINT64_C(1) << 63), 64.0);
+  /* rule 2: a weight of 0 costs nothing, even on an infinite loss (the
+  ** binding gives 0 before it calls this; the core keeps its word too) */
+  check_exact("bce_logits_wloss(1, -Inf, 0) = 0",
+              bce_logits_wloss(1.0, -INFINITY, 0.0), 0.0);
+  check_exact("bce_logits_wloss(1, 2, 0) = 0",
+              bce_logits_wloss(1.0, 2.0, 0.0), 0.0);
   {
     /* SQLite never passes a NaN, but the core is not SQLite's alone */
     double q = bce_sigmoid(NAN);
