@@ -171,14 +171,21 @@ $python_line}" '
     return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
   }
   { t[$1] = t[$1] " " $3; m[$1] = m[$1] " " $4; base[$1] = $2 }
+  function dashes(k,   s) { s = ""; while (k-- > 0) s = s "-"; return s }
   END {
-    printf "| %-28s | %8s | %-34s | %9s |\n", "query", "time (s)", "ratio", "peak RSS"
-    printf "|%s|%s|%s|%s|\n", "------------------------------", "---------:", "------------------------------------", "----------:"
-    n = split(order, lines, "\n")
+    # the columns as wide as their longest entry, so the table stays Markdown
+    n = split(order, lines, "\n"); w1 = length("query"); w2 = length("ratio")
     for (i = 1; i <= n; i++) {
-      split(lines[i], f, "|"); q = f[1]
+      split(lines[i], f, "|"); q = f[1]; name[i] = q
       med[q] = median(t[q])
-      r = (base[q] == "-") ? "(baseline)" : sprintf("%.2fx %s", med[q] / med[base[q]], base[q])
-      printf "| %-28s | %8.3f | %-34s | %6.1f MB |\n", q, med[q], r, median(m[q]) / 1024
+      ratio[i] = (base[q] == "-") ? "(baseline)" : sprintf("%.2fx %s", med[q] / med[base[q]], base[q])
+      if (length(q) > w1) w1 = length(q)
+      if (length(ratio[i]) > w2) w2 = length(ratio[i])
+    }
+    printf "| %-*s | %8s | %-*s | %9s |\n", w1, "query", "time (s)", w2, "ratio", "peak RSS"
+    printf "|%s|%s:|%s|%s:|\n", dashes(w1 + 2), dashes(9), dashes(w2 + 2), dashes(10)
+    for (i = 1; i <= n; i++) {
+      q = name[i]
+      printf "| %-*s | %8.3f | %-*s | %6.1f MB |\n", w1, q, med[q], w2, ratio[i], median(m[q]) / 1024
     }
   }' "$results"
