@@ -63,6 +63,14 @@ _Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");
 # define BCE_NEVER(X)  (X)
 #endif
 
+/* The rounding error of s = fl(a + b): a + b = s + err exactly, for any
+** order of a and b (Knuth's TwoSum; s finite).  Where |a| >= |b| is known
+** (Fast2Sum), (a - s) + b says the same in fewer operations. */
+static inline double bce_two_sum_err(double a, double b, double s){
+  double bv = s - a;
+  return (a - (s - bv)) + (b - bv);
+}
+
 /* ln 2 in two parts, the first with its low 20 bits zero, so that
 ** k*BCE_LN2_HI is exact for |k| < 2^20 (Cody and Waite); together within
 ** 1.2e-26.  For e^x scaled by 2^k where e^x alone would be subnormal. */

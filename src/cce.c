@@ -261,12 +261,6 @@ static double p_exact_sum(const bce_cce_row *r, const cce_scan *s){
   return bce_sum_value(&t);
 }
 
-/* The rounding error of s = a + b (Knuth's TwoSum; s finite). */
-static double two_sum_err(double a, double b, double s){
-  double bb = s - a;
-  return (a - (s - bb)) + (b - bb);
-}
-
 /* e^(z - m) for z <= m, m finite, z finite or -Inf.  z - m is rounded, and
 ** for a large difference its rounding error lo matters (z - m = -700.4 is
 ** off by up to 5.7e-14, e^ of it by as much relative: 256 ulp), so the
@@ -274,7 +268,7 @@ static double two_sum_err(double a, double b, double s){
 static double shifted_exp(double z, double m){
   double d = z - m, lo, e;
   if( !(d>=-750.0) ) return 0.0;    /* e^-745.2 is already below 2^-1074 */
-  lo = two_sum_err(z, -m, d);
+  lo = bce_two_sum_err(z, -m, d);
   e = exp(d);
   return e + e*lo;
 }
@@ -283,11 +277,11 @@ static double shifted_exp(double z, double m){
 ** exponent (z - m) + k ln2 carried in two doubles (each sum's rounding
 ** error kept), the error put back to first order as in shifted_exp(). */
 static double shifted_exp_scaled(double z, double m, int k){
-  double d = z - m, lo = two_sum_err(z, -m, d);
+  double d = z - m, lo = bce_two_sum_err(z, -m, d);
   double s1 = d + k*BCE_LN2_HI, s2, e;
-  lo += two_sum_err(d, k*BCE_LN2_HI, s1);
+  lo += bce_two_sum_err(d, k*BCE_LN2_HI, s1);
   s2 = s1 + k*BCE_LN2_LO;
-  lo += two_sum_err(s1, k*BCE_LN2_LO, s2);
+  lo += bce_two_sum_err(s1, k*BCE_LN2_LO, s2);
   e = exp(s2);
   return e + e*lo;
 }
@@ -406,7 +400,7 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     }
     /* m - z_c + L, two terms >= 0: the difference exactly as hi + lo */
     hi = s.m - s.pc;
-    *loss = hi>DBL_MAX ? INFINITY : hi + (two_sum_err(s.m, -s.pc, hi) + v.l);
+    *loss = hi>DBL_MAX ? INFINITY : hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
     return 1;
   }
   /* soft targets: sum_k y_k (m - z_k) + (sum_k y_k) L, each term >= 0 and
@@ -425,7 +419,7 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     d = s.m - z;
     if( d<=DBL_MAX ){
       bce_sum_add(&l, y*d, +1);
-      bce_sum_add(&l, y*two_sum_err(s.m, -z, d), +1);
+      bce_sum_add(&l, y*bce_two_sum_err(s.m, -z, d), +1);
     }else{
       /* m > 0 > z, both huge: two terms >= 0 on their own */
       bce_sum_add(&l, y*s.m, +1);
@@ -573,8 +567,8 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
       if( hi< -DBL_MAX ){
         x = -INFINITY;
       }else{
-        double lo = two_sum_err(z, -s->m, hi), t = hi - v.l;
-        x = t + (two_sum_err(hi, -v.l, t) + lo);
+        double lo = bce_two_sum_err(z, -s->m, hi), t = hi - v.l;
+        x = t + (bce_two_sum_err(hi, -v.l, t) + lo);
       }
     }else{
       /* softmax_k - y_k, where it cancels least: at the max 1/S - y is

@@ -44,9 +44,8 @@ static BceDD bce_exp_neg(double a, int *k){
               + r*(1.0/3628800 + r*(1.0/39916800 + r*(1.0/479001600
               + r*(1.0/6227020800.0 + r*(1.0/87178291200.0
               + r*(1.0/1307674368000.0)))))))))))));
-  double s = r + h2;                      /* TwoSum: r and h2 in any order */
-  double sv = s - r;
-  double se = (r - (s - sv)) + (h2 - sv);
+  double s = r + h2;
+  double se = bce_two_sum_err(r, h2, s);  /* r and h2 in any order */
   double m = 1.0 + s;                     /* Fast2Sum: 1 > |s| */
   double me = (1.0 - m) + s;
   /* e^(r + rlo) = e^r * (1 + rlo), e^r ~ 1 + r to the bits that matter */

@@ -2,14 +2,6 @@
 #include "logistic.h"
 #include "logits.h"
 
-/* a + b = s + *err exactly (TwoSum). */
-static double logits_two_sum(double a, double b, double *err){
-  double s = a + b;
-  double t = s - a;
-  *err = (a - (s - t)) + (b - t);
-  return s;
-}
-
 /* The gradient divided by an n below 1 where the gradient itself is below
 ** 2^-1022, |z| in (708, 1490]: there sigmoid(-|z|) is a subnormal that has
 ** lost bits, or 0, and dividing by n brings the loss into view
@@ -25,10 +17,11 @@ static double logits_two_sum(double a, double b, double *err){
 /* e^(k ln2 - az): the argument carried in two doubles (the product k*LN2_HI
 ** exact, then TwoSum), its error put back to first order. */
 static double logits_exp_scaled(double az, int k){
-  double s_hi, e1, e2, e;
-  s_hi = logits_two_sum(-az, k*BCE_LN2_HI, &e1);
-  s_hi = logits_two_sum(s_hi, k*BCE_LN2_LO, &e2);
-  e = exp(s_hi);
+  double s1 = -az + k*BCE_LN2_HI;
+  double e1 = bce_two_sum_err(-az, k*BCE_LN2_HI, s1);
+  double s2 = s1 + k*BCE_LN2_LO;
+  double e2 = bce_two_sum_err(s1, k*BCE_LN2_LO, s2);
+  double e = exp(s2);
   return e + e*(e1 + e2);
 }
 
