@@ -188,7 +188,7 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
   bce_array_error err;
-  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, plain = 0.0;
   int ok;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   w = argc>=3 ? num[0] : 1.0;
@@ -197,19 +197,18 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   if( f->eLoss==BCE_LOSS_CCE_LOGITS ){
     ok = bce_cce_logits_wloss(&r, w, &l, &err);
   }else{
-    ok = bce_cce_loss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, &l, &err);
+    ok = bce_cce_wloss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, w, &plain,
+                       &l, &err);
   }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
   }
   if( f->eLoss!=BCE_LOSS_CCE_LOGITS ){
-    double wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
-    if( isfinite(l) && isinf(wl) ){                 /* rule 7 */
+    if( isfinite(plain) && isinf(l) ){              /* rule 7 */
       bce_error(ctx, "w*loss overflows a double; scale the weights down");
       return;
     }
-    l = wl;
   }else if( isinf(l) && BCE_ALWAYS(w!=0.0) && w!=1.0 ){
     /* w*l rounded once: infinite here only where w*l is past the range
     ** (an infinite loss itself needs a -Inf logit of a class with a

@@ -21,6 +21,8 @@ typedef struct cce_scan {
   int64_t j;            /* its first index, -1 if none */
   int64_t inf1, inf2;   /* the first two +Inf logits, -1 if none */
   int lossInf;          /* probabilities: a target > 0 on q = 0 */
+  int lossTiny;         /* probabilities: a term -y_k ln q_k below 2^-1022,
+                        ** rounded onto the subnormal grid */
   double ybuf[BCE_CCE_BUF], pbuf[BCE_CCE_BUF];
 } cce_scan;
 
@@ -93,6 +95,7 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
   s->m = -INFINITY;
   s->j = s->inf1 = s->inf2 = -1;
   s->lossInf = 0;
+  s->lossTiny = 0;
   err->status = BCE_ARRAY_OK;
   if( mode==Y_CLASS ){
     /* rule 5: the number argument before the elements; its upper bound
@@ -156,7 +159,11 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
         if( q==0.0 ){
           s->lossInf = 1;
         }else{
-          bce_sum_add(lsum, 0.0 - y*log(q), +1);
+          double t = 0.0 - y*log(q);
+          /* rounded to 2^-1075 rather than to a relative 2^-53: the row
+          ** is taken again by prob_terms_scaled() */
+          if( t<0x1p-1022 && q<1.0 ) s->lossTiny = 1;
+          bce_sum_add(lsum, t, +1);
         }
       }
     }
@@ -348,11 +355,59 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
 
 /* ------------------------------------------------------------- losses */
 
-BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
-                             bce_array_error *err){
+/* The soft targets' loss of a row where some term -y_k ln q_k fell below
+** 2^-1022 (a subnormal target, or one whose q_k is within 2^-53 of 1),
+** as an exact sum times 2^scale; returns scale.  Each product rounded
+** onto the subnormal grid is off by up to 2^-1075, which a weight brings
+** into view (cce_term('[1, 1e-315]', '[1, 1e-5]', 1e300, 0) was 8.4e5
+** ulp off) and K of them add up (999 targets of 5e-324: 420 ulp).  Here
+** y_k is scaled by 2^scale, exactly, so that the largest product is near
+** 1 (scale >= 0: a larger product makes the subnormal ones negligible),
+** and each product is taken whole, as hi + lo (fma), so that the sum is
+** off the loss by the logarithms' rounding alone.  Only a product below
+** 2^-969 (when the largest is near 1) has a lo that rounds, by at most
+** 2^-1075: nothing at the sum's last bit. */
+static int prob_terms_scaled(const bce_cce_row *r, const cce_scan *s,
+                             double eps, bce_sum *l){
+  cce_pass it;
+  double y, p;
+  int64_t i;
+  int top = 0, any = 0, scale;
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double q;
+    pass_next(&it, &y, &p);
+    q = bce_clip(p, eps);
+    if( y>0.0 && q<1.0 ){
+      int e = ilogb(y) + ilogb(log(q));
+      if( !any || e>top ) top = e;
+      any = 1;
+    }
+  }
+  scale = top<0 ? -top : 0;
+  bce_sum_clear(l);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double q, ys, lnq, hi;
+    pass_next(&it, &y, &p);
+    q = bce_clip(p, eps);
+    if( !(y>0.0 && q<1.0) ) continue;
+    /* y <= 2^(top - ilogb(ln q)) and |ln q| >= 2^-54: ys < 2^55 */
+    ys = ldexp(y, scale);
+    lnq = log(q);
+    hi = ys*lnq;
+    bce_sum_add(l, hi, -1);
+    bce_sum_add(l, fma(ys, lnq, -hi), -1);
+  }
+  return scale;
+}
+
+BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
+                              double *loss, double *wl,
+                              bce_array_error *err){
   cce_scan s;
   bce_sum l;
-  int mode = r->y ? Y_ARRAY : Y_CLASS;
+  int mode = r->y ? Y_ARRAY : Y_CLASS, scale = 0;
   if( mode==Y_ARRAY ) bce_sum_clear(&l);
   if( !cce_scan_row(r, mode, 0, 2, eps, mode==Y_ARRAY ? &l : 0, &s, err) ){
     return 0;
@@ -360,10 +415,26 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
   if( mode==Y_CLASS ){
     /* q = 0 (eps = 0) gives 0 - (-Inf) = +Inf, the limit */
     *loss = 0.0 - log(bce_clip(s.pc, eps));
+  }else if( s.lossInf ){
+    *loss = INFINITY;
   }else{
-    *loss = s.lossInf ? INFINITY : bce_sum_value(&l);
+    if( s.lossTiny ) scale = prob_terms_scaled(r, &s, eps, &l);
+    *loss = bce_sum_value_scaled(&l, -scale);
+  }
+  *wl = w==0.0 ? 0.0 : w==1.0 ? *loss : w * *loss;
+  if( scale>0 && w!=0.0 && w!=1.0 ){
+    /* the scaled sum times w = m*2^b, m in [1, 2), scaled back: rounded
+    ** once more than w*l, but never onto the subnormal grid first */
+    int b = ilogb(w);
+    *wl = ldexp(bce_sum_value(&l)*ldexp(w, -b), b - scale);
   }
   return 1;
+}
+
+BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
+                             bce_array_error *err){
+  double wl;
+  return bce_cce_wloss(r, eps, 1.0, loss, &wl, err);
 }
 
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
@@ -476,12 +547,17 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
     pass_next(&it, &y, &p);
     q = bce_clip(p, eps);
     if( y>0.0 ) g = 0.0 - y/q;
-    if( isinf(g) && q>0.0 && n!=1.0 ){
-      /* y/q overflowed (q below 2^-1024, eps = 0) where y/q/n need not:
-      ** q and n scaled to [1, 2) exactly, the quotient back; it is above
-      ** DBL_MAX/n >= 1, so that last step rounds only on overflow */
-      int a = ilogb(q), b = ilogb(n);
-      emit(arg, ldexp(0.0 - y/ldexp(q, -a)/ldexp(n, -b), -(a + b)));
+    if( y>0.0 && q>0.0 && n!=1.0
+        && !(fabs(g)>=0x1p-1022 && fabs(g)<=DBL_MAX) ){
+      /* y/q overflowed (q below 2^-1024, eps = 0), or fell onto the
+      ** subnormal grid (a subnormal y: cce_grad('[1, 5e-324]', '[0.4,
+      ** 0.6]', 1e-300, 0)[1] was 20% off), where y/q/n need not: y, q
+      ** and n scaled to [1, 2) exactly, so that the two quotients round
+      ** as in the normal range, and the result scaled back, which rounds
+      ** again only where it is subnormal */
+      int c = ilogb(y), a = ilogb(q), b = ilogb(n);
+      emit(arg, ldexp(0.0 - ldexp(y, -c)/ldexp(q, -a)/ldexp(n, -b),
+                      c - a - b));
       continue;
     }
     emit(arg, n==1.0 ? g : g/n);

@@ -73,6 +73,14 @@ typedef void (*bce_cce_emit)(void *arg, double x);
 BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
                              bce_array_error *err);
 
+/* The same loss in *loss, and w*l (w finite, >= 0) in *wl: rounded once,
+** or, where a term -y_k ln q_k is below 2^-1022 and the row is summed
+** scaled, twice but never onto the subnormal grid first; 0 for w = 0
+** (even where l is +Inf). */
+BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
+                              double *loss, double *wl,
+                              bce_array_error *err);
+
 /* The loss of the row from logits, within a few ulp at any magnitude. */
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
                                     bce_array_error *err);
