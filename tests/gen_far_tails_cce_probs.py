@@ -8,7 +8,7 @@ definitions in tests/gen_cce_ref.py (imported, not copied):
   cce_grad(y, p, n, eps) = -y_k / q_k / n
 
 Before src/cce.c took these products and quotients scaled, they were
-rounded onto the subnormal grid: the reviewers' cases and 179 of the 455
+rounded onto the subnormal grid: the reviewers' cases and 180 of the 457
 checks fail on 4075a2e's build (the rest are rows where a normal term hides
 the lost bits, elements of y_k = 1, and the K = 2 numbers, which document
 behaviour).  Each is held to 4 ulp of the exact value, the issue's
@@ -169,6 +169,7 @@ def main():
     # a subnormal term beside one above 1 (no scaling needed), and the
     # weights 0 and below 1
     term_checks(out, rows, [1.0, 1e-320], [0.3, 0.7], 1e300, 0.0)
+    term_checks(out, rows, [1.0, 0.0, 1e-320], [1.0, 5e-6, 5e-6], 1e300, 0.0)
     term_checks(out, rows, [1.0, 1e-320], [1.0, 1e-5], 0.0, 0.0, mean=False)
     term_checks(out, rows, [1.0, 1e-320], [1.0, 1e-5], 0.5, 0.0, mean=False)
     term_checks(out, rows, [1.0, 1e-320], [1.0, 1e-5], 5e-324, 0.0,
