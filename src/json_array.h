@@ -43,9 +43,27 @@ typedef enum bce_json_token {
 
 BCE_PRIVATE void bce_json_open(bce_json_array *a, const char *z, size_t n);
 
+/* The same cursor over a BLOB of SQLite's JSONB (src/jsonb.c): the same
+** tokens, MALFORMED at the byte where the BLOB stops being a JSONB array
+** of numbers, NOT_NUMBER with the element's bytes (header included). */
+BCE_PRIVATE void bce_json_open_jsonb(bce_json_array *a, const char *z,
+                                     size_t n);
+
+/* The cursor's states past those of the text (src/json_array.c). */
+enum { BCE_JSONB_BEFORE = 8, BCE_JSONB_IN, BCE_JSONB_CLOSED };
+
+/* Whether a cursor reads JSONB (an error message words its bytes so). */
+static inline int bce_json_is_jsonb(const bce_json_array *a){
+  return a->state>=BCE_JSONB_BEFORE;
+}
+
 /* The next element.  After BCE_JSON_END every call returns it again; after
 ** an error the cursor is not to be used. */
 BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
                                          size_t *at, size_t *len);
+
+/* bce_json_next() of a JSONB cursor. */
+BCE_PRIVATE bce_json_token bce_jsonb_next(bce_json_array *a, double *x,
+                                          size_t *at, size_t *len);
 
 #endif
