@@ -52,6 +52,27 @@ BCE_PRIVATE void bce_json_open_jsonb(bce_json_array *a, const char *z,
 /* The cursor's states past those of the text (src/json_array.c). */
 enum { BCE_JSONB_BEFORE = 8, BCE_JSONB_IN, BCE_JSONB_CLOSED };
 
+/* bce_json_open() or bce_json_open_jsonb(), as the argument's type says. */
+static inline void bce_json_open_as(bce_json_array *a, const char *z, size_t n,
+                                    int jsonb){
+  if( jsonb ){
+    bce_json_open_jsonb(a, z, n);
+  }else{
+    bce_json_open(a, z, n);
+  }
+}
+
+/* Whether z[0..n) is one JSONB array, by its first header alone (its size
+** fills the BLOB exactly): what makes a BLOB argument an array rather
+** than a number's bytes.  The elements are checked as they are read. */
+BCE_PRIVATE int bce_jsonb_is_array(const char *z, size_t n);
+
+/* What the JSONB element z[0..n) is, for an error message: "null",
+** "true", "false", "a string", "an array", "an object"; *payload and
+** *size are a string's text. */
+BCE_PRIVATE const char *bce_jsonb_describe(const char *z, size_t n,
+                                           size_t *payload, size_t *size);
+
 /* Whether a cursor reads JSONB (an error message words its bytes so). */
 static inline int bce_json_is_jsonb(const bce_json_array *a){
   return a->state>=BCE_JSONB_BEFORE;

@@ -129,6 +129,29 @@ static int number_value(int type, const char *z, size_t n, double *x){
   return 1;
 }
 
+BCE_PRIVATE int bce_jsonb_is_array(const char *z, size_t n){
+  size_t payload, size;
+  int type;
+  return jsonb_header((const unsigned char*)z, n, 0, &type, &payload, &size)
+         && type==JB_ARRAY && payload + size==n;
+}
+
+BCE_PRIVATE const char *bce_jsonb_describe(const char *z, size_t n,
+                                           size_t *payload, size_t *size){
+  static const char *const what[] = {
+    "null", "true", "false", "a number", "a number", "a number", "a number",
+    "a string", "a string", "a string", "a string", "an array", "an object"
+  };
+  int type;
+  /* the cursor reported this element, so its header fits */
+  if( BCE_NEVER(!jsonb_header((const unsigned char*)z, n, 0, &type, payload,
+                              size)) || BCE_NEVER(type>JB_OBJECT) ){
+    *payload = *size = 0;
+    return "an element";
+  }
+  return what[type];
+}
+
 BCE_PRIVATE bce_json_token bce_jsonb_next(bce_json_array *a, double *x,
                                           size_t *at, size_t *len){
   const unsigned char *z = (const unsigned char*)a->z;
