@@ -8,6 +8,7 @@ SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "registry.h"
 #include "../src/decimal.h"
+#include "../src/json_array.h"
 
 #define MAX_QUOTED_TEXT 40
 
@@ -139,14 +140,29 @@ BCE_PRIVATE int bce_text_number(sqlite3_value *v, double *out){
   return bce_decimal_parse_sql(z, (size_t)sqlite3_value_bytes(v), out);
 }
 
-BCE_PRIVATE int bce_text_is_array(sqlite3_value *v){
+BCE_PRIVATE int bce_is_array_arg(sqlite3_value *v){
   const unsigned char *z;
-  if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
+  int t = sqlite3_value_type(v);
+  if( t==SQLITE_BLOB ){
+    return bce_jsonb_is_array((const char*)sqlite3_value_blob(v),
+                              (size_t)sqlite3_value_bytes(v));
+  }
+  if( t!=SQLITE_TEXT ) return 0;
   z = sqlite3_value_text(v);
   if( z==0 ) return 0;
   /* the white space SQLite's numeric affinity skips (src/json_array.h) */
   while( *z==' ' || (*z>='\t' && *z<='\r') ) z++;
   return *z=='[';
+}
+
+BCE_PRIVATE int bce_array_arg_bytes(sqlite3_value *v, const char **z,
+                                    size_t *n){
+  int jsonb = sqlite3_value_type(v)==SQLITE_BLOB;
+  /* never the text of a BLOB: SQLite would hand over its bytes as text */
+  *z = jsonb ? (const char*)sqlite3_value_blob(v)
+             : (const char*)sqlite3_value_text(v);
+  *n = (size_t)sqlite3_value_bytes(v);
+  return jsonb;
 }
 
 /* The spellings of a missing value that CSV exports and data frames

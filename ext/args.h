@@ -61,11 +61,17 @@ static inline int bce_in_domain(bce_domain d, double x){
 
 /* argv[0] and argv[1] (y, and p or z) of the bce functions may instead be
 ** JSON arrays (ext/array_args.c): TEXT that is not a number and whose first
-** byte after white space is '['.  Only looked for once a TEXT has failed
-** to be a number, so numbers pay nothing for it. */
+** byte after white space is '[', or a BLOB of SQLite's JSONB whose header
+** says it is one array (src/jsonb.c).  Only looked for once the value has
+** failed to be a number, so numbers pay nothing for it. */
 #define BCE_ARRAY_Y 1
 #define BCE_ARRAY_P 2
-BCE_PRIVATE int bce_text_is_array(sqlite3_value *v);
+BCE_PRIVATE int bce_is_array_arg(sqlite3_value *v);
+
+/* The bytes of an argument bce_is_array_arg() accepted: 1 for JSONB, 0
+** for text; *z is 0 only when SQLite is out of memory. */
+BCE_PRIVATE int bce_array_arg_bytes(sqlite3_value *v, const char **z,
+                                    size_t *n);
 
 /* Reads argv[0..argc-1] into out[], param[i] describing argv[i].  Inline
 ** and one sqlite3_value_type() per argument: this runs once per row, and
@@ -86,7 +92,7 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, int argc,
     if( t==SQLITE_FLOAT || t==SQLITE_INTEGER ){
       out[i] = sqlite3_value_double(argv[i]);
     }else if( !bce_text_number(argv[i], &out[i]) ){
-      if( arrays && i<2 && bce_text_is_array(argv[i]) ){
+      if( arrays && i<2 && bce_is_array_arg(argv[i]) ){
         *arrays |= i==0 ? BCE_ARRAY_Y : BCE_ARRAY_P;
         out[i] = 0.0;
         continue;

@@ -6,8 +6,38 @@
 SQLITE_EXTENSION_INIT3
 #include "array_args.h"
 #include "../src/decimal.h"
+#include "../src/json_array.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
+
+/* The errors of a JSONB argument: its bytes are no text to quote, so the
+** element is named by what it is, and a string by its text.  A numpy
+** scalar's 4 or 8 bytes can start like a JSONB array (one double in 256
+** does): those BLOBs get the numpy fix too. */
+static void report_jsonb_error(sqlite3_context *ctx, const char *name,
+                               const bce_array_error *e, const char *z,
+                               size_t n){
+  char quoted[BCE_QUOTED_BUF];
+  const char *numpy = n==4 || n==8 ? "; numpy scalars bind as blobs: "
+                                     "float(x) fixes it" : "";
+  if( e->status==BCE_ARRAY_NOT_NUMBER ){
+    size_t payload, size;
+    const char *what = bce_jsonb_describe(z + e->at, e->len, &payload, &size);
+    if( strcmp(what, "a string")==0 ){        /* show its text */
+      bce_quote_text(quoted, z + e->at + payload, (int)size);
+      bce_error(ctx, "%s[%lld] must be a number, got the JSONB string %s%s",
+                name, (long long)e->index, quoted, numpy);
+    }else{
+      bce_error(ctx, "%s[%lld] must be a number, got %s%s", name,
+                (long long)e->index, what, numpy);
+    }
+  }else if( e->status==BCE_ARRAY_MALFORMED ){
+    bce_error(ctx, "%s is not valid JSONB at byte %lld of %lld%s", name,
+              (long long)e->at + 1, (long long)n, numpy);
+  }else{
+    bce_error(ctx, "%s must not be empty, got an empty JSONB array", name);
+  }
+}
 
 BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
                                         const bce_param *param,
@@ -17,17 +47,22 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
   /* the text the cursor read (UTF-8 already, so this converts nothing);
   ** for a number y, broadcast, only the length error comes here */
   const char *z = "";
-  int n = 0;
+  size_t nz = 0;
+  int n = 0, jsonb = 0;
   char elem[48], num[32], quoted[BCE_QUOTED_BUF];
   if( e->status==BCE_ARRAY_NOT_NUMBER || e->status==BCE_ARRAY_MALFORMED
    || e->status==BCE_ARRAY_EMPTY ){
-    z = (const char*)sqlite3_value_text(argv[e->arg]);
-    n = sqlite3_value_bytes(argv[e->arg]);
+    jsonb = bce_array_arg_bytes(argv[e->arg], &z, &nz);
+    n = (int)nz;
     if( BCE_NEVER(z==0) ){
       /* read before, in the same encoding: SQLite returns its cached text */
       sqlite3_result_error_nomem(ctx);
       return;
     }
+  }
+  if( jsonb ){
+    report_jsonb_error(ctx, name, e, z, nz);
+    return;
   }
   switch( e->status ){
     case BCE_ARRAY_NOT_NUMBER:
@@ -62,12 +97,13 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
   }
 }
 
-/* Sets *it on the row's texts; 0 after setting an error on ctx. */
+/* Sets *it on the row's arrays; 0 after setting an error on ctx. */
 static int open_arrays(sqlite3_context *ctx, const bce_param *param,
                        bce_array_kind kind, sqlite3_value **argv, int arrays,
                        double y0, bce_array_pairs *it){
   const char *y = 0, *p;
-  int ny = 0, np;
+  size_t ny = 0, np;
+  int yJsonb = 0, pJsonb;
   if( !(arrays & BCE_ARRAY_P) ){
     char num[32];
     bce_format_value(num, argv[1]);
@@ -75,19 +111,17 @@ static int open_arrays(sqlite3_context *ctx, const bce_param *param,
               param[1].name, param[0].name, num);
     return 0;
   }
-  if( arrays & BCE_ARRAY_Y ){
-    y = (const char*)sqlite3_value_text(argv[0]);
-    ny = sqlite3_value_bytes(argv[0]);
-  }
-  p = (const char*)sqlite3_value_text(argv[1]);
-  np = sqlite3_value_bytes(argv[1]);
-  /* an array bit is set only once bce_text_is_array() has read the text,
+  if( arrays & BCE_ARRAY_Y ) yJsonb = bce_array_arg_bytes(argv[0], &y, &ny);
+  pJsonb = bce_array_arg_bytes(argv[1], &p, &np);
+  /* an array bit is set only once bce_is_array_arg() has read the value,
   ** and SQLite returns that text again (converted once, in place) */
   if( BCE_NEVER(p==0) || ((arrays & BCE_ARRAY_Y) && BCE_NEVER(y==0)) ){
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  bce_array_pairs_open(it, y, (size_t)ny, y0, p, (size_t)np, kind);
+  bce_array_pairs_open(it, y, ny, y0, p, np, kind);
+  if( yJsonb ) bce_json_open_jsonb(&it->y, y, ny);
+  if( pJsonb ) bce_json_open_jsonb(&it->p, p, np);
   return 1;
 }
 

@@ -31,11 +31,11 @@ SQLITE_EXTENSION_INIT3
 
 /* ------------------------------------------------------------ reading */
 
-/* 1 if v is TEXT that opens a JSON array; else sets the error that p (or
+/* 1 if v holds a JSON array (text or JSONB); else sets the error that p (or
 ** z) must be one: a number is never a row of K classes. */
 static int json_array_arg(sqlite3_context *ctx, bce_param param,
                           sqlite3_value *v){
-  if( sqlite3_value_type(v)==SQLITE_TEXT && bce_text_is_array(v) ) return 1;
+  if( bce_is_array_arg(v) ) return 1;
   bce_error_got(ctx, param.name, param.domain==BCE_PROB
                 ? "a JSON array of probabilities" : "a JSON array of logits", v);
   return 0;
@@ -54,15 +54,15 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
   r->y = 0;
   r->ny = 0;
   r->cls = 0.0;
+  r->yJsonb = 0;
   t = sqlite3_value_type(argv[0]);
   if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
     r->cls = sqlite3_value_double(argv[0]);
   }else if( t==SQLITE_TEXT && bce_text_number(argv[0], &r->cls) ){
     /* '2', '2.0': a class index spelled as text (rule 3) */
-  }else if( t==SQLITE_TEXT && bce_text_is_array(argv[0]) ){
-    r->y = (const char*)sqlite3_value_text(argv[0]);
-    r->ny = (size_t)sqlite3_value_bytes(argv[0]);
-    /* bce_text_is_array() has read it; SQLite returns the same text */
+  }else if( bce_is_array_arg(argv[0]) ){
+    r->yJsonb = bce_array_arg_bytes(argv[0], &r->y, &r->ny);
+    /* bce_is_array_arg() has read it; SQLite returns the same text */
     if( BCE_NEVER(r->y==0) ){
       sqlite3_result_error_nomem(ctx);
       return 0;
@@ -77,8 +77,7 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
     return 0;                                       /* rules 3 and 4 */
   }
   if( !json_array_arg(ctx, f->aParam[1], argv[1]) ) return 0;
-  r->p = (const char*)sqlite3_value_text(argv[1]);
-  r->np = (size_t)sqlite3_value_bytes(argv[1]);
+  r->pJsonb = bce_array_arg_bytes(argv[1], &r->p, &r->np);
   if( BCE_NEVER(r->p==0) ){                   /* read by json_array_arg() */
     sqlite3_result_error_nomem(ctx);
     return 0;
@@ -262,20 +261,20 @@ BCE_PRIVATE void bce_softmax_func(sqlite3_context *ctx, int argc,
   sqlite3_str *out;
   sqlite3_value *pair[2] = {0, 0};
   const char *z;
-  int t = sqlite3_value_type(argv[0]);
+  size_t nz;
+  int t = sqlite3_value_type(argv[0]), jsonb;
   (void)argc;
   if( t==SQLITE_NULL ) return;                      /* rule 1 */
   if( !json_array_arg(ctx, f->aParam[1], argv[0]) ) return;
-  z = (const char*)sqlite3_value_text(argv[0]);
+  jsonb = bce_array_arg_bytes(argv[0], &z, &nz);
   if( BCE_NEVER(z==0) ){                      /* read by json_array_arg() */
     sqlite3_result_error_nomem(ctx);
     return;
   }
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
-  if( !bce_cce_softmax(z, (size_t)sqlite3_value_bytes(argv[0]),
-                       f->eLoss==BCE_LOSS_LOG_SOFTMAX, mc_append, out,
-                       &err) ){
+  if( !bce_cce_softmax(z, nz, jsonb, f->eLoss==BCE_LOSS_LOG_SOFTMAX,
+                       mc_append, out, &err) ){
     sqlite3_free(sqlite3_str_finish(out));
     /* mc_report() reads argv[err.arg] and param[err.arg]: z is arg 1 there */
     pair[1] = argv[0];

@@ -106,10 +106,10 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
     s->cls = r->cls<4e18 ? (int64_t)r->cls : INT64_MAX;
   }
   if( mode==Y_ARRAY ){
-    bce_json_open(&ya, r->y, r->ny);
+    bce_json_open_as(&ya, r->y, r->ny, r->yJsonb);
     bce_sum_clear(&ysum);
   }
-  bce_json_open(&pa, r->p, r->np);
+  bce_json_open_as(&pa, r->p, r->np, r->pJsonb);
   for(;;){
     if( mode==Y_ARRAY ){
       ry = bce_array_element(&ya, 0, &y, err);
@@ -225,8 +225,8 @@ static void pass_open(cce_pass *it, const bce_cce_row *r, const cce_scan *s){
   it->s = s;
   it->i = 0;
   if( s->k>BCE_CCE_BUF ){
-    if( s->mode==Y_ARRAY ) bce_json_open(&it->y, r->y, r->ny);
-    bce_json_open(&it->p, r->p, r->np);
+    if( s->mode==Y_ARRAY ) bce_json_open_as(&it->y, r->y, r->ny, r->yJsonb);
+    bce_json_open_as(&it->p, r->p, r->np, r->pJsonb);
   }
 }
 
@@ -679,7 +679,8 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
   return 1;
 }
 
-BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
+BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int zJsonb,
+                                int take_log,
                                 bce_cce_emit emit, void *arg,
                                 bce_array_error *err){
   cce_scan s;
@@ -689,6 +690,8 @@ BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
   r.cls = 0.0;
   r.p = z;
   r.np = nz;
+  r.yJsonb = 0;
+  r.pJsonb = zJsonb;
   if( !cce_scan_row(&r, Y_NONE, 1, 1, 0.0, 0, &s, err) ) return 0;
   softmax_out(&r, &s, take_log ? OUT_LOG_SOFTMAX : OUT_SOFTMAX, 1.0, emit,
               arg);

@@ -61,6 +61,7 @@ typedef struct bce_cce_row {
   double cls;
   const char *p;       /* p or z */
   size_t np;
+  int yJsonb, pJsonb;  /* y, p: JSONB BLOBs, not text (src/jsonb.c) */
 } bce_cce_row;
 
 /* Receives the elements of a result array, in order, once the whole row
@@ -101,8 +102,10 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
                                     bce_array_error *err);
 
 /* softmax(z) (take_log = 0) or log_softmax(z) (take_log = 1) of the JSON
-** array z of K >= 1 logits: K calls of emit.  Errors name z as arg 1. */
-BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int take_log,
+** array z of K >= 1 logits (JSONB if zJsonb): K calls of emit.  Errors
+** name z as arg 1. */
+BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int zJsonb,
+                                int take_log,
                                 bce_cce_emit emit, void *arg,
                                 bce_array_error *err);
 

@@ -63,10 +63,18 @@ BCE_PRIVATE void bce_json_open(bce_json_array *a, const char *z, size_t n){
   a->state = BEFORE_OPEN;
 }
 
+BCE_PRIVATE void bce_json_open_jsonb(bce_json_array *a, const char *z,
+                                     size_t n){
+  bce_json_open(a, z, n);
+  a->state = BCE_JSONB_BEFORE;
+}
+
 BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
                                          size_t *at, size_t *len){
   const char *z = a->z;
-  size_t n = a->n, i = skip_space(z, n, a->pos), used, bad;
+  size_t n = a->n, i, used, bad;
+  if( a->state>=BCE_JSONB_BEFORE ) return bce_jsonb_next(a, x, at, len);
+  i = skip_space(z, n, a->pos);
   switch( a->state ){
     case CLOSED:
       return BCE_JSON_END;

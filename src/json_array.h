@@ -43,9 +43,48 @@ typedef enum bce_json_token {
 
 BCE_PRIVATE void bce_json_open(bce_json_array *a, const char *z, size_t n);
 
+/* The same cursor over a BLOB of SQLite's JSONB (src/jsonb.c): the same
+** tokens, MALFORMED at the byte where the BLOB stops being a JSONB array
+** of numbers, NOT_NUMBER with the element's bytes (header included). */
+BCE_PRIVATE void bce_json_open_jsonb(bce_json_array *a, const char *z,
+                                     size_t n);
+
+/* The cursor's states past those of the text (src/json_array.c). */
+enum { BCE_JSONB_BEFORE = 8, BCE_JSONB_IN, BCE_JSONB_CLOSED };
+
+/* bce_json_open() or bce_json_open_jsonb(), as the argument's type says. */
+static inline void bce_json_open_as(bce_json_array *a, const char *z, size_t n,
+                                    int jsonb){
+  if( jsonb ){
+    bce_json_open_jsonb(a, z, n);
+  }else{
+    bce_json_open(a, z, n);
+  }
+}
+
+/* Whether z[0..n) is one JSONB array, by its first header alone (its size
+** fills the BLOB exactly): what makes a BLOB argument an array rather
+** than a number's bytes.  The elements are checked as they are read. */
+BCE_PRIVATE int bce_jsonb_is_array(const char *z, size_t n);
+
+/* What the JSONB element z[0..n) is, for an error message: "null",
+** "true", "false", "a string", "an array", "an object"; *payload and
+** *size are a string's text. */
+BCE_PRIVATE const char *bce_jsonb_describe(const char *z, size_t n,
+                                           size_t *payload, size_t *size);
+
+/* Whether a cursor reads JSONB (an error message words its bytes so). */
+static inline int bce_json_is_jsonb(const bce_json_array *a){
+  return a->state>=BCE_JSONB_BEFORE;
+}
+
 /* The next element.  After BCE_JSON_END every call returns it again; after
 ** an error the cursor is not to be used. */
 BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
                                          size_t *at, size_t *len);
+
+/* bce_json_next() of a JSONB cursor. */
+BCE_PRIVATE bce_json_token bce_jsonb_next(bce_json_array *a, double *x,
+                                          size_t *at, size_t *len);
 
 #endif

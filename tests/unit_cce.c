@@ -67,6 +67,7 @@ static bce_cce_row row_of(const char *y, double cls, const char *p){
   r.cls = cls;
   r.p = p;
   r.np = strlen(p);
+  r.yJsonb = r.pJsonb = 0;
   return r;
 }
 
@@ -131,8 +132,8 @@ static int run_elems(int kind, const bce_cce_row *r, double eps, double n,
   switch( kind ){
     case 0:  return bce_cce_grad(r, eps, n, gather, c, err);
     case 1:  return bce_cce_logits_grad(r, n, gather, c, err);
-    case 2:  return bce_cce_softmax(r->p, r->np, 0, gather, c, err);
-    default: return bce_cce_softmax(r->p, r->np, 1, gather, c, err);
+    case 2:  return bce_cce_softmax(r->p, r->np, 0, 0, gather, c, err);
+    default: return bce_cce_softmax(r->p, r->np, 0, 1, gather, c, err);
   }
 }
 
