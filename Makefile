@@ -174,6 +174,11 @@ $(BUILD)/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,static,$(CORE_SRC))
 $(BUILD)/host_static: tests/host_static.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 $(LDLIBS)
 
+# examples/parallel.c, the C host of docs/scale-out.md (tests/parallel.py)
+$(BUILD)/example_parallel: examples/parallel.c $(BUILD)/libbce.a ext/sqlite3_bce.h
+	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 \
+	  -lpthread $(LDLIBS)
+
 $(BUILD)/fuzz_bce_main: tests/fuzz/fuzz_bce.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -DFUZZ_MAIN -o $@ $< -lsqlite3 -lm
@@ -228,7 +233,7 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 
 TEST_BINS  := $(LIB) $(patsubst %,$(BUILD)/unit_%,$(UNITS)) \
   $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB) \
-  $(BUILD)/entry_api
+  $(BUILD)/entry_api $(BUILD)/example_parallel
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) \
   $(patsubst %,$(BUILD)/asan/unit_%,$(UNITS)) $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \

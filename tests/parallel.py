@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """sqlite_bce.parallel() against the one query, bit for bit (issue 25).
 
-    /usr/bin/python3 tests/parallel.py LIB [TABLES]
+    /usr/bin/python3 tests/parallel.py LIB [TABLES [EXAMPLE]]
 
 Random tables in database files (sparse rowids, deleted rows, weights,
 NULL rows, logits near +-1e308, multi-label and multi-class JSON arrays, a
@@ -20,12 +20,14 @@ import re
 import shutil
 import sqlite3
 import struct
+import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIB = sys.argv[1] if len(sys.argv) > 1 else "./bce"
 TABLES = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+EXAMPLE = sys.argv[3] if len(sys.argv) > 3 else None
 
 failures = 0
 
@@ -156,6 +158,8 @@ def test_random(sqlite_bce, tmp):
             except sqlite3.Error as e:
                 report(False, "table %d (%s): the one query" % (t, shape), e)
                 continue
+            if EXAMPLE and fn == "bce" and not where:
+                test_example(path, cols, want, t, shape)
             for workers in range(1, 9):
                 name = "table %d (%s): %s(%s)%s, %d worker%s" % (
                     t, shape, fn, ", ".join(cols),
@@ -168,6 +172,22 @@ def test_random(sqlite_bce, tmp):
                     report(got == want, name, "got %s, want %s" % (got, want))
                 except sqlite3.Error as e:
                     report(False, name, e)
+
+
+def test_example(path, cols, want, t, shape):
+    """examples/parallel.c takes y and p only: the two-column calls."""
+    if len(cols) != 2:
+        return
+    for threads in range(1, 5):
+        name = "examples/parallel.c: table %d (%s), %d thread%s" % (
+            t, shape, threads, "" if threads == 1 else "s")
+        run = subprocess.run([EXAMPLE, path, "preds", cols[0], cols[1],
+                              str(threads)], capture_output=True, text=True)
+        out = run.stdout.strip()
+        got = None if out == "NULL" else (bits(float(out)) if out else "")
+        report(run.returncode == 0 and not run.stderr and got == want, name,
+               "exit %d, got %s, want %s; %s" % (run.returncode, got, want,
+                                                 run.stderr))
 
 
 def expect_error(name, exc, pattern, call):
