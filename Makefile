@@ -174,6 +174,11 @@ $(BUILD)/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,static,$(CORE_SRC))
 $(BUILD)/host_static: tests/host_static.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 $(LDLIBS)
 
+# examples/parallel.c, the C host of docs/scale-out.md (tests/parallel.py)
+$(BUILD)/example_parallel: examples/parallel.c $(BUILD)/libbce.a ext/sqlite3_bce.h
+	$(CC) $(STRICT) $(CFLAGS) -Iext -o $@ $< $(BUILD)/libbce.a -lsqlite3 \
+	  -lpthread $(LDLIBS)
+
 $(BUILD)/fuzz_bce_main: tests/fuzz/fuzz_bce.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT) $(CFLAGS) -DFUZZ_MAIN -o $@ $< -lsqlite3 -lm
@@ -228,7 +233,7 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 
 TEST_BINS  := $(LIB) $(patsubst %,$(BUILD)/unit_%,$(UNITS)) \
   $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB) \
-  $(BUILD)/entry_api
+  $(BUILD)/entry_api $(BUILD)/example_parallel
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) \
   $(patsubst %,$(BUILD)/asan/unit_%,$(UNITS)) $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \
@@ -266,8 +271,10 @@ fuzz: $(BUILD)/fuzz/fuzz_bce
 	  -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
 	  $(BUILD)/fuzz/corpus tests/fuzz/seeds
 
-bench: $(LIB) $(BUILD)/floor.$(SOEXT)
-	@SQLITE3=$(SQLITE3) LIB=./bce FLOOR=$(BUILD)/floor bash bench/run.sh
+# (the package staged by the wheel's rule below, for the parallel rows)
+bench: $(LIB) $(BUILD)/floor.$(SOEXT) $(BUILD)/python/sqlite_bce/_version.py
+	@SQLITE3=$(SQLITE3) LIB=./bce FLOOR=$(BUILD)/floor \
+	  PY_STAGE=$(BUILD)/python bash bench/run.sh
 
 accuracy: $(LIB)
 	/usr/bin/python3 tests/accuracy_props.py ./bce
@@ -346,11 +353,13 @@ NPM_STAGE := $(BUILD)/npm/sqlite-bce
 npm: $(NPM_TGZ)
 
 $(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
-            bindings/node/index.d.ts bindings/node/README.md LICENSE src/version.h
+            bindings/node/parallel.js bindings/node/index.d.ts \
+            bindings/node/README.md LICENSE src/version.h
 	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
 	  { echo "make npm: the package carries linux-x64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
 	rm -rf $(NPM_STAGE) && mkdir -p $(NPM_STAGE)/lib/linux-x64 $(DIST)
-	cp bindings/node/package.json bindings/node/index.js bindings/node/index.d.ts \
+	cp bindings/node/package.json bindings/node/index.js \
+	   bindings/node/parallel.js bindings/node/index.d.ts \
 	   bindings/node/README.md LICENSE $(NPM_STAGE)/
 	cp $(LIB) $(NPM_STAGE)/lib/linux-x64/bce.so
 	cd $(NPM_STAGE) && $(NPM) pkg set version=$(VERSION) && \
@@ -363,20 +372,26 @@ $(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
 PY_STAGE := $(BUILD)/python
 wheel: $(WHEEL)
 
-$(WHEEL): $(LIB) bindings/python/setup.py bindings/python/README.md \
-          bindings/python/sqlite_bce/__init__.py LICENSE src/version.h
+$(WHEEL): $(PY_STAGE)/sqlite_bce/_version.py
 	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
 	  { echo "make wheel: the wheel is linux_x86_64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
-	rm -rf $(PY_STAGE) && mkdir -p $(PY_STAGE) $(DIST)
+	mkdir -p $(DIST)
+	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
+	  >build.log 2>&1 || { cat build.log; exit 1; }
+	@test -f $@
+
+# The package staged as the wheel lays it out (PYTHONPATH=$(PY_STAGE)
+# imports it: make bench's parallel rows do).
+$(PY_STAGE)/sqlite_bce/_version.py: $(LIB) bindings/python/setup.py \
+          bindings/python/README.md bindings/python/sqlite_bce/__init__.py \
+          bindings/python/sqlite_bce/_parallel.py LICENSE src/version.h
+	rm -rf $(PY_STAGE) && mkdir -p $(PY_STAGE)
 	cp -r bindings/python/setup.py bindings/python/README.md \
 	      bindings/python/sqlite_bce LICENSE $(PY_STAGE)/
 	rm -rf $(PY_STAGE)/sqlite_bce/__pycache__
 	cp $(LIB) $(PY_STAGE)/sqlite_bce/bce.so
-	printf '# Written by make wheel from src/version.h.\n__version__ = "%s"\n' \
-	  '$(VERSION)' >$(PY_STAGE)/sqlite_bce/_version.py
-	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
-	  >build.log 2>&1 || { cat build.log; exit 1; }
-	@test -f $@
+	printf '# Written by make from src/version.h.\n__version__ = "%s"\n' \
+	  '$(VERSION)' >$@
 
 # pkg-config: `pkg-config --cflags --libs sqlite-bce` for a program that
 # links libbce.a (the header includes sqlite3.h, hence Requires: sqlite3).

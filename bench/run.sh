@@ -17,7 +17,9 @@ LIB=${LIB:-./bce}
 FLOOR=${FLOOR:-build/floor}
 DB=${DB:-bench/data/preds.db}
 ROUNDS=${ROUNDS:-3}
-ROWS=10000000
+# the Python package staged as the wheel lays it out (make bench makes it)
+PY_STAGE=${PY_STAGE:-build/python}
+ROWS=${BENCH_ROWS:-10000000}    # fewer only to try the script out
 
 if ! [ -x /usr/bin/time ]; then
   echo "bench: needs GNU time at /usr/bin/time (Debian package 'time')" >&2
@@ -59,14 +61,16 @@ Q
 # ONLY=regex: only the rows whose name matches it (name their baselines
 # too: ONLY='^mc: ' runs the multi-class rows and their baseline)
 if [ -n "${ONLY:-}" ]; then
-  QUERIES=$(printf '%s\n' "$QUERIES" | grep -E "^[^|]*($ONLY)")
+  QUERIES=$(printf '%s\n' "$QUERIES" | grep -E "^[^|]*($ONLY)" || true)
 fi
+# the parallel rows (below the others): their names start "parallel"
+want_parallel() { [ -z "${ONLY:-}" ] || printf 'parallel' | grep -qE "$ONLY"; }
 
 mkdir -p "$(dirname "$DB")"
 # table NAME: NAME if $DB has that table
 table() { "$SQLITE3" "$DB" "SELECT name FROM sqlite_master WHERE name = '$1'"; }
 
-if printf '%s\n' "$QUERIES" | grep -q 'FROM preds' \
+if { printf '%s\n' "$QUERIES" | grep -q 'FROM preds' || want_parallel; } \
    && [ -z "$(table preds)" ]; then
   echo "bench: creating $DB ($ROWS rows in each of 3 tables, once)..." >&2
   "$SQLITE3" "$DB.tmp" >/dev/null <<SQL
@@ -131,6 +135,7 @@ cat "$DB" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   echo "bench: round $round of $ROUNDS" >&2
   while IFS='|' read -r name base sql; do
+    [ -n "$name" ] || continue          # ONLY matched none of them
     out=$(printf '.load %s\n.load %s\n.timer on\n%s;\n' "$LIB" "$FLOOR" "$sql" |
           /usr/bin/time -f 'MAXRSS %M' "$SQLITE3" "$DB" 2>&1)
     secs=$(printf '%s\n' "$out" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p')
@@ -157,6 +162,40 @@ if [ -z "${ONLY:-}" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
   python_line="python: fetch + numpy|bce(y, p)|"
 fi
 
+# All cores (issue 25): sqlite_bce.parallel() with 1 and 2 workers next to
+# the one query, in fresh Python processes; every mode must give the same
+# bits.  Free cores: the core count less the load average before the rows.
+parallel_lines=""
+if want_parallel; then
+  free=$(awk -v n="$(nproc)" '{ f = n - $1; printf "%.1f", f < 0 ? 0 : f }' /proc/loadavg)
+  echo "bench: parallel(), $ROUNDS runs ($free of $(nproc) cores free)" >&2
+  bits=""
+  for round in $(seq 1 "$ROUNDS"); do
+    for mode in query 1 2; do
+      out=$(PYTHONPATH=$PY_STAGE /usr/bin/time -f 'MAXRSS %M' \
+            /usr/bin/python3 bench/parallel.py "$DB" "$mode" 2>&1)
+      secs=$(printf '%s\n' "$out" | head -n 1 | cut -d' ' -f1)
+      got=$(printf '%s\n' "$out" | head -n 1 | cut -d' ' -f2)
+      kb=$(printf '%s\n' "$out" | sed -n 's/^MAXRSS \([0-9]*\)$/\1/p')
+      if [ -z "$kb" ] || { [ -n "$bits" ] && [ "$got" != "$bits" ]; }; then
+        echo "bench: parallel $mode failed or gave other bits ($got, not $bits):" >&2
+        printf '%s\n' "$out" >&2
+        exit 1
+      fi
+      bits=$got
+      case $mode in
+        query) name="python: SELECT bce(y, p)" base=- ;;
+        1) name="parallel(): 1 worker" base="python: SELECT bce(y, p)" ;;
+        2) name="parallel(): 2 workers" base="parallel(): 1 worker" ;;
+      esac
+      printf '%s|%s|%s|%s\n' "$name" "$base" "$secs" "$kb" >>"$results"
+    done
+  done
+  parallel_lines="python: SELECT bce(y, p)|-|
+parallel(): 1 worker|python: SELECT bce(y, p)|
+parallel(): 2 workers|parallel(): 1 worker|"
+fi
+
 echo
 echo "sqlite-bce $(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)," \
      "SQLite $("$SQLITE3" --version | cut -d' ' -f1), $ROWS rows a table (mc: $MC_ROWS)," \
@@ -164,7 +203,8 @@ echo "sqlite-bce $(sed -n 's/^#define BCE_VERSION "\(.*\)"$/\1/p' src/version.h)
 echo "$(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo
 awk -F'|' -v order="$QUERIES${python_line:+
-$python_line}" '
+$python_line}${parallel_lines:+
+$parallel_lines}" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j+1] = a[j]; a[j+1] = t }
@@ -174,7 +214,9 @@ $python_line}" '
   function dashes(k,   s) { s = ""; while (k-- > 0) s = s "-"; return s }
   END {
     # the columns as wide as their longest entry, so the table stays Markdown
-    n = split(order, lines, "\n"); w1 = length("query"); w2 = length("ratio")
+    n = 0; w1 = length("query"); w2 = length("ratio")
+    k = split(order, all, "\n")
+    for (j = 1; j <= k; j++) if (all[j] != "") lines[++n] = all[j]
     for (i = 1; i <= n; i++) {
       split(lines[i], f, "|"); q = f[1]; name[i] = q
       med[q] = median(t[q])

@@ -71,10 +71,12 @@ else
   fail "the installed lib/linux-x64/bce.so is the bce.so that make built" "they differ"
 fi
 
-cp tests/npm_package.js tests/npm_check.ts "$HOST/"
-(cd "$HOST" && node npm_package.js "$version") 2>"$log"
-rc=$?
-[ $rc -ne 0 ] || [ -s "$log" ] && fail "tests/npm_package.js" "exit $rc: $(head -c 600 "$log")"
+cp tests/npm_package.js tests/npm_parallel.js tests/npm_check.ts "$HOST/"
+for js in npm_package.js npm_parallel.js; do
+  (cd "$HOST" && node "$js" "$version") 2>"$log"
+  rc=$?
+  [ $rc -ne 0 ] || [ -s "$log" ] && fail "tests/$js" "exit $rc: $(head -c 600 "$log")"
+done
 
 # ES modules: named imports of the CommonJS package.
 cat >"$HOST/npm_esm.mjs" <<'JSEOF'

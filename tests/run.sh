@@ -129,6 +129,8 @@ if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
   # the shard property on 600 data sets (the fast tier's python step: 180)
   program "tests/state_shards.py (600 sets)" /usr/bin/python3 tests/state_shards.py "${LIB%.*}" 600
+  # parallel() on 60 tables (the fast tier's python step: 10)
+  program "tests/parallel.py (60 tables)" /usr/bin/python3 tests/parallel.py "${LIB%.*}" 60 "$BUILD/example_parallel"
 fi
 
 # 3. The checker itself: each row of must_fail.sql is a wrong value, and
@@ -191,6 +193,7 @@ if step python; then
     # damaged state is an error
     program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
     program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
+    program tests/parallel.py /usr/bin/python3 tests/parallel.py "${LIB%.*}" 10 "$BUILD/example_parallel"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi

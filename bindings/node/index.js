@@ -37,4 +37,9 @@ function load(db) {
   db.loadExtension(getLoadablePath());
 }
 
-module.exports = { getLoadablePath, load };
+// fn over a table on every core (parallel.js); needs better-sqlite3.
+function parallel(path, fn, table, columns, options) {
+  return require('./parallel.js').parallel(path, fn, table, columns, options);
+}
+
+module.exports = { getLoadablePath, load, parallel };

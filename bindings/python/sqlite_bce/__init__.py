@@ -13,8 +13,9 @@ file; loadable_path() is its path, for hosts that take one (sqlite-utils
 import os
 
 from ._version import __version__
+from ._parallel import parallel
 
-__all__ = ["loadable_path", "load", "__version__"]
+__all__ = ["loadable_path", "load", "parallel", "__version__"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

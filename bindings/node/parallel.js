@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// The loss of one table on every core, bit for bit the one query's: the
+// rowid range split into ranges, each range's state (bce_state() and its
+// kin, exact integer sums) computed by a worker thread on a read-only
+// better-sqlite3 connection of its own, the states merged by bce_merge()
+// (docs/scale-out.md).  The same as sqlite_bce.parallel() in Python.
+'use strict';
+
+const os = require('node:os');
+const fs = require('node:fs');
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
+
+const STATE = {
+  bce: 'bce_state',
+  bce_logits: 'bce_logits_state',
+  cce: 'cce_state',
+  cce_logits: 'cce_logits_state',
+};
+
+// Ranges per worker: more ranges than workers keep every core busy when
+// the rows are not spread evenly over the rowids.
+const RANGES_PER_WORKER = 8;
+
+function fail(message) {
+  throw new Error(`sqlite-bce parallel(): ${message}`);
+}
+
+function quote(name) {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function openReadOnly(Database, path, loadablePath) {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.loadExtension(loadablePath);
+  return db;
+}
+
+// The table's rowid, by a name no column hides; refuses what has none.
+function rowidName(db, table) {
+  const row = db.prepare(
+    'SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE').get(table);
+  if (!row) fail(`no such table: ${table}`);
+  if (row.type === 'view') {
+    fail(`${table} is a view: parallel() splits a table by rowid; give the ` +
+         `table behind the view (with where), or run SELECT ... FROM ${table} ` +
+         'on one connection');
+  }
+  if (row.type !== 'table') fail(`${table} is an ${row.type}, not a table`);
+  if (/^\s*CREATE\s+VIRTUAL/i.test(row.sql || '')) {
+    fail(`${table} is a virtual table: parallel() needs an ordinary table ` +
+         `(copy it into one, or run SELECT ... FROM ${table} on one connection)`);
+  }
+  const list = db.prepare(`PRAGMA table_list(${quote(table)})`).all();
+  if (list.some((r) => r.schema === 'main' && r.name.toLowerCase() === table.toLowerCase() && r.wr)) {
+    fail(`${table} is a WITHOUT ROWID table: parallel() splits by rowid; run ` +
+         `SELECT ... FROM ${table} on one connection, or copy it into a table ` +
+         'with a rowid');
+  }
+  const columns = new Set(db.prepare(`PRAGMA table_info(${quote(table)})`).all()
+    .map((c) => c.name.toLowerCase()));
+  const name = ['rowid', '_rowid_', 'oid'].find((n) => !columns.has(n));
+  if (!name) fail(`${table} has columns named rowid, _rowid_ and oid, which hide its rowid`);
+  return name;
+}
+
+// count ranges of about equal width covering [lo, hi], in BigInt.
+function ranges(lo, hi, count) {
+  const width = hi - lo + 1n;
+  const n = BigInt(count) < width ? BigInt(count) : width;
+  const out = [];
+  for (let i = 0n; i < n; i++) {
+    out.push([lo + (width * i) / n, lo + (width * (i + 1n)) / n - 1n]);
+  }
+  return out;
+}
+
+// In a worker: the states of the ranges it was given.
+function work() {
+  const { path, loadablePath, query, params, ranges: mine } = workerData;
+  const Database = require('better-sqlite3');
+  let db;
+  try {
+    db = openReadOnly(Database, path, loadablePath);
+    const stmt = db.prepare(query).pluck().safeIntegers(true);
+    const states = [];
+    for (const [lo, hi] of mine) {
+      try {
+        states.push(stmt.get(...params, lo, hi));
+      } catch (e) {
+        parentPort.postMessage({ error: `${e.message} (sqlite-bce parallel(): ` +
+                                        `in the rows with rowid ${lo} to ${hi})` });
+        return;
+      }
+    }
+    parentPort.postMessage({ states });
+  } catch (e) {
+    parentPort.postMessage({ error: e.message });
+  } finally {
+    if (db) db.close();
+  }
+}
+
+/**
+ * fn(columns...) over the rows of table in the database file at path, on
+ * `workers` threads (default: the CPU count), with the bits of
+ *   SELECT fn(columns...) FROM table [WHERE where]
+ * on one connection.  Resolves to a number, or null where the query
+ * gives NULL; rejects with the extension's message if a row is bad.
+ */
+async function parallel(path, fn, table, columns, options = {}) {
+  const { getLoadablePath } = require('./index.js');
+  const Database = require('better-sqlite3');
+  const { where = null, params = [], workers = os.cpus().length || 1 } = options;
+  if (!Object.prototype.hasOwnProperty.call(STATE, fn)) {
+    fail(`function must be one of ${Object.keys(STATE).sort().join(', ')} ` +
+         `(the functions with a state), got '${fn}'`);
+  }
+  if (!Array.isArray(columns) || columns.length < 2 || columns.length > 4) {
+    fail(`${fn} takes 2 to 4 columns (y, p or z, w, eps), got ` +
+         `${Array.isArray(columns) ? columns.length : typeof columns}`);
+  }
+  if (path === '' || path === ':memory:' || /^file::memory:|mode=memory/.test(path)) {
+    fail('an in-memory database lives in one connection, and parallel() opens ' +
+         `one per worker: save it to a file (db.backup()), or run SELECT ${fn}(...) ` +
+         'on its connection');
+  }
+  if (!fs.existsSync(path)) fail(`no database file at ${path}`);
+  if (!Number.isInteger(workers) || workers < 1) {
+    fail(`workers must be an integer >= 1, got ${workers}`);
+  }
+  const loadablePath = getLoadablePath();
+  const control = openReadOnly(Database, path, loadablePath);
+  try {
+    const rowid = rowidName(control, table);
+    const span = control.prepare(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi ` +
+                                 `FROM ${quote(table)}`).safeIntegers(true).get();
+    if (span.lo === null) {
+      return control.prepare(`SELECT ${fn}(${columns.join(', ')}) FROM ` +
+                             `${quote(table)} WHERE 0`).pluck().get();
+    }
+    const all = ranges(span.lo, span.hi, workers * RANGES_PER_WORKER);
+    // where's placeholders first: the range's two come after them
+    const query = `SELECT ${STATE[fn]}(${columns.join(', ')}) FROM ${quote(table)} ` +
+                  `WHERE (${where || '1'}) AND ${rowid} BETWEEN ? AND ?`;
+    const threads = Math.min(workers, all.length);
+    const started = [];
+    let results;
+    try {
+      results = await Promise.all(Array.from({ length: threads }, (_, w) =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(__filename, {
+            workerData: { path, loadablePath, query, params,
+                          ranges: all.filter((_, i) => i % threads === w) },
+          });
+          started.push(worker);
+          worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m.states)));
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`sqlite-bce parallel(): a worker exited with ${code}`));
+          });
+        })));
+    } finally {
+      // a failed range fails the call; the other workers are stopped
+      await Promise.all(started.map((w) => w.terminate()));
+    }
+    control.exec('CREATE TEMP TABLE parallel_states(s BLOB)');
+    const insert = control.prepare('INSERT INTO parallel_states VALUES (?)');
+    for (const states of results) {
+      for (const s of states) if (s !== null) insert.run(s);
+    }
+    return control.prepare('SELECT bce_merge(s) FROM parallel_states').pluck().get();
+  } finally {
+    control.close();
+  }
+}
+
+if (!isMainThread && workerData && workerData.query) work();
+
+module.exports = { parallel };
