@@ -366,14 +366,15 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
   return 1;
 }
 
-BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_array_error *err){
+BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
+                                           int *scale, bce_array_error *err){
   cce_scan s;
   cce_pass it;
   cce_lse v;
   bce_sum l;
   double y, z;
   int64_t i;
+  *scale = 0;
   if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
     return 0;
   }
@@ -400,7 +401,16 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     }
     /* m - z_c + L, two terms >= 0: the difference exactly as hi + lo */
     hi = s.m - s.pc;
-    *loss = hi>DBL_MAX ? INFINITY : hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
+    if( hi>DBL_MAX ){
+      /* m > 0 > z_c, both huge, so their halves are exact and the loss
+      ** (below 2^1025) is carried halved */
+      double mh = 0.5*s.m, zh = 0.5*s.pc;
+      hi = mh - zh;
+      *loss = hi + (bce_two_sum_err(mh, -zh, hi) + 0.5*v.l);
+      *scale = 1;
+      return 1;
+    }
+    *loss = hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
     return 1;
   }
   /* soft targets: sum_k y_k (m - z_k) + (sum_k y_k) L, each term >= 0 and
@@ -428,6 +438,20 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
   }
   bce_sum_add(&l, s.ysum*v.l, +1);
   *loss = bce_sum_value(&l);
+  if( *loss>DBL_MAX ){
+    *loss = bce_sum_value_scaled(&l, -1);
+    *scale = 1;
+  }
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
+                                    bce_array_error *err){
+  int scale;
+  if( !bce_cce_logits_loss_scaled(r, loss, &scale, err) ) return 0;
+  /* doubling a double above 2^1023 is exact but for overflow, so this is
+  ** the loss rounded once, or +Inf past the range */
+  if( scale ) *loss = 2.0*(*loss);
   return 1;
 }
 
@@ -440,7 +464,14 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
 BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
                                      double *wl, bce_array_error *err){
   double l;
-  if( !bce_cce_logits_loss(r, &l, err) ) return 0;
+  int scale;
+  if( !bce_cce_logits_loss_scaled(r, &l, &scale, err) ) return 0;
+  if( scale ){
+    /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and doubling
+    ** it rounds only on overflow (+Inf: the loss is past the range) */
+    *wl = w==0.0 ? 0.0 : 2.0*(w*l);
+    return 1;
+  }
   *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
   if( w>1.0 && l<0x1p-1022 ){
     cce_scan s;
