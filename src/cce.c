@@ -329,14 +329,29 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
   cce_pass it;
   bce_sum t;
   double y, z;
-  int64_t i;
+  int64_t i, nsub = 0;
   bce_sum_clear(&t);
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
+    double e;
     pass_next(&it, &y, &z);
-    if( i!=s->j ) bce_sum_add(&t, shifted_exp(z, s->m), +1);
+    if( i==s->j ) continue;
+    e = shifted_exp(z, s->m);
+    if( e<0x1p-1022 && z - s->m>=-1500.0 ) nsub++;
+    bce_sum_add(&t, e, +1);
   }
   v.t = bce_sum_value(&t);
+  if( nsub>0 && v.t<(double)nsub*0x1p-1018 ){
+    /* each subnormal (or vanished) term is off by up to 2^-1075, so nsub
+    ** of them by up to nsub ulp of a T this small (999 terms e^-718.439
+    ** were 499 ulp off): T summed again scaled, rounded once (or twice
+    ** where it is subnormal: within an ulp) */
+    int k;
+    double tk = cce_scaled_t(r, s, &k);
+    bce_sum_clear(&t);
+    v.t = tk==0.0 ? 0.0 : ldexp(tk, -k);
+    bce_sum_add(&t, v.t, +1);
+  }
   v.s = 1.0;
   if( want_s ){
     bce_sum_add(&t, 1.0, +1);
@@ -362,6 +377,62 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
     *loss = 0.0 - log(bce_clip(s.pc, eps));
   }else{
     *loss = s.lossInf ? INFINITY : bce_sum_value(&l);
+  }
+  return 1;
+}
+
+/* a*b*2^k, the product rounded once to 53 bits as if the exponent range
+** had no floor: the mantissas' product, then the exponents (as mean.c's
+** exact_product()) */
+static double scaled_product(double a, double b, int k){
+  int ea, eb;
+  double ma = frexp(a, &ea), mb = frexp(b, &eb);
+  return ldexp(ma*mb, ea + eb + k);
+}
+
+/* The scale of a loss below K 2^-1018: such a loss, times 2^1100, is
+** below K 2^82, and its terms that matter are normal doubles. */
+#define TINY_LOSS_SCALE 1100
+
+/* The loss of a row whose loss is below K 2^-1018, times 2^1100, summed
+** from scaled terms.  There the terms y_k (m - z_k) and e^(z_k - m) may
+** be subnormal, each rounded to 2^-1074, which a weight (w up to 1e300)
+** brings into view, and K of them add up (cce_logits_term('[1, 1e-320]',
+** '[0, -720]', 1e300) was 2.35e4 ulp off); and L = log1p(T) is T to a
+** relative 2^-1000. */
+static double tiny_loss_scaled(const bce_cce_row *r, const cce_scan *s){
+  cce_pass it;
+  bce_sum l, t;
+  double y, z;
+  int64_t i;
+  bce_sum_clear(&l);
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m>=-1500.0 ){
+      bce_sum_add(&t, shifted_exp_scaled(z, s->m, TINY_LOSS_SCALE), +1);
+    }
+    if( y>0.0 ){
+      /* z finite here: a -Inf one with a target made the loss +Inf */
+      double d = s->m - z;
+      bce_sum_add(&l, scaled_product(y, d, TINY_LOSS_SCALE), +1);
+      bce_sum_add(&l, scaled_product(y, bce_two_sum_err(s->m, -z, d),
+                                     TINY_LOSS_SCALE), +1);
+    }
+  }
+  bce_sum_add(&l, s->ysum*bce_sum_value(&t), +1);
+  return bce_sum_value(&l);
+}
+
+/* A loss below K 2^-1018 is taken again, scaled (tiny_loss_scaled()):
+** there the subnormal terms' roundings, K 2^-1075 in all, could reach a
+** fifth of an ulp of the loss. */
+static int tiny_check(const bce_cce_row *r, const cce_scan *s, double *loss,
+                      int *scale){
+  if( *loss<(double)s->k*0x1p-1018 ){
+    *loss = tiny_loss_scaled(r, s);
+    *scale = -TINY_LOSS_SCALE;
   }
   return 1;
 }
@@ -393,7 +464,7 @@ BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
     double hi;
     if( s.cls==s.j ){
       *loss = v.l;
-      return 1;
+      return tiny_check(r, &s, loss, scale);
     }
     if( s.pc< -DBL_MAX ){
       *loss = INFINITY;
@@ -411,7 +482,7 @@ BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
       return 1;
     }
     *loss = hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
-    return 1;
+    return tiny_check(r, &s, loss, scale);
   }
   /* soft targets: sum_k y_k (m - z_k) + (sum_k y_k) L, each term >= 0 and
   ** rounded once (the product), so the exact sum of them is within about
@@ -441,50 +512,44 @@ BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
   if( *loss>DBL_MAX ){
     *loss = bce_sum_value_scaled(&l, -1);
     *scale = 1;
+    return 1;
   }
-  return 1;
+  return tiny_check(r, &s, loss, scale);
 }
 
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
                                     bce_array_error *err){
   int scale;
   if( !bce_cce_logits_loss_scaled(r, loss, &scale, err) ) return 0;
-  /* doubling a double above 2^1023 is exact but for overflow, so this is
-  ** the loss rounded once, or +Inf past the range */
-  if( scale ) *loss = 2.0*(*loss);
+  /* doubling a double above 2^1023 is exact but for overflow, and the
+  ** scaling down rounds only where the loss is subnormal: the loss rounded
+  ** once (or twice, to within an ulp, where subnormal), or +Inf past the
+  ** range */
+  if( scale ) *loss = ldexp(*loss, scale);
   return 1;
 }
 
-/* w*l of a row, rounded once also where l is below 2^-1022: there all the
-** target mass is on the largest logit and l = log1p(T) = T to a relative
-** 2^-1022, a sum of subnormal e^(z_k - m) that has lost bits, which a
-** weight above 1 would bring into view (cce_logits_term(0, '[0, -800]',
-** 1e300) is 3.7e-48 and came out 0).  T is summed again scaled by 2^k,
-** multiplied by w = m*2^b, m in [1, 2), and scaled back. */
+/* w*l of a row, from the loss carried scaled: rounded once also where l
+** is below 2^-1022 or above DBL_MAX (cce_logits_term(0, '[0, -800]',
+** 1e300) is 3.7e-48 and came out 0).  w = m*2^b, m in [1, 2), so the
+** product of the scaled loss and m is normal, and the scaling back rounds
+** only where w*l is subnormal or past the range. */
 BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
                                      double *wl, bce_array_error *err){
   double l;
-  int scale;
+  int scale, b;
   if( !bce_cce_logits_loss_scaled(r, &l, &scale, err) ) return 0;
-  if( scale ){
-    /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and doubling
-    ** it rounds only on overflow (+Inf: the loss is past the range) */
-    *wl = w==0.0 ? 0.0 : 2.0*(w*l);
-    return 1;
-  }
-  *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
-  if( w>1.0 && l<0x1p-1022 ){
-    cce_scan s;
-    int k, b = ilogb(w);
-    double tk;
-    int read = cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s,
-                            err);
-    if( BCE_NEVER(!read) ){
-      return 0;       /* the same row bce_cce_logits_loss() just read */
-    }
-    if( s.inf1>=0 || s.cls!=s.j ) return 1;
-    tk = cce_scaled_t(r, &s, &k);
-    if( tk>0.0 ) *wl = ldexp(tk*ldexp(w, -b), b - k);
+  if( w==0.0 ){
+    *wl = 0.0;           /* even where l is +Inf */
+  }else if( scale==0 || l==0.0 || isinf(l) ){
+    *wl = w==1.0 ? l : w*l;
+  }else if( scale>0 ){
+    /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and the
+    ** doubling rounds only on overflow (+Inf: past the range) */
+    *wl = 2.0*(w*l);
+  }else{
+    b = ilogb(w);
+    *wl = ldexp(l*ldexp(w, -b), scale + b);
   }
   return 1;
 }

@@ -80,8 +80,9 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
 
 /* The same loss as *loss * 2^*scale, so that a loss past DBL_MAX (m - z_c
 ** reaches 2 DBL_MAX: cce_logits(1, '[1.8e308, -1.8e308]')) is carried,
-** not +Inf: *scale is 1 and *loss half the loss where the loss is above
-** DBL_MAX, else 0. */
+** not +Inf, and one below K 2^-1018 keeps its bits: *scale is 1 and *loss
+** half the loss where the loss is above DBL_MAX; -1100 and *loss the loss
+** times 2^1100 where it is below K 2^-1018; else 0. */
 BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
                                            int *scale, bce_array_error *err);
 
