@@ -23,7 +23,7 @@ by n < 1, the mean of copies of a row.
 
 Writes tests/sql/mpmath_far_tails_cce_logits.sql (CI only reads it).
 
-Run:  /usr/bin/python3 tests/gen_far_tails_cce_logits.py   (a minute or so)
+Run:  python3 tests/gen_far_tails_cce_logits.py   (needs mpmath; 10 to 20 s)
 """
 import os
 import random
@@ -208,6 +208,33 @@ def defect_3(g):
                    % R.arr_label(z), rows, False)
 
 
+def window():
+    """A frame of two rows slides over a loss above DBL_MAX: each frame's
+    mean, and bce_merge over the same frames of states, and the mean comes
+    back exactly once the row has left."""
+    emit("\n-- a window sliding over a row loss above DBL_MAX")
+    rows = [(0, [0.0, -1.0]), (1, [DBL_MAX, -DBL_MAX]), (0, [0.0, -INF]),
+            (0, [0.0, -1.0]), ([0.25, 0.75], [-DBL_MAX, 0.5 * DBL_MAX]),
+            (0, [0.0, -1.0])]
+    losses = [R.cce_logits(y, z) for y, z in rows]
+    values = ", ".join("(%d, %s, %s)" % (i + 1, y_sql(y), z_sql(z))
+                       for i, (y, z) in enumerate(rows))
+    frame = "OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)"
+    for i in range(len(rows)):
+        want = R.mean(losses[max(0, i - 1):i + 1])
+        cte = "WITH t(i, y, z) AS (VALUES %s)" % values
+        check("cce_logits over rows %d..%d of a sliding frame"
+              % (max(1, i), i + 1),
+              "(%s SELECT m FROM (SELECT i, cce_logits(y, z) %s AS m FROM t)"
+              " WHERE i = %d)" % (cte, frame, i + 1), want)
+        check("bce_merge over rows %d..%d of a sliding frame of states"
+              % (max(1, i), i + 1),
+              "(%s SELECT m FROM (SELECT i, bce_merge(s) %s AS m FROM "
+              "(SELECT i, cce_logits_state(y, z) OVER (ORDER BY i ROWS "
+              "CURRENT ROW) AS s FROM t)) WHERE i = %d)" % (cte, frame, i + 1),
+              want)
+
+
 def bounds():
     emit("\n-- The bounds that broke (docs/accuracy.md), now 4 ulp")
     y = [0.05] + [0.10555555555555556] * 9
@@ -318,6 +345,7 @@ def main():
     defect_1(g)
     defect_2(g)
     defect_3(g)
+    window()
     bounds()
     near_equal(g)
     near_max(g)
