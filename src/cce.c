@@ -347,10 +347,11 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
     ** of them by up to nsub ulp of a T this small (999 terms e^-718.439
     ** were 499 ulp off): T summed again scaled, rounded once (or twice
     ** where it is subnormal: within an ulp) */
-    int k;
+    int k = 0;
+    /* > 0: a term counted in nsub is at or above 2^-2164 */
     double tk = cce_scaled_t(r, s, &k);
     bce_sum_clear(&t);
-    v.t = tk==0.0 ? 0.0 : ldexp(tk, -k);
+    v.t = ldexp(tk, -k);
     bce_sum_add(&t, v.t, +1);
   }
   v.s = 1.0;
@@ -542,7 +543,7 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
   if( !bce_cce_logits_loss_scaled(r, &l, &scale, err) ) return 0;
   if( w==0.0 ){
     *wl = 0.0;           /* even where l is +Inf */
-  }else if( scale==0 || l==0.0 || isinf(l) ){
+  }else if( scale==0 ){
     *wl = w==1.0 ? l : w*l;
   }else if( scale>0 ){
     /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and the
@@ -706,17 +707,12 @@ static double dd_over_n(double s, double l, int e, double n){
 ** exact there too), their difference in double-double, so that neither a
 ** difference that cancels nor a tiny n loses bits on the way. */
 static double dd_minus_y(bce_dd a, int ka, double y, double n){
-  int e = 0, some = 0;
+  /* a or y is > 0 (a is, where y = 0: the caller has z - m >= -832);
+  ** ilogb() of either is above -1100, ka above -1300 */
+  int e = -10000;
   double ah, al, yh, h, hl, t;
-  if( y>0.0 ){
-    e = ilogb(y) + 1;
-    some = 1;
-  }
-  if( a.hi!=0.0 && (!some || ilogb(a.hi) + ka + 1>e) ){
-    e = ilogb(a.hi) + ka + 1;
-    some = 1;
-  }
-  if( !some ) return 0.0;
+  if( y>0.0 ) e = ilogb(y) + 1;
+  if( a.hi!=0.0 && ilogb(a.hi) + ka + 1>e ) e = ilogb(a.hi) + ka + 1;
   ah = ldexp(a.hi, ka - e);
   al = ldexp(a.lo, ka - e);
   yh = ldexp(y, -e);

@@ -512,4 +512,38 @@ INSERT INTO checks SELECT 'cce_logits_grad([1.0,0.0], [0.0,-846.4290106593569], 
 INSERT INTO checks SELECT 'cce_logits_grad([1.0,0.0], [0.0,-846.4290106593569], 5.704591307579289e-40), n < 1: K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 78;
 WITH w(i, want, kind) AS (VALUES (0, 0.0, 'ulp'), (1, 0.0, 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([1.0,0.0], [0.0,-846.4290106593569], 5.704591307579289e-40), n < 1' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 78 AND j.key = w.i ORDER BY w.i;
 
+-- edges of the double-double gradient and of the tiny loss
+INSERT INTO far_out VALUES(79, cce_logits_grad('[1.0,1e-05]', '[0.0,-1.0]'));
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-5], [0, -1]): y = 1 at the maximum: valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 79;
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-5], [0, -1]): y = 1 at the maximum: K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 79;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(-2422408970132803,-53), 'ulp'), (1, ieee754(4844637796280511,-54), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-5], [0, -1]): y = 1 at the maximum' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 79 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(80, cce_logits_grad('[0.5,0.0,0.5]', '[0.0,-900.0,-1.0]'));
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1.0): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 80;
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1.0): K elements', json_array_length(v), 3, 'is', NULL FROM far_out WHERE id = 80;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(8324762628950771,-55), 'ulp'), (1, 0.0, 'ulp'), (2, ieee754(-8324762628950771,-55), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1.0)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 80 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(81, cce_logits_grad('[0.5,0.5]', '[0.0,-900.0]'));
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1.0): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 81;
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1.0): K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 81;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(1,-1), 'ulp'), (1, ieee754(-1,-1), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1.0)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 81 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(82, cce_logits_grad('[1.0,1e-320]', '[0.0,-737.0]'));
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1.0): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 82;
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1.0): K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 82;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(-1703,-1074), 'ulp'), (1, ieee754(-321,-1074), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1.0)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 82 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(83, cce_logits_grad('[0.5,0.0,0.5]', '[0.0,-900.0,-1.0]', ieee754(6032057205060441,-1049)));
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1e-300): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 83;
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1e-300): K elements', json_array_length(v), 3, 'is', NULL FROM far_out WHERE id = 83;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(6215358475419973,942), 'ulp'), (1, ieee754(7320941314373531,-355), 'ulp'), (2, ieee754(-6215358475419973,942), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0, 0.5], [0, -900, -1], 1e-300)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 83 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(84, cce_logits_grad('[0.5,0.5]', '[0.0,-900.0]', ieee754(6032057205060441,-1049)));
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1e-300): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 84;
+INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1e-300): K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 84;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(6724873095247259,943), 'ulp'), (1, ieee754(-6724873095247259,943), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([0.5, 0.5], [0, -900], 1e-300)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 84 AND j.key = w.i ORDER BY w.i;
+INSERT INTO far_out VALUES(85, cce_logits_grad('[1.0,1e-320]', '[0.0,-737.0]', ieee754(6032057205060441,-1049)));
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1e-300): valid JSON', json_valid(v), 1, 'is', NULL FROM far_out WHERE id = 85;
+INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1e-300): K elements', json_array_length(v), 2, 'is', NULL FROM far_out WHERE id = 85;
+WITH w(i, want, kind) AS (VALUES (0, ieee754(-5591602898248231,-119), 'ulp'), (1, ieee754(-4217852361656399,-121), 'ulp')) INSERT INTO checks SELECT 'cce_logits_grad([1, 1e-320], [0, -737], 1e-300)' || '[' || w.i || ']', j.value, w.want, w.kind, CASE w.kind WHEN 'ulp' THEN 4 END FROM far_out o, json_each(o.v) j, w WHERE o.id = 85 AND j.key = w.i ORDER BY w.i;
+INSERT INTO checks VALUES('cce_logits_term(0, [0, -720, -Inf, -2000], 1.0)', cce_logits_term(0, '[0.0,-720.0,-1e999,-2000.0]', 1.0), ieee754(41132809365,-1074), 'ulp', 4);
+INSERT INTO checks VALUES('cce_logits_term(0, [0, -720, -Inf, -2000], 1e+300)', cce_logits_term(0, '[0.0,-720.0,-1e999,-2000.0]', ieee754(1681218273811815,946)), ieee754(4025247807024143,-94), 'ulp', 4);
+INSERT INTO checks VALUES('cce_logits_term(0, [0, -Inf], 2)', cce_logits_term(0, '[0.0,-1e999]', 2.0), 0.0, 'ulp', 4);
+INSERT INTO checks VALUES('cce_logits_term([1, 5e-324], [0, -1e-300], 1e300)', cce_logits_term('[1.0,5e-324]', '[0.0,-1e-300]', ieee754(1681218273811815,946)), ieee754(4661326825594071,944), 'ulp', 4);
+
 .read tests/sql/lib/report.sql
