@@ -590,37 +590,29 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
 enum { OUT_GRAD, OUT_SOFTMAX, OUT_LOG_SOFTMAX };
 
 /* (softmax_i - y) / n for an n below 1 where softmax_i - y itself is below
-** 2^-1022: there e^(z - m) (or T, at the maximum) is subnormal or 0, and
-** dividing by n brings the quotient back into range
+** 2^-1022, on the plain path, where y is 1 at the maximum j and 0
+** elsewhere: there e^(z - m) (or T, at the maximum) is subnormal or 0,
+** and dividing by n brings the quotient back into range
 ** (cce_logits_grad(0, '[0, -767.35]', 2.5e-54) is 8.8e-280 and came out
 ** 0).  The small terms are taken scaled by 2^k (shifted_exp_scaled(), k
-** from the largest of them and of y), the label part scaled exactly, and
-** the quotient by n = m*2^b scaled back.  x is the unscaled value, kept
-** where the scaled one cannot help (a -Inf logit, all of it past 2^-2150). */
+** from the largest of them), and the quotient by n = m*2^b scaled back.
+** x is the unscaled value, kept where the scaled one cannot help (a -Inf
+** logit, all of it past 2^-2150). */
 static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
-                        const cce_lse *v, int64_t i, double y, double z,
-                        double n, double x){
+                        const cce_lse *v, int64_t i, double z, double n,
+                        double x){
   int k, b = ilogb(n);
-  double a, t;
+  double t;
   if( i==s->j ){
-    /* (1 - y) - T/S, 1 - y = 0 here (else it is >= 2^-53) */
-    double tk;
-    if( y!=1.0 ) return x/n;
-    tk = cce_scaled_t(r, s, &k);
+    /* -T/S */
+    double tk = cce_scaled_t(r, s, &k);
     if( tk==0.0 ) return x/n;
     t = 0.0 - tk/v->s;
   }else{
     double d = z - s->m;
-    if( !(d>=-1500.0) ){
-      if( y==0.0 ) return x/n;
-      k = -ilogb(y) - 100;
-      a = 0.0;
-    }else{
-      k = cce_scale_for(d);
-      if( y>0.0 && -ilogb(y) - 100 < k ) k = -ilogb(y) - 100;
-      a = shifted_exp_scaled(z, s->m, k)/v->s;
-    }
-    t = a - ldexp(y, k);
+    if( !(d>=-1500.0) ) return x/n;
+    k = cce_scale_for(d);
+    t = shifted_exp_scaled(z, s->m, k)/v->s;
   }
   return ldexp(t/ldexp(n, -b), -(k + b));
 }
@@ -806,19 +798,12 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
         x = t + (bce_two_sum_err(hi, -v.l, t) + lo);
       }
     }else{
-      /* softmax_k - y_k, where it cancels least: at the max 1/S - y is
-      ** (1 - y) - T/S, and 1 - e/S is (S - e)/S (>= 1/2 away from it) */
-      if( y==0.0 ){
-        x = e/v.s;
-      }else if( i==s->j ){
-        x = (1.0 - y) - v.t/v.s;
-      }else if( y==1.0 ){
-        x = 0.0 - (v.s - e)/v.s;
-      }else{
-        x = e/v.s - y;
-      }
+      /* what the double-double path leaves: y = 1 at the maximum, where
+      ** 1/S - 1 is -T/S (T = 1e-300 keeps its digits), and y = 0 off it:
+      ** nothing cancels */
+      x = i==s->j ? 0.0 - v.t/v.s : e/v.s;
       if( n<1.0 && fabs(x)<0x1p-1022 ){
-        x = cce_grad_tiny(r, s, &v, i, y, z, n, x);
+        x = cce_grad_tiny(r, s, &v, i, z, n, x);
       }else if( n!=1.0 ){
         x = x/n;
       }

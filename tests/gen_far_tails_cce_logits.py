@@ -192,6 +192,9 @@ def defect_3(g):
     rows = [(1, [DBL_MAX, -DBL_MAX], 0.5), (0, [0.0, -INF], 1.0)]
     check_mean("(1, [DBL_MAX, -DBL_MAX], 0.5) and (0, [0, -Inf], 1)", rows,
                True)
+    rows = [(1, [DBL_MAX, -DBL_MAX], 0.0), (0, [0.0, -1.0], 1.0)]
+    check_mean("(1, [DBL_MAX, -DBL_MAX], 0) and (0, [0, -1], 1)", rows,
+               True)
     y, z = 1, [DBL_MAX, -DBL_MAX]
     check_term("cce_logits_term(%s, 0.25)" % label(y, z), y, z, 0.25)
     y, z = [0.5, 0.5], [DBL_MAX, -DBL_MAX]
