@@ -186,7 +186,11 @@ BCE_PRIVATE void bce_append_json_number(sqlite3_str *out, double x){
   char num[BCE_DECIMAL_BUF];
   /* after '[' no comma: the text so far is that one byte */
   if( sqlite3_str_length(out)>1 ) sqlite3_str_appendchar(out, 1, ',');
-  if( x> 1.7976931348623157e308 ){
+  if( BCE_NEVER(x!=x) ){
+    /* no formula makes a NaN; if one did, JSON's null, not "-." (what the
+    ** decimal writer made of the NaN of log_softmax near DBL_MAX) */
+    sqlite3_str_appendall(out, "null");
+  }else if( x> 1.7976931348623157e308 ){
     sqlite3_str_appendall(out, "9e999");     /* SQLite's JSON infinity */
   }else if( x< -1.7976931348623157e308 ){
     sqlite3_str_appendall(out, "-9e999");

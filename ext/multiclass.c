@@ -145,7 +145,7 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   bce_cce_row r;
   bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
-  int ok;
+  int ok, scale = 0;
   bce_mean *a;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(*a));
@@ -157,17 +157,27 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   eps = argc==4 ? num[1] : BCE_DEFAULT_EPS;
   if( argc==4 && !bce_agg_same_eps(ctx, a, eps) ) return;    /* rule 6 */
   a->weighted = argc>=3;
-  ok = f->eLoss==BCE_LOSS_CCE_LOGITS ? bce_cce_logits_loss(&r, &l, &err)
-                                     : bce_cce_loss(&r, eps, &l, &err);
+  ok = f->eLoss==BCE_LOSS_CCE_LOGITS
+       ? bce_cce_logits_loss_scaled(&r, &l, &scale, &err)
+       : bce_cce_loss(&r, eps, &l, &err);
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
   }
-  if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){   /* rule 7 */
+  /* a loss below 2^-1022 is rounded to the subnormal grid here: the mean
+  ** is a weighted average of the losses, so it is off by no more */
+  if( scale<0 ) l = ldexp(l, scale);
+  /* rule 7; a loss past DBL_MAX comes halved, and w*l up to 2 DBL_MAX is
+  ** carried in the exact sums (src/mean.h) */
+  if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
-  bce_mean_add(a, l, w, sign);
+  if( scale>0 ){
+    bce_mean_add_halved(a, l, w, sign);
+  }else{
+    bce_mean_add(a, l, w, sign);
+  }
 }
 
 BCE_PRIVATE void bce_cce_step(sqlite3_context *ctx, int argc,

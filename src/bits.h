@@ -64,11 +64,18 @@ _Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");
 #endif
 
 /* The rounding error of s = fl(a + b): a + b = s + err exactly, for any
-** order of a and b (Knuth's TwoSum; s finite).  Where |a| >= |b| is known
-** (Fast2Sum), (a - s) + b says the same in fewer operations. */
+** order of a and b (s finite).  Fast2Sum with the larger operand first:
+** then s - big is exact and never overflows.  Knuth's TwoSum, which needs
+** no order, computes s - a, which overflows when b is the larger operand
+** and s is near +-DBL_MAX (a = -7.9e306, b = 1.8e308); the NaN it made
+** reached cce_logits_term as NULL and the exact sum as garbage. */
 static inline double bce_two_sum_err(double a, double b, double s){
-  double bv = s - a;
-  return (a - (s - bv)) + (b - bv);
+  double big = a, small = b;
+  if( (a<0.0 ? -a : a)<(b<0.0 ? -b : b) ){
+    big = b;
+    small = a;
+  }
+  return small - (s - big);
 }
 
 /* ln 2 in two parts, the first with its low 20 bits zero, so that

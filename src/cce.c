@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 #include "cce.h"
+#include "elementary.h"
 #include "exact_sum.h"
 #include "json_array.h"
 #include "loss.h"
@@ -336,14 +337,30 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
   cce_pass it;
   bce_sum t;
   double y, z;
-  int64_t i;
+  int64_t i, nsub = 0;
   bce_sum_clear(&t);
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
+    double e;
     pass_next(&it, &y, &z);
-    if( i!=s->j ) bce_sum_add(&t, shifted_exp(z, s->m), +1);
+    if( i==s->j ) continue;
+    e = shifted_exp(z, s->m);
+    if( e<0x1p-1022 && z - s->m>=-1500.0 ) nsub++;
+    bce_sum_add(&t, e, +1);
   }
   v.t = bce_sum_value(&t);
+  if( nsub>0 && v.t<(double)nsub*0x1p-1018 ){
+    /* each subnormal (or vanished) term is off by up to 2^-1075, so nsub
+    ** of them by up to nsub ulp of a T this small (999 terms e^-718.439
+    ** were 499 ulp off): T summed again scaled, rounded once (or twice
+    ** where it is subnormal: within an ulp) */
+    int k = 0;
+    /* > 0: a term counted in nsub is at or above 2^-2164 */
+    double tk = cce_scaled_t(r, s, &k);
+    bce_sum_clear(&t);
+    v.t = ldexp(tk, -k);
+    bce_sum_add(&t, v.t, +1);
+  }
   v.s = 1.0;
   if( want_s ){
     bce_sum_add(&t, 1.0, +1);
@@ -437,14 +454,71 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
   return bce_cce_wloss(r, eps, 1.0, loss, &wl, err);
 }
 
-BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_array_error *err){
+/* a*b*2^k, the product rounded once to 53 bits as if the exponent range
+** had no floor: the mantissas' product, then the exponents (as mean.c's
+** exact_product()) */
+static double scaled_product(double a, double b, int k){
+  int ea, eb;
+  double ma = frexp(a, &ea), mb = frexp(b, &eb);
+  return ldexp(ma*mb, ea + eb + k);
+}
+
+/* The scale of a loss below K 2^-1018: such a loss, times 2^1100, is
+** below K 2^82, and its terms that matter are normal doubles. */
+#define TINY_LOSS_SCALE 1100
+
+/* The loss of a row whose loss is below K 2^-1018, times 2^1100, summed
+** from scaled terms.  There the terms y_k (m - z_k) and e^(z_k - m) may
+** be subnormal, each rounded to 2^-1074, which a weight (w up to 1e300)
+** brings into view, and K of them add up (cce_logits_term('[1, 1e-320]',
+** '[0, -720]', 1e300) was 2.35e4 ulp off); and L = log1p(T) is T to a
+** relative 2^-1000. */
+static double tiny_loss_scaled(const bce_cce_row *r, const cce_scan *s){
+  cce_pass it;
+  bce_sum l, t;
+  double y, z;
+  int64_t i;
+  bce_sum_clear(&l);
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    if( i!=s->j && z - s->m>=-1500.0 ){
+      bce_sum_add(&t, shifted_exp_scaled(z, s->m, TINY_LOSS_SCALE), +1);
+    }
+    if( y>0.0 ){
+      /* z finite here: a -Inf one with a target made the loss +Inf */
+      double d = s->m - z;
+      bce_sum_add(&l, scaled_product(y, d, TINY_LOSS_SCALE), +1);
+      bce_sum_add(&l, scaled_product(y, bce_two_sum_err(s->m, -z, d),
+                                     TINY_LOSS_SCALE), +1);
+    }
+  }
+  bce_sum_add(&l, s->ysum*bce_sum_value(&t), +1);
+  return bce_sum_value(&l);
+}
+
+/* A loss below K 2^-1018 is taken again, scaled (tiny_loss_scaled()):
+** there the subnormal terms' roundings, K 2^-1075 in all, could reach a
+** fifth of an ulp of the loss. */
+static int tiny_check(const bce_cce_row *r, const cce_scan *s, double *loss,
+                      int *scale){
+  if( *loss<(double)s->k*0x1p-1018 ){
+    *loss = tiny_loss_scaled(r, s);
+    *scale = -TINY_LOSS_SCALE;
+  }
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
+                                           int *scale, bce_array_error *err){
   cce_scan s;
   cce_pass it;
   cce_lse v;
   bce_sum l;
   double y, z;
   int64_t i;
+  *scale = 0;
   if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
     return 0;
   }
@@ -463,7 +537,7 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     double hi;
     if( s.cls==s.j ){
       *loss = v.l;
-      return 1;
+      return tiny_check(r, &s, loss, scale);
     }
     if( s.pc< -DBL_MAX ){
       *loss = INFINITY;
@@ -471,8 +545,17 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
     }
     /* m - z_c + L, two terms >= 0: the difference exactly as hi + lo */
     hi = s.m - s.pc;
-    *loss = hi>DBL_MAX ? INFINITY : hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
-    return 1;
+    if( hi>DBL_MAX ){
+      /* m > 0 > z_c, both huge, so their halves are exact and the loss
+      ** (below 2^1025) is carried halved */
+      double mh = 0.5*s.m, zh = 0.5*s.pc;
+      hi = mh - zh;
+      *loss = hi + (bce_two_sum_err(mh, -zh, hi) + 0.5*v.l);
+      *scale = 1;
+      return 1;
+    }
+    *loss = hi + (bce_two_sum_err(s.m, -s.pc, hi) + v.l);
+    return tiny_check(r, &s, loss, scale);
   }
   /* soft targets: sum_k y_k (m - z_k) + (sum_k y_k) L, each term >= 0 and
   ** rounded once (the product), so the exact sum of them is within about
@@ -499,32 +582,47 @@ BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
   }
   bce_sum_add(&l, s.ysum*v.l, +1);
   *loss = bce_sum_value(&l);
+  if( *loss>DBL_MAX ){
+    *loss = bce_sum_value_scaled(&l, -1);
+    *scale = 1;
+    return 1;
+  }
+  return tiny_check(r, &s, loss, scale);
+}
+
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
+                                    bce_array_error *err){
+  int scale;
+  if( !bce_cce_logits_loss_scaled(r, loss, &scale, err) ) return 0;
+  /* doubling a double above 2^1023 is exact but for overflow, and the
+  ** scaling down rounds only where the loss is subnormal: the loss rounded
+  ** once (or twice, to within an ulp, where subnormal), or +Inf past the
+  ** range */
+  if( scale ) *loss = ldexp(*loss, scale);
   return 1;
 }
 
-/* w*l of a row, rounded once also where l is below 2^-1022: there all the
-** target mass is on the largest logit and l = log1p(T) = T to a relative
-** 2^-1022, a sum of subnormal e^(z_k - m) that has lost bits, which a
-** weight above 1 would bring into view (cce_logits_term(0, '[0, -800]',
-** 1e300) is 3.7e-48 and came out 0).  T is summed again scaled by 2^k,
-** multiplied by w = m*2^b, m in [1, 2), and scaled back. */
+/* w*l of a row, from the loss carried scaled: rounded once also where l
+** is below 2^-1022 or above DBL_MAX (cce_logits_term(0, '[0, -800]',
+** 1e300) is 3.7e-48 and came out 0).  w = m*2^b, m in [1, 2), so the
+** product of the scaled loss and m is normal, and the scaling back rounds
+** only where w*l is subnormal or past the range. */
 BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
                                      double *wl, bce_array_error *err){
   double l;
-  if( !bce_cce_logits_loss(r, &l, err) ) return 0;
-  *wl = w==0.0 ? 0.0 : w==1.0 ? l : w*l;
-  if( w>1.0 && l<0x1p-1022 ){
-    cce_scan s;
-    int k, b = ilogb(w);
-    double tk;
-    int read = cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s,
-                            err);
-    if( BCE_NEVER(!read) ){
-      return 0;       /* the same row bce_cce_logits_loss() just read */
-    }
-    if( s.inf1>=0 || s.cls!=s.j ) return 1;
-    tk = cce_scaled_t(r, &s, &k);
-    if( tk>0.0 ) *wl = ldexp(tk*ldexp(w, -b), b - k);
+  int scale, b;
+  if( !bce_cce_logits_loss_scaled(r, &l, &scale, err) ) return 0;
+  if( w==0.0 ){
+    *wl = 0.0;           /* even where l is +Inf */
+  }else if( scale==0 ){
+    *wl = w==1.0 ? l : w*l;
+  }else if( scale>0 ){
+    /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and the
+    ** doubling rounds only on overflow (+Inf: past the range) */
+    *wl = 2.0*(w*l);
+  }else{
+    b = ilogb(w);
+    *wl = ldexp(l*ldexp(w, -b), scale + b);
   }
   return 1;
 }
@@ -568,39 +666,151 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
 enum { OUT_GRAD, OUT_SOFTMAX, OUT_LOG_SOFTMAX };
 
 /* (softmax_i - y) / n for an n below 1 where softmax_i - y itself is below
-** 2^-1022: there e^(z - m) (or T, at the maximum) is subnormal or 0, and
-** dividing by n brings the quotient back into range
+** 2^-1022, on the plain path, where y is 1 at the maximum j and 0
+** elsewhere: there e^(z - m) (or T, at the maximum) is subnormal or 0,
+** and dividing by n brings the quotient back into range
 ** (cce_logits_grad(0, '[0, -767.35]', 2.5e-54) is 8.8e-280 and came out
 ** 0).  The small terms are taken scaled by 2^k (shifted_exp_scaled(), k
-** from the largest of them and of y), the label part scaled exactly, and
-** the quotient by n = m*2^b scaled back.  x is the unscaled value, kept
-** where the scaled one cannot help (a -Inf logit, all of it past 2^-2150). */
+** from the largest of them), and the quotient by n = m*2^b scaled back.
+** x is the unscaled value, kept where the scaled one cannot help (a -Inf
+** logit, all of it past 2^-2150). */
 static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
-                        const cce_lse *v, int64_t i, double y, double z,
-                        double n, double x){
+                        const cce_lse *v, int64_t i, double z, double n,
+                        double x){
   int k, b = ilogb(n);
-  double a, t;
+  double t;
   if( i==s->j ){
-    /* (1 - y) - T/S, 1 - y = 0 here (else it is >= 2^-53) */
-    double tk;
-    if( y!=1.0 ) return x/n;
-    tk = cce_scaled_t(r, s, &k);
+    /* -T/S */
+    double tk = cce_scaled_t(r, s, &k);
     if( tk==0.0 ) return x/n;
     t = 0.0 - tk/v->s;
   }else{
     double d = z - s->m;
-    if( !(d>=-1500.0) ){
-      if( y==0.0 ) return x/n;
-      k = -ilogb(y) - 100;
-      a = 0.0;
-    }else{
-      k = cce_scale_for(d);
-      if( y>0.0 && -ilogb(y) - 100 < k ) k = -ilogb(y) - 100;
-      a = shifted_exp_scaled(z, s->m, k)/v->s;
-    }
-    t = a - ldexp(y, k);
+    if( !(d>=-1500.0) ) return x/n;
+    k = cce_scale_for(d);
+    t = shifted_exp_scaled(z, s->m, k)/v->s;
   }
   return ldexp(t/ldexp(n, -b), -(k + b));
+}
+
+/* ------------------------------------------- the gradient where it cancels */
+
+/* softmax_k - y_k cancels where the two are close (y the softmax of a
+** near-equal row: K = 1000 soft targets were 551-743 ulp off per unit of
+** condition, and ten zero logits with y = 0.1055... 9.2 ulp).  There it is
+** taken from e^(z_k - m) and S in double-double (src/elementary.h, 2^-100
+** relative), so the difference is within 2^-100 of the larger term before
+** its one rounding: 4 ulp for any input whose condition (the larger term
+** over the difference) is below 2^46. */
+
+/* The sum read as a double-double: hi the sum rounded, lo the rest rounded
+** (the sum is exact, so the rest is too); the sum is left as it was. */
+static bce_dd dd_of_sum(bce_sum *t){
+  bce_dd v;
+  v.hi = bce_sum_value(t);
+  bce_sum_add(t, v.hi, -1);
+  v.lo = bce_sum_value(t);
+  bce_sum_add(t, v.hi, +1);
+  return v;
+}
+
+/* (a.hi + a.lo)/(b.hi + b.lo), b > 0, to about 2^-104 relative: the first
+** quotient's remainder exact by fma(), then a second quotient. */
+static bce_dd dd_div(bce_dd a, bce_dd b){
+  bce_dd q;
+  double q1 = a.hi/b.hi;
+  double rem = fma(-q1, b.hi, a.hi) + (a.lo - q1*b.lo);
+  double q2 = rem/b.hi;
+  q.hi = q1 + q2;
+  q.lo = bce_two_sum_err(q1, q2, q.hi);
+  return q;
+}
+
+/* T = sum over k != j of e^(z_k - m), and S = 1 + T, in double-double:
+** each term e^(z_k - m) to 2^-100, summed exactly.  Terms below 2^-1200
+** (z_k - m < -832, or -Inf) are left out, as bce_exp_dd() does: S >= 1. */
+typedef struct cce_lse_dd {
+  bce_dd t, s;
+} cce_lse_dd;
+
+static cce_lse_dd lse_dd_of(const bce_cce_row *r, const cce_scan *s){
+  cce_lse_dd v;
+  cce_pass it;
+  bce_sum t;
+  double y, z;
+  int64_t i;
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double d, lo;
+    bce_dd e;
+    int k;
+    pass_next(&it, &y, &z);
+    d = z - s->m;
+    if( i==s->j || !(d>=-832.0) ) continue;
+    lo = bce_two_sum_err(z, -s->m, d);
+    e = bce_exp_dd(d, lo, &k);
+    bce_sum_add(&t, ldexp(e.hi, k), +1);
+    bce_sum_add(&t, ldexp(e.lo, k), +1);
+  }
+  v.t = dd_of_sum(&t);
+  bce_sum_add(&t, 1.0, +1);
+  v.s = dd_of_sum(&t);
+  return v;
+}
+
+/* (s + l)*2^e / n, s + l a double-double: the quotient by n = m*2^b, m in
+** [1, 2), taken in double-double and rounded once, then scaled back
+** (exact but where the result is subnormal or past the range). */
+static double dd_over_n(double s, double l, int e, double n){
+  int b = ilogb(n);
+  double m = ldexp(n, -b), q1, q2;
+  q1 = s/m;
+  q2 = (fma(-q1, m, s) + l)/m;
+  return ldexp(q1 + q2, e - b);
+}
+
+/* (a*2^ka - y)/n, a a double-double >= 0, y in [0, 1], n > 0: the two
+** terms brought to a common scale 2^e near the larger (a subnormal y is
+** exact there too), their difference in double-double, so that neither a
+** difference that cancels nor a tiny n loses bits on the way. */
+static double dd_minus_y(bce_dd a, int ka, double y, double n){
+  /* a or y is > 0 (a is, where y = 0: the caller has z - m >= -832);
+  ** ilogb() of either is above -1100, ka above -1300 */
+  int e = -10000;
+  double ah, al, yh, h, hl, t;
+  if( y>0.0 ) e = ilogb(y) + 1;
+  if( a.hi!=0.0 && ilogb(a.hi) + ka + 1>e ) e = ilogb(a.hi) + ka + 1;
+  ah = ldexp(a.hi, ka - e);
+  al = ldexp(a.lo, ka - e);
+  yh = ldexp(y, -e);
+  h = ah - yh;
+  hl = bce_two_sum_err(ah, -yh, h) + al;
+  t = h + hl;
+  return dd_over_n(t, bce_two_sum_err(h, hl, t), e, n);
+}
+
+/* (softmax_i - y)/n at i != j: e^(z - m)/S - y, z - m >= -832 or y > 0. */
+static double grad_dd(const cce_lse_dd *v, double z, double m, double y,
+                      double n){
+  double d = z - m;
+  bce_dd q = {0.0, 0.0};
+  int k = 0;
+  if( d>=-832.0 ){
+    q = dd_div(bce_exp_dd(d, bce_two_sum_err(z, -m, d), &k), v->s);
+  }
+  return dd_minus_y(q, k, y, n);
+}
+
+/* (softmax_j - y)/n at the maximum j, y in [0, 1): (1 - y) - T/S, 1 - y
+** exact as a double-double; T's terms below 2^-1022, each off by up to
+** 2^-1075, do not matter next to 1 - y >= 2^-53. */
+static double grad_dd_max(const cce_lse_dd *v, double y, double n){
+  bce_dd q = dd_div(v->t, v->s);
+  double oh = 1.0 - y, ol = bce_two_sum_err(1.0, -y, oh);
+  double h = oh - q.hi, hl = bce_two_sum_err(oh, -q.hi, h) + (ol - q.lo);
+  double t = h + hl;
+  return dd_over_n(t, bce_two_sum_err(h, hl, t), 0, n);
 }
 
 /* The elements of softmax, log_softmax or the logits gradient of a row
@@ -609,8 +819,10 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
                         double n, bce_cce_emit emit, void *arg){
   cce_pass it;
   cce_lse v;
+  cce_lse_dd vd = {{0.0, 0.0}, {1.0, 0.0}};
   double y, z, x;
   int64_t i;
+  int dd = 0;
   if( s->inf1>=0 ){
     /* the limit: one-hot at the +Inf */
     pass_open(&it, r, s);
@@ -630,10 +842,25 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
     return;
   }
   v = lse_of(r, s, 1);
+  if( out==OUT_GRAD && !(s->cls>=0 && s->cls==s->j) ){
+    /* a target > 0 off the maximum (soft targets, or a class index that is
+    ** not the largest logit): its element may cancel */
+    vd = lse_dd_of(r, s);
+    dd = 1;
+    v.s = vd.s.hi;
+  }
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
     double e;
     pass_next(&it, &y, &z);
+    /* every element of such a row but where the old path is as good and
+    ** reaches further: -T/S at the maximum for y = 1 (no cancelling; T
+    ** scaled for n < 1), e^(z - m) below 2^-1200 for y = 0 */
+    if( dd && (i==s->j ? y!=1.0 : y>0.0 || z - s->m>=-832.0) ){
+      emit(arg, i==s->j ? grad_dd_max(&vd, y, n)
+                        : grad_dd(&vd, z, s->m, y, n));
+      continue;
+    }
     e = i==s->j ? 1.0 : shifted_exp(z, s->m);
     if( out==OUT_SOFTMAX ){
       x = e/v.s;
@@ -647,19 +874,12 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
         x = t + (bce_two_sum_err(hi, -v.l, t) + lo);
       }
     }else{
-      /* softmax_k - y_k, where it cancels least: at the max 1/S - y is
-      ** (1 - y) - T/S, and 1 - e/S is (S - e)/S (>= 1/2 away from it) */
-      if( y==0.0 ){
-        x = e/v.s;
-      }else if( i==s->j ){
-        x = (1.0 - y) - v.t/v.s;
-      }else if( y==1.0 ){
-        x = 0.0 - (v.s - e)/v.s;
-      }else{
-        x = e/v.s - y;
-      }
+      /* what the double-double path leaves: y = 1 at the maximum, where
+      ** 1/S - 1 is -T/S (T = 1e-300 keeps its digits), and y = 0 off it:
+      ** nothing cancels */
+      x = i==s->j ? 0.0 - v.t/v.s : e/v.s;
       if( n<1.0 && fabs(x)<0x1p-1022 ){
-        x = cce_grad_tiny(r, s, &v, i, y, z, n, x);
+        x = cce_grad_tiny(r, s, &v, i, z, n, x);
       }else if( n!=1.0 ){
         x = x/n;
       }

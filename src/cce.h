@@ -82,9 +82,18 @@ BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
                               double *loss, double *wl,
                               bce_array_error *err);
 
-/* The loss of the row from logits, within a few ulp at any magnitude. */
+/* The loss of the row from logits, within a few ulp at any magnitude;
+** +Inf where it is past the double range. */
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
                                     bce_array_error *err);
+
+/* The same loss as *loss * 2^*scale, so that a loss past DBL_MAX (m - z_c
+** reaches 2 DBL_MAX: cce_logits(1, '[1.8e308, -1.8e308]')) is carried,
+** not +Inf, and one below K 2^-1018 keeps its bits: *scale is 1 and *loss
+** half the loss where the loss is above DBL_MAX; -1100 and *loss the loss
+** times 2^1100 where it is below K 2^-1018; else 0. */
+BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
+                                           int *scale, bce_array_error *err);
 
 /* w*l of the row (w finite, >= 0): w*l rounded once, 0 for w = 0 (even
 ** where l is +Inf), kept where l alone is below 2^-1022. */

@@ -73,6 +73,9 @@ BCE_PRIVATE void bce_sum_add_limbs(bce_sum *s, double x, int sign){
   bits = bce_bits(x);
   biased = (int)((bits >> 52) & 0x7ff);
   m = bits & ((UINT64_C(1) << 52) - 1);
+  /* callers count infinite terms on the side and make no NaN: an Inf or
+  ** NaN read as if finite would add 2^1024 or so, silently */
+  if( BCE_NEVER(biased==0x7ff) ) return;
   if( biased ) m |= UINT64_C(1) << 52;
   if( m==0 ) return;
   if( (bits >> 63) ) sign = -sign;

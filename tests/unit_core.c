@@ -400,7 +400,57 @@ static void test_exact_sum_flush(void){
               bce_sum_value(&s), ldexp(3.0*(double)n, 9));
 }
 
+/* bce_two_sum_err(a, b, s): a + b = s + err exactly, in either order.  The
+** exact sum checks it: a + b - s - err must be 0.  Knuth's TwoSum made a
+** NaN where b is the larger and s is near +-DBL_MAX (issue 20). */
+static void test_two_sum(void){
+  static const double pair[][2] = {
+    {-7.860733990253956e306, 1.7976931348623157e308},
+    {1.7976931348623157e308, -7.860733990253956e306},
+    {1.530198157401944e307, -1.7976931348623157e308},
+    {-1.7976931348623157e308, 1.530198157401944e307},
+    {-1.7541557254711447e307, 1.7976931348623157e308},
+    {1.7976931348623157e308, -1.7976931348623157e308},
+    {8.98846567431158e307, 8.9e307}, {-8.9e307, -8.98846567431158e307},
+    {1.0, 1e-20}, {1e-20, 1.0}, {0.1, -0.30000000000000004},
+    {5e-324, -1e-310}, {-0.0, 0.0},
+  };
+  uint64_t st = 20;
+  int i, bad = 0;
+  for(i=0; i<(int)COUNT(pair) + 20000; i++){
+    double a, b, sum, err;
+    bce_sum t;
+    if( i<(int)COUNT(pair) ){
+      a = pair[i][0];
+      b = pair[i][1];
+    }else{
+      /* random signs and exponents, the sum kept finite */
+      uint64_t ra = xorshift64(&st), rb = xorshift64(&st);
+      a = ldexp(1.0 + (double)(ra >> 12)*0x1p-52, (int)(ra%2098) - 1074);
+      b = ldexp(1.0 + (double)(rb >> 12)*0x1p-52, (int)(rb%2098) - 1074);
+      if( (ra >> 11)&1 ) a = -a;
+      if( (rb >> 11)&1 ) b = -b;
+      if( isinf(a + b) ) continue;
+    }
+    sum = a + b;
+    err = bce_two_sum_err(a, b, sum);
+    bce_sum_clear(&t);
+    bce_sum_add(&t, a, +1);
+    bce_sum_add(&t, b, +1);
+    bce_sum_add(&t, sum, -1);
+    if( isfinite(err) ) bce_sum_add(&t, err, -1);
+    if( !isfinite(err) || bce_sum_value(&t)!=0.0 ){
+      if( bad++<5 ){
+        printf("FAIL|two_sum(%a, %a)|err %a\n", a, b, err);
+      }
+      failures++;
+    }
+  }
+  if( bad==0 ) printf("ok|two_sum: a + b = s + err exactly, near DBL_MAX too\n");
+}
+
 int main(void){
+  test_two_sum();
   test_reference_values();
   test_logits();
   test_limits();
