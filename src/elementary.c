@@ -6,14 +6,33 @@
 ** exp and log); the tables are tests/gen_elementary_tables.py's.  Error
 ** analysis and test record: docs/elementary.md.
 **
-** Every exact step is written with fma() or an error-free transformation,
-** so nothing depends on the compiler contracting a*b+c or not (the build
-** also passes -ffp-contract=off).  fma() is the only <math.h> function
-** used; it is exact by definition, so it cannot make platforms differ.
+** fma() is used only where its result is exact (the error of a product,
+** and a reduction whose result is representable), so a build with a
+** hardware fma and one with Dekker's product in its place (below) give
+** the same bits, and nothing depends on whether the compiler contracts
+** a*b + c: the build passes -ffp-contract=off, and the pragmas below say
+** the same to gcc (which honours "GCC optimize", not STDC FP_CONTRACT)
+** and to clang (the reverse; with clang's -ffp-contract=fast neither is
+** honoured, but every product feeding an exact step is then exact).
 */
 #include <math.h>
 #include "elementary.h"
 #include "elementary_tables.h"
+
+#if defined(__clang__)
+# pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+# pragma GCC push_options
+# pragma GCC optimize ("fp-contract=off")
+#endif
+
+/* A fused multiply-add that is one instruction: fma() then; elsewhere
+** it would be a call into a software emulation, slower than Dekker. */
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__)
+# define EL_HAVE_FMA 1
+#else
+# define EL_HAVE_FMA 0
+#endif
 
 /* ------------------------------------------------- error-free transforms */
 
@@ -31,10 +50,20 @@ static inline bce_dd el_fast_two_sum(double a, double b){
   return r;
 }
 
-/* a*b = p + e exactly (the fma gives the product's rounding error). */
+/* a*b = p + e exactly: the fma gives the product's rounding error, or
+** Dekker's product does, from Veltkamp's halves (|a|, |b| < 2^995 and
+** no underflow, which every use below has). */
 static inline bce_dd el_two_prod(double a, double b){
   double p = a*b;
+#if EL_HAVE_FMA
   bce_dd r = { p, fma(a, b, -p) };
+#else
+  const double c = 0x1p27 + 1.0;
+  double ca = c*a, cb = c*b;
+  double ah = ca - (ca - a), bh = cb - (cb - b);
+  double al = a - ah, bl = b - bh;
+  bce_dd r = { p, ((ah*bh - p) + ah*bl + al*bh) + al*bl };
+#endif
   return r;
 }
 
@@ -56,14 +85,12 @@ static inline bce_dd el_add_small(bce_dd a, bce_dd b){
   return el_fast_two_sum(s.hi, s.lo);
 }
 
-/* a*b, relative error <= 4u^2 (same paper, alg. 12: DWTimesDW3). */
+/* a*b, relative error <= 5u^2 (same paper, alg. 11: DWTimesDW2, with
+** the cross products rounded separately, so no fma but the exact one). */
 static inline bce_dd el_mul(bce_dd a, bce_dd b){
-  double ch = a.hi*b.hi;
-  double cl1 = fma(a.hi, b.hi, -ch);
-  double tl0 = a.lo*b.lo;
-  double tl1 = fma(a.hi, b.lo, tl0);
-  double cl2 = fma(a.lo, b.hi, tl1);
-  return el_fast_two_sum(ch, cl1 + cl2);
+  bce_dd c = el_two_prod(a.hi, b.hi);
+  double cl2 = a.hi*b.lo + a.lo*b.hi;
+  return el_fast_two_sum(c.hi, c.lo + cl2);
 }
 
 /* x rounded to an integer (|x| < 2^51), ties to even, without rint(). */
@@ -89,7 +116,8 @@ static inline double el_round_int(double x){
 **
 ** The reduction is exact up to 2^-118: a = hi - j H is exact (both are
 ** multiples of 2^-65, ulp(H), when |hi| >= 2^-13, and |a| < 2^-12; for
-** smaller |hi|, j is 0 or ±1 and then hi, H are within a factor 2),
+** smaller |hi|, j is 0 or ±1 and then hi, H are within a factor 2), so
+** (hi - p) - e from j H = p + e is too (hi - p is exact by Sterbenz),
 ** j M is exact by two_prod, and j L is below 2^-84.
 */
 BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k){
@@ -101,9 +129,15 @@ BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k){
   if( hi!=hi ){ res.hi = res.lo = hi + lo; return res; }
   if( hi < -832.0 ){ res.hi = res.lo = 0.0; return res; }
   if( hi > 0x1p20 ){ res.hi = (double)INFINITY; res.lo = 0.0; return res; }
+  if( hi > -0x1p-200 && hi < 0x1p-200 ){
+    /* e^x = 1 + x + x^2/2: x^2/2 < 2^-400, below the bound; and the
+    ** products below would underflow, where Dekker's is not exact */
+    return el_fast_two_sum(1.0, hi + lo);
+  }
 
   jd = el_round_int(hi*BCE_EXP_INV_L2N);
-  a = fma(-jd, BCE_EXP_L2N_H, hi);
+  b = el_two_prod(jd, BCE_EXP_L2N_H);
+  a = (hi - b.hi) - b.lo;                     /* exact: see above */
   b = el_two_prod(-jd, BCE_EXP_L2N_M);
   c = -jd*BCE_EXP_L2N_L;
   s = el_two_sum(a, b.hi);
@@ -194,7 +228,7 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
   t2 = bce_log_t2[i2 + 66];
   bce_dd p = el_two_prod(z1.hi, t2[0]);
   double s = (t2[0] - 1.0) + p.hi;
-  bce_dd z2 = el_two_sum(s, fma(z1.lo, t2[0], p.lo));
+  bce_dd z2 = el_two_sum(s, z1.lo*t2[0] + p.lo);
   bce_dd r = el_log1p_small(z2);
   bce_dd l2 = { t2[1], t2[2] };
   if( i2!=0 ) r = el_add(l2, r);
@@ -252,6 +286,13 @@ BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo){
   if( !(hi > -1.0) || hi==(double)INFINITY ){
     r.hi = hi==-1.0 ? -(double)INFINITY : hi > 0.0 ? hi : (hi - hi)/(hi - hi);
     r.lo = 0.0;
+    return r;
+  }
+  if( hi > -0x1p-200 && hi < 0x1p-200 ){
+    /* ln(1 + x) = x - x^2/2 (|x|^3/3 < 2^-400 |x|), in plain products:
+    ** the polynomial's exact ones would underflow */
+    r.hi = hi;
+    r.lo = lo - 0.5*hi*hi;
     return r;
   }
   if( hi > -0x1p-8 && hi < 0x1p-8 ){
@@ -591,3 +632,9 @@ BCE_PRIVATE double bce_log1p(double x){
   r = el_two_sum(1.0, x);                             /* 1 + x, exactly */
   return bce_log_fx(r.hi, r.lo);
 }
+
+#if defined(__clang__)
+# pragma STDC FP_CONTRACT DEFAULT
+#elif defined(__GNUC__)
+# pragma GCC pop_options
+#endif
