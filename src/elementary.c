@@ -556,6 +556,110 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   return neg ? -el_fx_round(&sum) : el_fx_round(&sum);
 }
 
+/* ------------------------------------------------------ the fast paths */
+
+/*
+** exp for -708.39 < x < 709.78 (a normal result): e^x = 2^k (h + l) with
+** |error| < 2^-72 |h|.  As bce_exp_dd, but with r in double and a
+** remainder: x = j ln2/4096 + rh + rl (C1 has 30 bits, so j C1 is exact,
+** and x - j C1 is by Sterbenz; j C2 is rounded within 2^-72), e^r - 1 -
+** rh to degree 4 in double (r^5/5! < 2^-74), and 2^(i1/64) 2^(i2/4096) =
+** th + tl from the tables' double-doubles (error 2^-104).  th rh is
+** exact: the rest is below 2^-27 th, so its rounding is below 2^-80.
+*/
+static inline double el_exp_fast(double x, int *k, double *l){
+  double jd = el_round_int(x*BCE_EXP_INV_L2N);
+  double a = x - jd*BCE_EXP_F_C1, b = jd*BCE_EXP_F_C2;
+  bce_dd r = el_two_sum(a, -b), t, q, hh;
+  int64_t j = (int64_t)jd;
+  uint64_t idx = (uint64_t)j & 4095u;
+  const double *t1 = bce_exp_t1[idx >> 6], *t2 = bce_exp_t2[idx & 63];
+  double rl = r.lo - jd*BCE_EXP_F_C3;
+  double p = r.hi*r.hi*(0.5 + r.hi*(EL_EXP_C3_H + r.hi*EL_EXP_C4)) + rl;
+  t = el_two_prod(t1[0], t2[0]);
+  t.lo += t1[0]*t2[1] + t1[1]*t2[0];
+  q = el_two_prod(t.hi, r.hi);
+  hh = el_fast_two_sum(t.hi, q.hi);
+  *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+  *k = (int)((j - (int64_t)idx)/4096);
+  return hh.hi;
+}
+
+#define EL_LOG_Q3  0x1.5555555555555p-2    /*  1/3 */
+#define EL_LOG_Q4 -0x1p-2                  /* -1/4 */
+#define EL_LOG_Q5  0x1.999999999999ap-3    /*  1/5 */
+#define EL_LOG_Q6 -0x1.5555555555555p-3    /* -1/6 */
+#define EL_LOG_Q7  0x1.2492492492492p-3    /*  1/7 */
+#define EL_LOG_Q8 -0x1p-3                  /* -1/8 */
+#define EL_LOG_Q9  0x1.c71c71c71c71cp-4    /*  1/9 */
+
+/*
+** e ln2 + (l1h + l1l) + ln(1 + zh + zl) for |zh| <= 2^-8 (1 + 2^-40) and
+** |zl| <= 2^-52, as h + l with |error| < 2^-68 |h| (the result is at
+** least |zh|/2, or at least 2^-8 where l1 or e is not 0): ln(1 + z) =
+** z - z^2/2 + z^3 Q(z), Q to degree 6 (z^10/10 < 2^-83), zh^2 exact,
+** zh^3 Q in double (relative 2^-51 of |z|^3/3 <= 2^-77 |z|), zl through
+** the derivative 1 - zh + zh^2 (the rest is below zl 2^-24 <= 2^-76).
+*/
+static inline double el_log_fast_kernel(int e, double zh, double zl,
+                                        double l1h, double l1l, double *l){
+  bce_dd z2 = el_two_prod(zh, zh), s1, s2, s3;
+  double ed = (double)e;
+  double q = z2.hi*zh*(EL_LOG_Q3 + zh*(EL_LOG_Q4 + zh*(EL_LOG_Q5 + zh*(EL_LOG_Q6
+             + zh*(EL_LOG_Q7 + zh*(EL_LOG_Q8 + zh*EL_LOG_Q9))))));
+  s1 = el_fast_two_sum(ed*BCE_LN2_3H, l1h);      /* |e ln2| > |l1h| or e = 0 */
+  s2 = el_two_sum(s1.hi, zh);
+  s3 = el_fast_two_sum(s2.hi, -0.5*z2.hi);
+  *l = s1.lo + s2.lo + s3.lo
+       + (ed*BCE_LN2_3M + l1l + zl*(1.0 - zh + z2.hi) - 0.5*z2.lo + q);
+  return s3.hi;
+}
+
+/* ln((mh + ml) 2^e), mh in [0.703125, 1.40625): the first table level of
+** el_log_level1, then the kernel */
+static inline double el_log_fast_reduced(int e, double mh, double ml, double *l){
+  uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
+  const double *t1 = bce_log_t1[i1];
+  bce_dd p = el_two_prod(mh, t1[0]);                 /* p.hi - 1 is exact */
+  return el_log_fast_kernel(e, p.hi - 1.0, p.lo + ml*t1[0], t1[1], t1[2], l);
+}
+
+/* x normal, positive, not 1 */
+static inline double el_log_fast(double x, double *l){
+  int be;
+  double mh;
+  if( x > 1.0 - 0x1p-8 && x < 1.0 + 0x1p-8 ){
+    return el_log_fast_kernel(0, x - 1.0, 0.0, 0.0, 0.0, l);
+  }
+  be = (int)(bce_bits(x) >> 52);
+  mh = bce_from_bits((bce_bits(x) & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if( mh >= 1.40625 ){ mh *= 0.5; be++; }
+  return el_log_fast_reduced(be - 1023, mh, 0.0, l);
+}
+
+/* 2^-53 <= |x|, x > -1, x finite */
+static inline double el_log1p_fast(double x, double *l){
+  if( x > -0x1p-8 && x < 0x1p-8 ){
+    return el_log_fast_kernel(0, x, 0.0, 0.0, 0.0, l);
+  }
+  if( x > -0.29 && x < 0.40 ){
+    /* z = (1 + x) c1 - 1 = (c1 - 1) + x c1, 1 + x never rounded */
+    uint64_t i1 = ((bce_bits(1.0 + x) - BCE_LOG_OFF) >> 45) & 127u;
+    const double *t1 = bce_log_t1[i1];
+    bce_dd p = el_two_prod(x, t1[0]);
+    bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
+    return el_log_fast_kernel(0, z.hi, z.lo + p.lo, t1[1], t1[2], l);
+  }else{
+    /* 1 + x = u.hi + u.lo exactly; u.hi normal, as x > -1 + 2^-53 */
+    bce_dd u = el_two_sum(1.0, x);
+    int be = (int)(bce_bits(u.hi) >> 52);
+    double mh = bce_from_bits((bce_bits(u.hi) & 0x000fffffffffffffULL)
+                              | 0x3ff0000000000000ULL);
+    if( mh >= 1.40625 ){ mh *= 0.5; be++; }
+    return el_log_fast_reduced(be - 1023, mh, u.lo*(mh/u.hi), l);
+  }
+}
+
 /* ------------------------------------------ the correctly rounded doubles */
 
 /*
@@ -567,6 +671,11 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
 */
 #define EL_EPS 0x1p-98
 
+/* The fast paths' bound: 2^-68 relative (exp's is 2^-72) and the
+** rounding of l +- eps, with room; their test fails about once in 2^13
+** calls, and the double-double path decides then. */
+#define EL_EPS_FAST 0x1p-67
+
 BCE_PRIVATE double bce_exp(double x){
   bce_dd r;
   int k;
@@ -574,6 +683,14 @@ BCE_PRIVATE double bce_exp(double x){
   if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
   if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
   if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;
+  if( x > -708.39 && x < 709.78 ){
+    /* the result is normal: h + l rounded, times 2^k, is exact */
+    double l, h = el_exp_fast(x, &k, &l);
+    eps = EL_EPS_FAST*h;
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo*el_pow2(k);
+  }
   r = bce_exp_dd(x, 0.0, &k);
   eps = EL_EPS*r.hi;
   if( k==-1022 && r.hi + r.lo < 1.0 ){
@@ -606,6 +723,13 @@ BCE_PRIVATE double bce_log(double x){
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);  /* +Inf, NaN; invalid */
   }
   if( x==1.0 ) return 0.0;
+  if( x >= 0x1p-1022 ){
+    double l, h = el_log_fast(x, &l);
+    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo;
+  }
   r = bce_log_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
   lo = r.hi + (r.lo - eps);
@@ -624,6 +748,13 @@ BCE_PRIVATE double bce_log1p(double x){
   /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
   ** gap to x's neighbours, so x itself (±0 included) */
   if( x > -0x1p-53 && x < 0x1p-53 ) return x;
+  {
+    double l, h = el_log1p_fast(x, &l);
+    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo;
+  }
   r = bce_log1p_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
   lo = r.hi + (r.lo - eps);

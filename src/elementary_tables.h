@@ -142,6 +142,10 @@ static const double bce_exp_t2[64][2] = {
 #define BCE_EXP_L2N_M 0x1.abc9e3b39803fp-68
 #define BCE_EXP_L2N_L 0x1.7b57a079a1934p-123
 #define BCE_EXP_INV_L2N 0x1.71547652b82fep+12 /* 4096/ln2 */
+/* ln2/4096 = C1 + C2 + C3, C1 with 30 significant bits (the fast path's) */
+#define BCE_EXP_F_C1 0x1.62e42fe800000p-13
+#define BCE_EXP_F_C2 0x1.e8e7bcd5e4f1ep-43
+#define BCE_EXP_F_C3 -0x1.8cff81a12a17ep-97
 /* ln 2 = H + M + L, H with 42 significant bits */
 #define BCE_LN2_3H 0x1.62e42fefa3800p-1
 #define BCE_LN2_3M 0x1.ef35793c76730p-45

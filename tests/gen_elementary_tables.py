@@ -74,6 +74,16 @@ w("#define BCE_EXP_L2N_M %s" % hexf(m))
 w("#define BCE_EXP_L2N_L %s" % hexf(l))
 w("#define BCE_EXP_INV_L2N %s /* 4096/ln2 */" % hexf(dbl(4096 / ln2)))
 
+# the fast path's Cody-Waite: C1 with 30 significant bits, so j C1 is exact
+# for |j| < 2^23
+c1 = mpmath.floor(c * 2**(30 + 12)) / 2**(30 + 12)
+c2 = dbl(c - c1)
+c3 = dbl(c - c1 - mpf(c2))
+w("/* ln2/4096 = C1 + C2 + C3, C1 with 30 significant bits (the fast path's) */")
+w("#define BCE_EXP_F_C1 %s" % hexf(dbl(c1)))
+w("#define BCE_EXP_F_C2 %s" % hexf(c2))
+w("#define BCE_EXP_F_C3 %s" % hexf(c3))
+
 # ln 2 in three parts, the first with 42 significant bits so e*H is exact
 # for |e| < 2^11
 hh = mpmath.floor(ln2 * 2**42) / 2**42
