@@ -224,7 +224,7 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
   /* |z1| <= 2^-8 (1 + 2^-40) for every input within the documented
   ** domain; outside it (|lo| far above ulp(hi)) the result is wrong but
   ** the table is not overrun */
-  if( BCE_NEVER(i2 < -66 || i2 > 66) ) i2 = i2 < 0 ? -66 : 66;
+  if( BCE_NEVER((unsigned)(i2 + 66) > 132u) ) i2 = 0;
   t2 = bce_log_t2[i2 + 66];
   bce_dd p = el_two_prod(z1.hi, t2[0]);
   double s = (t2[0] - 1.0) + p.hi;
@@ -364,9 +364,9 @@ static void el_fx_set(el_fx *a, uint64_t m, int s){
 static void el_fx_set_double(el_fx *a, double d, int shift){
   uint64_t b = bce_bits(d) & 0x7fffffffffffffffULL;
   int be = (int)(b >> 52);
-  uint64_t m = b & 0x000fffffffffffffULL;
-  if( be ) m |= 1ULL << 52; else be = 1;
-  el_fx_set(a, m, be - 1075 + shift);
+  /* the implicit bit, and subnormals' exponent, without a branch */
+  uint64_t m = (b & 0x000fffffffffffffULL) | (uint64_t)(be!=0) << 52;
+  el_fx_set(a, m, be + (be==0) - 1075 + shift);
 }
 
 static void el_fx_add(el_fx *r, const el_fx *a, const el_fx *b){
@@ -390,12 +390,15 @@ static void el_fx_sub(el_fx *r, const el_fx *a, const el_fx *b){
   }
 }
 
-static int el_fx_cmp(const el_fx *a, const el_fx *b){
+/* a < b: the borrow out of a - b */
+static int el_fx_less(const el_fx *a, const el_fx *b){
+  int64_t c = 0;
   int i;
-  for(i=EL_FX_N-1; i>=0; i--){
-    if( a->f[i]!=b->f[i] ) return a->f[i] < b->f[i] ? -1 : 1;
+  for(i=0; i<EL_FX_N; i++){
+    c += (int64_t)a->f[i] - (int64_t)b->f[i];
+    c = c < 0 ? -1 : 0;
   }
-  return 0;
+  return c < 0;
 }
 
 static int el_fx_is_zero(const el_fx *a){
@@ -494,7 +497,8 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
   else el_fx_sub(&r, &kl, &ax);
   el_fx_set(&one, 1, 0);
   sum = one; term = one;
-  for(n=1; n<200 && !el_fx_is_zero(&term); n++){
+  /* term <= r/n of the one before, r < 1.04: it reaches 0 (n < 90) */
+  for(n=1; !el_fx_is_zero(&term); n++){
     el_fx_mul(&term, &term, &r);
     el_fx_div_small(&term, &term, (uint32_t)n);
     el_fx_add(&sum, &sum, &term);
@@ -504,7 +508,7 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
   p = k >= -1022 ? 53 : k + 1075;
   if( p < 0 ) return 0x1p-1022*0x1p-1022;           /* below 2^-1075 */
   t = (uint64_t)sum.f[8] << 63 | (uint64_t)sum.f[7] << 31 | sum.f[6] >> 1;
-  if( p==0 ) return 0x1p-1074*(t > (1ULL << 63) ? 1.0 : 0.0);
+  if( p==0 ) return 0x1p-1074;        /* above 2^-1075: sum > 1, as x != 0 */
   m = (t >> (64 - p)) + ((t >> (63 - p)) & 1);
   if( k > 1023 ) return (double)m*el_pow2(k - p)*2.0;  /* may overflow */
   return (double)m*el_pow2(k - p + 1);
@@ -515,7 +519,7 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
 EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx m, l, num, den, q, z2, term, sum, tmp, eln2;
   uint64_t b;
-  int e, i, neg, sub = 0;
+  int e, i, sub = 0;
   uint32_t n;
   if( hi < 0x1p-1022 ){ hi *= 0x1p54; lo *= 0x1p54; sub = 54; }
   b = bce_bits(hi);
@@ -534,14 +538,15 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx_zero(&q);
   for(i=255; i>=0; i--){
     el_fx_shl1(&num);
-    if( el_fx_cmp(&num, &den) >= 0 ){
+    if( !el_fx_less(&num, &den) ){
       el_fx_sub(&num, &num, &den);
       q.f[i/32] |= 1u << (i%32);
     }
   }
   el_fx_mul(&z2, &q, &q);
   sum = q; term = q;
-  for(n=3; n<400 && !el_fx_is_zero(&term); n+=2){
+  /* term <= q^2 <= 1/9 of the one before: it reaches 0 (n < 170) */
+  for(n=3; !el_fx_is_zero(&term); n+=2){
     el_fx_mul(&term, &term, &z2);
     el_fx_div_small(&tmp, &term, n);
     el_fx_add(&sum, &sum, &tmp);
@@ -549,11 +554,13 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx_shl1(&sum);                                 /* ln m */
   el_fx_ln2(&eln2);
   el_fx_mul_small(&eln2, &eln2, (uint32_t)(e < 0 ? -e : e));
-  neg = 0;
-  if( e >= 0 ) el_fx_add(&sum, &sum, &eln2);
-  else if( el_fx_cmp(&sum, &eln2) >= 0 ) el_fx_sub(&sum, &sum, &eln2);
-  else{ el_fx_sub(&sum, &eln2, &sum); neg = 1; }
-  return neg ? -el_fx_round(&sum) : el_fx_round(&sum);
+  /* ln m < ln 2: the sign is e's (e = 0 with m = 1 is excluded) */
+  if( e >= 0 ){
+    el_fx_add(&sum, &sum, &eln2);
+    return el_fx_round(&sum);
+  }
+  el_fx_sub(&sum, &eln2, &sum);
+  return -el_fx_round(&sum);
 }
 
 /* ------------------------------------------------------ the fast paths */
@@ -693,8 +700,10 @@ BCE_PRIVATE double bce_exp(double x){
   }
   r = bce_exp_dd(x, 0.0, &k);
   eps = EL_EPS*r.hi;
-  if( k==-1022 && r.hi + r.lo < 1.0 ){
-    /* r.hi = 1, r.lo < 0: the result is below 2^-1022, subnormal */
+  if( BCE_NEVER(k==-1022 && r.hi + r.lo < 1.0) ){
+    /* r.hi = 1, r.lo < 0 would be below 2^-1022, subnormal; it needs
+    ** |x + 1022 ln 2| < 2^-54, but the doubles nearest -1022 ln 2 are
+    ** 2.7e-14 and more away (and the rest of the table has T > 1) */
     r.hi *= 2.0; r.lo *= 2.0; eps *= 2.0; k = -1023;
   }
   if( k >= -1022 ){
@@ -708,9 +717,8 @@ BCE_PRIVATE double bce_exp(double x){
     double w = r.hi*s, wl = r.lo*s;
     bce_dd t = el_two_sum(0x1p52, w);
     double tl = t.lo + wl, e2 = eps*s + 0x1p-53;
-    lo = t.hi + (tl - e2);
-    hi = t.hi + (tl + e2);
-    if( lo==hi ) return (lo - 0x1p52)*0x1p-1074;
+    double sub_lo = t.hi + (tl - e2), sub_hi = t.hi + (tl + e2);
+    if( sub_lo==sub_hi ) return (sub_lo - 0x1p52)*0x1p-1074;
   }
   return bce_exp_fx(x);
 }

@@ -336,6 +336,8 @@ log_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(300)]
 log_x += [1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1) for _ in range(200)]
 
 log1p_x = [2.0 ** -53, -(2.0 ** -53), 2.0 ** -54, -(2.0 ** -54), 2.0 ** -53 * 1.5,
+           # 1 + x = 2 - 2^-53 rounds to 2: the fixed point's m < 1 branch
+           1 - 2.0 ** -53,
            -1 + 2.0 ** -53, 1e300, 1.7976931348623157e308, -0.5, 1.0]
 log1p_x += fromhex_list(HARD_LOG1P)
 log1p_x += near_boundary(mpmath.log1p, lambda: R.uniform(-1, 1) * 2.0 ** R.randint(-53, 10), 30000, 150)

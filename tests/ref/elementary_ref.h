@@ -4036,6 +4036,7 @@ static const struct { double x, want; int hard; } log1p_cr_ref[] = {
   {0x1.0000000000000p-54, 0x1.0000000000000p-54, 1},
   {-0x1.0000000000000p-54, -0x1.0000000000000p-54, 1},
   {0x1.8000000000000p-53, 0x1.7ffffffffffffp-53, 3},
+  {0x1.fffffffffffffp-1, 0x1.62e42fefa39efp-1, 1},
   {-0x1.fffffffffffffp-1, -0x1.25e4f7b2737fap+5, 2},
   {0x1.7e43c8800759cp+996, 0x1.5963447f87fb5p+9, 1},
   {0x1.fffffffffffffp+1023, 0x1.62e42fefa39efp+9, 1},
