@@ -67,6 +67,33 @@ static inline bce_dd el_two_prod(double a, double b){
   return r;
 }
 
+/* a*c = p + e exactly where c has at most 26 significant bits (the log
+** tables' c1): only a is split, and a_h c, a_l c are exact. */
+static inline bce_dd el_two_prod_short(double a, double c){
+  double p = a*c;
+#if EL_HAVE_FMA
+  bce_dd r = { p, fma(a, c, -p) };
+#else
+  double ca = (0x1p27 + 1.0)*a;
+  double ah = ca - (ca - a), al = a - ah;
+  bce_dd r = { p, (ah*c - p) + al*c };
+#endif
+  return r;
+}
+
+/* a^2 = p + e exactly: Dekker's product with one split. */
+static inline bce_dd el_two_sqr(double a){
+  double p = a*a;
+#if EL_HAVE_FMA
+  bce_dd r = { p, fma(a, a, -p) };
+#else
+  double ca = (0x1p27 + 1.0)*a;
+  double ah = ca - (ca - a), al = a - ah;
+  bce_dd r = { p, ((ah*ah - p) + 2.0*ah*al) + al*al };
+#endif
+  return r;
+}
+
 /* a + b, relative error <= 3u^2 (Joldes, Muller, Popescu 2017, alg. 6:
 ** AccurateDWPlusDW), also when a and b nearly cancel. */
 static inline bce_dd el_add(bce_dd a, bce_dd b){
@@ -239,7 +266,8 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
 
 /*
 ** ln((mh + ml) 2^e), mh in [0.703125, 1.40625): c1 = 1/centre of mh's
-** bucket (128 buckets of 2^45 encodings), z1 = (mh + ml) c1 - 1 in
+** bucket (128 buckets of 2^45 encodings) to 26 bits, so |z1| <= 2^-8 (1 +
+** 2^-25), z1 = (mh + ml) c1 - 1 in
 ** double-double, exact but for the last addition: p = mh c1 exactly,
 ** p.hi - 1 is exact (Sterbenz), and the sum of the four parts is rounded
 ** once, relative to z1 itself.
@@ -247,8 +275,8 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
 static bce_dd el_log_level1(int e, double mh, double ml){
   uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
   const double *t1 = bce_log_t1[i1];
-  bce_dd p = el_two_prod(mh, t1[0]);
-  bce_dd q = el_two_prod(ml, t1[0]);
+  bce_dd p = el_two_prod_short(mh, t1[0]);
+  bce_dd q = el_two_prod_short(ml, t1[0]);
   bce_dd z = el_two_sum(p.hi - 1.0, p.lo);
   bce_dd l1 = { t1[1], t1[2] };
   return el_log_level2(el_add(z, q), e, l1);
@@ -303,8 +331,8 @@ BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo){
     ** that 1 + x is never rounded */
     uint64_t i1 = ((bce_bits(1.0 + hi) - BCE_LOG_OFF) >> 45) & 127u;
     const double *t1 = bce_log_t1[i1];
-    bce_dd p = el_two_prod(hi, t1[0]);
-    bce_dd q = el_two_prod(lo, t1[0]);
+    bce_dd p = el_two_prod_short(hi, t1[0]);
+    bce_dd q = el_two_prod_short(lo, t1[0]);
     bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
     bce_dd l1 = { t1[1], t1[2] };
     z = el_add(z, el_add(el_two_sum(p.lo, q.hi), (bce_dd){ q.lo, 0.0 }));
@@ -610,7 +638,7 @@ static inline double el_exp_fast(double x, int *k, double *l){
 */
 static inline double el_log_fast_kernel(int e, double zh, double zl,
                                         double l1h, double l1l, double *l){
-  bce_dd z2 = el_two_prod(zh, zh), s1, s2, s3;
+  bce_dd z2 = el_two_sqr(zh), s1, s2, s3;
   double ed = (double)e;
   double q = z2.hi*zh*(EL_LOG_Q3 + zh*(EL_LOG_Q4 + zh*(EL_LOG_Q5 + zh*(EL_LOG_Q6
              + zh*(EL_LOG_Q7 + zh*(EL_LOG_Q8 + zh*EL_LOG_Q9))))));
@@ -627,7 +655,7 @@ static inline double el_log_fast_kernel(int e, double zh, double zl,
 static inline double el_log_fast_reduced(int e, double mh, double ml, double *l){
   uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
   const double *t1 = bce_log_t1[i1];
-  bce_dd p = el_two_prod(mh, t1[0]);                 /* p.hi - 1 is exact */
+  bce_dd p = el_two_prod_short(mh, t1[0]);           /* p.hi - 1 is exact */
   return el_log_fast_kernel(e, p.hi - 1.0, p.lo + ml*t1[0], t1[1], t1[2], l);
 }
 
@@ -653,7 +681,7 @@ static inline double el_log1p_fast(double x, double *l){
     /* z = (1 + x) c1 - 1 = (c1 - 1) + x c1, 1 + x never rounded */
     uint64_t i1 = ((bce_bits(1.0 + x) - BCE_LOG_OFF) >> 45) & 127u;
     const double *t1 = bce_log_t1[i1];
-    bce_dd p = el_two_prod(x, t1[0]);
+    bce_dd p = el_two_prod_short(x, t1[0]);
     bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
     return el_log_fast_kernel(0, z.hi, z.lo + p.lo, t1[1], t1[2], l);
   }else{
