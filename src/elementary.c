@@ -728,7 +728,7 @@ BCE_PRIVATE double bce_exp(double x){
   }
   r = bce_exp_dd(x, 0.0, &k);
   eps = EL_EPS*r.hi;
-  if( BCE_NEVER(k==-1022 && r.hi + r.lo < 1.0) ){
+  if( BCE_NEVER((k==-1022) & (r.hi + r.lo < 1.0)) ){
     /* r.hi = 1, r.lo < 0 would be below 2^-1022, subnormal; it needs
     ** |x + 1022 ln 2| < 2^-54, but the doubles nearest -1022 ln 2 are
     ** 2.7e-14 and more away (and the rest of the table has T > 1) */
