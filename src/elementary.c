@@ -6,14 +6,33 @@
 ** exp and log); the tables are tests/gen_elementary_tables.py's.  Error
 ** analysis and test record: docs/elementary.md.
 **
-** Every exact step is written with fma() or an error-free transformation,
-** so nothing depends on the compiler contracting a*b+c or not (the build
-** also passes -ffp-contract=off).  fma() is the only <math.h> function
-** used; it is exact by definition, so it cannot make platforms differ.
+** fma() is used only where its result is exact (the error of a product,
+** and a reduction whose result is representable), so a build with a
+** hardware fma and one with Dekker's product in its place (below) give
+** the same bits, and nothing depends on whether the compiler contracts
+** a*b + c: the build passes -ffp-contract=off, and the pragmas below say
+** the same to gcc (which honours "GCC optimize", not STDC FP_CONTRACT)
+** and to clang (the reverse; with clang's -ffp-contract=fast neither is
+** honoured, but every product feeding an exact step is then exact).
 */
 #include <math.h>
 #include "elementary.h"
 #include "elementary_tables.h"
+
+#if defined(__clang__)
+# pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+# pragma GCC push_options
+# pragma GCC optimize ("fp-contract=off")
+#endif
+
+/* A fused multiply-add that is one instruction: fma() then; elsewhere
+** it would be a call into a software emulation, slower than Dekker. */
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__)
+# define EL_HAVE_FMA 1
+#else
+# define EL_HAVE_FMA 0
+#endif
 
 /* ------------------------------------------------- error-free transforms */
 
@@ -31,10 +50,47 @@ static inline bce_dd el_fast_two_sum(double a, double b){
   return r;
 }
 
-/* a*b = p + e exactly (the fma gives the product's rounding error). */
+/* a*b = p + e exactly: the fma gives the product's rounding error, or
+** Dekker's product does, from Veltkamp's halves (|a|, |b| < 2^995 and
+** no underflow, which every use below has). */
 static inline bce_dd el_two_prod(double a, double b){
   double p = a*b;
+#if EL_HAVE_FMA
   bce_dd r = { p, fma(a, b, -p) };
+#else
+  const double c = 0x1p27 + 1.0;
+  double ca = c*a, cb = c*b;
+  double ah = ca - (ca - a), bh = cb - (cb - b);
+  double al = a - ah, bl = b - bh;
+  bce_dd r = { p, ((ah*bh - p) + ah*bl + al*bh) + al*bl };
+#endif
+  return r;
+}
+
+/* a*c = p + e exactly where c has at most 26 significant bits (the log
+** tables' c1): only a is split, and a_h c, a_l c are exact. */
+static inline bce_dd el_two_prod_short(double a, double c){
+  double p = a*c;
+#if EL_HAVE_FMA
+  bce_dd r = { p, fma(a, c, -p) };
+#else
+  double ca = (0x1p27 + 1.0)*a;
+  double ah = ca - (ca - a), al = a - ah;
+  bce_dd r = { p, (ah*c - p) + al*c };
+#endif
+  return r;
+}
+
+/* a^2 = p + e exactly: Dekker's product with one split. */
+static inline bce_dd el_two_sqr(double a){
+  double p = a*a;
+#if EL_HAVE_FMA
+  bce_dd r = { p, fma(a, a, -p) };
+#else
+  double ca = (0x1p27 + 1.0)*a;
+  double ah = ca - (ca - a), al = a - ah;
+  bce_dd r = { p, ((ah*ah - p) + 2.0*ah*al) + al*al };
+#endif
   return r;
 }
 
@@ -56,14 +112,12 @@ static inline bce_dd el_add_small(bce_dd a, bce_dd b){
   return el_fast_two_sum(s.hi, s.lo);
 }
 
-/* a*b, relative error <= 4u^2 (same paper, alg. 12: DWTimesDW3). */
+/* a*b, relative error <= 5u^2 (same paper, alg. 11: DWTimesDW2, with
+** the cross products rounded separately, so no fma but the exact one). */
 static inline bce_dd el_mul(bce_dd a, bce_dd b){
-  double ch = a.hi*b.hi;
-  double cl1 = fma(a.hi, b.hi, -ch);
-  double tl0 = a.lo*b.lo;
-  double tl1 = fma(a.hi, b.lo, tl0);
-  double cl2 = fma(a.lo, b.hi, tl1);
-  return el_fast_two_sum(ch, cl1 + cl2);
+  bce_dd c = el_two_prod(a.hi, b.hi);
+  double cl2 = a.hi*b.lo + a.lo*b.hi;
+  return el_fast_two_sum(c.hi, c.lo + cl2);
 }
 
 /* x rounded to an integer (|x| < 2^51), ties to even, without rint(). */
@@ -89,7 +143,8 @@ static inline double el_round_int(double x){
 **
 ** The reduction is exact up to 2^-118: a = hi - j H is exact (both are
 ** multiples of 2^-65, ulp(H), when |hi| >= 2^-13, and |a| < 2^-12; for
-** smaller |hi|, j is 0 or ±1 and then hi, H are within a factor 2),
+** smaller |hi|, j is 0 or ±1 and then hi, H are within a factor 2), so
+** (hi - p) - e from j H = p + e is too (hi - p is exact by Sterbenz),
 ** j M is exact by two_prod, and j L is below 2^-84.
 */
 BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k){
@@ -101,9 +156,15 @@ BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k){
   if( hi!=hi ){ res.hi = res.lo = hi + lo; return res; }
   if( hi < -832.0 ){ res.hi = res.lo = 0.0; return res; }
   if( hi > 0x1p20 ){ res.hi = (double)INFINITY; res.lo = 0.0; return res; }
+  if( hi > -0x1p-200 && hi < 0x1p-200 ){
+    /* e^x = 1 + x + x^2/2: x^2/2 < 2^-400, below the bound; and the
+    ** products below would underflow, where Dekker's is not exact */
+    return el_fast_two_sum(1.0, hi + lo);
+  }
 
   jd = el_round_int(hi*BCE_EXP_INV_L2N);
-  a = fma(-jd, BCE_EXP_L2N_H, hi);
+  b = el_two_prod(jd, BCE_EXP_L2N_H);
+  a = (hi - b.hi) - b.lo;                     /* exact: see above */
   b = el_two_prod(-jd, BCE_EXP_L2N_M);
   c = -jd*BCE_EXP_L2N_L;
   s = el_two_sum(a, b.hi);
@@ -190,11 +251,11 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
   /* |z1| <= 2^-8 (1 + 2^-40) for every input within the documented
   ** domain; outside it (|lo| far above ulp(hi)) the result is wrong but
   ** the table is not overrun */
-  if( BCE_NEVER(i2 < -66 || i2 > 66) ) i2 = i2 < 0 ? -66 : 66;
+  if( BCE_NEVER((unsigned)(i2 + 66) > 132u) ) i2 = 0;
   t2 = bce_log_t2[i2 + 66];
   bce_dd p = el_two_prod(z1.hi, t2[0]);
   double s = (t2[0] - 1.0) + p.hi;
-  bce_dd z2 = el_two_sum(s, fma(z1.lo, t2[0], p.lo));
+  bce_dd z2 = el_two_sum(s, z1.lo*t2[0] + p.lo);
   bce_dd r = el_log1p_small(z2);
   bce_dd l2 = { t2[1], t2[2] };
   if( i2!=0 ) r = el_add(l2, r);
@@ -205,7 +266,8 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
 
 /*
 ** ln((mh + ml) 2^e), mh in [0.703125, 1.40625): c1 = 1/centre of mh's
-** bucket (128 buckets of 2^45 encodings), z1 = (mh + ml) c1 - 1 in
+** bucket (128 buckets of 2^45 encodings) to 26 bits, so |z1| <= 2^-8 (1 +
+** 2^-25), z1 = (mh + ml) c1 - 1 in
 ** double-double, exact but for the last addition: p = mh c1 exactly,
 ** p.hi - 1 is exact (Sterbenz), and the sum of the four parts is rounded
 ** once, relative to z1 itself.
@@ -213,8 +275,8 @@ static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
 static bce_dd el_log_level1(int e, double mh, double ml){
   uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
   const double *t1 = bce_log_t1[i1];
-  bce_dd p = el_two_prod(mh, t1[0]);
-  bce_dd q = el_two_prod(ml, t1[0]);
+  bce_dd p = el_two_prod_short(mh, t1[0]);
+  bce_dd q = el_two_prod_short(ml, t1[0]);
   bce_dd z = el_two_sum(p.hi - 1.0, p.lo);
   bce_dd l1 = { t1[1], t1[2] };
   return el_log_level2(el_add(z, q), e, l1);
@@ -254,6 +316,13 @@ BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo){
     r.lo = 0.0;
     return r;
   }
+  if( hi > -0x1p-200 && hi < 0x1p-200 ){
+    /* ln(1 + x) = x - x^2/2 (|x|^3/3 < 2^-400 |x|), in plain products:
+    ** the polynomial's exact ones would underflow */
+    r.hi = hi;
+    r.lo = lo - 0.5*hi*hi;
+    return r;
+  }
   if( hi > -0x1p-8 && hi < 0x1p-8 ){
     return el_log_level2(el_fast_two_sum(hi, lo), 0, el_zero);
   }
@@ -262,8 +331,8 @@ BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo){
     ** that 1 + x is never rounded */
     uint64_t i1 = ((bce_bits(1.0 + hi) - BCE_LOG_OFF) >> 45) & 127u;
     const double *t1 = bce_log_t1[i1];
-    bce_dd p = el_two_prod(hi, t1[0]);
-    bce_dd q = el_two_prod(lo, t1[0]);
+    bce_dd p = el_two_prod_short(hi, t1[0]);
+    bce_dd q = el_two_prod_short(lo, t1[0]);
     bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
     bce_dd l1 = { t1[1], t1[2] };
     z = el_add(z, el_add(el_two_sum(p.lo, q.hi), (bce_dd){ q.lo, 0.0 }));
@@ -323,9 +392,9 @@ static void el_fx_set(el_fx *a, uint64_t m, int s){
 static void el_fx_set_double(el_fx *a, double d, int shift){
   uint64_t b = bce_bits(d) & 0x7fffffffffffffffULL;
   int be = (int)(b >> 52);
-  uint64_t m = b & 0x000fffffffffffffULL;
-  if( be ) m |= 1ULL << 52; else be = 1;
-  el_fx_set(a, m, be - 1075 + shift);
+  /* the implicit bit, and subnormals' exponent, without a branch */
+  uint64_t m = (b & 0x000fffffffffffffULL) | (uint64_t)(be!=0) << 52;
+  el_fx_set(a, m, be + (be==0) - 1075 + shift);
 }
 
 static void el_fx_add(el_fx *r, const el_fx *a, const el_fx *b){
@@ -349,12 +418,15 @@ static void el_fx_sub(el_fx *r, const el_fx *a, const el_fx *b){
   }
 }
 
-static int el_fx_cmp(const el_fx *a, const el_fx *b){
+/* a < b: the borrow out of a - b */
+static int el_fx_less(const el_fx *a, const el_fx *b){
+  int64_t c = 0;
   int i;
-  for(i=EL_FX_N-1; i>=0; i--){
-    if( a->f[i]!=b->f[i] ) return a->f[i] < b->f[i] ? -1 : 1;
+  for(i=0; i<EL_FX_N; i++){
+    c += (int64_t)a->f[i] - (int64_t)b->f[i];
+    c = c < 0 ? -1 : 0;
   }
-  return 0;
+  return c < 0;
 }
 
 static int el_fx_is_zero(const el_fx *a){
@@ -453,7 +525,8 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
   else el_fx_sub(&r, &kl, &ax);
   el_fx_set(&one, 1, 0);
   sum = one; term = one;
-  for(n=1; n<200 && !el_fx_is_zero(&term); n++){
+  /* term <= r/n of the one before, r < 1.04: it reaches 0 (n < 90) */
+  for(n=1; !el_fx_is_zero(&term); n++){
     el_fx_mul(&term, &term, &r);
     el_fx_div_small(&term, &term, (uint32_t)n);
     el_fx_add(&sum, &sum, &term);
@@ -463,7 +536,7 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
   p = k >= -1022 ? 53 : k + 1075;
   if( p < 0 ) return 0x1p-1022*0x1p-1022;           /* below 2^-1075 */
   t = (uint64_t)sum.f[8] << 63 | (uint64_t)sum.f[7] << 31 | sum.f[6] >> 1;
-  if( p==0 ) return 0x1p-1074*(t > (1ULL << 63) ? 1.0 : 0.0);
+  if( p==0 ) return 0x1p-1074;        /* above 2^-1075: sum > 1, as x != 0 */
   m = (t >> (64 - p)) + ((t >> (63 - p)) & 1);
   if( k > 1023 ) return (double)m*el_pow2(k - p)*2.0;  /* may overflow */
   return (double)m*el_pow2(k - p + 1);
@@ -474,7 +547,7 @@ EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
 EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx m, l, num, den, q, z2, term, sum, tmp, eln2;
   uint64_t b;
-  int e, i, neg, sub = 0;
+  int e, i, sub = 0;
   uint32_t n;
   if( hi < 0x1p-1022 ){ hi *= 0x1p54; lo *= 0x1p54; sub = 54; }
   b = bce_bits(hi);
@@ -493,14 +566,15 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx_zero(&q);
   for(i=255; i>=0; i--){
     el_fx_shl1(&num);
-    if( el_fx_cmp(&num, &den) >= 0 ){
+    if( !el_fx_less(&num, &den) ){
       el_fx_sub(&num, &num, &den);
       q.f[i/32] |= 1u << (i%32);
     }
   }
   el_fx_mul(&z2, &q, &q);
   sum = q; term = q;
-  for(n=3; n<400 && !el_fx_is_zero(&term); n+=2){
+  /* term <= q^2 <= 1/9 of the one before: it reaches 0 (n < 170) */
+  for(n=3; !el_fx_is_zero(&term); n+=2){
     el_fx_mul(&term, &term, &z2);
     el_fx_div_small(&tmp, &term, n);
     el_fx_add(&sum, &sum, &tmp);
@@ -508,11 +582,117 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
   el_fx_shl1(&sum);                                 /* ln m */
   el_fx_ln2(&eln2);
   el_fx_mul_small(&eln2, &eln2, (uint32_t)(e < 0 ? -e : e));
-  neg = 0;
-  if( e >= 0 ) el_fx_add(&sum, &sum, &eln2);
-  else if( el_fx_cmp(&sum, &eln2) >= 0 ) el_fx_sub(&sum, &sum, &eln2);
-  else{ el_fx_sub(&sum, &eln2, &sum); neg = 1; }
-  return neg ? -el_fx_round(&sum) : el_fx_round(&sum);
+  /* ln m < ln 2: the sign is e's (e = 0 with m = 1 is excluded) */
+  if( e >= 0 ){
+    el_fx_add(&sum, &sum, &eln2);
+    return el_fx_round(&sum);
+  }
+  el_fx_sub(&sum, &eln2, &sum);
+  return -el_fx_round(&sum);
+}
+
+/* ------------------------------------------------------ the fast paths */
+
+/*
+** exp for -708.39 < x < 709.78 (a normal result): e^x = 2^k (h + l) with
+** |error| < 2^-72 |h|.  As bce_exp_dd, but with r in double and a
+** remainder: x = j ln2/4096 + rh + rl (C1 has 30 bits, so j C1 is exact,
+** and x - j C1 is by Sterbenz; j C2 is rounded within 2^-72), e^r - 1 -
+** rh to degree 4 in double (r^5/5! < 2^-74), and 2^(i1/64) 2^(i2/4096) =
+** th + tl from the tables' double-doubles (error 2^-104).  th rh is
+** exact: the rest is below 2^-27 th, so its rounding is below 2^-80.
+*/
+static inline double el_exp_fast(double x, int *k, double *l){
+  double jd = el_round_int(x*BCE_EXP_INV_L2N);
+  double a = x - jd*BCE_EXP_F_C1, b = jd*BCE_EXP_F_C2;
+  bce_dd r = el_two_sum(a, -b), t, q, hh;
+  int64_t j = (int64_t)jd;
+  uint64_t idx = (uint64_t)j & 4095u;
+  const double *t1 = bce_exp_t1[idx >> 6], *t2 = bce_exp_t2[idx & 63];
+  double rl = r.lo - jd*BCE_EXP_F_C3;
+  double p = r.hi*r.hi*(0.5 + r.hi*(EL_EXP_C3_H + r.hi*EL_EXP_C4)) + rl;
+  t = el_two_prod(t1[0], t2[0]);
+  t.lo += t1[0]*t2[1] + t1[1]*t2[0];
+  q = el_two_prod(t.hi, r.hi);
+  hh = el_fast_two_sum(t.hi, q.hi);
+  *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+  *k = (int)((j - (int64_t)idx)/4096);
+  return hh.hi;
+}
+
+#define EL_LOG_Q3  0x1.5555555555555p-2    /*  1/3 */
+#define EL_LOG_Q4 -0x1p-2                  /* -1/4 */
+#define EL_LOG_Q5  0x1.999999999999ap-3    /*  1/5 */
+#define EL_LOG_Q6 -0x1.5555555555555p-3    /* -1/6 */
+#define EL_LOG_Q7  0x1.2492492492492p-3    /*  1/7 */
+#define EL_LOG_Q8 -0x1p-3                  /* -1/8 */
+#define EL_LOG_Q9  0x1.c71c71c71c71cp-4    /*  1/9 */
+
+/*
+** e ln2 + (l1h + l1l) + ln(1 + zh + zl) for |zh| <= 2^-8 (1 + 2^-40) and
+** |zl| <= 2^-52, as h + l with |error| < 2^-68 |h| (the result is at
+** least |zh|/2, or at least 2^-8 where l1 or e is not 0): ln(1 + z) =
+** z - z^2/2 + z^3 Q(z), Q to degree 6 (z^10/10 < 2^-83), zh^2 exact,
+** zh^3 Q in double (relative 2^-51 of |z|^3/3 <= 2^-77 |z|), zl through
+** the derivative 1 - zh + zh^2 (the rest is below zl 2^-24 <= 2^-76).
+*/
+static inline double el_log_fast_kernel(int e, double zh, double zl,
+                                        double l1h, double l1l, double *l){
+  bce_dd z2 = el_two_sqr(zh), s1, s2, s3;
+  double ed = (double)e;
+  double q = z2.hi*zh*(EL_LOG_Q3 + zh*(EL_LOG_Q4 + zh*(EL_LOG_Q5 + zh*(EL_LOG_Q6
+             + zh*(EL_LOG_Q7 + zh*(EL_LOG_Q8 + zh*EL_LOG_Q9))))));
+  s1 = el_fast_two_sum(ed*BCE_LN2_3H, l1h);      /* |e ln2| > |l1h| or e = 0 */
+  s2 = el_two_sum(s1.hi, zh);
+  s3 = el_fast_two_sum(s2.hi, -0.5*z2.hi);
+  *l = s1.lo + s2.lo + s3.lo
+       + (ed*BCE_LN2_3M + l1l + zl*(1.0 - zh + z2.hi) - 0.5*z2.lo + q);
+  return s3.hi;
+}
+
+/* ln((mh + ml) 2^e), mh in [0.703125, 1.40625): the first table level of
+** el_log_level1, then the kernel */
+static inline double el_log_fast_reduced(int e, double mh, double ml, double *l){
+  uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
+  const double *t1 = bce_log_t1[i1];
+  bce_dd p = el_two_prod_short(mh, t1[0]);           /* p.hi - 1 is exact */
+  return el_log_fast_kernel(e, p.hi - 1.0, p.lo + ml*t1[0], t1[1], t1[2], l);
+}
+
+/* x normal, positive, not 1 */
+static inline double el_log_fast(double x, double *l){
+  int be;
+  double mh;
+  if( x > 1.0 - 0x1p-8 && x < 1.0 + 0x1p-8 ){
+    return el_log_fast_kernel(0, x - 1.0, 0.0, 0.0, 0.0, l);
+  }
+  be = (int)(bce_bits(x) >> 52);
+  mh = bce_from_bits((bce_bits(x) & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if( mh >= 1.40625 ){ mh *= 0.5; be++; }
+  return el_log_fast_reduced(be - 1023, mh, 0.0, l);
+}
+
+/* 2^-53 <= |x|, x > -1, x finite */
+static inline double el_log1p_fast(double x, double *l){
+  if( x > -0x1p-8 && x < 0x1p-8 ){
+    return el_log_fast_kernel(0, x, 0.0, 0.0, 0.0, l);
+  }
+  if( x > -0.29 && x < 0.40 ){
+    /* z = (1 + x) c1 - 1 = (c1 - 1) + x c1, 1 + x never rounded */
+    uint64_t i1 = ((bce_bits(1.0 + x) - BCE_LOG_OFF) >> 45) & 127u;
+    const double *t1 = bce_log_t1[i1];
+    bce_dd p = el_two_prod_short(x, t1[0]);
+    bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
+    return el_log_fast_kernel(0, z.hi, z.lo + p.lo, t1[1], t1[2], l);
+  }else{
+    /* 1 + x = u.hi + u.lo exactly; u.hi normal, as x > -1 + 2^-53 */
+    bce_dd u = el_two_sum(1.0, x);
+    int be = (int)(bce_bits(u.hi) >> 52);
+    double mh = bce_from_bits((bce_bits(u.hi) & 0x000fffffffffffffULL)
+                              | 0x3ff0000000000000ULL);
+    if( mh >= 1.40625 ){ mh *= 0.5; be++; }
+    return el_log_fast_reduced(be - 1023, mh, u.lo*(mh/u.hi), l);
+  }
 }
 
 /* ------------------------------------------ the correctly rounded doubles */
@@ -526,6 +706,11 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
 */
 #define EL_EPS 0x1p-98
 
+/* The fast paths' bound: 2^-68 relative (exp's is 2^-72) and the
+** rounding of l +- eps, with room; their test fails about once in 2^13
+** calls, and the double-double path decides then. */
+#define EL_EPS_FAST 0x1p-67
+
 BCE_PRIVATE double bce_exp(double x){
   bce_dd r;
   int k;
@@ -533,10 +718,20 @@ BCE_PRIVATE double bce_exp(double x){
   if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
   if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
   if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;
+  if( x > -708.39 && x < 709.78 ){
+    /* the result is normal: h + l rounded, times 2^k, is exact */
+    double l, h = el_exp_fast(x, &k, &l);
+    eps = EL_EPS_FAST*h;
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo*el_pow2(k);
+  }
   r = bce_exp_dd(x, 0.0, &k);
   eps = EL_EPS*r.hi;
-  if( k==-1022 && r.hi + r.lo < 1.0 ){
-    /* r.hi = 1, r.lo < 0: the result is below 2^-1022, subnormal */
+  if( BCE_NEVER((k==-1022) & (r.hi + r.lo < 1.0)) ){
+    /* r.hi = 1, r.lo < 0 would be below 2^-1022, subnormal; it needs
+    ** |x + 1022 ln 2| < 2^-54, but the doubles nearest -1022 ln 2 are
+    ** 2.7e-14 and more away (and the rest of the table has T > 1) */
     r.hi *= 2.0; r.lo *= 2.0; eps *= 2.0; k = -1023;
   }
   if( k >= -1022 ){
@@ -550,9 +745,8 @@ BCE_PRIVATE double bce_exp(double x){
     double w = r.hi*s, wl = r.lo*s;
     bce_dd t = el_two_sum(0x1p52, w);
     double tl = t.lo + wl, e2 = eps*s + 0x1p-53;
-    lo = t.hi + (tl - e2);
-    hi = t.hi + (tl + e2);
-    if( lo==hi ) return (lo - 0x1p52)*0x1p-1074;
+    double sub_lo = t.hi + (tl - e2), sub_hi = t.hi + (tl + e2);
+    if( sub_lo==sub_hi ) return (sub_lo - 0x1p52)*0x1p-1074;
   }
   return bce_exp_fx(x);
 }
@@ -565,6 +759,13 @@ BCE_PRIVATE double bce_log(double x){
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);  /* +Inf, NaN; invalid */
   }
   if( x==1.0 ) return 0.0;
+  if( x >= 0x1p-1022 ){
+    double l, h = el_log_fast(x, &l);
+    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo;
+  }
   r = bce_log_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
   lo = r.hi + (r.lo - eps);
@@ -583,6 +784,13 @@ BCE_PRIVATE double bce_log1p(double x){
   /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
   ** gap to x's neighbours, so x itself (±0 included) */
   if( x > -0x1p-53 && x < 0x1p-53 ) return x;
+  {
+    double l, h = el_log1p_fast(x, &l);
+    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
+    lo = h + (l - eps);
+    hi = h + (l + eps);
+    if( lo==hi ) return lo;
+  }
   r = bce_log1p_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
   lo = r.hi + (r.lo - eps);
@@ -591,3 +799,9 @@ BCE_PRIVATE double bce_log1p(double x){
   r = el_two_sum(1.0, x);                             /* 1 + x, exactly */
   return bce_log_fx(r.hi, r.lo);
 }
+
+#if defined(__clang__)
+# pragma STDC FP_CONTRACT DEFAULT
+#elif defined(__GNUC__)
+# pragma GCC pop_options
+#endif

@@ -17,6 +17,7 @@ with the code under test:
 
     /usr/bin/python3 tests/gen_elementary_ref.py > tests/ref/elementary_ref.h
 """
+import os
 import random
 import struct
 import sys
@@ -188,8 +189,171 @@ for name, cases in (("log_dd_ref", log_cases()), ("log1p_dd_ref", log1p_cases())
         w("  {%s, %s, %s, %s, %s}," % (h(x), h(l), h(a), h(b), h(c)))
     w("};")
 
-if len(sys.argv) > 1 and sys.argv[1] == "--dd-only":
-    w("")
-    w("#endif")
-    print("\n".join(out))
-    sys.exit(0)
+
+# ------------------------------------------ the correctly rounded doubles
+# Hard cases for correct rounding from the literature.  Sources:
+#  * log: 600 of the first 6606 inputs of CORE-MATH's
+#    src/binary64/log/log.wc (https://gitlab.inria.fr/core-math/core-math,
+#    mirrored on GitHub as nak5124/core-math, commit 9368e065), which are
+#    "worst cases from
+#    https://www.vinc17.net/research/testlibm/hrcases/hrcases-explog.xz:
+#    6606 hard-to-round cases, with up to 64 identical bits after the round
+#    bit" (Lefevre and Muller's search): the 600 with the most identical
+#    bits, kept in tests/ref/elementary_log_hard.txt (rewritten when the
+#    script runs with LOG_WC=path/to/log.wc);
+#  * exp: inputs from CORE-MATH's src/binary64/exp/exp.wc (commit 01a3089),
+#    "worst cases for exp, with at least 45 identical bits after the round
+#    bit";
+#  * log1p: inputs from CORE-MATH's src/binary64/log1p/log1p.wc (commit
+#    1d16dc0): its first four, which are its own hard cases, and some of the
+#    atan worst cases of Lefevre that it also tests log1p with.
+# For every case the script counts the identical bits after the round bit
+# itself; the count is written next to the case.
+HARD_EXP = """
+0x1.0122ef37212ebp-1 0x1.00d48a707b93ep-1 0x1.00e0e33c8c3fdp-1 0x1.00bcc31ebded7p-1
+0x1.012c061237773p-1 0x1.00c3594568d32p-1 0x1.005ae04256babp-1 0x1.0036671ff87efp-1
+0x1.00cb9ef6145e1p-1 0x1.01ae25c609a38p-1 0x1.0303c5638675fp-1 0x1.03524109555f7p-1
+0x1.0420cae31f66ep-1 0x1.0582220d9645ep-1 0x1.06dbea5b3ec8cp-1 0x1.074adf23d05c6p-1
+0x1.0727af5fee8f6p-1 0x1.091b18c62db66p-1 0x1.08543b70bd86bp-1 0x1.0addd48128974p-1
+0x1.2b2f6c2d827ep-1 0x1.3d963bb752ap-1 0x1.4095d4fb5304p-1 0x1.5da74f9de668p-1
+0x1.9320eeb0a709p-1 0x1.a589a8c99e31p-1 0x1.dcae06874c81p-1 0x1.e53c61fc4fbep-1
+0x1.ee263701d932p-1 0x1.f20b8d1b8468p-1 0x1.008eb56314daap+0 0x1.0138c96e1a075p+0
+0x1.001e6892695eep+0 0x1.034b7c73cd59cp+0 0x1.05439777ada1cp+0 0x1.1249997a87ddp+0
+0x1.15ca7795606ap+0 0x1.4df6c48246aep+0 0x1.516cf0ad645ep+0 0x1.718eb2bca77dp+0
+"""
+HARD_LOG1P = """
+0x1.94d915fa88734p-51 0x1.010634736a28p+14 -0x0.1bc6879ea14c5p-1022 0x0.02efe618534fbp-1022
+0x1.0000ffff82ab3p-37 0x1.000fff80082a1p-41 0x1.002e52063d1b8p-23 0x1.003ff5333549cp-11
+0x1.0041f934a35b2p+5 0x1.0047f5e2d855ap-40 0x1.00800000156abp-34 0x1.0092084ce40eap+27
+0x1.00c3d4acbba8ap-1 0x1.07e0f66afed0bp-48 0x1.0f876ccdf6cd9p-49 0x1.1e3779b97f4a3p-50
+0x1.2c2fc595456a8p-49 0x1.200000000001bp-46 0x1.039d33161ce58p+77 0x1.0a1636f8aeb6ep+93
+0x1.0de56f7b56c5cp+85 0x1.2b133e33c7152p+70 0x1.17730e99cd1a2p+63
+"""
+
+
+def identical_bits(v):
+    """The number of identical bits after the round bit of v's binary64
+    significand (53 bits, or fewer in the subnormal range)."""
+    a = abs(mpf(v))
+    e = mpmath.frexp(a)[1] - 1
+    q = max(e, -1022) - 52
+    m = a / mpf(2) ** q                      # the significand as an integer + fraction
+    f = m - mpmath.floor(m)                  # 0.b1 b2 b3 ...: b1 is the round bit
+    f = f * 2 - mpmath.floor(f * 2)          # drop the round bit
+    n = 0
+    first = int(mpmath.floor(f * 2))
+    while n < 200:
+        f = f * 2
+        b = int(mpmath.floor(f))
+        f -= b
+        if b != first:
+            break
+        n += 1
+    return n
+
+
+def fromhex_list(text):
+    return [float.fromhex(t) for t in text.split()]
+
+
+def load_log_wc(path, n):
+    xs = []
+    with open(path) as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                xs.append(float.fromhex(line.split()[0]))
+            if len(xs) >= n:
+                break
+    return xs
+
+
+def near_boundary(f, gen, n_samples, keep):
+    """keep inputs whose result is nearest a midpoint, among n_samples"""
+    mp.prec = 120
+    best = []
+    for _ in range(n_samples):
+        x = gen()
+        v = f(mpf(x))
+        a = abs(v)
+        e = mpmath.frexp(a)[1] - 1
+        q = max(e, -1022) - 52
+        m = a / mpf(2) ** q
+        d = abs(m - mpmath.floor(m) - mpf(0.5))
+        best.append((d, x))
+    best.sort()
+    mp.prec = 400
+    return [x for _, x in best[:keep]]
+
+
+def cr_cases(name, f, xs):
+    res = []
+    for x in xs:
+        v = f(mpf(x))
+        res.append((x, near(v), identical_bits(v)))
+    return res
+
+
+mp.prec = 400
+exp_x = [0.0, -0.0, 709.782712893384, 709.7827128933841, 709.78, -708.3964185322641,
+         -708.39641853226408, -745.1332191019411, -745.1332191019412, -745.0,
+         -744.44007192138122, -740.0, -720.0, 2.0 ** -54, -(2.0 ** -54),
+         2.0 ** -53, -(2.0 ** -53), 2.0 ** -52, 1.0, -1.0, 0.5]
+exp_x += fromhex_list(HARD_EXP)
+# e^x near a midpoint by construction: x = the double nearest ln(1 + (2j+1) 2^-53)
+# for small j, and the same scaled up (Taylor's first terms cancel)
+for j in range(1, 40):
+    for sc in (1, 2 ** 10, 2 ** 20, 2 ** 30):
+        xs = near(mpmath.log(1 + mpf(2 * j * sc + 1) * mpf(2) ** -53))
+        exp_x.append(xs)
+        exp_x.append(near(mpmath.log(1 - mpf(2 * j * sc + 1) * mpf(2) ** -54)))
+exp_x += near_boundary(mpmath.exp, lambda: R.uniform(-745, 709.7), 30000, 150)
+exp_x += [R.uniform(-745.1, 709.7) for _ in range(300)]
+exp_x += [R.uniform(-1, 1) * 2.0 ** R.randint(-55, 0) for _ in range(200)]
+
+log_x = [1.0 + 2.0 ** -52, 1.0 - 2.0 ** -53, 2.0 ** -1074, 2.0 ** -1022,
+         1.7976931348623157e308, 2.0, 0.5, 2.718281828459045, 2.7182818284590455]
+LOG_HARD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ref", "elementary_log_hard.txt")
+if "LOG_WC" in os.environ:
+    # LOG_WC=path/to/log.wc: choose the cases again and rewrite LOG_HARD
+    cand = load_log_wc(os.environ["LOG_WC"], 6606)
+    scored = sorted(((identical_bits(mpmath.log(mpf(x))), x) for x in cand), reverse=True)
+    log_hard = [x for _, x in scored[:600]]
+    sys.stderr.write("log hard cases: %d read, kept 600 with %d..%d identical bits\n"
+                     % (len(cand), scored[599][0], scored[0][0]))
+    with open(LOG_HARD, "w") as fh:
+        fh.write("# The 600 inputs with the most identical bits after the round bit of ln x\n"
+                 "# among the first 6606 of CORE-MATH's src/binary64/log/log.wc (commit\n"
+                 "# 9368e065), Lefevre and Muller's hard-to-round cases (hrcases-explog).\n"
+                 "# Chosen by tests/gen_elementary_ref.py (LOG_WC=.../log.wc).\n")
+        for x in log_hard:
+            fh.write(float.hex(x) + "\n")
+else:
+    log_hard = load_log_wc(LOG_HARD, 600)
+log_x += log_hard
+log_x += near_boundary(mpmath.log, lambda: b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)), 30000, 150)
+log_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(300)]
+log_x += [1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1) for _ in range(200)]
+
+log1p_x = [2.0 ** -53, -(2.0 ** -53), 2.0 ** -54, -(2.0 ** -54), 2.0 ** -53 * 1.5,
+           # 1 + x = 2 - 2^-53 rounds to 2: the fixed point's m < 1 branch
+           1 - 2.0 ** -53,
+           -1 + 2.0 ** -53, 1e300, 1.7976931348623157e308, -0.5, 1.0]
+log1p_x += fromhex_list(HARD_LOG1P)
+log1p_x += near_boundary(mpmath.log1p, lambda: R.uniform(-1, 1) * 2.0 ** R.randint(-53, 10), 30000, 150)
+log1p_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(200)]
+log1p_x += [R.uniform(-1, 1) * 2.0 ** R.randint(-60, 0) for _ in range(300)]
+log1p_x = [x for x in log1p_x if x > -1]
+
+w("")
+w("/* correctly rounded results: x, the double nearest f(x), and the number")
+w("** of identical bits after the round bit of f(x) (how hard the case is) */")
+for name, f, xs in (("exp_cr_ref", mpmath.exp, exp_x), ("log_cr_ref", mpmath.log, log_x),
+                    ("log1p_cr_ref", mpmath.log1p, log1p_x)):
+    w("static const struct { double x, want; int hard; } %s[] = {" % name)
+    for x, v, nb in cr_cases(name, f, xs):
+        w("  {%s, %s, %d}," % (h(x), h(v), nb))
+    w("};")
+w("")
+w("#endif")
+print("\n".join(out))

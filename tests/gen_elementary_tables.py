@@ -74,6 +74,16 @@ w("#define BCE_EXP_L2N_M %s" % hexf(m))
 w("#define BCE_EXP_L2N_L %s" % hexf(l))
 w("#define BCE_EXP_INV_L2N %s /* 4096/ln2 */" % hexf(dbl(4096 / ln2)))
 
+# the fast path's Cody-Waite: C1 with 30 significant bits, so j C1 is exact
+# for |j| < 2^23
+c1 = mpmath.floor(c * 2**(30 + 12)) / 2**(30 + 12)
+c2 = dbl(c - c1)
+c3 = dbl(c - c1 - mpf(c2))
+w("/* ln2/4096 = C1 + C2 + C3, C1 with 30 significant bits (the fast path's) */")
+w("#define BCE_EXP_F_C1 %s" % hexf(dbl(c1)))
+w("#define BCE_EXP_F_C2 %s" % hexf(c2))
+w("#define BCE_EXP_F_C3 %s" % hexf(c3))
+
 # ln 2 in three parts, the first with 42 significant bits so e*H is exact
 # for |e| < 2^11
 hh = mpmath.floor(ln2 * 2**42) / 2**42
@@ -89,11 +99,15 @@ w("#define BCE_LN2_3L %s" % hexf(l))
 OFF = 0x3FE6800000000000
 w("")
 w("#define BCE_LOG_OFF 0x%016xULL /* %s */" % (OFF, hexf(bits_to_double(OFF))))
-w("/* level 1: c = 1/(the bucket's centre) rounded, and -ln c as hi, lo */")
+w("/* level 1: c = 1/(the bucket's centre) rounded to 26 significant bits")
+w("** (so that a product by c needs only the other factor split), and -ln c")
+w("** as hi, lo */")
 w("static const double bce_log_t1[128][3] = {")
 for i in range(128):
     centre = bits_to_double(OFF + i * (1 << 45) + (1 << 44))
-    c1 = dbl(1 / mpf(centre))
+    c1 = 1 / mpf(centre)
+    e = mpmath.frexp(c1)[1]                 # c1 = f 2^e, f in [1/2, 1)
+    c1 = dbl(mpmath.nint(c1 * 2 ** (26 - e)) / 2 ** (26 - e))
     h, l = dd(-mpmath.log(mpf(c1)))
     w("  {%s, %s, %s}," % (hexf(c1), hexf(h), hexf(l)))
 w("};")

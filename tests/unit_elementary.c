@@ -99,10 +99,85 @@ static void test_dd_specials(void){
   else{ failures++; printf("FAIL|double-double kernels: special inputs\n"); }
 }
 
+/* Same bits (so +0 is not -0), or both NaN. */
+static int same(double a, double b){
+  if( a!=a ) return b!=b;
+  return memcmp(&a, &b, sizeof a)==0;
+}
+
+/* The correctly rounded functions, and their last-resort fixed-point
+** paths on the same cases (which the fast path seldom reaches). */
+static void test_cr(const char *name, double (*f)(double),
+                    const void *cases, size_t n, int which){
+  const struct { double x, want; int hard; } *c = cases;
+  size_t i, bad = 0, badfx = 0, nfx = 0;
+  int hardest = 0;
+  char at[128] = "";
+  for(i=0; i<n; i++){
+    double x = c[i].x, got = f(x), fx;
+    if( !same(got, c[i].want) ){
+      if( !bad++ ) snprintf(at, sizeof at, "%s(%a) = %a, want %a", name, x, got, c[i].want);
+    }
+    if( c[i].hard > hardest && c[i].hard < 200 ) hardest = c[i].hard;
+    /* the fixed-point path where its domain has the case */
+    if( which==0 && fabs(x) >= 0x1p-54 && x >= -745.14 && x <= 709.79 ){
+      nfx++; fx = bce_exp_fx(x);
+    }else if( which==1 && x > 0.0 && x!=1.0 && x < INFINITY ){
+      nfx++; fx = bce_log_fx(x, 0.0);
+    }else if( which==2 && fabs(x) >= 0x1p-53 && x > -1.0 && x < INFINITY ){
+      double s = 1.0 + x, bv = s - 1.0;
+      double t = (1.0 - (s - bv)) + (x - bv);           /* 1 + x = s + t */
+      nfx++; fx = bce_log_fx(s, t);
+    }else continue;
+    if( !same(fx, c[i].want) && !badfx++ && !bad ){
+      snprintf(at, sizeof at, "fixed point %s(%a) = %a, want %a", name, x, fx, c[i].want);
+    }
+  }
+  if( bad==0 && badfx==0 ){
+    printf("ok|%s correctly rounded: %zu cases (hardest %d identical bits after"
+           " the round bit), fixed-point path on %zu of them\n", name, n, hardest, nfx);
+  }else{
+    failures++;
+    printf("FAIL|%s: %zu wrong, %zu wrong in fixed point; first %s\n", name, bad, badfx, at);
+  }
+}
+
+/* C99 Annex F (F.9.3.1, F.9.3.7, F.9.3.9): the special values, checked
+** bit for bit (the sign of a zero included). */
+static void test_annex_f(void){
+  static const struct { int f; double x, want; } sp[] = {
+    {0, 0.0, 1.0}, {0, -0.0, 1.0}, {0, -INFINITY, 0.0}, {0, INFINITY, INFINITY},
+    {0, NAN, NAN}, {0, 710.0, INFINITY}, {0, 1e308, INFINITY}, {0, -746.0, 0.0},
+    {0, -1e308, 0.0}, {0, 0x1p-1074, 1.0}, {0, -0x1p-1074, 1.0},
+    {1, 0.0, -INFINITY}, {1, -0.0, -INFINITY}, {1, 1.0, 0.0}, {1, -1.0, NAN},
+    {1, -0x1p-1074, NAN}, {1, -INFINITY, NAN}, {1, INFINITY, INFINITY}, {1, NAN, NAN},
+    {2, 0.0, 0.0}, {2, -0.0, -0.0}, {2, -1.0, -INFINITY}, {2, -1.5, NAN},
+    {2, -INFINITY, NAN}, {2, INFINITY, INFINITY}, {2, NAN, NAN},
+    {2, 0x1p-1074, 0x1p-1074}, {2, -0x1p-1074, -0x1p-1074},
+  };
+  static const char *names[] = { "bce_exp", "bce_log", "bce_log1p" };
+  size_t i;
+  for(i=0; i<COUNT(sp); i++){
+    double got = sp[i].f==0 ? bce_exp(sp[i].x)
+               : sp[i].f==1 ? bce_log(sp[i].x) : bce_log1p(sp[i].x);
+    if( same(got, sp[i].want) ){
+      printf("ok|%s(%a) = %a (Annex F)\n", names[sp[i].f], sp[i].x, sp[i].want);
+    }else{
+      failures++;
+      printf("FAIL|%s(%a) = %a, want %a (Annex F)\n", names[sp[i].f], sp[i].x,
+             got, sp[i].want);
+    }
+  }
+}
+
 int main(void){
   test_exp_dd();
   test_log_dd("bce_log_dd", bce_log_dd, log_dd_ref, COUNT(log_dd_ref));
   test_log_dd("bce_log1p_dd", bce_log1p_dd, log1p_dd_ref, COUNT(log1p_dd_ref));
   test_dd_specials();
+  test_annex_f();
+  test_cr("bce_exp", bce_exp, exp_cr_ref, COUNT(exp_cr_ref), 0);
+  test_cr("bce_log", bce_log, log_cr_ref, COUNT(log_cr_ref), 1);
+  test_cr("bce_log1p", bce_log1p, log1p_cr_ref, COUNT(log1p_cr_ref), 2);
   return failures!=0;
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Measure the worst relative errors of src/elementary.c's inner paths
+against mpmath (200 bits), for docs/elementary.md:
+
+  * the double-double kernels bce_exp_dd, bce_log_dd, bce_log1p_dd
+    (hi and a random lo up to ulp(hi)/2);
+  * the fast paths of bce_exp, bce_log, bce_log1p (static functions: the
+    script compiles src/elementary.c into a shared library with a shim).
+
+    /usr/bin/python3 tests/elementary_errors.py [SEED [N]]
+
+N arguments per function (default 50000), from the distributions below:
+uniform over the range, random bit patterns over every binade, near 1
+(log), near 0 and -1 (log1p), small |x| (exp).  Prints the worst error
+of each, as a power of 2, and the argument.  Not part of make test.
+"""
+import ctypes
+import os
+import random
+import struct
+import subprocess
+import sys
+import tempfile
+
+import mpmath
+from mpmath import mp, mpf
+
+mp.prec = 200
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHIM = """
+#include "elementary.c"
+double t_exp_fast(double x, int *k, double *l){ return el_exp_fast(x, k, l); }
+double t_log_fast(double x, double *l){ return el_log_fast(x, l); }
+double t_log1p_fast(double x, double *l){ return el_log1p_fast(x, l); }
+"""
+
+
+def build():
+    d = tempfile.mkdtemp()
+    src = os.path.join(d, "shim.c")
+    lib = os.path.join(d, "libshim.so")
+    with open(src, "w") as f:
+        f.write(SHIM)
+    subprocess.check_call(["cc", "-std=c11", "-O2", "-ffp-contract=off", "-fPIC", "-shared",
+                           "-I" + os.path.join(ROOT, "src"), "-o", lib, src, "-lm"])
+    return ctypes.CDLL(lib)
+
+
+class DD(ctypes.Structure):
+    _fields_ = [("hi", ctypes.c_double), ("lo", ctypes.c_double)]
+
+
+def b2d(b):
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def main():
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
+    R = random.Random(seed)
+    L = build()
+    D, P, I = ctypes.c_double, ctypes.POINTER, ctypes.c_int
+    L.bce_exp_dd.restype = DD
+    L.bce_exp_dd.argtypes = [D, D, P(I)]
+    for f in (L.bce_log_dd, L.bce_log1p_dd):
+        f.restype = DD
+        f.argtypes = [D, D]
+    L.t_exp_fast.restype = D
+    L.t_exp_fast.argtypes = [D, P(I), P(D)]
+    for f in (L.t_log_fast, L.t_log1p_fast):
+        f.restype = D
+        f.argtypes = [D, P(D)]
+    worst = {}
+
+    def rec(name, x, got, want):
+        e = abs((got - want) / want)
+        if e > worst.get(name, (-1,))[0]:
+            worst[name] = (e, x)
+
+    def lo_for(h):
+        u = abs(h) * 2.0 ** -53
+        return R.uniform(-u, u) if R.random() < 0.7 else 0.0
+
+    k, l = I(), D()
+    for _ in range(n):
+        x = R.choice([R.uniform(-708.3, 709.7), R.uniform(-1, 1) * 2.0 ** R.randint(-54, 0)])
+        if abs(x) >= 2.0 ** -54:
+            lo = lo_for(x)
+            r = L.bce_exp_dd(x, lo, ctypes.byref(k))
+            rec("exp_dd", (x, lo), (mpf(r.hi) + mpf(r.lo)) * mpf(2) ** k.value,
+                mpmath.exp(mpf(x) + mpf(lo)))
+            h = L.t_exp_fast(x, ctypes.byref(k), ctypes.byref(l))
+            rec("exp fast path", x, (mpf(h) + mpf(l.value)) * mpf(2) ** k.value, mpmath.exp(mpf(x)))
+        x = R.choice([b2d(R.randint(0x0010000000000000, 0x7FEFFFFFFFFFFFFF)),
+                      1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1), R.uniform(0.5, 2)])
+        if x != 1:
+            lo = lo_for(x)
+            r = L.bce_log_dd(x, lo)
+            rec("log_dd", (x, lo), mpf(r.hi) + mpf(r.lo), mpmath.log(mpf(x) + mpf(lo)))
+            h = L.t_log_fast(x, ctypes.byref(l))
+            rec("log fast path", x, mpf(h) + mpf(l.value), mpmath.log(mpf(x)))
+        x = R.choice([b2d(R.randint(0x0010000000000000, 0x7FEFFFFFFFFFFFFF)),
+                      R.uniform(-1, 1) * 2.0 ** R.randint(-53, 0),
+                      -1 + R.random() * 2.0 ** R.randint(-52, -1), R.uniform(-0.3, 0.41)])
+        if x > -1 and abs(x) >= 2.0 ** -53:
+            lo = lo_for(x)
+            if mpf(x) + mpf(lo) > -1:
+                r = L.bce_log1p_dd(x, lo)
+                rec("log1p_dd", (x, lo), mpf(r.hi) + mpf(r.lo), mpmath.log1p(mpf(x) + mpf(lo)))
+            h = L.t_log1p_fast(x, ctypes.byref(l))
+            rec("log1p fast path", x, mpf(h) + mpf(l.value), mpmath.log1p(mpf(x)))
+    for name in sorted(worst):
+        e, x = worst[name]
+        print("%-16s worst 2^%.2f at %r" % (name, float(mpmath.log(e, 2)), x))
+
+
+main()
