@@ -191,6 +191,8 @@ if step python; then
     # damaged state is an error
     program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
     program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
+    # the worked examples of the docs, to the digits they show (mpmath)
+    program tests/doc_values.py /usr/bin/python3 tests/doc_values.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi
