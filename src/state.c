@@ -237,11 +237,35 @@ static int big_cmp(const big *a, const big *b){
   return 0;
 }
 
-/* The sum's integer > count * b * 2^shift */
+static int bits_of(uint64_t v){
+  int k = 0;
+  while( v ){
+    k++;
+    v >>= 1;
+  }
+  return k;
+}
+
+/* The number of bits of the sum's integer: it is below 2^sum_bits(s). */
+static int sum_bits(const bce_state_sum *s){
+  if( s->n==0 ) return 0;
+  return 32*(s->lo + s->n - 1) + bits_of(get_le(s->digits + 4*(s->n - 1), 4));
+}
+
+/* The sum's integer > count * b * 2^shift.  The product has between
+** bits(count) + bits(c) - 1 and that + 1 bits (plus e + shift), so a sum
+** of fewer bits is below it and one of more is above: that settles every
+** state an aggregate makes but those near a bound, without the long
+** comparison (bce_merge() decodes a state a row). */
 static int sum_above(const bce_state_sum *s, int64_t count, bound b,
                      int shift){
   big x, y;
   static const bound one = {1, 0};
+  int have = sum_bits(s), least;
+  if( count==0 ) return have>0;
+  least = bits_of((uint64_t)count) + bits_of(b.c) - 1 + b.e + shift;
+  if( have<least ) return 0;
+  if( have>least + 1 ) return 1;
   big_sum(&x, s, one);
   big_count(&y, count, b, shift);
   return big_cmp(&x, &y)>0;
@@ -278,12 +302,16 @@ static void format_bound(char *buf, size_t size, bound b){
   else snprintf(buf, size, "2^%d", b.e);
 }
 
-/* What one row can add to the loss sum (w*l, at most DBL_MAX where w*l is a
-** double), and a loss per unit of weight, rounding included, for each
-** function: bce and cce: -ln(2^-1074) = 744.44 (cce: times a target sum
-** of at most 1 + 1e-4), below 745; bce_logits: |z| + ln 2 rounds to at
-** most DBL_MAX; cce_logits: the logsumexp minus the targets' mean logit,
-** up to 2 DBL_MAX (1 + 1e-4), carried halved (src/mean.h), below 2^1026. */
+/* row_bound: what one row of a weighted state can add to the loss sum,
+** w*l, a double (rule 7 refuses its overflow) below 2^1024, or below
+** 2^1026 for cce_logits, whose loss reaches 2 DBL_MAX and is carried
+** halved.  weight_bound: a loss, so what a row adds per unit of its
+** weight (and a row of an unweighted state in all), rounding included:
+** bce and cce: -ln(2^-1074) = 744.44 (cce: times a target sum of at most
+** 1 + 1e-4), below 745; bce_logits: |z| + ln 2 rounds to at most
+** DBL_MAX; cce_logits: the logsumexp minus the targets' mean logit, up to
+** 2 DBL_MAX (1 + 1e-4), below 2^1026.  Bounds on the rows, not on the
+** code: they hold for any accurate computation of the loss. */
 static bound row_bound(const bce_state *st){
   static const bound dbl = {1, 1024}, cce_logits = {1, 1026};
   if( st->fn==BCE_STATE_CCE_LOGITS ) return cce_logits;
@@ -299,16 +327,16 @@ static bound weight_bound(const bce_state *st){
   }
 }
 
+static const char *plural(int64_t n){
+  return n==1 ? "" : "s";
+}
+
 /* Every rule of docs/state-format.md's "Meaning": what the counts and sums
 ** of an aggregate's rows can be.  Each rule holds for every row added,
 ** so for every merge of states; a state that breaks one was made by hand
 ** (or damaged past what the CRC sees), and its mean would be wrong: two
 ** copies of a 1-row bce_logits state with a loss sum of 3 2^1100 made
 ** bce_merge() +Inf and bce_merge_state() NULL. */
-static const char *plural(int64_t n){
-  return n==1 ? "" : "s";
-}
-
 static int meaning(state_reader *r, bce_state *st){
   char *w = st->detail, a[40], b[40];
   size_t size = sizeof st->detail;
@@ -359,6 +387,11 @@ static int meaning(state_reader *r, bce_state *st){
                st->weighted ? " of w > 0" : "", b);
     }else if( st->weighted && st->nWeight>0 ){
       big x, y;
+      /* as in sum_above(): the weight sum is at least 2^(bits - 1) */
+      if( sum_bits(&st->loss)<=sum_bits(&st->weight) + bits_of(bw.c) - 2
+                                + bw.e ){
+        return 1;
+      }
       big_sum(&x, &st->loss, unit);
       big_sum(&y, &st->weight, bw);
       if( big_cmp(&x, &y)<=0 ) return 1;
