@@ -62,6 +62,7 @@ CASES = [
     ("more infinite than rows of w > 0", state(2, 1, [2, 1, 2, 0], [0, 1 << U, 0])),
     ("more tiny than finite rows", state(1, 1, [2, 2, 1, 2], [0, 2 << U, 1 << U], eps=0.0)),
     ("infinite with eps > 0", state(1, 0, [1, 1], [0], eps=1e-15)),
+    ("2 infinite with eps > 0 (cce)", state(3, 0, [2, 2], [0], eps=0.25)),
     ("weight below 2^-1074 a row", state(2, 1, [3, 3, 0, 0], [0, 2, 0])),
     ("weight without a row of w > 0", state(2, 1, [1, 0, 0, 0], [0, 1 << U, 0])),
     ("loss past 2^1024 a row (issue 20)", state(2, 0, [1, 0], [3 << (1100 + U)])),
