@@ -72,26 +72,64 @@ BCE_PRIVATE void bce_format_value(char *buf, sqlite3_value *v){
   }
 }
 
-BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
-  int i, k = 0, cut = 0;
-  if( n>MAX_QUOTED_TEXT ){
-    /* cut on a character boundary so the message stays valid UTF-8 */
-    n = MAX_QUOTED_TEXT;
-    while( n>0 && (z[n]&0xc0)==0x80 ) n--;
-    cut = 1;
+/* The length of the well-formed UTF-8 character at z[0..n), n >= 1, or 0
+** when z[0] does not start one (a stray continuation byte, an overlong
+** form, a surrogate, past U+10FFFF, or cut short): the ranges of the
+** Unicode standard's table 3-7. */
+static int utf8_char_len(const unsigned char *z, int n){
+  unsigned c = z[0], lo = 0x80, hi = 0xbf;
+  int len, i;
+  if( c<0x80 ) return 1;
+  if( c>=0xc2 && c<=0xdf ){
+    len = 2;
+  }else if( c>=0xe0 && c<=0xef ){
+    len = 3;
+    if( c==0xe0 ) lo = 0xa0;
+    if( c==0xed ) hi = 0x9f;
+  }else if( c>=0xf0 && c<=0xf4 ){
+    len = 4;
+    if( c==0xf0 ) lo = 0x90;
+    if( c==0xf4 ) hi = 0x8f;
+  }else{
+    return 0;
   }
+  if( n<len || z[1]<lo || z[1]>hi ) return 0;
+  for(i=2; i<len; i++){
+    if( z[i]<0x80 || z[i]>0xbf ) return 0;
+  }
+  return len;
+}
+
+BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
+  const unsigned char *u = (const unsigned char*)z;
+  int i = 0, k = 0;
   buf[k++] = '\'';
-  for(i=0; i<n; i++){
-    /* a NUL would end the message there: '0.5\0abc', not '0.5' */
-    if( z[i]==0 ){
+  while( i<n ){
+    int len = utf8_char_len(u + i, n - i);
+    /* cut on a character boundary so the message stays valid UTF-8 */
+    if( i + (len ? len : 1)>MAX_QUOTED_TEXT ) break;
+    if( len==0 ){
+      /* not UTF-8: shown as \xHH, so the message is (Python's sqlite3
+      ** decodes it, and raised UnicodeDecodeError for a byte 0xff) */
+      static const char hex[] = "0123456789abcdef";
+      buf[k++] = '\\';
+      buf[k++] = 'x';
+      buf[k++] = hex[u[i] >> 4];
+      buf[k++] = hex[u[i] & 15];
+      i++;
+    }else if( u[i]==0 ){
+      /* a NUL would end the message there: '0.5\0abc', not '0.5' */
       buf[k++] = '\\';
       buf[k++] = '0';
+      i++;
     }else{
-      buf[k++] = z[i];
+      memcpy(buf + k, z + i, (size_t)len);
+      k += len;
+      i += len;
     }
   }
   buf[k++] = '\'';
-  if( cut ){
+  if( i<n ){
     memcpy(buf + k, "...", 3);
     k += 3;
   }

@@ -138,9 +138,11 @@ BCE_PRIVATE void bce_format_double(char *buf, double x);
 BCE_PRIVATE void bce_format_value(char *buf, sqlite3_value *v);
 
 /* z[0..n) in single quotes, cut after 40 bytes (on a UTF-8 character
-** boundary) and then followed by "..."; a NUL byte is shown as \0.
-** buf must hold BCE_QUOTED_BUF bytes: 40 bytes, each at most 2. */
-#define BCE_QUOTED_BUF 88
+** boundary) and then followed by "..."; a NUL byte is shown as \0, and a
+** byte that is not part of well-formed UTF-8 as \xHH (\xff), so that the
+** result is UTF-8 whatever z holds.  buf must hold BCE_QUOTED_BUF bytes:
+** 40 bytes, each at most 4, the quotes, "..." and the NUL. */
+#define BCE_QUOTED_BUF 168
 BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n);
 
 /* The one error helper (rule 5): sets the error "fn(): " followed by

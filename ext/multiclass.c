@@ -97,7 +97,12 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
                 (long long)e->np);
       return;
     case BCE_ARRAY_CLASS:
-      bce_format_double(num, e->value);
+      /* an INTEGER as written: through a double, 2^53 + 1 read 2^53 */
+      if( sqlite3_value_type(argv[0])==SQLITE_INTEGER ){
+        bce_format_value(num, argv[0]);
+      }else{
+        bce_format_double(num, e->value);
+      }
       if( e->np<0 ){
         bce_error(ctx, "y must be a class index (an integer >= 0) or a JSON "
                   "array of targets, got %s", num);

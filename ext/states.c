@@ -135,6 +135,11 @@ static int read_state(sqlite3_context *ctx, sqlite3_value *v,
     case BCE_STATE_NONCANONICAL:
       bce_error(ctx, "bad state: non-canonical encoding: %s", why);
       return -1;
+    case BCE_STATE_IMPOSSIBLE:
+      /* well-formed bytes whose counts and sums no aggregate has */
+      bce_error(ctx, "bad state: impossible for a %s() state: %s",
+                fn_name(st->fn), why);
+      return -1;
     default:
       bce_error(ctx, "bad state: %s", why);
       return -1;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "decimal.h"
 #include "loss.h"
 #include "state.h"
 
@@ -180,22 +183,229 @@ static int get_sum(state_reader *r, bce_state_sum *s){
   return 1;
 }
 
-static int consistent(state_reader *r, const bce_state *st){
-  if( st->nRow<1 ) return bad(r, "a state has at least one row");
-  if( st->weighted ){
-    if( st->nWeight>st->nRow || st->nInf>st->nWeight
-     || st->nTiny>st->nWeight - st->nInf ){
-      return bad(r, "its counts contradict each other");
+/* ------------------------------------------------------------ meaning */
+
+/* Unsigned integers of BIG_DIGITS base-2^32 digits, least significant
+** first, for comparing a state's sums with what its counts allow: the
+** largest is a sum (below 2^2176) times at most 745 times 2^1026. */
+#define BIG_DIGITS 104
+typedef struct big {
+  uint32_t d[BIG_DIGITS];
+} big;
+
+/* x += v * 2^bit, v split in 32-bit halves so that each shifted half fits
+** in 64 bits */
+static void big_add(big *x, uint64_t v, int bit){
+  int j = bit/32, k, half;
+  for(half=0; half<2; half++){
+    uint64_t t = ((v >> (32*half)) & 0xffffffffu) << (bit % 32);
+    for(k=j + half; t!=0 && BCE_ALWAYS(k<BIG_DIGITS); k++){
+      t += x->d[k];
+      x->d[k] = (uint32_t)t;
+      t >>= 32;
     }
-    if( (st->nWeight==0)!=(st->weight.n==0)
-     || (st->nWeight==0 && st->loss.n!=0)
-     || (st->nTiny==0 && st->tiny.n!=0) ){
-      return bad(r, "its sums contradict its counts");
-    }
-  }else if( st->nInf>st->nRow ){
-    return bad(r, "its counts contradict each other");
   }
-  return 1;
+}
+
+/* A bound c * 2^e (c < 2^32): 745, 2^1024, 2^1026. */
+typedef struct bound {
+  uint32_t c;
+  int e;
+} bound;
+
+/* x = count * b * 2^shift */
+static void big_count(big *x, int64_t count, bound b, int shift){
+  memset(x, 0, sizeof *x);
+  big_add(x, ((uint64_t)count & 0xffffffffu)*b.c, b.e + shift);
+  big_add(x, ((uint64_t)count >> 32)*b.c, b.e + shift + 32);
+}
+
+/* x = the sum's integer * b */
+static void big_sum(big *x, const bce_state_sum *s, bound b){
+  int i;
+  memset(x, 0, sizeof *x);
+  for(i=0; i<s->n; i++){
+    big_add(x, get_le(s->digits + 4*i, 4)*b.c, 32*(s->lo + i) + b.e);
+  }
+}
+
+static int big_cmp(const big *a, const big *b){
+  int i;
+  for(i=BIG_DIGITS - 1; i>=0; i--){
+    if( a->d[i]!=b->d[i] ) return a->d[i]<b->d[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+static int bits_of(uint64_t v){
+  int k = 0;
+  while( v ){
+    k++;
+    v >>= 1;
+  }
+  return k;
+}
+
+/* The number of bits of the sum's integer: it is below 2^sum_bits(s). */
+static int sum_bits(const bce_state_sum *s){
+  if( s->n==0 ) return 0;
+  return 32*(s->lo + s->n - 1) + bits_of(get_le(s->digits + 4*(s->n - 1), 4));
+}
+
+/* The sum's integer > count * b * 2^shift.  The product has between
+** bits(count) + bits(c) - 1 and that + 1 bits (plus e + shift), so a sum
+** of fewer bits is below it and one of more is above: that settles every
+** state an aggregate makes but those near a bound, without the long
+** comparison (bce_merge() decodes a state a row). */
+static int sum_above(const bce_state_sum *s, int64_t count, bound b,
+                     int shift){
+  big x, y;
+  static const bound one = {1, 0};
+  int have = sum_bits(s), least;
+  if( count==0 ) return have>0;
+  least = bits_of((uint64_t)count) + bits_of(b.c) - 1 + b.e + shift;
+  if( have<least ) return 0;
+  if( have>least + 1 ) return 1;
+  big_sum(&x, s, one);
+  big_count(&y, count, b, shift);
+  return big_cmp(&x, &y)>0;
+}
+
+/* The sum times 2^scale units of 2^-1074, for a message: the shortest
+** decimal of its double, or 2^x where it is past the double range. */
+static void format_sum(char *buf, size_t size, const bce_state_sum *d,
+                       int scale){
+  bce_sum s;
+  double x, top = 0.0;
+  int i;
+  if( d->n==0 ){
+    snprintf(buf, size, "0");
+    return;
+  }
+  bce_sum_clear(&s);
+  for(i=0; i<d->n; i++) s.limb[d->lo + i] = (int64_t)get_le(d->digits + 4*i, 4);
+  x = bce_sum_value_scaled(&s, scale);
+  if( x!=0.0 && isfinite(x) ){
+    bce_decimal_format(buf, x);
+    return;
+  }
+  /* the top three digits hold more bits than the two decimals show */
+  for(i=d->n - 1; i>=0 && i>=d->n - 3; i--){
+    top = top*0x1p32 + (double)get_le(d->digits + 4*i, 4);
+  }
+  snprintf(buf, size, "2^%.2f",
+           log2(top) + 32.0*(d->lo + (d->n > 3 ? d->n - 3 : 0)) - 1074 + scale);
+}
+
+static void format_bound(char *buf, size_t size, bound b){
+  if( b.e==0 ) snprintf(buf, size, "%u", (unsigned)b.c);
+  else snprintf(buf, size, "2^%d", b.e);
+}
+
+/* row_bound: what one row of a weighted state can add to the loss sum,
+** w*l, a double (rule 7 refuses its overflow) below 2^1024, or below
+** 2^1026 for cce_logits, whose loss reaches 2 DBL_MAX and is carried
+** halved.  weight_bound: a loss, so what a row adds per unit of its
+** weight (and a row of an unweighted state in all), rounding included:
+** bce and cce: -ln(2^-1074) = 744.44 (cce: times a target sum of at most
+** 1 + 1e-4), below 745; bce_logits: |z| + ln 2 rounds to at most
+** DBL_MAX; cce_logits: the logsumexp minus the targets' mean logit, up to
+** 2 DBL_MAX (1 + 1e-4), below 2^1026.  Bounds on the rows, not on the
+** code: they hold for any accurate computation of the loss. */
+static bound row_bound(const bce_state *st){
+  static const bound dbl = {1, 1024}, cce_logits = {1, 1026};
+  if( st->fn==BCE_STATE_CCE_LOGITS ) return cce_logits;
+  return dbl;
+}
+
+static bound weight_bound(const bce_state *st){
+  static const bound prob = {745, 0}, dbl = {1, 1024}, cce_logits = {1, 1026};
+  switch( st->fn ){
+    case BCE_STATE_LOGITS:     return dbl;
+    case BCE_STATE_CCE_LOGITS: return cce_logits;
+    default:                   return prob;
+  }
+}
+
+static const char *plural(int64_t n){
+  return n==1 ? "" : "s";
+}
+
+/* Every rule of docs/state-format.md's "Meaning": what the counts and sums
+** of an aggregate's rows can be.  Each rule holds for every row added,
+** so for every merge of states; a state that breaks one was made by hand
+** (or damaged past what the CRC sees), and its mean would be wrong: two
+** copies of a 1-row bce_logits state with a loss sum of 3 2^1100 made
+** bce_merge() +Inf and bce_merge_state() NULL. */
+static int meaning(state_reader *r, bce_state *st){
+  char *w = st->detail, a[40], b[40];
+  size_t size = sizeof st->detail;
+  int64_t rows = st->weighted ? st->nWeight : st->nRow, finite;
+  if( st->nRow<1 ){
+    snprintf(w, size, "no rows (a state has at least one)");
+  }else if( st->nWeight>st->nRow ){
+    snprintf(w, size, "%lld rows of w > 0 among %lld row%s",
+             (long long)st->nWeight, (long long)st->nRow, plural(st->nRow));
+  }else if( st->nInf>rows ){
+    snprintf(w, size, "%lld infinite losses among %lld row%s%s",
+             (long long)st->nInf, (long long)rows, plural(rows),
+             st->weighted ? " of w > 0" : "");
+  }else if( st->nTiny>st->nWeight - st->nInf ){
+    snprintf(w, size, "%lld tiny products among %lld finite row%s of w > 0",
+             (long long)st->nTiny, (long long)(st->nWeight - st->nInf),
+             plural(st->nWeight - st->nInf));
+  }else if( st->nInf>0 && st->eps>0.0 ){
+    bce_decimal_format(a, st->eps);
+    snprintf(w, size, "%lld infinite loss%s, which eps = %s rules out",
+             (long long)st->nInf, st->nInf==1 ? "" : "es", a);
+  }else{
+    static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52};
+    bound br = row_bound(st), bw = weight_bound(st);
+    finite = rows - st->nInf - st->nTiny;
+    if( st->weighted && (sum_above(&st->weight, st->nWeight, dbl, 1074)
+                         || (st->nWeight>0
+                             && !sum_above(&st->weight, st->nWeight - 1,
+                                           unit, 0))) ){
+      /* each w > 0 is in [2^-1074, DBL_MAX]: the weight sum in
+      ** [nWeight, nWeight 2^1024) units */
+      format_sum(a, sizeof a, &st->weight, 0);
+      snprintf(w, size, "a weight sum of %s over %lld row%s of w > 0, each "
+               "in [2^-1074, 2^1024)", a, (long long)st->nWeight,
+               plural(st->nWeight));
+    }else if( sum_above(&st->tiny, st->nTiny, tiny, 1074) ){
+      /* a tiny product is below 2^-1022: below 2^52 once scaled */
+      format_sum(a, sizeof a, &st->tiny, -1074);
+      snprintf(w, size, "tiny products summing to %s over %lld tiny row%s, "
+               "each below 2^-1022", a, (long long)st->nTiny,
+               plural(st->nTiny));
+    }else if( sum_above(&st->loss, finite,
+                        st->weighted ? br : bw, 1074) ){
+      format_sum(a, sizeof a, &st->loss, 0);
+      format_bound(b, sizeof b, st->weighted ? br : bw);
+      snprintf(w, size, "a loss sum of %s over %lld finite row%s%s, above "
+               "%s a row", a, (long long)finite, plural(finite),
+               st->weighted ? " of w > 0" : "", b);
+    }else if( st->weighted && st->nWeight>0 ){
+      big x, y;
+      /* as in sum_above(): the weight sum is at least 2^(bits - 1) */
+      if( sum_bits(&st->loss)<=sum_bits(&st->weight) + bits_of(bw.c) - 2
+                                + bw.e ){
+        return 1;
+      }
+      big_sum(&x, &st->loss, unit);
+      big_sum(&y, &st->weight, bw);
+      if( big_cmp(&x, &y)<=0 ) return 1;
+      format_sum(a, sizeof a, &st->loss, 0);
+      format_sum(b, sizeof b, &st->weight, 0);
+      snprintf(w, size, "a loss sum of %s over a weight sum of %s, above ",
+               a, b);
+      format_bound(a, sizeof a, bw);
+      snprintf(w + strlen(w), size - strlen(w), "%s a unit of weight", a);
+    }else{
+      return 1;
+    }
+  }
+  return bad(r, w);
 }
 
 BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
@@ -292,7 +502,7 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
       bad(&r, "bytes left over between its fields and its checksum");
       goto done;
     }
-    if( consistent(&r, st) ) rc = BCE_STATE_OK;
+    rc = meaning(&r, st) ? BCE_STATE_OK : BCE_STATE_IMPOSSIBLE;
   }
 done:
   if( rc!=BCE_STATE_OK ) *why = r.why;

@@ -46,6 +46,7 @@ typedef enum bce_state_status {
   BCE_STATE_OVERLONG,     /* more bytes than the length field says */
   BCE_STATE_CHECKSUM,     /* the CRC-32C does not match */
   BCE_STATE_NONCANONICAL, /* a field not in its one allowed form */
+  BCE_STATE_IMPOSSIBLE,   /* counts and sums that no aggregate has */
   BCE_STATE_OVERFLOW      /* a merge past 2^63 - 1 rows */
 } bce_state_status;
 
@@ -65,6 +66,8 @@ typedef struct bce_state {
                                ** BCE_STATE_CCE; else 0 */
   int64_t nRow, nWeight, nInf, nTiny;
   bce_state_sum loss, weight, tiny;
+  char detail[200];            /* BCE_STATE_IMPOSSIBLE's why, with the
+                               ** numbers that contradict each other */
 } bce_state;
 
 /* Writes the state of m for function fn into out (BCE_STATE_MAX bytes)
@@ -73,8 +76,10 @@ typedef struct bce_state {
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
                                     unsigned char *out);
 
-/* Reads n bytes.  On an error, *why (if why is not NULL) is set to a
-** static sentence saying what is wrong. */
+/* Reads n bytes, and checks that they mean counts and sums that an
+** aggregate can have (docs/state-format.md, "Meaning").  On an error,
+** *why (if why is not NULL) is set to a sentence saying what is wrong:
+** static, or for BCE_STATE_IMPOSSIBLE st->detail. */
 BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
                                               size_t n, bce_state *st,
                                               const char **why);

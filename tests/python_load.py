@@ -38,6 +38,19 @@ def main(path):
                        "for logits use bce_logits()",
                        "python: bad p raises OperationalError with the "
                        "message", str(e))
+    # A TEXT that is not UTF-8 (Python's sqlite3 decodes every message as
+    # UTF-8: a raw byte 0xff in one raised UnicodeDecodeError instead)
+    try:
+        conn.execute("SELECT bce_term(cast(x'ff' as text), 0.5)").fetchone()
+        good &= report(False, "python: non-UTF-8 y raises OperationalError",
+                       "no exception")
+    except sqlite3.OperationalError as e:
+        good &= report(str(e) == "bce_term(): y must be a number, got '\\xff'",
+                       "python: non-UTF-8 y raises OperationalError, the byte "
+                       "quoted as \\xff", str(e))
+    except UnicodeDecodeError as e:
+        good &= report(False, "python: non-UTF-8 y raises OperationalError",
+                       "UnicodeDecodeError: %s" % e)
     return 0 if good else 1
 
 

@@ -194,6 +194,8 @@ if step python; then
     program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
     program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
     program tests/parallel.py /usr/bin/python3 tests/parallel.py "${LIB%.*}" 10 "$BUILD/example_parallel"
+    # the worked examples of the docs, to the digits they show (mpmath)
+    program tests/doc_values.py /usr/bin/python3 tests/doc_values.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi

@@ -385,10 +385,10 @@ static void test_hand_made(void){
     expect(e, sizeof e, BCE_STATE_NONCANONICAL, "unknown flag refused");
     memcpy(e, ok_logits, sizeof e);
     e[8] = 0;
-    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "zero rows refused");
+    expect(e, sizeof e, BCE_STATE_IMPOSSIBLE, "zero rows refused");
     memcpy(e, ok_logits, sizeof e);
     e[9] = 2;
-    expect(e, sizeof e, BCE_STATE_NONCANONICAL, "more infinite rows than rows refused");
+    expect(e, sizeof e, BCE_STATE_IMPOSSIBLE, "more infinite rows than rows refused");
     memcpy(e, ok_logits, sizeof e);
     e[11] = 66;
     expect(e, sizeof e, BCE_STATE_NONCANONICAL, "limbs past the 68th refused");
@@ -432,9 +432,9 @@ static void test_hand_made(void){
     expect(half_eps, sizeof half_eps, BCE_STATE_NONCANONICAL, "eps = 0.5 refused");
     expect(zero_eps, sizeof zero_eps, BCE_STATE_OK, "eps = 0 read");
     expect(w_zero, sizeof w_zero, BCE_STATE_OK, "a weighted state of one row of weight 0 read");
-    expect(w_zero_with_loss, sizeof w_zero_with_loss, BCE_STATE_NONCANONICAL, "a loss without a row of weight > 0 refused");
-    expect(w_tiny_without_count, sizeof w_tiny_without_count, BCE_STATE_NONCANONICAL, "a tiny sum without tiny rows refused");
-    expect(w_no_weight, sizeof w_no_weight, BCE_STATE_NONCANONICAL, "rows of weight > 0 with no sum of weights refused");
+    expect(w_zero_with_loss, sizeof w_zero_with_loss, BCE_STATE_IMPOSSIBLE, "a loss without a row of weight > 0 refused");
+    expect(w_tiny_without_count, sizeof w_tiny_without_count, BCE_STATE_IMPOSSIBLE, "a tiny sum without tiny rows refused");
+    expect(w_no_weight, sizeof w_no_weight, BCE_STATE_IMPOSSIBLE, "rows of weight > 0 with no sum of weights refused");
   }
   {
     /* each field cut short, with the length and CRC fixed up: the
@@ -472,9 +472,9 @@ static void test_hand_made(void){
     expect(count_9, sizeof count_9, BCE_STATE_NONCANONICAL, "a count of 9 continued bytes (2^63 and more) refused");
     expect(many_limbs, sizeof many_limbs, BCE_STATE_NONCANONICAL, "69 limbs refused");
     expect(neg_eps, sizeof neg_eps, BCE_STATE_NONCANONICAL, "eps = -0.25 refused");
-    expect(w_pos_gt_rows, sizeof w_pos_gt_rows, BCE_STATE_NONCANONICAL, "more rows of weight > 0 than rows refused");
-    expect(w_inf_gt_pos, sizeof w_inf_gt_pos, BCE_STATE_NONCANONICAL, "more infinite rows than rows of weight > 0 refused");
-    expect(w_tiny_gt, sizeof w_tiny_gt, BCE_STATE_NONCANONICAL, "more tiny and infinite rows than rows of weight > 0 refused");
+    expect(w_pos_gt_rows, sizeof w_pos_gt_rows, BCE_STATE_IMPOSSIBLE, "more rows of weight > 0 than rows refused");
+    expect(w_inf_gt_pos, sizeof w_inf_gt_pos, BCE_STATE_IMPOSSIBLE, "more infinite rows than rows of weight > 0 refused");
+    expect(w_tiny_gt, sizeof w_tiny_gt, BCE_STATE_IMPOSSIBLE, "more tiny and infinite rows than rows of weight > 0 refused");
     expect(pw_no_pos, sizeof pw_no_pos, BCE_STATE_NONCANONICAL, "a weighted bce state cut after its rows refused");
     expect(pw_no_inf, sizeof pw_no_inf, BCE_STATE_NONCANONICAL, "a weighted bce state cut after its rows of weight > 0 refused");
     expect(short_len, sizeof short_len, BCE_STATE_NONCANONICAL, "a 14-byte state (length field 14) refused");
@@ -505,6 +505,209 @@ static void test_hand_made(void){
           && st2.version==2, "version 2 is refused by name", "accepted");
     check(bce_state_decode(other, 0, &st2, &why)==BCE_STATE_TRUNCATED,
           "an empty BLOB is a truncated state", "accepted");
+  }
+}
+
+/* ------------------------------------------------------------ meaning */
+
+/* m encoded as a state of fn, then read: the status wanted. */
+static void mean_case(bce_mean *m, bce_state_fn fn, bce_state_status want,
+                      const char *name){
+  unsigned char out[BCE_STATE_MAX];
+  bce_state st;
+  const char *why = 0;
+  char msg[300];
+  size_t n = bce_state_encode(m, fn, out);
+  bce_state_status got = n ? bce_state_decode(out, n, &st, &why)
+                           : BCE_STATE_TRUNCATED;
+  snprintf(msg, sizeof msg, "status %d, want %d (%s)", (int)got, (int)want,
+           why ? why : "no message");
+  check(got==want && (got==BCE_STATE_OK || (why && why[0])), name, msg);
+}
+
+/* A mean of rows rows (weighted: all of w > 0), inf of them infinite,
+** whose loss sum is a + b exactly. */
+static void mean_set(bce_mean *m, int weighted, int64_t rows, int64_t inf,
+                     double a, double b){
+  memset(m, 0, sizeof *m);
+  m->weighted = weighted;
+  m->nRow = m->nWeight = rows;
+  m->nInf = inf;
+  m->hasEps = 1;                 /* eps = 0: infinite losses can be */
+  bce_sum_add(&m->loss, a, +1);
+  bce_sum_add(&m->loss, b, +1);
+}
+
+/* The rules of docs/state-format.md's "Meaning", each at its bound: a
+** state there is read, one unit of 2^-1074 past it refused.  The bounds
+** are of the loss a row can have (-ln 2^-1074 = 744.44 for bce and cce,
+** DBL_MAX for bce_logits, 2 DBL_MAX for cce_logits), not of the code. */
+static void test_meaning(void){
+  static const unsigned char forged[] = {0x42,0x43,0x45,0x01,0x14,0x00,0x02,
+    0x00,0x01,0x00,0x01,0x43,0x00,0x00,0x00,0xc0,0x96,0x82,0x5e,0xed};
+  const double u = 0x1p-1074, dmax = 1.7976931348623157e308;
+  bce_mean m;
+  bce_state st;
+  const char *why = 0;
+  int i;
+  /* issue 20: one bce_logits row with a loss sum of 3 2^1100; two copies
+  ** made bce_merge() +Inf and bce_merge_state() NULL */
+  check(bce_state_decode(forged, sizeof forged, &st, &why)==BCE_STATE_IMPOSSIBLE
+        && why && strstr(why, "loss sum of 2^1101.58 over 1 finite row"),
+        "the forged 1-row state of loss 3 2^1100 refused, its sum named",
+        why ? why : "accepted");
+  /* unweighted: 745 a row for bce and cce */
+  mean_set(&m, 0, 1, 0, 745.0, 0.0);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "bce: a loss of 745 over 1 row read");
+  mean_case(&m, BCE_STATE_CCE, BCE_STATE_OK, "cce: a loss of 745 over 1 row read");
+  mean_set(&m, 0, 1, 0, 745.0, u);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "bce: a loss past 745 over 1 row refused");
+  mean_case(&m, BCE_STATE_CCE, BCE_STATE_IMPOSSIBLE, "cce: a loss past 745 over 1 row refused");
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "bce_logits: the same loss read");
+  mean_set(&m, 0, 3, 1, 1490.0, 0.0);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "bce: 1490 over 2 finite rows of 3 read");
+  mean_set(&m, 0, 3, 1, 1490.0, u);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "bce: past 1490 over 2 finite rows of 3 refused");
+  mean_set(&m, 0, 2, 2, u, 0.0);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "a loss sum with every row infinite refused");
+  /* bce_logits: 2^1024 a row */
+  mean_set(&m, 0, 1, 0, dmax, 0x1p971);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "bce_logits: 2^1024 over 1 row read");
+  m.nRow = 2;
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "bce_logits: 2^1024 over 2 rows read");
+  mean_set(&m, 0, 1, 0, dmax, 0x1p971);
+  bce_sum_add(&m.loss, u, +1);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "bce_logits: past 2^1024 over 1 row refused");
+  /* cce_logits: a row of 2 DBL_MAX (m - z_c, carried halved) is read, and
+  ** the bound is 2^1026 */
+  mean_set(&m, 0, 1, 0, dmax, dmax);
+  mean_case(&m, BCE_STATE_CCE_LOGITS, BCE_STATE_OK, "cce_logits: 2 DBL_MAX over 1 row read");
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "bce_logits: 2 DBL_MAX over 1 row refused");
+  bce_sum_add(&m.loss, dmax, +1);
+  bce_sum_add(&m.loss, dmax, +1);
+  bce_sum_add(&m.loss, 0x1p973, +1);
+  mean_case(&m, BCE_STATE_CCE_LOGITS, BCE_STATE_OK, "cce_logits: 2^1026 over 1 row read");
+  bce_sum_add(&m.loss, u, +1);
+  mean_case(&m, BCE_STATE_CCE_LOGITS, BCE_STATE_IMPOSSIBLE, "cce_logits: past 2^1026 over 1 row refused");
+  /* weighted: 745 a unit of weight for bce, and DBL_MAX a row */
+  mean_set(&m, 1, 1, 0, 745.0, 0.0);
+  bce_sum_add(&m.weight, 1.0, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "weighted bce: 745 over w = 1 read");
+  bce_sum_add(&m.loss, u, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "weighted bce: past 745 over w = 1 refused");
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "weighted bce_logits: the same read");
+  mean_set(&m, 1, 1, 0, dmax, 0x1p971);
+  bce_sum_add(&m.weight, dmax, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "weighted bce: 2^1024 over w = DBL_MAX read");
+  bce_sum_add(&m.loss, u, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "weighted bce: past 2^1024 in 1 row refused");
+  mean_case(&m, BCE_STATE_CCE_LOGITS, BCE_STATE_OK, "weighted cce_logits: the same read");
+  mean_set(&m, 1, 2, 0, dmax, dmax);
+  bce_sum_add(&m.weight, 1.0, +1);
+  mean_case(&m, BCE_STATE_CCE_LOGITS, BCE_STATE_OK, "weighted cce_logits: 2 DBL_MAX over w = 1 read");
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "weighted bce_logits: 2 DBL_MAX over w = 1 refused");
+  /* the weight sum: each w > 0 is in [2^-1074, DBL_MAX] */
+  mean_set(&m, 1, 3, 0, 0.0, 0.0);
+  bce_sum_add(&m.weight, 3*u, +1);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "3 rows of weight 2^-1074 read");
+  bce_sum_add(&m.weight, u, -1);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "3 rows of w > 0 weighing 2^-1073 refused");
+  mean_set(&m, 1, 1, 0, 0.0, 0.0);
+  bce_sum_add(&m.weight, dmax, +1);
+  bce_sum_add(&m.weight, 0x1p971, +1);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_OK, "1 row weighing 2^1024 read (a bound, not DBL_MAX)");
+  bce_sum_add(&m.weight, u, +1);
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "1 row weighing past 2^1024 refused");
+  m.nRow = 2;
+  m.nWeight = 0;
+  mean_case(&m, BCE_STATE_LOGITS, BCE_STATE_IMPOSSIBLE, "a weight sum without a row of w > 0 refused");
+  /* the tiny sum: each product below 2^-1022, 2^52 once scaled */
+  mean_set(&m, 1, 2, 0, 0.0, 0.0);
+  bce_sum_add(&m.weight, 1.0, +1);
+  m.nTiny = 2;
+  bce_sum_add(&m.tiny, 0x1p53, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "tiny products of 2^-1021 over 2 tiny rows read");
+  bce_sum_add(&m.tiny, u, +1);
+  mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "tiny products past 2^-1021 over 2 tiny rows refused");
+  /* eps > 0 keeps every loss finite */
+  for(i=0; i<2; i++){
+    mean_set(&m, i, 2, 1, 1.0, 0.0);
+    if( i ) bce_sum_add(&m.weight, 2.0, +1);
+    m.hasEps = 1;
+    m.eps = 0.0;
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, i ? "weighted bce: an infinite loss with eps = 0 read" : "bce: an infinite loss with eps = 0 read");
+    mean_case(&m, BCE_STATE_CCE, BCE_STATE_OK, i ? "weighted cce: an infinite loss with eps = 0 read" : "cce: an infinite loss with eps = 0 read");
+    m.eps = 1e-300;
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with eps = 1e-300 refused" : "bce: an infinite loss with eps = 1e-300 refused");
+    mean_case(&m, BCE_STATE_CCE, BCE_STATE_IMPOSSIBLE, i ? "weighted cce: an infinite loss with eps = 1e-300 refused" : "cce: an infinite loss with eps = 1e-300 refused");
+    m.hasEps = 0;
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with the default eps refused" : "bce: an infinite loss with the default eps refused");
+  }
+}
+
+/* The largest states aggregates make, doubled by merging until 2^62 rows:
+** each is read (no bound refuses a state that rows can make), and its
+** sums stay within the 68 limbs.  One row each at its largest loss:
+** bce(1, 5e-324, 1, 0), bce_logits(1, -DBL_MAX), 2 DBL_MAX for
+** cce_logits (carried halved), and weighted w*l = DBL_MAX. */
+static void test_largest(void){
+  const double dmax = 1.7976931348623157e308;
+  static const char *names[] = {
+    "bce(1, 5e-324, 1, 0)", "bce(1, 5e-324, 1e300, 0)",
+    "bce_logits(1, -DBL_MAX)", "bce_logits(1, -DBL_MAX, 1)",
+    "cce_logits at 2 DBL_MAX", "cce_logits at 2 DBL_MAX, w = 1",
+    "bce(1, 0.5, DBL_MAX/2) and a tiny product"
+  };
+  int k;
+  for(k=0; k<7; k++){
+    unsigned char out[BCE_STATE_MAX];
+    bce_mean m;
+    bce_state st;
+    const char *why = "";
+    bce_state_fn fn = k<2 || k==6 ? BCE_STATE_PROB
+                    : k<4 ? BCE_STATE_LOGITS : BCE_STATE_CCE_LOGITS;
+    char name[160];
+    int d = 0, ok = 1;
+    size_t n;
+    memset(&m, 0, sizeof m);
+    m.hasEps = 1;
+    switch( k ){
+      case 0: bce_mean_add(&m, bce_loss(1.0, 5e-324, 0.0), 1.0, +1); break;
+      case 1:
+        m.weighted = 1;
+        bce_mean_add(&m, bce_loss(1.0, 5e-324, 0.0), 1e300, +1);
+        break;
+      case 2: case 3:
+        m.weighted = k==3;
+        bce_mean_add(&m, bce_logits_loss(1.0, -dmax), 1.0, +1);
+        break;
+      case 4: case 5:
+        m.weighted = k==5;
+        m.nRow = m.nWeight = 1;
+        bce_sum_add(&m.loss, dmax, +1);
+        bce_sum_add(&m.loss, dmax, +1);
+        if( k==5 ) bce_sum_add(&m.weight, 1.0, +1);
+        break;
+      default:
+        m.weighted = 1;
+        bce_mean_add(&m, bce_loss(1.0, 0.5, 0.0), dmax/2, +1);
+        bce_mean_add(&m, bce_loss(0.0, 0x1p-700, 0.0), 0x1p-500, +1);
+        break;
+    }
+    for(d=0; ok; d++){
+      n = bce_state_encode(&m, fn, out);
+      ok = n>0 && bce_state_decode(out, n, &st, &why)==BCE_STATE_OK
+        && st.nRow==m.nRow;
+      if( m.nRow>=INT64_C(1) << 62 ) break;
+      ok = ok && bce_state_merge(&m, &st, +1)==BCE_STATE_OK;
+    }
+    snprintf(name, sizeof name, "%s: read at each doubling up to 2^62 rows (%d)",
+             names[k], d);
+    if( ok && k==6 && m.nTiny!=INT64_C(1) << 61 ){
+      ok = 0;
+      why = "no tiny product";
+    }
+    check(ok, name, why ? why : "refused");
   }
 }
 
@@ -635,6 +838,8 @@ int main(void){
     }
   }
   test_hand_made();
+  test_meaning();
+  test_largest();
   test_mixing(&s);
   test_overflow();
   test_many_merges();
