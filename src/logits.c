@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "logistic.h"
 #include "logits.h"
+#include "scaled.h"
 
 /* The gradient divided by an n below 1 where the gradient itself is below
 ** 2^-1022, |z| in (708, 1490]: there sigmoid(-|z|) is a subnormal that has
@@ -51,24 +52,36 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   return n==1.0 ? g : g/n;
 }
 
-/* w*l(y, z), rounded once also where l is below 2^-1022 and w > 1: a hard
-** label on the right side of |z| > 708 has l = log1p(e^-|z|) = e^-|z| to
-** a relative 2^-1021, a subnormal that has lost bits before the weight
-** brings it into view (bce_logits_term(1, 760, 1e300) is 8.6e-31 and came
-** out 0).  e^-|z| is taken scaled by 2^k, multiplied by w = m*2^b, m in
-** [1, 2), and scaled back.  Past |z| = 1490, w*l is below 2^-1075.  The
-** label test is needed: a subnormal soft label has a tiny l too
-** (bce_logits_term(1.97e-311, -787.65, 5)), and there the y*(-z) term is
-** all of it; left out, that case was 7.9e15 ulp off in make accuracy. */
+/* w*l(y, z), rounded once also where l is below 2^-1022 and w > 1: then
+** |z| > 708 (softplus(-708) is 3.3e-308), and l = a|z| + log1p(E), E =
+** e^-|z| below 2^-1021 and log1p(E) = E to a relative 2^-1021; a is the
+** label's part, y for z < 0 and 1-y for z > 0, which is 0 here (y = 1:
+** (1-y)z is at least 708*2^-53 otherwise) or for z < 0 a y below
+** 2^-1031.  Both parts are subnormals that have lost bits before the weight
+** brings them into view (bce_logits_term(1, 760, 1e300) is 8.6e-31 and
+** came out 0; bce_logits_term(1e-322, -740, 1e300), y|z| and E both
+** subnormal, was 9e10 ulp off).  Each is taken times 2^k, k such that the
+** larger is near 2^-100 (the smaller, if it vanishes there, is below 2^-900
+** of l), the product and sum carried with their errors, times w = m*2^b, m
+** in [1, 2), and scaled back once.  Past |z| = 1490, w*E is below 2^-1075
+** and y|z| is 0 (y = 0). */
 BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
   double l = bce_logits_loss(y, z);
   double az = fabs(z);
-  /* l < 2^-1022 needs |z| > 708 (softplus(-708) is 3.3e-308), and for
-  ** y = 0 a z < 0 (l >= z otherwise) */
-  if( w>1.0 && l<0x1p-1022 && BCE_ALWAYS(az>708.0) && az<=1490.0
-   && (y==1.0 ? z>0.0 : y==0.0 && BCE_ALWAYS(z<0.0)) ){
+  if( w>1.0 && l<0x1p-1022 && BCE_ALWAYS(az>708.0) && az<=1490.0 ){
+    double a = z<0.0 ? y : 0.0;
     int k = (int)(az/BCE_LN2_HI) - 100, b = ilogb(w);
-    return ldexp(logits_exp_scaled(az, k)*ldexp(w, -b), b - k);
+    double as, e, p, pe, s, se, m, h;
+    if( a>0.0 && -ilogb(a) - 111<k ) k = -ilogb(a) - 111;
+    as = ldexp(a, k);
+    e = logits_exp_scaled(az, k);
+    p = as*az;
+    pe = fma(as, az, -p);
+    s = p + e;
+    se = bce_two_sum_err(p, e, s) + pe;
+    m = ldexp(w, -b);
+    h = s*m;
+    return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - k);
   }
   return w==0.0 ? 0.0 : w*l;
 }

@@ -64,21 +64,29 @@ static inline double bce_select(int cond, double a, double b){
   return bce_from_bits((bce_bits(a) & mask) | (bce_bits(b) & ~mask));
 }
 
+/* A soft label's loss at the clipped q, out of line (src/loss.c): the hard
+** labels' path stays as short as it was. */
+BCE_PRIVATE double bce_soft_loss(double y, double q);
+
 static inline double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  bce_one_minus m = bce_one_minus_q(q);
   if( y==1.0 || y==0.0 ){
+    bce_one_minus m = bce_one_minus_q(q);
     int positive = y==1.0;
     double x = bce_select(positive, q, m.u);
     double c = bce_select(positive, 0.0, m.c);
     return 0.0 - (log(x) + c);
   }
-  return 0.0 - (y*log(q) + (1.0-y)*(log(m.u) + m.c));
+  return bce_soft_loss(y, q);
 }
 
 /* dl/dp at the clipped q, divided by n (n = the batch size gives the
 ** gradient of the mean).  Soft labels use (q-y)/(q(1-q)), the same value as
 ** -(y/q - (1-y)/(1-q)) without the cancellation between the two quotients. */
 BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
+
+/* w*l(y, p) for a finite w >= 0: rounded once, 0 for w = 0, kept where l
+** alone is below 2^-1022 (a subnormal soft label and q, eps = 0). */
+BCE_PRIVATE double bce_wloss(double y, double p, double eps, double w);
 
 #endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** A double-double times a power of two, rounded once.
+**
+** A result formed at a scale where nothing underflows is brought back with
+** ldexp().  Where it lands in the normal range that is exact, and rounding
+** hi + lo first is the one rounding.  Where it lands among the subnormals
+** ldexp() rounds onto their coarser grid, and rounding hi + lo to 53 bits
+** first would be a second rounding (sigmoid(-707.3687095027948) was 0.75
+** ulp off): there the part of hi that the grid cuts, exact, joins lo, and
+** that remainder, under one step of the grid, is rounded on the grid once.
+*/
+#ifndef BCE_SCALED_H
+#define BCE_SCALED_H
+
+#include <math.h>
+#include "bits.h"
+
+/* (hi + lo) * 2^e to the nearest double, hi and lo finite in any order.
+** Only an exact tie on the subnormal grid may come out the other way. */
+static inline double bce_ldexp_dd(double hi, double lo, int e){
+  double h = hi + lo;
+  double l = bce_two_sum_err(hi, lo, h);
+  double r = ldexp(h, e);
+  if( fabs(r)>=0x1p-1022 || h==0.0 ) return r;
+  return r + ldexp((h - ldexp(r, -e)) + l, e);
+}
+
+#endif
