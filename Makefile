@@ -22,6 +22,8 @@
 #                 function against mpmath (ACCURACY_CASES), worst ulp per
 #                 class against tests/accuracy_bounds.tsv; about half an
 #                 hour on 2 cores (Debian's python3-mpmath, python3-gmpy2)
+#   make accuracy-elementary  bce_exp, bce_log, bce_log1p against GNU MPFR
+#                 on 10^6 arguments each (ELEM_CASES); needs libmpfr-dev
 #   make static   build/libbce.a, to link the functions into a program
 #                 (from the amalgamation: one global symbol)
 #   make windows  cross-build build/windows/bce.dll with mingw-w64
@@ -77,7 +79,7 @@ FUZZFL  := -g -O1 -fno-omit-frame-pointer \
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/arrays.c \
-            src/state.c src/cce.c
+            src/state.c src/cce.c src/elementary.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
             ext/array_args.c ext/states.c ext/multiclass.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
@@ -109,7 +111,7 @@ $(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check coverage fuzz bench accuracy static windows install uninstall clean
+.PHONY: all demo test check coverage fuzz bench accuracy accuracy-elementary static windows install uninstall clean
 
 all: $(LIB)
 
@@ -160,7 +162,7 @@ $(BUILD)/%: tests/%.c
 
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
-UNITS     := core arrays state cce
+UNITS     := core arrays state cce elementary
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
 # Static pattern rules: the objects are then known targets, which make
@@ -271,6 +273,16 @@ bench: $(LIB) $(BUILD)/floor.$(SOEXT)
 
 accuracy: $(LIB)
 	/usr/bin/python3 tests/accuracy_props.py ./bce
+
+# bce_exp, bce_log, bce_log1p against GNU MPFR's correctly rounded results
+# on ELEM_CASES arguments each (default 10^6, ELEM_SEED; libmpfr-dev); every
+# result must be the same bits (docs/elementary.md)
+accuracy-elementary: $(BUILD)/elementary_mpfr
+	$(BUILD)/elementary_mpfr
+
+$(BUILD)/elementary_mpfr: tests/elementary_mpfr.c src/elementary.c $(HEADERS) tests/xorshift.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/elementary_mpfr.c src/elementary.c -lmpfr -lgmp -lm
 
 $(BUILD)/floor.$(SOEXT): bench/floor.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** exp, log and log1p: double-double kernels (relative error < 2^-100)
+** and the correctly rounded doubles built on them.  The method follows
+** the usual table-driven design (Tang; the CORE-MATH project's binary64
+** exp and log); the tables are tests/gen_elementary_tables.py's.  Error
+** analysis and test record: docs/elementary.md.
+**
+** Every exact step is written with fma() or an error-free transformation,
+** so nothing depends on the compiler contracting a*b+c or not (the build
+** also passes -ffp-contract=off).  fma() is the only <math.h> function
+** used; it is exact by definition, so it cannot make platforms differ.
+*/
+#include <math.h>
+#include "elementary.h"
+#include "elementary_tables.h"
+
+/* ------------------------------------------------- error-free transforms */
+
+/* a + b = s + e exactly (Knuth). */
+static inline bce_dd el_two_sum(double a, double b){
+  double s = a + b;
+  bce_dd r = { s, bce_two_sum_err(a, b, s) };
+  return r;
+}
+
+/* a + b = s + e exactly when a = 0 or |a| >= |b| (Dekker). */
+static inline bce_dd el_fast_two_sum(double a, double b){
+  double s = a + b;
+  bce_dd r = { s, b - (s - a) };
+  return r;
+}
+
+/* a*b = p + e exactly (the fma gives the product's rounding error). */
+static inline bce_dd el_two_prod(double a, double b){
+  double p = a*b;
+  bce_dd r = { p, fma(a, b, -p) };
+  return r;
+}
+
+/* a + b, relative error <= 3u^2 (Joldes, Muller, Popescu 2017, alg. 6:
+** AccurateDWPlusDW), also when a and b nearly cancel. */
+static inline bce_dd el_add(bce_dd a, bce_dd b){
+  bce_dd s = el_two_sum(a.hi, b.hi);
+  bce_dd t = el_two_sum(a.lo, b.lo);
+  s.lo += t.hi;
+  s = el_fast_two_sum(s.hi, s.lo);
+  s.lo += t.lo;
+  return el_fast_two_sum(s.hi, s.lo);
+}
+
+/* a + b where |b| <= |a|/4 or so, a double: cheaper, same bound there. */
+static inline bce_dd el_add_small(bce_dd a, bce_dd b){
+  bce_dd s = el_fast_two_sum(a.hi, b.hi);
+  s.lo += a.lo + b.lo;
+  return el_fast_two_sum(s.hi, s.lo);
+}
+
+/* a*b, relative error <= 4u^2 (same paper, alg. 12: DWTimesDW3). */
+static inline bce_dd el_mul(bce_dd a, bce_dd b){
+  double ch = a.hi*b.hi;
+  double cl1 = fma(a.hi, b.hi, -ch);
+  double tl0 = a.lo*b.lo;
+  double tl1 = fma(a.hi, b.lo, tl0);
+  double cl2 = fma(a.lo, b.hi, tl1);
+  return el_fast_two_sum(ch, cl1 + cl2);
+}
+
+/* x rounded to an integer (|x| < 2^51), ties to even, without rint(). */
+static inline double el_round_int(double x){
+  return (x + 0x1.8p52) - 0x1.8p52;
+}
+
+/* --------------------------------------------------------------- exp */
+
+/* 1/6, 1/2^{...}: the Taylor coefficients of e^r that need more than a
+** double (1/6), and those that do not. */
+#define EL_EXP_C3_H 0x1.5555555555555p-3
+#define EL_EXP_C3_L 0x1.5555555555555p-57
+#define EL_EXP_C4   0x1.5555555555555p-5   /* 1/24 */
+#define EL_EXP_C5   0x1.1111111111111p-7   /* 1/120 */
+#define EL_EXP_C6   0x1.6c16c16c16c17p-10  /* 1/720 */
+
+/*
+** x = j ln2/4096 + r, |r| <= ln2/8192 (1 + 2^-40), j = 4096 k + 64 i1 + i2:
+** e^x = 2^k 2^(i1/64) 2^(i2/4096) e^r.  e^r - 1 is its Taylor polynomial
+** of degree 6 (the truncation r^7/7! < 2^-107), the terms from r^4 on in
+** double, the rest in double-double.
+**
+** The reduction is exact up to 2^-118: a = hi - j H is exact (both are
+** multiples of 2^-65, ulp(H), when |hi| >= 2^-13, and |a| < 2^-12; for
+** smaller |hi|, j is 0 or ±1 and then hi, H are within a factor 2),
+** j M is exact by two_prod, and j L is below 2^-84.
+*/
+BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k){
+  bce_dd r, b, s, u, v, w, t, e, p, res;
+  double jd, a, c, rl, t4;
+  int64_t j;
+  uint64_t idx;
+  *k = 0;
+  if( hi!=hi ){ res.hi = res.lo = hi + lo; return res; }
+  if( hi < -832.0 ){ res.hi = res.lo = 0.0; return res; }
+  if( hi > 0x1p20 ){ res.hi = (double)INFINITY; res.lo = 0.0; return res; }
+
+  jd = el_round_int(hi*BCE_EXP_INV_L2N);
+  a = fma(-jd, BCE_EXP_L2N_H, hi);
+  b = el_two_prod(-jd, BCE_EXP_L2N_M);
+  c = -jd*BCE_EXP_L2N_L;
+  s = el_two_sum(a, b.hi);
+  u = el_two_sum(s.hi, lo);
+  rl = (s.lo + u.lo) + (b.lo + c);
+  r = el_fast_two_sum(u.hi, rl);
+
+  j = (int64_t)jd;
+  idx = (uint64_t)j & 4095u;
+  {
+    bce_dd t1 = { bce_exp_t1[idx >> 6][0], bce_exp_t1[idx >> 6][1] };
+    bce_dd t2 = { bce_exp_t2[idx & 63][0], bce_exp_t2[idx & 63][1] };
+    t = el_mul(t1, t2);
+  }
+
+  t4 = EL_EXP_C4 + r.hi*(EL_EXP_C5 + r.hi*EL_EXP_C6);
+  v = el_fast_two_sum(EL_EXP_C3_H, r.hi*t4);
+  v.lo += EL_EXP_C3_L;
+  w = el_mul(r, v);                           /* r/6 + ... */
+  v = el_fast_two_sum(0.5, w.hi);
+  v.lo += w.lo;                               /* 1/2 + r/6 + ... */
+  w = el_mul(r, v);
+  w = el_mul(r, w);                           /* r^2/2 + ... */
+  e = el_add_small(r, w);                     /* e^r - 1 */
+
+  p = el_mul(t, e);
+  res = el_add_small(t, p);
+  *k = (int)((j - (int64_t)idx)/4096);
+  if( res.hi < 1.0 ){ res.hi *= 2.0; res.lo *= 2.0; *k -= 1; }
+  return res;
+}
+
+/* --------------------------------------------------------------- log */
+
+#define EL_LOG_C3_H 0x1.5555555555555p-2   /* 1/3 */
+#define EL_LOG_C3_L 0x1.5555555555555p-56
+#define EL_LOG_C5   0x1.999999999999ap-3   /* 1/5 */
+#define EL_LOG_C6  -0x1.5555555555555p-3   /* -1/6 */
+#define EL_LOG_C7   0x1.2492492492492p-3   /* 1/7 */
+
+/*
+** ln(1 + z) for |z| <= 2^-14.9: z + z^2 (-1/2 + z (1/3 + z (-1/4 + z (1/5
+** - z/6 + z^2/7)))), truncated after z^7 (the rest < |z| 2^-108).  A
+** term z^n in double costs |z|^(n-1) 2^-53 relative: from z^5 on that
+** is below 2^-112, so those are in double, the rest in double-double.
+*/
+static bce_dd el_log1p_small(bce_dd z){
+  bce_dd u, v, w;
+  double t = EL_LOG_C5 + z.hi*(EL_LOG_C6 + z.hi*EL_LOG_C7);
+  u = el_fast_two_sum(-0.25, z.hi*t);
+  w = el_mul(z, u);
+  v = el_fast_two_sum(EL_LOG_C3_H, w.hi);
+  v.lo += w.lo + EL_LOG_C3_L;                    /* 1/3 - z/4 + ... */
+  w = el_mul(z, v);
+  u = el_fast_two_sum(-0.5, w.hi);
+  u.lo += w.lo;                               /* -1/2 + z/3 - ... */
+  w = el_mul(z, u);
+  w = el_mul(z, w);                           /* -z^2/2 + ... */
+  return el_add_small(z, w);
+}
+
+/* e ln 2 as a double-double: e H is exact for |e| < 2^11 (H has 42
+** bits), e M by two_prod, e L below 2^-92. */
+static bce_dd el_e_ln2(int e){
+  double ed = (double)e;
+  bce_dd m = el_two_prod(ed, BCE_LN2_3M);
+  bce_dd s = el_fast_two_sum(ed*BCE_LN2_3H, m.hi);
+  s.lo += m.lo + ed*BCE_LN2_3L;
+  return el_fast_two_sum(s.hi, s.lo);
+}
+
+/*
+** The second reduction and the sum: ln(1 + z1) + l1 + e ln 2 for
+** |z1| <= 2^-8 (1 + 2^-40).  c2 = 1/(1 + i2 2^-14) rounded, i2 = round(z1
+** 2^14), z2 = (1 + z1) c2 - 1 = (c2 - 1) + z1 c2, |z2| <= 2^-15 (1 +
+** 2^-13).  (c2 - 1) + fl(z1.hi c2) is exact: both are multiples of
+** ulp(fl(z1.hi c2)) (at least 2^-68, as |z1| > 2^-15 when c2 != 1) and
+** the sum is below 2^-15.  For i2 = 0, c2 = 1 and -ln c2 = 0: z2 = z1
+** exactly, so ln(1 + z1) is as accurate relatively as el_log1p_small.
+*/
+static bce_dd el_log_level2(bce_dd z1, int e, bce_dd l1){
+  int i2 = (int)el_round_int(z1.hi*0x1p14);
+  const double *t2;
+  /* |z1| <= 2^-8 (1 + 2^-40) for every input within the documented
+  ** domain; outside it (|lo| far above ulp(hi)) the result is wrong but
+  ** the table is not overrun */
+  if( BCE_NEVER(i2 < -66 || i2 > 66) ) i2 = i2 < 0 ? -66 : 66;
+  t2 = bce_log_t2[i2 + 66];
+  bce_dd p = el_two_prod(z1.hi, t2[0]);
+  double s = (t2[0] - 1.0) + p.hi;
+  bce_dd z2 = el_two_sum(s, fma(z1.lo, t2[0], p.lo));
+  bce_dd r = el_log1p_small(z2);
+  bce_dd l2 = { t2[1], t2[2] };
+  if( i2!=0 ) r = el_add(l2, r);
+  if( l1.hi!=0.0 ) r = el_add(l1, r);
+  if( e!=0 ) r = el_add(el_e_ln2(e), r);
+  return r;
+}
+
+/*
+** ln((mh + ml) 2^e), mh in [0.703125, 1.40625): c1 = 1/centre of mh's
+** bucket (128 buckets of 2^45 encodings), z1 = (mh + ml) c1 - 1 in
+** double-double, exact but for the last addition: p = mh c1 exactly,
+** p.hi - 1 is exact (Sterbenz), and the sum of the four parts is rounded
+** once, relative to z1 itself.
+*/
+static bce_dd el_log_level1(int e, double mh, double ml){
+  uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
+  const double *t1 = bce_log_t1[i1];
+  bce_dd p = el_two_prod(mh, t1[0]);
+  bce_dd q = el_two_prod(ml, t1[0]);
+  bce_dd z = el_two_sum(p.hi - 1.0, p.lo);
+  bce_dd l1 = { t1[1], t1[2] };
+  return el_log_level2(el_add(z, q), e, l1);
+}
+
+static const bce_dd el_zero = { 0.0, 0.0 };
+
+BCE_PRIVATE bce_dd bce_log_dd(double hi, double lo){
+  bce_dd r;
+  double mh;
+  int e, be;
+  if( !(hi > 0.0) || hi==(double)INFINITY ){
+    /* -Inf for 0, NaN for negatives and NaN, +Inf for +Inf */
+    r.hi = hi==0.0 ? -(double)INFINITY : hi > 0.0 ? hi : (hi - hi)/(hi - hi);
+    r.lo = 0.0;
+    return r;
+  }
+  if( hi > 1.0 - 0x1p-8 && hi < 1.0 + 0x1p-8 ){
+    /* near 1, ln x is near 0: no table term may cancel it (Sterbenz:
+    ** hi - 1 is exact) */
+    return el_log_level2(el_two_sum(hi - 1.0, lo), 0, el_zero);
+  }
+  e = 0;
+  if( hi < 0x1p-1022 ){ hi *= 0x1p54; lo *= 0x1p54; e = -54; }
+  be = (int)(bce_bits(hi) >> 52);
+  mh = bce_from_bits((bce_bits(hi) & 0x000fffffffffffffULL)
+                     | 0x3ff0000000000000ULL);
+  if( mh >= 1.40625 ){ mh *= 0.5; be++; }
+  /* mh/hi is 2^-(be-1023) exactly (a power of 2, subnormal at worst) */
+  return el_log_level1(e + be - 1023, mh, lo*(mh/hi));
+}
+
+BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo){
+  bce_dd r;
+  if( !(hi > -1.0) || hi==(double)INFINITY ){
+    r.hi = hi==-1.0 ? -(double)INFINITY : hi > 0.0 ? hi : (hi - hi)/(hi - hi);
+    r.lo = 0.0;
+    return r;
+  }
+  if( hi > -0x1p-8 && hi < 0x1p-8 ){
+    return el_log_level2(el_fast_two_sum(hi, lo), 0, el_zero);
+  }
+  if( hi > -0.29 && hi < 0.40 ){
+    /* 1 + x in [0.71, 1.4]: reduce x itself, z1 = (c1 - 1) + x c1, so
+    ** that 1 + x is never rounded */
+    uint64_t i1 = ((bce_bits(1.0 + hi) - BCE_LOG_OFF) >> 45) & 127u;
+    const double *t1 = bce_log_t1[i1];
+    bce_dd p = el_two_prod(hi, t1[0]);
+    bce_dd q = el_two_prod(lo, t1[0]);
+    bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
+    bce_dd l1 = { t1[1], t1[2] };
+    z = el_add(z, el_add(el_two_sum(p.lo, q.hi), (bce_dd){ q.lo, 0.0 }));
+    return el_log_level2(z, 0, l1);
+  }
+  /* |ln(1 + x)| > 0.33: 1 + x = r.hi + r.lo rounded once, relative
+  ** 2^-105, renormalised (near -1, 1 + hi cancels down to lo's size),
+  ** but not near DBL_MAX, where the sum could overflow */
+  r = el_two_sum(1.0, hi);
+  r.lo += lo;
+  if( r.hi < 0x1p1000 ) r = el_two_sum(r.hi, r.lo);
+  return bce_log_dd(r.hi, r.lo);
+}
+
+/* --------------------------------------- the last resort: fixed point */
+
+/*
+** Where the double-double result is too close to a rounding boundary to
+** decide (about once in 2^44 random arguments), the function is computed
+** again in 288-bit fixed point: 9 limbs of 32 bits, f[8] the integer
+** part, f[0] the lowest (weight 2^-256).  The series below leave an
+** absolute error under 2^-240, far beneath the hardest cases known for
+** exp and log in binary64 (Lefevre and Muller: about 2^-(53+67) relative
+** for |x| not tiny), so the round bit read from it is the true one: the
+** exact result is never a midpoint (e^x and ln x are transcendental for
+** x != 0, 1 rational, Lindemann), and never within 2^-240 of one.
+** Slow (tens of microseconds) and short: it only needs to be right.
+*/
+#if defined(__GNUC__) || defined(__clang__)
+# define EL_COLD __attribute__((noinline, cold))
+#else
+# define EL_COLD
+#endif
+#define EL_FX_N 9
+typedef struct el_fx { uint32_t f[EL_FX_N]; } el_fx;
+
+static void el_fx_zero(el_fx *a){ memset(a, 0, sizeof *a); }
+
+/* a = m 2^s, truncated below 2^-256 (m < 2^64, the result below 2^32) */
+static void el_fx_set(el_fx *a, uint64_t m, int s){
+  int q, r;
+  el_fx_zero(a);
+  s += 256;
+  if( s < 0 ){
+    if( s <= -64 ) return;
+    m >>= -s;
+    s = 0;
+  }
+  q = s/32; r = s%32;
+  /* m << r spans the limbs q, q+1, q+2 */
+  a->f[q] = (uint32_t)(m << r);
+  if( q+1 < EL_FX_N ) a->f[q+1] = (uint32_t)(m >> (32 - r));
+  if( q+2 < EL_FX_N && r ) a->f[q+2] = (uint32_t)(m >> (64 - r));
+}
+
+/* |d| as m 2^s, d finite and not 0 */
+static void el_fx_set_double(el_fx *a, double d, int shift){
+  uint64_t b = bce_bits(d) & 0x7fffffffffffffffULL;
+  int be = (int)(b >> 52);
+  uint64_t m = b & 0x000fffffffffffffULL;
+  if( be ) m |= 1ULL << 52; else be = 1;
+  el_fx_set(a, m, be - 1075 + shift);
+}
+
+static void el_fx_add(el_fx *r, const el_fx *a, const el_fx *b){
+  uint64_t c = 0;
+  int i;
+  for(i=0; i<EL_FX_N; i++){
+    c += (uint64_t)a->f[i] + b->f[i];
+    r->f[i] = (uint32_t)c;
+    c >>= 32;
+  }
+}
+
+/* a - b for a >= b */
+static void el_fx_sub(el_fx *r, const el_fx *a, const el_fx *b){
+  int64_t c = 0;
+  int i;
+  for(i=0; i<EL_FX_N; i++){
+    c += (int64_t)a->f[i] - (int64_t)b->f[i];
+    r->f[i] = (uint32_t)c;
+    c = c < 0 ? -1 : 0;
+  }
+}
+
+static int el_fx_cmp(const el_fx *a, const el_fx *b){
+  int i;
+  for(i=EL_FX_N-1; i>=0; i--){
+    if( a->f[i]!=b->f[i] ) return a->f[i] < b->f[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+static int el_fx_is_zero(const el_fx *a){
+  int i;
+  for(i=0; i<EL_FX_N; i++) if( a->f[i] ) return 0;
+  return 1;
+}
+
+/* a b, truncated (the product's value, below 2^32) */
+static void el_fx_mul(el_fx *r, const el_fx *a, const el_fx *b){
+  uint32_t p[2*EL_FX_N];
+  int i, j;
+  memset(p, 0, sizeof p);
+  for(i=0; i<EL_FX_N; i++){
+    uint64_t c = 0;
+    for(j=0; j<EL_FX_N; j++){
+      c += (uint64_t)a->f[i]*b->f[j] + p[i+j];
+      p[i+j] = (uint32_t)c;
+      c >>= 32;
+    }
+    p[i+EL_FX_N] = (uint32_t)c;
+  }
+  memcpy(r->f, p + 8, sizeof r->f);
+}
+
+static void el_fx_mul_small(el_fx *r, const el_fx *a, uint32_t k){
+  uint64_t c = 0;
+  int i;
+  for(i=0; i<EL_FX_N; i++){
+    c += (uint64_t)a->f[i]*k;
+    r->f[i] = (uint32_t)c;
+    c >>= 32;
+  }
+}
+
+static void el_fx_div_small(el_fx *r, const el_fx *a, uint32_t d){
+  uint64_t rem = 0;
+  int i;
+  for(i=EL_FX_N-1; i>=0; i--){
+    uint64_t cur = (rem << 32) | a->f[i];
+    r->f[i] = (uint32_t)(cur/d);
+    rem = cur%d;
+  }
+}
+
+static void el_fx_shl1(el_fx *a){
+  int i;
+  for(i=EL_FX_N-1; i>0; i--) a->f[i] = (a->f[i] << 1) | (a->f[i-1] >> 31);
+  a->f[0] <<= 1;
+}
+
+static void el_fx_shr1(el_fx *a){
+  int i;
+  for(i=0; i<EL_FX_N-1; i++) a->f[i] = (a->f[i] >> 1) | (a->f[i+1] << 31);
+  a->f[EL_FX_N-1] >>= 1;
+}
+
+/* 2^e for -1074 <= e <= 1023, built from its bits */
+static double el_pow2(int e){
+  if( e >= -1022 ) return bce_from_bits((uint64_t)(e + 1023) << 52);
+  return bce_from_bits(1ULL << (e + 1074));
+}
+
+/* a, not 0 and below 2^32, with its leading bit in f[2] or above,
+** rounded to nearest: the round bit decides, as no tie can occur (see
+** above) */
+static double el_fx_round(const el_fx *a){
+  int i = EL_FX_N - 1, top;
+  uint64_t t, m;
+  while( a->f[i]==0 ) i--;
+  top = bce_bit_length(a->f[i]) - 1;        /* the leading bit in f[i] */
+  /* the 64 bits from the leading one down */
+  t = (uint64_t)a->f[i] << (63 - top) | (uint64_t)a->f[i-1] << (31 - top)
+      | (uint64_t)a->f[i-2] >> (top + 1);
+  m = (t >> 11) + ((t >> 10) & 1);
+  return (double)m*el_pow2(32*i + top - 256 - 52);
+}
+
+/* ln 2 in the fixed point above */
+static void el_fx_ln2(el_fx *a){
+  memcpy(a->f, bce_fx_ln2, sizeof a->f);
+}
+
+/* e^x, correctly rounded, for 2^-54 <= |x| and -745.14 <= x <= 709.79 */
+EL_COLD BCE_PRIVATE double bce_exp_fx(double x){
+  el_fx ax, kl, r, term, sum, one, ln2;
+  double kd = el_round_int(x*0x1.71547652b82fep0) - 1.0;  /* 1/ln 2 */
+  int k = (int)kd, n, p;
+  uint64_t t, m;
+  el_fx_set_double(&ax, x, 0);
+  el_fx_ln2(&ln2);
+  el_fx_mul_small(&kl, &ln2, (uint32_t)(k < 0 ? -k : k));
+  /* r = x - k ln 2, in [0.34, 1.04] whatever the signs */
+  if( x >= 0.0 && k >= 0 ) el_fx_sub(&r, &ax, &kl);
+  else if( x >= 0.0 ) el_fx_add(&r, &ax, &kl);
+  else el_fx_sub(&r, &kl, &ax);
+  el_fx_set(&one, 1, 0);
+  sum = one; term = one;
+  for(n=1; n<200 && !el_fx_is_zero(&term); n++){
+    el_fx_mul(&term, &term, &r);
+    el_fx_div_small(&term, &term, (uint32_t)n);
+    el_fx_add(&sum, &sum, &term);
+  }
+  if( sum.f[8] >= 2 ){ el_fx_shr1(&sum); k++; }
+  /* e^x = sum 2^k, sum in [1, 2): keep p bits, fewer where subnormal */
+  p = k >= -1022 ? 53 : k + 1075;
+  if( p < 0 ) return 0x1p-1022*0x1p-1022;           /* below 2^-1075 */
+  t = (uint64_t)sum.f[8] << 63 | (uint64_t)sum.f[7] << 31 | sum.f[6] >> 1;
+  if( p==0 ) return 0x1p-1074*(t > (1ULL << 63) ? 1.0 : 0.0);
+  m = (t >> (64 - p)) + ((t >> (63 - p)) & 1);
+  if( k > 1023 ) return (double)m*el_pow2(k - p)*2.0;  /* may overflow */
+  return (double)m*el_pow2(k - p + 1);
+}
+
+/* ln(hi + lo), correctly rounded, for hi + lo > 0 (an exact sum,
+** |lo| <= ulp(hi)/2) and not 1 */
+EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
+  el_fx m, l, num, den, q, z2, term, sum, tmp, eln2;
+  uint64_t b;
+  int e, i, neg, sub = 0;
+  uint32_t n;
+  if( hi < 0x1p-1022 ){ hi *= 0x1p54; lo *= 0x1p54; sub = 54; }
+  b = bce_bits(hi);
+  e = (int)(b >> 52) - 1023 - sub;
+  el_fx_set(&m, (b & 0x000fffffffffffffULL) | (1ULL << 52), -52);
+  if( lo!=0.0 ){
+    el_fx_set_double(&l, lo, -(e + sub));
+    if( lo > 0.0 ) el_fx_add(&m, &m, &l);
+    else el_fx_sub(&m, &m, &l);
+    if( m.f[8]==0 ){ el_fx_shl1(&m); e--; }
+  }
+  /* ln m = 2 atanh((m - 1)/(m + 1)), m in [1, 2): q <= 1/3 */
+  el_fx_set(&tmp, 1, 0);
+  el_fx_sub(&num, &m, &tmp);
+  el_fx_add(&den, &m, &tmp);
+  el_fx_zero(&q);
+  for(i=255; i>=0; i--){
+    el_fx_shl1(&num);
+    if( el_fx_cmp(&num, &den) >= 0 ){
+      el_fx_sub(&num, &num, &den);
+      q.f[i/32] |= 1u << (i%32);
+    }
+  }
+  el_fx_mul(&z2, &q, &q);
+  sum = q; term = q;
+  for(n=3; n<400 && !el_fx_is_zero(&term); n+=2){
+    el_fx_mul(&term, &term, &z2);
+    el_fx_div_small(&tmp, &term, n);
+    el_fx_add(&sum, &sum, &tmp);
+  }
+  el_fx_shl1(&sum);                                 /* ln m */
+  el_fx_ln2(&eln2);
+  el_fx_mul_small(&eln2, &eln2, (uint32_t)(e < 0 ? -e : e));
+  neg = 0;
+  if( e >= 0 ) el_fx_add(&sum, &sum, &eln2);
+  else if( el_fx_cmp(&sum, &eln2) >= 0 ) el_fx_sub(&sum, &sum, &eln2);
+  else{ el_fx_sub(&sum, &eln2, &sum); neg = 1; }
+  return neg ? -el_fx_round(&sum) : el_fx_round(&sum);
+}
+
+/* ------------------------------------------ the correctly rounded doubles */
+
+/*
+** The rounding test (Ziv): the double-double r is within 2^-100 |r| of
+** the true value; if r.hi + (r.lo - eps) and r.hi + (r.lo + eps) round to
+** the same double, so does every value between them, the true one among
+** them.  eps = 2^-98 |r.hi| covers 2^-100 |r| and the rounding of
+** r.lo +- eps (2^-53 |r.lo| <= 2^-106 |r.hi|) with room to spare.
+*/
+#define EL_EPS 0x1p-98
+
+BCE_PRIVATE double bce_exp(double x){
+  bce_dd r;
+  int k;
+  double eps, lo, hi;
+  if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
+  if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
+  if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;
+  r = bce_exp_dd(x, 0.0, &k);
+  eps = EL_EPS*r.hi;
+  if( k==-1022 && r.hi + r.lo < 1.0 ){
+    /* r.hi = 1, r.lo < 0: the result is below 2^-1022, subnormal */
+    r.hi *= 2.0; r.lo *= 2.0; eps *= 2.0; k = -1023;
+  }
+  if( k >= -1022 ){
+    lo = r.hi + (r.lo - eps);
+    hi = r.hi + (r.lo + eps);
+    if( lo==hi ) return k > 1023 ? lo*el_pow2(k - 1)*2.0 : lo*el_pow2(k);
+  }else if( k >= -1075 ){
+    /* subnormal: round (r.hi + r.lo) 2^(k+1074) to an integer, as the
+    ** units of 2^52 + w are; w exact, wl and the sums within 2^-54 */
+    double s = el_pow2(k + 1074);
+    double w = r.hi*s, wl = r.lo*s;
+    bce_dd t = el_two_sum(0x1p52, w);
+    double tl = t.lo + wl, e2 = eps*s + 0x1p-53;
+    lo = t.hi + (tl - e2);
+    hi = t.hi + (tl + e2);
+    if( lo==hi ) return (lo - 0x1p52)*0x1p-1074;
+  }
+  return bce_exp_fx(x);
+}
+
+BCE_PRIVATE double bce_log(double x){
+  bce_dd r;
+  double eps, lo, hi;
+  if( !(x > 0.0) || x==(double)INFINITY ){
+    if( x==0.0 ) return -1.0/(x*x);                  /* -Inf, divide by zero */
+    return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);  /* +Inf, NaN; invalid */
+  }
+  if( x==1.0 ) return 0.0;
+  r = bce_log_dd(x, 0.0);
+  eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
+  lo = r.hi + (r.lo - eps);
+  hi = r.hi + (r.lo + eps);
+  if( lo==hi ) return lo;
+  return bce_log_fx(x, 0.0);
+}
+
+BCE_PRIVATE double bce_log1p(double x){
+  bce_dd r;
+  double eps, lo, hi;
+  if( !(x > -1.0) || x==(double)INFINITY ){
+    if( x==-1.0 ) return -1.0/(x + 1.0);              /* -Inf, divide by zero */
+    return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);
+  }
+  /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
+  ** gap to x's neighbours, so x itself (±0 included) */
+  if( x > -0x1p-53 && x < 0x1p-53 ) return x;
+  r = bce_log1p_dd(x, 0.0);
+  eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
+  lo = r.hi + (r.lo - eps);
+  hi = r.hi + (r.lo + eps);
+  if( lo==hi ) return lo;
+  r = el_two_sum(1.0, x);                             /* 1 + x, exactly */
+  return bce_log_fx(r.hi, r.lo);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** exp, log and log1p of our own: correctly rounded doubles, and
+** double-double versions for formulas that carry more than a double.
+** No libm function reaches a result (fma() aside), so every platform
+** gives the same bits.  Method, error bounds and tests: docs/elementary.md.
+*/
+#ifndef BCE_ELEMENTARY_H
+#define BCE_ELEMENTARY_H
+
+#include "bits.h"
+
+typedef struct bce_dd { double hi, lo; } bce_dd;   /* hi + lo, |lo| <= ulp(hi)/2 */
+
+/* Correctly rounded (round to nearest even), every double in, libm-free.
+** Special values as C99 Annex F: exp(±0) = 1, exp(-Inf) = +0,
+** exp(+Inf) = +Inf, overflow to +Inf, underflow to +0; log(±0) = -Inf,
+** log(1) = +0, log(x < 0) = NaN, log(+Inf) = +Inf; log1p(±0) = ±0,
+** log1p(-1) = -Inf, log1p(x < -1) = NaN, log1p(+Inf) = +Inf; NaN in, NaN
+** out. */
+BCE_PRIVATE double bce_exp(double x);
+BCE_PRIVATE double bce_log(double x);
+BCE_PRIVATE double bce_log1p(double x);
+
+/* e^(hi + lo) = (r.hi + r.lo) * 2^(*k), r.hi in [1, 2), relative error
+** < 2^-100, for |lo| <= ulp(hi).  Never overflows or underflows: the
+** caller scales.  Outside the range: hi < -832 (e^x < 2^-1200) or
+** hi = -Inf gives r = 0, *k = 0; hi > 2^20 or +Inf gives r.hi = +Inf,
+** r.lo = 0, *k = 0; a NaN gives r.hi = r.lo = NaN, *k = 0. */
+BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k);
+
+/* ln(hi + lo) for hi + lo > 0, |lo| <= ulp(hi), relative error < 2^-100
+** (near 1 the result is log1p's below, relative to ln(hi + lo) itself).
+** hi = 0 gives -Inf, hi < 0 NaN, hi = +Inf +Inf (lo 0 in each). */
+BCE_PRIVATE bce_dd bce_log_dd(double hi, double lo);
+
+/* ln(1 + hi + lo) for hi + lo > -1, |lo| <= ulp(hi), relative error
+** < 2^-100.  hi = -1 gives -Inf, hi < -1 NaN, hi = +Inf +Inf. */
+BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo);
+
+/* The last-resort paths of bce_exp and bce_log/bce_log1p, in 288-bit
+** fixed point, correctly rounded; public for the unit tests alone.
+** bce_exp_fx: 2^-54 <= |x|, -745.14 <= x <= 709.79.  bce_log_fx: ln(hi +
+** lo) for an exact sum hi + lo > 0, |lo| <= ulp(hi)/2, not 1. */
+BCE_PRIVATE double bce_exp_fx(double x);
+BCE_PRIVATE double bce_log_fx(double hi, double lo);
+
+#endif

@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Write src/elementary_tables.h: the tables of src/elementary.c.
+
+Every value is computed with mpmath at 60 digits (200 bits) and rounded to
+a double-double (hi = nearest double, lo = nearest double to the rest), so
+each entry is within 2^-106 relative of the true value; the fixed-point
+constants of the last-resort path carry 288 bits.
+
+    /usr/bin/python3 tests/gen_elementary_tables.py > src/elementary_tables.h
+"""
+import mpmath
+from mpmath import mp, mpf
+from mpmath.libmp.libmpf import to_float
+
+mp.prec = 200
+
+
+def dbl(v):
+    """v rounded to the nearest double (float() would truncate)."""
+    return to_float(mpmath.mpf(v)._mpf_, rnd="n")
+
+
+def dd(v):
+    hi = dbl(v)
+    lo = dbl(v - mpf(hi))
+    return hi, lo
+
+
+def hexf(x):
+    return float.hex(x) if x != 0 else "0.0"
+
+
+def bits_to_double(b):
+    import struct
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def double_to_bits(x):
+    import struct
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+out = []
+w = out.append
+w("/* SPDX-License-Identifier: MIT */")
+w("/* Written by tests/gen_elementary_tables.py (mpmath, 200 bits): do not edit. */")
+w("#ifndef BCE_ELEMENTARY_TABLES_H")
+w("#define BCE_ELEMENTARY_TABLES_H")
+w("")
+
+# ---- exp: 2^(i/64) and 2^(i/4096), i = 0..63
+w("/* 2^(i/64), hi and lo */")
+w("static const double bce_exp_t1[64][2] = {")
+for i in range(64):
+    h, l = dd(mpf(2) ** (mpf(i) / 64))
+    w("  {%s, %s}," % (hexf(h), hexf(l)))
+w("};")
+w("/* 2^(i/4096), hi and lo */")
+w("static const double bce_exp_t2[64][2] = {")
+for i in range(64):
+    h, l = dd(mpf(2) ** (mpf(i) / 4096))
+    w("  {%s, %s}," % (hexf(h), hexf(l)))
+w("};")
+
+ln2 = mpmath.log(2)
+c = ln2 / 4096
+h = dbl(c)
+m = dbl(c - mpf(h))
+l = dbl(c - mpf(h) - mpf(m))
+w("/* ln2/4096 = H + M + L (H, M: nearest doubles; exactness argued in elementary.c) */")
+w("#define BCE_EXP_L2N_H %s" % hexf(h))
+w("#define BCE_EXP_L2N_M %s" % hexf(m))
+w("#define BCE_EXP_L2N_L %s" % hexf(l))
+w("#define BCE_EXP_INV_L2N %s /* 4096/ln2 */" % hexf(dbl(4096 / ln2)))
+
+# ln 2 in three parts, the first with 42 significant bits so e*H is exact
+# for |e| < 2^11
+hh = mpmath.floor(ln2 * 2**42) / 2**42
+h = dbl(hh)
+m = dbl(ln2 - mpf(h))
+l = dbl(ln2 - mpf(h) - mpf(m))
+w("/* ln 2 = H + M + L, H with 42 significant bits */")
+w("#define BCE_LN2_3H %s" % hexf(h))
+w("#define BCE_LN2_3M %s" % hexf(m))
+w("#define BCE_LN2_3L %s" % hexf(l))
+
+# ---- log, level 1: m in [OFF, 2 OFF), 128 buckets of 2^45 encodings
+OFF = 0x3FE6800000000000
+w("")
+w("#define BCE_LOG_OFF 0x%016xULL /* %s */" % (OFF, hexf(bits_to_double(OFF))))
+w("/* level 1: c = 1/(the bucket's centre) rounded, and -ln c as hi, lo */")
+w("static const double bce_log_t1[128][3] = {")
+for i in range(128):
+    centre = bits_to_double(OFF + i * (1 << 45) + (1 << 44))
+    c1 = dbl(1 / mpf(centre))
+    h, l = dd(-mpmath.log(mpf(c1)))
+    w("  {%s, %s, %s}," % (hexf(c1), hexf(h), hexf(l)))
+w("};")
+w("/* level 2: c = 1/(1 + i 2^-14) rounded for i = -66..66, -ln c as hi, lo */")
+w("static const double bce_log_t2[133][3] = {")
+for i in range(-66, 67):
+    c2 = dbl(1 / (1 + mpf(i) / 2**14))
+    h, l = dd(-mpmath.log(mpf(c2)))
+    w("  {%s, %s, %s}," % (hexf(c2), hexf(h), hexf(l)))
+w("};")
+
+# ---- the last-resort fixed-point path: ln 2 in 9 limbs of 32 bits,
+# limb 0 the integer part, limbs 1..8 the fraction (truncated)
+mp.prec = 400
+v = mpmath.log(2)
+limbs = []
+for i in range(9):
+    d = int(mpmath.floor(v))
+    limbs.append(d)
+    v = (v - d) * 2**32
+w("")
+w("/* ln 2 in fixed point: 32-bit limbs, the lowest (weight 2^-256) first,")
+w("** the integer part last; truncated */")
+w("static const uint32_t bce_fx_ln2[9] = {")
+w("  " + ", ".join("0x%08xu" % d for d in reversed(limbs)))
+w("};")
+w("")
+w("#endif")
+print("\n".join(out))
