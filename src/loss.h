@@ -86,7 +86,7 @@ static inline double bce_loss(double y, double p, double eps){
 BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
 
 /* w*l(y, p) for a finite w >= 0: rounded once, 0 for w = 0, kept where l
-** alone is below 2^-1022 (a subnormal soft label and q, eps = 0). */
+** alone is below 2^-1018 (a soft label and q that small, eps = 0). */
 BCE_PRIVATE double bce_wloss(double y, double p, double eps, double w);
 
 #endif

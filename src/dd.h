@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
-** A double-double times a power of two, rounded once.
+** Double-double helpers: a sum carried as hi + lo (about 106 bits), and
+** such a sum times a power of two rounded once.
 **
 ** A result formed at a scale where nothing underflows is brought back with
 ** ldexp().  Where it lands in the normal range that is exact, and rounding
@@ -10,11 +11,29 @@
 ** ulp off): there the part of hi that the grid cuts, exact, joins lo, and
 ** that remainder, under one step of the grid, is rounded on the grid once.
 */
-#ifndef BCE_SCALED_H
-#define BCE_SCALED_H
+#ifndef BCE_DD_H
+#define BCE_DD_H
 
 #include <math.h>
 #include "bits.h"
+
+/* *hi + *lo + x, exactly but for a rounding at 2^-106 or so of the sum,
+** into (*hi, *lo) with |*lo| <= ulp(*hi)/2. */
+static inline void bce_dd_add(double *hi, double *lo, double x){
+  double s = *hi + x;
+  double e = bce_two_sum_err(*hi, x, s) + *lo;
+  *hi = s + e;
+  *lo = e - (*hi - s);
+}
+
+/* (*hi + *lo)*(bh + bl) into (*hi, *lo), to about 2^-104 relative: the
+** product of the leading parts exact (fma), the cross terms rounded. */
+static inline void bce_dd_mul(double *hi, double *lo, double bh, double bl){
+  double p = *hi*bh;
+  double e = fma(*hi, bh, -p) + (*hi*bl + *lo*bh);
+  *hi = p + e;
+  *lo = e - (*hi - p);
+}
 
 /* (hi + lo) * 2^e to the nearest double, hi and lo finite in any order.
 ** Only an exact tie on the subnormal grid may come out the other way. */
