@@ -40,8 +40,8 @@ BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k){
   bce_dd e = exp_neg(a, k), t;
   double eh, el, dh, dl, c, r;
   if( *k< -110 ) return e;
-  eh = ldexp(e.hi, *k);
-  el = ldexp(e.lo, *k);
+  eh = bce_scale(e.hi, *k);
+  el = bce_scale(e.lo, *k);
   dh = 1.0 + eh;                          /* Fast2Sum: 1 >= eh */
   dl = ((1.0 - dh) + eh) + el;
   c = eh/dh;
@@ -67,8 +67,8 @@ BCE_PRIVATE double bce_sigmoid(double x){
   if( x< -1500.0 ) return 0.0;
   t = bce_logistic_neg(fabs(x), &k);
   if( x<0.0 ) return bce_ldexp_dd(t.hi, t.lo, k);
-  th = ldexp(t.hi, k);                    /* >= 4e-18: normal, exact */
-  tl = ldexp(t.lo, k);
+  th = bce_scale(t.hi, k);                /* >= 4e-18: normal, exact */
+  tl = bce_scale(t.lo, k);
   h = 1.0 - th;
   return h + (bce_two_sum_err(1.0, -th, h) - tl);
 }

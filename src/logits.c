@@ -17,9 +17,9 @@ static double logits_exp_scaled(double az, int k){
 /* The larger of two parts' binary exponents, negated: the scale 2^j that
 ** brings the larger near 1.  A part that is 0 does not count. */
 static int scale_for(double x, int ex, double u, int eu){
-  int j = x!=0.0 ? -(ilogb(x) + ex) : 0;
-  if( u!=0.0 && (x==0.0 || -(ilogb(u) + eu)<j) ) j = -(ilogb(u) + eu);
-  return j;
+  int j = x!=0.0 ? -(bce_ilogb(x) + ex) : 0;
+  int ju = u!=0.0 ? -(bce_ilogb(u) + eu) : j;
+  return x==0.0 || ju<j ? ju : j;
 }
 
 /* The Taylor coefficients of tanh(z/2)/2 for z^3 to z^17 (mpmath, 300
@@ -65,11 +65,11 @@ static int grad_near_zero(double y, double z, double *h, double *l){
   bce_dd_mul(&z3h, &z3l, z, 0.0);
   bce_dd_mul(&th, &tl, z3h, z3l);
   j = scale_for(v, 0, z, -2);
-  *h = ldexp(v, j);
+  *h = bce_scale(v, j);
   *l = 0.0;
-  bce_dd_add(h, l, ldexp(z, j - 2));
-  bce_dd_add(h, l, ldexp(th, j));
-  bce_dd_add(h, l, ldexp(tl, j) + ldexp(ve, j));
+  bce_dd_add(h, l, bce_scale(z, j - 2));
+  bce_dd_add(h, l, bce_scale(th, j));
+  bce_dd_add(h, l, bce_scale(tl, j) + bce_scale(ve, j));
   return j;
 }
 
@@ -93,7 +93,7 @@ static int grad_near_zero(double y, double z, double *h, double *l){
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
   double h, l, c;
-  int j, b = ilogb(n);
+  int j, b = bce_ilogb(n);
   if( az<0x1p-6 ){
     j = grad_near_zero(y, z, &h, &l);
   }else{
@@ -112,10 +112,10 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
       tl = t.lo;
     }
     j = scale_for(ah, 0, th, k);
-    ah = ldexp(ah, j);
-    al = ldexp(al, j);
-    th = ldexp(th, k + j);
-    tl = ldexp(tl, k + j);
+    ah = bce_scale(ah, j);
+    al = bce_scale(al, j);
+    th = bce_scale(th, k + j);
+    tl = bce_scale(tl, k + j);
     h = ah - th;
     l = (bce_two_sum_err(ah, -th, h) + al) - tl;
     if( z<0.0 ){
@@ -123,7 +123,7 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
       l = -l;
     }
   }
-  n = ldexp(n, -b);
+  n = bce_scale(n, -b);
   c = h/n;
   return bce_ldexp_dd(c, (fma(-c, n, h) + l)/n, -(j + b)) + 0.0;
 }
