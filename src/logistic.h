@@ -18,6 +18,16 @@ BCE_PRIVATE double bce_sigmoid(double x);
 ** logits' gradient), and for rounding once where it is subnormal. */
 BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k);
 
+/* The same to about 2^-150, as four doubles summing to it times 2^(*k),
+** for 2^-6 <= a <= 1500: slow, for a difference that cancels past 2^-100
+** of sigmoid(-a). */
+typedef struct bce_qd { double v[4]; } bce_qd;   /* v[0] + ... + v[3] */
+BCE_PRIVATE bce_qd bce_logistic_neg_slow(double a, int *k);
+
+/* x[0] + ... + x[n-1] (any order, overlapping) as four doubles, to about
+** 2^-200; x is overwritten. */
+BCE_PRIVATE bce_qd bce_qd_sum(double *x, int n);
+
 /* ln(p/(1-p)) for p in [0, 1]; -Inf at 0 and +Inf at 1. */
 BCE_PRIVATE double bce_logit(double p);
 

@@ -118,6 +118,20 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
     tl = bce_scale(tl, k + j);
     h = ah - th;
     l = (bce_two_sum_err(ah, -th, h) + al) - tl;
+    if( fabs(th)*0x1p-97>fabs(h)*0x1p-58 ){
+      /* t is within 2^-97 of itself (bce_exp_dd()'s 2^-100 and a few
+      ** roundings at 2^-104); above 2^-58 of the difference, the parts
+      ** cancelled past that (kappa > 2^39): t again, to 2^-150 (Ziv) */
+      double x[6];
+      bce_qd t = bce_logistic_neg_slow(az, &k), g;
+      int i;
+      for(i=0; i<4; i++) x[i] = -bce_scale(t.v[3-i], k + j);
+      x[4] = al;
+      x[5] = ah;
+      g = bce_qd_sum(x, 6);
+      h = g.v[0];
+      l = g.v[1] + (g.v[2] + g.v[3]);
+    }
     if( z<0.0 ){
       h = -h;
       l = -l;

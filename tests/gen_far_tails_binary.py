@@ -15,12 +15,14 @@ Writes tests/sql/mpmath_far_tails_binary.sql (CI only reads it):
     the weighted terms of a subnormal soft label (9e10 and 1.5e4 ulp); and
     bce_logits_grad(y, +-0) for y < 1/2 (8 ulp at y = 0.45);
   - random cases of each family, held to the bounds the fixed code reaches:
-    soft labels near 1/2 with tiny logits (and n < 1), subnormal soft labels
+    soft labels near 1/2 with tiny logits (and n < 1), y the double nearest
+    sigmoid(z) or its neighbour (kappa 2^53 and more), subnormal soft labels
     with weights up to 1e308, sigmoid near and below 2^-1022, soft labels
     near 1/2 for bce_term, and the means of repeated equal rows.
 
 Run:  python3 tests/gen_far_tails_binary.py      (needs mpmath; seconds)
 """
+import math
 import os
 import random
 import sys
@@ -95,7 +97,7 @@ def main():
 
     out.append("")
     out.append("-- bce_logits_grad: soft labels near 1/2, sigmoid(z) near y "
-               "(n = 1 and n < 1)")
+               "(n = 1, n < 1 and n > 1)")
     cases = [(0.5 + 2.0 ** -53, 2.0 ** -51, 1.0),    # (1/2 - y) + z/4 = 0
              (0.5 - 3 * 2.0 ** -54, -3 * 2.0 ** -52, 1.0),
              (0.5, 5e-324, 5e-324), (0.5, -1e-300, 1e-300)]
@@ -111,6 +113,14 @@ def main():
         d = r.choice([-1, 1]) * mpf(2) ** -r.uniform(20, 40)
         y = float(s + d * (s if s < 0.5 else 1 - s))
         cases.append((y, z, r.choice([1.0, 2.0 ** r.randint(-1074, -1)])))
+    for _ in range(200):             # y the double nearest sigmoid(z)
+        z = r.choice([r.uniform(-40, 40), r.uniform(-745, 745),
+                      r.uniform(-1500, 1500)])
+        y = min(to_double(sigmoid(z)), 1.0)
+        y = r.choice([y, y, math.nextafter(y, 2.0), math.nextafter(y, -1.0)])
+        y = min(max(y, 0.0), 1.0)
+        cases.append((y, z, r.choice([1.0, 2.0 ** r.uniform(-1074, -1),
+                                      2.0 ** r.uniform(0, 1000)])))
     for y, z, n in cases:
         want = exact_grad(y, z, n)
         if abs(want) > DBL_MAX or want == 0:
