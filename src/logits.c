@@ -78,18 +78,19 @@ static int grad_near_zero(double y, double z, double *h, double *l){
 ** where sigmoid(z) is near y, by a factor kappa that was the bound's
 ** (bce_logits_grad(0.4998779329409259, 9.621747813467737e-12) was 6143 ulp
 ** off, kappa 2048; bce_logits_grad(0.45, -0.0) 8 ulp: 1-y rounded), so
-** each is carried to 2^-100 or better: 1-y = v + ve exactly (Fast2Sum),
-** t from bce_logistic_neg() as (th + tl)*2^k.  Both are scaled by 2^j so
+** each is carried further: 1-y = v + ve exactly (Fast2Sum), t from
+** bce_logistic_neg() as (th + tl)*2^k to 2^-97.  Both are scaled by 2^j so
 ** that the larger is near 1 (the smaller, if it vanishes there, is below
-** 2^-1000 of it) and subtracted exactly (TwoSum).  The error is then the
-** last rounding and 2^-100 kappa: kappa above 2^45 would need sigmoid(z)
-** within 2^-98 of the double y, which for |z| < 2^-6 happens by design
-** (grad_near_zero() takes those; above, the closest such design, z/4 and
-** z^3/48 cancelled by y, leaves z^5/480 > 2^-40, kappa < 2^44).  This covers |z| up to 1500, where t is
-** 2^-2164 and t/n below 2^-1090; past it t is 0.  +-Inf give the limits
-** 1-y and -y.  The quotient by n = m*2^b, m in [1, 2), is corrected by
-** its residual and scaled back once (bce_ldexp_dd(): a subnormal result is
-** rounded once too). */
+** 2^-1000 of it) and subtracted exactly (TwoSum).  Where t's error could
+** still be above 2^-58 of the difference (kappa > 2^39: y the double
+** nearest sigmoid(z) makes kappa 2^53 or more), t is taken again to 2^-150
+** (bce_logistic_neg_slow(), Ziv's test).  Near z = 0 the cancellation can
+** be exact by design, to the z^3 or z^5 term: grad_near_zero() takes
+** |z| < 2^-6.  |z| up to 1500 is covered, where t is 2^-2164 and t/n below
+** 2^-1090; past it t is 0, and +-Inf give the limits 1-y and -y.  The
+** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
+** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
+** too). */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
   double h, l, c;

@@ -105,33 +105,29 @@ BCE_PRIVATE double bce_grad(double y, double p, double eps, double n){
   return n==1.0 ? g : g/n;
 }
 
-/* w*l for a finite w >= 0, rounded once also where l is below 2^-1018 and
-** w > 1.  With a soft label that needs q and y both below 2^-1018 (eps =
-** 0): l = q(1-y) + y(-ln q) + q^2/2 + ... is then q + y(-ln q) to a
-** relative 2^-1018, and each part, a subnormal rounded on its own, has
-** lost bits before w brings them into view (bce_term(4.4e-322,
-** 9.96273449055e-313, 2.3557010642083196e288, 0) was 1.5e4 ulp off; up
-** to 2^-1018, not 2^-1022, so that a subnormal part's loss, 2^-1075, is
-** under a sixteenth of an ulp of the l it joins).  y and
-** q are taken times 2^1074 (exact: integers below 2^52), the product and
-** the sum carried with their errors, times w = m*2^b, m in [1, 2), and
-** scaled back once.  A hard label's l is a single rounding already: q for
-** y = 0 (the correction e/u of bce_one_minus_q() is -q exactly), and at
-** least 2^-53 for y = 1. */
-BCE_PRIVATE double bce_wloss(double y, double p, double eps, double w){
-  double l = bce_loss(y, p, eps);
-  if( w>1.0 && l>0.0 && l<0x1p-1018 && y!=0.0 && y!=1.0 ){
-    double q = bce_clip(p, eps);
-    int b = ilogb(w);
-    double m = ldexp(w, -b);
-    double ys = ldexp(y, 1074), qs = ldexp(q, 1074);   /* < 2^56 */
-    double la = -log(q);
-    double a = ys*la;
-    double ae = fma(ys, la, -a);
-    double s = qs + a;
-    double se = bce_two_sum_err(qs, a, s) + ae;
-    double h = s*m;
-    return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - 1074);
-  }
-  return w==0.0 ? 0.0 : w*l;
+/* w*l rounded once where l is below 2^-1018, w > 1 and the label soft
+** (bce_wloss() sends only those here).  That needs q and y both below
+** 2^-1018 (eps = 0): l = q(1-y) + y(-ln q) + q^2/2 + ... is then
+** q + y(-ln q) to a relative 2^-1018, and each part, a subnormal rounded
+** on its own, has lost bits before w brings them into view
+** (bce_term(4.4e-322, 9.96273449055e-313, 2.3557010642083196e288, 0) was
+** 1.5e4 ulp off; up to 2^-1018, not 2^-1022, so that a subnormal part's
+** loss, 2^-1075, is under a sixteenth of an ulp of the l it joins).  y
+** and q are taken times 2^1074 (exact: integers below 2^56), the product
+** and the sum carried with their errors, times w = m*2^b, m in [1, 2),
+** and scaled back once.  A hard label's l is a single rounding already: q
+** for y = 0 (the correction e/u of bce_one_minus_q() is -q exactly), and
+** at least 2^-53 for y = 1. */
+BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w){
+  double q = bce_clip(p, eps);
+  int b = ilogb(w);
+  double m = ldexp(w, -b);
+  double ys = ldexp(y, 1074), qs = ldexp(q, 1074);
+  double la = -log(q);
+  double a = ys*la;
+  double ae = fma(ys, la, -a);
+  double s = qs + a;
+  double se = bce_two_sum_err(qs, a, s) + ae;
+  double h = s*m;
+  return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - 1074);
 }
