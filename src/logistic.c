@@ -59,22 +59,22 @@ BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k){
 ** four doubles whose exact sum it is, largest first; each operation puts
 ** its exact parts (TwoSum, fma) in a list and sums the list into four
 ** doubles again, each the rounded sum of what the ones before left. */
-/* The sum of x[0..n-1] (any order and overlap) as four doubles: three
-** error-free VecSum passes (Ogita, Rump and Oishi) leave the rounded sum
-** in the last place and the exact rest before it, four times over. */
+/* The sum of x[0..n-1] (any order and overlap, n >= 4) as four doubles:
+** three error-free VecSum passes (Ogita, Rump and Oishi) leave the
+** rounded sum in the last place and the exact rest before it, four times
+** over. */
 BCE_PRIVATE bce_qd bce_qd_sum(double *x, int n){
   bce_qd r;
   int c, pass, i;
-  for(c=0; c<4; c++){
-    for(pass=0; pass<3 && n>1; pass++){
+  for(c=0; c<4; c++, n--){
+    for(pass=0; pass<3; pass++){
       for(i=1; i<n; i++){
         double t = x[i] + x[i-1];
         x[i-1] = bce_two_sum_err(x[i], x[i-1], t);
         x[i] = t;
       }
     }
-    r.v[c] = n>0 ? x[n-1] : 0.0;
-    if( n>0 ) n--;
+    r.v[c] = x[n-1];
   }
   return r;
 }

@@ -24,8 +24,8 @@ BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k);
 typedef struct bce_qd { double v[4]; } bce_qd;   /* v[0] + ... + v[3] */
 BCE_PRIVATE bce_qd bce_logistic_neg_slow(double a, int *k);
 
-/* x[0] + ... + x[n-1] (any order, overlapping) as four doubles, to about
-** 2^-200; x is overwritten. */
+/* x[0] + ... + x[n-1] (any order, overlapping, n >= 4) as four doubles,
+** to about 2^-200; x is overwritten. */
 BCE_PRIVATE bce_qd bce_qd_sum(double *x, int n);
 
 /* ln(p/(1-p)) for p in [0, 1]; -Inf at 0 and +Inf at 1. */
