@@ -85,17 +85,19 @@ static inline double bce_loss(double y, double p, double eps){
 ** -(y/q - (1-y)/(1-q)) without the cancellation between the two quotients. */
 BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
 
-/* w*l for a finite w >= 0 and l = bce_loss(y, p, eps), which the caller
-** has: rounded once, 0 for w = 0, kept where l alone is below 2^-1018 (a
-** soft label and q that small, eps = 0: src/loss.c, out of line). */
+/* w*l for a finite w > 0 (w = 0 is the caller's: 0 even where l is
+** +Inf) and l = bce_loss(y, p, eps), which the caller has: rounded once,
+** kept where l alone is below 2^-1018 (a soft label and q that small, eps
+** = 0: src/loss.c, out of line).  y = 1 cannot get there: its l is 0 or
+** at least 2^-53. */
 BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w);
 
 static inline double bce_wloss(double y, double p, double eps, double w,
                                double l){
-  if( w>1.0 && l>0.0 && l<0x1p-1018 && y!=0.0 && y!=1.0 ){
+  if( w>1.0 && l>0.0 && l<0x1p-1018 && y!=0.0 && BCE_ALWAYS(y!=1.0) ){
     return bce_wloss_tiny(y, p, eps, w);
   }
-  return w==0.0 ? 0.0 : w*l;
+  return w*l;
 }
 
 #endif

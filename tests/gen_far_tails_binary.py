@@ -164,6 +164,14 @@ def main():
         out.append(check("%s(%s) within %g ulp" % (fn, ", ".join(
             repr(a) for a in args), tol), call(fn, *args), want, "ulp", tol))
 
+    # around the scaled path: a hard label's l goes as it is
+    for args, want in [((0.0, 1e-310, 3.0, 0.0), 3 * loss(0.0, 1e-310, 0.0)),
+                       ((1.0, 1.0, 2.0, 0.0), mpf(0)),
+                       ((0.5, 5e-324, 5e-324, 0.0),
+                        mpf(5e-324) * loss(0.5, 5e-324, 0.0))]:
+        out.append(check("bce_term(%s) within 1 ulp" % ", ".join(
+            repr(a) for a in args), call("bce_term", *args), want, "ulp", 1))
+
     out.append("")
     out.append("-- the mean of equal rows is the row's loss")
     rows = [((0.49976199501548485, 0.9782619969510888), 11),
@@ -176,6 +184,11 @@ def main():
                          % ((copies,) + args), mean_of_copies("bce", args,
                                                               copies),
                          loss(*args), "ulp", 1.5))
+    for w in (5e-324, 1e-300):       # sum(w) below 2^-969: exact as read
+        args = (0.3, 0.6, w)
+        out.append(check("bce() of 3 copies of (%r, %r, %r) within 1.5 ulp"
+                         % args, mean_of_copies("bce", args, 3),
+                         loss(*args[:2]), "ulp", 1.5))
     for _ in range(40):
         args = (0.5 - r.random() * 0.4, r.random(), 2.0 ** r.uniform(-60, 60))
         copies = r.randint(2, 40)
