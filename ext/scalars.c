@@ -65,9 +65,10 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
     sqlite3_result_double(ctx, 0.0);
   }else if( isfinite(l) && isinf(w*l) ){
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
-  }else if( logits && !arrays ){
-    /* w*l also where l alone is below 2^-1022 (src/logits.c) */
-    sqlite3_result_double(ctx, bce_logits_wloss(v[0], v[1], w));
+  }else if( !arrays ){
+    /* w*l also where l alone is below 2^-1022 (src/logits.c, src/loss.c) */
+    sqlite3_result_double(ctx, logits ? bce_logits_wloss(v[0], v[1], w)
+                                      : bce_wloss(v[0], v[1], eps, w, l));
   }else{
     sqlite3_result_double(ctx, w*l);
   }

@@ -1,19 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "logistic.h"
 #include "logits.h"
+#include "dd.h"
 
-/* The gradient divided by an n below 1 where the gradient itself is below
-** 2^-1022, |z| in (708, 1490]: there sigmoid(-|z|) is a subnormal that has
-** lost bits, or 0, and dividing by n brings the loss into view
-** (bce_logits_grad(1, 767.05, 9.9e-263) is -9.8e-72 and came out 0).
-** sigmoid(-|z|) = E/(1+E) with E = e^-|z| < 2^-1021, so it is E to a
-** relative 2^-1021.  Everything is scaled by 2^k, k picked so that the
-** larger of E and the label part a (1-y for z >= 0, y for z < 0; 0 or
-** tiny here) is near 2^-100: E*2^k = e^(k ln2 - |z|), its argument carried
-** in two doubles (the product exact, then TwoSum) and its error put back
-** to first order.  n = m*2^b with m in [1, 2); the quotient is scaled back
-** at the end, the only rounding besides e^, the product, the difference
-** and the division.  Past 1490 the result is below 2^-1075 n / n: 0. */
 /* e^(k ln2 - az): the argument carried in two doubles (the product k*LN2_HI
 ** exact, then TwoSum), its error put back to first order. */
 static double logits_exp_scaled(double az, int k){
@@ -25,50 +14,166 @@ static double logits_exp_scaled(double az, int k){
   return e + e*(e1 + e2);
 }
 
-static double logits_grad_tiny(double y, double z, double n){
-  double az = fabs(z);
-  double a = z>=0.0 ? 1.0-y : y;
-  int k = (int)(az/BCE_LN2_HI) - 100;
-  int b = ilogb(n);
-  double ek, ak, g;
-  if( a>0.0 && -ilogb(a) - 100 < k ) k = -ilogb(a) - 100;
-  ek = logits_exp_scaled(az, k);
-  ak = ldexp(a, k);
-  g = z>=0.0 ? ak - ek : ek - ak;
-  return ldexp(g/ldexp(n, -b), -(k + b));
+/* The larger of two parts' binary exponents, negated: the scale 2^j that
+** brings the larger near 1.  A part that is 0 does not count. */
+static int scale_for(double x, int ex, double u, int eu){
+  int j = x!=0.0 ? -(bce_ilogb(x) + ex) : 0;
+  int ju = u!=0.0 ? -(bce_ilogb(u) + eu) : j;
+  return x==0.0 || ju<j ? ju : j;
 }
 
+/* The Taylor coefficients of tanh(z/2)/2 for z^3 to z^17 (mpmath, 300
+** bits), the first four as double-doubles. */
+static const double TANH_DD[4][2] = {
+  {-0x1.5555555555555p-6, -0x1.5555555555555p-60},       /* -1/48 */
+  {0x1.1111111111111p-9, 0x1.1111111111111p-65},         /* 1/480 */
+  {-0x1.ba1ba1ba1ba1cp-13, 0x1.7917917917918p-67},       /* -17/80640 */
+  {0x1.664f4882c10fap-16, -0x1.9a5288b6c44fdp-73}};      /* 31/1451520 */
+static const double TANH_TAIL[4] = {
+  -0x1.226e355e6c23dp-19, 0x1.d6d3d0e157de0p-23, -0x1.7da36452b75e3p-26,
+  0x1.3558248036744p-29};
+
+/* sigmoid(z) - y for |z| < 2^-6, as (*h + *l)*2^-j: (1/2 - y) + z/4 + T,
+** T = tanh(z/2)/2 - z/4 = -z^3/48 + z^5/480 - ...  Near z = 0 the first
+** two parts can cancel to the last bit: z = 2^-51, y = 1/2 + 2^-53 leave
+** T alone, 2^-150 of sigmoid(z), and z = 3*2^-9, y = 1/2 + z/4 - z^3/48
+** leave z^5/480, 2^-47 of it, which no precision of sigmoid(z) itself
+** could follow.  As parts, 1/2 - y and z/4 are exact (TwoSum; scaled by
+** 2^j, z/4 exact also when z is subnormal), and T is a double-double to
+** about 2^-104 of itself: the series in z^2 < 2^-12, each term under
+** 2^-15 of the one before, its first terms in double-double (fma()), up to
+** z^17, past which the rest is below 2^-107 of T.  T can cancel against
+** the sum of the other two only as far as z^5/480 (an exact double y needs
+** few bits in z), so its own error stays 2^-60 of the result or less. */
+static int grad_near_zero(double y, double z, double *h, double *l){
+  double v = 0.5 - y;
+  double ve = bce_two_sum_err(0.5, -y, v);
+  double uh = z*z, ul = fma(z, z, -uh);
+  double th, tl, z3h, z3l;
+  double q = TANH_TAIL[0] + uh*(TANH_TAIL[1] + uh*(TANH_TAIL[2]
+           + uh*TANH_TAIL[3]));
+  int i, j;
+  th = q;
+  tl = 0.0;
+  for(i=3; i>=0; i--){
+    bce_dd_mul(&th, &tl, uh, ul);
+    bce_dd_add(&th, &tl, TANH_DD[i][0]);
+    bce_dd_add(&th, &tl, TANH_DD[i][1]);
+  }
+  z3h = uh;
+  z3l = ul;
+  bce_dd_mul(&z3h, &z3l, z, 0.0);
+  bce_dd_mul(&th, &tl, z3h, z3l);
+  j = scale_for(v, 0, z, -2);
+  *h = bce_scale(v, j);
+  *l = 0.0;
+  bce_dd_add(h, l, bce_scale(z, j - 2));
+  bce_dd_add(h, l, bce_scale(th, j));
+  bce_dd_add(h, l, bce_scale(tl, j) + bce_scale(ve, j));
+  return j;
+}
+
+/* (sigmoid(z) - y)/n = +-(a - t)/n, t = sigmoid(-|z|) and a the label's
+** part: 1-y for z >= 0 (the sign -) and y for z < 0.  The two cancel
+** where sigmoid(z) is near y, by a factor kappa that was the bound's
+** (bce_logits_grad(0.4998779329409259, 9.621747813467737e-12) was 6143 ulp
+** off, kappa 2048; bce_logits_grad(0.45, -0.0) 8 ulp: 1-y rounded), so
+** each is carried further: 1-y = v + ve exactly (Fast2Sum), t from
+** bce_logistic_neg() as (th + tl)*2^k to 2^-97.  Both are scaled by 2^j so
+** that the larger is near 1 (the smaller, if it vanishes there, is below
+** 2^-1000 of it) and subtracted exactly (TwoSum).  Where t's error could
+** still be above 2^-58 of the difference (kappa > 2^39: y the double
+** nearest sigmoid(z) makes kappa 2^53 or more), t is taken again to 2^-150
+** (bce_logistic_neg_slow(), Ziv's test).  Near z = 0 the cancellation can
+** be exact by design, to the z^3 or z^5 term: grad_near_zero() takes
+** |z| < 2^-6.  |z| up to 1500 is covered, where t is 2^-2164 and t/n below
+** 2^-1090; past it t is 0, and +-Inf give the limits 1-y and -y.  The
+** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
+** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
+** too). */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
-  double g;
-  if( z>=0.0 ){
-    g = (1.0-y) - bce_sigmoid(-z);
+  double az = fabs(z);
+  double h, l, c;
+  int j, b = bce_ilogb(n);
+  if( az<0x1p-6 ){
+    j = grad_near_zero(y, z, &h, &l);
   }else{
-    g = bce_sigmoid(z) - y;
+    double ah, al, th = 0.0, tl = 0.0;
+    int k = 0;
+    if( z>0.0 ){
+      ah = 1.0 - y;
+      al = (1.0 - ah) - y;
+    }else{
+      ah = y;
+      al = 0.0;
+    }
+    if( az<=1500.0 ){
+      bce_dd t = bce_logistic_neg(az, &k);
+      th = t.hi;
+      tl = t.lo;
+    }
+    j = scale_for(ah, 0, th, k);
+    ah = bce_scale(ah, j);
+    al = bce_scale(al, j);
+    th = bce_scale(th, k + j);
+    tl = bce_scale(tl, k + j);
+    h = ah - th;
+    l = (bce_two_sum_err(ah, -th, h) + al) - tl;
+    if( fabs(th)*0x1p-97>fabs(h)*0x1p-58 ){
+      /* t is within 2^-97 of itself (bce_exp_dd()'s 2^-100 and a few
+      ** roundings at 2^-104); above 2^-58 of the difference, the parts
+      ** cancelled past that (kappa > 2^39): t again, to 2^-150 (Ziv) */
+      double x[6];
+      bce_qd t = bce_logistic_neg_slow(az, &k), g;
+      int i;
+      for(i=0; i<4; i++) x[i] = -bce_scale(t.v[3-i], k + j);
+      x[4] = al;
+      x[5] = ah;
+      g = bce_qd_sum(x, 6);
+      h = g.v[0];
+      l = g.v[1] + (g.v[2] + g.v[3]);
+    }
+    if( z<0.0 ){
+      h = -h;
+      l = -l;
+    }
   }
-  if( n<1.0 && fabs(g)<0x1p-1022 && fabs(z)>708.0 && fabs(z)<=1490.0 ){
-    return logits_grad_tiny(y, z, n);
-  }
-  return n==1.0 ? g : g/n;
+  n = bce_scale(n, -b);
+  c = h/n;
+  return bce_ldexp_dd(c, (fma(-c, n, h) + l)/n, -(j + b)) + 0.0;
 }
 
-/* w*l(y, z), rounded once also where l is below 2^-1022 and w > 1: a hard
-** label on the right side of |z| > 708 has l = log1p(e^-|z|) = e^-|z| to
-** a relative 2^-1021, a subnormal that has lost bits before the weight
-** brings it into view (bce_logits_term(1, 760, 1e300) is 8.6e-31 and came
-** out 0).  e^-|z| is taken scaled by 2^k, multiplied by w = m*2^b, m in
-** [1, 2), and scaled back.  Past |z| = 1490, w*l is below 2^-1075.  The
-** label test is needed: a subnormal soft label has a tiny l too
-** (bce_logits_term(1.97e-311, -787.65, 5)), and there the y*(-z) term is
-** all of it; left out, that case was 7.9e15 ulp off in make accuracy. */
+/* w*l(y, z), rounded once also where l is below 2^-1018 and w > 1: then
+** |z| > 705 (e^-705.6 is 2^-1018), and l = a|z| + log1p(E), E = e^-|z|
+** below 2^-1017 and log1p(E) = E to a relative 2^-1017; a is the label's
+** part, y for z < 0 and 1-y for z > 0, which is 0 here (y = 1: (1-y)z is
+** at least 705*2^-53 otherwise) or for z < 0 a y below 2^-1027.  Either
+** part may be a subnormal that has lost bits before the weight brings it
+** into view (bce_logits_term(1, 760, 1e300) is 8.6e-31 and came out 0;
+** bce_logits_term(1e-322, -740, 1e300), y|z| and E both subnormal, was
+** 9e10 ulp off); up to 2^-1018, not 2^-1022, so that the loss of such a
+** part, 2^-1075, is under a sixteenth of an ulp of l.  Each is taken
+** times 2^k, k such that the larger is near 2^-100 (the smaller, if it
+** vanishes there, is below 2^-900 of l), the product and sum carried with
+** their errors, times w = m*2^b, m in [1, 2), and scaled back once.  Past
+** |z| = 1490, w*E is below 2^-1075 and y|z| is 0 (y = 0). */
 BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
   double l = bce_logits_loss(y, z);
   double az = fabs(z);
-  /* l < 2^-1022 needs |z| > 708 (softplus(-708) is 3.3e-308), and for
-  ** y = 0 a z < 0 (l >= z otherwise) */
-  if( w>1.0 && l<0x1p-1022 && BCE_ALWAYS(az>708.0) && az<=1490.0
-   && (y==1.0 ? z>0.0 : y==0.0 && BCE_ALWAYS(z<0.0)) ){
+  if( w>1.0 && l<0x1p-1018 && BCE_ALWAYS(az>705.0) && az<=1490.0 ){
+    double a = z<0.0 ? y : 0.0;
     int k = (int)(az/BCE_LN2_HI) - 100, b = ilogb(w);
-    return ldexp(logits_exp_scaled(az, k)*ldexp(w, -b), b - k);
+    double as, e, p, pe, s, se, m, h;
+    if( a>0.0 && -ilogb(a) - 111<k ) k = -ilogb(a) - 111;
+    as = ldexp(a, k);
+    e = logits_exp_scaled(az, k);
+    p = as*az;
+    pe = fma(as, az, -p);
+    s = p + e;
+    se = bce_two_sum_err(p, e, s) + pe;
+    m = ldexp(w, -b);
+    h = s*m;
+    return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - k);
   }
   return w==0.0 ? 0.0 : w*l;
 }

@@ -1,6 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "loss.h"
+#include "dd.h"
+
+/* -(y ln q + (1-y) ln(1-q)) for 0 < y < 1, rounded once but for the two
+** logarithms' own errors (libm's, about half an ulp each): the two terms
+** have one sign, so nothing cancels, and what is left to lose is the
+** rounding of 1-y (inexact for y < 1/2: bce_term(0.4999756667685094,
+** 0.8282876747474253) was 2.15 ulp off), of the two products and of the
+** sum.  1-y is v + ve exactly (Fast2Sum, 1 >= y), each product is carried
+** with its error (fma), ln(1-q) as ln(u) + c (bce_one_minus_q()), and the
+** parts are added once.  q = 0 or 1 (eps = 0) costs +Inf. */
+BCE_PRIVATE double bce_soft_loss(double y, double q){
+  bce_one_minus m = bce_one_minus_q(q);
+  double la, lb, v, ve, a, ae, b, be, s;
+  if( q==0.0 || m.u==0.0 ) return INFINITY;
+  la = log(q);
+  lb = log(m.u);
+  v = 1.0 - y;
+  ve = (1.0 - v) - y;
+  a = y*la;
+  ae = fma(y, la, -a);
+  b = v*lb;
+  be = fma(v, lb, -b) + (v*m.c + ve*lb);
+  s = a + b;
+  return 0.0 - (s + ((bce_two_sum_err(a, b, s) + ae) + be));
+}
 
 /* A soft label: (q-y) / (q(1-q)) / n, with every rounding but the last
 ** kept.  d = q-y is d_hi + d_lo exactly (TwoSum); 1-q is u + e exactly
@@ -78,4 +103,31 @@ BCE_PRIVATE double bce_grad(double y, double p, double eps, double n){
     return soft_grad(y, q, n);
   }
   return n==1.0 ? g : g/n;
+}
+
+/* w*l rounded once where l is below 2^-1018, w > 1 and the label soft
+** (bce_wloss() sends only those here).  That needs q and y both below
+** 2^-1018 (eps = 0): l = q(1-y) + y(-ln q) + q^2/2 + ... is then
+** q + y(-ln q) to a relative 2^-1018, and each part, a subnormal rounded
+** on its own, has lost bits before w brings them into view
+** (bce_term(4.4e-322, 9.96273449055e-313, 2.3557010642083196e288, 0) was
+** 1.5e4 ulp off; up to 2^-1018, not 2^-1022, so that a subnormal part's
+** loss, 2^-1075, is under a sixteenth of an ulp of the l it joins).  y
+** and q are taken times 2^1074 (exact: integers below 2^56), the product
+** and the sum carried with their errors, times w = m*2^b, m in [1, 2),
+** and scaled back once.  A hard label's l is a single rounding already: q
+** for y = 0 (the correction e/u of bce_one_minus_q() is -q exactly), and
+** at least 2^-53 for y = 1. */
+BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w){
+  double q = bce_clip(p, eps);
+  int b = ilogb(w);
+  double m = ldexp(w, -b);
+  double ys = ldexp(y, 1074), qs = ldexp(q, 1074);
+  double la = -log(q);
+  double a = ys*la;
+  double ae = fma(ys, la, -a);
+  double s = qs + a;
+  double se = bce_two_sum_err(qs, a, s) + ae;
+  double h = s*m;
+  return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - 1074);
 }

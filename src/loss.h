@@ -64,21 +64,40 @@ static inline double bce_select(int cond, double a, double b){
   return bce_from_bits((bce_bits(a) & mask) | (bce_bits(b) & ~mask));
 }
 
+/* A soft label's loss at the clipped q, out of line (src/loss.c): the hard
+** labels' path stays as short as it was. */
+BCE_PRIVATE double bce_soft_loss(double y, double q);
+
 static inline double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  bce_one_minus m = bce_one_minus_q(q);
   if( y==1.0 || y==0.0 ){
+    bce_one_minus m = bce_one_minus_q(q);
     int positive = y==1.0;
     double x = bce_select(positive, q, m.u);
     double c = bce_select(positive, 0.0, m.c);
     return 0.0 - (log(x) + c);
   }
-  return 0.0 - (y*log(q) + (1.0-y)*(log(m.u) + m.c));
+  return bce_soft_loss(y, q);
 }
 
 /* dl/dp at the clipped q, divided by n (n = the batch size gives the
 ** gradient of the mean).  Soft labels use (q-y)/(q(1-q)), the same value as
 ** -(y/q - (1-y)/(1-q)) without the cancellation between the two quotients. */
 BCE_PRIVATE double bce_grad(double y, double p, double eps, double n);
+
+/* w*l for a finite w > 0 (w = 0 is the caller's: 0 even where l is
+** +Inf) and l = bce_loss(y, p, eps), which the caller has: rounded once,
+** kept where l alone is below 2^-1018 (a soft label and q that small, eps
+** = 0: src/loss.c, out of line).  y = 1 cannot get there: its l is 0 or
+** at least 2^-53. */
+BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w);
+
+static inline double bce_wloss(double y, double p, double eps, double w,
+                               double l){
+  if( w>1.0 && l>0.0 && l<0x1p-1018 && y!=0.0 && BCE_ALWAYS(y!=1.0) ){
+    return bce_wloss_tiny(y, p, eps, w);
+  }
+  return w*l;
+}
 
 #endif
