@@ -1318,6 +1318,10 @@ def show(lib, what):
     each with its result, the exact value and the error."""
     key, i = what.rsplit("#", 1)
     name = key.split(":")[1]
+    if name not in GROUPS:
+        print("--show: no group %r (the mean's groups cannot be replayed)"
+              % name)
+        return 2
     init(lib)
     d = FamilyCases(key)
     a = api(FUNCS)
@@ -1355,6 +1359,13 @@ def main():
     names = {f for f, narg in funcs}
     bounds = read_bounds()
     tasks, skipped = [], []
+    unknown = [g for g in (only or "").split(",")
+               if only and g not in GROUPS and g != "bce mean"]
+    if unknown:
+        print("FAIL|accuracy: ACCURACY_ONLY names no group %s; the groups: %s"
+              % (", ".join(map(repr, unknown)),
+                 ", ".join(FAMILIES + ORDER + ["bce mean"])))
+        return 2
     for name in FAMILIES + ORDER + ["bce mean"]:
         if only and name not in only.split(","):
             continue
