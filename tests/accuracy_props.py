@@ -24,7 +24,9 @@ error, invalid JSON or a wrong infinity is an infinite error.
   /usr/bin/python3 tests/accuracy_props.py ./bce --show 'SEED:GROUP:CHUNK#I'
 
 The second form prints the calls of one case in full (the key a FAIL or
-ok line names), with the result, the exact value and the error.
+ok line names), with the result, the exact value and the error.  Case -1
+of a group's first chunk holds the inputs the reviewers of 0.2.0 reported
+(reported()), so every run measures them.
 
 Environment:
   ACCURACY_CASES  scales the run: cases per uniform group (default
@@ -975,6 +977,79 @@ def fam_huge_means(d, a):
     return calls
 
 
+def reported(name):
+    """The inputs the reviewers of 0.2.0 reported (issue 20), each in the
+    class its family holds: the calls of case -1 of a group's first
+    chunk, so that every run, the quick lane included, measures them."""
+    c_ = gen_cce_ref
+    near = [0.05] + [0.10555555555555556] * 9
+    pair1 = [-DBL_MAX, -7.860733990253956e306]
+    pair2 = [-DBL_MAX, -1.7541557254711447e307]
+    pair3 = [DBL_MAX, 1.530198157401944e307]
+    tail = [0.0] + [-718.439] * 999
+    big = [DBL_MAX, -DBL_MAX]
+    calls = {
+        "K to 1000 near-equal": [
+            ("cce_logits_grad/K to 1000, near-equal", "cce_logits_grad",
+             (jarr(near), jarr([0.0] * 10), 1.0),
+             cce_logits_grad_exact(near, [0.0] * 10, 1.0, True))],
+        "K to 1000 subnormal": [
+            ("cce_logits_term/K to 1000, subnormal terms", "cce_logits_term",
+             (0, jarr(tail)), c_.cce_logits(0, tail))],
+        "near DBL_MAX": [
+            ("cce_logits_term/near DBL_MAX", "cce_logits_term",
+             (0, jarr(pair1)), hi(c_.cce_logits, 0, pair1)),
+            ("cce_logits/mean, near DBL_MAX", "cce_logits",
+             Agg("cce_logits", [(0, jarr(pair1))]),
+             hi(c_.cce_logits, 0, pair1)),
+            ("cce_logits_term/near DBL_MAX", "cce_logits_term",
+             (jarr([0.975, 0.025]), jarr(pair2)),
+             hi(c_.cce_logits, [0.975, 0.025], pair2)),
+            ("log_softmax/near DBL_MAX", "log_softmax", (jarr(pair3),),
+             hi(c_.log_softmax, pair3))],
+        "subnormal labels": [
+            ("bce_logits_term/subnormal label, large w", "bce_logits_term",
+             (1e-322, -740.0, 1e300),
+             mpf(1e300) * gen_ref.logits_loss(1e-322, -740.0)),
+            ("bce_term/subnormal label, large w", "bce_term",
+             (4.4e-322, 9.96273449055e-313, 2.3557010642083196e288, 0.0),
+             mpf(2.3557010642083196e288)
+             * gen_ref.loss(4.4e-322, 9.96273449055e-313, 0.0)),
+            ("cce_term/subnormal targets, large w", "cce_term",
+             ("[1,1e-315]", "[1,1e-5]", 1e300, 0.0),
+             mpf(1e300) * c_.cce([1.0, 1e-315], [1.0, 1e-5], 0.0)),
+            ("cce_logits_term/subnormal targets, large w", "cce_logits_term",
+             ("[1,1e-320]", "[0,-720]", 1e300),
+             mpf(1e300) * c_.cce_logits([1.0, 1e-320], [0.0, -720.0]))],
+        "n below 1": [
+            ("cce_grad/n < 1", "cce_grad",
+             ("[1,5e-324]", "[0.4,0.6]", 1e-300, 0.0),
+             c_.cce_grad([1.0, 5e-324], [0.4, 0.6], 1e-300, 0.0))],
+        "near sigmoid": [
+            ("bce_logits_grad/y near 0.5, tiny z", "bce_logits_grad",
+             (0.4998779329409259, 9.621747813467737e-12, 1.0),
+             hi(gen_ref.logits_grad, 0.4998779329409259,
+                9.621747813467737e-12, 1.0))],
+        "copies": [
+            ("bce/mean of copies", "bce",
+             Agg("bce", [(0.49976199501548485, 0.9782619969510888)], 11),
+             gen_ref.loss(0.49976199501548485, 0.9782619969510888))],
+        "huge means": [
+            ("cce_logits/mean, losses near DBL_MAX", "cce_logits",
+             Agg("cce_logits", [(1, jarr(big)), (0, "[0,-1e999]"),
+                                (0, "[0,-1e999]")]),
+             c_.mean([c_.cce_logits(1, big), mpf(0), mpf(0)]))],
+        "sigmoid": [
+            ("sigmoid", "sigmoid", (-707.3687095027948,),
+             gen_ref.sigmoid(-707.3687095027948))],
+        "bce soft": [
+            ("bce_term/soft", "bce_term",
+             (0.4999756667685094, 0.8282876747474253),
+             gen_ref.loss(0.4999756667685094, 0.8282876747474253))],
+    }
+    return calls.get(name, [])
+
+
 # name: (draw function, functions needed, share of ACCURACY_CASES, cases a
 # chunk).  The groups of array results draw a quarter as many rows: K is
 # 11 on average, so each element function still sees more than 10^6
@@ -1242,7 +1317,7 @@ def work(task):
         return name, res, time.process_time() - t0
     d = FamilyCases(key)
     a = api(FUNCS)
-    flat = []
+    flat = [(c, -1) for c in reported(name)] if chunk == 0 else []
     for i in range(n):
         flat += [(c, i) for c in GROUPS[name][0](d, a)]
     got = run_calls([(fn, args) for (cls, fn, args, want), i in flat])
@@ -1325,6 +1400,7 @@ def show(lib, what):
     init(lib)
     d = FamilyCases(key)
     a = api(FUNCS)
+    calls = reported(name)          # case -1: the reported inputs
     for _ in range(int(i) + 1):
         calls = GROUPS[name][0](d, a)
     got = run_calls([(fn, args) for cls, fn, args, want in calls])
