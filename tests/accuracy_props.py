@@ -1056,7 +1056,8 @@ def reported(name):
 # values, at a fifth of the time (docs/accuracy.md gives both counts).
 # Their rows also give the terms, whose own groups make up the other three
 # quarters.  The families' shares keep each within a few minutes of CPU at
-# 10^6 (docs/accuracy.md gives the cases and the time of each).
+# 10^6, all of them about twice the uniform groups' CPU (docs/accuracy.md
+# gives the cases of each, docs/testing.md the CPU).
 LOGITS_FNS = ["cce_logits_term", "cce_logits_grad", "softmax", "log_softmax",
               "cce_logits"]
 GROUPS = {
