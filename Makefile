@@ -19,9 +19,10 @@
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make accuracy the accuracy property test: 10^6 random cases per
-#                 function against mpmath (ACCURACY_CASES), worst ulp per
-#                 class against tests/accuracy_bounds.tsv; about half an
-#                 hour on 2 cores (Debian's python3-mpmath, python3-gmpy2)
+#                 function and the families of far inputs against mpmath
+#                 (ACCURACY_CASES scales it), worst ulp per class against
+#                 tests/accuracy_bounds.tsv; about half an hour on 2 cores
+#                 (Debian's python3-mpmath, python3-gmpy2)
 #   make accuracy-elementary  bce_exp, bce_log, bce_log1p against GNU MPFR
 #                 on 10^6 arguments each (ELEM_CASES); needs libmpfr-dev
 #   make static   build/libbce.a, to link the functions into a program
