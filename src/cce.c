@@ -160,7 +160,7 @@ static int cce_scan_row(const bce_cce_row *r, int mode, int logits,
         if( q==0.0 ){
           s->lossInf = 1;
         }else{
-          double t = 0.0 - y*log(q);
+          double t = 0.0 - y*bce_log(q);
           /* rounded to 2^-1075 rather than to a relative 2^-53: the row
           ** is taken again by prob_terms_scaled() */
           if( t<0x1p-1022 && q<1.0 ) s->lossTiny = 1;
@@ -277,7 +277,7 @@ static double shifted_exp(double z, double m){
   double d = z - m, lo, e;
   if( !(d>=-750.0) ) return 0.0;    /* e^-745.2 is already below 2^-1074 */
   lo = bce_two_sum_err(z, -m, d);
-  e = exp(d);
+  e = bce_exp(d);
   return e + e*lo;
 }
 
@@ -290,7 +290,7 @@ static double shifted_exp_scaled(double z, double m, int k){
   lo += bce_two_sum_err(d, k*BCE_LN2_HI, s1);
   s2 = s1 + k*BCE_LN2_LO;
   lo += bce_two_sum_err(s1, k*BCE_LN2_LO, s2);
-  e = exp(s2);
+  e = bce_exp(s2);
   return e + e*lo;
 }
 
@@ -366,7 +366,7 @@ static cce_lse lse_of(const bce_cce_row *r, const cce_scan *s, int want_s){
     bce_sum_add(&t, 1.0, +1);
     v.s = bce_sum_value(&t);
   }
-  v.l = log1p(v.t);
+  v.l = bce_log1p(v.t);
   return v;
 }
 
@@ -396,7 +396,7 @@ static int prob_terms_scaled(const bce_cce_row *r, const cce_scan *s,
     pass_next(&it, &y, &p);
     q = bce_clip(p, eps);
     if( y>0.0 && q<1.0 ){
-      int e = ilogb(y) + ilogb(log(q));
+      int e = ilogb(y) + ilogb(bce_log(q));
       if( !any || e>top ) top = e;
       any = 1;
     }
@@ -411,7 +411,7 @@ static int prob_terms_scaled(const bce_cce_row *r, const cce_scan *s,
     if( !(y>0.0 && q<1.0) ) continue;
     /* y <= 2^(top - ilogb(ln q)) and |ln q| >= 2^-54: ys < 2^55 */
     ys = ldexp(y, scale);
-    lnq = log(q);
+    lnq = bce_log(q);
     hi = ys*lnq;
     bce_sum_add(l, hi, -1);
     bce_sum_add(l, fma(ys, lnq, -hi), -1);
@@ -431,7 +431,7 @@ BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
   }
   if( mode==Y_CLASS ){
     /* q = 0 (eps = 0) gives 0 - (-Inf) = +Inf, the limit */
-    *loss = 0.0 - log(bce_clip(s.pc, eps));
+    *loss = 0.0 - bce_log(bce_clip(s.pc, eps));
   }else if( s.lossInf ){
     *loss = INFINITY;
   }else{

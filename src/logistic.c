@@ -190,13 +190,23 @@ BCE_PRIVATE double bce_sigmoid(double x){
   return h + (bce_two_sum_err(1.0, -th, h) - tl);
 }
 
-/* Below 1/4 the two logarithms cannot cancel (|ln p| > 1.38 > |ln(1-p)|).
-** From 1/4 up, 2p-1 is exact, and logit(p) = 2*atanh(2p-1) keeps full
-** relative accuracy near p = 1/2, where ln(p/(1-p)) would lose it, and near
-** p = 1, where atanh works from 1-(2p-1) = 2(1-p), also exact. */
+/* ln p - ln(1-p), each logarithm a double-double (src/elementary.c,
+** within 2^-100), the difference rounded once.  Below 1/4 the two cannot
+** cancel (|ln p| > 1.38 > |ln(1-p)|).  From 1/4 up, x = 2p-1 is exact and
+** logit(p) = log1p(x) - log1p(-x), two terms of opposite signs, so nothing
+** cancels near p = 1/2 either (where ln(p/(1-p)) would lose it), and near
+** p = 1 log1p(-x) works from 1-x = 2(1-p), exact too. */
 BCE_PRIVATE double bce_logit(double p){
+  bce_dd a, b;
+  double s;
   if( p<0.25 ){
-    return log(p) - log1p(-p);
+    a = bce_log_dd(p, 0.0);
+    b = bce_log1p_dd(-p, 0.0);
+  }else{
+    a = bce_log1p_dd(2.0*p - 1.0, 0.0);
+    b = bce_log1p_dd(1.0 - 2.0*p, 0.0);
   }
-  return 2.0*atanh(2.0*p - 1.0);
+  s = a.hi - b.hi;
+  if( !(s>-INFINITY && s<INFINITY) ) return s;    /* p = 0 or 1: +-Inf */
+  return s + ((bce_two_sum_err(a.hi, -b.hi, s) + a.lo) - b.lo);
 }

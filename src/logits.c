@@ -10,7 +10,7 @@ static double logits_exp_scaled(double az, int k){
   double e1 = bce_two_sum_err(-az, k*BCE_LN2_HI, s1);
   double s2 = s1 + k*BCE_LN2_LO;
   double e2 = bce_two_sum_err(s1, k*BCE_LN2_LO, s2);
-  double e = exp(s2);
+  double e = bce_exp(s2);
   return e + e*(e1 + e2);
 }
 

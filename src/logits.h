@@ -24,16 +24,17 @@
 #define BCE_LOGITS_H
 
 #include "bits.h"
+#include "elementary.h"
 
 #include <math.h>
 
 static inline double bce_logits_loss(double y, double z){
   if( z>=0.0 ){
     if( z>1.7976931348623157e308 ) return y==1.0 ? 0.0 : INFINITY;
-    return (1.0-y)*z + log1p(exp(-z));
+    return (1.0-y)*z + bce_log1p(bce_exp(-z));
   }
   if( z< -1.7976931348623157e308 ) return y==0.0 ? 0.0 : INFINITY;
-  return y*(-z) + log1p(exp(z));
+  return y*(-z) + bce_log1p(bce_exp(z));
 }
 
 /* dl/dz / n = (sigmoid(z) - y) / n.  For z >= 0 it is taken as

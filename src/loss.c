@@ -15,8 +15,8 @@ BCE_PRIVATE double bce_soft_loss(double y, double q){
   bce_one_minus m = bce_one_minus_q(q);
   double la, lb, v, ve, a, ae, b, be, s;
   if( q==0.0 || m.u==0.0 ) return INFINITY;
-  la = log(q);
-  lb = log(m.u);
+  la = bce_log(q);
+  lb = bce_log(m.u);
   v = 1.0 - y;
   ve = (1.0 - v) - y;
   a = y*la;
@@ -123,7 +123,7 @@ BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w){
   int b = ilogb(w);
   double m = ldexp(w, -b);
   double ys = ldexp(y, 1074), qs = ldexp(q, 1074);
-  double la = -log(q);
+  double la = -bce_log(q);
   double a = ys*la;
   double ae = fma(ys, la, -a);
   double s = qs + a;

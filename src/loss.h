@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdint.h>
 #include "bits.h"
+#include "elementary.h"
 
 #define BCE_DEFAULT_EPS 1e-15
 
@@ -57,26 +58,18 @@ static inline bce_one_minus bce_one_minus_q(double q){
   return r;
 }
 
-/* cond ? a : b, without a branch: a table of random hard labels would
-** mispredict a jump on y every other row (docs/performance.md). */
-static inline double bce_select(int cond, double a, double b){
-  uint64_t mask = (uint64_t)0 - (uint64_t)(cond!=0);
-  return bce_from_bits((bce_bits(a) & mask) | (bce_bits(b) & ~mask));
-}
-
 /* A soft label's loss at the clipped q, out of line (src/loss.c): the hard
 ** labels' path stays as short as it was. */
 BCE_PRIVATE double bce_soft_loss(double y, double q);
 
+/* A hard label's loss is one correctly rounded logarithm (src/
+** elementary.c): -ln q, or -ln(1-q) as log1p(-q) of the exact -q.  So it
+** is the same double on every platform, and the one a correct
+** implementation must give. */
 static inline double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  if( y==1.0 || y==0.0 ){
-    bce_one_minus m = bce_one_minus_q(q);
-    int positive = y==1.0;
-    double x = bce_select(positive, q, m.u);
-    double c = bce_select(positive, 0.0, m.c);
-    return 0.0 - (log(x) + c);
-  }
+  if( y==1.0 ) return 0.0 - bce_log(q);
+  if( y==0.0 ) return 0.0 - bce_log1p(-q);
   return bce_soft_loss(y, q);
 }
 
