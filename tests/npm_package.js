@@ -36,7 +36,7 @@ check(Math.abs(loss - 0.216161874680579) <= 5e-16 + 5.6e-17,
 const { v } = db.prepare('SELECT bce_version() AS v').get();
 check(v === version, `better-sqlite3: bce_version() = ${version}`, `got ${v}`);
 
-const want = 'bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()';
+const want = 'bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()';
 let err = null;
 try {
   db.prepare('SELECT bce(1, 2.7)').get();

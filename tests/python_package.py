@@ -37,7 +37,7 @@ check(abs(loss - 0.216161874680579) <= 5e-16 + 5.6e-17,
 v, = conn.execute("SELECT bce_version()").fetchone()
 check(v == version, "bce_version() = %s" % version, v)
 
-want = "bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()"
+want = "bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()"
 try:
     conn.execute("SELECT bce(1, 2.7)").fetchone()
     got = "no error"
