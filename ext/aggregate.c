@@ -75,7 +75,7 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   if( arrays ){
     if( !bce_row_array_loss(ctx, param,
                             logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
-                            argv, arrays, v[0], &l) ){
+                            argv, arrays, &l) ){
       return;
     }
   }else{

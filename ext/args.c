@@ -16,13 +16,13 @@ BCE_PRIVATE const bce_param bce_params_prob[4] = {
   {"y", BCE_UNIT}, {"p", BCE_PROB}, {"w", BCE_WEIGHT}, {"eps", BCE_EPS}
 };
 BCE_PRIVATE const bce_param bce_params_logits[3] = {
-  {"y", BCE_UNIT}, {"z", BCE_ANY}, {"w", BCE_WEIGHT}
+  {"y", BCE_UNIT}, {"z", BCE_LOGIT}, {"w", BCE_WEIGHT}
 };
 BCE_PRIVATE const bce_param bce_params_grad[4] = {
   {"y", BCE_UNIT}, {"p", BCE_PROB}, {"n", BCE_COUNT}, {"eps", BCE_EPS}
 };
 BCE_PRIVATE const bce_param bce_params_logits_grad[3] = {
-  {"y", BCE_UNIT}, {"z", BCE_ANY}, {"n", BCE_COUNT}
+  {"y", BCE_UNIT}, {"z", BCE_LOGIT}, {"n", BCE_COUNT}
 };
 BCE_PRIVATE const bce_param bce_params_x[1] = {{"x", BCE_ANY}};
 BCE_PRIVATE const bce_param bce_params_p[1] = {{"p", BCE_UNIT}};
@@ -44,8 +44,11 @@ BCE_PRIVATE const bce_param bce_params_softmax[2] = {
   {"y", BCE_ANY}, {"z", BCE_ANY}
 };
 
+/* 512 bytes: the longest format with its hint (about 260), a quoted text
+** (BCE_QUOTED_BUF) and two numbers fit, so no message is cut, and none in
+** the middle of a UTF-8 character. */
 BCE_PRIVATE void bce_error(sqlite3_context *ctx, const char *zFormat, ...){
-  char msg[256];
+  char msg[512];
   int n;
   va_list ap;
   n = (int)strlen(sqlite3_snprintf(sizeof msg, msg, "%s(): ",
@@ -147,6 +150,7 @@ BCE_PRIVATE void bce_error_domain(sqlite3_context *ctx, const char *arg,
                                   bce_domain domain, const char *num){
   static const char *const rule[] = {
     [BCE_ANY]    = "must be a number",
+    [BCE_LOGIT]  = "must be a number",
     [BCE_UNIT]   = "must be in [0, 1]",
     [BCE_PROB]   = "must be in [0, 1]",
     [BCE_WEIGHT] = "must be a finite number >= 0",
@@ -217,13 +221,63 @@ static int is_missing_spelling(const char *z, int n){
   return 0;
 }
 
+/* ---- The hints of a new user's first mistakes (issue 24) ----------------
+** Each recognises one plausible mistake from the value alone and adds its
+** own fix after the message of rules 3 and 4; a value that fits none gets
+** the message alone. */
+
+/* A label written as a word, as pandas writes booleans and surveys write
+** answers: the positive word, spelt in the case of z (SQLite's = compares
+** case), goes to *pos. */
+static int is_label_word(const char *z, int n, char *pos){
+  static const char *const word[][2] = {
+    {"yes", "yes"}, {"no", "yes"}, {"true", "true"}, {"false", "true"}
+  };
+  size_t i;
+  for(i=0; i<sizeof(word)/sizeof(word[0]); i++){
+    const char *w = word[i][0], *p = word[i][1];
+    if( (int)strlen(w)==n && sqlite3_strnicmp(z, w, n)==0 ){
+      int upper = z[0]>='A' && z[0]<='Z';
+      int all = upper && n>1 && z[1]>='A' && z[1]<='Z';
+      int k;
+      for(k=0; p[k]; k++){
+        pos[k] = (char)((all || (upper && k==0)) ? p[k] - 'a' + 'A' : p[k]);
+      }
+      pos[k] = 0;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* A column name: what a CSV header row, imported as data, puts in every
+** column (a word of letters, digits and _, starting with a letter), but
+** not an infinity ('inf'), which is a value. */
+static int is_header_word(const char *z, int n){
+  int i;
+  double x;
+  if( n==0 || !((z[0]|0x20)>='a' && (z[0]|0x20)<='z') ) return 0;
+  if( bce_decimal_parse_infinity(z, (size_t)n, &x) ) return 0;
+  for(i=1; i<n; i++){
+    char c = z[i];
+    if( !((c|0x20)>='a' && (c|0x20)<='z') && !(c>='0' && c<='9') && c!='_' ){
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* Rule 3 keeps '' and 'NA' errors: the extension does not guess what a
 ** missing value means.  The message says how to say it: nullif() turns
-** the text into NULL, which rule 1 skips. */
+** the text into NULL, which rule 1 skips.  param is the argument of a
+** bce function (0 for the class index and arrays of ext/multiclass.c),
+** for the hints that only a number argument can take. */
 static void error_text(sqlite3_context *ctx, const char *arg,
-                       const char *what, const char *z, int n){
+                       const char *what, const char *z, int n,
+                       const bce_param *param){
   int blank = n>0;
   int i;
+  char pos[8];
   for(i=0; i<n && blank; i++){
     blank = z[i]==' ' || z[i]=='\t' || z[i]=='\r' || z[i]=='\n';
   }
@@ -240,37 +294,103 @@ static void error_text(sqlite3_context *ctx, const char *arg,
     bce_error(ctx, "%s must be %s, got '%.*s'; a missing value? "
                    "nullif(%s, '%.*s') reads it as NULL", arg, what, n, z,
                    arg, n, z);
+  }else if( param && param->domain==BCE_UNIT && strcmp(arg, "y")==0
+         && is_label_word(z, n, pos) ){
+    bce_error(ctx, "%s must be %s, got '%.*s'; labels as words? "
+                   "(%s = '%s') reads them as 1 and 0 (or a CASE)", arg, what,
+                   n, z, arg, pos);
+  }else if( param && (param->domain==BCE_UNIT || param->domain==BCE_ANY)
+         && n<=MAX_QUOTED_TEXT && is_header_word(z, n) ){
+    /* only the first argument (y; sigmoid's x, logit's p): in a header
+    ** row every column is a word, and the first is the one reported */
+    bce_error(ctx, "%s must be %s, got '%.*s'; a CSV header row read as "
+                   "data? .import --csv --skip 1 skips it", arg, what, n, z);
   }else{
     bce_quote_text(quoted, z, n);
     bce_error(ctx, "%s must be %s, got %s", arg, what, quoted);
   }
 }
 
-/* numpy scalars (np.float32, np.int64, ...) are buffers to Python's
-** sqlite3, which binds them as BLOBs of their 4 or 8 bytes. */
+/* The bytes of a number or a JSON array as text: what a Node Buffer (or
+** any bytes read from a file) holds when it was meant as a string. */
+static int is_text_bytes(const unsigned char *b, int n){
+  int i;
+  if( n==0 ) return 0;
+  for(i=0; i<n; i++){
+    if( b[i]<0x20 || b[i]>0x7e ) return 0;
+  }
+  return b[0]=='[' || b[0]=='-' || b[0]=='+' || b[0]=='.'
+      || (b[0]>='0' && b[0]<='9');
+}
+
+/* What binds as a BLOB by mistake: Python's sqlite3 binds numpy scalars
+** (np.float16/32, np.int64, np.bool_) and arrays by their buffer, as their
+** raw bytes; Node's drivers bind a Buffer as its bytes; a state of
+** bce_state() is a BLOB that starts "BCE" (docs/state-format.md). */
 static void error_blob(sqlite3_context *ctx, const char *arg,
-                       const char *what, int n){
-  if( n==4 || n==8 ){
+                       const char *what, sqlite3_value *v){
+  int n = sqlite3_value_bytes(v);
+  const unsigned char *b = n>0 ? sqlite3_value_blob(v) : 0;
+  if( n>0 && b==0 ){
+    sqlite3_result_error_nomem(ctx);
+  }else if( n>=4 && memcmp(b, "BCE", 3)==0 ){
+    bce_error(ctx, "%s must be %s, got a blob of %d bytes; a state of "
+                   "bce_state()? bce_merge(state) gives its loss", arg, what,
+                   n);
+  }else if( is_text_bytes(b, n) ){
+    bce_error(ctx, "%s must be %s, got a blob of %d byte%s; text sent as "
+                   "bytes (a Node Buffer?): pass buf.toString(), or "
+                   "CAST(%s AS TEXT)", arg, what, n, n==1 ? "" : "s", arg);
+  }else if( n==1 && b[0]<=1 ){
+    bce_error(ctx, "%s must be %s, got a blob of 1 byte; numpy booleans "
+                   "bind as blobs: int(x) fixes it", arg, what);
+  }else if( n==2 || n==4 || n==8 ){
     bce_error(ctx, "%s must be %s, got a blob of %d bytes; numpy "
                    "scalars bind as blobs: float(x) fixes it", arg, what, n);
+  }else if( n>8 && n%4==0 ){
+    bce_error(ctx, "%s must be %s, got a blob of %d bytes; a numpy array "
+                   "binds as a blob: json.dumps(a.tolist()) gives JSON", arg,
+                   what, n);
   }else{
     bce_error(ctx, "%s must be %s, got a blob of %d byte%s", arg, what, n,
               n==1 ? "" : "s");
   }
 }
 
+/* A p above 1 is a percentage when it is at most 100, and a logit (or
+** not a probability at all) beyond; labels of -1 and 1 (SVMs, some
+** boosting libraries) map to 0 and 1.  Returns 1 if it set the error. */
+static int error_domain_hint(sqlite3_context *ctx, const bce_param *param,
+                             double x, const char *num){
+  const char *alt = bce_func(ctx)->zLogitsName;
+  if( param->domain==BCE_PROB && x>1.0 && x<=100.0 && alt ){
+    bce_error(ctx, "%s must be in [0, 1], got %s; percentages? %s / 100.0 "
+                   "reads them as probabilities; logits? use %s()",
+                   param->name, num, param->name, alt);
+    return 1;
+  }
+  if( param->domain==BCE_UNIT && strcmp(param->name, "y")==0 && x==-1.0 ){
+    bce_error(ctx, "%s must be in [0, 1], got %s; labels -1 and 1? "
+                   "(%s + 1) / 2 maps them to 0 and 1", param->name, num,
+                   param->name);
+    return 1;
+  }
+  return 0;
+}
+/* ---- end of the first mistakes' hints --------------------------------- */
+
 BCE_PRIVATE void bce_error_got(sqlite3_context *ctx, const char *arg,
                                const char *what, sqlite3_value *v){
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    error_blob(ctx, arg, what, sqlite3_value_bytes(v));
+    error_blob(ctx, arg, what, v);
   }else if( t==SQLITE_TEXT ){
     const char *z = (const char*)sqlite3_value_text(v);
     if( z==0 ){
       sqlite3_result_error_nomem(ctx);
       return;
     }
-    error_text(ctx, arg, what, z, sqlite3_value_bytes(v));
+    error_text(ctx, arg, what, z, sqlite3_value_bytes(v), 0);
   }else{
     char num[32];
     bce_format_value(num, v);
@@ -282,7 +402,7 @@ BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
                                 sqlite3_value *v){
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    error_blob(ctx, param->name, "a number", sqlite3_value_bytes(v));
+    error_blob(ctx, param->name, "a number", v);
   }else if( t==SQLITE_TEXT ){
     const char *z = (const char*)sqlite3_value_text(v);
     double x;
@@ -293,13 +413,18 @@ BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
     if( bce_text_number(v, &x) ){             /* a number out of its domain */
       char num[32];
       bce_format_double(num, x);
-      bce_error_domain(ctx, param->name, param->domain, num);
+      if( !error_domain_hint(ctx, param, x, num) ){
+        bce_error_domain(ctx, param->name, param->domain, num);
+      }
       return;
     }
-    error_text(ctx, param->name, "a number", z, sqlite3_value_bytes(v));
+    error_text(ctx, param->name, "a number", z, sqlite3_value_bytes(v),
+               param);
   }else{
     char num[32];
     bce_format_value(num, v);
-    bce_error_domain(ctx, param->name, param->domain, num);
+    if( !error_domain_hint(ctx, param, sqlite3_value_double(v), num) ){
+      bce_error_domain(ctx, param->name, param->domain, num);
+    }
   }
 }

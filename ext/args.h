@@ -19,9 +19,13 @@
 
 #include "sqlite3ext.h"
 #include "../src/bits.h"
+#include "../src/decimal.h"
 
 typedef enum bce_domain {
   BCE_ANY,       /* any number, +-Inf included (sigmoid's x) */
+  BCE_LOGIT,     /* any number, +-Inf included, and the TEXTs 'inf',
+                 ** '-Infinity', ... that numpy and pandas write for them:
+                 ** the z of the bce logits functions (issue 24) */
   BCE_UNIT,      /* [0, 1]: labels, and logit()'s p */
   BCE_PROB,      /* [0, 1]: the p of bce, bce_term and bce_grad; the
                  ** error message points to bce_logits, bce_logits_term,
@@ -49,7 +53,8 @@ BCE_PRIVATE void bce_report_bad(sqlite3_context *ctx, const bce_param *param,
 
 static inline int bce_in_domain(bce_domain d, double x){
   switch( d ){
-    case BCE_ANY:    return 1;
+    case BCE_ANY:
+    case BCE_LOGIT:  return 1;
     case BCE_UNIT:
     case BCE_PROB:   return x>=0.0 && x<=1.0;
     case BCE_WEIGHT: return x>=0.0 && x<=1.7976931348623157e308;
@@ -57,6 +62,17 @@ static inline int bce_in_domain(bce_domain d, double x){
     case BCE_COUNT:  return x>0.0 && x<=1.7976931348623157e308;
   }
   return 0;
+}
+
+/* TEXT that spells an infinity ('inf', '-Infinity'; src/decimal.h), read
+** for a logit only: no other argument's domain holds one. */
+static inline int bce_text_infinity(sqlite3_value *v, double *out){
+  const char *z;
+  if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
+  z = (const char*)sqlite3_value_text(v);
+  /* out of memory: not an infinity here; bce_report_bad() asks again */
+  if( z==0 ) return 0;
+  return bce_decimal_parse_infinity(z, (size_t)sqlite3_value_bytes(v), out);
 }
 
 /* argv[0] and argv[1] (y, and p or z) of the bce functions may instead be
@@ -91,7 +107,9 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, int argc,
     if( bad>=0 ) continue;
     if( t==SQLITE_FLOAT || t==SQLITE_INTEGER ){
       out[i] = sqlite3_value_double(argv[i]);
-    }else if( !bce_text_number(argv[i], &out[i]) ){
+    }else if( !bce_text_number(argv[i], &out[i])
+           && !(param[i].domain==BCE_LOGIT
+                && bce_text_infinity(argv[i], &out[i])) ){
       if( arrays && i<2 && bce_is_array_arg(argv[i]) ){
         *arrays |= i==0 ? BCE_ARRAY_Y : BCE_ARRAY_P;
         out[i] = 0.0;

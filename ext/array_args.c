@@ -5,6 +5,7 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "array_args.h"
+#include "registry.h"
 #include "../src/decimal.h"
 #include "../src/json_array.h"
 #include "../src/logits.h"
@@ -39,13 +40,34 @@ static void report_jsonb_error(sqlite3_context *ctx, const char *name,
   }
 }
 
+/* What str() of a numpy array writes: numbers between brackets,
+** separated by spaces, not commas ('[0.2 0.8]', '[1.e-05 2.e-01]'). */
+static int is_numpy_str(const char *z, int n){
+  int i = 0, numbers = 0, in_number = 0;
+  while( i<n && (z[i]==' ' || (z[i]>='\t' && z[i]<='\r')) ) i++;
+  if( i==n || z[i++]!='[' ) return 0;
+  while( n>i && (z[n-1]==' ' || (z[n-1]>='\t' && z[n-1]<='\r')) ) n--;
+  if( n==i || z[--n]!=']' ) return 0;
+  for(; i<n; i++){
+    char c = z[i];
+    if( (c>='0' && c<='9') || c=='.' || c=='e' || c=='E' || c=='+' || c=='-' ){
+      numbers += !in_number;
+      in_number = 1;
+    }else if( c==' ' || c=='\n' ){
+      in_number = 0;
+    }else{
+      return 0;
+    }
+  }
+  return numbers>=2;
+}
+
 BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
                                         const bce_param *param,
                                         sqlite3_value **argv,
                                         const bce_array_error *e){
   const char *name = param[e->arg].name;
-  /* the text the cursor read (UTF-8 already, so this converts nothing);
-  ** for a number y, broadcast, only the length error comes here */
+  /* the text the cursor read (UTF-8 already, so this converts nothing) */
   const char *z = "";
   size_t nz = 0;
   int n = 0, jsonb = 0;
@@ -82,8 +104,14 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
       }else{
         snprintf(quoted, sizeof quoted, "end of text");
       }
-      bce_error(ctx, "%s is malformed JSON at byte %lld: %s", name,
-                (long long)e->at + 1, quoted);
+      if( is_numpy_str(z, n) ){
+        bce_error(ctx, "%s is malformed JSON at byte %lld: %s; str() of a "
+                  "numpy array? json.dumps(a.tolist()) writes JSON", name,
+                  (long long)e->at + 1, quoted);
+      }else{
+        bce_error(ctx, "%s is malformed JSON at byte %lld: %s", name,
+                  (long long)e->at + 1, quoted);
+      }
       return;
     case BCE_ARRAY_EMPTY:
       bce_quote_text(quoted, z, n);
@@ -100,26 +128,49 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
 /* Sets *it on the row's arrays; 0 after setting an error on ctx. */
 static int open_arrays(sqlite3_context *ctx, const bce_param *param,
                        bce_array_kind kind, sqlite3_value **argv, int arrays,
-                       double y0, bce_array_pairs *it){
+                       bce_array_pairs *it){
   const char *y = 0, *p;
   size_t ny = 0, np;
-  int yJsonb = 0, pJsonb;
+  int yJsonb, pJsonb;
+  char num[32];
   if( !(arrays & BCE_ARRAY_P) ){
-    char num[32];
     bce_format_value(num, argv[1]);
     bce_error(ctx, "%s must be a JSON array when %s is one, got %s",
               param[1].name, param[0].name, num);
     return 0;
   }
-  if( arrays & BCE_ARRAY_Y ) yJsonb = bce_array_arg_bytes(argv[0], &y, &ny);
+  if( !(arrays & BCE_ARRAY_Y) ){
+    /* No broadcast of a number y over p's elements: the usual source of
+    ** it is a predict_proba row [P(0), P(1)], whose loss it got wrong
+    ** without a word.  Every bce function has its multi-class twin. */
+    const char *zName = bce_func(ctx)->zName;
+    bce_format_value(num, argv[0]);
+    if( kind==BCE_ARRAY_LOGITS ){
+      bce_error(ctx, "%s must be a JSON array when %s is one, got %s; for a "
+                "row of class logits use c%s(%s, %s); for one label per "
+                "element, %s is an array as long as %s", param[0].name,
+                param[1].name, num, zName + 1, param[0].name, param[1].name,
+                param[0].name, param[1].name);
+    }else{
+      bce_error(ctx, "%s must be a JSON array when %s is one, got %s; for a "
+                "row [P(0), P(1)] of class probabilities use c%s(%s, %s) or "
+                "%s(%s, json_extract(%s, '$[1]')); for one label per "
+                "element, %s is an array as long as %s", param[0].name,
+                param[1].name, num, zName + 1, param[0].name, param[1].name,
+                zName, param[0].name, param[1].name, param[0].name,
+                param[1].name);
+    }
+    return 0;
+  }
+  yJsonb = bce_array_arg_bytes(argv[0], &y, &ny);
   pJsonb = bce_array_arg_bytes(argv[1], &p, &np);
   /* an array bit is set only once bce_is_array_arg() has read the value,
   ** and SQLite returns that text again (converted once, in place) */
-  if( BCE_NEVER(p==0) || ((arrays & BCE_ARRAY_Y) && BCE_NEVER(y==0)) ){
+  if( BCE_NEVER(p==0) || BCE_NEVER(y==0) ){
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  bce_array_pairs_open(it, y, ny, y0, p, np, kind);
+  bce_array_pairs_open(it, y, ny, p, np, kind);
   if( yJsonb ) bce_json_open_jsonb(&it->y, y, ny);
   if( pJsonb ) bce_json_open_jsonb(&it->p, p, np);
   return 1;
@@ -128,10 +179,10 @@ static int open_arrays(sqlite3_context *ctx, const bce_param *param,
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_param *param, bce_array_kind kind,
                                    double eps, sqlite3_value **argv,
-                                   int arrays, double y0, double *loss){
+                                   int arrays, double *loss){
   bce_array_pairs it;
   bce_array_error err;
-  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return 0;
+  if( !open_arrays(ctx, param, kind, argv, arrays, &it) ) return 0;
   if( !bce_array_row_loss(&it, eps, loss, &err) ){
     bce_report_array_error(ctx, param, argv, &err);
     return 0;
@@ -145,13 +196,13 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double y0, double n, double eps){
+                                       double n, double eps){
   bce_array_pairs it;
   bce_array_error err;
   sqlite3_str *out;
   double y, p, k;
   int r;
-  if( !open_arrays(ctx, param, kind, argv, arrays, y0, &it) ) return;
+  if( !open_arrays(ctx, param, kind, argv, arrays, &it) ) return;
   while( (r = bce_array_pairs_next(&it, &y, &p, &err))==1 ){}
   if( r<0 ){
     bce_report_array_error(ctx, param, argv, &err);
@@ -159,7 +210,7 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
   }
   k = (double)bce_array_pairs_count(&it);
   /* the same texts as the first pass, which opened them */
-  r = open_arrays(ctx, param, kind, argv, arrays, y0, &it);
+  r = open_arrays(ctx, param, kind, argv, arrays, &it);
   if( BCE_NEVER(!r) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');

@@ -19,12 +19,14 @@
 #include "../src/arrays.h"
 
 /* The loss of the row, the mean over its elements.  param[0] and param[1]
-** name y and p (or z) and give p's domain, as for the scalars; y0 is y when
-** it is a number.  Returns 0 after setting an error on ctx. */
+** name y and p (or z) and give p's domain, as for the scalars.  Both y and
+** p must be arrays: a number y with an array p is an error (its message
+** points to cce() for a row of class probabilities).  Returns 0 after
+** setting an error on ctx. */
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_param *param, bce_array_kind kind,
                                    double eps, sqlite3_value **argv,
-                                   int arrays, double y0, double *loss);
+                                   int arrays, double *loss);
 
 /* Sets the result: the JSON array of the K element gradients at the
 ** clip eps (probabilities only), each divided by n*K, or an error. */
@@ -32,7 +34,7 @@ BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double y0, double n, double eps);
+                                       double n, double eps);
 
 /* Appends x to the JSON array being written in out (which holds at least
 ** its '['), a comma before it unless it is the first: the shortest decimal

@@ -52,7 +52,7 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
   if( arrays ){
     if( !bce_row_array_loss(ctx, f->aParam,
                             logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
-                            argv, arrays, v[0], &l) ){
+                            argv, arrays, &l) ){
       return;
     }
   }else{
@@ -87,7 +87,7 @@ BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
   if( arrays ){
     bce_result_array_grad(ctx, f->aParam,
                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, argv,
-                          arrays, v[0], n, eps);
+                          arrays, n, eps);
     return;
   }
   sqlite3_result_double(ctx, logits ? bce_logits_grad(v[0], v[1], n)

@@ -62,7 +62,8 @@ GROUP BY day ORDER BY day;
 
 .print
 .print "The ten predictions that cost the most (bce_term is one row's loss)"
-SELECT id, model, ts, label, round(prob, 4) AS prob,
+-- printf('%g'): labels as written (1, 0, 0.7), not the REAL column's 1.0
+SELECT id, model, ts, printf('%g', label) AS label, round(prob, 4) AS prob,
        round(bce_term(label, prob), 4) AS loss
 FROM predictions WHERE prob IS NOT NULL
 ORDER BY bce_term(label, prob) DESC LIMIT 10;
@@ -78,20 +79,21 @@ GROUP BY model, decile ORDER BY model, decile;
 .print
 .print 'Gradient of the mean loss for one batch (the first 8 boosted rows):'
 .print 'bce_grad(y, p, n) = dl/dp / n, with n = count(*) OVER () the batch size'
-SELECT id, label, round(prob, 4) AS prob,
+SELECT id, printf('%g', label) AS label, round(prob, 4) AS prob,
        round(bce_grad(label, prob, count(*) OVER ()), 6) AS grad
 FROM (SELECT * FROM predictions WHERE model = 'boosted' ORDER BY id LIMIT 8);
 
 .print
 .print 'From logits: sigmoid() turns a score into a probability, logit() back'
-SELECT z, sigmoid(z) AS p, logit(sigmoid(z)) AS back
-FROM (SELECT -710.0 AS z UNION ALL SELECT -40 UNION ALL SELECT 0 UNION ALL SELECT 3.5);
+SELECT printf('%g', z) AS z, sigmoid(z) AS p, printf('%.15g', logit(sigmoid(z))) AS back
+FROM (SELECT -710 AS z UNION ALL SELECT -40 UNION ALL SELECT 0 UNION ALL SELECT 3.5);
 
 .print
 .print 'Why a logits form: through sigmoid() the clip and the rounding of p decide;'
 .print 'bce_logits_term(y, z) is exact at every z, infinities included'
-SELECT z, bce_term(1, sigmoid(z)) AS via_sigmoid, bce_logits_term(1, z) AS from_logit
-FROM (SELECT 50.0 AS z UNION ALL SELECT -40 UNION ALL SELECT -1000 UNION ALL SELECT 1e999);
+SELECT printf('%g', z) AS z, bce_term(1, sigmoid(z)) AS via_sigmoid,
+       bce_logits_term(1, z) AS from_logit
+FROM (SELECT 50 AS z UNION ALL SELECT -40 UNION ALL SELECT -1000 UNION ALL SELECT 1e999);
 
 .print
 .print 'The same models scored from logits: bce_logits(y, logit(p)) = bce(y, p)'
@@ -167,6 +169,7 @@ FROM daily;
 .print '--- Multi-class: one distribution over K classes (categorical cross-entropy)'
 .print 'Two 3-class models (iris: 0 setosa, 1 versicolor, 2 virginica) kept their logits;'
 .print 'probs is softmax(logits), stored as a JSON array as a prediction table would'
+.print '(the arrays are shown rounded to 4 digits, through json_each)'
 CREATE TABLE iris(model TEXT, id INTEGER, y INTEGER, logits TEXT, probs TEXT);
 INSERT INTO iris(model, id, y, logits) VALUES
   ('linear', 1, 0, '[4.1, 1.2, -2.3]'), ('linear', 2, 1, '[0.4, 2.2, 1.9]'),
@@ -176,7 +179,9 @@ INSERT INTO iris(model, id, y, logits) VALUES
   ('forest', 3, 2, '[-2.2, 0.9, 3.3]'), ('forest', 4, 1, '[-0.1, 2.4, 1.1]'),
   ('forest', 5, 2, '[-3.0, -0.2, 5.2]'), ('forest', 6, 0, '[4.0, 1.0, -2.0]');
 UPDATE iris SET probs = softmax(logits);
-SELECT model, id, y, probs FROM iris WHERE model = 'linear' LIMIT 3;
+SELECT model, id, y,
+       (SELECT json_group_array(round(value, 4)) FROM json_each(probs)) AS probs
+FROM iris WHERE model = 'linear' LIMIT 3;
 
 .print
 .print 'Loss per model: scikit-learn log_loss from probabilities, PyTorch CrossEntropyLoss from logits'
@@ -193,7 +198,9 @@ FROM iris GROUP BY model, y ORDER BY model, y;
 
 .print
 .print 'The worst rows: the largest per-row losses'
-SELECT model, id, y, probs, round(cce_term(y, probs), 4) AS loss
+SELECT model, id, y,
+       (SELECT json_group_array(round(value, 4)) FROM json_each(probs)) AS probs,
+       round(cce_term(y, probs), 4) AS loss
 FROM iris ORDER BY cce_term(y, probs) DESC LIMIT 3;
 
 .print
@@ -205,7 +212,8 @@ FROM (SELECT '[2, 1, 0.1]' AS z UNION ALL SELECT '[40, 0, 0]' UNION ALL SELECT '
 
 .print
 .print 'Gradient of the mean loss with respect to each logit: (softmax - one_hot) / n'
-SELECT id, cce_logits_grad(y, logits, count(*) OVER ()) AS grad
-FROM iris WHERE model = 'forest' LIMIT 2;
+SELECT id, (SELECT json_group_array(round(value, 6)) FROM json_each(g)) AS grad
+FROM (SELECT id, cce_logits_grad(y, logits, count(*) OVER ()) AS g
+      FROM iris WHERE model = 'forest' LIMIT 2);
 
 SELECT 'sqlite-bce ' || bce_version() AS version;

@@ -7,6 +7,8 @@
 -- Each recipe is a view over mc_preds; tests/sql/recipes_multiclass_checked.sql
 -- checks every number each view returns against mpmath
 -- (tests/gen_cce_ref.py).
+.mode box
+.headers on
 
 -- Two 3-class models on the same six photos.  The labels are strings, as
 -- they usually are in a prediction table; probs is each model's softmax
@@ -70,6 +72,8 @@ SELECT model, id, label, loss FROM (
   FROM mc_preds p JOIN mc_classes c USING (label))
 WHERE r <= 2;
 
+.print '1. String labels: the class index of each label'
+SELECT k, label FROM mc_classes ORDER BY k;
 .print '2. Loss and top-1 accuracy per model'
 SELECT * FROM recipe_mc_loss;
 .print '3. Class weights [1, 2, 0.5] (PyTorch CrossEntropyLoss(weight=))'

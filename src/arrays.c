@@ -6,12 +6,10 @@
 #include "arrays.h"
 
 BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
-                                      size_t ny, double y0, const char *p,
-                                      size_t np, bce_array_kind kind){
-  it->yArray = y!=0;
-  it->y0 = y0;
+                                      size_t ny, const char *p, size_t np,
+                                      bce_array_kind kind){
   it->kind = kind;
-  bce_json_open(&it->y, y ? y : "", ny);
+  bce_json_open(&it->y, y, ny);
   bce_json_open(&it->p, p, np);
 }
 
@@ -55,24 +53,19 @@ static int count_rest(bce_json_array *a, int arg, bce_array_error *err){
 
 BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
                                      bce_array_error *err){
-  int ry = 1, rp;
-  if( it->yArray ){
-    ry = bce_array_element(&it->y, 0, y, err);
-    if( ry<0 ) return -1;
-    if( ry>0 && !(*y>=0.0 && *y<=1.0) ){
-      return domain(err, 0, it->y.count - 1, *y);
-    }
-  }else{
-    *y = it->y0;
+  int ry, rp;
+  ry = bce_array_element(&it->y, 0, y, err);
+  if( ry<0 ) return -1;
+  if( ry>0 && !(*y>=0.0 && *y<=1.0) ){
+    return domain(err, 0, it->y.count - 1, *y);
   }
   rp = bce_array_element(&it->p, 1, p, err);
   if( rp<0 ) return -1;
   if( rp>0 && it->kind==BCE_ARRAY_PROB && !(*p>=0.0 && *p<=1.0) ){
     return domain(err, 1, it->p.count - 1, *p);
   }
-  if( !it->yArray ) ry = rp;            /* y0 lasts as long as p */
   if( ry && rp ) return 1;
-  if( !ry && it->yArray && it->y.count==0 ){
+  if( !ry && it->y.count==0 ){
     err->status = BCE_ARRAY_EMPTY;
     err->arg = 0;
     return -1;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
 ** One row of a multi-label model: labels y and predictions p (or logits
-** z) as two JSON arrays of K numbers, or a single y for every element.
+** z) as two JSON arrays of K numbers.  (A number y over an array p is
+** not read as the label of every element: a row [P(0), P(1)] of
+** predict_proba would pass for two elements.  The binding refuses it.)
 ** The loss of the row is the mean of the K element losses (Keras: the
 ** mean over the last axis).
 **
@@ -64,15 +66,12 @@ BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
 
 typedef struct bce_array_pairs {
   bce_json_array y, p;
-  int yArray;         /* 0: every element's label is y0 */
-  double y0;
   bce_array_kind kind;
 } bce_array_pairs;
 
-/* y == 0: the label of every element is y0 (validated by the caller). */
 BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
-                                      size_t ny, double y0, const char *p,
-                                      size_t np, bce_array_kind kind);
+                                      size_t ny, const char *p, size_t np,
+                                      bce_array_kind kind);
 
 /* 1: *y and *p hold the next pair; 0: both arrays have ended together and
 ** are not empty; -1: *err says what is wrong.  Elements are checked in

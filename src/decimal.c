@@ -452,6 +452,32 @@ BCE_PRIVATE int bce_decimal_parse_sql(const char *z, size_t n, double *x){
   return i==n;
 }
 
+/* Case-insensitive, on ASCII letters only: no locale. */
+static int same_word(const char *z, size_t n, const char *w){
+  size_t i;
+  if( strlen(w)!=n ) return 0;
+  for(i=0; i<n; i++){
+    char c = z[i];
+    if( c>='A' && c<='Z' ) c = (char)(c - 'A' + 'a');
+    if( c!=w[i] ) return 0;
+  }
+  return 1;
+}
+
+BCE_PRIVATE int bce_decimal_parse_infinity(const char *z, size_t n,
+                                           double *x){
+  size_t i = 0;
+  int negative = 0;
+  while( i<n && IS_SQL_SPACE(z[i]) ) i++;
+  while( n>i && IS_SQL_SPACE(z[n-1]) ) n--;
+  if( i<n && (z[i]=='+' || z[i]=='-') ) negative = z[i++]=='-';
+  if( !same_word(z + i, n - i, "inf") && !same_word(z + i, n - i, "infinity") ){
+    return 0;
+  }
+  *x = negative ? -INFINITY : INFINITY;
+  return 1;
+}
+
 /* ------------------------------------------------------------- format */
 
 /* The shortest decimal that rounds to x has at most 17 digits.  For a

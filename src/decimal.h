@@ -46,6 +46,14 @@ BCE_PRIVATE size_t bce_decimal_parse(const char *z, size_t n, double *x,
 ** nearest double (as bce_decimal_parse does), or returns 0. */
 BCE_PRIVATE int bce_decimal_parse_sql(const char *z, size_t n, double *x);
 
+/* Reads z[0..n) when all of it, white space around it as above, is an
+** infinity as numpy, pandas and JavaScript write one to CSV: "inf",
+** "infinity", signed or not, in any case ("-inf", "Infinity", "INF").
+** Returns 1 and sets *x to +-Inf, or returns 0.  For a logit z only,
+** whose domain holds the infinities (ext/args.h). */
+BCE_PRIVATE int bce_decimal_parse_infinity(const char *z, size_t n,
+                                           double *x);
+
 /* Writes the shortest round-trip decimal of the finite x into buf (at
 ** least BCE_DECIMAL_BUF bytes), NUL-terminated; returns its length. */
 #define BCE_DECIMAL_BUF 32

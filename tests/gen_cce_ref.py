@@ -869,7 +869,8 @@ def write_sql_recipes(path):
            "-- Runs sql/recipes_multiclass.sql quietly, then checks each "
            "view's numbers.",
            ".read tests/sql/lib/checks.sql", ".output /dev/null",
-           ".read sql/recipes_multiclass.sql", ".output stdout", ""]
+           ".read sql/recipes_multiclass.sql", ".output stdout",
+           ".mode list", ".headers off", ""]
     for model in ("a", "b"):
         rows = [r for r in MC_PREDS if r[0] == model]
         ks = [MC_CLASSES.index(r[2]) for r in rows]

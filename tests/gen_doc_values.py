@@ -37,6 +37,10 @@ def num(s):
 def parse(expr):
     """A call, a number, or a quoted JSON array, into a value."""
     expr = expr.strip()
+    if expr.startswith("'") and expr[1:-1].strip().lower().lstrip("+-") in (
+            "inf", "infinity"):
+        # a logit spelled as numpy and pandas write an infinity (rule 3)
+        return -INF if expr[1:-1].strip().startswith("-") else INF
     if expr.startswith("'"):
         return [num(repr(x)) if not isinstance(x, str) else num(x)
                 for x in json.loads(expr[1:-1])]
@@ -192,6 +196,7 @@ FUNCS = {
     "bce_logits_term": bce_logits_term, "bce_logits_grad": bce_logits_grad,
     "sigmoid": sigmoid, "logit": logit, "cce_term": cce_term,
     "cce_logits_term": cce_logits_term, "softmax": softmax,
+    "bce_logits": bce_logits_term,      # over one row: its term
     "log_softmax": log_softmax, "cce_grad": cce_grad,
     "cce_logits_grad": cce_logits_grad,
 }

@@ -301,10 +301,10 @@ def floats(texts):
 
 
 def row_loss(ys, ps, logits=False, eps=EPS):
-    """The loss of one row: the mean of its element losses.  ys is a list
-    of texts or one number (broadcast); ps a list of texts."""
+    """The loss of one row: the mean of its element losses.  ys and ps are
+    lists of texts."""
     pv = floats(ps)
-    yv = floats(ys) if isinstance(ys, list) else [float(ys)] * len(pv)
+    yv = floats(ys)
     terms = [logits_loss(y, p) if logits else loss(y, p, eps)
              for y, p in zip(yv, pv)]
     return mp.inf if mp.inf in terms else mp.fsum(terms) / len(terms)
@@ -313,7 +313,7 @@ def row_loss(ys, ps, logits=False, eps=EPS):
 def row_grads(ys, ps, n=None, logits=False):
     """The element gradients of one row, each divided by n*K."""
     pv = floats(ps)
-    yv = floats(ys) if isinstance(ys, list) else [float(ys)] * len(pv)
+    yv = floats(ys)
     k = len(pv) * (mpf(n) if n is not None else 1)
     return [(logits_grad(y, p) if logits else grad(y, p)) / k
             for y, p in zip(yv, pv)]
@@ -331,7 +331,7 @@ ARRAY_ROWS = [  # (y json or number, p json, w): K = 1, 4, 46, 3, and scalars
     (json_text(V46["hard labels, p"][0]), json_text(V46["hard labels, p"][1]),
      0.5),
     ("[0.3, 1, 0]", "[0.7, 1e-300, 0.999]", 3.0),
-    (1.0, "[0.9, 0.95, 0.6]", 1.5),
+    ("[1, 1, 1]", "[0.9, 0.95, 0.6]", 1.5),
     (0.0, 0.25, 1.0),
 ]
 ARRAY_LOGIT_ROWS = [
@@ -340,7 +340,7 @@ ARRAY_LOGIT_ROWS = [
     (json_text(V46["soft labels, z"][0]), json_text(V46["soft labels, z"][1]),
      0.5),
     ("[1, 0, 0.5]", "[1e999, -1e999, 3]", 3.0),
-    (0.0, "[-50, 2, 1e300]", 1.5),
+    ("[0, 0, 0]", "[-50, 2, 1e300]", 1.5),
     (1.0, 50.0, 1.0),
 ]
 
@@ -535,24 +535,22 @@ def write_c_arrays(path):
     for x in SHORTEST_CASES:
         out.append("  {%s, %d}," % (c_num_signed(x), shortest_digits(x)))
     out.append("};\n")
-    out.append("/* Rows of JSON arrays: y (NULL: the number y0), p or z, "
+    out.append("/* Rows of JSON arrays: y, p or z, "
                "and the mean of the element losses. */")
-    out.append("static const struct { const char *y; double y0; "
+    out.append("static const struct { const char *y; "
                "const char *p; int logits; double eps, want; } "
                "ref_rows[] = {")
     for name, (ys, ps) in V46.items():
         logits = name.endswith("z")
-        out.append("  {\"%s\", 0, \"%s\", %d, %s, %s}," % (
+        out.append("  {\"%s\", \"%s\", %d, %s, %s}," % (
             json_text(ys), json_text(ps), logits, c_num(EPS),
             c_num(to_double(row_loss(ys, ps, logits)))))
     for logits, rows in ((0, ARRAY_ROWS), (1, ARRAY_LOGIT_ROWS)):
         for ys, ps, _ in rows:
             if not isinstance(ps, str):
                 continue            # a row of two numbers
-            y0 = 0.0 if isinstance(ys, str) else ys
-            out.append("  {%s, %s, \"%s\", %d, %s, %s}," % (
-                "\"%s\"" % ys if isinstance(ys, str) else "0", c_num(y0),
-                ps, logits, c_num(EPS),
+            out.append("  {\"%s\", \"%s\", %d, %s, %s}," % (
+                ys, ps, logits, c_num(EPS),
                 c_num(to_double(row_loss(json_list(ys), json_list(ps),
                                          logits)))))
     out.append("};\n")
@@ -866,13 +864,16 @@ def write_sql_issue3(path):
                          "%s(%s, %s)" % (fn, sql_text(json_text(ys)),
                                          sql_text(json_text(ps))),
                          row_loss(ys, ps, logits), "ulp", tol))
-        for y0 in (0.0, 1.0, 0.3):
-            out.append(check("%s(%s, 46 elements): y broadcast, %s"
+        # one label for every element: y is an array of it (a number y
+        # with an array p is an error since issue 24)
+        for y0 in ("0", "1", "0.3"):
+            same = [y0] * len(ps)
+            out.append(check("%s(%s x 46, 46 elements): y constant, %s"
                              % (fn, label(y0), name),
-                             "%s(%s, %s)" % (fn, sql_num(y0),
+                             "%s(%s, %s)" % (fn, sql_text(json_text(same)),
                                              sql_text(json_text(ps))),
-                             row_loss(y0, ps, logits), "ulp",
-                             3 if y0 in (0.0, 1.0) else 4))
+                             row_loss(same, ps, logits), "ulp",
+                             4 if y0 == "0.3" else 3))
     ys, ps = V46["hard labels, p"]
     for eps in (0.0, 0.05):
         out.append(check("bce_term(46 elements, eps %s)" % label(eps),
@@ -898,8 +899,9 @@ def write_sql_issue3(path):
         fn = "bce_logits" if logits else "bce"
         table = "(VALUES %s)" % ", ".join(
             "(%s, %s, %s)" % (arg(y), arg(p), sql_num(w)) for y, p, w in rows)
-        terms = [row_loss(json_list(y), json_list(p) if isinstance(p, str)
-                          else [repr(p)], logits) for y, p, w in rows]
+        terms = [row_loss(json_list(y) if isinstance(y, str) else [repr(y)],
+                          json_list(p) if isinstance(p, str) else [repr(p)],
+                          logits) for y, p, w in rows]
         ws = [w for y, p, w in rows]
         for weighted in (False, True):
             want = (mp.inf if mp.inf in terms
@@ -918,7 +920,8 @@ def write_sql_issue3(path):
     window_checks(out, [(i + 1, y, p, w) for i, (y, p, w)
                         in enumerate(ARRAY_ROWS)], "bce",
                   "bce(column2, column3, column4)", "bce(column2, column3)",
-                  lambda y, p: row_loss(json_list(y), json_list(p)
+                  lambda y, p: row_loss(json_list(y) if isinstance(y, str)
+                                        else [repr(y)], json_list(p)
                                         if isinstance(p, str) else [repr(p)]))
     out.append("")
 
@@ -944,14 +947,15 @@ def write_sql_issue3(path):
             grad_checks(out, "%s(46 elements, %s, n = %s)" % (fn, name, n),
                         call, grads, tol)
     ps = ["1e999", "-1e999", "0", "50", "-50"]
-    for y0 in (0.0, 1.0, 0.3):
+    for y0 in ("0", "1", "0.3"):
         # sigmoid(+-Inf) is 1 or 0: the gradient's limits are 1-y and -y
-        grads = [((1 - mpf(y0)) if p == "1e999" else -mpf(y0) if p == "-1e999"
-                  else logits_grad(y0, float(p))) / (2 * len(ps)) for p in ps]
-        grad_checks(out, "bce_logits_grad(%s, infinities, 2): y broadcast"
+        y = float(y0)
+        grads = [((1 - mpf(y)) if p == "1e999" else -mpf(y) if p == "-1e999"
+                  else logits_grad(y, float(p))) / (2 * len(ps)) for p in ps]
+        grad_checks(out, "bce_logits_grad(%s x 5, infinities, 2): y constant"
                     % label(y0),
-                    "bce_logits_grad(%s, '%s', 2)" % (sql_num(y0),
-                                                      json_text(ps)),
+                    "bce_logits_grad('%s', '%s', 2)"
+                    % (json_text([y0] * len(ps)), json_text(ps)),
                     grads, 4)
     out.append("")
     out.append(".read tests/sql/lib/report.sql")

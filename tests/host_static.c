@@ -52,7 +52,8 @@ int main(void){
   rc = sqlite3_exec(db, "SELECT bce(1, 2.7)", 0, 0, &err);
   report(rc==SQLITE_ERROR && err
          && strcmp(err, "bce(): p must be in [0, 1], got 2.7; "
-                       "for logits use bce_logits()")==0,
+                       "percentages? p / 100.0 reads them as probabilities; "
+                       "logits? use bce_logits()")==0,
          "error message", err ? err : "no error");
   sqlite3_free(err);
 

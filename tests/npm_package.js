@@ -36,7 +36,7 @@ check(Math.abs(loss - 0.216161874680579) <= 5e-16 + 5.6e-17,
 const { v } = db.prepare('SELECT bce_version() AS v').get();
 check(v === version, `better-sqlite3: bce_version() = ${version}`, `got ${v}`);
 
-const want = 'bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()';
+const want = 'bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()';
 let err = null;
 try {
   db.prepare('SELECT bce(1, 2.7)').get();
@@ -46,6 +46,26 @@ try {
 check(err instanceof Database.SqliteError && err.message === want,
       `better-sqlite3: an error is a SqliteError with the message '${want}'`,
       err ? `${err.constructor.name}: ${err.message}` : 'no error');
+
+// A Buffer binds as a BLOB: a number's text in one gets the Buffer's fix,
+// not numpy's, also at 4 and 8 bytes (issue 24); buf.toString() fixes it.
+for (const text of ['0.5', '0.25', '0.500000']) {
+  const buf = Buffer.from(text);
+  const hint = `p must be a number, got a blob of ${buf.length} bytes; text sent as bytes ` +
+    '(a Node Buffer?): pass buf.toString(), or CAST(p AS TEXT)';
+  let e = null;
+  try {
+    db.prepare('SELECT bce_term(1, ?) AS l').get(buf);
+  } catch (x) {
+    e = x;
+  }
+  check(e instanceof Database.SqliteError && e.message === `bce_term(): ${hint}`,
+        `better-sqlite3: Buffer.from('${text}') gets the Buffer's fix`,
+        e ? e.message : 'no error');
+  const { l } = db.prepare('SELECT bce_term(1, ?) AS l').get(buf.toString());
+  check(Math.abs(l + Math.log(Number(text))) <= 2 * Number.EPSILON * l,
+        `better-sqlite3: buf.toString() fixes it: -ln ${text}`, `got ${l}`);
+}
 db.close();
 
 // node:sqlite can load extensions from Node 22.13 on.

@@ -110,3 +110,33 @@ if grep -q 'error TS2345:.*ExtensionLoader' "$log"; then
 else
   fail "index.d.ts: tsc refuses load(42)" "$(head -c 600 "$log")"
 fi
+
+# The install commands of docs/hosts.md, run as written (the ```sh block
+# after "<!-- run as written by tests/npm_package.sh"), from the top of the
+# tree, with a HOME of their own kept under BUILD so that better-sqlite3 is
+# built once, and the user's npm configuration and cache (a Debian
+# ~/.npmrc may say nodedir=/usr, where node-gyp finds Node's headers
+# without fetching them).
+block=$(awk '
+    index($0, "run as written by tests/npm_package.sh") { found = 1; next }
+    found && /^ *```sh$/ { inblock = 1; next }
+    inblock && /^ *```$/ { exit }
+    inblock { sub(/^  /, ""); print }' docs/hosts.md |
+  sed "s|build/dist/|$BUILD/dist/|g")
+dochome=$(mkdir -p "$BUILD/npm-docs-home" && cd "$BUILD/npm-docs-home" && pwd)
+if [ -z "$block" ]; then
+  fail "docs/hosts.md npm install" "no block marked 'run as written by tests/npm_package.sh'"
+elif got=$(env HOME="$dochome" npm_config_cache="$(npm config get cache)" \
+             npm_config_userconfig="$(npm config get userconfig)" \
+             sh -e -c "$block" 2>"$log"); then
+  # npm prints "added N packages" first; node's line is the last
+  if [ "$(printf '%s' "$got" | tail -n 1)" = "{ loss: 0.916290731874155 }" ]; then
+    ok "docs/hosts.md: the npm install commands, as written, print { loss: 0.916290731874155 }"
+  else
+    fail "docs/hosts.md: the npm install commands, as written" "$got $(tail -n 5 "$log")"
+  fi
+elif grep -q 'ENOTFOUND\|EAI_AGAIN\|ETIMEDOUT\|ECONNREFUSED' "$log"; then
+  unreachable "docs/hosts.md: the npm install commands"
+else
+  fail "docs/hosts.md: the npm install commands, as written" "$(tail -n 20 "$log")"
+fi

@@ -98,7 +98,7 @@ async function main() {
              CREATE TABLE nr(id INTEGER PRIMARY KEY, y, p) WITHOUT ROWID;
              CREATE TABLE bad(y, p); CREATE TABLE empty(y, p);`);
     const ins = db.prepare('INSERT INTO bad VALUES (?, ?)');
-    for (let i = 0; i < 300; i++) ins.run(1, i === 150 ? 2 : 0.5);
+    for (let i = 0; i < 300; i++) ins.run(1, i === 150 ? -0.5 : 0.5);
     db.close();
     await expectError('an in-memory database', /in-memory database lives in one connection/,
                       () => bce.parallel(':memory:', 'bce', 'preds', ['y', 'p']));
@@ -109,7 +109,7 @@ async function main() {
     await expectError('a function without a state', /function must be one of bce, bce_logits, cce, cce_logits/,
                       () => bce.parallel(file, 'bce_term', 'preds', ['y', 'p']));
     await expectError('a bad row fails the call with its message',
-                      /^bce_state\(\): p must be in \[0, 1\], got 2; for logits use bce_logits_state\(\) \(sqlite-bce parallel\(\): in the rows with rowid \d+ to \d+\)$/,
+                      /^bce_state\(\): p must be in \[0, 1\], got -0.5; for logits use bce_logits_state\(\) \(sqlite-bce parallel\(\): in the rows with rowid \d+ to \d+\)$/,
                       () => bce.parallel(file, 'bce', 'bad', ['y', 'p'], { workers: 2 }));
     const empty = await bce.parallel(file, 'bce', 'empty', ['y', 'p']);
     say(empty === null, 'an empty table gives null, as bce() gives NULL', `got ${empty}`);

@@ -245,7 +245,8 @@ static const Case cases[] = {
             "nullif(p, '') reads it as NULL"},
   {.name = "error message for a TEXT number out of its domain",
    .sql = "SELECT bce(1, ' +2.5e0 ')",
-   .error = "bce(): p must be in [0, 1], got 2.5; for logits use bce_logits()"},
+   .error = "bce(): p must be in [0, 1], got 2.5; percentages? p / 100.0 "
+            "reads them as probabilities; logits? use bce_logits()"},
   {.name = "error message for a value out of domain",
    .sql = "SELECT bce_grad(1, 0.5, -4)",
    .error = "bce_grad(): n must be a finite number > 0, got -4"},

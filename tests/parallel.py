@@ -220,7 +220,7 @@ def test_errors(sqlite_bce, tmp):
       CREATE TABLE bad(y, p);
     """)
     conn.executemany("INSERT INTO bad VALUES (?, ?)",
-                     [(1, 0.5)] * 500 + [(1, 2.0)] + [(0, 0.5)] * 500)
+                     [(1, 0.5)] * 500 + [(1, -0.5)] + [(0, 0.5)] * 500)
     conn.commit()
     conn.close()
     p = sqlite_bce.parallel
@@ -254,7 +254,7 @@ def test_errors(sqlite_bce, tmp):
     for workers in (1, 2, 4):
         expect_error("a bad row in one range, %d workers" % workers,
                      sqlite3.OperationalError,
-                     r"^bce_state\(\): p must be in \[0, 1\], got 2; for logits "
+                     r"^bce_state\(\): p must be in \[0, 1\], got -0.5; for logits "
                      r"use bce_logits_state\(\) \(sqlite_bce.parallel: in the rows "
                      r"with rowid \d+ to \d+\)$",
                      lambda: p(path, "bce", "bad", "y", "p", workers=workers))

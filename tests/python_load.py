@@ -35,7 +35,8 @@ def main(path):
                        "no exception")
     except sqlite3.OperationalError as e:
         good &= report(str(e) == "bce(): p must be in [0, 1], got 2.7; "
-                       "for logits use bce_logits()",
+                       "percentages? p / 100.0 reads them as probabilities; "
+                       "logits? use bce_logits()",
                        "python: bad p raises OperationalError with the "
                        "message", str(e))
     # A TEXT that is not UTF-8 (Python's sqlite3 decodes every message as
@@ -51,7 +52,56 @@ def main(path):
     except UnicodeDecodeError as e:
         good &= report(False, "python: non-UTF-8 y raises OperationalError",
                        "UnicodeDecodeError: %s" % e)
+    good &= numpy_mistakes(conn)
     return 0 if good else 1
+
+
+def numpy_mistakes(conn):
+    """Issue 24: what numpy hands to sqlite3 by mistake, each with the
+    message's own fix, and the fix run to show that it works."""
+    try:
+        import json
+        import numpy as np
+    except ImportError:
+        print("skip|python: numpy values|numpy not installed "
+              "(apt-get install python3-numpy)")
+        return True
+    cases = [
+        # (name, y, p, the end of the message, the fixed y, the fixed p)
+        ("np.float16 p", 1, np.float16(0.5),
+         "got a blob of 2 bytes; numpy scalars bind as blobs: "
+         "float(x) fixes it", 1, float(np.float16(0.5))),
+        ("np.bool_ y", np.bool_(True), 0.5,
+         "got a blob of 1 byte; numpy booleans bind as blobs: "
+         "int(x) fixes it", int(np.bool_(True)), 0.5),
+        ("an ndarray p", "[1, 0]", np.array([0.2, 0.8]),
+         "got a blob of 16 bytes; a numpy array binds as a blob: "
+         "json.dumps(a.tolist()) gives JSON",
+         "[1, 0]", json.dumps(np.array([0.2, 0.8]).tolist())),
+        ("str() of an ndarray p", "[1, 0]", str(np.array([0.2, 0.8])),
+         "str() of a numpy array? json.dumps(a.tolist()) writes JSON",
+         "[1, 0]", json.dumps(np.array([0.2, 0.8]).tolist())),
+    ]
+    good = True
+    for name, y, p, hint, fixed_y, fixed_p in cases:
+        try:
+            conn.execute("SELECT bce_term(?, ?)", (y, p)).fetchone()
+            good &= report(False, "python: %s is an error" % name,
+                           "no exception")
+            continue
+        except sqlite3.OperationalError as e:
+            msg = str(e)
+        good &= report(msg.startswith("bce_term(): ") and msg.endswith(hint)
+                       and msg.count("; ") == 1,
+                       "python: %s: the message has its own fix" % name, msg)
+        try:
+            (got,) = conn.execute("SELECT bce_term(?, ?)",
+                                  (fixed_y, fixed_p)).fetchone()
+            good &= report(isinstance(got, float),
+                           "python: %s: the fix works" % name, repr(got))
+        except sqlite3.OperationalError as e:
+            good &= report(False, "python: %s: the fix works" % name, str(e))
+    return good
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ check(abs(loss - 0.216161874680579) <= 5e-16 + 5.6e-17,
 v, = conn.execute("SELECT bce_version()").fetchone()
 check(v == version, "bce_version() = %s" % version, v)
 
-want = "bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()"
+want = "bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()"
 try:
     conn.execute("SELECT bce(1, 2.7)").fetchone()
     got = "no error"
@@ -79,3 +79,24 @@ else:
         v, = conn.execute(sql, (float(x),)).fetchone()
         check(abs(v - 0.6931471805599453) <= 1.2e-16,
               "np.%s: float(x) fixes it, ln 2" % type(x).__name__, repr(v))
+
+# A Python whose sqlite3 cannot load extensions (pyenv's default build):
+# its connections have no enable_load_extension.  load() says so, names
+# this Python, and gives the fix (issue 24).
+
+
+class NoLoading:
+    """What such a Python's sqlite3.Connection looks like to load()."""
+
+
+try:
+    sqlite_bce.load(NoLoading())
+    got = "no error"
+except RuntimeError as e:
+    got = str(e)
+check(got.startswith("sqlite_bce.load: the sqlite3 module of %s cannot load "
+                     "extensions" % sys.executable)
+      and "--enable-loadable-sqlite-extensions" in got
+      and "/usr/bin/python3" in got,
+      "load() on a sqlite3 without extension loading names the Python and "
+      "the fix", got)

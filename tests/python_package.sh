@@ -65,6 +65,62 @@ fi
 rc=$?
 [ $rc -ne 0 ] || [ -s "$tmp/err" ] && fail "tests/python_package.py" "exit $rc: $(cat "$tmp/err")"
 
+# The install commands of docs/hosts.md, run as written: the ```sh block
+# after the line "<!-- run as written by tests/python_package.sh
+# (make test-release): NAME -->", with HOME a temporary folder (the
+# commands write under ~) and Debian's python3 first on PATH.
+doc_block() {
+  awk -v m="tests/python_package.sh (make test-release): $1 -->" '
+    index($0, m) { found = 1; next }
+    found && /^ *```sh$/ { inblock = 1; next }
+    inblock && /^ *```$/ { exit }
+    inblock { sub(/^  /, ""); print }' docs/hosts.md |
+    sed "s|build/dist/|$BUILD/dist/|g"
+}
+run_doc() {  # run_doc NAME [VAR=VALUE...]: prints the block's stdout
+  name=$1; shift
+  block=$(doc_block "$name")
+  if [ -z "$block" ]; then
+    echo "no block marked '$name' in docs/hosts.md" >"$tmp/doc.err"
+    return 2
+  fi
+  env HOME="$tmp/home" PATH="$(dirname "$PY"):/usr/bin:/bin" "$@" \
+    sh -e -c "$block" 2>"$tmp/doc.err"
+}
+mkdir -p "$tmp/home"
+want=0.916290731874155
+if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
+  if [ "${CI:-}" = true ]; then fail "docs/hosts.md venv install" "no venv/ensurepip (apt-get install python3-venv)"
+  else printf 'skip|wheel: docs/hosts.md venv install|no venv/ensurepip (apt-get install python3-venv)\n'; fi
+elif got=$(run_doc venv) && [ "$(printf '%s' "$got" | tail -n 1)" = "$want" ]; then
+  ok "docs/hosts.md: the venv install commands, as written, print $want"
+else
+  fail "docs/hosts.md: the venv install commands, as written" "$got $(cat "$tmp/doc.err")"
+fi
+if got=$(run_doc target) && [ "$(printf '%s' "$got" | tail -n 1)" = "$want" ]; then
+  ok "docs/hosts.md: the pip --target install commands, as written, print $want"
+else
+  fail "docs/hosts.md: the pip --target install commands, as written" "$got $(cat "$tmp/doc.err")"
+fi
+if command -v sqlite-utils >/dev/null; then
+  got=$(run_doc sqlite-utils PYTHONPATH="$tmp/home/.local/lib/sqlite-bce")
+  if [ "$got" = "[{\"loss\": $want}]" ]; then
+    ok "docs/hosts.md: the sqlite-utils recipe, as written"
+  else
+    fail "docs/hosts.md: the sqlite-utils recipe, as written" "$got $(cat "$tmp/doc.err")"
+  fi
+  # without the module it stops at Python's error, before sqlite-utils
+  # loads an empty path (undefined symbol: sqlite3__init)
+  if got=$(run_doc sqlite-utils PYTHONPATH=); then
+    fail "docs/hosts.md: the sqlite-utils recipe without sqlite_bce fails" "it succeeded: $got"
+  elif grep -q "No module named 'sqlite_bce'" "$tmp/doc.err" &&
+       ! grep -q sqlite3__init "$tmp/doc.err"; then
+    ok "docs/hosts.md: the sqlite-utils recipe without sqlite_bce stops at No module named 'sqlite_bce'"
+  else
+    fail "docs/hosts.md: the sqlite-utils recipe without sqlite_bce fails clearly" "$(cat "$tmp/doc.err")"
+  fi
+fi
+
 # sqlite-utils (Debian's, run by /usr/bin/python3) with loadable_path().
 if command -v sqlite-utils >/dev/null; then
   lib=$(PYTHONPATH="$tmp/site" "$PY" -c 'import sqlite_bce; print(sqlite_bce.loadable_path())')

@@ -168,6 +168,8 @@ if step docs; then
   # the worked examples of docs/scale-out.md, run as a reader would
   program docs/scale-out.md env SQLITE3="$SQLITE3" LIB="$LIB" \
     sh tests/doc_examples.sh docs/scale-out.md
+  program docs/common-mistakes.md env SQLITE3="$SQLITE3" LIB="$LIB" \
+    sh tests/doc_examples.sh docs/common-mistakes.md
 fi
 
 # 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and

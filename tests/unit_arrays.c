@@ -385,11 +385,11 @@ static void test_json(void){
 
 /* ------------------------------------------------------------- arrays */
 
-static int row(const char *y, double y0, const char *p, bce_array_kind kind,
+static int row(const char *y, const char *p, bce_array_kind kind,
                double eps, double *loss, bce_array_error *err){
   bce_array_pairs it;
   memset(err, 0, sizeof *err);
-  bce_array_pairs_open(&it, y, y ? strlen(y) : 0, y0, p, strlen(p), kind);
+  bce_array_pairs_open(&it, y, strlen(y), p, strlen(p), kind);
   return bce_array_row_loss(&it, eps, loss, err);
 }
 
@@ -399,7 +399,7 @@ static void test_rows_reference(void){
     double l = -1;
     bce_array_error err;
     char name[96], why[96];
-    int ok = row(ref_rows[i].y, ref_rows[i].y0, ref_rows[i].p,
+    int ok = row(ref_rows[i].y, ref_rows[i].p,
                  ref_rows[i].logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB,
                  ref_rows[i].eps, &l, &err);
     snprintf(name, sizeof name, "row loss %d: mean of the elements within "
@@ -415,26 +415,26 @@ static void test_rows_exact(void){
   bce_array_error e;
   char why[96];
   /* K = 1 is the scalar loss, to the bit */
-  row("[1]", 0, "[0.4]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
+  row("[1]", "[0.4]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
   want = bce_loss(1, 0.4, BCE_DEFAULT_EPS);
   report(same_bits(l, want), "row: [1], [0.4] is bce_loss(1, 0.4)", "");
-  row(0, 0.3, "[-710]", BCE_ARRAY_LOGITS, 0, &l, &e);
+  row("[0.3]", "[-710]", BCE_ARRAY_LOGITS, 0, &l, &e);
   want = bce_logits_loss(0.3, -710);
-  report(same_bits(l, want), "row: 0.3, [-710] is bce_logits_loss(0.3, -710)",
+  report(same_bits(l, want), "row: [0.3], [-710] is bce_logits_loss(0.3, -710)",
          "");
   /* two equal elements: the mean is the element */
-  row("[0, 0]", 0, "[0.25, 0.25]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
+  row("[0, 0]", "[0.25, 0.25]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
   report(same_bits(l, bce_loss(0, 0.25, BCE_DEFAULT_EPS)),
          "row: the mean of two equal losses is the loss", "");
   /* infinities */
-  row("[1, 0]", 0, "[0.5, 1]", BCE_ARRAY_PROB, 0.0, &l, &e);
+  row("[1, 0]", "[0.5, 1]", BCE_ARRAY_PROB, 0.0, &l, &e);
   report(l==INFINITY, "row: eps 0, certain and wrong: +Inf", "");
-  row("[1, 0]", 0, "[1e999, -1e999]", BCE_ARRAY_LOGITS, 0, &l, &e);
+  row("[1, 0]", "[1e999, -1e999]", BCE_ARRAY_LOGITS, 0, &l, &e);
   report(same_bits(l, 0.0), "row: logits at the right infinities: +0", "");
-  row("[1, 1]", 0, "[1e999, -1e999]", BCE_ARRAY_LOGITS, 0, &l, &e);
+  row("[1, 1]", "[1e999, -1e999]", BCE_ARRAY_LOGITS, 0, &l, &e);
   report(l==INFINITY, "row: a logit at the wrong infinity: +Inf", "");
   /* losses near 1e308: the sum is past the double range, the mean not */
-  row("[0, 0]", 0, "[8.98846567431158e307, 1.348269851146737e308]",
+  row("[0, 0]", "[8.98846567431158e307, 1.348269851146737e308]",
       BCE_ARRAY_LOGITS, 0, &l, &e);
   snprintf(why, sizeof why, "got %.17g", l);
   report(l==ldexp(1.25, 1023),
@@ -443,36 +443,36 @@ static void test_rows_exact(void){
 
 static void test_rows_errors(void){
   static const struct {
-    const char *y; double y0; const char *p; bce_array_kind kind;
+    const char *y; const char *p; bce_array_kind kind;
     bce_array_status status; int arg; long long index; double value;
     size_t at, len; long long ny, np;
     const char *name;
   } cases[] = {
-    {"[1,0]", 0, "[0.5,0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0, 2, 3,
+    {"[1,0]", "[0.5,0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0, 2, 3,
      "y shorter: lengths 2 and 3"},
-    {"[1,0,1,1]", 0, "[0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0, 4, 1,
+    {"[1,0,1,1]", "[0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0, 4, 1,
      "p shorter: lengths 4 and 1"},
-    {"[]", 0, "[0.5]", BCE_ARRAY_PROB, BCE_ARRAY_EMPTY, 0,0,0,0,0,0,0, "y empty"},
-    {"[1]", 0, "[ ]", BCE_ARRAY_PROB, BCE_ARRAY_EMPTY, 1,0,0,0,0,0,0, "p empty"},
-    {0, 1, "[]", BCE_ARRAY_LOGITS, BCE_ARRAY_EMPTY, 1,0,0,0,0,0,0,
-     "broadcast y, z empty"},
-    {"[1,0,2]", 0, "[0.5,0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 0, 2, 2.0,
+    {"[]", "[0.5]", BCE_ARRAY_PROB, BCE_ARRAY_EMPTY, 0,0,0,0,0,0,0, "y empty"},
+    {"[1]", "[ ]", BCE_ARRAY_PROB, BCE_ARRAY_EMPTY, 1,0,0,0,0,0,0, "p empty"},
+    {"[1]", "[]", BCE_ARRAY_LOGITS, BCE_ARRAY_EMPTY, 1,0,0,0,0,0,0,
+     "z empty"},
+    {"[1,0,2]", "[0.5,0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 0, 2, 2.0,
      0,0,0,0, "y[2] = 2 outside [0, 1]"},
-    {"[1,0]", 0, "[0.5,-1e-300]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 1, 1, -1e-300,
+    {"[1,0]", "[0.5,-1e-300]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 1, 1, -1e-300,
      0,0,0,0, "p[1] = -1e-300 outside [0, 1]"},
-    {"[1,0]", 0, "[0.5,1e999]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 1, 1, INFINITY,
+    {"[1,0]", "[0.5,1e999]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 1, 1, INFINITY,
      0,0,0,0, "p[1] = Inf outside [0, 1]"},
-    {"[1,0]", 0, "[0.5,\"x\"]", BCE_ARRAY_PROB, BCE_ARRAY_NOT_NUMBER, 1, 1, 0,
+    {"[1,0]", "[0.5,\"x\"]", BCE_ARRAY_PROB, BCE_ARRAY_NOT_NUMBER, 1, 1, 0,
      5, 3, 0,0, "p[1] a string"},
-    {"[1,null]", 0, "[0.5,0.5]", BCE_ARRAY_LOGITS, BCE_ARRAY_NOT_NUMBER, 0, 1, 0,
+    {"[1,null]", "[0.5,0.5]", BCE_ARRAY_LOGITS, BCE_ARRAY_NOT_NUMBER, 0, 1, 0,
      3, 4, 0,0, "y[1] null"},
-    {"[1,0", 0, "[0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 0,0,0, 4, 0,0,0,
+    {"[1,0", "[0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 0,0,0, 4, 0,0,0,
      "y unterminated"},
-    {"[1]", 0, "[0.5 0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 1,0,0, 5, 0,0,0,
+    {"[1]", "[0.5 0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 1,0,0, 5, 0,0,0,
      "p missing a comma"},
-    {"[1,0]", 0, "[0.5,0.5,oops]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 1,0,0, 9,
+    {"[1,0]", "[0.5,0.5,oops]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 1,0,0, 9,
      0,0,0, "the longer p malformed while counting"},
-    {"[1,0,1]", 0, "[0.5,0.5,0.5]", BCE_ARRAY_LOGITS, BCE_ARRAY_OK, 0,0,0,0,0,0,0,
+    {"[1,0,1]", "[0.5,0.5,0.5]", BCE_ARRAY_LOGITS, BCE_ARRAY_OK, 0,0,0,0,0,0,0,
      "logits take any z"},
   };
   size_t i;
@@ -480,7 +480,7 @@ static void test_rows_errors(void){
     double l;
     bce_array_error e;
     char name[128], why[160];
-    int ok = row(cases[i].y, cases[i].y0, cases[i].p, cases[i].kind,
+    int ok = row(cases[i].y, cases[i].p, cases[i].kind,
                  BCE_DEFAULT_EPS, &l, &e);
     int good = cases[i].status==BCE_ARRAY_OK ? ok : !ok
       && e.status==cases[i].status && e.arg==cases[i].arg;
@@ -528,7 +528,7 @@ static void test_long_row(void){
   for(i=0; i<n; i++) len += (size_t)sprintf(p + len, "0.%06d,", 123457);
   p[len-1] = ']';
   p[len] = 0;
-  row(y, 0, p, BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
+  row(y, p, BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
   report(same_bits(l, bce_loss(1, 0.123457, BCE_DEFAULT_EPS)),
          "row of 200000 equal elements: the mean is the element's loss", "");
   free(y);

@@ -253,7 +253,7 @@ compare_states "bce_state of three dqlite databases, merged here == bce over all
 # a client reads code 1 and the column name as the message.
 wire=$("$CLIENT" "$ALL" query t.db "SELECT bce(1, 2.7)" 2>&1)
 want='failure|1|bce(1, 2.7)
-failure|1|bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()'
+failure|1|bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()'
 if [ "$wire" = "$want" ]; then
   ok "an error on the first step hides behind the column names"
 else

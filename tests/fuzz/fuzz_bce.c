@@ -612,9 +612,10 @@ static void fuzz_window(const Case *c, unsigned shape, unsigned b1,
 ** labels in [0, 1] (hard or soft), probabilities in every binade of
 ** [0, 1], logits finite or infinite, weights from 0 to 2^40 (so no w*l
 ** can overflow), one eps per statement, n > 0; y and p (or z) as plain
-** numbers, a number y against an array p, or JSON arrays of one length
-** per row (1 to 8 elements, printed with 17 digits, so read back
-** exactly).  Every statement over them must succeed (Case.valid), and the
+** numbers, or JSON arrays of one length per row (1 to 8 elements,
+** printed with 17 digits, so read back exactly), y's elements sometimes
+** all one label (what a number y against an array p meant before it
+** became an error, issue 24).  Every statement over them must succeed (Case.valid), and the
 ** properties above hold as for any rows: order independence, every window
 ** frame equal to a fresh aggregate.  Multi-class rows (cce*, softmax,
 ** log_softmax) have 2 to 8 classes: a class index in range or a targets
@@ -754,10 +755,13 @@ static int valid_rows(In *in, Case *c, unsigned b1){
       }else if( kind[j]==K_EPS ){
         v->type = SQLITE_FLOAT;
         v->d = eps;
-      }else if( arrays && j<2 && !(j==0 && (shape & 3)==1) ){
+      }else if( arrays && j<2 ){
         double x[8];
         int e;
-        for(e=0; e<k; e++) x[e] = valid_elem(in, kind[j]);
+        for(e=0; e<k; e++){
+          x[e] = (j==0 && (shape & 3)==1 && e>0) ? x[0]
+                                                  : valid_elem(in, kind[j]);
+        }
         json_val(v, x, k);
       }else{
         v->type = SQLITE_FLOAT;

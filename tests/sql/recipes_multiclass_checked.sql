@@ -4,6 +4,8 @@
 .output /dev/null
 .read sql/recipes_multiclass.sql
 .output stdout
+.mode list
+.headers off
 
 INSERT INTO checks VALUES('recipe 2 log loss, model a', (SELECT log_loss FROM recipe_mc_loss WHERE model = 'a'), ieee754(2577598622352379,-52), 'ulp', 3);
 INSERT INTO checks VALUES('recipe 2 from logits, model a', (SELECT from_logits FROM recipe_mc_loss WHERE model = 'a'), ieee754(4636162487089473,-53), 'ulp', 4);

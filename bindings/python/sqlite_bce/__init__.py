@@ -11,6 +11,7 @@ file; loadable_path() is its path, for hosts that take one (sqlite-utils
 --load-extension, Datasette --load-extension).
 """
 import os
+import sys
 
 from ._version import __version__
 from ._parallel import parallel
@@ -37,12 +38,18 @@ def load(conn):
     Extension loading is turned on for the load and off again afterwards,
     so SQL run on conn later cannot load other libraries with
     load_extension().  Python's sqlite3 must be built with extension
-    loading (Debian's is; some others, such as macOS's system Python, are
-    not: conn has no enable_load_extension then)."""
+    loading (Debian's is; some others, such as pyenv's default builds and
+    macOS's system Python, are not: conn has no enable_load_extension
+    then, and the error says how to get a Python that has it)."""
     if not hasattr(conn, "enable_load_extension"):
         raise RuntimeError(
-            "sqlite_bce.load: this Python's sqlite3 module cannot load "
-            "extensions (built without them)")
+            "sqlite_bce.load: the sqlite3 module of %s cannot load "
+            "extensions (it was built without them). Use a Python that can: "
+            "Debian's and Ubuntu's /usr/bin/python3, or with pyenv "
+            "PYTHON_CONFIGURE_OPTS=--enable-loadable-sqlite-extensions "
+            "pyenv install --force %d.%d.%d; or give loadable_path() to a "
+            "host that loads it (the sqlite3 shell's .load, sqlite-utils "
+            "--load-extension)" % ((sys.executable,) + tuple(sys.version_info[:3])))
     conn.enable_load_extension(True)
     try:
         conn.load_extension(loadable_path())
