@@ -19,24 +19,16 @@ Run:  python3 tests/gen_cr_hard_labels.py      (needs mpmath; ~1 minute)
 """
 import os
 import random
+import sys
 
 from mpmath import mp, mpf, log, log1p
 
-mp.dps = 60
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gen_ref import sql_num  # noqa: E402
+
+mp.dps = 60
 EPS = 1e-15
-
-
-def sql_num(x):
-    x = float(x)
-    if x == int(x) and abs(x) < 2 ** 53:
-        return "%d.0" % int(x)
-    n, d = x.as_integer_ratio()
-    e = -(d.bit_length() - 1)
-    while n % 2 == 0:
-        n //= 2
-        e += 1
-    return "ieee754(%d,%d)" % (n, e)
 
 
 def exact(y, q):
