@@ -81,19 +81,6 @@ static inline bce_dd el_two_prod_short(double a, double c){
   return r;
 }
 
-/* a^2 = p + e exactly: Dekker's product with one split. */
-static inline bce_dd el_two_sqr(double a){
-  double p = a*a;
-#if EL_HAVE_FMA
-  bce_dd r = { p, fma(a, a, -p) };
-#else
-  double ca = (0x1p27 + 1.0)*a;
-  double ah = ca - (ca - a), al = a - ah;
-  bce_dd r = { p, ((ah*ah - p) + 2.0*ah*al) + al*al };
-#endif
-  return r;
-}
-
 /* a + b, relative error <= 3u^2 (Joldes, Muller, Popescu 2017, alg. 6:
 ** AccurateDWPlusDW), also when a and b nearly cancel. */
 static inline bce_dd el_add(bce_dd a, bce_dd b){
