@@ -703,9 +703,9 @@ static inline double el_log1p_fast(double x, double *l){
 */
 #define EL_EPS 0x1p-98
 
-/* The fast paths' bound: 2^-68 relative (exp's is 2^-72) and the
-** rounding of l +- eps, with room; their test fails about once in 2^13
-** calls, and the double-double path decides then. */
+/* exp's fast path: its bound, 2^-72 relative, and the rounding of l +-
+** eps, with room; the test fails about once in 2^13 calls, and the
+** double-double path decides then. */
 #define EL_EPS_FAST 0x1p-67
 
 BCE_PRIVATE double bce_exp(double x){
