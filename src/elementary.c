@@ -81,19 +81,6 @@ static inline bce_dd el_two_prod_short(double a, double c){
   return r;
 }
 
-/* a^2 = p + e exactly: Dekker's product with one split. */
-static inline bce_dd el_two_sqr(double a){
-  double p = a*a;
-#if EL_HAVE_FMA
-  bce_dd r = { p, fma(a, a, -p) };
-#else
-  double ca = (0x1p27 + 1.0)*a;
-  double ah = ca - (ca - a), al = a - ah;
-  bce_dd r = { p, ((ah*ah - p) + 2.0*ah*al) + al*al };
-#endif
-  return r;
-}
-
 /* a + b, relative error <= 3u^2 (Joldes, Muller, Popescu 2017, alg. 6:
 ** AccurateDWPlusDW), also when a and b nearly cancel. */
 static inline bce_dd el_add(bce_dd a, bce_dd b){
@@ -620,6 +607,8 @@ static inline double el_exp_fast(double x, int *k, double *l){
   return hh.hi;
 }
 
+/* ln(1 + z) = z - z^2/2 + z^3 (1/3 - z/4 + ... - z^7/10): Taylor's
+** coefficients (the truncation, z^11/11, is below 2^-80 for |z| < 2^-7) */
 #define EL_LOG_Q3  0x1.5555555555555p-2    /*  1/3 */
 #define EL_LOG_Q4 -0x1p-2                  /* -1/4 */
 #define EL_LOG_Q5  0x1.999999999999ap-3    /*  1/5 */
@@ -627,72 +616,80 @@ static inline double el_exp_fast(double x, int *k, double *l){
 #define EL_LOG_Q7  0x1.2492492492492p-3    /*  1/7 */
 #define EL_LOG_Q8 -0x1p-3                  /* -1/8 */
 #define EL_LOG_Q9  0x1.c71c71c71c71cp-4    /*  1/9 */
+#define EL_LOG_Q10 -0x1.999999999999ap-4   /* -1/10 */
+
+/* x's bits with the low 8 (27) cleared: a double of 45 (26) significant
+** bits, and the rest, x minus it, exact */
+#define EL_HI45(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0xff)
+#define EL_HI26(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0x7ffffff)
 
 /*
-** e ln2 + (l1h + l1l) + ln(1 + zh + zl) for |zh| <= 2^-8 (1 + 2^-40) and
-** |zl| <= 2^-52, as h + l with |error| < 2^-68 |h| (the result is at
-** least |zh|/2, or at least 2^-8 where l1 or e is not 0): ln(1 + z) =
-** z - z^2/2 + z^3 Q(z), Q to degree 6 (z^10/10 < 2^-83), zh^2 exact,
-** zh^3 Q in double (relative 2^-51 of |z|^3/3 <= 2^-77 |z|), zl through
-** the derivative 1 - zh + zh^2 (the rest is below zl 2^-24 <= 2^-76).
+** ln(x + xl) for 2^-1022 <= x < 2^1022 and |xl| <= ulp(x)/2 (xl = 0
+** where has_lo is 0: the compiler drops its terms), as h + l with
+** |error| < 2^-65 |h| (docs/elementary.md).  No product needs an fma or
+** Dekker's splitting:
+**  - x = 2^e m, m in [0.703125, 1.40625), and m's bucket (the first 7
+**    bits past that offset: 128 of them, as el_log_level1's) gives r, an
+**    8-bit approximation of 1/m (r = 1 in the two buckets around 1), and
+**    -ln r = L_h + L_l (tests/gen_elementary_tables.py).
+**  - z = m r - 1 = (m_h r - 1) + m_l r is exact: m_h, m's first 45 bits,
+**    times 8 bits is exact, minus 1 by Sterbenz, m_l r has 16 bits, and
+**    the true z is a multiple of 2^-60 below 2^-7 (the script checks the
+**    bound on every bucket), so it is a double.
+**  - e H + L_h is exact (both multiples of 2^-42, below 2^10), and adding
+**    z to it is a Fast2Sum: |L_h| >= |z| or L_h = 0 where e = 0 (checked
+**    by the script), |e H + L_h| > 0.29 elsewhere.
+**  - z^2 = z_h^2 + z_l (z + z_h), z_h its first 26 bits: z_h^2 exact, the
+**    rest below 2^-39, rounded.  The terms from z^3 on are in double.
+** The result is at least 2^-8.1 in magnitude where L_h or e is not 0,
+** and it is z to within |z|/2 where both are (|z| >= 2^-1022 there): the
+** error bound is relative to it in both cases.
 */
-static inline double el_log_fast_kernel(int e, double zh, double zl,
-                                        double l1h, double l1l, double *l){
-  bce_dd z2 = el_two_sqr(zh), s1, s2, s3;
-  double ed = (double)e;
-  double q = z2.hi*zh*(EL_LOG_Q3 + zh*(EL_LOG_Q4 + zh*(EL_LOG_Q5 + zh*(EL_LOG_Q6
-             + zh*(EL_LOG_Q7 + zh*(EL_LOG_Q8 + zh*EL_LOG_Q9))))));
-  s1 = el_fast_two_sum(ed*BCE_LN2_3H, l1h);      /* |e ln2| > |l1h| or e = 0 */
-  s2 = el_two_sum(s1.hi, zh);
-  s3 = el_fast_two_sum(s2.hi, -0.5*z2.hi);
-  *l = s1.lo + s2.lo + s3.lo
-       + (ed*BCE_LN2_3M + l1l + zl*(1.0 - zh + z2.hi) - 0.5*z2.lo + q);
-  return s3.hi;
+static inline double el_log_fast_dd(double x, double xl, int has_lo,
+                                    double *l){
+  uint64_t t = bce_bits(x) - BCE_LOG_OFF;
+  int64_t e = (int64_t)t >> 52;            /* an arithmetic shift */
+  uint64_t mb = bce_bits(x) - ((uint64_t)e << 52);
+  const double *T = bce_log_f[(t >> 45) & 127u];
+  double m = bce_from_bits(mb), mh = EL_HI45(m), r = T[0];
+  double z = (mh*r - 1.0) + (m - mh)*r;
+  double zl = 0.0, ed = (double)e, zh, zz, a, s, sl, h, hl, p;
+  if( has_lo ){
+    /* ln(1 + z + zl) = ln(1 + z) + zl (1 - z + ...): z + zl renormalised,
+    ** as near 1 (r = 1) zl can be as large as z itself */
+    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
+    double zs = z + w, wv = zs - z;             /* Knuth's TwoSum: |z|, |w| < 1 */
+    zl = (z - (zs - wv)) + (w - wv);
+    z = zs;
+  }
+  zh = EL_HI26(z);
+  zz = z*z;
+  a = -0.5*(zh*zh);                                     /* exact */
+  p = zz*z*(EL_LOG_Q3 + z*(EL_LOG_Q4 + z*(EL_LOG_Q5 + z*(EL_LOG_Q6
+      + z*(EL_LOG_Q7 + z*(EL_LOG_Q8 + z*(EL_LOG_Q9 + z*EL_LOG_Q10)))))));
+  {
+    double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
+    s = tt + z;
+    sl = z - (s - tt);
+  }
+  h = s + a;
+  hl = a - (h - s);
+  p += -0.5*((z - zh)*(z + zh)) + (T[2] + ed*BCE_LN2_3M);
+  if( has_lo ) p += zl*(1.0 - z);
+  *l = sl + hl + p;
+  return h;
 }
 
-/* ln((mh + ml) 2^e), mh in [0.703125, 1.40625): the first table level of
-** el_log_level1, then the kernel */
-static inline double el_log_fast_reduced(int e, double mh, double ml, double *l){
-  uint64_t i1 = ((bce_bits(mh) - BCE_LOG_OFF) >> 45) & 127u;
-  const double *t1 = bce_log_t1[i1];
-  bce_dd p = el_two_prod_short(mh, t1[0]);           /* p.hi - 1 is exact */
-  return el_log_fast_kernel(e, p.hi - 1.0, p.lo + ml*t1[0], t1[1], t1[2], l);
-}
-
-/* x normal, positive, not 1 */
+/* x normal, positive */
 static inline double el_log_fast(double x, double *l){
-  int be;
-  double mh;
-  if( x > 1.0 - 0x1p-8 && x < 1.0 + 0x1p-8 ){
-    return el_log_fast_kernel(0, x - 1.0, 0.0, 0.0, 0.0, l);
-  }
-  be = (int)(bce_bits(x) >> 52);
-  mh = bce_from_bits((bce_bits(x) & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-  if( mh >= 1.40625 ){ mh *= 0.5; be++; }
-  return el_log_fast_reduced(be - 1023, mh, 0.0, l);
+  return el_log_fast_dd(x, 0.0, 0, l);
 }
 
-/* 2^-53 <= |x|, x > -1, x finite */
+/* 2^-53 <= |x|, -1 < x < 2^1021: 1 + x = u + c exactly, u normal (u >=
+** 2^-53) and below 2^1022 */
 static inline double el_log1p_fast(double x, double *l){
-  if( x > -0x1p-8 && x < 0x1p-8 ){
-    return el_log_fast_kernel(0, x, 0.0, 0.0, 0.0, l);
-  }
-  if( x > -0.29 && x < 0.40 ){
-    /* z = (1 + x) c1 - 1 = (c1 - 1) + x c1, 1 + x never rounded */
-    uint64_t i1 = ((bce_bits(1.0 + x) - BCE_LOG_OFF) >> 45) & 127u;
-    const double *t1 = bce_log_t1[i1];
-    bce_dd p = el_two_prod_short(x, t1[0]);
-    bce_dd z = el_two_sum(t1[0] - 1.0, p.hi);
-    return el_log_fast_kernel(0, z.hi, z.lo + p.lo, t1[1], t1[2], l);
-  }else{
-    /* 1 + x = u.hi + u.lo exactly; u.hi normal, as x > -1 + 2^-53 */
-    bce_dd u = el_two_sum(1.0, x);
-    int be = (int)(bce_bits(u.hi) >> 52);
-    double mh = bce_from_bits((bce_bits(u.hi) & 0x000fffffffffffffULL)
-                              | 0x3ff0000000000000ULL);
-    if( mh >= 1.40625 ){ mh *= 0.5; be++; }
-    return el_log_fast_reduced(be - 1023, mh, u.lo*(mh/u.hi), l);
-  }
+  double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
+  return el_log_fast_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
 }
 
 /* ------------------------------------------ the correctly rounded doubles */
@@ -706,9 +703,9 @@ static inline double el_log1p_fast(double x, double *l){
 */
 #define EL_EPS 0x1p-98
 
-/* The fast paths' bound: 2^-68 relative (exp's is 2^-72) and the
-** rounding of l +- eps, with room; their test fails about once in 2^13
-** calls, and the double-double path decides then. */
+/* exp's fast path: its bound, 2^-72 relative, and the rounding of l +-
+** eps, with room; the test fails about once in 2^13 calls, and the
+** double-double path decides then. */
 #define EL_EPS_FAST 0x1p-67
 
 BCE_PRIVATE double bce_exp(double x){
@@ -751,20 +748,29 @@ BCE_PRIVATE double bce_exp(double x){
   return bce_exp_fx(x);
 }
 
+/* The log fast path's bound, 2^-65 relative, and the rounding of l +-
+** eps, with room: the test fails about once in 2^9 calls. */
+#define EL_EPS_LOG_FAST 0x1p-63
+
+/* Ziv's test on a fast path's h + l: 1 and *r = h + l rounded if every
+** value within eps_rel |h| of it rounds the same (eps's sign does not
+** matter: it only swaps lo and hi) */
+static inline int el_round_test(double h, double l, double eps_rel, double *r){
+  double eps = eps_rel*h;
+  double lo = h + (l - eps), hi = h + (l + eps);
+  *r = lo;
+  return lo==hi;
+}
+
 BCE_PRIVATE double bce_log(double x){
   bce_dd r;
-  double eps, lo, hi;
-  if( !(x > 0.0) || x==(double)INFINITY ){
+  double eps, lo, hi, res;
+  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+    double l, h = el_log_fast(x, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }else if( !(x > 0.0) || x==(double)INFINITY ){
     if( x==0.0 ) return -1.0/(x*x);                  /* -Inf, divide by zero */
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);  /* +Inf, NaN; invalid */
-  }
-  if( x==1.0 ) return 0.0;
-  if( x >= 0x1p-1022 ){
-    double l, h = el_log_fast(x, &l);
-    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
-    lo = h + (l - eps);
-    hi = h + (l + eps);
-    if( lo==hi ) return lo;
   }
   r = bce_log_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
@@ -774,9 +780,27 @@ BCE_PRIVATE double bce_log(double x){
   return bce_log_fx(x, 0.0);
 }
 
+BCE_PRIVATE double bce_log_sum(double x, double xl){
+  bce_dd r;
+  double eps, lo, hi, res;
+  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+    double l, h = el_log_fast_dd(x, xl, 1, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }else if( x==0.0 ){
+    return -1.0/(x*x);                               /* -Inf, divide by zero */
+  }
+  /* x + xl = 1 only for x = 1, xl = 0, which the fast path rounds to 0 */
+  r = bce_log_dd(x, xl);
+  eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
+  lo = r.hi + (r.lo - eps);
+  hi = r.hi + (r.lo + eps);
+  if( lo==hi ) return lo;
+  return bce_log_fx(x, xl);
+}
+
 BCE_PRIVATE double bce_log1p(double x){
   bce_dd r;
-  double eps, lo, hi;
+  double eps, lo, hi, res;
   if( !(x > -1.0) || x==(double)INFINITY ){
     if( x==-1.0 ) return -1.0/(x + 1.0);              /* -Inf, divide by zero */
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);
@@ -784,12 +808,9 @@ BCE_PRIVATE double bce_log1p(double x){
   /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
   ** gap to x's neighbours, so x itself (±0 included) */
   if( x > -0x1p-53 && x < 0x1p-53 ) return x;
-  {
+  if( x < 0x1p1021 ){
     double l, h = el_log1p_fast(x, &l);
-    eps = EL_EPS_FAST*(h < 0.0 ? -h : h);
-    lo = h + (l - eps);
-    hi = h + (l + eps);
-    if( lo==hi ) return lo;
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   }
   r = bce_log1p_dd(x, 0.0);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);

@@ -22,6 +22,11 @@ BCE_PRIVATE double bce_exp(double x);
 BCE_PRIVATE double bce_log(double x);
 BCE_PRIVATE double bce_log1p(double x);
 
+/* ln(x + xl), correctly rounded, for an exact sum x + xl >= 0 with |xl| <=
+** ulp(x)/2 (-Inf for x = 0): ln(1 - q) of the hard labels as ln(u + c),
+** u = 1 - q rounded and c its error, by the same code as ln q. */
+BCE_PRIVATE double bce_log_sum(double x, double xl);
+
 /* e^(hi + lo) = (r.hi + r.lo) * 2^(*k), r.hi in [1, 2), relative error
 ** < 2^-100, for |lo| <= ulp(hi).  Never overflows or underflows: the
 ** caller scales.  Outside the range: hi < -832 (e^x < 2^-1200) or

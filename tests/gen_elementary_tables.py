@@ -119,6 +119,40 @@ for i in range(-66, 67):
     w("  {%s, %s, %s}," % (hexf(c2), hexf(h), hexf(l)))
 w("};")
 
+# ---- log, the fast path: the same 128 buckets, r = 1/(the bucket's
+# centre) rounded to 8 significant bits, so that m r - 1 is exact in double
+# arithmetic without an fma (src/elementary.c, el_log_fast_dd: m's high
+# part times r is exact, and every m r - 1 is a multiple of 2^-60 below
+# 2^-7).  The two buckets around 1 take r = 1: there ln x is ln(1 + z)
+# itself, and nothing may cancel it.  -ln r as L_h + L_l, L_h on the grid
+# of 2^-42 (ln 2's H), so that e H + L_h is exact; a fourth entry pads a
+# row to 32 bytes.
+def r8(v):
+    e = mpmath.frexp(v)[1]
+    return mpmath.nint(v * 2 ** (8 - e)) / 2 ** (8 - e)
+
+
+near1 = {(0x3FF0000000000000 - OFF) // (1 << 45) - 1,
+         (0x3FF0000000000000 - OFF) // (1 << 45)}
+w("/* the fast log path: r = 1/(bucket centre) to 8 significant bits (1")
+w("** around 1), -ln r as L_h (a multiple of 2^-42) + L_l, and a pad */")
+w("static const double bce_log_f[128][4] = {")
+for i in range(128):
+    lo_m = mpf(bits_to_double(OFF + i * (1 << 45)))
+    hi_m = mpf(bits_to_double(OFF + (i + 1) * (1 << 45) - 1))  # the last m
+    centre = mpf(bits_to_double(OFF + i * (1 << 45) + (1 << 44)))
+    r = mpf(1) if i in near1 else r8(1 / centre)
+    zmax = max(abs(lo_m * r - 1), abs(hi_m * r - 1))
+    assert zmax < mpf(2) ** -7, (i, zmax)
+    L = -mpmath.log(r)
+    Lh = mpmath.nint(L * 2 ** 42) / 2 ** 42
+    Ll = dbl(L - Lh)
+    # e = 0: t = L_h, and Fast2Sum(t, z) needs |t| >= |z| (or t = 0)
+    assert L == 0 or abs(Lh) >= zmax + mpf(2) ** -50, (i, Lh, zmax)
+    assert abs(L) < 0.4         # e != 0: |e ln 2 + L_h| > 0.29 > |z|
+    w("  {%s, %s, %s, 0.0}," % (hexf(dbl(r)), hexf(dbl(Lh)), hexf(Ll)))
+w("};")
+
 # ---- the last-resort fixed-point path: ln 2 in 9 limbs of 32 bits,
 # limb 0 the integer part, limbs 1..8 the fraction (truncated)
 mp.prec = 400

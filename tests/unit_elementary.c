@@ -106,11 +106,13 @@ static int same(double a, double b){
 }
 
 /* The correctly rounded functions, and their last-resort fixed-point
-** paths on the same cases (which the fast path seldom reaches). */
+** paths on the same cases (which the fast path seldom reaches); ln x and
+** ln(1 + x) through bce_log_sum too, as ln(x + 0) and ln(s + t) of the
+** exact 1 + x = s + t. */
 static void test_cr(const char *name, double (*f)(double),
                     const void *cases, size_t n, int which){
   const struct { double x, want; int hard; } *c = cases;
-  size_t i, bad = 0, badfx = 0, nfx = 0;
+  size_t i, bad = 0, badfx = 0, badsum = 0, nfx = 0;
   int hardest = 0;
   char at[128] = "";
   for(i=0; i<n; i++){
@@ -124,21 +126,25 @@ static void test_cr(const char *name, double (*f)(double),
       nfx++; fx = bce_exp_fx(x);
     }else if( which==1 && x > 0.0 && x!=1.0 && x < INFINITY ){
       nfx++; fx = bce_log_fx(x, 0.0);
+      if( !same(bce_log_sum(x, 0.0), c[i].want) ) badsum++;
     }else if( which==2 && fabs(x) >= 0x1p-53 && x > -1.0 && x < INFINITY ){
       double s = 1.0 + x, bv = s - 1.0;
       double t = (1.0 - (s - bv)) + (x - bv);           /* 1 + x = s + t */
       nfx++; fx = bce_log_fx(s, t);
+      if( !same(bce_log_sum(s, t), c[i].want) ) badsum++;
     }else continue;
     if( !same(fx, c[i].want) && !badfx++ && !bad ){
       snprintf(at, sizeof at, "fixed point %s(%a) = %a, want %a", name, x, fx, c[i].want);
     }
   }
-  if( bad==0 && badfx==0 ){
+  if( bad==0 && badfx==0 && badsum==0 ){
     printf("ok|%s correctly rounded: %zu cases (hardest %d identical bits after"
-           " the round bit), fixed-point path on %zu of them\n", name, n, hardest, nfx);
+           " the round bit), fixed-point path%s on %zu of them\n", name, n, hardest,
+           which ? " and bce_log_sum" : "", nfx);
   }else{
     failures++;
-    printf("FAIL|%s: %zu wrong, %zu wrong in fixed point; first %s\n", name, bad, badfx, at);
+    printf("FAIL|%s: %zu wrong, %zu wrong in fixed point, %zu by bce_log_sum;"
+           " first %s\n", name, bad, badfx, badsum, at);
   }
 }
 
@@ -157,6 +163,13 @@ static void test_annex_f(void){
   };
   static const char *names[] = { "bce_exp", "bce_log", "bce_log1p" };
   size_t i;
+  /* ln(0 + 0): the one special value bce_log_sum's callers can give it */
+  if( same(bce_log_sum(0.0, 0.0), -INFINITY) ){
+    printf("ok|bce_log_sum(0, 0) = -inf\n");
+  }else{
+    failures++;
+    printf("FAIL|bce_log_sum(0, 0) = %a, want -inf\n", bce_log_sum(0.0, 0.0));
+  }
   for(i=0; i<COUNT(sp); i++){
     double got = sp[i].f==0 ? bce_exp(sp[i].x)
                : sp[i].f==1 ? bce_log(sp[i].x) : bce_log1p(sp[i].x);
