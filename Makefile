@@ -445,3 +445,20 @@ $(BUILD)/dqlite_node: tests/dqlite/node.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 $(BUILD)/dqlite_client: tests/dqlite/client.c
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/dqlite/client.c
+
+# ------------------------------------------------- platforms (issue 22)
+# make test-versions  the SQL suite on every SQLite of tests/versions/pins.tsv
+#                     (3.24.0 must refuse the extension; 3.25.2 to the
+#                     newest), shells built from amalgamations fetched with
+#                     npm pack and checked against their SHA-256; cached in
+#                     $(BUILD)/versions/.  Offline it skips; CI=true fails.
+# make test-windows   the SQL suite against $(BUILD)/windows/bce.dll in a
+#                     mingw-built sqlite3.exe under Wine (tests/windows.sh)
+# make test-samebits  the same bits, call for call, from every compiler and
+#                     platform here (tests/samebits/run.sh)
+.PHONY: test-versions test-windows test-samebits test-platforms
+test-versions: $(LIB)
+	@rm -f $(BUILD)/results-versions
+	@LIB=./$(LIB) BUILD=$(BUILD) sh tests/versions.sh >$(BUILD)/results-versions
+	@$(if $(RESULTS),cat $(BUILD)/results-versions >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-versions
