@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "logistic.h"
+#include "fma.h"
 
 /* An unevaluated sum hi + lo, |lo| <= ulp(hi)/2: about 106 bits. */
 typedef struct BceDD { double hi, lo; } BceDD;
 
-/* a*a exactly: fma() rounds once, so a*a - fl(a*a) is exact, and stays
+/* a*a exactly: bce_fma() rounds once, so a*a - fl(a*a) is exact, and stays
 ** so where a compiler fuses multiplies on its own (-ffp-contract=fast),
 ** which would break Dekker's split-and-multiply. */
 static BceDD bce_dd_square(double a){
   BceDD r;
   r.hi = a*a;
-  r.lo = fma(a, a, -r.hi);
+  r.lo = bce_fma(a, a, -r.hi);
   return r;
 }
 
@@ -93,8 +94,8 @@ BCE_PRIVATE double bce_sigmoid(double x){
   c = num/d.hi;
   /* (num + numlo)/(d.hi + d.lo) = c + (num - c*d.hi + numlo - c*d.lo)/d.hi
   ** to 2^-100, where the remainder num - c*d.hi of a rounded quotient is
-  ** a double, which fma() gives exactly */
-  return c + ((fma(-c, d.hi, num) + (x>=0.0 ? 0.0 : el)) - c*d.lo)/d.hi;
+  ** a double, which bce_fma() gives exactly */
+  return c + ((bce_fma(-c, d.hi, num) + (x>=0.0 ? 0.0 : el)) - c*d.lo)/d.hi;
 }
 
 /* Below 1/4 the two logarithms cannot cancel (|ln p| > 1.38 > |ln(1-p)|).

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "loss.h"
+#include "fma.h"
 
 /* A soft label: (q-y) / (q(1-q)) / n, with every rounding but the last
 ** kept.  d = q-y is d_hi + d_lo exactly (TwoSum); 1-q is u + e exactly
 ** (Fast2Sum, as in bce_one_minus_q()); the denominator q*(1-q)*n is carried as D_hi + D_lo
-** with the products' errors from fma().  The quotient d_hi/D_hi is then
+** with the products' errors from bce_fma().  The quotient d_hi/D_hi is then
 ** corrected by the residual of the whole fraction.  Rounding q*(1-q), the
 ** division and /n separately had reached 2.4 ulp (bce_grad(0.97276..,
 ** 0.24999999999999994, 4) was 2.05 ulp off). */
@@ -16,7 +17,7 @@ static double soft_grad(double y, double q, double n){
   double u = 1.0 - q;
   double e = (1.0 - u) - q;        /* 1-q = u + e exactly (Fast2Sum) */
   double p = q*u;
-  double p_lo = fma(q, u, -p) + q*e;
+  double p_lo = bce_fma(q, u, -p) + q*e;
   double D_hi = p*n;
   double D_lo, g, r;
   int k = 0;
@@ -51,9 +52,9 @@ static double soft_grad(double y, double q, double n){
     k = a + b - c;
     D_hi = p*n;
   }
-  D_lo = fma(p, n, -D_hi) + p_lo*n;
+  D_lo = bce_fma(p, n, -D_hi) + p_lo*n;
   g = d_hi/D_hi;
-  r = fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
+  r = bce_fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
   return ldexp(g + r/D_hi, -k);
 }
 
