@@ -15,8 +15,9 @@
 **   - gcc ignores `#pragma STDC FP_CONTRACT` and honours its optimize
 **     pragma, which applies to every function defined after it (this
 **     header is included before any function of ours);
-**   - clang honours the standard pragma (it ignores it only under
-**     -ffp-contract=fast, which the user then asked for by name);
+**   - clang honours the standard pragma, except under an explicit
+**     -ffp-contract=fast, which overrides every pragma (its own
+**     `#pragma clang fp contract(off)` too; docs/accuracy.md says so);
 **   - MSVC has a pragma of its own.
 */
 #ifndef BCE_FP_CONTRACT_H

@@ -105,3 +105,4 @@ LIST
   grep -v '|listed in SKIP$' "$tmp/r"
   rm -f "$tmp/r"
 done
+exit 0

@@ -7,7 +7,7 @@
 # are on, as in the shells people run (built in from 3.38 and 3.35).
 #   sh tests/versions/shell.sh VERSION OUT [DIR]
 # CC (default cc), EXE_LIBS (default "-lpthread -ldl -lm": the libraries
-# of a Linux shell; the Windows build passes none).
+# of a Linux shell; the Windows build passes -municode, for wmain).
 set -u
 v=$1
 out=$2
