@@ -3,7 +3,8 @@
 ** The SQL functions the test scripts call that an old SQLite lacks, for
 ** make test-versions on SQLite before 3.35.0: ln, exp, log2, pow, floor
 ** (built in from 3.35.0, SQLITE_ENABLE_MATH_FUNCTIONS) and ieee754(m, e)
-** and ieee754(x) (the shell's ext/misc/ieee754.c, from 3.29.0).  Test
+** and ieee754(x), ieee754_to_blob(x) (the shell's ext/misc/ieee754.c,
+** from 3.29.0).  Test
 ** scaffolding only: the scripts build their exact inputs and references
 ** with these, so they must give the same doubles the newer SQLite does;
 ** the math ones are libm's, as SQLite's are.  Loaded before bce by the
@@ -79,6 +80,18 @@ static void ieee754_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
 }
 
+/* ieee754_to_blob(x): the 8 bytes of x, most significant first */
+static void to_blob_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  double r = sqlite3_value_double(argv[0]);
+  unsigned char b[8];
+  uint64_t v;
+  int i;
+  (void)argc;
+  memcpy(&v, &r, sizeof v);
+  for(i=7; i>=0; i--){ b[i] = (unsigned char)(v & 0xff); v >>= 8; }
+  sqlite3_result_blob(ctx, b, 8, SQLITE_TRANSIENT);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -89,6 +102,7 @@ int sqlite3_compat_init(sqlite3 *db, char **err,
     {"ln", 1, ln_func}, {"log2", 1, log2_func}, {"exp", 1, exp_func},
     {"floor", 1, floor_func}, {"pow", 2, pow_func},
     {"ieee754", 1, ieee754_func}, {"ieee754", 2, ieee754_func},
+    {"ieee754_to_blob", 1, to_blob_func},
   };
   size_t i;
   int rc = SQLITE_OK;
