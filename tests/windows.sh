@@ -43,7 +43,7 @@ if ! CC=x86_64-w64-mingw32-gcc EXE_LIBS=-municode sh tests/versions/shell.sh $V 
   say FAIL "build sqlite3.exe" "$(head -c 300 "$tmp/build" | tr '\n' ' ')"
   exit 0
 fi
-wine_start || { say FAIL "wine wineboot --init" "no prefix in $WINEPREFIX"; exit 0; }
+wine_start || { say FAIL "wine wineboot --init" "failed in $WINEPREFIX"; exit 0; }
 
 # The shell as tests/run.sh calls it: sqlite3.exe under Wine, its CRLF
 # lines made LF, its exit status kept; every wine process it starts is

@@ -2,8 +2,8 @@
 # Wine for the tests (sourced by tests/windows.sh and tests/samebits/run.sh):
 # a prefix of its own under BUILD/wine, no debug output, and every process
 # started here recorded by its PID and stopped by it.
-#   wine_start        the prefix (made once, wine wineboot --init) and a
-#                     wineserver of our own, in the foreground of a job
+#   wine_start        a wineserver of our own, in the foreground of a job,
+#                     and the prefix (made once, wine wineboot --init)
 #   wine_run CMD...   run a Windows program; its exit status
 #   wine_stop         wineserver -k on our prefix, then our PIDs
 # Debian's wine runs as root here (CI): the prefix belongs to the caller.
@@ -17,12 +17,15 @@ wine_start() {
   mkdir -p "$WINEPREFIX"
   wineserver -f -p >/dev/null 2>&1 &
   wine_pids="$wine_pids $!"
-  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  # wineboot's status, not system.reg, says the prefix is made: a
+  # persistent wineserver writes the registry files only later
+  if [ ! -f "$WINEPREFIX/.made" ]; then
     wine wineboot --init >/dev/null 2>&1 &
-    wine_pids="$wine_pids $!"
-    wait $!
+    _pid=$!
+    wine_pids="$wine_pids $_pid"
+    wait $_pid || return 1
+    touch "$WINEPREFIX/.made"
   fi
-  [ -f "$WINEPREFIX/system.reg" ]
 }
 
 wine_run() {
