@@ -163,7 +163,7 @@ $(BUILD)/%: tests/%.c
 
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
-UNITS     := core arrays state cce jsonb elementary
+UNITS     := core arrays state cce jsonb elementary fma
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
 # Static pattern rules: the objects are then known targets, which make
@@ -473,3 +473,42 @@ $(BUILD)/dqlite_node: tests/dqlite/node.c $(BUILD)/libbce.a ext/sqlite3_bce.h
 $(BUILD)/dqlite_client: tests/dqlite/client.c
 	@mkdir -p $(BUILD)
 	$(CC) $(STRICT) $(CFLAGS) -o $@ tests/dqlite/client.c
+
+# ------------------------------------------------- platforms (issue 22)
+# make test-versions  the SQL suite on every SQLite of tests/versions/pins.tsv
+#                     (3.24.0 must refuse the extension; 3.25.2 to the
+#                     newest), shells built from amalgamations fetched with
+#                     npm pack and checked against their SHA-256; cached in
+#                     $(BUILD)/versions/.  Offline it skips; CI=true fails.
+# make test-windows   the SQL suite against $(BUILD)/windows/bce.dll in a
+#                     mingw-built sqlite3.exe under Wine (tests/windows.sh)
+# make test-samebits  the same bits, call for call, from every compiler and
+#                     platform here (tests/samebits/run.sh)
+# make test-platforms the three, counted together (the platform tier of CI)
+.PHONY: test-versions test-windows test-samebits test-platforms
+test-versions: $(LIB)
+	@rm -f $(BUILD)/results-versions
+	@LIB=./$(LIB) BUILD=$(BUILD) sh tests/versions.sh >$(BUILD)/results-versions
+	@$(if $(RESULTS),cat $(BUILD)/results-versions >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-versions
+
+test-samebits: $(LIB) $(AMALG_C)
+	@rm -f $(BUILD)/results-samebits
+	@LIB=./$(LIB) BUILD=$(BUILD) AMALG_C=$(AMALG_C) sh tests/samebits/run.sh >$(BUILD)/results-samebits
+	@$(if $(RESULTS),cat $(BUILD)/results-samebits >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-samebits
+
+test-windows: $(BUILD)/windows/bce.dll
+	@rm -f $(BUILD)/results-windows
+	@BUILD=$(BUILD) sh tests/windows.sh >$(BUILD)/results-windows
+	@$(if $(RESULTS),cat $(BUILD)/results-windows >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-windows
+
+# RESULTS: also keep the ok/FAIL/skip lines there (.ci/run sums the tiers)
+test-platforms: $(LIB) $(AMALG_C) $(BUILD)/windows/bce.dll
+	@rm -f $(BUILD)/results-platforms
+	@LIB=./$(LIB) BUILD=$(BUILD) sh tests/versions.sh >>$(BUILD)/results-platforms
+	@BUILD=$(BUILD) sh tests/windows.sh >>$(BUILD)/results-platforms
+	@LIB=./$(LIB) BUILD=$(BUILD) AMALG_C=$(AMALG_C) sh tests/samebits/run.sh >>$(BUILD)/results-platforms
+	@$(if $(RESULTS),cat $(BUILD)/results-platforms >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-platforms

@@ -130,6 +130,10 @@ def main(argv):
     a.out.append('#if defined(__GNUC__) || defined(__clang__)\n'
                  '# pragma GCC diagnostic ignored "-Wunused-function"\n'
                  '#endif\n')
+    # No FMA contraction, whatever the user's flags, from the first line
+    # of code on (src/fp_contract.h; src/bits.h includes it too, for the
+    # separate objects).
+    a.copy(os.path.join(root, 'src', 'fp_contract.h'))
     a.out.append('#define BCE_PRIVATE static\n')
     a.out.append('#define BCE_PRIVATE_DATA static\n')
     for src in sources:

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/* before any function of ours: no contraction to FMA, whatever the flags */
+#include "fp_contract.h"
+
 _Static_assert(FLT_RADIX==2 && DBL_MANT_DIG==53 && DBL_MAX_EXP==1024
                && DBL_MIN_EXP==-1021, "double must be IEEE 754 binary64");
 _Static_assert(sizeof(double)==sizeof(uint64_t), "double must be 64 bits");

@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 #include "cce.h"
+#include "fma.h"
 #include "elementary.h"
 #include "exact_sum.h"
 #include "json_array.h"
@@ -414,7 +415,7 @@ static int prob_terms_scaled(const bce_cce_row *r, const cce_scan *s,
     lnq = bce_log(q);
     hi = ys*lnq;
     bce_sum_add(l, hi, -1);
-    bce_sum_add(l, fma(ys, lnq, -hi), -1);
+    bce_sum_add(l, bce_fma(ys, lnq, -hi), -1);
   }
   return scale;
 }
@@ -715,11 +716,11 @@ static bce_dd dd_of_sum(bce_sum *t){
 }
 
 /* (a.hi + a.lo)/(b.hi + b.lo), b > 0, to about 2^-104 relative: the first
-** quotient's remainder exact by fma(), then a second quotient. */
+** quotient's remainder exact by bce_fma(), then a second quotient. */
 static bce_dd dd_div(bce_dd a, bce_dd b){
   bce_dd q;
   double q1 = a.hi/b.hi;
-  double rem = fma(-q1, b.hi, a.hi) + (a.lo - q1*b.lo);
+  double rem = bce_fma(-q1, b.hi, a.hi) + (a.lo - q1*b.lo);
   double q2 = rem/b.hi;
   q.hi = q1 + q2;
   q.lo = bce_two_sum_err(q1, q2, q.hi);
@@ -766,7 +767,7 @@ static double dd_over_n(double s, double l, int e, double n){
   int b = ilogb(n);
   double m = ldexp(n, -b), q1, q2;
   q1 = s/m;
-  q2 = (fma(-q1, m, s) + l)/m;
+  q2 = (bce_fma(-q1, m, s) + l)/m;
   return ldexp(q1 + q2, e - b);
 }
 

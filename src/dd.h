@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include "bits.h"
+#include "fma.h"
 
 /* x*2^e, rounded once as ldexp() rounds it, without ldexp()'s call (two
 ** in glibc, 347 instructions of a bce_logits_grad() that made seven) where
@@ -47,7 +48,7 @@ static inline void bce_dd_add(double *hi, double *lo, double x){
 ** product of the leading parts exact (fma), the cross terms rounded. */
 static inline void bce_dd_mul(double *hi, double *lo, double bh, double bl){
   double p = *hi*bh;
-  double e = fma(*hi, bh, -p) + (*hi*bl + *lo*bh);
+  double e = bce_fma(*hi, bh, -p) + (*hi*bl + *lo*bh);
   *hi = p + e;
   *lo = e - (*hi - p);
 }

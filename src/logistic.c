@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "elementary.h"
+#include "fma.h"
 #include "logistic.h"
 #include "dd.h"
 
@@ -45,7 +46,7 @@ BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k){
   dh = 1.0 + eh;                          /* Fast2Sum: 1 >= eh */
   dl = ((1.0 - dh) + eh) + el;
   c = eh/dh;
-  r = ((fma(-c, dh, eh) + el) - c*dl)/dh;
+  r = ((bce_fma(-c, dh, eh) + el) - c*dl)/dh;
   t.hi = c + r;
   t.lo = r - (t.hi - c);
   *k = 0;
@@ -94,7 +95,7 @@ static bce_qd qd_mul(bce_qd a, bce_qd b){
   for(i=3; i>=0; i--){
     for(j=3-i; j>=0; j--){
       double p = a.v[i]*b.v[j];
-      x[n++] = fma(a.v[i], b.v[j], -p);
+      x[n++] = bce_fma(a.v[i], b.v[j], -p);
       x[n++] = p;
     }
   }
@@ -146,7 +147,7 @@ BCE_PRIVATE bce_qd bce_logistic_neg_slow(double a, int *k){
   x[1] = kd*LN2_M;
   x[2] = kd*QD_LN2_L3;
   x[3] = kd*QD_LN2_L4;
-  x[4] = fma(kd, QD_LN2_L4, -x[3]);
+  x[4] = bce_fma(kd, QD_LN2_L4, -x[3]);
   r = bce_qd_sum(x, 5);
   s = qd_scale(r, -8);
   term = s;

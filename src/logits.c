@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "logistic.h"
+#include "fma.h"
 #include "logits.h"
 #include "dd.h"
 
@@ -41,14 +42,14 @@ static const double TANH_TAIL[4] = {
 ** could follow.  As parts, 1/2 - y and z/4 are exact (TwoSum; scaled by
 ** 2^j, z/4 exact also when z is subnormal), and T is a double-double to
 ** about 2^-104 of itself: the series in z^2 < 2^-12, each term under
-** 2^-15 of the one before, its first terms in double-double (fma()), up to
+** 2^-15 of the one before, its first terms in double-double (bce_fma()), up to
 ** z^17, past which the rest is below 2^-107 of T.  T can cancel against
 ** the sum of the other two only as far as z^5/480 (an exact double y needs
 ** few bits in z), so its own error stays 2^-60 of the result or less. */
 static int grad_near_zero(double y, double z, double *h, double *l){
   double v = 0.5 - y;
   double ve = bce_two_sum_err(0.5, -y, v);
-  double uh = z*z, ul = fma(z, z, -uh);
+  double uh = z*z, ul = bce_fma(z, z, -uh);
   double th, tl, z3h, z3l;
   double q = TANH_TAIL[0] + uh*(TANH_TAIL[1] + uh*(TANH_TAIL[2]
            + uh*TANH_TAIL[3]));
@@ -140,7 +141,7 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   }
   n = bce_scale(n, -b);
   c = h/n;
-  return bce_ldexp_dd(c, (fma(-c, n, h) + l)/n, -(j + b)) + 0.0;
+  return bce_ldexp_dd(c, (bce_fma(-c, n, h) + l)/n, -(j + b)) + 0.0;
 }
 
 /* w*l(y, z), rounded once also where l is below 2^-1018 and w > 1: then
@@ -168,12 +169,12 @@ BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
     as = ldexp(a, k);
     e = logits_exp_scaled(az, k);
     p = as*az;
-    pe = fma(as, az, -p);
+    pe = bce_fma(as, az, -p);
     s = p + e;
     se = bce_two_sum_err(p, e, s) + pe;
     m = ldexp(w, -b);
     h = s*m;
-    return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - k);
+    return bce_ldexp_dd(h, bce_fma(s, m, -h) + se*m, b - k);
   }
   return w==0.0 ? 0.0 : w*l;
 }

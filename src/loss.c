@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "loss.h"
+#include "fma.h"
 #include "dd.h"
 
 /* -(y ln q + (1-y) ln(1-q)) for 0 < y < 1, rounded once but for the two
@@ -20,9 +21,9 @@ BCE_PRIVATE double bce_soft_loss(double y, double q){
   v = 1.0 - y;
   ve = (1.0 - v) - y;
   a = y*la;
-  ae = fma(y, la, -a);
+  ae = bce_fma(y, la, -a);
   b = v*lb;
-  be = fma(v, lb, -b) + (v*m.c + ve*lb);
+  be = bce_fma(v, lb, -b) + (v*m.c + ve*lb);
   s = a + b;
   return 0.0 - (s + ((bce_two_sum_err(a, b, s) + ae) + be));
 }
@@ -30,7 +31,7 @@ BCE_PRIVATE double bce_soft_loss(double y, double q){
 /* A soft label: (q-y) / (q(1-q)) / n, with every rounding but the last
 ** kept.  d = q-y is d_hi + d_lo exactly (TwoSum); 1-q is u + e exactly
 ** (Fast2Sum, as in bce_one_minus_q()); the denominator q*(1-q)*n is carried as D_hi + D_lo
-** with the products' errors from fma().  The quotient d_hi/D_hi is then
+** with the products' errors from bce_fma().  The quotient d_hi/D_hi is then
 ** corrected by the residual of the whole fraction.  Rounding q*(1-q), the
 ** division and /n separately had reached 2.4 ulp (bce_grad(0.97276..,
 ** 0.24999999999999994, 4) was 2.05 ulp off). */
@@ -41,7 +42,7 @@ static double soft_grad(double y, double q, double n){
   double u = 1.0 - q;
   double e = (1.0 - u) - q;        /* 1-q = u + e exactly (Fast2Sum) */
   double p = q*u;
-  double p_lo = fma(q, u, -p) + q*e;
+  double p_lo = bce_fma(q, u, -p) + q*e;
   double D_hi = p*n;
   double D_lo, g, r;
   int k = 0;
@@ -76,9 +77,9 @@ static double soft_grad(double y, double q, double n){
     k = a + b - c;
     D_hi = p*n;
   }
-  D_lo = fma(p, n, -D_hi) + p_lo*n;
+  D_lo = bce_fma(p, n, -D_hi) + p_lo*n;
   g = d_hi/D_hi;
-  r = fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
+  r = bce_fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
   return ldexp(g + r/D_hi, -k);
 }
 
@@ -125,9 +126,9 @@ BCE_PRIVATE double bce_wloss_tiny(double y, double p, double eps, double w){
   double ys = ldexp(y, 1074), qs = ldexp(q, 1074);
   double la = -bce_log(q);
   double a = ys*la;
-  double ae = fma(ys, la, -a);
+  double ae = bce_fma(ys, la, -a);
   double s = qs + a;
   double se = bce_two_sum_err(qs, a, s) + ae;
   double h = s*m;
-  return bce_ldexp_dd(h, fma(s, m, -h) + se*m, b - 1074);
+  return bce_ldexp_dd(h, bce_fma(s, m, -h) + se*m, b - 1074);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include "mean.h"
+#include "fma.h"
 
 /* For wl = w*l rounded, below 2^-1022: *scaled is w*l times 2^1074
 ** rounded to 53 bits -- the product of the two mantissas (in [1/4, 1), so
@@ -13,7 +14,7 @@ static int exact_product(double w, double l, double wl, double *scaled){
   double ml = frexp(l, &el);
   double p = mw*ml;
   *scaled = ldexp(p, ew + el + 1074);
-  return fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==*scaled;
+  return bce_fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==*scaled;
 }
 
 BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
@@ -66,7 +67,7 @@ static double sum_quotient(bce_sum *s, double d, double dlo){
   double c = bce_sum_div(s, d), p, r;
   p = c*d;
   if( !(fabs(p)>=0x1p-969 && fabs(p)<=0x1.fffffffffffffp1023) ) return c;
-  r = sum_rest(s, p, fma(c, d, -p), ilogb(p) - 49);
+  r = sum_rest(s, p, bce_fma(c, d, -p), ilogb(p) - 49);
   return c + (r - c*dlo)/d;
 }
 

@@ -1,0 +1,86 @@
+-- SPDX-License-Identifier: MIT
+-- The same-bits test's calls (tests/samebits/run.sh): every per-row
+-- function 10^5 times, and aggregates, windows and states over the same
+-- rows; one line a result, "function|row|value", a double as the 16 hex
+-- digits of its bits (the shell's ieee754_to_blob), a JSON array as the
+-- text the function wrote.  Run by the pinned SQLite shell of each build.
+--
+-- The arguments are made here, identically on every platform: integers
+-- from a Lehmer generator (exact in 64 bits), turned into doubles by one
+-- IEEE operation each (a division by 2^31 - 1, by a power of two, or
+-- 1 - x), all correctly rounded everywhere; the JSON arrays are decimal
+-- text written from integers, read by the extension's own reader.
+.mode list
+.headers off
+CREATE TEMP TABLE g(i INTEGER PRIMARY KEY, a, b, c);
+WITH RECURSIVE s(i, a) AS (
+  SELECT 1, 20260101
+  UNION ALL SELECT i + 1, (a * 48271) % 2147483647 FROM s WHERE i < 100000
+)
+INSERT INTO g SELECT i, a, (a * 69621) % 2147483647, (a * 16807) % 2147483647 FROM s;
+
+-- u, v in (0, 1); p spread over [2^-60, 1 - 2^-53] with its tails;
+-- z logits over +-2^-9 .. +-2^10; soft labels t; weights w; eps; n
+CREATE TEMP TABLE r AS SELECT i,
+  a * 1.0 / 2147483647 AS u,
+  b * 1.0 / 2147483647 AS v,
+  CASE c % 4
+    WHEN 0 THEN a * 1.0 / 2147483647
+    WHEN 1 THEN a * 1.0 / 2147483647 / (1 << (b % 61))
+    WHEN 2 THEN 1.0 - a * 1.0 / 2147483647 / (1 << (b % 53))
+    ELSE (a % 1024) * 1.0 / 1024 END AS p,
+  (b - 1073741824) * 1.0 / (1 << (20 + c % 20)) AS z,
+  CASE c % 3 WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE b * 1.0 / 2147483647 END AS t,
+  (c % 1000) * 1.0 / 64 AS w,
+  (a % 1000) * 1.0 / (1 << (30 + b % 20)) AS eps,
+  1 + c % 1000 AS n,
+  -- three classes: probabilities summing to 1 exactly in decimal
+  '[' || (1 + a % 499999) || 'e-6,' || (1 + b % 499999) || 'e-6,'
+      || (1000000 - 2 - a % 499999 - b % 499999) || 'e-6]' AS pk,
+  -- logits, soft targets and class indices
+  '[' || (a % 2000001 - 1000000) || 'e-4,' || (b % 2000001 - 1000000) || 'e-3,'
+      || (c % 2000001 - 1000000) || 'e-5,' || (c % 101 - 50) || ']' AS zk,
+  '[' || (a % 1001) || 'e-3,' || (1000 - a % 1001) || 'e-3,0]' AS tk,
+  '[' || (c % 2000001 - 1000000) || 'e-2,' || (a % 2001 - 1000) || 'e-1,'
+      || (b % 2000001 - 1000000) || 'e-6]' AS z3,
+  c % 3 AS k, a, b, c
+FROM g;
+
+SELECT 'bce_term2', i, hex(ieee754_to_blob(bce_term(t, p))) FROM r;
+SELECT 'bce_term3', i, hex(ieee754_to_blob(bce_term(t, p, w))) FROM r;
+SELECT 'bce_term4', i, hex(ieee754_to_blob(bce_term(t, p, w, eps))) FROM r;
+SELECT 'bce_logits_term2', i, hex(ieee754_to_blob(bce_logits_term(t, z))) FROM r;
+SELECT 'bce_logits_term3', i, hex(ieee754_to_blob(bce_logits_term(t, z, w))) FROM r;
+SELECT 'bce_grad2', i, hex(ieee754_to_blob(bce_grad(t, v))) FROM r WHERE v > 0;
+SELECT 'bce_grad4', i, hex(ieee754_to_blob(bce_grad(t, p, n, eps))) FROM r WHERE eps > 0;
+SELECT 'bce_logits_grad3', i, hex(ieee754_to_blob(bce_logits_grad(t, z, n))) FROM r;
+SELECT 'sigmoid', i, hex(ieee754_to_blob(sigmoid(z))) FROM r;
+SELECT 'logit', i, hex(ieee754_to_blob(logit(p))) FROM r;
+SELECT 'cce_term_index', i, hex(ieee754_to_blob(cce_term(k, pk))) FROM r;
+SELECT 'cce_term4', i, hex(ieee754_to_blob(cce_term(tk, pk, w, eps))) FROM r;
+SELECT 'cce_logits_term', i, hex(ieee754_to_blob(cce_logits_term(k, zk))) FROM r;
+SELECT 'cce_logits_term3', i, hex(ieee754_to_blob(cce_logits_term(tk, z3, w))) FROM r;
+SELECT 'cce_grad', i, cce_grad(tk, pk, n, eps) FROM r WHERE eps > 0;
+SELECT 'cce_logits_grad', i, cce_logits_grad(k, zk, n) FROM r;
+SELECT 'softmax', i, softmax(zk) FROM r;
+SELECT 'log_softmax', i, log_softmax(zk) FROM r;
+-- multi-label rows: JSON arrays in the binary functions
+SELECT 'bce_term_array', i, hex(ieee754_to_blob(bce_term(
+  '[' || (a % 2) || ',' || (b % 2) || ']', '[' || (1 + a % 999999) || 'e-6,' || (1 + b % 999999) || 'e-6]')))
+  FROM r;
+SELECT 'bce_logits_grad_array', i, bce_logits_grad(
+  '[' || (a % 2) || ',' || (c % 2) || ']', '[' || (b % 2000001 - 1000000) || 'e-4,' || (c % 60001 - 30000) || 'e-3]', n)
+  FROM r;
+
+-- aggregates over groups of 100 rows, the whole table, and windows
+SELECT 'bce_group', i / 100, hex(ieee754_to_blob(bce(t, p))) FROM r GROUP BY i / 100;
+SELECT 'bce_w_eps_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, 1.0 / 1048576))) FROM r GROUP BY i / 100;
+SELECT 'bce_logits_group', i / 100, hex(ieee754_to_blob(bce_logits(t, z, w))) FROM r GROUP BY i / 100;
+SELECT 'cce_group', i / 100, hex(ieee754_to_blob(cce(k, pk))) FROM r GROUP BY i / 100;
+SELECT 'cce_logits_group', i / 100, hex(ieee754_to_blob(cce_logits(k, zk, w))) FROM r GROUP BY i / 100;
+SELECT 'bce_all', 0, hex(ieee754_to_blob(bce(t, p, w))) FROM r;
+SELECT 'bce_logits_all', 0, hex(ieee754_to_blob(bce_logits(t, z))) FROM r;
+SELECT 'bce_state_group', i / 1000, hex(bce_state(t, p, w)) FROM r GROUP BY i / 1000;
+SELECT 'bce_merge', 0, hex(ieee754_to_blob(bce_merge(s))) FROM (SELECT bce_logits_state(t, z) AS s FROM r GROUP BY i % 7);
+SELECT 'bce_window', i, hex(ieee754_to_blob(bce(t, p) OVER (ORDER BY i ROWS 99 PRECEDING))) FROM r WHERE i % 10 = 0;
+SELECT 'bce_logits_window', i, hex(ieee754_to_blob(bce_logits(t, z, w) OVER (ORDER BY i ROWS 999 PRECEDING))) FROM r WHERE i % 10 = 0;
