@@ -112,7 +112,7 @@ $(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check coverage fuzz bench accuracy accuracy-elementary static windows install uninstall clean
+.PHONY: all demo test check coverage fuzz bench accuracy accuracy-elementary static windows wasm install uninstall clean
 
 all: $(LIB)
 
@@ -330,7 +330,7 @@ AMALG_H   := $(DIST)/sqlite3_bce.h
 NPM_TGZ   := $(DIST)/sqlite-bce-$(VERSION).tgz
 WHEEL     := $(DIST)/sqlite_bce-$(VERSION)-py3-none-linux_x86_64.whl
 
-.PHONY: amalgamation npm wheel dist test-amalgamation test-release
+.PHONY: amalgamation npm wheel dist test-amalgamation test-release test-browser
 
 amalgamation: $(AMALG_C) $(AMALG_H)
 
@@ -359,6 +359,87 @@ test-amalgamation: $(BUILD)/amalg/$(LIB) $(BUILD)/libbce.a $(BUILD)/errors_drive
 	  sh tests/amalgamation.sh >>$(BUILD)/results-amalg
 	@$(if $(RESULTS),cat $(BUILD)/results-amalg >>$(RESULTS))
 	@sh tests/summary.sh $(BUILD)/results-amalg
+
+# make wasm: SQLite and sqlite-bce in one WebAssembly module, for a page or
+# Node (docs/hosts.md, "In the browser"), with Debian's emscripten; SQLite
+# from the pinned amalgamation of make test-versions (tests/versions/).
+# Out: $(WASM_DIR)/sqlite-bce.mjs (the module to import),
+# sqlite-bce-core.mjs (emscripten's glue) and sqlite-bce-core.wasm.
+empty :=
+space := $(empty) $(empty)
+EMCC        ?= emcc
+WASM_SQLITE ?= 3.52.0
+WASM_DIR    := $(BUILD)/wasm
+WASM_AMALG  := $(BUILD)/versions/$(WASM_SQLITE)
+WASM_EXPORTS := _bce_wasm_init,_sqlite3_open,_sqlite3_close_v2,_sqlite3_errmsg,\
+  _sqlite3_prepare_v2,_sqlite3_step,_sqlite3_finalize,_sqlite3_column_count,\
+  _sqlite3_column_type,_sqlite3_column_double,_sqlite3_column_text,\
+  _sqlite3_column_blob,_sqlite3_column_bytes,_sqlite3_bind_parameter_count,\
+  _sqlite3_bind_null,_sqlite3_bind_double,_sqlite3_bind_text,\
+  _sqlite3_bind_blob,_malloc,_free
+wasm: $(WASM_DIR)/sqlite-bce.mjs $(WASM_DIR)/index.html $(WASM_DIR)/page.js
+
+$(WASM_AMALG)/sqlite3.c:
+	sh tests/versions/fetch.sh $(WASM_SQLITE) $(BUILD)/versions
+
+# emscripten's own JavaScript tools need acorn, which Debian keeps in
+# /usr/share/nodejs: NODE_PATH finds it whichever node is first on PATH.
+# The glue is built for the web only: emscripten 3.1.6's Node branch uses
+# require and __dirname, which an ES module has not; in Node the wrapper
+# hands the glue the .wasm bytes instead (wasm/sqlite-bce.mjs).  Objects
+# are compiled once and linked twice: the module, and for the tests the
+# same with tests/versions/compat.c (ieee754() and friends) registered too.
+WASM_CC   = NODE_PATH=/usr/share/nodejs$${NODE_PATH:+:$$NODE_PATH} $(EMCC) -O2 \
+  -DSQLITE_CORE -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+  -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_DEFAULT_MEMSTATUS=0 \
+  -I$(WASM_AMALG) -Iext
+WASM_LINK = -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createBceModule \
+  -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 \
+  -sEXPORTED_FUNCTIONS='$(subst $(space),,$(WASM_EXPORTS))' \
+  -sEXPORTED_RUNTIME_METHODS=getValue,UTF8ToString,stringToUTF8,lengthBytesUTF8
+WASM_OBJ  := $(WASM_DIR)/obj
+
+$(WASM_OBJ)/sqlite3.o: $(WASM_AMALG)/sqlite3.c
+	mkdir -p $(WASM_OBJ) && $(WASM_CC) -c -o $@ $<
+$(WASM_OBJ)/sqlite-bce.o: $(AMALG_C) $(WASM_AMALG)/sqlite3.c
+	mkdir -p $(WASM_OBJ) && $(WASM_CC) -c -o $@ $(AMALG_C)
+$(WASM_OBJ)/bce_wasm.o: wasm/bce_wasm.c $(WASM_AMALG)/sqlite3.c
+	mkdir -p $(WASM_OBJ) && $(WASM_CC) -c -o $@ $<
+$(WASM_OBJ)/bce_wasm_test.o: wasm/bce_wasm.c $(WASM_AMALG)/sqlite3.c
+	mkdir -p $(WASM_OBJ) && $(WASM_CC) -DBCE_WASM_TEST -c -o $@ $<
+$(WASM_OBJ)/compat.o: tests/versions/compat.c $(WASM_AMALG)/sqlite3.c
+	mkdir -p $(WASM_OBJ) && $(WASM_CC) -c -o $@ $<
+
+$(WASM_DIR)/sqlite-bce-core.mjs: $(WASM_OBJ)/sqlite3.o $(WASM_OBJ)/sqlite-bce.o \
+                                 $(WASM_OBJ)/bce_wasm.o
+	$(WASM_CC) $(WASM_LINK) -o $@ $^
+$(WASM_DIR)/test/sqlite-bce-core.mjs: $(WASM_OBJ)/sqlite3.o \
+    $(WASM_OBJ)/sqlite-bce.o $(WASM_OBJ)/bce_wasm_test.o $(WASM_OBJ)/compat.o
+	mkdir -p $(WASM_DIR)/test && $(WASM_CC) $(WASM_LINK) -o $@ $^
+$(WASM_DIR)/test/sqlite-bce.mjs: wasm/sqlite-bce.mjs $(WASM_DIR)/test/sqlite-bce-core.mjs
+	cp wasm/sqlite-bce.mjs $@
+
+$(WASM_DIR)/sqlite-bce.mjs: wasm/sqlite-bce.mjs $(WASM_DIR)/sqlite-bce-core.mjs
+	cp wasm/sqlite-bce.mjs $@
+
+# make test-browser (tests/wasm.sh): the module in Node, the SQL suite in
+# it bit for bit against the native library, the page in Chromium.  Without
+# emcc the build is left out and the script says what is missing.
+test-browser: $(LIB)
+	@rm -f $(BUILD)/results-browser
+	@if command -v $(EMCC) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory wasm $(WASM_DIR)/test/sqlite-bce.mjs \
+	    >$(BUILD)/wasm-build.log 2>&1 || \
+	  { echo "FAIL|make wasm|$$(tail -c 600 $(BUILD)/wasm-build.log | tr '\n' ' ')" \
+	    >>$(BUILD)/results-browser; }; fi
+	@BUILD=$(BUILD) LIB=./$(LIB) WASM_SQLITE=$(WASM_SQLITE) sh tests/wasm.sh \
+	  >>$(BUILD)/results-browser
+	@$(if $(RESULTS),cat $(BUILD)/results-browser >>$(RESULTS))
+	@sh tests/summary.sh $(BUILD)/results-browser
+
+# the page (wasm/index.html) beside the module it imports
+$(WASM_DIR)/index.html $(WASM_DIR)/page.js: $(WASM_DIR)/%: wasm/%
+	mkdir -p $(WASM_DIR) && cp $< $@
 
 # The npm package: bindings/node with the library `make` built, as
 # lib/linux-x64/bce.so, and the version of src/version.h.
