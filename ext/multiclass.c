@@ -172,14 +172,14 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   /* a loss below 2^-1022 is rounded to the subnormal grid here: the mean
   ** is a weighted average of the losses, so it is off by no more */
   if( scale<0 ) l = ldexp(l, scale);
-  /* rule 7; a loss past DBL_MAX comes halved, and w*l up to 2 DBL_MAX is
-  ** carried in the exact sums (src/mean.h) */
+  /* rule 7; a loss past DBL_MAX comes halved or quartered, and w*l up to
+  ** 4 DBL_MAX is carried in the exact sums (src/mean.h) */
   if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
   if( scale>0 ){
-    bce_mean_add_halved(a, l, w, sign);
+    bce_mean_add_scaled(a, l, scale, w, sign);
   }else{
     bce_mean_add(a, l, w, sign);
   }

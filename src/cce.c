@@ -584,8 +584,15 @@ BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
   bce_sum_add(&l, s.ysum*v.l, +1);
   *loss = bce_sum_value(&l);
   if( *loss>DBL_MAX ){
-    *loss = bce_sum_value_scaled(&l, -1);
+    /* below 2 (1 + 1e-4) DBL_MAX, the targets summing to at most 1 +
+    ** 1e-4 (BCE_CCE_SUM_TOL): halved, or where that still overflows,
+    ** quartered */
     *scale = 1;
+    *loss = bce_sum_value_scaled(&l, -1);
+    if( *loss>DBL_MAX ){
+      *scale = 2;
+      *loss = bce_sum_value_scaled(&l, -2);
+    }
     return 1;
   }
   return tiny_check(r, &s, loss, scale);
@@ -618,9 +625,9 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
   }else if( scale==0 ){
     *wl = w==1.0 ? l : w*l;
   }else if( scale>0 ){
-    /* l/2 >= 2^1022 and w >= 2^-1074: the product is normal, and the
-    ** doubling rounds only on overflow (+Inf: past the range) */
-    *wl = 2.0*(w*l);
+    /* l/2^scale >= 2^1021 and w >= 2^-1074: the product is normal, and
+    ** the scaling back rounds only on overflow (+Inf: past the range) */
+    *wl = ldexp(w*l, scale);
   }else{
     b = ilogb(w);
     *wl = ldexp(l*ldexp(w, -b), scale + b);

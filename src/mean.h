@@ -63,21 +63,22 @@ BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
   }
 }
 
-/* Adds or removes a row whose loss is 2*half, past DBL_MAX (cce_logits:
-** m - z_c reaches 2 DBL_MAX), of weight w >= 0, the caller having checked
-** that w*half does not overflow.  The loss sum holds up to 2^1102, so
-** w*half, rounded once, goes in twice: the sum of w*l rounded once, as
-** for any other row (half >= 2^1022 and w >= 2^-1074, so the product is
-** normal and its double exact); a mean of such rows is finite where it is
-** (bce_mean_value() reads the sum scaled). */
-BCE_ALWAYS_INLINE void bce_mean_add_halved(bce_mean *m, double half, double w,
-                                           int sign){
+/* Adds or removes a row whose loss is part*2^scale, past DBL_MAX
+** (cce_logits: m - z_c reaches 2 DBL_MAX, soft targets summing to 1 +
+** 1e-4 a little more; scale 1 or 2), of weight w >= 0, the caller having
+** checked that w*part does not overflow.  The loss sum holds up to
+** 2^1102, so w*part, rounded once, goes in 2^scale times: the sum of w*l
+** rounded once, as for any other row (part >= 2^1021 and w >= 2^-1074, so
+** the product is normal and its double exact); a mean of such rows is
+** finite where it is (bce_mean_value() reads the sum scaled). */
+BCE_ALWAYS_INLINE void bce_mean_add_scaled(bce_mean *m, double part,
+                                           int scale, double w, int sign){
   m->nRow += sign;
   if( w>0.0 ){
-    double wh = w*half;
+    double wp = w*part;
+    int i;
     m->nWeight += sign;
-    bce_sum_add(&m->loss, wh, sign);
-    bce_sum_add(&m->loss, wh, sign);
+    for(i=0; i<(1 << scale); i++) bce_sum_add(&m->loss, wp, sign);
     if( m->weighted ) bce_sum_add(&m->weight, w, sign);
   }
 }
