@@ -59,6 +59,27 @@ cc -shared -fPIC -O2 -o "$tmp/compat.so" tests/versions/compat.c -lm 2>"$tmp/cc"
   fail "build tests/versions/compat.c" "$(cat "$tmp/cc")"
 run tests/wasm_suite.py /usr/bin/python3 tests/wasm_suite.py "${LIB%.*}" "$tmp/compat" "$WASM/test"
 
+# The same-bits calls of make test-samebits, 10^5 of every per-row
+# function with aggregates, windows and states: the module against the
+# native library in the machine's sqlite3 shell (whose ieee754_to_blob
+# writes the bits; the test module has compat.c's).
+if sqlite3 -batch :memory: -cmd ".load ${LIB%.*}" ".read tests/samebits/calls.sql" \
+     >"$tmp/native.out" 2>"$tmp/native.err" && [ ! -s "$tmp/native.err" ]; then
+  node tests/wasm_samebits.mjs "$WASM/test" tests/samebits/calls.sql >"$tmp/wasm.out" 2>"$tmp/wasm.err"
+  n=$(wc -l <"$tmp/native.out")
+  if [ -s "$tmp/wasm.err" ]; then
+    fail "samebits: wasm" "the run failed: $(head -c 300 "$tmp/wasm.err")"
+  elif cmp -s "$tmp/native.out" "$tmp/wasm.out"; then
+    ok "samebits: wasm: $n results bit for bit as the native library's"
+  else
+    fail "samebits: wasm" "differs: $(paste -d'\t' "$tmp/native.out" "$tmp/wasm.out" |
+      awk -F'\t' '$1 != $2 { split($1, r, "|"); bad[r[1]]++; if (!(r[1] in ex)) ex[r[1]] = $1 " vs " $2 }
+                  END { for (f in bad) printf "%s %d (%s); ", f, bad[f], ex[f] }' | head -c 500)"
+  fi
+else
+  fail "samebits: the native reference" "$(head -c 300 "$tmp/native.err")"
+fi
+
 # The browser: Debian's chromium, playwright-core from npm (kept in HOST).
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$chromium" ]; then

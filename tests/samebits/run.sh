@@ -15,6 +15,8 @@
 #                      glibc, under qemu-aarch64
 #   musl               musl-gcc -O2: musl's libm
 #   windows            x86_64-w64-mingw32-gcc -O2, under Wine: msvcrt's libm
+# (The WebAssembly build is compared on the same calls by make
+# test-browser, tests/wasm.sh.)
 # The first five share glibc's libm with the reference, so any difference
 # is the compiler's rounding and fails.  musl and Windows have other log,
 # log1p and exp; until the extension has its own (issue 22), their
