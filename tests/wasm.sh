@@ -55,9 +55,18 @@ fi
 run tests/wasm_node.mjs env BCE_VERSION="$version" WASM_SQLITE="${WASM_SQLITE:-}" \
   node tests/wasm_node.mjs "$WASM"
 
-cc -shared -fPIC -O2 -o "$tmp/compat.so" tests/versions/compat.c -lm 2>"$tmp/cc" ||
+# the native side: the same SQLite as in the module, its shell built by
+# make test-versions' script, and compat.c
+cc -shared -fPIC -O2 -I"$BUILD/versions/${WASM_SQLITE:-3.52.0}" -o "$tmp/compat.so" \
+  tests/versions/compat.c -lm 2>"$tmp/cc" ||
   fail "build tests/versions/compat.c" "$(cat "$tmp/cc")"
-run tests/wasm_suite.py /usr/bin/python3 tests/wasm_suite.py "${LIB%.*}" "$tmp/compat" "$WASM/test"
+shell=$BUILD/versions/${WASM_SQLITE:-3.52.0}/sqlite3
+if sh tests/versions/shell.sh "${WASM_SQLITE:-3.52.0}" "$shell" "$BUILD/versions" >"$tmp/shell" 2>&1; then
+  run tests/wasm_suite.py /usr/bin/python3 tests/wasm_suite.py "$shell" "${LIB%.*}" \
+    "$tmp/compat" "$WASM/test"
+else
+  fail "the native sqlite3 shell of SQLite ${WASM_SQLITE:-3.52.0}" "$(head -c 300 "$tmp/shell")"
+fi
 
 # The same-bits calls of make test-samebits, 10^5 of every per-row
 # function with aggregates, windows and states: the module against the

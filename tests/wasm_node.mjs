@@ -40,7 +40,7 @@ report(same(db.exec("CREATE TABLE t(y, p); INSERT INTO t VALUES (1, 0.9), (0, 0.
 const [[sk]] = db.exec('SELECT bce(y, p) FROM t');
 report(Math.abs(sk - 0.216161874680579) <= 5e-16 + 5.6e-17, "bce() of scikit-learn's log_loss example", sk);
 const e = throws(() => db.exec('SELECT bce(1, 2.7)'));
-report(e === 'bce(): p must be in [0, 1], got 2.7; for logits use bce_logits()',
+report(e === 'bce(): p must be in [0, 1], got 2.7; percentages? p / 100.0 reads them as probabilities; logits? use bce_logits()',
        "an error throws with the extension's message", e);
 report(/no such table: nope/.test(throws(() => db.exec('SELECT * FROM nope')) || ''),
        "an error of SQLite's own throws with its message", '');

@@ -7,8 +7,12 @@
 ** from 3.29.0).  Test
 ** scaffolding only: the scripts build their exact inputs and references
 ** with these, so they must give the same doubles the newer SQLite does;
-** the math ones are libm's, as SQLite's are.  Loaded before bce by the
-** shell wrapper tests/versions.sh writes.
+** ln and exp are the project's own correctly rounded ones
+** (src/elementary.c, compiled in here), so that the inputs and references
+** a script builds with them are the same doubles on every platform and C
+** library: make test-browser compares the WebAssembly build's results
+** with the native ones to the bit, through these.  Loaded before bce by
+** the shell wrapper tests/versions.sh writes.
 */
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +20,7 @@
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
+#include "../../src/elementary.c"
 
 static void unary(sqlite3_context *ctx, sqlite3_value **argv,
                   double (*f)(double)){
@@ -27,7 +32,7 @@ static void ln_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   (void)argc;
   if( sqlite3_value_type(argv[0])==SQLITE_NULL
    || sqlite3_value_double(argv[0])<=0.0 ) return;
-  unary(ctx, argv, log);
+  unary(ctx, argv, bce_log);
 }
 static void log2_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   (void)argc;
@@ -37,7 +42,7 @@ static void log2_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 }
 static void exp_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   (void)argc;
-  unary(ctx, argv, exp);
+  unary(ctx, argv, bce_exp);
 }
 static void floor_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   (void)argc;
