@@ -891,16 +891,15 @@ static double qd_over_n(double *h, int nh, int e, double n){
 }
 
 /* grad_dd() again, from e^(z - m)/S to about 2^-148: y and the quotient
-** at grad_dd()'s common scale, their difference in four doubles. */
+** at a common scale 2^e, their difference in four doubles.  grad_dd() had
+** q > 0 (z - m >= -832) and y > 0 within 2^-39 of each other, so y's
+** scale is the quotient's too, and y (subnormal or not) is exact there. */
 static double grad_qd(const cce_lse_qd *v, double z, double m, double y,
                       double n){
   double d = z - m, h[5];
   bce_qd q;
-  int k, e, c;
+  int k, e = ilogb(y) + 1, c;
   q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -m, d), &k), v->s);
-  /* grad_dd() had q > 0 (z - m >= -832) and y > 0 to cancel */
-  e = ilogb(y) + 1;
-  if( ilogb(q.v[0]) + k + 1>e ) e = ilogb(q.v[0]) + k + 1;
   for(c=0; c<4; c++) h[c] = ldexp(q.v[c], k - e);
   h[4] = -ldexp(y, -e);
   return qd_over_n(h, 5, e, n);

@@ -378,6 +378,12 @@ def rounded_softmax(g):
                     [g.uniform(1e-3, 0.9), 1e-300])
                 check_grad("cce_logits_grad(%s, %r), %s targets at the %s"
                            % (label(y, z), n, kind, what), y, z, n, 1)
+    # terms the slow path leaves out: e^(z - m) below 2^-1200, and -Inf
+    z = [0.0, 1e-9, -2e-9, -900.0, -INF, 0.5e-9]
+    y = rounded_softmax_targets(z, g, 0)
+    for n in (1.0, 0.25):
+        check_grad("cce_logits_grad(%s, %r), with -900 and -Inf, targets at "
+                   "the rounded softmax" % (label(y, z), n), y, z, n, 1)
 
 
 def edges():
