@@ -703,7 +703,7 @@ static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
 ** relative), so the difference is within 2^-100 of the larger term before
 ** its one rounding.  Where the condition (the larger term over the
 ** difference) is above 2^39, which the rounded softmax as y makes 2^53 or
-** more (K = 1000 near-equal logits were 1121 ulp off), that 2^-100 is more
+** more (K = 1000 near-equal logits were 2673 ulp off), that 2^-100 is more
 ** than 4 ulp allows, and the element is taken again to about 2^-148
 ** (Ziv's test, as bce_logits_grad() does): e^(z_k - m) of every term from
 ** bce_exp_qd() (src/qd.c, four doubles), S from their exact sum, once per

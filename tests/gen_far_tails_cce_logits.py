@@ -358,9 +358,9 @@ def rounded_softmax_targets(z, g, shift):
 def rounded_softmax(g):
     """Targets equal to the rounded softmax (or one ulp from it): each
     element of the gradient cancels past what a double-double carries
-    (main's 029962d was up to 1121 ulp off), held to 1 ulp: the slow path
-    carries the difference to 2^-148 before its one rounding (0.5 ulp, but
-    where the quotient by n lands among the subnormals)."""
+    (main's 029962d was up to 1221 ulp off on them), held to 1 ulp: the
+    slow path carries the difference to 2^-148 before its one rounding
+    (0.5 ulp, but where the quotient by n lands among the subnormals)."""
     emit("\n-- targets at the rounded softmax or one ulp from it: K = 2 to "
          "1000, near-equal and spread logits, n = 1 and n < 1")
     for k in (2, 3, 10, 100, 1000):
