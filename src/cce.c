@@ -7,6 +7,7 @@
 #include "exact_sum.h"
 #include "json_array.h"
 #include "loss.h"
+#include "qd.h"
 
 /* What y is: a class index, a JSON array of targets, or absent (softmax). */
 enum { Y_CLASS, Y_ARRAY, Y_NONE };
@@ -708,8 +709,25 @@ static double cce_grad_tiny(const bce_cce_row *r, const cce_scan *s,
 ** condition, and ten zero logits with y = 0.1055... 9.2 ulp).  There it is
 ** taken from e^(z_k - m) and S in double-double (src/elementary.h, 2^-100
 ** relative), so the difference is within 2^-100 of the larger term before
-** its one rounding: 4 ulp for any input whose condition (the larger term
-** over the difference) is below 2^46. */
+** its one rounding.  Where the condition (the larger term over the
+** difference) is above 2^39, which the rounded softmax as y makes 2^53 or
+** more (K = 1000 near-equal logits were 2673 ulp off), that 2^-100 is more
+** than 4 ulp allows, and the element is taken again to about 2^-148
+** (Ziv's test, as bce_logits_grad() does): e^(z_k - m) of every term from
+** bce_exp_qd() (src/qd.c, four doubles), S from their exact sum, once per
+** row and only for a row that needs it.  bce_exp_fx() gives a rounded
+** double, not the bits past it, and an exp_dd() of a split argument is
+** still 2^-100 in each factor: hence src/qd.c, slow (about 10^5
+** operations an exponential) but right to 4 ulp up to a condition of
+** 2^90. */
+
+/* A fast result is within 2^-97 of its larger term q (bce_exp_dd()'s
+** 2^-100 in e^(z - m) and in S, dd_div()'s 2^-104 and the sums' 2^-106);
+** taken again where that could be above 2^-58 of the difference h, a
+** sixteenth of an ulp.  h = 0 (cancelled in full) is taken again too. */
+static int cancels(double q, double h){
+  return fabs(q)*0x1p-97>fabs(h)*0x1p-58;
+}
 
 /* The sum read as a double-double: hi the sum rounded, lo the rest rounded
 ** (the sum is exact, so the rest is too); the sum is left as it was. */
@@ -782,7 +800,7 @@ static double dd_over_n(double s, double l, int e, double n){
 ** terms brought to a common scale 2^e near the larger (a subnormal y is
 ** exact there too), their difference in double-double, so that neither a
 ** difference that cancels nor a tiny n loses bits on the way. */
-static double dd_minus_y(bce_dd a, int ka, double y, double n){
+static double dd_minus_y(bce_dd a, int ka, double y, double n, int *slow){
   /* a or y is > 0 (a is, where y = 0: the caller has z - m >= -832);
   ** ilogb() of either is above -1100, ka above -1300 */
   int e = -10000;
@@ -795,30 +813,111 @@ static double dd_minus_y(bce_dd a, int ka, double y, double n){
   h = ah - yh;
   hl = bce_two_sum_err(ah, -yh, h) + al;
   t = h + hl;
+  *slow = cancels(ah, t);
   return dd_over_n(t, bce_two_sum_err(h, hl, t), e, n);
 }
 
 /* (softmax_i - y)/n at i != j: e^(z - m)/S - y, z - m >= -832 or y > 0. */
 static double grad_dd(const cce_lse_dd *v, double z, double m, double y,
-                      double n){
+                      double n, int *slow){
   double d = z - m;
   bce_dd q = {0.0, 0.0};
   int k = 0;
   if( d>=-832.0 ){
     q = dd_div(bce_exp_dd(d, bce_two_sum_err(z, -m, d), &k), v->s);
   }
-  return dd_minus_y(q, k, y, n);
+  return dd_minus_y(q, k, y, n, slow);
 }
 
 /* (softmax_j - y)/n at the maximum j, y in [0, 1): (1 - y) - T/S, 1 - y
 ** exact as a double-double; T's terms below 2^-1022, each off by up to
 ** 2^-1075, do not matter next to 1 - y >= 2^-53. */
-static double grad_dd_max(const cce_lse_dd *v, double y, double n){
+static double grad_dd_max(const cce_lse_dd *v, double y, double n,
+                          int *slow){
   bce_dd q = dd_div(v->t, v->s);
   double oh = 1.0 - y, ol = bce_two_sum_err(1.0, -y, oh);
   double h = oh - q.hi, hl = bce_two_sum_err(oh, -q.hi, h) + (ol - q.lo);
   double t = h + hl;
+  *slow = cancels(q.hi, t);
   return dd_over_n(t, bce_two_sum_err(h, hl, t), 0, n);
+}
+
+/* ---- the slow path: T and S to about 2^-150, and the element again */
+
+typedef struct cce_lse_qd {
+  bce_qd t, s;
+} cce_lse_qd;
+
+/* The exact sum read as four doubles, each the rounded rest of the ones
+** before; the sum is left with the four taken off. */
+static bce_qd qd_of_sum(bce_sum *t){
+  bce_qd v;
+  int c;
+  for(c=0; c<4; c++){
+    v.v[c] = bce_sum_value(t);
+    bce_sum_add(t, v.v[c], -1);
+  }
+  return v;
+}
+
+/* T and S as lse_dd_of() takes them, each e^(z_k - m) from bce_exp_qd():
+** its four parts scaled back (a part below 2^-1022 is off by up to
+** 2^-1075, against S >= 1) and summed exactly. */
+static cce_lse_qd lse_qd_of(const bce_cce_row *r, const cce_scan *s){
+  cce_lse_qd v;
+  cce_pass it;
+  bce_sum t, t1;
+  double y, z;
+  int64_t i;
+  int c;
+  bce_sum_clear(&t);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double d;
+    bce_qd e;
+    int k;
+    pass_next(&it, &y, &z);
+    d = z - s->m;
+    if( i==s->j || !(d>=-832.0) ) continue;
+    e = bce_exp_qd(d, bce_two_sum_err(z, -s->m, d), &k);
+    for(c=0; c<4; c++) bce_sum_add(&t, ldexp(e.v[c], k), +1);
+  }
+  t1 = t;
+  bce_sum_add(&t1, 1.0, +1);
+  v.t = qd_of_sum(&t);
+  v.s = qd_of_sum(&t1);
+  return v;
+}
+
+/* (h[0] + ... + h[nh-1])*2^e / n, the parts in any order: summed into
+** four doubles, the sum rounded to a double-double, divided by n. */
+static double qd_over_n(double *h, int nh, int e, double n){
+  bce_qd g = bce_qd_sum(h, nh);
+  double l = g.v[1] + (g.v[2] + g.v[3]);
+  double t = g.v[0] + l;
+  return dd_over_n(t, bce_two_sum_err(g.v[0], l, t), e, n);
+}
+
+/* grad_dd() again, from e^(z - m)/S to about 2^-148: y and the quotient
+** at a common scale 2^e, their difference in four doubles.  grad_dd() had
+** q > 0 (z - m >= -832) and y > 0 within 2^-39 of each other, so y's
+** scale is the quotient's too, and y (subnormal or not) is exact there. */
+static double grad_qd(const cce_lse_qd *v, double z, double m, double y,
+                      double n){
+  double d = z - m, h[5];
+  bce_qd q;
+  int k, e = ilogb(y) + 1, c;
+  q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -m, d), &k), v->s);
+  for(c=0; c<4; c++) h[c] = ldexp(q.v[c], k - e);
+  h[4] = -ldexp(y, -e);
+  return qd_over_n(h, 5, e, n);
+}
+
+/* grad_dd_max() again: (1 - y) - T/S, T/S to about 2^-148. */
+static double grad_qd_max(const cce_lse_qd *v, double y, double n){
+  bce_qd q = bce_qd_div(v->t, v->s);
+  double h[6] = {1.0, -y, -q.v[0], -q.v[1], -q.v[2], -q.v[3]};
+  return qd_over_n(h, 6, 0, n);
 }
 
 /* The elements of softmax, log_softmax or the logits gradient of a row
@@ -828,9 +927,10 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
   cce_pass it;
   cce_lse v;
   cce_lse_dd vd = {{0.0, 0.0}, {1.0, 0.0}};
+  cce_lse_qd vq;
   double y, z, x;
   int64_t i;
-  int dd = 0;
+  int dd = 0, have_qd = 0;
   if( s->inf1>=0 ){
     /* the limit: one-hot at the +Inf */
     pass_open(&it, r, s);
@@ -865,8 +965,17 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
     ** reaches further: -T/S at the maximum for y = 1 (no cancelling; T
     ** scaled for n < 1), e^(z - m) below 2^-1200 for y = 0 */
     if( dd && (i==s->j ? y!=1.0 : y>0.0 || z - s->m>=-832.0) ){
-      emit(arg, i==s->j ? grad_dd_max(&vd, y, n)
-                        : grad_dd(&vd, z, s->m, y, n));
+      int slow;
+      x = i==s->j ? grad_dd_max(&vd, y, n, &slow)
+                  : grad_dd(&vd, z, s->m, y, n, &slow);
+      if( slow ){
+        if( !have_qd ){
+          vq = lse_qd_of(r, s);
+          have_qd = 1;
+        }
+        x = i==s->j ? grad_qd_max(&vq, y, n) : grad_qd(&vq, z, s->m, y, n);
+      }
+      emit(arg, x);
       continue;
     }
     e = i==s->j ? 1.0 : shifted_exp(z, s->m);

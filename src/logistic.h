@@ -8,6 +8,7 @@
 
 #include "bits.h"
 #include "elementary.h"
+#include "qd.h"
 
 /* 1/(1+e^-x).  Never overflows; for x < 0 it is e^x/(1+e^x), so
 ** bce_sigmoid(-710) is the subnormal 4.48e-309, not 0.  Defined for +-Inf. */
@@ -21,12 +22,7 @@ BCE_PRIVATE bce_dd bce_logistic_neg(double a, int *k);
 /* The same to about 2^-150, as four doubles summing to it times 2^(*k),
 ** for 2^-6 <= a <= 1500: slow, for a difference that cancels past 2^-100
 ** of sigmoid(-a). */
-typedef struct bce_qd { double v[4]; } bce_qd;   /* v[0] + ... + v[3] */
 BCE_PRIVATE bce_qd bce_logistic_neg_slow(double a, int *k);
-
-/* x[0] + ... + x[n-1] (any order, overlapping, n >= 4) as four doubles,
-** to about 2^-200; x is overwritten. */
-BCE_PRIVATE bce_qd bce_qd_sum(double *x, int n);
 
 /* ln(p/(1-p)) for p in [0, 1]; -Inf at 0 and +Inf at 1. */
 BCE_PRIVATE double bce_logit(double p);

@@ -16,6 +16,10 @@ fix (0.2.0's main, 4075a2e):
   - the bounds: cce_logits_grad over ten zero logits (9.2 ulp), K = 1000
     near-equal logits with soft targets (hundreds of ulp), a weighted term
     whose target is subnormal (2.35e4 ulp), K subnormal terms (499 ulp).
+The cases of targets at the rounded softmax (or one ulp from it), where
+each softmax_k - y_k cancels past a double-double, are last, held to 1
+ulp: they failed on 029962d (the double-double gradient without Ziv's
+slow path), 302 elements of them past 4 ulp.
 And random cases of each family, all held to 4 ulp (the issue's standard,
 no condition factor): K up to 1000 with near-equal logits, logits near
 +-DBL_MAX, subnormal targets with weights near 1e300, gradients divided
@@ -25,6 +29,7 @@ Writes tests/sql/mpmath_far_tails_cce_logits.sql (CI only reads it).
 
 Run:  python3 tests/gen_far_tails_cce_logits.py   (needs mpmath; 10 to 20 s)
 """
+import math
 import os
 import random
 import sys
@@ -106,11 +111,11 @@ def check_term(name, y, z, w=None):
     check(name, term_sql(y, z, w), term(y, z, w))
 
 
-def check_grad(name, y, z, n=1.0):
+def check_grad(name, y, z, n=1.0, tol=TOL):
     wants = [g for g, cond in R.cce_logits_grad(y, z, n)]
     call = ("cce_logits_grad(%s, %s)" % (y_sql(y), z_sql(z)) if n == 1.0 else
             "cce_logits_grad(%s, %s, %s)" % (y_sql(y), z_sql(z), sql_num(n)))
-    array_checks(name, call, wants)
+    array_checks(name, call, wants, tol)
 
 
 def check_log_softmax(name, z):
@@ -337,6 +342,50 @@ def small_n(g):
                    y, z, n)
 
 
+def rounded_softmax_targets(z, g, shift):
+    """The softmax of z rounded to doubles, as targets: each element as it
+    is (shift 0), or each moved one ulp up or down at random (shift 1), so
+    that softmax_k - y_k cancels past 2^-100 of softmax_k."""
+    y = []
+    for v in R.softmax(z):
+        t = R.to_double(v)
+        if shift and 0.0 < t < 1.0:
+            t = math.nextafter(t, g.choice([0.0, 1.0]))
+        y.append(t)
+    return y
+
+
+def rounded_softmax(g):
+    """Targets equal to the rounded softmax (or one ulp from it): each
+    element of the gradient cancels past what a double-double carries
+    (main's 029962d was up to 1221 ulp off on them), held to 1 ulp: the
+    slow path carries the difference to 2^-148 before its one rounding
+    (0.5 ulp, but where the quotient by n lands among the subnormals)."""
+    emit("\n-- targets at the rounded softmax or one ulp from it: K = 2 to "
+         "1000, near-equal and spread logits, n = 1 and n < 1")
+    for k in (2, 3, 10, 100, 1000):
+        for kind in ("near-equal", "spread"):
+            for shift in (0, 1):
+                if kind == "near-equal":
+                    c = g.choice([0.0, g.uniform(-50, 50)])
+                    sp = g.choice([1e-12, 1e-6, 1e-3, 1.0])
+                    z = [c + g.uniform(-sp, sp) for _ in range(k)]
+                else:
+                    z = [g.uniform(-30.0, 30.0) for _ in range(k)]
+                y = rounded_softmax_targets(z, g, shift)
+                what = "rounded softmax" + (" +-1 ulp" if shift else "")
+                n = 1.0 if (k + shift) % 2 else g.choice(
+                    [g.uniform(1e-3, 0.9), 1e-300])
+                check_grad("cce_logits_grad(%s, %r), %s targets at the %s"
+                           % (label(y, z), n, kind, what), y, z, n, 1)
+    # terms the slow path leaves out: e^(z - m) below 2^-1200, and -Inf
+    z = [0.0, 1e-9, -2e-9, -900.0, -INF, 0.5e-9]
+    y = rounded_softmax_targets(z, g, 0)
+    for n in (1.0, 0.25):
+        check_grad("cce_logits_grad(%s, %r), with -900 and -Inf, targets at "
+                   "the rounded softmax" % (label(y, z), n), y, z, n, 1)
+
+
 def edges():
     """The rows that take each branch of the new paths at least once."""
     emit("\n-- edges of the double-double gradient and of the tiny loss")
@@ -376,6 +425,7 @@ def main():
     subnormal_terms(g)
     small_n(g)
     edges()
+    rounded_softmax(g)
     emit("\n.read tests/sql/lib/report.sql")
     path = os.path.join(HERE, "sql", "mpmath_far_tails_cce_logits.sql")
     with open(path, "w") as f:
