@@ -61,8 +61,10 @@ static void *sum_part(void *arg){
   return 0;
 }
 
-static int fail(sqlite3 *db, const char *what){
+/* Reports what failed, finalizes the statement, closes the connection. */
+static int fail(sqlite3 *db, sqlite3_stmt *stmt, const char *what){
   fprintf(stderr, "parallel: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
+  sqlite3_finalize(stmt);
   sqlite3_close(db);
   return 1;
 }
@@ -82,25 +84,31 @@ int main(int argc, char **argv){
   }
   /* every connection from here on has the functions */
   if( sqlite3_auto_extension((void (*)(void))sqlite3_bce_init)!=SQLITE_OK ){
-    return fail(0, "sqlite3_auto_extension");
+    return fail(0, 0, "sqlite3_auto_extension");
   }
   if( sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, 0)!=SQLITE_OK ){
-    return fail(db, "open");
+    return fail(db, 0, "open");
   }
-  sql = sqlite3_mprintf("SELECT min(rowid), max(rowid) FROM \"%w\"", argv[2]);
+  /* the table's rowid by a name its columns may not hide: _rowid_ */
+  sql = sqlite3_mprintf("SELECT min(_rowid_), max(_rowid_) FROM \"%w\"",
+                        argv[2]);
+  if( sql==0 ) return fail(db, 0, "out of memory");
   if( sqlite3_prepare_v2(db, sql, -1, &stmt, 0)!=SQLITE_OK
    || sqlite3_step(stmt)!=SQLITE_ROW ){
-    return fail(db, "min/max rowid");
+    sqlite3_free(sql);
+    return fail(db, stmt, "min/max rowid");
   }
   lo = sqlite3_column_int64(stmt, 0);
   hi = sqlite3_column_int64(stmt, 1);
   if( sqlite3_column_type(stmt, 0)==SQLITE_NULL ) hi = lo - 1;  /* no rows */
   sqlite3_finalize(stmt);
+  stmt = 0;
   sqlite3_free(sql);
 
   sql = sqlite3_mprintf("SELECT bce_state(%s, %s) FROM \"%w\" "
-                        "WHERE rowid BETWEEN ?1 AND ?2", argv[3], argv[4],
+                        "WHERE _rowid_ BETWEEN ?1 AND ?2", argv[3], argv[4],
                         argv[2]);
+  if( sql==0 ) return fail(db, 0, "out of memory");
   if( hi<lo ) n = 0;                       /* an empty table: no state */
   for(i=0; i<n; i++){
     /* n ranges of [lo, hi] of about equal width, r = hi - lo in unsigned
@@ -130,7 +138,7 @@ int main(int argc, char **argv){
   if( sqlite3_exec(db, "CREATE TEMP TABLE states(s BLOB)", 0, 0, 0)!=SQLITE_OK
    || sqlite3_prepare_v2(db, "INSERT INTO states VALUES (?1)", -1, &stmt,
                          0)!=SQLITE_OK ){
-    return fail(db, "the states table");
+    return fail(db, stmt, "the states table");
   }
   for(i=0; i<n; i++){
     if( parts[i].error[0] ){
@@ -144,13 +152,14 @@ int main(int argc, char **argv){
     if( sqlite3_bind_blob(stmt, 1, parts[i].state, parts[i].nState,
                           SQLITE_STATIC)!=SQLITE_OK
      || sqlite3_step(stmt)!=SQLITE_DONE || sqlite3_reset(stmt)!=SQLITE_OK ){
-      return fail(db, "insert a state");
+      return fail(db, stmt, "insert a state");
     }
   }
   sqlite3_finalize(stmt);
+  stmt = 0;
   if( sqlite3_prepare_v2(db, "SELECT bce_merge(s) FROM states", -1, &stmt,
                          0)!=SQLITE_OK || sqlite3_step(stmt)!=SQLITE_ROW ){
-    return fail(db, "bce_merge");
+    return fail(db, stmt, "bce_merge");
   }
   if( sqlite3_column_type(stmt, 0)==SQLITE_NULL ){
     printf("NULL\n");

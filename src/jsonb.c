@@ -77,7 +77,9 @@ static int hex_value(const char *z, size_t n, double *x){
     else return 0;
     if( m>>60 ){
       sticky |= d!=0;
-      places += 4;
+      /* past 2^1100 the value is +Inf however many digits follow: the
+      ** count stops there rather than overflow an int */
+      if( places<1100 ) places += 4;
     }else{
       m = (m << 4) | d;
     }

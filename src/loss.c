@@ -5,7 +5,7 @@
 #include "dd.h"
 
 /* -(y ln q + (1-y) ln(1-q)) for 0 < y < 1, rounded once but for the two
-** logarithms' own errors (libm's, about half an ulp each): the two terms
+** logarithms' own errors (bce_log's, under half an ulp each): the two terms
 ** have one sign, so nothing cancels, and what is left to lose is the
 ** rounding of 1-y (inexact for y < 1/2: bce_term(0.4999756667685094,
 ** 0.8282876747474253) was 2.15 ulp off), of the two products and of the

@@ -271,12 +271,47 @@ def test_errors(sqlite_bce, tmp):
            "a WHERE no row meets gives None")
 
 
+def test_concurrent_write(sqlite_bce, tmp):
+    """A commit by another connection while parallel() runs: an error, never
+    a number that mixes two versions of the table (WAL, so that the
+    readers are not blocked by the writer)."""
+    import threading
+    path = os.path.join(tmp, "busy.db")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE preds(y, p)")
+    conn.executemany("INSERT INTO preds VALUES (?, ?)",
+                     ((i % 2, (i % 997 + 1) / 999) for i in range(300000)))
+    conn.commit()
+    stop = threading.Event()
+
+    def writer():
+        w = sqlite3.connect(path, timeout=10)
+        while not stop.is_set():
+            w.execute("INSERT INTO preds VALUES (1, 0.5)")
+            w.commit()
+        w.close()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        expect_error("a commit during the call", sqlite3.OperationalError,
+                     r"the database changed during the call",
+                     lambda: sqlite_bce.parallel(path, "bce", "preds", "y", "p",
+                                                 workers=2))
+    finally:
+        stop.set()
+        t.join()
+        conn.close()
+
+
 def main():
     tmp = tempfile.mkdtemp()
     try:
         sqlite_bce = staged_package(tmp)
         test_random(sqlite_bce, tmp)
         test_errors(sqlite_bce, tmp)
+        test_concurrent_write(sqlite_bce, tmp)
     finally:
         shutil.rmtree(tmp)
     return 1 if failures else 0

@@ -74,16 +74,20 @@ function ranges(lo, hi, count) {
   return out;
 }
 
-// In a worker: the states of the ranges it was given.
+// In a worker: the states of the ranges it takes, the next one each time
+// from a counter the workers share, so that a worker with cheap ranges
+// takes more of them.
 function work() {
-  const { path, loadablePath, query, params, ranges: mine } = workerData;
+  const { path, loadablePath, query, params, ranges: all, next } = workerData;
   const Database = require('better-sqlite3');
+  const counter = new Int32Array(next);
   let db;
   try {
     db = openReadOnly(Database, path, loadablePath);
     const stmt = db.prepare(query).pluck().safeIntegers(true);
     const states = [];
-    for (const [lo, hi] of mine) {
+    for (let i = Atomics.add(counter, 0, 1); i < all.length; i = Atomics.add(counter, 0, 1)) {
+      const [lo, hi] = all[i];
       try {
         states.push(stmt.get(...params, lo, hi));
       } catch (e) {
@@ -131,6 +135,9 @@ async function parallel(path, fn, table, columns, options = {}) {
   const loadablePath = getLoadablePath();
   const control = openReadOnly(Database, path, loadablePath);
   try {
+    // a commit by another connection during the call would give the
+    // ranges different versions of the table: data_version says
+    const version = control.pragma('data_version', { simple: true });
     const rowid = rowidName(control, table);
     const span = control.prepare(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi ` +
                                  `FROM ${quote(table)}`).safeIntegers(true).get();
@@ -143,14 +150,14 @@ async function parallel(path, fn, table, columns, options = {}) {
     const query = `SELECT ${STATE[fn]}(${columns.join(', ')}) FROM ${quote(table)} ` +
                   `WHERE (${where || '1'}) AND ${rowid} BETWEEN ? AND ?`;
     const threads = Math.min(workers, all.length);
+    const next = new SharedArrayBuffer(4);
     const started = [];
     let results;
     try {
-      results = await Promise.all(Array.from({ length: threads }, (_, w) =>
+      results = await Promise.all(Array.from({ length: threads }, () =>
         new Promise((resolve, reject) => {
           const worker = new Worker(__filename, {
-            workerData: { path, loadablePath, query, params,
-                          ranges: all.filter((_, i) => i % threads === w) },
+            workerData: { path, loadablePath, query, params, ranges: all, next },
           });
           started.push(worker);
           worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m.states)));
@@ -162,6 +169,10 @@ async function parallel(path, fn, table, columns, options = {}) {
     } finally {
       // a failed range fails the call; the other workers are stopped
       await Promise.all(started.map((w) => w.terminate()));
+    }
+    if (control.pragma('data_version', { simple: true }) !== version) {
+      fail('the database changed during the call (another connection committed), ' +
+           'so the ranges saw different rows; run it again when writes have stopped');
     }
     control.exec('CREATE TEMP TABLE parallel_states(s BLOB)');
     const insert = control.prepare('INSERT INTO parallel_states VALUES (?)');

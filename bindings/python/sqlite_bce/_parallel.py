@@ -139,6 +139,10 @@ def parallel(path, function, table, *columns, where=None, params=(),
 
     control = _connect(path, load)
     try:
+        # a commit by another connection during the call would give the
+        # ranges different versions of the table: PRAGMA data_version,
+        # read before and after, says whether one came
+        version = control.execute("PRAGMA data_version").fetchone()[0]
         rowid = _rowid_name(control, table)
         lo, hi = control.execute(
             "SELECT min(%s), max(%s) FROM %s"
@@ -154,6 +158,11 @@ def parallel(path, function, table, *columns, where=None, params=(),
             where or "1", rowid)
         states = _run(path, load, query, tuple(params), ranges,
                       min(workers, len(ranges)))
+        if control.execute("PRAGMA data_version").fetchone()[0] != version:
+            raise sqlite3.OperationalError(
+                "sqlite_bce.parallel: the database changed during the call "
+                "(another connection committed), so the ranges saw different "
+                "rows; run it again when writes have stopped")
         control.execute("CREATE TEMP TABLE parallel_states(s BLOB)")
         control.executemany("INSERT INTO parallel_states VALUES (?)",
                             ((s,) for s in states))
