@@ -119,6 +119,26 @@ LIST
   else
     fail "same bits as sqlite3 $native" "$(diff "$tmp/calls.ref" "$tmp/calls.out" | grep -c '^>') lines differ, first: $(diff "$tmp/calls.ref" "$tmp/calls.out" | grep -m1 '^>')"
   fi
+  # JSONB (3.45 and later): this SQLite's own jsonb() makes the golden
+  # BLOBs again (tests/gen_jsonb_golden.sh), and they must be the bytes
+  # the repository holds, but for the line that names the version
+  if [ "$n" -ge 3045000 ]; then
+    printf '#!/bin/sh\nexec "%s" -batch :memory: "$@"\n' "$shell" >"$tmp/host"
+    chmod +x "$tmp/host"
+    if sh tests/gen_jsonb_golden.sh "$tmp/host" "$tmp/jg" 2>"$tmp/jg.err"; then
+      for f in tests/ref/jsonb_golden.h tests/sql/jsonb_golden.sql; do
+        tail -n +2 "$f" >"$tmp/jg.want"
+        tail -n +2 "$tmp/jg/$f" >"$tmp/jg.got"
+        if cmp -s "$tmp/jg.want" "$tmp/jg.got"; then
+          ok "jsonb(): the golden BLOBs of $f are this SQLite's bytes"
+        else
+          fail "jsonb(): the golden BLOBs of $f" "this SQLite writes other bytes"
+        fi
+      done
+    else
+      fail "tests/gen_jsonb_golden.sh" "$(head -c 300 "$tmp/jg.err")"
+    fi
+  fi
   # the listed scripts are left out silently (their skip line is above)
   SQLITE3=$run LIB=$LIB BUILD=$BUILD STEPS="sql checker load" \
     SKIP="$skips" NAME="sqlite $v: " RESULTS="$tmp/r" NO_SUMMARY=1 \
