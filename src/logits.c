@@ -157,15 +157,26 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
 ** times 2^k, k such that the larger is near 2^-100 (the smaller, if it
 ** vanishes there, is below 2^-900 of l), the product and sum carried with
 ** their errors, times w = m*2^b, m in [1, 2), and scaled back once.  Past
-** |z| = 1490, w*E is below 2^-1075 and y|z| is 0 (y = 0). */
+** |z| = 1490 w*E is below 2^-1075: with a = 0 the loss is 0, and with a
+** subnormal a (l = a|z|, up to |z| = 2^56) E is left out and k comes from
+** a alone (bce_logits_term(1e-323, -3610.255212435484, 1.1e265) was
+** 3.7e11 ulp off; the k from |z| would overflow an int there too). */
 BCE_PRIVATE double bce_logits_wloss(double y, double z, double w){
   double l = bce_logits_loss(y, z);
   double az = fabs(z);
-  if( w>1.0 && l<0x1p-1018 && BCE_ALWAYS(az>705.0) && az<=1490.0 ){
-    double a = z<0.0 ? y : 0.0;
-    int k = (int)(az/BCE_LN2_HI) - 100, b = ilogb(w);
+  double a = z<0.0 ? y : 0.0;
+  if( w>1.0 && l<0x1p-1018 && BCE_ALWAYS(az>705.0)
+   && (az<=1490.0 || a>0.0) ){
+    int k, b = ilogb(w);
     double as, e, p, pe, s, se, m, h;
-    if( a>0.0 && -ilogb(a) - 111<k ) k = -ilogb(a) - 111;
+    if( a==0.0 ){
+      k = (int)(az/BCE_LN2_HI) - 100;           /* az <= 1490 here */
+    }else{
+      k = -ilogb(a) - 111;
+      if( az<=1490.0 && (int)(az/BCE_LN2_HI) - 100<k ){
+        k = (int)(az/BCE_LN2_HI) - 100;
+      }
+    }
     as = ldexp(a, k);
     e = logits_exp_scaled(az, k);
     p = as*az;

@@ -198,6 +198,23 @@ def main():
                          loss(*args[:2]), "ulp", 2.5))
 
     out.append("")
+    out.append("-- bce_logits_term(y, z, w), y subnormal and z below -1490 (e^z")
+    out.append("-- left out, l = y|z|): the 10^6 run found 3.7e11 ulp there")
+    g = random.Random(1490)
+    cases = [(1e-323, -3610.255212435484, 1.0990663541261782e+265),
+             (5e-324, -1490.5, 1e300), (1e-323, -1e16, 1e300),
+             (2.5e-320, -7.2e16 / 4, 1e250)]
+    for _ in range(30):
+        cases.append((g.randint(1, 2 ** 20) * 2.0 ** -1074,
+                      -2.0 ** g.uniform(10.55, 40), 2.0 ** g.uniform(100, 1023)))
+    for y, z, w in cases:
+        with mp.workdps(80):
+            want = mpf(w) * logits_loss(y, z)
+        out.append(check("bce_logits_term(%r, %r, %r) within 1 ulp"
+                         % (y, z, w), call("bce_logits_term", y, z, w),
+                         want, "ulp", 1))
+
+    out.append("")
     out.append(".read tests/sql/lib/report.sql")
     with open(os.path.join(HERE, "sql", "mpmath_far_tails_binary.sql"),
               "w") as f:
