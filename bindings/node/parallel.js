@@ -139,8 +139,11 @@ async function parallel(path, fn, table, columns, options = {}) {
     // ranges different versions of the table: data_version says
     const version = control.pragma('data_version', { simple: true });
     const rowid = rowidName(control, table);
-    const span = control.prepare(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi ` +
-                                 `FROM ${quote(table)}`).safeIntegers(true).get();
+    // one subquery each: SQLite seeks a lone min() or max() of the rowid,
+    // but scans the whole table for the two in one SELECT
+    const span = control.prepare(`SELECT (SELECT min(${rowid}) FROM ${quote(table)}) AS lo, ` +
+                                 `(SELECT max(${rowid}) FROM ${quote(table)}) AS hi`)
+      .safeIntegers(true).get();
     if (span.lo === null) {
       return control.prepare(`SELECT ${fn}(${columns.join(', ')}) FROM ` +
                              `${quote(table)} WHERE 0`).pluck().get();

@@ -144,9 +144,11 @@ def parallel(path, function, table, *columns, where=None, params=(),
         # read before and after, says whether one came
         version = control.execute("PRAGMA data_version").fetchone()[0]
         rowid = _rowid_name(control, table)
+        # one subquery each: SQLite seeks a lone min() or max() of the
+        # rowid, but scans the whole table for the two in one SELECT
         lo, hi = control.execute(
-            "SELECT min(%s), max(%s) FROM %s"
-            % (rowid, rowid, _quote(table))).fetchone()
+            "SELECT (SELECT min(%s) FROM %s), (SELECT max(%s) FROM %s)"
+            % (rowid, _quote(table), rowid, _quote(table))).fetchone()
         if lo is None:
             return control.execute(
                 "SELECT %s(%s) FROM %s WHERE 0"
