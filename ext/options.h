@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** The options argument of the loss family (issue 21, src/options.h): where
+** it is, reading it once per statement (scalars) or once per aggregate,
+** and wording its errors.
+**
+** An argument is the options object when it is TEXT whose first non-blank
+** byte is '{', in the last place, third or after the weight (or n); any
+** other value there is read as 0.2.0 reads it.  A positional eps and an
+** options object do not combine.
+*/
+#ifndef BCE_EXT_OPTIONS_H
+#define BCE_EXT_OPTIONS_H
+
+#include "sqlite3ext.h"
+#include "../src/options.h"
+
+/* 1 if v is an options object: TEXT, first non-blank byte '{'. */
+BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v);
+
+/* The options of an aggregate: parsed at its first row, kept for its
+** life.  The arrays and a copy of the text (to compare later rows'
+** options with, rule 6) are in one block of sqlite3_malloc(), freed by
+** bce_agg_options_free() from xFinal. */
+typedef struct bce_agg_options {
+  bce_options opt;       /* the defaults until a row has given options */
+  int given;             /* a row has set opt (options or positional eps) */
+  void *block;           /* the arrays and the text copy, or 0 */
+  const char *text;      /* the options text of the first row, or 0 */
+  size_t nText;
+} bce_agg_options;
+
+/* The options of this row of an aggregate: argv's options object v (or
+** 0 for none, then positional eps: hasEps, eps), set into *slot at the
+** first row; a later row with different options is an error.  Returns 0
+** when an error is set. */
+BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
+                                    bce_agg_options *slot,
+                                    sqlite3_value *v, int hasEps, double eps);
+BCE_PRIVATE void bce_agg_options_free(bce_agg_options *slot);
+
+/* The options of a scalar call: the options object v (or 0 for none:
+** the defaults, or positional eps) parsed into *o, cached on the
+** statement with sqlite3_set_auxdata() when v is a constant argument
+** (argument index iArg).  Returns 0 when an error is set. */
+BCE_PRIVATE int bce_scalar_options(sqlite3_context *ctx, int iArg,
+                                   sqlite3_value *v, int hasEps, double eps,
+                                   const bce_options **o);
+
+#endif
