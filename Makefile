@@ -83,7 +83,7 @@ CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/arrays.c src/state.c src/cce.c src/elementary.c src/qd.c \
             src/options.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/array_args.c ext/states.c ext/multiclass.c
+            ext/array_args.c ext/states.c ext/multiclass.c ext/options.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
 HEADERS  := $(wildcard src/*.h ext/*.h)
 

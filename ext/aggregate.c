@@ -2,10 +2,13 @@
 /*
 ** bce(y, p), bce(y, p, w), bce(y, p, w, eps), and bce_logits(y, z),
 ** bce_logits(y, z, w): the mean log loss, as an aggregate and as a window
-** function (docs/functions.md).  One implementation: a row's loss is
-** src/loss.h's for a probability and src/logits.h's for a logit, or the
-** mean over a row of JSON arrays (rule 9); the rows go into a bce_mean
-** (src/mean.h), which owns the exact sums and the result.
+** function (docs/functions.md); each but the two-argument forms takes an
+** options object in its last place instead (issue 21, ext/options.h): the
+** first row's are the aggregate's, as rule 6 has it for eps.  One
+** implementation: a row's loss is src/loss.h's for a probability and
+** src/logits.h's for a logit, or the mean over a row of JSON arrays (rule
+** 9); the rows go into a bce_mean (src/mean.h), which owns the exact sums
+** and the result.
 **
 ** Each registered step below is one line that calls step() with its
 ** arity, direction and formula as constants, so that the compiler builds
@@ -16,13 +19,14 @@
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "array_args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "../src/mean.h"
 
-/* The aggregate context: zeroed by SQLite on the first row. */
-typedef bce_mean BceAgg;
+/* The aggregate context is BceAgg (ext/options.h): zeroed by SQLite on the
+** first row. */
 
 static BceAgg *agg_context(sqlite3_context *ctx){
   BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
@@ -46,10 +50,12 @@ BCE_PRIVATE int bce_agg_same_eps(sqlite3_context *ctx, bce_mean *a,
   return 0;
 }
 
-/* One row in (sign = +1) or out (sign = -1).  Arrays are only looked for
-** once a fast read has failed. */
+/* One row in (sign = +1) or out (sign = -1): argv[0..argc) are numbers
+** (y, p or z, w, eps), and optv, when not 0, the options object after
+** them.  Arrays are only looked for once a fast read has failed. */
 BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
-                            sqlite3_value **argv, int sign, int logits){
+                            sqlite3_value **argv, int sign, int logits,
+                            sqlite3_value *optv){
   const bce_param *param = logits ? bce_params_logits : bce_params_prob;
   double v[4];
   double eps, w, l;
@@ -66,12 +72,23 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   a = agg_context(ctx);
   if( a==0 ) return;
   eps = BCE_DEFAULT_EPS;
-  if( argc==4 ){
-    eps = v[3];
-    if( !bce_agg_same_eps(ctx, a, eps) ) return;    /* rule 6 */
+  /* Every form that may carry options reads the slot, so that a row
+  ** without them after one with them (or the other way) is rule 6's
+  ** error; only bce(y, p, w)'s rows after a first without any skip it. */
+  if( optv || argc==4
+   || (argc==3 && (!a->o.given || a->o.text || a->o.opt.keys)) ){
+    if( !bce_agg_options_row(ctx, &a->o, optv, argc==4,
+                             argc==4 ? v[3] : 0.0) ){
+      return;
+    }
+    if( a->o.opt.keys & BCE_OPT_EPS ){
+      eps = a->o.opt.eps;
+      /* the state carries the eps (ext/states.c); the same by now */
+      if( !bce_agg_same_eps(ctx, &a->m, eps) ) return;
+    }
   }
   w = argc>=3 ? v[2] : 1.0;
-  a->weighted = argc>=3;
+  a->m.weighted = argc>=3;
   if( arrays ){
     if( !bce_row_array_loss(ctx, param,
                             logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
@@ -85,55 +102,111 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
-  bce_mean_add(a, l, w, sign);
+  bce_mean_add(&a->m, l, w, sign);
+}
+
+/* A row whose argv[argc] is an options object: out of line, so that the
+** paths without one stay as they were. */
+BCE_NOINLINE void step_options(sqlite3_context *ctx, int argc,
+                               sqlite3_value **argv, int sign, int logits){
+  step(ctx, argc, argv, sign, logits, argv[argc]);
+}
+
+/* argv[i] is the options object, not the 0.2.0 number there: TEXT whose
+** first non-blank byte is '{'.  The type is asked first, inline, so a
+** number pays one test. */
+static inline int options_at(sqlite3_value **argv, int i){
+  return sqlite3_value_type(argv[i])==SQLITE_TEXT
+         && bce_is_options_arg(argv[i]);
+}
+
+/* bce(y, p, w) or bce(y, p, options); bce_logits likewise. */
+BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
+                             int sign, int logits){
+  if( options_at(argv, 2) ){
+    step_options(ctx, 2, argv, sign, logits);
+  }else{
+    step(ctx, 3, argv, sign, logits, 0);
+  }
 }
 
 BCE_PRIVATE void bce_step_w(sqlite3_context *ctx, int argc,
                             sqlite3_value **argv){
   (void)argc;
-  step(ctx, 3, argv, +1, 0);
+  step3(ctx, argv, +1, 0);
 }
 
 BCE_PRIVATE void bce_inverse_w(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv){
   (void)argc;
-  step(ctx, 3, argv, -1, 0);
+  step3(ctx, argv, -1, 0);
 }
 
+/* bce(y, p, w, eps) or bce(y, p, w, options) */
 BCE_PRIVATE void bce_step_w_eps(sqlite3_context *ctx, int argc,
                                 sqlite3_value **argv){
   (void)argc;
-  step(ctx, 4, argv, +1, 0);
+  if( options_at(argv, 3) ){
+    step_options(ctx, 3, argv, +1, 0);
+  }else{
+    step(ctx, 4, argv, +1, 0, 0);
+  }
 }
 
 BCE_PRIVATE void bce_inverse_w_eps(sqlite3_context *ctx, int argc,
                                    sqlite3_value **argv){
   (void)argc;
-  step(ctx, 4, argv, -1, 0);
+  if( options_at(argv, 3) ){
+    step_options(ctx, 3, argv, -1, 0);
+  }else{
+    step(ctx, 4, argv, -1, 0, 0);
+  }
 }
 
 BCE_PRIVATE void bce_logits_step(sqlite3_context *ctx, int argc,
                                  sqlite3_value **argv){
   (void)argc;
-  step(ctx, 2, argv, +1, 1);
+  step(ctx, 2, argv, +1, 1, 0);
 }
 
 BCE_PRIVATE void bce_logits_inverse(sqlite3_context *ctx, int argc,
                                     sqlite3_value **argv){
   (void)argc;
-  step(ctx, 2, argv, -1, 1);
+  step(ctx, 2, argv, -1, 1, 0);
 }
 
 BCE_PRIVATE void bce_logits_step_w(sqlite3_context *ctx, int argc,
                                    sqlite3_value **argv){
   (void)argc;
-  step(ctx, 3, argv, +1, 1);
+  step3(ctx, argv, +1, 1);
 }
 
 BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context *ctx, int argc,
                                       sqlite3_value **argv){
   (void)argc;
-  step(ctx, 3, argv, -1, 1);
+  step3(ctx, argv, -1, 1);
+}
+
+/* bce_logits(y, z, w, options): nothing else goes in the fourth place
+** (logits take no eps). */
+static void logits_step_w_opt(sqlite3_context *ctx, sqlite3_value **argv,
+                              int sign){
+  if( !options_at(argv, 3) ){
+    if( !bce_options_arg_missing(ctx, 4, argv) ) return;
+  }
+  step_options(ctx, 3, argv, sign, 1);
+}
+
+BCE_PRIVATE void bce_logits_step_w_opt(sqlite3_context *ctx, int argc,
+                                       sqlite3_value **argv){
+  (void)argc;
+  logits_step_w_opt(ctx, argv, +1);
+}
+
+BCE_PRIVATE void bce_logits_inverse_w_opt(sqlite3_context *ctx, int argc,
+                                          sqlite3_value **argv){
+  (void)argc;
+  logits_step_w_opt(ctx, argv, -1);
 }
 
 /* bce(y, p) is the form most queries use, and most of its rows are two
@@ -146,7 +219,7 @@ BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context *ctx, int argc,
 ** bce(y, p). */
 BCE_NOINLINE void step_yp_general(sqlite3_context *ctx, sqlite3_value **argv,
                                   int sign){
-  step(ctx, 2, argv, sign, 0);
+  step(ctx, 2, argv, sign, 0, 0);
 }
 
 BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
@@ -159,7 +232,7 @@ BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
   }
   a = agg_context(ctx);
   if( a==0 ) return;
-  bce_mean_add_unit(a, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
+  bce_mean_add_unit(&a->m, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
 }
 
 BCE_PRIVATE void bce_step_yp(sqlite3_context *ctx, int argc,
@@ -180,7 +253,7 @@ static void result(sqlite3_context *ctx){
   BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   double mean;
   if( a==0 ) return;                                /* no rows: rule 2 */
-  switch( bce_mean_value(a, &mean) ){
+  switch( bce_mean_value(&a->m, &mean) ){
     case BCE_MEAN_EMPTY:
       return;                                       /* NULL: rule 2 */
     case BCE_MEAN_WEIGHT_OVERFLOW:
@@ -198,5 +271,7 @@ BCE_PRIVATE void bce_mean_value_func(sqlite3_context *ctx){
 }
 
 BCE_PRIVATE void bce_mean_final_func(sqlite3_context *ctx){
+  BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   result(ctx);
+  if( a ) bce_agg_options_free(&a->o);
 }

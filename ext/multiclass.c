@@ -24,6 +24,7 @@
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "array_args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/cce.h"
 #include "../src/loss.h"
@@ -50,6 +51,11 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
   int i, t;
   for(i=0; i<argc; i++){
     if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
+  }
+  if( argc==4 && f->eLoss==BCE_LOSS_CCE_LOGITS ){
+    /* the options object (issue 21), after y, z, w; mc_options() had
+    ** taken it from argc if it were one */
+    return bce_options_arg_missing(ctx, 4, argv);
   }
   r->y = 0;
   r->ny = 0;
@@ -140,6 +146,17 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
   }
 }
 
+/* The options object in the last place (issue 21): 1 and *argc the count
+** of the arguments before it when argv[*argc-1] is one, else 0. */
+static int mc_options(int *argc, sqlite3_value **argv){
+  if( *argc>=3 && sqlite3_value_type(argv[*argc-1])==SQLITE_TEXT
+   && bce_is_options_arg(argv[*argc-1]) ){
+    (*argc)--;
+    return 1;
+  }
+  return 0;
+}
+
 /* --------------------------------------------------------- aggregates */
 
 /* One row in (sign = +1) or out (sign = -1) of cce or cce_logits, every
@@ -150,17 +167,29 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   bce_cce_row r;
   bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
-  int ok, scale = 0;
+  int ok, scale = 0, hasOpt = mc_options(&argc, argv);
+  BceAgg *agg;
   bce_mean *a;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
-  a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(*a));
-  if( a==0 ){
+  agg = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*agg));
+  if( agg==0 ){
     sqlite3_result_error_nomem(ctx);
     return;
   }
+  a = &agg->m;
   w = argc>=3 ? num[0] : 1.0;
-  eps = argc==4 ? num[1] : BCE_DEFAULT_EPS;
-  if( argc==4 && !bce_agg_same_eps(ctx, a, eps) ) return;    /* rule 6 */
+  eps = BCE_DEFAULT_EPS;
+  if( hasOpt || argc>=3 ){
+    /* rule 6 for the options and a positional eps alike */
+    if( !bce_agg_options_row(ctx, &agg->o, hasOpt ? argv[argc] : 0,
+                             argc==4, num[1]) ){
+      return;
+    }
+    if( agg->o.opt.keys & BCE_OPT_EPS ){
+      eps = agg->o.opt.eps;
+      if( !bce_agg_same_eps(ctx, a, eps) ) return;  /* the state's eps */
+    }
+  }
   a->weighted = argc>=3;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
        ? bce_cce_logits_loss_scaled(&r, &l, &scale, &err)
@@ -203,16 +232,24 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   bce_cce_row r;
   bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, plain = 0.0;
-  int ok;
+  int ok, hasOpt = mc_options(&argc, argv);
+  bce_options_room room;
+  const bce_options *o = 0;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
+  if( hasOpt ){
+    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &o) ){
+      return;
+    }
+    num[1] = o->eps;
+  }
   w = argc>=3 ? num[0] : 1.0;
   /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
   ** loss (rule 2's row of weight 0) */
   if( f->eLoss==BCE_LOSS_CCE_LOGITS ){
     ok = bce_cce_logits_wloss(&r, w, &l, &err);
   }else{
-    ok = bce_cce_wloss(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS, w, &plain,
-                       &l, &err);
+    ok = bce_cce_wloss(&r, argc==4 || o ? num[1] : BCE_DEFAULT_EPS, w,
+                       &plain, &l, &err);
   }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
@@ -250,14 +287,22 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
   bce_array_error err;
   double num[2] = {1.0, BCE_DEFAULT_EPS};
   sqlite3_str *out;
-  int ok;
+  int ok, hasOpt = mc_options(&argc, argv);
+  bce_options_room room;
+  const bce_options *o = 0;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
+  if( hasOpt ){
+    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &o) ){
+      return;
+    }
+    num[1] = o->eps;
+  }
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
        ? bce_cce_logits_grad(&r, argc>=3 ? num[0] : 1.0, mc_append, out,
                              &err)
-       : bce_cce_grad(&r, argc==4 ? num[1] : BCE_DEFAULT_EPS,
+       : bce_cce_grad(&r, argc==4 || o ? num[1] : BCE_DEFAULT_EPS,
                       argc>=3 ? num[0] : 1.0, mc_append, out, &err);
   if( !ok ){
     sqlite3_free(sqlite3_str_finish(out));

@@ -13,6 +13,7 @@
 #define BCE_EXT_OPTIONS_H
 
 #include "sqlite3ext.h"
+#include "../src/mean.h"
 #include "../src/options.h"
 
 /* 1 if v is an options object: TEXT, first non-blank byte '{'. */
@@ -39,6 +40,14 @@ BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
                                     sqlite3_value *v, int hasEps, double eps);
 BCE_PRIVATE void bce_agg_options_free(bce_agg_options *slot);
 
+/* The aggregate context of every loss aggregate and *_state: zeroed by
+** SQLite at the first row; the mean first, so that code reading only the
+** mean may take the context as a bce_mean. */
+typedef struct BceAgg {
+  bce_mean m;
+  bce_agg_options o;
+} BceAgg;
+
 /* The options of a scalar call: the options object v (or 0 for none:
 ** the defaults, or positional eps) parsed into *o, cached on the
 ** statement with sqlite3_set_auxdata() when v is a constant argument
@@ -46,5 +55,32 @@ BCE_PRIVATE void bce_agg_options_free(bce_agg_options *slot);
 BCE_PRIVATE int bce_scalar_options(sqlite3_context *ctx, int iArg,
                                    sqlite3_value *v, int hasEps, double eps,
                                    const bce_options **o);
+
+/* bce_scalar_options() with the caller's room: options that are not
+** cached (none, a positional eps, an options argument that is not
+** constant) are parsed into room, so that a scalar allocates nothing per
+** row.  Only an argument that is not constant and holds more array
+** elements than the room has is parsed into a block of its own (freed by
+** SQLite after the call). */
+#define BCE_OPTIONS_ROOM 32
+typedef struct bce_options_room {
+  bce_options opt;
+  double store[BCE_OPTIONS_ROOM];
+} bce_options_room;
+BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
+                                      sqlite3_value *v, int hasEps,
+                                      double eps, bce_options_room *room,
+                                      const bce_options **o);
+
+/* The last of argv[0..argc) holds no options object where only one may
+** be (bce_logits(y, z, w, options)): returns 0 with the result NULL when
+** any argument is NULL (rule 1), else 0 with the error set. */
+BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
+                                        sqlite3_value **argv);
+
+/* The keys whose formulas this build applies to the function being
+** called (a key the descriptor accepts but that is not wired yet is an
+** error, never a silently different number). */
+BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx);
 
 #endif

@@ -16,6 +16,7 @@
 #include "sqlite3ext.h"
 #include "args.h"
 #include "../src/bits.h"
+#include "../src/options.h"
 
 typedef enum BceKind {
   BCE_SCALAR,       /* xFunc */
@@ -48,6 +49,10 @@ typedef struct BceFunc {
   void (*xFinal)(sqlite3_context*);
   void (*xValue)(sqlite3_context*);
   void (*xInverse)(sqlite3_context*, int, sqlite3_value**);
+  unsigned optKeys;           /* the keys of the options object the
+                              ** function accepts (BCE_OPT_* of
+                              ** src/options.h, BCE_OPT_MULTICLASS for the
+                              ** cce family); 0: it takes no options */
 } BceFunc;
 
 /* The descriptor of the function being called. */
@@ -71,7 +76,8 @@ BCE_PRIVATE_DATA const bce_param bce_params_cce_logits[3];       /* y, z, w */
 BCE_PRIVATE_DATA const bce_param bce_params_cce_logits_grad[3];  /* y, z, n */
 BCE_PRIVATE_DATA const bce_param bce_params_softmax[2];   /* -, z */
 
-/* ext/aggregate.c: bce(y, p [, w [, eps]]) and bce_logits(y, z [, w]).
+/* ext/aggregate.c: bce(y, p [, w [, eps | options]]), bce(y, p, options)
+** and bce_logits(y, z [, w [, options]]), bce_logits(y, z, options).
 ** bce(y, p) has a step of its own, the short path most queries take. */
 BCE_PRIVATE void bce_step_yp(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_inverse_yp(sqlite3_context*, int, sqlite3_value**);
@@ -83,6 +89,9 @@ BCE_PRIVATE void bce_logits_step(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_inverse(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_step_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_step_w_opt(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_logits_inverse_w_opt(sqlite3_context*, int,
+                                          sqlite3_value**);
 BCE_PRIVATE void bce_mean_value_func(sqlite3_context*);
 /* Rule 6 for every aggregate with an eps: the first row's eps is the
 ** aggregate's; a later row with another is an error (returns 0). */

@@ -11,7 +11,9 @@
 **   bce_logits_grad(y, z [, n])   dl/dz / n = (sigmoid(z) - y) / n
 **
 ** One argument order for the family: a term takes (y, p or z, w, eps) as
-** the aggregates do, a gradient (y, p or z, n, eps).
+** the aggregates do, a gradient (y, p or z, n, eps).  An options object
+** (issue 21, ext/options.h) may take the last place instead, third or
+** fourth: bce_term(y, p, options), bce_logits_grad(y, z, n, options).
 **   sigmoid(x), logit(p)          xUnary of the descriptor
 **   bce_version()                 the version string of src/version.h
 **
@@ -24,19 +26,39 @@
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "array_args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "../src/version.h"
 
-/* Reads y, p (or z) and the optional w or n and eps into v[]: the fast
-** pair first, as the aggregates do.  Returns 0 when the result is set
-** (NULL or an error). */
-static int read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
-                    sqlite3_value **argv, double *v, int *arrays){
+/* Reads y, p (or z) and the optional w or n and eps into v[], and the
+** options: *o when the last argument is an options object (parsed once
+** per statement when it is constant), else 0 and the 0.2.0 eps in v[3].
+** The fast pair first, as the aggregates do.  Returns 0 when the result
+** is set (NULL or an error); *argc becomes the count of number
+** arguments. */
+static int read_row(sqlite3_context *ctx, const BceFunc *f, int *argc,
+                    sqlite3_value **argv, double *v, int *arrays,
+                    bce_options_room *room, const bce_options **o){
   bce_domain x = f->eLoss==BCE_LOSS_LOGITS ? BCE_ANY : BCE_UNIT;
-  if( argc==2 && bce_read_pair(argv, x, &v[0], &v[1]) ) return 1;
-  return bce_read_args(ctx, argc, argv, f->aParam, v, arrays)==BCE_READ_OK;
+  int n = *argc;
+  *o = 0;
+  if( n==2 && bce_read_pair(argv, x, &v[0], &v[1]) ) return 1;
+  if( n>=3 && sqlite3_value_type(argv[n-1])==SQLITE_TEXT
+   && bce_is_options_arg(argv[n-1]) ){
+    n--;
+  }else if( n==4 && f->eLoss==BCE_LOSS_LOGITS ){
+    return bce_options_arg_missing(ctx, 4, argv);
+  }
+  if( bce_read_args(ctx, n, argv, f->aParam, v, arrays)!=BCE_READ_OK ){
+    return 0;
+  }
+  if( n<*argc ){
+    if( !bce_scalar_options_in(ctx, n, argv[n], 0, 0.0, room, o) ) return 0;
+    *argc = n;
+  }
+  return 1;
 }
 
 BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
@@ -46,9 +68,11 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
   double v[4] = {0.0, 0.0, 0.0, 0.0}, w, eps, l;  /* set by the readers;
                                                   ** gcc cannot see it */
   int arrays = 0;
-  if( !read_row(ctx, f, argc, argv, v, &arrays) ) return;
+  bce_options_room room;
+  const bce_options *o;
+  if( !read_row(ctx, f, &argc, argv, v, &arrays, &room, &o) ) return;
   w = argc>=3 ? v[2] : 1.0;
-  eps = argc==4 ? v[3] : BCE_DEFAULT_EPS;
+  eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
     if( !bce_row_array_loss(ctx, f->aParam,
                             logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
@@ -81,9 +105,11 @@ BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
   double v[4] = {0.0, 0.0, 0.0, 0.0}, n, eps;  /* set by the readers; gcc
                                               ** cannot see it */
   int arrays = 0;
-  if( !read_row(ctx, f, argc, argv, v, &arrays) ) return;
+  bce_options_room room;
+  const bce_options *o;
+  if( !read_row(ctx, f, &argc, argv, v, &arrays, &room, &o) ) return;
   n = argc>=3 ? v[2] : 1.0;
-  eps = argc==4 ? v[3] : BCE_DEFAULT_EPS;
+  eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
     bce_result_array_grad(ctx, f->aParam,
                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, argv,

@@ -23,6 +23,7 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/mean.h"
 #include "../src/state.h"
@@ -65,7 +66,9 @@ BCE_PRIVATE void bce_state_value_func(sqlite3_context *ctx){
 }
 
 BCE_PRIVATE void bce_state_final_func(sqlite3_context *ctx){
+  BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   state_result(ctx);
+  if( a ) bce_agg_options_free(&a->o);          /* issue 21's options */
 }
 
 /* ------------------------------------------------------ reading states */

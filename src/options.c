@@ -17,19 +17,19 @@
 /* A bracket deeper than this inside a value is refused as malformed: only
 ** a value of the wrong kind is walked through (to quote it whole), and no
 ** key takes a nested value. */
-#define MAX_DEPTH 64
+#define OPTS_MAX_DEPTH 64
 
-typedef struct reader {
+typedef struct opts_reader {
   const char *z;
   size_t n;
   size_t i;                   /* the next byte */
   bce_options_error *err;
-} reader;
+} opts_reader;
 
 static const struct {
   const char *name;
   unsigned bit;
-} aKey[] = {
+} opts_aKey[] = {
   {"eps", BCE_OPT_EPS},
   {"pos_weight", BCE_OPT_POS_WEIGHT},
   {"smoothing", BCE_OPT_SMOOTHING},
@@ -39,12 +39,12 @@ static const struct {
   {"ignore_index", BCE_OPT_IGNORE_INDEX},
   {"reduction", BCE_OPT_REDUCTION},
 };
-#define N_KEY (sizeof(aKey)/sizeof(aKey[0]))
+#define OPTS_N_KEY (sizeof(opts_aKey)/sizeof(opts_aKey[0]))
 
 BCE_PRIVATE const char *bce_options_key_name(unsigned key){
   size_t k;
-  for(k=0; k<N_KEY; k++){
-    if( aKey[k].bit==key ) return aKey[k].name;
+  for(k=0; k<OPTS_N_KEY; k++){
+    if( opts_aKey[k].bit==key ) return opts_aKey[k].name;
   }
   return 0;
 }
@@ -52,27 +52,27 @@ BCE_PRIVATE const char *bce_options_key_name(unsigned key){
 /* JSON's white space inside the text; around the object also \v and \f,
 ** as SQLite allows around a number in TEXT and the array reader around
 ** an array. */
-static void skip_space(reader *r){
+static void opts_skip_space(opts_reader *r){
   while( r->i<r->n && (r->z[r->i]==' ' || r->z[r->i]=='\t'
                        || r->z[r->i]=='\n' || r->z[r->i]=='\r') ){
     r->i++;
   }
 }
 
-static void skip_outer_space(reader *r){
+static void opts_skip_outer_space(opts_reader *r){
   while( r->i<r->n && (r->z[r->i]==' '
                        || (r->z[r->i]>='\t' && r->z[r->i]<='\r')) ){
     r->i++;
   }
 }
 
-static bce_options_status malformed(reader *r, size_t at){
+static bce_options_status opts_malformed(opts_reader *r, size_t at){
   r->err->status = BCE_OPTIONS_MALFORMED;
   r->err->at = at;
   return BCE_OPTIONS_MALFORMED;
 }
 
-static int hex_digit(char c){
+static int opts_hex_digit(char c){
   if( c>='0' && c<='9' ) return c - '0';
   if( c>='a' && c<='f' ) return c - 'a' + 10;
   if( c>='A' && c<='F' ) return c - 'A' + 10;
@@ -84,7 +84,7 @@ static int hex_digit(char c){
 ** out[0..cap) as far as they are ASCII; *len is their count, or cap + 1
 ** when the string is longer or holds anything else (then it equals no key
 ** or reduction name). */
-static size_t read_string(const char *z, size_t n, size_t i, char *out,
+static size_t opts_read_string(const char *z, size_t n, size_t i, char *out,
                           size_t cap, size_t *len, size_t *bad){
   size_t k = 0;
   for(i++; i<n; i++){
@@ -109,7 +109,7 @@ static size_t read_string(const char *z, size_t n, size_t i, char *out,
           ch = 0;
           for(j=1; j<=4; j++){
             if( i+j>=n ){ *bad = n; return 0; }
-            d = hex_digit(z[i+j]);
+            d = opts_hex_digit(z[i+j]);
             if( d<0 ){ *bad = i + j; return 0; }
             ch = ch*16 + d;
           }
@@ -131,7 +131,7 @@ static size_t read_string(const char *z, size_t n, size_t i, char *out,
   return 0;
 }
 
-static size_t skip_ws(const char *z, size_t n, size_t i){
+static size_t opts_skip_ws(const char *z, size_t n, size_t i){
   while( i<n && (z[i]==' ' || z[i]=='\t' || z[i]=='\n' || z[i]=='\r') ) i++;
   return i;
 }
@@ -139,7 +139,7 @@ static size_t skip_ws(const char *z, size_t n, size_t i){
 /* The end of the JSON value at z[i] (white space after it included), or 0
 ** with *bad where it breaks: how far a value of the wrong kind goes, to
 ** quote it in the error. */
-static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
+static size_t opts_skip_value(const char *z, size_t n, size_t i, size_t *bad){
   static const char *const literal[] = {"true", "false", "null"};
   uint64_t square = 0;      /* bit d: the bracket open at depth d is '[' */
   uint64_t key = 0;         /* bit d: the string just read at depth d+1 is
@@ -150,10 +150,10 @@ static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
   double x;
   for(;;){
     /* a value at i */
-    i = skip_ws(z, n, i);
+    i = opts_skip_ws(z, n, i);
     if( i>=n ){ *bad = n; return 0; }
     if( z[i]=='"' ){
-      i = read_string(z, n, i, scratch, 0, &len, bad);
+      i = opts_read_string(z, n, i, scratch, 0, &len, bad);
       if( i==0 ) return 0;
     }else if( z[i]=='-' || (z[i]>='0' && z[i]<='9') ){
       used = bce_decimal_parse(z + i, n - i, &x, bad);
@@ -161,11 +161,11 @@ static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
       i += used;
     }else if( z[i]=='[' || z[i]=='{' ){
       int obj = z[i]=='{';
-      if( depth==MAX_DEPTH ){ *bad = i; return 0; }
+      if( depth==OPTS_MAX_DEPTH ){ *bad = i; return 0; }
       square = (square & ~(UINT64_C(1) << depth))
              | ((uint64_t)!obj << depth);
       depth++;
-      i = skip_ws(z, n, i + 1);
+      i = opts_skip_ws(z, n, i + 1);
       if( i<n && z[i]==(obj ? '}' : ']') ){
         depth--;
         i++;
@@ -187,7 +187,7 @@ static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
     /* after a value: close brackets, or go on to the next one */
     for(;;){
       uint64_t bit;
-      i = skip_ws(z, n, i);
+      i = opts_skip_ws(z, n, i);
       if( depth==0 ) return i;
       if( i>=n ){ *bad = n; return 0; }
       bit = UINT64_C(1) << (depth-1);
@@ -205,7 +205,7 @@ static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
       }
       if( z[i]=='}' ){ depth--; i++; continue; }
       if( z[i]!=',' ){ *bad = i; return 0; }
-      i = skip_ws(z, n, i + 1);
+      i = opts_skip_ws(z, n, i + 1);
       if( i>=n || z[i]!='"' ){ *bad = i; return 0; }
       key |= bit;
       break;
@@ -215,10 +215,10 @@ static size_t skip_value(const char *z, size_t n, size_t i, size_t *bad){
 
 /* The value at r->i is of the wrong kind or outside its domain: DOMAIN with
 ** its extent, or MALFORMED where it stops being JSON. */
-static bce_options_status domain(reader *r, unsigned key, size_t at,
+static bce_options_status opts_domain(opts_reader *r, unsigned key, size_t at,
                                  int64_t index){
-  size_t bad = 0, end = skip_value(r->z, r->n, at, &bad);
-  if( end==0 ) return malformed(r, bad);
+  size_t bad = 0, end = opts_skip_value(r->z, r->n, at, &bad);
+  if( end==0 ) return opts_malformed(r, bad);
   /* the extent without the white space skip_value() read past */
   while( end>at && (r->z[end-1]==' ' || r->z[end-1]=='\t'
                     || r->z[end-1]=='\n' || r->z[end-1]=='\r') ){
@@ -233,25 +233,25 @@ static bce_options_status domain(reader *r, unsigned key, size_t at,
 }
 
 /* The domains of the numbers. */
-enum { NUM_EPS, NUM_UNIT, NUM_NONNEG };
+enum { opts_NUM_EPS, opts_NUM_UNIT, opts_NUM_NONNEG };
 
-static int in_domain(int d, double x){
+static int opts_in_domain(int d, double x){
   switch( d ){
-    case NUM_EPS:  return x>=0.0 && x<0.5;
-    case NUM_UNIT: return x>=0.0 && x<=1.0;
+    case opts_NUM_EPS:  return x>=0.0 && x<0.5;
+    case opts_NUM_UNIT: return x>=0.0 && x<=1.0;
     default:       return x>=0.0 && x<=1.7976931348623157e308;
   }
 }
 
 /* A number at r->i in domain d into *x; else DOMAIN (or MALFORMED). */
-static bce_options_status read_number(reader *r, unsigned key, int d,
+static bce_options_status opts_read_number(opts_reader *r, unsigned key, int d,
                                       int64_t index, double *x){
   size_t at = r->i, bad;
   size_t used;
   if( at<r->n && (r->z[at]=='-' || (r->z[at]>='0' && r->z[at]<='9')) ){
     used = bce_decimal_parse(r->z + at, r->n - at, x, &bad);
-    if( used==0 ) return malformed(r, at + bad);
-    if( !in_domain(d, *x) ){
+    if( used==0 ) return opts_malformed(r, at + bad);
+    if( !opts_in_domain(d, *x) ){
       r->err->status = BCE_OPTIONS_DOMAIN;
       r->err->key = key;
       r->err->at = at;
@@ -262,13 +262,14 @@ static bce_options_status read_number(reader *r, unsigned key, int d,
     r->i = at + used;
     return BCE_OPTIONS_OK;
   }
-  return domain(r, key, at, index);
+  return opts_domain(r, key, at, index);
 }
 
 /* The array of numbers >= 0 at r->i: its elements go to store[*used..)
 ** while they fit (*used counts them all); *first is where they start.  An
 ** empty array is outside every array key's domain. */
-static bce_options_status read_array(reader *r, unsigned key, double *store,
+static bce_options_status opts_read_array(opts_reader *r, unsigned key,
+                                          double *store,
                                      size_t nstore, size_t *used,
                                      size_t *first, int64_t *count){
   size_t at = r->i;
@@ -276,39 +277,39 @@ static bce_options_status read_array(reader *r, unsigned key, double *store,
   bce_options_status rc;
   *first = *used;
   r->i++;                                   /* '[' */
-  skip_space(r);
+  opts_skip_space(r);
   if( r->i<r->n && r->z[r->i]==']' ){
-    return domain(r, key, at, -1);
+    return opts_domain(r, key, at, -1);
   }
   for(;;){
     double x;
-    rc = read_number(r, key, NUM_NONNEG, k, &x);
+    rc = opts_read_number(r, key, opts_NUM_NONNEG, k, &x);
     if( rc!=BCE_OPTIONS_OK ) return rc;
     if( *used<nstore ) store[*used] = x;
     (*used)++;
     k++;
-    skip_space(r);
+    opts_skip_space(r);
     if( r->i<r->n && r->z[r->i]==']' ){
       r->i++;
       *count = k;
       return BCE_OPTIONS_OK;
     }
-    if( r->i>=r->n || r->z[r->i]!=',' ) return malformed(r, r->i);
+    if( r->i>=r->n || r->z[r->i]!=',' ) return opts_malformed(r, r->i);
     r->i++;
-    skip_space(r);
+    opts_skip_space(r);
   }
 }
 
 /* ignore_index: an integer, as JSON writes one (-100) or as a number
 ** whose value is one within 2^53 (-100.0, 1e2: json_object() of a REAL). */
-static bce_options_status read_integer(reader *r, int64_t *out){
+static bce_options_status opts_read_integer(opts_reader *r, int64_t *out){
   size_t at = r->i, bad, used, k;
   double x;
   if( at>=r->n || !(r->z[at]=='-' || (r->z[at]>='0' && r->z[at]<='9')) ){
-    return domain(r, BCE_OPT_IGNORE_INDEX, at, -1);
+    return opts_domain(r, BCE_OPT_IGNORE_INDEX, at, -1);
   }
   used = bce_decimal_parse(r->z + at, r->n - at, &x, &bad);
-  if( used==0 ) return malformed(r, at + bad);
+  if( used==0 ) return opts_malformed(r, at + bad);
   r->i = at + used;
   k = at + (r->z[at]=='-');
   while( k<at+used && r->z[k]>='0' && r->z[k]<='9' ) k++;
@@ -339,7 +340,7 @@ out_of_range:
 
 /* Whether the key applies where the mask says: the binary-only and the
 ** multi-class-only keys by the family bit, the rest by their own. */
-static int applies(unsigned key, unsigned allowed){
+static int opts_applies(unsigned key, unsigned allowed){
   int multiclass = (allowed & BCE_OPT_MULTICLASS)!=0;
   if( key==BCE_OPT_POS_WEIGHT && multiclass ) return 0;
   if( (key==BCE_OPT_CLASS_WEIGHT || key==BCE_OPT_IGNORE_INDEX)
@@ -350,7 +351,7 @@ static int applies(unsigned key, unsigned allowed){
 }
 
 /* The value of key at r->i into *o. */
-static bce_options_status read_value(reader *r, unsigned key,
+static bce_options_status opts_read_value(opts_reader *r, unsigned key,
                                      unsigned allowed, bce_options *o,
                                      double *store, size_t nstore,
                                      size_t *used){
@@ -361,20 +362,20 @@ static bce_options_status read_value(reader *r, unsigned key,
   bce_options_status rc;
   switch( key ){
     case BCE_OPT_EPS:
-      return read_number(r, key, NUM_EPS, -1, &o->eps);
+      return opts_read_number(r, key, opts_NUM_EPS, -1, &o->eps);
     case BCE_OPT_SMOOTHING:
-      return read_number(r, key, NUM_UNIT, -1, &o->smoothing);
+      return opts_read_number(r, key, opts_NUM_UNIT, -1, &o->smoothing);
     case BCE_OPT_GAMMA:
-      return read_number(r, key, NUM_NONNEG, -1, &o->gamma);
+      return opts_read_number(r, key, opts_NUM_NONNEG, -1, &o->gamma);
     case BCE_OPT_IGNORE_INDEX:
-      return read_integer(r, &o->ignore_index);
+      return opts_read_integer(r, &o->ignore_index);
     case BCE_OPT_REDUCTION: {
       static const char *const aName[] = {"mean", "sum", "mean_over_rows"};
       char name[16];
       size_t at = r->i, len, bad, end, k;
       if( at<r->n && r->z[at]=='"' ){
-        end = read_string(r->z, r->n, at, name, sizeof(name), &len, &bad);
-        if( end==0 ) return malformed(r, bad);
+        end = opts_read_string(r->z, r->n, at, name, sizeof(name), &len, &bad);
+        if( end==0 ) return opts_malformed(r, bad);
         for(k=0; k<3; k++){
           if( len==strlen(aName[k]) && memcmp(name, aName[k], len)==0 ){
             o->reduction = (bce_reduction)k;
@@ -383,26 +384,26 @@ static bce_options_status read_value(reader *r, unsigned key,
           }
         }
       }
-      return domain(r, key, at, -1);
+      return opts_domain(r, key, at, -1);
     }
     case BCE_OPT_POS_WEIGHT:
     case BCE_OPT_ALPHA:
       if( !isArray ){
-        return read_number(r, key,
-                           key==BCE_OPT_ALPHA && !multiclass ? NUM_UNIT
-                                                             : NUM_NONNEG,
+        return opts_read_number(r, key,
+                           key==BCE_OPT_ALPHA && !multiclass ? opts_NUM_UNIT
+                                                             : opts_NUM_NONNEG,
                            -1, key==BCE_OPT_ALPHA ? &o->alpha
                                                   : &o->pos_weight);
       }
       if( key==BCE_OPT_ALPHA && !multiclass ){
-        return domain(r, key, r->i, -1);
+        return opts_domain(r, key, r->i, -1);
       }
       break;
     default:   /* BCE_OPT_CLASS_WEIGHT */
-      if( !isArray ) return domain(r, key, r->i, -1);
+      if( !isArray ) return opts_domain(r, key, r->i, -1);
       break;
   }
-  rc = read_array(r, key, store, nstore, used, &first, &count);
+  rc = opts_read_array(r, key, store, nstore, used, &first, &count);
   if( rc!=BCE_OPTIONS_OK ) return rc;
   /* the pointer only once every element fits; STORAGE otherwise */
   if( *used<=nstore ){
@@ -426,7 +427,7 @@ BCE_PRIVATE bce_options_status bce_options_parse(const char *z, size_t n,
                                                  bce_options *o,
                                                  double *store, size_t nstore,
                                                  bce_options_error *err){
-  reader r;
+  opts_reader r;
   size_t used = 0;
   bce_options_status rc;
   r.z = z;
@@ -436,21 +437,21 @@ BCE_PRIVATE bce_options_status bce_options_parse(const char *z, size_t n,
   memset(err, 0, sizeof(*err));
   err->index = -1;
   bce_options_init(o);
-  skip_outer_space(&r);
+  opts_skip_outer_space(&r);
   if( r.i>=n || z[r.i]!='{' ){
     /* JSON of another kind, or no JSON at all */
     size_t bad = 0, end;
-    if( r.i>=n ) return malformed(&r, n);
-    end = skip_value(z, n, r.i, &bad);
-    if( end==0 ) return malformed(&r, bad);
+    if( r.i>=n ) return opts_malformed(&r, n);
+    end = opts_skip_value(z, n, r.i, &bad);
+    if( end==0 ) return opts_malformed(&r, bad);
     r.i = end;
-    skip_outer_space(&r);
-    if( r.i<n ) return malformed(&r, r.i);
+    opts_skip_outer_space(&r);
+    if( r.i<n ) return opts_malformed(&r, r.i);
     err->status = BCE_OPTIONS_NOT_OBJECT;
     return BCE_OPTIONS_NOT_OBJECT;
   }
   r.i++;
-  skip_space(&r);
+  opts_skip_space(&r);
   if( r.i<n && z[r.i]=='}' ){
     r.i++;
   }else{
@@ -458,12 +459,13 @@ BCE_PRIVATE bce_options_status bce_options_parse(const char *z, size_t n,
       char name[16];
       size_t at = r.i, len, bad, k;
       unsigned key = 0;
-      if( at>=n || z[at]!='"' ) return malformed(&r, at);
-      r.i = read_string(z, n, at, name, sizeof(name), &len, &bad);
-      if( r.i==0 ) return malformed(&r, bad);
-      for(k=0; k<N_KEY; k++){
-        if( len==strlen(aKey[k].name) && memcmp(name, aKey[k].name, len)==0 ){
-          key = aKey[k].bit;
+      if( at>=n || z[at]!='"' ) return opts_malformed(&r, at);
+      r.i = opts_read_string(z, n, at, name, sizeof(name), &len, &bad);
+      if( r.i==0 ) return opts_malformed(&r, bad);
+      for(k=0; k<OPTS_N_KEY; k++){
+        if( len==strlen(opts_aKey[k].name)
+         && memcmp(name, opts_aKey[k].name, len)==0 ){
+          key = opts_aKey[k].bit;
           break;
         }
       }
@@ -478,29 +480,29 @@ BCE_PRIVATE bce_options_status bce_options_parse(const char *z, size_t n,
         err->status = BCE_OPTIONS_DUPLICATE;
         return BCE_OPTIONS_DUPLICATE;
       }
-      if( !applies(key, allowed) ){
+      if( !opts_applies(key, allowed) ){
         err->status = BCE_OPTIONS_NOT_APPLICABLE;
         return BCE_OPTIONS_NOT_APPLICABLE;
       }
-      skip_space(&r);
-      if( r.i>=n || z[r.i]!=':' ) return malformed(&r, r.i);
+      opts_skip_space(&r);
+      if( r.i>=n || z[r.i]!=':' ) return opts_malformed(&r, r.i);
       r.i++;
-      skip_space(&r);
-      rc = read_value(&r, key, allowed, o, store, nstore, &used);
+      opts_skip_space(&r);
+      rc = opts_read_value(&r, key, allowed, o, store, nstore, &used);
       if( rc!=BCE_OPTIONS_OK ) return rc;
       o->keys |= key;
-      skip_space(&r);
+      opts_skip_space(&r);
       if( r.i<n && z[r.i]=='}' ){
         r.i++;
         break;
       }
-      if( r.i>=n || z[r.i]!=',' ) return malformed(&r, r.i);
+      if( r.i>=n || z[r.i]!=',' ) return opts_malformed(&r, r.i);
       r.i++;
-      skip_space(&r);
+      opts_skip_space(&r);
     }
   }
-  skip_outer_space(&r);
-  if( r.i<n ) return malformed(&r, r.i);
+  opts_skip_outer_space(&r);
+  if( r.i<n ) return opts_malformed(&r, r.i);
   memset(err, 0, sizeof(*err));
   err->index = -1;
   if( used>nstore ){

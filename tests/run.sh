@@ -158,7 +158,8 @@ fi
 # 5. The error table of docs/functions.md: each row whose input is a call
 #    must fail with exactly the message the table shows.
 if step docs; then
-  sed -n -e '/^### Errors/,/^## /p' -e '/^### State errors/,/^## /p' docs/functions.md |
+  sed -n -e '/^### Errors/,/^## /p' -e '/^### State errors/,/^## /p' \
+      -e '/^### Options errors/,/^## /p' docs/functions.md |
     sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/SELECT \1;\t\2/p' >"$tmp/docs.tsv"
   if [ -s "$tmp/docs.tsv" ]; then
     program "docs/functions.md errors" "$BUILD/errors_driver" "$LIB" "$tmp/docs.tsv"

@@ -236,8 +236,9 @@ static void test_errors(void){
                BCE_OPTIONS_UNKNOWN_KEY, 0, 1, 3, -1);
   expect_error("duplicate key", "{\"gamma\": 1, \"gamma\": 2}", PROB,
                BCE_OPTIONS_DUPLICATE, BCE_OPT_GAMMA, 13, 7, -1);
-  expect_error("duplicate key, once escaped", "{\"eps\":0.1,\"\\u0065ps\":0.2}",
-               PROB, BCE_OPTIONS_DUPLICATE, BCE_OPT_EPS, 11, 10, -1);
+  expect_error("duplicate key, once escaped",
+               "{\"eps\":0.1,\"\\u0065ps\":0.2}", PROB,
+               BCE_OPTIONS_DUPLICATE, BCE_OPT_EPS, 11, 10, -1);
   expect_error("eps does not apply to logits", "{\"eps\": 0.1}", LOGITS,
                BCE_OPTIONS_NOT_APPLICABLE, BCE_OPT_EPS, 1, 5, -1);
   expect_error("reduction does not apply to a scalar",

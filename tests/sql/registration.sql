@@ -1,4 +1,5 @@
--- What the extension registers, as pragma_function_list reports it:
+-- What the extension registers, as pragma_function_list reports it (the
+-- four-argument logits forms take (y, z, w, options), issue 21):
 -- names, arities, kinds (s scalar, w window, a aggregate) and flags.  2099200 is
 -- SQLITE_DETERMINISTIC (0x800) | SQLITE_INNOCUOUS (0x200000), from sqlite3.h.
 -- (No rule of docs/functions.md: this is the registration itself.)
@@ -7,10 +8,13 @@ INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'bce/2/w/utf8/2099200 bce/3/w/utf8/2099200 bce/4/w/utf8/2099200 '
   || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 bce_grad/4/s/utf8/2099200 '
-  || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 '
+  || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 bce_logits/4/w/utf8/2099200 '
   || 'bce_logits_grad/2/s/utf8/2099200 bce_logits_grad/3/s/utf8/2099200 '
+  || 'bce_logits_grad/4/s/utf8/2099200 '
   || 'bce_logits_state/2/w/utf8/2099200 bce_logits_state/3/w/utf8/2099200 '
+  || 'bce_logits_state/4/w/utf8/2099200 '
   || 'bce_logits_term/2/s/utf8/2099200 bce_logits_term/3/s/utf8/2099200 '
+  || 'bce_logits_term/4/s/utf8/2099200 '
   || 'bce_merge/1/w/utf8/2099200 bce_merge_state/1/a/utf8/2099200 '
   || 'bce_state/2/w/utf8/2099200 bce_state/3/w/utf8/2099200 bce_state/4/w/utf8/2099200 '
   || 'bce_state_info/1/s/utf8/2099200 '
@@ -24,10 +28,13 @@ INSERT INTO checks SELECT 'registered multi-class functions (issue 13), arities,
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'cce/2/w/utf8/2099200 cce/3/w/utf8/2099200 cce/4/w/utf8/2099200 '
   || 'cce_grad/2/s/utf8/2099200 cce_grad/3/s/utf8/2099200 cce_grad/4/s/utf8/2099200 '
-  || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 '
+  || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 cce_logits/4/w/utf8/2099200 '
   || 'cce_logits_grad/2/s/utf8/2099200 cce_logits_grad/3/s/utf8/2099200 '
+  || 'cce_logits_grad/4/s/utf8/2099200 '
   || 'cce_logits_state/2/w/utf8/2099200 cce_logits_state/3/w/utf8/2099200 '
+  || 'cce_logits_state/4/w/utf8/2099200 '
   || 'cce_logits_term/2/s/utf8/2099200 cce_logits_term/3/s/utf8/2099200 '
+  || 'cce_logits_term/4/s/utf8/2099200 '
   || 'cce_state/2/w/utf8/2099200 cce_state/3/w/utf8/2099200 cce_state/4/w/utf8/2099200 '
   || 'cce_term/2/s/utf8/2099200 cce_term/3/s/utf8/2099200 cce_term/4/s/utf8/2099200 '
   || 'log_softmax/1/s/utf8/2099200 softmax/1/s/utf8/2099200',

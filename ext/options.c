@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** The options argument (ext/options.h): telling it from a 0.2.0 argument,
+** reading it once per aggregate or once per statement, and the words of
+** its errors.  The grammar and the domains are src/options.c's; the keys
+** a function accepts are its descriptor's (BceFunc.optKeys).
+*/
+#include <string.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "args.h"
+#include "options.h"
+#include "registry.h"
+
+/* The blanks SQLite allows around a number in TEXT, and src/options.c
+** around the object. */
+static int optarg_is_blank(unsigned char c){
+  return c==' ' || (c>='\t' && c<='\r');
+}
+
+BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v){
+  const unsigned char *z;
+  int n, i;
+  if( sqlite3_value_type(v)!=SQLITE_TEXT ) return 0;
+  z = sqlite3_value_text(v);
+  if( z==0 ) return 0;      /* out of memory: read as 0.2.0 would, which
+                            ** reports it */
+  n = sqlite3_value_bytes(v);
+  for(i=0; i<n && optarg_is_blank(z[i]); i++){}
+  return i<n && z[i]=='{';
+}
+
+BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx){
+  /* Only eps is applied by the formulas on this branch: the binary keys
+  ** come with src/binary_opt.h, the multi-class ones with src/cce.h's
+  ** options, reduction with bce_mean_value_r() (OPTIONS_API.md). */
+  (void)ctx;
+  return BCE_OPT_EPS;
+}
+
+BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
+                                        sqlite3_value **argv){
+  double x;
+  int i;
+  for(i=0; i<argc; i++){
+    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;  /* rule 1 */
+  }
+  if( sqlite3_value_type(argv[argc-1])==SQLITE_INTEGER
+   || sqlite3_value_type(argv[argc-1])==SQLITE_FLOAT
+   || bce_text_number(argv[argc-1], &x) ){
+    /* the eps of bce(y, p, w, eps), most likely: logits have none */
+    char num[BCE_QUOTED_BUF];
+    if( sqlite3_value_type(argv[argc-1])==SQLITE_TEXT ){
+      bce_quote_text(num, (const char*)sqlite3_value_text(argv[argc-1]),
+                     sqlite3_value_bytes(argv[argc-1]));
+    }else{
+      bce_format_value(num, argv[argc-1]);
+    }
+    bce_error(ctx, "options must be a JSON object (TEXT starting with '{'), "
+              "got %s; logits are not clipped, so there is no eps", num);
+    return 0;
+  }
+  bce_error_got(ctx, "options", "a JSON object (TEXT starting with '{')",
+                argv[argc-1]);
+  return 0;
+}
+
+/* ------------------------------------------------------------ wording */
+
+/* The keys the function takes, for the message of an unknown key:
+** "eps, pos_weight, smoothing, gamma, alpha, reduction". */
+static void optarg_key_list(char *buf, size_t cap, unsigned keys){
+  unsigned bit;
+  size_t k = 0;
+  buf[0] = 0;
+  for(bit=1; bit<=BCE_OPT_ALL; bit<<=1){
+    const char *name;
+    int multiclass = (keys & BCE_OPT_MULTICLASS)!=0;
+    if( !(keys & bit) ) continue;
+    if( bit==BCE_OPT_POS_WEIGHT && multiclass ) continue;
+    if( (bit==BCE_OPT_CLASS_WEIGHT || bit==BCE_OPT_IGNORE_INDEX)
+     && !multiclass ){
+      continue;
+    }
+    name = bce_options_key_name(bit);
+    if( k+strlen(name)+3>=cap ) break;
+    if( k ){ memcpy(buf+k, ", ", 2); k += 2; }
+    memcpy(buf+k, name, strlen(name));
+    k += strlen(name);
+    buf[k] = 0;
+  }
+}
+
+/* What a key's value must be, in the words of rule 4. */
+static const char *optarg_domain_words(unsigned key, unsigned allowed,
+                                       int element){
+  int multiclass = (allowed & BCE_OPT_MULTICLASS)!=0;
+  if( element ) return "a finite number >= 0";
+  switch( key ){
+    case BCE_OPT_EPS:        return "a number in [0, 0.5)";
+    case BCE_OPT_SMOOTHING:  return "a number in [0, 1]";
+    case BCE_OPT_GAMMA:      return "a finite number >= 0";
+    case BCE_OPT_POS_WEIGHT:
+      return "a finite number >= 0, or an array of them (one per element)";
+    case BCE_OPT_ALPHA:
+      return multiclass
+          ? "a finite number >= 0, or an array of them (one per class)"
+          : "a number in [0, 1]";
+    case BCE_OPT_CLASS_WEIGHT:
+      return "an array of finite numbers >= 0, one per class";
+    case BCE_OPT_IGNORE_INDEX: return "an integer";
+    default: return "\"mean\", \"sum\" or \"mean_over_rows\"";
+  }
+}
+
+/* Why a key does not apply, after "does not apply to fn()". */
+static const char *optarg_not_applicable_why(unsigned key, unsigned allowed){
+  if( key==BCE_OPT_EPS ){
+    return ": logits are not clipped";
+  }
+  if( key==BCE_OPT_REDUCTION ){
+    return ": only aggregates and states reduce rows";
+  }
+  if( key==BCE_OPT_POS_WEIGHT && (allowed & BCE_OPT_MULTICLASS) ){
+    return ": it is binary; for multi-class use class_weight";
+  }
+  if( key==BCE_OPT_CLASS_WEIGHT ){
+    return ": it is multi-class (cce, cce_logits); for binary use pos_weight";
+  }
+  if( key==BCE_OPT_IGNORE_INDEX ){
+    return ": it is multi-class (cce, cce_logits); a NULL y skips a row "
+           "here (rule 1)";
+  }
+  return "";
+}
+
+/* A JSON value or key as written ("epss", 0.7, [1, 2]) when it is short
+** printable ASCII, else quoted and cut by bce_quote_text(). */
+static void optarg_value_words(char *buf, const char *z, size_t n){
+  size_t i;
+  for(i=0; i<n && i<=40 && z[i]>=' ' && z[i]<='~'; i++){}
+  if( n>0 && i==n ){
+    memcpy(buf, z, n);
+    buf[n] = 0;
+  }else{
+    bce_quote_text(buf, z, (int)n);
+  }
+}
+
+static void optarg_report(sqlite3_context *ctx, const char *z, size_t n,
+                   unsigned allowed, const bce_options_error *e){
+  char quoted[BCE_QUOTED_BUF], value[BCE_QUOTED_BUF], keys[160];
+  const char *name = bce_options_key_name(e->key);
+  switch( e->status ){
+    case BCE_OPTIONS_MALFORMED:
+      /* as the arrays' (ext/array_args.c): the byte from 1, and what
+      ** stands there */
+      if( e->at>=n ){
+        bce_error(ctx, "options is malformed JSON at byte %lld: end of text",
+                  (long long)n + 1);
+      }else{
+        bce_quote_text(value, z + e->at, (int)(n - e->at));
+        bce_error(ctx, "options is malformed JSON at byte %lld: %s",
+                  (long long)e->at + 1, value);
+      }
+      return;
+    case BCE_OPTIONS_UNKNOWN_KEY:
+      optarg_value_words(value, z + e->at, e->len);
+      optarg_key_list(keys, sizeof keys, allowed);
+      bce_error(ctx, "options has an unknown key %s; the keys of %s() are "
+                "%s", value, bce_func(ctx)->zName, keys);
+      return;
+    case BCE_OPTIONS_DUPLICATE:
+      bce_error(ctx, "options gives the key \"%s\" twice", name);
+      return;
+    case BCE_OPTIONS_NOT_APPLICABLE:
+      bce_error(ctx, "options key \"%s\" does not apply to %s()%s", name,
+                bce_func(ctx)->zName,
+                optarg_not_applicable_why(e->key, allowed));
+      return;
+    case BCE_OPTIONS_DOMAIN:
+      optarg_value_words(value, z + e->at, e->len);
+      if( e->index>=0 ){
+        bce_error(ctx, "options key \"%s\" element [%lld] must be %s, got %s",
+                  name, (long long)e->index,
+                  optarg_domain_words(e->key, allowed, 1), value);
+      }else{
+        bce_error(ctx, "options key \"%s\" must be %s, got %s", name,
+                  optarg_domain_words(e->key, allowed, 0), value);
+      }
+      return;
+    default:  /* NOT_OBJECT: bce_is_options_arg() has seen the '{';
+              ** STORAGE: the callers give what the first parse asked */
+      bce_quote_text(quoted, z, (int)n);
+      bce_error(ctx, "options must be a JSON object, got %s", quoted);
+      return;
+  }
+}
+
+/* A key the descriptor accepts but this build does not apply yet. */
+static int optarg_check_wired(sqlite3_context *ctx, const bce_options *o){
+  unsigned extra = o->keys & ~bce_options_wired(ctx);
+  unsigned bit;
+  if( extra==0 ) return 1;
+  for(bit=1; !(extra & bit); bit<<=1){}
+  bce_error(ctx, "options key \"%s\" is not supported by %s() in this "
+            "build yet", bce_options_key_name(bit), bce_func(ctx)->zName);
+  return 0;
+}
+
+/* Parses z[0..n) with the arrays in store[0..nstore); on STORAGE *need is
+** set and 0 returned with no error; on any other error it is reported. */
+static int optarg_parse(sqlite3_context *ctx, const char *z, size_t n,
+                 bce_options *o, double *store, size_t nstore,
+                 size_t *need){
+  unsigned allowed = bce_func(ctx)->optKeys;
+  bce_options_error e;
+  bce_options_status rc = bce_options_parse(z, n, allowed, o, store, nstore,
+                                            &e);
+  *need = 0;
+  if( rc==BCE_OPTIONS_OK ) return optarg_check_wired(ctx, o);
+  if( rc==BCE_OPTIONS_STORAGE ){
+    *need = e.need;
+    return 0;
+  }
+  optarg_report(ctx, z, n, allowed, &e);
+  return 0;
+}
+
+/* --------------------------------------------------------- aggregates */
+
+/* How a row gave its options, for the rule-6 message: the text quoted,
+** "eps 0.1", or "no options". */
+static void optarg_describe(char *buf, const char *z, size_t n, int hasEps,
+                     double eps){
+  if( z ){
+    bce_quote_text(buf, z, (int)n);
+  }else if( hasEps ){
+    memcpy(buf, "eps ", 4);
+    bce_format_double(buf + 4, eps);
+  }else{
+    strcpy(buf, "no options");
+  }
+}
+
+static int optarg_agg_first(sqlite3_context *ctx, bce_agg_options *slot,
+                     const char *z, size_t n, int hasEps, double eps){
+  size_t need;
+  char *block;
+  bce_options_init(&slot->opt);
+  if( z==0 ){
+    if( hasEps ){
+      slot->opt.eps = eps;
+      slot->opt.keys = BCE_OPT_EPS;     /* a positional eps is {eps} */
+    }
+    slot->given = 1;
+    return 1;
+  }
+  if( !optarg_parse(ctx, z, n, &slot->opt, 0, 0, &need) && need==0 ) return 0;
+  /* the arrays first (aligned for doubles), then the text */
+  block = (char*)sqlite3_malloc64(need*sizeof(double) + n + 1);
+  if( block==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  memcpy(block + need*sizeof(double), z, n);
+  block[need*sizeof(double) + n] = 0;
+  if( need>0 && !optarg_parse(ctx, z, n, &slot->opt, (double*)block, need,
+                              &need) ){
+    sqlite3_free(block);
+    return 0;
+  }
+  slot->block = block;
+  slot->text = block + need*sizeof(double);
+  slot->nText = n;
+  slot->given = 1;
+  return 1;
+}
+
+BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
+                                    bce_agg_options *slot,
+                                    sqlite3_value *v, int hasEps,
+                                    double eps){
+  const char *z = 0;
+  size_t n = 0;
+  char got[BCE_QUOTED_BUF], first[BCE_QUOTED_BUF];
+  if( v ){
+    z = (const char*)sqlite3_value_text(v);
+    if( z==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    n = (size_t)sqlite3_value_bytes(v);
+  }
+  if( !slot->given ) return optarg_agg_first(ctx, slot, z, n, hasEps, eps);
+  if( z ){
+    /* The same bytes: a constant argument's or an equal column value's.
+    ** (A pointer equal to an earlier row's proves nothing: SQLite reuses
+    ** a column's buffer from row to row.) */
+    if( slot->text && n==slot->nText && memcmp(z, slot->text, n)==0 ){
+      return 1;
+    }
+  }else if( slot->text==0 ){
+    if( !hasEps && !(slot->opt.keys & BCE_OPT_EPS) ) return 1;
+    if( hasEps && (slot->opt.keys & BCE_OPT_EPS) ){
+      if( eps==slot->opt.eps ) return 1;
+      /* rule 6, worded as in 0.2.0 */
+      bce_format_double(got, eps);
+      bce_format_double(first, slot->opt.eps);
+      bce_error(ctx, "eps must be the same in every row, got %s after %s",
+                got, first);
+      return 0;
+    }
+  }
+  optarg_describe(got, z, n, hasEps, eps);
+  optarg_describe(first, slot->text, slot->nText,
+           (slot->opt.keys & BCE_OPT_EPS)!=0, slot->opt.eps);
+  bce_error(ctx, "options must be the same in every row, got %s after %s",
+            got, first);
+  return 0;
+}
+
+BCE_PRIVATE void bce_agg_options_free(bce_agg_options *slot){
+  sqlite3_free(slot->block);
+  slot->block = 0;
+  slot->text = 0;
+  slot->nText = 0;
+}
+
+/* ------------------------------------------------------------ scalars */
+
+/* What sqlite3_set_auxdata() keeps: the parsed options and their arrays. */
+typedef struct optarg_cached_options {
+  bce_options opt;
+  double store[1];          /* need of them, at least one */
+} optarg_cached_options;
+
+/* The options o parsed with their arrays in from[], moved into c. */
+static void optarg_move_into(optarg_cached_options *c, const bce_options *o,
+                      const double *from){
+  int64_t k = o->n_pos_weights + o->n_alphas + o->n_class_weights;
+  c->opt = *o;
+  if( k>0 ) memcpy(c->store, from, (size_t)k*sizeof(double));
+  if( o->pos_weights ) c->opt.pos_weights = c->store + (o->pos_weights-from);
+  if( o->alphas ) c->opt.alphas = c->store + (o->alphas-from);
+  if( o->class_weights ){
+    c->opt.class_weights = c->store + (o->class_weights-from);
+  }
+}
+
+static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
+                                 sqlite3_value *v,
+                          int hasEps, double eps, bce_options_room *room,
+                          const bce_options **o){
+  const char *z;
+  size_t n, need;
+  optarg_cached_options *c;
+  bce_options tmp;
+  bce_options *dst = room ? &room->opt : &tmp;
+  int ok;
+  if( v==0 ){
+    bce_options_init(&room->opt);
+    if( hasEps ){
+      room->opt.eps = eps;
+      room->opt.keys = BCE_OPT_EPS;
+    }
+    *o = &room->opt;
+    return 1;
+  }
+  c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
+  if( c ){
+    *o = &c->opt;
+    return 1;
+  }
+  z = (const char*)sqlite3_value_text(v);
+  if( z==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  n = (size_t)sqlite3_value_bytes(v);
+  ok = optarg_parse(ctx, z, n, dst, room ? room->store : 0,
+             room ? BCE_OPTIONS_ROOM : 0, &need);
+  if( !ok && need==0 ) return 0;
+  if( ok ){
+    need = (size_t)(dst->n_pos_weights + dst->n_alphas
+                    + dst->n_class_weights);
+  }
+  /* Kept with the argument: SQLite hands it back at the statement's next
+  ** call while the argument is constant, and frees it after this call
+  ** when it is not.  (SQLite does not say whether an argument is
+  ** constant; a column of options costs a block a row.) */
+  c = (optarg_cached_options*)sqlite3_malloc64(sizeof(*c)
+                                        + (need>1 ? need-1 : 0)
+                                          * sizeof(double));
+  if( c==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  if( ok ){
+    optarg_move_into(c, dst, room ? room->store : 0);
+  }else if( !optarg_parse(ctx, z, n, &c->opt, c->store, need, &need) ){
+    sqlite3_free(c);
+    return 0;
+  }
+  sqlite3_set_auxdata(ctx, iArg, c, sqlite3_free);
+  if( ok && room ){
+    /* this call reads the room: set_auxdata() may have freed c already
+    ** (out of memory, or a call from the query planner, which keeps no
+    ** auxiliary data) */
+    *o = &room->opt;
+    return 1;
+  }
+  c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
+  if( c==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  *o = &c->opt;
+  return 1;
+}
+
+BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
+                                      sqlite3_value *v, int hasEps,
+                                      double eps, bce_options_room *room,
+                                      const bce_options **o){
+  return optarg_scalar_options(ctx, iArg, v, hasEps, eps, room, o);
+}
+
+BCE_PRIVATE int bce_scalar_options(sqlite3_context *ctx, int iArg,
+                                   sqlite3_value *v, int hasEps, double eps,
+                                   const bce_options **o){
+  static const bce_options defaults = {
+    0, BCE_DEFAULT_EPS, 1.0, 0, 0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0,
+    BCE_REDUCTION_MEAN
+  };
+  if( v==0 && !hasEps ){
+    *o = &defaults;
+    return 1;
+  }
+  if( v==0 ){
+    /* a positional eps has no argument of its own to cache on but its
+    ** own: the eps argument, iArg */
+    bce_options_room *r = (bce_options_room*)sqlite3_get_auxdata(ctx, iArg);
+    if( r==0 || r->opt.eps!=eps ){
+      r = (bce_options_room*)sqlite3_malloc64(sizeof(*r));
+      if( r==0 ){
+        sqlite3_result_error_nomem(ctx);
+        return 0;
+      }
+      bce_options_init(&r->opt);
+      r->opt.eps = eps;
+      r->opt.keys = BCE_OPT_EPS;
+      sqlite3_set_auxdata(ctx, iArg, r, sqlite3_free);
+      r = (bce_options_room*)sqlite3_get_auxdata(ctx, iArg);
+      if( r==0 ){
+        sqlite3_result_error_nomem(ctx);
+        return 0;
+      }
+    }
+    *o = &r->opt;
+    return 1;
+  }
+  return optarg_scalar_options(ctx, iArg, v, 0, 0.0, 0, o);
+}
