@@ -81,7 +81,7 @@ FUZZFL  := -g -O1 -fno-omit-frame-pointer \
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/jsonb.c \
             src/arrays.c src/state.c src/cce.c src/elementary.c src/qd.c \
-            src/options.c
+            src/options.c src/binary_opt.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
             ext/array_args.c ext/states.c ext/multiclass.c ext/options.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
@@ -164,7 +164,7 @@ $(BUILD)/%: tests/%.c
 
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
-UNITS     := core arrays state cce jsonb elementary fma options
+UNITS     := core arrays state cce jsonb elementary fma options binary_opt
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
 # Static pattern rules: the objects are then known targets, which make

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include "binary_opt.h"
+#include "dd.h"
+#include "elementary.h"
+#include "fma.h"
+#include "logits.h"
+#include "loss.h"
+
+/* A number as (hi + lo)*2^e, hi in [1, 2) or hi = lo = 0: a double-double
+** whose exponent cannot underflow.  e^-z for z = 800 is 2^-1154, and the
+** loss pw*y'*e^-z may still be a normal double; the focal factor of a
+** confident hit can be 2^-3000 before a pos_weight of 1e300 brings it back.
+** Each operation loses about 2^-104 of its result, so a chain of a dozen
+** stays far inside the 2^-60 that leaves one rounding at the end. */
+typedef struct xdd { double hi, lo; int e; } xdd;
+
+static const xdd X_ZERO = {0.0, 0.0, 0};
+static const xdd X_ONE = {1.0, 0.0, 0};
+
+/* ln 2 as a double-double (mpmath: 0x1.62e42fefa39efp-1 + 0x1.abc9e3b39803fp-56) */
+#define LN2_H 0x1.62e42fefa39efp-1
+#define LN2_L 0x1.abc9e3b39803fp-56
+
+static xdd x_norm(double hi, double lo, int e){
+  xdd r;
+  int j;
+  if( hi==0.0 ) return X_ZERO;
+  j = bce_ilogb(hi);
+  r.hi = bce_scale(hi, -j);
+  r.lo = bce_scale(lo, -j);
+  r.e = e + j;
+  return r;
+}
+
+static xdd x_of(double x){ return x_norm(x, 0.0, 0); }
+
+static int x_zero(xdd a){ return a.hi==0.0; }
+
+/* a + b exactly as two doubles: Fast2Sum-normalized hi and lo */
+static xdd x_two(double s, double err, int e){
+  double hi = s + err;
+  return x_norm(hi, err - (hi - s), e);
+}
+
+static xdd x_mul(xdd a, xdd b){
+  double p, err;
+  if( x_zero(a) || x_zero(b) ) return X_ZERO;
+  p = a.hi*b.hi;
+  err = bce_fma(a.hi, b.hi, -p) + (a.hi*b.lo + a.lo*b.hi);
+  return x_two(p, err, a.e + b.e);
+}
+
+static xdd x_mul_d(xdd a, double x){ return x_mul(a, x_of(x)); }
+
+static xdd x_neg(xdd a){
+  a.hi = -a.hi;
+  a.lo = -a.lo;
+  return a;
+}
+
+/* a + b of any signs; a part below 2^-220 of the other is dropped */
+static xdd x_add(xdd a, xdd b){
+  double bh, bl, s, err;
+  int d;
+  if( x_zero(a) ) return b;
+  if( x_zero(b) ) return a;
+  if( a.e<b.e ){ xdd t = a; a = b; b = t; }
+  d = a.e - b.e;
+  if( d>220 ) return a;
+  bh = bce_scale(b.hi, -d);
+  bl = bce_scale(b.lo, -d);
+  s = a.hi + bh;
+  err = bce_two_sum_err(a.hi, bh, s) + (a.lo + bl);
+  return x_two(s, err, a.e);
+}
+
+static xdd x_div(xdd a, xdd b){
+  double q1, r;
+  if( x_zero(a) ) return X_ZERO;
+  q1 = a.hi/b.hi;
+  r = (bce_fma(-q1, b.hi, a.hi) + a.lo) - q1*b.lo;
+  return x_two(q1, r/b.hi, a.e - b.e);
+}
+
+/* rounded once to the nearest double (+0, never -0, for zero) */
+static double x_round(xdd a){
+  if( x_zero(a) ) return 0.0;
+  return bce_ldexp_dd(a.hi, a.lo, a.e) + 0.0;
+}
+
+/* a plain double-double of a, for |a| in double range well above 2^-900 */
+static bce_dd x_dd(xdd a){
+  bce_dd r;
+  r.hi = bce_scale(a.hi, a.e);
+  r.lo = bce_scale(a.lo, a.e);
+  return r;
+}
+
+/* ln a for a > 0, as a double-double: a near 1 goes to bce_log_dd whole
+** (which is accurate relative to a small ln there); elsewhere ln of the
+** mantissa plus e ln 2, which cancel by a factor 2 at most. */
+static bce_dd x_log(xdd a){
+  bce_dd r, l;
+  double p, pe, s, err;
+  if( a.e==0 || a.e==-1 ){
+    bce_dd v = x_dd(a);
+    return bce_log_dd(v.hi, v.lo);
+  }
+  l = bce_log_dd(a.hi, a.lo);
+  p = a.e*LN2_H;
+  pe = bce_fma((double)a.e, LN2_H, -p) + a.e*LN2_L;
+  s = p + l.hi;
+  err = bce_two_sum_err(p, l.hi, s) + (pe + l.lo);
+  r.hi = s + err;
+  r.lo = err - (r.hi - s);
+  return r;
+}
+
+/* e^L for a double-double L (|L.lo| <= ulp(L.hi)): L = n ln 2 + R, |R| <=
+** ln2/2 + tiny, e^R from bce_exp_dd, the exponent n kept aside.  Below
+** -2^27 the result is 0: every factor it meets is below 2^1100. */
+static xdd x_exp(bce_dd L){
+  double n, p, pe, s, err, rh, rl;
+  bce_dd r;
+  int k;
+  if( L.hi< -0x1p27 ) return X_ZERO;
+  n = L.hi*(1.0/LN2_H);
+  n = (double)(long long)(n + (n<0.0 ? -0.5 : 0.5));
+  p = n*LN2_H;
+  pe = bce_fma(n, LN2_H, -p) + n*LN2_L;
+  s = L.hi - p;
+  err = bce_two_sum_err(L.hi, -p, s) + (L.lo - pe);
+  rh = s + err;
+  rl = err - (rh - s);
+  r = bce_exp_dd(rh, rl, &k);
+  return x_norm(r.hi, r.lo, k + (int)n);
+}
+
+/* a^g for a > 0 and g > -1: by squarings for an integer g up to 64 (most
+** focal losses use 2), else e^(g ln a), g = gh + gl exactly. */
+static xdd x_pow(xdd a, double gh, double gl){
+  if( gh==0.0 && gl==0.0 ) return X_ONE;
+  if( x_zero(a) ) return X_ZERO;
+  if( gl==0.0 && gh>0.0 && gh<=64.0 && gh==(double)(int)gh ){
+    xdd r = X_ONE;
+    int k = (int)gh;
+    for(;;){
+      if( k & 1 ) r = x_mul(r, a);
+      k >>= 1;
+      if( !k ) break;
+      a = x_mul(a, a);
+    }
+    return r;
+  }else{
+    bce_dd l = x_log(a), L;
+    double p = l.hi*gh;
+    double err = bce_fma(l.hi, gh, -p) + (l.hi*gl + l.lo*gh);
+    L.hi = p + err;
+    L.lo = err - (L.hi - p);
+    return x_exp(L);
+  }
+}
+
+/* 1 - x exactly as a double-double, for x in [0, 1] (Fast2Sum) */
+static xdd x_one_minus(double x){
+  double v = 1.0 - x;
+  return x_norm(v, (1.0 - v) - x, 0);
+}
+
+/* The parts every formula shares: the smoothed label and its complement
+** (both >= 0, neither formed as 1 minus the other), q and 1-q, and
+** a = -ln q, b = -ln(1-q), each flagged where it is +Inf. */
+typedef struct opt_point {
+  xdd ys, yc;       /* y', 1-y' */
+  xdd q, qc;        /* q, 1-q */
+  xdd a, b;         /* -ln q, -ln(1-q) */
+  int a_inf, b_inf;
+} opt_point;
+
+/* y' = y(1-s) + s/2 and 1-y' = (1-y)(1-s) + s/2: sums of non-negative
+** parts, each product carried with its error. */
+static void labels(double y, double s, opt_point *t){
+  t->ys = x_of(y);
+  t->yc = x_one_minus(y);
+  if( s!=0.0 ){
+    xdd sc = x_one_minus(s), half = x_of(s);
+    half.e -= 1;                   /* s/2, exact even for a subnormal s */
+    t->ys = x_add(x_mul(t->ys, sc), half);
+    t->yc = x_add(x_mul(t->yc, sc), half);
+  }
+}
+
+static void prob_point(double y, double p, const bce_binary_opt *o,
+                       opt_point *t){
+  double q = bce_clip(p, o->eps);
+  double u = 1.0 - q;
+  bce_dd l;
+  labels(y, o->smoothing, t);
+  t->q = x_of(q);
+  t->qc = x_norm(u, (1.0 - u) - q, 0);
+  t->a_inf = q==0.0;
+  t->b_inf = q==1.0;
+  t->a = X_ZERO;
+  t->b = X_ZERO;
+  if( !t->a_inf ){
+    l = bce_log_dd(q, 0.0);
+    t->a = x_norm(-l.hi, -l.lo, 0);
+  }
+  if( !t->b_inf ){
+    if( q<0x1p-900 ){
+      t->b = t->q;                 /* -ln(1-q) = q(1 + q/2 + ...) */
+    }else{
+      /* ln(1-q): log1p(-q) up to 1/2, then 1-q is exact (Sterbenz) */
+      l = q<=0.5 ? bce_log1p_dd(-q, 0.0) : bce_log_dd(u, 0.0);
+      t->b = x_norm(-l.hi, -l.lo, 0);
+    }
+  }
+}
+
+/* log1p(E) for E = e^-|z| >= 0 as an xdd */
+static xdd log1p_x(xdd E){
+  bce_dd v, l;
+  if( x_zero(E) || E.e< -900 ) return E;   /* log1p(E) = E(1 - E/2 ...) */
+  v = x_dd(E);
+  l = bce_log1p_dd(v.hi, v.lo);
+  return x_norm(l.hi, l.lo, 0);
+}
+
+/* A finite logit: E = e^-|z| (|z| capped at 2^17, where E is below
+** 2^-189000 and every product with it below the subnormals),
+** sigmoid(-|z|) = E/(1+E) and sigmoid(|z|) = 1/(1+E), softplus(-|z|) =
+** log1p(E) and softplus(|z|) = |z| + log1p(E): no part is 1 minus a rounded
+** other, so the small side keeps every digit. */
+static void logits_point(double y, double z, const bce_binary_opt *o,
+                         opt_point *t){
+  double az = fabs(z);
+  bce_dd m;
+  xdd E, one_e, small, large, sp, spz;
+  labels(y, o->smoothing, t);
+  m.hi = -(az<0x1p17 ? az : 0x1p17);
+  m.lo = 0.0;
+  E = x_exp(m);
+  one_e = x_add(X_ONE, E);
+  small = x_div(E, one_e);
+  large = x_div(X_ONE, one_e);
+  sp = log1p_x(E);
+  spz = x_add(x_of(az), sp);
+  t->a_inf = t->b_inf = 0;
+  if( z>=0.0 ){
+    t->q = large;  t->qc = small;  t->a = sp;   t->b = spz;
+  }else{
+    t->q = small;  t->qc = large;  t->a = spz;  t->b = sp;
+  }
+}
+
+/* The factor alpha*y' + (1-alpha)(1-y'), or 1 */
+static xdd alpha_factor(const opt_point *t, const bce_binary_opt *o){
+  if( !o->has_alpha ) return X_ONE;
+  return x_add(x_mul_d(t->ys, o->alpha),
+               x_mul(t->yc, x_one_minus(o->alpha)));
+}
+
+/* 1 - p_t = y'(1-q) + (1-y')q */
+static xdd focal_base(const opt_point *t){
+  return x_add(x_mul(t->ys, t->qc), x_mul(t->yc, t->q));
+}
+
+/* ce = pw*y'*a + (1-y')*b; 1 when it is +Inf.  A part whose coefficient
+** is 0 is 0 even where its logarithm is infinite. */
+static int cross_entropy(const opt_point *t, double pw, xdd *ce){
+  xdd c1 = X_ZERO, c2 = X_ZERO;
+  if( pw!=0.0 && !x_zero(t->ys) ){
+    if( t->a_inf ) return 1;
+    c1 = x_mul(x_mul_d(t->ys, pw), t->a);
+  }
+  if( !x_zero(t->yc) ){
+    if( t->b_inf ) return 1;
+    c2 = x_mul(t->yc, t->b);
+  }
+  *ce = x_add(c1, c2);
+  return 0;
+}
+
+/* The loss as an xdd; 1 when it is +Inf. */
+static int loss_x(const opt_point *t, const bce_binary_opt *o, xdd *l){
+  xdd ce, A = alpha_factor(t, o), F;
+  if( cross_entropy(t, o->pos_weight, &ce) ){
+    /* where a log is infinite, 1-p_t is y' or 1-y', the side that costs
+    ** it, and not 0: only alpha's factor can make the loss 0 */
+    *l = X_ZERO;
+    return !x_zero(A);
+  }
+  F = o->gamma==0.0 ? X_ONE : x_pow(focal_base(t), o->gamma, 0.0);
+  *l = x_mul(x_mul(A, F), ce);
+  return 0;
+}
+
+BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b){
+  b->eps = o->eps;
+  b->pos_weight = o->pos_weight;
+  b->smoothing = o->smoothing;
+  b->gamma = o->gamma;
+  b->alpha = o->alpha;
+  b->has_alpha = (o->keys & BCE_OPT_ALPHA)!=0;
+}
+
+BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b){
+  opt_point t;
+  xdd l;
+  if( bce_binary_opt_plain(b) ) return bce_loss(y, p, b->eps);
+  prob_point(y, p, b, &t);
+  if( loss_x(&t, b, &l) ) return INFINITY;
+  return x_round(l);
+}
+
+/* z = +-Inf: q is 1 or 0, and the side it does not predict costs +Inf
+** unless its coefficient is 0 (then every part is 0). */
+static double logits_inf_loss(double y, double z, const bce_binary_opt *b){
+  opt_point t;
+  int inf;
+  labels(y, b->smoothing, &t);
+  inf = z>0.0 ? !x_zero(t.yc) : b->pos_weight!=0.0 && !x_zero(t.ys);
+  return inf && !x_zero(alpha_factor(&t, b)) ? INFINITY : 0.0;
+}
+
+BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
+                                       const bce_binary_opt *b){
+  opt_point t;
+  xdd l;
+  if( bce_binary_opt_plain(b) ) return bce_logits_loss(y, z);
+  if( isinf(z) ) return logits_inf_loss(y, z, b);
+  logits_point(y, z, b, &t);
+  if( BCE_NEVER(loss_x(&t, b, &l)) ) return INFINITY;
+  return x_round(l);
+}
+
+BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
+                                 double l, const bce_binary_opt *b){
+  opt_point t;
+  xdd lx;
+  if( w==0.0 ) return 0.0;
+  if( bce_binary_opt_plain(b) ){
+    return logits ? bce_logits_wloss(y, x, w) : bce_wloss(y, x, b->eps, w, l);
+  }
+  if( !(w>1.0 && l<0x1p-1018) || isinf(x) ) return w*l;
+  /* l alone has lost bits among the subnormals: again, times w, once */
+  if( logits ){
+    logits_point(y, x, b, &t);
+  }else{
+    prob_point(y, x, b, &t);
+  }
+  if( BCE_NEVER(loss_x(&t, b, &lx)) ) return INFINITY;
+  return x_round(x_mul_d(lx, w));
+}
+
+/* g/n rounded once */
+static double over_n(xdd g, double n){
+  if( !(n<=1.7976931348623157e308) ) return x_round(g)/n;
+  return x_round(x_div(g, x_of(n)));
+}
+
+/* 1 - 2y' = (1-s)(1-2y), 1-2y exact in two doubles (TwoSum) */
+static xdd one_minus_2y(double y, double s){
+  double d = 1.0 - 2.0*y;
+  xdd r = x_two(d, bce_two_sum_err(1.0, -2.0*y, d), 0);
+  return s!=0.0 ? x_mul(r, x_one_minus(s)) : r;
+}
+
+/* The gradient's bracket for q in (0, 1) (or a finite logit):
+**   dl/dq = A [gamma f^(gamma-1) (1-2y') ce + f^gamma N/(q(1-q))]
+**   dl/dz = A [gamma f^(gamma-1) (1-2y') ce q(1-q) + f^gamma N]
+** with f = 1-p_t and N = (1-y')q - pw y'(1-q), q(1-q) dce/dq.  N is the
+** difference of two double-doubles: where they cancel past 2^-50 (q
+** within that of its optimum pw y'/(pw y' + 1 - y')) the result keeps
+** fewer than 53 bits. */
+static xdd grad_x(double y, const opt_point *t, const bce_binary_opt *o,
+                  int logits){
+  xdd A = alpha_factor(t, o), N, D, G, qq = x_mul(t->q, t->qc);
+  N = x_add(x_mul(t->yc, t->q),
+            x_neg(x_mul(x_mul_d(t->ys, o->pos_weight), t->qc)));
+  D = logits ? N : x_div(N, qq);
+  if( o->gamma==0.0 ){
+    G = D;
+  }else{
+    xdd f = focal_base(t), ce, P1, T1;
+    double g1 = o->gamma - 1.0;
+    double g1e = bce_two_sum_err(o->gamma, -1.0, g1);
+    if( BCE_NEVER(cross_entropy(t, o->pos_weight, &ce)) ) ce = X_ZERO;
+    P1 = x_pow(f, g1, g1e);
+    T1 = x_mul(x_mul_d(x_mul(P1, one_minus_2y(y, o->smoothing)), o->gamma),
+               ce);
+    if( logits ) T1 = x_mul(T1, qq);
+    G = x_add(T1, x_mul(x_mul(P1, f), D));
+  }
+  return x_mul(A, G);
+}
+
+BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
+                                const bce_binary_opt *b){
+  opt_point t;
+  if( bce_binary_opt_plain(b) ) return bce_grad(y, p, b->eps, n);
+  prob_point(y, p, b, &t);
+  if( t.a_inf || t.b_inf ){
+    /* q = 0 or 1 (eps = 0): the limits.  With the label on the other side
+    ** (pw y' > 0 at q = 0, 1-y' > 0 at q = 1) the 1/q of dce/dq wins over
+    ** the log of the focal term: -Inf or +Inf.  Else ce = 0 there and the
+    ** bracket is f^gamma dce/dq, f = y' (q = 0) or 0 (q = 1). */
+    xdd A = alpha_factor(&t, b), F, d;
+    if( x_zero(A) ) return 0.0;
+    if( t.a_inf ){
+      if( b->pos_weight!=0.0 && !x_zero(t.ys) ) return -INFINITY;
+      F = x_pow(t.ys, b->gamma, 0.0);
+      d = t.yc;
+    }else{
+      if( !x_zero(t.yc) ) return INFINITY;
+      F = b->gamma==0.0 ? X_ONE : X_ZERO;
+      d = x_neg(x_of(b->pos_weight));
+    }
+    return over_n(x_mul(x_mul(A, F), d), n);
+  }
+  return over_n(grad_x(y, &t, b, 0), n);
+}
+
+BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
+                                       const bce_binary_opt *b){
+  opt_point t;
+  if( bce_binary_opt_plain(b) ) return bce_logits_grad(y, z, n);
+  if( isinf(z) ){
+    /* the limits: A f^gamma N, f = 1-y' and N = 1-y' at +Inf, f = y' and
+    ** N = -pw y' at -Inf; the focal term vanishes with q(1-q) */
+    xdd A, f, N;
+    labels(y, b->smoothing, &t);
+    A = alpha_factor(&t, b);
+    if( z>0.0 ){
+      f = t.yc;
+      N = t.yc;
+    }else{
+      f = t.ys;
+      N = x_neg(x_mul_d(t.ys, b->pos_weight));
+    }
+    return over_n(x_mul(x_mul(A, x_pow(f, b->gamma, 0.0)), N), n);
+  }
+  logits_point(y, z, b, &t);
+  return over_n(grad_x(y, &t, b, 1), n);
+}

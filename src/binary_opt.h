@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** The binary loss of one element with the options of issue 21 applied:
+** PyTorch's pos_weight, Keras's label smoothing, torchvision's and Keras's
+** focal gamma and alpha.  With y' = y(1-s) + s/2 (smoothing s):
+**
+**   ce = -[pw*y'*ln q + (1-y')*ln(1-q)]     (BCEWithLogitsLoss(pos_weight=),
+**                                            weighted_cross_entropy_with_logits)
+**   l  = A * (1-p_t)^gamma * ce,   1-p_t = y'(1-q) + (1-y')q
+**   A  = alpha*y' + (1-alpha)(1-y') with alpha, else 1
+**
+** q is p clipped at eps, or sigmoid(z) for a logit.  Every part above is
+** >= 0, so the loss is a product of sums of non-negative terms: it is
+** carried in double-double with a binary exponent of its own (no part
+** underflows, however small) and rounded once.  The focal power is
+** exp(gamma ln x) in double-double from src/elementary.h, so no libm
+** function reaches a result.
+**
+** With every option at its default the functions return what bce_loss,
+** bce_logits_loss, bce_grad and bce_logits_grad return, bit for bit (they
+** call them).  The caller validates the domains: y, p in [0, 1], eps in
+** [0, 0.5), pw >= 0, s and alpha in [0, 1], gamma >= 0, all finite; z any
+** double but NaN; n > 0.
+*/
+#ifndef BCE_BINARY_OPT_H
+#define BCE_BINARY_OPT_H
+
+#include "bits.h"
+#include "options.h"
+
+typedef struct bce_binary_opt {
+  double eps;         /* the clip (probabilities only) */
+  double pos_weight;  /* 1: none */
+  double smoothing;   /* 0: none;  y' = y(1-s) + s/2 */
+  double gamma;       /* 0: no focusing */
+  double alpha;       /* read only when has_alpha */
+  int has_alpha;
+} bce_binary_opt;
+
+/* From the options of a call; pos_weight is the scalar one (a multi-label
+** row with an array of them sets b->pos_weight per element). */
+BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b);
+
+/* 1 when b changes nothing (the caller keeps the 0.2.0 fast path). */
+static inline int bce_binary_opt_plain(const bce_binary_opt *b){
+  return b->pos_weight==1.0 && b->smoothing==0.0 && b->gamma==0.0
+      && !b->has_alpha;
+}
+
+/* The loss of one element from a probability p (clipped at b->eps) or a
+** logit z; +Inf where a certain prediction is wrong (eps = 0 or z = +-Inf),
+** 0 where a factor is 0 (alpha = 1 and y' = 0, say). */
+BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b);
+BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
+                                       const bce_binary_opt *b);
+
+/* w*l for l = bce_opt_loss(y, x, b) (logits = 0) or bce_opt_logits_loss
+** (logits = 1), which the caller has: w finite >= 0, 0 for w = 0 (even
+** where l is +Inf), rounded once where l alone is below 2^-1018 (tiny
+** products kept, as bce_wloss does). */
+BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
+                                 double l, const bce_binary_opt *b);
+
+/* dl/dp at the clipped q (or dl/dz), divided by n. */
+BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
+                                const bce_binary_opt *b);
+BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
+                                       const bce_binary_opt *b);
+
+#endif
