@@ -90,11 +90,15 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   w = argc>=3 ? v[2] : 1.0;
   a->m.weighted = argc>=3;
   if( arrays ){
-    if( !bce_row_array_loss(ctx, param,
-                            logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
-                            argv, arrays, &l) ){
-      return;
-    }
+    /* opt-binary: the options of eps until opt-core wires the argument */
+    bce_options o;
+    int r;
+    bce_options_init(&o);
+    o.eps = eps;
+    r = bce_row_array_loss(ctx, param,
+                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, &o,
+                           argv, arrays, &l);
+    if( r!=1 ) return;          /* an error, or no labelled element: skipped */
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }

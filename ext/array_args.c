@@ -117,6 +117,11 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
       bce_quote_text(quoted, z, n);
       bce_error(ctx, "%s must not be empty, got %s", name, quoted);
       return;
+    case BCE_ARRAY_POS_WEIGHT:
+      bce_error(ctx, "pos_weight must have one weight per element of %s, "
+                "got %lld weights and %lld elements", param[1].name,
+                (long long)e->ny, (long long)e->np);
+      return;
     default:   /* BCE_ARRAY_LENGTH */
       bce_error(ctx, "%s and %s must have the same length, got %lld and %lld",
                 param[0].name, param[1].name, (long long)e->ny,
@@ -178,54 +183,59 @@ static int open_arrays(sqlite3_context *ctx, const bce_param *param,
 
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_param *param, bce_array_kind kind,
-                                   double eps, sqlite3_value **argv,
+                                   const bce_options *o, sqlite3_value **argv,
                                    int arrays, double *loss){
   bce_array_pairs it;
   bce_array_error err;
+  int r;
   if( !open_arrays(ctx, param, kind, argv, arrays, &it) ) return 0;
-  if( !bce_array_row_loss(&it, eps, loss, &err) ){
-    bce_report_array_error(ctx, param, argv, &err);
-    return 0;
-  }
-  return 1;
+  r = bce_array_row_loss(&it, o, loss, &err);
+  if( r==0 ) bce_report_array_error(ctx, param, argv, &err);
+  return r;
 }
 
-/* Two passes: the first checks the arrays and counts K, which every
-** element's gradient is divided by; the second writes them. */
+/* Two passes: the first checks the arrays and counts the labelled
+** elements, which every element's gradient is divided by; the second
+** writes them. */
 BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double n, double eps){
+                                       double n, const bce_options *o){
   bce_array_pairs it;
   bce_array_error err;
   sqlite3_str *out;
   double y, p, k;
+  int64_t labelled = 0;
   int r;
   if( !open_arrays(ctx, param, kind, argv, arrays, &it) ) return;
-  while( (r = bce_array_pairs_next(&it, &y, &p, &err))==1 ){}
-  if( r<0 ){
+  while( (r = bce_array_pairs_next(&it, &y, &p, &err))>0 ){
+    labelled += r==1;
+  }
+  if( r<0 || !bce_array_check_pos_weights(&it, o, &err) ){
     bce_report_array_error(ctx, param, argv, &err);
     return;
   }
-  k = (double)bce_array_pairs_count(&it);
+  k = (double)labelled;
   /* the same texts as the first pass, which opened them */
   r = open_arrays(ctx, param, kind, argv, arrays, &it);
   if( BCE_NEVER(!r) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
-  while( bce_array_pairs_next(&it, &y, &p, &err)==1 ){
+  while( (r = bce_array_pairs_next(&it, &y, &p, &err))>0 ){
     /* The divisor n*K (one rounding, none for K = 1) goes to the scalar
     ** gradient, whose division by it is careful at the ends of the range:
     ** so for K = 1 an element is the scalar's bits.  Past the double range
-    ** the divisor cannot be formed; then the two divisions one by one. */
+    ** the divisor cannot be formed; then the two divisions one by one.  A
+    ** missing label's element is 0: it is not in the row's loss. */
+    int64_t i = bce_array_pairs_count(&it) - 1;
     double nk = n*k, g;
-    if( isinf(nk) ){
-      g = (kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, 1.0)
-                                  : bce_grad(y, p, eps, 1.0))/k/n;
+    if( r==2 ){
+      g = 0.0;
+    }else if( isinf(nk) ){
+      g = bce_array_element_grad(kind, y, p, 1.0, i, o)/k/n;
     }else{
-      g = kind==BCE_ARRAY_LOGITS ? bce_logits_grad(y, p, nk)
-                                 : bce_grad(y, p, eps, nk);
+      g = bce_array_element_grad(kind, y, p, nk, i, o);
     }
     bce_append_json_number(out, g);
   }

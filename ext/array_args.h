@@ -18,23 +18,28 @@
 #include "args.h"
 #include "../src/arrays.h"
 
-/* The loss of the row, the mean over its elements.  param[0] and param[1]
-** name y and p (or z) and give p's domain, as for the scalars.  Both y and
-** p must be arrays: a number y with an array p is an error (its message
-** points to cce() for a row of class probabilities).  Returns 0 after
+/* The loss of the row, the mean over its labelled elements (a null in y
+** is a missing label), with the options o (src/binary_opt.h; its eps is
+** the clip).  param[0] and param[1] name y and p (or z) and give p's
+** domain, as for the scalars.  Both y and p must be arrays: a number y
+** with an array p is an error (its message points to cce() for a row of
+** class probabilities).  Returns 1 (*loss set), 2 (no labelled element:
+** the caller treats the row as a NULL row, and a term is NULL), or 0 after
 ** setting an error on ctx. */
 BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_param *param, bce_array_kind kind,
-                                   double eps, sqlite3_value **argv,
+                                   const bce_options *o, sqlite3_value **argv,
                                    int arrays, double *loss);
 
-/* Sets the result: the JSON array of the K element gradients at the
-** clip eps (probabilities only), each divided by n*K, or an error. */
+/* Sets the result: the JSON array of the K element gradients with the
+** options o, each divided by n times the number of labelled elements;
+** 0.0 for a missing label (every element of a row with none), or an
+** error. */
 BCE_PRIVATE void bce_result_array_grad(sqlite3_context *ctx,
                                        const bce_param *param,
                                        bce_array_kind kind,
                                        sqlite3_value **argv, int arrays,
-                                       double n, double eps);
+                                       double n, const bce_options *o);
 
 /* Appends x to the JSON array being written in out (which holds at least
 ** its '['), a comma before it unless it is the first: the shortest decimal

@@ -74,11 +74,16 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
   w = argc>=3 ? v[2] : 1.0;
   eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
-    if( !bce_row_array_loss(ctx, f->aParam,
-                            logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, eps,
-                            argv, arrays, &l) ){
-      return;
-    }
+    /* opt-binary: the options of eps until opt-core wires the argument */
+    bce_options o;
+    int r;
+    bce_options_init(&o);
+    o.eps = eps;
+    r = bce_row_array_loss(ctx, f->aParam,
+                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, &o,
+                           argv, arrays, &l);
+    if( r==2 ) sqlite3_result_null(ctx);         /* no labelled element */
+    if( r!=1 ) return;
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }
@@ -111,9 +116,13 @@ BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
   n = argc>=3 ? v[2] : 1.0;
   eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
   if( arrays ){
+    /* opt-binary: the options of eps until opt-core wires the argument */
+    bce_options o;
+    bce_options_init(&o);
+    o.eps = eps;
     bce_result_array_grad(ctx, f->aParam,
                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, argv,
-                          arrays, n, eps);
+                          arrays, n, &o);
     return;
   }
   sqlite3_result_double(ctx, logits ? bce_logits_grad(v[0], v[1], n)

@@ -3,6 +3,7 @@
 #include "exact_sum.h"
 #include "logits.h"
 #include "loss.h"
+#include "binary_opt.h"
 #include "arrays.h"
 
 BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
@@ -13,8 +14,9 @@ BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
   bce_json_open(&it->p, p, np);
 }
 
-BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
-                                  bce_array_error *err){
+/* bce_array_element(); with null_ok, 2 for a JSON null (skipped) */
+static int element(bce_json_array *a, int arg, double *x, int null_ok,
+                   bce_array_error *err){
   size_t at = 0, len = 0;
   switch( bce_json_next(a, x, &at, &len) ){
     case BCE_JSON_NUMBER:
@@ -22,6 +24,7 @@ BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
     case BCE_JSON_END:
       return 0;
     case BCE_JSON_NOT_NUMBER:
+      if( null_ok && bce_json_skip_null(a, at, len) ) return 2;
       err->status = BCE_ARRAY_NOT_NUMBER;
       err->index = a->count;
       err->len = len;
@@ -35,6 +38,11 @@ BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
   return -1;
 }
 
+BCE_PRIVATE int bce_array_element(bce_json_array *a, int arg, double *x,
+                                  bce_array_error *err){
+  return element(a, arg, x, 0, err);
+}
+
 static int domain(bce_array_error *err, int arg, int64_t index, double x){
   err->status = BCE_ARRAY_DOMAIN;
   err->arg = arg;
@@ -43,20 +51,21 @@ static int domain(bce_array_error *err, int arg, int64_t index, double x){
   return -1;
 }
 
-/* the elements left in a, for the message about unequal lengths */
+/* the elements left in a, for the message about unequal lengths (y's
+** nulls count: they are elements) */
 static int count_rest(bce_json_array *a, int arg, bce_array_error *err){
   double x;
   int r;
-  while( (r = bce_array_element(a, arg, &x, err))==1 ){}
+  while( (r = element(a, arg, &x, arg==0, err))>0 ){}
   return r;
 }
 
 BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
                                      bce_array_error *err){
   int ry, rp;
-  ry = bce_array_element(&it->y, 0, y, err);
+  ry = element(&it->y, 0, y, 1, err);
   if( ry<0 ) return -1;
-  if( ry>0 && !(*y>=0.0 && *y<=1.0) ){
+  if( ry==1 && !(*y>=0.0 && *y<=1.0) ){
     return domain(err, 0, it->y.count - 1, *y);
   }
   rp = bce_array_element(&it->p, 1, p, err);
@@ -64,7 +73,7 @@ BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
   if( rp>0 && it->kind==BCE_ARRAY_PROB && !(*p>=0.0 && *p<=1.0) ){
     return domain(err, 1, it->p.count - 1, *p);
   }
-  if( ry && rp ) return 1;
+  if( ry && rp ) return ry;
   if( !ry && it->y.count==0 ){
     err->status = BCE_ARRAY_EMPTY;
     err->arg = 0;
@@ -87,22 +96,70 @@ BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
   return -1;
 }
 
-BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, double eps,
+BCE_PRIVATE int bce_array_check_pos_weights(const bce_array_pairs *it,
+                                            const bce_options *o,
+                                            bce_array_error *err){
+  int64_t k = bce_array_pairs_count(it);
+  if( o->n_pos_weights==0 || o->n_pos_weights==k ) return 1;
+  err->status = BCE_ARRAY_POS_WEIGHT;
+  err->arg = 1;
+  err->ny = o->n_pos_weights;
+  err->np = k;
+  return 0;
+}
+
+/* The options of element i: its own pos_weight where they are an array
+** (i < n_pos_weights: a longer row is the caller's error) */
+static void element_options(const bce_options *o, int64_t i,
+                            bce_binary_opt *b){
+  if( o->n_pos_weights>0 && i<o->n_pos_weights ){
+    b->pos_weight = o->pos_weights[i];
+  }
+}
+
+BCE_PRIVATE double bce_array_element_grad(bce_array_kind kind, double y,
+                                          double p, double nk, int64_t i,
+                                          const bce_options *o){
+  bce_binary_opt b;
+  bce_binary_opt_of(o, &b);
+  element_options(o, i, &b);
+  return kind==BCE_ARRAY_LOGITS ? bce_opt_logits_grad(y, p, nk, &b)
+                                : bce_opt_grad(y, p, nk, &b);
+}
+
+BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err){
   bce_sum sum;
+  bce_binary_opt b;
   double y, p;
-  int r, inf = 0;
+  int64_t labelled = 0;
+  int r, inf = 0, plain;
+  bce_binary_opt_of(o, &b);
+  /* the 0.2.0 path, when no option changes the element's loss */
+  plain = bce_binary_opt_plain(&b) && o->n_pos_weights==0;
   bce_sum_clear(&sum);
-  while( (r = bce_array_pairs_next(it, &y, &p, err))==1 ){
-    double l = it->kind==BCE_ARRAY_LOGITS ? bce_logits_loss(y, p)
-                                        : bce_loss(y, p, eps);
+  while( (r = bce_array_pairs_next(it, &y, &p, err))>0 ){
+    int64_t i = bce_array_pairs_count(it) - 1;
+    double l;
+    if( r==2 ) continue;                               /* missing label */
+    if( o->n_pos_weights>0 && i>=o->n_pos_weights ) continue;  /* below */
+    labelled++;
+    if( plain ){
+      l = it->kind==BCE_ARRAY_LOGITS ? bce_logits_loss(y, p)
+                                     : bce_loss(y, p, o->eps);
+    }else{
+      element_options(o, i, &b);
+      l = it->kind==BCE_ARRAY_LOGITS ? bce_opt_logits_loss(y, p, &b)
+                                     : bce_opt_loss(y, p, &b);
+    }
     if( isinf(l) ){
       inf = 1;
     }else{
       bce_sum_add(&sum, l, +1);
     }
   }
-  if( r<0 ) return 0;
-  *loss = inf ? INFINITY : bce_sum_div(&sum, (double)bce_array_pairs_count(it));
+  if( r<0 || !bce_array_check_pos_weights(it, o, err) ) return 0;
+  if( labelled==0 ) return 2;
+  *loss = inf ? INFINITY : bce_sum_div(&sum, (double)labelled);
   return 1;
 }

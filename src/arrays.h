@@ -5,7 +5,9 @@
 ** not read as the label of every element: a row [P(0), P(1)] of
 ** predict_proba would pass for two elements.  The binding refuses it.)
 ** The loss of the row is the mean of the K element losses (Keras: the
-** mean over the last axis).
+** mean over the last axis).  A JSON null in y is a missing label (partial
+** annotation): the element is skipped, and the row's loss is the mean over
+** its labelled elements; a null in p or z stays an error.
 **
 ** The two texts are read in lockstep by two cursors (src/json_array.h),
 ** element by element, so nothing is stored: the loss of a row costs time
@@ -22,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "json_array.h"
+#include "options.h"
 
 typedef enum bce_array_kind {
   BCE_ARRAY_PROB,     /* p in [0, 1], src/loss.h */
@@ -46,7 +49,9 @@ typedef enum bce_array_status {
   BCE_ARRAY_SUM,         /* the elements of arg sum to value (the exact sum
                          ** rounded once), not 1 within BCE_CCE_SUM_TOL */
   BCE_ARRAY_TWO_INF,     /* z[first] and z[index] are both +Inf */
-  BCE_ARRAY_ALL_NEG_INF  /* every one of the np elements of z is -Inf */
+  BCE_ARRAY_ALL_NEG_INF, /* every one of the np elements of z is -Inf */
+  BCE_ARRAY_POS_WEIGHT   /* the options' pos_weight array has ny weights
+                         ** and the row np elements */
 } bce_array_status;
 
 typedef struct bce_array_error {
@@ -56,7 +61,8 @@ typedef struct bce_array_error {
   int64_t first;       /* TWO_INF: the first +Inf */
   double value;        /* DOMAIN: the element; CLASS: y; SUM: the sum */
   size_t at, len;      /* MALFORMED: at; NOT_NUMBER: at, len */
-  int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np */
+  int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np;
+                       ** POS_WEIGHT: ny the weights, np the elements */
 } bce_array_error;
 
 /* Reads one element of a, argument arg of the row: 1 (a number in *x),
@@ -73,10 +79,12 @@ BCE_PRIVATE void bce_array_pairs_open(bce_array_pairs *it, const char *y,
                                       size_t ny, const char *p, size_t np,
                                       bce_array_kind kind);
 
-/* 1: *y and *p hold the next pair; 0: both arrays have ended together and
-** are not empty; -1: *err says what is wrong.  Elements are checked in
-** order, y's before p's; unequal lengths are found when the shorter array
-** ends, and reported once the longer one has been counted. */
+/* 1: *y and *p hold the next pair; 2: the same, but y's element is null
+** (a missing label; *y is not set, *p is read and checked); 0: both
+** arrays have ended together and are not empty; -1: *err says what is
+** wrong.  Elements are checked in order, y's before p's; unequal lengths
+** are found when the shorter array ends, and reported once the longer one
+** has been counted. */
 BCE_PRIVATE int bce_array_pairs_next(bce_array_pairs *it, double *y, double *p,
                                      bce_array_error *err);
 
@@ -85,11 +93,28 @@ static inline int64_t bce_array_pairs_count(const bce_array_pairs *it){
   return it->p.count;
 }
 
-/* The loss of the row: the mean of the element losses, their sum exact
-** (src/exact_sum.h), so within 1 ulp of the mean of the element losses;
-** +Inf if one is.  eps is the clip of src/loss.h (BCE_ARRAY_PROB).  Returns
-** 0 and fills *err on a bad row. */
-BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, double eps,
+/* The loss of the row: the mean of the labelled elements' losses (src/
+** binary_opt.h: the options o applied; o->pos_weights, when given, one per
+** element), their sum exact (src/exact_sum.h), so within 1 ulp of the
+** mean of the element losses; +Inf if one is.  Returns 1 (*loss set), 2
+** (no element is labelled: the row counts as a NULL row does), or 0 with
+** *err filled on a bad row (o->n_pos_weights neither 0 nor K:
+** BCE_ARRAY_POS_WEIGHT, once the arrays are read). */
+BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err);
+
+/* The number of labelled elements and the pos_weight check of a row read
+** to its end by bce_array_pairs_next(): for the gradient's two passes.
+** Returns 1, or 0 with *err filled as bce_array_row_loss() does. */
+BCE_PRIVATE int bce_array_check_pos_weights(const bce_array_pairs *it,
+                                            const bce_options *o,
+                                            bce_array_error *err);
+
+/* The gradient of element i (from 0) of a row, dl/dp or dl/dz divided by
+** nk (the batch size times the row's labelled elements), with the options
+** o applied and element i's pos_weight. */
+BCE_PRIVATE double bce_array_element_grad(bce_array_kind kind, double y,
+                                          double p, double nk, int64_t i,
+                                          const bce_options *o);
 
 #endif

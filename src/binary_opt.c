@@ -6,6 +6,7 @@
 #include "fma.h"
 #include "logits.h"
 #include "loss.h"
+#include "qd.h"
 
 /* A number as (hi + lo)*2^e, hi in [1, 2) or hi = lo = 0: a double-double
 ** whose exponent cannot underflow.  e^-z for z = 800 is 2^-1154, and the
@@ -19,8 +20,8 @@ static const xdd X_ZERO = {0.0, 0.0, 0};
 static const xdd X_ONE = {1.0, 0.0, 0};
 
 /* ln 2 as a double-double (mpmath: 0x1.62e42fefa39efp-1 + 0x1.abc9e3b39803fp-56) */
-#define LN2_H 0x1.62e42fefa39efp-1
-#define LN2_L 0x1.abc9e3b39803fp-56
+#define BO_LN2_H 0x1.62e42fefa39efp-1
+#define BO_LN2_L 0x1.abc9e3b39803fp-56
 
 static xdd x_norm(double hi, double lo, int e){
   xdd r;
@@ -108,8 +109,8 @@ static bce_dd x_log(xdd a){
     return bce_log_dd(v.hi, v.lo);
   }
   l = bce_log_dd(a.hi, a.lo);
-  p = a.e*LN2_H;
-  pe = bce_fma((double)a.e, LN2_H, -p) + a.e*LN2_L;
+  p = a.e*BO_LN2_H;
+  pe = bce_fma((double)a.e, BO_LN2_H, -p) + a.e*BO_LN2_L;
   s = p + l.hi;
   err = bce_two_sum_err(p, l.hi, s) + (pe + l.lo);
   r.hi = s + err;
@@ -125,10 +126,10 @@ static xdd x_exp(bce_dd L){
   bce_dd r;
   int k;
   if( L.hi< -0x1p27 ) return X_ZERO;
-  n = L.hi*(1.0/LN2_H);
+  n = L.hi*(1.0/BO_LN2_H);
   n = (double)(long long)(n + (n<0.0 ? -0.5 : 0.5));
-  p = n*LN2_H;
-  pe = bce_fma(n, LN2_H, -p) + n*LN2_L;
+  p = n*BO_LN2_H;
+  pe = bce_fma(n, BO_LN2_H, -p) + n*BO_LN2_L;
   s = L.hi - p;
   err = bce_two_sum_err(L.hi, -p, s) + (L.lo - pe);
   rh = s + err;
@@ -367,33 +368,171 @@ static xdd one_minus_2y(double y, double s){
   return s!=0.0 ? x_mul(r, x_one_minus(s)) : r;
 }
 
-/* The gradient's bracket for q in (0, 1) (or a finite logit):
-**   dl/dq = A [gamma f^(gamma-1) (1-2y') ce + f^gamma N/(q(1-q))]
-**   dl/dz = A [gamma f^(gamma-1) (1-2y') ce q(1-q) + f^gamma N]
-** with f = 1-p_t and N = (1-y')q - pw y'(1-q), q(1-q) dce/dq.  N is the
-** difference of two double-doubles: where they cancel past 2^-50 (q
-** within that of its optimum pw y'/(pw y' + 1 - y')) the result keeps
-** fewer than 53 bits. */
-static xdd grad_x(double y, const opt_point *t, const bce_binary_opt *o,
-                  int logits){
-  xdd A = alpha_factor(t, o), N, D, G, qq = x_mul(t->q, t->qc);
-  N = x_add(x_mul(t->yc, t->q),
-            x_neg(x_mul(x_mul_d(t->ys, o->pos_weight), t->qc)));
-  D = logits ? N : x_div(N, qq);
-  if( o->gamma==0.0 ){
-    G = D;
+/* ---- the slow path of the gradient: four doubles (src/qd.h) ----------
+** Near a soft label's optimum the gradient's two parts cancel: at the
+** double nearest the root they agree to 2^-56 and more, and the 2^-104 of
+** the double-double path was 8 ulp of their difference (dl/dq(y = 0.25,
+** p = 0.13270...) with pw 2, s 0.2, gamma 2.5, alpha 0.25).  There the
+** bracket is taken again, every part to about 2^-150 (Ziv). */
+
+static bce_qd qd_of(double x){
+  bce_qd r = {{x, 0.0, 0.0, 0.0}};
+  return r;
+}
+
+static bce_qd qd_two(double hi, double lo){
+  bce_qd r = {{hi, lo, 0.0, 0.0}};
+  return r;
+}
+
+static bce_qd qd_neg(bce_qd a){
+  int i;
+  for(i=0; i<4; i++) a.v[i] = -a.v[i];
+  return a;
+}
+
+static bce_qd qd_sub(bce_qd a, bce_qd b){ return bce_qd_add(a, qd_neg(b)); }
+
+/* ln 2 to 2^-212 (mpmath) */
+static const bce_qd QD_LN2 = {{0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56,
+                               0x1.7b57a079a1934p-111, -0x1.ace93a4ebe5d1p-165}};
+
+/* ln(1 + t) for |t| <= 2^-5: 2 atanh(u), u = t/(2 + t), |u| < 2^-5.9: the
+** series to u^27, past which the rest is below 2^-155 of the sum */
+static bce_qd qd_log1p_small(bce_qd t){
+  bce_qd u = bce_qd_div(t, bce_qd_add(qd_of(2.0), t));
+  bce_qd u2 = bce_qd_mul(u, u), term = u, sum = u;
+  int k;
+  for(k=3; k<=27; k+=2){
+    term = bce_qd_mul(term, u2);
+    sum = bce_qd_add(sum, bce_qd_div(term, qd_of((double)k)));
+  }
+  return bce_qd_scale(sum, 1);
+}
+
+/* ln x for x > 0 with |ln x| >= 2^-6 (nothing cancels): x = X 2^e, X in
+** [1, 2), one Newton step from bce_log_dd's 2^-100, L1 = L0 + X e^-L0 - 1,
+** then + e ln 2.  The error is bce_exp_qd's, 2^-150 of 1. */
+static bce_qd qd_log(bce_qd x){
+  int e = bce_ilogb(x.v[0]), k;
+  bce_qd X = bce_qd_scale(x, -e), E, L;
+  bce_dd l0 = bce_log_dd(X.v[0], X.v[1]);
+  E = bce_exp_qd(-l0.hi, -l0.lo, &k);
+  E = bce_qd_scale(E, k);
+  L = bce_qd_add(qd_two(l0.hi, l0.lo),
+                 qd_sub(bce_qd_mul(X, E), qd_of(1.0)));
+  return bce_qd_add(L, bce_qd_mul(QD_LN2, qd_of((double)e)));
+}
+
+static bce_qd qd_log1p(bce_qd t){
+  if( fabs(t.v[0])<=0x1p-5 ) return qd_log1p_small(t);
+  return qd_log(bce_qd_add(qd_of(1.0), t));
+}
+
+/* The bracket B = gamma (1-2y') ce q(1-q) + f N (gamma > 0), or N, in four
+** doubles; 0 outside the range where no part of it nears the subnormals
+** (q, 1-q, y', 1-y' each 0 or >= 2^-600, |z| <= 400: the fast result
+** stands there). */
+static int slow_bracket(double y, double x, int logits,
+                        const bce_binary_opt *o, xdd *out){
+  double s = o->smoothing;
+  double v = 1.0 - s, ve = (1.0 - v) - s;      /* 1-s exactly (Fast2Sum) */
+  double w = 1.0 - y, we = (1.0 - w) - y;      /* 1-y exactly */
+  bce_qd sc = qd_two(v, ve), half = bce_qd_scale(qd_of(s), -1);
+  bce_qd ys, yc, q, qc, a, b, N, B, pwys;
+  if( logits ){
+    /* E = e^-|z|: sigmoid(-|z|) = E/(1+E), sigmoid(|z|) = 1/(1+E),
+    ** softplus(-|z|) = log1p(E), softplus(|z|) = |z| + log1p(E) */
+    double az = fabs(x);
+    bce_qd E, one_e, small, large, sp_small, sp_large;
+    int k;
+    if( az>400.0 ) return 0;
+    E = bce_exp_qd(-az, 0.0, &k);
+    E = bce_qd_scale(E, k);
+    one_e = bce_qd_add(qd_of(1.0), E);
+    small = bce_qd_div(E, one_e);
+    large = bce_qd_div(qd_of(1.0), one_e);
+    sp_small = qd_log1p(E);
+    sp_large = bce_qd_add(qd_of(az), sp_small);
+    if( x>=0.0 ){
+      q = large;  qc = small;  a = sp_small;  b = sp_large;
+    }else{
+      q = small;  qc = large;  a = sp_large;  b = sp_small;
+    }
   }else{
-    xdd f = focal_base(t), ce, P1, T1;
+    double p = bce_clip(x, o->eps);
+    double u = 1.0 - p;
+    if( p<0x1p-600 || u<0x1p-600 ) return 0;
+    q = qd_of(p);
+    qc = qd_two(u, (1.0 - u) - p);
+    /* a = -ln q, b = -ln(1-q): log1p of the small side, nothing cancels */
+    a = qd_neg(p>0.5 ? qd_log1p(qd_neg(qc)) : qd_log(q));
+    b = qd_neg(p<=0.5 ? qd_log1p(qd_neg(q)) : qd_log(qc));
+  }
+  ys = bce_qd_add(bce_qd_mul(qd_of(y), sc), half);
+  yc = bce_qd_add(bce_qd_mul(qd_two(w, we), sc), half);
+  if( (ys.v[0]!=0.0 && ys.v[0]<0x1p-600)
+   || (yc.v[0]!=0.0 && yc.v[0]<0x1p-600) ){
+    return 0;
+  }
+  pwys = bce_qd_mul(ys, qd_of(o->pos_weight));
+  N = qd_sub(bce_qd_mul(yc, q), bce_qd_mul(pwys, qc));
+  B = N;
+  if( o->gamma!=0.0 ){
+    double m1 = 1.0 - 2.0*y, m1e = bce_two_sum_err(1.0, -2.0*y, m1);
+    bce_qd m = bce_qd_mul(qd_two(m1, m1e), sc);          /* 1 - 2y' */
+    bce_qd ce = bce_qd_add(bce_qd_mul(pwys, a), bce_qd_mul(yc, b));
+    bce_qd f = bce_qd_add(bce_qd_mul(ys, qc), bce_qd_mul(yc, q));
+    bce_qd t1 = bce_qd_mul(bce_qd_mul(bce_qd_mul(qd_of(o->gamma), m), ce),
+                           bce_qd_mul(q, qc));
+    B = bce_qd_add(t1, bce_qd_mul(f, N));
+  }
+  *out = x_two(B.v[0], B.v[1] + (B.v[2] + B.v[3]), 0);
+  return 1;
+}
+
+/* The gradient for q in (0, 1) (or a finite logit):
+**   dl/dz = A f^(gamma-1) B,   dl/dq = A f^(gamma-1) B / (q(1-q)),
+**   B = gamma (1-2y') ce q(1-q) + f N   (gamma > 0;  B = N, f^-1 = 1
+**       for gamma = 0)
+** with f = 1-p_t and N = (1-y')q - pw y'(1-q) = q(1-q) dce/dq.  The two
+** parts of B (and of N) cancel near a soft label's optimum: where B is
+** below 2^-44 of its parts, the 2^-104 of this path could show in its
+** last bits, and B is taken again in four doubles (slow_bracket()). */
+static xdd grad_x(double y, double x, const opt_point *t,
+                  const bce_binary_opt *o, int logits){
+  xdd A = alpha_factor(t, o), qq = x_mul(t->q, t->qc), B, P1 = X_ONE;
+  xdd N1 = x_mul(t->yc, t->q);
+  xdd N2 = x_mul(x_mul_d(t->ys, o->pos_weight), t->qc);
+  xdd N = x_add(N1, x_neg(N2)), T1 = X_ZERO, T2 = X_ZERO;
+  /* the scale of the largest part that can cancel: N's two, and with
+  ** gamma the focal term and f times N's parts */
+  int top = x_zero(N1) ? N2.e : x_zero(N2) ? N1.e : N1.e>N2.e ? N1.e : N2.e;
+  int parts = !x_zero(N1) || !x_zero(N2);
+  if( o->gamma!=0.0 ){
+    xdd ce, f = focal_base(t);
     double g1 = o->gamma - 1.0;
     double g1e = bce_two_sum_err(o->gamma, -1.0, g1);
     if( BCE_NEVER(cross_entropy(t, o->pos_weight, &ce)) ) ce = X_ZERO;
     P1 = x_pow(f, g1, g1e);
-    T1 = x_mul(x_mul_d(x_mul(P1, one_minus_2y(y, o->smoothing)), o->gamma),
-               ce);
-    if( logits ) T1 = x_mul(T1, qq);
-    G = x_add(T1, x_mul(x_mul(P1, f), D));
+    T1 = x_mul(x_mul_d(x_mul(one_minus_2y(y, o->smoothing), ce), o->gamma),
+               qq);
+    T2 = x_mul(f, N);
+    B = x_add(T1, T2);
+    top += f.e;
+    if( !x_zero(T1) ){
+      if( !parts || T1.e>top ) top = T1.e;
+      parts = 1;
+    }
+  }else{
+    B = N;
   }
-  return x_mul(A, G);
+  if( parts && (x_zero(B) || B.e<top - 44) ){
+    xdd slow;
+    if( slow_bracket(y, x, logits, o, &slow) ) B = slow;
+  }
+  B = x_mul(x_mul(A, P1), B);
+  return logits ? B : x_div(B, qq);
 }
 
 BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
@@ -419,7 +558,7 @@ BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
     }
     return over_n(x_mul(x_mul(A, F), d), n);
   }
-  return over_n(grad_x(y, &t, b, 0), n);
+  return over_n(grad_x(y, p, &t, b, 0), n);
 }
 
 BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
@@ -442,5 +581,5 @@ BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
     return over_n(x_mul(x_mul(A, x_pow(f, b->gamma, 0.0)), N), n);
   }
   logits_point(y, z, b, &t);
-  return over_n(grad_x(y, &t, b, 1), n);
+  return over_n(grad_x(y, z, &t, b, 1), n);
 }

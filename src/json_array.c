@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdint.h>
+#include <string.h>
 #include "decimal.h"
 #include "json_array.h"
 
@@ -114,4 +115,21 @@ close:
   a->pos = i;
   a->state = CLOSED;
   return BCE_JSON_END;
+}
+
+BCE_PRIVATE int bce_json_skip_null(bce_json_array *a, size_t at, size_t len){
+  if( bce_json_is_jsonb(a) ){
+    size_t payload, size;
+    /* the JSONB cursor has stepped over the element already */
+    if( len==0 || strcmp(bce_jsonb_describe(a->z + at, len, &payload, &size),
+                         "null")!=0 ){
+      return 0;
+    }
+  }else{
+    if( len!=4 || memcmp(a->z + at, "null", 4)!=0 ) return 0;
+    a->pos = at + 4;
+    a->state = AFTER_ELEMENT;
+  }
+  a->count++;
+  return 1;
 }

@@ -28,7 +28,8 @@ typedef struct bce_json_array {
   const char *z;    /* the text, z[0..n) */
   size_t n;
   size_t pos;       /* the next byte to read */
-  int64_t count;    /* numbers read so far */
+  int64_t count;    /* elements read so far: numbers, and the nulls
+                    ** bce_json_skip_null() stepped over */
   int state;        /* where pos is: see json_array.c */
 } bce_json_array;
 
@@ -82,6 +83,12 @@ static inline int bce_json_is_jsonb(const bce_json_array *a){
 ** an error the cursor is not to be used. */
 BCE_PRIVATE bce_json_token bce_json_next(bce_json_array *a, double *x,
                                          size_t *at, size_t *len);
+
+/* After bce_json_next() returned BCE_JSON_NOT_NUMBER for the element at
+** (at, len): 1 if that element is JSON null, and then the cursor has moved
+** past it and counted it as an element (a missing label of a multi-label
+** row, src/arrays.c); 0, the cursor not to be used, for any other value. */
+BCE_PRIVATE int bce_json_skip_null(bce_json_array *a, size_t at, size_t len);
 
 /* bce_json_next() of a JSONB cursor. */
 BCE_PRIVATE bce_json_token bce_jsonb_next(bce_json_array *a, double *x,

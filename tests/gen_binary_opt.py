@@ -28,6 +28,7 @@ Each reference is stored as the nearest double `want` and the rest in
 units of want's ulp (`frac`), so the unit test measures errors below one
 ulp.  The cases are the same on every run (a fixed seed).
 """
+import math
 import random
 import sys
 
@@ -91,6 +92,39 @@ def reference(kind, y, x, n, eps, pw, s, gamma, alpha):
     if kind in (WLOSS_P, WLOSS_Z):
         v = v * mpf(n)                  # n is the weight w here
     return v
+
+
+def bisect(f, lo, hi):
+    """The root of f in [lo, hi], where f changes sign, to 2^-300."""
+    flo = f(lo)
+    for _ in range(300):
+        mid = (lo + hi) / 2
+        fm = f(mid)
+        if (fm < 0) == (flo < 0):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def near_root(kind, y, pw, s, gamma, alpha):
+    """The doubles at and around the root of the gradient in q or z."""
+    mp.dps = 60
+    if kind == GRAD_Z:
+        f = lambda t: diff(lambda u: loss_at_z(y, u, pw, s, gamma, alpha), t)
+        x0 = bisect(f, mpf(-60), mpf(60))
+    else:
+        f = lambda t: diff(lambda u: loss_at_q(y, u, pw, s, gamma, alpha), t)
+        x0 = bisect(f, mpf(10) ** -15, 1 - mpf(10) ** -15)
+    x = float(x0)
+    out = []
+    for k in range(-3, 4):
+        v = x
+        step = math.nextafter if hasattr(math, "nextafter") else None
+        for _ in range(abs(k)):
+            v = step(v, math.inf if k > 0 else -math.inf)
+        out.append(v)
+    return out
 
 
 def nearest(v):
@@ -182,7 +216,7 @@ def cases():
 
     # combinations: every subset of the four keys, random values
     for mask in range(1, 16):
-        for rep in range(6):
+        for rep in range(20):
             pw = rng.choice(PW_SET) if mask & 1 else 1.0
             s = rng.choice(S_SET + [rng.random()]) if mask & 2 else 0.0
             gamma = rng.choice(G_SET + [rng.uniform(0, 4)]) if mask & 4 else 0.0
@@ -219,6 +253,25 @@ def cases():
                     note = "far probability"
                     add(LOSS_P, y, p, 1.0, eps, pw, s, gamma, alpha, note)
                     add(GRAD_P, y, p, 3.0, eps, pw, s, gamma, alpha, note)
+
+    # next to the gradient's zero (a soft label's optimum), where its parts
+    # cancel: the doubles nearest the root and their neighbours
+    for (kind, y, pw, s, gamma, alpha) in (
+            (GRAD_Z, 0.3, 1.0, 0.0, 2.0, None),
+            (GRAD_Z, 0.7, 3.0, 0.1, 0.0, None),
+            (GRAD_Z, 0.25, 2.0, 0.2, 2.5, 0.25),
+            (GRAD_Z, 0.9, 1.0, 0.0, 0.5, None),
+            (GRAD_P, 0.3, 1.0, 0.0, 2.0, None),
+            (GRAD_P, 0.7, 3.0, 0.1, 0.0, None),
+            (GRAD_P, 0.25, 2.0, 0.2, 2.5, 0.25),
+            (GRAD_P, 0.6, 0.5, 0.05, 1.0, 0.6),
+            (GRAD_Z, 0.05, 1.0, 0.0, 0.3, None),
+            (GRAD_Z, 0.5, 7.0, 0.3, 4.0, 0.9),
+            (GRAD_P, 0.95, 0.2, 0.0, 0.7, None),
+            (GRAD_P, 1e-6, 1.0, 0.0, 2.0, None),
+            (GRAD_Z, 1e-6, 1.0, 0.0, 2.0, None)):
+        for x in near_root(kind, y, pw, s, gamma, alpha):
+            add(kind, y, x, 1.0, 0.0, pw, s, gamma, alpha, "near the zero")
 
     # w*l where l alone is subnormal or nearly: rounded once
     for (y, z) in ((1.0, 745.5), (1.0, 760.0), (1.0, 800.0),

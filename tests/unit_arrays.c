@@ -385,12 +385,20 @@ static void test_json(void){
 
 /* ------------------------------------------------------------- arrays */
 
-static int row(const char *y, const char *p, bce_array_kind kind,
-               double eps, double *loss, bce_array_error *err){
+static int row_opt(const char *y, const char *p, bce_array_kind kind,
+                   const bce_options *o, double *loss, bce_array_error *err){
   bce_array_pairs it;
   memset(err, 0, sizeof *err);
   bce_array_pairs_open(&it, y, strlen(y), p, strlen(p), kind);
-  return bce_array_row_loss(&it, eps, loss, err);
+  return bce_array_row_loss(&it, o, loss, err);
+}
+
+static int row(const char *y, const char *p, bce_array_kind kind,
+               double eps, double *loss, bce_array_error *err){
+  bce_options o;
+  bce_options_init(&o);
+  o.eps = eps;
+  return row_opt(y, p, kind, &o, loss, err);
 }
 
 static void test_rows_reference(void){
@@ -464,8 +472,18 @@ static void test_rows_errors(void){
      0,0,0,0, "p[1] = Inf outside [0, 1]"},
     {"[1,0]", "[0.5,\"x\"]", BCE_ARRAY_PROB, BCE_ARRAY_NOT_NUMBER, 1, 1, 0,
      5, 3, 0,0, "p[1] a string"},
-    {"[1,null]", "[0.5,0.5]", BCE_ARRAY_LOGITS, BCE_ARRAY_NOT_NUMBER, 0, 1, 0,
-     3, 4, 0,0, "y[1] null"},
+    {"[1,0]", "[0.5,null]", BCE_ARRAY_LOGITS, BCE_ARRAY_NOT_NUMBER, 1, 1, 0,
+     5, 4, 0,0, "z[1] null stays an error (a null y is a missing label)"},
+    {"[null,0]", "[null,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_NOT_NUMBER, 1, 0, 0,
+     1, 4, 0,0, "p[0] null under a missing label is still an error"},
+    {"[null,0]", "[0.5,2]", BCE_ARRAY_PROB, BCE_ARRAY_DOMAIN, 1, 1, 2.0,
+     0,0,0,0, "p[1] = 2 is checked also in a row with a missing label"},
+    {"[1,null,0]", "[0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0,
+     3, 2, "a null counts as an element: lengths 3 and 2"},
+    {"[1,0]", "[0.5,0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_LENGTH, 0,0,0,0,0,
+     2, 3, "lengths 2 and 3 with y's nulls counted"},
+    {"[1,nul]", "[0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 0,0,0, 3,
+     0,0,0, "nul is no null"},
     {"[1,0", "[0.5,0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 0,0,0, 4, 0,0,0,
      "y unterminated"},
     {"[1]", "[0.5 0.5]", BCE_ARRAY_PROB, BCE_ARRAY_MALFORMED, 1,0,0, 5, 0,0,0,
@@ -510,6 +528,85 @@ static void test_rows_errors(void){
              (long long)e.np);
     report(good, name, why);
   }
+}
+
+/* Missing labels (issue 21): a JSON null in y skips its element; the row
+** is the mean over the labelled ones; none labelled returns 2.  Per-element
+** pos_weight: one per element, else an error naming both lengths. */
+static void test_rows_missing_labels(void){
+  bce_options o;
+  bce_array_error e;
+  double l = -1, want;
+  char why[160];
+  int r;
+  static const double pw[3] = {2.0, 1.0, 0.5};
+  /* the mean of the two labelled elements: (-ln 0.4 - ln 0.75) / 2 */
+  r = row("[1, null, 0]", "[0.4, 0.9, 0.25]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS,
+          &l, &e);
+  want = (bce_loss(1, 0.4, BCE_DEFAULT_EPS) + bce_loss(0, 0.25, BCE_DEFAULT_EPS))
+         /2.0;
+  snprintf(why, sizeof why, "r %d got %.17g want %.17g", r, l, want);
+  report(r==1 && ulps(l, want)<=1, "missing label: [1, null, 0] is the mean of "
+         "elements 0 and 2", why);
+  r = row("[null, 1]", "[0.5, 0.4]", BCE_ARRAY_LOGITS, 0, &l, &e);
+  report(r==1 && same_bits(l, bce_logits_loss(1, 0.4)),
+         "missing label: one labelled element is its loss, to the bit", "");
+  r = row("[null, null]", "[0.5, 0.4]", BCE_ARRAY_PROB, BCE_DEFAULT_EPS, &l, &e);
+  report(r==2, "missing label: no labelled element returns 2 (a NULL row)", "");
+  r = row("[ null ]", "[0]", BCE_ARRAY_PROB, 0, &l, &e);
+  report(r==2, "missing label: [ null ] over p = 0 with eps 0 (its +Inf is "
+         "not in a row skipped)", "");
+  /* JSONB [1, null]: 0x3B (an array of 3 bytes), 0x13 '1' (INT "1"), 0x00
+  ** (NULL) */
+  {
+    static const char yb[] = {0x3B, 0x13, '1', 0x00};
+    bce_array_pairs it;
+    bce_options_init(&o);
+    memset(&e, 0, sizeof e);
+    bce_array_pairs_open(&it, yb, sizeof yb, "[0.4, 0.3]", 10, BCE_ARRAY_PROB);
+    bce_json_open_jsonb(&it.y, yb, sizeof yb);
+    r = bce_array_row_loss(&it, &o, &l, &e);
+    snprintf(why, sizeof why, "r %d status %d got %.17g", r, e.status, l);
+    report(r==1 && same_bits(l, bce_loss(1, 0.4, BCE_DEFAULT_EPS)),
+           "missing label: a JSONB null in y is skipped", why);
+  }
+  /* per-element pos_weight: 2*(-ln 0.4), skipped, 0.5 * ... y = 0: no pw */
+  bce_options_init(&o);
+  o.keys = BCE_OPT_POS_WEIGHT;
+  o.pos_weights = pw;
+  o.n_pos_weights = 3;
+  r = row_opt("[1, null, 1]", "[0.4, 0.9, 0.25]", BCE_ARRAY_PROB, &o, &l, &e);
+  want = (2.0*-log(0.4) + 0.5*-log(0.25))/2.0;
+  snprintf(why, sizeof why, "r %d got %.17g want %.17g", r, l, want);
+  report(r==1 && ulps(l, want)<=2, "pos_weight [2, 1, 0.5]: each element its "
+         "own weight", why);
+  r = row_opt("[1, 0]", "[0.4, 0.9]", BCE_ARRAY_PROB, &o, &l, &e);
+  snprintf(why, sizeof why, "r %d status %d ny %lld np %lld", r, e.status,
+           (long long)e.ny, (long long)e.np);
+  report(r==0 && e.status==BCE_ARRAY_POS_WEIGHT && e.ny==3 && e.np==2,
+         "pos_weight of 3 for a row of 2: the error names both lengths", why);
+  r = row_opt("[1, 0, 1, 1]", "[0.4, 0.9, 0.5, 0.5]", BCE_ARRAY_LOGITS, &o, &l,
+              &e);
+  report(r==0 && e.status==BCE_ARRAY_POS_WEIGHT && e.ny==3 && e.np==4,
+         "pos_weight of 3 for a row of 4: the error names both lengths", why);
+  /* a scalar option applies to every element: smoothing 0.2 */
+  bce_options_init(&o);
+  o.keys = BCE_OPT_SMOOTHING;
+  o.smoothing = 0.2;
+  r = row_opt("[1, null]", "[0.7, 0.1]", BCE_ARRAY_PROB, &o, &l, &e);
+  want = -(0.9*log(0.7) + 0.1*log(0.3));
+  snprintf(why, sizeof why, "r %d got %.17g want %.17g", r, l, want);
+  report(r==1 && ulps(l, want)<=4, "smoothing 0.2 on the labelled element",
+         why);
+  /* the gradient of an element, with its own pos_weight: (pw y' (1-q) ...) */
+  bce_options_init(&o);
+  o.keys = BCE_OPT_POS_WEIGHT;
+  o.pos_weights = pw;
+  o.n_pos_weights = 3;
+  want = -2.0/0.4/4.0;                  /* -pw/q / n for y = 1, element 0 */
+  l = bce_array_element_grad(BCE_ARRAY_PROB, 1.0, 0.4, 4.0, 0, &o);
+  snprintf(why, sizeof why, "got %.17g want %.17g", l, want);
+  report(ulps(l, want)<=1, "element gradient takes its own pos_weight", why);
 }
 
 /* A long row: the cursor is linear, and the mean of n equal losses is the
@@ -563,6 +660,7 @@ int main(void){
   test_rows_reference();
   test_rows_exact();
   test_rows_errors();
+  test_rows_missing_labels();
   test_long_row();
   test_sum_div();
   return failures!=0;

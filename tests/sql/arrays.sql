@@ -97,3 +97,33 @@ INSERT INTO checks SELECT 'rule 9: a one-element gradient array = the scalar, n 
   bce_grad(0.3, 0.7, column1), 'is', NULL
   FROM (VALUES (0.001), (3.0), (7e-300), (1e300));
 .read tests/sql/lib/report.sql
+
+-- Missing labels (issue 21): a JSON null in y is an element nobody
+-- labelled.  It is skipped; the row is the mean over its labelled
+-- elements; a row with none counts as a NULL row does (rule 1, one level
+-- down).  A null in p or z stays an error (tests/errors.tsv).
+INSERT INTO checks VALUES ('missing label: bce_term(''[1, null, 0]'', ''[0.4, 0.9, 0.25]'') = (-ln 0.4 - ln 0.75) / 2',
+  bce_term('[1, null, 0]', '[0.4, 0.9, 0.25]'), (-ln(0.4) - ln(0.75)) / 2, 'ulp', 2);
+INSERT INTO checks VALUES ('missing label: one labelled element is the scalar, to the bit',
+  bce_logits_term('[null, 0.3]', '[5, 2]'), bce_logits_term(0.3, 2), 'is', NULL);
+INSERT INTO checks VALUES ('missing label: bce_term of a row with no label is NULL',
+  bce_term('[null, null]', '[0.4, 0.9]') IS NULL, 1, 'is', NULL);
+INSERT INTO checks VALUES ('missing label: bce_logits_term of [ null ] with a weight is NULL',
+  bce_logits_term('[ null ]', '[1e300]', 2) IS NULL, 1, 'is', NULL);
+INSERT INTO checks SELECT 'missing label: bce() skips a row with no label, as a NULL row',
+  bce(column1, column2, column3), -ln(0.4), 'ulp', 1
+  FROM (VALUES ('[1]', '[0.4]', 1), ('[null, null]', '[0.5, 0.5]', 5), (NULL, 0.5, 1));
+INSERT INTO checks SELECT 'missing label: bce_logits() over rows with missing labels: the mean of the row means',
+  bce_logits(column1, column2), (bce_logits_term(1, 2) + (bce_logits_term(0, -1) + bce_logits_term(1, 3)) / 2) / 2, 'ulp', 2
+  FROM (VALUES ('[null, 1]', '[7, 2]'), ('[0, null, 1]', '[-1, 0, 3]'), ('[null]', '[0]'));
+INSERT INTO checks SELECT 'missing label: a window drops a row with no label on the way out too',
+  group_concat(v, ' '), '0.0 ' || (-ln(0.4)) || ' ' || (-ln(0.4)), 'is', NULL
+  FROM (SELECT coalesce(bce(y, p) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), 0.0) AS v
+          FROM (SELECT column1 AS i, column2 AS y, column3 AS p
+                  FROM (VALUES (1, '[null]', '[0.3]'), (2, '[1]', '[0.4]'), (3, '[null, null]', '[0.1, 0.2]'))));
+INSERT INTO checks VALUES ('missing label: bce_grad writes 0.0 for a missing element, and divides by the 2 labelled',
+  bce_grad('[1, null, 0]', '[0.4, 0.9, 0.25]'), '[-1.25,0.0,0.6666666666666666]', 'is', NULL);
+INSERT INTO checks VALUES ('missing label: bce_grad of a row with no label: 0.0 for each element',
+  bce_grad('[null, null]', '[0.4, 0.9]', 3), '[0.0,0.0]', 'is', NULL);
+INSERT INTO checks VALUES ('missing label: bce_logits_grad of one labelled element is the scalar''s bits',
+  json_extract(bce_logits_grad('[null, 1]', '[3, 0.5]', 7), '$[1]'), bce_logits_grad(1, 0.5, 7), 'is', NULL);
