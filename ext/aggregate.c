@@ -21,6 +21,7 @@ SQLITE_EXTENSION_INIT3
 #include "array_args.h"
 #include "options.h"
 #include "registry.h"
+#include "../src/binary_opt.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "../src/mean.h"
@@ -59,7 +60,8 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   const bce_param *param = logits ? bce_params_logits : bce_params_prob;
   double v[4];
   double eps, w, l;
-  int arrays = 0;
+  int arrays = 0, opt = 0;
+  bce_binary_opt b;
   BceAgg *a;
   if( bce_read_pair(argv, param[1].domain, &v[0], &v[1]) ){
     if( argc>2 && bce_read_args(ctx, argc-2, argv+2, param+2, v+2, 0)
@@ -86,19 +88,33 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
       /* the state carries the eps (ext/states.c); the same by now */
       if( !bce_agg_same_eps(ctx, &a->m, eps) ) return;
     }
+    if( a->o.opt.keys & BCE_OPT_BINARY_KEYS ){
+      /* pos_weight, smoothing, gamma, alpha: src/binary_opt.h, unless
+      ** their values change nothing */
+      if( !arrays && !bce_options_number_row(ctx, &a->o.opt) ) return;
+      bce_binary_opt_of(&a->o.opt, &b);
+      opt = !bce_binary_opt_plain(&b);
+    }
   }
   w = argc>=3 ? v[2] : 1.0;
   a->m.weighted = argc>=3;
   if( arrays ){
-    /* opt-binary: the options of eps until opt-core wires the argument */
-    bce_options o;
+    /* the aggregate's options (none: the defaults), which the multi-label
+    ** formulas take whole (src/arrays.h) */
+    bce_options none;
+    const bce_options *o = &a->o.opt;
     int r;
-    bce_options_init(&o);
-    o.eps = eps;
+    if( !a->o.given ){
+      bce_options_init(&none);
+      o = &none;
+    }
     r = bce_row_array_loss(ctx, param,
-                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, &o,
+                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
                            argv, arrays, &l);
     if( r!=1 ) return;          /* an error, or no labelled element: skipped */
+  }else if( opt ){
+    l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
+               : bce_opt_loss(v[0], v[1], &b);
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }

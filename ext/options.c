@@ -31,11 +31,29 @@ BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v){
 }
 
 BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx){
-  /* Only eps is applied by the formulas on this branch: the binary keys
-  ** come with src/binary_opt.h, the multi-class ones with src/cce.h's
-  ** options, reduction with bce_mean_value_r() (OPTIONS_API.md). */
-  (void)ctx;
+  /* What this branch applies: eps everywhere, the binary keys in the
+  ** binary aggregates and scalars (src/binary_opt.h, src/arrays.h for
+  ** rows of JSON arrays).  Still to come
+  ** (OPTIONS_API.md): the multi-class keys with src/cce.h's options,
+  ** reduction with bce_mean_value_r(), and any key in a state, which must
+  ** carry its options (state format 2) before it may hold a loss made
+  ** with them. */
+  const BceFunc *f = bce_func(ctx);
+  if( (f->eLoss==BCE_LOSS_PROB || f->eLoss==BCE_LOSS_LOGITS)
+   && f->xFinal!=bce_state_final_func ){
+    return BCE_OPT_EPS|BCE_OPT_BINARY_KEYS;
+  }
   return BCE_OPT_EPS;
+}
+
+BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
+                                       const bce_options *o){
+  if( o->n_pos_weights==0 ) return 1;
+  bce_error(ctx, "options key \"pos_weight\" is an array of %lld (one per "
+            "element of a JSON-array row), but y and %s are numbers; a "
+            "number pos_weight applies to every row",
+            (long long)o->n_pos_weights, bce_func(ctx)->aParam[1].name);
+  return 0;
 }
 
 BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
@@ -244,9 +262,9 @@ static void optarg_describe(char *buf, const char *z, size_t n, int hasEps,
 }
 
 static int optarg_agg_first(sqlite3_context *ctx, bce_agg_options *slot,
-                     const char *z, size_t n, int hasEps, double eps){
-  size_t need;
-  char *block;
+                            const char *z, size_t n, int hasEps, double eps){
+  size_t need, again;
+  char *block, *text;
   bce_options_init(&slot->opt);
   if( z==0 ){
     if( hasEps ){
@@ -263,15 +281,16 @@ static int optarg_agg_first(sqlite3_context *ctx, bce_agg_options *slot,
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  memcpy(block + need*sizeof(double), z, n);
-  block[need*sizeof(double) + n] = 0;
+  text = block + need*sizeof(double);
+  memcpy(text, z, n);
+  text[n] = 0;
   if( need>0 && !optarg_parse(ctx, z, n, &slot->opt, (double*)block, need,
-                              &need) ){
+                              &again) ){
     sqlite3_free(block);
     return 0;
   }
   slot->block = block;
-  slot->text = block + need*sizeof(double);
+  slot->text = text;
   slot->nText = n;
   slot->given = 1;
   return 1;

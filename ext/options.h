@@ -83,4 +83,13 @@ BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
 ** error, never a silently different number). */
 BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx);
 
+/* The keys of src/binary_opt.h's formulas. */
+#define BCE_OPT_BINARY_KEYS (BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING \
+                             |BCE_OPT_GAMMA|BCE_OPT_ALPHA)
+
+/* 1 when the options o may apply to a row of numbers, else 0 with the
+** error set: a pos_weight array is one per element of a JSON-array row. */
+BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
+                                       const bce_options *o);
+
 #endif

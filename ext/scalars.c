@@ -28,6 +28,7 @@ SQLITE_EXTENSION_INIT3
 #include "array_args.h"
 #include "options.h"
 #include "registry.h"
+#include "../src/binary_opt.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "../src/version.h"
@@ -61,29 +62,53 @@ static int read_row(sqlite3_context *ctx, const BceFunc *f, int *argc,
   return 1;
 }
 
+/* 1 when the options o (or 0) have a binary key that changes the loss of
+** a row of numbers: then *b holds them for src/binary_opt.h's formulas;
+** -1 when the error is set. */
+static int binary_options(sqlite3_context *ctx, const bce_options *o,
+                          int arrays, bce_binary_opt *b){
+  if( o==0 || !(o->keys & BCE_OPT_BINARY_KEYS) || arrays ) return 0;
+  if( !bce_options_number_row(ctx, o) ) return -1;
+  bce_binary_opt_of(o, b);
+  return !bce_binary_opt_plain(b);
+}
+
+/* The options a row of JSON arrays takes whole (src/arrays.h): o, or
+** the defaults with the eps of the call in room. */
+static const bce_options *array_options(const bce_options *o,
+                                        bce_options_room *room, double eps){
+  if( o ) return o;
+  bce_options_init(&room->opt);
+  room->opt.eps = eps;
+  return &room->opt;
+}
+
 BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv){
   const BceFunc *f = bce_func(ctx);
   int logits = f->eLoss==BCE_LOSS_LOGITS;
   double v[4] = {0.0, 0.0, 0.0, 0.0}, w, eps, l;  /* set by the readers;
                                                   ** gcc cannot see it */
-  int arrays = 0;
+  int arrays = 0, opt;
   bce_options_room room;
   const bce_options *o;
+  bce_binary_opt b;
   if( !read_row(ctx, f, &argc, argv, v, &arrays, &room, &o) ) return;
   w = argc>=3 ? v[2] : 1.0;
   eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
+  opt = binary_options(ctx, o, arrays, &b);
+  if( opt<0 ) return;
   if( arrays ){
-    /* opt-binary: the options of eps until opt-core wires the argument */
-    bce_options o;
     int r;
-    bce_options_init(&o);
-    o.eps = eps;
+    o = array_options(o, &room, eps);
     r = bce_row_array_loss(ctx, f->aParam,
-                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, &o,
+                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
                            argv, arrays, &l);
     if( r==2 ) sqlite3_result_null(ctx);         /* no labelled element */
     if( r!=1 ) return;
+  }else if( opt ){
+    l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
+               : bce_opt_loss(v[0], v[1], &b);
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }
@@ -94,6 +119,8 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
     sqlite3_result_double(ctx, 0.0);
   }else if( isfinite(l) && isinf(w*l) ){
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
+  }else if( opt ){
+    sqlite3_result_double(ctx, bce_opt_wloss(v[0], v[1], logits, w, l, &b));
   }else if( !arrays ){
     /* w*l also where l alone is below 2^-1022 (src/logits.c, src/loss.c) */
     sqlite3_result_double(ctx, logits ? bce_logits_wloss(v[0], v[1], w)
@@ -109,20 +136,25 @@ BCE_PRIVATE void bce_grad_func(sqlite3_context *ctx, int argc,
   int logits = f->eLoss==BCE_LOSS_LOGITS;
   double v[4] = {0.0, 0.0, 0.0, 0.0}, n, eps;  /* set by the readers; gcc
                                               ** cannot see it */
-  int arrays = 0;
+  int arrays = 0, opt;
   bce_options_room room;
   const bce_options *o;
+  bce_binary_opt b;
   if( !read_row(ctx, f, &argc, argv, v, &arrays, &room, &o) ) return;
   n = argc>=3 ? v[2] : 1.0;
   eps = o ? o->eps : argc==4 ? v[3] : BCE_DEFAULT_EPS;
+  opt = binary_options(ctx, o, arrays, &b);
+  if( opt<0 ) return;
   if( arrays ){
-    /* opt-binary: the options of eps until opt-core wires the argument */
-    bce_options o;
-    bce_options_init(&o);
-    o.eps = eps;
+    o = array_options(o, &room, eps);
     bce_result_array_grad(ctx, f->aParam,
                           logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, argv,
-                          arrays, n, &o);
+                          arrays, n, o);
+    return;
+  }
+  if( opt ){
+    sqlite3_result_double(ctx, logits ? bce_opt_logits_grad(v[0], v[1], n, &b)
+                                      : bce_opt_grad(v[0], v[1], n, &b));
     return;
   }
   sqlite3_result_double(ctx, logits ? bce_logits_grad(v[0], v[1], n)

@@ -124,4 +124,81 @@ INSERT INTO checks SELECT 'options read once per group: each group its own',
      SELECT bce(y, p, json_object('eps', g / 10.0)) AS v,
             (SELECT bce(y, p, 1, g / 10.0) FROM preds q WHERE q.i % 3 = g) AS bce1
      FROM (SELECT i % 3 AS g, y, p FROM preds) GROUP BY g)), '1,1,1', 'is', NULL;
+
+-- the binary keys reach src/binary_opt.h's formulas (their values are
+-- tested there, against mpmath): each alone at p = 1/2 or z = 0, where the
+-- loss is a multiple of ln 2, against SQLite's ln()
+INSERT INTO checks SELECT 'bce_term pos_weight 3, y = 1: 3 ln 2',
+  bce_term(1, 0.5, '{"pos_weight": 3}'), 3 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term pos_weight 3, y = 0: ln 2 (no positive term)',
+  bce_term(0, 0.5, '{"pos_weight": 3}'), ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term smoothing 1: y = 1/2 whatever y',
+  bce_term(1, 0.25, '{"smoothing": 1}'), -(ln(0.25) + ln(0.75)) / 2, 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term gamma 2 at p = 1/2: ln 2 / 4',
+  bce_term(1, 0.5, '{"gamma": 2}'), ln(2) / 4, 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term alpha 0.25, y = 1: 0.25 ln 2',
+  bce_term(1, 0.5, '{"alpha": 0.25}'), ln(2) / 4, 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term alpha 0.25, y = 0: 0.75 ln 2',
+  bce_term(0, 0.5, '{"alpha": 0.25}'), 0.75 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_term(y, p, w, options): w times the loss',
+  bce_term(1, 0.5, 4, '{"gamma": 2}'), ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_logits_term pos_weight 3 at z = 0: 3 ln 2',
+  bce_logits_term(1, 0, '{"pos_weight": 3}'), 3 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_logits_term(y, z, w, options)',
+  bce_logits_term(1, 0, 2, '{"alpha": 0.75}'), 1.5 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_grad pos_weight 3 at p = 1/2: -3 / 0.5',
+  bce_grad(1, 0.5, '{"pos_weight": 3}'), -6.0, 'is', NULL;
+INSERT INTO checks SELECT 'bce_grad(y, p, n, options): divided by n',
+  bce_grad(1, 0.5, 4, '{"pos_weight": 3}'), -1.5, 'is', NULL;
+INSERT INTO checks SELECT 'bce_logits_grad pos_weight 3 at z = 0: -3 (1 - 1/2)',
+  bce_logits_grad(1, 0, '{"pos_weight": 3}'), -1.5, 'is', NULL;
+INSERT INTO checks SELECT 'bce_logits_grad(y, z, n, options): divided by n',
+  bce_logits_grad(1, 0, 3, '{"pos_weight": 3}'), -0.5, 'is', NULL;
+INSERT INTO checks SELECT 'bce aggregate pos_weight 3 over y = 1, 0 at 1/2: 2 ln 2',
+  (SELECT bce(column1, 0.5, '{"pos_weight": 3}') FROM (VALUES (1), (0))), 2 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'bce_logits aggregate with w and options',
+  (SELECT bce_logits(column1, 0, column2, '{"pos_weight": 3}') FROM (VALUES (1, 1), (0, 3))),
+  1.5 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'keys at values that change nothing give the 0.2.0 bits',
+  (SELECT count(*) FROM preds
+   WHERE bce_term(y, p, w, '{"pos_weight": 1, "smoothing": 0, "gamma": 0}')
+         IS NOT bce_term(y, p, w)
+      OR bce_logits_grad(y, z, '{"pos_weight": 1}') IS NOT bce_logits_grad(y, z)),
+  0, 'is', NULL;
+INSERT INTO checks SELECT 'aggregate with options = the mean of its terms',
+  (SELECT bce(y, p, w, '{"gamma": 2, "alpha": 0.25}') FROM preds),
+  (SELECT sum(bce_term(y, p, w, '{"gamma": 2, "alpha": 0.25}')) / sum(w) FROM preds),
+  'rel', 1e-14;
+INSERT INTO checks SELECT 'window with options = a fresh aggregate per frame',
+  (SELECT count(*) FROM (
+     SELECT i, bce_logits(y, z, w, '{"gamma": 2}') OVER (ORDER BY i ROWS 5 PRECEDING) AS a
+     FROM preds) s
+   WHERE a IS NOT (SELECT bce_logits(y, z, w, '{"gamma": 2}') FROM preds q
+                   WHERE q.i BETWEEN s.i - 5 AND s.i)), 0, 'is', NULL;
+INSERT INTO checks SELECT 'eps with a binary key: the clip reaches the formula',
+  bce_term(1, 0, '{"eps": 0.25, "gamma": 1}'), -0.75 * ln(0.25), 'ulp', 1;
+-- rows of JSON arrays (multi-label) take the options whole (src/arrays.h)
+INSERT INTO checks SELECT 'multi-label bce_term with gamma 2: the mean of the elements',
+  bce_term('[1, 0]', '[0.5, 0.5]', '{"gamma": 2}'), ln(2) / 4, 'ulp', 1;
+INSERT INTO checks SELECT 'multi-label bce_term with a pos_weight per element',
+  bce_term('[1, 1]', '[0.5, 0.5]', '{"pos_weight": [1, 3]}'), 2 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'multi-label bce with w and options',
+  (SELECT bce(column1, '[0.5, 0.5]', column2, '{"pos_weight": [1, 3]}')
+   FROM (VALUES ('[1, 1]', 1), ('[0, 0]', 3))), 1.25 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'multi-label bce_logits_grad with a pos_weight per element',
+  bce_logits_grad('[1, 1]', '[0, 0]', '{"pos_weight": [1, 3]}'), '[-0.25,-0.75]', 'is', NULL;
+INSERT INTO checks SELECT 'multi-label bce_grad with eps in the options = positional',
+  bce_grad('[1, 0]', '[0, 1]', '{"eps": 0.25}') = bce_grad('[1, 0]', '[0, 1]', 1, 0.25), 1, 'is', NULL;
+INSERT INTO checks SELECT 'a pos_weight array longer than the scalars'' room (40 > 32)',
+  (SELECT bce_term(json_group_array(1), json_group_array(0.5),
+                   '{"pos_weight": ' || json_group_array(3) || '}')
+   FROM (SELECT value FROM json_each('[' || substr(replace(hex(zeroblob(40)), '00', ',0'), 2) || ']'))),
+  3 * ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'a long pos_weight array from a column, every row',
+  (SELECT count(*) FROM (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) AS t,
+     (SELECT json_group_array(1) AS y, json_group_array(0.5) AS p,
+             json_group_array(3) AS pw
+      FROM (SELECT value FROM json_each('[' || substr(replace(hex(zeroblob(40)), '00', ',0'), 2) || ']'))) AS a
+   WHERE abs(bce_term(y, p, '{"pos_weight": ' || replace(pw, '3', 2 + k) || '}')
+             - (2 + k) * ln(2)) > 1e-15), 0, 'is', NULL;
 .read tests/sql/lib/report.sql
