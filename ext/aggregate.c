@@ -15,6 +15,7 @@
 ** a path per function: bce(y, p, w) has no eps and no logit in it.
 */
 #include <math.h>
+#include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
@@ -140,9 +141,42 @@ static inline int options_at(sqlite3_value **argv, int i){
          && bce_is_options_arg(argv[i]);
 }
 
+/* A row after the first of bce(y, p, options) or bce_logits(y, z,
+** options) whose y and p (or z) are numbers in their domains and whose
+** options are the first row's bytes: the options are known, so it takes
+** what such a row needs and no more (the issue's cost bound: options cost
+** next to nothing once read).  Returns 0 for any other row, which
+** step_options() takes, and words the errors of. */
+BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
+                                        sqlite3_value **argv, int sign,
+                                        int logits){
+  BceAgg *a;
+  const char *z;
+  double y, x, l;
+  bce_binary_opt b;
+  if( sqlite3_value_type(argv[2])!=SQLITE_TEXT ) return 0;
+  a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
+  if( a==0 || a->o.text==0 || a->o.opt.n_pos_weights>0 ) return 0;
+  if( !bce_read_pair(argv, logits ? BCE_ANY : BCE_UNIT, &y, &x) ) return 0;
+  z = (const char*)sqlite3_value_text(argv[2]);
+  if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
+   || memcmp(z, a->o.text, a->o.nText)!=0 ){
+    return 0;
+  }
+  if( (a->o.opt.keys & BCE_OPT_BINARY_KEYS)
+   && (bce_binary_opt_of(&a->o.opt, &b), !bce_binary_opt_plain(&b)) ){
+    l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+  }else{
+    l = logits ? bce_logits_loss(y, x) : bce_loss(y, x, a->o.opt.eps);
+  }
+  bce_mean_add(&a->m, l, 1.0, sign);
+  return 1;
+}
+
 /* bce(y, p, w) or bce(y, p, options); bce_logits likewise. */
 BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
                              int sign, int logits){
+  if( step_same_options(ctx, argv, sign, logits) ) return;
   if( options_at(argv, 2) ){
     step_options(ctx, 2, argv, sign, logits);
   }else{

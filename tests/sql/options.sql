@@ -201,4 +201,19 @@ INSERT INTO checks SELECT 'a long pos_weight array from a column, every row',
       FROM (SELECT value FROM json_each('[' || substr(replace(hex(zeroblob(40)), '00', ',0'), 2) || ']'))) AS a
    WHERE abs(bce_term(y, p, '{"pos_weight": ' || replace(pw, '3', 2 + k) || '}')
              - (2 + k) * ln(2)) > 1e-15), 0, 'is', NULL;
+-- the rows after the first with the same options take a short path of
+-- their own (ext/aggregate.c): an infinite loss, a NULL, a window's removals
+INSERT INTO checks SELECT 'a later row of infinite loss (eps 0): +Inf',
+  (SELECT bce(column1, column2, '{"eps": 0}') FROM (VALUES (1, 0.5), (1, 0))), 1e999, 'is', NULL;
+INSERT INTO checks SELECT 'the infinite row leaves the frame: finite again',
+  (SELECT group_concat(v, ',') FROM (
+     SELECT bce(column2, column3, '{"eps": 0}') OVER (ORDER BY column1 ROWS 1 PRECEDING) AS v
+     FROM (VALUES (1, 1, 0), (2, 1, 0.5), (3, 1, 0.5)))),
+  'Inf,Inf,' || ln(2), 'is', NULL;
+INSERT INTO checks SELECT 'a later row with a NULL is skipped',
+  (SELECT bce(column1, column2, '{"eps": 0.1}') FROM (VALUES (1, 0.95), (1, NULL), (NULL, 0.5))),
+  -ln(0.9), 'ulp', 1;
+INSERT INTO checks SELECT 'later rows of TEXT numbers go the general way, same options',
+  (SELECT bce(column1, column2, '{"eps": 0.1}') FROM (VALUES (1, 0.95), ('1', '0.95'))),
+  -ln(0.9), 'ulp', 1;
 .read tests/sql/lib/report.sql
