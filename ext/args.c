@@ -272,6 +272,14 @@ static int is_header_word(const char *z, int n){
 ** the text into NULL, which rule 1 skips.  param is the argument of a
 ** bce function (0 for the class index and arrays of ext/multiclass.c),
 ** for the hints that only a number argument can take. */
+/* TEXT whose first non-blank byte is '{', as bce_is_options_arg() sees
+** an options object. */
+static int is_object_text(const char *z, int n){
+  int i;
+  for(i=0; i<n && (z[i]==' ' || (z[i]>='\t' && z[i]<='\r')); i++){}
+  return i<n && z[i]=='{';
+}
+
 static void error_text(sqlite3_context *ctx, const char *arg,
                        const char *what, const char *z, int n,
                        const bce_param *param){
@@ -305,6 +313,14 @@ static void error_text(sqlite3_context *ctx, const char *arg,
     ** row every column is a word, and the first is the one reported */
     bce_error(ctx, "%s must be %s, got '%.*s'; a CSV header row read as "
                    "data? .import --csv --skip 1 skips it", arg, what, n, z);
+  }else if( param && (param->domain==BCE_WEIGHT || param->domain==BCE_COUNT
+                       || param->domain==BCE_EPS)
+         && is_object_text(z, n) ){
+    /* an options object (issue 21) before another argument */
+    bce_quote_text(quoted, z, n);
+    bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
+                   "and not with a positional eps (eps is a key)", arg, what,
+                   quoted);
   }else{
     bce_quote_text(quoted, z, n);
     bce_error(ctx, "%s must be %s, got %s", arg, what, quoted);
