@@ -46,7 +46,10 @@ typedef enum bce_array_status {
   BCE_ARRAY_SUM,         /* the elements of arg sum to value (the exact sum
                          ** rounded once), not 1 within BCE_CCE_SUM_TOL */
   BCE_ARRAY_TWO_INF,     /* z[first] and z[index] are both +Inf */
-  BCE_ARRAY_ALL_NEG_INF  /* every one of the np elements of z is -Inf */
+  BCE_ARRAY_ALL_NEG_INF, /* every one of the np elements of z is -Inf */
+  BCE_ARRAY_OPTION_LENGTH /* the options' array of key first (a BCE_OPT_*
+                         ** bit: class_weight, alpha) has ny elements, the
+                         ** row np classes */
 } bce_array_status;
 
 typedef struct bce_array_error {
