@@ -302,6 +302,22 @@ case("cce_logits_grad +Inf gamma 0", 3, 1, [INF, 1.0, 0.0],
      {"class_weight": [1.0, 2.0, 3.0]})
 case("cce_logits_grad near-equal smoothed", 3, 0, [1.0, 1.0 + 2.0 ** -30,
                                                    1.0], {"smoothing": 0.2})
+# the target at the maximum, q near 1: 1 - q is T/S, not 1 - rounded q
+for g in (2.0, 0.5, 1.0):
+    case("cce_logits q near 1, gamma %g" % g, 1, 0, [0.0, -20.0, -25.0],
+         {"gamma": g})
+    case("cce_logits_grad q near 1, gamma %g" % g, 3, 0, [0.0, -20.0, -25.0],
+         {"gamma": g, "alpha": 0.25})
+    case("cce_logits q near 1 smoothed, gamma %g" % g, 1, 0,
+         [0.0, -20.0, -25.0], {"gamma": g, "smoothing": 0.01})
+    case("cce_grad q near 1, gamma %g" % g, 2, 0,
+         [1 - 2.0 ** -20, 2.0 ** -21, 2.0 ** -21], {"gamma": g})
+# wide logits, K = 300
+zw = [random.Random(7).uniform(-1e5, 1e5) for _ in range(300)]
+case("cce_logits K 300 logits to 1e5", 1, 3, zw, {"gamma": 2.0,
+                                                  "smoothing": 0.1})
+case("cce_logits_grad K 300 logits to 1e5", 3, 3, zw, {"gamma": 2.0,
+                                                       "smoothing": 0.1})
 # K = 2 .. 1000
 rng = random.Random(21)
 for k in (2, 5, 17, 64, 65, 200, 1000):
@@ -341,11 +357,12 @@ def jarr(xs):
 
 
 def c_num(x):
-    if x == mp.inf or x == INF:
-        return "INFINITY"
-    if x == -mp.inf or x == -INF:
+    f = float(x)                        # mpmath rounds to nearest
+    if f == INF:
+        return "INFINITY"               # past the double range, or +Inf
+    if f == -INF:
         return "-INFINITY"
-    return float(x).hex()               # mpmath rounds to nearest
+    return f.hex()
 
 
 def c_str(s):
@@ -419,11 +436,12 @@ def main():
     out.append("")
     out.append("/* fn: 0 cce (want: l, w*l), 1 cce_logits (l, w*l), 2 "
                "cce_grad, 3 cce_logits_grad (K elements) */")
-    out.append("static const struct { const char *name; int fn; const char *y;"
-               " double cls; const char *p; double eps, smoothing, gamma; "
-               "int has_alpha; double alpha; int n_alphas; "
+    out.append("typedef struct cce_opt_ref { const char *name; int fn; "
+               "const char *y; double cls; const char *p; double eps, "
+               "smoothing, gamma; int has_alpha; double alpha; int n_alphas; "
                "const double *alphas; int n_cw; const double *cw; "
-               "double n, w, denom; int off, nwant; } ref_cce_opt[] = {")
+               "double n, w, denom; int off, nwant; } cce_opt_ref;")
+    out.append("static const cce_opt_ref ref_cce_opt[] = {")
     out.extend(rows)
     out.append("};")
     out.append("")
