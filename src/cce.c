@@ -1152,8 +1152,9 @@ typedef struct opt_row {
   const cce_scan *s;
   int logits;
   bce_dd oms, sk;      /* 1 - s and s/K, exactly and to 2^-104 */
-  cce_lse_dd v;        /* logits: T and S = 1 + T */
-  bce_dd l;            /* logits: ln S */
+  xdd t;               /* logits: T = sum over k != j of e^(z_k - m) */
+  bce_dd sd;           /* S = 1 + T */
+  xdd l;               /* ln S = log1p(T) */
 } opt_row;
 
 /* ... and of one class c */
@@ -1162,6 +1163,41 @@ typedef struct opt_class {
   xdd q, u;            /* q_c and 1 - q_c, each with its own digits */
   xdd nlq;             /* -ln q_c, +Inf for q_c = 0 */
 } opt_class;
+
+/* T, S and ln S of a row of finite logits (+Inf none, -Inf allowed): T's
+** terms each from bce_exp_dd() with an exponent of its own, summed as
+** xdd, so that a T below 2^-1022 (z = [0, -800]) keeps its digits for
+** 1 - q_j = T/S and ln S, where the focal factor and a class weight of
+** 1e300 bring them into view */
+static void opt_lse(const bce_cce_row *r, const cce_scan *s, opt_row *w){
+  cce_pass it;
+  double y, z, hi, lo;
+  int64_t i;
+  w->t = xdd_d(0.0);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double d;
+    pass_next(&it, &y, &z);
+    if( i==s->j || z< -DBL_MAX ) continue;
+    d = z - s->m;
+    w->t = xdd_add(w->t, xdd_exp(d, bce_two_sum_err(z, -s->m, d)));
+  }
+  hi = 1.0;
+  lo = 0.0;
+  if( w->t.hi!=0.0 && w->t.e>-1100 ){
+    bce_dd_add(&hi, &lo, ldexp(w->t.hi, w->t.e));
+    bce_dd_add(&hi, &lo, ldexp(w->t.lo, w->t.e));
+  }
+  w->sd.hi = hi;
+  w->sd.lo = lo;
+  if( w->t.hi==0.0 || w->t.e< -500 ){
+    /* log1p(T) = T (1 - T/2 + ...): T to 2^-500 */
+    w->l = w->t;
+  }else{
+    bce_dd l = bce_log1p_dd(ldexp(w->t.hi, w->t.e), ldexp(w->t.lo, w->t.e));
+    w->l = xdd_norm(l.hi, l.lo, 0);
+  }
+}
 
 static int option_length(bce_array_error *err, unsigned key, int64_t n,
                          int64_t k){
@@ -1194,8 +1230,7 @@ static int opt_scan(const bce_cce_row *r, const bce_options *o, int logits,
   w->sk.hi = q1;
   w->sk.lo = bce_fma(-q1, (double)s->k, sm)/(double)s->k;
   if( logits && s->inf1<0 ){
-    w->v = lse_dd_of(r, s);
-    w->l = bce_log1p_dd(w->v.t.hi, w->v.t.lo);
+    opt_lse(r, s, w);
   }
   return 1;
 }
@@ -1241,18 +1276,22 @@ static void opt_class_of(const opt_row *w, int64_t i, double y, double p,
   }
   if( i==s->j ){
     /* q = 1/S, 1 - q = T/S, -ln q = ln S: nothing cancels */
-    bce_dd one = {1.0, 0.0}, q = dd_div(one, w->v.s);
-    bce_dd u = dd_div(w->v.t, w->v.s);
+    bce_dd one = {1.0, 0.0}, q = dd_div(one, w->sd);
+    xdd sx = xdd_norm(w->sd.hi, w->sd.lo, 0);
     c->q = xdd_norm(q.hi, q.lo, 0);
-    c->u = xdd_norm(u.hi, u.lo, 0);
-    c->nlq = xdd_norm(w->l.hi, w->l.lo, 0);
+    c->u = xdd_div(w->t, sx);
+    c->nlq = w->l;
     return;
   }else{
     /* q = e^(z - m)/S <= 1/2, so 1 - q keeps its digits; -ln q =
     ** (m - z) + ln S, two terms >= 0, m - z exact as hi + lo (halved
     ** where it is past DBL_MAX) */
     double d = p - s->m, dl = bce_two_sum_err(p, -s->m, d), qh, ql, nh, nl;
-    xdd sx = xdd_norm(w->v.s.hi, w->v.s.lo, 0);
+    xdd sx = xdd_norm(w->sd.hi, w->sd.lo, 0);
+    /* ln S as a double-double: here m - z > 0 or T >= 1, so a part of
+    ** ln S below 2^-1022 is nothing next to the other */
+    double lh = xdd_round(xdd_norm(w->l.hi, 0.0, w->l.e), 0);
+    double ll = xdd_round(xdd_norm(w->l.lo, 0.0, w->l.e), 0);
     int e = 0;
     c->q = xdd_div(xdd_exp(d, dl), sx);
     qh = xdd_round(xdd_norm(c->q.hi, 0.0, c->q.e), 0);
@@ -1267,13 +1306,13 @@ static void opt_class_of(const opt_row *w, int64_t i, double y, double p,
       double mh = 0.5*s->m, zh = 0.5*p;
       nh = mh - zh;
       nl = bce_two_sum_err(mh, -zh, nh);
-      bce_dd_add(&nh, &nl, 0.5*w->l.hi);
-      bce_dd_add(&nh, &nl, 0.5*w->l.lo);
+      bce_dd_add(&nh, &nl, 0.5*lh);
+      bce_dd_add(&nh, &nl, 0.5*ll);
       e = 1;
     }else{
       nl = bce_two_sum_err(s->m, -p, nh);
-      bce_dd_add(&nh, &nl, w->l.hi);
-      bce_dd_add(&nh, &nl, w->l.lo);
+      bce_dd_add(&nh, &nl, lh);
+      bce_dd_add(&nh, &nl, ll);
     }
     c->nlq = xdd_norm(nh, nl, e);
   }
@@ -1532,6 +1571,30 @@ BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, const bce_options *o,
   return 1;
 }
 
+/* a > b: whether a is the larger, both >= 0 */
+static int xdd_above(xdd a, xdd b){
+  if( b.hi==0.0 ) return a.hi!=0.0;
+  if( a.hi==0.0 ) return 0;
+  if( a.e!=b.e ) return a.e>b.e;
+  return a.hi>b.hi || (a.hi==b.hi && a.lo>b.lo);
+}
+
+/* a - b for a >= b >= 0, b <= a/2: nothing cancels */
+static xdd xdd_sub_half(xdd a, xdd b){
+  double hi = a.hi, lo = a.lo;
+  if( b.hi==0.0 ) return a;
+  if( a.e - b.e>200 ) return a;
+  bce_dd_add(&hi, &lo, -ldexp(b.hi, b.e - a.e));
+  bce_dd_add(&hi, &lo, -ldexp(b.lo, b.e - a.e));
+  return xdd_norm(hi, lo, a.e);
+}
+
+/* dl/dz_k = q_k H - h_k = q_k (H - h_k) - (1 - q_k) h_k, H = sum h_c: the
+** second form, since q_k = 1 in double-double must not lose the 1 - q_k =
+** T/S of z = [0, -800] (a gradient of -1.2e-51 with a class weight of
+** 1e300 came out 0).  H - h_k is taken as H minus h_k where h_k is at most
+** half of H, and for the one class where it may be more (the largest
+** h), as the sum of the others, from a pass of its own. */
 BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
                                     const bce_options *o, double n,
                                     bce_cce_emit emit, void *arg,
@@ -1541,8 +1604,8 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   opt_class c;
   cce_pass it;
   double y, z;
-  int64_t i;
-  xdd h = xdd_d(0.0);
+  int64_t i, top = -1;
+  xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
   if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
   if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
   if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
@@ -1550,13 +1613,28 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   for(i=0; i<s.k; i++){
     pass_next(&it, &y, &z);
     opt_class_of(&w, i, y, z, &c);
-    h = xdd_add(h, opt_h(&w, &c));
+    hi_ = opt_h(&w, &c);
+    h = xdd_add(h, hi_);
+    if( top<0 || xdd_above(hi_, htop) ){
+      top = i;
+      htop = hi_;
+    }
   }
   pass_open(&it, r, &s);
   for(i=0; i<s.k; i++){
     pass_next(&it, &y, &z);
+    if( i==top ) continue;
     opt_class_of(&w, i, y, z, &c);
-    emit(arg, xdd_diff_over_n(xdd_mul(c.q, h), opt_h(&w, &c), n));
+    rest = xdd_add(rest, opt_h(&w, &c));
+  }
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    xdd others;
+    pass_next(&it, &y, &z);
+    opt_class_of(&w, i, y, z, &c);
+    hi_ = opt_h(&w, &c);
+    others = i==top ? rest : xdd_sub_half(h, hi_);
+    emit(arg, xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n));
   }
   return 1;
 }

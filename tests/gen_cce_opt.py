@@ -23,7 +23,8 @@ where p is inside it) or by z_k, divided by n.  For the rows of K = 1000
 (diff of every element would take K^2 evaluations) the closed forms
 
   dl/dp_c = -A u^g (g (-ln q)/u + 1/q),     A = w a y', u = 1 - q
-  dl/dz_k = q_k H - h_k,  h_c = A u^g (g q (-ln q)/u + 1),  H = sum h_c
+  dl/dz_k = q_k H - h_k = q_k sum_{c != k} h_c - (1 - q_k) h_k,
+                                h_c = A u^g (g q (-ln q)/u + 1)
 
 are used, each checked here against diff on every smaller row first.
 
@@ -98,9 +99,12 @@ def logits_q(xs):
         q = [mpf(1) if i == j[0] else mpf(0) for i in range(k)]
         return q, [1 - v for v in q], [mpf(0) if v == 1 else None for v in q]
     m = max(x for x in xs if x != -mp.inf)
+    j = xs.index(m)
     e = [mpf(0) if x == -mp.inf else mp.exp(x - m) for x in xs]
     s = mp.fsum(e)
-    ls = mp.log(s)
+    # ln S = log1p(T), T the terms but the maximum's: ln of the sum S
+    # rounded to 60 digits would lose a T below 10^-60
+    ls = mp.log1p(mp.fsum(e[i] for i in range(k) if i != j))
     q = [v / s for v in e]
     u = [mp.fsum(e[i] for i in range(k) if i != c) / s for c in range(k)]
     nlq = [None if xs[c] == -mp.inf else (m - xs[c]) + ls for c in range(k)]
@@ -175,8 +179,10 @@ def grad_closed(y, x, o, logits, n):
             else:
                 f = mpf(1) if g == 0 else mp.power(u[c], g)
                 h.append(amp * f * (g * q[c] * nlq[c] / u[c] + 1))
-        hs = mp.fsum(h)
-        return [(q[c] * hs - h[c]) / mpf(n) for c in range(k)]
+        # q_k H - h_k = q_k sum_{c != k} h_c - (1 - q_k) h_k: q_k = 1 to 60
+        # digits must not lose a 1 - q_k of e^-800
+        return [(q[c] * mp.fsum(h[i] for i in range(k) if i != c)
+                 - u[c] * h[c]) / mpf(n) for c in range(k)]
     q, u, nlq = probs_q(xs, o.get("eps", DEFAULT_EPS))
     out = []
     for c in range(k):
@@ -312,6 +318,15 @@ for g in (2.0, 0.5, 1.0):
          [0.0, -20.0, -25.0], {"gamma": g, "smoothing": 0.01})
     case("cce_grad q near 1, gamma %g" % g, 2, 0,
          [1 - 2.0 ** -20, 2.0 ** -21, 2.0 ** -21], {"gamma": g})
+# T = e^-800 is below the doubles: 1 - q and ln S keep it, and a class
+# weight of 1e300 brings w (1-q)^gamma (-ln q) ~ 1e300 T^1.01 into view
+case("cce_logits T below the doubles, class weight 1e300", 1, 0,
+     [0.0, -800.0], {"class_weight": [1e300, 1.0], "gamma": 0.01})
+case("cce_logits T subnormal, class weight 1e300", 1, 0,
+     [0.0, -715.0, -716.0], {"class_weight": [1e300, 1.0, 1.0],
+                             "gamma": 0.25})
+case("cce_logits_grad T below the doubles, class weight 1e300", 3, 0,
+     [0.0, -800.0], {"class_weight": [1e300, 1.0], "gamma": 0.01})
 # wide logits, K = 300
 zw = [random.Random(7).uniform(-1e5, 1e5) for _ in range(300)]
 case("cce_logits K 300 logits to 1e5", 1, 3, zw, {"gamma": 2.0,
