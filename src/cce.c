@@ -1414,10 +1414,13 @@ static xdd opt_h(const opt_row *w, const opt_class *c){
 }
 
 /* (a - b)/n, a and b >= 0, rounded once: at a common scale in
-** double-double (2^-100 of the larger term) */
-static double xdd_diff_over_n(xdd a, xdd b, double n){
+** double-double (2^-100 of the larger term).  *slow: the difference is
+** within 2^37 of that error (a sixteenth of an ulp, with a margin for the
+** terms' own 2^-97): Ziv's test, as the defaults' cancels() */
+static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
   int e;
   double ah, al, bh, bl, h, hl, t;
+  *slow = 0;
   if( b.hi==0.0 ) return xdd_over_n(a, n);
   if( a.hi==0.0 ) return 0.0 - xdd_over_n(b, n);
   e = a.e>b.e ? a.e : b.e;
@@ -1428,7 +1431,53 @@ static double xdd_diff_over_n(xdd a, xdd b, double n){
   h = ah - bh;
   hl = bce_two_sum_err(ah, -bh, h) + (al - bl);
   t = h + hl;
+  *slow = fabs(ah>bh ? ah : bh)*0x1p-95>fabs(t)*0x1p-58;
   return xdd_over_n(xdd_norm(t, bce_two_sum_err(h, hl, t), e), n);
+}
+
+/* ---- the slow path of the logits gradient for gamma = 0 */
+
+/* A_c = w_c alpha_c y'_c in four doubles: w alpha exact (two doubles),
+** y' = y (1 - s) + s/K from the exact 1 - s and y, and s/K to 2^-200 */
+static bce_qd opt_a_qd(const opt_row *w, int64_t i, double y){
+  const bce_options *o = w->o;
+  double cw = o->n_class_weights>0 ? o->class_weights[i] : 1.0;
+  double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
+              : o->n_alphas>0 ? o->alphas[i] : o->alpha;
+  double sm = o->smoothing, oh = 1.0 - sm, ol = bce_two_sum_err(1.0, -sm, oh);
+  double p = cw*al, h[8];
+  bce_qd wa = {{p, bce_fma(cw, al, -p), 0.0, 0.0}};
+  bce_qd sq = {{sm, 0.0, 0.0, 0.0}}, kq = {{(double)w->s->k, 0.0, 0.0, 0.0}};
+  bce_qd sk = bce_qd_div(sq, kq);
+  int c;
+  h[0] = y*oh;
+  h[1] = bce_fma(y, oh, -h[0]);
+  h[2] = y*ol;
+  h[3] = bce_fma(y, ol, -h[2]);
+  for(c=0; c<4; c++) h[4 + c] = sk.v[c];
+  return bce_qd_mul(wa, bce_qd_sum(h, 8));
+}
+
+/* (q_i H - A_i)/n to about 2^-148, H = sum of A_c: q_i = e^(z - m)/S with
+** S as lse_qd_of() takes it */
+static double opt_grad_qd(const opt_row *w, const cce_lse_qd *v, int64_t i,
+                          double z, bce_qd hq, bce_qd a, double n){
+  const cce_scan *s = w->s;
+  bce_qd q = {{0.0, 0.0, 0.0, 0.0}}, one = {{1.0, 0.0, 0.0, 0.0}};
+  double h[8], d = z - s->m;
+  int k, c;
+  if( i==s->j ){
+    q = bce_qd_div(one, v->s);
+  }else if( d>=-832.0 ){
+    q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -s->m, d), &k), v->s);
+    q = bce_qd_scale(q, k);
+  }
+  q = bce_qd_mul(q, hq);
+  for(c=0; c<4; c++){
+    h[c] = q.v[c];
+    h[4 + c] = 0.0 - a.v[c];
+  }
+  return qd_over_n(h, 8, 0, n);
 }
 
 /* ------------------------------------------------- the public functions */
@@ -1606,6 +1655,9 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   double y, z;
   int64_t i, top = -1;
   xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
+  cce_lse_qd vq;
+  bce_qd hq = {{0.0, 0.0, 0.0, 0.0}};
+  int have_qd = 0;
   if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
   if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
   if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
@@ -1630,11 +1682,32 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   pass_open(&it, r, &s);
   for(i=0; i<s.k; i++){
     xdd others;
+    double x;
+    int slow;
     pass_next(&it, &y, &z);
     opt_class_of(&w, i, y, z, &c);
     hi_ = opt_h(&w, &c);
     others = i==top ? rest : xdd_sub_half(h, hi_);
-    emit(arg, xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n));
+    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow);
+    if( slow && o->gamma==0.0 && s.inf1<0 ){
+      /* (softmax - y')-like, cancelling past the double-double: again
+      ** in four doubles (h_c = A_c without focusing) */
+      if( !have_qd ){
+        cce_pass it2;
+        double y2, z2;
+        int64_t i2;
+        vq = lse_qd_of(r, &s);
+        pass_open(&it2, r, &s);
+        for(i2=0; i2<s.k; i2++){
+          pass_next(&it2, &y2, &z2);
+          hq = i2==0 ? opt_a_qd(&w, i2, y2)
+                     : bce_qd_add(hq, opt_a_qd(&w, i2, y2));
+        }
+        have_qd = 1;
+      }
+      x = opt_grad_qd(&w, &vq, i, z, hq, opt_a_qd(&w, i, y), n);
+    }
+    emit(arg, x);
   }
   return 1;
 }
