@@ -17,6 +17,12 @@
 ** value (rule 5), one eps per aggregate (rule 6), the exact mean (rule 7,
 ** src/mean.h), windows (rule 8), arrays read in place (rule 9), no
 ** allocation but the text a gradient returns (rule 10).
+**
+** Options (issue 21, src/cce.h): every call builds a bce_options from the
+** positional eps (bce_options_init otherwise) until the options argument
+** is read; a row whose target is ignore_index (rc 2) is skipped by the
+** aggregates as a NULL row is, costs 0.0 in cce_term, and has a gradient
+** of K zeros.
 */
 #include <math.h>
 #include <stdio.h>
