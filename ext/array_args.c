@@ -117,9 +117,11 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
       bce_quote_text(quoted, z, n);
       bce_error(ctx, "%s must not be empty, got %s", name, quoted);
       return;
-    case BCE_ARRAY_POS_WEIGHT:
-      bce_error(ctx, "pos_weight must have one weight per element of %s, "
-                "got %lld weights and %lld elements", param[1].name,
+    case BCE_ARRAY_OPTION_LENGTH:   /* pos_weight: the arrays of the
+                                    ** multi-class keys are ext/multiclass.c's */
+      bce_error(ctx, "%s must have one weight per element of %s, "
+                "got %lld weights and %lld elements",
+                bce_options_key_name((unsigned)e->first), param[1].name,
                 (long long)e->ny, (long long)e->np);
       return;
     default:   /* BCE_ARRAY_LENGTH */

@@ -17,6 +17,12 @@
 ** value (rule 5), one eps per aggregate (rule 6), the exact mean (rule 7,
 ** src/mean.h), windows (rule 8), arrays read in place (rule 9), no
 ** allocation but the text a gradient returns (rule 10).
+**
+** Options (issue 21, src/cce.h): every call builds a bce_options from the
+** positional eps (bce_options_init otherwise) until the options argument
+** is read; a row whose target is ignore_index (rc 2) is skipped by the
+** aggregates as a NULL row is, costs 0.0 in cce_term, and has a gradient
+** of K zeros.
 */
 #include <math.h>
 #include <stdio.h>
@@ -140,6 +146,14 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
       bce_error(ctx, "every element of %s is -Inf: softmax has no limit",
                 name);
       return;
+    case BCE_ARRAY_OPTION_LENGTH:
+      bce_error(ctx, "options: %s must have one number per class, got %lld "
+                "for the %lld classes of %s",
+                /* bce_options_key_name() once src/options.c has landed */
+                e->first==BCE_OPT_CLASS_WEIGHT ? "class_weight" : "alpha",
+                (long long)e->ny,
+                (long long)e->np, param[1].name);
+      return;
     default:   /* the statuses every row of JSON arrays shares */
       bce_report_array_error(ctx, param, argv, e);
       return;
@@ -166,10 +180,11 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
   bce_array_error err;
-  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l, d = 1.0;
   int ok, scale = 0, hasOpt = mc_options(&argc, argv);
   BceAgg *agg;
   bce_mean *a;
+  bce_options o;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   agg = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*agg));
   if( agg==0 ){
@@ -191,13 +206,16 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     }
   }
   a->weighted = argc>=3;
+  bce_options_init(&o);
+  o.eps = eps;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_loss_scaled(&r, &l, &scale, &err)
-       : bce_cce_loss(&r, eps, &l, &err);
+       ? bce_cce_logits_loss_scaled(&r, &o, &l, &scale, &d, &err)
+       : bce_cce_loss(&r, &o, &l, &d, &err);
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
   }
+  if( ok==2 ) return;        /* the target is ignore_index: a NULL row */
   /* a loss below 2^-1022 is rounded to the subnormal grid here: the mean
   ** is a weighted average of the losses, so it is off by no more */
   if( scale<0 ) l = ldexp(l, scale);
@@ -207,6 +225,8 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
+  /* TODO(lead): bce_mean_add_d with denom (d is 1 without class_weight) */
+  (void)d;
   if( scale>0 ){
     bce_mean_add_scaled(a, l, scale, w, sign);
   }else{
@@ -231,28 +251,35 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
   bce_array_error err;
-  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, plain = 0.0;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, plain = 0.0, d;
   int ok, hasOpt = mc_options(&argc, argv);
   bce_options_room room;
-  const bce_options *o = 0;
+  const bce_options *opt = 0;
+  bce_options o;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   if( hasOpt ){
-    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &o) ){
+    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &opt) ){
       return;
     }
-    num[1] = o->eps;
+    num[1] = opt->eps;
   }
   w = argc>=3 ? num[0] : 1.0;
+  bce_options_init(&o);
+  if( argc==4 || opt ) o.eps = num[1];
   /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
   ** loss (rule 2's row of weight 0) */
   if( f->eLoss==BCE_LOSS_CCE_LOGITS ){
-    ok = bce_cce_logits_wloss(&r, w, &l, &err);
+    ok = bce_cce_logits_wloss(&r, &o, w, &l, &d, &err);
   }else{
-    ok = bce_cce_wloss(&r, argc==4 || o ? num[1] : BCE_DEFAULT_EPS, w,
-                       &plain, &l, &err);
+    ok = bce_cce_wloss(&r, &o, w, &plain, &l, &d, &err);
   }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
+    return;
+  }
+  if( ok==2 ){
+    /* the target is ignore_index: the row costs nothing */
+    sqlite3_result_double(ctx, 0.0);
     return;
   }
   if( f->eLoss!=BCE_LOSS_CCE_LOGITS ){
@@ -265,9 +292,9 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
     ** (an infinite loss itself needs a -Inf logit of a class with a
     ** target, rule 6, which the weight cannot change); a weight of 0 gave
     ** 0.  The loss alone is taken again, from the row that just gave it. */
-    double plain;
+    double plain, d2;
     bce_array_error e2;
-    int read = bce_cce_logits_loss(&r, &plain, &e2);
+    int read = bce_cce_logits_loss(&r, &o, &plain, &d2, &e2);
     if( BCE_ALWAYS(read) && isfinite(plain) ){
       bce_error(ctx, "w*loss overflows a double; scale the weights down");
       return;
@@ -289,21 +316,24 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
   sqlite3_str *out;
   int ok, hasOpt = mc_options(&argc, argv);
   bce_options_room room;
-  const bce_options *o = 0;
+  const bce_options *opt = 0;
+  bce_options o;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   if( hasOpt ){
-    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &o) ){
+    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &opt) ){
       return;
     }
-    num[1] = o->eps;
+    num[1] = opt->eps;
   }
+  bce_options_init(&o);
+  if( argc==4 || opt ) o.eps = num[1];
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_grad(&r, argc>=3 ? num[0] : 1.0, mc_append, out,
+       ? bce_cce_logits_grad(&r, &o, argc>=3 ? num[0] : 1.0, mc_append, out,
                              &err)
-       : bce_cce_grad(&r, argc==4 || o ? num[1] : BCE_DEFAULT_EPS,
-                      argc>=3 ? num[0] : 1.0, mc_append, out, &err);
+       : bce_cce_grad(&r, &o, argc>=3 ? num[0] : 1.0, mc_append, out, &err);
+  /* ok 2: the target is ignore_index, and the K elements written are 0 */
   if( !ok ){
     sqlite3_free(sqlite3_str_finish(out));
     mc_report(ctx, f, argv, &err);

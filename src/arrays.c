@@ -101,8 +101,9 @@ BCE_PRIVATE int bce_array_check_pos_weights(const bce_array_pairs *it,
                                             bce_array_error *err){
   int64_t k = bce_array_pairs_count(it);
   if( o->n_pos_weights==0 || o->n_pos_weights==k ) return 1;
-  err->status = BCE_ARRAY_POS_WEIGHT;
+  err->status = BCE_ARRAY_OPTION_LENGTH;
   err->arg = 1;
+  err->first = BCE_OPT_POS_WEIGHT;
   err->ny = o->n_pos_weights;
   err->np = k;
   return 0;

@@ -50,19 +50,21 @@ typedef enum bce_array_status {
                          ** rounded once), not 1 within BCE_CCE_SUM_TOL */
   BCE_ARRAY_TWO_INF,     /* z[first] and z[index] are both +Inf */
   BCE_ARRAY_ALL_NEG_INF, /* every one of the np elements of z is -Inf */
-  BCE_ARRAY_POS_WEIGHT   /* the options' pos_weight array has ny weights
-                         ** and the row np elements */
+  BCE_ARRAY_OPTION_LENGTH /* an array of the options has ny elements and
+                         ** the row np (elements, or classes): first is its
+                         ** key (a BCE_OPT_* bit: pos_weight, class_weight,
+                         ** alpha) */
 } bce_array_status;
 
 typedef struct bce_array_error {
   bce_array_status status;
   int arg;             /* 0 = y, 1 = p or z */
   int64_t index;       /* NOT_NUMBER, DOMAIN, TWO_INF: the element, from 0 */
-  int64_t first;       /* TWO_INF: the first +Inf */
+  int64_t first;       /* TWO_INF: the first +Inf; OPTION_LENGTH: the key */
   double value;        /* DOMAIN: the element; CLASS: y; SUM: the sum */
   size_t at, len;      /* MALFORMED: at; NOT_NUMBER: at, len */
   int64_t ny, np;      /* LENGTH: both; FEW, CLASS, ALL_NEG_INF: np;
-                       ** POS_WEIGHT: ny the weights, np the elements */
+                       ** OPTION_LENGTH: ny the option's, np the row's */
 } bce_array_error;
 
 /* Reads one element of a, argument arg of the row: 1 (a number in *x),
@@ -99,7 +101,7 @@ static inline int64_t bce_array_pairs_count(const bce_array_pairs *it){
 ** mean of the element losses; +Inf if one is.  Returns 1 (*loss set), 2
 ** (no element is labelled: the row counts as a NULL row does), or 0 with
 ** *err filled on a bad row (o->n_pos_weights neither 0 nor K:
-** BCE_ARRAY_POS_WEIGHT, once the arrays are read). */
+** BCE_ARRAY_OPTION_LENGTH, once the arrays are read). */
 BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err);
 

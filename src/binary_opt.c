@@ -14,17 +14,17 @@
 ** confident hit can be 2^-3000 before a pos_weight of 1e300 brings it back.
 ** Each operation loses about 2^-104 of its result, so a chain of a dozen
 ** stays far inside the 2^-60 that leaves one rounding at the end. */
-typedef struct xdd { double hi, lo; int e; } xdd;
+typedef struct bxdd { double hi, lo; int e; } bxdd;
 
-static const xdd X_ZERO = {0.0, 0.0, 0};
-static const xdd X_ONE = {1.0, 0.0, 0};
+static const bxdd X_ZERO = {0.0, 0.0, 0};
+static const bxdd X_ONE = {1.0, 0.0, 0};
 
 /* ln 2 as a double-double (mpmath: 0x1.62e42fefa39efp-1 + 0x1.abc9e3b39803fp-56) */
 #define BO_LN2_H 0x1.62e42fefa39efp-1
 #define BO_LN2_L 0x1.abc9e3b39803fp-56
 
-static xdd x_norm(double hi, double lo, int e){
-  xdd r;
+static bxdd x_norm(double hi, double lo, int e){
+  bxdd r;
   int j;
   if( hi==0.0 ) return X_ZERO;
   j = bce_ilogb(hi);
@@ -34,17 +34,17 @@ static xdd x_norm(double hi, double lo, int e){
   return r;
 }
 
-static xdd x_of(double x){ return x_norm(x, 0.0, 0); }
+static bxdd x_of(double x){ return x_norm(x, 0.0, 0); }
 
-static int x_zero(xdd a){ return a.hi==0.0; }
+static int x_zero(bxdd a){ return a.hi==0.0; }
 
 /* a + b exactly as two doubles: Fast2Sum-normalized hi and lo */
-static xdd x_two(double s, double err, int e){
+static bxdd x_two(double s, double err, int e){
   double hi = s + err;
   return x_norm(hi, err - (hi - s), e);
 }
 
-static xdd x_mul(xdd a, xdd b){
+static bxdd x_mul(bxdd a, bxdd b){
   double p, err;
   if( x_zero(a) || x_zero(b) ) return X_ZERO;
   p = a.hi*b.hi;
@@ -52,21 +52,21 @@ static xdd x_mul(xdd a, xdd b){
   return x_two(p, err, a.e + b.e);
 }
 
-static xdd x_mul_d(xdd a, double x){ return x_mul(a, x_of(x)); }
+static bxdd x_mul_d(bxdd a, double x){ return x_mul(a, x_of(x)); }
 
-static xdd x_neg(xdd a){
+static bxdd x_neg(bxdd a){
   a.hi = -a.hi;
   a.lo = -a.lo;
   return a;
 }
 
 /* a + b of any signs; a part below 2^-220 of the other is dropped */
-static xdd x_add(xdd a, xdd b){
+static bxdd x_add(bxdd a, bxdd b){
   double bh, bl, s, err;
   int d;
   if( x_zero(a) ) return b;
   if( x_zero(b) ) return a;
-  if( a.e<b.e ){ xdd t = a; a = b; b = t; }
+  if( a.e<b.e ){ bxdd t = a; a = b; b = t; }
   d = a.e - b.e;
   if( d>220 ) return a;
   bh = bce_scale(b.hi, -d);
@@ -76,7 +76,7 @@ static xdd x_add(xdd a, xdd b){
   return x_two(s, err, a.e);
 }
 
-static xdd x_div(xdd a, xdd b){
+static bxdd x_div(bxdd a, bxdd b){
   double q1, r;
   if( x_zero(a) ) return X_ZERO;
   q1 = a.hi/b.hi;
@@ -85,13 +85,13 @@ static xdd x_div(xdd a, xdd b){
 }
 
 /* rounded once to the nearest double (+0, never -0, for zero) */
-static double x_round(xdd a){
+static double x_round(bxdd a){
   if( x_zero(a) ) return 0.0;
   return bce_ldexp_dd(a.hi, a.lo, a.e) + 0.0;
 }
 
 /* a plain double-double of a, for |a| in double range well above 2^-900 */
-static bce_dd x_dd(xdd a){
+static bce_dd x_dd(bxdd a){
   bce_dd r;
   r.hi = bce_scale(a.hi, a.e);
   r.lo = bce_scale(a.lo, a.e);
@@ -101,7 +101,7 @@ static bce_dd x_dd(xdd a){
 /* ln a for a > 0, as a double-double: a near 1 goes to bce_log_dd whole
 ** (which is accurate relative to a small ln there); elsewhere ln of the
 ** mantissa plus e ln 2, which cancel by a factor 2 at most. */
-static bce_dd x_log(xdd a){
+static bce_dd x_log(bxdd a){
   bce_dd r, l;
   double p, pe, s, err;
   if( a.e==0 || a.e==-1 ){
@@ -121,7 +121,7 @@ static bce_dd x_log(xdd a){
 /* e^L for a double-double L (|L.lo| <= ulp(L.hi)): L = n ln 2 + R, |R| <=
 ** ln2/2 + tiny, e^R from bce_exp_dd, the exponent n kept aside.  Below
 ** -2^27 the result is 0: every factor it meets is below 2^1100. */
-static xdd x_exp(bce_dd L){
+static bxdd x_exp(bce_dd L){
   double n, p, pe, s, err, rh, rl;
   bce_dd r;
   int k;
@@ -140,11 +140,11 @@ static xdd x_exp(bce_dd L){
 
 /* a^g for a > 0 and g > -1: by squarings for an integer g up to 64 (most
 ** focal losses use 2), else e^(g ln a), g = gh + gl exactly. */
-static xdd x_pow(xdd a, double gh, double gl){
+static bxdd x_pow(bxdd a, double gh, double gl){
   if( gh==0.0 && gl==0.0 ) return X_ONE;
   if( x_zero(a) ) return X_ZERO;
   if( gl==0.0 && gh>0.0 && gh<=64.0 && gh==(double)(int)gh ){
-    xdd r = X_ONE;
+    bxdd r = X_ONE;
     int k = (int)gh;
     for(;;){
       if( k & 1 ) r = x_mul(r, a);
@@ -164,7 +164,7 @@ static xdd x_pow(xdd a, double gh, double gl){
 }
 
 /* 1 - x exactly as a double-double, for x in [0, 1] (Fast2Sum) */
-static xdd x_one_minus(double x){
+static bxdd x_one_minus(double x){
   double v = 1.0 - x;
   return x_norm(v, (1.0 - v) - x, 0);
 }
@@ -173,9 +173,9 @@ static xdd x_one_minus(double x){
 ** (both >= 0, neither formed as 1 minus the other), q and 1-q, and
 ** a = -ln q, b = -ln(1-q), each flagged where it is +Inf. */
 typedef struct opt_point {
-  xdd ys, yc;       /* y', 1-y' */
-  xdd q, qc;        /* q, 1-q */
-  xdd a, b;         /* -ln q, -ln(1-q) */
+  bxdd ys, yc;       /* y', 1-y' */
+  bxdd q, qc;        /* q, 1-q */
+  bxdd a, b;         /* -ln q, -ln(1-q) */
   int a_inf, b_inf;
 } opt_point;
 
@@ -185,7 +185,7 @@ static void labels(double y, double s, opt_point *t){
   t->ys = x_of(y);
   t->yc = x_one_minus(y);
   if( s!=0.0 ){
-    xdd sc = x_one_minus(s), half = x_of(s);
+    bxdd sc = x_one_minus(s), half = x_of(s);
     half.e -= 1;                   /* s/2, exact even for a subnormal s */
     t->ys = x_add(x_mul(t->ys, sc), half);
     t->yc = x_add(x_mul(t->yc, sc), half);
@@ -219,8 +219,8 @@ static void prob_point(double y, double p, const bce_binary_opt *o,
   }
 }
 
-/* log1p(E) for E = e^-|z| >= 0 as an xdd */
-static xdd log1p_x(xdd E){
+/* log1p(E) for E = e^-|z| >= 0 as an bxdd */
+static bxdd log1p_x(bxdd E){
   bce_dd v, l;
   if( x_zero(E) || E.e< -900 ) return E;   /* log1p(E) = E(1 - E/2 ...) */
   v = x_dd(E);
@@ -237,7 +237,7 @@ static void logits_point(double y, double z, const bce_binary_opt *o,
                          opt_point *t){
   double az = fabs(z);
   bce_dd m;
-  xdd E, one_e, small, large, sp, spz;
+  bxdd E, one_e, small, large, sp, spz;
   labels(y, o->smoothing, t);
   m.hi = -(az<0x1p17 ? az : 0x1p17);
   m.lo = 0.0;
@@ -256,21 +256,21 @@ static void logits_point(double y, double z, const bce_binary_opt *o,
 }
 
 /* The factor alpha*y' + (1-alpha)(1-y'), or 1 */
-static xdd alpha_factor(const opt_point *t, const bce_binary_opt *o){
+static bxdd alpha_factor(const opt_point *t, const bce_binary_opt *o){
   if( !o->has_alpha ) return X_ONE;
   return x_add(x_mul_d(t->ys, o->alpha),
                x_mul(t->yc, x_one_minus(o->alpha)));
 }
 
 /* 1 - p_t = y'(1-q) + (1-y')q */
-static xdd focal_base(const opt_point *t){
+static bxdd focal_base(const opt_point *t){
   return x_add(x_mul(t->ys, t->qc), x_mul(t->yc, t->q));
 }
 
 /* ce = pw*y'*a + (1-y')*b; 1 when it is +Inf.  A part whose coefficient
 ** is 0 is 0 even where its logarithm is infinite. */
-static int cross_entropy(const opt_point *t, double pw, xdd *ce){
-  xdd c1 = X_ZERO, c2 = X_ZERO;
+static int cross_entropy(const opt_point *t, double pw, bxdd *ce){
+  bxdd c1 = X_ZERO, c2 = X_ZERO;
   if( pw!=0.0 && !x_zero(t->ys) ){
     if( t->a_inf ) return 1;
     c1 = x_mul(x_mul_d(t->ys, pw), t->a);
@@ -283,9 +283,9 @@ static int cross_entropy(const opt_point *t, double pw, xdd *ce){
   return 0;
 }
 
-/* The loss as an xdd; 1 when it is +Inf. */
-static int loss_x(const opt_point *t, const bce_binary_opt *o, xdd *l){
-  xdd ce, A = alpha_factor(t, o), F;
+/* The loss as an bxdd; 1 when it is +Inf. */
+static int loss_x(const opt_point *t, const bce_binary_opt *o, bxdd *l){
+  bxdd ce, A = alpha_factor(t, o), F;
   if( cross_entropy(t, o->pos_weight, &ce) ){
     /* where a log is infinite, 1-p_t is y' or 1-y', the side that costs
     ** it, and not 0: only alpha's factor can make the loss 0 */
@@ -308,7 +308,7 @@ BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b){
 
 BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b){
   opt_point t;
-  xdd l;
+  bxdd l;
   if( bce_binary_opt_plain(b) ) return bce_loss(y, p, b->eps);
   prob_point(y, p, b, &t);
   if( loss_x(&t, b, &l) ) return INFINITY;
@@ -328,7 +328,7 @@ static double logits_inf_loss(double y, double z, const bce_binary_opt *b){
 BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
                                        const bce_binary_opt *b){
   opt_point t;
-  xdd l;
+  bxdd l;
   if( bce_binary_opt_plain(b) ) return bce_logits_loss(y, z);
   if( isinf(z) ) return logits_inf_loss(y, z, b);
   logits_point(y, z, b, &t);
@@ -339,7 +339,7 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
 BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
                                  double l, const bce_binary_opt *b){
   opt_point t;
-  xdd lx;
+  bxdd lx;
   if( w==0.0 ) return 0.0;
   if( bce_binary_opt_plain(b) ){
     return logits ? bce_logits_wloss(y, x, w) : bce_wloss(y, x, b->eps, w, l);
@@ -356,15 +356,15 @@ BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
 }
 
 /* g/n rounded once */
-static double over_n(xdd g, double n){
+static double over_n(bxdd g, double n){
   if( !(n<=1.7976931348623157e308) ) return x_round(g)/n;
   return x_round(x_div(g, x_of(n)));
 }
 
 /* 1 - 2y' = (1-s)(1-2y), 1-2y exact in two doubles (TwoSum) */
-static xdd one_minus_2y(double y, double s){
+static bxdd one_minus_2y(double y, double s){
   double d = 1.0 - 2.0*y;
-  xdd r = x_two(d, bce_two_sum_err(1.0, -2.0*y, d), 0);
+  bxdd r = x_two(d, bce_two_sum_err(1.0, -2.0*y, d), 0);
   return s!=0.0 ? x_mul(r, x_one_minus(s)) : r;
 }
 
@@ -434,7 +434,7 @@ static bce_qd qd_log1p(bce_qd t){
 ** (q, 1-q, y', 1-y' each 0 or >= 2^-600, |z| <= 400: the fast result
 ** stands there). */
 static int slow_bracket(double y, double x, int logits,
-                        const bce_binary_opt *o, xdd *out){
+                        const bce_binary_opt *o, bxdd *out){
   double s = o->smoothing;
   double v = 1.0 - s, ve = (1.0 - v) - s;      /* 1-s exactly (Fast2Sum) */
   double w = 1.0 - y, we = (1.0 - w) - y;      /* 1-y exactly */
@@ -499,18 +499,18 @@ static int slow_bracket(double y, double x, int logits,
 ** parts of B (and of N) cancel near a soft label's optimum: where B is
 ** below 2^-44 of its parts, the 2^-104 of this path could show in its
 ** last bits, and B is taken again in four doubles (slow_bracket()). */
-static xdd grad_x(double y, double x, const opt_point *t,
+static bxdd grad_x(double y, double x, const opt_point *t,
                   const bce_binary_opt *o, int logits){
-  xdd A = alpha_factor(t, o), qq = x_mul(t->q, t->qc), B, P1 = X_ONE;
-  xdd N1 = x_mul(t->yc, t->q);
-  xdd N2 = x_mul(x_mul_d(t->ys, o->pos_weight), t->qc);
-  xdd N = x_add(N1, x_neg(N2)), T1 = X_ZERO, T2 = X_ZERO;
+  bxdd A = alpha_factor(t, o), qq = x_mul(t->q, t->qc), B, P1 = X_ONE;
+  bxdd N1 = x_mul(t->yc, t->q);
+  bxdd N2 = x_mul(x_mul_d(t->ys, o->pos_weight), t->qc);
+  bxdd N = x_add(N1, x_neg(N2)), T1 = X_ZERO, T2 = X_ZERO;
   /* the scale of the largest part that can cancel: N's two, and with
   ** gamma the focal term and f times N's parts */
   int top = x_zero(N1) ? N2.e : x_zero(N2) ? N1.e : N1.e>N2.e ? N1.e : N2.e;
   int parts = !x_zero(N1) || !x_zero(N2);
   if( o->gamma!=0.0 ){
-    xdd ce, f = focal_base(t);
+    bxdd ce, f = focal_base(t);
     double g1 = o->gamma - 1.0;
     double g1e = bce_two_sum_err(o->gamma, -1.0, g1);
     if( BCE_NEVER(cross_entropy(t, o->pos_weight, &ce)) ) ce = X_ZERO;
@@ -528,7 +528,7 @@ static xdd grad_x(double y, double x, const opt_point *t,
     B = N;
   }
   if( parts && (x_zero(B) || B.e<top - 44) ){
-    xdd slow;
+    bxdd slow;
     if( slow_bracket(y, x, logits, o, &slow) ) B = slow;
   }
   B = x_mul(x_mul(A, P1), B);
@@ -545,7 +545,7 @@ BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
     ** (pw y' > 0 at q = 0, 1-y' > 0 at q = 1) the 1/q of dce/dq wins over
     ** the log of the focal term: -Inf or +Inf.  Else ce = 0 there and the
     ** bracket is f^gamma dce/dq, f = y' (q = 0) or 0 (q = 1). */
-    xdd A = alpha_factor(&t, b), F, d;
+    bxdd A = alpha_factor(&t, b), F, d;
     if( x_zero(A) ) return 0.0;
     if( t.a_inf ){
       if( b->pos_weight!=0.0 && !x_zero(t.ys) ) return -INFINITY;
@@ -568,7 +568,7 @@ BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
   if( isinf(z) ){
     /* the limits: A f^gamma N, f = 1-y' and N = 1-y' at +Inf, f = y' and
     ** N = -pw y' at -Inf; the focal term vanishes with q(1-q) */
-    xdd A, f, N;
+    bxdd A, f, N;
     labels(y, b->smoothing, &t);
     A = alpha_factor(&t, b);
     if( z>0.0 ){

@@ -7,6 +7,7 @@
 #include "exact_sum.h"
 #include "json_array.h"
 #include "loss.h"
+#include "dd.h"
 #include "qd.h"
 
 /* What y is: a class index, a JSON array of targets, or absent (softmax). */
@@ -421,9 +422,8 @@ static int prob_terms_scaled(const bce_cce_row *r, const cce_scan *s,
   return scale;
 }
 
-BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
-                              double *loss, double *wl,
-                              bce_array_error *err){
+static int plain_wloss(const bce_cce_row *r, double eps, double w,
+                       double *loss, double *wl, bce_array_error *err){
   cce_scan s;
   bce_sum l;
   int mode = r->y ? Y_ARRAY : Y_CLASS, scale = 0;
@@ -448,12 +448,6 @@ BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
     *wl = ldexp(bce_sum_value(&l)*ldexp(w, -b), b - scale);
   }
   return 1;
-}
-
-BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
-                             bce_array_error *err){
-  double wl;
-  return bce_cce_wloss(r, eps, 1.0, loss, &wl, err);
 }
 
 /* a*b*2^k, the product rounded once to 53 bits as if the exponent range
@@ -512,8 +506,8 @@ static int tiny_check(const bce_cce_row *r, const cce_scan *s, double *loss,
   return 1;
 }
 
-BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
-                                           int *scale, bce_array_error *err){
+static int plain_logits_loss_scaled(const bce_cce_row *r, double *loss,
+                                   int *scale, bce_array_error *err){
   cce_scan s;
   cce_pass it;
   cce_lse v;
@@ -599,28 +593,17 @@ BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
   return tiny_check(r, &s, loss, scale);
 }
 
-BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_array_error *err){
-  int scale;
-  if( !bce_cce_logits_loss_scaled(r, loss, &scale, err) ) return 0;
-  /* doubling a double above 2^1023 is exact but for overflow, and the
-  ** scaling down rounds only where the loss is subnormal: the loss rounded
-  ** once (or twice, to within an ulp, where subnormal), or +Inf past the
-  ** range */
-  if( scale ) *loss = ldexp(*loss, scale);
-  return 1;
-}
 
 /* w*l of a row, from the loss carried scaled: rounded once also where l
 ** is below 2^-1022 or above DBL_MAX (cce_logits_term(0, '[0, -800]',
 ** 1e300) is 3.7e-48 and came out 0).  w = m*2^b, m in [1, 2), so the
 ** product of the scaled loss and m is normal, and the scaling back rounds
 ** only where w*l is subnormal or past the range. */
-BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
-                                     double *wl, bce_array_error *err){
+static int plain_logits_wloss(const bce_cce_row *r, double w, double *wl,
+                              bce_array_error *err){
   double l;
   int scale, b;
-  if( !bce_cce_logits_loss_scaled(r, &l, &scale, err) ) return 0;
+  if( !plain_logits_loss_scaled(r, &l, &scale, err) ) return 0;
   if( w==0.0 ){
     *wl = 0.0;           /* even where l is +Inf */
   }else if( scale==0 ){
@@ -638,9 +621,8 @@ BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
 
 /* ---------------------------------------------------------- gradients */
 
-BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
-                             bce_cce_emit emit, void *arg,
-                             bce_array_error *err){
+static int plain_grad(const bce_cce_row *r, double eps, double n,
+                      bce_cce_emit emit, void *arg, bce_array_error *err){
   cce_scan s;
   cce_pass it;
   double y, p;
@@ -1005,9 +987,9 @@ static void softmax_out(const bce_cce_row *r, const cce_scan *s, int out,
   }
 }
 
-BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
-                                    bce_cce_emit emit, void *arg,
-                                    bce_array_error *err){
+static int plain_logits_grad(const bce_cce_row *r, double n,
+                             bce_cce_emit emit, void *arg,
+                             bce_array_error *err){
   cce_scan s;
   if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, 1, 2, 0.0, 0, &s, err) ){
     return 0;
@@ -1032,5 +1014,700 @@ BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int zJsonb,
   if( !cce_scan_row(&r, Y_NONE, 1, 1, 0.0, 0, &s, err) ) return 0;
   softmax_out(&r, &s, take_log ? OUT_LOG_SOFTMAX : OUT_SOFTMAX, 1.0, emit,
               arg);
+  return 1;
+}
+
+/* ============================================================ options */
+
+/* The options' loss and gradients (issue 21, src/cce.h), on a path of
+** their own: today's machinery above stays the defaults' (same bits).
+** Every factor of a term w_c a_c (1-q_c)^gamma y'_c (-ln q_c) is >= 0, so
+** the terms are products and a sum of nonnegative numbers: each taken in
+** double-double (about 2^-100 relative) with an exponent of its own, so
+** that a class weight of 1e300 or a focal factor of 2^-1100 neither
+** overflows nor underflows on the way, and rounded once at the end. */
+
+/* (hi + lo) * 2^e, hi in [1, 2) (or (-2, -1]), 0 or +Inf */
+typedef struct xdd {
+  double hi, lo;
+  int e;
+} xdd;
+
+static xdd xdd_norm(double hi, double lo, int e){
+  xdd x;
+  x.hi = hi;
+  x.lo = lo;
+  x.e = e;
+  if( hi!=0.0 && isfinite(hi) ){
+    int b = ilogb(hi);
+    x.hi = ldexp(hi, -b);
+    x.lo = ldexp(lo, -b);
+    x.e = e + b;
+  }else if( hi==0.0 ){
+    x.lo = 0.0;
+    x.e = 0;
+  }
+  return x;
+}
+
+static xdd xdd_d(double x){
+  return xdd_norm(x, 0.0, 0);
+}
+
+static xdd xdd_mul(xdd a, xdd b){
+  double hi = a.hi, lo = a.lo;
+  if( hi==0.0 || b.hi==0.0 ) return xdd_d(0.0);
+  if( isinf(hi) || isinf(b.hi) ) return xdd_d(INFINITY);
+  bce_dd_mul(&hi, &lo, b.hi, b.lo);
+  return xdd_norm(hi, lo, a.e + b.e);
+}
+
+static bce_dd dd_div(bce_dd a, bce_dd b);
+
+/* a/b for b > 0 finite */
+static xdd xdd_div(xdd a, xdd b){
+  bce_dd q, x, y;
+  if( a.hi==0.0 || isinf(a.hi) ) return a;
+  x.hi = a.hi;
+  x.lo = a.lo;
+  y.hi = b.hi;
+  y.lo = b.lo;
+  q = dd_div(x, y);
+  return xdd_norm(q.hi, q.lo, a.e - b.e);
+}
+
+/* a + b, both >= 0: nothing cancels */
+static xdd xdd_add(xdd a, xdd b){
+  double hi, lo;
+  if( b.hi==0.0 ) return a;
+  if( a.hi==0.0 ) return b;
+  if( isinf(a.hi) || isinf(b.hi) ) return xdd_d(INFINITY);
+  if( a.e<b.e ){
+    xdd t = a;
+    a = b;
+    b = t;
+  }
+  if( a.e - b.e>200 ) return a;      /* below the double-double's digits */
+  hi = a.hi;
+  lo = a.lo;
+  bce_dd_add(&hi, &lo, ldexp(b.hi, b.e - a.e));
+  bce_dd_add(&hi, &lo, ldexp(b.lo, b.e - a.e));
+  return xdd_norm(hi, lo, a.e);
+}
+
+/* x * 2^k to the nearest double: once, also where it is subnormal
+** (bce_ldexp_dd()); +Inf past the range */
+static double xdd_round(xdd x, int k){
+  if( x.hi==0.0 || isinf(x.hi) ) return x.hi;
+  if( x.e + k>1100 ) return x.hi>0.0 ? INFINITY : -INFINITY;
+  if( x.e + k< -1200 ) return 0.0*x.hi;
+  return bce_ldexp_dd(x.hi, x.lo, x.e + k);
+}
+
+/* x/n, n > 0 finite: the quotient by n = m*2^b, m in [1, 2), in
+** double-double and rounded once */
+static double xdd_over_n(xdd x, double n){
+  int b;
+  double m, q1, q2;
+  if( x.hi==0.0 || isinf(x.hi) ) return x.hi;
+  b = ilogb(n);
+  m = ldexp(n, -b);
+  q1 = x.hi/m;
+  q2 = (bce_fma(-q1, m, x.hi) + x.lo)/m;
+  return xdd_round(xdd_norm(q1, q2, x.e), -b);
+}
+
+/* e^(hi + lo), hi <= 0 (or a little above): bce_exp_dd() past its floor
+** of -832 too, the exponent split as N ln2 + rest */
+static xdd xdd_exp(double hi, double lo){
+  bce_dd r;
+  int k, nn = 0;
+  if( !(hi>=-1e6) ) return xdd_d(0.0);     /* below 2^-1.4e6 */
+  if( hi< -700.0 ){
+    double t;
+    nn = (int)(hi/BCE_LN2_HI);           /* |nn| < 2^21: nn ln2_hi exact */
+    t = hi - nn*BCE_LN2_HI;
+    lo += bce_two_sum_err(hi, -nn*BCE_LN2_HI, t) - nn*BCE_LN2_LO;
+    hi = t + lo;
+    lo = bce_two_sum_err(t, lo, hi);
+  }
+  r = bce_exp_dd(hi, lo, &k);
+  return xdd_norm(r.hi, r.lo, k + nn);
+}
+
+/* ln of x > 0 finite as a double-double: ln(hi + lo) + e ln2 */
+static bce_dd xdd_log(xdd x){
+  bce_dd l = bce_log_dd(x.hi, x.lo);
+  double hi = l.hi, lo = l.lo;
+  bce_dd_add(&hi, &lo, x.e*BCE_LN2_HI);
+  bce_dd_add(&hi, &lo, x.e*BCE_LN2_LO);
+  l.hi = hi;
+  l.lo = lo;
+  return l;
+}
+
+/* What the options make of one row */
+typedef struct opt_row {
+  const bce_options *o;
+  const cce_scan *s;
+  int logits;
+  bce_dd oms, sk;      /* 1 - s and s/K, exactly and to 2^-104 */
+  xdd t;               /* logits: T = sum over k != j of e^(z_k - m) */
+  bce_dd sd;           /* S = 1 + T */
+  xdd l;               /* ln S = log1p(T) */
+} opt_row;
+
+/* ... and of one class c */
+typedef struct opt_class {
+  xdd a;               /* w_c alpha_c y'_c */
+  xdd q, u;            /* q_c and 1 - q_c, each with its own digits */
+  xdd nlq;             /* -ln q_c, +Inf for q_c = 0 */
+} opt_class;
+
+/* T, S and ln S of a row of finite logits (+Inf none, -Inf allowed): T's
+** terms each from bce_exp_dd() with an exponent of its own, summed as
+** xdd, so that a T below 2^-1022 (z = [0, -800]) keeps its digits for
+** 1 - q_j = T/S and ln S, where the focal factor and a class weight of
+** 1e300 bring them into view */
+static void opt_lse(const bce_cce_row *r, const cce_scan *s, opt_row *w){
+  cce_pass it;
+  double y, z, hi, lo;
+  int64_t i;
+  w->t = xdd_d(0.0);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    double d;
+    pass_next(&it, &y, &z);
+    if( i==s->j || z< -DBL_MAX ) continue;
+    d = z - s->m;
+    w->t = xdd_add(w->t, xdd_exp(d, bce_two_sum_err(z, -s->m, d)));
+  }
+  hi = 1.0;
+  lo = 0.0;
+  if( w->t.hi!=0.0 && w->t.e>-1100 ){
+    bce_dd_add(&hi, &lo, ldexp(w->t.hi, w->t.e));
+    bce_dd_add(&hi, &lo, ldexp(w->t.lo, w->t.e));
+  }
+  w->sd.hi = hi;
+  w->sd.lo = lo;
+  if( w->t.hi==0.0 || w->t.e< -500 ){
+    /* log1p(T) = T (1 - T/2 + ...): T to 2^-500 */
+    w->l = w->t;
+  }else{
+    bce_dd l = bce_log1p_dd(ldexp(w->t.hi, w->t.e), ldexp(w->t.lo, w->t.e));
+    w->l = xdd_norm(l.hi, l.lo, 0);
+  }
+}
+
+static int option_length(bce_array_error *err, unsigned key, int64_t n,
+                         int64_t k){
+  err->first = key;
+  err->ny = n;
+  err->np = k;
+  return cce_fail(err, BCE_ARRAY_OPTION_LENGTH, 1);
+}
+
+static int opt_scan(const bce_cce_row *r, const bce_options *o, int logits,
+                    cce_scan *s, opt_row *w, bce_array_error *err){
+  double sm = o->smoothing, q1;
+  if( !cce_scan_row(r, r->y ? Y_ARRAY : Y_CLASS, logits, 2, o->eps, 0, s,
+                    err) ){
+    return 0;
+  }
+  if( o->n_class_weights!=0 && o->n_class_weights!=s->k ){
+    return option_length(err, BCE_OPT_CLASS_WEIGHT, o->n_class_weights,
+                         s->k);
+  }
+  if( o->n_alphas!=0 && o->n_alphas!=s->k ){
+    return option_length(err, BCE_OPT_ALPHA, o->n_alphas, s->k);
+  }
+  w->o = o;
+  w->s = s;
+  w->logits = logits;
+  w->oms.hi = 1.0 - sm;
+  w->oms.lo = bce_two_sum_err(1.0, -sm, w->oms.hi);
+  q1 = sm/(double)s->k;
+  w->sk.hi = q1;
+  w->sk.lo = bce_fma(-q1, (double)s->k, sm)/(double)s->k;
+  if( logits && s->inf1<0 ){
+    opt_lse(r, s, w);
+  }
+  return 1;
+}
+
+/* The row's d: w_k for a class index k with class weights, else 1 */
+static double opt_denom(const bce_cce_row *r, const bce_options *o,
+                        const cce_scan *s){
+  if( r->y==0 && o->n_class_weights>0 ) return o->class_weights[s->cls];
+  return 1.0;
+}
+
+static void opt_class_of(const opt_row *w, int64_t i, double y, double p,
+                         opt_class *c){
+  const bce_options *o = w->o;
+  const cce_scan *s = w->s;
+  double hi = y, lo = 0.0;
+  double cw = o->n_class_weights>0 ? o->class_weights[i] : 1.0;
+  double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
+              : o->n_alphas>0 ? o->alphas[i] : o->alpha;
+  bce_dd_mul(&hi, &lo, w->oms.hi, w->oms.lo);
+  bce_dd_add(&hi, &lo, w->sk.hi);
+  bce_dd_add(&hi, &lo, w->sk.lo);
+  c->a = xdd_mul(xdd_mul(xdd_d(cw), xdd_d(al)), xdd_norm(hi, lo, 0));
+  if( !w->logits ){
+    double q = bce_clip(p, o->eps), uh = 1.0 - q;
+    c->q = xdd_d(q);
+    c->u = xdd_norm(uh, bce_two_sum_err(1.0, -q, uh), 0);
+    if( q==0.0 ){
+      c->nlq = xdd_d(INFINITY);
+    }else{
+      bce_dd l = bce_log_dd(q, 0.0);
+      c->nlq = xdd_norm(0.0 - l.hi, 0.0 - l.lo, 0);
+    }
+    return;
+  }
+  if( s->inf1>=0 || p< -DBL_MAX ){
+    /* softmax one-hot at the +Inf, or a -Inf logit: q is 0 or 1 */
+    int hot = i==s->inf1;
+    c->q = xdd_d(hot ? 1.0 : 0.0);
+    c->u = xdd_d(hot ? 0.0 : 1.0);
+    c->nlq = xdd_d(hot ? 0.0 : INFINITY);
+    return;
+  }
+  if( i==s->j ){
+    /* q = 1/S, 1 - q = T/S, -ln q = ln S: nothing cancels */
+    bce_dd one = {1.0, 0.0}, q = dd_div(one, w->sd);
+    xdd sx = xdd_norm(w->sd.hi, w->sd.lo, 0);
+    c->q = xdd_norm(q.hi, q.lo, 0);
+    c->u = xdd_div(w->t, sx);
+    c->nlq = w->l;
+    return;
+  }else{
+    /* q = e^(z - m)/S <= 1/2, so 1 - q keeps its digits; -ln q =
+    ** (m - z) + ln S, two terms >= 0, m - z exact as hi + lo (halved
+    ** where it is past DBL_MAX) */
+    double d = p - s->m, dl = bce_two_sum_err(p, -s->m, d), qh, ql, nh, nl;
+    xdd sx = xdd_norm(w->sd.hi, w->sd.lo, 0);
+    /* ln S as a double-double: here m - z > 0 or T >= 1, so a part of
+    ** ln S below 2^-1022 is nothing next to the other */
+    double lh = xdd_round(xdd_norm(w->l.hi, 0.0, w->l.e), 0);
+    double ll = xdd_round(xdd_norm(w->l.lo, 0.0, w->l.e), 0);
+    int e = 0;
+    c->q = xdd_div(xdd_exp(d, dl), sx);
+    qh = xdd_round(xdd_norm(c->q.hi, 0.0, c->q.e), 0);
+    ql = xdd_round(xdd_norm(c->q.lo, 0.0, c->q.e), 0);
+    hi = 1.0;
+    lo = 0.0;
+    bce_dd_add(&hi, &lo, -qh);
+    bce_dd_add(&hi, &lo, -ql);
+    c->u = xdd_norm(hi, lo, 0);
+    nh = s->m - p;
+    if( nh>DBL_MAX ){
+      double mh = 0.5*s->m, zh = 0.5*p;
+      nh = mh - zh;
+      nl = bce_two_sum_err(mh, -zh, nh);
+      bce_dd_add(&nh, &nl, 0.5*lh);
+      bce_dd_add(&nh, &nl, 0.5*ll);
+      e = 1;
+    }else{
+      nl = bce_two_sum_err(s->m, -p, nh);
+      bce_dd_add(&nh, &nl, lh);
+      bce_dd_add(&nh, &nl, ll);
+    }
+    c->nlq = xdd_norm(nh, nl, e);
+  }
+}
+
+/* (1 - q)^gamma, 0^0 = 1: an integer gamma up to 64 by products, any
+** other as e^(gamma ln(1 - q)), ln(1 - q) from log1p(-q) where q is small
+** and from 1 - q where it is not, each keeping its digits */
+static xdd focal(const opt_class *c, double g){
+  xdd r, b;
+  bce_dd l;
+  double hi, lo;
+  if( g==0.0 ) return xdd_d(1.0);
+  if( c->u.hi==0.0 ) return xdd_d(0.0);
+  if( g<=64.0 && g==floor(g) ){
+    unsigned n = (unsigned)g;
+    r = xdd_d(1.0);
+    b = c->u;
+    for(;;){
+      if( n & 1u ) r = xdd_mul(r, b);
+      n >>= 1;
+      if( n==0 ) break;
+      b = xdd_mul(b, b);
+    }
+    return r;
+  }
+  if( c->q.e< -2 ){
+    /* q < 1/4 */
+    l = bce_log1p_dd(0.0 - xdd_round(xdd_norm(c->q.hi, 0.0, c->q.e), 0),
+                     0.0 - xdd_round(xdd_norm(c->q.lo, 0.0, c->q.e), 0));
+  }else{
+    l = xdd_log(c->u);
+  }
+  hi = l.hi;
+  lo = l.lo;
+  bce_dd_mul(&hi, &lo, g, 0.0);
+  return xdd_exp(hi, lo);
+}
+
+/* the class's term w a (1-q)^gamma y' (-ln q) */
+static xdd opt_term(const opt_row *w, const opt_class *c){
+  if( c->a.hi==0.0 || c->nlq.hi==0.0 ) return xdd_d(0.0);
+  if( isinf(c->nlq.hi) ) return c->nlq;
+  return xdd_mul(xdd_mul(c->a, focal(c, w->o->gamma)), c->nlq);
+}
+
+/* The loss of a row with options, as an xdd; 1 or 0 (*err) */
+static int opt_loss(const bce_cce_row *r, const bce_options *o, int logits,
+                    xdd *loss, double *denom, bce_array_error *err){
+  cce_scan s;
+  opt_row w;
+  opt_class c;
+  cce_pass it;
+  double y, p;
+  int64_t i;
+  xdd l = xdd_d(0.0);
+  if( !opt_scan(r, o, logits, &s, &w, err) ) return 0;
+  *denom = opt_denom(r, o, &s);
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    pass_next(&it, &y, &p);
+    opt_class_of(&w, i, y, p, &c);
+    l = xdd_add(l, opt_term(&w, &c));
+  }
+  *loss = l;
+  return 1;
+}
+
+/* dl/dp_c of w a (1-q)^gamma (-ln q), a = w_c alpha_c y'_c:
+** -a (1-q)^gamma (gamma (-ln q)/(1-q) + 1/q), two terms >= 0; at q = 1
+** its limit, 0 for gamma > 0 and -a for gamma = 0 */
+static double opt_grad_p(const opt_row *w, const opt_class *c, double n){
+  double g = w->o->gamma;
+  xdd b, t;
+  if( c->a.hi==0.0 ) return 0.0;
+  if( c->q.hi==0.0 ) return -INFINITY;
+  if( c->u.hi==0.0 ) return g>0.0 ? 0.0 : 0.0 - xdd_over_n(c->a, n);
+  b = xdd_div(xdd_d(1.0), c->q);
+  if( g>0.0 ){
+    b = xdd_add(b, xdd_mul(xdd_d(g), xdd_div(c->nlq, c->u)));
+  }
+  t = xdd_mul(xdd_mul(c->a, focal(c, g)), b);
+  return 0.0 - xdd_over_n(t, n);
+}
+
+/* h_c = -q_c dl/dq_c = a (1-q)^gamma (gamma q (-ln q)/(1-q) + 1), >= 0:
+** dl/dz_k = q_k sum_c h_c - h_k.  Limits: h = a at q = 0 (q ln q -> 0),
+** h = 0 at q = 1 for gamma > 0 (h = a for gamma = 0). */
+static xdd opt_h(const opt_row *w, const opt_class *c){
+  double g = w->o->gamma;
+  xdd b = xdd_d(1.0);
+  if( c->a.hi==0.0 ) return xdd_d(0.0);
+  if( c->q.hi==0.0 ) return c->a;
+  if( c->u.hi==0.0 ) return g>0.0 ? xdd_d(0.0) : c->a;
+  if( g>0.0 ){
+    b = xdd_add(b, xdd_mul(xdd_d(g), xdd_div(xdd_mul(c->q, c->nlq), c->u)));
+  }
+  return xdd_mul(xdd_mul(c->a, focal(c, g)), b);
+}
+
+/* (a - b)/n, a and b >= 0, rounded once: at a common scale in
+** double-double (2^-100 of the larger term).  *slow: the difference is
+** within 2^37 of that error (a sixteenth of an ulp, with a margin for the
+** terms' own 2^-97): Ziv's test, as the defaults' cancels() */
+static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
+  int e;
+  double ah, al, bh, bl, h, hl, t;
+  *slow = 0;
+  if( b.hi==0.0 ) return xdd_over_n(a, n);
+  if( a.hi==0.0 ) return 0.0 - xdd_over_n(b, n);
+  e = a.e>b.e ? a.e : b.e;
+  ah = ldexp(a.hi, a.e - e);
+  al = ldexp(a.lo, a.e - e);
+  bh = ldexp(b.hi, b.e - e);
+  bl = ldexp(b.lo, b.e - e);
+  h = ah - bh;
+  hl = bce_two_sum_err(ah, -bh, h) + (al - bl);
+  t = h + hl;
+  *slow = fabs(ah>bh ? ah : bh)*0x1p-95>fabs(t)*0x1p-58;
+  return xdd_over_n(xdd_norm(t, bce_two_sum_err(h, hl, t), e), n);
+}
+
+/* ---- the slow path of the logits gradient for gamma = 0 */
+
+/* A_c = w_c alpha_c y'_c in four doubles: w alpha exact (two doubles),
+** y' = y (1 - s) + s/K from the exact 1 - s and y, and s/K to 2^-200 */
+static bce_qd opt_a_qd(const opt_row *w, int64_t i, double y){
+  const bce_options *o = w->o;
+  double cw = o->n_class_weights>0 ? o->class_weights[i] : 1.0;
+  double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
+              : o->n_alphas>0 ? o->alphas[i] : o->alpha;
+  double sm = o->smoothing, oh = 1.0 - sm, ol = bce_two_sum_err(1.0, -sm, oh);
+  double p = cw*al, h[8];
+  bce_qd wa = {{p, bce_fma(cw, al, -p), 0.0, 0.0}};
+  bce_qd sq = {{sm, 0.0, 0.0, 0.0}}, kq = {{(double)w->s->k, 0.0, 0.0, 0.0}};
+  bce_qd sk = bce_qd_div(sq, kq);
+  int c;
+  h[0] = y*oh;
+  h[1] = bce_fma(y, oh, -h[0]);
+  h[2] = y*ol;
+  h[3] = bce_fma(y, ol, -h[2]);
+  for(c=0; c<4; c++) h[4 + c] = sk.v[c];
+  return bce_qd_mul(wa, bce_qd_sum(h, 8));
+}
+
+/* (q_i H - A_i)/n to about 2^-148, H = sum of A_c: q_i = e^(z - m)/S with
+** S as lse_qd_of() takes it */
+static double opt_grad_qd(const opt_row *w, const cce_lse_qd *v, int64_t i,
+                          double z, bce_qd hq, bce_qd a, double n){
+  const cce_scan *s = w->s;
+  bce_qd q = {{0.0, 0.0, 0.0, 0.0}}, one = {{1.0, 0.0, 0.0, 0.0}};
+  double h[8], d = z - s->m;
+  int k, c;
+  if( i==s->j ){
+    q = bce_qd_div(one, v->s);
+  }else if( d>=-832.0 ){
+    q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -s->m, d), &k), v->s);
+    q = bce_qd_scale(q, k);
+  }
+  q = bce_qd_mul(q, hq);
+  for(c=0; c<4; c++){
+    h[c] = q.v[c];
+    h[4 + c] = 0.0 - a.v[c];
+  }
+  return qd_over_n(h, 8, 0, n);
+}
+
+/* ------------------------------------------------- the public functions */
+
+/* A class-index target equal to ignore_index: the row counts as NULL */
+static int cce_ignored(const bce_cce_row *r, const bce_options *o){
+  return r->y==0 && (o->keys & BCE_OPT_IGNORE_INDEX)!=0
+         && r->cls==(double)o->ignore_index;
+}
+
+/* An ignored row's p or z is still read and checked; 2, or 0 (*err) */
+static int ignored_row(const bce_cce_row *r, int logits, cce_scan *s,
+                       bce_array_error *err){
+  if( !cce_scan_row(r, Y_NONE, logits, 2, 0.0, 0, s, err) ) return 0;
+  return 2;
+}
+
+/* Whether the options change nothing but eps: today's path, its bits */
+static int cce_plain(const bce_options *o){
+  return o->n_class_weights==0 && (o->keys & BCE_OPT_ALPHA)==0
+         && o->gamma==0.0 && o->smoothing==0.0;
+}
+
+BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, const bce_options *o,
+                              double w, double *loss, double *wl,
+                              double *denom, bce_array_error *err){
+  cce_scan s;
+  xdd l;
+  *denom = 1.0;
+  if( cce_ignored(r, o) ){
+    if( !ignored_row(r, 0, &s, err) ) return 0;
+    *loss = *wl = 0.0;
+    return 2;
+  }
+  if( cce_plain(o) ) return plain_wloss(r, o->eps, w, loss, wl, err);
+  if( !opt_loss(r, o, 0, &l, denom, err) ) return 0;
+  *loss = xdd_round(l, 0);
+  *wl = w==0.0 ? 0.0 : xdd_round(xdd_mul(l, xdd_d(w)), 0);
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, const bce_options *o,
+                             double *loss, double *denom,
+                             bce_array_error *err){
+  double wl;
+  return bce_cce_wloss(r, o, 1.0, loss, &wl, denom, err);
+}
+
+BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r,
+                                           const bce_options *o,
+                                           double *loss, int *scale,
+                                           double *denom,
+                                           bce_array_error *err){
+  cce_scan s;
+  xdd l;
+  *denom = 1.0;
+  *scale = 0;
+  if( cce_ignored(r, o) ){
+    if( !ignored_row(r, 1, &s, err) ) return 0;
+    *loss = 0.0;
+    return 2;
+  }
+  if( cce_plain(o) ) return plain_logits_loss_scaled(r, loss, scale, err);
+  if( !opt_loss(r, o, 1, &l, denom, err) ) return 0;
+  if( l.hi!=0.0 && isfinite(l.hi) ){
+    if( l.e>=1023 ){
+      /* halved or quartered, as the defaults' path carries it */
+      *scale = l.e - 1022;
+      if( *scale>2 ){
+        *scale = 0;
+        *loss = INFINITY;
+        return 1;
+      }
+    }else if( l.e< -1000 ){
+      *scale = -1100;
+    }
+  }
+  *loss = xdd_round(l, -*scale);
+  return 1;
+}
+
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r,
+                                    const bce_options *o, double *loss,
+                                    double *denom, bce_array_error *err){
+  int scale, rc = bce_cce_logits_loss_scaled(r, o, loss, &scale, denom, err);
+  /* doubling a double above 2^1023 is exact but for overflow, and the
+  ** scaling down rounds only where the loss is subnormal: the loss rounded
+  ** once (or twice, to within an ulp, where subnormal), or +Inf past the
+  ** range */
+  if( rc!=0 && scale ) *loss = ldexp(*loss, scale);
+  return rc;
+}
+
+BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r,
+                                     const bce_options *o, double w,
+                                     double *wl, double *denom,
+                                     bce_array_error *err){
+  cce_scan s;
+  xdd l;
+  *denom = 1.0;
+  if( cce_ignored(r, o) ){
+    if( !ignored_row(r, 1, &s, err) ) return 0;
+    *wl = 0.0;
+    return 2;
+  }
+  if( cce_plain(o) ) return plain_logits_wloss(r, w, wl, err);
+  if( !opt_loss(r, o, 1, &l, denom, err) ) return 0;
+  *wl = w==0.0 ? 0.0 : xdd_round(xdd_mul(l, xdd_d(w)), 0);
+  return 1;
+}
+
+/* K zeros: the gradient of an ignored row */
+static int ignored_grad(const bce_cce_row *r, int logits, bce_cce_emit emit,
+                        void *arg, bce_array_error *err){
+  cce_scan s;
+  int64_t i;
+  if( !ignored_row(r, logits, &s, err) ) return 0;
+  for(i=0; i<s.k; i++) emit(arg, 0.0);
+  return 2;
+}
+
+BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, const bce_options *o,
+                             double n, bce_cce_emit emit, void *arg,
+                             bce_array_error *err){
+  cce_scan s;
+  opt_row w;
+  opt_class c;
+  cce_pass it;
+  double y, p;
+  int64_t i;
+  if( cce_ignored(r, o) ) return ignored_grad(r, 0, emit, arg, err);
+  if( cce_plain(o) ) return plain_grad(r, o->eps, n, emit, arg, err);
+  if( !opt_scan(r, o, 0, &s, &w, err) ) return 0;
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    pass_next(&it, &y, &p);
+    opt_class_of(&w, i, y, p, &c);
+    emit(arg, opt_grad_p(&w, &c, n));
+  }
+  return 1;
+}
+
+/* a > b: whether a is the larger, both >= 0 */
+static int xdd_above(xdd a, xdd b){
+  if( b.hi==0.0 ) return a.hi!=0.0;
+  if( a.hi==0.0 ) return 0;
+  if( a.e!=b.e ) return a.e>b.e;
+  return a.hi>b.hi || (a.hi==b.hi && a.lo>b.lo);
+}
+
+/* a - b for a >= b >= 0, b <= a/2: nothing cancels */
+static xdd xdd_sub_half(xdd a, xdd b){
+  double hi = a.hi, lo = a.lo;
+  if( b.hi==0.0 ) return a;
+  if( a.e - b.e>200 ) return a;
+  bce_dd_add(&hi, &lo, -ldexp(b.hi, b.e - a.e));
+  bce_dd_add(&hi, &lo, -ldexp(b.lo, b.e - a.e));
+  return xdd_norm(hi, lo, a.e);
+}
+
+/* dl/dz_k = q_k H - h_k = q_k (H - h_k) - (1 - q_k) h_k, H = sum h_c: the
+** second form, since q_k = 1 in double-double must not lose the 1 - q_k =
+** T/S of z = [0, -800] (a gradient of -1.2e-51 with a class weight of
+** 1e300 came out 0).  H - h_k is taken as H minus h_k where h_k is at most
+** half of H, and for the one class where it may be more (the largest
+** h), as the sum of the others, from a pass of its own. */
+BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
+                                    const bce_options *o, double n,
+                                    bce_cce_emit emit, void *arg,
+                                    bce_array_error *err){
+  cce_scan s;
+  opt_row w;
+  opt_class c;
+  cce_pass it;
+  double y, z;
+  int64_t i, top = -1;
+  xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
+  cce_lse_qd vq;
+  bce_qd hq = {{0.0, 0.0, 0.0, 0.0}};
+  int have_qd = 0;
+  if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
+  if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
+  if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    pass_next(&it, &y, &z);
+    opt_class_of(&w, i, y, z, &c);
+    hi_ = opt_h(&w, &c);
+    h = xdd_add(h, hi_);
+    if( top<0 || xdd_above(hi_, htop) ){
+      top = i;
+      htop = hi_;
+    }
+  }
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    pass_next(&it, &y, &z);
+    if( i==top ) continue;
+    opt_class_of(&w, i, y, z, &c);
+    rest = xdd_add(rest, opt_h(&w, &c));
+  }
+  pass_open(&it, r, &s);
+  for(i=0; i<s.k; i++){
+    xdd others;
+    double x;
+    int slow;
+    pass_next(&it, &y, &z);
+    opt_class_of(&w, i, y, z, &c);
+    hi_ = opt_h(&w, &c);
+    others = i==top ? rest : xdd_sub_half(h, hi_);
+    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow);
+    if( slow && o->gamma==0.0 && s.inf1<0 ){
+      /* (softmax - y')-like, cancelling past the double-double: again
+      ** in four doubles (h_c = A_c without focusing) */
+      if( !have_qd ){
+        cce_pass it2;
+        double y2, z2;
+        int64_t i2;
+        vq = lse_qd_of(r, &s);
+        pass_open(&it2, r, &s);
+        for(i2=0; i2<s.k; i2++){
+          pass_next(&it2, &y2, &z2);
+          hq = i2==0 ? opt_a_qd(&w, i2, y2)
+                     : bce_qd_add(hq, opt_a_qd(&w, i2, y2));
+        }
+        have_qd = 1;
+      }
+      x = opt_grad_qd(&w, &vq, i, z, hq, opt_a_qd(&w, i, y), n);
+    }
+    emit(arg, x);
+  }
   return 1;
 }

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "arrays.h"
 #include "bits.h"
+#include "options.h"
 
 /* How far from 1 a row's sum may be.  The sum itself is exact (rounded
 ** once), so this bounds what the producer of the row did, not our
@@ -68,45 +69,77 @@ typedef struct bce_cce_row {
 ** has been checked: on an error it is never called. */
 typedef void (*bce_cce_emit)(void *arg, double x);
 
-/* The loss of the row from probabilities, eps in [0, 0.5) (the caller
-** checks it).  Returns 1 and sets *loss (+Inf for a certain-and-wrong
-** class with eps = 0), or 0 and fills *err. */
-BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, double eps, double *loss,
+/* Options (src/options.h, issue 21; o is never NULL, bce_options_init()
+** gives the defaults).  With them the row's loss is
+**
+**   l = sum_c w_c a_c (1 - q_c)^gamma (-y'_c ln q_c),  y' = y (1-s) + s/K
+**
+** w_c the class_weight (PyTorch CrossEntropyLoss(weight=)), a_c alpha (one
+** number or one per class; Keras CategoricalFocalCrossentropy), gamma the
+** focal exponent (0^0 = 1), s the smoothing (Keras, PyTorch
+** label_smoothing); q the clipped p, or softmax(z).  With the defaults it
+** is the loss above, with the same bits.
+**
+** Every loss function returns 1 (the loss set), 0 (*err says what is
+** wrong), or 2: the target is the class index ignore_index, and the row
+** counts as a NULL row does (p or z is still read and checked).  *denom
+** is the row's denominator d in the mean sum(s l) / sum(s d): w_k for a
+** class index k with class_weight, else 1.  A class_weight or alpha array
+** whose length is not K is BCE_ARRAY_OPTION_LENGTH. */
+
+/* The loss of the row from probabilities, o->eps in [0, 0.5) (the caller
+** checks it).  Sets *loss (+Inf for a certain-and-wrong class with eps =
+** 0, or past the double range). */
+BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, const bce_options *o,
+                             double *loss, double *denom,
                              bce_array_error *err);
 
 /* The same loss in *loss, and w*l (w finite, >= 0) in *wl: rounded once,
 ** or, where a term -y_k ln q_k is below 2^-1022 and the row is summed
 ** scaled, twice but never onto the subnormal grid first; 0 for w = 0
 ** (even where l is +Inf). */
-BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, double eps, double w,
-                              double *loss, double *wl,
-                              bce_array_error *err);
+BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, const bce_options *o,
+                              double w, double *loss, double *wl,
+                              double *denom, bce_array_error *err);
 
 /* The loss of the row from logits, within a few ulp at any magnitude;
 ** +Inf where it is past the double range. */
-BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r, double *loss,
-                                    bce_array_error *err);
+BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r,
+                                    const bce_options *o, double *loss,
+                                    double *denom, bce_array_error *err);
 
 /* The same loss as *loss * 2^*scale, so that a loss past DBL_MAX (m - z_c
 ** reaches 2 DBL_MAX: cce_logits(1, '[1.8e308, -1.8e308]')) is carried,
-** not +Inf, and one below K 2^-1018 keeps its bits: *scale is 1 and *loss
-** half the loss where the loss is above DBL_MAX; -1100 and *loss the loss
-** times 2^1100 where it is below K 2^-1018; else 0. */
-BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r, double *loss,
-                                           int *scale, bce_array_error *err);
+** not +Inf, and one below K 2^-1018 keeps its bits: *scale is 1 (or 2)
+** and *loss the loss halved (quartered) where the loss is above DBL_MAX;
+** -1100 and *loss the loss times 2^1100 where it is below K 2^-1018 (with
+** options: below 2^-1000); else 0.  With options, a loss past 4 DBL_MAX
+** is +Inf. */
+BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r,
+                                           const bce_options *o,
+                                           double *loss, int *scale,
+                                           double *denom,
+                                           bce_array_error *err);
 
 /* w*l of the row (w finite, >= 0): w*l rounded once, 0 for w = 0 (even
 ** where l is +Inf), kept where l alone is below 2^-1022. */
-BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r, double w,
-                                     double *wl, bce_array_error *err);
+BCE_PRIVATE int bce_cce_logits_wloss(const bce_cce_row *r,
+                                     const bce_options *o, double w,
+                                     double *wl, double *denom,
+                                     bce_array_error *err);
 
-/* dl/dp_k / n = -y_k / q_k / n, 0 where y_k = 0: K calls of emit. */
-BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, double eps, double n,
-                             bce_cce_emit emit, void *arg,
+/* dl/dp_k / n: -y_k / q_k / n with the defaults (0 where y_k = 0), the
+** derivative of the loss with the options above in general: K calls of
+** emit.  Returns 2 for an ignored row, after K zeros. */
+BCE_PRIVATE int bce_cce_grad(const bce_cce_row *r, const bce_options *o,
+                             double n, bce_cce_emit emit, void *arg,
                              bce_array_error *err);
 
-/* dl/dz_k / n = (softmax(z)_k - y_k) / n: K calls of emit. */
-BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r, double n,
+/* dl/dz_k / n: (softmax(z)_k - y_k) / n with the defaults, the derivative
+** of the loss with the options in general: K calls of emit.  Returns 2
+** for an ignored row, after K zeros. */
+BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
+                                    const bce_options *o, double n,
                                     bce_cce_emit emit, void *arg,
                                     bce_array_error *err);
 

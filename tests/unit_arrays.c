@@ -583,11 +583,13 @@ static void test_rows_missing_labels(void){
   r = row_opt("[1, 0]", "[0.4, 0.9]", BCE_ARRAY_PROB, &o, &l, &e);
   snprintf(why, sizeof why, "r %d status %d ny %lld np %lld", r, e.status,
            (long long)e.ny, (long long)e.np);
-  report(r==0 && e.status==BCE_ARRAY_POS_WEIGHT && e.ny==3 && e.np==2,
+  report(r==0 && e.status==BCE_ARRAY_OPTION_LENGTH
+         && e.first==BCE_OPT_POS_WEIGHT && e.ny==3 && e.np==2,
          "pos_weight of 3 for a row of 2: the error names both lengths", why);
   r = row_opt("[1, 0, 1, 1]", "[0.4, 0.9, 0.5, 0.5]", BCE_ARRAY_LOGITS, &o, &l,
               &e);
-  report(r==0 && e.status==BCE_ARRAY_POS_WEIGHT && e.ny==3 && e.np==4,
+  report(r==0 && e.status==BCE_ARRAY_OPTION_LENGTH
+         && e.first==BCE_OPT_POS_WEIGHT && e.ny==3 && e.np==4,
          "pos_weight of 3 for a row of 4: the error names both lengths", why);
   /* a scalar option applies to every element: smoothing 0.2 */
   bce_options_init(&o);

@@ -71,6 +71,40 @@ static bce_cce_row row_of(const char *y, double cls, const char *p){
   return r;
 }
 
+/* The calls of 0.2.0's signatures: every option at its default but eps */
+static int cce_loss_eps(const bce_cce_row *r, double eps, double *l,
+                        bce_array_error *err){
+  bce_options o;
+  double d;
+  bce_options_init(&o);
+  o.eps = eps;
+  return bce_cce_loss(r, &o, l, &d, err);
+}
+
+static int cce_logits_loss_d(const bce_cce_row *r, double *l,
+                             bce_array_error *err){
+  bce_options o;
+  double d;
+  bce_options_init(&o);
+  return bce_cce_logits_loss(r, &o, l, &d, err);
+}
+
+static int cce_grad_eps(const bce_cce_row *r, double eps, double n,
+                        bce_cce_emit emit, void *arg, bce_array_error *err){
+  bce_options o;
+  bce_options_init(&o);
+  o.eps = eps;
+  return bce_cce_grad(r, &o, n, emit, arg, err);
+}
+
+static int cce_logits_grad_d(const bce_cce_row *r, double n,
+                             bce_cce_emit emit, void *arg,
+                             bce_array_error *err){
+  bce_options o;
+  bce_options_init(&o);
+  return bce_cce_logits_grad(r, &o, n, emit, arg, err);
+}
+
 /* the largest error seen, per function, for the summary lines */
 static double worst[6];
 static const char *const worst_name[6] = {
@@ -86,7 +120,7 @@ static void test_losses(void){
     bce_cce_row r = row_of(ref_cce[i].y, ref_cce[i].cls, ref_cce[i].p);
     bce_array_error err;
     double l = NAN, d;
-    int ok = bce_cce_loss(&r, ref_cce[i].eps, &l, &err);
+    int ok = cce_loss_eps(&r, ref_cce[i].eps, &l, &err);
     label(name, sizeof name, "cce", r.y, r.cls, r.p);
     snprintf(name + strlen(name), sizeof name - strlen(name), " eps %g",
              ref_cce[i].eps);
@@ -102,7 +136,7 @@ static void test_losses(void){
                            ref_cce_logits[i].z);
     bce_array_error err;
     double l = NAN, d;
-    int ok = bce_cce_logits_loss(&r, &l, &err);
+    int ok = cce_logits_loss_d(&r, &l, &err);
     label(name, sizeof name, "cce_logits", r.y, r.cls, r.p);
     d = ok ? ulps(l, ref_cce_logits[i].want) : INFINITY;
     if( ok && d>worst[5] && !isinf(d) ) worst[5] = d;
@@ -130,8 +164,8 @@ static int run_elems(int kind, const bce_cce_row *r, double eps, double n,
                      collect *c, bce_array_error *err){
   c->n = 0;
   switch( kind ){
-    case 0:  return bce_cce_grad(r, eps, n, gather, c, err);
-    case 1:  return bce_cce_logits_grad(r, n, gather, c, err);
+    case 0:  return cce_grad_eps(r, eps, n, gather, c, err);
+    case 1:  return cce_logits_grad_d(r, n, gather, c, err);
     case 2:  return bce_cce_softmax(r->p, r->np, 0, 0, gather, c, err);
     default: return bce_cce_softmax(r->p, r->np, 0, 1, gather, c, err);
   }
@@ -208,8 +242,8 @@ static void test_one_hot(void){
       bce_cce_row rc = row_of(0, c, p[i]), ra = row_of(hot[c], 0, p[i]);
       bce_array_error err;
       double l1 = 1, l2 = 2;
-      int ok = bce_cce_loss(&rc, 0.0, &l1, &err)
-               && bce_cce_loss(&ra, 0.0, &l2, &err);
+      int ok = cce_loss_eps(&rc, 0.0, &l1, &err)
+               && cce_loss_eps(&ra, 0.0, &l2, &err);
       snprintf(name, sizeof name, "one-hot %s is class %d: cce(., %s, eps 0)",
                hot[c], c, p[i]);
       report(ok && same_bits(l1, l2), name, "");
@@ -224,8 +258,8 @@ static void test_one_hot(void){
       bce_cce_row rc = row_of(0, c, z[i]), ra = row_of(hot[c], 0, z[i]);
       bce_array_error err;
       double l1 = 1, l2 = 2;
-      int ok = bce_cce_logits_loss(&rc, &l1, &err)
-               && bce_cce_logits_loss(&ra, &l2, &err);
+      int ok = cce_logits_loss_d(&rc, &l1, &err)
+               && cce_logits_loss_d(&ra, &l2, &err);
       snprintf(name, sizeof name, "one-hot %s is class %d: cce_logits(., %s)",
                hot[c], c, z[i]);
       report(ok && same_bits(l1, l2), name, "");
@@ -253,7 +287,7 @@ static void test_k2_is_bce(void){
     double l = NAN, want = bce_loss((double)c, p, BCE_DEFAULT_EPS);
     snprintf(text, sizeof text, "[%.17g,%.17g]", 1.0 - p, p);
     r = row_of(0, c, text);
-    if( !bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err) || ulps(l, want)>1.0 ){
+    if( !cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err) || ulps(l, want)>1.0 ){
       if( !bad++ ) snprintf(first, sizeof first, "%s class %d: %.17g, bce "
                             "%.17g", text, c, l, want);
     }
@@ -291,7 +325,7 @@ static void test_long_rows(void){
     if( strncmp(z + i, "-inf", 4)==0 ) memcpy(z + i, "-9e9", 4);
   }
   r1 = row_of(0, 5, p);
-  ok = bce_cce_loss(&r1, 0.0, &l1, &err);
+  ok = cce_loss_eps(&r1, 0.0, &l1, &err);
   report(ok && l1==-log(0.03125), "long row (K = 192, read twice): cce is "
          "-ln p_c", "");
   r1 = row_of(0, 5, z);
@@ -303,8 +337,8 @@ static void test_long_rows(void){
     }
     sprintf(small + n, "]");
     r2 = row_of(0, 5, small);
-    ok = bce_cce_logits_loss(&r1, &l1, &err)
-         && bce_cce_logits_loss(&r2, &l2, &err);
+    ok = cce_logits_loss_d(&r1, &l1, &err)
+         && cce_logits_loss_d(&r2, &l2, &err);
     report(ok && same_bits(l1, l2), "long row: logits of -9e9 beyond the "
            "first 32 change no bit of cce_logits", "");
     ok = run_elems(2, &r1, 0, 1, &a, &err) && run_elems(2, &r2, 0, 1, &b, &err);
@@ -409,8 +443,8 @@ static void test_errors(void){
     memset(&err, 0x55, sizeof err);
     c.n = 0;
     switch( e->fn ){
-      case 0:  ok = bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err); break;
-      case 1:  ok = bce_cce_logits_loss(&r, &l, &err); break;
+      case 0:  ok = cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err); break;
+      case 1:  ok = cce_logits_loss_d(&r, &l, &err); break;
       case 2:  ok = run_elems(0, &r, BCE_DEFAULT_EPS, 1, &c, &err); break;
       case 3:  ok = run_elems(1, &r, 0, 1, &c, &err); break;
       default: ok = run_elems(3, &r, 0, 1, &c, &err); break;
@@ -470,7 +504,7 @@ static void test_sum_tolerance(void){
     for(i=0; i<k; i++) n += sprintf(text + n, "%s%.6f", i ? "," : "", w[i]/s);
     sprintf(text + n, "]");
     r = row_of(0, 0, text);
-    if( !bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err) ){
+    if( !cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err) ){
       if( !bad++ ) snprintf(first, sizeof first, "K %d status %d sum %.17g",
                             k, (int)err.status, err.value);
     }
@@ -495,7 +529,7 @@ static void test_sum_tolerance(void){
     for(i=0; i<k; i++) n += sprintf(text + n, "%s%.9g", i ? "," : "", e[i]/s);
     sprintf(text + n, "]");
     r = row_of(0, 3, text);
-    if( !bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err) ){
+    if( !cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err) ){
       if( !bad++ ) snprintf(first, sizeof first, "status %d sum %.17g",
                             (int)err.status, err.value);
     }
@@ -513,10 +547,10 @@ static void test_sum_tolerance(void){
       char name[100];
       snprintf(name, sizeof name, "sum tolerance: %s (off by 1e-4) passes",
                edge[i]);
-      report(bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err), name, "");
+      report(cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err), name, "");
       r = row_of(0, 0, off[i]);
       snprintf(name, sizeof name, "sum tolerance: %s fails", off[i]);
-      report(!bce_cce_loss(&r, BCE_DEFAULT_EPS, &l, &err)
+      report(!cce_loss_eps(&r, BCE_DEFAULT_EPS, &l, &err)
              && err.status==BCE_ARRAY_SUM, name, "");
     }
   }

@@ -1,0 +1,497 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Reference values for the multi-class options of issue 21 (class_weight,
+alpha, gamma, smoothing, ignore_index), computed with mpmath at 60 digits
+from the definitions, never from the C code:
+
+  l = sum_c w_c a_c (1 - q_c)^gamma (-y'_c ln q_c),   y' = y (1-s) + s/K
+
+  w_c  class_weight (PyTorch CrossEntropyLoss(weight=)), 1 when absent
+  a_c  alpha, one number or one per class (Keras
+       CategoricalFocalCrossentropy), 1 when absent
+  gamma the focal exponent, 0^0 = 1
+  s    the smoothing (Keras label_smoothing, PyTorch label_smoothing); a
+       class index k is the one-hot row at k, then smoothed
+  q    clip(p, eps) for probabilities (1 - eps formed in double), softmax(z)
+       for logits
+  d    the row's denominator: w_k for a class index k with class_weight,
+       else 1
+  ignore_index: a class index equal to it is skipped (rc 2)
+
+Gradients: mpmath's diff of the definition above, by p_k (the clip held
+where p is inside it) or by z_k, divided by n.  For the rows of K = 1000
+(diff of every element would take K^2 evaluations) the closed forms
+
+  dl/dp_c = -A u^g (g (-ln q)/u + 1/q),     A = w a y', u = 1 - q
+  dl/dz_k = q_k H - h_k = q_k sum_{c != k} h_c - (1 - q_k) h_k,
+                                h_c = A u^g (g q (-ln q)/u + 1)
+
+are used, each checked here against diff on every smaller row first.
+
+PyTorch's label smoothing with class weights, (1-e) NLL_w + (e/C) sum_c
+w_c (-ln p_c), is checked here to equal the definition on every row with
+both.
+
+Writes tests/ref/cce_opt_ref.h (CI only reads it).
+Run:  /usr/bin/python3 tests/gen_cce_opt.py     (about a minute)
+"""
+import os
+import random
+
+from mpmath import mp, mpf
+
+mp.dps = 60
+HERE = os.path.dirname(os.path.abspath(__file__))
+INF = float("inf")
+DEFAULT_EPS = 2.0 ** -52
+
+
+# ---------------------------------------------------------------- definitions
+def clip(p, eps):
+    hi = 1.0 - eps                  # formed in double, as the definition says
+    return eps if p < eps else (hi if p > hi else p)
+
+
+def targets(y, k):
+    if isinstance(y, list):
+        return [mpf(v) for v in y]
+    return [mpf(1) if i == y else mpf(0) for i in range(k)]
+
+
+def smoothed(y, k, s):
+    s = mpf(s)
+    return [v * (1 - s) + s / k for v in targets(y, k)]
+
+
+def factors(o, k):
+    cw = o.get("class_weight")
+    al = o.get("alpha")
+    w = [mpf(1)] * k if cw is None else [mpf(v) for v in cw]
+    if al is None:
+        a = [mpf(1)] * k
+    elif isinstance(al, list):
+        a = [mpf(v) for v in al]
+    else:
+        a = [mpf(al)] * k
+    return w, a
+
+
+def probs_q(xs, eps):
+    """q and 1 - q of probabilities xs (mpf), clipped as the doubles are"""
+    qs = []
+    for x in xs:
+        if x < eps:
+            x = mpf(eps)
+        elif x > 1.0 - eps:
+            x = mpf(1.0 - eps)
+        qs.append(x)
+    return qs, [1 - q for q in qs], [None if q == 0 else -mp.log(q)
+                                     for q in qs]
+
+
+def logits_q(xs):
+    """q, 1 - q and -ln q of softmax(xs); -Inf logits give q = 0; one +Inf
+    the one-hot limit"""
+    k = len(xs)
+    if any(x == mp.inf for x in xs):
+        j = [i for i, x in enumerate(xs) if x == mp.inf]
+        assert len(j) == 1
+        q = [mpf(1) if i == j[0] else mpf(0) for i in range(k)]
+        return q, [1 - v for v in q], [mpf(0) if v == 1 else None for v in q]
+    m = max(x for x in xs if x != -mp.inf)
+    j = xs.index(m)
+    e = [mpf(0) if x == -mp.inf else mp.exp(x - m) for x in xs]
+    s = mp.fsum(e)
+    # ln S = log1p(T), T the terms but the maximum's: ln of the sum S
+    # rounded to 60 digits would lose a T below 10^-60
+    ls = mp.log1p(mp.fsum(e[i] for i in range(k) if i != j))
+    q = [v / s for v in e]
+    u = [mp.fsum(e[i] for i in range(k) if i != c) / s for c in range(k)]
+    nlq = [None if xs[c] == -mp.inf else (m - xs[c]) + ls for c in range(k)]
+    return q, u, nlq
+
+
+def loss_of(y, xs, o, logits, clipping=True):
+    k = len(xs)
+    ys = smoothed(y, k, o.get("smoothing", 0.0))
+    w, a = factors(o, k)
+    g = mpf(o.get("gamma", 0.0))
+    if logits:
+        q, u, nlq = logits_q(xs)
+    elif clipping:
+        q, u, nlq = probs_q(xs, o.get("eps", DEFAULT_EPS))
+    else:
+        q, u, nlq = xs, [1 - v for v in xs], [-mp.log(v) for v in xs]
+    total = mpf(0)
+    for c in range(k):
+        amp = w[c] * a[c] * ys[c]
+        if amp == 0:
+            continue
+        if nlq[c] is None:
+            return mp.inf
+        if nlq[c] == 0:
+            continue
+        f = mpf(1) if g == 0 else mp.power(u[c], g)
+        total += amp * f * nlq[c]
+    return total
+
+
+def denom_of(y, o):
+    if not isinstance(y, list) and o.get("class_weight") is not None:
+        return mpf(o["class_weight"][y])
+    return mpf(1)
+
+
+def grad_diff(y, x, o, logits, n):
+    """diff of the loss; for probabilities at q = clip(p), the clip's own
+    derivative left out (the convention of cce_grad: dl/dq at q)"""
+    if logits:
+        xs = [mpf(v) for v in x]
+    else:
+        xs = [mpf(clip(v, o.get("eps", DEFAULT_EPS))) for v in x]
+    out = []
+    for kk in range(len(xs)):
+        def f(t, kk=kk):
+            v = list(xs)
+            v[kk] = t
+            return loss_of(y, v, o, logits, clipping=False)
+        out.append(mp.diff(f, xs[kk]) / mpf(n))
+    return out
+
+
+def grad_closed(y, x, o, logits, n):
+    k = len(x)
+    xs = [mpf(v) for v in x]
+    ys = smoothed(y, k, o.get("smoothing", 0.0))
+    w, a = factors(o, k)
+    g = mpf(o.get("gamma", 0.0))
+    if logits:
+        q, u, nlq = logits_q(xs)
+        h = []
+        for c in range(k):
+            amp = w[c] * a[c] * ys[c]
+            if amp == 0:
+                h.append(mpf(0))
+            elif q[c] == 0:
+                h.append(amp)
+            elif u[c] == 0:
+                h.append(mpf(0) if g > 0 else amp)
+            else:
+                f = mpf(1) if g == 0 else mp.power(u[c], g)
+                h.append(amp * f * (g * q[c] * nlq[c] / u[c] + 1))
+        # q_k H - h_k = q_k sum_{c != k} h_c - (1 - q_k) h_k: q_k = 1 to 60
+        # digits must not lose a 1 - q_k of e^-800
+        return [(q[c] * mp.fsum(h[i] for i in range(k) if i != c)
+                 - u[c] * h[c]) / mpf(n) for c in range(k)]
+    q, u, nlq = probs_q(xs, o.get("eps", DEFAULT_EPS))
+    out = []
+    for c in range(k):
+        amp = w[c] * a[c] * ys[c]
+        if amp == 0:
+            out.append(mpf(0))
+        elif u[c] == 0:
+            out.append(mpf(0) if g > 0 else -amp / mpf(n))
+        else:
+            f = mpf(1) if g == 0 else mp.power(u[c], g)
+            out.append(-amp * f * (g * nlq[c] / u[c] + 1 / q[c]) / mpf(n))
+    return out
+
+
+def pytorch_smoothing(y, x, o):
+    """PyTorch's formula for a class index with weights and smoothing"""
+    k = len(x)
+    e = mpf(o["smoothing"])
+    w, _ = factors(o, k)
+    q, u, nlq = logits_q([mpf(v) for v in x])
+    return (1 - e) * w[y] * nlq[y] + e / k * mp.fsum(w[c] * nlq[c]
+                                                     for c in range(k))
+
+
+# ---------------------------------------------------------------- the cases
+CASES = []
+
+
+def case(name, fn, y, x, o, n=1.0, w=1.0):
+    CASES.append((name, fn, y, x, dict(o), n, w))
+
+
+P3 = [0.05, 0.9, 0.05]
+P4 = [0.1, 0.2, 0.3, 0.4]
+Z3 = [2.0, -1.0, 0.5]
+Z4 = [0.3, -2.5, 1.25, 4.0]
+CW3 = [0.5, 2.0, 3.0]
+CW4 = [1.0, 5.0, 2.0, 0.25]
+AL3 = [0.25, 0.5, 0.75]
+SOFT3 = [0.2, 0.7, 0.1]
+
+single = [
+    ("class_weight", {"class_weight": CW3}),
+    ("alpha 0.25", {"alpha": 0.25}),
+    ("alpha array", {"alpha": AL3}),
+    ("gamma 2", {"gamma": 2.0}),
+    ("gamma 0.5", {"gamma": 0.5}),
+    ("gamma 1.7", {"gamma": 1.7}),
+    ("gamma 5", {"gamma": 5.0}),
+    ("smoothing 0.1", {"smoothing": 0.1}),
+    ("smoothing 1", {"smoothing": 1.0}),
+    ("alpha 1 (the defaults' value)", {"alpha": 1.0}),
+]
+combined = [
+    ("class_weight+smoothing", {"class_weight": CW3, "smoothing": 0.2}),
+    ("focal alpha+gamma", {"alpha": 0.25, "gamma": 2.0}),
+    ("all", {"class_weight": CW3, "alpha": AL3, "gamma": 1.5,
+             "smoothing": 0.05}),
+    ("all, gamma 3", {"class_weight": CW3, "alpha": 0.4, "gamma": 3.0,
+                      "smoothing": 0.3}),
+]
+for label, o in single + combined:
+    for y in (1, 0, SOFT3):
+        ys = "soft" if isinstance(y, list) else "class %d" % y
+        case("cce %s, %s" % (label, ys), 0, y, P3, o)
+        case("cce_logits %s, %s" % (label, ys), 1, y, Z3, o)
+        case("cce_grad %s, %s" % (label, ys), 2, y, P3, o, n=3.0)
+        case("cce_logits_grad %s, %s" % (label, ys), 3, y, Z3, o, n=0.5)
+    o4 = dict(o)
+    if "class_weight" in o4:
+        o4["class_weight"] = CW4
+    if isinstance(o4.get("alpha"), list):
+        o4["alpha"] = [0.1, 0.2, 0.3, 0.4]
+    case("cce %s, K 4" % label, 0, 3, P4, o4)
+    case("cce_logits %s, K 4" % label, 1, 2, Z4, o4)
+    case("cce_grad %s, K 4" % label, 2, [0.25, 0.25, 0.25, 0.25], P4, o4)
+    case("cce_logits_grad %s, K 4" % label, 3, 0, Z4, o4, n=7.0)
+
+# eps with options; a certain-and-wrong class at eps = 0; q at the clip
+case("cce eps 1e-7 focal", 0, 2, [0.5, 0.5, 0.0], {"eps": 1e-7, "gamma": 2.0,
+                                                   "alpha": 0.25})
+case("cce eps 0 certain-and-wrong", 0, 2, [0.5, 0.5, 0.0],
+     {"eps": 0.0, "gamma": 2.0})
+case("cce q = 1 focal", 0, 0, [1.0, 0.0, 0.0], {"gamma": 2.0})
+case("cce q = 1 gamma 0.5", 0, 0, [1.0, 0.0, 0.0], {"gamma": 0.5})
+case("cce p near 1 gamma 0.3", 0, 0, [1 - 2.0 ** -40, 2.0 ** -41,
+                                      2.0 ** -41], {"gamma": 0.3})
+case("cce tiny p gamma 2.5", 0, 1, [1 - 1e-300, 1e-300, 0.0],
+     {"gamma": 2.5, "eps": 0.0})
+case("cce_grad p near 1 gamma 2", 2, 0, [1 - 2.0 ** -30, 2.0 ** -31,
+                                         2.0 ** -31], {"gamma": 2.0}, n=1.0)
+case("cce_grad q = 1 gamma 2", 2, 0, [1.0, 0.0, 0.0], {"gamma": 2.0})
+case("cce_grad q = 1 gamma 0 alpha", 2, 0, [1.0, 0.0, 0.0], {"alpha": 0.3})
+# weights near the range ends, row weight w and gradient n
+case("cce huge class weight", 0, 0, P3, {"class_weight": [1e300, 1.0, 1.0]},
+     w=1e8)
+case("cce tiny alpha", 0, 1, P3, {"alpha": 1e-300}, w=1e-10)
+case("cce_logits huge class weight", 1, 1, Z3,
+     {"class_weight": [1.0, 1e300, 1.0]}, w=100.0)
+case("cce_grad tiny n", 2, 1, P3, {"gamma": 2.0}, n=1e-300)
+case("cce_logits_grad tiny n", 3, 1, Z3, {"gamma": 2.0}, n=1e-300)
+# far logits
+case("cce_logits far, target at the max", 1, 0, [0.0, -800.0, -30.0],
+     {"gamma": 2.0})
+case("cce_logits far, target off the max", 1, 1, [0.0, -800.0, -30.0],
+     {"gamma": 2.0, "alpha": 0.25})
+case("cce_logits 1e300 apart", 1, 1, [1e300, -1e300], {"smoothing": 0.1})
+case("cce_logits 1e308 apart", 1, 1, [1.5e308, -1.5e308],
+     {"class_weight": [1.0, 1.0], "gamma": 0.5})
+case("cce_logits T tiny", 1, 0, [0.0, -700.0, -705.0], {"gamma": 0.5})
+case("cce_logits -Inf logit off target", 1, 0, [1.0, -INF, 0.0],
+     {"gamma": 2.0})
+case("cce_logits -Inf logit smoothed", 1, 0, [1.0, -INF, 0.0],
+     {"smoothing": 0.1})
+case("cce_logits +Inf on target", 1, 0, [INF, 1.0, 0.0], {"gamma": 2.0})
+case("cce_logits +Inf off target smoothed", 1, 0, [INF, 1.0, 0.0],
+     {"smoothing": 0.1})
+case("cce_logits_grad far", 3, 1, [0.0, -40.0, -3.0], {"gamma": 2.0})
+case("cce_logits_grad -Inf logit", 3, 0, [1.0, -INF, 0.0],
+     {"gamma": 2.0, "alpha": 0.5})
+case("cce_logits_grad +Inf", 3, 1, [INF, 1.0, 0.0], {"gamma": 2.0})
+case("cce_logits_grad +Inf gamma 0", 3, 1, [INF, 1.0, 0.0],
+     {"class_weight": [1.0, 2.0, 3.0]})
+case("cce_logits_grad near-equal smoothed", 3, 0, [1.0, 1.0 + 2.0 ** -30,
+                                                   1.0], {"smoothing": 0.2})
+# the target at the maximum, q near 1: 1 - q is T/S, not 1 - rounded q
+for g in (2.0, 0.5, 1.0):
+    case("cce_logits q near 1, gamma %g" % g, 1, 0, [0.0, -20.0, -25.0],
+         {"gamma": g})
+    case("cce_logits_grad q near 1, gamma %g" % g, 3, 0, [0.0, -20.0, -25.0],
+         {"gamma": g, "alpha": 0.25})
+    case("cce_logits q near 1 smoothed, gamma %g" % g, 1, 0,
+         [0.0, -20.0, -25.0], {"gamma": g, "smoothing": 0.01})
+    case("cce_grad q near 1, gamma %g" % g, 2, 0,
+         [1 - 2.0 ** -20, 2.0 ** -21, 2.0 ** -21], {"gamma": g})
+# T = e^-800 is below the doubles: 1 - q and ln S keep it, and a class
+# weight of 1e300 brings w (1-q)^gamma (-ln q) ~ 1e300 T^1.01 into view
+case("cce_logits T below the doubles, class weight 1e300", 1, 0,
+     [0.0, -800.0], {"class_weight": [1e300, 1.0], "gamma": 0.01})
+case("cce_logits T subnormal, class weight 1e300", 1, 0,
+     [0.0, -715.0, -716.0], {"class_weight": [1e300, 1.0, 1.0],
+                             "gamma": 0.25})
+case("cce_logits_grad T below the doubles, class weight 1e300", 3, 0,
+     [0.0, -800.0], {"class_weight": [1e300, 1.0], "gamma": 0.01})
+# targets that are softmax(z) rounded: q_k H - h_k cancels past the
+# double-double (without focusing: taken again in four doubles)
+for k, seed in ((3, 1), (10, 2), (100, 3)):
+    r2 = random.Random(seed)
+    zc = [r2.uniform(-3.0, 3.0) for _ in range(k)]
+    ec = [mp.exp(mpf(v)) for v in zc]
+    yc = [float(v / mp.fsum(ec)) for v in ec]
+    for label, o in (("alpha 0.5", {"alpha": 0.5}),
+                     ("class_weight 1", {"class_weight": [1.0] * k}),
+                     ("class_weight 1, 3", {"class_weight":
+                                            [1.0 + 2 * (i % 2)
+                                             for i in range(k)]}),
+                     ("smoothing 1e-3", {"smoothing": 1e-3})):
+        case("cce_logits_grad y = softmax(z), K %d, %s" % (k, label), 3, yc,
+             zc, o, n=3.0)
+# wide logits, K = 300
+zw = [random.Random(7).uniform(-1e5, 1e5) for _ in range(300)]
+case("cce_logits K 300 logits to 1e5", 1, 3, zw, {"gamma": 2.0,
+                                                  "smoothing": 0.1})
+case("cce_logits_grad K 300 logits to 1e5", 3, 3, zw, {"gamma": 2.0,
+                                                       "smoothing": 0.1})
+# K = 2 .. 1000
+rng = random.Random(21)
+for k in (2, 5, 17, 64, 65, 200, 1000):
+    e = [rng.random() + 1e-3 for _ in range(k)]
+    t = sum(e)
+    p = [v / t for v in e]
+    z = [rng.uniform(-20.0, 20.0) for _ in range(k)]
+    cw = [rng.choice([0.5, 1.0, 2.0, 3.0]) for _ in range(k)]
+    al = [rng.choice([0.25, 0.5, 1.0]) for _ in range(k)]
+    cls = rng.randrange(k)
+    soft = [rng.random() for _ in range(k)]
+    st = sum(soft)
+    soft = [v / st for v in soft]
+    o = {"class_weight": cw, "alpha": al, "gamma": 2.0, "smoothing": 0.1}
+    case("cce K %d all" % k, 0, cls, p, o)
+    case("cce_logits K %d all" % k, 1, cls, z, o)
+    case("cce_logits K %d soft gamma 0.7" % k, 1, soft, z, {"gamma": 0.7})
+    case("cce_grad K %d all" % k, 2, cls, p, o, n=float(k))
+    case("cce_logits_grad K %d all" % k, 3, cls, z, o, n=float(k))
+    case("cce_logits_grad K %d soft gamma 0.7" % k, 3, soft, z,
+         {"gamma": 0.7}, n=2.0)
+
+
+# ---------------------------------------------------------------- spelling
+def jnum(x):
+    if x == INF:
+        return "1e999"
+    if x == -INF:
+        return "-1e999"
+    r = repr(float(x))
+    assert float(r) == x
+    return r
+
+
+def jarr(xs):
+    return "[" + ",".join(jnum(x) for x in xs) + "]"
+
+
+def c_num(x):
+    f = float(x)                        # mpmath rounds to nearest
+    if f == INF:
+        return "INFINITY"               # past the double range, or +Inf
+    if f == -INF:
+        return "-INFINITY"
+    return f.hex()
+
+
+def c_str(s):
+    return '"' + s.replace('"', '\\"') + '"'
+
+
+def main():
+    arrays = []
+    rows = []
+    elems = []
+
+    def arr(vals):
+        name = "opt_arr%d" % len(arrays)
+        arrays.append("static const double %s[] = {%s};" % (
+            name, ", ".join(float(v).hex() for v in vals)))
+        return name
+
+    checked = 0
+    torch_checked = 0
+    for name, fn, y, x, o, n, w in CASES:
+        logits = fn in (1, 3)
+        xs = [mp.inf if v == INF else -mp.inf if v == -INF else mpf(v)
+              for v in x]
+        if "smoothing" in o and "class_weight" in o and logits \
+                and "alpha" not in o and "gamma" not in o \
+                and not isinstance(y, list) and all(abs(v) < INF for v in x):
+            a = pytorch_smoothing(y, x, o)
+            b = loss_of(y, xs, o, True)
+            assert abs(a - b) <= abs(b) * mpf(10) ** -50, name
+            torch_checked += 1
+        if fn in (0, 1):
+            l = loss_of(y, xs, o, logits)
+            want = [l, l * mpf(w) if l != mp.inf else mp.inf]
+        else:
+            # at 80 digits: a gradient that cancels (targets that are the
+            # softmax rounded) loses up to 17 of them
+            mp.dps = 80
+            closed = grad_closed(y, x, o, logits, n)
+            if len(x) <= 64 and all(abs(v) < INF for v in x):
+                dv = grad_diff(y, x, o, logits, n)
+                for c, (a, b) in enumerate(zip(dv, closed)):
+                    assert abs(a - b) <= abs(b) * mpf(10) ** -40 + \
+                        mpf(10) ** -300 * abs(mpf(1) / n), (name, c, a, b)
+                checked += 1
+                want = dv
+            else:
+                want = closed
+            mp.dps = 60
+        d = denom_of(y, o)
+        off = len(elems)
+        elems.extend(want)
+        cw = o.get("class_weight")
+        al = o.get("alpha")
+        rows.append("  {%s, %d, %s, %s, %s, %s, %s, %s, %d, %s, %d, %s, %d, "
+                    "%s, %s, %s, %s, %d, %d}," % (
+                        c_str(name), fn,
+                        c_str(jarr(y)) if isinstance(y, list) else "0",
+                        "0.0" if isinstance(y, list) else "%d.0" % y,
+                        c_str(jarr(x)),
+                        float(o.get("eps", DEFAULT_EPS)).hex(),
+                        float(o.get("smoothing", 0.0)).hex(),
+                        float(o.get("gamma", 0.0)).hex(),
+                        1 if al is not None else 0,
+                        float(al).hex() if isinstance(al, float) else "0.0",
+                        len(al) if isinstance(al, list) else 0,
+                        arr(al) if isinstance(al, list) else "0",
+                        len(cw) if cw else 0,
+                        arr(cw) if cw else "0",
+                        float(n).hex(), float(w).hex(), c_num(d), off,
+                        len(want)))
+    out = ["/* Generated by tests/gen_cce_opt.py (mpmath, 60 digits): do not "
+           "edit. */",
+           "#ifndef BCE_CCE_OPT_REF_H", "#define BCE_CCE_OPT_REF_H", ""]
+    out.extend(arrays)
+    out.append("")
+    out.append("/* fn: 0 cce (want: l, w*l), 1 cce_logits (l, w*l), 2 "
+               "cce_grad, 3 cce_logits_grad (K elements) */")
+    out.append("typedef struct cce_opt_ref { const char *name; int fn; "
+               "const char *y; double cls; const char *p; double eps, "
+               "smoothing, gamma; int has_alpha; double alpha; int n_alphas; "
+               "const double *alphas; int n_cw; const double *cw; "
+               "double n, w, denom; int off, nwant; } cce_opt_ref;")
+    out.append("static const cce_opt_ref ref_cce_opt[] = {")
+    out.extend(rows)
+    out.append("};")
+    out.append("")
+    out.append("static const double ref_cce_opt_want[] = {")
+    for i in range(0, len(elems), 4):
+        out.append("  " + ", ".join(c_num(v) for v in elems[i:i + 4]) + ",")
+    out.append("};")
+    out.append("")
+    out.append("#endif")
+    path = os.path.join(HERE, "ref", "cce_opt_ref.h")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    print("%d cases, %d gradients checked against diff, %d rows against "
+          "PyTorch's smoothing formula, %d values: %s" % (
+              len(CASES), checked, torch_checked, len(elems), path))
+
+
+if __name__ == "__main__":
+    main()
