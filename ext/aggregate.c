@@ -16,18 +16,21 @@
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "array_args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/logits.h"
 #include "../src/loss.h"
 #include "../src/mean.h"
 
-/* The aggregate context: zeroed by SQLite on the first row. */
-typedef bce_mean BceAgg;
-
-static BceAgg *agg_context(sqlite3_context *ctx){
+/* The aggregate context (ext/options.h): zeroed by SQLite on the first
+** row; the rows go into its bce_mean. */
+static bce_mean *agg_context(sqlite3_context *ctx){
   BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
-  if( a==0 ) sqlite3_result_error_nomem(ctx);
-  return a;
+  if( a==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  return &a->m;
 }
 
 BCE_PRIVATE int bce_agg_same_eps(sqlite3_context *ctx, bce_mean *a,
@@ -54,7 +57,7 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   double v[4];
   double eps, w, l;
   int arrays = 0;
-  BceAgg *a;
+  bce_mean *a;
   if( bce_read_pair(argv, param[1].domain, &v[0], &v[1]) ){
     if( argc>2 && bce_read_args(ctx, argc-2, argv+2, param+2, v+2, 0)
                   !=BCE_READ_OK ){
@@ -152,7 +155,7 @@ BCE_NOINLINE void step_yp_general(sqlite3_context *ctx, sqlite3_value **argv,
 BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
                                int sign){
   double y, p;
-  BceAgg *a;
+  bce_mean *a;
   if( !bce_read_pair(argv, BCE_UNIT, &y, &p) ){
     step_yp_general(ctx, argv, sign);
     return;
@@ -180,13 +183,14 @@ static void result(sqlite3_context *ctx){
   BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   double mean;
   if( a==0 ) return;                                /* no rows: rule 2 */
-  switch( bce_mean_value(a, &mean) ){
+  switch( bce_mean_value(&a->m, &mean) ){
     case BCE_MEAN_EMPTY:
       return;                                       /* NULL: rule 2 */
     case BCE_MEAN_WEIGHT_OVERFLOW:
       bce_error(ctx, "the sum of the weights overflows a double; scale "
                      "them down");                  /* rule 7 */
       return;
+    case BCE_MEAN_SUM_OVERFLOW:                     /* "sum" only */
     case BCE_MEAN_VALUE:
       sqlite3_result_double(ctx, mean);
       return;

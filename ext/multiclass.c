@@ -24,6 +24,7 @@
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "array_args.h"
+#include "options.h"
 #include "registry.h"
 #include "../src/cce.h"
 #include "../src/loss.h"
@@ -153,7 +154,7 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   int ok, scale = 0;
   bce_mean *a;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
-  a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(*a));
+  a = (bce_mean*)sqlite3_aggregate_context(ctx, sizeof(BceAgg));
   if( a==0 ){
     sqlite3_result_error_nomem(ctx);
     return;

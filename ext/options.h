@@ -13,6 +13,7 @@
 #define BCE_EXT_OPTIONS_H
 
 #include "sqlite3ext.h"
+#include "../src/mean.h"
 #include "../src/options.h"
 
 /* 1 if v is an options object: TEXT, first non-blank byte '{'. */
@@ -29,6 +30,13 @@ typedef struct bce_agg_options {
   const char *text;      /* the options text of the first row, or 0 */
   size_t nText;
 } bce_agg_options;
+
+/* The context of every loss aggregate (and *_state): the rows, and the
+** options they were summed with, which a state carries. */
+typedef struct BceAgg {
+  bce_mean m;
+  bce_agg_options o;
+} BceAgg;
 
 /* The options of this row of an aggregate: argv's options object v (or
 ** 0 for none, then positional eps: hasEps, eps), set into *slot at the
