@@ -62,9 +62,10 @@ static void result_state(sqlite3_context *ctx, size_t n, unsigned char *buf,
     return;
   }
   if( n>BCE_STATE_MAX ){
-    bce_error(ctx, "its options make a state of %lld bytes, past the %d a "
-                   "state may have (docs/state-format.md); use fewer classes",
-              (long long)n, BCE_STATE_MAX);
+    bce_error(ctx, "its options are too long for a state: a state holds "
+                   "options of at most %d bytes, about 8 a number "
+                   "(docs/state-format.md); use fewer classes",
+              BCE_STATE_OPTIONS_MAX);
     return;
   }
   big = (unsigned char*)sqlite3_malloc((int)n);
@@ -187,7 +188,7 @@ static int read_state(sqlite3_context *ctx, sqlite3_value *v,
       return 1;
     case BCE_STATE_BAD_VERSION:
       bce_error(ctx, "bad state: version %d; this build reads versions 1 "
-                     "to %d", st->version, BCE_STATE_VERSION);
+                     "and %d", st->version, BCE_STATE_VERSION);
       return -1;
     case BCE_STATE_NONCANONICAL:
       bce_error(ctx, "bad state: non-canonical encoding: %s", why);

@@ -119,6 +119,11 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   uint32_t crc;
   size_t i;
   if( m->nRow<=0 ) return 0;
+  if( opt==0 ){
+    /* nothing written: the caller refuses, and no state is cut */
+    size_t need = bce_options_encode(so, 0, 0);
+    if( need>BCE_STATE_OPTIONS_MAX ) return BCE_STATE_MAX + need;
+  }
   w.p = out;
   w.n = 0;
   w.cap = out ? cap : 0;
@@ -516,6 +521,9 @@ static int get_v2_options(state_reader *r, bce_state *st){
   size_t len;
   if( !bce_options_decode(r->p + r->at, r->n - r->at, &len, o, 0, 0, &why) ){
     return bad(r, why);
+  }
+  if( len>BCE_STATE_OPTIONS_MAX ){
+    return bad(r, "its options are longer than a state's may be");
   }
   st->opt = r->p + r->at;
   st->nOpt = len;

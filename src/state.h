@@ -35,6 +35,10 @@
 /* The longest state without arrays in its options (v1 and v2), so that
 ** the usual state fits in a buffer of the stack. */
 #define BCE_STATE_SMALL 1024
+/* The longest options a state holds: the rest of a state (its head,
+** counts and sums) is below BCE_STATE_SMALL, so that no merge of states
+** that were read makes one past BCE_STATE_MAX. */
+#define BCE_STATE_OPTIONS_MAX (BCE_STATE_MAX - BCE_STATE_SMALL)
 
 /* Which function's loss the state is of.  Merging two kinds is an error.
 ** The functions with a clip (bce, cce) carry their eps. */
@@ -89,8 +93,9 @@ typedef struct bce_state {
 
 /* Writes the state of m for function fn and options o (NULL: the
 ** defaults) into out when it fits in cap bytes, and returns its length
-** either way (a caller may size a buffer; a length past BCE_STATE_MAX is
-** options too large for a state, for the caller to refuse); 0 when m has
+** either way (a caller may size a buffer; a length past BCE_STATE_MAX,
+** options of more than BCE_STATE_OPTIONS_MAX bytes, for the caller to
+** refuse: nothing is cut); 0 when m has
 ** no rows (the state is NULL, rule 2).  A state holds its options as
 ** they act: eps always for bce and cce (o's, else m's, else the default),
 ** never for the others; no key at a value that changes nothing

@@ -1318,7 +1318,7 @@ static void test_v2_canonical(void){
 /* Options with K = 4096 in each array fit, and are read; three arrays of
 ** 6000 do not: the length is said, nothing is cut. */
 static void test_v2_large(void){
-  static double w[6000];
+  static double w[20000];
   static unsigned char out[BCE_STATE_MAX];
   bce_options o;
   bce_mean m;
@@ -1327,7 +1327,7 @@ static void test_v2_large(void){
   size_t n, i;
   char name[120];
   int ok;
-  for(i=0; i<6000; i++) w[i] = 1.0 + (double)i/8;
+  for(i=0; i<20000; i++) w[i] = 1.0 + (double)i/8;
   memset(&m, 0, sizeof m);
   m.weighted = 1;
   bce_mean_add_d(&m, 0.5, 1.0, 3.0, +1);
@@ -1352,7 +1352,21 @@ static void test_v2_large(void){
   n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
   snprintf(name, sizeof name, "v2: three arrays of 6000: %zu bytes said, "
            "past BCE_STATE_MAX, none written", n);
-  check(n>BCE_STATE_MAX && out[0]=='B', name, "fits or cut");
+  check(n>BCE_STATE_MAX && out[0]==0xAA, name, "fits or cut");
+  /* options a little past their limit in a state still short of
+  ** BCE_STATE_MAX: refused too, so that no merge passes the limit */
+  o.keys = BCE_OPT_CLASS_WEIGHT;
+  o.n_class_weights = (BCE_STATE_OPTIONS_MAX - 3)/8 + 1;
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  snprintf(name, sizeof name, "v2: class_weight of %lld: options past "
+           "BCE_STATE_OPTIONS_MAX, refused", (long long)o.n_class_weights);
+  check(n>BCE_STATE_MAX, name, "accepted");
+  o.n_class_weights--;
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  snprintf(name, sizeof name, "v2: class_weight of %lld: a state of %zu "
+           "bytes, read", (long long)o.n_class_weights, n);
+  check(n<=BCE_STATE_MAX && bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        name, why ? why : "refused");
 }
 
 int main(void){
