@@ -179,7 +179,7 @@ BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
 
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
                                     unsigned char *out){
-  return bce_state_encode_opt(m, fn, 0, out, BCE_STATE_MAX);
+  return bce_state_encode_opt(m, fn, 0, out, BCE_STATE_SMALL);
 }
 
 /* ------------------------------------------------------------ reading */

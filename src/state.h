@@ -112,7 +112,8 @@ BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
                                         size_t nopt, unsigned char *out,
                                         size_t cap);
 
-/* bce_state_encode_opt(m, fn, NULL, out, BCE_STATE_MAX). */
+/* bce_state_encode_opt(m, fn, NULL, out, BCE_STATE_SMALL): the state
+** with the default options (and m's eps), which always fits. */
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
                                     unsigned char *out);
 

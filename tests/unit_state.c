@@ -150,7 +150,7 @@ static void mean_of(const dataset *d, const int *order, int from, int to,
 
 /* The state of m with the dataset's options. */
 static size_t enc(const dataset *d, bce_mean *m, unsigned char *out){
-  return bce_state_encode_opt(m, d->fn, d->o, out, BCE_STATE_MAX);
+  return bce_state_encode_opt(m, d->fn, d->o, out, BCE_STATE_SMALL);
 }
 
 static size_t encode(const dataset *d, const int *order, int from, int to,
@@ -182,7 +182,7 @@ static void test_crc(void){
 /* Decoding and merging into an empty mean, then encoding, gives the
 ** same bytes, and the same mean as the aggregate. */
 static void round_trip(const dataset *d, const char *label){
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL];
   int order[MAXROWS];
   size_t na, nb;
   bce_mean whole, back;
@@ -217,7 +217,7 @@ static void round_trip(const dataset *d, const char *label){
 /* k random shards, in random orders, merged in a random order: the
 ** bytes of the whole.  Also merged two levels deep. */
 static void split_merge(const dataset *d, uint64_t *s, const char *label){
-  unsigned char whole[BCE_STATE_MAX], part[BCE_STATE_MAX], got[BCE_STATE_MAX];
+  unsigned char whole[BCE_STATE_SMALL], part[BCE_STATE_SMALL], got[BCE_STATE_SMALL];
   int order[MAXROWS], cut[14];
   int k, trial, bad = 0;
   size_t nw, ng;
@@ -261,7 +261,7 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
     /* two levels: the even and the odd shards, then the two */
     if( !bad ){
       bce_mean top;
-      unsigned char h[BCE_STATE_MAX];
+      unsigned char h[BCE_STATE_SMALL];
       memset(&top, 0, sizeof top);
       for(i=0; i<2; i++){
         size_t nh = enc(d, &half[i], h);
@@ -286,7 +286,7 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
 /* Merging a state in and out again leaves the bytes it started with: the
 ** inverse of a window of states. */
 static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], x[BCE_STATE_MAX];
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL], x[BCE_STATE_SMALL];
   int order[MAXROWS], half = d->n / 2;
   size_t na, nb, nx;
   bce_mean m;
@@ -310,7 +310,7 @@ static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
 /* Every single-bit change and every truncation is refused; so are longer
 ** states. */
 static void damage(const dataset *d, const char *label){
-  unsigned char a[BCE_STATE_MAX + 8], t[BCE_STATE_MAX + 8];
+  unsigned char a[BCE_STATE_SMALL + 8], t[BCE_STATE_SMALL + 8];
   int order[MAXROWS];
   size_t n, i, bits = 0, cuts = 0;
   int bit;
@@ -581,7 +581,7 @@ static void test_hand_made(void){
 /* m encoded as a state of fn, then read: the status wanted. */
 static void mean_case(bce_mean *m, bce_state_fn fn, bce_state_status want,
                       const char *name){
-  unsigned char out[BCE_STATE_MAX];
+  unsigned char out[BCE_STATE_SMALL];
   bce_state st;
   const char *why = 0;
   char msg[300];
@@ -728,7 +728,7 @@ static void test_largest(void){
   };
   int k;
   for(k=0; k<7; k++){
-    unsigned char out[BCE_STATE_MAX];
+    unsigned char out[BCE_STATE_SMALL];
     bce_mean m;
     bce_state st;
     const char *why = "";
@@ -783,8 +783,8 @@ static void test_largest(void){
 ** of the weighted state of all rows, the unweighted rows with w = 1. */
 static void test_mixing(uint64_t *s){
   dataset *u = calloc(1, sizeof *u), *w = calloc(1, sizeof *w);
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], whole[BCE_STATE_MAX];
-  unsigned char got[BCE_STATE_MAX];  /* sa and sb point into a and b */
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL], whole[BCE_STATE_SMALL];
+  unsigned char got[BCE_STATE_SMALL];  /* sa and sb point into a and b */
   int order[MAXROWS], i, ok;
   size_t na, nb, nw, ng;
   bce_mean m, all;
@@ -840,7 +840,7 @@ static void test_overflow(void){
 /* More merges than BCE_SUM_FLUSH operations: the limbs are normalized on
 ** the way, and the bytes are those of the rows added one by one. */
 static void test_many_merges(void){
-  unsigned char one[BCE_STATE_MAX], a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  unsigned char one[BCE_STATE_SMALL], a[BCE_STATE_SMALL], b[BCE_STATE_SMALL];
   bce_mean m, rows;
   bce_state st;
   size_t n1, na, nb;
@@ -865,7 +865,7 @@ static void test_many_merges(void){
 /* The longest state: all 68 limbs of all three sums in use. */
 static void test_longest(void){
   bce_mean m;
-  unsigned char out[BCE_STATE_MAX];
+  unsigned char out[BCE_STATE_SMALL];
   size_t n;
   int i;
   char why[64];
