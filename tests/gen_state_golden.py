@@ -22,6 +22,7 @@ must get both, bit for bit.
 Needs mpmath (the first python3 on PATH here has it); the output is
 committed, so the tests only read it.
 """
+import json
 import struct
 from fractions import Fraction
 
@@ -418,6 +419,26 @@ def sql():
               % (name, want, want))
         print("INSERT INTO checks SELECT 'golden: %s, its 0.2.0 version-1 state merged', hex(bce_merge_state(x'%s')), '%s', 'is', NULL;"
               % (name, v1, want))
+    # States with options (the cases of the header), merged through SQL:
+    # bce_merge() applies their reduction, bce_merge_state() keeps their
+    # bytes, and two shards cut at every row merge into the whole's bytes
+    # and value (the shard property, until the options argument reaches
+    # the *_state() aggregates and tests/state_shards.py can make them).
+    for name, fn, opts, rows, weighted in OPTION_CASES:
+        whole, value = option_state(fn, opts, rows, weighted)
+        print("INSERT INTO checks SELECT 'golden v2: %s: bce_merge() applies its reduction', bce_merge(x'%s'), %r, 'ulp', 0;"
+              % (name, whole, value))
+        print("INSERT INTO checks SELECT 'golden v2: %s: bce_merge_state() keeps its bytes', hex(bce_merge_state(x'%s')), '%s', 'is', NULL;"
+              % (name, whole, whole))
+        print("INSERT INTO checks SELECT 'golden v2: %s: its options in bce_state_info()', json(json_extract(bce_state_info(x'%s'), '$.options')), json('%s'), 'is', NULL;"
+              % (name, whole, json.dumps(opts)))
+        for cut in range(1, len(rows)):
+            a_hex = option_state(fn, opts, rows[:cut], weighted)[0]
+            b_hex = option_state(fn, opts, rows[cut:], weighted)[0]
+            print("INSERT INTO checks SELECT 'golden v2: %s: shards cut at row %d, merged', hex(bce_merge_state(column1)), '%s', 'is', NULL FROM (VALUES (x'%s'), (x'%s'));"
+                  % (name, cut, whole, b_hex, a_hex))
+            print("INSERT INTO checks SELECT 'golden v2: %s: shards cut at row %d, their value', bce_merge(column1), %r, 'ulp', 0 FROM (VALUES (x'%s'), (x'%s'));"
+                  % (name, cut, value, a_hex, b_hex))
     print(".read tests/sql/lib/report.sql")
 
 
