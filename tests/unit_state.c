@@ -1369,6 +1369,48 @@ static void test_v2_large(void){
         name, why ? why : "refused");
 }
 
+/* The meaning rules under options that scale a row's loss: a bce row of
+** pos_weight 3 reaches 3 x 744.44, past the 745 of a plain bce row; a
+** class weight of 0 on a row's target leaves a weight sum of 0 beside a
+** loss.  Read with those options, refused without. */
+static void test_v2_meaning(void){
+  static const double cw[3] = {0.0, 1.0, 2.0};
+  bce_options pw, cwo;
+  bce_mean m;
+  unsigned char out[BCE_STATE_SMALL];
+  bce_state st;
+  const char *why = 0;
+  size_t n;
+  bce_options_init(&pw);
+  pw.keys = BCE_OPT_POS_WEIGHT;
+  pw.pos_weight = 3.0;
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  bce_mean_add(&m, 3*744.44, 1.0, +1);
+  n = bce_state_encode_opt(&m, BCE_STATE_PROB, &pw, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        "v2: a bce row's loss of 3 x 744.44 with pos_weight 3 read",
+        why ? why : "refused");
+  n = bce_state_encode_opt(&m, BCE_STATE_PROB, 0, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_IMPOSSIBLE,
+        "v2: the same state without pos_weight refused", "read");
+  bce_options_init(&cwo);
+  cwo.keys = BCE_OPT_CLASS_WEIGHT;
+  cwo.class_weights = cw;
+  cwo.n_class_weights = 3;
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  bce_mean_add_d(&m, 0.5, 2.0, cw[0], +1);   /* smoothing: l > 0, d = 0 */
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, &cwo, out, sizeof out);
+  why = 0;
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        "v2: a class-weighted row of d = 0 and a loss read (weight sum 0)",
+        why ? why : "refused");
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, 0, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_IMPOSSIBLE,
+        "v2: the same state without class_weight refused", "read");
+}
+
 int main(void){
   static const char *kinds[] = {
     "bce(y, p)", "bce(y, p, w, 1e-7)", "bce(y, p, w, 0) with infinities",
@@ -1405,6 +1447,7 @@ int main(void){
   test_codec();
   test_v2_canonical();
   test_v2_large();
+  test_v2_meaning();
   free(d);
   return failures ? 1 : 0;
 }
