@@ -307,12 +307,17 @@ static void result(sqlite3_context *ctx){
   BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   double mean;
   if( a==0 ) return;                                /* no rows: rule 2 */
-  switch( bce_mean_value(&a->m, &mean) ){
+  /* the options' reduction (issue 21); the defaults' is the mean */
+  switch( bce_mean_value_r(&a->m, a->o.opt.reduction, &mean) ){
     case BCE_MEAN_EMPTY:
       return;                                       /* NULL: rule 2 */
     case BCE_MEAN_WEIGHT_OVERFLOW:
       bce_error(ctx, "the sum of the weights overflows a double; scale "
                      "them down");                  /* rule 7 */
+      return;
+    case BCE_MEAN_SUM_OVERFLOW:                     /* "sum" only */
+      bce_error(ctx, "the sum of w*loss overflows a double; scale the "
+                     "weights down");
       return;
     case BCE_MEAN_VALUE:
       sqlite3_result_double(ctx, mean);

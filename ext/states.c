@@ -26,6 +26,7 @@ SQLITE_EXTENSION_INIT3
 #include "options.h"
 #include "registry.h"
 #include "../src/mean.h"
+#include "../src/options_codec.h"
 #include "../src/state.h"
 
 static const char *fn_name(int fn){
@@ -49,16 +50,62 @@ static bce_state_fn state_fn(BceLoss loss){
 
 /* ------------------------------------------------------- making states */
 
+/* Sets the state as the result: into buf when it fits, else into a block
+** of its own (options with arrays of many classes).  A state longer than
+** BCE_STATE_MAX is an error, never cut. */
+static void result_state(sqlite3_context *ctx, size_t n, unsigned char *buf,
+                         size_t (*again)(void*, unsigned char*, size_t),
+                         void *arg){
+  unsigned char *big;
+  if( n<=BCE_STATE_SMALL ){
+    sqlite3_result_blob(ctx, buf, (int)n, SQLITE_TRANSIENT);
+    return;
+  }
+  if( n>BCE_STATE_MAX ){
+    bce_error(ctx, "its options are too long for a state: a state holds "
+                   "options of at most %d bytes, about 8 a number "
+                   "(docs/state-format.md); use fewer classes",
+              BCE_STATE_OPTIONS_MAX);
+    return;
+  }
+  big = (unsigned char*)sqlite3_malloc((int)n);
+  if( big==0 ){
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if( BCE_NEVER(again(arg, big, n)!=n) ){
+    sqlite3_free(big);
+    return;
+  }
+  sqlite3_result_blob(ctx, big, (int)n, sqlite3_free);
+}
+
+typedef struct agg_encoding {
+  BceAgg *a;
+  bce_state_fn fn;
+} agg_encoding;
+
+static size_t encode_agg(void *arg, unsigned char *out, size_t cap){
+  agg_encoding *e = (agg_encoding*)arg;
+  return bce_state_encode_opt(&e->a->m, e->fn,
+                              e->a->o.given ? &e->a->o.opt : 0, out, cap);
+}
+
 /* xValue and xFinal of every *_state function: one routine, so a
-** window frame's state has the bytes of a fresh one (rule 8). */
+** window frame's state has the bytes of a fresh one (rule 8).  The state
+** carries the aggregate's options (the defaults, or its eps, when no row
+** gave any). */
 static void state_result(sqlite3_context *ctx){
-  bce_mean *m = (bce_mean*)sqlite3_aggregate_context(ctx, 0);
-  unsigned char out[BCE_STATE_MAX];
+  BceAgg *a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
+  unsigned char out[BCE_STATE_SMALL];
+  agg_encoding e;
   size_t n;
-  if( m==0 ) return;                        /* no rows: NULL, state rule 2 */
-  n = bce_state_encode(m, state_fn(bce_func(ctx)->eLoss), out);
+  if( a==0 ) return;                        /* no rows: NULL, state rule 2 */
+  e.a = a;
+  e.fn = state_fn(bce_func(ctx)->eLoss);
+  n = encode_agg(&e, out, sizeof out);
   if( n==0 ) return;                        /* a frame emptied: NULL */
-  sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
+  result_state(ctx, n, out, encode_agg, &e);
 }
 
 BCE_PRIVATE void bce_state_value_func(sqlite3_context *ctx){
@@ -73,10 +120,12 @@ BCE_PRIVATE void bce_state_final_func(sqlite3_context *ctx){
 
 /* ------------------------------------------------------ reading states */
 
-/* Reads a state argument into *st (whose sums may point into buf):
-** 1 when read, 0 for NULL, -1 with the error set. */
+/* Reads a state argument into *st (whose sums may point into buf, of
+** BCE_STATE_SMALL bytes, or into *heap, a block for a longer hex text
+** that the caller frees): 1 when read, 0 for NULL, -1 with the error set. */
 static int read_state(sqlite3_context *ctx, sqlite3_value *v,
-                      unsigned char *buf, bce_state *st){
+                      unsigned char *buf, unsigned char **heap,
+                      bce_state *st){
   const unsigned char *p;
   const char *why = 0;
   size_t n;
@@ -111,6 +160,14 @@ static int read_state(sqlite3_context *ctx, sqlite3_value *v,
                        "than %d)", len/2, BCE_STATE_MAX);
         return -1;
       }
+      if( len/2>BCE_STATE_SMALL ){
+        *heap = (unsigned char*)sqlite3_malloc(len/2);
+        if( *heap==0 ){
+          sqlite3_result_error_nomem(ctx);
+          return -1;
+        }
+        buf = *heap;
+      }
       for(i=0; i<len; i+=2){
         int hi = z[i]<='9' ? z[i]-'0' : z[i]-'A'+10;
         int lo = z[i+1]<='9' ? z[i+1]-'0' : z[i+1]-'A'+10;
@@ -132,8 +189,8 @@ static int read_state(sqlite3_context *ctx, sqlite3_value *v,
     case BCE_STATE_OK:
       return 1;
     case BCE_STATE_BAD_VERSION:
-      bce_error(ctx, "bad state: version %d; this build reads version %d",
-                st->version, BCE_STATE_VERSION);
+      bce_error(ctx, "bad state: version %d; this build reads versions 1 "
+                     "and %d", st->version, BCE_STATE_VERSION);
       return -1;
     case BCE_STATE_NONCANONICAL:
       bce_error(ctx, "bad state: non-canonical encoding: %s", why);
@@ -152,42 +209,56 @@ static int read_state(sqlite3_context *ctx, sqlite3_value *v,
 /* ----------------------------------------------------------- merging */
 
 /* The aggregate context of bce_merge and bce_merge_state: a bce_mean and
-** what every state must share with the first (state rule 4). */
+** what every state must share with the first (state rule 4): the
+** function and the options, as their canonical bytes (in optSmall, or a
+** block of their own that xFinal frees). */
 typedef struct BceMergeAgg {
   bce_mean m;
-  double eps;
   int fn;            /* the first state's function; 0 before it */
+  bce_reduction reduction;
+  unsigned char *opt;
+  size_t nOpt;
+  unsigned char optSmall[64];
 } BceMergeAgg;
 
 static void merge_step(sqlite3_context *ctx, sqlite3_value *v, int sign){
-  unsigned char buf[BCE_STATE_MAX];
+  unsigned char buf[BCE_STATE_SMALL], *heap = 0;
   bce_state st;
   BceMergeAgg *a;
-  int rc = read_state(ctx, v, buf, &st);
-  if( rc<=0 ) return;                       /* NULL skipped: state rule 2 */
+  int rc = read_state(ctx, v, buf, &heap, &st);
+  if( rc<=0 ) goto done;                    /* NULL skipped: state rule 2 */
   a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, sizeof(*a));
   if( a==0 ){
     sqlite3_result_error_nomem(ctx);
-    return;
+    goto done;
   }
   if( a->fn==0 ){
+    a->opt = st.nOpt<=sizeof a->optSmall ? a->optSmall
+                                         : (unsigned char*)sqlite3_malloc64(st.nOpt);
+    if( a->opt==0 ){
+      sqlite3_result_error_nomem(ctx);
+      goto done;
+    }
+    memcpy(a->opt, st.opt, st.nOpt);
+    a->nOpt = st.nOpt;
     a->fn = (int)st.fn;
-    a->eps = st.eps;
+    a->reduction = st.o.reduction;
   }else if( (int)st.fn!=a->fn ){            /* state rule 4 */
     bce_error(ctx, "cannot merge a %s() state with a %s() state",
               fn_name(st.fn), fn_name(a->fn));
-    return;
-  }else if( st.eps!=a->eps ){
-    char got[32], first[32];
-    bce_format_double(got, st.eps);
-    bce_format_double(first, a->eps);
-    bce_error(ctx, "cannot merge states of different eps, got %s after %s",
-              got, first);
-    return;
+    goto done;
+  }else if( st.nOpt!=a->nOpt || memcmp(st.opt, a->opt, a->nOpt)!=0 ){
+    char diff[200];
+    bce_options_diff(st.opt, st.nOpt, a->opt, a->nOpt, diff, sizeof diff);
+    bce_error(ctx, "states of different options do not merge: %s (this "
+                   "state's vs the first's)", diff);
+    goto done;
   }
   if( bce_state_merge(&a->m, &st, sign)!=BCE_STATE_OK ){
     bce_error(ctx, "more than 2^63 - 1 rows behind the states");
   }
+done:
+  sqlite3_free(heap);
 }
 
 BCE_PRIVATE void bce_merge_step(sqlite3_context *ctx, int argc,
@@ -202,41 +273,62 @@ BCE_PRIVATE void bce_merge_inverse(sqlite3_context *ctx, int argc,
   merge_step(ctx, argv[0], -1);
 }
 
-/* The mean, as bce() words its outcomes (rules 2 and 7). */
-static void merge_result(sqlite3_context *ctx){
-  BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
+static void merge_free(BceMergeAgg *a){
+  if( a->opt!=a->optSmall ) sqlite3_free(a->opt);
+  a->opt = 0;
+}
+
+/* The value under the states' reduction, as bce() words its outcomes
+** (rules 2 and 7). */
+static void merge_result(sqlite3_context *ctx, BceMergeAgg *a){
   double mean;
-  bce_mean_status status;
-  if( a==0 ) return;                        /* no states: NULL */
-  status = bce_mean_value(&a->m, &mean);
-  if( status==BCE_MEAN_VALUE ){
-    sqlite3_result_double(ctx, mean);
-  }else if( status==BCE_MEAN_WEIGHT_OVERFLOW ){
-    bce_error(ctx, "the sum of the weights overflows a double; scale "
-                   "them down");
-  }                                         /* BCE_MEAN_EMPTY: NULL */
+  switch( bce_mean_value_r(&a->m, a->reduction, &mean) ){
+    case BCE_MEAN_VALUE:
+      sqlite3_result_double(ctx, mean);
+      return;
+    case BCE_MEAN_WEIGHT_OVERFLOW:
+      bce_error(ctx, "the sum of the weights overflows a double; scale "
+                     "them down");
+      return;
+    case BCE_MEAN_SUM_OVERFLOW:
+      bce_error(ctx, "the sum of w*loss overflows a double; scale the "
+                     "weights down");
+      return;
+    case BCE_MEAN_EMPTY:
+      return;                               /* NULL */
+  }
 }
 
 BCE_PRIVATE void bce_merge_value_func(sqlite3_context *ctx){
-  merge_result(ctx);
+  BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
+  if( a==0 ) return;                        /* no states: NULL */
+  merge_result(ctx, a);
 }
 
 BCE_PRIVATE void bce_merge_final_func(sqlite3_context *ctx){
-  merge_result(ctx);
+  BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
+  if( a==0 ) return;                        /* no states: NULL */
+  if( a->fn!=0 ) merge_result(ctx, a);
+  merge_free(a);
+}
+
+static size_t encode_merged(void *arg, unsigned char *out, size_t cap){
+  BceMergeAgg *a = (BceMergeAgg*)arg;
+  return bce_state_encode_raw(&a->m, (bce_state_fn)a->fn, a->opt, a->nOpt,
+                              out, cap);
 }
 
 BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
   BceMergeAgg *a = (BceMergeAgg*)sqlite3_aggregate_context(ctx, 0);
-  unsigned char out[BCE_STATE_MAX];
+  unsigned char out[BCE_STATE_SMALL];
   size_t n;
   if( a==0 ) return;                        /* no states: NULL */
-  a->m.eps = a->eps;
-  a->m.hasEps = 1;
-  n = bce_state_encode(&a->m, (bce_state_fn)a->fn, out);
-  /* a context exists only once a state of >= 1 row was merged, and this
-  ** aggregate has no inverse */
-  if( BCE_NEVER(n==0) ) return;
-  sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
+  if( a->fn!=0 ){
+    n = encode_merged(a, out, sizeof out);
+    /* a state of >= 1 row was merged, and this aggregate has no inverse */
+    if( !BCE_NEVER(n==0) ) result_state(ctx, n, out, encode_merged, a);
+  }
+  merge_free(a);
 }
 
 /* -------------------------------------------------------------- info */
@@ -253,25 +345,42 @@ static void json_double(sqlite3_str *s, double x){
 
 BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
                                      sqlite3_value **argv){
-  unsigned char buf[BCE_STATE_MAX];
+  unsigned char buf[BCE_STATE_SMALL], *heap = 0;
   bce_state st;
   bce_mean m;
   sqlite3_str *s;
   double mean;
-  int rc = read_state(ctx, argv[0], buf, &st), n;
-  char *z;
+  int rc = read_state(ctx, argv[0], buf, &heap, &st), n;
+  char *z, *json;
+  size_t nJson;
   (void)argc;
-  if( rc<=0 ) return;                       /* NULL: rule 1 */
+  if( rc<=0 ){                              /* NULL: rule 1 */
+    sqlite3_free(heap);
+    return;
+  }
   memset(&m, 0, sizeof m);
   /* into an empty mean: no count can overflow */
   rc = bce_state_merge(&m, &st, +1)==BCE_STATE_OK;
-  if( BCE_NEVER(!rc) ) return;
+  if( BCE_NEVER(!rc) ){
+    sqlite3_free(heap);
+    return;
+  }
+  nJson = bce_options_json(st.opt, st.nOpt, 0, 0);
+  json = (char*)sqlite3_malloc64(nJson + 1);
+  if( json==0 ){
+    sqlite3_free(heap);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  bce_options_json(st.opt, st.nOpt, json, nJson + 1);
   s = sqlite3_str_new(0);
   sqlite3_str_appendf(s, "{\"version\":%d,\"function\":\"%s\",\"weighted\":%s,"
                       "\"eps\":", st.version, fn_name(st.fn),
                       st.weighted ? "true" : "false");
   if( BCE_STATE_HAS_EPS(st.fn) ) json_double(s, st.eps);
   else sqlite3_str_appendall(s, "null");
+  sqlite3_str_appendf(s, ",\"options\":%s", json);
+  sqlite3_free(json);
   sqlite3_str_appendf(s, ",\"rows\":%lld,\"rows_weighted\":%lld,"
                       "\"rows_infinite\":%lld,\"rows_tiny\":%lld,"
                       "\"sum_w\":", (long long)st.nRow,
@@ -279,11 +388,14 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
                       (long long)st.nTiny);
   json_double(s, st.weighted ? bce_sum_value(&m.weight) : (double)st.nRow);
   sqlite3_str_appendall(s, ",\"loss\":");
-  if( bce_mean_value(&m, &mean)==BCE_MEAN_VALUE ) json_double(s, mean);
+  if( bce_mean_value_r(&m, st.o.reduction, &mean)==BCE_MEAN_VALUE ){
+    json_double(s, mean);
+  }
   else sqlite3_str_appendall(s, "null");
   n = sqlite3_value_bytes(argv[0]);
   if( sqlite3_value_type(argv[0])!=SQLITE_BLOB ) n /= 2;   /* hex text */
   sqlite3_str_appendf(s, ",\"bytes\":%d}", n);
+  sqlite3_free(heap);
   n = sqlite3_str_errcode(s);
   z = sqlite3_str_finish(s);
   if( n!=SQLITE_OK || BCE_NEVER(z==0) ){   /* z is 0 only on an error */

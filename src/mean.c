@@ -71,6 +71,30 @@ static double sum_quotient(bce_sum *s, double d, double dlo){
   return c + (r - c*dlo)/d;
 }
 
+/* (loss + tiny/2^1074) / (den 2^kd), den near 1: the numerator scaled by
+** 2^-kn so that it is near 1 too, and nothing underflows or overflows on
+** the way, whatever the two magnitudes (a loss near 1e308 beside a
+** product below 2^-1022 once made the mean +Inf). */
+static double tiny_quotient(bce_mean *m, double den, int kd){
+  int kn = sum_ilogb(&m->tiny, -1074);
+  double num;
+  if( bce_sum_value(&m->loss)!=0.0 ){
+    int kl = sum_ilogb(&m->loss, 0);
+    if( kl>kn ) kn = kl;
+  }
+  num = bce_sum_value_scaled(&m->loss, -kn)
+      + bce_sum_value_scaled(&m->tiny, -kn - 1074);
+  return ldexp(num/den, kn - kd);
+}
+
+BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m){
+  uint64_t u = (uint64_t)m->nWeight;
+  /* two doubles of 32 bits each: exact for any count */
+  bce_sum_add(&m->weight, (double)(u & 0xffffffffu), +1);
+  bce_sum_add(&m->weight, ldexp((double)(u >> 32), 32), +1);
+  m->weighted = 1;
+}
+
 BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   double total, rest;
   if( m->nWeight==0 ) return BCE_MEAN_EMPTY;
@@ -84,20 +108,10 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   }
   total = bce_sum_value(&m->weight);
   if( !isfinite(total) ) return BCE_MEAN_WEIGHT_OVERFLOW;
+  if( total==0.0 ) return BCE_MEAN_EMPTY;   /* every d = 0 (class weights) */
   if( m->nTiny>0 ){
-    /* (loss + tiny/2^1074) / total, the numerator scaled by 2^-kn and the
-    ** total by 2^-kd so that each is near 1: nothing underflows or
-    ** overflows on the way, whatever the two magnitudes (a loss near
-    ** 1e308 beside a product below 2^-1022 once made the mean +Inf) */
-    int kd = ilogb(total), kn = sum_ilogb(&m->tiny, -1074);
-    double num;
-    if( bce_sum_value(&m->loss)!=0.0 ){
-      int kl = sum_ilogb(&m->loss, 0);
-      if( kl>kn ) kn = kl;
-    }
-    num = bce_sum_value_scaled(&m->loss, -kn)
-        + bce_sum_value_scaled(&m->tiny, -kn - 1074);
-    *value = ldexp(num/bce_sum_value_scaled(&m->weight, -kd), kn - kd);
+    int kd = ilogb(total);
+    *value = tiny_quotient(m, bce_sum_value_scaled(&m->weight, -kd), kd);
     return BCE_MEAN_VALUE;
   }
   /* sum(w*l) may be past the double range where the mean is not (logits
@@ -106,5 +120,29 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   rest = total>=0x1p-969 ? sum_rest(&m->weight, total, 0.0,
                                     ilogb(total) - 50) : 0.0;
   *value = sum_quotient(&m->loss, total, rest);
+  return BCE_MEAN_VALUE;
+}
+
+BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,
+                                             double *value){
+  double n;
+  if( r==BCE_REDUCTION_MEAN ) return bce_mean_value(m, value);
+  if( m->nRow<=0 ) return BCE_MEAN_EMPTY;
+  if( m->nInf>0 ){
+    *value = INFINITY;
+    return BCE_MEAN_VALUE;
+  }
+  /* the divisor: 1, or the rows (rounded where past 2^53, as the
+  ** unweighted mean's) */
+  n = r==BCE_REDUCTION_SUM ? 1.0 : (double)m->nRow;
+  if( m->nTiny>0 ){
+    int kd = ilogb(n);
+    *value = tiny_quotient(m, ldexp(n, -kd), kd);
+  }else if( r==BCE_REDUCTION_SUM ){
+    *value = bce_sum_value(&m->loss);
+  }else{
+    *value = sum_quotient(&m->loss, n, 0.0);
+  }
+  if( isinf(*value) ) return BCE_MEAN_SUM_OVERFLOW;
   return BCE_MEAN_VALUE;
 }

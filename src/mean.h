@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include "bits.h"
 #include "exact_sum.h"
+#include "fma.h"
+#include "options.h"    /* bce_reduction */
 
 typedef struct bce_mean {
   bce_sum loss;       /* exact sum of the finite w*l */
@@ -63,6 +65,39 @@ BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
   }
 }
 
+/* An unweighted mean made weighted: its rows so far weighed 1 each, and
+** are added to the weight sum, exactly; the mean is unchanged. */
+BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m);
+
+/* As bce_mean_add, for a row whose denominator is d >= 0 (issue 21: w_k
+** for a class-index target k with class weights, else 1): the weight sum
+** gets w*d exactly, as two doubles (the product rounded, and its error by
+** fma), so that the mean "sum(w*l) / sum(w*d)" is rounded once, as
+** PyTorch's weighted mean is defined.  The product is exact but where it
+** is below 2^-968: there it is the nearest multiple of 2^-1074, the unit
+** of the sums.  The caller checks that w*d does not overflow, and sets
+** m->weighted before the first row when d can differ from 1 (class
+** weights), so that every frame of a window, and every shard, has the
+** same flag; a row of d != 1 into an unweighted mean makes it weighted
+** all the same, so the value is never wrong.  d = 1 is bce_mean_add. */
+BCE_ALWAYS_INLINE void bce_mean_add_d(bce_mean *m, double l, double w,
+                                      double d, int sign){
+  double wd;
+  if( d==1.0 ){
+    bce_mean_add(m, l, w, sign);
+    return;
+  }
+  if( !m->weighted ) bce_mean_set_weighted(m);
+  bce_mean_add(m, l, w, sign);
+  if( w>0.0 ){
+    /* bce_mean_add() put w in the weight sum: w*d replaces it */
+    bce_sum_add(&m->weight, w, -sign);
+    wd = w*d;
+    bce_sum_add(&m->weight, wd, sign);
+    bce_sum_add(&m->weight, bce_fma(w, d, -wd), sign);
+  }
+}
+
 /* Adds or removes a row whose loss is part*2^scale, past DBL_MAX
 ** (cce_logits: m - z_c reaches 2 DBL_MAX, soft targets summing to 1 +
 ** 1e-4 a little more; scale 1 or 2), of weight w >= 0, the caller having
@@ -94,11 +129,26 @@ BCE_ALWAYS_INLINE void bce_mean_add_unit(bce_mean *m, double l, int sign){
 typedef enum bce_mean_status {
   BCE_MEAN_EMPTY,            /* no row of positive weight: NULL (rule 2) */
   BCE_MEAN_VALUE,            /* *value is the mean */
-  BCE_MEAN_WEIGHT_OVERFLOW   /* sum(w) is past the double range (rule 7) */
+  BCE_MEAN_WEIGHT_OVERFLOW,  /* sum(w) is past the double range (rule 7) */
+  BCE_MEAN_SUM_OVERFLOW      /* reduction "sum": sum(w*l) is past it */
 } bce_mean_status;
 
 /* The mean, rounded once.  Reads the sums without changing their value,
 ** so it may be called after every row of a window. */
 BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value);
+
+/* The aggregate's value under a reduction (issue 21), rounded once from
+** the exact sums (the rows with products below 2^-1022 as for the mean):
+**   BCE_REDUCTION_MEAN            sum(w*l) / sum(w*d): bce_mean_value();
+**                                 a weight sum of 0 (every row of w > 0
+**                                 has d = 0) is BCE_MEAN_EMPTY, NULL
+**   BCE_REDUCTION_SUM             sum(w*l); past DBL_MAX,
+**                                 BCE_MEAN_SUM_OVERFLOW
+**   BCE_REDUCTION_MEAN_OVER_ROWS  sum(w*l) / N, N the rows counted (w = 0
+**                                 too, as PyTorch counts them)
+** An infinite loss of w > 0 makes every one +Inf.  The sum and the mean
+** over rows are 0 for rows that all weigh 0, and NULL for no row. */
+BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,
+                                             double *value);
 
 #endif

@@ -4,22 +4,29 @@
 #include <string.h>
 #include "decimal.h"
 #include "loss.h"
+#include "options_codec.h"
 #include "state.h"
 
-/* Version 1 (docs/state-format.md):
-**   0  3  magic "BCE"          6  1  function        8  8  eps (bce, cce)
-**   3  1  version              7  1  flags (bit 0: weighted)
-**   4  2  length, all bytes
+/* Version 2 (docs/state-format.md):
+**   0  3  magic "BCE"          8  1  function
+**   3  1  version              9  1  flags (bit 0: weighted)
+**   4  4  length, all bytes   10  .. options (src/options_codec.h)
 **   counts (LEB128): rows, then weighted: rows of w > 0, infinite, tiny;
 **                    unweighted: infinite
 **   sums: loss, then weighted: weight, tiny; each a count byte n, then
 **         when n > 0 the first limb's index and n 4-byte digits
-**   CRC-32C of everything before it, 4 bytes. */
+**   CRC-32C of everything before it, 4 bytes.
+** Version 1: a length of 2 bytes, the function and flags at 6 and 7, and
+** in place of the options the eps (bce, cce: 8 bytes; else nothing). */
 static const unsigned char state_magic[3] = {'B', 'C', 'E'};
-#define STATE_HEAD 8          /* magic, version, length, function, flags */
+#define STATE_V1_HEAD 8       /* magic, version, length, function, flags */
+#define STATE_V2_HEAD 10
 #define STATE_FLAG_WEIGHTED 1
-/* the shortest: logits, unweighted: 2 counts, 1 sum */
-#define STATE_MIN_LEN (STATE_HEAD + 2 + 1 + 4)
+/* the shortest: logits, unweighted: 2 counts, 1 sum (v2: and the options
+** {}, one byte) */
+#define STATE_V1_MIN_LEN (STATE_V1_HEAD + 2 + 1 + 4)
+#define STATE_V2_MIN_LEN (STATE_V2_HEAD + 1 + 2 + 1 + 4)
+#define STATE_V1_MAX 1024
 
 BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n){
   uint32_t crc = 0xffffffffu;
@@ -37,12 +44,13 @@ BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n){
 
 typedef struct state_writer {
   unsigned char *p;
-  size_t n;
+  size_t n, cap;    /* bytes written (counted past cap, not stored) */
   int bad;          /* a sum that no aggregate has (see put_sum) */
 } state_writer;
 
 static void put_byte(state_writer *w, unsigned v){
-  w->p[w->n++] = (unsigned char)v;
+  if( w->n<w->cap ) w->p[w->n] = (unsigned char)v;
+  w->n++;
 }
 
 static void put_le(state_writer *w, uint64_t v, int bytes){
@@ -76,25 +84,62 @@ static void put_sum(state_writer *w, bce_sum *s){
   for(i=lo; i<=hi; i++) put_le(w, (uint64_t)s->limb[i], 4);
 }
 
-BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
-                                    unsigned char *out){
+/* The options a state of fn holds: as they act (see state.h). */
+static void state_options(const bce_options *o, const bce_mean *m,
+                          bce_state_fn fn, bce_options *s){
+  if( o ) *s = *o;
+  else bce_options_init(s);
+  s->keys &= BCE_OPT_ALL;
+  if( BCE_STATE_HAS_EPS(fn) ){
+    if( !(s->keys & BCE_OPT_EPS) ){
+      s->eps = m->hasEps ? m->eps : BCE_DEFAULT_EPS;
+      s->keys |= BCE_OPT_EPS;
+    }
+  }else{
+    s->keys &= ~BCE_OPT_EPS;
+  }
+  if( (s->keys & BCE_OPT_POS_WEIGHT) && s->n_pos_weights==0
+   && s->pos_weight==1.0 ){
+    s->keys &= ~BCE_OPT_POS_WEIGHT;
+  }
+  if( s->smoothing==0.0 ) s->keys &= ~BCE_OPT_SMOOTHING;
+  if( s->gamma==0.0 ) s->keys &= ~BCE_OPT_GAMMA;
+  if( (s->keys & BCE_OPT_CLASS_WEIGHT) && s->n_class_weights==0 ){
+    s->keys &= ~BCE_OPT_CLASS_WEIGHT;
+  }
+  if( s->reduction==BCE_REDUCTION_MEAN ) s->keys &= ~BCE_OPT_REDUCTION;
+}
+
+/* The state with the options so (opt NULL) or the canonical bytes
+** opt[0..nopt). */
+static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
+                     const unsigned char *opt, size_t nopt,
+                     unsigned char *out, size_t cap){
   state_writer w;
   uint32_t crc;
+  size_t i;
   if( m->nRow<=0 ) return 0;
+  if( opt==0 ){
+    /* nothing written: the caller refuses, and no state is cut */
+    size_t need = bce_options_encode(so, 0, 0);
+    if( need>BCE_STATE_OPTIONS_MAX ) return BCE_STATE_MAX + need;
+  }
   w.p = out;
   w.n = 0;
+  w.cap = out ? cap : 0;
   w.bad = 0;
   put_byte(&w, state_magic[0]);
   put_byte(&w, state_magic[1]);
   put_byte(&w, state_magic[2]);
   put_byte(&w, BCE_STATE_VERSION);
-  put_le(&w, 0, 2);   /* the length, once known */
+  put_le(&w, 0, 4);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
   put_byte(&w, m->weighted ? STATE_FLAG_WEIGHTED : 0);
-  if( BCE_STATE_HAS_EPS(fn) ){
-    /* + 0.0: -0 and 0 are one clip, so one encoding */
-    double eps = (m->hasEps ? m->eps : BCE_DEFAULT_EPS) + 0.0;
-    put_le(&w, bce_bits(eps), 8);
+  if( opt ){
+    for(i=0; i<nopt; i++) put_byte(&w, opt[i]);
+  }else{
+    w.n += bce_options_encode(so, w.n<w.cap ? w.p + w.n : 0,
+                              w.n<w.cap ? w.cap - w.n : 0);
   }
   put_varint(&w, (uint64_t)m->nRow);
   if( m->weighted ){
@@ -110,11 +155,31 @@ BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
     put_sum(&w, &m->tiny);
   }
   if( BCE_NEVER(w.bad) ) return 0;
-  out[4] = (unsigned char)((w.n + 4) & 0xff);
-  out[5] = (unsigned char)((w.n + 4) >> 8);
+  if( w.n + 4 > w.cap ) return w.n + 4;
+  for(i=0; i<4; i++) out[4 + i] = (unsigned char)(((w.n + 4) >> (8*i)) & 0xff);
   crc = bce_crc32c(out, w.n);
   put_le(&w, crc, 4);
   return w.n;
+}
+
+BCE_PRIVATE size_t bce_state_encode_opt(bce_mean *m, bce_state_fn fn,
+                                        const bce_options *o,
+                                        unsigned char *out, size_t cap){
+  bce_options so;
+  state_options(o, m, fn, &so);
+  return encode(m, fn, &so, 0, 0, out, cap);
+}
+
+BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
+                                        const unsigned char *opt,
+                                        size_t nopt, unsigned char *out,
+                                        size_t cap){
+  return encode(m, fn, 0, opt, nopt, out, cap);
+}
+
+BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
+                                    unsigned char *out){
+  return bce_state_encode_opt(m, fn, 0, out, BCE_STATE_SMALL);
 }
 
 /* ------------------------------------------------------------ reading */
@@ -318,8 +383,20 @@ static bound row_bound(const bce_state *st){
   return dbl;
 }
 
+/* Options that multiply a row's loss by a factor that may pass 1
+** (pos_weight, class_weight, a multi-class alpha): a row's loss is then
+** bounded by the double range only (rule 7), and a mean by nothing (a
+** class weight of 0 on the target leaves a row's d = 0 and its loss > 0). */
+static int scales_loss(const bce_state *st){
+  unsigned k = st->o.keys;
+  return (k & (BCE_OPT_POS_WEIGHT | BCE_OPT_CLASS_WEIGHT))!=0
+      || ((k & BCE_OPT_ALPHA)
+          && (st->fn==BCE_STATE_CCE || st->fn==BCE_STATE_CCE_LOGITS));
+}
+
 static bound weight_bound(const bce_state *st){
   static const bound prob = {745, 0}, dbl = {1, 1024}, cce_logits = {1, 1026};
+  if( scales_loss(st) ) return row_bound(st);
   switch( st->fn ){
     case BCE_STATE_LOGITS:     return dbl;
     case BCE_STATE_CCE_LOGITS: return cce_logits;
@@ -362,16 +439,19 @@ static int meaning(state_reader *r, bce_state *st){
     static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52};
     bound br = row_bound(st), bw = weight_bound(st);
     finite = rows - st->nInf - st->nTiny;
+    /* with class weights a row adds w*d to the weight sum, d >= 0: as
+    ** little as 0, and at most DBL_MAX (rule 7) */
+    int perRow = !(st->o.keys & BCE_OPT_CLASS_WEIGHT);
     if( st->weighted && (sum_above(&st->weight, st->nWeight, dbl, 1074)
-                         || (st->nWeight>0
+                         || (perRow && st->nWeight>0
                              && !sum_above(&st->weight, st->nWeight - 1,
                                            unit, 0))) ){
       /* each w > 0 is in [2^-1074, DBL_MAX]: the weight sum in
       ** [nWeight, nWeight 2^1024) units */
       format_sum(a, sizeof a, &st->weight, 0);
       snprintf(w, size, "a weight sum of %s over %lld row%s of w > 0, each "
-               "in [2^-1074, 2^1024)", a, (long long)st->nWeight,
-               plural(st->nWeight));
+               "in [%s, 2^1024)", a, (long long)st->nWeight,
+               plural(st->nWeight), perRow ? "2^-1074" : "0");
     }else if( sum_above(&st->tiny, st->nTiny, tiny, 1074) ){
       /* a tiny product is below 2^-1022: below 2^52 once scaled */
       format_sum(a, sizeof a, &st->tiny, -1074);
@@ -385,7 +465,7 @@ static int meaning(state_reader *r, bce_state *st){
       snprintf(w, size, "a loss sum of %s over %lld finite row%s%s, above "
                "%s a row", a, (long long)finite, plural(finite),
                st->weighted ? " of w > 0" : "", b);
-    }else if( st->weighted && st->nWeight>0 ){
+    }else if( st->weighted && st->nWeight>0 && !scales_loss(st) ){
       big x, y;
       /* as in sum_above(): the weight sum is at least 2^(bits - 1) */
       if( sum_bits(&st->loss)<=sum_bits(&st->weight) + bits_of(bw.c) - 2
@@ -408,18 +488,78 @@ static int meaning(state_reader *r, bce_state *st){
   return bad(r, w);
 }
 
+/* Version 1's eps, as the options {"eps": eps} (bce, cce) or {}: the
+** bytes a version-2 state of those options holds. */
+static int get_v1_options(state_reader *r, bce_state *st){
+  bce_options o;
+  bce_options_init(&o);
+  o.keys = 0;
+  if( BCE_STATE_HAS_EPS(st->fn) ){
+    uint64_t bits;
+    if( r->n - r->at < 8 ) return bad(r, "a field runs past the end");
+    bits = get_le(r->p + r->at, 8);
+    r->at += 8;
+    o.eps = bce_from_bits(bits);
+    o.keys = BCE_OPT_EPS;
+    /* [0, 0.5), and +0 only: -0 is written as +0 */
+    if( !(o.eps>=0.0 && o.eps<0.5) || bits==UINT64_C(1) << 63 ){
+      return bad(r, "its eps is not a clip in [0, 0.5)");
+    }
+  }
+  st->nOpt = bce_options_encode(&o, st->optV1, sizeof st->optV1);
+  st->opt = st->optV1;
+  st->o = o;
+  return 1;
+}
+
+/* Version 2's options, in the one form a state of its function holds
+** (state_options()). */
+static int get_v2_options(state_reader *r, bce_state *st){
+  const char *why = 0;
+  unsigned multi = st->fn==BCE_STATE_CCE || st->fn==BCE_STATE_CCE_LOGITS;
+  bce_options *o = &st->o;
+  size_t len;
+  if( !bce_options_decode(r->p + r->at, r->n - r->at, &len, o, 0, 0, &why) ){
+    return bad(r, why);
+  }
+  if( len>BCE_STATE_OPTIONS_MAX ){
+    return bad(r, "its options are longer than a state's may be");
+  }
+  st->opt = r->p + r->at;
+  st->nOpt = len;
+  r->at += len;
+  if( !(o->keys & BCE_OPT_EPS)!=!BCE_STATE_HAS_EPS(st->fn) ){
+    return bad(r, BCE_STATE_HAS_EPS(st->fn) ? "its options lack the eps"
+                                            : "its options hold an eps");
+  }
+  if( ((o->keys & BCE_OPT_POS_WEIGHT) && o->n_pos_weights==0
+       && o->pos_weight==1.0)
+   || ((o->keys & BCE_OPT_SMOOTHING) && o->smoothing==0.0)
+   || ((o->keys & BCE_OPT_GAMMA) && o->gamma==0.0)
+   || ((o->keys & BCE_OPT_REDUCTION) && o->reduction==BCE_REDUCTION_MEAN) ){
+    return bad(r, "its options hold a key at the value that changes "
+                  "nothing");
+  }
+  if( multi ? (o->keys & BCE_OPT_POS_WEIGHT)!=0
+            : (o->keys & (BCE_OPT_CLASS_WEIGHT | BCE_OPT_IGNORE_INDEX))!=0
+              || o->n_alphas>0
+              || ((o->keys & BCE_OPT_ALPHA) && o->alpha>1.0) ){
+    return bad(r, "its options hold one that its function does not take");
+  }
+  return 1;
+}
+
 BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
                                               size_t n, bce_state *st,
                                               const char **why){
   state_reader r;
-  size_t len, k;
+  size_t len, k, head, lenBytes;
   unsigned fn, flags;
   bce_state_status rc = BCE_STATE_NONCANONICAL;
   const char *unused;
   if( why==0 ) why = &unused;
   r.p = p;
   r.n = n;
-  r.at = STATE_HEAD;
   r.why = 0;
   memset(st, 0, sizeof *st);
   /* What the bytes are comes first, so that another BLOB is named as
@@ -432,16 +572,18 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   }
   if( n>=4 ){
     st->version = p[3];
-    if( p[3]!=BCE_STATE_VERSION ){
+    if( p[3]!=1 && p[3]!=BCE_STATE_VERSION ){
       *why = "a state of a version this build does not read";
       return BCE_STATE_BAD_VERSION;
     }
   }
-  if( n<6 ){
+  lenBytes = st->version==1 ? 2 : 4;
+  head = st->version==1 ? STATE_V1_HEAD : STATE_V2_HEAD;
+  if( n<4 + lenBytes ){
     *why = "truncated (too short to hold a state's length)";
     return BCE_STATE_TRUNCATED;
   }
-  len = (size_t)get_le(p + 4, 2);
+  len = (size_t)get_le(p + 4, (int)lenBytes);
   if( n<len ){
     *why = "truncated (fewer bytes than its length field says)";
     return BCE_STATE_TRUNCATED;
@@ -450,7 +592,8 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     *why = "over-long (more bytes than its length field says)";
     return BCE_STATE_OVERLONG;
   }
-  if( len<STATE_MIN_LEN || len>BCE_STATE_MAX ){
+  if( st->version==1 ? len<STATE_V1_MIN_LEN || len>STATE_V1_MAX
+                     : len<STATE_V2_MIN_LEN || len>BCE_STATE_MAX ){
     *why = "its length field is outside the lengths a state has";
     return BCE_STATE_NONCANONICAL;
   }
@@ -459,8 +602,9 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     return BCE_STATE_CHECKSUM;
   }
   r.n = len - 4;
-  fn = p[6];
-  flags = p[7];
+  r.at = head;
+  fn = p[head - 2];
+  flags = p[head - 1];
   if( fn<BCE_STATE_PROB || fn>BCE_STATE_CCE_LOGITS ){
     bad(&r, "an unknown function code");
   }else if( flags & ~(unsigned)STATE_FLAG_WEIGHTED ){
@@ -468,21 +612,11 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   }else{
     st->fn = (bce_state_fn)fn;
     st->weighted = (flags & STATE_FLAG_WEIGHTED)!=0;
-    if( BCE_STATE_HAS_EPS(fn) ){
-      uint64_t bits;
-      if( r.n - r.at < 8 ){
-        bad(&r, "a field runs past the end");
-        goto done;
-      }
-      bits = get_le(p + r.at, 8);
-      r.at += 8;
-      st->eps = bce_from_bits(bits);
-      /* [0, 0.5), and +0 only: -0 is written as +0 */
-      if( !(st->eps>=0.0 && st->eps<0.5) || bits==UINT64_C(1) << 63 ){
-        bad(&r, "its eps is not a clip in [0, 0.5)");
-        goto done;
-      }
+    if( !(st->version==1 ? get_v1_options(&r, st)
+                         : get_v2_options(&r, st)) ){
+      goto done;
     }
+    st->eps = BCE_STATE_HAS_EPS(fn) ? st->o.eps : 0.0;
     if( !get_count(&r, &st->nRow) ) goto done;
     if( st->weighted ){
       if( !get_count(&r, &st->nWeight) || !get_count(&r, &st->nInf)
@@ -534,11 +668,8 @@ BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
   /* the other counts are at most the rows: they cannot overflow first */
   if( sign>0 && st->nRow>INT64_MAX - m->nRow ) return BCE_STATE_OVERFLOW;
-  if( st->weighted && !m->weighted ){
-    /* the rows merged so far weighed 1 each */
-    add_count(&m->weight, m->nWeight, +1);
-    m->weighted = 1;
-  }
+  /* the rows merged so far weighed 1 each */
+  if( st->weighted && !m->weighted ) bce_mean_set_weighted(m);
   m->nRow += sign*st->nRow;
   m->nWeight += sign*st->nWeight;
   m->nInf += sign*st->nInf;

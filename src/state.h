@@ -24,9 +24,21 @@
 #include <stdint.h>
 #include "bits.h"
 #include "mean.h"
+#include "options.h"
 
-#define BCE_STATE_VERSION 1
-#define BCE_STATE_MAX 1024   /* no state is longer; see state-format.md */
+/* Version 2 carries the options (issue 21); version 1 (0.2.0) is read,
+** as a state whose options are its eps alone. */
+#define BCE_STATE_VERSION 2
+/* No state is longer: any options of up to 4096 numbers in each array
+** fit (docs/state-format.md); a longer one is an error, not cut. */
+#define BCE_STATE_MAX 131072
+/* The longest state without arrays in its options (v1 and v2), so that
+** the usual state fits in a buffer of the stack. */
+#define BCE_STATE_SMALL 1024
+/* The longest options a state holds: the rest of a state (its head,
+** counts and sums) is below BCE_STATE_SMALL, so that no merge of states
+** that were read makes one past BCE_STATE_MAX. */
+#define BCE_STATE_OPTIONS_MAX (BCE_STATE_MAX - BCE_STATE_SMALL)
 
 /* Which function's loss the state is of.  Merging two kinds is an error.
 ** The functions with a clip (bce, cce) carry their eps. */
@@ -57,22 +69,51 @@ typedef struct bce_state_sum {
   const unsigned char *digits;
 } bce_state_sum;
 
-/* A decoded state.  The sums point into the bytes decoded. */
+/* A decoded state.  The sums and the options' bytes point into the bytes
+** decoded (a version-1 state's options, which it does not hold as bytes,
+** into optV1: a copy of the struct must set opt again). */
 typedef struct bce_state {
   int version;
   bce_state_fn fn;
   int weighted;
   double eps;                  /* the clip, for BCE_STATE_PROB and
                                ** BCE_STATE_CCE; else 0 */
+  bce_options o;               /* the options, but the arrays: their
+                               ** counts only (pointers NULL) */
+  const unsigned char *opt;    /* the options as canonical bytes
+                               ** (src/options_codec.h): states of equal
+                               ** options have equal opt */
+  size_t nOpt;
+  unsigned char optV1[9];
   int64_t nRow, nWeight, nInf, nTiny;
   bce_state_sum loss, weight, tiny;
   char detail[200];            /* BCE_STATE_IMPOSSIBLE's why, with the
                                ** numbers that contradict each other */
 } bce_state;
 
-/* Writes the state of m for function fn into out (BCE_STATE_MAX bytes)
-** and returns its length; 0 when m has no rows (the state is NULL, rule
-** 2).  Normalizes m's sums, which keeps their values. */
+/* Writes the state of m for function fn and options o (NULL: the
+** defaults) into out when it fits in cap bytes, and returns its length
+** either way (a caller may size a buffer; a length past BCE_STATE_MAX,
+** options of more than BCE_STATE_OPTIONS_MAX bytes, for the caller to
+** refuse: nothing is cut); 0 when m has
+** no rows (the state is NULL, rule 2).  A state holds its options as
+** they act: eps always for bce and cce (o's, else m's, else the default),
+** never for the others; no key at a value that changes nothing
+** (pos_weight 1, smoothing 0, gamma 0, reduction "mean").  Normalizes m's
+** sums, which keeps their values. */
+BCE_PRIVATE size_t bce_state_encode_opt(bce_mean *m, bce_state_fn fn,
+                                        const bce_options *o,
+                                        unsigned char *out, size_t cap);
+
+/* As bce_state_encode_opt(), the options given as the canonical bytes
+** of a decoded state of fn (bce_state.opt): what a merge writes. */
+BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
+                                        const unsigned char *opt,
+                                        size_t nopt, unsigned char *out,
+                                        size_t cap);
+
+/* bce_state_encode_opt(m, fn, NULL, out, BCE_STATE_SMALL): the state
+** with the default options (and m's eps), which always fits. */
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
                                     unsigned char *out);
 
@@ -87,7 +128,8 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
 /* Adds (sign = +1) or removes (sign = -1) a decoded state into m.  An
 ** unweighted state's rows weigh 1 each: when m->weighted, they are added
 ** to m's sum of weights, so that bce(y, p) merges with bce(y, p, w) as
-** bce(y, p, 1) would.  Checks nothing of fn or eps: the caller does. */
+** bce(y, p, 1) would.  Checks nothing of fn or the options: the caller
+** does (same fn, and equal st->opt bytes). */
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign);
 

@@ -7,8 +7,11 @@
 **
 ** References independent of the codec: the CRC-32C check value of
 ** "123456789" (0xE3069283, RFC 3720 appendix B.4 and the CRC catalogue),
-** and, for the merged means, bce_mean_value() of one aggregate over every
-** row, which src/mean.c computes without the codec.
+** for the merged means, bce_mean_value() of one aggregate over every
+** row, which src/mean.c computes without the codec, and the golden
+** version-2 states with options of tests/ref/state_golden_v2.h, written
+** by the second (Python) implementation of the format with their values
+** from exact fractions (tests/gen_state_golden.py).
 */
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +20,9 @@
 #include "../src/state.h"
 #include "../src/loss.h"
 #include "../src/logits.h"
+#include "../src/options_codec.h"
 #include "xorshift.h"
+#include "ref/state_golden_v2.h"
 
 static int failures;
 
@@ -33,6 +38,7 @@ static void check(int ok, const char *name, const char *why){
 /* A row as the aggregate sees it. */
 typedef struct row {
   double y, x, w;  /* x: p, or z for logits */
+  double d;        /* the row's denominator (class weights), 1 else */
 } row;
 
 #define MAXROWS 600
@@ -40,6 +46,7 @@ typedef struct dataset {
   bce_state_fn fn;
   int weighted;
   double eps;      /* PROB only; < 0: the default (no eps argument) */
+  const bce_options *o;  /* the options of the state, or NULL */
   int n;
   row r[MAXROWS];
 } dataset;
@@ -60,6 +67,7 @@ static void make(dataset *d, uint64_t *s, int kind){
   for(i=0; i<d->n; i++){
     row *r = &d->r[i];
     unsigned pick = (unsigned)(xorshift64(s) % 16);
+    r->d = 1.0;
     r->y = pick<6 ? 1.0 : pick<12 ? 0.0 : uniform(s);
     r->w = d->weighted ? (pick==3 ? 0.0 : uniform(s)*4) : 1.0;
     if( d->fn==BCE_STATE_PROB ){
@@ -82,6 +90,37 @@ static void make(dataset *d, uint64_t *s, int kind){
   }
 }
 
+/* Options (issue 21) over the kinds' rows: class weights give each row a
+** denominator d, of 53 bits so that w*d is two doubles; reductions. */
+static const double class_w[3] = {0.3, 5.0000000000000009, 0x1.fffffffffffffp-1};
+static bce_options opt_pw, opt_cw;
+
+static void make_options(dataset *d, uint64_t *s, int kind){
+  int i;
+  if( kind==7 ){
+    /* bce(y, p, w, '{"pos_weight": 3, "reduction": "mean_over_rows"}') */
+    make(d, s, 6);
+    d->eps = -1.0;
+    bce_options_init(&opt_pw);
+    opt_pw.keys = BCE_OPT_POS_WEIGHT | BCE_OPT_REDUCTION;
+    opt_pw.pos_weight = 3.0;
+    opt_pw.reduction = BCE_REDUCTION_MEAN_OVER_ROWS;
+    d->o = &opt_pw;
+  }else{
+    /* cce(y, p, w, '{"class_weight": [...], "eps": 1e-7}'), the rows'
+    ** losses any within a class-weighted row's bound */
+    make(d, s, 1);
+    d->fn = BCE_STATE_CCE;
+    bce_options_init(&opt_cw);
+    opt_cw.keys = BCE_OPT_CLASS_WEIGHT | BCE_OPT_EPS;
+    opt_cw.eps = 1e-7;
+    opt_cw.class_weights = class_w;
+    opt_cw.n_class_weights = 3;
+    d->o = &opt_cw;
+    for(i=0; i<d->n; i++) d->r[i].d = class_w[xorshift64(s) % 3];
+  }
+}
+
 static double loss_of(const dataset *d, const row *r){
   if( d->fn==BCE_STATE_LOGITS ) return bce_logits_loss(r->y, r->x);
   return bce_loss(r->y, r->x, d->eps<0 ? BCE_DEFAULT_EPS : d->eps);
@@ -90,7 +129,7 @@ static double loss_of(const dataset *d, const row *r){
 static void mean_start(const dataset *d, bce_mean *m){
   memset(m, 0, sizeof *m);
   m->weighted = d->weighted;
-  if( d->fn==BCE_STATE_PROB && d->eps>=0 ){
+  if( BCE_STATE_HAS_EPS(d->fn) && d->eps>=0 ){
     m->eps = d->eps;
     m->hasEps = 1;
   }
@@ -103,15 +142,22 @@ static void mean_of(const dataset *d, const int *order, int from, int to,
   mean_start(d, m);
   for(i=from; i<to; i++){
     const row *r = &d->r[order[i]];
-    bce_mean_add(m, loss_of(d, r), r->w, +1);
+    double l = loss_of(d, r);
+    if( d->o==&opt_pw ) l *= r->y==1.0 ? 3.0 : 1.0;
+    bce_mean_add_d(m, l, r->w, r->d, +1);
   }
+}
+
+/* The state of m with the dataset's options. */
+static size_t enc(const dataset *d, bce_mean *m, unsigned char *out){
+  return bce_state_encode_opt(m, d->fn, d->o, out, BCE_STATE_SMALL);
 }
 
 static size_t encode(const dataset *d, const int *order, int from, int to,
                      unsigned char *out){
   bce_mean m;
   mean_of(d, order, from, to, &m);
-  return bce_state_encode(&m, d->fn, out);
+  return enc(d, &m, out);
 }
 
 static void shuffle(int *order, int n, uint64_t *s){
@@ -136,7 +182,7 @@ static void test_crc(void){
 /* Decoding and merging into an empty mean, then encoding, gives the
 ** same bytes, and the same mean as the aggregate. */
 static void round_trip(const dataset *d, const char *label){
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL];
   int order[MAXROWS];
   size_t na, nb;
   bce_mean whole, back;
@@ -147,19 +193,20 @@ static void round_trip(const dataset *d, const char *label){
   int ok;
   shuffle(order, d->n, &(uint64_t){1});
   mean_of(d, order, 0, d->n, &whole);
-  na = bce_state_encode(&whole, d->fn, a);
+  na = enc(d, &whole, a);
   ok = na>0 && bce_state_decode(a, na, &st, &w)==BCE_STATE_OK;
   if( !ok ) snprintf(why, sizeof why, "decode: %s", w ? w : "encode gave 0");
   if( ok ){
     mean_start(d, &back);
     ok = bce_state_merge(&back, &st, +1)==BCE_STATE_OK;
-    nb = bce_state_encode(&back, st.fn, b);
+    nb = bce_state_encode_raw(&back, st.fn, st.opt, st.nOpt, b, sizeof b);
     ok = ok && nb==na && memcmp(a, b, na)==0;
     if( !ok ) snprintf(why, sizeof why, "re-encoded bytes differ");
   }
   if( ok ){
-    bce_mean_status s1 = bce_mean_value(&whole, &v1);
-    bce_mean_status s2 = bce_mean_value(&back, &v2);
+    bce_reduction red = d->o ? d->o->reduction : BCE_REDUCTION_MEAN;
+    bce_mean_status s1 = bce_mean_value_r(&whole, red, &v1);
+    bce_mean_status s2 = bce_mean_value_r(&back, st.o.reduction, &v2);
     ok = s1==s2 && bce_bits(v1)==bce_bits(v2);
     if( !ok ) snprintf(why, sizeof why, "mean %a, after the trip %a", v1, v2);
   }
@@ -170,7 +217,7 @@ static void round_trip(const dataset *d, const char *label){
 /* k random shards, in random orders, merged in a random order: the
 ** bytes of the whole.  Also merged two levels deep. */
 static void split_merge(const dataset *d, uint64_t *s, const char *label){
-  unsigned char whole[BCE_STATE_MAX], part[BCE_STATE_MAX], got[BCE_STATE_MAX];
+  unsigned char whole[BCE_STATE_SMALL], part[BCE_STATE_SMALL], got[BCE_STATE_SMALL];
   int order[MAXROWS], cut[14];
   int k, trial, bad = 0;
   size_t nw, ng;
@@ -206,7 +253,7 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
     }
     m.hasEps = half[0].hasEps;
     m.eps = half[0].eps;
-    ng = bce_state_encode(&m, d->fn, got);
+    ng = enc(d, &m, got);
     if( !bad && (ng!=nw || memcmp(got, whole, nw)!=0) ){
       bad = 1;
       snprintf(why, sizeof why, "k=%d: merged %zu bytes, whole %zu", k, ng, nw);
@@ -214,10 +261,10 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
     /* two levels: the even and the odd shards, then the two */
     if( !bad ){
       bce_mean top;
-      unsigned char h[BCE_STATE_MAX];
+      unsigned char h[BCE_STATE_SMALL];
       memset(&top, 0, sizeof top);
       for(i=0; i<2; i++){
-        size_t nh = bce_state_encode(&half[i], d->fn, h);
+        size_t nh = enc(d, &half[i], h);
         bce_state st;
         if( nh==0 ) continue;
         if( bce_state_decode(h, nh, &st, 0)!=BCE_STATE_OK
@@ -225,7 +272,7 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
       }
       top.hasEps = half[0].hasEps;
       top.eps = half[0].eps;
-      ng = bce_state_encode(&top, d->fn, got);
+      ng = enc(d, &top, got);
       if( bad || ng!=nw || memcmp(got, whole, nw)!=0 ){
         bad = 1;
         snprintf(why, sizeof why, "k=%d: two-level merge differs", k);
@@ -239,7 +286,7 @@ static void split_merge(const dataset *d, uint64_t *s, const char *label){
 /* Merging a state in and out again leaves the bytes it started with: the
 ** inverse of a window of states. */
 static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], x[BCE_STATE_MAX];
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL], x[BCE_STATE_SMALL];
   int order[MAXROWS], half = d->n / 2;
   size_t na, nb, nx;
   bce_mean m;
@@ -255,7 +302,7 @@ static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
   ok = ok && bce_state_merge(&m, &sa, +1)==BCE_STATE_OK
           && bce_state_merge(&m, &sx, +1)==BCE_STATE_OK
           && bce_state_merge(&m, &sx, -1)==BCE_STATE_OK;
-  nb = bce_state_encode(&m, d->fn, b);
+  nb = enc(d, &m, b);
   snprintf(name, sizeof name, "a state merged in and out again, %s", label);
   check(ok && na==nb && memcmp(a, b, na)==0, name, "bytes differ");
 }
@@ -263,7 +310,7 @@ static void merge_inverse(const dataset *d, uint64_t *s, const char *label){
 /* Every single-bit change and every truncation is refused; so are longer
 ** states. */
 static void damage(const dataset *d, const char *label){
-  unsigned char a[BCE_STATE_MAX + 8], t[BCE_STATE_MAX + 8];
+  unsigned char a[BCE_STATE_SMALL + 8], t[BCE_STATE_SMALL + 8];
   int order[MAXROWS];
   size_t n, i, bits = 0, cuts = 0;
   int bit;
@@ -365,17 +412,32 @@ static void test_hand_made(void){
   check(ok, "and its mean is ln 2", "wrong value");
   {
     /* bce_logits(0, 0) as one row, encoded: the bytes of
-    ** docs/state-format.md's example, whose CRC a Python CRC-32C gave */
-    static const unsigned char golden[] = {0x42,0x43,0x45,0x01,0x1C,0x00,
+    ** docs/state-format.md's example (version 2), whose CRC a Python
+    ** CRC-32C gave; its version-1 bytes (0.2.0's example) are read as
+    ** the same state, and merged give the version-2 bytes */
+    static const unsigned char golden[] = {0x42,0x43,0x45,0x02,0x1F,0x00,
+      0x00,0x00,0x02,0x00,0x00,0x01,0x00,0x03,0x1F,0x00,0x00,0x00,0xE0,0x3D,
+      0x47,0xDF,0x5F,0xC8,0xC5,0x02,0x00,0xB3,0xE8,0xB2,0xC1};
+    static const unsigned char golden_v1[] = {0x42,0x43,0x45,0x01,0x1C,0x00,
       0x02,0x00,0x01,0x00,0x03,0x1F,0x00,0x00,0x00,0xE0,0x3D,0x47,0xDF,0x5F,
       0xC8,0xC5,0x02,0x00,0x1B,0x5E,0x10,0xFA};
-    unsigned char out[BCE_STATE_MAX];
+    unsigned char out[BCE_STATE_SMALL];
+    bce_state s1;
     memset(&mean, 0, sizeof mean);
     bce_mean_add(&mean, bce_logits_loss(0.0, 0.0), 1.0, +1);
     len = bce_state_encode(&mean, BCE_STATE_LOGITS, out);
     check(len==sizeof golden && memcmp(out, golden, len)==0,
           "bce_logits(0, 0) encodes as the documented example",
           "other bytes");
+    memset(&mean, 0, sizeof mean);
+    ok = bce_state_decode(golden_v1, sizeof golden_v1, &s1, 0)==BCE_STATE_OK
+      && s1.version==1 && s1.nOpt==1 && s1.opt[0]==0
+      && bce_state_merge(&mean, &s1, +1)==BCE_STATE_OK;
+    len = ok ? bce_state_encode_raw(&mean, s1.fn, s1.opt, s1.nOpt, out,
+                                    sizeof out) : 0;
+    check(len==sizeof golden && memcmp(out, golden, len)==0,
+          "0.2.0's version-1 example is read, its options {}, and merged "
+          "gives the version-2 bytes", "other bytes");
   }
   {
     unsigned char e[sizeof ok_logits];
@@ -485,21 +547,22 @@ static void test_hand_made(void){
     expect(short_len, sizeof short_len, BCE_STATE_NONCANONICAL, "a 14-byte state (length field 14) refused");
   }
   {
-    /* a length field past 1 KB that matches the bytes, with a valid CRC */
-    static unsigned char big[BCE_STATE_MAX + 8];
+    /* a length field past 1 KB that matches the bytes, with a valid CRC:
+    ** no version-1 state is longer */
+    static unsigned char big[1024 + 8];
     bce_state st2;
     const char *why = 0;
     size_t len;
     memset(big, 0, sizeof big);
     memcpy(big, (const unsigned char[]){'B','C','E',1,0,0,2,0,1,0,0}, 11);
-    len = seal(big, BCE_STATE_MAX + 1);
+    len = seal(big, 1024 + 1);
     check(bce_state_decode(big, len, &st2, &why)==BCE_STATE_NONCANONICAL,
-          "a state of more than 1 KB (its length field agreeing) refused",
-          why ? why : "accepted");
+          "a version-1 state of more than 1 KB (its length field agreeing) "
+          "refused", why ? why : "accepted");
   }
   {
     static const unsigned char other[] = {'S','Q','L','i','t','e'};
-    static const unsigned char v2[] = {'B','C','E',2,20,0,2,0};
+    static const unsigned char v2[] = {'B','C','E',3,20,0,2,0};
     bce_state st2;
     const char *why = 0;
     check(bce_state_decode(other, sizeof other, &st2, &why)==BCE_STATE_MAGIC
@@ -507,7 +570,7 @@ static void test_hand_made(void){
     check(bce_state_decode(other, 1, &st2, &why)==BCE_STATE_MAGIC,
           "a one-byte BLOB that is not 'B' is not a state", "accepted");
     check(bce_state_decode(v2, sizeof v2, &st2, &why)==BCE_STATE_BAD_VERSION
-          && st2.version==2, "version 2 is refused by name", "accepted");
+          && st2.version==3, "version 3 is refused by name", "accepted");
     check(bce_state_decode(other, 0, &st2, &why)==BCE_STATE_TRUNCATED,
           "an empty BLOB is a truncated state", "accepted");
   }
@@ -518,7 +581,7 @@ static void test_hand_made(void){
 /* m encoded as a state of fn, then read: the status wanted. */
 static void mean_case(bce_mean *m, bce_state_fn fn, bce_state_status want,
                       const char *name){
-  unsigned char out[BCE_STATE_MAX];
+  unsigned char out[BCE_STATE_SMALL];
   bce_state st;
   const char *why = 0;
   char msg[300];
@@ -665,7 +728,7 @@ static void test_largest(void){
   };
   int k;
   for(k=0; k<7; k++){
-    unsigned char out[BCE_STATE_MAX];
+    unsigned char out[BCE_STATE_SMALL];
     bce_mean m;
     bce_state st;
     const char *why = "";
@@ -720,8 +783,8 @@ static void test_largest(void){
 ** of the weighted state of all rows, the unweighted rows with w = 1. */
 static void test_mixing(uint64_t *s){
   dataset *u = calloc(1, sizeof *u), *w = calloc(1, sizeof *w);
-  unsigned char a[BCE_STATE_MAX], b[BCE_STATE_MAX], whole[BCE_STATE_MAX];
-  unsigned char got[BCE_STATE_MAX];  /* sa and sb point into a and b */
+  unsigned char a[BCE_STATE_SMALL], b[BCE_STATE_SMALL], whole[BCE_STATE_SMALL];
+  unsigned char got[BCE_STATE_SMALL];  /* sa and sb point into a and b */
   int order[MAXROWS], i, ok;
   size_t na, nb, nw, ng;
   bce_mean m, all;
@@ -777,7 +840,7 @@ static void test_overflow(void){
 /* More merges than BCE_SUM_FLUSH operations: the limbs are normalized on
 ** the way, and the bytes are those of the rows added one by one. */
 static void test_many_merges(void){
-  unsigned char one[BCE_STATE_MAX], a[BCE_STATE_MAX], b[BCE_STATE_MAX];
+  unsigned char one[BCE_STATE_SMALL], a[BCE_STATE_SMALL], b[BCE_STATE_SMALL];
   bce_mean m, rows;
   bce_state st;
   size_t n1, na, nb;
@@ -802,7 +865,7 @@ static void test_many_merges(void){
 /* The longest state: all 68 limbs of all three sums in use. */
 static void test_longest(void){
   bce_mean m;
-  unsigned char out[BCE_STATE_MAX];
+  unsigned char out[BCE_STATE_SMALL];
   size_t n;
   int i;
   char why[64];
@@ -815,26 +878,556 @@ static void test_longest(void){
     m.loss.limb[i] = m.weight.limb[i] = m.tiny.limb[i] = 0xffffffff;
   }
   n = bce_state_encode(&m, BCE_STATE_PROB, out);
-  char name[64];
+  char name[128];
   snprintf(why, sizeof why, "%zu bytes", n);
-  snprintf(name, sizeof name, "the longest state fits in 1 KB (%zu bytes)", n);
-  check(n>0 && n<=BCE_STATE_MAX, name, why);
+  snprintf(name, sizeof name, "the longest state without arrays in its "
+           "options fits in 1 KB (%zu bytes)", n);
+  check(n>0 && n<=BCE_STATE_SMALL, name, why);
+}
+
+
+/* ------------------------------------------------- version 2: options */
+
+static void golden_options(const golden_v2 *g, bce_options *o){
+  bce_options_init(o);
+  o->keys = g->keys;
+  o->eps = g->eps;
+  o->pos_weight = g->pos_weight;
+  o->pos_weights = g->npw ? g->pw : 0;
+  o->n_pos_weights = g->npw;
+  o->smoothing = g->smoothing;
+  o->gamma = g->gamma;
+  o->alpha = g->alpha;
+  o->alphas = g->nal ? g->al : 0;
+  o->n_alphas = g->nal;
+  o->class_weights = g->ncw ? g->cw : 0;
+  o->n_class_weights = g->ncw;
+  o->ignore_index = g->ignore_index;
+  o->reduction = (bce_reduction)g->reduction;
+}
+
+static void hex_of(const unsigned char *p, size_t n, char *out){
+  size_t i;
+  for(i=0; i<n; i++) sprintf(out + 2*i, "%02X", p[i]);
+  out[2*n] = 0;
+}
+
+/* The rows [from, to) of a golden case, backwards when back. */
+static void golden_mean(const golden_v2 *g, int from, int to, int back,
+                        bce_mean *m){
+  int i;
+  memset(m, 0, sizeof *m);
+  m->weighted = g->weighted;
+  for(i=from; i<to; i++){
+    const double *r = g->rows[back ? to - 1 - (i - from) : i];
+    bce_mean_add_d(m, r[0], r[1], r[2], +1);
+  }
+}
+
+/* Every single-bit flip and truncation of a state refused: of every byte,
+** or (stride > 1, a long state, whose every decode runs the CRC over it
+** all) of the first 128 and last 64 and every stride-th between. */
+static size_t next_byte(size_t i, size_t n, size_t stride){
+  if( i + 1<128 || i + 1 + 64>=n ) return i + 1;
+  return i + stride<n - 64 ? i + stride : n - 64;
+}
+
+static void damage_bytes(const unsigned char *a, size_t n, size_t stride,
+                         const char *label){
+  unsigned char *t = malloc(n + 2);
+  size_t i, bits = 0, bytes = 0, cuts = 0;
+  int bit;
+  bce_state st;
+  char name[200], why[160] = "";
+  if( t==0 ) return;
+  for(i=0; i<n && !why[0]; i=next_byte(i, n, stride)){
+    bytes++;
+    for(bit=0; bit<8; bit++){
+      memcpy(t, a, n);
+      t[i] ^= (unsigned char)(1u << bit);
+      if( bce_state_decode(t, n, &st, 0)==BCE_STATE_OK ){
+        snprintf(why, sizeof why, "bit %d of byte %zu flipped: accepted", bit, i);
+        break;
+      }
+      bits++;
+    }
+  }
+  for(i=0; i<n && !why[0]; i=next_byte(i, n, stride)){
+    cuts++;
+    if( bce_state_decode(a, i, &st, 0)==BCE_STATE_OK ){
+      snprintf(why, sizeof why, "cut to %zu bytes: accepted", i);
+    }
+  }
+  memcpy(t, a, n);
+  t[n] = 0;
+  if( !why[0] && bce_state_decode(t, n + 1, &st, 0)!=BCE_STATE_OVERLONG ){
+    snprintf(why, sizeof why, "a byte more: not refused as over-long");
+  }
+  snprintf(name, sizeof name, "%zu bit flips (of %zu bytes), %zu "
+           "truncations and a byte more refused, %s", bits, n, cuts, label);
+  check(!why[0] && bits==8*bytes, name, why);
+  free(t);
+}
+
+/* The golden version-2 states of the Python implementation: the same
+** rows give the same bytes and the same value of the reduction; read,
+** merged and written again they are the same bytes; split into shards
+** at every row and merged, too. */
+static void test_golden_v2(void){
+  size_t k;
+  for(k=0; k<sizeof state_golden_v2/sizeof state_golden_v2[0]; k++){
+    const golden_v2 *g = &state_golden_v2[k];
+    unsigned char out[BCE_STATE_SMALL], again[BCE_STATE_SMALL];
+    unsigned char part[2][BCE_STATE_SMALL];
+    char hex[2*BCE_STATE_SMALL + 1], name[200], why[2*BCE_STATE_SMALL + 64];
+    bce_options o;
+    bce_mean m, back;
+    bce_state st;
+    double v = 0;
+    size_t n, n2;
+    int ok, cut, bad = 0;
+    golden_options(g, &o);
+    golden_mean(g, 0, g->nRow, 0, &m);
+    n = bce_state_encode_opt(&m, (bce_state_fn)g->fn, &o, out, sizeof out);
+    hex_of(out, n, hex);
+    snprintf(why, sizeof why, "got %s", hex);
+    snprintf(name, sizeof name, "golden v2: %s: the Python bytes", g->name);
+    check(n<=sizeof out && strcmp(hex, g->hex)==0, name, why);
+    ok = bce_mean_value_r(&m, o.reduction, &v)==BCE_MEAN_VALUE
+      && bce_bits(v)==bce_bits(g->value);
+    snprintf(why, sizeof why, "got %a, want %a", v, g->value);
+    snprintf(name, sizeof name, "golden v2: %s: the value of its reduction "
+             "(exact fractions, rounded once)", g->name);
+    check(ok, name, why);
+    memset(&back, 0, sizeof back);
+    ok = bce_state_decode(out, n, &st, 0)==BCE_STATE_OK
+      && st.version==2 && st.o.keys==g->keys
+      && (int)st.o.reduction==g->reduction
+      && bce_state_merge(&back, &st, +1)==BCE_STATE_OK;
+    n2 = ok ? bce_state_encode_raw(&back, st.fn, st.opt, st.nOpt, again,
+                                   sizeof again) : 0;
+    snprintf(name, sizeof name, "golden v2: %s: read, merged, written: the "
+             "same bytes", g->name);
+    check(ok && n2==n && memcmp(out, again, n)==0, name, "differ");
+    for(cut=1; cut<g->nRow && !bad; cut++){
+      bce_mean top;
+      bce_state sp[2];
+      size_t np[2];
+      int i;
+      memset(&top, 0, sizeof top);
+      for(i=0; i<2; i++){
+        bce_mean sh;
+        golden_mean(g, i ? cut : 0, i ? g->nRow : cut, i, &sh);
+        np[i] = bce_state_encode_opt(&sh, (bce_state_fn)g->fn, &o, part[i],
+                                     sizeof part[i]);
+        if( bce_state_decode(part[i], np[i], &sp[i], 0)!=BCE_STATE_OK
+         || sp[i].nOpt!=sp[0].nOpt
+         || memcmp(sp[i].opt, sp[0].opt, sp[0].nOpt)!=0 ){
+          bad = 1;
+        }
+      }
+      /* merged the other way round: the second shard first */
+      bad = bad || bce_state_merge(&top, &sp[1], +1)!=BCE_STATE_OK
+                || bce_state_merge(&top, &sp[0], +1)!=BCE_STATE_OK;
+      n2 = bce_state_encode_raw(&top, sp[0].fn, sp[0].opt, sp[0].nOpt,
+                                again, sizeof again);
+      bad = bad || n2!=n || memcmp(out, again, n)!=0
+                || bce_mean_value_r(&top, sp[0].o.reduction, &v)!=BCE_MEAN_VALUE
+                || bce_bits(v)!=bce_bits(g->value);
+    }
+    snprintf(name, sizeof name, "golden v2: %s: two shards cut at every row, "
+             "merged: its bytes and value", g->name);
+    check(!bad, name, "differ");
+    damage_bytes(out, n, 1, g->name);
+  }
+}
+
+/* d = 1 is bce_mean_add, to the bit of every field; a row of d != 1
+** into an unweighted mean makes it weighted with the rows before at 1. */
+static void test_mean_d(void){
+  bce_mean a, b;
+  double v;
+  int i, ok;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.weighted = b.weighted = 1;
+  for(i=0; i<40; i++){
+    double l = 0.1*i, w = i%7==0 ? 0.0 : 0.3*i;
+    bce_mean_add(&a, l, w, +1);
+    bce_mean_add_d(&b, l, w, 1.0, +1);
+  }
+  bce_sum_normalize(&a.loss);
+  bce_sum_normalize(&b.loss);
+  bce_sum_normalize(&a.weight);
+  bce_sum_normalize(&b.weight);
+  check(memcmp(&a, &b, sizeof a)==0, "mean: add_d with d = 1 is add",
+        "fields differ");
+  /* (1 + 2^-52)^2 = 1 + 2^-51 + 2^-104: the weight sum holds all of it,
+  ** so that with the product removed again it is exactly 1 */
+  memset(&a, 0, sizeof a);
+  bce_mean_add_d(&a, 2.0, 1.0, 1.0, +1);
+  bce_mean_add_d(&a, 1.0, 1 + 0x1p-52, 1 + 0x1p-52, +1);
+  bce_mean_add_d(&a, 1.0, 1 + 0x1p-52, 1 + 0x1p-52, -1);
+  ok = a.weighted && bce_sum_value(&a.weight)==1.0
+    && bce_mean_value_r(&a, BCE_REDUCTION_MEAN, &v)==BCE_MEAN_VALUE && v==2.0;
+  check(ok, "mean: w*d in and out again leaves the weight sum exact", "not 1");
+  /* every d = 0: a weight sum of 0, NULL for the mean; sum and mean over
+  ** rows are values */
+  memset(&a, 0, sizeof a);
+  a.weighted = 1;
+  bce_mean_add_d(&a, 3.0, 2.0, 0.0, +1);
+  bce_mean_add_d(&a, 1.0, 1.0, 0.0, +1);
+  ok = bce_mean_value_r(&a, BCE_REDUCTION_MEAN, &v)==BCE_MEAN_EMPTY
+    && bce_mean_value_r(&a, BCE_REDUCTION_SUM, &v)==BCE_MEAN_VALUE && v==7.0
+    && bce_mean_value_r(&a, BCE_REDUCTION_MEAN_OVER_ROWS, &v)==BCE_MEAN_VALUE
+    && v==3.5;
+  check(ok, "mean: d = 0 everywhere: mean NULL, sum 7, mean over rows 3.5",
+        "other outcomes");
+  /* a sum past DBL_MAX is an overflow, not +Inf; its mean over rows not */
+  memset(&a, 0, sizeof a);
+  bce_mean_add(&a, 1.5e308, 1.0, +1);
+  bce_mean_add(&a, 1.5e308, 1.0, +1);
+  ok = bce_mean_value_r(&a, BCE_REDUCTION_SUM, &v)==BCE_MEAN_SUM_OVERFLOW
+    && bce_mean_value_r(&a, BCE_REDUCTION_MEAN_OVER_ROWS, &v)==BCE_MEAN_VALUE
+    && v==1.5e308;
+  check(ok, "mean: a sum past DBL_MAX is SUM_OVERFLOW, its mean 1.5e308",
+        "other outcomes");
+  /* rows of weight 0 count in the mean over rows (PyTorch counts them),
+  ** not in the mean; no row at all is NULL */
+  memset(&a, 0, sizeof a);
+  a.weighted = 1;
+  bce_mean_add(&a, 3.0, 1.0, +1);
+  bce_mean_add(&a, 5.0, 0.0, +1);
+  ok = bce_mean_value_r(&a, BCE_REDUCTION_MEAN_OVER_ROWS, &v)==BCE_MEAN_VALUE
+    && v==1.5 && bce_mean_value_r(&a, BCE_REDUCTION_MEAN, &v)==BCE_MEAN_VALUE
+    && v==3.0;
+  memset(&b, 0, sizeof b);
+  ok = ok && bce_mean_value_r(&b, BCE_REDUCTION_SUM, &v)==BCE_MEAN_EMPTY
+          && bce_mean_value_r(&b, BCE_REDUCTION_MEAN_OVER_ROWS, &v)==BCE_MEAN_EMPTY;
+  check(ok, "mean: a row of w = 0 counts in mean_over_rows; no rows: NULL",
+        "other outcomes");
+  /* an infinite loss: +Inf under every reduction */
+  memset(&a, 0, sizeof a);
+  bce_mean_add(&a, INFINITY, 1.0, +1);
+  ok = bce_mean_value_r(&a, BCE_REDUCTION_SUM, &v)==BCE_MEAN_VALUE && isinf(v)
+    && bce_mean_value_r(&a, BCE_REDUCTION_MEAN_OVER_ROWS, &v)==BCE_MEAN_VALUE
+    && isinf(v);
+  check(ok, "mean: an infinite loss is +Inf summed and over rows", "other");
+  /* a tiny product (below 2^-1022) and the sum: its value, not 0 */
+  memset(&a, 0, sizeof a);
+  a.weighted = 1;
+  bce_mean_add(&a, 0x1.0000000000001p-530, 0x1.8p-500, +1);
+  ok = bce_mean_value_r(&a, BCE_REDUCTION_SUM, &v)==BCE_MEAN_VALUE
+    && v==0x1.0000000000001p-530*0x1.8p-500 && v!=0.0 && a.nTiny==1;
+  check(ok, "mean: the sum of a tiny product is the product rounded once",
+        "lost");
+}
+
+/* The codec of the options: round trips, the differences named, JSON. */
+static void test_codec(void){
+  static const double cw3[] = {1, 5, 2}, cw3b[] = {1, 4, 2}, cw2[] = {1, 5};
+  static const double al2[] = {1, 2};
+  bce_options a, b, c;
+  unsigned char ea[256], eb[256];
+  double store[8];
+  size_t na, nb, len;
+  char msg[400], json[300];
+  const char *why = 0;
+  int ok;
+  bce_options_init(&a);
+  a.keys = BCE_OPT_EPS | BCE_OPT_POS_WEIGHT | BCE_OPT_REDUCTION
+         | BCE_OPT_CLASS_WEIGHT | BCE_OPT_IGNORE_INDEX | BCE_OPT_ALPHA;
+  a.eps = 1e-7;
+  a.pos_weight = 3;
+  a.class_weights = cw3;
+  a.n_class_weights = 3;
+  a.ignore_index = -100;
+  a.alpha = 0.25;
+  a.reduction = BCE_REDUCTION_SUM;
+  na = bce_options_encode(&a, ea, sizeof ea);
+  ok = bce_options_decode(ea, na, &len, &c, store, 8, &why) && len==na
+    && c.keys==a.keys && c.eps==1e-7 && c.pos_weight==3
+    && c.n_class_weights==3 && c.class_weights && c.class_weights[1]==5
+    && c.ignore_index==-100 && c.alpha==0.25 && c.reduction==BCE_REDUCTION_SUM;
+  nb = ok ? bce_options_encode(&c, eb, sizeof eb) : 0;
+  check(ok && nb==na && memcmp(ea, eb, na)==0, "codec: a round trip",
+        why ? why : "differs");
+  check(bce_options_doubles(ea, na)==3, "codec: the doubles its arrays hold",
+        "not 3");
+  check(bce_options_encode(&a, 0, 0)==na, "codec: the length without a buffer",
+        "differs");
+  bce_options_json(ea, na, json, sizeof json);
+  snprintf(msg, sizeof msg, "got %s", json);
+  check(strcmp(json, "{\"eps\":1e-07,\"pos_weight\":3,\"alpha\":0.25,"
+        "\"class_weight\":[1, 5, 2],\"ignore_index\":-100,"
+        "\"reduction\":\"sum\"}")==0, "codec: as JSON", msg);
+  /* the differences */
+  b = a;
+  b.pos_weight = 2;
+  nb = bce_options_encode(&b, eb, sizeof eb);
+  ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+    && strcmp(msg, "pos_weight 3 vs 2")==0;
+  check(ok, "codec: pos_weight 3 vs 2", msg);
+  b = a;
+  b.class_weights = cw3b;
+  nb = bce_options_encode(&b, eb, sizeof eb);
+  ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+    && strcmp(msg, "class_weight[1] 5 vs 4")==0;
+  check(ok, "codec: class_weight[1] 5 vs 4", msg);
+  b = a;
+  b.class_weights = cw2;
+  b.n_class_weights = 2;
+  nb = bce_options_encode(&b, eb, sizeof eb);
+  ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+    && strcmp(msg, "class_weight of 3 vs 2 elements")==0;
+  check(ok, "codec: class_weight of 3 vs 2 elements", msg);
+  b = a;
+  b.alphas = al2;
+  b.n_alphas = 2;
+  nb = bce_options_encode(&b, eb, sizeof eb);
+  ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+    && strcmp(msg, "alpha 0.25 vs [1, 2]")==0;
+  check(ok, "codec: alpha 0.25 vs [1, 2]", msg);
+  b = a;
+  b.keys |= BCE_OPT_GAMMA;
+  b.gamma = 2;
+  nb = bce_options_encode(&b, eb, sizeof eb);
+  ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+    && strcmp(msg, "gamma not given vs 2")==0;
+  check(ok, "codec: gamma not given vs 2", msg);
+  b = a;
+  b.eps = -0.0;
+  c = a;
+  c.eps = 0.0;
+  na = bce_options_encode(&b, ea, sizeof ea);
+  nb = bce_options_encode(&c, eb, sizeof eb);
+  ok = na==nb && memcmp(ea, eb, na)==0
+    && bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==0;
+  check(ok, "codec: -0 and 0 are one encoding, no difference", msg);
+  {
+    /* each wrong in one way, the rest valid */
+    static const struct { unsigned char b[12]; size_t n; const char *name; } bad[] = {
+      {{0x04, 0,0,0,0,0,0,0,0x80}, 9, "smoothing = -0 refused"},
+      {{0x04, 0,0,0,0,0,0,0xF8,0x3F}, 9, "smoothing = 1.5 refused"},
+      {{0x01, 0,0,0,0,0,0,0xE0,0x3F}, 9, "eps = 0.5 refused"},
+      {{0x08, 0,0,0,0,0,0,0xF8,0x7F}, 9, "gamma = NaN refused"},
+      {{0x02, 0x00, 0,0,0,0,0,0,0xF0,0x7F}, 10, "pos_weight = Inf refused"},
+      {{0x80, 0x01, 3}, 3, "reduction 3 refused"},
+      {{0x80, 0x02}, 2, "an unknown key bit refused"},
+      {{0x81, 0x00}, 2, "a mask not in its shortest form refused"},
+      {{0x20, 0x80, 0x00}, 3, "a count not in its shortest form refused"},
+      {{0x20, 0x00}, 2, "an empty class_weight refused"},
+      {{0x20, 0x02, 0,0,0,0,0,0,0xF0,0x3F}, 10, "an array cut short refused"},
+      {{0x40, 0,0,0}, 4, "an ignore_index cut short refused"},
+      {{0x80}, 1, "a mask cut short refused"},
+    };
+    size_t i;
+    for(i=0; i<sizeof bad/sizeof bad[0]; i++){
+      why = 0;
+      ok = !bce_options_decode(bad[i].b, bad[i].n, &len, &c, 0, 0, &why)
+        && why && why[0];
+      snprintf(msg, sizeof msg, "codec: %s", bad[i].name);
+      check(ok, msg, "accepted");
+    }
+  }
+}
+
+/* Writes the 4-byte length and the CRC of a version-2 state whose fields
+** are in p[0, n). */
+static size_t seal2(unsigned char *p, size_t n){
+  uint32_t c;
+  int i;
+  for(i=0; i<4; i++) p[4 + i] = (unsigned char)((n + 4) >> (8*i));
+  c = bce_crc32c(p, n);
+  for(i=0; i<4; i++) p[n + i] = (unsigned char)(c >> (8*i));
+  return n + 4;
+}
+
+static void expect2(const unsigned char *fields, size_t n,
+                    bce_state_status want, const char *name){
+  unsigned char p[96];
+  bce_state st;
+  const char *why = 0;
+  char msg[160];
+  bce_state_status got;
+  size_t len;
+  memcpy(p, fields, n);
+  len = seal2(p, n);
+  got = bce_state_decode(p, len, &st, &why);
+  snprintf(msg, sizeof msg, "status %d, want %d (%s)", (int)got, (int)want,
+           why ? why : "no message");
+  check(got==want && (got==BCE_STATE_OK || (why && why[0])), name, msg);
+}
+
+/* A version-2 state's options are in the one form its function's state
+** has: anything else is refused. */
+#define H2 'B','C','E',2,0,0,0,0
+#define EPS15 0x16,0x56,0xE7,0x9E,0xAF,0x03,0xD2,0x3C
+#define ONE_ROW 1, 0, 0
+static void test_v2_canonical(void){
+  static const unsigned char ok_bce[] = {H2, 1, 0, 0x01, EPS15, ONE_ROW};
+  static const unsigned char ok_logits[] = {H2, 2, 0, 0x00, ONE_ROW};
+  static const unsigned char no_eps[] = {H2, 1, 0, 0x00, ONE_ROW};
+  static const unsigned char logits_eps[] = {H2, 2, 0, 0x01, EPS15, ONE_ROW};
+  static const unsigned char smooth0[] = {H2, 2, 0, 0x04, 0,0,0,0,0,0,0,0, ONE_ROW};
+  static const unsigned char gamma0[] = {H2, 2, 0, 0x08, 0,0,0,0,0,0,0,0, ONE_ROW};
+  static const unsigned char pw1[] = {H2, 2, 0, 0x02, 0, 0,0,0,0,0,0,0xF0,0x3F, ONE_ROW};
+  static const unsigned char mean[] = {H2, 2, 0, 0x80, 0x01, 0, ONE_ROW};
+  static const unsigned char sum[] = {H2, 2, 0, 0x80, 0x01, 1, ONE_ROW};
+  static const unsigned char cw_bce[] = {H2, 1, 1, 0x21, EPS15, 1, 0,0,0,0,0,0,0xF0,0x3F, 1, 1, 0, 0, 0, 0};
+  static const unsigned char ii_bce[] = {H2, 1, 0, 0x41, EPS15, 0,0,0,0,0,0,0,0, ONE_ROW};
+  static const unsigned char pw_cce[] = {H2, 3, 0, 0x03, EPS15, 0, 0,0,0,0,0,0,0,0x40, ONE_ROW};
+  static const unsigned char alpha2_bce[] = {H2, 2, 0, 0x10, 0, 0,0,0,0,0,0,0,0x40, ONE_ROW};
+  static const unsigned char alpha2_cce[] = {H2, 4, 0, 0x10, 0, 0,0,0,0,0,0,0,0x40, ONE_ROW};
+  static const unsigned char alphas_bce[] = {H2, 2, 0, 0x10, 1, 0,0,0,0,0,0,0xE0,0x3F, ONE_ROW};
+  static const unsigned char v1len[] = {'B','C','E',2,0x14,0};
+  bce_state st;
+  expect2(ok_bce, sizeof ok_bce, BCE_STATE_OK, "v2: a bce state of eps 1e-15 read");
+  expect2(ok_logits, sizeof ok_logits, BCE_STATE_OK, "v2: a bce_logits state of {} read");
+  expect2(sum, sizeof sum, BCE_STATE_OK, "v2: reduction sum read");
+  expect2(alpha2_cce, sizeof alpha2_cce, BCE_STATE_OK, "v2: a cce_logits alpha of 2 read");
+  expect2(no_eps, sizeof no_eps, BCE_STATE_NONCANONICAL, "v2: a bce state without its eps refused");
+  expect2(logits_eps, sizeof logits_eps, BCE_STATE_NONCANONICAL, "v2: a bce_logits state with an eps refused");
+  expect2(smooth0, sizeof smooth0, BCE_STATE_NONCANONICAL, "v2: smoothing 0 written refused");
+  expect2(gamma0, sizeof gamma0, BCE_STATE_NONCANONICAL, "v2: gamma 0 written refused");
+  expect2(pw1, sizeof pw1, BCE_STATE_NONCANONICAL, "v2: pos_weight 1 written refused");
+  expect2(mean, sizeof mean, BCE_STATE_NONCANONICAL, "v2: reduction mean written refused");
+  expect2(cw_bce, sizeof cw_bce, BCE_STATE_NONCANONICAL, "v2: class_weight in a bce state refused");
+  expect2(ii_bce, sizeof ii_bce, BCE_STATE_NONCANONICAL, "v2: ignore_index in a bce state refused");
+  expect2(pw_cce, sizeof pw_cce, BCE_STATE_NONCANONICAL, "v2: pos_weight in a cce state refused");
+  expect2(alpha2_bce, sizeof alpha2_bce, BCE_STATE_NONCANONICAL, "v2: a binary alpha of 2 refused");
+  expect2(alphas_bce, sizeof alphas_bce, BCE_STATE_NONCANONICAL, "v2: a binary alpha array refused");
+  check(bce_state_decode(v1len, sizeof v1len, &st, 0)==BCE_STATE_TRUNCATED,
+        "v2: six bytes are too short for its 4-byte length", "not truncated");
+  {
+    /* past BCE_STATE_MAX, its length field agreeing */
+    unsigned char *big = calloc(1, BCE_STATE_MAX + 8);
+    const char *why = 0;
+    size_t len;
+    if( big ){
+      memcpy(big, ok_logits, sizeof ok_logits);
+      len = seal2(big, BCE_STATE_MAX + 1);
+      check(bce_state_decode(big, len, &st, &why)==BCE_STATE_NONCANONICAL,
+            "v2: a state past BCE_STATE_MAX (its length agreeing) refused",
+            why ? why : "accepted");
+      free(big);
+    }
+  }
+}
+
+/* Options with K = 4096 in each array fit, and are read; three arrays of
+** 6000 do not: the length is said, nothing is cut. */
+static void test_v2_large(void){
+  static double w[20000];
+  static unsigned char out[BCE_STATE_MAX];
+  bce_options o;
+  bce_mean m;
+  bce_state st;
+  const char *why = 0;
+  size_t n, i;
+  char name[120];
+  int ok;
+  for(i=0; i<20000; i++) w[i] = 1.0 + (double)i/8;
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  bce_mean_add_d(&m, 0.5, 1.0, 3.0, +1);
+  bce_options_init(&o);
+  o.keys = BCE_OPT_CLASS_WEIGHT | BCE_OPT_ALPHA;
+  o.class_weights = w;
+  o.n_class_weights = 4096;
+  o.alphas = w;
+  o.n_alphas = 4096;
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  ok = n<=BCE_STATE_MAX && bce_state_decode(out, n, &st, &why)==BCE_STATE_OK
+    && st.o.n_class_weights==4096 && st.o.n_alphas==4096;
+  snprintf(name, sizeof name, "v2: class_weight and alpha of 4096 each: a "
+           "state of %zu bytes, read", n);
+  check(ok, name, why ? why : "refused");
+  if( ok ) damage_bytes(out, n, 997, "class_weight and alpha of 4096");
+  o.n_class_weights = o.n_alphas = 6000;
+  o.keys |= BCE_OPT_POS_WEIGHT;
+  o.pos_weights = w;
+  o.n_pos_weights = 6000;
+  memset(out, 0xAA, 16);
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  snprintf(name, sizeof name, "v2: three arrays of 6000: %zu bytes said, "
+           "past BCE_STATE_MAX, none written", n);
+  check(n>BCE_STATE_MAX && out[0]==0xAA, name, "fits or cut");
+  /* options a little past their limit in a state still short of
+  ** BCE_STATE_MAX: refused too, so that no merge passes the limit */
+  o.keys = BCE_OPT_CLASS_WEIGHT;
+  o.n_class_weights = (BCE_STATE_OPTIONS_MAX - 3)/8 + 1;
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  snprintf(name, sizeof name, "v2: class_weight of %lld: options past "
+           "BCE_STATE_OPTIONS_MAX, refused", (long long)o.n_class_weights);
+  check(n>BCE_STATE_MAX, name, "accepted");
+  o.n_class_weights--;
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
+  snprintf(name, sizeof name, "v2: class_weight of %lld: a state of %zu "
+           "bytes, read", (long long)o.n_class_weights, n);
+  check(n<=BCE_STATE_MAX && bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        name, why ? why : "refused");
+}
+
+/* The meaning rules under options that scale a row's loss: a bce row of
+** pos_weight 3 reaches 3 x 744.44, past the 745 of a plain bce row; a
+** class weight of 0 on a row's target leaves a weight sum of 0 beside a
+** loss.  Read with those options, refused without. */
+static void test_v2_meaning(void){
+  static const double cw[3] = {0.0, 1.0, 2.0};
+  bce_options pw, cwo;
+  bce_mean m;
+  unsigned char out[BCE_STATE_SMALL];
+  bce_state st;
+  const char *why = 0;
+  size_t n;
+  bce_options_init(&pw);
+  pw.keys = BCE_OPT_POS_WEIGHT;
+  pw.pos_weight = 3.0;
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  bce_mean_add(&m, 3*744.44, 1.0, +1);
+  n = bce_state_encode_opt(&m, BCE_STATE_PROB, &pw, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        "v2: a bce row's loss of 3 x 744.44 with pos_weight 3 read",
+        why ? why : "refused");
+  n = bce_state_encode_opt(&m, BCE_STATE_PROB, 0, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_IMPOSSIBLE,
+        "v2: the same state without pos_weight refused", "read");
+  bce_options_init(&cwo);
+  cwo.keys = BCE_OPT_CLASS_WEIGHT;
+  cwo.class_weights = cw;
+  cwo.n_class_weights = 3;
+  memset(&m, 0, sizeof m);
+  m.weighted = 1;
+  bce_mean_add_d(&m, 0.5, 2.0, cw[0], +1);   /* smoothing: l > 0, d = 0 */
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, &cwo, out, sizeof out);
+  why = 0;
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_OK,
+        "v2: a class-weighted row of d = 0 and a loss read (weight sum 0)",
+        why ? why : "refused");
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, 0, out, sizeof out);
+  check(bce_state_decode(out, n, &st, &why)==BCE_STATE_IMPOSSIBLE,
+        "v2: the same state without class_weight refused", "read");
 }
 
 int main(void){
   static const char *kinds[] = {
     "bce(y, p)", "bce(y, p, w, 1e-7)", "bce(y, p, w, 0) with infinities",
     "bce_logits(y, z)", "bce_logits(y, z, w) near 1e308",
-    "bce(y, p, w, 0) with tiny products", "bce(y, p, w)"
+    "bce(y, p, w, 0) with tiny products", "bce(y, p, w)",
+    "bce(y, p, w, '{\"pos_weight\": 3, \"reduction\": \"mean_over_rows\"}')",
+    "cce(y, p, w, '{\"class_weight\": [0.3, 5 + 2^-50, 1 - 2^-53], \"eps\": 1e-7}')"
   };
   uint64_t s = 0x9e3779b97f4a7c15u;
   dataset *d = calloc(1, sizeof *d);
   int kind, rep;
   if( d==0 ) return 2;
   test_crc();
-  for(kind=0; kind<7; kind++){
+  for(kind=0; kind<9; kind++){
     for(rep=0; rep<3; rep++){
-      make(d, &s, kind);
+      if( kind>=7 ) make_options(d, &s, kind);
+      else make(d, &s, kind);
       if( kind==6 ) d->eps = -1.0;
       round_trip(d, kinds[kind]);
       split_merge(d, &s, kinds[kind]);
@@ -849,6 +1442,12 @@ int main(void){
   test_overflow();
   test_many_merges();
   test_longest();
+  test_golden_v2();
+  test_mean_d();
+  test_codec();
+  test_v2_canonical();
+  test_v2_large();
+  test_v2_meaning();
   free(d);
   return failures ? 1 : 0;
 }
