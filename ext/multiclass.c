@@ -2,12 +2,13 @@
 /*
 ** The multi-class functions (issue 13; src/cce.h has the formulas):
 **
-**   cce(y, p [, w [, eps]])         aggregate, window: sum(w l) / sum(w)
-**   cce_term(y, p [, w [, eps]])    w l of one row
-**   cce_grad(y, p [, n [, eps]])    JSON array -y_k / q_k / n
-**   cce_logits(y, z [, w])          aggregate, window, from logits
-**   cce_logits_term(y, z [, w])     w l of one row
-**   cce_logits_grad(y, z [, n])     JSON array (softmax(z)_k - y_k) / n
+**   cce(y, p [, w [, eps | options]])  aggregate, window: sum(w l) / sum(w)
+**   cce_term(y, p [, w [, eps | options]])  w l of one row
+**   cce_grad(y, p [, n [, eps | options]])  JSON array -y_k / q_k / n
+**   cce_logits(y, z [, w [, options]])  aggregate, window, from logits
+**   cce_logits_term(y, z [, w [, options]])  w l of one row
+**   cce_logits_grad(y, z [, n [, options]])  JSON array
+**                                   (softmax(z)_k - y_k) / n
 **   softmax(z), log_softmax(z)      JSON arrays
 **
 ** y is a class index (INTEGER, or REAL or TEXT holding an integer: 2.0,
@@ -18,11 +19,14 @@
 ** src/mean.h), windows (rule 8), arrays read in place (rule 9), no
 ** allocation but the text a gradient returns (rule 10).
 **
-** Options (issue 21, src/cce.h): every call builds a bce_options from the
-** positional eps (bce_options_init otherwise) until the options argument
-** is read; a row whose target is ignore_index (rc 2) is skipped by the
-** aggregates as a NULL row is, costs 0.0 in cce_term, and has a gradient
-** of K zeros.
+** Options (issue 21, src/cce.h, ext/options.h): an options object in the
+** last place, (y, p, options) or (y, p, w, options), parsed once per
+** aggregate (the first row's; rule 6 for the rest) or once per statement
+** (a constant argument of a scalar); a positional eps is the option eps.
+** A row whose target is ignore_index (rc 2) is skipped by the aggregates
+** as a NULL row is, costs 0.0 in cce_term, and has a gradient of K zeros.
+** The aggregates' weight sum takes each row's w*d (d its class's weight
+** with class_weight, src/mean.h), and their result the reduction.
 */
 #include <math.h>
 #include <stdio.h>
@@ -146,12 +150,10 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
       bce_error(ctx, "every element of %s is -Inf: softmax has no limit",
                 name);
       return;
-    case BCE_ARRAY_OPTION_LENGTH:
-      bce_error(ctx, "options: %s must have one number per class, got %lld "
-                "for the %lld classes of %s",
-                /* bce_options_key_name() once src/options.c has landed */
-                e->first==BCE_OPT_CLASS_WEIGHT ? "class_weight" : "alpha",
-                (long long)e->ny,
+    case BCE_ARRAY_OPTION_LENGTH:   /* class_weight or alpha */
+      bce_error(ctx, "options key \"%s\" must have one number per class, "
+                "got %lld for the %lld classes of %s",
+                bce_options_key_name((unsigned)e->first), (long long)e->ny,
                 (long long)e->np, param[1].name);
       return;
     default:   /* the statuses every row of JSON arrays shares */
@@ -171,20 +173,38 @@ static int mc_options(int *argc, sqlite3_value **argv){
   return 0;
 }
 
+/* The options of a scalar call (ext/options.h): the options object in
+** argv[argc] when hasOpt (parsed once per statement when constant), else
+** the defaults with the positional eps of a four-argument call.  0 when
+** an error is set. */
+static int mc_scalar_options(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv, int hasOpt, double eps,
+                             bce_options_room *room, const bce_options **o){
+  if( hasOpt ){
+    return bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, room, o);
+  }
+  bce_options_init(&room->opt);
+  if( argc==4 ) room->opt.eps = eps;
+  *o = &room->opt;
+  return 1;
+}
+
 /* --------------------------------------------------------- aggregates */
 
 /* One row in (sign = +1) or out (sign = -1) of cce or cce_logits, every
-** arity: the descriptor says which. */
+** arity: the descriptor says which.  The options are the first row's
+** (ext/options.h's slot; rule 6 for the later rows'). */
 static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
                  int sign){
   const BceFunc *f = bce_func(ctx);
   bce_cce_row r;
   bce_array_error err;
-  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, eps, l, d = 1.0;
+  double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, d = 1.0;
   int ok, scale = 0, hasOpt = mc_options(&argc, argv);
   BceAgg *agg;
   bce_mean *a;
-  bce_options o;
+  bce_options none;
+  const bce_options *o = &none;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
   agg = (BceAgg*)sqlite3_aggregate_context(ctx, sizeof(*agg));
   if( agg==0 ){
@@ -193,24 +213,26 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   a = &agg->m;
   w = argc>=3 ? num[0] : 1.0;
-  eps = BCE_DEFAULT_EPS;
   if( hasOpt || argc>=3 ){
     /* rule 6 for the options and a positional eps alike */
     if( !bce_agg_options_row(ctx, &agg->o, hasOpt ? argv[argc] : 0,
                              argc==4, num[1]) ){
       return;
     }
-    if( agg->o.opt.keys & BCE_OPT_EPS ){
-      eps = agg->o.opt.eps;
-      if( !bce_agg_same_eps(ctx, a, eps) ) return;  /* the state's eps */
+    o = &agg->o.opt;
+    if( o->keys & BCE_OPT_EPS ){
+      if( !bce_agg_same_eps(ctx, a, o->eps) ) return;  /* the state's eps */
     }
+  }else{
+    bce_options_init(&none);
   }
-  a->weighted = argc>=3;
-  bce_options_init(&o);
-  o.eps = eps;
+  /* class weights make every row's denominator d its class's weight
+  ** (PyTorch's weighted mean): the mean is weighted from the first row,
+  ** in every frame and shard alike (src/mean.h) */
+  a->weighted = argc>=3 || o->n_class_weights>0;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_loss_scaled(&r, &o, &l, &scale, &d, &err)
-       : bce_cce_loss(&r, &o, &l, &d, &err);
+       ? bce_cce_logits_loss_scaled(&r, o, &l, &scale, &d, &err)
+       : bce_cce_loss(&r, o, &l, &d, &err);
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
@@ -225,12 +247,16 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
-  /* TODO(lead): bce_mean_add_d with denom (d is 1 without class_weight) */
-  (void)d;
+  /* the weight sum takes w*d exactly: past DBL_MAX it cannot */
+  if( sign>0 && w>0.0 && isinf(w*d) ){
+    bce_error(ctx, "w times the class_weight of y overflows a double; scale "
+              "the weights down");
+    return;
+  }
   if( scale>0 ){
-    bce_mean_add_scaled(a, l, scale, w, sign);
+    bce_mean_add_scaled_d(a, l, scale, w, d, sign);
   }else{
-    bce_mean_add(a, l, w, sign);
+    bce_mean_add_d(a, l, w, d, sign);
   }
 }
 
@@ -254,24 +280,16 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
   double num[2] = {1.0, BCE_DEFAULT_EPS}, w, l, plain = 0.0, d;
   int ok, hasOpt = mc_options(&argc, argv);
   bce_options_room room;
-  const bce_options *opt = 0;
-  bce_options o;
+  const bce_options *o;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
-  if( hasOpt ){
-    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &opt) ){
-      return;
-    }
-    num[1] = opt->eps;
-  }
+  if( !mc_scalar_options(ctx, argc, argv, hasOpt, num[1], &room, &o) ) return;
   w = argc>=3 ? num[0] : 1.0;
-  bce_options_init(&o);
-  if( argc==4 || opt ) o.eps = num[1];
   /* w l, rounded once; a weight of 0 costs nothing, even on an infinite
   ** loss (rule 2's row of weight 0) */
   if( f->eLoss==BCE_LOSS_CCE_LOGITS ){
-    ok = bce_cce_logits_wloss(&r, &o, w, &l, &d, &err);
+    ok = bce_cce_logits_wloss(&r, o, w, &l, &d, &err);
   }else{
-    ok = bce_cce_wloss(&r, &o, w, &plain, &l, &d, &err);
+    ok = bce_cce_wloss(&r, o, w, &plain, &l, &d, &err);
   }
   if( !ok ){
     mc_report(ctx, f, argv, &err);
@@ -294,7 +312,7 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
     ** 0.  The loss alone is taken again, from the row that just gave it. */
     double plain, d2;
     bce_array_error e2;
-    int read = bce_cce_logits_loss(&r, &o, &plain, &d2, &e2);
+    int read = bce_cce_logits_loss(&r, o, &plain, &d2, &e2);
     if( BCE_ALWAYS(read) && isfinite(plain) ){
       bce_error(ctx, "w*loss overflows a double; scale the weights down");
       return;
@@ -316,23 +334,15 @@ BCE_PRIVATE void bce_cce_grad_func(sqlite3_context *ctx, int argc,
   sqlite3_str *out;
   int ok, hasOpt = mc_options(&argc, argv);
   bce_options_room room;
-  const bce_options *opt = 0;
-  bce_options o;
+  const bce_options *o;
   if( !mc_read_row(ctx, f, argc, argv, &r, num) ) return;
-  if( hasOpt ){
-    if( !bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, &room, &opt) ){
-      return;
-    }
-    num[1] = opt->eps;
-  }
-  bce_options_init(&o);
-  if( argc==4 || opt ) o.eps = num[1];
+  if( !mc_scalar_options(ctx, argc, argv, hasOpt, num[1], &room, &o) ) return;
   out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendchar(out, 1, '[');
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
-       ? bce_cce_logits_grad(&r, &o, argc>=3 ? num[0] : 1.0, mc_append, out,
+       ? bce_cce_logits_grad(&r, o, argc>=3 ? num[0] : 1.0, mc_append, out,
                              &err)
-       : bce_cce_grad(&r, &o, argc>=3 ? num[0] : 1.0, mc_append, out, &err);
+       : bce_cce_grad(&r, o, argc>=3 ? num[0] : 1.0, mc_append, out, &err);
   /* ok 2: the target is ignore_index, and the K elements written are 0 */
   if( !ok ){
     sqlite3_free(sqlite3_str_finish(out));

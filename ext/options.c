@@ -31,14 +31,18 @@ BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v){
 }
 
 BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx){
-  /* What this branch applies: eps everywhere, the binary keys in the
-  ** binary aggregates and scalars (src/binary_opt.h, src/arrays.h for
-  ** rows of JSON arrays).  Still to come
-  ** (OPTIONS_API.md): the multi-class keys with src/cce.h's options,
-  ** reduction with bce_mean_value_r(), and any key in a state, which must
-  ** carry its options (state format 2) before it may hold a loss made
-  ** with them. */
+  /* What this build applies: every key of the multi-class family, eps
+  ** everywhere, the binary keys in the binary aggregates and scalars
+  ** (src/binary_opt.h, src/arrays.h for rows of JSON arrays).  Still to
+  ** come (OPTIONS_API.md): the binary reduction and the binary keys in a
+  ** state. */
   const BceFunc *f = bce_func(ctx);
+  if( f->eLoss==BCE_LOSS_CCE || f->eLoss==BCE_LOSS_CCE_LOGITS ){
+    /* every key of the multi-class family (src/cce.h, ext/multiclass.c):
+    ** reduction by bce_mean_value_r(), and the states carry the options
+    ** (state format 2) */
+    return f->optKeys;
+  }
   if( (f->eLoss==BCE_LOSS_PROB || f->eLoss==BCE_LOSS_LOGITS)
    && f->xFinal!=bce_state_final_func ){
     return BCE_OPT_EPS|BCE_OPT_BINARY_KEYS;

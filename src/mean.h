@@ -69,6 +69,17 @@ BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
 ** are added to the weight sum, exactly; the mean is unchanged. */
 BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m);
 
+/* The weight sum of a row of weight w > 0 added by bce_mean_add() or
+** bce_mean_add_scaled() made w*d, exactly (two doubles: the product and
+** its error by fma). */
+BCE_ALWAYS_INLINE void bce_mean_weight_d(bce_mean *m, double w, double d,
+                                         int sign){
+  double wd = w*d;
+  bce_sum_add(&m->weight, w, -sign);
+  bce_sum_add(&m->weight, wd, sign);
+  bce_sum_add(&m->weight, bce_fma(w, d, -wd), sign);
+}
+
 /* As bce_mean_add, for a row whose denominator is d >= 0 (issue 21: w_k
 ** for a class-index target k with class weights, else 1): the weight sum
 ** gets w*d exactly, as two doubles (the product rounded, and its error by
@@ -82,20 +93,14 @@ BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m);
 ** all the same, so the value is never wrong.  d = 1 is bce_mean_add. */
 BCE_ALWAYS_INLINE void bce_mean_add_d(bce_mean *m, double l, double w,
                                       double d, int sign){
-  double wd;
   if( d==1.0 ){
     bce_mean_add(m, l, w, sign);
     return;
   }
   if( !m->weighted ) bce_mean_set_weighted(m);
   bce_mean_add(m, l, w, sign);
-  if( w>0.0 ){
-    /* bce_mean_add() put w in the weight sum: w*d replaces it */
-    bce_sum_add(&m->weight, w, -sign);
-    wd = w*d;
-    bce_sum_add(&m->weight, wd, sign);
-    bce_sum_add(&m->weight, bce_fma(w, d, -wd), sign);
-  }
+  /* bce_mean_add() put w in the weight sum: w*d replaces it */
+  if( w>0.0 ) bce_mean_weight_d(m, w, d, sign);
 }
 
 /* Adds or removes a row whose loss is part*2^scale, past DBL_MAX
@@ -116,6 +121,16 @@ BCE_ALWAYS_INLINE void bce_mean_add_scaled(bce_mean *m, double part,
     for(i=0; i<(1 << scale); i++) bce_sum_add(&m->loss, wp, sign);
     if( m->weighted ) bce_sum_add(&m->weight, w, sign);
   }
+}
+
+/* bce_mean_add_scaled() for a row whose denominator is d (as
+** bce_mean_add_d(): cce_logits with class weights). */
+BCE_ALWAYS_INLINE void bce_mean_add_scaled_d(bce_mean *m, double part,
+                                             int scale, double w, double d,
+                                             int sign){
+  if( d!=1.0 && !m->weighted ) bce_mean_set_weighted(m);
+  bce_mean_add_scaled(m, part, scale, w, sign);
+  if( d!=1.0 && w>0.0 ) bce_mean_weight_d(m, w, d, sign);
 }
 
 /* Adds or removes a row of weight 1 and a finite loss: bce(y, p) with the
