@@ -33,11 +33,10 @@ BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v){
 BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx){
   /* What this branch applies: eps everywhere, the binary keys in the
   ** binary aggregates and scalars (src/binary_opt.h, src/arrays.h for
-  ** rows of JSON arrays).  Still to come
-  ** (OPTIONS_API.md): the multi-class keys with src/cce.h's options,
-  ** reduction with bce_mean_value_r(), and any key in a state, which must
-  ** carry its options (state format 2) before it may hold a loss made
-  ** with them. */
+  ** rows of JSON arrays).  Still to come (OPTIONS_API.md): the
+  ** multi-class keys with src/cce.h's options, reduction with
+  ** bce_mean_value_r(), and any key in a state, which must carry its
+  ** options (state format 2) before it may hold a loss made with them. */
   const BceFunc *f = bce_func(ctx);
   if( (f->eLoss==BCE_LOSS_PROB || f->eLoss==BCE_LOSS_LOGITS)
    && f->xFinal!=bce_state_final_func ){
