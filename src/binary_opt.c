@@ -382,24 +382,28 @@ static inline int ordinary(double x){
   return x==0.0 || (x>=0x1p-60 && x<=0x1p60);
 }
 
-/* l by double-doubles; 0 where a part is outside their safe range (the
-** caller takes the xdd path) */
-static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
-                     double *out){
+/* The parts of opt_point in plain double-doubles */
+typedef struct fast_point { bce_dd ys, yc, q, qc, a, b; } fast_point;
+
+/* 1 and *t where every part is in the safe range; 0 for the xdd path.
+** logs = 0: a and b are not needed (and not taken where they cost a
+** logarithm). */
+static int fast_parts(double y, double x, int logits, int logs,
+                      const bce_binary_opt *o, fast_point *t){
   double s = o->smoothing, pw = o->pos_weight;
-  bce_dd ys, yc, q, qc, a, b, ce, l;
   double u, c, h;
   if( !ordinary(y) || !ordinary(s) || !ordinary(pw)
    || (o->has_alpha && (!ordinary(o->alpha) || !ordinary(1.0 - o->alpha))) ){
     return 0;
   }
-  ys = d_of(y);
-  yc = d_two(1.0 - y, (1.0 - (1.0 - y)) - y);
+  t->ys = d_of(y);
+  t->yc = d_two(1.0 - y, (1.0 - (1.0 - y)) - y);
   if( s!=0.0 ){
     bce_dd sc = d_two(1.0 - s, (1.0 - (1.0 - s)) - s), half = d_of(s*0.5);
-    ys = d_add(d_mul(ys, sc), half);
-    yc = d_add(d_mul(yc, sc), half);
+    t->ys = d_add(d_mul(t->ys, sc), half);
+    t->yc = d_add(d_mul(t->yc, sc), half);
   }
+  t->a = t->b = d_of(0.0);
   if( logits ){
     /* E = e^-|z| >= 2^-145, to 2^-72; sigmoid and softplus from it as in
     ** logits_point() */
@@ -413,70 +417,142 @@ static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
     large.hi = 1.0/one_e.hi;
     large.lo = (bce_fma(-large.hi, one_e.hi, 1.0) - large.hi*one_e.lo)/one_e.hi;
     small = d_mul(E, large);
-    u = 1.0 + E.hi;
-    c = E.hi - (u - 1.0);
-    sp = d_two(bce_log_fast(u, c, &sl), 0.0);
-    sp = d_add(d_two(sp.hi, sl), d_of(E.lo/u));
-    spz = d_add(d_of(az), sp);
+    sp = spz = d_of(0.0);
+    if( logs ){
+      u = 1.0 + E.hi;
+      c = E.hi - (u - 1.0);
+      sp = d_two(bce_log_fast(u, c, &sl), 0.0);
+      sp = d_add(d_two(sp.hi, sl), d_of(E.lo/u));
+      spz = d_add(d_of(az), sp);
+    }
     if( x>=0.0 ){
-      q = large;  qc = small;  a = sp;   b = spz;
+      t->q = large;  t->qc = small;  t->a = sp;   t->b = spz;
     }else{
-      q = small;  qc = large;  a = spz;  b = sp;
+      t->q = small;  t->qc = large;  t->a = spz;  t->b = sp;
     }
   }else{
     double p = bce_clip(x, o->eps), al, bl;
     if( !(p>=0x1p-60) || !(p<1.0) ) return 0;
     u = 1.0 - p;
     c = (1.0 - u) - p;
-    q = d_of(p);
-    qc = d_two(u, c);
+    t->q = d_of(p);
+    t->qc = d_two(u, c);
     /* a hard label takes one logarithm: the other part's coefficient is 0 */
-    a = b = d_of(0.0);
-    if( pw!=0.0 && ys.hi!=0.0 ){
+    if( logs && pw!=0.0 && t->ys.hi!=0.0 ){
       h = bce_log_fast(p, 0.0, &al);
-      a = d_two(-h, -al);
+      t->a = d_two(-h, -al);
     }
-    if( yc.hi!=0.0 ){
+    if( logs && t->yc.hi!=0.0 ){
       h = bce_log_fast(u, c, &bl);
-      b = d_two(-h, -bl);
+      t->b = d_two(-h, -bl);
     }
   }
-  ce = d_add(d_mul(d_mul(ys, d_of(pw)), a), d_mul(yc, b));
-  l = ce;
-  if( o->gamma!=0.0 ){
-    bce_dd f = d_add(d_mul(ys, qc), d_mul(yc, q)), F;
-    double g = o->gamma;
-    if( !(f.hi>=0x1p-60) ) return 0;
-    if( g<=8.0 && g==(double)(int)g ){
-      int n = (int)g;
-      F = f;
-      while( --n>0 ) F = d_mul(F, f);
-    }else{
-      /* f^g = e^(g ln f): |g ln f| < 256 keeps 2^-65 of ln f below 2^-57,
-      ** and e^-256 normal */
-      double fl, fh = bce_log_fast(f.hi, f.lo, &fl), L, Ll, eh, el;
-      int k;
-      bce_dd lf = d_two(fh, fl);
-      L = lf.hi*g;
-      if( !(fabs(L)<256.0) ) return 0;
-      Ll = bce_fma(lf.hi, g, -L) + lf.lo*g;
-      eh = bce_exp_fast(L, &k, &el);
-      F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
-    }
-    l = d_mul(l, F);
+  return 1;
+}
+
+/* f^g for f >= 2^-60: by products for an integer g up to 8, else
+** e^(g ln f) where |g ln f| < 256 (2^-65 of ln f stays below 2^-57, and
+** e^-256 is normal); 0 outside */
+static int fast_pow(bce_dd f, double g, bce_dd *F){
+  if( g==0.0 ){
+    *F = d_of(1.0);
+  }else if( g>0.0 && g<=8.0 && g==(double)(int)g ){
+    int n = (int)g;
+    *F = f;
+    while( --n>0 ) *F = d_mul(*F, f);
+  }else{
+    double fl, fh = bce_log_fast(f.hi, f.lo, &fl), L, Ll, eh, el;
+    int k;
+    bce_dd lf = d_two(fh, fl);
+    L = lf.hi*g;
+    if( !(fabs(L)<256.0) ) return 0;
+    Ll = bce_fma(lf.hi, g, -L) + lf.lo*g;
+    eh = bce_exp_fast(L, &k, &el);
+    *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
   }
-  if( o->has_alpha ){
-    double al = o->alpha;
-    l = d_mul(l, d_add(d_mul(ys, d_of(al)),
-                       d_mul(yc, d_two(1.0 - al, (1.0 - (1.0 - al)) - al))));
-  }
-  if( !(l.hi>=0x1p-900) ){
-    if( l.hi!=0.0 ) return 0;             /* near the subnormals: the xdd path */
+  return 1;
+}
+
+static bce_dd fast_alpha(const fast_point *t, const bce_binary_opt *o){
+  double al = o->alpha;
+  if( !o->has_alpha ) return d_of(1.0);
+  return d_add(d_mul(t->ys, d_of(al)),
+               d_mul(t->yc, d_two(1.0 - al, (1.0 - (1.0 - al)) - al)));
+}
+
+/* a result whose double-double parts were all normal: above 2^-900 (below
+** that the subnormal rounding is the xdd path's) and finite */
+static int fast_result(bce_dd l, double *out){
+  if( l.hi==0.0 ){
     *out = 0.0;
     return 1;
   }
+  if( !(fabs(l.hi)>=0x1p-900) || !(fabs(l.hi)<=0x1p1000) ) return 0;
   *out = l.hi + l.lo;
   return 1;
+}
+
+/* l by double-doubles; 0 where a part is outside their safe range (the
+** caller takes the xdd path) */
+static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
+                     double *out){
+  fast_point t;
+  bce_dd l;
+  if( !fast_parts(y, x, logits, 1, o, &t) ) return 0;
+  l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
+  if( o->gamma!=0.0 ){
+    bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
+    if( !(f.hi>=0x1p-60) || !fast_pow(f, o->gamma, &F) ) return 0;
+    l = d_mul(l, F);
+  }
+  if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
+  return fast_result(l, out);
+}
+
+/* The gradient by double-doubles, as grad_x() but for the fast parts: 0
+** where a part is outside their range, or where the bracket B is below
+** 2^-8 of its parts (their 2^-64 could show: grad_x() decides then). */
+static int fast_grad(double y, double x, int logits, double n,
+                     const bce_binary_opt *o, double *out){
+  fast_point t;
+  bce_dd N1, N2, N, B, qq, G, nn;
+  double top;
+  if( !(n>=0x1p-60 && n<=0x1p60) ) return 0;
+  if( !fast_parts(y, x, logits, o->gamma!=0.0, o, &t) ) return 0;
+  qq = d_mul(t.q, t.qc);
+  N1 = d_mul(t.yc, t.q);
+  N2 = d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.qc);
+  N = d_add(N1, d_two(-N2.hi, -N2.lo));
+  top = fabs(N1.hi)>fabs(N2.hi) ? fabs(N1.hi) : fabs(N2.hi);
+  B = N;
+  G = d_of(1.0);
+  if( o->gamma!=0.0 ){
+    bce_dd f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q)), ce, m, T1;
+    double g1 = o->gamma - 1.0, d = 1.0 - 2.0*y;
+    double s = o->smoothing;
+    if( !(f.hi>=0x1p-60) ) return 0;
+    if( bce_two_sum_err(o->gamma, -1.0, g1)!=0.0 ) return 0;  /* gamma tiny */
+    if( !fast_pow(f, g1, &G) ) return 0;                   /* f^(gamma-1) */
+    ce = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
+    m = d_mul(d_two(d, bce_two_sum_err(1.0, -2.0*y, d)),
+              d_two(1.0 - s, (1.0 - (1.0 - s)) - s));
+    T1 = d_mul(d_mul(d_mul(m, ce), d_of(o->gamma)), qq);
+    B = d_add(T1, d_mul(f, N));
+    top = top*f.hi;
+    if( fabs(T1.hi)>top ) top = fabs(T1.hi);
+  }
+  if( !(fabs(B.hi)>=0x1p-8*top) ) return 0;
+  G = d_mul(d_mul(G, fast_alpha(&t, o)), B);
+  if( !logits ){
+    double h = G.hi/qq.hi;
+    G = d_two(h, (bce_fma(-h, qq.hi, G.hi) + G.lo - h*qq.lo)/qq.hi);
+  }
+  nn = d_of(n);
+  {
+    double h = G.hi/nn.hi;
+    G = d_two(h, (bce_fma(-h, nn.hi, G.hi) + G.lo)/nn.hi);
+  }
+  return fast_result(G, out);
 }
 
 BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b){
@@ -728,6 +804,7 @@ BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
   opt_point t;
   xdd g;
   if( bce_binary_opt_plain(b) ) return bce_grad(y, p, b->eps, n);
+  if( fast_grad(y, p, 0, n, b, &g.hi) ) return g.hi;
   prob_point(y, p, b, &t, 0);
   if( t.a_inf || t.b_inf ){
     /* q = 0 or 1 (eps = 0): the limits.  With the label on the other side
@@ -759,6 +836,7 @@ BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
   opt_point t;
   xdd g;
   if( bce_binary_opt_plain(b) ) return bce_logits_grad(y, z, n);
+  if( !isinf(z) && fast_grad(y, z, 1, n, b, &g.hi) ) return g.hi;
   if( isinf(z) ){
     /* the limits: A f^gamma N, f = 1-y' and N = 1-y' at +Inf, f = y' and
     ** N = -pw y' at -Inf; the focal term vanishes with q(1-q) */
