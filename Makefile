@@ -80,9 +80,10 @@ FUZZFL  := -g -O1 -fno-omit-frame-pointer \
 
 CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/jsonb.c \
-            src/arrays.c src/state.c src/cce.c src/elementary.c src/qd.c
+            src/arrays.c src/state.c src/cce.c src/elementary.c src/qd.c \
+            src/logsumexp.c src/entropy.c src/kl.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
-            ext/array_args.c ext/states.c ext/multiclass.c
+            ext/array_args.c ext/states.c ext/multiclass.c ext/scores.c
 SRC      := $(CORE_SRC) $(EXT_SRC)
 HEADERS  := $(wildcard src/*.h ext/*.h)
 
