@@ -243,6 +243,8 @@ static double weighted(double w, bce_dd kl){
   double hi = kl.hi, lo = kl.lo;
   if( w==0.0 ) return 0.0;
   if( w==1.0 ) return hi + lo;
+  /* past the range the product's error term is Inf - Inf: NaN */
+  if( isinf(w*hi) ) return w*hi;
   bce_dd_mul(&hi, &lo, w, 0.0);
   return hi + lo;
 }
@@ -280,19 +282,22 @@ static void kl_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     return;
   }
   if( w==0.0 ) return;            /* rule 2: a row of weight 0 is no row */
+  hi = kl.hi;
+  lo = kl.lo;
+  if( isfinite(hi) && isinf(w*hi) ){                  /* rule 7 */
+    /* only an added row can overflow: a removed one was added */
+    if( BCE_ALWAYS(sign>0) ){
+      bce_error(ctx, "w*loss overflows a double; scale the weights down");
+    }
+    return;
+  }
   a->nRow += sign;
   bce_sum_add(&a->den, w, sign);
-  if( isinf(kl.hi) ){
+  if( isinf(hi) ){
     a->nInf += sign;
     return;
   }
-  hi = kl.hi;
-  lo = kl.lo;
   bce_dd_mul(&hi, &lo, w, 0.0);
-  if( sign>0 && isinf(hi) ){                          /* rule 7 */
-    bce_error(ctx, "w*loss overflows a double; scale the weights down");
-    return;
-  }
   bce_sum_add(&a->num, hi, sign);
   bce_sum_add(&a->num, lo, sign);
 }
