@@ -402,8 +402,32 @@ def recipe_cases(rng):
           sql_num(mean), "rel", 1e-14)
 
 
+def doc_cases():
+    """The examples of docs/functions.md's Scores section, each the double
+    nearest the exact value (0 ulp)."""
+    check("docs: logsumexp over 1, 2, 3",
+          "(SELECT logsumexp(column1) FROM (VALUES (1), (2), (3)))",
+          sql_num(lse_exact([1.0, 2.0, 3.0])), "ulp", 0)
+    check("docs: entropy(0.5) = ln 2", "entropy(0.5)",
+          sql_num(entropy_exact(0.5)), "ulp", 0)
+    check("docs: entropy('[0.25, 0.25, 0.5]') = 1.5 ln 2",
+          "entropy('[0.25, 0.25, 0.5]')",
+          sql_num(entropy_exact([0.25, 0.25, 0.5])), "ulp", 0)
+    check("docs: entropy(1e-300)", "entropy(1e-300)",
+          sql_num(entropy_exact(1e-300)), "ulp", 0)
+    third = 1 / 3
+    check("docs: kl_div_term of torchmetrics' example",
+          "kl_div_term('[0.36,0.48,0.16]', '[%r,%r,%r]')" % (third, third, third),
+          sql_num(nearest(kl_exact_mp([0.36, 0.48, 0.16], [third] * 3))),
+          "ulp", 0)
+    check("docs: ln(1 + e^-720) from the rows 0 and -720",
+          "(SELECT logsumexp(column1) FROM (VALUES (0), (-720)))",
+          sql_num(lse_exact([0.0, -720.0])), "ulp", 0)
+
+
 def main():
     rng = random.Random(23)
+    doc_cases()
     logsumexp_cases(rng)
     entropy_cases(rng)
     kl_cases(rng)

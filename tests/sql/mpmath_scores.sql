@@ -4,6 +4,12 @@
 -- kl_div's clip: BCE_DEFAULT_EPS = 1e-15 (src/loss.h).
 .read tests/sql/lib/checks.sql
 
+INSERT INTO checks VALUES('docs: logsumexp over 1, 2, 3', (SELECT logsumexp(column1) FROM (VALUES (1), (2), (3))), ieee754(7673246475848595,-51), 'ulp', 0);
+INSERT INTO checks VALUES('docs: entropy(0.5) = ln 2', entropy(0.5), ieee754(6243314768165359,-53), 'ulp', 0);
+INSERT INTO checks VALUES('docs: entropy(''[0.25, 0.25, 0.5]'') = 1.5 ln 2', entropy('[0.25, 0.25, 0.5]'), ieee754(4682486076124019,-52), 'ulp', 0);
+INSERT INTO checks VALUES('docs: entropy(1e-300)', entropy(1e-300), ieee754(8150057729185371,-1040), 'ulp', 0);
+INSERT INTO checks VALUES('docs: kl_div_term of torchmetrics'' example', kl_div_term('[0.36,0.48,0.16]', '[0.3333333333333333,0.3333333333333333,0.3333333333333333]'), ieee754(3073242021698125,-55), 'ulp', 0);
+INSERT INTO checks VALUES('docs: ln(1 + e^-720) from the rows 0 and -720', (SELECT logsumexp(column1) FROM (VALUES (0), (-720))), ieee754(41132809365,-1074), 'ulp', 0);
 INSERT INTO checks VALUES('logsumexp random n=1 scale=1', (SELECT logsumexp(column1) FROM (VALUES (ieee754(1913422988905279,-51)))), ieee754(1913422988905279,-51), 'ulp', 1);
 INSERT INTO checks VALUES('logsumexp random n=2 scale=1', (SELECT logsumexp(column1) FROM (VALUES (ieee754(505085203651581,-49)),(ieee754(3534725324049879,-52)))), ieee754(6916462326581601,-52), 'ulp', 1);
 INSERT INTO checks VALUES('logsumexp random n=3 scale=1', (SELECT logsumexp(column1) FROM (VALUES (ieee754(-3751042033288057,-52)),(ieee754(828907569421075,-52)),(ieee754(-686822287718125,-52)))), ieee754(8236707293579903,-53), 'ulp', 1);
