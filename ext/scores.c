@@ -267,8 +267,32 @@ BCE_PRIVATE void bce_kl_term_func(sqlite3_context *ctx, int argc,
 ** infinite KL counted (eps = 0). */
 typedef struct kl_agg {
   bce_sum num, den;
+  bce_sum tiny;         /* the products below 2^-969, times 2^1074 */
   int64_t nRow, nInf;
 } kl_agg;
+
+/* Adds w (hi + lo) to the sums, each product whole (hi as two doubles by
+** fma, lo's product rounded at 2^-106 of it).  A product below 2^-969
+** would lose bits on the subnormal grid (kl_div with weights of 1e-320):
+** it is taken as (w 2^a)(x 2^b), a + b = 1074, both factors exact and
+** normal, into a sum of its own. */
+static void kl_add(kl_agg *a, double w, double hi, double lo, int sign){
+  double ph = w*hi, pl;
+  bce_sum *to = &a->num;
+  if( hi==0.0 ) return;                  /* y = q: lo is 0 too */
+  if( fabs(ph)<0x1p-969 ){
+    /* hi 2^b in [1, 2); then w 2^(1074-b) < 2^105 */
+    int b = -bce_ilogb(hi);
+    w = ldexp(w, 1074 - b);
+    hi = ldexp(hi, b);
+    lo = ldexp(lo, b);
+    ph = w*hi;
+    to = &a->tiny;
+  }
+  pl = bce_fma(w, hi, -ph) + w*lo;
+  bce_sum_add(to, ph, sign);
+  bce_sum_add(to, pl, sign);
+}
 
 static void kl_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
                     int sign){
@@ -297,9 +321,7 @@ static void kl_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     a->nInf += sign;
     return;
   }
-  bce_dd_mul(&hi, &lo, w, 0.0);
-  bce_sum_add(&a->num, hi, sign);
-  bce_sum_add(&a->num, lo, sign);
+  kl_add(a, w, hi, lo, sign);
 }
 
 BCE_PRIVATE void bce_kl_step(sqlite3_context *ctx, int argc,
@@ -329,6 +351,9 @@ static void kl_result(sqlite3_context *ctx){
                     : bce_ilogb(bce_sum_value_scaled(&a->den, 1074)) - 1074);
   d = bce_sum_value_scaled(&a->den, -k);
   n = bce_sum_value_scaled(&a->num, -k);
+  /* the tiny products' sum at the same scale: below 2^-969 each and 2^64
+  ** of them, it changes n only where n itself is small */
+  n += bce_sum_value_scaled(&a->tiny, -1074 - k);
   sqlite3_result_double(ctx, n/d);
 }
 

@@ -75,7 +75,8 @@ BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){
 }
 
 BCE_PRIVATE void bce_lse_grow(bce_lse *a, bce_lse_bucket *room, int cap){
-  if( a->nb>0 ) memcpy(room, a->b, (size_t)a->nb*sizeof(*room));
+  /* called only when b[] is full: nb = cap > 0 */
+  memcpy(room, a->b, (size_t)a->nb*sizeof(*room));
   a->b = room;
   a->cap = cap;
 }

@@ -346,6 +346,13 @@ def kl_cases(rng):
     check("kl_div(y, p) over 9 rows",
           "(SELECT kl_div(column2, column3) FROM (VALUES %s))" % vals,
           sql_num(mean(data, False)), "ulp", TOL_KL)
+    # weights whose sum is subnormal: both sums read at its scale
+    sub = [(1, 0, [0.25, 0.75], 3e-320), (2, [0.5, 0.5], [0.9, 0.1], 1e-321)]
+    vals_sub = ",".join("(%d,%s,%s,%s)" % (i, kl_sql(y), q(js(p)), sql_num(w))
+                        for i, y, p, w in sub)
+    check("kl_div(y, p, w) with subnormal weights",
+          "(SELECT kl_div(column2, column3, column4) FROM (VALUES %s))" % vals_sub,
+          sql_num(mean(sub, True)), "ulp", TOL_KL)
     check("kl_div(y, p, w) over 9 rows",
           "(SELECT kl_div(column2, column3, column4) FROM (VALUES %s))" % vals,
           sql_num(mean(data, True)), "ulp", TOL_KL)

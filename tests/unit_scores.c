@@ -141,6 +141,8 @@ static void test_lse_grow(void){
   double v = 0, z;
   int i, ok;
   memset(&a, 0, sizeof a);
+  report(!bce_lse_owns_storage(&a), "logsumexp: a zeroed state owns no "
+         "storage", "owns storage");
   for(i=0; i<40; i++) lse_add(&a, i*1000.0, +1);
   ok = a.nb==40 && bce_lse_owns_storage(&a) && a.cap>=40;
   ok = ok && bce_lse_value(&a, &v)==BCE_LSE_VALUE && v==39000.0;
@@ -185,7 +187,17 @@ static int kl_text(const char *y, double cls, const char *p, bce_dd *kl){
 
 static void test_kl(void){
   bce_dd a, b;
+  bce_cce_row r;
+  bce_array_error err;
   int ok;
+  /* eps = 0 (the options will allow it): a target on p = 0 costs +Inf */
+  memset(&r, 0, sizeof r);
+  r.y = "[0.5,0.5]";
+  r.ny = strlen(r.y);
+  r.p = "[1,0]";
+  r.np = strlen(r.p);
+  ok = bce_kl_row(&r, 0.0, &a, &err) && a.hi==INFINITY;
+  report(ok, "kl: eps = 0, a target on p = 0 gives +Inf", "not +Inf");
   ok = kl_text("[0.125,0.375,0.5]", 0, "[0.125,0.375,0.5]", &a)
        && a.hi==0.0 && a.lo==0.0;
   report(ok, "kl: y = q gives exactly 0", "not 0");

@@ -136,4 +136,11 @@ INSERT INTO checks SELECT 'kl_div_term(class, p) = cce_term(class, p)',
   kl_div_term(2, '[0.1,0.2,0.7]'), cce_term(2, '[0.1,0.2,0.7]'), 'is', NULL;
 INSERT INTO checks SELECT 'kl_div_term(''2'' as TEXT class, p)',
   kl_div_term('2', '[0.1,0.2,0.7]'), cce_term(2, '[0.1,0.2,0.7]'), 'is', NULL;
+INSERT INTO checks SELECT 'entropy of an INTEGER 0 and 1 is 0',
+  entropy(0) + entropy(1), 0.0, 'is', NULL;
+INSERT INTO checks SELECT 'kl_div_term(y, p, 0) is 0 (rule 2)',
+  kl_div_term('[0.2,0.8]', '[0.6,0.4]', 0), 0.0, 'is', NULL;
+INSERT INTO checks SELECT 'kl_div over rows of y = q is 0 (KL exactly 0, weighted)',
+  (SELECT kl_div(y, p, w) FROM (SELECT '[0.25,0.75]' AS y, '[0.25,0.75]' AS p, 3.0 AS w
+     UNION ALL SELECT 1, '[0,1]', 1e-300)), 0.0, 'is', NULL;
 .read tests/sql/lib/report.sql
