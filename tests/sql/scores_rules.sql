@@ -142,5 +142,5 @@ INSERT INTO checks SELECT 'kl_div_term(y, p, 0) is 0 (rule 2)',
   kl_div_term('[0.2,0.8]', '[0.6,0.4]', 0), 0.0, 'is', NULL;
 INSERT INTO checks SELECT 'kl_div over rows of y = q is 0 (KL exactly 0, weighted)',
   (SELECT kl_div(y, p, w) FROM (SELECT '[0.25,0.75]' AS y, '[0.25,0.75]' AS p, 3.0 AS w
-     UNION ALL SELECT 1, '[0,1]', 1e-300)), 0.0, 'is', NULL;
+     UNION ALL SELECT '[0.5,0.5]', '[0.5,0.5]', 1e-300)), 0.0, 'is', NULL;
 .read tests/sql/lib/report.sql
