@@ -297,10 +297,6 @@ static const Case cases[] = {
    .sql = "SELECT kl_div(column1, column2) FROM (VALUES (0, '[0.5, 0.5]'),"
           " (1, '[0.5, 0.5]'))",
    .ref = "SELECT ln(2)"},
-  {.name = "kl_div_term and entropy",
-   .sql = "SELECT kl_div_term(column1, column2) + entropy(column2) FROM"
-          " (VALUES (0, '[0.5, 0.5]'), (1, '[0.5, 0.5]'))",
-   .ref = "SELECT 4 * ln(2)"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"
