@@ -52,6 +52,8 @@ mc: sum(json_array_length(p))|-|SELECT sum(json_array_length(p)) FROM mc
 mc: cce(y, p)|mc: sum(json_array_length(p))|SELECT cce(y, p) FROM mc
 mc: cce_logits(y, z)|mc: sum(json_array_length(p))|SELECT cce_logits(y, z) FROM mc
 mc: sum(cce_term(y, p))|mc: cce(y, p)|SELECT sum(cce_term(y, p)) FROM mc
+sum(z)|-|SELECT sum((p - 0.5)*20) FROM preds
+logsumexp(z)|sum(z)|SELECT logsumexp((p - 0.5)*20) FROM preds
 bce_state(y, p)|bce(y, p)|SELECT length(bce_state(y, p)) FROM preds
 w: bce_state(y, p, w)|w: bce(y, p, w)|SELECT length(bce_state(y, p, w)) FROM preds_w
 merge 1e5 states: bce_merge|1e6 rows: bce(y, p)|SELECT bce_merge(s) FROM states

@@ -209,6 +209,19 @@ static const BceFunc aBceFunc[] = {
   {"cce_logits_state", 4, BCE_WINDOW, BCE_LOSS_CCE_LOGITS,
    bce_params_cce_logits, 0, 0, 0, bce_cce_step, bce_state_final_func,
    bce_state_value_func, bce_cce_inverse, OPT_CCE_LOGITS_AGG},
+  /* the scores without options (issue 23), ext/scores.c */
+  {"logsumexp", 1, BCE_WINDOW, BCE_LOSS_NONE, bce_params_lse, 0, 0, 0,
+   bce_lse_step, bce_lse_final_func, bce_lse_value_func, bce_lse_inverse, 0},
+  {"entropy", 1, BCE_SCALAR, BCE_LOSS_NONE, bce_params_entropy, 0, 0,
+   bce_entropy_func, 0, 0, 0, 0, 0},
+  {"kl_div_term", 2, BCE_SCALAR, BCE_LOSS_NONE, bce_params_kl, 0, 0,
+   bce_kl_term_func, 0, 0, 0, 0, 0},
+  {"kl_div_term", 3, BCE_SCALAR, BCE_LOSS_NONE, bce_params_kl, 0, 0,
+   bce_kl_term_func, 0, 0, 0, 0, 0},
+  {"kl_div", 2, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
+  {"kl_div", 3, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
 };
 
 #ifndef SQLITE_CORE

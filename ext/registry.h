@@ -126,4 +126,20 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_cce_grad_func(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_softmax_func(sqlite3_context*, int, sqlite3_value**);
 
+/* ext/scores.c: logsumexp, entropy, kl_div and kl_div_term (issue 23),
+** and their argument lists. */
+BCE_PRIVATE_DATA const bce_param bce_params_lse[1];       /* z */
+BCE_PRIVATE_DATA const bce_param bce_params_entropy[1];   /* p */
+BCE_PRIVATE_DATA const bce_param bce_params_kl[3];        /* y, p, w */
+BCE_PRIVATE void bce_lse_step(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_lse_inverse(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_lse_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_lse_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_entropy_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_kl_term_func(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_kl_step(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_kl_inverse(sqlite3_context*, int, sqlite3_value**);
+BCE_PRIVATE void bce_kl_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_kl_final_func(sqlite3_context*);
+
 #endif

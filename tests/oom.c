@@ -307,6 +307,18 @@ static const Case cases[] = {
           " FROM (VALUES (0, '[0.5, 0.25, 0.25]'), ('[0, 0, 1]',"
           " '[0.25, 0.25, 0.5]')) GROUP BY column1)",
    .ref = "SELECT ln(2)"},
+  {.name = "logsumexp past its 4 inline buckets (allocates room)",
+   .sql = "SELECT logsumexp(column1) FROM (VALUES (0), (1000), (2000),"
+          " (3000), (4000), (5000), (6000))",
+   .ref = "SELECT 6000.0"},
+  {.name = "logsumexp window growing past its inline buckets",
+   .sql = "SELECT logsumexp(column1) OVER (ORDER BY column1) FROM (VALUES"
+          " (0), (1000), (2000), (3000), (4000), (5000), (6000))",
+   .ref = "SELECT 21000.0"},
+  {.name = "kl_div aggregate",
+   .sql = "SELECT kl_div(column1, column2) FROM (VALUES (0, '[0.5, 0.5]'),"
+          " (1, '[0.5, 0.5]'))",
+   .ref = "SELECT ln(2)"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"

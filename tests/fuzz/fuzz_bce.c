@@ -646,6 +646,8 @@ static int arg_kinds(const Fn *fn, int *kind){
     {"cce_logits_term", {K_CY, K_CZ, K_W}},
     {"cce_logits_grad", {K_CY, K_CZ, K_N}},
     {"softmax", {K_CZ}}, {"log_softmax", {K_CZ}},
+    {"logsumexp", {K_Z}}, {"entropy", {K_CP}},
+    {"kl_div", {K_CY, K_CP, K_W}}, {"kl_div_term", {K_CY, K_CP, K_W}},
   };
   int i, j;
   if( fn->nArg<1 || fn->nArg>4 ) return 0;

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#include "dd.h"
+#include "exact_sum.h"
+#include "fma.h"
+#include "json_array.h"
+#include "loss.h"
+#include "scores.h"
+
+/* (1+r) ln(1+r) - r for |r| < 2^-10, as hi + lo:
+** r^2/2 (1 - r/3 + r^2/6 - r^3/10 + r^4/15 - r^5/21 + r^6/28),
+** the n-th coefficient 2/(n(n-1)); the first term left out, r^7/36, is
+** below 2^-75 of the sum.  r = rh + rl exactly enough: (y - q)/q with
+** the division's remainder. */
+static bce_dd g_small(double rh, double rl){
+  double d = rh*(-1.0/3 + rh*(1.0/6 + rh*(-1.0/10 + rh*(1.0/15
+             + rh*(-1.0/21 + rh*(1.0/28))))));
+  double hi = rh*rh;
+  double lo = bce_fma(rh, rh, -hi) + 2.0*rh*rl;
+  bce_dd g;
+  bce_dd_mul(&hi, &lo, 1.0, d);                    /* r^2 (1 + d) */
+  g.hi = 0.5*hi;
+  g.lo = 0.5*lo;
+  return g;
+}
+
+/* Adds y ln(y/q) (y > 0, q > 0) to s as its exact parts. */
+static void add_term(bce_sum *s, double y, double q){
+  double hi, lo;
+  if( y>=0.5*q && y<=2.0*q ){
+    double d = y - q;                              /* exact: Sterbenz */
+    double rh = d/q;
+    double rl = bce_fma(-rh, q, d)/q;
+    if( fabs(rh)<0x1p-10 ){
+      /* y ln(y/q) = q g(r) + d: g >= 0, and d exact in the sum */
+      bce_dd g = g_small(rh, rl);
+      hi = g.hi;
+      lo = g.lo;
+      bce_dd_mul(&hi, &lo, q, 0.0);
+      bce_sum_add(s, hi, +1);
+      bce_sum_add(s, lo, +1);
+      bce_sum_add(s, d, +1);
+      return;
+    }
+    {
+      bce_dd l = bce_log1p_dd(rh, rl);
+      hi = l.hi;
+      lo = l.lo;
+    }
+  }else{
+    /* |ln(y/q)| >= ln 2: ln y - ln q, each to 2^-100, cancel at most
+    ** by |ln q|/ln 2 (< 2^11) */
+    bce_dd ly = bce_log_dd(y, 0.0), lq = bce_log_dd(q, 0.0);
+    hi = ly.hi;
+    lo = ly.lo;
+    bce_dd_add(&hi, &lo, -lq.hi);
+    bce_dd_add(&hi, &lo, -lq.lo);
+  }
+  bce_dd_mul(&hi, &lo, y, 0.0);
+  bce_sum_add(s, hi, +1);
+  bce_sum_add(s, lo, +1);
+}
+
+static int kl_fail(bce_array_error *err, bce_array_status st, int arg){
+  err->status = st;
+  err->arg = arg;
+  return 0;
+}
+
+static int kl_domain(bce_array_error *err, int arg, int64_t index, double x){
+  err->index = index;
+  err->value = x;
+  return kl_fail(err, BCE_ARRAY_DOMAIN, arg);
+}
+
+/* The sum check of cce (src/cce.c), on the exact sum. */
+static int kl_sums_to_one(double sum){
+  return fabs(sum - 1.0)<=BCE_CCE_SUM_TOL;
+}
+
+BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps, bce_dd *kl,
+                           bce_array_error *err){
+  bce_json_array ya, pa;
+  bce_sum ks, ysum, psum;
+  double y = 0.0, p = 0.0, q, v;
+  int64_t cls = -1;
+  int ry = 1, rp, inf = 0;
+  err->status = BCE_ARRAY_OK;
+  memset(&ya, 0, sizeof(ya));
+  if( r->y==0 ){
+    /* the class index before any element, as cce checks it */
+    if( !(r->cls>=0.0 && r->cls==floor(r->cls)) ){
+      err->value = r->cls;
+      err->np = -1;
+      return kl_fail(err, BCE_ARRAY_CLASS, 0);
+    }
+    cls = r->cls<4e18 ? (int64_t)r->cls : INT64_MAX;
+  }else{
+    bce_json_open_as(&ya, r->y, r->ny, r->yJsonb);
+  }
+  bce_json_open_as(&pa, r->p, r->np, r->pJsonb);
+  bce_sum_clear(&ks);
+  bce_sum_clear(&ysum);
+  bce_sum_clear(&psum);
+  for(;;){
+    if( r->y ){
+      ry = bce_array_element(&ya, 0, &y, err);
+      if( ry<0 ) return 0;
+      if( ry && !(y>=0.0 && y<=1.0) ) return kl_domain(err, 0, ya.count-1, y);
+    }
+    rp = bce_array_element(&pa, 1, &p, err);
+    if( rp<0 ) return 0;
+    if( rp && !(p>=0.0 && p<=1.0) ) return kl_domain(err, 1, pa.count-1, p);
+    if( !r->y ){
+      ry = rp;
+      y = pa.count - 1==cls ? 1.0 : 0.0;
+    }
+    if( !ry || !rp ) break;
+    bce_sum_add(&ysum, y, +1);
+    bce_sum_add(&psum, p, +1);
+    if( y>0.0 ){                                   /* 0 ln 0 = 0 */
+      q = bce_clip(p, eps);
+      if( q==0.0 ){
+        inf = 1;
+      }else{
+        add_term(&ks, y, q);
+      }
+    }
+  }
+  if( r->y && !ry && ya.count==0 ) return kl_fail(err, BCE_ARRAY_EMPTY, 0);
+  if( !rp && pa.count==0 ) return kl_fail(err, BCE_ARRAY_EMPTY, 1);
+  if( ry || rp ){
+    bce_json_array *rest = ry ? &ya : &pa;
+    int r2;
+    double x;
+    while( (r2 = bce_array_element(rest, ry ? 0 : 1, &x, err))==1 ){}
+    if( r2<0 ) return 0;
+    err->ny = ya.count;
+    err->np = pa.count;
+    return kl_fail(err, BCE_ARRAY_LENGTH, 0);
+  }
+  if( pa.count<2 ){
+    err->np = pa.count;
+    return kl_fail(err, BCE_ARRAY_FEW, 1);
+  }
+  if( !r->y && cls>=pa.count ){
+    err->value = r->cls;
+    err->np = pa.count;
+    return kl_fail(err, BCE_ARRAY_CLASS, 0);
+  }
+  if( r->y ){
+    v = bce_sum_value(&ysum);
+    if( !kl_sums_to_one(v) ){
+      err->value = v;
+      return kl_fail(err, BCE_ARRAY_SUM, 0);
+    }
+  }
+  v = bce_sum_value(&psum);
+  if( !kl_sums_to_one(v) ){
+    err->value = v;
+    return kl_fail(err, BCE_ARRAY_SUM, 1);
+  }
+  if( inf ){
+    kl->hi = INFINITY;
+    kl->lo = 0.0;
+    return 1;
+  }
+  kl->hi = bce_sum_value(&ks);
+  bce_sum_add(&ks, kl->hi, -1);
+  kl->lo = bce_sum_value(&ks);
+  return 1;
+}

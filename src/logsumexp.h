@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** ln sum e^z over the rows of a group or a window frame, the same bits
+** whatever the order of the rows and however a frame was reached.
+**
+** Why not a running maximum m and a sum of e^(z - m): the terms summed
+** before m moved were rounded at the old scale, so two orders of the same
+** rows round differently, and a window's inverse that removes the maximum
+** has nothing to go back to.
+**
+** How: each row goes to the bucket c = 512 round(z/512) (a multiple of
+** 512, exact), where d = z - c is exact and in [-256, 256].  The bucket
+** keeps an exact sum (src/exact_sum.h) of e^d, each e^d a double-double
+** (relative error < 2^-100, src/elementary.h) that is a function of z
+** alone, placed at a fixed scale: so the bucket's sum is one integer,
+** whatever the order, and a removed row subtracts what it added.  Every
+** bucket with a row in it is kept (no row is ever dropped), so a frame
+** that loses its top bucket still has the others.  Reading:
+**
+**   S = sum_B e^c_B T_B,   ln S = c* + ln(T_0 + e^-512 T_1 + e^-1024 T_2)
+**
+** over the top bucket c* and the two below it: T_B is in [e^-257,
+** 2^64 e^257], so a bucket three or more below adds less than 2^-1400 of
+** the top one.  Where c* = 0 the logarithm is log1p of (T_0 - 1) + ...,
+** T_0 - 1 taken exactly in the sum, so that ln S near 0 (one row z near 0,
+** or a row 0 and others far below) keeps its digits.
+**
+** Error: each e^d is within 2^-100 of itself, so S within 2^-100 S and ln
+** S within 2^-100 absolute, and the last rounding.  That is <= 1 ulp where
+** |ln S| >= 2^-47; below, where several rows' e^z near 1 add up to within
+** 2^-47 of 1 (logsumexp of a row of log-probabilities), the bound is
+** 2^-100 absolute.  One row gives its z (d exact, T_0 - 1 = e^z - 1
+** exact to 2^-100 relative).
+**
+** Infinities: +Inf rows make the result +Inf; -Inf rows add nothing (all
+** -Inf: -Inf); both are counted, so a frame that removes them is exact.
+*/
+#ifndef BCE_LOGSUMEXP_H
+#define BCE_LOGSUMEXP_H
+
+#include <stdint.h>
+#include "bits.h"
+#include "exact_sum.h"
+
+typedef struct bce_lse_bucket {
+  double c;        /* the bucket: rows with 512 round(z/512) = c */
+  int64_t n;       /* its rows */
+  bce_sum t;       /* exact sum of e^(z - c) */
+} bce_lse_bucket;
+
+/* The buckets most aggregates need: logits within 1280 of each other. */
+#define BCE_LSE_INLINE 4
+
+typedef struct bce_lse {
+  int64_t nPosInf, nNegInf;     /* rows of z = +Inf, -Inf */
+  int nb, cap;                  /* buckets in use, room in b[] */
+  bce_lse_bucket *b;            /* inl, or storage of the caller's */
+  bce_lse_bucket inl[BCE_LSE_INLINE];
+} bce_lse;
+
+/* Adds (sign = +1) or removes (sign = -1) the row z.  Returns 1, or 0
+** when a new bucket is needed and b[] is full: the caller gives room with
+** bce_lse_grow() and calls again.  A removed row must have been added. */
+BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign);
+
+/* Moves the buckets into room[cap] (cap > a->nb), which the caller owns
+** from then on, and frees when it is done with a. */
+BCE_PRIVATE void bce_lse_grow(bce_lse *a, bce_lse_bucket *room, int cap);
+
+/* Whether b[] is the caller's storage (to be freed). */
+static inline int bce_lse_owns_storage(const bce_lse *a){
+  return a->b!=0 && a->b!=a->inl;
+}
+
+typedef enum bce_lse_status {
+  BCE_LSE_EMPTY,   /* no row: NULL */
+  BCE_LSE_VALUE
+} bce_lse_status;
+
+/* ln sum e^z over the rows, rounded to nearest; the sums are read without
+** changing their value. */
+BCE_PRIVATE bce_lse_status bce_lse_value(bce_lse *a, double *value);
+
+#endif

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** Unit tests of src/logsumexp.c, src/entropy.c and src/kl.c (no SQLite):
+** the properties that need no reference value (the values are checked
+** against mpmath in tests/sql/mpmath_scores.sql).  logsumexp: the same
+** bits for any order of the rows, for a state reached by adding and
+** removing rows as for one built from scratch, with more buckets than
+** the inline ones (the caller's storage), and empty again once every row
+** has left.  entropy: H(p) = H(1 - p) bit for bit.  KL: 0 for y = q, and
+** a one-hot array gives the class index's bits.  Prints one "ok|name" or
+** "FAIL|name|why" line per check.
+*/
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../src/logsumexp.h"
+#include "../src/loss.h"
+#include "../src/scores.h"
+#include "xorshift.h"
+
+static int failures;
+
+static void report(int ok, const char *name, const char *why){
+  if( ok ){
+    printf("ok|%s\n", name);
+  }else{
+    failures++;
+    printf("FAIL|%s|%s\n", name, why);
+  }
+}
+
+static int same_bits(double a, double b){
+  return memcmp(&a, &b, sizeof a)==0;
+}
+
+/* A bce_lse whose storage grows as ext/scores.c grows it (doubling). */
+static void lse_add(bce_lse *a, double z, int sign){
+  if( !bce_lse_add(a, z, sign) ){
+    int cap = a->cap*2;
+    bce_lse_bucket *room = malloc((size_t)cap*sizeof(*room));
+    bce_lse_bucket *old = bce_lse_owns_storage(a) ? a->b : 0;
+    if( room==0 ){
+      printf("FAIL|malloc|out of memory\n");
+      exit(2);
+    }
+    bce_lse_grow(a, room, cap);
+    free(old);
+    if( !bce_lse_add(a, z, sign) ){
+      printf("FAIL|lse_add|no room after growing\n");
+      exit(2);
+    }
+  }
+}
+
+static void lse_free(bce_lse *a){
+  if( bce_lse_owns_storage(a) ) free(a->b);
+}
+
+static double lse_of(const double *z, int n, const int *order){
+  bce_lse a;
+  double v = NAN;
+  int i;
+  memset(&a, 0, sizeof a);
+  for(i=0; i<n; i++) lse_add(&a, z[order ? order[i] : i], +1);
+  if( bce_lse_value(&a, &v)!=BCE_LSE_VALUE ) v = NAN;
+  lse_free(&a);
+  return v;
+}
+
+static double rnd(uint64_t *s){
+  return (double)(xorshift64(s) >> 11)*0x1p-53;
+}
+
+#define N 300
+
+static void test_lse_order(void){
+  static double z[N];
+  static int order[N];
+  uint64_t s = 23;
+  int trial, i, bad = 0, kind;
+  for(kind=0; kind<3; kind++){
+    for(i=0; i<N; i++){
+      double u = rnd(&s)*2 - 1;
+      z[i] = kind==0 ? 5*u                         /* one bucket */
+           : kind==1 ? 3000*u                      /* a dozen buckets */
+           : (i % 3==0 ? u*1e300 : i % 3==1 ? u*800 : u*1e-300);
+    }
+    {
+      double want = lse_of(z, N, 0);
+      for(trial=0; trial<50; trial++){
+        for(i=0; i<N; i++) order[i] = i;
+        for(i=N-1; i>0; i--){
+          int j = (int)(xorshift64(&s) % (uint64_t)(i + 1)), t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+        if( !same_bits(lse_of(z, N, order), want) ) bad++;
+      }
+    }
+  }
+  report(bad==0, "logsumexp: 150 shuffles of 300 rows (one bucket, a dozen, "
+         "every magnitude) give the same bits", "a shuffle differed");
+}
+
+static void test_lse_sliding(void){
+  static double z[N];
+  uint64_t s = 7;
+  bce_lse a;
+  int i, j, bad = 0, width = 9;
+  memset(&a, 0, sizeof a);
+  for(i=0; i<N; i++){
+    double u = rnd(&s)*2 - 1;
+    z[i] = i % 5==0 ? u*1e6 : i % 5==1 ? -INFINITY : u*700;
+  }
+  for(i=0; i<N; i++){
+    double got, want;
+    lse_add(&a, z[i], +1);
+    if( i>=width ) lse_add(&a, z[i - width], -1);
+    j = i>=width ? i - width + 1 : 0;
+    if( bce_lse_value(&a, &got)!=BCE_LSE_VALUE ) got = NAN;
+    want = lse_of(z + j, i - j + 1, 0);
+    if( !same_bits(got, want) ) bad++;
+  }
+  report(bad==0, "logsumexp: a frame of 9 sliding over 300 rows = each frame "
+         "from scratch, bit for bit", "a frame differed");
+  for(i=N-width; i<N; i++) lse_add(&a, z[i], -1);
+  {
+    double v;
+    report(a.nb==0 && a.nNegInf==0 && a.nPosInf==0
+           && bce_lse_value(&a, &v)==BCE_LSE_EMPTY,
+           "logsumexp: every row removed leaves no bucket and no count",
+           "state not empty");
+  }
+  lse_free(&a);
+}
+
+static void test_lse_grow(void){
+  bce_lse a;
+  double v = 0, z;
+  int i, ok;
+  memset(&a, 0, sizeof a);
+  report(!bce_lse_owns_storage(&a), "logsumexp: a zeroed state owns no "
+         "storage", "owns storage");
+  for(i=0; i<40; i++) lse_add(&a, i*1000.0, +1);
+  ok = a.nb==40 && bce_lse_owns_storage(&a) && a.cap>=40;
+  ok = ok && bce_lse_value(&a, &v)==BCE_LSE_VALUE && v==39000.0;
+  for(i=39; i>=1; i--) lse_add(&a, i*1000.0, -1);
+  ok = ok && a.nb==1 && bce_lse_value(&a, &v)==BCE_LSE_VALUE && v==0.0;
+  report(ok, "logsumexp: 40 buckets in grown storage, removed from the top "
+         "down to z = 0", "wrong bucket count or value");
+  lse_free(&a);
+  /* z = 2^62 and past: z is its own bucket, d = 0 */
+  memset(&a, 0, sizeof a);
+  z = 0x1p62;
+  lse_add(&a, z, +1);
+  lse_add(&a, z, +1);
+  report(bce_lse_value(&a, &v)==BCE_LSE_VALUE && v==z,
+         "logsumexp: 2^62 twice is 2^62 (ln 2 below its ulp)", "wrong value");
+  lse_free(&a);
+}
+
+static void test_entropy(void){
+  uint64_t s = 11;
+  int i, bad = 0;
+  for(i=0; i<2000; i++){
+    double p = rnd(&s)*0.5 + 0.5;         /* 1 - p exact */
+    if( !same_bits(bce_entropy_binary(p), bce_entropy_binary(1.0 - p)) ) bad++;
+  }
+  report(bad==0, "entropy: H(p) = H(1 - p) bit for bit", "asymmetric");
+  report(bce_entropy_binary(0.0)==0.0 && bce_entropy_binary(1.0)==0.0,
+         "entropy: 0 ln 0 = 0 at both ends", "not 0");
+}
+
+static int kl_text(const char *y, double cls, const char *p, bce_dd *kl){
+  bce_cce_row r;
+  bce_array_error err;
+  memset(&r, 0, sizeof r);
+  r.y = y;
+  r.ny = y ? strlen(y) : 0;
+  r.cls = cls;
+  r.p = p;
+  r.np = strlen(p);
+  return bce_kl_row(&r, BCE_DEFAULT_EPS, kl, &err);
+}
+
+static void test_kl(void){
+  bce_dd a, b;
+  bce_cce_row r;
+  bce_array_error err;
+  int ok;
+  /* eps = 0 (the options will allow it): a target on p = 0 costs +Inf */
+  memset(&r, 0, sizeof r);
+  r.y = "[0.5,0.5]";
+  r.ny = strlen(r.y);
+  r.p = "[1,0]";
+  r.np = strlen(r.p);
+  ok = bce_kl_row(&r, 0.0, &a, &err) && a.hi==INFINITY;
+  report(ok, "kl: eps = 0, a target on p = 0 gives +Inf", "not +Inf");
+  ok = kl_text("[0.125,0.375,0.5]", 0, "[0.125,0.375,0.5]", &a)
+       && a.hi==0.0 && a.lo==0.0;
+  report(ok, "kl: y = q gives exactly 0", "not 0");
+  ok = kl_text("[0,0,1,0]", 0, "[0.1,0.2,0.3,0.4]", &a)
+       && kl_text(0, 2.0, "[0.1,0.2,0.3,0.4]", &b)
+       && same_bits(a.hi, b.hi) && same_bits(a.lo, b.lo);
+  report(ok, "kl: a one-hot array gives the class index's bits", "differ");
+}
+
+int main(void){
+  test_lse_order();
+  test_lse_sliding();
+  test_lse_grow();
+  test_entropy();
+  test_kl();
+  return failures ? 1 : 0;
+}
