@@ -98,17 +98,37 @@ static bce_dd x_dd(bxdd a){
   return r;
 }
 
-/* ln a for a > 0, as a double-double: a near 1 goes to bce_log_dd whole
-** (which is accurate relative to a small ln there); elsewhere ln of the
+/* Two precisions: acc = 0 takes the fast paths of bce_log and bce_exp
+** (2^-65 and 2^-72 of their results, about 40 ns a call), enough for a
+** sum of non-negative parts rounded once (the losses: 2^-60 of an ulp);
+** acc = 1 the double-double kernels (2^-100, 300 ns), for the gradient
+** where its parts cancel, and where the fast paths do not reach
+** (subnormals, e^x past the normal range, a focal exponent gamma ln f
+** that would magnify 2^-65 past 2^-57). */
+
+/* ln(x + xl) as a double-double, x + xl > 0, |xl| <= ulp(x)/2 */
+static bce_dd log_dd(double x, double xl, int acc){
+  if( !acc && x>=0x1p-1022 && x<0x1p1022 ){
+    bce_dd r;
+    double l, h = bce_log_fast(x, xl, &l);
+    r.hi = h + l;
+    r.lo = l - (r.hi - h);
+    return r;
+  }
+  return bce_log_dd(x, xl);
+}
+
+/* ln a for a > 0, as a double-double: a near 1 goes to the logarithm
+** whole (accurate relative to a small ln there); elsewhere ln of the
 ** mantissa plus e ln 2, which cancel by a factor 2 at most. */
-static bce_dd x_log(bxdd a){
+static bce_dd x_log(bxdd a, int acc){
   bce_dd r, l;
   double p, pe, s, err;
   if( a.e==0 || a.e==-1 ){
     bce_dd v = x_dd(a);
-    return bce_log_dd(v.hi, v.lo);
+    return log_dd(v.hi, v.lo, acc);
   }
-  l = bce_log_dd(a.hi, a.lo);
+  l = log_dd(a.hi, a.lo, acc);
   p = a.e*BO_LN2_H;
   pe = bce_fma((double)a.e, BO_LN2_H, -p) + a.e*BO_LN2_L;
   s = p + l.hi;
@@ -121,10 +141,15 @@ static bce_dd x_log(bxdd a){
 /* e^L for a double-double L (|L.lo| <= ulp(L.hi)): L = n ln 2 + R, |R| <=
 ** ln2/2 + tiny, e^R from bce_exp_dd, the exponent n kept aside.  Below
 ** -2^27 the result is 0: every factor it meets is below 2^1100. */
-static bxdd x_exp(bce_dd L){
+static bxdd x_exp(bce_dd L, int acc){
   double n, p, pe, s, err, rh, rl;
   bce_dd r;
   int k;
+  if( !acc && L.hi> -708.39 && L.hi<709.78 ){
+    /* e^(hi + lo) = e^hi (1 + lo), to lo^2 < 2^-104 */
+    double l, h = bce_exp_fast(L.hi, &k, &l);
+    return x_two(h, l + h*L.lo, k);
+  }
   if( L.hi< -0x1p27 ) return X_ZERO;
   n = L.hi*(1.0/BO_LN2_H);
   n = (double)(long long)(n + (n<0.0 ? -0.5 : 0.5));
@@ -140,7 +165,7 @@ static bxdd x_exp(bce_dd L){
 
 /* a^g for a > 0 and g > -1: by squarings for an integer g up to 64 (most
 ** focal losses use 2), else e^(g ln a), g = gh + gl exactly. */
-static bxdd x_pow(bxdd a, double gh, double gl){
+static bxdd x_pow(bxdd a, double gh, double gl, int acc){
   if( gh==0.0 && gl==0.0 ) return X_ONE;
   if( x_zero(a) ) return X_ZERO;
   if( gl==0.0 && gh>0.0 && gh<=64.0 && gh==(double)(int)gh ){
@@ -154,12 +179,18 @@ static bxdd x_pow(bxdd a, double gh, double gl){
     }
     return r;
   }else{
-    bce_dd l = x_log(a), L;
-    double p = l.hi*gh;
-    double err = bce_fma(l.hi, gh, -p) + (l.hi*gl + l.lo*gh);
+    bce_dd l = x_log(a, acc), L;
+    double p = l.hi*gh, err;
+    if( !acc && !(fabs(p)<256.0) ){
+      /* e^L magnifies L's error L times: past 2^8, 2^-65 would show */
+      acc = 1;
+      l = x_log(a, acc);
+      p = l.hi*gh;
+    }
+    err = bce_fma(l.hi, gh, -p) + (l.hi*gl + l.lo*gh);
     L.hi = p + err;
     L.lo = err - (L.hi - p);
-    return x_exp(L);
+    return x_exp(L, acc);
   }
 }
 
@@ -193,7 +224,7 @@ static void labels(double y, double s, opt_point *t){
 }
 
 static void prob_point(double y, double p, const bce_binary_opt *o,
-                       opt_point *t){
+                       opt_point *t, int acc){
   double q = bce_clip(p, o->eps);
   double u = 1.0 - q;
   bce_dd l;
@@ -205,27 +236,50 @@ static void prob_point(double y, double p, const bce_binary_opt *o,
   t->a = X_ZERO;
   t->b = X_ZERO;
   if( !t->a_inf ){
-    l = bce_log_dd(q, 0.0);
+    l = log_dd(q, 0.0, acc);
     t->a = x_norm(-l.hi, -l.lo, 0);
   }
   if( !t->b_inf ){
     if( q<0x1p-900 ){
       t->b = t->q;                 /* -ln(1-q) = q(1 + q/2 + ...) */
     }else{
-      /* ln(1-q): log1p(-q) up to 1/2, then 1-q is exact (Sterbenz) */
-      l = q<=0.5 ? bce_log1p_dd(-q, 0.0) : bce_log_dd(u, 0.0);
+      /* ln(1-q) = ln(u + e), 1-q = u + e exactly (Fast2Sum; e = 0 from
+      ** q = 1/2 on, Sterbenz) */
+      l = log_dd(u, (1.0 - u) - q, acc);
       t->b = x_norm(-l.hi, -l.lo, 0);
     }
   }
 }
 
 /* log1p(E) for E = e^-|z| >= 0 as an bxdd */
-static bxdd log1p_x(bxdd E){
+static bxdd log1p_x(bxdd E, int acc){
   bce_dd v, l;
+  double u, c, h;
   if( x_zero(E) || E.e< -900 ) return E;   /* log1p(E) = E(1 - E/2 ...) */
+  if( E.e< -60 ){
+    /* E - E^2/2, the next term below 2^-120 of it */
+    bxdd e2 = x_mul(E, E);
+    e2.e -= 1;
+    return x_add(E, x_neg(e2));
+  }
   v = x_dd(E);
-  l = bce_log1p_dd(v.hi, v.lo);
-  return x_norm(l.hi, l.lo, 0);
+  if( acc ){
+    l = bce_log1p_dd(v.hi, v.lo);
+    return x_norm(l.hi, l.lo, 0);
+  }
+  /* ln(1 + v.hi) of the exact 1 + v.hi = u + c, plus v.lo/(1 + v.hi) to
+  ** first order (v.lo^2 < 2^-106 of it; u for 1 + v.hi, 2^-53 of a term
+  ** 2^-53 of the sum): v.lo would be lost in c, which is all of E where E
+  ** < 2^-53 */
+  u = 1.0 + v.hi;
+  c = v.hi - (u - 1.0);                         /* exact: Fast2Sum */
+  l = log_dd(u, c, 0);
+  h = v.lo/u;
+  {
+    double s = l.hi + h;
+    double err = bce_two_sum_err(l.hi, h, s) + l.lo;
+    return x_two(s, err, 0);
+  }
 }
 
 /* A finite logit: E = e^-|z| (|z| capped at 2^17, where E is below
@@ -234,18 +288,18 @@ static bxdd log1p_x(bxdd E){
 ** log1p(E) and softplus(|z|) = |z| + log1p(E): no part is 1 minus a rounded
 ** other, so the small side keeps every digit. */
 static void logits_point(double y, double z, const bce_binary_opt *o,
-                         opt_point *t){
+                         opt_point *t, int acc){
   double az = fabs(z);
   bce_dd m;
   bxdd E, one_e, small, large, sp, spz;
   labels(y, o->smoothing, t);
   m.hi = -(az<0x1p17 ? az : 0x1p17);
   m.lo = 0.0;
-  E = x_exp(m);
+  E = x_exp(m, acc);
   one_e = x_add(X_ONE, E);
   small = x_div(E, one_e);
   large = x_div(X_ONE, one_e);
-  sp = log1p_x(E);
+  sp = log1p_x(E, acc);
   spz = x_add(x_of(az), sp);
   t->a_inf = t->b_inf = 0;
   if( z>=0.0 ){
@@ -292,9 +346,213 @@ static int loss_x(const opt_point *t, const bce_binary_opt *o, bxdd *l){
     *l = X_ZERO;
     return !x_zero(A);
   }
-  F = o->gamma==0.0 ? X_ONE : x_pow(focal_base(t), o->gamma, 0.0);
+  F = o->gamma==0.0 ? X_ONE : x_pow(focal_base(t), o->gamma, 0.0, 0);
   *l = x_mul(x_mul(A, F), ce);
   return 0;
+}
+
+/* ---- the loss in plain double-doubles -------------------------------
+** Where every part is far from the ends of the range (below), the same
+** sum of products in bce_dd without an exponent: no normalisation after
+** each operation, which was half of the time of the path above.  The
+** parts are the same, each to 2^-64 of itself, and the loss is rounded
+** once. */
+
+static inline bce_dd d_of(double x){ bce_dd r = {x, 0.0}; return r; }
+
+static inline bce_dd d_two(double s, double err){
+  bce_dd r;
+  r.hi = s + err;
+  r.lo = err - (r.hi - s);
+  return r;
+}
+
+static inline bce_dd d_mul(bce_dd a, bce_dd b){
+  double p = a.hi*b.hi;
+  return d_two(p, bce_fma(a.hi, b.hi, -p) + (a.hi*b.lo + a.lo*b.hi));
+}
+
+static inline bce_dd d_add(bce_dd a, bce_dd b){
+  double s = a.hi + b.hi;
+  return d_two(s, bce_two_sum_err(a.hi, b.hi, s) + (a.lo + b.lo));
+}
+
+/* 0, or within [2^-60, 2^60]: a factor whose products stay normal */
+static inline int ordinary(double x){
+  return x==0.0 || (x>=0x1p-60 && x<=0x1p60);
+}
+
+/* The parts of opt_point in plain double-doubles */
+typedef struct fast_point { bce_dd ys, yc, q, qc, a, b; } fast_point;
+
+/* 1 and *t where every part is in the safe range; 0 for the bxdd path.
+** logs = 0: a and b are not needed (and not taken where they cost a
+** logarithm). */
+static int fast_parts(double y, double x, int logits, int logs,
+                      const bce_binary_opt *o, fast_point *t){
+  double s = o->smoothing, pw = o->pos_weight;
+  double u, c, h;
+  if( !ordinary(y) || !ordinary(s) || !ordinary(pw)
+   || (o->has_alpha && (!ordinary(o->alpha) || !ordinary(1.0 - o->alpha))) ){
+    return 0;
+  }
+  t->ys = d_of(y);
+  t->yc = d_two(1.0 - y, (1.0 - (1.0 - y)) - y);
+  if( s!=0.0 ){
+    bce_dd sc = d_two(1.0 - s, (1.0 - (1.0 - s)) - s), half = d_of(s*0.5);
+    t->ys = d_add(d_mul(t->ys, sc), half);
+    t->yc = d_add(d_mul(t->yc, sc), half);
+  }
+  t->a = t->b = d_of(0.0);
+  if( logits ){
+    /* E = e^-|z| >= 2^-145, to 2^-72; sigmoid and softplus from it as in
+    ** logits_point() */
+    double az = fabs(x), el, eh, sl;
+    bce_dd E, one_e, small, large, sp, spz;
+    int k;
+    if( !(az<=100.0) ) return 0;
+    eh = bce_exp_fast(-az, &k, &el);
+    E = d_two(bce_scale(eh, k), bce_scale(el, k));
+    one_e = d_add(d_of(1.0), E);
+    large.hi = 1.0/one_e.hi;
+    large.lo = (bce_fma(-large.hi, one_e.hi, 1.0) - large.hi*one_e.lo)/one_e.hi;
+    small = d_mul(E, large);
+    sp = spz = d_of(0.0);
+    if( logs ){
+      u = 1.0 + E.hi;
+      c = E.hi - (u - 1.0);
+      sp = d_two(bce_log_fast(u, c, &sl), 0.0);
+      sp = d_add(d_two(sp.hi, sl), d_of(E.lo/u));
+      spz = d_add(d_of(az), sp);
+    }
+    if( x>=0.0 ){
+      t->q = large;  t->qc = small;  t->a = sp;   t->b = spz;
+    }else{
+      t->q = small;  t->qc = large;  t->a = spz;  t->b = sp;
+    }
+  }else{
+    double p = bce_clip(x, o->eps), al, bl;
+    if( !(p>=0x1p-60) || !(p<1.0) ) return 0;
+    u = 1.0 - p;
+    c = (1.0 - u) - p;
+    t->q = d_of(p);
+    t->qc = d_two(u, c);
+    /* a hard label takes one logarithm: the other part's coefficient is 0 */
+    if( logs && pw!=0.0 && t->ys.hi!=0.0 ){
+      h = bce_log_fast(p, 0.0, &al);
+      t->a = d_two(-h, -al);
+    }
+    if( logs && t->yc.hi!=0.0 ){
+      h = bce_log_fast(u, c, &bl);
+      t->b = d_two(-h, -bl);
+    }
+  }
+  return 1;
+}
+
+/* f^g for f >= 2^-60: by products for an integer g up to 8, else
+** e^(g ln f) where |g ln f| < 256 (2^-65 of ln f stays below 2^-57, and
+** e^-256 is normal); 0 outside */
+static int fast_pow(bce_dd f, double g, bce_dd *F){
+  if( g==0.0 ){
+    *F = d_of(1.0);
+  }else if( g>0.0 && g<=8.0 && g==(double)(int)g ){
+    int n = (int)g;
+    *F = f;
+    while( --n>0 ) *F = d_mul(*F, f);
+  }else{
+    double fl, fh = bce_log_fast(f.hi, f.lo, &fl), L, Ll, eh, el;
+    int k;
+    bce_dd lf = d_two(fh, fl);
+    L = lf.hi*g;
+    if( !(fabs(L)<256.0) ) return 0;
+    Ll = bce_fma(lf.hi, g, -L) + lf.lo*g;
+    eh = bce_exp_fast(L, &k, &el);
+    *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
+  }
+  return 1;
+}
+
+static bce_dd fast_alpha(const fast_point *t, const bce_binary_opt *o){
+  double al = o->alpha;
+  if( !o->has_alpha ) return d_of(1.0);
+  return d_add(d_mul(t->ys, d_of(al)),
+               d_mul(t->yc, d_two(1.0 - al, (1.0 - (1.0 - al)) - al)));
+}
+
+/* a result whose double-double parts were all normal: above 2^-900 (below
+** that the subnormal rounding is the bxdd path's) and finite */
+static int fast_result(bce_dd l, double *out){
+  if( l.hi==0.0 ){
+    *out = 0.0;
+    return 1;
+  }
+  if( !(fabs(l.hi)>=0x1p-900) || !(fabs(l.hi)<=0x1p1000) ) return 0;
+  *out = l.hi + l.lo;
+  return 1;
+}
+
+/* l by double-doubles; 0 where a part is outside their safe range (the
+** caller takes the bxdd path) */
+static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
+                     double *out){
+  fast_point t;
+  bce_dd l;
+  if( !fast_parts(y, x, logits, 1, o, &t) ) return 0;
+  l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
+  if( o->gamma!=0.0 ){
+    bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
+    if( !(f.hi>=0x1p-60) || !fast_pow(f, o->gamma, &F) ) return 0;
+    l = d_mul(l, F);
+  }
+  if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
+  return fast_result(l, out);
+}
+
+/* The gradient by double-doubles, as grad_x() but for the fast parts: 0
+** where a part is outside their range, or where the bracket B is below
+** 2^-8 of its parts (their 2^-64 could show: grad_x() decides then). */
+static int fast_grad(double y, double x, int logits, double n,
+                     const bce_binary_opt *o, double *out){
+  fast_point t;
+  bce_dd N1, N2, N, B, qq, G, nn;
+  double top;
+  if( !(n>=0x1p-60 && n<=0x1p60) ) return 0;
+  if( !fast_parts(y, x, logits, o->gamma!=0.0, o, &t) ) return 0;
+  qq = d_mul(t.q, t.qc);
+  N1 = d_mul(t.yc, t.q);
+  N2 = d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.qc);
+  N = d_add(N1, d_two(-N2.hi, -N2.lo));
+  top = fabs(N1.hi)>fabs(N2.hi) ? fabs(N1.hi) : fabs(N2.hi);
+  B = N;
+  G = d_of(1.0);
+  if( o->gamma!=0.0 ){
+    bce_dd f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q)), ce, m, T1;
+    double g1 = o->gamma - 1.0, d = 1.0 - 2.0*y;
+    double s = o->smoothing;
+    if( !(f.hi>=0x1p-60) ) return 0;
+    if( bce_two_sum_err(o->gamma, -1.0, g1)!=0.0 ) return 0;  /* gamma tiny */
+    if( !fast_pow(f, g1, &G) ) return 0;                   /* f^(gamma-1) */
+    ce = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
+    m = d_mul(d_two(d, bce_two_sum_err(1.0, -2.0*y, d)),
+              d_two(1.0 - s, (1.0 - (1.0 - s)) - s));
+    T1 = d_mul(d_mul(d_mul(m, ce), d_of(o->gamma)), qq);
+    B = d_add(T1, d_mul(f, N));
+    top = top*f.hi;
+    if( fabs(T1.hi)>top ) top = fabs(T1.hi);
+  }
+  if( !(fabs(B.hi)>=0x1p-8*top) ) return 0;
+  G = d_mul(d_mul(G, fast_alpha(&t, o)), B);
+  if( !logits ){
+    double h = G.hi/qq.hi;
+    G = d_two(h, (bce_fma(-h, qq.hi, G.hi) + G.lo - h*qq.lo)/qq.hi);
+  }
+  nn = d_of(n);
+  {
+    double h = G.hi/nn.hi;
+    G = d_two(h, (bce_fma(-h, nn.hi, G.hi) + G.lo)/nn.hi);
+  }
+  return fast_result(G, out);
 }
 
 BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b){
@@ -310,7 +568,8 @@ BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b){
   opt_point t;
   bxdd l;
   if( bce_binary_opt_plain(b) ) return bce_loss(y, p, b->eps);
-  prob_point(y, p, b, &t);
+  if( fast_loss(y, p, 0, b, &l.hi) ) return l.hi;
+  prob_point(y, p, b, &t, 0);
   if( loss_x(&t, b, &l) ) return INFINITY;
   return x_round(l);
 }
@@ -331,7 +590,8 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
   bxdd l;
   if( bce_binary_opt_plain(b) ) return bce_logits_loss(y, z);
   if( isinf(z) ) return logits_inf_loss(y, z, b);
-  logits_point(y, z, b, &t);
+  if( fast_loss(y, z, 1, b, &l.hi) ) return l.hi;
+  logits_point(y, z, b, &t, 0);
   if( BCE_NEVER(loss_x(&t, b, &l)) ) return INFINITY;
   return x_round(l);
 }
@@ -347,9 +607,9 @@ BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
   if( !(w>1.0 && l<0x1p-1018) || isinf(x) ) return w*l;
   /* l alone has lost bits among the subnormals: again, times w, once */
   if( logits ){
-    logits_point(y, x, b, &t);
+    logits_point(y, x, b, &t, 0);
   }else{
-    prob_point(y, x, b, &t);
+    prob_point(y, x, b, &t, 0);
   }
   if( BCE_NEVER(loss_x(&t, b, &lx)) ) return INFINITY;
   return x_round(x_mul_d(lx, w));
@@ -499,8 +759,8 @@ static int slow_bracket(double y, double x, int logits,
 ** parts of B (and of N) cancel near a soft label's optimum: where B is
 ** below 2^-44 of its parts, the 2^-104 of this path could show in its
 ** last bits, and B is taken again in four doubles (slow_bracket()). */
-static bxdd grad_x(double y, double x, const opt_point *t,
-                  const bce_binary_opt *o, int logits){
+static int grad_x(double y, double x, const opt_point *t,
+                  const bce_binary_opt *o, int logits, int acc, bxdd *G){
   bxdd A = alpha_factor(t, o), qq = x_mul(t->q, t->qc), B, P1 = X_ONE;
   bxdd N1 = x_mul(t->yc, t->q);
   bxdd N2 = x_mul(x_mul_d(t->ys, o->pos_weight), t->qc);
@@ -514,7 +774,7 @@ static bxdd grad_x(double y, double x, const opt_point *t,
     double g1 = o->gamma - 1.0;
     double g1e = bce_two_sum_err(o->gamma, -1.0, g1);
     if( BCE_NEVER(cross_entropy(t, o->pos_weight, &ce)) ) ce = X_ZERO;
-    P1 = x_pow(f, g1, g1e);
+    P1 = x_pow(f, g1, g1e, acc);
     T1 = x_mul(x_mul_d(x_mul(one_minus_2y(y, o->smoothing), ce), o->gamma),
                qq);
     T2 = x_mul(f, N);
@@ -527,19 +787,25 @@ static bxdd grad_x(double y, double x, const opt_point *t,
   }else{
     B = N;
   }
-  if( parts && (x_zero(B) || B.e<top - 44) ){
+  if( parts && (x_zero(B) || B.e<top - (acc ? 44 : 8)) ){
     bxdd slow;
+    /* the fast parts' 2^-64 could show past 2^-8: again in double-double;
+    ** its 2^-100 past 2^-44: again in four doubles */
+    if( !acc ) return 0;
     if( slow_bracket(y, x, logits, o, &slow) ) B = slow;
   }
   B = x_mul(x_mul(A, P1), B);
-  return logits ? B : x_div(B, qq);
+  *G = logits ? B : x_div(B, qq);
+  return 1;
 }
 
 BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
                                 const bce_binary_opt *b){
   opt_point t;
+  bxdd g;
   if( bce_binary_opt_plain(b) ) return bce_grad(y, p, b->eps, n);
-  prob_point(y, p, b, &t);
+  if( fast_grad(y, p, 0, n, b, &g.hi) ) return g.hi;
+  prob_point(y, p, b, &t, 0);
   if( t.a_inf || t.b_inf ){
     /* q = 0 or 1 (eps = 0): the limits.  With the label on the other side
     ** (pw y' > 0 at q = 0, 1-y' > 0 at q = 1) the 1/q of dce/dq wins over
@@ -549,7 +815,7 @@ BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
     if( x_zero(A) ) return 0.0;
     if( t.a_inf ){
       if( b->pos_weight!=0.0 && !x_zero(t.ys) ) return -INFINITY;
-      F = x_pow(t.ys, b->gamma, 0.0);
+      F = x_pow(t.ys, b->gamma, 0.0, 0);
       d = t.yc;
     }else{
       if( !x_zero(t.yc) ) return INFINITY;
@@ -558,13 +824,19 @@ BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
     }
     return over_n(x_mul(x_mul(A, F), d), n);
   }
-  return over_n(grad_x(y, p, &t, b, 0), n);
+  if( !grad_x(y, p, &t, b, 0, 0, &g) ){
+    prob_point(y, p, b, &t, 1);
+    (void)grad_x(y, p, &t, b, 0, 1, &g);          /* acc = 1: always 1 */
+  }
+  return over_n(g, n);
 }
 
 BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
                                        const bce_binary_opt *b){
   opt_point t;
+  bxdd g;
   if( bce_binary_opt_plain(b) ) return bce_logits_grad(y, z, n);
+  if( !isinf(z) && fast_grad(y, z, 1, n, b, &g.hi) ) return g.hi;
   if( isinf(z) ){
     /* the limits: A f^gamma N, f = 1-y' and N = 1-y' at +Inf, f = y' and
     ** N = -pw y' at -Inf; the focal term vanishes with q(1-q) */
@@ -578,8 +850,12 @@ BCE_PRIVATE double bce_opt_logits_grad(double y, double z, double n,
       f = t.ys;
       N = x_neg(x_mul_d(t.ys, b->pos_weight));
     }
-    return over_n(x_mul(x_mul(A, x_pow(f, b->gamma, 0.0)), N), n);
+    return over_n(x_mul(x_mul(A, x_pow(f, b->gamma, 0.0, 0)), N), n);
   }
-  logits_point(y, z, b, &t);
-  return over_n(grad_x(y, z, &t, b, 1), n);
+  logits_point(y, z, b, &t, 0);
+  if( !grad_x(y, z, &t, b, 1, 0, &g) ){
+    logits_point(y, z, b, &t, 1);
+    (void)grad_x(y, z, &t, b, 1, 1, &g);          /* acc = 1: always 1 */
+  }
+  return over_n(g, n);
 }

@@ -11,10 +11,12 @@
 **
 ** q is p clipped at eps, or sigmoid(z) for a logit.  Every part above is
 ** >= 0, so the loss is a product of sums of non-negative terms: it is
-** carried in double-double with a binary exponent of its own (no part
-** underflows, however small) and rounded once.  The focal power is
-** exp(gamma ln x) in double-double from src/elementary.h, so no libm
-** function reaches a result.
+** carried in double-doubles (with a binary exponent of their own near the
+** ends of the range, where a part would underflow) and rounded once.  The
+** logarithms and exponentials are src/elementary.h's (their fast paths,
+** 2^-65, for the sums; the double-double kernels where a gradient's parts
+** cancel; four doubles where even those would show), and the focal power
+** is exp(gamma ln x) from them, so no libm function reaches a result.
 **
 ** With every option at its default the functions return what bce_loss,
 ** bce_logits_loss, bce_grad and bce_logits_grad return, bit for bit (they

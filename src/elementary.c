@@ -692,6 +692,14 @@ static inline double el_log1p_fast(double x, double *l){
   return el_log_fast_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
 }
 
+BCE_PRIVATE double bce_log_fast(double x, double xl, double *l){
+  return el_log_fast_dd(x, xl, 1, l);
+}
+
+BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l){
+  return el_exp_fast(x, k, l);
+}
+
 /* ------------------------------------------ the correctly rounded doubles */
 
 /*

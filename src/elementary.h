@@ -43,6 +43,13 @@ BCE_PRIVATE bce_dd bce_log_dd(double hi, double lo);
 ** < 2^-100.  hi = -1 gives -Inf, hi < -1 NaN, hi = +Inf +Inf. */
 BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo);
 
+/* The fast paths of bce_log and bce_exp, for formulas that carry more
+** than a double but need not 2^-100 (src/binary_opt.c): ln(x + xl) = h +
+** *l within 2^-65 |h| for 2^-1022 <= x < 2^1022, |xl| <= ulp(x)/2;
+** e^x = (h + *l) 2^(*k) within 2^-72 |h| for -708.39 < x < 709.78. */
+BCE_PRIVATE double bce_log_fast(double x, double xl, double *l);
+BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l);
+
 /* The last-resort paths of bce_exp and bce_log/bce_log1p, in 288-bit
 ** fixed point, correctly rounded; public for the unit tests alone.
 ** bce_exp_fx: 2^-54 <= |x|, -745.14 <= x <= 709.79.  bce_log_fx: ln(hi +

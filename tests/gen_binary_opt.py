@@ -216,7 +216,7 @@ def cases():
 
     # combinations: every subset of the four keys, random values
     for mask in range(1, 16):
-        for rep in range(20):
+        for rep in range(60):
             pw = rng.choice(PW_SET) if mask & 1 else 1.0
             s = rng.choice(S_SET + [rng.random()]) if mask & 2 else 0.0
             gamma = rng.choice(G_SET + [rng.uniform(0, 4)]) if mask & 4 else 0.0

@@ -135,6 +135,28 @@ static const Case cases[] = {
    .sql = "SELECT bce(y, p) FROM t",
    .twin = 1,
    .ref = "SELECT " WORKED_REF},
+  /* issue 21: the options block of an aggregate (its text and arrays),
+  ** and the parsed options a scalar keeps with sqlite3_set_auxdata() */
+  {.name = "bce(y, p, options) aggregate: the options block",
+   .sql = "SELECT bce(column1, column2, '{\"eps\": 1e-7}') FROM " WORKED,
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce(y, p, options) aggregate over JSON arrays, a pos_weight array",
+   .sql = "SELECT bce(column1, column2, '{\"pos_weight\": [1, 1]}') FROM"
+          " (VALUES ('[1,0]', '[0.4,0.5]'), ('[1,1]', '[0.8,0.2]'))",
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce(y, p, options) window: the options block and the short path",
+   .sql = "SELECT bce(column1, column2, '{}') OVER (ROWS 1 PRECEDING) FROM "
+          WORKED,
+   .twin = 1,
+   .ref = "SELECT -ln(0.4) - (ln(0.4) + ln(0.5)) / 2"
+          " - (ln(0.5) + ln(0.8)) / 2 - (ln(0.8) + ln(0.2)) / 2"},
+  {.name = "scalars with constant options: parsed once, kept as auxdata",
+   .sql = "SELECT bce_term(column1, column2, '{\"gamma\": 2}')"
+          " + bce_grad(column1, column2, 4, '{\"eps\": 1e-7}') FROM " WORKED,
+   .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 0.04 * ln(0.8)"
+          " + 0.64 * ln(0.2)) - (1 / 0.4 - 1 / 0.5 + 1 / 0.8 + 1 / 0.2) / 4"},
   {.name = "bce() over no rows: NULL, and no context",
    .sql = "SELECT bce(column1, column2) FROM " WORKED " WHERE column1 > 1",
    .ref = "SELECT NULL", .none = 1},
