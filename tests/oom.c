@@ -319,6 +319,22 @@ static const Case cases[] = {
    .sql = "SELECT kl_div(column1, column2) FROM (VALUES (0, '[0.5, 0.5]'),"
           " (1, '[0.5, 0.5]'))",
    .ref = "SELECT ln(2)"},
+  /* issue 21: the multi-class options (a class_weight array in the
+  ** aggregate's options block, in a state's bytes, in a scalar's auxdata);
+  ** (4 ln 2 + 0.5 * 2 ln 2) / (4 + 0.5) */
+  {.name = "cce(y, p, options) aggregate with class_weight",
+   .sql = "SELECT cce(column1, column2, '{\"class_weight\": [4, 0.5]}') FROM"
+          " (VALUES (0, '[0.5, 0.5]'), (1, '[0.75, 0.25]'))",
+   .ref = "SELECT ln(2) * 10 / 9"},
+  {.name = "cce_state with class_weight per row, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_state(column1, column2,"
+          " '{\"class_weight\": [4, 0.5]}') AS s FROM (VALUES (0, '[0.5, 0.5]'),"
+          " (1, '[0.75, 0.25]')) GROUP BY column1)",
+   .ref = "SELECT ln(2) * 10 / 9"},
+  {.name = "cce_term and cce_grad with constant options (auxdata)",
+   .sql = "SELECT cce_term(1, '[0.5, 0.5]', '{\"class_weight\": [1, 2]}')"
+          " + length(cce_grad(-1, '[0.5, 0.5]', '{\"ignore_index\": -1}'))",
+   .ref = "SELECT 2 * ln(2) + length('[0.0,0.0]')"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"
