@@ -28,7 +28,7 @@
 #include "bits.h"
 #include "elementary.h"
 
-#define BCE_DEFAULT_EPS 1e-15
+#define BCE_DEFAULT_EPS 0x1p-52
 
 /* A max then a min: at and past each bound it gives the bound, as
 ** np.clip does (docs/performance.md says why this form). */

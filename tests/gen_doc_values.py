@@ -22,7 +22,7 @@ import doc_values  # noqa: E402
 
 mp.dps = 60
 INF = mpf("inf")
-DEFAULT_EPS = 1e-15
+DEFAULT_EPS = 2.0**-52    # 2^-52, numpy's float64 eps (scikit-learn >= 1.5)
 
 
 def dbl(x):
