@@ -800,7 +800,10 @@ BCE_PRIVATE double bce_log_sum(double x, double xl){
   }else if( x==0.0 ){
     return -1.0/(x*x);                               /* -Inf, divide by zero */
   }
-  if( x==1.0 - 0x1p-52 && xl==0.0 ) return EL_LOG_1M2P52;
+  /* exactly when x + xl = 1 - 2^-52, however it is split: x - (1 - 2^-52)
+  ** is exact near it (Sterbenz) and dwarfs xl far from it; one branch, so
+  ** that the tests take both of its outcomes */
+  if( (x - (1.0 - 0x1p-52)) + xl==0.0 ) return EL_LOG_1M2P52;
   /* x + xl = 1 only for x = 1, xl = 0, which the fast path rounds to 0 */
   r = bce_log_dd(x, xl);
   eps = EL_EPS*(r.hi < 0.0 ? -r.hi : r.hi);
