@@ -313,7 +313,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD) bce.so bce.dylib bce.dll
 
-# ------------------------------------------------------------- release (0.2.0)
+# ------------------------------------------------------------- release (0.3.0)
 # The one-file amalgamation, the packages and the release directory.
 #   make amalgamation  build/dist/sqlite-bce.c and build/dist/sqlite3_bce.h
 #                      (scripts/amalgamate.py, from CORE_SRC and EXT_SRC)

@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 bench/python_pipeline.py DB
 Prints "seconds loss" for fetch + the clipped numpy log loss (the same
-formula as bce(y, p) with eps = 1e-15).  Needs Debian's python3-numpy;
+formula as bce(y, p): eps = 2^-52, np.finfo(np.float64).eps).  Needs Debian's python3-numpy;
 bench/run.sh runs it only where that is installed.
 """
 import sqlite3
@@ -19,7 +19,8 @@ def main(path):
     rows = conn.execute("SELECT y, p FROM preds").fetchall()
     data = np.array(rows, dtype=np.float64)
     y, p = data[:, 0], data[:, 1]
-    q = np.clip(p, 1e-15, 1 - 1e-15)
+    eps = np.finfo(np.float64).eps
+    q = np.clip(p, eps, 1 - eps)
     loss = -np.mean(y * np.log(q) + (1 - y) * np.log1p(-q))
     print("%.3f %.15g" % (time.perf_counter() - start, loss))
 

@@ -118,7 +118,7 @@ UPDATE photos SET probs = (SELECT json_group_array(round(sigmoid(value), 4))
 .print
 .print "Multi-label, per example: a row's loss is the mean over its 4 tags."
 .print "Photo 5's night tag has logit 12; its stored p rounds to 1.0, and the"
-.print 'clip makes that tag cost 34.5 where the logit says 12.0'
+.print 'clip makes that tag cost 36.0 where the logit says 12.0'
 SELECT id, labels, probs, round(bce_term(labels, probs), 4) AS loss,
        round(bce_logits_term(labels, logits), 4) AS from_logits
 FROM photos;

@@ -20,7 +20,10 @@
 ** near the largest double.
 **
 ** The lane: most terms summed here are losses and weights between 2^-50
-** and 2^7 (with the default eps a loss is in [1e-15, 34.6]).  Those go to
+** and 2^7 (with the default eps, 2^-52, a loss is in [2^-52, 36.04]: only
+** the rows predicted exactly right, 2^-52 (1 + 2^-52), fall below the lane
+** and take the limbs; 3*10^6 rows, 98% of them such, take 0.88 s in
+** bce(y, p), against 1.1 s at 0.2.0's 1e-15, all in the lane).  Those go to
 ** a 128-bit two's complement integer in units of 2^-102 instead: one
 ** shift and one add with carry, at a fixed place, where the limbs need an
 ** index computed from the exponent.  A term there is below 2^109, so

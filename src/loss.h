@@ -4,9 +4,12 @@
 **
 **   l(y, p) = -[ y*ln(q) + (1-y)*ln(1-q) ],   q = min(max(p, eps), 1-eps)
 **
-** The clip is scikit-learn's (log_loss, eps = 1e-15 up to version 1.1):
-** without it one certain-and-wrong row makes the mean +Inf.  eps = 0 turns
-** it off.
+** The clip is scikit-learn's: log_loss clips at 2^-52, numpy's float64
+** eps, by default since 1.2 and always since 1.5 (1e-15 up to 1.1, and in
+** 0.2.0 here; docs/conventions.md).  Without it one certain-and-wrong row
+** makes the mean +Inf.  eps = 0 turns it off.  1 - 2^-52 is a double, so
+** at the default both ends of the clip are exact and give the same loss,
+** -ln(2^-52) = 36.04 at most, -ln(1 - 2^-52), about 2^-52, at least.
 **
 ** Why the formula is written the way it is:
 **  - ln(1-q) is not log(1-q): 1-q rounds away everything below 2^-53, so
@@ -28,7 +31,7 @@
 #include "bits.h"
 #include "elementary.h"
 
-#define BCE_DEFAULT_EPS 1e-15
+#define BCE_DEFAULT_EPS 0x1p-52     /* 2.220446049250313e-16 */
 
 /* A max then a min: at and past each bound it gives the bound, as
 ** np.clip does (docs/performance.md says why this form). */

@@ -134,7 +134,11 @@ BCE_ALWAYS_INLINE void bce_mean_add_scaled_d(bce_mean *m, double part,
 }
 
 /* Adds or removes a row of weight 1 and a finite loss: bce(y, p) with the
-** default clip, whose loss is in [1e-15, 34.6]. */
+** default clip, 2^-52, whose loss is in [-ln(1 - 2^-52), -ln(2^-52)] =
+** [about 2^-52, 36.04]: never +Inf, so no infinite count.  A row
+** predicted exactly right (y = p = 0 or 1, a decision tree's) costs the
+** lower end, just below the exact sum's lane (2^-50): it goes to the limbs,
+** out of line (src/exact_sum.h); the same bits either way. */
 BCE_ALWAYS_INLINE void bce_mean_add_unit(bce_mean *m, double l, int sign){
   m->nRow += sign;
   m->nWeight += sign;

@@ -3,5 +3,5 @@
 ** .load read it from here. */
 #ifndef BCE_VERSION_H
 #define BCE_VERSION_H
-#define BCE_VERSION "0.2.0"
+#define BCE_VERSION "0.3.0"
 #endif

@@ -69,7 +69,7 @@ mp.dps = 60          # after the imports: gen_ref sets 40, gen_cce_ref 50
 # which holds a cancellation down to the smallest subnormal.
 HI_PREC = 1500
 CANCEL = mpf(10) ** 20
-EPS = 1e-15
+EPS = gen_ref.EPS     # the default clip, 2^-52 (0.3.0)
 INF = float("inf")
 TINY = 2.0 ** -1074
 DBL_MAX = 1.7976931348623157e308

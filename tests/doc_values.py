@@ -39,7 +39,7 @@ from decimal import Decimal, ROUND_HALF_EVEN, ROUND_DOWN, getcontext
 getcontext().prec = 80
 
 DOCS = ["README.md", "docs/functions.md", "docs/hosts.md", "docs/scale-out.md",
-        "docs/csv.md", "docs/state-format.md"]
+        "docs/csv.md", "docs/state-format.md", "docs/conventions.md"]
 REF = "tests/ref/doc_values.tsv"
 FUNCS = ("bce_logits_term|bce_logits_grad|bce_logits|bce_term|bce_grad|bce|"
          "cce_logits_term|cce_logits_grad|cce_logits|cce_term|cce_grad|cce|"

@@ -46,7 +46,8 @@ from mpmath import mp, mpf
 
 mp.dps = 50
 HERE = os.path.dirname(os.path.abspath(__file__))
-EPS = 1e-15
+# the default clip: 2^-52, numpy's float64 eps, as scikit-learn >= 1.5
+EPS = 2.0**-52
 INF = float("inf")
 
 
@@ -277,14 +278,14 @@ for k in (2, 3, 4, 5, 10, 37, 100, 1000):
         PROB_CASES.append((int(next(g) * k), p, EPS))
         PROB_CASES.append((random_dist(g, k, zeros=True), p, EPS))
 # extremes: p down to 1e-300 and the subnormals, p = 1, the clip
-for eps in (EPS, 0.0):
+for eps in (EPS, 1e-15, 0.0):
     for p in ([1e-300, 1.0], [5e-324, 1.0], [1e-16, 1 - 1e-16],
               [2.0**-53, 1 - 2.0**-53], [0.0, 1.0], [1e-300, 0.25, 0.75]):
         for c in range(len(p)):
             if eps == 0.0 and p[c] == 0.0:
                 continue              # +Inf: INF_PROB_CASES
             PROB_CASES.append((c, p, eps))
-for eps in (2.220446049250313e-16, 1e-7, 0.1, 0.49):
+for eps in (1e-15, 1e-7, 0.1, 0.49):
     PROB_CASES.append((0, [1e-20, 1.0], eps))
     PROB_CASES.append((1, [0.3, 0.7], eps))
 PROB_CASES += [

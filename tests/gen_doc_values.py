@@ -22,7 +22,7 @@ import doc_values  # noqa: E402
 
 mp.dps = 60
 INF = mpf("inf")
-DEFAULT_EPS = 1e-15
+DEFAULT_EPS = 2.0**-52    # 2^-52, numpy's float64 eps (scikit-learn >= 1.5)
 
 
 def dbl(x):
@@ -151,6 +151,10 @@ def cce_term(y, p, w=mpf(1), eps=DEFAULT_EPS):
     return w*sum(xlogq(a, clip(b, mpf(eps))) for a, b in zip(t, p))
 
 
+def cce(y, p, w=mpf(1), eps=DEFAULT_EPS):
+    return cce_term(y, p, mpf(1), eps)      # one row: the weight cancels
+
+
 def logsumexp(z):
     """m + log1p(the other terms): at 60 digits a plain log(1 + e^-720)
     would be 0."""
@@ -197,7 +201,7 @@ FUNCS = {
     "sigmoid": sigmoid, "logit": logit, "cce_term": cce_term,
     "cce_logits_term": cce_logits_term, "softmax": softmax,
     "bce_logits": bce_logits_term,      # over one row: its term
-    "log_softmax": log_softmax, "cce_grad": cce_grad,
+    "log_softmax": log_softmax, "cce_grad": cce_grad, "cce": cce,
     "cce_logits_grad": cce_logits_grad,
 }
 

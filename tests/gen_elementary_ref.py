@@ -334,6 +334,9 @@ log_x += log_hard
 log_x += near_boundary(mpmath.log, lambda: b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)), 30000, 150)
 log_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(300)]
 log_x += [1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1) for _ in range(200)]
+# the default clip's top (0.3.0): ln(1 - 2^-52) lies 2^-158 past a midpoint
+# (src/elementary.c, EL_LOG_1M2P52); last, so the draws above stay the same
+log_x += [1 - 2.0 ** -52]
 
 log1p_x = [2.0 ** -53, -(2.0 ** -53), 2.0 ** -54, -(2.0 ** -54), 2.0 ** -53 * 1.5,
            # 1 + x = 2 - 2^-53 rounds to 2: the fixed point's m < 1 branch
@@ -344,6 +347,7 @@ log1p_x += near_boundary(mpmath.log1p, lambda: R.uniform(-1, 1) * 2.0 ** R.randi
 log1p_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(200)]
 log1p_x += [R.uniform(-1, 1) * 2.0 ** R.randint(-60, 0) for _ in range(300)]
 log1p_x = [x for x in log1p_x if x > -1]
+log1p_x += [-(2.0 ** -52)]                   # ln(1 - 2^-52), as above
 
 w("")
 w("/* correctly rounded results: x, the double nearest f(x), and the number")

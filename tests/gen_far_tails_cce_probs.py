@@ -177,7 +177,7 @@ def main():
     out.append("")
 
     out.append("-- subnormal targets, weights up to 1e300 (K to 10, eps 0 or"
-               " the default)")
+               " 1e-15)")
     for i in range(60):
         k = r.randint(2, 10)
         # y_k |ln q_k| < 2^-1025: every product subnormal
@@ -226,22 +226,45 @@ def main():
         grad_checks(out, y, p, n, 0.0)
     out.append("")
 
-    out.append("-- cce with K = 2 is not bce at the clip (docs/functions.md):"
-               " class 0, 1 - p1 below eps,")
-    out.append("-- or p1 below eps; the top of the clip is 1 - eps rounded"
-               " in one and eps in the other")
-    eps = gen_cce_ref.EPS
+    out.append("-- cce with K = 2 is not bce at the clip of 1e-15 (0.2.0's"
+               " default, docs/conventions.md): class 0,")
+    out.append("-- 1 - p1 below eps, or p1 below eps; the top of the clip is"
+               " 1 - eps rounded in one and eps in the other")
+    eps = 1e-15
     for p1 in (1.0, 1.0 - 2.0 ** -53, 0.0, 2.0 ** -53):
         row = [1.0 - p1, p1]
-        c = cce(0, row)
+        c = cce(0, row, eps)
         b = -mp.log(1 - mpf(gen_cce_ref.clip(p1, eps)))
         pj = sql_quote(jarr(row))
-        out.append(check("cce(0, %s) = -ln q0, q0 = clip(1 - p1)" % jarr(row),
+        out.append(check("cce(0, %s, 1, 1e-15) = -ln q0, q0 = clip(1 - p1)"
+                         % jarr(row),
+                         "(SELECT cce(0, %s, 1, 1e-15))" % pj, c, "ulp", 1))
+        out.append(check("bce(0, %r, 1, 1e-15) = -ln(1 - clip(p1))" % p1,
+                         "(SELECT bce(0, %s, 1, 1e-15))" % sql_num(p1), b,
+                         "ulp", 1))
+        out.append(check("cce(0, %s, 1, 1e-15) <> bce(0, %r, 1, 1e-15)"
+                         % (jarr(row), p1),
+                         "(SELECT cce(0, %s, 1, 1e-15)) <> "
+                         "(SELECT bce(0, %s, 1, 1e-15))" % (pj, sql_num(p1)),
+                         "1", "is", None))
+    out.append("")
+    out.append("-- at the default clip, 2^-52, both ends are doubles (1 - 2^-52"
+               " is one): cce with K = 2 is bce there")
+    eps = gen_cce_ref.EPS
+    assert eps == 2.0 ** -52 and 1.0 - eps == 1 - mpf(eps)
+    for p1 in (1.0, 1.0 - 2.0 ** -53, 0.0, 2.0 ** -53):
+        row = [1.0 - p1, p1]
+        c = cce(0, row, eps)
+        b = -mp.log(1 - mpf(gen_cce_ref.clip(p1, eps)))
+        assert c == b
+        pj = sql_quote(jarr(row))
+        out.append(check("cce(0, %s) = bce(0, %r) = -ln(1 - clip(p1))"
+                         % (jarr(row), p1),
                          "(SELECT cce(0, %s))" % pj, c, "ulp", 1))
         out.append(check("bce(0, %r) = -ln(1 - clip(p1))" % p1,
                          "(SELECT bce(0, %s))" % sql_num(p1), b, "ulp", 1))
-        out.append(check("cce(0, %s) <> bce(0, %r)" % (jarr(row), p1),
-                         "(SELECT cce(0, %s)) <> (SELECT bce(0, %s))"
+        out.append(check("cce(0, %s) is bce(0, %r)" % (jarr(row), p1),
+                         "(SELECT cce(0, %s)) = (SELECT bce(0, %s))"
                          % (pj, sql_num(p1)),
                          "1", "is", None))
     out.append("")

@@ -10,7 +10,7 @@ extension's output is never read here.
 Drawn: hard labels (0, 1) and soft ones (any double in (0, 1), tiny ones,
 ones next to 1); p over every binade from 2^-1074 to 1, next to 1 down to
 1 - 2^-53, 0, 1, and both clip boundaries with their neighbours; eps the
-default, 0, 2^-52 (scikit-learn's "auto"), 1e-7 and random ones up to the
+default (2^-52, scikit-learn >= 1.5), 0, 1e-15 (0.2.0's default), 1e-7 and random ones up to the
 largest double below 0.5; weights 0 and from 1e-300 to 1e300; n from
 1e-300 to 1e300; x for sigmoid across the whole range and +-Inf.
 
@@ -82,7 +82,7 @@ class Draw:
         return self.r.choice([
             0.0, 1.0, 0.5, TINY, EPS, nextafter(EPS, 0), nextafter(EPS, 1),
             1 - EPS, nextafter(1 - EPS, 0), nextafter(1 - EPS, 1),
-            1 - 2.0 ** -53, 2.0 ** -52, 1e-300])
+            1 - 2.0 ** -53, 1e-15, 1 - 1e-15, 1e-300])
 
     def y(self):
         k = self.r.random()
@@ -101,7 +101,7 @@ class Draw:
         if k < 0.25:
             return 0.0
         if k < 0.45:
-            return self.r.choice([EPS, 2.0 ** -52, 1e-7, BELOW_HALF, 0.25])
+            return self.r.choice([EPS, 1e-15, 1e-7, BELOW_HALF, 0.25])
         return min(self.binade(-1000, -2), BELOW_HALF)
 
     def w(self):

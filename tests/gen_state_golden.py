@@ -29,7 +29,7 @@ from fractions import Fraction
 import mpmath
 
 mpmath.mp.prec = 100
-DEFAULT_EPS = 1e-15
+DEFAULT_EPS = 2.0**-52    # 2^-52, numpy's float64 eps (scikit-learn >= 1.5)
 
 
 def crc32c(data):
@@ -60,7 +60,8 @@ def loss_prob(y, p, eps):
     if y != 1:
         if q == 1:
             return float("inf")
-        terms += (1 - y) * mpmath.log(1 - q)
+        # log1p: 1 - q at 100 bits would keep only ~50 of them for q near eps
+        terms += (1 - y) * mpmath.log1p(-q)
     return to_double(-terms)
 
 
@@ -205,6 +206,8 @@ CASES = [
     ("bce_state(y, p) of the worked example", "bce_state(column1, column2)", WORKED, (1, WORKED, False)),
     ("bce_state(y, p, w) with a weight of 0", "bce_state(column1, column2, column3)", WEIGHTED, (1, WEIGHTED, True)),
     ("bce_state(y, p, w, 1e-7)", "bce_state(column1, column2, column3, 1e-7)", WEIGHTED, (1, WEIGHTED, True, 1e-7)),
+    # 0.2.0's default clip, passed: a state 0.2.0 wrote for bce_state(y, p, w)
+    ("bce_state(y, p, w, 1e-15), a certain miss", "bce_state(column1, column2, column3, 1e-15)", CERTAIN, (1, CERTAIN, True, 1e-15)),
     ("bce_state(y, p, w, 0) with an infinite row", "bce_state(column1, column2, column3, 0)", CERTAIN, (1, CERTAIN, True, 0.0)),
     ("bce_logits_state(y, z) of the Keras example", "bce_logits_state(column1, column2)", KERAS, (2, KERAS, False)),
     ("bce_logits_state(y, z, w)", "bce_logits_state(column1, column2, column3)", KERAS_W, (2, KERAS_W, True)),
@@ -226,7 +229,7 @@ def binary(y, q, o):
     s = o.get("smoothing", 0)
     y = mpmath.mpf(y) * (1 - mpmath.mpf(s)) + mpmath.mpf(s) / 2
     pw = o.get("pos_weight", 1)
-    ce = -(pw * y * mpmath.log(q) + (1 - y) * mpmath.log(1 - q))
+    ce = -(pw * y * mpmath.log(q) + (1 - y) * mpmath.log1p(-q))
     pt = y * q + (1 - y) * (1 - q)
     l = (1 - pt) ** o.get("gamma", 0) * ce
     if "alpha" in o:

@@ -199,6 +199,10 @@ if step python; then
     program tests/parallel.py /usr/bin/python3 tests/parallel.py "${LIB%.*}" 10 "$BUILD/example_parallel"
     # the worked examples of the docs, to the digits they show (mpmath)
     program tests/doc_values.py /usr/bin/python3 tests/doc_values.py "${LIB%.*}"
+    # docs/conventions.md against the installed scikit-learn (skipped
+    # without Debian's python3-sklearn; mpmath_conventions.sql holds the
+    # same figures against mpmath)
+    program tests/sklearn_conventions.py /usr/bin/python3 tests/sklearn_conventions.py "${LIB%.*}"
   else
     fail "tests/python_load.py" "/usr/bin/python3 not found (apt-get install python3)"
   fi

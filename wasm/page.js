@@ -203,7 +203,7 @@ async function score() {
     });
   }
   $('clip').textContent = fn === 'bce'
-    ? `Probabilities are clipped to [eps, 1 - eps] with eps = 1e-15, the extension's default (scikit-learn up to 1.1). ${skipped} rows skipped for an empty field.`
+    ? `Probabilities are clipped to [eps, 1 - eps] with eps = 2^-52 (2.220446049250313e-16), the extension's default (scikit-learn 1.5 and later). ${skipped} rows skipped for an empty field.`
     : `Logits need no clip. ${skipped} rows skipped for an empty field.`;
   drawPlots(fn);
   $('results').hidden = false;

@@ -4029,6 +4029,7 @@ static const struct { double x, want; int hard; } log_cr_ref[] = {
   {0x1.ff10a6516e0dep-1, -0x1.df236458ee446p-10, 2},
   {0x1.0000000000002p+0, 0x1.ffffffffffffep-52, 49},
   {0x1.fffffdee67346p-1, -0x1.08cc6658f31afp-24, 2},
+  {0x1.ffffffffffffep-1, -0x1.0000000000001p-52, 52},
 };
 static const struct { double x, want; int hard; } log1p_cr_ref[] = {
   {0x1.0000000000000p-53, 0x1.0000000000000p-53, 53},
@@ -4707,6 +4708,7 @@ static const struct { double x, want; int hard; } log1p_cr_ref[] = {
   {-0x1.b076ad58988cap-17, -0x1.b07763fd2f694p-17, 2},
   {0x1.1d139c9508552p-43, 0x1.1d139c9508415p-43, 3},
   {0x1.b423777d44718p-10, 0x1.b3c6b0b9bcf83p-10, 1},
+  {-0x1.0000000000000p-52, -0x1.0000000000001p-52, 52},
 };
 
 #endif

@@ -28,7 +28,8 @@ INSERT INTO checks SELECT 'rule 2: a row of weight 0 with an infinite loss count
 INSERT INTO checks VALUES ('rule 2: cce_term of weight 0 on an infinite loss is 0',
   cce_term(0, '[0, 1]', 0, 0), 0.0, 'is', NULL);
 INSERT INTO checks VALUES ('rule 6: eps = 0, certain and wrong: +Inf', cce_term(0, '[0, 1]', 1, 0), 1e999, 'is', NULL);
-INSERT INTO checks VALUES ('rule 6: default eps clips 0 to 1e-15', cce_term(0, '[0, 1]'), -ln(1e-15), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 6: default eps clips 0 to 2^-52', cce_term(0, '[0, 1]'), -ln(2.220446049250313e-16), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 6: eps 1e-15 (0.2.0''s default) clips 0 to 1e-15', cce_term(0, '[0, 1]', 1, 1e-15), -ln(1e-15), 'ulp', 1);
 
 -- rule 3: the class index as INTEGER, integral REAL, or TEXT
 INSERT INTO checks VALUES ('rule 3: class index 2 (INTEGER)', cce_term(2, '[0.25, 0.25, 0.5]'), ln(2), 'ulp', 1);

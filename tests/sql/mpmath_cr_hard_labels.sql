@@ -2600,6 +2600,7 @@ INSERT INTO checks VALUES('correctly rounded: bce_term(1, 0.5672419452391323)', 
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 8.81999946408146e-05, 1, 0)', bce_term(1.0, ieee754(1627002728441661,-64), 1, 0), ieee754(5255646528129641,-49), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 8.81999946408146e-05)', bce_term(1.0, ieee754(1627002728441661,-64)), ieee754(5255646528129641,-49), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 3.7856599180851045e-16, 1, 0)', bce_term(1.0, ieee754(1919557626968213,-102), 1, 0), ieee754(4997608092825649,-47), 'is', NULL);
+INSERT INTO checks VALUES('correctly rounded: bce_term(1, 3.7856599180851045e-16)', bce_term(1.0, ieee754(1919557626968213,-102)), ieee754(4997608092825649,-47), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 2.5988759772062618e-294, 1, 0)', bce_term(1.0, ieee754(7475170404131663,-1028), 1, 0), ieee754(5946202320804139,-43), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 2.4735043456416824e-217, 1, 0)', bce_term(1.0, ieee754(6144256396789021,-772), 1, 0), ieee754(4387098271590965,-43), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 4.627699335303449e-161, 1, 0)', bce_term(1.0, ieee754(1465050540156699,-583), 1, 0), ieee754(3247378038918463,-43), 'is', NULL);
@@ -2618,6 +2619,7 @@ INSERT INTO checks VALUES('correctly rounded: bce_term(1, 4.056751586528137e-81,
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 0.8481966167880107, 1, 0)', bce_term(1.0, ieee754(7639875934606801,-53), 1, 0), ieee754(2965941202691943,-54), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 0.8481966167880107)', bce_term(1.0, ieee754(7639875934606801,-53)), ieee754(2965941202691943,-54), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 2.746482041613708e-16, 1, 0)', bce_term(1.0, ieee754(348157960856767,-100), 1, 0), ieee754(2521385333314235,-46), 'is', NULL);
+INSERT INTO checks VALUES('correctly rounded: bce_term(1, 2.746482041613708e-16)', bce_term(1.0, ieee754(348157960856767,-100)), ieee754(2521385333314235,-46), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 2.018327688200739e-18, 1, 0)', bce_term(1.0, ieee754(5239878257469279,-111), 1, 0), ieee754(5734245152601775,-47), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 0.9999999998957757, 1, 0)', bce_term(1.0, ieee754(9007199253802223,-53), 1, 0), ieee754(8063964307417479,-86), 'is', NULL);
 INSERT INTO checks VALUES('correctly rounded: bce_term(1, 0.9999999998957757)', bce_term(1.0, ieee754(9007199253802223,-53)), ieee754(8063964307417479,-86), 'is', NULL);

@@ -28,7 +28,7 @@ INSERT INTO checks VALUES('cce_term([1.0,1e-320], [1.0,1e-05], 0.5, 0.0)', (SELE
 INSERT INTO far VALUES(7, '[1.0,1e-320]', '[1.0,1e-05]');
 INSERT INTO checks VALUES('cce_term([1.0,1e-320], [1.0,1e-05], 5e-324, 0.0)', (SELECT cce_term(y, p, ieee754(1,-1074), 0.0) FROM far WHERE i = 7), 0.0, 'is', NULL);
 
--- subnormal targets, weights up to 1e300 (K to 10, eps 0 or the default)
+-- subnormal targets, weights up to 1e300 (K to 10, eps 0 or 1e-15)
 INSERT INTO far VALUES(8, '[1.0,4.36477e-319,5.53e-322,5.936416e-318]', '[1.0,2.63e-33,9.3e-293,1.35e-180]');
 INSERT INTO checks VALUES('cce_term([1.0,4.36477e-319,5.53e-322,5.936416e-318], [1.0,2.63e-33,9.3e-293,1.35e-180], 3.1801412151906056e+22, 1e-15)', (SELECT cce_term(y, p, ieee754(7582047498680605,22), ieee754(2535301200456459,-101)) FROM far WHERE i = 8), ieee754(8529803436015685,-28), 'ulp', 4);
 INSERT INTO checks VALUES('cce([1.0,4.36477e-319,5.53e-322,5.936416e-318], [1.0,2.63e-33,9.3e-293,1.35e-180], 3.1801412151906056e+22, 1e-15), the mean', (SELECT cce(y, p, ieee754(7582047498680605,22), ieee754(2535301200456459,-101)) FROM far WHERE i = 8), ieee754(5066549580791811,-102), 'ulp', 4);
@@ -538,19 +538,33 @@ INSERT INTO checks VALUES('cce_grad([0.2503529615536572,0.29421716...(K=4), [1.0
 INSERT INTO checks VALUES('cce_grad([0.2503529615536572,0.29421716...(K=4), [1.0,5.095611862540866e-186,8....(K=4), 5.76240472960546e-231, 0.0)[2]', (SELECT value FROM json_each(cce_grad('[0.2503529615536572,0.29421716295412803,0.3663497090127082,0.08908016647950648]', '[1.0,5.095611862540866e-186,8.52532601906903e-166,7.022823201140483e-08]', ieee754(1259071009754459,-815), 0.0)) WHERE key = 2), -1e999, 'is', NULL);
 INSERT INTO checks VALUES('cce_grad([0.2503529615536572,0.29421716...(K=4), [1.0,5.095611862540866e-186,8....(K=4), 5.76240472960546e-231, 0.0)[3]', (SELECT value FROM json_each(cce_grad('[0.2503529615536572,0.29421716295412803,0.3663497090127082,0.08908016647950648]', '[1.0,5.095611862540866e-186,8.52532601906903e-166,7.022823201140483e-08]', ieee754(1259071009754459,-815), 0.0)) WHERE key = 3), ieee754(-4871679453125785,733), 'ulp', 4);
 
--- cce with K = 2 is not bce at the clip (docs/functions.md): class 0, 1 - p1 below eps,
--- or p1 below eps; the top of the clip is 1 - eps rounded in one and eps in the other
-INSERT INTO checks VALUES('cce(0, [0.0,1.0]) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[0.0,1.0]')), ieee754(1215225160171505,-45), 'ulp', 1);
-INSERT INTO checks VALUES('bce(0, 1.0) = -ln(1 - clip(p1))', (SELECT bce(0, 1.0)), ieee754(4861013174020041,-47), 'ulp', 1);
-INSERT INTO checks VALUES('cce(0, [0.0,1.0]) <> bce(0, 1.0)', (SELECT cce(0, '[0.0,1.0]')) <> (SELECT bce(0, 1.0)), 1, 'is', NULL);
-INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999]) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]')), ieee754(1215225160171505,-45), 'ulp', 1);
-INSERT INTO checks VALUES('bce(0, 0.9999999999999999) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(9007199254740991,-53))), ieee754(4861013174020041,-47), 'ulp', 1);
-INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999]) <> bce(0, 0.9999999999999999)', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]')) <> (SELECT bce(0, ieee754(9007199254740991,-53))), 1, 'is', NULL);
-INSERT INTO checks VALUES('cce(0, [1.0,0.0]) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[1.0,0.0]')), ieee754(5066549580791811,-102), 'ulp', 1);
-INSERT INTO checks VALUES('bce(0, 0.0) = -ln(1 - clip(p1))', (SELECT bce(0, 0.0)), ieee754(5070602400912921,-102), 'ulp', 1);
-INSERT INTO checks VALUES('cce(0, [1.0,0.0]) <> bce(0, 0.0)', (SELECT cce(0, '[1.0,0.0]')) <> (SELECT bce(0, 0.0)), 1, 'is', NULL);
-INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16]) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]')), ieee754(5066549580791811,-102), 'ulp', 1);
-INSERT INTO checks VALUES('bce(0, 1.1102230246251565e-16) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(1,-53))), ieee754(5070602400912921,-102), 'ulp', 1);
-INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16]) <> bce(0, 1.1102230246251565e-16)', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]')) <> (SELECT bce(0, ieee754(1,-53))), 1, 'is', NULL);
+-- cce with K = 2 is not bce at the clip of 1e-15 (0.2.0's default, docs/conventions.md): class 0,
+-- 1 - p1 below eps, or p1 below eps; the top of the clip is 1 - eps rounded in one and eps in the other
+INSERT INTO checks VALUES('cce(0, [0.0,1.0], 1, 1e-15) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[0.0,1.0]', 1, 1e-15)), ieee754(1215225160171505,-45), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 1.0, 1, 1e-15) = -ln(1 - clip(p1))', (SELECT bce(0, 1.0, 1, 1e-15)), ieee754(4861013174020041,-47), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [0.0,1.0], 1, 1e-15) <> bce(0, 1.0, 1, 1e-15)', (SELECT cce(0, '[0.0,1.0]', 1, 1e-15)) <> (SELECT bce(0, 1.0, 1, 1e-15)), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999], 1, 1e-15) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]', 1, 1e-15)), ieee754(1215225160171505,-45), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 0.9999999999999999, 1, 1e-15) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(9007199254740991,-53), 1, 1e-15)), ieee754(4861013174020041,-47), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999], 1, 1e-15) <> bce(0, 0.9999999999999999, 1, 1e-15)', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]', 1, 1e-15)) <> (SELECT bce(0, ieee754(9007199254740991,-53), 1, 1e-15)), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [1.0,0.0], 1, 1e-15) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[1.0,0.0]', 1, 1e-15)), ieee754(5066549580791811,-102), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 0.0, 1, 1e-15) = -ln(1 - clip(p1))', (SELECT bce(0, 0.0, 1, 1e-15)), ieee754(5070602400912921,-102), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [1.0,0.0], 1, 1e-15) <> bce(0, 0.0, 1, 1e-15)', (SELECT cce(0, '[1.0,0.0]', 1, 1e-15)) <> (SELECT bce(0, 0.0, 1, 1e-15)), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16], 1, 1e-15) = -ln q0, q0 = clip(1 - p1)', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]', 1, 1e-15)), ieee754(5066549580791811,-102), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 1.1102230246251565e-16, 1, 1e-15) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(1,-53), 1, 1e-15)), ieee754(5070602400912921,-102), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16], 1, 1e-15) <> bce(0, 1.1102230246251565e-16, 1, 1e-15)', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]', 1, 1e-15)) <> (SELECT bce(0, ieee754(1,-53), 1, 1e-15)), 1, 'is', NULL);
+
+-- at the default clip, 2^-52, both ends are doubles (1 - 2^-52 is one): cce with K = 2 is bce there
+INSERT INTO checks VALUES('cce(0, [0.0,1.0]) = bce(0, 1.0) = -ln(1 - clip(p1))', (SELECT cce(0, '[0.0,1.0]')), ieee754(2536346624567177,-46), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 1.0) = -ln(1 - clip(p1))', (SELECT bce(0, 1.0)), ieee754(2536346624567177,-46), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [0.0,1.0]) is bce(0, 1.0)', (SELECT cce(0, '[0.0,1.0]')) = (SELECT bce(0, 1.0)), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999]) = bce(0, 0.9999999999999999) = -ln(1 - clip(p1))', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]')), ieee754(2536346624567177,-46), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 0.9999999999999999) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(9007199254740991,-53))), ieee754(2536346624567177,-46), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [1.1102230246251565e-16,0.9999999999999999]) is bce(0, 0.9999999999999999)', (SELECT cce(0, '[1.1102230246251565e-16,0.9999999999999999]')) = (SELECT bce(0, ieee754(9007199254740991,-53))), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [1.0,0.0]) = bce(0, 0.0) = -ln(1 - clip(p1))', (SELECT cce(0, '[1.0,0.0]')), ieee754(4503599627370497,-104), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 0.0) = -ln(1 - clip(p1))', (SELECT bce(0, 0.0)), ieee754(4503599627370497,-104), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [1.0,0.0]) is bce(0, 0.0)', (SELECT cce(0, '[1.0,0.0]')) = (SELECT bce(0, 0.0)), 1, 'is', NULL);
+INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16]) = bce(0, 1.1102230246251565e-16) = -ln(1 - clip(p1))', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]')), ieee754(4503599627370497,-104), 'ulp', 1);
+INSERT INTO checks VALUES('bce(0, 1.1102230246251565e-16) = -ln(1 - clip(p1))', (SELECT bce(0, ieee754(1,-53))), ieee754(4503599627370497,-104), 'ulp', 1);
+INSERT INTO checks VALUES('cce(0, [0.9999999999999999,1.1102230246251565e-16]) is bce(0, 1.1102230246251565e-16)', (SELECT cce(0, '[0.9999999999999999,1.1102230246251565e-16]')) = (SELECT bce(0, ieee754(1,-53))), 1, 'is', NULL);
 
 .read tests/sql/lib/report.sql

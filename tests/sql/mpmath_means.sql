@@ -2,11 +2,11 @@
 -- The mean over many rows is within 2 ulp of the exact mean.
 .read tests/sql/lib/checks.sql
 
--- exact mean: 6.9332055918386443070302673615790329
-INSERT INTO checks VALUES('bce() 1e6 rows, hard labels within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 1000000) SELECT bce(CASE WHEN k % 7 < 3 THEN 1.0 ELSE 0.0 END, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END) FROM r), ieee754(7806095529971889,-50), 'ulp', 2);
--- exact mean: 7.3983000845613918021244883572656899
-INSERT INTO checks VALUES('bce() 2e5 rows, soft labels within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 200000) SELECT bce((k % 5) / 4.0, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END) FROM r), ieee754(1041218172000181,-47), 'ulp', 2);
--- exact mean: 6.9338721204183974524471105965432469
-INSERT INTO checks VALUES('bce() 2e5 rows, hard labels, weights within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 200000) SELECT bce(CASE WHEN k % 7 < 3 THEN 1.0 ELSE 0.0 END, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END, ((k*13) % 17) / 8.0) FROM r), ieee754(7806845974437741,-50), 'ulp', 2);
+-- exact mean: 6.9332154015315228773275611358069146
+INSERT INTO checks VALUES('bce() 1e6 rows, hard labels within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 1000000) SELECT bce(CASE WHEN k % 7 < 3 THEN 1.0 ELSE 0.0 END, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END) FROM r), ieee754(1951526643676047,-48), 'ulp', 2);
+-- exact mean: 7.3983008192947229297626679446870812
+INSERT INTO checks VALUES('bce() 2e5 rows, soft labels within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 200000) SELECT bce((k % 5) / 4.0, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END) FROM r), ieee754(8329746203237637,-50), 'ulp', 2);
+-- exact mean: 6.9338729057759858302643576732152724
+INSERT INTO checks VALUES('bce() 2e5 rows, hard labels, weights within 2 ulp of the exact mean', (WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM r WHERE k < 200000) SELECT bce(CASE WHEN k % 7 < 3 THEN 1.0 ELSE 0.0 END, CASE WHEN k % 3 = 0 THEN 1.0 - ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) ELSE ((((k*7919) % 1000003) + 0.5) / 1000003.0 / (1 << (k % 40))) END, ((k*13) % 17) / 8.0) FROM r), ieee754(7806846858671777,-50), 'ulp', 2);
 
 .read tests/sql/lib/report.sql

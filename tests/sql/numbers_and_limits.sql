@@ -7,8 +7,8 @@
 INSERT INTO checks VALUES ('rule 3: TEXT ''0.4'' is 0.4: bce_term(''1'', ''0.4'') = -ln(0.4)', bce_term('1', '0.4'), -ln(0.4), 'ulp', 1);
 INSERT INTO checks VALUES ('rule 3: TEXT with spaces: bce_term(1, '' 0.25 '') = 2 ln 2', bce_term(1, ' 0.25 '), 2 * ln(2), 'ulp', 1);
 INSERT INTO checks VALUES ('rule 3: TEXT exponent: bce_term(0, ''2.5e-1'') = -ln(0.75)', bce_term(0, '2.5e-1'), -ln(0.75), 'ulp', 1);
-INSERT INTO checks VALUES ('rules 3, 6: INTEGER p = 1 clips to 1 - eps: bce_term(1, 1) = -ln(1 - 1e-15)', bce_term(1, 1), -ln(1 - 1e-15), 'ulp', 1);
-INSERT INTO checks VALUES ('rules 3, 6: INTEGER p = 0 clips to eps: bce_term(1, 0) = -ln(1e-15)', bce_term(1, 0), -ln(1e-15), 'ulp', 1);
+INSERT INTO checks VALUES ('rules 3, 6: INTEGER p = 1 clips to 1 - eps: bce_term(1, 1) = -ln(1 - 2^-52)', bce_term(1, 1), -ln(1 - 2.220446049250313e-16), 'ulp', 1);
+INSERT INTO checks VALUES ('rules 3, 6: INTEGER p = 0 clips to eps: bce_term(1, 0) = -ln(2^-52)', bce_term(1, 0), -ln(2.220446049250313e-16), 'ulp', 1);
 INSERT INTO checks VALUES ('rule 3: sigmoid(''0'') = 0.5', sigmoid('0'), 0.5, 'is', NULL);
 INSERT INTO checks VALUES ('rule 3: sigmoid(0) of an INTEGER = 0.5', sigmoid(0), 0.5, 'is', NULL);
 INSERT INTO checks VALUES ('rule 3: logit(''0.5'') = 0', logit('0.5'), 0.0, 'is', NULL);
@@ -33,17 +33,27 @@ INSERT INTO checks SELECT 'rules 2, 6: bce(y, p, w, 0): ... unless its weight is
   FROM (VALUES (1, 0.4, 1), (1, 0.0, 0));
 INSERT INTO checks SELECT 'rule 6: bce(y, p, 1, 0): y = 0 with p = 0 contributes 0', bce(column1, column2, 1, 0), -ln(0.4) / 2, 'ulp', 1
   FROM (VALUES (1, 0.4), (0, 0.0));
-INSERT INTO checks SELECT 'rule 6: bce(y, p): the default clip keeps a certain-and-wrong row finite', bce(column1, column2), -ln(1e-15), 'ulp', 1
+INSERT INTO checks SELECT 'rule 6: bce(y, p): the default clip keeps a certain-and-wrong row finite', bce(column1, column2), -ln(2.220446049250313e-16), 'ulp', 1
   FROM (VALUES (1, 0.0));
 -- the issue's point about log1p, with the clip off
 INSERT INTO checks VALUES ('rule 6: bce(0, 1e-300, 1, 0) = 1e-300, not 0', (SELECT bce(0, 1e-300, 1, 0)), 1e-300, 'ulp', 1);
--- mpmath: -log1p(-1e-15) = 1.00000000000000057...e-15, nearest double 5070602400912921 * 2^-102
-INSERT INTO checks VALUES ('rule 6: bce_term(0, 1e-300) with the default clip = -log1p(-1e-15)', bce_term(0, 1e-300), ieee754(5070602400912921,-102), 'ulp', 0);
--- the largest loss of a row with the default clip is at y = 0, p = 1: 1 - q = 1 - (1 - 1e-15) = 9.992e-16
-INSERT INTO checks VALUES ('rule 6: bce_term(0, 1) = -ln(1 - (1 - 1e-15)), the largest default-clip loss', bce_term(0, 1), -ln(1 - (1 - 1e-15)), 'ulp', 1);
--- gradients at the clip boundaries stay finite
-INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0) = -1/1e-15', bce_grad(1, 0), -1 / 1e-15, 'ulp', 1);
-INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1) = 1/(1 - (1 - 1e-15))', bce_grad(0, 1), 1 / (1 - (1 - 1e-15)), 'ulp', 1);
+-- mpmath: -log1p(-2^-52) = 2^-52 + 2^-105 + 2^-157/3 + ... = 2.22044604925031332...e-16,
+-- just above the midpoint 2^-52 + 2^-105: nearest double 4503599627370497 * 2^-104
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 1e-300) with the default clip = -log1p(-2^-52)', bce_term(0, 1e-300), ieee754(4503599627370497,-104), 'ulp', 0);
+-- 0.2.0's default, 1e-15, passed: mpmath -log1p(-1e-15) = 1.00000000000000057...e-15, nearest double 5070602400912921 * 2^-102
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 1e-300, 1, 1e-15) = -log1p(-1e-15)', bce_term(0, 1e-300, 1, 1e-15), ieee754(5070602400912921,-102), 'ulp', 0);
+-- the largest loss of a row with the default clip: 1 - 2^-52 is a double, so
+-- y = 0, p = 1 and y = 1, p = 0 both give -ln(2^-52) = 52 ln 2 = 36.04
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 1) = -ln(1 - (1 - 2^-52)), the largest default-clip loss', bce_term(0, 1), -ln(1 - (1 - 2.220446049250313e-16)), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 1) = bce_term(1, 0) with the default clip', bce_term(0, 1), bce_term(1, 0), 'is', NULL);
+-- with 1e-15 they differ: 1 - 1e-15 rounds, 1 - q = 9.992e-16 (docs/conventions.md)
+INSERT INTO checks VALUES ('rule 6: bce_term(0, 1, 1, 1e-15) = -ln(1 - (1 - 1e-15)) = 34.5396', bce_term(0, 1, 1, 1e-15), -ln(1 - (1 - 1e-15)), 'ulp', 1);
+INSERT INTO checks VALUES ('rule 6: bce_term(1, 0, 1, 1e-15) = -ln(1e-15) = 34.5388', bce_term(1, 0, 1, 1e-15), -ln(1e-15), 'ulp', 1);
+-- gradients at the clip boundaries stay finite: -+2^52 exactly
+INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0) = -1/2^-52', bce_grad(1, 0), -4503599627370496.0, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1) = 1/(1 - (1 - 2^-52))', bce_grad(0, 1), 4503599627370496.0, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0, 1, 1e-15) = -1/1e-15', bce_grad(1, 0, 1, 1e-15), -1 / 1e-15, 'ulp', 1);
+INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1, 1, 1e-15) = 1/(1 - (1 - 1e-15))', bce_grad(0, 1, 1, 1e-15), 1 / (1 - (1 - 1e-15)), 'ulp', 1);
 -- a weight times a tiny loss below the double range (1e-100 * 1e-300):
 -- the product must not underflow to 0.  One row, or rows of one loss: the
 -- weighted mean is that loss, -log1p(-1e-300), whose nearest double is 1e-300

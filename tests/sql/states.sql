@@ -71,8 +71,8 @@ INSERT INTO checks SELECT 'state rule 4: ... and its merged state is that of bce
 INSERT INTO checks SELECT 'state rule 4: bce(y, p) = bce(y, p, 1) through states',
   (SELECT bce_merge(s) FROM (SELECT bce_state(y, p) AS s FROM t)),
   (SELECT bce_merge(s) FROM (SELECT bce_state(y, p, 1) AS s FROM t)), 'is', NULL;
-INSERT INTO checks SELECT 'state rule 4: an explicit eps of 1e-15 is the default clip',
-  (SELECT bce_merge(s) FROM (SELECT bce_state(y, p) AS s FROM t UNION ALL SELECT bce_state(1, 0.5, 1, 1e-15))),
+INSERT INTO checks SELECT 'state rule 4: an explicit eps of 2^-52 is the default clip',
+  (SELECT bce_merge(s) FROM (SELECT bce_state(y, p) AS s FROM t UNION ALL SELECT bce_state(1, 0.5, 1, 2.220446049250313e-16))),
   (SELECT bce(y, p, w) FROM (SELECT y, p, 1 AS w FROM t UNION ALL SELECT 1, 0.5, 1)), 'is', NULL;
 
 -- state rule 5: hex TEXT is a state too
