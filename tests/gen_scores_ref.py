@@ -25,8 +25,11 @@ from mpmath import mp, mpf
 mp.dps = 60
 INF = float("inf")
 HERE = __file__.rsplit("/", 1)[0]
-EPS = float(re.search(r"#define BCE_DEFAULT_EPS (\S+)",
-                      open(HERE + "/../src/loss.h").read()).group(1))
+_EPS_TEXT = re.search(r"#define BCE_DEFAULT_EPS (\S+)",
+                      open(HERE + "/../src/loss.h").read()).group(1)
+# a C hex float (0x1p-52) or a decimal one
+EPS = (float.fromhex(_EPS_TEXT) if _EPS_TEXT.lower().startswith("0x")
+       else float(_EPS_TEXT))
 TOL_LSE = 1       # ulp; measured worst: see docs/functions.md
 TOL_ENTROPY = 1
 TOL_KL = 2
