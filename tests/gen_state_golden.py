@@ -472,6 +472,12 @@ def sql():
         fname = call.split("(")[0] + "()"
         call = call % ("'" + json.dumps(opts) + "'")
         data = ", ".join("(" + ", ".join(repr(c) for c in r) + ")" for r in data)
+        # the aggregate itself reduces as its state does, as a window too
+        agg = call.split("(")[0].replace("_state", "")
+        print("INSERT INTO checks SELECT 'golden v2: %s: %s() over its rows gives its value', %s, %r, 'ulp', 0\n  FROM (VALUES %s);"
+              % (name, agg, call.replace(fname[:-2], agg, 1), value, data))
+        print("INSERT INTO checks SELECT 'golden v2: %s: %s() over a window of all its rows gives its value', v, %r, 'ulp', 0\n  FROM (SELECT %s OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS v FROM (VALUES %s)) LIMIT 1;"
+              % (name, agg, value, call.replace(fname[:-2], agg, 1), data))
         if name in ROW_MEAN_ROUNDED:
             print("INSERT INTO checks SELECT 'golden v2: %s: %s over its rows, merged, gives its value', bce_merge(s), %r, 'ulp', 0\n  FROM (SELECT %s AS s FROM (VALUES %s));"
                   % (name, fname, value, call, data))

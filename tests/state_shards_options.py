@@ -14,6 +14,8 @@ weighted and unweighted.  Each table is split at random into 1..9 shards:
     state code);
   - bce_merge_state() of them == the state over all the rows, byte for
     byte, also from their hex() TEXT;
+  - a window (ROWS n PRECEDING, so with inverse steps) of the aggregate and
+    of the state gives each frame's value and bytes afresh;
   - a state of options that differ in one key does not merge with them:
     the error names that key.
 
@@ -194,6 +196,25 @@ def one_set(db, r, n_set, fn, keys, name):
                                  whole and whole.hex()))
     merged = db.execute("SELECT bce_merge_state(hex(st)) FROM s WHERE st IS NOT NULL").fetchone()[0]
     report(merged == whole, label + ": from hex()", "")
+    # a window sliding over the rows (inverse steps): each frame's value,
+    # and its state's bytes, are those of the frame's rows afresh
+    span = r.randint(1, 6)
+    try:
+        slid = db.execute(
+            "SELECT rowid, %s(%s) OVER win, %s(%s) OVER win FROM t "
+            "WINDOW win AS (ORDER BY rowid ROWS %d PRECEDING)"
+            % (agg, args, state, args, span), (otext,)).fetchall()
+        fresh = [db.execute(
+            "SELECT %s(%s), %s(%s) FROM t WHERE rowid BETWEEN ?2 - %d AND ?2"
+            % (agg, args, state, args, span), (otext, i)).fetchone()
+            for i, _, _ in slid]
+    except sqlite3.Error as e:
+        report(False, label + ": window", "error: %s" % e)
+        return
+    bad = [(i, v, st, f) for (i, v, st), f in zip(slid, fresh)
+           if bits(v) != bits(f[0]) or st != f[1]]
+    report(not bad, label + ": window of %d rows = each frame afresh"
+           % (span + 1), repr(bad[:1]))
     if whole is None:
         return
     # a state of other options refuses, naming the key
