@@ -30,26 +30,6 @@ BCE_PRIVATE int bce_is_options_arg(sqlite3_value *v){
   return i<n && z[i]=='{';
 }
 
-BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx){
-  /* What this build applies: every key of the multi-class family, eps
-  ** everywhere, the binary keys in the binary aggregates and scalars
-  ** (src/binary_opt.h, src/arrays.h for rows of JSON arrays).  Still to
-  ** come (OPTIONS_API.md): the binary reduction and the binary keys in a
-  ** state. */
-  const BceFunc *f = bce_func(ctx);
-  if( f->eLoss==BCE_LOSS_CCE || f->eLoss==BCE_LOSS_CCE_LOGITS ){
-    /* every key of the multi-class family (src/cce.h, ext/multiclass.c):
-    ** reduction by bce_mean_value_r(), and the states carry the options
-    ** (state format 2) */
-    return f->optKeys;
-  }
-  if( (f->eLoss==BCE_LOSS_PROB || f->eLoss==BCE_LOSS_LOGITS)
-   && f->xFinal!=bce_state_final_func ){
-    return BCE_OPT_EPS|BCE_OPT_BINARY_KEYS;
-  }
-  return BCE_OPT_EPS;
-}
-
 BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
                                        const bce_options *o){
   if( o->n_pos_weights==0 ) return 1;
@@ -219,17 +199,6 @@ static void optarg_report(sqlite3_context *ctx, const char *z, size_t n,
   }
 }
 
-/* A key the descriptor accepts but this build does not apply yet. */
-static int optarg_check_wired(sqlite3_context *ctx, const bce_options *o){
-  unsigned extra = o->keys & ~bce_options_wired(ctx);
-  unsigned bit;
-  if( extra==0 ) return 1;
-  for(bit=1; !(extra & bit); bit<<=1){}
-  bce_error(ctx, "options key \"%s\" is not supported by %s() in this "
-            "build yet", bce_options_key_name(bit), bce_func(ctx)->zName);
-  return 0;
-}
-
 /* Parses z[0..n) with the arrays in store[0..nstore); on STORAGE *need is
 ** set and 0 returned with no error; on any other error it is reported. */
 static int optarg_parse(sqlite3_context *ctx, const char *z, size_t n,
@@ -240,7 +209,7 @@ static int optarg_parse(sqlite3_context *ctx, const char *z, size_t n,
   bce_options_status rc = bce_options_parse(z, n, allowed, o, store, nstore,
                                             &e);
   *need = 0;
-  if( rc==BCE_OPTIONS_OK ) return optarg_check_wired(ctx, o);
+  if( rc==BCE_OPTIONS_OK ) return 1;
   if( rc==BCE_OPTIONS_STORAGE ){
     *need = e.need;
     return 0;

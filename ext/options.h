@@ -78,11 +78,6 @@ BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
 BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
                                         sqlite3_value **argv);
 
-/* The keys whose formulas this build applies to the function being
-** called (a key the descriptor accepts but that is not wired yet is an
-** error, never a silently different number). */
-BCE_PRIVATE unsigned bce_options_wired(sqlite3_context *ctx);
-
 /* The keys of src/binary_opt.h's formulas. */
 #define BCE_OPT_BINARY_KEYS (BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING \
                              |BCE_OPT_GAMMA|BCE_OPT_ALPHA)

@@ -404,6 +404,18 @@ static bound weight_bound(const bce_state *st){
   }
 }
 
+/* 1 when the state's eps keeps every loss finite.  The clip floors q at
+** eps > 0, so ln q is finite; bce also needs 1 - q > 0 at the top, and
+** 1 - eps rounds to 1 for eps <= 2^-54: bce_state(0, 1, 1, 1e-176) holds
+** an infinite loss (the fuzzer's state, refused before).  cce takes only
+** ln of the clipped probabilities (and a focal (1-q)^gamma, 0 and never a
+** log, at q = 1). */
+static int clip_keeps_finite(const bce_state *st){
+  if( !(st->eps>0.0) ) return 0;
+  if( st->fn==BCE_STATE_PROB ) return 1.0 - st->eps<1.0;
+  return 1;
+}
+
 static const char *plural(int64_t n){
   return n==1 ? "" : "s";
 }
@@ -431,7 +443,7 @@ static int meaning(state_reader *r, bce_state *st){
     snprintf(w, size, "%lld tiny products among %lld finite row%s of w > 0",
              (long long)st->nTiny, (long long)(st->nWeight - st->nInf),
              plural(st->nWeight - st->nInf));
-  }else if( st->nInf>0 && st->eps>0.0 ){
+  }else if( st->nInf>0 && clip_keeps_finite(st) ){
     bce_decimal_format(a, st->eps);
     snprintf(w, size, "%lld infinite loss%s, which eps = %s rules out",
              (long long)st->nInf, st->nInf==1 ? "" : "es", a);

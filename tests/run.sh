@@ -129,6 +129,7 @@ if step slow; then
   for f in $SLOW_SQL; do sql_script "$f"; done
   # the shard property on 600 data sets (the fast tier's python step: 180)
   program "tests/state_shards.py (600 sets)" /usr/bin/python3 tests/state_shards.py "${LIB%.*}" 600
+  program "tests/state_shards_options.py (1500 sets)" /usr/bin/python3 tests/state_shards_options.py "${LIB%.*}" 1500
   # parallel() on 60 tables (the fast tier's python step: 10)
   program "tests/parallel.py (60 tables)" /usr/bin/python3 tests/parallel.py "${LIB%.*}" 60 "$BUILD/example_parallel"
 fi
@@ -195,6 +196,8 @@ if step python; then
     # partial states: shards merge to the bits of one aggregate, and any
     # damaged state is an error
     program tests/state_shards.py /usr/bin/python3 tests/state_shards.py "${LIB%.*}"
+    # the same with options: every key alone and combined, every state
+    program tests/state_shards_options.py /usr/bin/python3 tests/state_shards_options.py "${LIB%.*}"
     program tests/text_numbers.py /usr/bin/python3 tests/text_numbers.py "${LIB%.*}"
     program tests/parallel.py /usr/bin/python3 tests/parallel.py "${LIB%.*}" 10 "$BUILD/example_parallel"
     # the worked examples of the docs, to the digits they show (mpmath)

@@ -697,7 +697,10 @@ static void test_meaning(void){
   mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, "tiny products of 2^-1021 over 2 tiny rows read");
   bce_sum_add(&m.tiny, u, +1);
   mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, "tiny products past 2^-1021 over 2 tiny rows refused");
-  /* eps > 0 keeps every loss finite */
+  /* eps > 0 keeps every loss finite, but for bce only where 1 - eps
+  ** rounds below 1: at eps <= 2^-54 the top of the clip is 1 and
+  ** bce(0, 1, 1, eps) is +Inf (the fuzzer's state of eps 2^-584 was
+  ** refused) */
   for(i=0; i<2; i++){
     mean_set(&m, i, 2, 1, 1.0, 0.0);
     if( i ) bce_sum_add(&m.weight, 2.0, +1);
@@ -706,8 +709,14 @@ static void test_meaning(void){
     mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, i ? "weighted bce: an infinite loss with eps = 0 read" : "bce: an infinite loss with eps = 0 read");
     mean_case(&m, BCE_STATE_CCE, BCE_STATE_OK, i ? "weighted cce: an infinite loss with eps = 0 read" : "cce: an infinite loss with eps = 0 read");
     m.eps = 1e-300;
-    mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with eps = 1e-300 refused" : "bce: an infinite loss with eps = 1e-300 refused");
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, i ? "weighted bce: an infinite loss with eps = 1e-300 read (1 - eps is 1)" : "bce: an infinite loss with eps = 1e-300 read (1 - eps is 1)");
     mean_case(&m, BCE_STATE_CCE, BCE_STATE_IMPOSSIBLE, i ? "weighted cce: an infinite loss with eps = 1e-300 refused" : "cce: an infinite loss with eps = 1e-300 refused");
+    m.eps = 0x1p-54;
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_OK, i ? "weighted bce: an infinite loss with eps = 2^-54 read (1 - eps is 1)" : "bce: an infinite loss with eps = 2^-54 read (1 - eps is 1)");
+    m.eps = nextafter(0x1p-54, 1.0);
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with eps just above 2^-54 refused" : "bce: an infinite loss with eps just above 2^-54 refused");
+    m.eps = 0x1p-53;
+    mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with eps = 2^-53 refused" : "bce: an infinite loss with eps = 2^-53 refused");
     m.hasEps = 0;
     mean_case(&m, BCE_STATE_PROB, BCE_STATE_IMPOSSIBLE, i ? "weighted bce: an infinite loss with the default eps refused" : "bce: an infinite loss with the default eps refused");
   }

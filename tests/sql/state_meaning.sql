@@ -31,6 +31,22 @@ INSERT INTO cases SELECT 'cce_logits past DBL_MAX a row (2 DBL_MAX)', cce_logits
   FROM (VALUES (1, '[1.7976931348623157e308, -1.7976931348623157e308]', 1), (0, '[0, -1e999]', 2));
 INSERT INTO cases SELECT 'cce_logits with a -Inf logit under the target', cce_logits_state(column1, column2), cce_logits(column1, column2)
   FROM (VALUES (1, '[0, -1e999]'), (0, '[0, -1e999]'));
+-- An eps > 0 keeps a bce loss finite only where 1 - eps < 1: at eps <=
+-- 2^-54 the top of the clip is 1 and ln(1 - q) is -Inf (the fuzzer's
+-- bce_state() with eps = 2^-584 was refused as impossible by bce_merge()).
+INSERT INTO cases SELECT 'bce(0, 1, 27, 1e-176): 1 - eps rounds to 1, an infinite row', bce_state(column1, column2, column3, 1e-176), bce(column1, column2, column3, 1e-176)
+  FROM (VALUES (0, 1, 27), (1, 0, 1), (0.5, 0.5, 2));
+INSERT INTO cases SELECT 'bce(0, 1, 1, 2^-54): the largest eps whose 1 - eps is 1', bce_state(column1, column2, 1, 5.551115123125783e-17), bce(column1, column2, 1, 5.551115123125783e-17)
+  FROM (VALUES (0, 1), (1, 1));
+INSERT INTO cases SELECT 'bce(y, p, 1, 2^-53): finite, 1 - eps < 1', bce_state(column1, column2, 1, 1.1102230246251565e-16), bce(column1, column2, 1, 1.1102230246251565e-16)
+  FROM (VALUES (0, 1), (1, 0));
+INSERT INTO cases SELECT 'bce(y, p, options eps 1e-176, pos_weight 2, smoothing 0.1): an infinite row', bce_state(column1, column2, '{"eps": 1e-176, "pos_weight": 2, "smoothing": 0.1}'), bce(column1, column2, '{"eps": 1e-176, "pos_weight": 2, "smoothing": 0.1}')
+  FROM (VALUES (0, 1), (1, 0.25));
+INSERT INTO cases SELECT 'cce(0, [0, 1], 1, 1e-176): finite, only ln q', cce_state(column1, column2, 1, 1e-176), cce(column1, column2, 1, 1e-176)
+  FROM (VALUES (0, '[0, 1]'), (1, '[0, 1]'));
+INSERT INTO checks SELECT 'state meaning: bce_state() at eps 1e-176 holds its infinite row',
+  json_extract(bce_state_info(state), '$.rows_infinite'), 1, 'is', NULL
+  FROM cases WHERE name LIKE 'bce(0, 1, 27, 1e-176)%';
 
 CREATE TEMP TABLE doubled AS
   WITH RECURSIVE d(name, k, s) AS (
