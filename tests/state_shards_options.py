@@ -137,8 +137,8 @@ def row(r, fn, opts):
     return y, x, w
 
 
-DEFAULTS = {"eps": 1e-15, "pos_weight": 1.0, "smoothing": 0.0, "gamma": 0.0,
-            "reduction": "mean"}
+DEFAULTS = {"eps": 2.0 ** -52, "pos_weight": 1.0, "smoothing": 0.0, "gamma": 0.0,
+            "reduction": "mean"}   # eps: BCE_DEFAULT_EPS (src/loss.h)
 
 
 def other(r, fn, opts):
