@@ -86,6 +86,18 @@ async function main() {
               `got ${got}, want ${want}`);
         }
       }
+      // an options object (issue 21): as a JS object to parallel(), as its
+      // JSON text to the one query
+      const loss = fn === 'cce' ? { smoothing: 0.1, gamma: 2, reduction: 'sum' }
+        : { pos_weight: 3, gamma: 1.5, reduction: 'mean_over_rows' };
+      const wantOpt = bits(oneQuery(file, `SELECT ${fn}(y, p, w, ?) FROM preds`,
+                                    JSON.stringify(loss)));
+      for (const workers of [1, 2, 3]) {
+        const got = bits(await bce.parallel(file, fn, 'preds', ['y', 'p', 'w'],
+                                            { workers, options: loss }));
+        say(got === wantOpt, `${fn}(y, p, w, ${JSON.stringify(loss)}), ${workers} workers: ` +
+            'the bits of the one query', `got ${got}, want ${wantOpt}`);
+      }
       const want = bits(oneQuery(file, `SELECT ${fn}(y, p) FROM preds WHERE rowid % 3 <> ?`, 1));
       const got = bits(await bce.parallel(file, fn, 'preds', ['y', 'p'],
                                           { where: 'rowid % 3 <> ?', params: [1], workers: 2 }));
@@ -111,6 +123,13 @@ async function main() {
     await expectError('a bad row fails the call with its message',
                       /^bce_state\(\): p must be in \[0, 1\], got -0.5; for logits use bce_logits_state\(\) \(sqlite-bce parallel\(\): in the rows with rowid \d+ to \d+\)$/,
                       () => bce.parallel(file, 'bce', 'bad', ['y', 'p'], { workers: 2 }));
+    await expectError('options with a positional eps', /takes 2 or 3 columns \(y, p or z, w\) with options, got 4/,
+                      () => bce.parallel(file, 'bce', 'preds', ['y', 'p', '1', '1e-15'],
+                                         { options: { pos_weight: 3 } }));
+    await expectError('options not an object', /options must be an object or the text of a JSON object, got 3/,
+                      () => bce.parallel(file, 'bce', 'preds', ['y', 'p'], { options: 3 }));
+    await expectError('options with a NaN', /options must be JSON, got NaN in gamma/,
+                      () => bce.parallel(file, 'bce', 'preds', ['y', 'p'], { options: { gamma: NaN } }));
     const empty = await bce.parallel(file, 'bce', 'empty', ['y', 'p']);
     say(empty === null, 'an empty table gives null, as bce() gives NULL', `got ${empty}`);
   } finally {

@@ -14,6 +14,7 @@ message, never a dropped range), bad arguments.  The package is run from
 a scratch copy of bindings/python with LIB beside it, as the wheel lays
 it out.  Prints ok|name or FAIL|name|why lines.
 """
+import json
 import os
 import random
 import re
@@ -107,7 +108,9 @@ def make_table(path, r, shape):
             y, p = r.choice([0.0, 1.0, r.random()]), number(r, "logit")
         elif shape == "multi-label":
             y, p = array(r, k, "prob"), array(r, k, "prob")
-            y = "[" + ", ".join(r.choice(["0", "1", "0.25"]) for _ in range(k)) + "]"
+            # null: a missing label (issue 21), skipped in the row's mean
+            y = "[" + ", ".join(r.choice(["0", "1", "0.25", "null"])
+                                for _ in range(k)) + "]"
         elif shape == "cce":
             y = r.randrange(k) if r.random() < 0.5 else distribution(r, k)
             p = distribution(r, k)
@@ -131,13 +134,29 @@ def make_table(path, r, shape):
     conn.close()
 
 
+# (function, columns[, options]): the options object is passed as a dict
+# to parallel() and as its JSON text to the one query
 SHAPES = {
     "bce": [("bce", ("y", "p")), ("bce", ("y", "p", "w")),
-            ("bce", ("y", "p", "w", "eps"))],
-    "bce_logits": [("bce_logits", ("y", "p")), ("bce_logits", ("y", "p", "w"))],
-    "multi-label": [("bce", ("y", "p")), ("bce", ("y", "p", "w"))],
-    "cce": [("cce", ("y", "p")), ("cce", ("y", "p", "w"))],
-    "cce_logits": [("cce_logits", ("y", "p")), ("cce_logits", ("y", "p", "w"))],
+            ("bce", ("y", "p", "w", "eps")),
+            ("bce", ("y", "p"), {"pos_weight": 3}),
+            ("bce", ("y", "p", "w"), {"gamma": 2, "alpha": 0.25,
+                                      "reduction": "sum"}),
+            ("bce", ("y", "p", "w"), {"smoothing": 0.1, "eps": 1e-15,
+                                      "reduction": "mean_over_rows"})],
+    "bce_logits": [("bce_logits", ("y", "p")), ("bce_logits", ("y", "p", "w")),
+                   ("bce_logits", ("y", "p", "w"), {"pos_weight": 0.5,
+                                                    "gamma": 1.5})],
+    "multi-label": [("bce", ("y", "p")), ("bce", ("y", "p", "w")),
+                    ("bce", ("y", "p", "w"), {"pos_weight": 2,
+                                              "smoothing": 0.2})],
+    "cce": [("cce", ("y", "p")), ("cce", ("y", "p", "w")),
+            ("cce", ("y", "p", "w"), {"smoothing": 0.1, "gamma": 2})],
+    "cce_logits": [("cce_logits", ("y", "p")), ("cce_logits", ("y", "p", "w")),
+                   ("cce_logits", ("y", "p", "w"), {"ignore_index": 0,
+                                                    "alpha": 0.5,
+                                                    "reduction":
+                                                    "mean_over_rows"})],
 }
 
 
@@ -147,14 +166,18 @@ def test_random(sqlite_bce, tmp):
         shape = list(SHAPES)[t % len(SHAPES)]
         path = os.path.join(tmp, "t%d.db" % t)
         make_table(path, r, shape)
-        for fn, cols in SHAPES[shape]:
+        for entry in SHAPES[shape]:
+            fn, cols = entry[:2]
+            options = entry[2] if len(entry) > 2 else None
             where, params = (None, ())
             if r.random() < 0.3:
                 where, params = ("g <> ?", (r.randrange(3),))
-            sql = "SELECT %s(%s) FROM preds%s" % (
-                fn, ", ".join(cols), " WHERE (%s)" % where if where else "")
+            sql = "SELECT %s(%s%s) FROM preds%s" % (
+                fn, ", ".join(cols), ", ?" if options else "",
+                " WHERE (%s)" % where if where else "")
+            lead = (json.dumps(options),) if options else ()
             try:
-                want = bits(one_query(path, sqlite_bce, sql, params))
+                want = bits(one_query(path, sqlite_bce, sql, lead + params))
             except sqlite3.Error as e:
                 report(False, "table %d (%s): the one query" % (t, shape), e)
                 continue
@@ -162,13 +185,14 @@ def test_random(sqlite_bce, tmp):
                 test_example(path, cols, want, t, shape)
             for workers in range(1, 9):
                 name = "table %d (%s): %s(%s)%s, %d worker%s" % (
-                    t, shape, fn, ", ".join(cols),
+                    t, shape, fn, ", ".join(cols) + (
+                        ", " + json.dumps(options) if options else ""),
                     " WHERE " + where if where else "", workers,
                     "" if workers == 1 else "s")
                 try:
                     got = bits(sqlite_bce.parallel(
                         path, fn, "preds", *cols, where=where, params=params,
-                        workers=workers))
+                        options=options, workers=workers))
                     report(got == want, name, "got %s, want %s" % (got, want))
                 except sqlite3.Error as e:
                     report(False, name, e)
@@ -250,6 +274,23 @@ def test_errors(sqlite_bce, tmp):
                  lambda: p(path, "bce", "preds", "y"))
     expect_error("workers = 0", ValueError, r"workers must be an integer >= 1, got 0",
                  lambda: p(path, "bce", "preds", "y", "p", workers=0))
+    # options (issue 21): a positional eps does not combine with them;
+    # what is not a JSON object is refused before any query, NaN too (JSON
+    # has none); a bad key is the extension's message, from every range
+    expect_error("options with a positional eps", ValueError,
+                 r"takes 2 or 3 columns \(y, p or z, w\) with options, got 4",
+                 lambda: p(path, "bce", "preds", "y", "p", "w", "eps",
+                           options={"pos_weight": 3}))
+    expect_error("options not an object", ValueError,
+                 r"options must be a dict or the text of a JSON object, got '3'",
+                 lambda: p(path, "bce", "preds", "y", "p", options="3"))
+    expect_error("options with a NaN", ValueError, r"options must be JSON",
+                 lambda: p(path, "bce", "preds", "y", "p",
+                           options={"gamma": float("nan")}))
+    expect_error("an unknown key", sqlite3.OperationalError,
+                 r"^bce_state\(\): .*gama",
+                 lambda: p(path, "bce", "preds", "y", "p",
+                           options={"gama": 2}, workers=2))
     # a bad row fails the call with the extension's message and its range
     for workers in (1, 2, 4):
         expect_error("a bad row in one range, %d workers" % workers,

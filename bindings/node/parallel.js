@@ -104,17 +104,40 @@ function work() {
   }
 }
 
+/* The options argument as the extension reads it: a JSON object's text.
+ * An object is written by JSON.stringify, which has no NaN or Infinity
+ * (it would write null: refused here, as JSON has none); a string is
+ * passed as it is, and the extension words what is wrong in it. */
+function optionsText(loss) {
+  if (typeof loss === 'string' && /^[ \t\n\r]*\{/.test(loss)) return loss;
+  if (loss !== null && typeof loss === 'object' && !Array.isArray(loss)) {
+    const text = JSON.stringify(loss, (k, v) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        fail(`options must be JSON, got ${v} in ${k}`);
+      }
+      return v;
+    });
+    return text;
+  }
+  fail(`options must be an object or the text of a JSON object, got ${JSON.stringify(loss)}`);
+}
+
 /**
  * fn(columns...) over the rows of table in the database file at path, on
  * `workers` threads (default: the CPU count), with the bits of
  *   SELECT fn(columns...) FROM table [WHERE where]
  * on one connection.  Resolves to a number, or null where the query
  * gives NULL; rejects with the extension's message if a row is bad.
+ * options.options, an object or JSON text such as { pos_weight: 3 }, is
+ * the function's options object (docs/functions.md, "Options"), passed to
+ * every range's state as its last argument.
  */
 async function parallel(path, fn, table, columns, options = {}) {
   const { getLoadablePath } = require('./index.js');
   const Database = require('better-sqlite3');
-  const { where = null, params = [], workers = os.cpus().length || 1 } = options;
+  const {
+    where = null, params = [], workers = os.cpus().length || 1, options: loss = null,
+  } = options;
   if (!Object.prototype.hasOwnProperty.call(STATE, fn)) {
     fail(`function must be one of ${Object.keys(STATE).sort().join(', ')} ` +
          `(the functions with a state), got '${fn}'`);
@@ -122,6 +145,16 @@ async function parallel(path, fn, table, columns, options = {}) {
   if (!Array.isArray(columns) || columns.length < 2 || columns.length > 4) {
     fail(`${fn} takes 2 to 4 columns (y, p or z, w, eps), got ` +
          `${Array.isArray(columns) ? columns.length : typeof columns}`);
+  }
+  let args = columns.join(', ');
+  let lead = [];
+  if (loss !== null) {
+    // eps is an option then: a positional one does not combine
+    if (columns.length > 3) {
+      fail(`${fn} takes 2 or 3 columns (y, p or z, w) with options, got ${columns.length}`);
+    }
+    args += ', ?';
+    lead = [optionsText(loss)];
   }
   if (path === '' || path === ':memory:' || /^file::memory:|mode=memory/.test(path)) {
     fail('an in-memory database lives in one connection, and parallel() opens ' +
@@ -145,12 +178,13 @@ async function parallel(path, fn, table, columns, options = {}) {
                                  `(SELECT max(${rowid}) FROM ${quote(table)}) AS hi`)
       .safeIntegers(true).get();
     if (span.lo === null) {
-      return control.prepare(`SELECT ${fn}(${columns.join(', ')}) FROM ` +
-                             `${quote(table)} WHERE 0`).pluck().get();
+      return control.prepare(`SELECT ${fn}(${args}) FROM ` +
+                             `${quote(table)} WHERE 0`).pluck().get(...lead);
     }
     const all = ranges(span.lo, span.hi, workers * RANGES_PER_WORKER);
-    // where's placeholders first: the range's two come after them
-    const query = `SELECT ${STATE[fn]}(${columns.join(', ')}) FROM ${quote(table)} ` +
+    // the placeholders in the text's order: the options', where's, then
+    // the range's two
+    const query = `SELECT ${STATE[fn]}(${args}) FROM ${quote(table)} ` +
                   `WHERE (${where || '1'}) AND ${rowid} BETWEEN ? AND ?`;
     const threads = Math.min(workers, all.length);
     const next = new SharedArrayBuffer(4);
@@ -160,7 +194,9 @@ async function parallel(path, fn, table, columns, options = {}) {
       results = await Promise.all(Array.from({ length: threads }, () =>
         new Promise((resolve, reject) => {
           const worker = new Worker(__filename, {
-            workerData: { path, loadablePath, query, params, ranges: all, next },
+            workerData: {
+              path, loadablePath, query, params: lead.concat(params), ranges: all, next,
+            },
           });
           started.push(worker);
           worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m.states)));

@@ -8,6 +8,7 @@ merged by bce_merge(): the result has the bits of one bce() over all the
 rows, whatever the split (docs/scale-out.md).  Python's sqlite3 lets go of
 the GIL while SQLite works, so the threads run at once.
 """
+import json
 import os
 import sqlite3
 import threading
@@ -99,8 +100,24 @@ def _ranges(lo, hi, count):
     return [(cuts[i], cuts[i + 1] - 1) for i in range(count)]
 
 
+def _options_text(options):
+    """The options argument as the extension reads it: a JSON object's
+    text.  A dict is written with json.dumps, NaN and Inf refused (JSON has
+    none); a str is passed as it is, the extension words what is wrong in
+    it."""
+    if isinstance(options, dict):
+        try:
+            return json.dumps(options, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as e:
+            _fail("options must be JSON: %s" % e)
+    if isinstance(options, str) and options.lstrip(" \t\n\r").startswith("{"):
+        return options
+    _fail("options must be a dict or the text of a JSON object, got %r"
+          % (options,))
+
+
 def parallel(path, function, table, *columns, where=None, params=(),
-             workers=None):
+             options=None, workers=None):
     """function(columns...) over the rows of table in the database file at
     path, computed on `workers` cores (default: all this process may use),
     with the bits of
@@ -109,8 +126,10 @@ def parallel(path, function, table, *columns, where=None, params=(),
 
     on one connection.  function is bce, bce_logits, cce or cce_logits;
     columns are SQL expressions (column names, or "prob * 0.01"), two to
-    four as the function takes; where is an SQL condition, with params for
-    its ? placeholders.  Returns a float, or None where the query gives NULL.
+    four as the function takes; options, a dict or JSON text such as
+    {"pos_weight": 3}, is the function's options object (docs/functions.md,
+    "Options"), passed to every range's state as its last argument; where
+    is an SQL condition, with params for its ? placeholders.  Returns a float, or None where the query gives NULL.
     The database is opened read-only, once per worker.  A failed range
     (a bad value in a row, say) fails the call with the extension's
     message; nothing is dropped."""
@@ -119,9 +138,17 @@ def parallel(path, function, table, *columns, where=None, params=(),
     if function not in _STATE:
         _fail("function must be one of %s (the functions with a state), "
               "got %r" % (", ".join(sorted(_STATE)), function))
-    if not 2 <= len(columns) <= 4:
-        _fail("%s takes 2 to 4 columns (y, p or z, w, eps), got %d"
-              % (function, len(columns)))
+    if options is None:
+        if not 2 <= len(columns) <= 4:
+            _fail("%s takes 2 to 4 columns (y, p or z, w, eps), got %d"
+                  % (function, len(columns)))
+        args, lead = ", ".join(columns), ()
+    else:
+        # eps is an option then: a positional one does not combine
+        if not 2 <= len(columns) <= 3:
+            _fail("%s takes 2 or 3 columns (y, p or z, w) with options, "
+                  "got %d" % (function, len(columns)))
+        args, lead = ", ".join(columns) + ", ?", (_options_text(options),)
     if _is_memory(path):
         _fail("an in-memory database lives in one connection, and "
               "parallel() opens one per worker: save it to a file "
@@ -152,13 +179,13 @@ def parallel(path, function, table, *columns, where=None, params=(),
         if lo is None:
             return control.execute(
                 "SELECT %s(%s) FROM %s WHERE 0"
-                % (function, ", ".join(columns), _quote(table))).fetchone()[0]
+                % (function, args, _quote(table)), lead).fetchone()[0]
         ranges = _ranges(lo, hi, workers * RANGES_PER_WORKER)
-        # where's placeholders first: the range's two come after them
+        # the placeholders in the text's order: the options', where's,
+        # then the range's two
         query = "SELECT %s(%s) FROM %s WHERE (%s) AND %s BETWEEN ? AND ?" % (
-            _STATE[function], ", ".join(columns), _quote(table),
-            where or "1", rowid)
-        states = _run(path, load, query, tuple(params), ranges,
+            _STATE[function], args, _quote(table), where or "1", rowid)
+        states = _run(path, load, query, lead + tuple(params), ranges,
                       min(workers, len(ranges)))
         if control.execute("PRAGMA data_version").fetchone()[0] != version:
             raise sqlite3.OperationalError(
