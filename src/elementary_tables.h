@@ -423,7 +423,7 @@ static const double bce_log_t2[133][3] = {
 };
 /* the fast log path: r = 1/(bucket centre) to 8 significant bits (1
 ** around 1), -ln r as L_h (a multiple of 2^-42) + L_l, and a pad */
-static const double bce_log_f[128][4] = {
+BCE_PRIVATE const double bce_log_f[128][4] = {
   {0x1.6c00000000000p+0, -0x1.686c81e9b1000p-2, -0x1.2bb110af84054p-44, 0.0},
   {0x1.6a00000000000p+0, -0x1.62c82f2b9c000p-2, -0x1.e54bdbd7c8a98p-44, 0.0},
   {0x1.6800000000000p+0, -0x1.5d1bdbf581000p-2, 0x1.8d6bdc9c7c238p-44, 0.0},

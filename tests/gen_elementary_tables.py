@@ -136,7 +136,7 @@ near1 = {(0x3FF0000000000000 - OFF) // (1 << 45) - 1,
          (0x3FF0000000000000 - OFF) // (1 << 45)}
 w("/* the fast log path: r = 1/(bucket centre) to 8 significant bits (1")
 w("** around 1), -ln r as L_h (a multiple of 2^-42) + L_l, and a pad */")
-w("static const double bce_log_f[128][4] = {")
+w("BCE_PRIVATE const double bce_log_f[128][4] = {")
 for i in range(128):
     lo_m = mpf(bits_to_double(OFF + i * (1 << 45)))
     hi_m = mpf(bits_to_double(OFF + (i + 1) * (1 << 45) - 1))  # the last m
