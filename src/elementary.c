@@ -582,27 +582,52 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
 
 /*
 ** exp for -708.39 < x < 709.78 (a normal result): e^x = 2^k (h + l) with
-** |error| < 2^-72 |h|.  As bce_exp_dd, but with r in double and a
-** remainder: x = j ln2/4096 + rh + rl (C1 has 30 bits, so j C1 is exact,
-** and x - j C1 is by Sterbenz; j C2 is rounded within 2^-72), e^r - 1 -
-** rh to degree 4 in double (r^5/5! < 2^-74), and 2^(i1/64) 2^(i2/4096) =
-** th + tl from the tables' double-doubles (error 2^-104).  th rh is
-** exact: the rest is below 2^-27 th, so its rounding is below 2^-80.
+** |error| < 2^-71 |h| (docs/elementary.md), and, without a hardware fma,
+** no product that needs one or Dekker's splitting.  x = j ln2/4096 + rh + rl as in bce_exp_dd
+** (C1 has 30 bits, so j C1 is exact, and x - j C1 is by Sterbenz; j C2
+** is rounded within 2^-72), e^r - 1 - rh to degree 4 in double (r^5/5!
+** < 2^-74).  T = 2^(i1/64) 2^(i2/4096) = P + tl: the tables' heads have
+** 26 bits, so their product P (52 bits) is exact, and tl, the products
+** with the tails (each tail within 2^-79 of the rest), is below 2^-25 P.
+** P r = Ph rh' + (Pl rh' + P (rh - rh')) with Ph, P's first 26 bits,
+** and rh', rh's first 27: Ph rh' is exact and the rest below 2^-39 P,
+** rounded.  So h = P + Ph rh' is a Fast2Sum, and l gathers the rest,
+** |l| < 2^-24 |h|, its roundings below 2^-75 |h| in all.
 */
+#define EL_HI27(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0x3ffffff)
+
 static inline double el_exp_fast(double x, int *k, double *l){
   double jd = el_round_int(x*BCE_EXP_INV_L2N);
   double a = x - jd*BCE_EXP_F_C1, b = jd*BCE_EXP_F_C2;
-  bce_dd r = el_two_sum(a, -b), t, q, hh;
+  bce_dd r = el_two_sum(a, -b), hh;
   int64_t j = (int64_t)jd;
   uint64_t idx = (uint64_t)j & 4095u;
-  const double *t1 = bce_exp_t1[idx >> 6], *t2 = bce_exp_t2[idx & 63];
+  const double *t1 = bce_exp_f1[idx >> 6], *t2 = bce_exp_f2[idx & 63];
   double rl = r.lo - jd*BCE_EXP_F_C3;
   double p = r.hi*r.hi*(0.5 + r.hi*(EL_EXP_C3_H + r.hi*EL_EXP_C4)) + rl;
-  t = el_two_prod(t1[0], t2[0]);
-  t.lo += t1[0]*t2[1] + t1[1]*t2[0];
-  q = el_two_prod(t.hi, r.hi);
-  hh = el_fast_two_sum(t.hi, q.hi);
-  *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+#if EL_HAVE_FMA
+  /* with a hardware fma the exact products cost two instructions each:
+  ** T = th + tl from the double-double tables (error 2^-104), th r.hi
+  ** exact by two_prod, the rest below 2^-27 th (bound 2^-72) */
+  {
+    const double *u1 = bce_exp_t1[idx >> 6], *u2 = bce_exp_t2[idx & 63];
+    bce_dd t = el_two_prod(u1[0], u2[0]), q;
+    (void)t1; (void)t2;
+    t.lo += u1[0]*u2[1] + u1[1]*u2[0];
+    q = el_two_prod(t.hi, r.hi);
+    hh = el_fast_two_sum(t.hi, q.hi);
+    *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+  }
+#else
+  {
+    double P = t1[0]*t2[0];                                /* exact */
+    double tl = (t1[0]*t2[1] + t1[1]*t2[0]) + t1[1]*t2[1];
+    double Ph = EL_HI26(P), rh = EL_HI27(r.hi);
+    double Pl = P - Ph, rr = r.hi - rh;                    /* exact */
+    hh = el_fast_two_sum(P, Ph*rh);                        /* Ph rh exact */
+    *l = ((hh.lo + Pl*rh + P*rr) + tl*(1.0 + r.hi)) + (P + tl)*p;
+  }
+#endif
   *k = (int)((j - (int64_t)idx)/4096);
   return hh.hi;
 }
