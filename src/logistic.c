@@ -129,18 +129,36 @@ static double round_qd(bce_qd q, int k){
 ** fail here: A can be a midpoint exactly (x = 3 2^-52), and the result
 ** within 2^-163 of it (tests/gen_sigmoid_ref.py's hard cases). */
 static double sigmoid_tiny(double x){
-  double q = 0.25*x;                      /* exact: |x| >= 2^-1072 here */
+  double q = 0.25*x;                      /* exact where used: |x| >= 2^-60 */
   double h = 0.5 + q;
   double l = bce_two_sum_err(0.5, q, h);
   uint64_t b = bce_bits(h);               /* h near 1/2: positive, normal */
   double gap;
-  if( l==0.0 ) return h;
+  if( l==0.0 ) return h;                  /* A itself is a double */
   gap = l > 0.0 ? bce_from_bits(b + 1) - h : h - bce_from_bits(b - 1);
   if( fabs(l)!=0.5*gap ) return h;
   /* A is the midpoint between h and its neighbour on l's side: B (of
   ** -x's sign) takes the result there, or keeps it at h */
   if( (l > 0.0) == (x < 0.0) ) return bce_from_bits(l > 0.0 ? b + 1 : b - 1);
   return h;
+}
+
+/* sigmoid(x), correctly rounded, for -1500 <= x <= 40: bce_sigmoid()'s
+** slow path, public for the unit test, which runs it on every case */
+BCE_PRIVATE double bce_sigmoid_slow(double x){
+  bce_qd q;
+  int k;
+  if( x > -0x1p-60 && x < 0x1p-60 ) return 0.5;   /* 1/2 + x/4: 1/2 */
+  if( x > -0x1p-25 && x < 0x1p-25 ) return sigmoid_tiny(x);
+  q = bce_logistic_neg_slow(fabs(x), &k);
+  if( x < 0.0 ) return round_qd(q, k);
+  {
+    /* 1 - sigmoid(-x) in four doubles: k is 0, as sigmoid(-x) >= 4e-18 */
+    double v[5];
+    v[0] = -q.v[3]; v[1] = -q.v[2]; v[2] = -q.v[1]; v[3] = -q.v[0];
+    v[4] = 1.0;
+    return round_qd(bce_qd_sum(v, 5), 0);
+  }
 }
 
 /* 1/(1+e^-x), correctly rounded (round to nearest): e^x/(1+e^x) for x <
@@ -155,7 +173,6 @@ static double sigmoid_tiny(double x){
 BCE_PRIVATE double bce_sigmoid(double x){
   double th, tl, h, l, e, lo, hi;
   bce_dd t;
-  bce_qd q;
   int k;
   if( isnan(x) ) return x;
   if( x>40.0 ) return 1.0;
@@ -174,9 +191,7 @@ BCE_PRIVATE double bce_sigmoid(double x){
       hi = bce_ldexp_dd(t.hi, t.lo + e, k);
       if( lo==hi ) return lo;
     }
-    if( x > -0x1p-25 ) return sigmoid_tiny(x);
-    q = bce_logistic_neg_slow(-x, &k);
-    return round_qd(q, k);
+    return bce_sigmoid_slow(x);
   }
   th = bce_scale(t.hi, k);                /* >= 4e-18: normal, exact */
   tl = bce_scale(t.lo, k);
@@ -186,15 +201,7 @@ BCE_PRIVATE double bce_sigmoid(double x){
   lo = h + (l - e);
   hi = h + (l + e);
   if( lo==hi ) return lo;
-  if( x < 0x1p-25 ) return sigmoid_tiny(x);
-  q = bce_logistic_neg_slow(x, &k);
-  {
-    /* 1 - sigmoid(-x) in four doubles: k is 0, as sigmoid(-x) >= 4e-18 */
-    double v[5];
-    v[0] = -q.v[3]; v[1] = -q.v[2]; v[2] = -q.v[1]; v[3] = -q.v[0];
-    v[4] = 1.0;
-    return round_qd(bce_qd_sum(v, 5), 0);
-  }
+  return bce_sigmoid_slow(x);
 }
 
 /* ln p - ln(1-p), each logarithm a double-double (src/elementary.c,
