@@ -149,7 +149,7 @@ static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
     *y = sqlite3_value_double(argv[0]);
     *x = sqlite3_value_double(argv[1]);
     if( x_domain==BCE_UNIT || x_domain==BCE_PROB ){
-      return (bce_bits(*y) <= one) & (bce_bits(*x) <= one);
+      return bce_bits(*y) <= one && bce_bits(*x) <= one;
     }
     return bce_bits(*y) <= one && bce_in_domain(x_domain, *x);
   }
