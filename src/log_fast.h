@@ -112,7 +112,6 @@ static inline int el_round_test(double h, double l, double eps_rel, double *r){
   return lo==hi;
 }
 
-
 /* ln(x + xl) where the fast path cannot decide, or x is outside its
 ** range (src/elementary.c) */
 BCE_PRIVATE double bce_log_sum_slow(double x, double xl);
