@@ -146,12 +146,12 @@ static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
   int tx = sqlite3_value_type(argv[1]);
   if( (ty==SQLITE_FLOAT || ty==SQLITE_INTEGER)
    && (tx==SQLITE_FLOAT || tx==SQLITE_INTEGER) ){
+    int x_in;
     *y = sqlite3_value_double(argv[0]);
     *x = sqlite3_value_double(argv[1]);
-    if( x_domain==BCE_UNIT || x_domain==BCE_PROB ){
-      return bce_bits(*y) <= one && bce_bits(*x) <= one;
-    }
-    return bce_bits(*y) <= one && bce_in_domain(x_domain, *x);
+    x_in = x_domain==BCE_UNIT || x_domain==BCE_PROB ? bce_bits(*x) <= one
+                                                   : bce_in_domain(x_domain, *x);
+    return bce_bits(*y) <= one && x_in;
   }
   return 0;
 }

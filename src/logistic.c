@@ -96,6 +96,7 @@ static double round_qd(bce_qd q, int k){
   double x[5], y, yu, d0, d1, gap, diff;
   bce_qd d;
   uint64_t b;
+  int up;
   y = bce_ldexp_dd(q.v[0], q.v[1] + (q.v[2] + q.v[3]), k);
   yu = bce_scale(y, -k);                 /* exact: S 2^k >= y > 0, or 0 */
   x[0] = -yu; x[1] = q.v[3]; x[2] = q.v[2]; x[3] = q.v[1]; x[4] = q.v[0];
@@ -104,7 +105,8 @@ static double round_qd(bce_qd q, int k){
   d1 = d.v[1];
   if( d0==0.0 ) return y;                /* S is y itself (never: Lindemann) */
   b = bce_bits(y);
-  if( d0 > 0.0 ){
+  up = d0 > 0.0;
+  if( up ){
     gap = bce_from_bits(b + 1) - y;      /* y >= 0: the next double up */
   }else{
     gap = y - bce_from_bits(b - 1);      /* y > 0 (S > 0 and y within an ulp) */
@@ -115,7 +117,7 @@ static double round_qd(bce_qd q, int k){
   ** |D| within a factor 2 of gap/2) */
   diff = (d0 - gap) + d1;
   if( diff < 0.0 ) return y;
-  return bce_from_bits(bce_bits(y) + (d.v[0] > 0.0 ? 1 : (uint64_t)-1));
+  return bce_from_bits(b + 2*(uint64_t)up - 1);   /* the neighbour */
 }
 
 /* sigmoid(x) for 0 < |x| < 2^-25 where the fast path cannot decide:
@@ -187,9 +189,10 @@ BCE_PRIVATE double bce_sigmoid(double x){
       hi = t.hi + (t.lo + e);
       if( lo==hi ) return bce_scale(lo, k);
     }else{
-      lo = bce_ldexp_dd(t.hi, t.lo - e, k);
-      hi = bce_ldexp_dd(t.hi, t.lo + e, k);
-      if( lo==hi ) return lo;
+      /* subnormal or 0: the test on the rounded results themselves */
+      double slo = bce_ldexp_dd(t.hi, t.lo - e, k);
+      double shi = bce_ldexp_dd(t.hi, t.lo + e, k);
+      if( slo==shi ) return slo;
     }
     return bce_sigmoid_slow(x);
   }
