@@ -133,16 +133,25 @@ static inline bce_read bce_read_args(sqlite3_context *ctx, int argc,
 ** Two type checks, two reads and one combined range test; anything else
 ** (NULL, TEXT, a value out of range) returns 0 and goes the general way,
 ** which also words the error.  x_domain is a constant at every call, so
-** the test on x folds away for a logit. */
+** the test on x folds away for a logit.  The range tests compare bits:
+** a double is in [+0, 1] exactly when its bits are, unsigned, at most
+** 1.0's (negatives, -0 among them, have the sign bit; NaN and 1 < x are
+** above), one compare where the comparisons of doubles take two and a
+** branch each (callgrind, docs/performance.md); -0, rare, goes the
+** general way, which takes it. */
 static inline int bce_read_pair(sqlite3_value **argv, bce_domain x_domain,
                                 double *y, double *x){
+  const uint64_t one = UINT64_C(0x3ff0000000000000);
   int ty = sqlite3_value_type(argv[0]);
   int tx = sqlite3_value_type(argv[1]);
   if( (ty==SQLITE_FLOAT || ty==SQLITE_INTEGER)
    && (tx==SQLITE_FLOAT || tx==SQLITE_INTEGER) ){
+    int x_in;
     *y = sqlite3_value_double(argv[0]);
     *x = sqlite3_value_double(argv[1]);
-    return *y>=0.0 && *y<=1.0 && bce_in_domain(x_domain, *x);
+    x_in = x_domain==BCE_UNIT || x_domain==BCE_PROB ? bce_bits(*x) <= one
+                                                   : bce_in_domain(x_domain, *x);
+    return bce_bits(*y) <= one && x_in;
   }
   return 0;
 }

@@ -582,107 +582,54 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
 
 /*
 ** exp for -708.39 < x < 709.78 (a normal result): e^x = 2^k (h + l) with
-** |error| < 2^-72 |h|.  As bce_exp_dd, but with r in double and a
-** remainder: x = j ln2/4096 + rh + rl (C1 has 30 bits, so j C1 is exact,
-** and x - j C1 is by Sterbenz; j C2 is rounded within 2^-72), e^r - 1 -
-** rh to degree 4 in double (r^5/5! < 2^-74), and 2^(i1/64) 2^(i2/4096) =
-** th + tl from the tables' double-doubles (error 2^-104).  th rh is
-** exact: the rest is below 2^-27 th, so its rounding is below 2^-80.
+** |error| < 2^-71 |h| (docs/elementary.md), and, without a hardware fma,
+** no product that needs one or Dekker's splitting.  x = j ln2/4096 + rh + rl as in bce_exp_dd
+** (C1 has 30 bits, so j C1 is exact, and x - j C1 is by Sterbenz; j C2
+** is rounded within 2^-72), e^r - 1 - rh to degree 4 in double (r^5/5!
+** < 2^-74).  T = 2^(i1/64) 2^(i2/4096) = P + tl: the tables' heads have
+** 26 bits, so their product P (52 bits) is exact, and tl, the products
+** with the tails (each tail within 2^-79 of the rest), is below 2^-25 P.
+** P r = Ph rh' + (Pl rh' + P (rh - rh')) with Ph, P's first 26 bits,
+** and rh', rh's first 27: Ph rh' is exact and the rest below 2^-39 P,
+** rounded.  So h = P + Ph rh' is a Fast2Sum, and l gathers the rest,
+** |l| < 2^-24 |h|, its roundings below 2^-75 |h| in all.
 */
+#define EL_HI27(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0x3ffffff)
+
 static inline double el_exp_fast(double x, int *k, double *l){
   double jd = el_round_int(x*BCE_EXP_INV_L2N);
   double a = x - jd*BCE_EXP_F_C1, b = jd*BCE_EXP_F_C2;
-  bce_dd r = el_two_sum(a, -b), t, q, hh;
+  bce_dd r = el_two_sum(a, -b), hh;
   int64_t j = (int64_t)jd;
   uint64_t idx = (uint64_t)j & 4095u;
-  const double *t1 = bce_exp_t1[idx >> 6], *t2 = bce_exp_t2[idx & 63];
+  const double *t1 = bce_exp_f1[idx >> 6], *t2 = bce_exp_f2[idx & 63];
   double rl = r.lo - jd*BCE_EXP_F_C3;
   double p = r.hi*r.hi*(0.5 + r.hi*(EL_EXP_C3_H + r.hi*EL_EXP_C4)) + rl;
-  t = el_two_prod(t1[0], t2[0]);
-  t.lo += t1[0]*t2[1] + t1[1]*t2[0];
-  q = el_two_prod(t.hi, r.hi);
-  hh = el_fast_two_sum(t.hi, q.hi);
-  *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+#if EL_HAVE_FMA
+  /* with a hardware fma the exact products cost two instructions each:
+  ** T = th + tl from the double-double tables (error 2^-104), th r.hi
+  ** exact by two_prod, the rest below 2^-27 th (bound 2^-72) */
+  {
+    const double *u1 = bce_exp_t1[idx >> 6], *u2 = bce_exp_t2[idx & 63];
+    bce_dd t = el_two_prod(u1[0], u2[0]), q;
+    (void)t1; (void)t2;
+    t.lo += u1[0]*u2[1] + u1[1]*u2[0];
+    q = el_two_prod(t.hi, r.hi);
+    hh = el_fast_two_sum(t.hi, q.hi);
+    *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
+  }
+#else
+  {
+    double P = t1[0]*t2[0];                                /* exact */
+    double tl = (t1[0]*t2[1] + t1[1]*t2[0]) + t1[1]*t2[1];
+    double Ph = EL_HI26(P), rh = EL_HI27(r.hi);
+    double Pl = P - Ph, rr = r.hi - rh;                    /* exact */
+    hh = el_fast_two_sum(P, Ph*rh);                        /* Ph rh exact */
+    *l = ((hh.lo + Pl*rh + P*rr) + tl*(1.0 + r.hi)) + (P + tl)*p;
+  }
+#endif
   *k = (int)((j - (int64_t)idx)/4096);
   return hh.hi;
-}
-
-/* ln(1 + z) = z - z^2/2 + z^3 (1/3 - z/4 + ... - z^7/10): Taylor's
-** coefficients (the truncation, z^11/11, is below 2^-80 for |z| < 2^-7) */
-#define EL_LOG_Q3  0x1.5555555555555p-2    /*  1/3 */
-#define EL_LOG_Q4 -0x1p-2                  /* -1/4 */
-#define EL_LOG_Q5  0x1.999999999999ap-3    /*  1/5 */
-#define EL_LOG_Q6 -0x1.5555555555555p-3    /* -1/6 */
-#define EL_LOG_Q7  0x1.2492492492492p-3    /*  1/7 */
-#define EL_LOG_Q8 -0x1p-3                  /* -1/8 */
-#define EL_LOG_Q9  0x1.c71c71c71c71cp-4    /*  1/9 */
-#define EL_LOG_Q10 -0x1.999999999999ap-4   /* -1/10 */
-
-/* x's bits with the low 8 (27) cleared: a double of 45 (26) significant
-** bits, and the rest, x minus it, exact */
-#define EL_HI45(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0xff)
-#define EL_HI26(x) bce_from_bits(bce_bits(x) & ~(uint64_t)0x7ffffff)
-
-/*
-** ln(x + xl) for 2^-1022 <= x < 2^1022 and |xl| <= ulp(x)/2 (xl = 0
-** where has_lo is 0: the compiler drops its terms), as h + l with
-** |error| < 2^-65 |h| (docs/elementary.md).  No product needs an fma or
-** Dekker's splitting:
-**  - x = 2^e m, m in [0.703125, 1.40625), and m's bucket (the first 7
-**    bits past that offset: 128 of them, as el_log_level1's) gives r, an
-**    8-bit approximation of 1/m (r = 1 in the two buckets around 1), and
-**    -ln r = L_h + L_l (tests/gen_elementary_tables.py).
-**  - z = m r - 1 = (m_h r - 1) + m_l r is exact: m_h, m's first 45 bits,
-**    times 8 bits is exact, minus 1 by Sterbenz, m_l r has 16 bits, and
-**    the true z is a multiple of 2^-60 below 2^-7 (the script checks the
-**    bound on every bucket), so it is a double.
-**  - e H + L_h is exact (both multiples of 2^-42, below 2^10), and adding
-**    z to it is a Fast2Sum: |L_h| >= |z| or L_h = 0 where e = 0 (checked
-**    by the script), |e H + L_h| > 0.29 elsewhere.
-**  - z^2 = z_h^2 + z_l (z + z_h), z_h its first 26 bits: z_h^2 exact, the
-**    rest below 2^-39, rounded.  The terms from z^3 on are in double.
-** The result is at least 2^-8.1 in magnitude where L_h or e is not 0,
-** and it is z to within |z|/2 where both are (|z| >= 2^-1022 there): the
-** error bound is relative to it in both cases.
-*/
-static inline double el_log_fast_dd(double x, double xl, int has_lo,
-                                    double *l){
-  uint64_t t = bce_bits(x) - BCE_LOG_OFF;
-  int64_t e = (int64_t)t >> 52;            /* an arithmetic shift */
-  uint64_t mb = bce_bits(x) - ((uint64_t)e << 52);
-  const double *T = bce_log_f[(t >> 45) & 127u];
-  double m = bce_from_bits(mb), mh = EL_HI45(m), r = T[0];
-  double z = (mh*r - 1.0) + (m - mh)*r;
-  double zl = 0.0, ed = (double)e, zh, zz, a, s, sl, h, hl, p;
-  if( has_lo ){
-    /* ln(1 + z + zl) = ln(1 + z) + zl (1 - z + ...): z + zl renormalised,
-    ** as near 1 (r = 1) zl can be as large as z itself */
-    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
-    double zs = z + w, wv = zs - z;             /* Knuth's TwoSum: |z|, |w| < 1 */
-    zl = (z - (zs - wv)) + (w - wv);
-    z = zs;
-  }
-  zh = EL_HI26(z);
-  zz = z*z;
-  a = -0.5*(zh*zh);                                     /* exact */
-  p = zz*z*(EL_LOG_Q3 + z*(EL_LOG_Q4 + z*(EL_LOG_Q5 + z*(EL_LOG_Q6
-      + z*(EL_LOG_Q7 + z*(EL_LOG_Q8 + z*(EL_LOG_Q9 + z*EL_LOG_Q10)))))));
-  {
-    double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
-    s = tt + z;
-    sl = z - (s - tt);
-  }
-  h = s + a;
-  hl = a - (h - s);
-  p += -0.5*((z - zh)*(z + zh)) + (T[2] + ed*BCE_LN2_3M);
-  if( has_lo ) p += zl*(1.0 - z);
-  *l = sl + hl + p;
-  return h;
-}
-
-/* x normal, positive */
-static inline double el_log_fast(double x, double *l){
-  return el_log_fast_dd(x, 0.0, 0, l);
 }
 
 /* 2^-53 <= |x|, -1 < x < 2^1021: 1 + x = u + c exactly, u normal (u >=
@@ -756,10 +703,6 @@ BCE_PRIVATE double bce_exp(double x){
   return bce_exp_fx(x);
 }
 
-/* The log fast path's bound, 2^-65 relative, and the rounding of l +-
-** eps, with room: the test fails about once in 2^9 calls. */
-#define EL_EPS_LOG_FAST 0x1p-63
-
 /* ln(1 - 2^-52), the loss of every row at the default clip's top (0.3.0:
 ** eps = 2^-52; y = 1 with p = 1, y = 0 with p = 0), is the hardest case
 ** there is: -(2^-52 + 2^-105 + 2^-156/3 + ...) lies 2^-158 past the
@@ -769,16 +712,6 @@ BCE_PRIVATE double bce_exp(double x){
 ** rounded value (mpmath at 60 digits, tests/sql/numbers_and_limits.sql):
 ** -(2^-52 + 2^-104).  Checked only once the fast path's test has failed. */
 #define EL_LOG_1M2P52 (-0x1.0000000000001p-52)
-
-/* Ziv's test on a fast path's h + l: 1 and *r = h + l rounded if every
-** value within eps_rel |h| of it rounds the same (eps's sign does not
-** matter: it only swaps lo and hi) */
-static inline int el_round_test(double h, double l, double eps_rel, double *r){
-  double eps = eps_rel*h;
-  double lo = h + (l - eps), hi = h + (l + eps);
-  *r = lo;
-  return lo==hi;
-}
 
 BCE_PRIVATE double bce_log(double x){
   bce_dd r;
@@ -799,15 +732,12 @@ BCE_PRIVATE double bce_log(double x){
   return bce_log_fx(x, 0.0);
 }
 
-BCE_PRIVATE double bce_log_sum(double x, double xl){
+/* bce_log_sum() where its inline fast path (src/log_fast.h) cannot
+** decide */
+BCE_PRIVATE double bce_log_sum_slow(double x, double xl){
   bce_dd r;
-  double eps, lo, hi, res;
-  if( x >= 0x1p-1022 && x < 0x1p1022 ){
-    double l, h = el_log_fast_dd(x, xl, 1, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
-  }else if( x==0.0 ){
-    return -1.0/(x*x);                               /* -Inf, divide by zero */
-  }
+  double eps, lo, hi;
+  if( x==0.0 ) return -1.0/(x*x);                   /* -Inf, divide by zero */
   /* exactly when x + xl = 1 - 2^-52, however it is split: x - (1 - 2^-52)
   ** is exact near it (Sterbenz) and dwarfs xl far from it; one branch, so
   ** that the tests take both of its outcomes */

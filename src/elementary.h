@@ -24,8 +24,8 @@ BCE_PRIVATE double bce_log1p(double x);
 
 /* ln(x + xl), correctly rounded, for an exact sum x + xl >= 0 with |xl| <=
 ** ulp(x)/2 (-Inf for x = 0): ln(1 - q) of the hard labels as ln(u + c),
-** u = 1 - q rounded and c its error, by the same code as ln q. */
-BCE_PRIVATE double bce_log_sum(double x, double xl);
+** u = 1 - q rounded and c its error, by the same code as ln q.  Inline,
+** in src/log_fast.h. */
 
 /* e^(hi + lo) = (r.hi + r.lo) * 2^(*k), r.hi in [1, 2), relative error
 ** < 2^-100, for |lo| <= ulp(hi).  Never overflows or underflows: the
@@ -56,5 +56,7 @@ BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l);
 ** lo) for an exact sum hi + lo > 0, |lo| <= ulp(hi)/2, not 1. */
 BCE_PRIVATE double bce_exp_fx(double x);
 BCE_PRIVATE double bce_log_fx(double hi, double lo);
+
+#include "log_fast.h"
 
 #endif

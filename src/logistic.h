@@ -14,6 +14,10 @@
 ** bce_sigmoid(-710) is the subnormal 4.48e-309, not 0.  Defined for +-Inf. */
 BCE_PRIVATE double bce_sigmoid(double x);
 
+/* bce_sigmoid()'s slow path alone, correctly rounded, for -1500 <= x <=
+** 40 (the unit test runs it on every case; callers want bce_sigmoid) */
+BCE_PRIVATE double bce_sigmoid_slow(double x);
+
 /* sigmoid(-a) = e^-a/(1+e^-a) for 0 <= a <= 1500 as (hi + lo)*2^(*k), to
 ** about 2^-100 relative: for a difference with it that may cancel (the
 ** logits' gradient), and for rounding once where it is subnormal. */

@@ -68,20 +68,21 @@ BCE_PRIVATE double bce_soft_loss(double y, double q);
 /* A hard label's loss is one correctly rounded logarithm (src/
 ** elementary.c): -ln q, or -ln(1-q) as ln(u + c) of the exact u + c =
 ** 1 - q.  So it is the same double on every platform, and the one a
-** correct implementation must give.  y in [0, 1] is 0 or 1 exactly when
-** y(1-y) = 0 (elsewhere it is at least 2^-1074 or (1-y) y >= 2^-54), and
-** the two labels take the same instructions: the argument is chosen by
-** masks from y's bits (bit 61 is set in 1.0, clear in +-0), as a branch
+** correct implementation must give.  y in [0, 1] (or -0) is 0 or 1
+** exactly when its bits minus 1, unsigned, are at least 1.0's minus 1
+** (0 and -0 wrap around; every y strictly between has smaller bits): one
+** compare.  The two labels then take the same instructions, as a branch
 ** on y is mispredicted every other row of randomly ordered labels
-** (docs/performance.md). */
-static inline double bce_loss(double y, double p, double eps){
+** (docs/performance.md): y q + (1-y) u and (1-y) c are exact for y in
+** {0, 1, -0} (one product is q, u or c itself, the other +-0), and
+** cheaper than selecting by masks (callgrind, docs/performance.md). */
+BCE_ALWAYS_INLINE double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  if( y*(1.0 - y)==0.0 ){
-    uint64_t one = (uint64_t)0 - ((bce_bits(y) >> 61) & 1u);
+  if( bce_bits(y) - 1u >= UINT64_C(0x3fefffffffffffff) ){
+    double ny = 1.0 - y;
     double u = 1.0 - q;
     double c = (1.0 - u) - q;                 /* exact: Fast2Sum, 1 >= q */
-    double x = bce_from_bits((bce_bits(q) & one) | (bce_bits(u) & ~one));
-    return 0.0 - bce_log_sum(x, bce_from_bits(bce_bits(c) & ~one));
+    return 0.0 - bce_log_sum(y*q + ny*u, ny*c);
   }
   return bce_soft_loss(y, q);
 }

@@ -63,6 +63,25 @@ for i in range(64):
     w("  {%s, %s}," % (hexf(h), hexf(l)))
 w("};")
 
+
+def head26(v):
+    """v rounded to 26 significant bits (v in [1, 2))"""
+    return mpmath.nint(v * 2 ** 25) / 2 ** 25
+
+
+# ---- exp's fast path: the same values as a 26-bit head and a double
+# tail (within 2^-79 relative), so that the heads' product is exact
+for name, den in (("bce_exp_f1", 64), ("bce_exp_f2", 4096)):
+    w("/* 2^(i/%d): a head of 26 significant bits and the rest, rounded */"
+      % den)
+    w("static const double %s[64][2] = {" % name)
+    for i in range(64):
+        v = mpf(2) ** (mpf(i) / den)
+        hd = head26(v)
+        assert hd == dbl(hd) and abs(v - hd) <= mpf(2) ** -26
+        w("  {%s, %s}," % (hexf(dbl(hd)), hexf(dbl(v - hd))))
+    w("};")
+
 ln2 = mpmath.log(2)
 c = ln2 / 4096
 h = dbl(c)
@@ -136,7 +155,7 @@ near1 = {(0x3FF0000000000000 - OFF) // (1 << 45) - 1,
          (0x3FF0000000000000 - OFF) // (1 << 45)}
 w("/* the fast log path: r = 1/(bucket centre) to 8 significant bits (1")
 w("** around 1), -ln r as L_h (a multiple of 2^-42) + L_l, and a pad */")
-w("static const double bce_log_f[128][4] = {")
+w("BCE_PRIVATE const double bce_log_f[128][4] = {")
 for i in range(128):
     lo_m = mpf(bits_to_double(OFF + i * (1 << 45)))
     hi_m = mpf(bits_to_double(OFF + (i + 1) * (1 << 45) - 1))  # the last m
