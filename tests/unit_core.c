@@ -195,6 +195,10 @@ static void test_exact_sum_cases(void){
   double over[] = {DBL_MAX, DBL_MAX};
   double negative[] = {-0.5, 0.25};
   double min_normal[] = {0x1p-1022, -0x1p-1074};
+  /* the term that breaks the tie is alone in limb 0, the lowest: the
+  ** search for the lowest nonzero limb and the sticky bit must see it */
+  double above_tie_far[] = {1.0, 0x1p-53, 0x1p-1074};
+  double below_tie_far[] = {1.0, 0x1p-53, -0x1p-1074};
   bce_sum a, c;
   int i;
   check_exact("sum: 1e100 + 1 - 1e100 = 1", sum_of(cancel, 3), 1.0);
@@ -206,6 +210,10 @@ static void test_exact_sum_cases(void){
               1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 - 2^-150 rounds down", sum_of(below_tie, 3),
               1.0);
+  check_exact("sum: 1 + 2^-53 + 2^-1074 rounds up (limb 0 is sticky)",
+              sum_of(above_tie_far, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 - 2^-1074 rounds down (limb 0 is sticky)",
+              sum_of(below_tie_far, 3), 1.0);
   check_exact("sum: (1 + 2^-52) + 2^-53 ties to even up",
               sum_of(odd_tie, 2), 1.0 + 0x1p-51);
   check_exact("sum: 3 x 2^-1074 exact", sum_of(subnormal, 3), 0x1.8p-1073);
