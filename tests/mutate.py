@@ -45,6 +45,8 @@ equivalent).
   MUTATE_OPS    operators to use (default all, e.g. "ror neg")
   MUTATE_LIST=1 only list the mutants
   MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
+  MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
+                as surviving, against the tree as it is now
 
 Results: build/mutate/results.tsv (one row a mutant: status, seconds) and
 the table printed at the end.
@@ -462,9 +464,20 @@ def main():
             mutants.append({"file": path, "text": text, "site": site,
                             "line": line, "orig": orig, "mut": mut})
     sample = int(os.environ.get("MUTATE_SAMPLE", "1"))
-    if sample > 1:
+    if sample > 1 and not os.environ.get("MUTATE_RERUN"):
         # every Nth mutant, for a run that must end within a time
         mutants = mutants[::sample]
+    rerun = os.environ.get("MUTATE_RERUN")
+    if rerun:
+        # the survivors of an earlier run only, against the tree as it is
+        # now: after a test was added to kill them or a row to excuse them
+        alive = set()
+        for line in open(rerun):
+            f = line.rstrip("\n").split("\t")
+            if len(f) >= 10 and f[3] in ("survived", "alive"):
+                alive.add((f[0], f[2], f[8], f[9]))
+        mutants = [m for m in mutants
+                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive]
     if os.environ.get("MUTATE_LIST") == "1":
         for m in mutants:
             print("%s:%d\t%s\t%s\t%s" % (m["file"], m["line"], m["site"][0],
@@ -544,6 +557,12 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
         list(ex.map(one(full_stage, len(alive)), alive))
     elapsed = time.time() - t_start
+    # read again: rows may have been added while the run went on
+    equivalent = load_equivalent()
+    for m in results:
+        key = (m["file"], m["site"][0], m["orig"], m["mut"])
+        if m["status"] == "survived" and key in equivalent:
+            m["status"], m["why"] = "equivalent", equivalent[key]
 
     with open(os.path.join(OUT, "results.tsv"), "w") as fh:
         fh.write("file\tline\toperator\tstatus\tseconds\tbuild_s\tquick_s\tfull_s\toriginal\tmutant\twhy\n")
