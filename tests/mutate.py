@@ -221,7 +221,8 @@ def mutants_of(path):
             if "(" in masked[nxt[2]:e] and masked[nxt[2]:e].count("(") != \
                     masked[nxt[2]:e].count(")"):
                 continue
-            add("ret", nxt[2], e, "1" if expr == "0" else "0")
+            zero = re.fullmatch(r"\(?(0|0\.0*|0?\.0+)[fFlLuU]*\)?", expr)
+            add("ret", nxt[2], e, "1" if zero else "0")
         elif kind == "id" and DEL_CALL.fullmatch(tok) and nxt[1] == "(":
             # the statement this call is: at a statement's start, or the
             # right side of `x = call(...)` / `x += call(...)`
