@@ -175,6 +175,28 @@ static void test_decimal_sql(void){
   }
 }
 
+/* The infinities a TEXT may spell (rule 3): "inf" or "infinity" in any
+** case, a sign, SQLite's white space around; anything else is not one. */
+static void test_decimal_infinity(void){
+  static const struct { const char *text; size_t len; int ok; double x; } cases[] = {
+    {"inf", 3, 1, INFINITY}, {"-Infinity", 9, 1, -INFINITY},
+    {" \t+INF\r\n", 8, 1, INFINITY}, {"\v-iNfInItY\f", 11, 1, -INFINITY},
+    {"", 0, 0, 0}, {"   ", 3, 0, 0}, {"\x01inf", 4, 0, 0}, {"inf\x01", 4, 0, 0},
+    {"1nf", 3, 0, 0}, {"in", 2, 0, 0}, {"-", 1, 0, 0}, {"+ inf", 5, 0, 0},
+    {"infinit", 7, 0, 0}, {"nan", 3, 0, 0},
+  };
+  size_t i;
+  for(i=0; i<COUNT(cases); i++){
+    char name[96], why[96];
+    double x = 12345;
+    int ok = bce_decimal_parse_infinity(cases[i].text, cases[i].len, &x);
+    snprintf(name, sizeof name, "decimal, infinities (rule 3): case %zu is %s",
+             i, cases[i].ok ? "an infinity" : "not one");
+    snprintf(why, sizeof why, "got %d, %a", ok, x);
+    report(ok==cases[i].ok && (!ok || same_bits(x, cases[i].x)), name, why);
+  }
+}
+
 /* The random texts of test_decimal_random() as SQLite lets them be
 ** written, against strtod() of the same text (glibc's reads these forms
 ** too, correctly rounded). */
@@ -557,6 +579,7 @@ int main(void){
   test_decimal_random();
   test_decimal_grammar();
   test_decimal_sql();
+  test_decimal_infinity();
   test_decimal_sql_random();
   test_format();
   test_json();
