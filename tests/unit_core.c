@@ -199,6 +199,11 @@ static void test_exact_sum_cases(void){
   ** search for the lowest nonzero limb and the sticky bit must see it */
   double above_tie_far[] = {1.0, 0x1p-53, 0x1p-1074};
   double below_tie_far[] = {1.0, 0x1p-53, -0x1p-1074};
+  /* 1 is bit 18 of limb 33: 2^-70 is in the low 19 bits of limb 31 (the
+  ** sticky bits of the limb the 64-bit window ends in), 2^-100 in limb 30,
+  ** the one limb the sticky loop reads */
+  double above_tie_limb31[] = {1.0, 0x1p-53, 0x1p-70};
+  double above_tie_limb30[] = {1.0, 0x1p-53, 0x1p-100};
   bce_sum a, c;
   int i;
   check_exact("sum: 1e100 + 1 - 1e100 = 1", sum_of(cancel, 3), 1.0);
@@ -214,6 +219,10 @@ static void test_exact_sum_cases(void){
               sum_of(above_tie_far, 3), 1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 - 2^-1074 rounds down (limb 0 is sticky)",
               sum_of(below_tie_far, 3), 1.0);
+  check_exact("sum: 1 + 2^-53 + 2^-70 rounds up (sticky bits of limb 31)",
+              sum_of(above_tie_limb31, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 + 2^-100 rounds up (limb 30 is sticky)",
+              sum_of(above_tie_limb30, 3), 1.0 + 0x1p-52);
   check_exact("sum: (1 + 2^-52) + 2^-53 ties to even up",
               sum_of(odd_tie, 2), 1.0 + 0x1p-51);
   check_exact("sum: 3 x 2^-1074 exact", sum_of(subnormal, 3), 0x1.8p-1073);
