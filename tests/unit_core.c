@@ -204,6 +204,9 @@ static void test_exact_sum_cases(void){
   ** the one limb the sticky loop reads */
   double above_tie_limb31[] = {1.0, 0x1p-53, 0x1p-70};
   double above_tie_limb30[] = {1.0, 0x1p-53, 0x1p-100};
+  /* the last bit of the 64-bit window: the 11 bits below the mantissa are
+  ** 0x401, just above half */
+  double above_tie_window[] = {1.0, 0x1p-53, 0x1p-63};
   bce_sum a, c;
   int i;
   check_exact("sum: 1e100 + 1 - 1e100 = 1", sum_of(cancel, 3), 1.0);
@@ -223,6 +226,8 @@ static void test_exact_sum_cases(void){
               sum_of(above_tie_limb31, 3), 1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 + 2^-100 rounds up (limb 30 is sticky)",
               sum_of(above_tie_limb30, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 + 2^-63 rounds up (the window's last bit)",
+              sum_of(above_tie_window, 3), 1.0 + 0x1p-52);
   check_exact("sum: (1 + 2^-52) + 2^-53 ties to even up",
               sum_of(odd_tie, 2), 1.0 + 0x1p-51);
   check_exact("sum: 3 x 2^-1074 exact", sum_of(subnormal, 3), 0x1.8p-1073);
