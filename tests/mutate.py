@@ -46,7 +46,8 @@ equivalent).
   MUTATE_LIST=1 only list the mutants
   MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
   MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
-                as surviving, against the tree as it is now
+                as surviving and tests/mutants_equivalent.tsv does not
+                excuse, against the tree as it is now (the new tests)
 
 Results: build/mutate/results.tsv (one row a mutant: status, seconds) and
 the table printed at the end.
@@ -475,8 +476,12 @@ def main():
         alive = set()
         for line in open(rerun):
             f = line.rstrip("\n").split("\t")
-            if len(f) >= 10 and f[3] in ("survived", "alive"):
-                alive.add((f[0], f[2], f[8], f[9]))
+            # results.tsv (11 columns) or progress.tsv (8)
+            o = 8 if len(f) >= 11 else 5
+            if len(f) >= 8 and f[3] in ("survived", "alive"):
+                alive.add((f[0], f[2], f[o], f[o + 1]))
+        # those with a row in tests/mutants_equivalent.tsv are excused
+        alive -= set((k[0], k[1], k[2], k[3]) for k in equivalent)
         mutants = [m for m in mutants
                    if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive]
     if os.environ.get("MUTATE_LIST") == "1":
