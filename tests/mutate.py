@@ -44,6 +44,7 @@ equivalent).
   MUTATE_JOBS   workers in parallel (default 2)
   MUTATE_OPS    operators to use (default all, e.g. "ror neg")
   MUTATE_LIST=1 only list the mutants
+  MUTATE_DIR    the scratch directory (default build/mutate)
   MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
   MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
                 as surviving and tests/mutants_equivalent.tsv does not
@@ -63,7 +64,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "build", "mutate")
+OUT = os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate")
 EQUIV = os.path.join(ROOT, "tests", "mutants_equivalent.tsv")
 TIMEOUT = int(os.environ.get("MUTATE_TIMEOUT", "120"))
 FULL_TIMEOUT = 900
