@@ -290,6 +290,19 @@ static void test_json5_payloads(void){
                    : blob_r.n==0 && strcmp(blob_r.stop, "M@2")==0, name, why);
   }
   {
+    /* an element whose one-byte size is cut off by the array's end, with
+    ** bytes after the BLOB (inside this buffer) that would read as the
+    ** size 1 and the INT 5: nothing past the end may be read */
+    blob[0] = 0x1b;                        /* ARRAY of 1 byte */
+    blob[1] = 0xc3;                        /* INT, size in the next byte */
+    blob[2] = 0x01;
+    blob[3] = '5';
+    read_blob(blob, 2, &blob_r);
+    report(blob_r.n==0 && strcmp(blob_r.stop, "M@1")==0,
+           "jsonb: an element's size byte past the array's end -> M@1",
+           blob_r.stop);
+  }
+  {
     /* 300 hex digits: past 2^1100 the count of places stops growing, and
     ** the value is +Inf (2^1196 and more) */
     size_t len = 302, k;
