@@ -303,6 +303,18 @@ static void test_json5_payloads(void){
            blob_r.stop);
   }
   {
+    /* INT5 "-0" then a string whose header byte is 'X' (0x58, TEXTJ of 5
+    ** bytes): the '0' is the payload's last byte, so the 'X' after it is
+    ** no "0x" prefix; -0, then the string */
+    static const unsigned char b[] = {0x9b, 0x24, '-', '0', 0x58,
+                                      'a', 'b', 'c', 'd', 'e', 'z'};
+    memcpy(blob, b, sizeof b);
+    read_blob(blob, sizeof b - 1, &blob_r);
+    report(blob_r.n==1 && same_bits(blob_r.x[0], -0.0)
+           && strcmp(blob_r.stop, "S@4+6")==0,
+           "jsonb: INT5 -0 before a header byte 'X' is -0, not hex", blob_r.stop);
+  }
+  {
     /* 300 hex digits: past 2^1100 the count of places stops growing, and
     ** the value is +Inf (2^1196 and more) */
     size_t len = 302, k;
