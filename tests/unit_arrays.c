@@ -385,6 +385,19 @@ static void test_json(void){
     }
   }
   {
+    /* the text is its length, not up to a NUL: "[0.5" of "[0.5]" is cut
+    ** off after its number, and the ']' past the end is not read */
+    bce_json_array a;
+    size_t at = 0, len;
+    double x = 0;
+    int first, second;
+    bce_json_open(&a, "[0.5]", 4);
+    first = bce_json_next(&a, &x, &at, &len);
+    second = bce_json_next(&a, &x, &at, &len);
+    report(first==BCE_JSON_NUMBER && x==0.5 && second==BCE_JSON_MALFORMED
+           && at==4, "json: [0.5 of [0.5] (n = 4) is malformed at 4", "");
+  }
+  {
     /* after the end, the end again */
     bce_json_array a;
     size_t at, len;
