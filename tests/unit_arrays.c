@@ -398,6 +398,15 @@ static void test_json(void){
            && at==4, "json: [0.5 of [0.5] (n = 4) is malformed at 4", "");
   }
   {
+    /* the same right after the '[': "[" of "[]" is no empty array */
+    bce_json_array a;
+    size_t at = 0, len;
+    double x = 0;
+    bce_json_open(&a, "[]", 1);
+    report(bce_json_next(&a, &x, &at, &len)==BCE_JSON_MALFORMED && at==1,
+           "json: [ of [] (n = 1) is malformed at 1", "");
+  }
+  {
     /* after the end, the end again */
     bce_json_array a;
     size_t at, len;
