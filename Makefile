@@ -16,6 +16,13 @@
 #                 branch without a reason
 #   make fuzz     a libFuzzer run: FUZZ_TIME seconds (default 60), or
 #                 FUZZ_RUNS inputs; FUZZ_SEED (default 1)
+#   make fuzz-elementary  the same for bce_exp, bce_log, bce_log1p: every
+#                 double in, each result against GNU MPFR (libmpfr-dev)
+#   make mutate   mutation testing (tests/mutate.py): one mutant per site
+#                 and operator of src/ and ext/, each against the unit, SQL
+#                 and error tests, then make test if it survives; fails on
+#                 a survivor not in tests/mutants_equivalent.tsv; hours for
+#                 all files: MUTATE_FILES=src/exact_sum.c for one
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make accuracy the accuracy property test: 10^6 random cases per
@@ -115,7 +122,7 @@ $(eval $(call kind,cov,$(CLANG),$(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -fPIC))
 # built to refuse every SQLite, for the test of the too-old-SQLite message
 $(eval $(call kind,minver,$(CC),$(STRICT) $(CFLAGS) -fPIC -fvisibility=hidden -DBCE_MIN_SQLITE=99000000))
 
-.PHONY: all demo test check coverage fuzz bench accuracy accuracy-elementary static windows wasm install uninstall clean
+.PHONY: all demo test check coverage fuzz mutate bench accuracy accuracy-elementary static windows wasm install uninstall clean
 
 all: $(LIB)
 
@@ -277,6 +284,27 @@ fuzz: $(BUILD)/fuzz/fuzz_bce
 	  -max_total_time=$(if $(filter -1,$(FUZZ_RUNS)),$(FUZZ_TIME),0) \
 	  -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
 	  $(BUILD)/fuzz/corpus tests/fuzz/seeds
+
+# Mutation testing (tests/mutate.py, docs/testing.md): MUTATE_FILES (default
+# every .c of src/ and ext/), MUTATE_JOBS (default 2), MUTATE_OPS.
+mutate:
+	@MUTATE_FILES="$(MUTATE_FILES)" $(SYSPYTHON) tests/mutate.py
+
+# The elementary functions' own libFuzzer target: every double in, each
+# result the bits of GNU MPFR's (tests/fuzz/fuzz_elementary.c; libmpfr-dev).
+$(BUILD)/fuzz/fuzz_elementary: tests/fuzz/fuzz_elementary.c src/elementary.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STRICT) $(FUZZFL) -o $@ tests/fuzz/fuzz_elementary.c \
+	  src/elementary.c -lmpfr -lgmp -lm
+
+.PHONY: fuzz-elementary
+fuzz-elementary: $(BUILD)/fuzz/fuzz_elementary
+	@mkdir -p $(BUILD)/fuzz/corpus_elementary
+	$(BUILD)/fuzz/fuzz_elementary -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) \
+	  -max_total_time=$(if $(filter -1,$(FUZZ_RUNS)),$(FUZZ_TIME),0) \
+	  -max_len=8 -use_value_profile=1 -print_final_stats=1 \
+	  -artifact_prefix=$(BUILD)/fuzz/elementary- \
+	  $(BUILD)/fuzz/corpus_elementary tests/fuzz/seeds_elementary
 
 # (the package staged by the wheel's rule below, for the parallel rows)
 bench: $(LIB) $(BUILD)/floor.$(SOEXT) $(BUILD)/python/sqlite_bce/_version.py

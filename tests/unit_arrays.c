@@ -175,6 +175,28 @@ static void test_decimal_sql(void){
   }
 }
 
+/* The infinities a TEXT may spell (rule 3): "inf" or "infinity" in any
+** case, a sign, SQLite's white space around; anything else is not one. */
+static void test_decimal_infinity(void){
+  static const struct { const char *text; size_t len; int ok; double x; } cases[] = {
+    {"inf", 3, 1, INFINITY}, {"-Infinity", 9, 1, -INFINITY},
+    {" \t+INF\r\n", 8, 1, INFINITY}, {"\v-iNfInItY\f", 11, 1, -INFINITY},
+    {"", 0, 0, 0}, {"   ", 3, 0, 0}, {"\x01inf", 4, 0, 0}, {"inf\x01", 4, 0, 0},
+    {"1nf", 3, 0, 0}, {"in", 2, 0, 0}, {"-", 1, 0, 0}, {"+ inf", 5, 0, 0},
+    {"infinit", 7, 0, 0}, {"nan", 3, 0, 0},
+  };
+  size_t i;
+  for(i=0; i<COUNT(cases); i++){
+    char name[96], why[96];
+    double x = 12345;
+    int ok = bce_decimal_parse_infinity(cases[i].text, cases[i].len, &x);
+    snprintf(name, sizeof name, "decimal, infinities (rule 3): case %zu is %s",
+             i, cases[i].ok ? "an infinity" : "not one");
+    snprintf(why, sizeof why, "got %d, %a", ok, x);
+    report(ok==cases[i].ok && (!ok || same_bits(x, cases[i].x)), name, why);
+  }
+}
+
 /* The random texts of test_decimal_random() as SQLite lets them be
 ** written, against strtod() of the same text (glibc's reads these forms
 ** too, correctly rounded). */
@@ -361,6 +383,28 @@ static void test_json(void){
                depth, want);
       report(strcmp(got, want)==0, deep, got);
     }
+  }
+  {
+    /* the text is its length, not up to a NUL: "[0.5" of "[0.5]" is cut
+    ** off after its number, and the ']' past the end is not read */
+    bce_json_array a;
+    size_t at = 0, len;
+    double x = 0;
+    int first, second;
+    bce_json_open(&a, "[0.5]", 4);
+    first = bce_json_next(&a, &x, &at, &len);
+    second = bce_json_next(&a, &x, &at, &len);
+    report(first==BCE_JSON_NUMBER && x==0.5 && second==BCE_JSON_MALFORMED
+           && at==4, "json: [0.5 of [0.5] (n = 4) is malformed at 4", "");
+  }
+  {
+    /* the same right after the '[': "[" of "[]" is no empty array */
+    bce_json_array a;
+    size_t at = 0, len;
+    double x = 0;
+    bce_json_open(&a, "[]", 1);
+    report(bce_json_next(&a, &x, &at, &len)==BCE_JSON_MALFORMED && at==1,
+           "json: [ of [] (n = 1) is malformed at 1", "");
   }
   {
     /* after the end, the end again */
@@ -656,6 +700,7 @@ int main(void){
   test_decimal_random();
   test_decimal_grammar();
   test_decimal_sql();
+  test_decimal_infinity();
   test_decimal_sql_random();
   test_format();
   test_json();

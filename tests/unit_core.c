@@ -195,6 +195,18 @@ static void test_exact_sum_cases(void){
   double over[] = {DBL_MAX, DBL_MAX};
   double negative[] = {-0.5, 0.25};
   double min_normal[] = {0x1p-1022, -0x1p-1074};
+  /* the term that breaks the tie is alone in limb 0, the lowest: the
+  ** search for the lowest nonzero limb and the sticky bit must see it */
+  double above_tie_far[] = {1.0, 0x1p-53, 0x1p-1074};
+  double below_tie_far[] = {1.0, 0x1p-53, -0x1p-1074};
+  /* 1 is bit 18 of limb 33: 2^-70 is in the low 19 bits of limb 31 (the
+  ** sticky bits of the limb the 64-bit window ends in), 2^-100 in limb 30,
+  ** the one limb the sticky loop reads */
+  double above_tie_limb31[] = {1.0, 0x1p-53, 0x1p-70};
+  double above_tie_limb30[] = {1.0, 0x1p-53, 0x1p-100};
+  /* the last bit of the 64-bit window: the 11 bits below the mantissa are
+  ** 0x401, just above half */
+  double above_tie_window[] = {1.0, 0x1p-53, 0x1p-63};
   bce_sum a, c;
   int i;
   check_exact("sum: 1e100 + 1 - 1e100 = 1", sum_of(cancel, 3), 1.0);
@@ -206,6 +218,16 @@ static void test_exact_sum_cases(void){
               1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 - 2^-150 rounds down", sum_of(below_tie, 3),
               1.0);
+  check_exact("sum: 1 + 2^-53 + 2^-1074 rounds up (limb 0 is sticky)",
+              sum_of(above_tie_far, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 - 2^-1074 rounds down (limb 0 is sticky)",
+              sum_of(below_tie_far, 3), 1.0);
+  check_exact("sum: 1 + 2^-53 + 2^-70 rounds up (sticky bits of limb 31)",
+              sum_of(above_tie_limb31, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 + 2^-100 rounds up (limb 30 is sticky)",
+              sum_of(above_tie_limb30, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 + 2^-63 rounds up (the window's last bit)",
+              sum_of(above_tie_window, 3), 1.0 + 0x1p-52);
   check_exact("sum: (1 + 2^-52) + 2^-53 ties to even up",
               sum_of(odd_tie, 2), 1.0 + 0x1p-51);
   check_exact("sum: 3 x 2^-1074 exact", sum_of(subnormal, 3), 0x1.8p-1073);

@@ -235,9 +235,108 @@ static void test_built(void){
   }
 }
 
+/* The JSON5 payloads SQLite's jsonb() normalizes away but jsonb.html lets
+** a BLOB hold (3.2): INT5 and FLOAT5 elements written here byte by byte,
+** each an array of one element.  The values are the numbers the texts name
+** (JSON5's grammar; hex as Python's float(int(s, 16)), correctly rounded);
+** a payload outside the grammar is malformed at its element, byte 1. */
+static void test_json5_payloads(void){
+  static const struct {
+    const char *name;
+    int type;              /* 4 INT5, 6 FLOAT5 */
+    const char *payload;
+    double want;           /* when ok */
+    int ok;
+  } c[] = {
+    {"INT5 +1 (a plus sign)", 4, "+1", 1.0, 1},
+    {"INT5 0X1F (upper-case X)", 4, "0X1F", 31.0, 1},
+    {"INT5 0x1f (lower-case digits)", 4, "0x1f", 31.0, 1},
+    {"INT5 -0xab", 4, "-0xab", -171.0, 1},
+    {"INT5 123 (decimal, no 0x)", 4, "123", 123.0, 1},
+    {"INT5 007 (a 0 not followed by x)", 4, "007", 7.0, 1},
+    /* 2^54 + 1 keeps 53 bits: the bits shifted out are below half */
+    {"INT5 0x40000000000001 rounds down", 4, "0x40000000000001", 0x1p54, 1},
+    {"FLOAT5 Infinity (no sign)", 6, "Infinity", INFINITY, 1},
+    {"FLOAT5 -Infinity", 6, "-Infinity", -INFINITY, 1},
+    {"FLOAT5 +Infinity", 6, "+Infinity", INFINITY, 1},
+    {"FLOAT5 1E2", 6, "1E2", 100.0, 1},
+    {"FLOAT5 1e+2", 6, "1e+2", 100.0, 1},
+    {"FLOAT5 1E+2", 6, "1E+2", 100.0, 1},
+    {"FLOAT5 2.5E-1", 6, "2.5E-1", 0.25, 1},
+    {"INT5 with no payload", 4, "", 0, 0},
+    {"FLOAT5 Infinitx (8 bytes, not Infinity)", 6, "Infinitx", 0, 0},
+    {"FLOAT5 + alone", 6, "+", 0, 0},
+    {"FLOAT5 1.+2 (a sign after no exponent)", 6, "1.+2", 0, 0},
+    {"INT5 0x-1 (a byte below '0')", 4, "0x-1", 0, 0},
+    {"INT5 0x1g (a byte past 'f')", 4, "0x1g", 0, 0},
+    {"INT5 0x1@ (a byte between '9' and 'A')", 4, "0x1@", 0, 0},
+  };
+  size_t i;
+  for(i=0; i<COUNT(c); i++){
+    char name[120], why[80];
+    size_t len = strlen(c[i].payload);
+    blob[0] = 0xcb;                        /* ARRAY, one-byte size */
+    blob[1] = (unsigned char)(len + 2);
+    blob[2] = (unsigned char)(0xc0 | c[i].type);
+    blob[3] = (unsigned char)len;
+    memcpy(blob + 4, c[i].payload, len);
+    read_blob(blob, len + 4, &blob_r);
+    snprintf(name, sizeof name, "jsonb: %s -> %s", c[i].name,
+             c[i].ok ? "its value" : "malformed at its element, offset 2");
+    snprintf(why, sizeof why, "%d numbers (%a) then %s", blob_r.n,
+             blob_r.n ? blob_r.x[0] : 0.0, blob_r.stop);
+    report(c[i].ok ? blob_r.n==1 && same_bits(blob_r.x[0], c[i].want)
+                     && strcmp(blob_r.stop, "E")==0
+                   : blob_r.n==0 && strcmp(blob_r.stop, "M@2")==0, name, why);
+  }
+  {
+    /* an element whose one-byte size is cut off by the array's end, with
+    ** bytes after the BLOB (inside this buffer) that would read as the
+    ** size 1 and the INT 5: nothing past the end may be read */
+    blob[0] = 0x1b;                        /* ARRAY of 1 byte */
+    blob[1] = 0xc3;                        /* INT, size in the next byte */
+    blob[2] = 0x01;
+    blob[3] = '5';
+    read_blob(blob, 2, &blob_r);
+    report(blob_r.n==0 && strcmp(blob_r.stop, "M@1")==0,
+           "jsonb: an element's size byte past the array's end -> M@1",
+           blob_r.stop);
+  }
+  {
+    /* INT5 "-0" then a string whose header byte is 'X' (0x58, TEXTJ of 5
+    ** bytes): the '0' is the payload's last byte, so the 'X' after it is
+    ** no "0x" prefix; -0, then the string */
+    static const unsigned char b[] = {0x9b, 0x24, '-', '0', 0x58,
+                                      'a', 'b', 'c', 'd', 'e', 'z'};
+    memcpy(blob, b, sizeof b);
+    read_blob(blob, sizeof b - 1, &blob_r);
+    report(blob_r.n==1 && same_bits(blob_r.x[0], -0.0)
+           && strcmp(blob_r.stop, "S@4+6")==0,
+           "jsonb: INT5 -0 before a header byte 'X' is -0, not hex", blob_r.stop);
+  }
+  {
+    /* 300 hex digits: past 2^1100 the count of places stops growing, and
+    ** the value is +Inf (2^1196 and more) */
+    size_t len = 302, k;
+    blob[0] = 0xdb;                        /* ARRAY, two-byte size */
+    blob[1] = (unsigned char)((len + 3) >> 8);
+    blob[2] = (unsigned char)((len + 3) & 0xff);
+    blob[3] = 0xd4;                        /* INT5, two-byte size */
+    blob[4] = (unsigned char)(len >> 8);
+    blob[5] = (unsigned char)(len & 0xff);
+    memcpy(blob + 6, "0x", 2);
+    for(k=0; k<len - 2; k++) blob[8 + k] = (unsigned char)(k ? '0' : '1');
+    read_blob(blob, len + 6, &blob_r);
+    report(blob_r.n==1 && same_bits(blob_r.x[0], INFINITY)
+           && strcmp(blob_r.stop, "E")==0,
+           "jsonb: INT5 0x1 and 299 zeros (16^299) is +Inf", blob_r.stop);
+  }
+}
+
 int main(void){
   test_golden_as_text();
   test_golden_json5();
   test_built();
+  test_json5_payloads();
   return failures!=0;
 }

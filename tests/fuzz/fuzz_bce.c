@@ -44,7 +44,9 @@
 **   byte 1       the shape of the statement (see run_input)
 **   byte 2, 3    frame bounds / group count / variadic arity
 **   byte 4       number of rows (1..16)
-**   then, row by row and argument by argument, one value (read_value).
+**   then, row by row and argument by argument, one value (read_value;
+**                a BLOB may be JSONB: one of interesting_jsonb, or up to
+**                63 bytes that seeds make a JSONB array)
 */
 #include <math.h>
 #include <stdint.h>
@@ -153,6 +155,41 @@ static const char *const interesting_text[] = {
   "42434502550000000301211656E79EAF03D23C039A9999999999B93F666666666666E63F555555555555D53F05040000031F0000001636A7BB300A1D0800041E2058F28B25BF58BA58F28B25BF980A000057383692",
 };
 
+/* JSONB BLOBs (SQLite >= 3.45's binary JSON, read by src/jsonb.c): arrays
+** of numbers of every kind (INT, FLOAT, INT5, FLOAT5), headers of every
+** size width, and what is not an array of numbers (a string, a nested
+** array, an object, a byte over, a size past the end, a reserved type).
+** Written by hand: Debian 12's SQLite has no jsonb() to make them. */
+typedef struct Jsonb { const char *z; int n; } Jsonb;
+static const Jsonb interesting_jsonb[] = {
+  { "\x8b\x35\x30\x2e\x31\x35\x30\x2e\x39", 9 }, /* [0.1,0.9] */
+  { "\x6b\x13\x31\x13\x30\x13\x31", 7 }, /* [1,0,1] */
+  { "\xcb\x0c\x35\x30\x2e\x32\x35\x30\x2e\x33\x35\x30\x2e\x35", 14 }, /* [0.2,0.3,0.5] */
+  { "\xcb\x14\x45\x30\x2e\x32\x35\x45\x30\x2e\x32\x35\x45\x30\x2e\x32\x35\x45\x30\x2e\x32\x35", 22 }, /* [0.25 x4] */
+  { "\x0b", 1 }, /* [] */
+  { "\x6b\x13\x30\x13\x31\x13\x30", 7 }, /* [0,1,0] */
+  { "\xcb\x0f\x55\x31\x65\x39\x39\x39\x13\x30\x65\x2d\x31\x65\x39\x39\x39", 17 }, /* [1e999,0,-1e999] */
+  { "\xcb\x0f\x55\x31\x65\x33\x30\x30\x65\x2d\x31\x65\x33\x30\x30\x13\x30", 17 }, /* [1e300,-1e300,0] */
+  { "\xcb\x11\x45\x2d\x30\x2e\x35\x65\x31\x65\x2d\x33\x30\x30\x45\x30\x2e\x37\x35", 19 }, /* [-0.5,1e-300,0.75] */
+  { "\x5b\x44\x30\x78\x31\x30", 6 }, /* [0x10] INT5 */
+  { "\x6b\x26\x2e\x35\x24\x2b\x31", 7 }, /* [.5,+1] FLOAT5 INT5 */
+  { "\xcb\x13\x86\x49\x6e\x66\x69\x6e\x69\x74\x79\x96\x2d\x49\x6e\x66\x69\x6e\x69\x74\x79", 21 }, /* [Infinity,-Infinity] FLOAT5 */
+  { "\xcb\x04\x35\x30\x2e\x35", 6 }, /* [0.5] 1-byte size */
+  { "\xfb\x00\x00\x00\x00\x00\x00\x00\x0c\xf5\x00\x00\x00\x00\x00\x00\x00\x03\x30\x2e\x35", 21 }, /* [0.5] 8-byte sizes */
+  { "\x6b\x35\x30\x2e\x35\x17\x78", 7 }, /* [0.5,"x"] TEXT */
+  { "\x3b\x00\x01\x02", 4 }, /* [null,true,false] */
+  { "\x5b\x4b\x35\x30\x2e\x35", 6 }, /* [[0.5]] nested */
+  { "\x4c\x17\x79\x13\x31", 5 }, /* {"y":1} object */
+  { "\x35\x30\x2e\x35", 4 }, /* 0.5 not an array */
+  { "\x4b\x35\x30\x2e\x35\x00", 6 }, /* [0.5] a byte over */
+  { "\x5b\x35\x30\x2e", 4 }, /* [0.5] size past the end */
+  { "\x8b\x35\x30\x2e\x34\x35\x30\x2e\x35", 9 }, /* [0.4,0.5] sums to 0.9 */
+  { "\x4b\x3d\x30\x2e\x35", 5 }, /* [0.5] reserved type 13 */
+  { "\x4b\x38\x30\x2e\x35", 5 }, /* ["0.5"] TEXTJ */
+  { "\xcb\x14\xc5\x12\x31\x2e\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x32", 22 }, /* [1.0000000000000002] */
+  { "\xcb\x10\x85\x34\x2e\x39\x65\x2d\x33\x32\x34\x65\x31\x65\x2d\x34\x30\x30", 18 }, /* [4.9e-324,1e-400] */
+};
+
 #define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
 
 /* A double in [0, 1] from 8 bytes, spread over every binade: most raw bit
@@ -215,7 +252,15 @@ static void read_value(In *in, Val *v){
       break;
     default:
       v->type = SQLITE_BLOB;
-      n = (int)(get8(in) % 17);
+      if( (t/10)%4==1 ){                /* 19, 59, ...: a JSONB of the list */
+        const Jsonb *j = &interesting_jsonb[get8(in) % COUNT(interesting_jsonb)];
+        memcpy(v->buf, j->z, (size_t)j->n);
+        v->n = j->n;
+        break;
+      }
+      /* 29, 69, ...: up to 63 bytes, room for a JSONB array of a few
+      ** numbers that libFuzzer can edit; else up to 16 */
+      n = (int)(get8(in) % ((t/10)%4==2 ? 64 : 17));
       for(i=0; i<n; i++) v->buf[i] = (char)get8(in);
       v->n = n;
       v->zero = (t & 0x80)!=0;

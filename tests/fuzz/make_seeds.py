@@ -50,6 +50,28 @@ def text_raw(b):
 def blob(b, zero=False):
     return bytes([9 | (0x80 if zero else 0), len(b)]) + b
 
+def jsonb_idx(i):        # interesting_jsonb[i] of fuzz_bce.c
+    return bytes([19, i])
+
+def jsonb_raw(b):        # up to 63 raw bytes: a JSONB array made below
+    return bytes([29, len(b)]) + b
+
+# JSONB (SQLite's jsonb.html, section 3): a header byte, type in the low
+# nibble, payload size in the high one (12..15: the size follows in 1, 2,
+# 4 or 8 bytes), then the payload; a number's payload is its text.
+def jb(t, payload=b""):
+    n = len(payload)
+    if n <= 11:
+        return bytes([(n << 4) | t]) + payload
+    return bytes([0xC0 | t, n]) + payload
+
+def jb_array(*numbers):  # an ARRAY (11) of FLOATs (5) and INTs (3)
+    return jb(11, b"".join(jb(5 if ("." in x or "e" in x) else 3, x.encode())
+                           for x in numbers))
+
+J_01_09, J_101, J_3, J_EMPTY, J_010 = 0, 1, 2, 4, 5
+J_INF, J_STRING, J_NESTED, J_OVER, J_PAST = 6, 14, 16, 19, 20
+
 R_0, R_HALF, R_1, R_QUARTER = 0, 2, 3, 4
 R_03, R_01, R_09, R_27 = 6, 7, 8, 9
 R_EPS, R_1MEPS, R_DENORM, R_1E300 = 12, 14, 19, 23
@@ -162,6 +184,33 @@ def main():
             row(real_idx(R_M710), real_idx(R_DENORM), real_idx(R_NINF)),
             row(real_idx(R_1MEPS), real_idx(R_INF), real_bits(float("nan"))),
             row(text_idx(T_HEX), text_idx(T_EMPTY), blob(b"\x00\x01"))])
+    # JSONB BLOBs where an array goes: the binary ones (fn 0, bce(y, p)),
+    # the multi-class ones, every scalar; valid arrays, arrays a byte
+    # short or over, strings and nested arrays inside
+    seeds["bce2_jsonb"] = seed(0, 0, 0, 0, [
+        row(jsonb_idx(J_101), jsonb_raw(jb_array("0.2", "0.3", "0.5"))),
+        row(jsonb_idx(J_01_09), jsonb_idx(J_01_09)),
+        row(jsonb_raw(jb_array("1", "0")), text_idx(T_ARRAY)),
+        row(jsonb_idx(J_EMPTY), jsonb_idx(J_EMPTY))])
+    seeds["bce2_jsonb_bad"] = seed(0, 0, 0, 0, [
+        row(jsonb_idx(J_101), jsonb_idx(J_STRING)),
+        row(jsonb_idx(J_NESTED), jsonb_idx(J_OVER)),
+        row(jsonb_idx(J_PAST), jsonb_raw(jb_array("0.5")[:-1]))])
+    seeds["bce2_jsonb_window"] = seed(0, 0x81, 0x21, 0x13, [
+        row(jsonb_idx(J_101), jsonb_raw(jb_array("0.25", "0.5", "0.75"))),
+        row(jsonb_raw(jb_array("0", "1", "1")), jsonb_idx(J_3)),
+        row(jsonb_idx(J_101), text_raw(b"[0.5, 0.5, 0.5]"))])
+    for narg in (2, 3, 4):
+        seeds["cce%d_jsonb" % narg] = seed(fn("cce", narg), 0, 0, 0, [
+            row(jsonb_idx(J_010), jsonb_idx(J_3), real_idx(R_1), real_idx(R_EPS)),
+            row(jsonb_raw(jb_array("1", "0")), jsonb_raw(jb_array("0.4", "0.6")),
+                int_idx(1), real_idx(R_EPS)),
+            row(jsonb_idx(J_INF), jsonb_idx(J_INF), real_idx(R_HALF), null())])
+    for i in range(0, len(FUNCTIONS)):
+        seeds["fn%02d_jsonb" % i] = seed(i, 0, 0, 3, [
+            row(jsonb_idx(J_101), jsonb_idx(J_3), jsonb_idx(J_01_09)),
+            row(jsonb_raw(jb_array("0.5", "1e-300")), jsonb_idx(J_EMPTY),
+                jsonb_idx(J_OVER))])
     # mode V: valid rows (fuzz_bce.c, valid_rows); byte 0 in 0xc0..0xdf,
     # byte 4 the function's index (the first from there whose arguments
     # the target knows), in the sorted list (fn())

@@ -1,0 +1,624 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""make mutate: source-level mutation testing of src/ and ext/ (issue 27).
+
+Coverage says a branch ran; a mutant says whether a test would notice if
+it were wrong.  For every file of FILES this script makes one mutant per
+site and operator, each a one-place change of the source:
+
+  ror       a comparison flipped or made strict/non-strict: < <=, > >=,
+            == !=
+  neg       the condition of an if or while negated: if( c ) -> if( !(c) )
+  aor       binary + and - swapped, += and -= too
+  int       an integer constant nudged: 0 -> 1, 1 -> 0, n -> n+1
+  float     the last bit of a floating constant (the next double away
+            from zero)
+  del       a statement deleted: a call of fma, bce_fma, bce_sum_add*,
+            or of an error report (bce_error*, sqlite3_result_error*,
+            *_fail, *_error, report_*), alone or assigned
+  ret       a returned value replaced: return e -> return 0 (return 0 ->
+            return 1)
+
+Comments, strings and preprocessor lines are not mutated.  Each mutant is
+built in a scratch copy of the tree (build/mutate/wN/, one per worker,
+warnings not errors: a mutant that does not compile is not counted) and run
+against the fast tier in two stages:
+
+  1. the quick kill stage: the unit programs (for a file of src/), the SQL
+     scripts of tests/sql/ and tests/errors.tsv, one by one, each built
+     when it is reached, stopping at the first failure: the parts of
+     tests/run.sh that can kill a mutant of that file in seconds;
+  2. the rest of `make test` (its checker, docs, load, python and host
+     steps, every program rebuilt), only for a mutant the first stage
+     left alive: the two stages together are `make test` whole.
+
+A failure, a crash, output on stderr or a time-out (MUTATE_TIMEOUT seconds
+per program, default 120; 900 for stage 2) kills the mutant.  A survivor
+must be listed in tests/mutants_equivalent.tsv (file, line, operator,
+original line, mutant line, reason; matched by the file, the operator and
+the two lines' texts with the spaces squeezed, so that the line number may
+shift) or the run fails.  The score per file is killed / (mutants -
+equivalent).
+
+  MUTATE_FILES  the files (default: every .c of src/ and ext/)
+  MUTATE_JOBS   workers in parallel (default 2)
+  MUTATE_OPS    operators to use (default all, e.g. "ror neg")
+  MUTATE_LIST=1 only list the mutants
+  MUTATE_DIR    the scratch directory (default build/mutate)
+  MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
+  MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
+                as surviving and tests/mutants_equivalent.tsv does not
+                excuse, against the tree as it is now (the new tests)
+
+Results: build/mutate/results.tsv (one row a mutant: status, seconds) and
+the table printed at the end.
+"""
+import concurrent.futures
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate")
+EQUIV = os.path.join(ROOT, "tests", "mutants_equivalent.tsv")
+TIMEOUT = int(os.environ.get("MUTATE_TIMEOUT", "120"))
+FULL_TIMEOUT = 900
+UNITS = "core arrays state cce jsonb elementary fma".split()
+SLOW_SQL = {"tests/sql/mpmath_big_arrays.sql"}
+# warnings are not errors here: a mutant that leaves a variable unused
+# still says something about the tests
+STRICT = "STRICT=-std=c11 -ffp-contract=off -w"
+
+DEL_CALL = re.compile(
+    r"(?:bce_)?fma|bce_sum_add\w*|bce_error\w*|sqlite3_result_error\w*"
+    r"|\w+_fail|\w*_error|report_\w+|error_\w+")
+
+
+# ------------------------------------------------------------ the mutants
+def mask(text):
+    """text with comments, string and character literals and preprocessor
+    lines blanked (newlines kept), so that offsets stay the same"""
+    out = list(text)
+    i, n = 0, len(text)
+    line_start = True
+    while i < n:
+        c = text[i]
+        if line_start and c == "#":
+            # a preprocessor line, with its continuations
+            j = i
+            while j < n and not (text[j] == "\n" and text[j - 1] != "\\"):
+                j += 1
+            for k in range(i, j):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j
+            continue
+        if c == "\n":
+            line_start = True
+            i += 1
+            continue
+        if c in " \t":
+            i += 1
+            continue
+        line_start = False
+        if text.startswith("/*", i):
+            j = text.index("*/", i + 2) + 2
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+        elif c in "\"'":
+            j = i + 1
+            while text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            j += 1
+        else:
+            i += 1
+            continue
+        for k in range(i, j):
+            if out[k] != "\n":
+                out[k] = " "
+        i = j
+    return "".join(out)
+
+
+TOKEN = re.compile(r"""
+    (?P<num>\.?\d(?:[eEpP][+-]|[\w.])*)
+  | (?P<id>[A-Za-z_]\w*)
+  | (?P<op>->|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|[^\s\w])
+  | (?P<ws>\s+)
+""", re.X)
+
+
+def tokens(masked):
+    return [(m.lastgroup, m.group(), m.start()) for m in TOKEN.finditer(masked)
+            if m.lastgroup != "ws"]
+
+
+def match_paren(masked, i, open_="(", close=")"):
+    depth = 0
+    for j in range(i, len(masked)):
+        if masked[j] == open_:
+            depth += 1
+        elif masked[j] == close:
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def int_mutant(tok):
+    m = re.fullmatch(r"(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)", tok)
+    if not m:
+        return None
+    body, suf = m.groups()
+    if body.lower().startswith("0x"):
+        v = int(body, 16)
+        return "0x%X%s" % (v + 1, suf)
+    if len(body) > 1 and body.startswith("0"):
+        v = int(body, 8)
+        return "0%o%s" % (v + 1, suf)
+    v = int(body)
+    return "%d%s" % ({0: 1, 1: 0}.get(v, v + 1), suf)
+
+
+def float_mutant(tok):
+    m = re.fullmatch(r"(.*?)([fF]?)", tok)
+    body, suf = m.groups()
+    try:
+        v = float.fromhex(body) if body.lower().startswith("0x") else float(body)
+    except ValueError:
+        return None
+    w = math.nextafter(v, math.inf)
+    if suf:  # a float constant: its own last bit
+        import struct
+        f = struct.unpack("<f", struct.pack("<f", v))[0]
+        bits = struct.unpack("<I", struct.pack("<f", f))[0] + 1
+        w = struct.unpack("<f", struct.pack("<I", bits))[0]
+    return w.hex() + suf
+
+
+def mutants_of(path):
+    text = open(os.path.join(ROOT, path)).read()
+    masked = mask(text)
+    toks = tokens(masked)
+    found = []
+
+    def add(op, start, end, new):
+        found.append((op, start, end, new))
+
+    for k, (kind, tok, pos) in enumerate(toks):
+        prev = toks[k - 1] if k else ("op", ";", 0)
+        nxt = toks[k + 1] if k + 1 < len(toks) else ("op", ";", len(text))
+        end = pos + len(tok)
+        if kind == "op":
+            flip = {"<": "<=", "<=": "<", ">": ">=", ">=": ">",
+                    "==": "!=", "!=": "=="}
+            if tok in flip:
+                add("ror", pos, end, flip[tok])
+            elif tok in ("+", "-") and (prev[0] in ("id", "num")
+                                         or prev[1] in (")", "]")):
+                add("aor", pos, end, "-" if tok == "+" else "+")
+            elif tok in ("+=", "-="):
+                add("aor", pos, end, "-=" if tok == "+=" else "+=")
+        elif kind == "num":
+            is_float = (("." in tok or re.search(r"[eE]", tok))
+                        and not tok.lower().startswith("0x")) or \
+                (tok.lower().startswith("0x") and "p" in tok.lower())
+            new = float_mutant(tok) if is_float else int_mutant(tok)
+            if new is not None:
+                add("float" if is_float else "int", pos, end, new)
+        elif kind == "id" and tok in ("if", "while") and nxt[1] == "(":
+            o = nxt[2]
+            c = match_paren(masked, o)
+            if c > 0:
+                add("neg", o, c + 1, "(!" + text[o:c + 1] + ")")
+        elif kind == "id" and tok == "return" and nxt[1] != ";":
+            e = masked.index(";", pos)
+            expr = text[nxt[2]:e].strip()
+            if "(" in masked[nxt[2]:e] and masked[nxt[2]:e].count("(") != \
+                    masked[nxt[2]:e].count(")"):
+                continue
+            zero = re.fullmatch(r"\(?(0|0\.0*|0?\.0+)[fFlLuU]*\)?", expr)
+            add("ret", nxt[2], e, "1" if zero else "0")
+        elif kind == "id" and DEL_CALL.fullmatch(tok) and nxt[1] == "(":
+            # the statement this call is: at a statement's start, or the
+            # right side of `x = call(...)` / `x += call(...)`
+            j = k - 1
+            if toks[j][1] in ("=", "+=", "-="):
+                # walk back over the assigned lvalue (a name, *p, a->b, a[i])
+                j -= 1
+                while j >= 0 and toks[j][1] not in (";", "{", "}", ")", "else"):
+                    if toks[j][1] in (",", "(", "?", ":", "=", "return"):
+                        break
+                    j -= 1
+                if j >= 0 and toks[j][1] in (",", "(", "?", ":", "=", "return"):
+                    continue
+            start_tok = j + 1
+            if j >= 0 and toks[j][1] not in (";", "{", "}", ")", "else"):
+                continue
+            if j >= 0 and toks[j][1] == ")":
+                # `if( c ) call(...);` is a statement too, but `(type)call`
+                # is not: the paren must close an if, while or for
+                o = match_paren_back(masked, toks[j][2])
+                if not re.search(r"\b(if|while|for)$", masked[:o].rstrip()):
+                    continue
+            if start_tok < len(toks) and toks[start_tok][0] == "id" and \
+                    start_tok + 1 < len(toks) and toks[start_tok + 1][0] == "id":
+                continue  # a declaration: `double x = fma(...)`
+            c = match_paren(masked, nxt[2])
+            if c < 0:
+                continue
+            rest = masked[c + 1:].lstrip()
+            if not rest.startswith(";"):
+                continue
+            semi = masked.index(";", c + 1)
+            add("del", toks[start_tok][2], semi + 1, ";")
+    return text, found
+
+
+def match_paren_back(masked, i):
+    depth = 0
+    for j in range(i, -1, -1):
+        if masked[j] == ")":
+            depth += 1
+        elif masked[j] == "(":
+            depth -= 1
+            if depth == 0:
+                return j
+    return 0
+
+
+def squeeze(s):
+    return " ".join(s.split())
+
+
+def describe(text, start, end, new):
+    """(line number, the original line, the mutant line) of a mutant:
+    its first line before and after, spaces squeezed"""
+    line_no = text.count("\n", 0, start) + 1
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    le = len(text) if le < 0 else le
+    mutated = text[:start] + new + text[end:]
+    me = mutated.find("\n", ls)
+    me = len(mutated) if me < 0 else me
+    return line_no, squeeze(text[ls:le]), squeeze(mutated[ls:me])
+
+
+def load_equivalent():
+    eq = {}
+    if not os.path.exists(EQUIV):
+        return eq
+    for n, line in enumerate(open(EQUIV), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.rstrip("\n").split("\t")
+        if len(f) != 6 or not f[5].strip():
+            sys.exit("%s:%d: want 6 fields, the last a reason" % (EQUIV, n))
+        eq[(f[0], f[2], squeeze(f[3]), squeeze(f[4]))] = f[5]
+    return eq
+
+
+# ------------------------------------------------------------- the runs
+def run(cmd, cwd, timeout, env=None):
+    """(killed?, why) for one program of the suite"""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout,
+                           env=env, text=True, errors="replace")
+    except subprocess.TimeoutExpired:
+        return True, "timeout %ds" % timeout
+    bad = [l for l in p.stdout.splitlines() if l.startswith("FAIL|")]
+    if bad:
+        return True, bad[0][:200]
+    if p.returncode != 0:
+        return True, "exit %d %s" % (p.returncode, p.stderr[:200])
+    if p.stderr.strip():
+        return True, "stderr " + p.stderr[:200]
+    return False, ""
+
+
+def quick_jobs(path):
+    """the quick stage's programs for a mutant of path, the likeliest
+    killers first"""
+    jobs = []
+    if path.startswith("src/"):
+        stem = os.path.basename(path)[:-2]
+        first = {"exact_sum": "core", "decimal": "arrays", "json_array": "arrays",
+                 "jsonb": "jsonb", "state": "state", "cce": "cce",
+                 "elementary": "elementary", "arrays": "arrays"}.get(stem)
+        order = ([first] if first else []) + [u for u in UNITS if u != first]
+        jobs += [("unit_" + u, ["build/unit_" + u]) for u in order]
+    sqls = sorted(f for f in os.listdir(os.path.join(ROOT, "tests/sql"))
+                  if f.endswith(".sql") and "tests/sql/" + f not in SLOW_SQL)
+    # the short scripts first: most mutants die in the first few
+    sqls.sort(key=lambda f: os.path.getsize(os.path.join(ROOT, "tests/sql", f)))
+    jobs.append(("errors.tsv", ["build/errors_driver", "./bce.so", "tests/errors.tsv"]))
+    for f in sqls:
+        jobs.append(("tests/sql/" + f, ["sqlite3", "-batch", "-bail", ":memory:",
+                                        "-cmd", ".load ./bce.so",
+                                        ".read tests/sql/" + f]))
+    return jobs
+
+
+QUICK_TARGETS = ["bce.so", "build/errors_driver"] + ["build/unit_" + u for u in UNITS]
+REST_TARGETS = ["build/host_static", "build/minver/bce.so", "build/entry_api",
+                "build/example_parallel"]
+
+
+def make(cwd, targets, timeout=600):
+    p = subprocess.run(["make", "-s", STRICT] + targets, cwd=cwd,
+                       capture_output=True, text=True, timeout=timeout,
+                       errors="replace")
+    return p.returncode == 0, p.stdout + p.stderr
+
+
+def copy_tree(dst):
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split("\n")
+    for f in files:
+        if not f or f.startswith("build/"):
+            continue
+        s = os.path.join(ROOT, f)
+        if not os.path.isfile(s):
+            continue
+        d = os.path.join(dst, f)
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        # a copy kept from an earlier run keeps its objects: only what
+        # differs is copied, and rebuilt
+        if os.path.isfile(d) and open(s, "rb").read() == open(d, "rb").read():
+            continue
+        shutil.copy2(s, d)
+
+
+def write(path, text):
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+def quick_stage(wdir, m):
+    """stage 1 for one mutant in the worker's copy: uncompilable, killed
+    (and by what) or alive"""
+    path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
+    target = os.path.join(wdir, path)
+    write(target, text[:start] + new + text[end:])
+    t0 = time.time()
+    try:
+        # built lazily, program by program: most mutants die in the first
+        # one, and the links of the others would cost more than its run
+        built = set()
+        m["build_s"] = 0.0
+        t1 = time.time()
+        for name, cmd in quick_jobs(path):
+            need = [t for t in ["bce.so", cmd[0].lstrip("./")] if t.startswith(("bce.so", "build/"))]
+            need = [t for t in need if t not in built]
+            if need:
+                tb = time.time()
+                ok, log = make(wdir, need)
+                m["build_s"] += time.time() - tb
+                if not ok:
+                    return "uncompilable", log.strip().splitlines()[-1][:200] if log.strip() else ""
+                built.update(need)
+            killed, why = run(cmd, wdir, TIMEOUT)
+            if killed:
+                m["quick_s"] = time.time() - t1 - m["build_s"]
+                return "killed", "%s: %s" % (name, why)
+        m["quick_s"] = time.time() - t1 - m["build_s"]
+        return "alive", ""
+    finally:
+        # the original back, newer than the mutant's objects
+        write(target, text)
+
+
+def full_stage(wdir, m):
+    """stage 2, for a mutant stage 1 left alive: the rest of make test.
+    make builds every program of make test (the amalgamation and libbce.a
+    with the mutant in them too), then tests/run.sh runs the steps stage 1
+    did not (checker, docs, load, python, host): with stage 1's unit, sql
+    and errors steps that is make test whole, the count of checks summed"""
+    path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
+    target = os.path.join(wdir, path)
+    write(target, text[:start] + new + text[end:])
+    t2 = time.time()
+    try:
+        ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS, timeout=FULL_TIMEOUT)
+        if not ok:
+            m["full_s"] = time.time() - t2
+            return "killed", "make test: the build fails: " + log.strip()[-200:]
+        env = dict(os.environ, SQLITE3="sqlite3", LIB="./bce.so", BUILD="build",
+                   UNITS=" ".join(UNITS), STEPS="checker docs load python host")
+        p = subprocess.run(["sh", "tests/run.sh"], cwd=wdir, env=env,
+                           capture_output=True, text=True,
+                           timeout=FULL_TIMEOUT, errors="replace")
+        out = p.stdout.strip().splitlines()
+        last = out[-1] if out else ""
+        fails = [l for l in out if l.startswith("FAIL|")]
+        m["full_s"] = time.time() - t2
+        if p.returncode != 0 or fails or not re.match(r"\d+ passed, 0 failed", last):
+            return "killed", "make test: " + (fails[0] if fails else last)[:200]
+        return "survived", ""
+    except subprocess.TimeoutExpired:
+        m["full_s"] = time.time() - t2
+        return "killed", "make test: timeout"
+    finally:
+        write(target, text)
+
+
+def main():
+    files = os.environ.get("MUTATE_FILES", "").split() or \
+        sorted("src/" + f for f in os.listdir(os.path.join(ROOT, "src")) if f.endswith(".c")) + \
+        sorted("ext/" + f for f in os.listdir(os.path.join(ROOT, "ext")) if f.endswith(".c"))
+    ops = set(os.environ.get("MUTATE_OPS", "ror neg aor int float del ret").split())
+    jobs = int(os.environ.get("MUTATE_JOBS", "2"))
+    equivalent = load_equivalent()
+
+    mutants = []
+    for path in files:
+        text, sites = mutants_of(path)
+        for site in sites:
+            if site[0] not in ops:
+                continue
+            line, orig, mut = describe(text, *site[1:])
+            mutants.append({"file": path, "text": text, "site": site,
+                            "line": line, "orig": orig, "mut": mut})
+    sample = int(os.environ.get("MUTATE_SAMPLE", "1"))
+    if sample > 1 and not os.environ.get("MUTATE_RERUN"):
+        # every Nth mutant, for a run that must end within a time
+        mutants = mutants[::sample]
+    rerun = os.environ.get("MUTATE_RERUN")
+    if rerun:
+        # the survivors of an earlier run only, against the tree as it is
+        # now: after a test was added to kill them or a row to excuse them
+        alive = set()
+        for line in open(rerun):
+            f = line.rstrip("\n").split("\t")
+            # results.tsv (11 columns) or progress.tsv (8)
+            o = 8 if len(f) >= 11 else 5
+            if len(f) >= 8 and f[3] in ("survived", "alive"):
+                alive.add((f[0], f[2], f[o], f[o + 1]))
+        # those with a row in tests/mutants_equivalent.tsv are excused
+        alive -= set((k[0], k[1], k[2], k[3]) for k in equivalent)
+        mutants = [m for m in mutants
+                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive]
+    if os.environ.get("MUTATE_LIST") == "1":
+        for m in mutants:
+            print("%s:%d\t%s\t%s\t%s" % (m["file"], m["line"], m["site"][0],
+                                         m["orig"], m["mut"]))
+        print("%d mutants" % len(mutants))
+        return 0
+
+    os.makedirs(OUT, exist_ok=True)
+    print("make mutate: %d mutants of %s, %d workers" % (len(mutants), " ".join(files), jobs),
+          flush=True)
+    t_start = time.time()
+    workers = []
+    for w in range(1, jobs + 1):
+        wdir = os.path.join(OUT, "w%d" % w)
+        if w == 1:
+            # the tree as it is now (committed or not), built once
+            copy_tree(wdir)
+            ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS)
+            if not ok:
+                sys.exit("make mutate: the unmutated copy does not build:\n" + log)
+            for name, cmd in quick_jobs(files[0]):
+                killed, why = run(cmd, wdir, TIMEOUT)
+                if killed:
+                    sys.exit("make mutate: the unmutated copy fails %s: %s" % (name, why))
+        else:
+            if os.path.isdir(wdir):
+                shutil.rmtree(wdir)
+            subprocess.run(["cp", "-a", os.path.join(OUT, "w1"), wdir], check=True)
+        workers.append(wdir)
+    print("copies built and checked in %.0f s" % (time.time() - t_start), flush=True)
+
+    free = list(workers)
+    lock = threading.Lock()
+    done = [0]
+    partial = open(os.path.join(OUT, "progress.tsv"), "w")
+
+    def one(stage, total):
+        def go(m):
+            with lock:
+                wdir = free.pop()
+            t0 = time.time()
+            try:
+                status, why = stage(wdir, m)
+            finally:
+                with lock:
+                    free.append(wdir)
+            m["status"], m["why"] = status, why
+            m["secs"] = m.get("secs", 0) + time.time() - t0
+            if status == "survived":
+                key = (m["file"], m["site"][0], m["orig"], m["mut"])
+                if key in equivalent:
+                    m["status"] = "equivalent"
+                    m["why"] = equivalent[key]
+            with lock:
+                done[0] += 1
+                partial.write("%s\t%d\t%s\t%s\t%.1f\t%s\t%s\t%s\n" % (
+                    m["file"], m["line"], m["site"][0], m["status"], m["secs"],
+                    m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " ")))
+                partial.flush()
+                if m["status"] == "survived" or done[0] % 25 == 0:
+                    print("[%d/%d] %s %s:%d %s: %s -> %s (%.1f s)" % (
+                        done[0], total, m["status"], m["file"], m["line"],
+                        m["site"][0], m["orig"], m["mut"], m["secs"]), flush=True)
+            return m
+        return go
+
+    # stage 1 over every mutant, then stage 2 over those alive: the list of
+    # what stage 1 cannot kill comes early
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        results = list(ex.map(one(quick_stage, len(mutants)), mutants))
+    alive = [m for m in results if m["status"] == "alive"]
+    print("stage 1 (unit, SQL, errors): %d killed, %d alive, %d uncompilable, %.0f s"
+          % (sum(m["status"] == "killed" for m in results), len(alive),
+             sum(m["status"] == "uncompilable" for m in results),
+             time.time() - t_start), flush=True)
+    done[0] = 0
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        list(ex.map(one(full_stage, len(alive)), alive))
+    elapsed = time.time() - t_start
+    # read again: rows may have been added while the run went on
+    equivalent = load_equivalent()
+    for m in results:
+        key = (m["file"], m["site"][0], m["orig"], m["mut"])
+        if m["status"] == "survived" and key in equivalent:
+            m["status"], m["why"] = "equivalent", equivalent[key]
+
+    with open(os.path.join(OUT, "results.tsv"), "w") as fh:
+        fh.write("file\tline\toperator\tstatus\tseconds\tbuild_s\tquick_s\tfull_s\toriginal\tmutant\twhy\n")
+        for m in results:
+            fh.write("%s\t%d\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\n" % (
+                m["file"], m["line"], m["site"][0], m["status"], m["secs"],
+                m.get("build_s", 0), m.get("quick_s", 0), m.get("full_s", 0),
+                m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " ")))
+
+    print("\n%-22s %7s %7s %7s %7s %7s %8s" % ("file", "mutants", "no-cc", "killed",
+                                              "equiv", "alive", "score"))
+    tot = {"m": 0, "u": 0, "k": 0, "e": 0, "s": 0}
+    survivors = []
+    for path in files:
+        ms = [m for m in results if m["file"] == path]
+        c = {"m": len(ms),
+             "u": sum(m["status"] == "uncompilable" for m in ms),
+             "k": sum(m["status"] == "killed" for m in ms),
+             "e": sum(m["status"] == "equivalent" for m in ms),
+             "s": sum(m["status"] == "survived" for m in ms)}
+        survivors += [m for m in ms if m["status"] == "survived"]
+        for k in tot:
+            tot[k] += c[k]
+        den = c["k"] + c["s"]
+        print("%-22s %7d %7d %7d %7d %7d %7.1f%%" % (
+            path, c["m"], c["u"], c["k"], c["e"], c["s"], 100.0 * c["k"] / den if den else 100.0))
+    den = tot["k"] + tot["s"]
+    print("%-22s %7d %7d %7d %7d %7d %7.1f%%" % (
+        "total", tot["m"], tot["u"], tot["k"], tot["e"], tot["s"],
+        100.0 * tot["k"] / den if den else 100.0))
+    counted = [m for m in results if m["status"] != "uncompilable"]
+    full = [m for m in counted if m.get("full_s")]
+    print("%.0f s in all (%d workers); a compiled mutant %.1f s on average "
+          "(build %.1f s, quick stage %.1f s); %d reached make test, %.0f s each"
+          % (elapsed, jobs,
+             sum(m["secs"] for m in counted) / max(1, len(counted)),
+             sum(m.get("build_s", 0) for m in counted) / max(1, len(counted)),
+             sum(m.get("quick_s", 0) for m in counted) / max(1, len(counted)),
+             len(full), sum(m["full_s"] for m in full) / max(1, len(full))))
+    if survivors:
+        print("\n%d survivors without a reason in tests/mutants_equivalent.tsv "
+              "(kill each with a test, or add a row: file, line, operator, "
+              "original, mutant, reason):" % len(survivors))
+        for m in survivors:
+            print("%s\t%d\t%s\t%s\t%s\t" % (m["file"], m["line"], m["site"][0],
+                                          m["orig"], m["mut"]))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
