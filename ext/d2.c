@@ -70,14 +70,17 @@ static void add_product(bce_sum *s, double w, double x, int sign){
   bce_sum_add(s, bce_fma(w, x, -p), sign);
 }
 
-/* A reduction in the options object is an error with the reason a score
-** has (ext/options.c's would say only that aggregates reduce rows): read
-** at the rows before the options are the aggregate's; 0 when it is set. */
+/* The keys a score does not take, each an error with its reason
+** (ext/options.c's would say only that aggregates reduce rows, or
+** nothing): read at the rows before the options are the aggregate's; 0
+** when the error is set. */
 #define BCE_D2_PARSE_ROOM 256
-static int no_reduction(sqlite3_context *ctx, D2Agg *d, int argc,
+#define BCE_D2_REFUSED (BCE_OPT_REDUCTION|BCE_OPT_GAMMA|BCE_OPT_ALPHA)
+static int refused_keys(sqlite3_context *ctx, D2Agg *d, int argc,
                         sqlite3_value **argv){
   double store[BCE_D2_PARSE_ROOM];
   const char *z;
+  const char *fn = bce_func(ctx)->zName;
   bce_options o;
   bce_options_error e;
   if( d->a.o.given || argc<3 || !is_options(argv[argc-1]) ) return 1;
@@ -85,12 +88,27 @@ static int no_reduction(sqlite3_context *ctx, D2Agg *d, int argc,
   if( z==0 ) return 1;            /* out of memory: the step reports it */
   bce_options_init(&o);
   if( bce_options_parse(z, (size_t)sqlite3_value_bytes(argv[argc-1]),
-                        bce_func(ctx)->optKeys|BCE_OPT_REDUCTION, &o, store,
-                        BCE_D2_PARSE_ROOM, &e)==BCE_OPTIONS_OK
-   && (o.keys & BCE_OPT_REDUCTION) ){
+                        bce_func(ctx)->optKeys|BCE_D2_REFUSED, &o, store,
+                        BCE_D2_PARSE_ROOM, &e)!=BCE_OPTIONS_OK ){
+    return 1;                     /* the step words what is wrong */
+  }
+  if( o.keys & BCE_OPT_REDUCTION ){
     bce_error(ctx, "options key \"reduction\" does not apply to %s(): a "
               "score is one number for all the rows, not reduced; drop the "
-              "key", bce_func(ctx)->zName);
+              "key", fn);
+    return 0;
+  }
+  if( (o.keys & BCE_OPT_ALPHA) && !(o.keys & BCE_OPT_GAMMA)
+   && (bce_func(ctx)->optKeys & BCE_OPT_MULTICLASS) ){
+    bce_error(ctx, "options key \"alpha\" does not apply to %s(): weigh "
+              "the classes with class_weight", fn);
+    return 0;
+  }
+  if( o.keys & (BCE_OPT_GAMMA|BCE_OPT_ALPHA) ){
+    bce_error(ctx, "options key \"%s\" does not apply to %s(): the focal "
+              "terms make the loss nonlinear in a soft label, so the null "
+              "model's loss is not the loss at the mean label",
+              (o.keys & BCE_OPT_GAMMA) ? "gamma" : "alpha", fn);
     return 0;
   }
   return 1;
@@ -109,7 +127,7 @@ static void bce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     return;
   }
   d = d2_context(ctx);
-  if( d==0 || !no_reduction(ctx, d, argc, argv) ) return;
+  if( d==0 || !refused_keys(ctx, d, argc, argv) ) return;
   before = d->a.m.nRow;
   switch( argc ){
     case 2:
@@ -161,7 +179,7 @@ static void cce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   int64_t before, K;
   double w;
   d = d2_context(ctx);
-  if( d==0 || !no_reduction(ctx, d, argc, argv) ) return;
+  if( d==0 || !refused_keys(ctx, d, argc, argv) ) return;
   before = d->a.m.nRow;
   if( sign>0 ) bce_cce_step(ctx, argc, argv); else bce_cce_inverse(ctx, argc, argv);
   if( d->a.m.nRow==before ) return;   /* NULL, ignore_index, or an error */
