@@ -107,6 +107,13 @@ BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
       pc = dd_add(dd_make(1.0, -pi[c].hi), dd_make(-pi[c].lo, 0.0));
     }
     clipped_logs(pi[c], pc, eps, &lq, &l1q);
+    if( isinf(lq.hi) ){
+      /* a class never seen, eps = 0, and a smoothed target for it: the
+      ** null model is certain and wrong (a double-double of -Inf is NaN) */
+      r.hi = INFINITY;
+      r.lo = 0.0;
+      return r;
+    }
     if( cw ){
       bce_dd w;
       w.hi = cw[c];

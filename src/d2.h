@@ -39,7 +39,8 @@ BCE_PRIVATE bce_dd bce_d2_null_binary(bce_dd ybar, bce_dd ybarc, double eps,
 
 /* The sum over classes of the cce null model, before the factor W/D:
 ** pi[0..K) the class means, big the class whose pi is above 1/2 (or -1)
-** and bigc its 1 - pi exactly; cw the class weights (0: none). */
+** and bigc its 1 - pi exactly; cw the class weights (0: none).  +Inf
+** where a class of pi_c = 0 has a smoothed target and eps = 0. */
 BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
                                    bce_dd bigc, const double *cw, double eps,
                                    double smoothing);

@@ -69,4 +69,15 @@ INSERT INTO checks SELECT 'cce_d2 of two classes = bce_d2',
 -- clip of ybar does nothing (docs/functions.md)
 INSERT INTO checks SELECT 'normalized entropy = 1 - bce_d2',
   (SELECT bce(y, p) / entropy(avg(y)) FROM r), (SELECT 1 - bce_d2(y, p) FROM r), 'rel', 1e-14;
+-- infinite losses (eps = 0): a certain, wrong model is -Inf; a null model
+-- certain and wrong (a class never seen, with a smoothed target for it)
+-- makes D^2 1 where the model is finite, NULL where both are infinite
+INSERT INTO checks SELECT 'bce_d2: L = +Inf gives -Inf',
+  (SELECT bce_d2(column1, column2, '{"eps": 0}') FROM (VALUES (1, 0.0), (0, 0.5))), -1e999, 'is', NULL;
+INSERT INTO checks SELECT 'cce_d2: only L0 = +Inf gives 1',
+  (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1}')
+   FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), 1.0, 'is', NULL;
+INSERT INTO checks SELECT 'cce_d2: L and L0 both +Inf give NULL',
+  (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1}')
+   FROM (VALUES (0, '[0.5,0.5,0]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
 .read tests/sql/lib/report.sql
