@@ -238,6 +238,11 @@ def main():
     bce_case("bce_d2 ybar within 1e-17 of 1, no clip (eps = 0)",
              [(0.0, 0.5, 1e-17), (1.0, 0.99, 1.0), (1.0, 0.999, 1.0)], True,
              eps=0.0)
+    # w*y is not a double here, and 1 - ybar ~ 1e-16: its digits are the
+    # products' rounding errors (the fma terms of the exact sum)
+    bce_case("bce_d2 soft labels within 2 ulp of 1, w*y inexact (eps = 0)",
+             [(1.0 - 2.0**-53, 0.3, 3.0), (1.0 - 2.0**-52, 0.999, 1.1),
+              (1.0 - 2.0**-53, 0.9, 0.7)], True, eps=0.0)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",
