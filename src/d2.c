@@ -79,16 +79,15 @@ static bce_dd smoothed(bce_dd m, double s, double k){
 
 BCE_PRIVATE bce_dd bce_d2_null_binary(bce_dd ybar, bce_dd ybarc, double eps,
                                       double pos_weight, double smoothing){
-  bce_dd lq, l1q, y1, y0, pw, r, zero = {0.0, 0.0};
+  bce_dd lq, l1q, y1, y0, pw, r;
   clipped_logs(ybar, ybarc, eps, &lq, &l1q);
   y1 = smoothed(ybar, smoothing, 2.0);
   y0 = smoothed(ybarc, smoothing, 2.0);
   pw.hi = pos_weight;
   pw.lo = 0.0;
-  r = zero;
-  /* a target of 0 adds nothing, even against ln 0 (eps = 0) */
-  if( y1.hi!=0.0 && pos_weight!=0.0 ) r = dd_mul(dd_mul(y1, pw), lq);
-  if( y0.hi!=0.0 ) r = dd_add(r, dd_mul(y0, l1q));
+  /* ybar is in (0, 1) (the caller returns NULL at 0 and 1), so both
+  ** logarithms are finite, even at eps = 0 */
+  r = dd_add(dd_mul(dd_mul(y1, pw), lq), dd_mul(y0, l1q));
   return dd_neg(r);
 }
 

@@ -156,12 +156,13 @@ def opts_json(**kw):
     return "{" + ", ".join(parts) + "}" if parts else None
 
 
-def bce_case(name, rows, weighted, eps=None, pw=None, s=None):
+def bce_case(name, rows, weighted, eps=None, pw=None, s=None, text=False):
     o = opts_json(eps=eps, pos_weight=pw, smoothing=s)
     args = "column1, column2" + (", column3" if weighted else "")
     if o:
         args += ", '%s'" % o
-    rows_sql = ",".join("(%s,%s,%s)" % (sql_num(y), sql_num(p), sql_num(w))
+    num = (lambda v: "'%r'" % float(v)) if text else sql_num
+    rows_sql = ",".join("(%s,%s,%s)" % (num(y), num(p), num(w))
                         for y, p, w in rows)
     if not weighted:
         rows = [(y, p, 1.0) for y, p, _ in rows]
@@ -243,6 +244,16 @@ def main():
     bce_case("bce_d2 soft labels within 2 ulp of 1, w*y inexact (eps = 0)",
              [(1.0 - 2.0**-53, 0.3, 3.0), (1.0 - 2.0**-52, 0.999, 1.1),
               (1.0 - 2.0**-53, 0.9, 0.7)], True, eps=0.0)
+    bce_case("bce_d2 pos_weight 0 (only the negatives count)",
+             [(1.0, 0.8, 1.0), (0.0, 0.3, 1.0), (0.4, 0.5, 1.0)], False,
+             pw=0.0)
+    # sum(w) below 2^-1022, and products w*l there (the mean's tiny sum)
+    bce_case("bce_d2 subnormal weights",
+             [(1.0, 0.7, 5e-324 * 3), (0.0, 0.2, 1e-310), (1.0, 0.6, 2e-310)],
+             True)
+    bce_case("bce_d2 text numbers (rule 3)",
+             [(1.0, 0.7, 2.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.5)], True,
+             text=True)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",
@@ -292,6 +303,10 @@ def main():
     cce_case("cce_d2 class_weight with soft and index rows",
              [(0, [0.5, 0.3, 0.2], 1.0), ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6],
               2.0), (2, [0.1, 0.1, 0.8], 1.0)], 3, True, cw=[1.0, 4.0, 0.5])
+    cce_case("cce_d2 a class weight of 0",
+             [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.2, 0.5, 0.3], 1.0),
+              ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6], 1.0)], 3, False,
+             cw=[1.0, 2.0, 0.0])
     cce_case("cce_d2 K = 50 uniform labels, smoothing",
              [(c, dist(rng, 50), 1.0) for c in range(50)], 50, False, s=0.1)
     cce_case("cce_d2 NULL: every label class 2",

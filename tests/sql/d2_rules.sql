@@ -69,6 +69,10 @@ INSERT INTO checks SELECT 'cce_d2 of two classes = bce_d2',
 -- clip of ybar does nothing (docs/functions.md)
 INSERT INTO checks SELECT 'normalized entropy = 1 - bce_d2',
   (SELECT bce(y, p) / entropy(avg(y)) FROM r), (SELECT 1 - bce_d2(y, p) FROM r), 'rel', 1e-14;
+-- class weights of 0 for every label seen: the mean's denominator is 0
+INSERT INTO checks SELECT 'cce_d2: class weights of 0 for every label seen give NULL',
+  (SELECT cce_d2(column1, column2, '{"class_weight": [0, 0, 1]}')
+   FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
 -- infinite losses (eps = 0): a certain, wrong model is -Inf; a null model
 -- certain and wrong (a class never seen, with a smoothed target for it)
 -- makes D^2 1 where the model is finite, NULL where both are infinite
