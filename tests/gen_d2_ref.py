@@ -343,15 +343,24 @@ def measure(lib):
     db.load_extension(lib)
     db.create_function("ieee754", 2, lambda m, e: math.ldexp(m, e),
                        deterministic=True)
-    worst = (0, None)
-    for name, call, rows_sql, want, ratio in MEASURED:
-        got = db.execute("SELECT %s FROM (VALUES %s)" % (
-            call, rows_sql)).fetchone()[0]
-        err = abs(mpf(got) - want) / (ratio * mpf(2)**-53)
-        if err > worst[0]:
-            worst = (err, name)
-    print("worst: %s x (L/L0) 2^-53 at %s" % (mpmath.nstr(worst[0], 4),
-                                               worst[1]))
+    for fn in ("bce_d2", "cce_d2"):
+        worst, n, ulps = (0, None), 0, (0, None)
+        for name, call, rows_sql, want, ratio in MEASURED:
+            if not call.startswith(fn):
+                continue
+            got = db.execute("SELECT %s FROM (VALUES %s)" % (
+                call, rows_sql)).fetchone()[0]
+            err = abs(mpf(got) - want) / (ratio * mpf(2)**-53)
+            n += 1
+            if err > worst[0]:
+                worst = (err, name)
+            u = abs(mpf(got) - want) / mpf(math.ulp(nearest(want))) \
+                if want != 0 else 0
+            if u > ulps[0]:
+                ulps = (u, name)
+        print("%s, %d cases: worst %s x (L/L0) 2^-53 at %s; in ulp of D2: "
+              "%s at %s" % (fn, n, mpmath.nstr(worst[0], 4), worst[1],
+                            mpmath.nstr(ulps[0], 4), ulps[1]))
 
 
 if __name__ == "__main__":
