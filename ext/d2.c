@@ -196,7 +196,7 @@ static int64_t array_length(sqlite3_value *v){
   double x;
   bce_json_array a;
   int jsonb = bce_array_arg_bytes(v, &z, &n);
-  if( z==0 ) return -1;
+  if( BCE_NEVER(z==0) ) return -1;     /* read by cce's step just now */
   bce_json_open_as(&a, z, n, jsonb);
   while( bce_json_next(&a, &x, &at, &len)==BCE_JSON_NUMBER ){}
   return a.count;
@@ -213,7 +213,7 @@ static void cce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   if( sign>0 ) bce_cce_step(ctx, argc, argv); else bce_cce_inverse(ctx, argc, argv);
   if( d->a.m.nRow==before ) return;   /* NULL, ignore_index, or an error */
   K = array_length(argv[1]);
-  if( K<0 ){
+  if( BCE_NEVER(K<0) ){              /* read by cce's step just now */
     sqlite3_result_error_nomem(ctx);
     return;
   }
@@ -237,16 +237,18 @@ static void cce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     const char *z;
     size_t n, at, len;
     double y;
-    int64_t c = 0;
+    int64_t c;
     bce_json_array a;
     int jsonb = bce_array_arg_bytes(argv[0], &z, &n);
-    if( z==0 ){
+    if( BCE_NEVER(z==0) ){             /* read by cce's step just now */
       sqlite3_result_error_nomem(ctx);
       return;
     }
+    /* K numbers: cce's step has checked the row */
     bce_json_open_as(&a, z, n, jsonb);
-    while( c<K && bce_json_next(&a, &y, &at, &len)==BCE_JSON_NUMBER ){
-      add_product(&d->cls[c++], w, y, sign);
+    for(c=0; c<K; c++){
+      (void)bce_json_next(&a, &y, &at, &len);
+      add_product(&d->cls[c], w, y, sign);
     }
   }else{
     /* a class index, checked in [0, K) by cce's step: one-hot */
@@ -284,8 +286,7 @@ static bce_dd sum_dd(const bce_sum *s, int k){
 ** remainder rounded, so at most 42 of them span the 2176 bits). */
 static void sum_sub(bce_sum *dst, const bce_sum *src){
   bce_sum t = *src;
-  int i;
-  for(i=0; i<64; i++){
+  for(;;){
     double v = bce_sum_value(&t);
     if( v==0.0 ) return;
     bce_sum_add(&t, v, -1);
@@ -383,7 +384,9 @@ static void cce_d2_result(sqlite3_context *ctx){
   int64_t c, big = -1;
   int k;
   const bce_options *o;
-  if( !d2_ready(ctx, d) || d->cls==0 ) return;
+  if( !d2_ready(ctx, d) ) return;
+  /* two rows were taken, so the class sums are there */
+  if( BCE_NEVER(d->cls==0) ) return;
   if( d->K>BCE_D2_INLINE ){
     pi = (bce_dd*)sqlite3_malloc64((sqlite3_uint64)d->K*sizeof(*pi));
     if( pi==0 ){

@@ -254,6 +254,15 @@ def main():
     bce_case("bce_d2 text numbers (rule 3)",
              [(1.0, 0.7, 2.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.5)], True,
              text=True)
+    # ybar's double is the clip bound and the rest is on the side that
+    # leaves it unclipped: 0.25 + 2^-55 above eps = 0.25, 0.75 - 2^-54 below
+    # 1 - eps
+    bce_case("bce_d2 ybar 2^-55 above eps, its double eps itself",
+             [(0.25 + 2.0**-54, 0.3, 1.0), (0.25, 0.1, 1.0)], False,
+             eps=0.25)
+    bce_case("bce_d2 ybar 2^-54 below 1 - eps, its double 1 - eps itself",
+             [(0.75 - 2.0**-53, 0.7, 1.0), (0.75, 0.9, 1.0)], False,
+             eps=0.25)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",

@@ -69,6 +69,12 @@ INSERT INTO checks SELECT 'cce_d2 of two classes = bce_d2',
 -- clip of ybar does nothing (docs/functions.md)
 INSERT INTO checks SELECT 'normalized entropy = 1 - bce_d2',
   (SELECT bce(y, p) / entropy(avg(y)) FROM r), (SELECT 1 - bce_d2(y, p) FROM r), 'rel', 1e-14;
+-- 65 classes: the class means past the 64 read on the stack
+INSERT INTO checks SELECT 'cce_d2 of 65 classes, every prediction right and certain: 1',
+  (WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 64)
+   SELECT cce_d2(column1, (SELECT json_group_array(CASE WHEN i = column1 THEN 1 ELSE 0 END) FROM c),
+                 '{"eps": 0}') FROM (VALUES (0), (64), (30))), 1.0, 'is', NULL;
+INSERT INTO checks SELECT 'cce_d2 of no rows is NULL', (SELECT cce_d2(k, pa) FROM r WHERE 0), NULL, 'is', NULL;
 -- class weights of 0 for every label seen: the mean's denominator is 0
 INSERT INTO checks SELECT 'cce_d2: class weights of 0 for every label seen give NULL',
   (SELECT cce_d2(column1, column2, '{"class_weight": [0, 0, 1]}')
