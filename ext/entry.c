@@ -55,6 +55,12 @@ SQLITE_EXTENSION_INIT1
 #define OPT_CCE_LOGITS_AGG (OPT_CCE_LOGITS|BCE_OPT_REDUCTION)
 #define OPT_CCE         (OPT_CCE_LOGITS|BCE_OPT_EPS)
 #define OPT_CCE_AGG     (OPT_CCE|BCE_OPT_REDUCTION)
+/* D^2 (src/d2.h): the keys under which the loss stays affine in y, so
+** that the null model's loss is the loss at the mean label; no
+** reduction (a score is not reduced) */
+#define OPT_BCE_D2      (BCE_OPT_EPS|BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING)
+#define OPT_CCE_D2      (BCE_OPT_MULTICLASS|BCE_OPT_EPS|BCE_OPT_SMOOTHING \
+                         |BCE_OPT_CLASS_WEIGHT|BCE_OPT_IGNORE_INDEX)
 
 /* Columns: name, arity, kind, formula, arguments, the logits function a
 ** bad p points to, xUnary, then the callbacks: xFunc for a scalar; xStep,
@@ -222,6 +228,25 @@ static const BceFunc aBceFunc[] = {
    bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
   {"kl_div", 3, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
    bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
+  /* D^2 of the log loss (issue 23), ext/d2.c */
+  {"bce_d2", 2, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_final_func, bce_d2_value_func, bce_d2_inverse,
+   OPT_BCE_D2},
+  {"bce_d2", 3, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_final_func, bce_d2_value_func, bce_d2_inverse,
+   OPT_BCE_D2},
+  {"bce_d2", 4, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_final_func, bce_d2_value_func, bce_d2_inverse,
+   OPT_BCE_D2},
+  {"cce_d2", 2, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_final_func, bce_cce_d2_value_func,
+   bce_cce_d2_inverse, OPT_CCE_D2},
+  {"cce_d2", 3, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_final_func, bce_cce_d2_value_func,
+   bce_cce_d2_inverse, OPT_CCE_D2},
+  {"cce_d2", 4, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_final_func, bce_cce_d2_value_func,
+   bce_cce_d2_inverse, OPT_CCE_D2},
 };
 
 #ifndef SQLITE_CORE

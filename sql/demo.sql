@@ -39,8 +39,10 @@ FROM draws, (SELECT 'baseline' AS model UNION ALL SELECT 'boosted')
 ORDER BY i, model;
 
 .print
-.print 'Log loss per model (the NULL prediction is skipped, as avg() skips it)'
-SELECT model, count(prob) AS scored, round(bce(label, prob), 6) AS log_loss
+.print 'Log loss per model (the NULL prediction is skipped, as avg() skips it),'
+.print 'and D^2: the share of the loss of predicting the base rate it removes'
+SELECT model, count(prob) AS scored, round(bce(label, prob), 6) AS log_loss,
+       round(bce_d2(label, prob), 6) AS d2
 FROM predictions GROUP BY model;
 
 .print

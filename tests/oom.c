@@ -335,6 +335,22 @@ static const Case cases[] = {
    .sql = "SELECT cce_term(1, '[0.5, 0.5]', '{\"class_weight\": [1, 2]}')"
           " + length(cce_grad(-1, '[0.5, 0.5]', '{\"ignore_index\": -1}'))",
    .ref = "SELECT 2 * ln(2) + length('[0.0,0.0]')"},
+  /* D^2 = 1 exactly: every prediction right and certain (eps = 0) */
+  {.name = "bce_d2 aggregate with options",
+   .sql = "SELECT bce_d2(column1, column2, '{\"eps\": 0}') FROM (VALUES"
+          " (1, 1.0), (0, 0.0), (1, 1.0))",
+   .ref = "SELECT 1.0"},
+  {.name = "cce_d2 window (its class sums allocated at the first row)",
+   .sql = "SELECT sum(d) FROM (SELECT cce_d2(column1, column2, '{\"eps\": 0}')"
+          " OVER (ROWS 1 PRECEDING) AS d FROM (VALUES (0, '[1, 0]'),"
+          " (1, '[0, 1]'), (0, '[1, 0]')))",
+   .ref = "SELECT 2.0"},
+  {.name = "cce_d2 of 65 classes (its class means past the inline 64)",
+   .sql = "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+          " WHERE i < 64) SELECT cce_d2(column1, (SELECT json_group_array("
+          "CASE WHEN i = column1 THEN 1 ELSE 0 END) FROM c), '{\"eps\": 0}')"
+          " FROM (VALUES (0), (64))",
+   .ref = "SELECT 1.0"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"

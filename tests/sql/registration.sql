@@ -7,6 +7,7 @@
 INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'bce/2/w/utf8/2099200 bce/3/w/utf8/2099200 bce/4/w/utf8/2099200 '
+  || 'bce_d2/2/w/utf8/2099200 bce_d2/3/w/utf8/2099200 bce_d2/4/w/utf8/2099200 '
   || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 bce_grad/4/s/utf8/2099200 '
   || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 bce_logits/4/w/utf8/2099200 '
   || 'bce_logits_grad/2/s/utf8/2099200 bce_logits_grad/3/s/utf8/2099200 '
@@ -27,6 +28,7 @@ INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
 INSERT INTO checks SELECT 'registered multi-class functions (issue 13), arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'cce/2/w/utf8/2099200 cce/3/w/utf8/2099200 cce/4/w/utf8/2099200 '
+  || 'cce_d2/2/w/utf8/2099200 cce_d2/3/w/utf8/2099200 cce_d2/4/w/utf8/2099200 '
   || 'cce_grad/2/s/utf8/2099200 cce_grad/3/s/utf8/2099200 cce_grad/4/s/utf8/2099200 '
   || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 cce_logits/4/w/utf8/2099200 '
   || 'cce_logits_grad/2/s/utf8/2099200 cce_logits_grad/3/s/utf8/2099200 '

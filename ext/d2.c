@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/*
+** bce_d2(y, p [, w] [, options]) and cce_d2(y, p [, w] [, options]):
+** D^2 = 1 - L/L0 of the log loss (issue 23; src/d2.h has the formula),
+** aggregates and window functions.
+**
+** One pass: each row goes through the family's own step (bce's or cce's),
+** which keeps sum(w l) and its denominator in the BceAgg at the head of
+** this context and applies every rule of the family (NULL rows, domains,
+** options, rule 6); a row that step took adds w to sum(w) and w y (w y_c
+** per class for cce: a class index adds w to its class) to exact sums,
+** each product whole (its rounded value and its fma error).  L0 is formed
+** from those sums at the end, so a window frame's value is the same bits
+** whether it was built by sliding or from scratch (rule 8).  A product
+** w y below 2^-968 is the nearest multiple of 2^-1074 (src/mean.h's
+** rounding of w d there).
+*/
+#include <math.h>
+#include <string.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include "args.h"
+#include "options.h"
+#include "registry.h"
+#include "../src/d2.h"
+#include "../src/dd.h"
+#include "../src/exact_sum.h"
+#include "../src/fma.h"
+#include "../src/json_array.h"
+#include "../src/loss.h"
+#include "../src/mean.h"
+
+typedef struct D2Agg {
+  BceAgg a;          /* first: the family's step takes the context as its */
+  bce_sum wsum;      /* sum(w) of the rows taken */
+  bce_sum wy;        /* bce_d2: sum(w y) */
+  bce_sum *cls;      /* cce_d2: sum(w y_c) for each of the K classes */
+  int64_t K;         /* cce_d2: the classes, fixed by the first row */
+} D2Agg;
+
+static D2Agg *d2_context(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, sizeof(*d));
+  if( d==0 ) sqlite3_result_error_nomem(ctx);
+  return d;
+}
+
+/* A number the family's step has read already: never fails here. */
+static double number_of(sqlite3_value *v){
+  double x = 0.0;
+  if( sqlite3_value_type(v)==SQLITE_TEXT ){
+    (void)bce_text_number(v, &x);
+    return x;
+  }
+  return sqlite3_value_double(v);
+}
+
+static int is_options(sqlite3_value *v){
+  return sqlite3_value_type(v)==SQLITE_TEXT && bce_is_options_arg(v);
+}
+
+/* The weight of the row: argv[2] unless that is the options object. */
+static double weight_of(int argc, sqlite3_value **argv){
+  if( argc>=3 && !is_options(argv[2]) ) return number_of(argv[2]);
+  return 1.0;
+}
+
+/* s += w*x (sign -1: -=) exactly: the product and its error (none for
+** w = 1, the unweighted forms' every row). */
+static void add_product(bce_sum *s, double w, double x, int sign){
+  double p = w*x;
+  if( p==0.0 ) return;
+  if( w==1.0 ){
+    bce_sum_add(s, x, sign);
+    return;
+  }
+  bce_sum_add(s, p, sign);
+  bce_sum_add(s, bce_fma(w, x, -p), sign);
+}
+
+/* The keys a score does not take, each an error with its reason
+** (ext/options.c's would say only that aggregates reduce rows, or
+** nothing): read at the rows before the options are the aggregate's; 0
+** when the error is set. */
+#define BCE_D2_PARSE_ROOM 256
+#define BCE_D2_REFUSED (BCE_OPT_REDUCTION|BCE_OPT_GAMMA|BCE_OPT_ALPHA)
+static int refused_keys(sqlite3_context *ctx, D2Agg *d, int argc,
+                        sqlite3_value **argv){
+  double store[BCE_D2_PARSE_ROOM];
+  const char *z;
+  const char *fn = bce_func(ctx)->zName;
+  bce_options o;
+  bce_options_error e;
+  if( d->a.o.given || argc<3 || !is_options(argv[argc-1]) ) return 1;
+  z = (const char*)sqlite3_value_text(argv[argc-1]);
+  if( z==0 ) return 1;            /* out of memory: the step reports it */
+  bce_options_init(&o);
+  if( bce_options_parse(z, (size_t)sqlite3_value_bytes(argv[argc-1]),
+                        bce_func(ctx)->optKeys|BCE_D2_REFUSED, &o, store,
+                        BCE_D2_PARSE_ROOM, &e)!=BCE_OPTIONS_OK ){
+    return 1;                     /* the step words what is wrong */
+  }
+  if( o.keys & BCE_OPT_REDUCTION ){
+    bce_error(ctx, "options key \"reduction\" does not apply to %s(): a "
+              "score is one number for all the rows, not reduced; drop the "
+              "key", fn);
+    return 0;
+  }
+  if( (o.keys & BCE_OPT_ALPHA) && !(o.keys & BCE_OPT_GAMMA)
+   && (bce_func(ctx)->optKeys & BCE_OPT_MULTICLASS) ){
+    bce_error(ctx, "options key \"alpha\" does not apply to %s(): weigh "
+              "the classes with class_weight", fn);
+    return 0;
+  }
+  if( o.keys & (BCE_OPT_GAMMA|BCE_OPT_ALPHA) ){
+    bce_error(ctx, "options key \"%s\" does not apply to %s(): the focal "
+              "terms make the loss nonlinear in a soft label, so the null "
+              "model's loss is not the loss at the mean label",
+              (o.keys & BCE_OPT_GAMMA) ? "gamma" : "alpha", fn);
+    return 0;
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------- bce_d2 */
+
+BCE_NOINLINE void bce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+                       int sign){
+  D2Agg *d;
+  int64_t before;
+  double w;
+  /* the type first: a row of numbers pays two tests */
+  if( (sqlite3_value_type(argv[0])>=SQLITE_TEXT && bce_is_array_arg(argv[0]))
+   || (sqlite3_value_type(argv[1])>=SQLITE_TEXT && bce_is_array_arg(argv[1])) ){
+    bce_error(ctx, "y and p must be numbers (one label, one probability a "
+              "row); JSON-array rows: cce_d2() for classes");
+    return;
+  }
+  d = d2_context(ctx);
+  if( d==0 || !refused_keys(ctx, d, argc, argv) ) return;
+  before = d->a.m.nRow;
+  switch( argc ){
+    case 2:
+      if( sign>0 ) bce_step_yp(ctx, argc, argv); else bce_inverse_yp(ctx, argc, argv);
+      break;
+    case 3:
+      if( sign>0 ) bce_step_w(ctx, argc, argv); else bce_inverse_w(ctx, argc, argv);
+      break;
+    default:
+      if( sign>0 ) bce_step_w_eps(ctx, argc, argv);
+      else bce_inverse_w_eps(ctx, argc, argv);
+      break;
+  }
+  if( d->a.m.nRow==before ) return;         /* NULL, or an error set */
+  w = weight_of(argc, argv);
+  if( w==0.0 ) return;                      /* rule 2: no row */
+  bce_sum_add(&d->wsum, w, sign);
+  add_product(&d->wy, w, number_of(argv[0]), sign);
+}
+
+/* bce_d2(y, p) with y and p numbers in [0, 1], most rows of most
+** queries: what bce(y, p)'s short path does (ext/aggregate.c, step_yp),
+** and the label into the sums, with one aggregate context and no second
+** read of the arguments (issue 23's cost bound: bce_d2 near bce).  Every
+** other row takes bce_d2_row(). */
+BCE_ALWAYS_INLINE void bce_d2_yp(sqlite3_context *ctx, int argc,
+                                 sqlite3_value **argv, int sign){
+  double y, p;
+  D2Agg *d;
+  if( argc!=2 || !bce_read_pair(argv, BCE_UNIT, &y, &p) ){
+    bce_d2_row(ctx, argc, argv, sign);
+    return;
+  }
+  d = d2_context(ctx);
+  if( d==0 ) return;
+  bce_mean_add_unit(&d->a.m, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
+  bce_sum_add(&d->wsum, 1.0, sign);
+  if( y!=0.0 ) bce_sum_add(&d->wy, y, sign);
+}
+
+BCE_PRIVATE void bce_d2_step(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv){
+  bce_d2_yp(ctx, argc, argv, +1);
+}
+
+BCE_PRIVATE void bce_d2_inverse(sqlite3_context *ctx, int argc,
+                                sqlite3_value **argv){
+  bce_d2_yp(ctx, argc, argv, -1);
+}
+
+/* ------------------------------------------------------------- cce_d2 */
+
+/* The number of elements of the array argument v (checked by cce's step). */
+static int64_t array_length(sqlite3_value *v){
+  const char *z;
+  size_t n, at, len;
+  double x;
+  bce_json_array a;
+  int jsonb = bce_array_arg_bytes(v, &z, &n);
+  if( BCE_NEVER(z==0) ) return -1;     /* read by cce's step just now */
+  bce_json_open_as(&a, z, n, jsonb);
+  while( bce_json_next(&a, &x, &at, &len)==BCE_JSON_NUMBER ){}
+  return a.count;
+}
+
+static void cce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+                       int sign){
+  D2Agg *d;
+  int64_t before, K;
+  double w;
+  d = d2_context(ctx);
+  if( d==0 || !refused_keys(ctx, d, argc, argv) ) return;
+  before = d->a.m.nRow;
+  if( sign>0 ) bce_cce_step(ctx, argc, argv); else bce_cce_inverse(ctx, argc, argv);
+  if( d->a.m.nRow==before ) return;   /* NULL, ignore_index, or an error */
+  K = array_length(argv[1]);
+  if( BCE_NEVER(K<0) ){              /* read by cce's step just now */
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if( d->cls==0 ){
+    d->cls = (bce_sum*)sqlite3_malloc64((sqlite3_uint64)K*sizeof(bce_sum));
+    if( d->cls==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    memset(d->cls, 0, (size_t)K*sizeof(bce_sum));
+    d->K = K;
+  }else if( K!=d->K ){
+    bce_error(ctx, "p must have the same number of classes in every row, "
+              "got %lld after %lld", (long long)K, (long long)d->K);
+    return;
+  }
+  w = weight_of(argc, argv);
+  if( w==0.0 ) return;                      /* rule 2: no row */
+  bce_sum_add(&d->wsum, w, sign);
+  if( bce_is_array_arg(argv[0]) ){
+    const char *z;
+    size_t n, at, len;
+    double y;
+    int64_t c;
+    bce_json_array a;
+    int jsonb = bce_array_arg_bytes(argv[0], &z, &n);
+    if( BCE_NEVER(z==0) ){             /* read by cce's step just now */
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    /* K numbers: cce's step has checked the row */
+    bce_json_open_as(&a, z, n, jsonb);
+    for(c=0; c<K; c++){
+      (void)bce_json_next(&a, &y, &at, &len);
+      add_product(&d->cls[c], w, y, sign);
+    }
+  }else{
+    /* a class index, checked in [0, K) by cce's step: one-hot */
+    bce_sum_add(&d->cls[(int64_t)number_of(argv[0])], w, sign);
+  }
+}
+
+BCE_PRIVATE void bce_cce_d2_step(sqlite3_context *ctx, int argc,
+                                 sqlite3_value **argv){
+  cce_d2_row(ctx, argc, argv, +1);
+}
+
+BCE_PRIVATE void bce_cce_d2_inverse(sqlite3_context *ctx, int argc,
+                                    sqlite3_value **argv){
+  cce_d2_row(ctx, argc, argv, -1);
+}
+
+/* ------------------------------------------------------------ results */
+
+/* s times 2^k as a double-double (the sum is exact: its two leading
+** doubles).  Each part read is on the sum's grid, so taking it out is
+** exact. */
+static bce_dd sum_dd(const bce_sum *s, int k){
+  bce_sum c = *s;
+  bce_dd r;
+  double hi = bce_sum_value_scaled(&c, k), lo;
+  bce_sum_add(&c, ldexp(hi, -k), -1);
+  lo = bce_sum_value_scaled(&c, k);
+  r.hi = hi + lo;
+  r.lo = bce_two_sum_err(hi, lo, r.hi);
+  return r;
+}
+
+/* *dst -= src, exactly: src taken out a double at a time (each its
+** remainder rounded, so at most 42 of them span the 2176 bits). */
+static void sum_sub(bce_sum *dst, const bce_sum *src){
+  bce_sum t = *src;
+  for(;;){
+    double v = bce_sum_value(&t);
+    if( v==0.0 ) return;
+    bce_sum_add(&t, v, -1);
+    bce_sum_add(dst, v, -1);
+  }
+}
+
+/* The scale 2^k that brings sum(w) near 1. */
+static int unit_scale(bce_sum *s){
+  double v = bce_sum_value(s);
+  if( v>=0x1p-1022 ) return -bce_ilogb(v);
+  return -(bce_ilogb(bce_sum_value_scaled(s, 1074)) - 1074);
+}
+
+/* L = sum(w l) / den at the scale k, as a double-double. */
+static bce_dd mean_dd(bce_mean *m, bce_sum *den, int k){
+  bce_dd n = sum_dd(&m->loss, k);
+  if( m->nTiny>0 ){
+    bce_dd t = sum_dd(&m->tiny, k - 1074);
+    bce_dd_add(&n.hi, &n.lo, t.hi);
+    bce_dd_add(&n.hi, &n.lo, t.lo);
+  }
+  return bce_d2_div(n, sum_dd(den, k));
+}
+
+/* What is left to say once L0 is known (finite or +Inf, > 0). */
+static void d2_report(sqlite3_context *ctx, bce_mean *m, bce_dd L0,
+                      bce_sum *den, int k){
+  if( m->nInf>0 ){
+    /* the model is certain and wrong somewhere (eps = 0) */
+    if( isinf(L0.hi) ) return;                      /* Inf/Inf: NULL */
+    sqlite3_result_double(ctx, -INFINITY);
+    return;
+  }
+  if( isinf(L0.hi) ){
+    sqlite3_result_double(ctx, 1.0);
+    return;
+  }
+  sqlite3_result_double(ctx, bce_d2_score(mean_dd(m, den, k), L0));
+}
+
+/* The checks common to both: NULL below two rows of w > 0; the sum of
+** the weights in range (rule 7).  Returns 0 when the result is set. */
+static int d2_ready(sqlite3_context *ctx, D2Agg *d){
+  if( d==0 || d->a.m.nWeight<2 ) return 0;                  /* NULL */
+  if( !isfinite(bce_sum_value(&d->wsum))
+   || (d->a.m.weighted && !isfinite(bce_sum_value(&d->a.m.weight))) ){
+    bce_error(ctx, "the sum of the weights overflows a double; scale "
+                   "them down");
+    return 0;
+  }
+  return 1;
+}
+
+static void bce_d2_result(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  bce_sum rest;
+  bce_dd W, ybar, ybarc, L0;
+  int k;
+  const bce_options *o;
+  if( !d2_ready(ctx, d) ) return;
+  rest = d->wsum;
+  sum_sub(&rest, &d->wy);
+  /* every label the same: L0 = 0 (the null model is right) */
+  if( bce_sum_value(&d->wy)==0.0 || bce_sum_value(&rest)==0.0 ) return;
+  k = unit_scale(&d->wsum);
+  W = sum_dd(&d->wsum, k);
+  ybar = bce_d2_div(sum_dd(&d->wy, k), W);
+  ybarc = bce_d2_div(sum_dd(&rest, k), W);
+  o = &d->a.o.opt;
+  L0 = bce_d2_null_binary(ybar, ybarc,
+                          (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
+                          (o->keys & BCE_OPT_POS_WEIGHT) ? o->pos_weight : 1.0,
+                          (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
+  d2_report(ctx, &d->a.m, L0, &d->wsum, k);
+}
+
+BCE_PRIVATE void bce_d2_value_func(sqlite3_context *ctx){
+  bce_d2_result(ctx);
+}
+
+BCE_PRIVATE void bce_d2_final_func(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  bce_d2_result(ctx);
+  if( d ) bce_agg_options_free(&d->a.o);
+}
+
+/* The classes' means are read into room for BCE_D2_INLINE of them, or a
+** block of their own past that (freed before returning). */
+#define BCE_D2_INLINE 64
+static void cce_d2_result(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  bce_dd room[BCE_D2_INLINE], *pi = room, W, bigc = {0.0, 0.0}, L0;
+  bce_sum *den;
+  int64_t c, big = -1;
+  int k;
+  const bce_options *o;
+  if( !d2_ready(ctx, d) ) return;
+  /* two rows were taken, so the class sums are there */
+  if( BCE_NEVER(d->cls==0) ) return;
+  if( d->K>BCE_D2_INLINE ){
+    pi = (bce_dd*)sqlite3_malloc64((sqlite3_uint64)d->K*sizeof(*pi));
+    if( pi==0 ){
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+  }
+  k = unit_scale(&d->wsum);
+  W = sum_dd(&d->wsum, k);
+  for(c=0; c<d->K; c++){
+    pi[c] = bce_d2_div(sum_dd(&d->cls[c], k), W);
+    if( pi[c].hi>0.5 ) big = c;
+  }
+  if( big>=0 ){
+    bce_sum rest = d->wsum;
+    sum_sub(&rest, &d->cls[big]);
+    /* every label the class big: L0 = 0 */
+    if( bce_sum_value(&rest)==0.0 ) goto done;
+    bigc = bce_d2_div(sum_dd(&rest, k), W);
+  }
+  o = &d->a.o.opt;
+  L0 = bce_d2_null_cce(pi, d->K, big, bigc,
+                       o->n_class_weights>0 ? o->class_weights : 0,
+                       (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
+                       (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
+  den = d->a.m.weighted ? &d->a.m.weight : &d->wsum;
+  if( o->n_class_weights>0 ){
+    /* L0 over the mean's denominator sum(w d): times W/D */
+    L0 = bce_d2_div(L0, bce_d2_div(sum_dd(den, k), W));
+    if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
+  }
+  d2_report(ctx, &d->a.m, L0, den, k);
+done:
+  if( pi!=room ) sqlite3_free(pi);
+}
+
+BCE_PRIVATE void bce_cce_d2_value_func(sqlite3_context *ctx){
+  cce_d2_result(ctx);
+}
+
+BCE_PRIVATE void bce_cce_d2_final_func(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  cce_d2_result(ctx);
+  if( d ){
+    bce_agg_options_free(&d->a.o);
+    sqlite3_free(d->cls);
+    d->cls = 0;
+  }
+}

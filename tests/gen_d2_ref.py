@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The mpmath references of bce_d2 and cce_d2 (issue 23):
+tests/sql/mpmath_d2.sql.
+
+D^2 = 1 - L/L0 straight from the definitions, at 60 digits: L the mean of
+the rows' losses, L0 the mean of the same losses of the null model, which
+predicts the weighted mean label (per class), clipped as any prediction is.
+L0 is summed row by row here (the C forms it from the label sums: the
+loss is affine in y), so the two do not share a shortcut.  Every value
+rounded to the nearest double exactly; nothing here reads the extension.
+
+    /usr/bin/python3 tests/gen_d2_ref.py > tests/sql/mpmath_d2.sql
+
+The options follow src/binary_opt.h and src/cce.h:
+    binary  l = -(pw y' ln q + (1 - y') ln(1 - q)),  y' = y(1-s) + s/2
+    cce     l = -sum_c cw_c y'_c ln q_c,  y' = y(1-s) + s/K,  the mean's
+            denominator sum(w d), d = cw_k for a class index k, else 1
+    q = min(max(p, eps), fl(1 - eps)), as bce_clip() has it.
+"""
+import math
+import random
+import re
+import sys
+from fractions import Fraction
+
+import mpmath
+from mpmath import mp, mpf
+
+mp.dps = 60
+HERE = __file__.rsplit("/", 1)[0]
+EPS = float(re.search(r"#define BCE_DEFAULT_EPS (\S+)",
+                      open(HERE + "/../src/loss.h").read()).group(1))
+REL_L = mpf(2)**-50   # the family's mean: 4 ulp (the accuracy standard)
+MEASURED = []         # (name, call, rows, want, L/L0): tests/gen_d2_ref.py
+                      # --measure reads the extension's errors in these units
+
+
+def nearest(x):
+    if x == 0:
+        return 0.0
+    if mpmath.isinf(x):
+        return float("inf") if x > 0 else float("-inf")
+    man, exp = int(x.man) * (1 if x >= 0 else -1), int(x.exp)
+    return float(Fraction(man) * (Fraction(2) ** exp))
+
+
+def sql_num(x):
+    x = float(x)
+    if x == int(x) and abs(x) < 2**53:
+        return "%d.0" % int(x)
+    n, d = x.as_integer_ratio()
+    e = -(d.bit_length() - 1)
+    while n % 2 == 0:
+        n //= 2
+        e += 1
+    return "ieee754(%d,%d)" % (n, e)
+
+
+def js(xs):
+    return "[" + ",".join(repr(float(x)) for x in xs) + "]"
+
+
+def clip(p, eps):
+    hi = 1.0 - eps                      # the double, as bce_clip() has it
+    q = p if p > eps else mpf(eps)
+    return q if q < hi else mpf(hi)
+
+
+def xlog(a, q):
+    """a ln q, 0 for a = 0."""
+    return mpf(0) if a == 0 else a * mpmath.log(q)
+
+
+def bce_d2_ref(rows, eps=EPS, pw=1.0, s=0.0):
+    """rows: (y, p, w); None for NULL (fewer than 2 rows, all labels the
+    same)."""
+    rows = [(mpf(y), mpf(p), mpf(w)) for y, p, w in rows if w > 0]
+    if len(rows) < 2:
+        return None
+    W = sum(w for _, _, w in rows)
+    ybar = sum(w * y for y, _, w in rows) / W
+    if ybar == 0 or ybar == 1:
+        return None
+
+    def loss(y, q):
+        y1 = y * (1 - mpf(s)) + mpf(s) / 2
+        return -(pw * xlog(y1, q) + xlog(1 - y1, 1 - q))
+    L = sum(w * loss(y, clip(p, eps)) for y, p, w in rows) / W
+    q0 = clip(ybar, eps)
+    L0 = sum(w * loss(y, q0) for y, _, w in rows) / W
+    return 1 - L / L0, L / L0
+
+
+def cce_d2_ref(rows, K, eps=EPS, cw=None, s=0.0, ignore=None):
+    """rows: (y, p, w), y a class index or a list of K targets."""
+    cwv = [mpf(c) for c in cw] if cw else [mpf(1)] * K
+    kept = []
+    for y, p, w in rows:
+        if ignore is not None and not isinstance(y, list) and y == ignore:
+            continue
+        if w <= 0:
+            continue
+        if isinstance(y, list):
+            t, d = [mpf(v) for v in y], mpf(1)
+        else:
+            t = [mpf(1) if c == y else mpf(0) for c in range(K)]
+            d = cwv[y] if cw else mpf(1)
+        kept.append((t, [mpf(v) for v in p], mpf(w), d))
+    if len(kept) < 2:
+        return None
+    W = sum(w for _, _, w, _ in kept)
+    D = sum(w * d for _, _, w, d in kept)
+    pi = [sum(w * t[c] for t, _, w, _ in kept) / W for c in range(K)]
+    if any(v == 1 for v in pi):
+        return None
+
+    def loss(t, q):
+        return -sum(cwv[c] * xlog(t[c] * (1 - mpf(s)) + mpf(s) / K, q[c])
+                    for c in range(K))
+    L = sum(w * loss(t, [clip(v, eps) for v in p])
+            for t, p, w, _ in kept) / D
+    q0 = [clip(v, eps) for v in pi]
+    L0 = sum(w * loss(t, q0) for t, _, w, _ in kept) / D
+    return 1 - L / L0, L / L0
+
+
+def check(name, call, rows_sql, ref):
+    """ref: None (NULL) or (D2, L/L0).  The tolerance is the bound of
+    docs/functions.md: D2 is 1 - L/L0 with L the family's mean, within
+    REL_L of the exact mean, so D2 is within (L/L0) REL_L + 1 ulp of it
+    (the ulp of D2 itself: 2^-52 |D2|; the 2^-99 terms of L0 below it)."""
+    name = name.replace("'", "")
+    if ref is None:
+        w, kind, tol = "NULL", "'is'", 0
+    else:
+        want, ratio = ref
+        w, kind = sql_num(nearest(want)), "'abs'"
+        tol = repr(float(ratio * REL_L + abs(want) * mpf(2)**-52))
+        MEASURED.append((name, call, rows_sql, want, ratio))
+    print("INSERT INTO checks VALUES('%s', (SELECT %s FROM (VALUES %s)), "
+          "%s, %s, %s);" % (name, call, rows_sql, w, kind, tol))
+
+
+def opts_json(**kw):
+    parts = []
+    for k, v in kw.items():
+        if v is None:
+            continue
+        if isinstance(v, list):
+            parts.append('"%s": %s' % (k, js(v)))
+        elif isinstance(v, int) and k == "ignore_index":
+            parts.append('"%s": %d' % (k, v))
+        else:
+            parts.append('"%s": %r' % (k, float(v)))
+    return "{" + ", ".join(parts) + "}" if parts else None
+
+
+def bce_case(name, rows, weighted, eps=None, pw=None, s=None, text=False):
+    o = opts_json(eps=eps, pos_weight=pw, smoothing=s)
+    args = "column1, column2" + (", column3" if weighted else "")
+    if o:
+        args += ", '%s'" % o
+    num = (lambda v: "'%r'" % float(v)) if text else sql_num
+    rows_sql = ",".join("(%s,%s,%s)" % (num(y), num(p), num(w))
+                        for y, p, w in rows)
+    if not weighted:
+        rows = [(y, p, 1.0) for y, p, _ in rows]
+    want = bce_d2_ref(rows, EPS if eps is None else eps,
+                      1.0 if pw is None else pw, 0.0 if s is None else s)
+    check(name, "bce_d2(%s)" % args, rows_sql, want)
+
+
+def cce_case(name, rows, K, weighted, eps=None, cw=None, s=None,
+             ignore=None):
+    o = opts_json(eps=eps, class_weight=cw, smoothing=s, ignore_index=ignore)
+    args = "column1, column2" + (", column3" if weighted else "")
+    if o:
+        args += ", '%s'" % o
+    rows_sql = ",".join(
+        "(%s,'%s',%s)" % ("'%s'" % js(y) if isinstance(y, list) else str(y),
+                          js(p), sql_num(w)) for y, p, w in rows)
+    if not weighted:
+        rows = [(y, p, 1.0) for y, p, _ in rows]
+    want = cce_d2_ref(rows, K, EPS if eps is None else eps, cw,
+                      0.0 if s is None else s, ignore)
+    check(name, "cce_d2(%s)" % args, rows_sql, want)
+
+
+def dist(rng, K, sharp=1.0):
+    v = [rng.random() ** sharp for _ in range(K)]
+    t = sum(v)
+    return [x / t for x in v]
+
+
+def main():
+    rng = random.Random(23)
+    print("-- Generated by tests/gen_d2_ref.py (mpmath, 60 digits); do not edit.")
+    print("-- Issue 23: bce_d2 and cce_d2 against D^2 = 1 - L/L0 from the")
+    print("-- definitions (L0 summed row by row).  Default eps = %r." % EPS)
+    print(".read tests/sql/lib/checks.sql")
+    print()
+    # binary: random tables
+    for i in range(40):
+        n = rng.choice([2, 3, 5, 20, 100])
+        soft = i % 3 == 0
+        weighted = i % 2 == 1
+        rows = []
+        for _ in range(n):
+            y = rng.random() if soft else float(rng.random() < 0.3)
+            p = rng.random()
+            w = rng.choice([0.0, 0.5, 1.0, 3.0, rng.random() * 10]) \
+                if weighted else 1.0
+            rows.append((y, p, w))
+        kw = {}
+        if i % 4 == 2:
+            kw["pw"] = rng.choice([0.5, 3.0, 10.0])
+        if i % 5 == 3:
+            kw["s"] = rng.choice([0.1, 0.25])
+        if i % 7 == 4:
+            kw["eps"] = rng.choice([1e-7, 0.0, 2.0**-52, 0.01])
+        bce_case("bce_d2 random %d n=%d soft=%d w=%d %s" % (
+            i, n, soft, weighted, sorted(kw.items())), rows, weighted, **kw)
+    # binary: edges
+    bce_case("bce_d2 the null model itself: 0 but for rounding",
+             [(1.0, 0.25, 1.0), (0.0, 0.25, 1.0), (0.0, 0.25, 1.0),
+              (0.0, 0.25, 1.0)], False)
+    bce_case("bce_d2 near the null model (L ~ L0, cancels)",
+             [(1.0, 0.25 + 1e-9, 1.0), (0.0, 0.25 - 1e-9, 1.0),
+              (0.0, 0.25, 1.0), (0.0, 0.25, 1.0)], False)
+    bce_case("bce_d2 clip active on p (0 and 1)",
+             [(1.0, 1.0, 1.0), (0.0, 0.0, 1.0), (1.0, 0.0, 1.0),
+              (0.0, 0.5, 1.0)], False)
+    bce_case("bce_d2 clip active on ybar (a positive of weight 1e-20)",
+             [(1.0, 0.9, 1e-20), (0.0, 0.1, 1.0), (0.0, 1e-12, 1.0)], True)
+    bce_case("bce_d2 clip active on ybar near 1 (a negative of weight 1e-20)",
+             [(0.0, 0.1, 1e-20), (1.0, 0.9, 1.0), (1.0, 1.0 - 1e-12, 1.0)],
+             True)
+    bce_case("bce_d2 ybar within 1e-17 of 1, no clip (eps = 0)",
+             [(0.0, 0.5, 1e-17), (1.0, 0.99, 1.0), (1.0, 0.999, 1.0)], True,
+             eps=0.0)
+    # w*y is not a double here, and 1 - ybar ~ 1e-16: its digits are the
+    # products' rounding errors (the fma terms of the exact sum)
+    bce_case("bce_d2 soft labels within 2 ulp of 1, w*y inexact (eps = 0)",
+             [(1.0 - 2.0**-53, 0.3, 3.0), (1.0 - 2.0**-52, 0.999, 1.1),
+              (1.0 - 2.0**-53, 0.9, 0.7)], True, eps=0.0)
+    bce_case("bce_d2 pos_weight 0 (only the negatives count)",
+             [(1.0, 0.8, 1.0), (0.0, 0.3, 1.0), (0.4, 0.5, 1.0)], False,
+             pw=0.0)
+    # sum(w) below 2^-1022, and products w*l there (the mean's tiny sum)
+    bce_case("bce_d2 subnormal weights",
+             [(1.0, 0.7, 5e-324 * 3), (0.0, 0.2, 1e-310), (1.0, 0.6, 2e-310)],
+             True)
+    bce_case("bce_d2 text numbers (rule 3)",
+             [(1.0, 0.7, 2.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.5)], True,
+             text=True)
+    # ybar's double is the clip bound and the rest is on the side that
+    # leaves it unclipped: 0.25 + 2^-55 above eps = 0.25, 0.75 - 2^-54 below
+    # 1 - eps
+    bce_case("bce_d2 ybar 2^-55 above eps, its double eps itself",
+             [(0.25 + 2.0**-54, 0.3, 1.0), (0.25, 0.1, 1.0)], False,
+             eps=0.25)
+    bce_case("bce_d2 ybar 2^-54 below 1 - eps, its double 1 - eps itself",
+             [(0.75 - 2.0**-53, 0.7, 1.0), (0.75, 0.9, 1.0)], False,
+             eps=0.25)
+    bce_case("bce_d2 worse than the null model (negative)",
+             [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
+    bce_case("bce_d2 soft labels all equal (not NULL)",
+             [(0.3, 0.2, 1.0), (0.3, 0.4, 1.0), (0.3, 0.3, 1.0)], False)
+    bce_case("bce_d2 weights 1e-300 and 1e300 apart",
+             [(1.0, 0.7, 1e-300), (0.0, 0.2, 1e-300), (1.0, 0.6, 2e-300)],
+             True)
+    bce_case("bce_d2 NULL: every label 1", [(1.0, 0.7, 1.0), (1.0, 0.2, 1.0)],
+             False)
+    bce_case("bce_d2 NULL: one row of w > 0",
+             [(1.0, 0.7, 1.0), (0.0, 0.2, 0.0)], True)
+    bce_case("bce_d2 pos_weight and smoothing together",
+             [(1.0, 0.8, 2.0), (0.0, 0.3, 1.0), (0.4, 0.5, 1.5)], True,
+             pw=4.0, s=0.2)
+    # multi-class: random tables
+    for i in range(40):
+        K = rng.choice([2, 3, 5, 10, 50])
+        n = rng.choice([2, 3, 7, 30])
+        weighted = i % 2 == 1
+        rows = []
+        for _ in range(n):
+            p = dist(rng, K, rng.choice([1, 3]))
+            if i % 3 == 0 and rng.random() < 0.5:
+                y = dist(rng, K, 4)
+            else:
+                y = rng.randrange(K)
+            w = rng.choice([0.0, 1.0, 2.5, rng.random() * 5]) \
+                if weighted else 1.0
+            rows.append((y, p, w))
+        kw = {}
+        if i % 4 == 1:
+            kw["cw"] = [rng.choice([0.5, 1.0, 2.0, 3.0]) for _ in range(K)]
+        if i % 5 == 2:
+            kw["s"] = rng.choice([0.1, 0.3])
+        if i % 7 == 3:
+            kw["eps"] = rng.choice([1e-7, 2.0**-52, 0.01])
+        if i % 6 == 5:
+            kw["ignore"] = 0
+        cce_case("cce_d2 random %d K=%d n=%d w=%d %s" % (
+            i, K, n, weighted, sorted(kw.items())), rows, K, weighted, **kw)
+    # multi-class: edges
+    cce_case("cce_d2 a class never seen (pi_c = 0, clipped)",
+             [(0, [0.7, 0.2, 0.1], 1.0), (1, [0.2, 0.7, 0.1], 1.0)], 3, False)
+    cce_case("cce_d2 one class near 1 (pi within 1e-20 of 1)",
+             [(0, [0.9, 0.05, 0.05], 1.0), (1, [0.3, 0.4, 0.3], 1e-20),
+              (0, [0.6, 0.3, 0.1], 1.0)], 3, True, eps=0.0)
+    cce_case("cce_d2 class_weight with soft and index rows",
+             [(0, [0.5, 0.3, 0.2], 1.0), ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6],
+              2.0), (2, [0.1, 0.1, 0.8], 1.0)], 3, True, cw=[1.0, 4.0, 0.5])
+    cce_case("cce_d2 a class weight of 0",
+             [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.2, 0.5, 0.3], 1.0),
+              ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6], 1.0)], 3, False,
+             cw=[1.0, 2.0, 0.0])
+    cce_case("cce_d2 K = 50 uniform labels, smoothing",
+             [(c, dist(rng, 50), 1.0) for c in range(50)], 50, False, s=0.1)
+    cce_case("cce_d2 NULL: every label class 2",
+             [(2, [0.1, 0.2, 0.7], 1.0), (2, [0.3, 0.3, 0.4], 1.0)], 3,
+             False)
+    cce_case("cce_d2 NULL: one row left after ignore_index",
+             [(0, [0.5, 0.5], 1.0), (1, [0.5, 0.5], 1.0)], 2, False,
+             ignore=0)
+    # scikit-learn's published examples (doc/modules/model_evaluation.rst,
+    # the d2_log_loss_score section): the labels 1, 2, 3 are the classes
+    # 0, 1, 2 here
+    print("INSERT INTO checks VALUES('scikit-learn d2_log_loss_score "
+          "example 1: 0.0', (SELECT cce_d2(column1, column2) FROM (VALUES "
+          "(0,'[0.5,0.25,0.25]'),(0,'[0.5,0.25,0.25]'),(1,'[0.5,0.25,0.25]'),"
+          "(2,'[0.5,0.25,0.25]'))), 0.0, 'abs', 1e-15);")
+    print("INSERT INTO checks VALUES('scikit-learn d2_log_loss_score "
+          "example 2: 0.981...', round((SELECT cce_d2(column1, column2) FROM "
+          "(VALUES (0,'[0.98,0.01,0.01]'),(1,'[0.01,0.98,0.01]'),"
+          "(2,'[0.01,0.01,0.98]'))), 3), 0.982, 'abs', 0.0011);")
+    print("INSERT INTO checks VALUES('scikit-learn d2_log_loss_score "
+          "example 3: -0.552...', (SELECT cce_d2(column1, column2) FROM "
+          "(VALUES (0,'[0.1,0.6,0.3]'),(1,'[0.1,0.6,0.3]'),"
+          "(2,'[0.4,0.5,0.1]'))), -0.5525, 'abs', 0.0005);")
+    print()
+    print(".read tests/sql/lib/report.sql")
+
+
+def measure(lib):
+    """Prints the worst error of the extension, in units of (L/L0) 2^-53
+    (the bound's first term with one half-ulp of L), for the report."""
+    import sqlite3
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(lib)
+    db.create_function("ieee754", 2, lambda m, e: math.ldexp(m, e),
+                       deterministic=True)
+    for fn in ("bce_d2", "cce_d2"):
+        worst, n, ulps = (0, None), 0, (0, None)
+        for name, call, rows_sql, want, ratio in MEASURED:
+            if not call.startswith(fn):
+                continue
+            got = db.execute("SELECT %s FROM (VALUES %s)" % (
+                call, rows_sql)).fetchone()[0]
+            err = abs(mpf(got) - want) / (ratio * mpf(2)**-53)
+            n += 1
+            if err > worst[0]:
+                worst = (err, name)
+            u = abs(mpf(got) - want) / mpf(math.ulp(nearest(want))) \
+                if want != 0 else 0
+            if u > ulps[0]:
+                ulps = (u, name)
+        print("%s, %d cases: worst %s x (L/L0) 2^-53 at %s; in ulp of D2: "
+              "%s at %s" % (fn, n, mpmath.nstr(worst[0], 4), worst[1],
+                            mpmath.nstr(ulps[0], 4), ulps[1]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
+        import io
+        import contextlib
+        with contextlib.redirect_stdout(io.StringIO()):
+            main()
+        measure(sys.argv[2])
+    else:
+        main()
