@@ -29,8 +29,11 @@ from mpmath import mp, mpf
 
 mp.dps = 60
 HERE = __file__.rsplit("/", 1)[0]
-EPS = float(re.search(r"#define BCE_DEFAULT_EPS (\S+)",
-                      open(HERE + "/../src/loss.h").read()).group(1))
+_EPS_TEXT = re.search(r"#define BCE_DEFAULT_EPS (\S+)",
+                      open(HERE + "/../src/loss.h").read()).group(1)
+# a C hex float (0x1p-52) or a decimal one
+EPS = (float.fromhex(_EPS_TEXT) if _EPS_TEXT.lower().startswith("0x")
+       else float(_EPS_TEXT))
 REL_L = mpf(2)**-50   # the family's mean: 4 ulp (the accuracy standard)
 MEASURED = []         # (name, call, rows, want, L/L0): tests/gen_d2_ref.py
                       # --measure reads the extension's errors in these units
