@@ -145,14 +145,14 @@ static inline int options_at(sqlite3_value **argv, int i){
 /* n bytes of a and b equal, inline: the options text is a few dozen bytes
 ** at most, and a call to memcmp() cost more than the comparison (18
 ** instructions a row for '{}', docs/performance.md). */
-static inline int same_word(const char *a, const char *b){
+static inline int opt_text_word(const char *a, const char *b){
   uint64_t x, y;
   memcpy(&x, a, 8);
   memcpy(&y, b, 8);
   return x==y;
 }
 
-BCE_ALWAYS_INLINE int same_bytes(const char *a, const char *b, size_t n){
+BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
   size_t i;
   if( n<8 ){
     for(i=0; i<n; i++){
@@ -161,9 +161,9 @@ BCE_ALWAYS_INLINE int same_bytes(const char *a, const char *b, size_t n){
     return 1;
   }
   for(i=0; i+8<n; i+=8){
-    if( !same_word(a+i, b+i) ) return 0;
+    if( !opt_text_word(a+i, b+i) ) return 0;
   }
-  return same_word(a+n-8, b+n-8);          /* the last 8, overlapping */
+  return opt_text_word(a+n-8, b+n-8);          /* the last 8, overlapping */
 }
 
 /* A row after the first of bce(y, p, options) or bce_logits(y, z,
@@ -203,7 +203,7 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   if( a==0 || a->o.text==0 || a->o.opt.n_pos_weights>0 ) return 0;
   z = (const char*)sqlite3_value_text(argv[2]);
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
-   || !same_bytes(z, a->o.text, a->o.nText) ){
+   || !opt_text_same(z, a->o.text, a->o.nText) ){
     return 0;
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
