@@ -166,17 +166,6 @@ BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
   return opt_text_word(a+n-8, b+n-8);          /* the last 8, overlapping */
 }
 
-/* A row after the first of bce(y, p, options) or bce_logits(y, z,
-** options) whose y and p (or z) are numbers in their domains and whose
-** options are the first row's bytes: the options are known, so it takes
-** what such a row needs and no more (the issue's cost bound: options cost
-** next to nothing once read).  Returns 0 for any other row, which
-** step_options() takes, and words the errors of.
-**
-** The text is compared byte for byte every row, never by its pointer: a
-** constant argument's text is SQLite's own (the same pointer each row),
-** but a column's may sit in a buffer that SQLite reuses for the next row's
-** value, so the same pointer and length do not prove the same bytes. */
 /* A row of known options that change the formula: out of line, so that
 ** the path of '{}' and of a reduction keeps a small frame. */
 BCE_NOINLINE void add_opt_row(BceAgg *a, double y, double x, int sign,
@@ -192,6 +181,18 @@ BCE_NOINLINE void add_opt_row(BceAgg *a, double y, double x, int sign,
   bce_mean_add(&a->m, l, 1.0, sign);
 }
 
+/* A row after the first of bce(y, p, options) or bce_logits(y, z,
+** options) whose y and p (or z) are numbers in their domains and whose
+** options are the first row's bytes: the options are known, so it takes
+** what such a row needs and no more (the issue's cost bound: options cost
+** next to nothing once read).  argv[2] is TEXT (step3() has asked).
+** Returns 0 for any other row, which step3_general() takes, and words the
+** errors of.
+**
+** The text is compared byte for byte every row, never by its pointer: a
+** constant argument's text is SQLite's own (the same pointer each row),
+** but a column's may sit in a buffer that SQLite reuses for the next row's
+** value, so the same pointer and length do not prove the same bytes. */
 BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
                                         sqlite3_value **argv, int sign,
                                         int logits){
