@@ -368,15 +368,20 @@ static inline bce_dd d_two(double s, double err){
   return r;
 }
 
-/* a*b - p exactly, p = a*b rounded, by Dekker's product (splits at 2^27 +
-** 1): the same double as bce_fma(a, b, -p), which is exact in software
-** where the target has no fma instruction and cost about 50 instructions
-** a call (docs/performance.md).  Dekker's is exact in round-to-nearest
+/* a*b - p exactly, p = a*b rounded: an fma instruction where the target
+** has one (the condition src/elementary.c's el_two_prod() takes), else
+** Dekker's product (splits at 2^27 + 1) rather than bce_fma(), which is
+** then a call into a software emulation (glibc's fma on x86-64 without
+** FMA: about 50 instructions a call, docs/performance.md "Options").
+** Both give the same exact double.  Dekker's is exact in round-to-nearest
 ** when nothing overflows (|a|, |b| < 2^995) and nothing underflows (|ab|
 ** >= 2^-960, or a or b zero): every factor on this path is 0 or within
 ** 2^-500 and 2^200 (each part is 0 or in [2^-60, 2^60], at most eight
 ** of them multiplied; e^L is past e^-256; E past e^-100), far inside. */
 static inline double d_prod_err(double a, double b, double p){
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__)
+  return bce_fma(a, b, -p);
+#else
   const double split = 134217729.0;            /* 2^27 + 1 */
   double t, ah, al, bh, bl;
   t = split*a;
@@ -386,6 +391,7 @@ static inline double d_prod_err(double a, double b, double p){
   bh = t - (t - b);
   bl = b - bh;
   return ((ah*bh - p) + ah*bl + al*bh) + al*bl;
+#endif
 }
 
 static inline bce_dd d_mul(bce_dd a, bce_dd b){
