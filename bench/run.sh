@@ -39,6 +39,12 @@ sum(bce_term(y, p))|bce(y, p)|SELECT sum(bce_term(y, p)) FROM preds
 sum(bce_grad(y, p))|bce(y, p)|SELECT sum(bce_grad(y, p)) FROM preds
 sum(sigmoid(p))|sum(y), sum(p)|SELECT sum(sigmoid(p)) FROM preds
 bce_logits(y, p)|bce(y, p)|SELECT bce_logits(y, p) FROM preds
+opt: bce(y, p, '{}')|bce(y, p)|SELECT bce(y, p, '{}') FROM preds
+opt: reduction mean|bce(y, p)|SELECT bce(y, p, '{"reduction": "mean"}') FROM preds
+opt: pos_weight 3|bce(y, p)|SELECT bce(y, p, '{"pos_weight": 3}') FROM preds
+opt: smoothing 0.1|bce(y, p)|SELECT bce(y, p, '{"smoothing": 0.1}') FROM preds
+opt: gamma 2|bce(y, p)|SELECT bce(y, p, '{"gamma": 2}') FROM preds
+opt: gamma 2.5|bce(y, p)|SELECT bce(y, p, '{"gamma": 2.5}') FROM preds
 soft: sum(y), sum(p)|-|SELECT sum(y), sum(p) FROM preds_soft
 soft: bce(y, p)|soft: sum(y), sum(p)|SELECT bce(y, p) FROM preds_soft
 w: bce(y, p)|-|SELECT bce(y, p) FROM preds_w
@@ -52,6 +58,7 @@ mc: sum(json_array_length(p))|-|SELECT sum(json_array_length(p)) FROM mc
 mc: cce(y, p)|mc: sum(json_array_length(p))|SELECT cce(y, p) FROM mc
 mc: cce_logits(y, z)|mc: sum(json_array_length(p))|SELECT cce_logits(y, z) FROM mc
 mc: sum(cce_term(y, p))|mc: cce(y, p)|SELECT sum(cce_term(y, p)) FROM mc
+mc: cce(y, p, class_weight)|mc: cce(y, p)|SELECT cce(y, p, '{"class_weight": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}') FROM mc
 sum(z)|-|SELECT sum((p - 0.5)*20) FROM preds
 logsumexp(z)|sum(z)|SELECT logsumexp((p - 0.5)*20) FROM preds
 bce_state(y, p)|bce(y, p)|SELECT length(bce_state(y, p)) FROM preds

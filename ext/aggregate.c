@@ -15,6 +15,7 @@
 ** a path per function: bce(y, p, w) has no eps and no logit in it.
 */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -141,46 +142,103 @@ static inline int options_at(sqlite3_value **argv, int i){
          && bce_is_options_arg(argv[i]);
 }
 
+/* n bytes of a and b equal, inline: the options text is a few dozen bytes
+** at most, and a call to memcmp() cost more than the comparison (18
+** instructions a row for '{}', docs/performance.md). */
+static inline int opt_text_word(const char *a, const char *b){
+  uint64_t x, y;
+  memcpy(&x, a, 8);
+  memcpy(&y, b, 8);
+  return x==y;
+}
+
+BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
+  size_t i;
+  if( n<8 ){
+    for(i=0; i<n; i++){
+      if( a[i]!=b[i] ) return 0;
+    }
+    return 1;
+  }
+  for(i=0; i+8<n; i+=8){
+    if( !opt_text_word(a+i, b+i) ) return 0;
+  }
+  return opt_text_word(a+n-8, b+n-8);          /* the last 8, overlapping */
+}
+
+/* A row of known options that change the formula: out of line, so that
+** the path of '{}' and of a reduction keeps a small frame. */
+BCE_NOINLINE void add_opt_row(BceAgg *a, double y, double x, int sign,
+                              int logits){
+  bce_binary_opt b;
+  double l;
+  bce_binary_opt_of(&a->o.opt, &b);
+  if( bce_binary_opt_plain(&b) ){
+    l = logits ? bce_logits_loss(y, x) : bce_loss(y, x, a->o.opt.eps);
+  }else{
+    l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+  }
+  bce_mean_add(&a->m, l, 1.0, sign);
+}
+
 /* A row after the first of bce(y, p, options) or bce_logits(y, z,
 ** options) whose y and p (or z) are numbers in their domains and whose
 ** options are the first row's bytes: the options are known, so it takes
 ** what such a row needs and no more (the issue's cost bound: options cost
-** next to nothing once read).  Returns 0 for any other row, which
-** step_options() takes, and words the errors of. */
+** next to nothing once read).  argv[2] is TEXT (step3() has asked).
+** Returns 0 for any other row, which step3_general() takes, and words the
+** errors of.
+**
+** The text is compared byte for byte every row, never by its pointer: a
+** constant argument's text is SQLite's own (the same pointer each row),
+** but a column's may sit in a buffer that SQLite reuses for the next row's
+** value, so the same pointer and length do not prove the same bytes. */
 BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
                                         sqlite3_value **argv, int sign,
                                         int logits){
   BceAgg *a;
   const char *z;
-  double y, x, l;
-  bce_binary_opt b;
-  if( sqlite3_value_type(argv[2])!=SQLITE_TEXT ) return 0;
+  double y, x;
+  if( !bce_read_pair(argv, logits ? BCE_ANY : BCE_UNIT, &y, &x) ) return 0;
   a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
   if( a==0 || a->o.text==0 || a->o.opt.n_pos_weights>0 ) return 0;
-  if( !bce_read_pair(argv, logits ? BCE_ANY : BCE_UNIT, &y, &x) ) return 0;
   z = (const char*)sqlite3_value_text(argv[2]);
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
-   || memcmp(z, a->o.text, a->o.nText)!=0 ){
+   || !opt_text_same(z, a->o.text, a->o.nText) ){
     return 0;
   }
-  if( (a->o.opt.keys & BCE_OPT_BINARY_KEYS)
-   && (bce_binary_opt_of(&a->o.opt, &b), !bce_binary_opt_plain(&b)) ){
-    l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+  if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
+    add_opt_row(a, y, x, sign, logits);
+  }else if( logits ){
+    bce_mean_add(&a->m, bce_logits_loss(y, x), 1.0, sign);
   }else{
-    l = logits ? bce_logits_loss(y, x) : bce_loss(y, x, a->o.opt.eps);
+    /* '{}', a reduction: bce(y, p)'s loss, finite (at most 36.04) */
+    bce_mean_add_unit(&a->m, bce_loss(y, x, BCE_DEFAULT_EPS), sign);
   }
-  bce_mean_add(&a->m, l, 1.0, sign);
   return 1;
 }
 
-/* bce(y, p, w) or bce(y, p, options); bce_logits likewise. */
-BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
-                             int sign, int logits){
-  if( step_same_options(ctx, argv, sign, logits) ) return;
+/* Every other row of the three-argument forms, out of line (as
+** step_yp_general() is for bce(y, p)). */
+BCE_NOINLINE void step3_general(sqlite3_context *ctx, sqlite3_value **argv,
+                                int sign, int logits){
   if( options_at(argv, 2) ){
     step_options(ctx, 2, argv, sign, logits);
   }else{
     step(ctx, 3, argv, sign, logits, 0);
+  }
+}
+
+/* bce(y, p, w) or bce(y, p, options); bce_logits likewise.  A number in
+** the third place takes step() inline, as before the options; TEXT the
+** short path of the first row's options, and every other row goes out of
+** line. */
+BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
+                             int sign, int logits){
+  if( sqlite3_value_type(argv[2])!=SQLITE_TEXT ){
+    step(ctx, 3, argv, sign, logits, 0);         /* bce(y, p, w) */
+  }else if( !step_same_options(ctx, argv, sign, logits) ){
+    step3_general(ctx, argv, sign, logits);
   }
 }
 

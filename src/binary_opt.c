@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stdint.h>
 #include "binary_opt.h"
 #include "dd.h"
 #include "elementary.h"
@@ -367,9 +368,35 @@ static inline bce_dd d_two(double s, double err){
   return r;
 }
 
+/* a*b - p exactly, p = a*b rounded: an fma instruction where the target
+** has one (the condition src/elementary.c's el_two_prod() takes), else
+** Dekker's product (splits at 2^27 + 1) rather than bce_fma(), which is
+** then a call into a software emulation (glibc's fma on x86-64 without
+** FMA: about 50 instructions a call, docs/performance.md "Options").
+** Both give the same exact double.  Dekker's is exact in round-to-nearest
+** when nothing overflows (|a|, |b| < 2^995) and nothing underflows (|ab|
+** >= 2^-960, or a or b zero): every factor on this path is 0 or within
+** 2^-500 and 2^200 (each part is 0 or in [2^-60, 2^60], at most eight
+** of them multiplied; e^L is past e^-256; E past e^-100), far inside. */
+static inline double d_prod_err(double a, double b, double p){
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__)
+  return bce_fma(a, b, -p);
+#else
+  const double split = 134217729.0;            /* 2^27 + 1 */
+  double t, ah, al, bh, bl;
+  t = split*a;
+  ah = t - (t - a);
+  al = a - ah;
+  t = split*b;
+  bh = t - (t - b);
+  bl = b - bh;
+  return ((ah*bh - p) + ah*bl + al*bh) + al*bl;
+#endif
+}
+
 static inline bce_dd d_mul(bce_dd a, bce_dd b){
   double p = a.hi*b.hi;
-  return d_two(p, bce_fma(a.hi, b.hi, -p) + (a.hi*b.lo + a.lo*b.hi));
+  return d_two(p, d_prod_err(a.hi, b.hi, p) + (a.hi*b.lo + a.lo*b.hi));
 }
 
 static inline bce_dd d_add(bce_dd a, bce_dd b){
@@ -415,7 +442,15 @@ static int fast_parts(double y, double x, int logits, int logs,
     E = d_two(bce_scale(eh, k), bce_scale(el, k));
     one_e = d_add(d_of(1.0), E);
     large.hi = 1.0/one_e.hi;
-    large.lo = (bce_fma(-large.hi, one_e.hi, 1.0) - large.hi*one_e.lo)/one_e.hi;
+    /* 1 - large.hi*one_e.hi exactly: 1 - p is exact (Sterbenz, p = the
+    ** rounded product is within 2^-52 of 1), and so is the difference
+    ** with the product's error, the remainder of a rounded quotient being
+    ** a double: the bits bce_fma(-large.hi, one_e.hi, 1.0) gives */
+    {
+      double p = large.hi*one_e.hi;
+      large.lo = (((1.0 - p) - d_prod_err(large.hi, one_e.hi, p))
+                  - large.hi*one_e.lo)/one_e.hi;
+    }
     small = d_mul(E, large);
     sp = spz = d_of(0.0);
     if( logs ){
@@ -466,7 +501,7 @@ static int fast_pow(bce_dd f, double g, bce_dd *F){
     bce_dd lf = d_two(fh, fl);
     L = lf.hi*g;
     if( !(fabs(L)<256.0) ) return 0;
-    Ll = bce_fma(lf.hi, g, -L) + lf.lo*g;
+    Ll = d_prod_err(lf.hi, g, L) + lf.lo*g;
     eh = bce_exp_fast(L, &k, &el);
     *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
   }
@@ -492,6 +527,84 @@ static int fast_result(bce_dd l, double *out){
   return 1;
 }
 
+/* x where the mask is all ones, else y: a label picks without a branch */
+static inline double d_pick(uint64_t mask, double x, double y){
+  return bce_from_bits((bce_bits(x) & mask) | (bce_bits(y) & ~mask));
+}
+
+static inline bce_dd d_pick2(uint64_t mask, bce_dd x, bce_dd y){
+  bce_dd r;
+  r.hi = d_pick(mask, x.hi, y.hi);
+  r.lo = d_pick(mask, x.lo, y.lo);
+  return r;
+}
+
+/* f^gamma for fast_loss() and hard_loss(): gamma = 2, the common focal
+** loss, is the square fast_pow() forms too */
+static inline int focal_pow(bce_dd f, double g, bce_dd *F){
+  if( g==2.0 ){
+    *F = d_mul(f, f);
+    return 1;
+  }
+  return fast_pow(f, g, F);
+}
+
+/* A hard label (y = 0 or 1) without alpha, from a probability: the usual
+** pos_weight, smoothing and focal calls.  The same numbers as fast_loss()
+** below, bit for bit, with what the label makes 0 or 1 left out (a
+** product by 1 or a sum with 0 of a double-double gives it back
+** unchanged): without smoothing, ce is pw*(-ln q) for y = 1 and -ln(1-q)
+** for y = 0, one logarithm whose argument, q or the exact u + c = 1 - q,
+** is picked by masks as in bce_loss() (no branch on a random label), and
+** 1-p_t is u + c or q; with smoothing s, y' is 1 - s/2 or s/2 (so 1-y'
+** the other), both logarithms are taken, and the sums are fast_loss()'s.
+** Every part to 2^-64 of itself and the loss rounded once: within 2^-60
+** of an ulp of the correctly rounded loss, as fast_loss().  Returns 0
+** where fast_loss() or the bxdd path must decide. */
+static int hard_loss(double y, double p, const bce_binary_opt *o,
+                     double *out){
+  double q, u, c, h, l, pw = o->pos_weight, s = o->smoothing;
+  uint64_t one;
+  bce_dd ce, f, F;
+  if( y*(1.0 - y)!=0.0 || o->has_alpha || !ordinary(pw) || !ordinary(s) ){
+    return 0;
+  }
+  q = bce_clip(p, o->eps);
+  if( !(q>=0x1p-60) || !(q<1.0) ) return 0;
+  one = (uint64_t)0 - ((bce_bits(y) >> 61) & 1u);      /* y = 1: all ones */
+  u = 1.0 - q;
+  c = (1.0 - u) - q;                          /* exact: Fast2Sum, 1 >= q */
+  if( s==0.0 ){
+    h = bce_log_fast(d_pick(one, q, u), d_pick(one, 0.0, c), &l);
+    ce = d_two(-h, -l);
+    if( pw!=1.0 ) ce = d_mul(d_of(d_pick(one, pw, 1.0)), ce);
+    f.hi = d_pick(one, u, q);
+    f.lo = d_pick(one, c, 0.0);
+  }else{
+    bce_dd sc = d_two(1.0 - s, (1.0 - (1.0 - s)) - s), half = d_of(s*0.5);
+    bce_dd big = d_add(sc, half), ys, yc, a = d_of(0.0), b;
+    ys = d_pick2(one, big, half);
+    yc = d_pick2(one, half, big);
+    if( pw!=0.0 ){
+      h = bce_log_fast(q, 0.0, &l);
+      a = d_two(-h, -l);
+    }
+    h = bce_log_fast(u, c, &l);
+    b = d_two(-h, -l);
+    /* ys*pw is ys for pw = 1: skipped, the same bits */
+    ce = d_add(d_mul(pw!=1.0 ? d_mul(ys, d_of(pw)) : ys, a), d_mul(yc, b));
+    if( o->gamma!=0.0 ){
+      f = d_add(d_mul(ys, d_two(u, c)), d_mul(yc, d_of(q)));
+      if( !(f.hi>=0x1p-60) ) return 0;
+    }
+  }
+  if( o->gamma!=0.0 ){
+    if( !focal_pow(f, o->gamma, &F) ) return 0;
+    ce = d_mul(ce, F);
+  }
+  return fast_result(ce, out);
+}
+
 /* l by double-doubles; 0 where a part is outside their safe range (the
 ** caller takes the bxdd path) */
 static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
@@ -502,7 +615,7 @@ static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
   l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
   if( o->gamma!=0.0 ){
     bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
-    if( !(f.hi>=0x1p-60) || !fast_pow(f, o->gamma, &F) ) return 0;
+    if( !(f.hi>=0x1p-60) || !focal_pow(f, o->gamma, &F) ) return 0;
     l = d_mul(l, F);
   }
   if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
@@ -568,6 +681,7 @@ BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b){
   opt_point t;
   bxdd l;
   if( bce_binary_opt_plain(b) ) return bce_loss(y, p, b->eps);
+  if( hard_loss(y, p, b, &l.hi) ) return l.hi;
   if( fast_loss(y, p, 0, b, &l.hi) ) return l.hi;
   prob_point(y, p, b, &t, 0);
   if( loss_x(&t, b, &l) ) return INFINITY;
