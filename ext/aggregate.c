@@ -116,6 +116,11 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
   }else if( opt ){
     l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
                : bce_opt_loss(v[0], v[1], &b);
+    /* rule 2: a row of weight 0 counts for nothing, even infinite */
+    if( isinf(l) && w!=0.0
+     && bce_options_loss_overflow(ctx, v[0], v[1], logits, l, &b) ){
+      return;
+    }
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }
@@ -166,6 +171,9 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   if( (a->o.opt.keys & BCE_OPT_BINARY_KEYS)
    && (bce_binary_opt_of(&a->o.opt, &b), !bce_binary_opt_plain(&b)) ){
     l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+    if( isinf(l) && bce_options_loss_overflow(ctx, y, x, logits, l, &b) ){
+      return 1;
+    }
   }else{
     l = logits ? bce_logits_loss(y, x) : bce_loss(y, x, a->o.opt.eps);
   }

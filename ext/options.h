@@ -13,6 +13,7 @@
 #define BCE_EXT_OPTIONS_H
 
 #include "sqlite3ext.h"
+#include "../src/binary_opt.h"
 #include "../src/mean.h"
 #include "../src/options.h"
 
@@ -86,5 +87,12 @@ BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
 ** error set: a pos_weight array is one per element of a JSON-array row. */
 BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
                                        const bce_options *o);
+
+/* 1 with the error set when l, the loss of a row of numbers (y, x) under
+** the binary options b, overflowed because of pos_weight
+** (src/binary_opt.h); else 0.  Costs one test unless l is +Inf. */
+BCE_PRIVATE int bce_options_loss_overflow(sqlite3_context *ctx, double y,
+                                          double x, int logits, double l,
+                                          const bce_binary_opt *b);
 
 #endif
