@@ -113,6 +113,12 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
                            logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
                            argv, arrays, &l);
     if( r!=1 ) return;          /* an error, or no labelled element: skipped */
+    if( isinf(l) && w!=0.0
+     && bce_row_array_pos_weight_overflow(ctx, param,
+                          logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
+                          argv, arrays) ){
+      return;
+    }
   }else if( opt ){
     l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
                : bce_opt_loss(v[0], v[1], &b);

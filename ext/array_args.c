@@ -196,6 +196,33 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
   return r;
 }
 
+BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
+                                    const bce_param *param,
+                                    bce_array_kind kind,
+                                    const bce_options *o,
+                                    sqlite3_value **argv, int arrays){
+  bce_array_pairs it;
+  bce_array_error err;
+  bce_options bare;
+  double l;
+  if( !(o->keys & BCE_OPT_POS_WEIGHT) ) return 0;
+  bare = *o;
+  bare.keys &= ~BCE_OPT_POS_WEIGHT;
+  bare.pos_weight = 1.0;
+  bare.pos_weights = 0;
+  bare.n_pos_weights = 0;
+  /* the same texts as the call that gave the infinite loss, which opened
+  ** and read them */
+  if( BCE_NEVER(!open_arrays(ctx, param, kind, argv, arrays, &it))
+   || BCE_NEVER(bce_array_row_loss(&it, &bare, &l, &err)!=1)
+   || !isfinite(l) ){
+    return 0;
+  }
+  bce_error(ctx, "options key \"pos_weight\" makes the loss of this row "
+            "overflow a double; a smaller pos_weight keeps it finite");
+  return 1;
+}
+
 /* Two passes: the first checks the arrays and counts the labelled
 ** elements, which every element's gradient is divided by; the second
 ** writes them. */

@@ -31,6 +31,15 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_options *o, sqlite3_value **argv,
                                    int arrays, double *loss);
 
+/* 1 with the error set when a row whose bce_row_array_loss() was +Inf
+** is finite without its pos_weight (a number or one per element): the
+** weights carry it past the doubles; else 0.  Only after a loss of +Inf. */
+BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
+                                    const bce_param *param,
+                                    bce_array_kind kind,
+                                    const bce_options *o,
+                                    sqlite3_value **argv, int arrays);
+
 /* Sets the result: the JSON array of the K element gradients with the
 ** options o, each divided by n times the number of labelled elements;
 ** 0.0 for a missing label (every element of a row with none), or an

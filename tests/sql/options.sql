@@ -223,4 +223,6 @@ INSERT INTO checks SELECT 'the same row of weight 0 in the aggregate counts for 
   -ln(0.5), 'ulp', 1;
 INSERT INTO checks SELECT 'pos_weight 1e300 on a loss of 800 stays finite',
   bce_logits(1, -800, '{"pos_weight": 1e300}'), 8e302, 'ulp', 1;
+INSERT INTO checks SELECT 'a multi-label row of weight 0 whose pos_weight would overflow its loss: 0.0 (rule 2)',
+  bce_term('[1, 0]', '[1e-300, 0.5]', 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
 .read tests/sql/lib/report.sql
