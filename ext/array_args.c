@@ -223,6 +223,32 @@ BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
   return 1;
 }
 
+BCE_PRIVATE int bce_read_cce_target(sqlite3_context *ctx,
+                                    sqlite3_value *argv0, bce_cce_row *r){
+  int t = sqlite3_value_type(argv0);
+  r->y = 0;
+  r->ny = 0;
+  r->cls = 0.0;
+  r->yJsonb = 0;
+  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
+    r->cls = sqlite3_value_double(argv0);
+  }else if( t==SQLITE_TEXT && bce_text_number(argv0, &r->cls) ){
+    /* '2', '2.0': a class index spelled as text (rule 3) */
+  }else if( bce_is_array_arg(argv0) ){
+    r->yJsonb = bce_array_arg_bytes(argv0, &r->y, &r->ny);
+    /* bce_is_array_arg() has read it; SQLite returns the same text */
+    if( BCE_NEVER(r->y==0) ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+  }else{
+    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
+                  argv0);
+    return 0;
+  }
+  return 1;
+}
+
 /* Two passes: the first checks the arrays and counts the labelled
 ** elements, which every element's gradient is divided by; the second
 ** writes them. */

@@ -58,7 +58,7 @@ static int json_array_arg(sqlite3_context *ctx, bce_param param,
 ** w, eps, n) are checked here, before any array element. */
 static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
                     sqlite3_value **argv, bce_cce_row *r, double *num){
-  int i, t;
+  int i;
   for(i=0; i<argc; i++){
     if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
   }
@@ -67,27 +67,7 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
     ** taken it from argc if it were one */
     return bce_options_arg_missing(ctx, 4, argv);
   }
-  r->y = 0;
-  r->ny = 0;
-  r->cls = 0.0;
-  r->yJsonb = 0;
-  t = sqlite3_value_type(argv[0]);
-  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
-    r->cls = sqlite3_value_double(argv[0]);
-  }else if( t==SQLITE_TEXT && bce_text_number(argv[0], &r->cls) ){
-    /* '2', '2.0': a class index spelled as text (rule 3) */
-  }else if( bce_is_array_arg(argv[0]) ){
-    r->yJsonb = bce_array_arg_bytes(argv[0], &r->y, &r->ny);
-    /* bce_is_array_arg() has read it; SQLite returns the same text */
-    if( BCE_NEVER(r->y==0) ){
-      sqlite3_result_error_nomem(ctx);
-      return 0;
-    }
-  }else{
-    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
-                  argv[0]);
-    return 0;
-  }
+  if( !bce_read_cce_target(ctx, argv[0], r) ) return 0;
   if( argc>2 && bce_read_args(ctx, argc-2, argv+2, f->aParam+2, num, 0)
                 !=BCE_READ_OK ){
     return 0;                                       /* rules 3 and 4 */
