@@ -114,9 +114,20 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
                            logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
                            argv, arrays, &l);
     if( r!=1 ) return;          /* an error, or no labelled element: skipped */
+    if( isinf(l) && w!=0.0
+     && bce_row_array_pos_weight_overflow(ctx, param,
+                          logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
+                          argv, arrays) ){
+      return;
+    }
   }else if( opt ){
     l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
                : bce_opt_loss(v[0], v[1], &b);
+    /* rule 2: a row of weight 0 counts for nothing, even infinite */
+    if( isinf(l) && w!=0.0
+     && bce_options_loss_overflow(ctx, v[0], v[1], logits, l, &b) ){
+      return;
+    }
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }
@@ -168,8 +179,8 @@ BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
 
 /* A row of known options that change the formula: out of line, so that
 ** the path of '{}' and of a reduction keeps a small frame. */
-BCE_NOINLINE void add_opt_row(BceAgg *a, double y, double x, int sign,
-                              int logits){
+BCE_NOINLINE void add_opt_row(sqlite3_context *ctx, BceAgg *a, double y,
+                              double x, int sign, int logits){
   bce_binary_opt b;
   double l;
   bce_binary_opt_of(&a->o.opt, &b);
@@ -177,6 +188,11 @@ BCE_NOINLINE void add_opt_row(BceAgg *a, double y, double x, int sign,
     l = logits ? bce_logits_loss(y, x) : bce_loss(y, x, a->o.opt.eps);
   }else{
     l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+    /* a weight key that takes a finite row's loss past DBL_MAX: its error,
+    ** as the first row's step words it */
+    if( isinf(l) && bce_options_loss_overflow(ctx, y, x, logits, l, &b) ){
+      return;
+    }
   }
   bce_mean_add(&a->m, l, 1.0, sign);
 }
@@ -208,7 +224,7 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
     return 0;
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
-    add_opt_row(a, y, x, sign, logits);
+    add_opt_row(ctx, a, y, x, sign, logits);
   }else if( logits ){
     bce_mean_add(&a->m, bce_logits_loss(y, x), 1.0, sign);
   }else{

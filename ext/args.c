@@ -316,11 +316,17 @@ static void error_text(sqlite3_context *ctx, const char *arg,
   }else if( param && (param->domain==BCE_WEIGHT || param->domain==BCE_COUNT
                        || param->domain==BCE_EPS)
          && is_object_text(z, n) ){
-    /* an options object (issue 21) before another argument */
+    /* an options object (issue 21) before another argument, or given to
+    ** a function that takes none */
     bce_quote_text(quoted, z, n);
-    bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
-                   "and not with a positional eps (eps is a key)", arg, what,
-                   quoted);
+    if( bce_func(ctx)->optKeys==0 ){
+      bce_error(ctx, "%s must be %s, got %s; %s() takes no options object",
+                arg, what, quoted, bce_func(ctx)->zName);
+    }else{
+      bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
+                     "and not with a positional eps (eps is a key)", arg,
+                     what, quoted);
+    }
   }else{
     bce_quote_text(quoted, z, n);
     bce_error(ctx, "%s must be %s, got %s", arg, what, quoted);
@@ -353,6 +359,20 @@ static void error_blob(sqlite3_context *ctx, const char *arg,
     bce_error(ctx, "%s must be %s, got a blob of %d bytes; a state of "
                    "bce_state()? bce_merge(state) gives its loss", arg, what,
                    n);
+  }else if( (strcmp(arg, "w")==0 || strcmp(arg, "n")==0
+             || strcmp(arg, "eps")==0)
+         && bce_jsonb_is_object((const char*)b, (size_t)n) ){
+    /* options are TEXT (issue 21): a JSONB object in their place reaches
+    ** the reader of the argument before it */
+    if( bce_func(ctx)->optKeys==0 ){
+      bce_error(ctx, "%s must be %s, got a blob of %d byte%s (a JSONB "
+                     "object); %s() takes no options object", arg, what, n,
+                n==1 ? "" : "s", bce_func(ctx)->zName);
+    }else{
+      bce_error(ctx, "%s must be %s, got a blob of %d byte%s; a JSONB "
+                     "object (jsonb())? options are TEXT: json(x) gives it",
+                arg, what, n, n==1 ? "" : "s");
+    }
   }else if( is_text_bytes(b, n) ){
     bce_error(ctx, "%s must be %s, got a blob of %d byte%s; text sent as "
                    "bytes (a Node Buffer?): pass buf.toString(), or "

@@ -196,6 +196,59 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
   return r;
 }
 
+BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
+                                    const bce_param *param,
+                                    bce_array_kind kind,
+                                    const bce_options *o,
+                                    sqlite3_value **argv, int arrays){
+  bce_array_pairs it;
+  bce_array_error err;
+  bce_options bare;
+  double l;
+  if( !(o->keys & BCE_OPT_POS_WEIGHT) ) return 0;
+  bare = *o;
+  bare.keys &= ~BCE_OPT_POS_WEIGHT;
+  bare.pos_weight = 1.0;
+  bare.pos_weights = 0;
+  bare.n_pos_weights = 0;
+  /* the same texts as the call that gave the infinite loss, which opened
+  ** and read them */
+  if( BCE_NEVER(!open_arrays(ctx, param, kind, argv, arrays, &it))
+   || BCE_NEVER(bce_array_row_loss(&it, &bare, &l, &err)!=1)
+   || !isfinite(l) ){
+    return 0;
+  }
+  bce_error(ctx, "options key \"pos_weight\" makes the loss of this row "
+            "overflow a double; a smaller pos_weight keeps it finite");
+  return 1;
+}
+
+BCE_PRIVATE int bce_read_cce_target(sqlite3_context *ctx,
+                                    sqlite3_value *argv0, bce_cce_row *r){
+  int t = sqlite3_value_type(argv0);
+  r->y = 0;
+  r->ny = 0;
+  r->cls = 0.0;
+  r->yJsonb = 0;
+  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
+    r->cls = sqlite3_value_double(argv0);
+  }else if( t==SQLITE_TEXT && bce_text_number(argv0, &r->cls) ){
+    /* '2', '2.0': a class index spelled as text (rule 3) */
+  }else if( bce_is_array_arg(argv0) ){
+    r->yJsonb = bce_array_arg_bytes(argv0, &r->y, &r->ny);
+    /* bce_is_array_arg() has read it; SQLite returns the same text */
+    if( BCE_NEVER(r->y==0) ){
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+  }else{
+    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
+                  argv0);
+    return 0;
+  }
+  return 1;
+}
+
 /* Two passes: the first checks the arrays and counts the labelled
 ** elements, which every element's gradient is divided by; the second
 ** writes them. */

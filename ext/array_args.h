@@ -17,6 +17,7 @@
 #include "sqlite3ext.h"
 #include "args.h"
 #include "../src/arrays.h"
+#include "../src/cce.h"
 
 /* The loss of the row, the mean over its labelled elements (a null in y
 ** is a missing label), with the options o (src/binary_opt.h; its eps is
@@ -30,6 +31,22 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_param *param, bce_array_kind kind,
                                    const bce_options *o, sqlite3_value **argv,
                                    int arrays, double *loss);
+
+/* 1 with the error set when a row whose bce_row_array_loss() was +Inf
+** is finite without its pos_weight (a number or one per element): the
+** weights carry it past the doubles; else 0.  Only after a loss of +Inf. */
+BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
+                                    const bce_param *param,
+                                    bce_array_kind kind,
+                                    const bce_options *o,
+                                    sqlite3_value **argv, int arrays);
+
+/* Reads argv0, the y of a multi-class row (cce, kl_div), into r: a class
+** index (a number, or one spelled as TEXT, rule 3) in r->cls, or a JSON
+** array of targets (text or JSONB) in r->y, r->ny and r->yJsonb.  0 when
+** the error is set. */
+BCE_PRIVATE int bce_read_cce_target(sqlite3_context *ctx,
+                                    sqlite3_value *argv0, bce_cce_row *r);
 
 /* Sets the result: the JSON array of the K element gradients with the
 ** options o, each divided by n times the number of labelled elements;

@@ -58,7 +58,7 @@ static int json_array_arg(sqlite3_context *ctx, bce_param param,
 ** w, eps, n) are checked here, before any array element. */
 static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
                     sqlite3_value **argv, bce_cce_row *r, double *num){
-  int i, t;
+  int i;
   for(i=0; i<argc; i++){
     if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
   }
@@ -67,27 +67,7 @@ static int mc_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
     ** taken it from argc if it were one */
     return bce_options_arg_missing(ctx, 4, argv);
   }
-  r->y = 0;
-  r->ny = 0;
-  r->cls = 0.0;
-  r->yJsonb = 0;
-  t = sqlite3_value_type(argv[0]);
-  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
-    r->cls = sqlite3_value_double(argv[0]);
-  }else if( t==SQLITE_TEXT && bce_text_number(argv[0], &r->cls) ){
-    /* '2', '2.0': a class index spelled as text (rule 3) */
-  }else if( bce_is_array_arg(argv[0]) ){
-    r->yJsonb = bce_array_arg_bytes(argv[0], &r->y, &r->ny);
-    /* bce_is_array_arg() has read it; SQLite returns the same text */
-    if( BCE_NEVER(r->y==0) ){
-      sqlite3_result_error_nomem(ctx);
-      return 0;
-    }
-  }else{
-    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
-                  argv[0]);
-    return 0;
-  }
+  if( !bce_read_cce_target(ctx, argv[0], r) ) return 0;
   if( argc>2 && bce_read_args(ctx, argc-2, argv+2, f->aParam+2, num, 0)
                 !=BCE_READ_OK ){
     return 0;                                       /* rules 3 and 4 */
@@ -189,6 +169,42 @@ static int mc_scalar_options(sqlite3_context *ctx, int argc,
   return 1;
 }
 
+/* 1 with the error set when the row's loss under o is +Inf only because
+** class_weight or alpha carry a finite loss past DBL_MAX: the same row
+** without them is finite.  Called only where a loss came out +Inf, so it
+** may take the row again; 0 (nothing set) when the loss under o is finite
+** (the caller's w is the cause, rule 7) or infinite of itself. */
+static int mc_weights_overflow(sqlite3_context *ctx, const BceFunc *f,
+                               const bce_cce_row *r, const bce_options *o){
+  unsigned both = BCE_OPT_CLASS_WEIGHT|BCE_OPT_ALPHA;
+  bce_options bare;
+  bce_array_error e;
+  double l, d;
+  int scale = 0, logits = f->eLoss==BCE_LOSS_CCE_LOGITS;
+  if( !(o->keys & both) ) return 0;
+  if( (logits ? bce_cce_logits_loss_scaled(r, o, &l, &scale, &d, &e)
+              : bce_cce_loss(r, o, &l, &d, &e))!=1 || isfinite(l) ){
+    return 0;
+  }
+  bare = *o;
+  bare.keys &= ~both;
+  bare.class_weights = bare.alphas = 0;
+  bare.n_class_weights = bare.n_alphas = 0;
+  bare.alpha = 0.0;
+  if( (logits ? bce_cce_logits_loss_scaled(r, &bare, &l, &scale, &d, &e)
+              : bce_cce_loss(r, &bare, &l, &d, &e))!=1 || !isfinite(l) ){
+    return 0;
+  }
+  bce_error(ctx, "options %s make%s the loss of this row overflow a double; "
+            "scale %s down", (o->keys & both)==both
+            ? "keys \"class_weight\" and \"alpha\""
+            : (o->keys & BCE_OPT_ALPHA) ? "key \"alpha\""
+                                        : "key \"class_weight\"",
+            (o->keys & both)==both ? "" : "s",
+            (o->keys & both)==both ? "them" : "it");
+  return 1;
+}
+
 /* --------------------------------------------------------- aggregates */
 
 /* One row in (sign = +1) or out (sign = -1) of cce or cce_logits, every
@@ -238,6 +254,7 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
     return;
   }
   if( ok==2 ) return;        /* the target is ignore_index: a NULL row */
+  if( isinf(l) && w!=0.0 && mc_weights_overflow(ctx, f, &r, o) ) return;
   /* a loss below 2^-1022 is rounded to the subnormal grid here: the mean
   ** is a weighted average of the losses, so it is off by no more */
   if( scale<0 ) l = ldexp(l, scale);
@@ -300,6 +317,7 @@ BCE_PRIVATE void bce_cce_term_func(sqlite3_context *ctx, int argc,
     sqlite3_result_double(ctx, 0.0);
     return;
   }
+  if( isinf(l) && mc_weights_overflow(ctx, f, &r, o) ) return;
   if( f->eLoss!=BCE_LOSS_CCE_LOGITS ){
     if( isfinite(plain) && isinf(l) ){              /* rule 7 */
       bce_error(ctx, "w*loss overflows a double; scale the weights down");

@@ -5,11 +5,13 @@
 ** its errors.  The grammar and the domains are src/options.c's; the keys
 ** a function accepts are its descriptor's (BceFunc.optKeys).
 */
+#include <math.h>
 #include <string.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "options.h"
+#include "../src/decimal.h"
 #include "registry.h"
 
 /* The blanks SQLite allows around a number in TEXT, and src/options.c
@@ -38,6 +40,17 @@ BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
             "number pos_weight applies to every row",
             (long long)o->n_pos_weights, bce_func(ctx)->aParam[1].name);
   return 0;
+}
+
+BCE_PRIVATE int bce_options_loss_overflow(sqlite3_context *ctx, double y,
+                                          double x, int logits, double l,
+                                          const bce_binary_opt *b){
+  char buf[BCE_DECIMAL_BUF];
+  if( !isinf(l) || !bce_opt_loss_overflows(y, x, logits, l, b) ) return 0;
+  bce_decimal_format(buf, b->pos_weight);     /* as the state errors write it */
+  bce_error(ctx, "options key \"pos_weight\" %s makes the loss of this row "
+            "overflow a double; a smaller pos_weight keeps it finite", buf);
+  return 1;
 }
 
 BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
@@ -416,41 +429,4 @@ BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
                                       double eps, bce_options_room *room,
                                       const bce_options **o){
   return optarg_scalar_options(ctx, iArg, v, hasEps, eps, room, o);
-}
-
-BCE_PRIVATE int bce_scalar_options(sqlite3_context *ctx, int iArg,
-                                   sqlite3_value *v, int hasEps, double eps,
-                                   const bce_options **o){
-  static const bce_options defaults = {
-    0, BCE_DEFAULT_EPS, 1.0, 0, 0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0,
-    BCE_REDUCTION_MEAN
-  };
-  if( v==0 && !hasEps ){
-    *o = &defaults;
-    return 1;
-  }
-  if( v==0 ){
-    /* a positional eps has no argument of its own to cache on but its
-    ** own: the eps argument, iArg */
-    bce_options_room *r = (bce_options_room*)sqlite3_get_auxdata(ctx, iArg);
-    if( r==0 || r->opt.eps!=eps ){
-      r = (bce_options_room*)sqlite3_malloc64(sizeof(*r));
-      if( r==0 ){
-        sqlite3_result_error_nomem(ctx);
-        return 0;
-      }
-      bce_options_init(&r->opt);
-      r->opt.eps = eps;
-      r->opt.keys = BCE_OPT_EPS;
-      sqlite3_set_auxdata(ctx, iArg, r, sqlite3_free);
-      r = (bce_options_room*)sqlite3_get_auxdata(ctx, iArg);
-      if( r==0 ){
-        sqlite3_result_error_nomem(ctx);
-        return 0;
-      }
-    }
-    *o = &r->opt;
-    return 1;
-  }
-  return optarg_scalar_options(ctx, iArg, v, 0, 0.0, 0, o);
 }

@@ -13,6 +13,7 @@
 #define BCE_EXT_OPTIONS_H
 
 #include "sqlite3ext.h"
+#include "../src/binary_opt.h"
 #include "../src/mean.h"
 #include "../src/options.h"
 
@@ -49,19 +50,14 @@ typedef struct BceAgg {
 } BceAgg;
 
 /* The options of a scalar call: the options object v (or 0 for none:
-** the defaults, or positional eps) parsed into *o, cached on the
-** statement with sqlite3_set_auxdata() when v is a constant argument
-** (argument index iArg).  Returns 0 when an error is set. */
-BCE_PRIVATE int bce_scalar_options(sqlite3_context *ctx, int iArg,
-                                   sqlite3_value *v, int hasEps, double eps,
-                                   const bce_options **o);
-
-/* bce_scalar_options() with the caller's room: options that are not
-** cached (none, a positional eps, an options argument that is not
-** constant) are parsed into room, so that a scalar allocates nothing per
-** row.  Only an argument that is not constant and holds more array
-** elements than the room has is parsed into a block of its own (freed by
-** SQLite after the call). */
+** the defaults, or a positional eps) parsed into *o; cached on the
+** statement with sqlite3_set_auxdata() (argument index iArg), which SQLite
+** hands back while the argument is constant.  Options that fit the
+** caller's room are read from it.  SQLite does not say whether an
+** argument is constant, so the cache is a block allocated on each call
+** whose options are not cached yet: an options argument from a column
+** costs a parse and an allocation a row (docs/functions.md, "Read once").
+** Returns 0 when an error is set. */
 #define BCE_OPTIONS_ROOM 32
 typedef struct bce_options_room {
   bce_options opt;
@@ -86,5 +82,12 @@ BCE_PRIVATE int bce_options_arg_missing(sqlite3_context *ctx, int argc,
 ** error set: a pos_weight array is one per element of a JSON-array row. */
 BCE_PRIVATE int bce_options_number_row(sqlite3_context *ctx,
                                        const bce_options *o);
+
+/* 1 with the error set when l, the loss of a row of numbers (y, x) under
+** the binary options b, overflowed because of pos_weight
+** (src/binary_opt.h); else 0.  Costs one test unless l is +Inf. */
+BCE_PRIVATE int bce_options_loss_overflow(sqlite3_context *ctx, double y,
+                                          double x, int logits, double l,
+                                          const bce_binary_opt *b);
 
 #endif

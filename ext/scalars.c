@@ -106,9 +106,20 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
                            argv, arrays, &l);
     if( r==2 ) sqlite3_result_null(ctx);         /* no labelled element */
     if( r!=1 ) return;
+    if( isinf(l) && w!=0.0
+     && bce_row_array_pos_weight_overflow(ctx, f->aParam,
+                          logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
+                          argv, arrays) ){
+      return;
+    }
   }else if( opt ){
     l = logits ? bce_opt_logits_loss(v[0], v[1], &b)
                : bce_opt_loss(v[0], v[1], &b);
+    /* rule 2: a row of weight 0 counts for nothing, even infinite */
+    if( isinf(l) && w!=0.0
+     && bce_options_loss_overflow(ctx, v[0], v[1], logits, l, &b) ){
+      return;
+    }
   }else{
     l = logits ? bce_logits_loss(v[0], v[1]) : bce_loss(v[0], v[1], eps);
   }

@@ -116,7 +116,9 @@ BCE_PRIVATE void bce_entropy_func(sqlite3_context *ctx, int argc,
   if( bce_is_array_arg(argv[0]) ){
     const char *z;
     size_t nz;
-    bce_array_error err;
+    /* zeroed: aarch64-linux-gnu-gcc 12 -O2 cannot see that the reader
+    ** sets err.value wherever the message reads it (-Wmaybe-uninitialized) */
+    bce_array_error err = {0};
     int jsonb = bce_array_arg_bytes(argv[0], &z, &nz);
     if( BCE_NEVER(z==0) ){                  /* read by bce_is_array_arg() */
       sqlite3_result_error_nomem(ctx);
@@ -147,30 +149,11 @@ BCE_PRIVATE void bce_entropy_func(sqlite3_context *ctx, int argc,
 ** an error). */
 static int kl_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
                        sqlite3_value **argv, bce_cce_row *r, double *w){
-  int i, t;
+  int i;
   for(i=0; i<argc; i++){
     if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
   }
-  r->y = 0;
-  r->ny = 0;
-  r->cls = 0.0;
-  r->yJsonb = 0;
-  t = sqlite3_value_type(argv[0]);
-  if( t==SQLITE_INTEGER || t==SQLITE_FLOAT ){
-    r->cls = sqlite3_value_double(argv[0]);
-  }else if( t==SQLITE_TEXT && bce_text_number(argv[0], &r->cls) ){
-    /* a class index spelled as text (rule 3) */
-  }else if( bce_is_array_arg(argv[0]) ){
-    r->yJsonb = bce_array_arg_bytes(argv[0], &r->y, &r->ny);
-    if( BCE_NEVER(r->y==0) ){
-      sqlite3_result_error_nomem(ctx);
-      return 0;
-    }
-  }else{
-    bce_error_got(ctx, "y", "a class index or a JSON array of targets",
-                  argv[0]);
-    return 0;
-  }
+  if( !bce_read_cce_target(ctx, argv[0], r) ) return 0;
   *w = 1.0;
   if( argc>2 && bce_read_args(ctx, 1, argv+2, f->aParam+2, w, 0)
                 !=BCE_READ_OK ){

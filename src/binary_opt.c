@@ -710,6 +710,19 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
   return x_round(l);
 }
 
+BCE_PRIVATE int bce_opt_loss_overflows(double y, double x, int logits,
+                                       double l, const bce_binary_opt *b){
+  bce_binary_opt one;
+  double l1;
+  if( !isinf(l) || !(b->pos_weight>1.0) ) return 0;
+  /* pw*y'*(-ln q) is infinite of itself only where ln q is, and then so is
+  ** the term at pos_weight 1 */
+  one = *b;
+  one.pos_weight = 1.0;
+  l1 = logits ? bce_opt_logits_loss(y, x, &one) : bce_opt_loss(y, x, &one);
+  return isfinite(l1);
+}
+
 BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
                                  double l, const bce_binary_opt *b){
   opt_point t;

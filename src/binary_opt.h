@@ -63,6 +63,14 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
 BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
                                  double l, const bce_binary_opt *b);
 
+/* 1 when l, the loss of (y, x) under b (logits as for bce_opt_wloss), is
+** +Inf only because pos_weight > 1 carries a finite term past DBL_MAX:
+** the same row at pos_weight 1 is finite.  The caller makes that an error
+** (a row's loss is never +Inf for finite inputs and a clip that keeps it
+** finite); a loss infinite of itself (eps = 0 or z = +-Inf) gives 0. */
+BCE_PRIVATE int bce_opt_loss_overflows(double y, double x, int logits,
+                                       double l, const bce_binary_opt *b);
+
 /* dl/dp at the clipped q (or dl/dz), divided by n. */
 BCE_PRIVATE double bce_opt_grad(double y, double p, double n,
                                 const bce_binary_opt *b);

@@ -68,6 +68,11 @@ static inline void bce_json_open_as(bce_json_array *a, const char *z, size_t n,
 ** than a number's bytes.  The elements are checked as they are read. */
 BCE_PRIVATE int bce_jsonb_is_array(const char *z, size_t n);
 
+/* Whether z[0..n) is one JSONB object (its header fills the BLOB, its
+** first element, if any, a text key): what jsonb('{...}') gives, for the
+** error of options passed as JSONB. */
+BCE_PRIVATE int bce_jsonb_is_object(const char *z, size_t n);
+
 /* What the JSONB element z[0..n) is, for an error message: "null",
 ** "true", "false", "a string", "an array", "an object"; *payload and
 ** *size are a string's text. */

@@ -138,6 +138,21 @@ BCE_PRIVATE int bce_jsonb_is_array(const char *z, size_t n){
          && type==JB_ARRAY && payload + size==n;
 }
 
+BCE_PRIVATE int bce_jsonb_is_object(const char *z, size_t n){
+  const unsigned char *b = (const unsigned char*)z;
+  size_t payload, size, kp, ks;
+  int type, key;
+  if( !jsonb_header(b, n, 0, &type, &payload, &size) || type!=JB_OBJECT
+   || payload + size!=n ){
+    return 0;
+  }
+  /* a number's bytes may pass the one header by chance: an object's first
+  ** element is a text key that fits in it */
+  return size==0
+         || (jsonb_header(b, n, payload, &key, &kp, &ks)
+             && key>=JB_TEXT && key<=JB_TEXTRAW);
+}
+
 BCE_PRIVATE const char *bce_jsonb_describe(const char *z, size_t n,
                                            size_t *payload, size_t *size){
   static const char *const what[] = {

@@ -5,22 +5,13 @@
 #include "decimal.h"
 #include "options_codec.h"
 
+/* the key bits of src/options.h, whose names bce_options_key_name() gives */
 #define oc_NKEYS 8
-
-static const char *const oc_key_names[oc_NKEYS] = {
-  "eps", "pos_weight", "smoothing", "gamma", "alpha", "class_weight",
-  "ignore_index", "reduction"
-};
+_Static_assert(BCE_OPT_ALL==(1u << oc_NKEYS) - 1, "a key bit per key");
 
 static const char *const oc_reduction_names[3] = {
   "mean", "sum", "mean_over_rows"
 };
-
-BCE_PRIVATE const char *bce_options_codec_key(unsigned key){
-  int i;
-  for(i=0; i<oc_NKEYS; i++) if( key==(1u << i) ) return oc_key_names[i];
-  return "?";
-}
 
 /* How a key's value is written. */
 enum { oc_V_DOUBLE, oc_V_NUMBER_OR_ARRAY, oc_V_ARRAY, oc_V_INT64, oc_V_BYTE };
@@ -391,7 +382,7 @@ BCE_PRIVATE size_t bce_options_json(const unsigned char *p, size_t n,
     if( !first ) oc_add(&t, ",");
     first = 0;
     oc_add(&t, "\"");
-    oc_add(&t, oc_key_names[bit]);
+    oc_add(&t, bce_options_key_name(1u << bit));
     oc_add(&t, "\":");
     oc_add_value(&t, bit, &vals[bit]);
   }
@@ -435,7 +426,7 @@ BCE_PRIVATE int bce_options_diff(const unsigned char *a, size_t na,
     if( ga && gb && x->len==y->len && memcmp(x->at, y->at, x->len)==0 ){
       continue;
     }
-    oc_add(&t, oc_key_names[bit]);
+    oc_add(&t, bce_options_key_name(1u << bit));
     if( ga && gb && x->count>0 && x->count==y->count ){
       /* arrays of one length: the first element that differs */
       uint64_t i = 0;

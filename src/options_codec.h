@@ -62,7 +62,4 @@ BCE_PRIVATE int bce_options_diff(const unsigned char *a, size_t na,
 BCE_PRIVATE size_t bce_options_json(const unsigned char *p, size_t n,
                                     char *buf, size_t size);
 
-/* The name of a key bit as JSON spells it ("pos_weight"). */
-BCE_PRIVATE const char *bce_options_codec_key(unsigned key);
-
 #endif

@@ -216,4 +216,13 @@ INSERT INTO checks SELECT 'a later row with a NULL is skipped',
 INSERT INTO checks SELECT 'later rows of TEXT numbers go the general way, same options',
   (SELECT bce(column1, column2, '{"eps": 0.1}') FROM (VALUES (1, 0.95), ('1', '0.95'))),
   -ln(0.9), 'ulp', 1;
+INSERT INTO checks SELECT 'a row of weight 0 whose pos_weight would overflow its loss: 0.0, no error (rule 2)',
+  bce_logits_term(1, -800, 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
+INSERT INTO checks SELECT 'the same row of weight 0 in the aggregate counts for nothing',
+  (SELECT bce(column1, column2, column3, '{"pos_weight": 1e308}') FROM (VALUES (1, 1e-300, 0), (0, 0.5, 1))),
+  -ln(0.5), 'ulp', 1;
+INSERT INTO checks SELECT 'pos_weight 1e300 on a loss of 800 stays finite',
+  bce_logits(1, -800, '{"pos_weight": 1e300}'), 8e302, 'ulp', 1;
+INSERT INTO checks SELECT 'a multi-label row of weight 0 whose pos_weight would overflow its loss: 0.0 (rule 2)',
+  bce_term('[1, 0]', '[1e-300, 0.5]', 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
 .read tests/sql/lib/report.sql
