@@ -345,14 +345,17 @@ clean:
 # The one-file amalgamation, the packages and the release directory.
 #   make amalgamation  build/dist/sqlite-bce.c and build/dist/sqlite3_bce.h
 #                      (scripts/amalgamate.py, from CORE_SRC and EXT_SRC)
-#   make npm           build/dist/sqlite-bce-VERSION.tgz (npm pack)
-#   make wheel         build/dist/sqlite_bce-VERSION-py3-none-linux_x86_64.whl
+#   make npm           build/dist/sqlite-bce-VERSION.tgz (npm pack), with
+#                      the libraries of linux-x64, linux-arm64 and win32-x64
+#   make wheel         build/dist/sqlite_bce-VERSION-py3-none-TAG.whl, one
+#                      per platform: linux_x86_64, linux_aarch64, win_amd64
 #                      (offline: Debian's python3-setuptools, python3-wheel)
 #   make dist          all of them, bce.so, bce.dll, libbce.a, SHA256SUMS
 #   make test-amalgamation  the suite's SQL steps against a bce.so built from
 #                      the amalgamation, and its own checks (tests/amalgamation.sh)
 #   make test-release  the release tier: test-amalgamation's checks, then
-#                      tests/dist.sh, python_package.sh, npm_package.sh, csv.sh
+#                      tests/dist.sh, python_package.sh, npm_package.sh,
+#                      package_platforms.sh, csv.sh
 SYSPYTHON ?= /usr/bin/python3
 NPM       ?= npm
 DIST      := $(BUILD)/dist
@@ -360,7 +363,10 @@ VERSION   := $(shell sed -n 's/^\#define BCE_VERSION "\(.*\)"$$/\1/p' src/versio
 AMALG_C   := $(DIST)/sqlite-bce.c
 AMALG_H   := $(DIST)/sqlite3_bce.h
 NPM_TGZ   := $(DIST)/sqlite-bce-$(VERSION).tgz
-WHEEL     := $(DIST)/sqlite_bce-$(VERSION)-py3-none-linux_x86_64.whl
+WHEEL_TAGS := linux_x86_64 linux_aarch64 win_amd64
+WHEELS    := $(foreach t,$(WHEEL_TAGS),$(DIST)/sqlite_bce-$(VERSION)-py3-none-$(t).whl)
+WHEEL     := $(firstword $(WHEELS))
+AARCH64_CC ?= aarch64-linux-gnu-gcc
 
 .PHONY: amalgamation npm wheel dist test-amalgamation test-release test-browser
 
@@ -473,41 +479,82 @@ test-browser: $(LIB)
 $(WASM_DIR)/index.html $(WASM_DIR)/page.js: $(WASM_DIR)/%: wasm/%
 	mkdir -p $(WASM_DIR) && cp $< $@
 
-# The npm package: bindings/node with the library `make` built, as
-# lib/linux-x64/bce.so, and the version of src/version.h.
+# The prebuilt libraries of the packages, one per platform, named as
+# Node names the platform (process.platform-process.arch):
+#   linux-x64    $(LIB), the library make builds and make test tests
+#   linux-arm64  $(ARM64_LIB): the amalgamation by aarch64-linux-gnu-gcc
+#                with the project's flags (make test-release runs the SQL
+#                suite on it under qemu-aarch64)
+#   win32-x64    $(DIST)/bce.dll: the amalgamation by mingw-w64 (the SQL
+#                suite under Wine)
+# Both cross builds take the SQLite headers of make windows (copied from
+# SQLITE_INCLUDE), the only headers they need besides the C library's.
+# aarch64-linux-gnu-gcc 12 -O2 warns that ext/scores.c's err.value "may be
+# used uninitialized" in bce_entropy_func (it is set whenever it is read:
+# err.status is BCE_ARRAY_SUM); the warning is shown, not made an error.
+ARM64_LIB := $(BUILD)/linux-arm64/bce.so
+$(ARM64_LIB): $(AMALG_C) $(BUILD)/windows/include/sqlite3ext.h
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(STRICT) -Wno-error=maybe-uninitialized $(CFLAGS) -fPIC \
+	  -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C) $(LDLIBS)
+
+# The npm package: bindings/node with the three libraries under
+# lib/<platform>-<arch>/ (index.js picks one) and the version of
+# src/version.h.  Built on Linux x86-64 only: linux-x64 is make's own.
 NPM_STAGE := $(BUILD)/npm/sqlite-bce
 npm: $(NPM_TGZ)
 
-$(NPM_TGZ): $(LIB) bindings/node/package.json bindings/node/index.js \
-            bindings/node/parallel.js bindings/node/index.d.ts \
-            bindings/node/README.md LICENSE src/version.h
+$(NPM_TGZ): $(LIB) $(ARM64_LIB) $(DIST)/bce.dll bindings/node/package.json \
+            bindings/node/index.js bindings/node/parallel.js \
+            bindings/node/index.d.ts bindings/node/README.md LICENSE src/version.h
 	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
-	  { echo "make npm: the package carries linux-x64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
-	rm -rf $(NPM_STAGE) && mkdir -p $(NPM_STAGE)/lib/linux-x64 $(DIST)
+	  { echo "make npm: its linux-x64 library is make's own build; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
+	rm -rf $(NPM_STAGE) && mkdir -p $(NPM_STAGE)/lib/linux-x64 \
+	  $(NPM_STAGE)/lib/linux-arm64 $(NPM_STAGE)/lib/win32-x64 $(DIST)
 	cp bindings/node/package.json bindings/node/index.js \
 	   bindings/node/parallel.js bindings/node/index.d.ts \
 	   bindings/node/README.md LICENSE $(NPM_STAGE)/
 	cp $(LIB) $(NPM_STAGE)/lib/linux-x64/bce.so
+	cp $(ARM64_LIB) $(NPM_STAGE)/lib/linux-arm64/bce.so
+	cp $(DIST)/bce.dll $(NPM_STAGE)/lib/win32-x64/bce.dll
 	cd $(NPM_STAGE) && $(NPM) pkg set version=$(VERSION) && \
 	  $(NPM) pack --silent --pack-destination $(abspath $(DIST)) >/dev/null
 	@test -f $@
 
-# The wheel: bindings/python staged with the library and the version,
-# built offline by Debian's setuptools and wheel (nothing is downloaded:
-# no pip, no build isolation).
+# The wheels, one per platform, each with its one library and
+# sqlite_bce/_platform.py naming the platform it is for (loadable_path()
+# refuses to hand a library to another platform).  Each is staged in
+# $(BUILD)/wheel/TAG/ and built offline by Debian's setuptools and wheel
+# (nothing is downloaded: no pip, no build isolation); setup.py takes the
+# tag from BCE_WHEEL_TAG.  The tags are the plain linux_* ones, not
+# manylinux: docs/hosts.md says why.
 PY_STAGE := $(BUILD)/python
-wheel: $(WHEEL)
+wheel: $(WHEELS)
 
-$(WHEEL): $(PY_STAGE)/sqlite_bce/_version.py
-	@[ "$(UNAME_S)-$$(uname -m)" = Linux-x86_64 ] || \
-	  { echo "make wheel: the wheel is linux_x86_64 only; this is $(UNAME_S)-$$(uname -m)"; exit 1; }
-	mkdir -p $(DIST)
-	cd $(PY_STAGE) && $(SYSPYTHON) setup.py -q bdist_wheel -d $(abspath $(DIST)) \
-	  >build.log 2>&1 || { cat build.log; exit 1; }
-	@test -f $@
+# $(call wheel_rule,TAG,LIBRARY,FILE IN THE PACKAGE,PLATFORM)
+define wheel_rule
+$(DIST)/sqlite_bce-$(VERSION)-py3-none-$(1).whl: $(2) $(PY_STAGE)/sqlite_bce/_version.py
+	@[ "$(UNAME_S)-$$$$(uname -m)" = Linux-x86_64 ] || \
+	  { echo "make wheel: its linux_x86_64 library is make's own build; this is $(UNAME_S)-$$$$(uname -m)"; exit 1; }
+	rm -rf $(BUILD)/wheel/$(1) && mkdir -p $(BUILD)/wheel/$(1) $(DIST)
+	cp -r bindings/python/setup.py bindings/python/README.md \
+	      bindings/python/sqlite_bce LICENSE $(BUILD)/wheel/$(1)/
+	rm -rf $(BUILD)/wheel/$(1)/sqlite_bce/__pycache__
+	cp $(PY_STAGE)/sqlite_bce/_version.py $(BUILD)/wheel/$(1)/sqlite_bce/
+	printf '# Written by make: the platform of this package'"'"'s library.\nPLATFORM = "%s"\n' \
+	  '$(4)' >$(BUILD)/wheel/$(1)/sqlite_bce/_platform.py
+	cp $(2) $(BUILD)/wheel/$(1)/sqlite_bce/$(3)
+	cd $(BUILD)/wheel/$(1) && BCE_WHEEL_TAG=$(1) $(SYSPYTHON) setup.py -q \
+	  bdist_wheel -d $(abspath $(DIST)) >build.log 2>&1 || { cat build.log; exit 1; }
+	@test -f $$@
+endef
+$(eval $(call wheel_rule,linux_x86_64,$(LIB),bce.so,linux-x86_64))
+$(eval $(call wheel_rule,linux_aarch64,$(ARM64_LIB),bce.so,linux-aarch64))
+$(eval $(call wheel_rule,win_amd64,$(DIST)/bce.dll,bce.dll,win-amd64))
 
-# The package staged as the wheel lays it out (PYTHONPATH=$(PY_STAGE)
-# imports it: make bench's parallel rows do).
+# The package staged as the wheel lays it out, with make's own library and
+# no _platform.py (PYTHONPATH=$(PY_STAGE) imports it: make bench's
+# parallel rows do).
 $(PY_STAGE)/sqlite_bce/_version.py: $(LIB) bindings/python/setup.py \
           bindings/python/README.md bindings/python/sqlite_bce/__init__.py \
           bindings/python/sqlite_bce/_parallel.py LICENSE src/version.h
@@ -550,9 +597,9 @@ $(DIST)/bce.dll: $(AMALG_C) $(BUILD)/windows/include/sqlite3ext.h
 	$(MINGW_CC) $(STRICT) $(CFLAGS) -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C)
 
 DIST_FILES := sqlite-bce.c sqlite3_bce.h bce.so bce.dll libbce.a \
-              $(notdir $(NPM_TGZ)) $(notdir $(WHEEL))
+              $(notdir $(NPM_TGZ)) $(notdir $(WHEELS))
 dist: $(AMALG_C) $(AMALG_H) $(LIB) $(DIST)/bce.dll $(BUILD)/libbce.a \
-      $(NPM_TGZ) $(WHEEL)
+      $(NPM_TGZ) $(WHEELS)
 	cp $(LIB) $(DIST)/bce.so
 	cp $(BUILD)/libbce.a $(DIST)/libbce.a
 	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
@@ -566,7 +613,7 @@ test-release: dist $(BUILD)/amalg/$(LIB) $(BUILD)/errors_driver
 	@SQLITE3=$(SQLITE3) LIB=./$(BUILD)/amalg/$(LIB) BUILD=$(BUILD) \
 	  STEPS="sql checker errors load python" NAME="amalgamation: " \
 	  RESULTS=$(BUILD)/results-release NO_SUMMARY=1 sh tests/run.sh
-	@for t in amalgamation dist python_package npm_package csv; do \
+	@for t in amalgamation dist python_package npm_package package_platforms csv; do \
 	  SQLITE3=$(SQLITE3) LIB=./$(LIB) BUILD=$(BUILD) MAKE=$(MAKE) \
 	    sh tests/$$t.sh >>$(BUILD)/results-release; done
 	@$(if $(RESULTS),cat $(BUILD)/results-release >>$(RESULTS))

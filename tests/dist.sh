@@ -15,10 +15,10 @@ ok()   { printf 'ok|dist: %s\n' "$1"; }
 fail() { printf 'FAIL|dist: %s|%s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | head -c 600)"; }
 
 # 1. Every artifact the issue names, and SHA256SUMS covering exactly them.
-want="bce.dll bce.so libbce.a sqlite-bce-$version.tgz sqlite-bce.c sqlite3_bce.h sqlite_bce-$version-py3-none-linux_x86_64.whl"
+want="bce.dll bce.so libbce.a sqlite-bce-$version.tgz sqlite-bce.c sqlite3_bce.h sqlite_bce-$version-py3-none-linux_aarch64.whl sqlite_bce-$version-py3-none-linux_x86_64.whl sqlite_bce-$version-py3-none-win_amd64.whl"
 got=$(awk '{ print $2 }' "$dist/SHA256SUMS" 2>/dev/null | sort | tr '\n' ' ')
 if [ "$got" = "$want " ]; then
-  ok "SHA256SUMS lists the amalgamation, header, bce.so, bce.dll, libbce.a, npm tarball, wheel"
+  ok "SHA256SUMS lists the amalgamation, header, bce.so, bce.dll, libbce.a, npm tarball, the three wheels"
 else
   fail "SHA256SUMS lists every artifact" "lists '$got', want '$want'"
 fi

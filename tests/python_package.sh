@@ -34,7 +34,7 @@ PYEOF
 )
 want="tag
 platlib
-sqlite_bce/__init__.py sqlite_bce/_parallel.py sqlite_bce/_version.py sqlite_bce/bce.so"
+sqlite_bce/__init__.py sqlite_bce/_parallel.py sqlite_bce/_platform.py sqlite_bce/_version.py sqlite_bce/bce.so"
 if [ "$got" = "$want" ]; then
   ok "WHEEL says py3-none-linux_x86_64, not pure; it holds the package and bce.so"
 else

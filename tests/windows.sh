@@ -6,15 +6,18 @@
 # (Wine, not Windows: msvcrt's libm and printf as Wine implements them).
 # Prints ok/FAIL/skip lines.
 #   BUILD (default build), CI=true (no mingw-w64 or wine fails; else skips)
+#   DLL (default BUILD/windows/bce.dll), LABEL (default "windows": the
+#   lines' prefix); tests/package_platforms.sh runs the packages' DLL so
 set -u
 BUILD=${BUILD:-build}
 CI=${CI:-}
 V=3.52.0
 exe=$BUILD/windows/sqlite3.exe
-dll=$BUILD/windows/bce.dll
+dll=${DLL:-$BUILD/windows/bce.dll}
+label=${LABEL:-windows}
 
 say() {  # say ok|FAIL|skip NAME [WHY]
-  printf '%s|windows: %s%s\n' "$1" "$2" "${3:+|$3}"
+  printf '%s|%s: %s%s\n' "$1" "$label" "$2" "${3:+|$3}"
 }
 missing() {
   if [ "$CI" = true ]; then say FAIL "$1" "$2 (required in CI)"; else say skip "$1" "$2"; fi
@@ -67,7 +70,7 @@ chmod +x "$tmp/sqlite3"
 got=$("$tmp/sqlite3" --version | cut -d' ' -f1)
 [ "$got" = $V ] && say ok "sqlite3.exe is SQLite $V" || say FAIL "sqlite3.exe is SQLite $V" "it says '$got'"
 SQLITE3=$tmp/sqlite3 LIB=$dll BUILD=$BUILD STEPS="sql checker load" \
-  NAME="windows: " RESULTS="$tmp/r" NO_SUMMARY=1 sh tests/run.sh
+  NAME="$label: " RESULTS="$tmp/r" NO_SUMMARY=1 sh tests/run.sh
 cat "$tmp/r"
 for pid in $(cat "$pids"); do
   kill "$pid" 2>/dev/null

@@ -2,7 +2,8 @@
 // sqlite-bce for Node: where the loadable library is, and a load(db) that
 // works with better-sqlite3 and with node:sqlite's DatabaseSync (both have
 // db.loadExtension(path)).  The package carries one library per platform
-// under lib/<platform>-<arch>/; this release carries linux-x64 only.
+// under lib/<process.platform>-<process.arch>/: linux-x64, linux-arm64
+// (glibc) and win32-x64.
 'use strict';
 
 const fs = require('node:fs');
@@ -26,8 +27,9 @@ function getLoadablePath() {
     }
     throw new Error(
       `sqlite-bce: no library for ${platformDir()} in this package ` +
-      `(it carries: ${carried.join(', ') || 'none'}); build one from the ` +
-      `sources with make, or from the amalgamation sqlite-bce.c`);
+      `(it carries: ${carried.sort().join(', ') || 'none'}); build one from ` +
+      `the sources with make (or compile the one-file sqlite-bce.c) and ` +
+      `pass its path to db.loadExtension()`);
   }
   return file;
 }

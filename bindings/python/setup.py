@@ -4,10 +4,15 @@ copy of this directory (build/python/), to which make adds the library
 (sqlite_bce/bce.so), sqlite_bce/_version.py (from src/version.h), the
 README and the LICENSE.
 
+`make wheel` builds one wheel per platform, each from a staging copy of its
+own (build/wheel/TAG/) with that platform's library (bce.so or bce.dll) and
+sqlite_bce/_platform.py; BCE_WHEEL_TAG is the platform tag (linux_x86_64,
+linux_aarch64, win_amd64).
+
 The package holds a native library but no Python extension module, so
 setuptools would call the wheel pure (py3-none-any); binary_distribution
-says it is not, and platform_wheel tags it py3-none-linux_x86_64: any
-Python 3, no Python ABI, this platform only.
+says it is not, and platform_wheel tags it py3-none-TAG: any Python 3, no
+Python ABI, this platform only.
 """
 import os
 import re
@@ -16,6 +21,12 @@ from setuptools import Distribution, setup
 from wheel.bdist_wheel import bdist_wheel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TAG = os.environ.get("BCE_WHEEL_TAG", "linux_x86_64")
+OPERATING_SYSTEM = {
+    "linux_x86_64": "Operating System :: POSIX :: Linux",
+    "linux_aarch64": "Operating System :: POSIX :: Linux",
+    "win_amd64": "Operating System :: Microsoft :: Windows",
+}[TAG]
 
 
 def version():
@@ -31,7 +42,7 @@ class binary_distribution(Distribution):
 
 class platform_wheel(bdist_wheel):
     def get_tag(self):
-        return ("py3", "none", "linux_x86_64")
+        return ("py3", "none", TAG)
 
 
 with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
@@ -46,13 +57,13 @@ setup(
     long_description_content_type="text/markdown",
     license="MIT",
     packages=["sqlite_bce"],
-    package_data={"sqlite_bce": ["bce.so"]},
+    package_data={"sqlite_bce": ["bce.so", "bce.dll"]},
     include_package_data=False,
     python_requires=">=3.7",
     zip_safe=False,
     classifiers=[
         "License :: OSI Approved :: MIT License",
-        "Operating System :: POSIX :: Linux",
+        OPERATING_SYSTEM,
         "Programming Language :: Python :: 3",
         "Topic :: Database",
     ],

@@ -46,6 +46,7 @@ missing() {
 
 tmp=$(mktemp -d)
 . tests/wine.sh
+. tests/aarch64.sh
 trap 'wine_stop; rm -rf "$tmp"' EXIT
 
 # The pinned SQLite (make test-versions fetches the same one).
@@ -135,16 +136,13 @@ for row in "gcc|gcc|-O2" "clang|clang|-O2" \
   run "$name" "$dir/$name/bce.so" "$ref_shell" && compare "$name" required
 done
 
-if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
-  if sh_a=$(shell aarch64 aarch64-linux-gnu-gcc) &&
-     ext aarch64 "$dir/aarch64/bce.so" aarch64-linux-gnu-gcc -O2; then
-    run aarch64 "$dir/aarch64/bce.so" qemu-aarch64 -L /usr/aarch64-linux-gnu "$sh_a" &&
-      compare aarch64 required
-  else
-    fail aarch64 "build: $(head -c 300 "$tmp/build")"
-  fi
+if why=$(aarch64_missing); then
+  missing aarch64 "$why"
+elif sh_a=$(aarch64_shell $V 2>"$tmp/build") &&
+     ext aarch64 "$dir/aarch64/bce.so" "$AARCH64_CC" -O2; then
+  run aarch64 "$dir/aarch64/bce.so" aarch64_run "$sh_a" && compare aarch64 required
 else
-  missing aarch64 "no aarch64-linux-gnu-gcc or qemu-aarch64 (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user)"
+  fail aarch64 "build: $(head -c 300 "$tmp/build")"
 fi
 
 need=optional

@@ -46,7 +46,7 @@ INSERT INTO checks SELECT 'class_weight 0 on every target: NULL',
   FROM (VALUES (0), (0));
 -- a window and a state give the aggregate's bits
 INSERT INTO checks SELECT 'class_weight: a window frame of all rows is the aggregate',
-  (SELECT v FROM (SELECT cce(column1, column2, '{"class_weight": [4, 0.5, 3]}') OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS v
+  (SELECT v FROM (SELECT cce(column1, column2, '{"class_weight": [4, 0.5, 3]}') OVER (ORDER BY column1 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS v
                   FROM (VALUES (0, '[0.5, 0.25, 0.25]'), (1, '[0.1, 0.6, 0.3]'), (2, '[0.2, 0.2, 0.6]'))) LIMIT 1)
   = (SELECT cce(column1, column2, '{"class_weight": [4, 0.5, 3]}')
      FROM (VALUES (0, '[0.5, 0.25, 0.25]'), (1, '[0.1, 0.6, 0.3]'), (2, '[0.2, 0.2, 0.6]'))), 1, 'is', NULL;

@@ -6,12 +6,15 @@
     sqlite_bce.load(conn)
     conn.execute("SELECT bce(1, 0.9)")
 
-The wheel carries the loadable library (linux-x86_64 only) next to this
-file; loadable_path() is its path, for hosts that take one (sqlite-utils
---load-extension, Datasette --load-extension).
+Each wheel carries the loadable library of one platform (linux-x86_64,
+linux-aarch64 or win-amd64) next to this file, and _platform.py naming it;
+loadable_path() is its path, for hosts that take one (sqlite-utils
+--load-extension, Datasette --load-extension), and refuses a library built
+for another platform than this Python's.
 """
 import os
 import sys
+import sysconfig
 
 from ._version import __version__
 from ._parallel import parallel
@@ -19,17 +22,44 @@ from ._parallel import parallel
 __all__ = ["loadable_path", "load", "parallel", "__version__"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# The wheels' platforms, as sysconfig.get_platform() names them, with
+# each one's wheel tag.
+_TAGS = {"linux-x86_64": "linux_x86_64", "linux-aarch64": "linux_aarch64",
+         "win-amd64": "win_amd64"}
+
+try:
+    from ._platform import PLATFORM
+except ImportError:
+    # a copy of the source tree, not a wheel: whatever library is here
+    PLATFORM = None
+
+
+def _build_it():
+    return ("build the extension from the sources (make, or the one-file "
+            "sqlite-bce.c) and load its path with conn.load_extension()")
 
 
 def loadable_path():
-    """The absolute path of the library in this package (bce.so)."""
-    for suffix in ("so", "dylib", "dll"):
+    """The absolute path of the library in this package (bce.so, or
+    bce.dll on Windows)."""
+    here = sysconfig.get_platform()
+    if PLATFORM is not None and PLATFORM != here:
+        if here in _TAGS:
+            fix = "install the wheel for %s (sqlite_bce-%s-py3-none-%s.whl)" % (
+                here, __version__, _TAGS[here])
+        else:
+            fix = ("no wheel is made for %s (only for %s): %s"
+                   % (here, ", ".join(sorted(_TAGS)), _build_it()))
+        raise RuntimeError(
+            "sqlite_bce: this wheel carries the library of %s, and this "
+            "Python runs on %s; %s" % (PLATFORM, here, fix))
+    for suffix in ("so", "dll", "dylib"):
         path = os.path.join(_HERE, "bce." + suffix)
         if os.path.isfile(path):
             return path
     raise FileNotFoundError(
-        "sqlite_bce: the package has no library next to %s; this wheel "
-        "carries linux-x86_64 only" % __file__)
+        "sqlite_bce: the package has no library next to %s; %s"
+        % (__file__, _build_it()))
 
 
 def load(conn):
