@@ -489,13 +489,10 @@ $(WASM_DIR)/index.html $(WASM_DIR)/page.js: $(WASM_DIR)/%: wasm/%
 #                suite under Wine)
 # Both cross builds take the SQLite headers of make windows (copied from
 # SQLITE_INCLUDE), the only headers they need besides the C library's.
-# aarch64-linux-gnu-gcc 12 -O2 warns that ext/scores.c's err.value "may be
-# used uninitialized" in bce_entropy_func (it is set whenever it is read:
-# err.status is BCE_ARRAY_SUM); the warning is shown, not made an error.
 ARM64_LIB := $(BUILD)/linux-arm64/bce.so
 $(ARM64_LIB): $(AMALG_C) $(BUILD)/windows/include/sqlite3ext.h
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(STRICT) -Wno-error=maybe-uninitialized $(CFLAGS) -fPIC \
+	$(AARCH64_CC) $(STRICT) $(CFLAGS) -fPIC \
 	  -shared -I$(BUILD)/windows/include -o $@ $(AMALG_C) $(LDLIBS)
 
 # The npm package: bindings/node with the three libraries under
