@@ -44,7 +44,9 @@ Environment:
 Needs Debian's python3 (it can load extensions) with python3-mpmath and
 python3-gmpy2 (several times faster).  Prints ok|/FAIL|/skip| lines and
 ends with "N passed, N failed"; exits 1 when a class is above its bound
-or has none.
+or has none.  A bound "open:4.00" is a class above the standard whose
+input is an open item of docs/accuracy.md: above 4 ulp it prints a
+skip|... OPEN ITEM line, neither passed nor failed.
 """
 import json
 import math
@@ -1104,6 +1106,570 @@ FAMILIES = ["K to 1000 near-equal", "K to 1000 subnormal", "near DBL_MAX",
             "subnormal labels", "w near DBL_MAX", "copies", "huge means"]
 
 
+# ------------------------------------------------------------- the options
+# Issue 21's options and issue 23's scores, measured against their
+# definitions written here from the issues' formulas in mpmath (60
+# digits, 1500 bits where a sum of terms of both signs cancels past
+# 10^20), independent of src/binary_opt.c, src/cce.c and the generators
+# of the fixed tests.  The gradients are the closed-form derivatives of
+# those definitions; opt_diff_check() holds them to mpmath's diff() on
+# every 50th case (a wrong derivative stops the run).
+def softplus(x):
+    """ln(1 + e^x) without cancellation, any magnitude."""
+    return x + mp.log1p(mp.exp(-x)) if x > 0 else mp.log1p(mp.exp(x))
+
+
+def opt_bin_parts(y, x, logits, eps):
+    """q, 1 - q, ln q, ln(1 - q) of one element: q the clipped p, or
+    sigmoid(z)."""
+    if logits:
+        z = mpf(x)
+        return (1 / (1 + mp.exp(-z)), 1 / (1 + mp.exp(z)),
+                -softplus(-z), -softplus(z))
+    q = mpf(gen_ref.clip(x, eps))
+    return q, 1 - q, mp.log(q), mp.log1p(-q)
+
+
+def opt_bin(y, x, logits, o, want_grad):
+    """One binary element: (loss, its magnitude) or (dl/dq, or dl/dz for
+    logits, and the sum of its terms' magnitudes).  Issue 21:
+    y' = y(1-s) + s/2, ce = -[pw y' ln q + (1-y') ln(1-q)],
+    1 - p_t = y'(1-q) + (1-y')q, l = a_t (1-p_t)^g ce, a_t = a y' + (1-a)(1-y')."""
+    s = mpf(o.get("smoothing", 0))
+    pw = mpf(o.get("pos_weight", 1))
+    g = mpf(o.get("gamma", 0))
+    ys = mpf(y) * (1 - s) + s / 2
+    yc = 1 - ys
+    a = mpf(1) if "alpha" not in o else \
+        mpf(o["alpha"]) * ys + (1 - mpf(o["alpha"])) * yc
+    q, u, lq, lu = opt_bin_parts(y, x, logits, o.get("eps", EPS))
+    ce = -(pw * ys * lq + yc * lu)
+    omp = ys * u + yc * q                      # 1 - p_t
+    f = mpf(1) if g == 0 else omp ** g
+    if not want_grad:
+        return a * f * ce, a * f * ce
+    # d/dq: the focal factor's derivative, then ce's
+    t1 = mpf(0) if g == 0 else a * g * omp ** (g - 1) * (yc - ys) * ce
+    if logits:           # d/dz = d/dq * q(1-q), written without 1/q
+        t1 = t1 * q * u
+        t2, t3 = -a * f * pw * ys * u, a * f * yc * q
+    else:
+        t2, t3 = -a * f * pw * ys / q, a * f * yc / u
+    return t1 + t2 + t3, abs(t1) + abs(t2) + abs(t3)
+
+
+def opt_precise(f, *args):
+    """f's value, at 1500 bits where its terms cancel past 10^20."""
+    v, m = f(*args)
+    if m != 0 and (v == 0 or m / abs(v) > CANCEL):
+        with mp.workprec(HI_PREC):
+            v, m = f(*args)
+    return v
+
+
+def opt_bin_diff(y, x, logits, o):
+    """mpmath's diff() of the loss at q (or z)."""
+    s = mpf(o.get("smoothing", 0))
+    pw = mpf(o.get("pos_weight", 1))
+    g = mpf(o.get("gamma", 0))
+    ys = mpf(y) * (1 - s) + s / 2
+    yc = 1 - ys
+    a = mpf(1) if "alpha" not in o else \
+        mpf(o["alpha"]) * ys + (1 - mpf(o["alpha"])) * yc
+
+    def loss(t):
+        q = 1 / (1 + mp.exp(-t)) if logits else t
+        pt = ys * q + yc * (1 - q)
+        return a * (1 - pt) ** g * -(pw * ys * mp.log(q)
+                                     + yc * mp.log(1 - q))
+    x0 = mpf(x) if logits else mpf(gen_ref.clip(x, o.get("eps", EPS)))
+    return mp.diff(loss, x0)
+
+
+def opt_diff_check(d, y, x, logits, o):
+    """Every 50th moderate case: the closed form against diff()."""
+    if d.r.random() >= 0.02:
+        return
+    if logits and abs(x) > 30:
+        return
+    if not logits and not 1e-6 < gen_ref.clip(x, o.get("eps", EPS)) < 1 - 1e-6:
+        return
+    with mp.workdps(60):
+        c = opt_precise(opt_bin, y, x, logits, o, True)
+        n = opt_bin_diff(y, x, logits, o)
+        assert abs(c - n) <= mpf(10) ** -30 * (abs(c) + 1e-30), \
+            ("closed-form gradient != diff()", y, x, logits, o, c, n)
+
+
+d_sum = sum
+
+
+class OptCases(FamilyCases):
+    def pos_weight(self):
+        return self.r.choice([0.0, 0.25, 3.0, 1000.0, 1e-3, 2,
+                              self.r.uniform(0, 10)])
+
+    def smoothing(self):
+        return self.r.choice([0.1, 0.2, 1.0, 1e-10, 0.5, self.r.random()])
+
+    def gamma(self, integer):
+        if integer:
+            return self.r.choice([1, 2, 2, 3, 5])
+        return self.r.choice([0.5, 2.5, 1e-3, 10.7, 0.25,
+                              self.r.uniform(0, 5)])
+
+    def alpha01(self):
+        return self.r.choice([0.0, 0.25, 0.5, 1.0, self.r.random()])
+
+    def zf(self):
+        """A finite logit: moderate, every binade to 2^1023."""
+        while True:
+            z = self.z()
+            if abs(z) != INF:
+                return z
+
+    def exact_targets(self, k):
+        """Soft targets that sum to 1 exactly (multiples of 2^-20): the
+        derivative of the loss then agrees with the documented
+        softmax(z)_k - y_k, which assumes the sum is 1 (a sum off by an
+        ulp would be measured as an error of the convention)."""
+        r = self.r
+        m = [r.randint(0, 1 << 20) if r.random() < 0.7 else 0
+             for _ in range(k)]
+        if d_sum(m) == 0:
+            m[r.randrange(k)] = 1
+        tot = d_sum(m)
+        m = [v * (1 << 20) // tot for v in m]
+        m[max(range(k), key=lambda i: m[i])] += (1 << 20) - d_sum(m)
+        return [v / float(1 << 20) for v in m]
+
+    def weights(self, k):
+        return [self.r.choice([0.0, 1.0, 2.0, 0.5, self.r.uniform(0, 5)])
+                for _ in range(k)]
+
+
+BIN_KEYS = ["pos_weight", "smoothing", "gamma", "gamma non-integer", "alpha"]
+
+
+def bin_opts(d, which):
+    """The options of one case: one key (which), or 2 to 5 of them
+    ("combined"); the clip half the time for probabilities."""
+    keys = [which] if which != "combined" else \
+        d.r.sample(BIN_KEYS, d.r.randint(2, 4))
+    o = {}
+    for k in keys:
+        if k == "pos_weight":
+            o["pos_weight"] = d.pos_weight()
+        elif k == "smoothing":
+            o["smoothing"] = d.smoothing()
+        elif k == "gamma":
+            o["gamma"] = d.gamma(True)
+        elif k == "gamma non-integer":
+            o["gamma"] = d.gamma(False)
+        else:
+            o["alpha"] = d.alpha01()
+    return o
+
+
+def with_eps(d, o):
+    e = d.eps_opt()
+    if e is not None and e > 0:
+        o = dict(o, eps=e)
+    return o
+
+
+def g_bin_opt(d, a, which):
+    """bce_term, bce_grad, bce_logits_term, bce_logits_grad with options:
+    one key alone or several, weighted and not, any n."""
+    calls = []
+    for logits in (False, True):
+        y = d.y()
+        o = bin_opts(d, which)
+        if logits:
+            x = d.zf()
+            fn = "bce_logits"
+        else:
+            o = with_eps(d, o)
+            x = d.p()
+            fn = "bce"
+            q = gen_ref.clip(x, o.get("eps", EPS))
+            if q == 0 or q == 1:
+                continue
+        js = json.dumps(o)
+        opt_diff_check(d, y, x, logits, o)
+        l = opt_precise(opt_bin, y, x, logits, o, False)
+        w = 1.0 if d.r.random() < 0.5 else d.w()
+        # w*l only where l is a double (beyond, l rounds to +Inf and so
+        # does w*l, docs/accuracy.md)
+        if l <= mpf(DBL_MAX) and w > 0 and mpf(w) * l <= mpf(DBL_MAX) / 2:
+            calls.append(("%s_term/options %s" % (fn, which), fn + "_term",
+                          (y, x, w, js), mpf(w) * l))
+        n = d.n()
+        gq = opt_precise(opt_bin, y, x, logits, o, True)
+        calls.append(("%s_grad/options %s" % (fn, which), fn + "_grad",
+                      (y, x, n, js), gq / mpf(n)))
+    return calls
+
+
+def g_multilabel_opt(d, a):
+    """Rows of 1 to 8 elements with missing labels (JSON null) and
+    options (a per-element pos_weight array among them): bce_term,
+    bce_grad, bce_logits_term, bce_logits_grad.  The row's loss is the
+    mean over its labelled elements, each gradient divided by n and
+    their count; a missing element's gradient is 0."""
+    calls = []
+    for logits in (False, True):
+        k = d.r.randint(1, 8)
+        ys = [None if d.r.random() < 0.25 else d.y() for _ in range(k)]
+        if all(v is None for v in ys):
+            ys[d.r.randrange(k)] = d.y()
+        xs = [d.zf() if logits else d.p() for _ in range(k)]
+        o = bin_opts(d, "combined") if d.r.random() < 0.5 else {}
+        if d.r.random() < 0.5:
+            o["pos_weight"] = [d.pos_weight() for _ in range(k)]
+        if not logits:
+            o = with_eps(d, o)
+            if any(gen_ref.clip(x, o.get("eps", EPS)) in (0.0, 1.0)
+                   for x in xs):
+                o["eps"] = EPS
+        fn = "bce_logits" if logits else "bce"
+        lab = [i for i in range(k) if ys[i] is not None]
+        kk = mpf(len(lab))
+
+        def el(i):
+            oi = dict(o)
+            if isinstance(o.get("pos_weight"), list):
+                oi["pos_weight"] = o["pos_weight"][i]
+            return oi
+        l = mp.fsum(opt_precise(opt_bin, ys[i], xs[i], logits, el(i), False)
+                    for i in lab) / kk
+        yj = "[" + ",".join("null" if v is None else repr(v)
+                            for v in ys) + "]"
+        js = json.dumps(o)
+        w = 1.0 if d.r.random() < 0.5 else d.w()
+        if l <= mpf(DBL_MAX) and w > 0 and mpf(w) * l <= mpf(DBL_MAX) / 2:
+            calls.append(("%s_term/multi-label, missing labels, options"
+                          % fn, fn + "_term", (yj, jarr(xs), w, js),
+                          mpf(w) * l))
+        n = d.n()
+        g = [mpf(0) if ys[i] is None else
+             opt_precise(opt_bin, ys[i], xs[i], logits, el(i), True)
+             / (mpf(n) * kk) for i in range(k)]
+        calls.append(("%s_grad/multi-label, missing labels, options" % fn,
+                      fn + "_grad", (yj, jarr(xs), n, js), g))
+    return calls
+
+
+# ------------------------------------------------------- multi-class options
+MC_KEYS = ["class_weight", "alpha", "gamma", "gamma non-integer",
+           "smoothing", "ignore_index"]
+
+
+def mc_opts(d, k, which):
+    keys = [which] if which != "combined" else \
+        d.r.sample(MC_KEYS, d.r.randint(2, 5))
+    o = {}
+    for key in keys:
+        if key == "class_weight":
+            o["class_weight"] = d.weights(k)
+        elif key == "alpha":
+            o["alpha"] = d.weights(k) if d.r.random() < 0.5 else \
+                d.r.choice([0.25, 0.5, 2.0, d.r.uniform(0, 3)])
+        elif key == "gamma":
+            o["gamma"] = d.gamma(True)
+        elif key == "gamma non-integer":
+            o["gamma"] = d.gamma(False)
+        elif key == "smoothing":
+            o["smoothing"] = d.smoothing()
+        else:
+            o["ignore_index"] = d.r.choice([-100, -1, d.r.randrange(k)])
+    return o
+
+
+def mc_parts(xs, logits, eps):
+    """q_c, 1 - q_c and -ln q_c of every class: the clipped p, or
+    softmax(z) with ln S = log1p(the other terms)."""
+    k = len(xs)
+    if logits:
+        z = [mpf(v) for v in xs]
+        m = max(z)
+        j = z.index(m)
+        e = [mp.exp(v - m) for v in z]
+        s = mp.fsum(e)
+        ls = mp.log1p(mp.fsum(e[i] for i in range(k) if i != j))
+        q = [v / s for v in e]
+        u = [mp.fsum(e[i] for i in range(k) if i != c) / s for c in range(k)]
+        return q, u, [(m - z[c]) + ls for c in range(k)]
+    q = [mpf(gen_ref.clip(v, eps)) for v in xs]
+    return q, [1 - v for v in q], [-mp.log(v) for v in q]
+
+
+def mc_ref(y, xs, logits, o, want_grad):
+    """Issue 21: l = sum_c w_c a_c (1-q_c)^g (-y'_c ln q_c),
+    y' = y(1-s) + s/K; its gradient in q (probabilities) or z (logits):
+    (value list or value, magnitude)."""
+    k = len(xs)
+    s = mpf(o.get("smoothing", 0))
+    t = [mpf(v) for v in y] if isinstance(y, list) else \
+        [mpf(1 if i == y else 0) for i in range(k)]
+    ys = [v * (1 - s) + s / k for v in t]
+    cw = [mpf(v) for v in o.get("class_weight", [1] * k)]
+    al = o.get("alpha", 1)
+    al = [mpf(v) for v in al] if isinstance(al, list) else [mpf(al)] * k
+    g = mpf(o.get("gamma", 0))
+    q, u, nlq = mc_parts(xs, logits, o.get("eps", EPS))
+    amp = [cw[c] * al[c] * ys[c] for c in range(k)]
+    f = [mpf(1) if g == 0 else u[c] ** g for c in range(k)]
+    if not want_grad:
+        v = mp.fsum(amp[c] * f[c] * nlq[c] for c in range(k))
+        return v, v
+    if logits:
+        # h_c = -q_c dl_c/dq_c; dl/dz_k = q_k sum_{c != k} h_c - (1-q_k) h_k
+        h = [mpf(0) if amp[c] == 0 else amp[c] * f[c] *
+             ((g * q[c] * nlq[c] / u[c] if g != 0 else 0) + 1)
+             for c in range(k)]
+        out = [(q[c] * mp.fsum(h[i] for i in range(k) if i != c)
+                - u[c] * h[c]) for c in range(k)]
+        mag = [q[c] * mp.fsum(h[i] for i in range(k) if i != c) + u[c] * h[c]
+               for c in range(k)]
+        return out, mag
+    # q_c = 1 (an eps below 2^-53 clips to 1): (1-q)^g ln q / (1-q) -> 0
+    out = [mpf(0) if amp[c] == 0 or (u[c] == 0 and g != 0) else
+           -amp[c] * f[c] * ((g * nlq[c] / u[c] if g != 0 else 0) + 1 / q[c])
+           for c in range(k)]
+    return out, [abs(v) for v in out]
+
+
+def mc_precise(y, xs, logits, o):
+    """The gradient list, at 1500 bits where an element cancels."""
+    v, m = mc_ref(y, xs, logits, o, True)
+    if any(mi != 0 and (vi == 0 or mi / abs(vi) > CANCEL)
+           for vi, mi in zip(v, m)):
+        with mp.workprec(HI_PREC):
+            v, m = mc_ref(y, xs, logits, o, True)
+    return v
+
+
+def mc_ignored(y, o):
+    return not isinstance(y, list) and o.get("ignore_index") == y
+
+
+def g_mc_opt(d, a, which):
+    """cce_term, cce_grad, cce_logits_term, cce_logits_grad with options:
+    one key alone or several."""
+    calls = []
+    for logits in (False, True):
+        k = d.k()
+        if logits:
+            xs = [max(-DBL_MAX, min(DBL_MAX, v)) for v in d.logits(k)]
+            u = d.r.random()
+            y = d.exact_targets(k) if u < 0.35 else d.r.randrange(k) \
+                if u < 0.7 else min(range(k), key=lambda i: xs[i])
+            fn = "cce_logits"
+        else:
+            xs = d.dist(k)
+            y = d.target(k, xs)
+            fn = "cce"
+        o = mc_opts(d, k, which)
+        if o.get("ignore_index") is not None and not isinstance(y, list) \
+                and d.r.random() < 0.3:
+            y = o["ignore_index"] if 0 <= o["ignore_index"] < k else y
+        if not logits:
+            o = with_eps(d, o)
+            if any(gen_ref.clip(x, o.get("eps", EPS)) == 0.0 for x in xs):
+                o["eps"] = EPS
+        js, yj, xj = json.dumps(o), (jarr(y) if isinstance(y, list) else y), \
+            jarr(xs)
+        if mc_ignored(y, o):
+            l, g = mpf(0), [mpf(0)] * k
+        else:
+            l = mc_ref(y, xs, logits, o, False)[0]
+            g = mc_precise(y, xs, logits, o)
+        w = 1.0 if d.r.random() < 0.5 else d.w()
+        if l <= mpf(DBL_MAX) and w > 0 and mpf(w) * l <= mpf(DBL_MAX) / 2:
+            calls.append(("%s_term/options %s" % (fn, which), fn + "_term",
+                          (yj, xj, w, js), mpf(w) * l))
+        n = d.n()
+        calls.append(("%s_grad/options %s" % (fn, which), fn + "_grad",
+                      (yj, xj, n, js), [v / mpf(n) for v in g]))
+    return calls
+
+
+# ------------------------------------------------------------- reductions
+def g_reduction(d, a):
+    """bce, bce_logits, cce, cce_logits over 1 to 40 rows (weighted half
+    the time) with a reduction and other keys: "sum" is sum(s l),
+    "mean_over_rows" sum(s l)/N, "mean" sum(s l)/sum(s d), d the class
+    weight of an index target."""
+    calls = []
+    for fn in ("bce", "bce_logits", "cce", "cce_logits"):
+        red = d.r.choice(["sum", "mean_over_rows", "mean"])
+        weighted = d.r.random() < 0.5
+        m = d.r.randint(1, 40)
+        multi = fn.startswith("cce")
+        logits = fn.endswith("logits")
+        k = d.k()
+        if multi:
+            o = mc_opts(d, k, "combined") if d.r.random() < 0.7 else {}
+        else:
+            o = bin_opts(d, "combined") if d.r.random() < 0.7 else {}
+        if not logits and d.r.random() < 0.5:
+            o["eps"] = d.r.choice([1e-15, 1e-7, EPS])
+        o["reduction"] = red
+        js = json.dumps(o)
+        rows, terms = [], []
+        for _ in range(m):
+            s = d.r.uniform(0.1, 10) if weighted else 1.0
+            if multi:
+                if logits:
+                    xs = [max(-1e300, min(1e300, v)) for v in d.logits(k)]
+                    y = d.target(k, [0.0] * k)
+                else:
+                    xs = d.dist(k)
+                    y = d.target(k, xs)
+                    if any(gen_ref.clip(x, o.get("eps", EPS)) == 0.0
+                           for x in xs):
+                        xs = [max(x, 1e-300) for x in xs]
+                if mc_ignored(y, o):
+                    continue_row = (jarr(y) if isinstance(y, list) else y,
+                                    jarr(xs), s, js)
+                    rows.append(continue_row)
+                    continue
+                l = mc_ref(y, xs, logits, o, False)[0]
+                dd = mpf(o["class_weight"][y]) if "class_weight" in o \
+                    and not isinstance(y, list) else mpf(1)
+                rows.append((jarr(y) if isinstance(y, list) else y,
+                             jarr(xs), s, js))
+            else:
+                y = d.y()
+                x = d.r.uniform(-40, 40) if logits else d.p()
+                l = opt_precise(opt_bin, y, x, logits, o, False)
+                dd = mpf(1)
+                rows.append((y, x, s, js))
+            terms.append((mpf(s), l, dd))
+        if not terms:
+            continue
+        tot = mp.fsum(s * l for s, l, dd in terms)
+        if red == "sum":
+            want = tot
+        elif red == "mean_over_rows":
+            want = tot / len(terms)
+        else:
+            den = mp.fsum(s * dd for s, l, dd in terms)
+            if den == 0:
+                continue
+            want = tot / den
+        if want == mp.inf or want > mpf(DBL_MAX) / 2:
+            continue
+        calls.append(("%s/reduction %s%s" % (fn, red,
+                                             ", weighted" if weighted else ""),
+                      fn, Agg(fn, rows), want))
+    return calls
+
+
+# ----------------------------------------------------------------- scores
+def lse_exact(zs):
+    """ln sum e^z: m + log1p(the others' e^(z - m)), at 1500 bits where
+    m and the log1p cancel (log-probabilities: the result near 0)."""
+    def f():
+        z = [mpf(v) for v in zs]
+        m = max(z)
+        j = z.index(m)
+        t = mp.log1p(mp.fsum(mp.exp(v - m) for i, v in enumerate(z)
+                             if i != j))
+        return m + t, abs(m) + abs(t)
+    return opt_precise(lambda: f())
+
+
+def g_scores(d, a):
+    """logsumexp over 1 to 30 rows at scales 1 to 1e300; entropy of a
+    number and of an array; kl_div_term (with a weight) and kl_div over
+    rows, y next to p a third of the time."""
+    r = d.r
+    calls = []
+    m = r.randint(1, 30)
+    kind = r.random()
+    if kind < 0.5:
+        sc = r.choice([1, 3, 30, 1000])
+        zs = [r.gauss(0, sc) for _ in range(m)]
+    elif kind < 0.8:
+        sc = d.binade(-1074, 996)
+        zs = [sc * r.gauss(0, 1) for _ in range(m)]
+    else:
+        base = r.choice([-1, 1]) * d.binade(-10, 60)
+        zs = [base + r.gauss(0, 1) * d.binade(-50, 2) for _ in range(m)]
+    calls.append(("logsumexp", "logsumexp", Agg("logsumexp",
+                                                [(z,) for z in zs]),
+                  lse_exact(zs)))
+    p = d.p()
+    calls.append(("entropy/number", "entropy", (p,),
+                  -(mpf(p) * mp.log(p) if p > 0 else 0)
+                  - ((1 - mpf(p)) * mp.log1p(-mpf(p)) if p < 1 else 0)))
+    k = d.k()
+    pd = d.dist(k)
+    calls.append(("entropy/array", "entropy", (jarr(pd),),
+                  -mp.fsum(mpf(v) * mp.log(v) for v in pd if v > 0)))
+    rows, terms = [], []
+    for _ in range(r.randint(1, 10)):
+        p = d.dist(k)
+        if r.random() < 0.33:
+            jig = r.choice([1e-3, 1e-8, 2.0 ** -50, r.uniform(1e-6, 1e-2)])
+            y = [v * (1 + jig * r.uniform(-1, 1)) for v in p]
+            sy = math.fsum(y)
+            y = [v / sy for v in y]
+        else:
+            y = d.target(k, p)
+        w = 1.0 if r.random() < 0.5 else r.uniform(0.1, 10)
+        kl = kl_exact(y, p)
+        yj = jarr(y) if isinstance(y, list) else y
+        calls.append(("kl_div_term", "kl_div_term", (yj, jarr(p), w),
+                      mpf(w) * kl))
+        rows.append((yj, jarr(p), w))
+        terms.append((mpf(w), kl))
+    calls.append(("kl_div/mean", "kl_div", Agg("kl_div", rows),
+                  mp.fsum(w * v for w, v in terms)
+                  / mp.fsum(w for w, v in terms)))
+    return calls
+
+
+def kl_exact(y, p):
+    """sum_c y_c ln(y_c / q_c), q clipped at the default eps, 0 ln 0 = 0;
+    a class index c: -ln q_c."""
+    q = [mpf(gen_ref.clip(v, EPS)) for v in p]
+    if not isinstance(y, list):
+        return -mp.log(q[y])
+
+    def f():
+        ts = [mpf(yc) * (mp.log(yc) - mp.log(qc))
+              for yc, qc in zip(y, q) if yc > 0]
+        return mp.fsum(ts), mp.fsum(abs(t) for t in ts)
+    return opt_precise(f)
+
+
+OPT_GROUPS = {}
+for _w in BIN_KEYS + ["combined"]:
+    OPT_GROUPS["options binary " + _w] = (
+        (lambda w: lambda d, a: g_bin_opt(d, a, w))(_w),
+        ["bce_term", "bce_grad", "bce_logits_term", "bce_logits_grad"],
+        0.04, 500)
+for _w in MC_KEYS + ["combined"]:
+    OPT_GROUPS["options multi-class " + _w] = (
+        (lambda w: lambda d, a: g_mc_opt(d, a, w))(_w),
+        ["cce_term", "cce_grad", "cce_logits_term", "cce_logits_grad"],
+        0.04, 250)
+OPT_GROUPS["options multi-label"] = (
+    lambda d, a: g_multilabel_opt(d, a),
+    ["bce_term", "bce_grad", "bce_logits_term", "bce_logits_grad"],
+    0.04, 250)
+OPT_GROUPS["options reduction"] = (
+    lambda d, a: g_reduction(d, a),
+    ["bce", "bce_logits", "cce", "cce_logits"], 0.008, 25)
+OPT_GROUPS["scores"] = (g_scores, ["logsumexp", "entropy", "kl_div_term",
+                                   "kl_div"], 0.04, 250)
+GROUPS.update(OPT_GROUPS)
+FAMILIES += list(OPT_GROUPS)
+
+
 # ------------------------------------------------------------ the aggregate
 def mean_groups(d, a, count):
     """count groups of 1..200 rows (y, p, w), each with its clip: the
@@ -1296,7 +1862,7 @@ def measure(got, want):
 
 def case_calls(name, key, count):
     """The calls of the first count cases of a chunk (its seed key)."""
-    d = FamilyCases(key)
+    d = OptCases(key)
     a = api(FUNCS)
     return [c for _ in range(count) for c in GROUPS[name][0](d, a)]
 
@@ -1316,7 +1882,7 @@ def work(task):
             w.add(err_ulp(g, want), "bce over %d rows, eps %r, seed %s"
                   % (len(rows), e, key), len(rows))
         return name, res, time.process_time() - t0
-    d = FamilyCases(key)
+    d = OptCases(key)
     a = api(FUNCS)
     flat = [(c, -1) for c in reported(name)] if chunk == 0 else []
     for i in range(n):
@@ -1399,7 +1965,7 @@ def show(lib, what):
               % name)
         return 2
     init(lib)
-    d = FamilyCases(key)
+    d = OptCases(key)
     a = api(FUNCS)
     calls = reported(name)          # case -1: the reported inputs
     for _ in range(int(i) + 1):
@@ -1460,7 +2026,7 @@ def main():
             cpu[name] = cpu.get(name, 0.0) + t
             for cls, w in res.items():
                 results.setdefault(cls, Worst()).merge(w)
-    passed = failed = 0
+    passed = failed = opened = 0
     for name, why in skipped:
         print("skip|accuracy: %s|not in this build: %s" % (name, why))
     for cls, w in sorted(results.items()):
@@ -1473,7 +2039,13 @@ def main():
             print("FAIL|accuracy: %s|no bound in %s (at %s)"
                   % (what, BOUNDS, where))
             failed += 1
-        elif w.worst <= float(b[1]):
+        elif b[1].startswith("open:") and w.worst > float(b[1][5:]):
+            # a known defect of the code, above the 4-ulp goal: its input
+            # is an open item of docs/accuracy.md; the bound stays the goal
+            print("skip|accuracy: %s|OPEN ITEM (docs/accuracy.md): above "
+                  "the goal %s at %s" % (what, b[1][5:], where))
+            opened += 1
+        elif w.worst <= float(b[1].replace("open:", "")):
             print("ok|accuracy: %s within %s (at %s)" % (what, b[1], where))
             passed += 1
         else:
@@ -1486,9 +2058,9 @@ def main():
         print("# %s: %.1f s of CPU" % (name, cpu[name]))
     print("# %d processes, %.0f s, %.0f s of CPU in the workers"
           % (jobs, time.time() - t_start, sum(cpu.values())))
-    print("%d passed, %d failed%s" % (passed, failed,
-                                      ", %d skipped" % len(skipped)
-                                      if skipped else ""))
+    print("%d passed, %d failed%s%s" % (
+        passed, failed, ", %d skipped" % len(skipped) if skipped else "",
+        ", %d open items above the goal" % opened if opened else ""))
     return 1 if failed else 0
 
 
