@@ -110,12 +110,16 @@ static void mc_report(sqlite3_context *ctx, const BceFunc *f,
       return;
     case BCE_ARRAY_SUM:
       bce_format_double(num, e->value);
-      /* p's sum is checked only by the functions of probabilities, and
-      ** each has a logits twin */
-      if( e->arg==1 && BCE_ALWAYS(f->zLogitsName!=0) ){
+      /* p's sum is checked only by the functions of probabilities; all
+      ** but cce_d2 have a logits twin to point to */
+      if( e->arg==1 && f->zLogitsName!=0 ){
         /* probabilities that do not sum to 1 are most often scores */
         bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
                   "to %s; for logits use %s()", name, num, f->zLogitsName);
+      }else if( e->arg==1 ){
+        /* cce_d2: no logits twin, but softmax() makes probabilities */
+        bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
+                  "to %s; for logits pass softmax(z)", name, num);
       }else{
         bce_error(ctx, "%s must sum to 1 (within 1e-4), got a row summing "
                   "to %s", name, num);
