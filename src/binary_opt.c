@@ -902,6 +902,22 @@ static int grad_x(double y, double x, const opt_point *t,
   ** gamma the focal term and f times N's parts */
   int top = x_zero(N1) ? N2.e : x_zero(N2) ? N1.e : N1.e>N2.e ? N1.e : N2.e;
   int parts = !x_zero(N1) || !x_zero(N2);
+  /* a tiny logit: q = 1/2 + d, 1-q = 1/2 - d, d = tanh(z/2)/2 = z/4 to
+  ** 2^-120 of itself, and d below 2^-60 of q is lost in q's bits (all of
+  ** it from 2^-1074 on, the lo of 1/2 + d being subnormal).  Then
+  ** N = (1-y' - pw y')/2 + d (1-y' + pw y'), whose second part is exact;
+  ** where the first is 0 (y' = 1/2, pw = 1) nothing cancels, and N is
+  ** that second part alone, which neither this path nor the four doubles
+  ** of slow_bracket() would have kept */
+  int exact_n = 0;
+  if( logits && fabs(x)<0x1p-60 ){
+    bxdd pys = x_mul_d(t->ys, o->pos_weight), d = x_of(x);
+    d.e -= 2;                            /* z/4, exact even for a subnormal z */
+    if( x_zero(x_add(t->yc, x_neg(pys))) ){
+      N = x_mul(d, x_add(t->yc, pys));
+      exact_n = 1;
+    }
+  }
   if( o->gamma!=0.0 ){
     bxdd ce, f = focal_base(t);
     double g1 = o->gamma - 1.0;
@@ -914,6 +930,7 @@ static int grad_x(double y, double x, const opt_point *t,
                qq);
     T2 = x_mul(f, N);
     B = x_add(T1, T2);
+    if( exact_n && x_zero(T1) ) parts = 0;  /* B = f N: nothing cancels */
     top += f.e;
     if( !x_zero(T1) ){
       if( !parts || T1.e>top ) top = T1.e;
@@ -921,6 +938,7 @@ static int grad_x(double y, double x, const opt_point *t,
     }
   }else{
     B = N;
+    if( exact_n ) parts = 0;
   }
   if( parts && (x_zero(B) || B.e<top - (acc ? 44 : 8)) ){
     bxdd slow;

@@ -84,6 +84,15 @@ def reference(kind, y, x, n, eps, pw, s, gamma, alpha):
         h = q0 * ldexp(mpf(1), -mp.prec - 10)
         v = diff(lambda t: loss_at_q(y, t, pw, s, gamma, alpha), q0, h=h)
         v = v / mpf(n)
+    elif abs(x) < 1e-300:
+        # a tiny logit: the gradient can be z/4 (y' = 1/2), 2^-1030 of the
+        # loss, so the loss is taken to 2^-4300 and the step is 2^-1400
+        # (the central difference's h^2 error is 2^-2800 of the loss'''),
+        # far above z
+        mp.dps = 1300
+        v = diff(lambda t: loss_at_z(y, t, pw, s, gamma, alpha), mpf(x),
+                 h=ldexp(mpf(1), -1400))
+        v = v / mpf(n)
     else:
         z0 = mpf(x)
         h = (abs(z0) if z0 != 0 else mpf(1)) * ldexp(mpf(1), -mp.prec - 10)
@@ -286,6 +295,19 @@ def cases():
             for (pw, s, gamma, alpha) in ((3.0, 0.0, 0.0, None),
                                           (1.0, 0.0, 0.0, 0.25)):
                 add(WLOSS_P, y, p, w, 0.0, pw, s, gamma, alpha, "tiny w*l")
+
+    # a tiny logit with y' = 1/2 (pw 1): the gradient is (1-p_t)^gamma z/4
+    # times A/n, below 2^-1022 of the 1/2 that q is, and was lost in its
+    # bits (29 to 667 ulp, the cases make accuracy found)
+    for (y, z, n, pw, s, gamma, alpha) in (
+            (0.5, 2.59290476776626e-310, 1.0, 1.0, 0.5, 0.0, None),
+            (1.0, 3.68233345996014e-309, 2.052145975652526e-65,
+             1.0, 1.0, 0.0, None),
+            (1.0, 1.331074462636082e-308, 1.0621168102506354e-07,
+             1.0, 1.0, 2.0, None),
+            (0.5, -2.057300554949271e-308, 1.0, 1.0, 0.0, 0.0, 1.0),
+            (0.5, 1.748997099211697e-308, 1.0, 1.0, 0.0, 0.5, None)):
+        add(GRAD_Z, y, z, n, 0.0, pw, s, gamma, alpha, "tiny logit, y' = 1/2")
     return out
 
 
