@@ -748,6 +748,26 @@ BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
   return x_round(x_mul_d(lx, w));
 }
 
+BCE_PRIVATE double bce_opt_loss_scaled(double y, double x, int logits,
+                                       double w, int k,
+                                       const bce_binary_opt *b){
+  opt_point t;
+  bxdd l;
+  int infinite;
+  if( logits && isinf(x) ) return logits_inf_loss(y, x, b);
+  if( logits ){
+    logits_point(y, x, b, &t, 0);
+  }else{
+    prob_point(y, x, b, &t, 0);
+  }
+  infinite = loss_x(&t, b, &l);
+  if( infinite ) return INFINITY;
+  if( x_zero(l) ) return 0.0;
+  l = x_mul_d(l, w);
+  l.e += k;
+  return x_round(l);
+}
+
 /* g/n rounded once */
 static double over_n(bxdd g, double n){
   if( !(n<=1.7976931348623157e308) ) return x_round(g)/n;
