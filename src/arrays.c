@@ -164,15 +164,10 @@ static int64_t scaled_sum(bce_array_pairs it, const bce_options *o, double w,
 BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,
                                        const bce_options *o, double w,
                                        double l){
-  bce_binary_opt b;
   bce_sum sum;
   int64_t n;
   if( w==0.0 ) return 0.0;
-  bce_binary_opt_of(o, &b);
-  if( (bce_binary_opt_plain(&b) && o->n_pos_weights==0)
-   || !(w>1.0 && l<0x1p-1018) ){
-    return w*l;
-  }
+  if( !(w>1.0 && l<0x1p-1018) ) return w*l;
   /* the mean, rounded, has lost bits among the subnormals: w times each
   ** element loss again, scaled, each rounded once (as bce_opt_wloss()) */
   n = scaled_sum(*it, o, w, ROW_SCALE_TINY, &sum);

@@ -106,8 +106,8 @@ BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err);
 
 /* w*l for l the loss bce_array_row_loss() gave the row it (a copy of the
-** cursors at the row's start; the row read without error): where options
-** change the loss, w > 1 and l < 2^-1018, w times the mean of the element
+** cursors at the row's start; the row read without error): where w > 1
+** and l < 2^-1018 (with or without options), w times the mean of the element
 ** losses carried scaled, so that tiny products keep their bits (as
 ** bce_opt_wloss() does for a row of numbers). */
 BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""mpmath references for multi-label rows (JSON arrays) with options whose
-mean is a double while an element's loss is not (docs/accuracy.md's open
-items, found by tests/accuracy_props.py):
+"""mpmath references for multi-label rows (JSON arrays) whose w times the
+mean is a double while an element's loss, or the mean, is not
+(docs/accuracy.md's open items, found by tests/accuracy_props.py):
 
-  - bce_term of a row whose mean loss is below 2^-1022, times a weight
-    that brings it back: the mean was rounded before w, so 0.0 came back;
+  - bce_term and bce_logits_term of a row whose mean loss is below
+    2^-1022, times a weight that brings it back (with options, and
+    without): the mean was rounded before w, so 0.0 (or a subnormal's few
+    bits) came back;
   - bce_logits_term of rows with one element past DBL_MAX and a finite
     mean: an error (pos_weight overflow) came back.
 
@@ -52,6 +54,14 @@ CASES = [
       91839258063587.81, 567.5659933335635, 28.162204713899797,
       674.5440538224691, -1.7976931348623157e+308],
      1.0, {"pos_weight": [1000.0, 2, 0.25, 0.001, 3.0, 0.001, 1000.0, 2]}),
+    # a mean below 2^-1022 times a weight, without options (None: no
+    # options argument) and with none set
+    ("bce_logits_term", [None, 0.0, None],
+     [716.1502043055586, -745.0, -8.121518825563587], 3.2798652016743565e+17,
+     {}),
+    ("bce_logits_term", [None, 0.0, None],
+     [716.1502043055586, -745.0, -8.121518825563587], 3.2798652016743565e+17,
+     None),
 ]
 
 
@@ -69,6 +79,7 @@ def element_loss(logits, i, y, x, o):
 
 
 def term(fn, ys, xs, w, o):
+    o = o or {}
     logits = fn == "bce_logits_term"
     ls = [element_loss(logits, i, y, x, o)
           for i, (y, x) in enumerate(zip(ys, xs)) if y is not None]
@@ -88,9 +99,10 @@ def main():
            "-- losses past either end of it.",
            ".read tests/sql/lib/checks.sql", ""]
     for fn, ys, xs, w, o in CASES:
-        opts = json.dumps(o)
-        got = "%s(%s, %s, %s, %s)" % (fn, json_array(ys), json_array(xs),
-                                      sql_num(w), sql_quote(opts))
+        opts = "no options" if o is None else json.dumps(o)
+        got = "%s(%s, %s, %s%s)" % (fn, json_array(ys), json_array(xs),
+                                    sql_num(w), "" if o is None
+                                    else ", " + sql_quote(opts))
         name = "%s over %d elements, w %.3g, %s" % (fn, len(ys), w, opts)
         out.append(check(name, got, term(fn, ys, xs, w, o), "ulp", 2))
     out.append("")
