@@ -196,6 +196,20 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
   return r;
 }
 
+BCE_PRIVATE double bce_row_array_wloss(sqlite3_context *ctx,
+                                      const bce_param *param,
+                                      bce_array_kind kind,
+                                      const bce_options *o,
+                                      sqlite3_value **argv, int arrays,
+                                      double w, double l){
+  bce_array_pairs it;
+  /* the call outside BCE_NEVER(): the coverage build does not evaluate
+  ** it; the texts were opened and read once already */
+  int opened = open_arrays(ctx, param, kind, argv, arrays, &it);
+  if( BCE_NEVER(!opened) ) return w*l;
+  return bce_array_row_wloss(&it, o, w, l);
+}
+
 BCE_PRIVATE int bce_row_array_pos_weight_overflow(sqlite3_context *ctx,
                                     const bce_param *param,
                                     bce_array_kind kind,

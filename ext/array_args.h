@@ -32,6 +32,15 @@ BCE_PRIVATE int bce_row_array_loss(sqlite3_context *ctx,
                                    const bce_options *o, sqlite3_value **argv,
                                    int arrays, double *loss);
 
+/* w*l for l, the finite bce_row_array_loss() of the row: bce_array_row_wloss()
+** (src/arrays.h) on its texts. */
+BCE_PRIVATE double bce_row_array_wloss(sqlite3_context *ctx,
+                                      const bce_param *param,
+                                      bce_array_kind kind,
+                                      const bce_options *o,
+                                      sqlite3_value **argv, int arrays,
+                                      double w, double l);
+
 /* 1 with the error set when a row whose bce_row_array_loss() was +Inf
 ** is finite without its pos_weight (a number or one per element): the
 ** weights carry it past the doubles; else 0.  Only after a loss of +Inf. */

@@ -137,7 +137,9 @@ BCE_PRIVATE void bce_term_func(sqlite3_context *ctx, int argc,
     sqlite3_result_double(ctx, logits ? bce_logits_wloss(v[0], v[1], w)
                                       : bce_wloss(v[0], v[1], eps, w, l));
   }else{
-    sqlite3_result_double(ctx, w*l);
+    sqlite3_result_double(ctx, bce_row_array_wloss(ctx, f->aParam,
+                          logits ? BCE_ARRAY_LOGITS : BCE_ARRAY_PROB, o,
+                          argv, arrays, w, l));
   }
 }
 

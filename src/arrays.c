@@ -128,6 +128,53 @@ BCE_PRIVATE double bce_array_element_grad(bce_array_kind kind, double y,
                                 : bce_opt_grad(y, p, nk, &b);
 }
 
+/* The row's labelled elements' losses (options o), each times w 2^k
+** rounded once, summed into *sum: the number of them, or -1 where one is
+** +Inf.  it is a copy at the row's start, read once already without
+** error. */
+static int64_t scaled_sum(bce_array_pairs it, const bce_options *o, double w,
+                          int k, bce_sum *sum){
+  bce_binary_opt b;
+  bce_array_error err;
+  double y, p;
+  int64_t n = 0;
+  int r;
+  bce_binary_opt_of(o, &b);
+  bce_sum_clear(sum);
+  while( (r = bce_array_pairs_next(&it, &y, &p, &err))>0 ){
+    double l;
+    if( r==2 ) continue;                               /* missing label */
+    element_options(o, bce_array_pairs_count(&it) - 1, &b);
+    l = bce_opt_loss_scaled(y, p, it.kind==BCE_ARRAY_LOGITS, w, k, &b);
+    if( isinf(l) ) return -1;
+    bce_sum_add(sum, l, +1);
+    n++;
+  }
+  return n;
+}
+
+/* Scales of the element losses where one is past DBL_MAX while the mean
+** may not be (2^-128: a loss up to 2^1152), or where the mean is below
+** 2^-1018 and a weight w > 1 brings it back (w l < 2^6, so w times an
+** element is below K 2^6: at 2^600 none overflows, and a product down to
+** 2^-1674 is normal) */
+#define ROW_SCALE_HUGE (-128)
+#define ROW_SCALE_TINY 600
+
+BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,
+                                       const bce_options *o, double w,
+                                       double l){
+  bce_sum sum;
+  int64_t n;
+  if( w==0.0 ) return 0.0;
+  if( !(w>1.0 && l<0x1p-1018) ) return w*l;
+  /* the mean, rounded, has lost bits among the subnormals: w times each
+  ** element loss again, scaled, each rounded once (as bce_opt_wloss()) */
+  n = scaled_sum(*it, o, w, ROW_SCALE_TINY, &sum);
+  if( BCE_NEVER(n<=0) ) return w*l;
+  return ldexp(bce_sum_div(&sum, (double)n), -ROW_SCALE_TINY);
+}
+
 BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err){
   bce_sum sum;
@@ -135,6 +182,7 @@ BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
   double y, p;
   int64_t labelled = 0;
   int r, inf = 0, plain;
+  const bce_array_pairs start = *it;
   bce_binary_opt_of(o, &b);
   /* the 0.2.0 path, when no option changes the element's loss */
   plain = bce_binary_opt_plain(&b) && o->n_pos_weights==0;
@@ -161,6 +209,13 @@ BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
   }
   if( r<0 || !bce_array_check_pos_weights(it, o, err) ) return 0;
   if( labelled==0 ) return 2;
+  if( inf && !plain ){
+    /* an element's loss past DBL_MAX, its mean maybe not: the element
+    ** losses again, scaled down */
+    *loss = scaled_sum(start, o, 1.0, ROW_SCALE_HUGE, &sum)<0 ? INFINITY
+          : ldexp(bce_sum_div(&sum, (double)labelled), -ROW_SCALE_HUGE);
+    return 1;
+  }
   *loss = inf ? INFINITY : bce_sum_div(&sum, (double)labelled);
   return 1;
 }

@@ -105,6 +105,15 @@ static inline int64_t bce_array_pairs_count(const bce_array_pairs *it){
 BCE_PRIVATE int bce_array_row_loss(bce_array_pairs *it, const bce_options *o,
                                    double *loss, bce_array_error *err);
 
+/* w*l for l the loss bce_array_row_loss() gave the row it (a copy of the
+** cursors at the row's start; the row read without error): where w > 1
+** and l < 2^-1018 (with or without options), w times the mean of the element
+** losses carried scaled, so that tiny products keep their bits (as
+** bce_opt_wloss() does for a row of numbers). */
+BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,
+                                       const bce_options *o, double w,
+                                       double l);
+
 /* The number of labelled elements and the pos_weight check of a row read
 ** to its end by bce_array_pairs_next(): for the gradient's two passes.
 ** Returns 1, or 0 with *err filled as bce_array_row_loss() does. */

@@ -726,26 +726,34 @@ BCE_PRIVATE int bce_opt_loss_overflows(double y, double x, int logits,
   return isfinite(l1);
 }
 
+BCE_PRIVATE double bce_opt_loss_scaled(double y, double x, int logits,
+                                       double w, int k,
+                                       const bce_binary_opt *b){
+  opt_point t;
+  bxdd l;
+  int infinite;
+  if( logits && isinf(x) ) return logits_inf_loss(y, x, b);
+  if( logits ){
+    logits_point(y, x, b, &t, 0);
+  }else{
+    prob_point(y, x, b, &t, 0);
+  }
+  infinite = loss_x(&t, b, &l);
+  if( infinite ) return INFINITY;
+  l = x_mul_d(l, w);
+  l.e += k;
+  return x_round(l);
+}
+
 BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
                                  double l, const bce_binary_opt *b){
-  opt_point t;
-  bxdd lx;
-  int infinite;
   if( w==0.0 ) return 0.0;
   if( bce_binary_opt_plain(b) ){
     return logits ? bce_logits_wloss(y, x, w) : bce_wloss(y, x, b->eps, w, l);
   }
   if( !(w>1.0 && l<0x1p-1018) || isinf(x) ) return w*l;
   /* l alone has lost bits among the subnormals: again, times w, once */
-  if( logits ){
-    logits_point(y, x, b, &t, 0);
-  }else{
-    prob_point(y, x, b, &t, 0);
-  }
-  /* the call outside BCE_NEVER(): the coverage build does not evaluate it */
-  infinite = loss_x(&t, b, &lx);
-  if( BCE_NEVER(infinite) ) return INFINITY;
-  return x_round(x_mul_d(lx, w));
+  return bce_opt_loss_scaled(y, x, logits, w, 0, b);
 }
 
 /* g/n rounded once */

@@ -63,6 +63,14 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
 BCE_PRIVATE double bce_opt_wloss(double y, double x, int logits, double w,
                                  double l, const bce_binary_opt *b);
 
+/* w times the loss of (y, x) under b (logits as for bce_opt_wloss) times
+** 2^k, rounded once: for a row of JSON arrays whose mean is in range
+** while an element's loss is past either end of it (src/arrays.c).  +Inf
+** only where the loss is infinite of itself or the result past DBL_MAX. */
+BCE_PRIVATE double bce_opt_loss_scaled(double y, double x, int logits,
+                                       double w, int k,
+                                       const bce_binary_opt *b);
+
 /* 1 when l, the loss of (y, x) under b (logits as for bce_opt_wloss), is
 ** +Inf only because pos_weight > 1 carries a finite term past DBL_MAX:
 ** the same row at pos_weight 1 is finite.  The caller makes that an error
