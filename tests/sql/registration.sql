@@ -50,4 +50,15 @@ CREATE INDEX scored_loss ON scored(bce_term(y, p));
 INSERT INTO scored(y, p) VALUES (1, 0.5);
 INSERT INTO checks SELECT 'generated column and index on bce_term', loss, ln(2), 'ulp', 1 FROM scored;
 INSERT INTO checks SELECT 'bce_version() is text', typeof(bce_version()), 'text', 'is', NULL;
+-- issue 23's scores without options (tests/sql/scores_rules.sql has their
+-- properties)
+INSERT INTO checks SELECT 'registered scores (issue 23), arities, kinds and flags',
+  group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
+  'entropy/1/s/utf8/2099200 kl_div/2/w/utf8/2099200 kl_div/3/w/utf8/2099200 '
+  || 'kl_div_term/2/s/utf8/2099200 kl_div_term/3/s/utf8/2099200 '
+  || 'logsumexp/1/w/utf8/2099200',
+  'is', NULL
+  FROM (SELECT * FROM pragma_function_list
+        WHERE name IN ('logsumexp', 'entropy', 'kl_div', 'kl_div_term')
+        ORDER BY name, narg);
 .read tests/sql/lib/report.sql

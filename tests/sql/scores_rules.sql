@@ -1,19 +1,11 @@
--- Issue 23's scores without options: registration, and the properties
+-- Issue 23's scores without options: the properties
 -- that need no reference value: logsumexp's result does not depend on the
 -- order of the rows or on how a window frame was reached (the same bits),
 -- its buckets past the inline ones (more than 4 buckets of z, each 512
 -- wide: src/logsumexp.h), and rule 1 (NULL) for each function.  The
--- values themselves are checked against mpmath in mpmath_scores.sql.
+-- values themselves are checked against mpmath in mpmath_scores.sql, their
+-- registration in registration.sql (pragma_function_list: SQLite >= 3.30).
 .read tests/sql/lib/checks.sql
-INSERT INTO checks SELECT 'registered scores (issue 23), arities, kinds and flags',
-  group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
-  'entropy/1/s/utf8/2099200 kl_div/2/w/utf8/2099200 kl_div/3/w/utf8/2099200 '
-  || 'kl_div_term/2/s/utf8/2099200 kl_div_term/3/s/utf8/2099200 '
-  || 'logsumexp/1/w/utf8/2099200',
-  'is', NULL
-  FROM (SELECT * FROM pragma_function_list
-        WHERE name IN ('logsumexp', 'entropy', 'kl_div', 'kl_div_term')
-        ORDER BY name, narg);
 
 -- 1000 rows in [-5, 5): one bucket, where a running sum in another order
 -- rounds otherwise; 400 rows over every magnitude, -Inf among them
