@@ -63,4 +63,12 @@ INSERT INTO checks SELECT 'rules 1, 2, 9: only NULL rows beside arrays: bce_logi
   FROM (VALUES (NULL, '[0.5]'), ('[1]', NULL));
 INSERT INTO checks VALUES ('rule 1: sigmoid(NULL)', sigmoid(NULL), NULL, 'is', NULL);
 INSERT INTO checks VALUES ('rule 1: logit(NULL)', logit(NULL), NULL, 'is', NULL);
+-- reduction "sum" and "mean_over_rows" over no counted row are NULL as
+-- SQL's sum() is (PyTorch's sum of an empty tensor is 0): docs/functions.md
+INSERT INTO checks SELECT 'rule 2: no rows: reduction "sum" is NULL', bce(y, p, '{"reduction": "sum"}'), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'rule 2: no rows: reduction "mean_over_rows" is NULL', bce(y, p, '{"reduction": "mean_over_rows"}'), NULL, 'is', NULL FROM worked WHERE 0;
+INSERT INTO checks SELECT 'rule 2: every row ignored: cce reduction "sum" is NULL', cce(column1, column2, '{"reduction": "sum", "ignore_index": 0}'), NULL, 'is', NULL
+  FROM (VALUES (0, '[0.5, 0.5]'), (0, '[0.9, 0.1]'));
+INSERT INTO checks SELECT 'rows of weight 0 are counted: reduction "sum" is 0.0', quote(bce(1, 0.5, 0, '{"reduction": "sum"}')), '0.0', 'is', NULL;
+INSERT INTO checks SELECT 'rows of weight 0 are counted: reduction "mean_over_rows" is 0.0', quote(bce(1, 0.5, 0, '{"reduction": "mean_over_rows"}')), '0.0', 'is', NULL;
 .read tests/sql/lib/report.sql
