@@ -106,8 +106,8 @@ static void add_term_dd(bce_sum *s, double th, double tl, double q){
 /* The row's divergence from its smoothed targets t_c = y_c (1 - s) + s/K
 ** (K the classes, known once the row is checked: a second walk), each t_c
 ** as y - y s + s/K in a double-double. */
-static int smoothed(const bce_cce_row *r, double eps, double sm, int64_t K,
-                    int64_t cls, bce_sum *ks){
+static int kl_smoothed(const bce_cce_row *r, double eps, double sm,
+                       int64_t K, int64_t cls, bce_sum *ks){
   bce_json_array ya, pa;
   double y = 0.0, p = 0.0, sk = sm/(double)K;
   double skl = bce_fma(-sk, (double)K, sm)/(double)K;
@@ -238,7 +238,7 @@ BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
   if( smoothing>0.0 ){
     /* the row is checked: walk it again with the targets smoothed */
     bce_sum_clear(&ks);
-    inf = !smoothed(r, eps, smoothing, pa.count, cls, &ks);
+    inf = !kl_smoothed(r, eps, smoothing, pa.count, cls, &ks);
   }
   if( inf ){
     kl->hi = INFINITY;
