@@ -5,7 +5,8 @@
 
 Random tables for every function with a state (bce_state on numbers and on
 JSON-array rows with missing labels, bce_logits_state, cce_state,
-cce_logits_state), each with options drawn from the keys its function
+cce_logits_state, and the scores' bce_d2_state, cce_d2_state and
+kl_div_state of issue 23), each with options drawn from the keys its function
 accepts: every key alone, then random combinations (reduction included),
 weighted and unweighted.  Each table is split at random into 1..9 shards:
 
@@ -66,6 +67,11 @@ FUNCS = {
     "cce_logits": ("cce_logits", "cce_logits_state",
                    ["class_weight", "alpha", "gamma", "smoothing",
                     "ignore_index", "reduction"]),
+    # the scores (issue 23): the keys each takes
+    "bce_d2": ("bce_d2", "bce_d2_state", ["eps", "pos_weight", "smoothing"]),
+    "cce_d2": ("cce_d2", "cce_d2_state",
+               ["eps", "class_weight", "smoothing", "ignore_index"]),
+    "kl_div": ("kl_div", "kl_div_state", ["eps", "smoothing"]),
 }
 
 
@@ -114,7 +120,7 @@ def probs(r):
 
 def row(r, fn, opts):
     w = r.choice([1.0, 0.0, r.uniform(0, 3), r.uniform(0.5, 2)])
-    if fn == "bce":
+    if fn in ("bce", "bce_d2"):
         return r.choice([0.0, 1.0, r.random()]), \
             r.choice([r.random(), 0.0, 1.0, r.random()]), w
     if fn == "bce_logits":
@@ -132,8 +138,8 @@ def row(r, fn, opts):
         y = r.randrange(K)
     else:
         y = probs(r)
-    x = probs(r) if fn == "cce" else json.dumps([r.uniform(-30, 30)
-                                                 for _ in range(K)])
+    x = probs(r) if fn != "cce_logits" else json.dumps([r.uniform(-30, 30)
+                                                        for _ in range(K)])
     return y, x, w
 
 
