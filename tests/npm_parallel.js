@@ -75,7 +75,8 @@ async function expectError(name, pattern, call) {
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bce-parallel-'));
   try {
-    for (const [fn, shape] of [['bce', 'bce'], ['bce_logits', 'bce_logits'], ['cce', 'cce']]) {
+    for (const [fn, shape] of [['bce', 'bce'], ['bce_logits', 'bce_logits'], ['cce', 'cce'],
+                               ['bce_d2', 'bce'], ['cce_d2', 'cce'], ['kl_div', 'cce']]) {
       const file = path.join(tmp, `${shape}.db`);
       makeDb(file, shape);
       for (const cols of [['y', 'p'], ['y', 'p', 'w']]) {
@@ -118,7 +119,7 @@ async function main() {
                       () => bce.parallel(file, 'bce', 'v', ['y', 'p']));
     await expectError('a WITHOUT ROWID table', /nr is a WITHOUT ROWID table/,
                       () => bce.parallel(file, 'bce', 'nr', ['y', 'p']));
-    await expectError('a function without a state', /function must be one of bce, bce_logits, cce, cce_logits/,
+    await expectError('a function without a state', /function must be one of bce, bce_d2, bce_logits, cce, cce_d2, cce_logits, kl_div/,
                       () => bce.parallel(file, 'bce_term', 'preds', ['y', 'p']));
     await expectError('a bad row fails the call with its message',
                       /^bce_state\(\): p must be in \[0, 1\], got -0.5; for logits use bce_logits_state\(\) \(sqlite-bce parallel\(\): in the rows with rowid \d+ to \d+\)$/,
