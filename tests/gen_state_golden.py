@@ -800,6 +800,22 @@ def score_bad_states():
     out.append(("kl_div sign byte 02", seal(kbase + b"\x02" + one(1) + b"\x00\x00")))
     out.append(("kl_div infinite at eps > 0", seal(head(7, False, E) + b"\x01\x01" + b"\x00\x00" + b"\x00\x00")))
     out.append(("kl_div reduction in its options", seal(head(7, False, dict(E, reduction="sum")) + b"\x01\x00" + b"\x00" + one(1) + b"\x00\x00")))
+    # kl_div: a weight sum below its rows' least, a loss sum past what its
+    # rows can add, a tiny sum past 2^105 a row
+    out.append(("kl_div weight sum below 2^-1074 a row", seal(
+        head(7, True, E) + b"\x02\x00" + b"\x00" + one(1) + b"\x00\x00"
+        + sum_bytes(1))))
+    out.append(("kl_div loss past 2^1024 a row", seal(
+        kbase + b"\x01" + sum_bytes(grid(Fraction(2) ** 1025)) + b"\x00\x00")))
+    out.append(("kl_div tiny past 2^105 a row", seal(
+        kbase + b"\x00\x00" + b"\x00" + sum_bytes(grid(Fraction(2) ** 107)))))
+    # cce_d2 under class weights: a sum(w) of 0 over rows of w > 0
+    cw = dict(E, class_weight=[1.0, 1.0])
+    out.append(("cce_d2 with class_weight, sum(w) 0", seal(
+        head(6, True, cw) + mean_fields(True, 2, 2,
+                                        Fraction(to_double(2 * mpmath.log(2))),
+                                        Fraction(2))
+        + b"\x00" + leb128(2) + one(1) + b"\x00")))
     # a version-1 state of code 05 (version 1 has codes 01-04 only)
     v1 = bytearray(b"BCE\x01\x00\x00\x05\x00") + struct.pack("<d", DEFAULT_EPS) + b"\x01\x00" + one(1)
     v1[4:6] = struct.pack("<H", len(v1) + 4)
