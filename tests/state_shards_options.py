@@ -17,6 +17,8 @@ weighted and unweighted.  Each table is split at random into 1..9 shards:
     byte, also from their hex() TEXT;
   - a window (ROWS n PRECEDING, so with inverse steps) of the aggregate and
     of the state gives each frame's value and bytes afresh;
+  - bce_merge() as a window over the shards' states (ROWS 1 PRECEDING: a
+    state removed by the inverse) gives each frame's aggregate;
   - a state of options that differ in one key does not merge with them:
     the error names that key.
 
@@ -202,6 +204,30 @@ def one_set(db, r, n_set, fn, keys, name):
                                  whole and whole.hex()))
     merged = db.execute("SELECT bce_merge_state(hex(st)) FROM s WHERE st IS NOT NULL").fetchone()[0]
     report(merged == whole, label + ": from hex()", "")
+    # bce_merge() as a window over the shards' states (its inverse removes
+    # a state): each frame of two shards gives the aggregate of their rows
+    try:
+        per = db.execute(
+            "SELECT shard, %s(%s) FROM t GROUP BY shard ORDER BY shard"
+            % (state, args), (otext,)).fetchall()
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS ps(shard, st)")
+        db.execute("DELETE FROM ps")
+        db.executemany("INSERT INTO ps VALUES (?, ?)", per)
+        slid = db.execute("SELECT shard, bce_merge(st) OVER (ORDER BY shard "
+                          "ROWS 1 PRECEDING) FROM ps ORDER BY shard").fetchall()
+        shards_in = [g for g, _ in per]
+        bad = []
+        for j, (g, v) in enumerate(slid):
+            frame = shards_in[max(0, j - 1): j + 1]
+            f = db.execute("SELECT %s(%s) FROM t WHERE shard IN (%s)"
+                           % (agg, args, ",".join(str(x) for x in frame)),
+                           (otext,)).fetchone()[0]
+            if bits(v) != bits(f):
+                bad.append((g, v, f))
+        report(not bad, label + ": bce_merge() over a window of 2 shards' "
+               "states = their rows' " + agg, repr(bad[:1]))
+    except sqlite3.Error as e:
+        report(False, label + ": bce_merge() window", "error: %s" % e)
     # a window sliding over the rows (inverse steps): each frame's value,
     # and its state's bytes, are those of the frame's rows afresh
     span = r.randint(1, 6)
