@@ -309,7 +309,9 @@ BCE_PRIVATE void bce_kl_term_func(sqlite3_context *ctx, int argc,
     if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return;   /* rule 1 */
   }
   if( at>=0 ){
-    if( !kl_keys_apply(ctx, argv[at])
+    /* options cached on the statement passed this check when they were
+    ** read (ext/options.h): a constant options argument is checked once */
+    if( (sqlite3_get_auxdata(ctx, at)==0 && !kl_keys_apply(ctx, argv[at]))
      || !bce_scalar_options_in(ctx, at, argv[at], 0, 0.0, &room, &o) ){
       return;
     }

@@ -532,9 +532,9 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   if( is_score(st.fn) ){
     sqlite3_str_appendall(s, ",\"score\":");
     /* D^2 of -Inf (a certain miss at eps 0) has no JSON number */
-    if( scored==BCE_SCORE_VALUE && !isinf(score) ) json_double(s, score);
-    else if( scored==BCE_SCORE_VALUE ) sqlite3_str_appendall(s, score>0 ? "9e999" : "-9e999");
-    else sqlite3_str_appendall(s, "null");
+    if( scored!=BCE_SCORE_VALUE ) sqlite3_str_appendall(s, "null");
+    else if( isinf(score) && score<0 ) sqlite3_str_appendall(s, "-9e999");
+    else json_double(s, score);
   }
   n = sqlite3_value_bytes(argv[0]);
   if( sqlite3_value_type(argv[0])!=SQLITE_BLOB ) n /= 2;   /* hex text */
