@@ -77,7 +77,7 @@ async function main() {
   try {
     for (const [fn, shape] of [['bce', 'bce'], ['bce_logits', 'bce_logits'], ['cce', 'cce'],
                                ['bce_d2', 'bce'], ['cce_d2', 'cce'], ['kl_div', 'cce']]) {
-      const file = path.join(tmp, `${shape}.db`);
+      const file = path.join(tmp, `${fn}.db`);
       makeDb(file, shape);
       for (const cols of [['y', 'p'], ['y', 'p', 'w']]) {
         const want = bits(oneQuery(file, `SELECT ${fn}(${cols.join(', ')}) FROM preds`));
@@ -89,8 +89,13 @@ async function main() {
       }
       // an options object (issue 21): as a JS object to parallel(), as its
       // JSON text to the one query
-      const loss = fn === 'cce' ? { smoothing: 0.1, gamma: 2, reduction: 'sum' }
-        : { pos_weight: 3, gamma: 1.5, reduction: 'mean_over_rows' };
+      // the scores (issue 23) take the keys that apply to them
+      const loss = {
+        cce: { smoothing: 0.1, gamma: 2, reduction: 'sum' },
+        bce_d2: { pos_weight: 3, smoothing: 0.1 },
+        cce_d2: { smoothing: 0.1, class_weight: [1, 2, 0.5] },
+        kl_div: { smoothing: 0.1, eps: 1e-7 },
+      }[fn] || { pos_weight: 3, gamma: 1.5, reduction: 'mean_over_rows' };
       const wantOpt = bits(oneQuery(file, `SELECT ${fn}(y, p, w, ?) FROM preds`,
                                     JSON.stringify(loss)));
       for (const workers of [1, 2, 3]) {
