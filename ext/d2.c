@@ -22,6 +22,7 @@ SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "options.h"
 #include "registry.h"
+#include "score_states.h"
 #include "../src/d2.h"
 #include "../src/dd.h"
 #include "../src/exact_sum.h"
@@ -29,14 +30,7 @@ SQLITE_EXTENSION_INIT3
 #include "../src/json_array.h"
 #include "../src/loss.h"
 #include "../src/mean.h"
-
-typedef struct D2Agg {
-  BceAgg a;          /* first: the family's step takes the context as its */
-  bce_sum wsum;      /* sum(w) of the rows taken */
-  bce_sum wy;        /* bce_d2: sum(w y) */
-  bce_sum *cls;      /* cce_d2: sum(w y_c) for each of the K classes */
-  int64_t K;         /* cce_d2: the classes, fixed by the first row */
-} D2Agg;
+#include "../src/state.h"
 
 static D2Agg *d2_context(sqlite3_context *ctx){
   D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, sizeof(*d));
@@ -313,55 +307,85 @@ static bce_dd mean_dd(bce_mean *m, bce_sum *den, int k){
 }
 
 /* What is left to say once L0 is known (finite or +Inf, > 0). */
-static void d2_report(sqlite3_context *ctx, bce_mean *m, bce_dd L0,
-                      bce_sum *den, int k){
+static bce_score_status d2_report(bce_mean *m, bce_dd L0, bce_sum *den,
+                                  int k, double *v){
   if( m->nInf>0 ){
     /* the model is certain and wrong somewhere (eps = 0) */
-    if( isinf(L0.hi) ) return;                      /* Inf/Inf: NULL */
-    sqlite3_result_double(ctx, -INFINITY);
-    return;
+    if( isinf(L0.hi) ) return BCE_SCORE_NULL;       /* Inf/Inf: NULL */
+    *v = -INFINITY;
+    return BCE_SCORE_VALUE;
   }
   if( isinf(L0.hi) ){
-    sqlite3_result_double(ctx, 1.0);
-    return;
+    *v = 1.0;
+    return BCE_SCORE_VALUE;
   }
-  sqlite3_result_double(ctx, bce_d2_score(mean_dd(m, den, k), L0));
+  *v = bce_d2_score(mean_dd(m, den, k), L0);
+  return BCE_SCORE_VALUE;
 }
 
 /* The checks common to both: NULL below two rows of w > 0; the sum of
-** the weights in range (rule 7).  Returns 0 when the result is set. */
-static int d2_ready(sqlite3_context *ctx, D2Agg *d){
-  if( d==0 || d->a.m.nWeight<2 ) return 0;                  /* NULL */
-  if( !isfinite(bce_sum_value(&d->wsum))
-   || (d->a.m.weighted && !isfinite(bce_sum_value(&d->a.m.weight))) ){
-    bce_error(ctx, "the sum of the weights overflows a double; scale "
-                   "them down");
-    return 0;
+** the weights in range (rule 7). */
+static bce_score_status d2_ready(bce_mean *m, bce_sum *wsum){
+  if( m->nWeight<2 ) return BCE_SCORE_NULL;
+  if( !isfinite(bce_sum_value(wsum))
+   || (m->weighted && !isfinite(bce_sum_value(&m->weight))) ){
+    return BCE_SCORE_WEIGHT_OVERFLOW;
   }
-  return 1;
+  return BCE_SCORE_VALUE;
 }
 
-static void bce_d2_result(sqlite3_context *ctx){
-  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+BCE_PRIVATE void bce_score_result(sqlite3_context *ctx, bce_score_status st,
+                                  double v){
+  switch( st ){
+    case BCE_SCORE_VALUE:
+      sqlite3_result_double(ctx, v);
+      return;
+    case BCE_SCORE_WEIGHT_OVERFLOW:
+      bce_error(ctx, "the sum of the weights overflows a double; scale "
+                     "them down");
+      return;
+    case BCE_SCORE_NOMEM:
+      sqlite3_result_error_nomem(ctx);
+      return;
+    default:
+      return;                                       /* NULL */
+  }
+}
+
+BCE_PRIVATE bce_score_status bce_d2_binary_value(bce_mean *m, bce_sum *wsum,
+                                                 bce_sum *wy,
+                                                 const bce_options *o,
+                                                 double *v){
   bce_sum rest;
   bce_dd W, ybar, ybarc, L0;
   int k;
-  const bce_options *o;
-  if( !d2_ready(ctx, d) ) return;
-  rest = d->wsum;
-  sum_sub(&rest, &d->wy);
+  bce_score_status st = d2_ready(m, wsum);
+  if( st!=BCE_SCORE_VALUE ) return st;
+  rest = *wsum;
+  sum_sub(&rest, wy);
   /* every label the same: L0 = 0 (the null model is right) */
-  if( bce_sum_value(&d->wy)==0.0 || bce_sum_value(&rest)==0.0 ) return;
-  k = unit_scale(&d->wsum);
-  W = sum_dd(&d->wsum, k);
-  ybar = bce_d2_div(sum_dd(&d->wy, k), W);
+  if( bce_sum_value(wy)==0.0 || bce_sum_value(&rest)==0.0 ){
+    return BCE_SCORE_NULL;
+  }
+  k = unit_scale(wsum);
+  W = sum_dd(wsum, k);
+  ybar = bce_d2_div(sum_dd(wy, k), W);
   ybarc = bce_d2_div(sum_dd(&rest, k), W);
-  o = &d->a.o.opt;
   L0 = bce_d2_null_binary(ybar, ybarc,
                           (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
                           (o->keys & BCE_OPT_POS_WEIGHT) ? o->pos_weight : 1.0,
                           (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
-  d2_report(ctx, &d->a.m, L0, &d->wsum, k);
+  return d2_report(m, L0, wsum, k, v);
+}
+
+static void bce_d2_result(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  double v = 0.0;
+  if( d==0 ) return;                                /* NULL */
+  bce_score_status st = bce_d2_binary_value(&d->a.m, &d->wsum, &d->wy,
+                                            &d->a.o.opt, &v);
+  /* v is set by the call: read after it */
+  bce_score_result(ctx, st, v);
 }
 
 BCE_PRIVATE void bce_d2_value_func(sqlite3_context *ctx){
@@ -377,50 +401,60 @@ BCE_PRIVATE void bce_d2_final_func(sqlite3_context *ctx){
 /* The classes' means are read into room for BCE_D2_INLINE of them, or a
 ** block of their own past that (freed before returning). */
 #define BCE_D2_INLINE 64
-static void cce_d2_result(sqlite3_context *ctx){
-  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
+                                              bce_sum *cls, int64_t K,
+                                              const bce_options *o,
+                                              double *v){
   bce_dd room[BCE_D2_INLINE], *pi = room, W, bigc = {0.0, 0.0}, L0;
   bce_sum *den;
   int64_t c, big = -1;
   int k;
-  const bce_options *o;
-  if( !d2_ready(ctx, d) ) return;
+  bce_score_status st = d2_ready(m, wsum);
+  if( st!=BCE_SCORE_VALUE ) return st;
   /* two rows were taken, so the class sums are there */
-  if( BCE_NEVER(d->cls==0) ) return;
-  if( d->K>BCE_D2_INLINE ){
-    pi = (bce_dd*)sqlite3_malloc64((sqlite3_uint64)d->K*sizeof(*pi));
-    if( pi==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
+  if( BCE_NEVER(cls==0) ) return BCE_SCORE_NULL;
+  if( K>BCE_D2_INLINE ){
+    pi = (bce_dd*)sqlite3_malloc64((sqlite3_uint64)K*sizeof(*pi));
+    if( pi==0 ) return BCE_SCORE_NOMEM;
   }
-  k = unit_scale(&d->wsum);
-  W = sum_dd(&d->wsum, k);
-  for(c=0; c<d->K; c++){
-    pi[c] = bce_d2_div(sum_dd(&d->cls[c], k), W);
+  st = BCE_SCORE_NULL;
+  k = unit_scale(wsum);
+  W = sum_dd(wsum, k);
+  for(c=0; c<K; c++){
+    pi[c] = bce_d2_div(sum_dd(&cls[c], k), W);
     if( pi[c].hi>0.5 ) big = c;
   }
   if( big>=0 ){
-    bce_sum rest = d->wsum;
-    sum_sub(&rest, &d->cls[big]);
+    bce_sum rest = *wsum;
+    sum_sub(&rest, &cls[big]);
     /* every label the class big: L0 = 0 */
     if( bce_sum_value(&rest)==0.0 ) goto done;
     bigc = bce_d2_div(sum_dd(&rest, k), W);
   }
-  o = &d->a.o.opt;
-  L0 = bce_d2_null_cce(pi, d->K, big, bigc,
+  L0 = bce_d2_null_cce(pi, K, big, bigc,
                        o->n_class_weights>0 ? o->class_weights : 0,
                        (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
                        (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
-  den = d->a.m.weighted ? &d->a.m.weight : &d->wsum;
+  den = m->weighted ? &m->weight : wsum;
   if( o->n_class_weights>0 ){
     /* L0 over the mean's denominator sum(w d): times W/D */
     L0 = bce_d2_div(L0, bce_d2_div(sum_dd(den, k), W));
     if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
   }
-  d2_report(ctx, &d->a.m, L0, den, k);
+  st = d2_report(m, L0, den, k, v);
 done:
   if( pi!=room ) sqlite3_free(pi);
+  return st;
+}
+
+static void cce_d2_result(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  double v = 0.0;
+  if( d==0 ) return;                                /* NULL */
+  bce_score_status st = bce_d2_cce_value(&d->a.m, &d->wsum, d->cls, d->K,
+                                         &d->a.o.opt, &v);
+  /* v is set by the call: read after it */
+  bce_score_result(ctx, st, v);
 }
 
 BCE_PRIVATE void bce_cce_d2_value_func(sqlite3_context *ctx){
@@ -430,6 +464,60 @@ BCE_PRIVATE void bce_cce_d2_value_func(sqlite3_context *ctx){
 BCE_PRIVATE void bce_cce_d2_final_func(sqlite3_context *ctx){
   D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
   cce_d2_result(ctx);
+  if( d ){
+    bce_agg_options_free(&d->a.o);
+    sqlite3_free(d->cls);
+    d->cls = 0;
+  }
+}
+
+/* ------------------------------------------------------------- states */
+
+/* bce_d2_state() and cce_d2_state(): the steps of bce_d2() and cce_d2(),
+** and the context as a state (docs/state-format.md, codes 05 and 06):
+** the mean's fields as bce_state()'s and cce_state()'s, then the sums. */
+static size_t encode_d2(void *arg, unsigned char *out, size_t cap){
+  D2Agg *d = (D2Agg*)arg;
+  bce_state_score sc;
+  sc.wsum = &d->wsum;
+  sc.wy = &d->wy;
+  sc.cls = d->cls;
+  sc.K = d->K;
+  return bce_state_encode_score(&d->a.m,
+                                d->cls ? BCE_STATE_CCE_D2 : BCE_STATE_BCE_D2,
+                                d->a.o.given ? &d->a.o.opt : 0, 0, 0, &sc,
+                                out, cap);
+}
+
+static void d2_state_result(sqlite3_context *ctx, int cce){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  unsigned char out[BCE_STATE_SMALL];
+  size_t n;
+  if( d==0 ) return;                        /* no rows: NULL, state rule 2 */
+  /* a cce_d2 state of rows that all were NULL or ignored: no classes */
+  if( cce && d->cls==0 ) return;
+  n = encode_d2(d, out, sizeof out);
+  if( n==0 ) return;                        /* a frame emptied: NULL */
+  bce_result_state(ctx, n, out, encode_d2, d);
+}
+
+BCE_PRIVATE void bce_d2_state_value_func(sqlite3_context *ctx){
+  d2_state_result(ctx, 0);
+}
+
+BCE_PRIVATE void bce_d2_state_final_func(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  d2_state_result(ctx, 0);
+  if( d ) bce_agg_options_free(&d->a.o);
+}
+
+BCE_PRIVATE void bce_cce_d2_state_value_func(sqlite3_context *ctx){
+  d2_state_result(ctx, 1);
+}
+
+BCE_PRIVATE void bce_cce_d2_state_final_func(sqlite3_context *ctx){
+  D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
+  d2_state_result(ctx, 1);
   if( d ){
     bce_agg_options_free(&d->a.o);
     sqlite3_free(d->cls);

@@ -61,6 +61,8 @@ SQLITE_EXTENSION_INIT1
 #define OPT_BCE_D2      (BCE_OPT_EPS|BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING)
 #define OPT_CCE_D2      (BCE_OPT_MULTICLASS|BCE_OPT_EPS|BCE_OPT_SMOOTHING \
                          |BCE_OPT_CLASS_WEIGHT|BCE_OPT_IGNORE_INDEX)
+/* KL divergence: the clip of p and the target's smoothing (cce's) */
+#define OPT_KL          (BCE_OPT_MULTICLASS|BCE_OPT_EPS|BCE_OPT_SMOOTHING)
 
 /* Columns: name, arity, kind, formula, arguments, the logits function a
 ** bad p points to, xUnary, then the callbacks: xFunc for a scalar; xStep,
@@ -215,19 +217,54 @@ static const BceFunc aBceFunc[] = {
   {"cce_logits_state", 4, BCE_WINDOW, BCE_LOSS_CCE_LOGITS,
    bce_params_cce_logits, 0, 0, 0, bce_cce_step, bce_state_final_func,
    bce_state_value_func, bce_cce_inverse, OPT_CCE_LOGITS_AGG},
-  /* the scores without options (issue 23), ext/scores.c */
+  /* the scores of issue 23, ext/scores.c (kl_div: eps, smoothing) */
   {"logsumexp", 1, BCE_WINDOW, BCE_LOSS_NONE, bce_params_lse, 0, 0, 0,
    bce_lse_step, bce_lse_final_func, bce_lse_value_func, bce_lse_inverse, 0},
   {"entropy", 1, BCE_SCALAR, BCE_LOSS_NONE, bce_params_entropy, 0, 0,
    bce_entropy_func, 0, 0, 0, 0, 0},
   {"kl_div_term", 2, BCE_SCALAR, BCE_LOSS_NONE, bce_params_kl, 0, 0,
-   bce_kl_term_func, 0, 0, 0, 0, 0},
+   bce_kl_term_func, 0, 0, 0, 0, OPT_KL},
   {"kl_div_term", 3, BCE_SCALAR, BCE_LOSS_NONE, bce_params_kl, 0, 0,
-   bce_kl_term_func, 0, 0, 0, 0, 0},
+   bce_kl_term_func, 0, 0, 0, 0, OPT_KL},
+  {"kl_div_term", 4, BCE_SCALAR, BCE_LOSS_NONE, bce_params_kl, 0, 0,
+   bce_kl_term_func, 0, 0, 0, 0, OPT_KL},
   {"kl_div", 2, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
-   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
+   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse,
+   OPT_KL},
   {"kl_div", 3, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
-   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse, 0},
+   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse,
+   OPT_KL},
+  {"kl_div", 4, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_final_func, bce_kl_value_func, bce_kl_inverse,
+   OPT_KL},
+  /* the scores' states (issue 23), merged by bce_merge (ext/states.c) */
+  {"kl_div_state", 2, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_state_final_func, bce_kl_state_value_func,
+   bce_kl_inverse, OPT_KL},
+  {"kl_div_state", 3, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_state_final_func, bce_kl_state_value_func,
+   bce_kl_inverse, OPT_KL},
+  {"kl_div_state", 4, BCE_WINDOW, BCE_LOSS_NONE, bce_params_kl, 0, 0, 0,
+   bce_kl_step, bce_kl_state_final_func, bce_kl_state_value_func,
+   bce_kl_inverse, OPT_KL},
+  {"bce_d2_state", 2, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_state_final_func, bce_d2_state_value_func,
+   bce_d2_inverse, OPT_BCE_D2},
+  {"bce_d2_state", 3, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_state_final_func, bce_d2_state_value_func,
+   bce_d2_inverse, OPT_BCE_D2},
+  {"bce_d2_state", 4, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
+   bce_d2_step, bce_d2_state_final_func, bce_d2_state_value_func,
+   bce_d2_inverse, OPT_BCE_D2},
+  {"cce_d2_state", 2, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_state_final_func,
+   bce_cce_d2_state_value_func, bce_cce_d2_inverse, OPT_CCE_D2},
+  {"cce_d2_state", 3, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_state_final_func,
+   bce_cce_d2_state_value_func, bce_cce_d2_inverse, OPT_CCE_D2},
+  {"cce_d2_state", 4, BCE_WINDOW, BCE_LOSS_CCE, bce_params_cce, 0, 0, 0,
+   bce_cce_d2_step, bce_cce_d2_state_final_func,
+   bce_cce_d2_state_value_func, bce_cce_d2_inverse, OPT_CCE_D2},
   /* D^2 of the log loss (issue 23), ext/d2.c */
   {"bce_d2", 2, BCE_WINDOW, BCE_LOSS_PROB, bce_params_prob, 0, 0, 0,
    bce_d2_step, bce_d2_final_func, bce_d2_value_func, bce_d2_inverse,

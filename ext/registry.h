@@ -141,6 +141,8 @@ BCE_PRIVATE void bce_kl_step(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_kl_inverse(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_kl_value_func(sqlite3_context*);
 BCE_PRIVATE void bce_kl_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_kl_state_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_kl_state_final_func(sqlite3_context*);
 
 /* ext/d2.c: bce_d2 and cce_d2 (issue 23), around the steps of bce and cce. */
 BCE_PRIVATE void bce_d2_step(sqlite3_context*, int, sqlite3_value**);
@@ -151,5 +153,10 @@ BCE_PRIVATE void bce_cce_d2_step(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_cce_d2_inverse(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_cce_d2_value_func(sqlite3_context*);
 BCE_PRIVATE void bce_cce_d2_final_func(sqlite3_context*);
+/* their states (codes 05 and 06), merged by bce_merge */
+BCE_PRIVATE void bce_d2_state_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_d2_state_final_func(sqlite3_context*);
+BCE_PRIVATE void bce_cce_d2_state_value_func(sqlite3_context*);
+BCE_PRIVATE void bce_cce_d2_state_final_func(sqlite3_context*);
 
 #endif

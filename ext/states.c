@@ -15,6 +15,10 @@
 **                            state over every row at once;
 **   bce_state_info(state)    scalar: the state as JSON, for people.
 **
+** The scores' states (bce_d2_state, cce_d2_state: ext/d2.c; kl_div_state:
+** ext/scores.c) merge here too: their score from the merged sums by the
+** routine their aggregate's result uses (ext/score_states.h).
+**
 ** A state argument is a BLOB, or the TEXT that hex() writes of one (state
 ** rule 5); NULL states are skipped (state rule 2).
 */
@@ -25,6 +29,7 @@ SQLITE_EXTENSION_INIT3
 #include "args.h"
 #include "options.h"
 #include "registry.h"
+#include "score_states.h"
 #include "../src/mean.h"
 #include "../src/options_codec.h"
 #include "../src/state.h"
@@ -34,6 +39,9 @@ static const char *fn_name(int fn){
     case BCE_STATE_LOGITS:     return "bce_logits";
     case BCE_STATE_CCE:        return "cce";
     case BCE_STATE_CCE_LOGITS: return "cce_logits";
+    case BCE_STATE_BCE_D2:     return "bce_d2";
+    case BCE_STATE_CCE_D2:     return "cce_d2";
+    case BCE_STATE_KL:         return "kl_div";
     default:                   return "bce";
   }
 }
@@ -53,13 +61,22 @@ static bce_state_fn state_fn(BceLoss loss){
 /* Sets the state as the result: into buf when it fits, else into a block
 ** of its own (options with arrays of many classes).  A state longer than
 ** BCE_STATE_MAX is an error, never cut. */
-static void result_state(sqlite3_context *ctx, size_t n, unsigned char *buf,
-                         size_t (*again)(void*, unsigned char*, size_t),
-                         void *arg){
+BCE_PRIVATE void bce_result_state(sqlite3_context *ctx, size_t n,
+                                  unsigned char *buf,
+                                  size_t (*again)(void*, unsigned char*,
+                                                  size_t),
+                                  void *arg){
   unsigned char *big;
   size_t written;
   if( n<=BCE_STATE_SMALL ){
     sqlite3_result_blob(ctx, buf, (int)n, SQLITE_TRANSIENT);
+    return;
+  }
+  if( n>BCE_STATE_MAX && n<=BCE_STATE_MAX + BCE_STATE_OPTIONS_MAX ){
+    /* cce_d2's class sums: the options fit, the state does not */
+    bce_error(ctx, "the state is too long: %lld bytes, and a state has at "
+                   "most %d (docs/state-format.md); use fewer classes",
+              (long long)n, BCE_STATE_MAX);
     return;
   }
   if( n>BCE_STATE_MAX ){
@@ -109,7 +126,7 @@ static void state_result(sqlite3_context *ctx){
   e.fn = state_fn(bce_func(ctx)->eLoss);
   n = encode_agg(&e, out, sizeof out);
   if( n==0 ) return;                        /* a frame emptied: NULL */
-  result_state(ctx, n, out, encode_agg, &e);
+  bce_result_state(ctx, n, out, encode_agg, &e);
 }
 
 BCE_PRIVATE void bce_state_value_func(sqlite3_context *ctx){
@@ -223,7 +240,17 @@ typedef struct BceMergeAgg {
   unsigned char *opt;
   size_t nOpt;
   unsigned char optSmall[64];
+  bce_sum wsum, wy;  /* bce_d2, cce_d2: their sums past the mean's */
+  bce_sum *cls;      /* cce_d2: K class sums, a block xFinal frees */
+  int64_t K;
 } BceMergeAgg;
+
+static void merge_score(BceMergeAgg *a, bce_state_score *sc){
+  sc->wsum = &a->wsum;
+  sc->wy = &a->wy;
+  sc->cls = a->cls;
+  sc->K = a->K;
+}
 
 static void merge_step(sqlite3_context *ctx, sqlite3_value *v, int sign){
   unsigned char buf[BCE_STATE_SMALL], *heap = 0;
@@ -245,6 +272,17 @@ static void merge_step(sqlite3_context *ctx, sqlite3_value *v, int sign){
     }
     memcpy(a->opt, st.opt, st.nOpt);
     a->nOpt = st.nOpt;
+    if( st.fn==BCE_STATE_CCE_D2 ){
+      a->cls = (bce_sum*)sqlite3_malloc64((sqlite3_uint64)st.K*sizeof(bce_sum));
+      if( a->cls==0 ){
+        if( a->opt!=a->optSmall ) sqlite3_free(a->opt);
+        a->opt = 0;
+        sqlite3_result_error_nomem(ctx);
+        goto done;
+      }
+      memset(a->cls, 0, (size_t)st.K*sizeof(bce_sum));
+      a->K = st.K;
+    }
     a->fn = (int)st.fn;
     a->reduction = st.o.reduction;
   }else if( (int)st.fn!=a->fn ){            /* state rule 4 */
@@ -257,9 +295,19 @@ static void merge_step(sqlite3_context *ctx, sqlite3_value *v, int sign){
     bce_error(ctx, "states of different options do not merge: %s (this "
                    "state's vs the first's)", diff);
     goto done;
+  }else if( st.fn==BCE_STATE_CCE_D2 && st.K!=a->K ){
+    bce_error(ctx, "cannot merge a cce_d2() state of %lld classes with one "
+                   "of %lld", (long long)st.K, (long long)a->K);
+    goto done;
   }
   if( bce_state_merge(&a->m, &st, sign)!=BCE_STATE_OK ){
     bce_error(ctx, "more than 2^63 - 1 rows behind the states");
+    goto done;
+  }
+  if( st.fn==BCE_STATE_BCE_D2 || st.fn==BCE_STATE_CCE_D2 ){
+    bce_state_score sc;
+    merge_score(a, &sc);
+    bce_state_merge_score(&sc, &st, sign);
   }
 done:
   sqlite3_free(heap);
@@ -280,12 +328,53 @@ BCE_PRIVATE void bce_merge_inverse(sqlite3_context *ctx, int argc,
 static void merge_free(BceMergeAgg *a){
   if( a->opt!=a->optSmall ) sqlite3_free(a->opt);
   a->opt = 0;
+  sqlite3_free(a->cls);
+  a->cls = 0;
+}
+
+/* A score's value from merged sums, as its aggregate computes it: the
+** options decoded from the states' bytes (cce_d2's class weights into a
+** block of their own). */
+static bce_score_status score_value(int fn, bce_mean *m, bce_sum *wsum,
+                                    bce_sum *wy, bce_sum *cls, int64_t K,
+                                    const unsigned char *opt, size_t nOpt,
+                                    double *v){
+  bce_options o;
+  size_t len, nd = bce_options_doubles(opt, nOpt);
+  double *store = 0;
+  const char *why;
+  bce_score_status st;
+  if( fn==BCE_STATE_KL ) return bce_kl_value(m, v);
+  if( nd>0 ){
+    store = (double*)sqlite3_malloc64((sqlite3_uint64)nd*sizeof(double));
+    if( store==0 ) return BCE_SCORE_NOMEM;
+  }
+  /* the bytes were read by bce_state_decode(): valid */
+  if( BCE_NEVER(!bce_options_decode(opt, nOpt, &len, &o, store, nd, &why)) ){
+    sqlite3_free(store);
+    return BCE_SCORE_NULL;
+  }
+  if( fn==BCE_STATE_BCE_D2 ) st = bce_d2_binary_value(m, wsum, wy, &o, v);
+  else st = bce_d2_cce_value(m, wsum, cls, K, &o, v);
+  sqlite3_free(store);
+  return st;
+}
+
+static int is_score(int fn){
+  return fn==BCE_STATE_BCE_D2 || fn==BCE_STATE_CCE_D2 || fn==BCE_STATE_KL;
 }
 
 /* The value under the states' reduction, as bce() words its outcomes
 ** (rules 2 and 7). */
 static void merge_result(sqlite3_context *ctx, BceMergeAgg *a){
-  double mean;
+  double mean = 0.0;
+  if( is_score(a->fn) ){
+    bce_score_status st = score_value(a->fn, &a->m, &a->wsum, &a->wy,
+                                      a->cls, a->K, a->opt, a->nOpt, &mean);
+    /* mean is set by the call: read after it */
+    bce_score_result(ctx, st, mean);
+    return;
+  }
   switch( bce_mean_value_r(&a->m, a->reduction, &mean) ){
     case BCE_MEAN_VALUE:
       sqlite3_result_double(ctx, mean);
@@ -318,6 +407,12 @@ BCE_PRIVATE void bce_merge_final_func(sqlite3_context *ctx){
 
 static size_t encode_merged(void *arg, unsigned char *out, size_t cap){
   BceMergeAgg *a = (BceMergeAgg*)arg;
+  bce_state_score sc;
+  if( is_score(a->fn) ){
+    merge_score(a, &sc);
+    return bce_state_encode_score(&a->m, (bce_state_fn)a->fn, 0, a->opt,
+                                  a->nOpt, &sc, out, cap);
+  }
   return bce_state_encode_raw(&a->m, (bce_state_fn)a->fn, a->opt, a->nOpt,
                               out, cap);
 }
@@ -330,7 +425,7 @@ BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
   if( a->fn!=0 ){
     n = encode_merged(a, out, sizeof out);
     /* a state of >= 1 row was merged, and this aggregate has no inverse */
-    if( !BCE_NEVER(n==0) ) result_state(ctx, n, out, encode_merged, a);
+    if( !BCE_NEVER(n==0) ) bce_result_state(ctx, n, out, encode_merged, a);
   }
   merge_free(a);
 }
@@ -352,6 +447,9 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   unsigned char buf[BCE_STATE_SMALL], *heap = 0;
   bce_state st;
   bce_mean m;
+  bce_sum wsum, wy, *cls = 0;
+  bce_score_status scored = BCE_SCORE_NULL;
+  double score = 0.0;
   sqlite3_str *s;
   double mean;
   int rc = read_state(ctx, argv[0], buf, &heap, &st), n;
@@ -368,6 +466,33 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
   if( BCE_NEVER(!rc) ){
     sqlite3_free(heap);
     return;
+  }
+  if( is_score(st.fn) ){
+    bce_state_score sc;
+    bce_sum_clear(&wsum);
+    bce_sum_clear(&wy);
+    if( st.fn==BCE_STATE_CCE_D2 ){
+      cls = (bce_sum*)sqlite3_malloc64((sqlite3_uint64)st.K*sizeof(bce_sum));
+      if( cls==0 ){
+        sqlite3_free(heap);
+        sqlite3_result_error_nomem(ctx);
+        return;
+      }
+      memset(cls, 0, (size_t)st.K*sizeof(bce_sum));
+    }
+    sc.wsum = &wsum;
+    sc.wy = &wy;
+    sc.cls = cls;
+    sc.K = st.K;
+    bce_state_merge_score(&sc, &st, +1);
+    scored = score_value((int)st.fn, &m, &wsum, &wy, cls, st.K, st.opt,
+                         st.nOpt, &score);
+    sqlite3_free(cls);
+    if( scored==BCE_SCORE_NOMEM ){
+      sqlite3_free(heap);
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
   }
   nJson = bce_options_json(st.opt, st.nOpt, 0, 0);
   json = (char*)sqlite3_malloc64(nJson + 1);
@@ -390,12 +515,27 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
                       "\"sum_w\":", (long long)st.nRow,
                       (long long)st.nWeight, (long long)st.nInf,
                       (long long)st.nTiny);
-  json_double(s, st.weighted ? bce_sum_value(&m.weight) : (double)st.nRow);
+  json_double(s, st.weighted || st.fn==BCE_STATE_KL
+                    ? bce_sum_value(&m.weight) : (double)st.nRow);
   sqlite3_str_appendall(s, ",\"loss\":");
-  if( bce_mean_value_r(&m, st.o.reduction, &mean)==BCE_MEAN_VALUE ){
+  if( st.fn==BCE_STATE_KL ){
+    /* kl_div's mean is its score: its loss is the divergence */
+    if( scored==BCE_SCORE_VALUE ) json_double(s, score);
+    else sqlite3_str_appendall(s, "null");
+  }else if( bce_mean_value_r(&m, st.o.reduction, &mean)==BCE_MEAN_VALUE ){
     json_double(s, mean);
   }
   else sqlite3_str_appendall(s, "null");
+  if( st.fn==BCE_STATE_CCE_D2 ){
+    sqlite3_str_appendf(s, ",\"classes\":%lld", (long long)st.K);
+  }
+  if( is_score(st.fn) ){
+    sqlite3_str_appendall(s, ",\"score\":");
+    /* D^2 of -Inf (a certain miss at eps 0) has no JSON number */
+    if( scored!=BCE_SCORE_VALUE ) sqlite3_str_appendall(s, "null");
+    else if( isinf(score) && score<0 ) sqlite3_str_appendall(s, "-9e999");
+    else json_double(s, score);
+  }
   n = sqlite3_value_bytes(argv[0]);
   if( sqlite3_value_type(argv[0])!=SQLITE_BLOB ) n /= 2;   /* hex text */
   sqlite3_str_appendf(s, ",\"bytes\":%d}", n);

@@ -63,6 +63,78 @@ static void add_term(bce_sum *s, double y, double q){
   bce_sum_add(s, lo, +1);
 }
 
+/* Adds t ln(t/q) (t = th + tl > 0 a smoothed target as a double-double,
+** q > 0) to s, as add_term() does for a double y: near q, q g(r) + d with
+** d = (th - q) + tl exact in the sum; elsewhere ln t - ln q.  The target
+** itself is to 2^-104 of t, so where t ~ q the result is to about 2^-104 t,
+** not relative to the divergence (docs/functions.md, kl_div's options). */
+static void add_term_dd(bce_sum *s, double th, double tl, double q){
+  double hi, lo;
+  if( th>=0.5*q && th<=2.0*q ){
+    double dh = th - q;                            /* exact: Sterbenz */
+    double d = dh + tl, dl = bce_two_sum_err(dh, tl, d);
+    double rh = d/q;
+    double rl = (bce_fma(-rh, q, d) + dl)/q;
+    if( fabs(rh)<0x1p-10 ){
+      bce_dd g = g_small(rh, rl);
+      hi = g.hi;
+      lo = g.lo;
+      bce_dd_mul(&hi, &lo, q, 0.0);
+      bce_sum_add(s, hi, +1);
+      bce_sum_add(s, lo, +1);
+      bce_sum_add(s, dh, +1);
+      bce_sum_add(s, tl, +1);
+      return;
+    }
+    {
+      bce_dd l = bce_log1p_dd(rh, rl);
+      hi = l.hi;
+      lo = l.lo;
+    }
+  }else{
+    bce_dd lt = bce_log_dd(th, tl), lq = bce_log_dd(q, 0.0);
+    hi = lt.hi;
+    lo = lt.lo;
+    bce_dd_add(&hi, &lo, -lq.hi);
+    bce_dd_add(&hi, &lo, -lq.lo);
+  }
+  bce_dd_mul(&hi, &lo, th, tl);
+  bce_sum_add(s, hi, +1);
+  bce_sum_add(s, lo, +1);
+}
+
+/* The row's divergence from its smoothed targets t_c = y_c (1 - s) + s/K
+** (K the classes, known once the row is checked: a second walk), each t_c
+** as y - y s + s/K in a double-double. */
+static int kl_smoothed(const bce_cce_row *r, double eps, double sm,
+                       int64_t K, int64_t cls, bce_sum *ks){
+  bce_json_array ya, pa;
+  double y = 0.0, p = 0.0, sk = sm/(double)K;
+  double skl = bce_fma(-sk, (double)K, sm)/(double)K;
+  int64_t c;
+  bce_array_error err;
+  if( r->y ) bce_json_open_as(&ya, r->y, r->ny, r->yJsonb);
+  bce_json_open_as(&pa, r->p, r->np, r->pJsonb);
+  for(c=0; c<K; c++){
+    double th, tl, ys, q;
+    if( r->y ) (void)bce_array_element(&ya, 0, &y, &err);
+    else y = c==cls ? 1.0 : 0.0;
+    (void)bce_array_element(&pa, 1, &p, &err);
+    ys = y*sm;
+    th = y;
+    tl = 0.0;
+    bce_dd_add(&th, &tl, -ys);
+    bce_dd_add(&th, &tl, -bce_fma(y, sm, -ys));
+    bce_dd_add(&th, &tl, sk);
+    bce_dd_add(&th, &tl, skl);
+    if( !(th>0.0) ) continue;                      /* 0 ln 0 = 0 */
+    q = bce_clip(p, eps);
+    if( q==0.0 ) return 0;
+    add_term_dd(ks, th, tl, q);
+  }
+  return 1;
+}
+
 static int kl_fail(bce_array_error *err, bce_array_status st, int arg){
   err->status = st;
   err->arg = arg;
@@ -80,7 +152,8 @@ static int kl_sums_to_one(double sum){
   return fabs(sum - 1.0)<=BCE_CCE_SUM_TOL;
 }
 
-BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps, bce_dd *kl,
+BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
+                           double smoothing, bce_dd *kl,
                            bce_array_error *err){
   bce_json_array ya, pa;
   bce_sum ks, ysum, psum;
@@ -161,6 +234,11 @@ BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps, bce_dd *kl,
   if( !kl_sums_to_one(v) ){
     err->value = v;
     return kl_fail(err, BCE_ARRAY_SUM, 1);
+  }
+  if( smoothing>0.0 ){
+    /* the row is checked: walk it again with the targets smoothed */
+    bce_sum_clear(&ks);
+    inf = !kl_smoothed(r, eps, smoothing, pa.count, cls, &ks);
   }
   if( inf ){
     kl->hi = INFINITY;

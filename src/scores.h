@@ -37,11 +37,14 @@ BCE_PRIVATE double bce_entropy_binary(double p);
 BCE_PRIVATE int bce_entropy_array(const char *z, size_t n, int jsonb,
                                   double *h, bce_array_error *err);
 
-/* KL(y || clip(p, eps)) of the row, as hi + lo (to 2^-100 where nothing
-** cancels; see above): r->y == 0 for a class index r->cls.  Returns 1, or
-** 0 with *err as bce_cce_loss() fills it (the same checks, in the same
-** order).  +Inf (hi) where a target > 0 meets q = 0 (eps = 0). */
-BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps, bce_dd *kl,
+/* KL(t || clip(p, eps)) of the row, as hi + lo (to 2^-100 where nothing
+** cancels; see above): r->y == 0 for a class index r->cls; t = y, or with
+** smoothing s > 0 t_c = y_c (1 - s) + s/K (the target cce's smoothing
+** makes; its terms to 2^-104 of each t_c, not relative to KL where
+** t ~ q).  Returns 1, or 0 with *err as bce_cce_loss() fills it (the same
+** checks, in the same order).  +Inf (hi) where a target > 0 meets q = 0 (eps = 0). */
+BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
+                           double smoothing, bce_dd *kl,
                            bce_array_error *err);
 
 #endif

@@ -16,6 +16,10 @@
 **   sums: loss, then weighted: weight, tiny; each a count byte n, then
 **         when n > 0 the first limb's index and n 4-byte digits
 **   CRC-32C of everything before it, 4 bytes.
+** The scores (05 bce_d2, 06 cce_d2): after the sums, sum(w), then bce_d2
+** sum(w y), cce_d2 K (LEB128) and K class sums.  kl_div (07): counts
+** rows of w > 0, infinite; sums loss and tiny, each a sign byte (01
+** negative) before it, then weighted: weight.
 ** Version 1: a length of 2 bytes, the function and flags at 6 and 7, and
 ** in place of the options the eps (bce, cce: 8 bytes; else nothing). */
 static const unsigned char state_magic[3] = {'B', 'C', 'E'};
@@ -84,6 +88,23 @@ static void put_sum(state_writer *w, bce_sum *s){
   for(i=lo; i<=hi; i++) put_le(w, (uint64_t)s->limb[i], 4);
 }
 
+/* A sum of either sign (kl_div's): a sign byte, 01 for negative, then
+** the magnitude as put_sum() writes it; zero is 00 00. */
+static void put_signed_sum(state_writer *w, bce_sum *s){
+  bce_sum_normalize(s);
+  if( s->limb[BCE_SUM_LIMBS - 1]<0 ){
+    bce_sum t = *s;
+    int i;
+    for(i=0; i<BCE_SUM_LIMBS; i++) t.limb[i] = -t.limb[i];
+    bce_sum_normalize(&t);
+    put_byte(w, 1);
+    put_sum(w, &t);
+    return;
+  }
+  put_byte(w, 0);
+  put_sum(w, s);
+}
+
 /* The options a state of fn holds: as they act (see state.h). */
 static void state_options(const bce_options *o, const bce_mean *m,
                           bce_state_fn fn, bce_options *s){
@@ -114,6 +135,7 @@ static void state_options(const bce_options *o, const bce_mean *m,
 ** opt[0..nopt). */
 static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
                      const unsigned char *opt, size_t nopt,
+                     const bce_state_score *sc,
                      unsigned char *out, size_t cap){
   state_writer w;
   uint32_t crc;
@@ -142,17 +164,35 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
                               w.n<w.cap ? w.cap - w.n : 0);
   }
   put_varint(&w, (uint64_t)m->nRow);
-  if( m->weighted ){
-    put_varint(&w, (uint64_t)m->nWeight);
+  if( fn==BCE_STATE_KL ){
     put_varint(&w, (uint64_t)m->nInf);
-    put_varint(&w, (uint64_t)m->nTiny);
+    put_signed_sum(&w, &m->loss);
+    put_signed_sum(&w, &m->tiny);
+    if( m->weighted ) put_sum(&w, &m->weight);
   }else{
-    put_varint(&w, (uint64_t)m->nInf);
+    if( m->weighted ){
+      put_varint(&w, (uint64_t)m->nWeight);
+      put_varint(&w, (uint64_t)m->nInf);
+      put_varint(&w, (uint64_t)m->nTiny);
+    }else{
+      put_varint(&w, (uint64_t)m->nInf);
+    }
+    put_sum(&w, &m->loss);
+    if( m->weighted ){
+      put_sum(&w, &m->weight);
+      put_sum(&w, &m->tiny);
+    }
   }
-  put_sum(&w, &m->loss);
-  if( m->weighted ){
-    put_sum(&w, &m->weight);
-    put_sum(&w, &m->tiny);
+  if( fn==BCE_STATE_BCE_D2 || fn==BCE_STATE_CCE_D2 ){
+    if( BCE_NEVER(sc==0) ) return 0;
+    put_sum(&w, sc->wsum);
+    if( fn==BCE_STATE_BCE_D2 ){
+      put_sum(&w, sc->wy);
+    }else{
+      int64_t c;
+      put_varint(&w, (uint64_t)sc->K);
+      for(c=0; c<sc->K; c++) put_sum(&w, &sc->cls[c]);
+    }
   }
   if( BCE_NEVER(w.bad) ) return 0;
   if( w.n + 4 > w.cap ) return w.n + 4;
@@ -167,14 +207,26 @@ BCE_PRIVATE size_t bce_state_encode_opt(bce_mean *m, bce_state_fn fn,
                                         unsigned char *out, size_t cap){
   bce_options so;
   state_options(o, m, fn, &so);
-  return encode(m, fn, &so, 0, 0, out, cap);
+  return encode(m, fn, &so, 0, 0, 0, out, cap);
 }
 
 BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
                                         const unsigned char *opt,
                                         size_t nopt, unsigned char *out,
                                         size_t cap){
-  return encode(m, fn, 0, opt, nopt, out, cap);
+  return encode(m, fn, 0, opt, nopt, 0, out, cap);
+}
+
+BCE_PRIVATE size_t bce_state_encode_score(bce_mean *m, bce_state_fn fn,
+                                          const bce_options *o,
+                                          const unsigned char *opt,
+                                          size_t nopt,
+                                          const bce_state_score *sc,
+                                          unsigned char *out, size_t cap){
+  bce_options so;
+  if( opt ) return encode(m, fn, 0, opt, nopt, sc, out, cap);
+  state_options(o, m, fn, &so);
+  return encode(m, fn, &so, 0, 0, sc, out, cap);
 }
 
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
@@ -245,6 +297,18 @@ static int get_sum(state_reader *r, bce_state_sum *s){
   if( get_le(s->digits, 4)==0 || get_le(s->digits + 4*(n - 1), 4)==0 ){
     return bad(r, "a sum carries a zero limb at an end of its span");
   }
+  return 1;
+}
+
+/* A sum of either sign (put_signed_sum()); a negative zero is not
+** canonical. */
+static int get_signed_sum(state_reader *r, bce_state_sum *s, int *neg){
+  unsigned b;
+  if( !get_byte(r, &b) ) return 0;
+  if( b>1 ) return bad(r, "a sum's sign byte is not 00 or 01");
+  if( !get_sum(r, s) ) return 0;
+  if( b==1 && s->n==0 ) return bad(r, "a sum of zero is marked negative");
+  *neg = (int)b;
   return 1;
 }
 
@@ -377,6 +441,13 @@ static void format_bound(char *buf, size_t size, bound b){
 ** DBL_MAX; cce_logits: the logsumexp minus the targets' mean logit, up to
 ** 2 DBL_MAX (1 + 1e-4), below 2^1026.  Bounds on the rows, not on the
 ** code: they hold for any accurate computation of the loss. */
+/* The loss whose mean a D^2 state holds: bce's, cce's. */
+static bce_state_fn base_fn(bce_state_fn fn){
+  if( fn==BCE_STATE_BCE_D2 ) return BCE_STATE_PROB;
+  if( fn==BCE_STATE_CCE_D2 ) return BCE_STATE_CCE;
+  return fn;
+}
+
 static bound row_bound(const bce_state *st){
   static const bound dbl = {1, 1024}, cce_logits = {1, 1026};
   if( st->fn==BCE_STATE_CCE_LOGITS ) return cce_logits;
@@ -391,7 +462,8 @@ static int scales_loss(const bce_state *st){
   unsigned k = st->o.keys;
   return (k & (BCE_OPT_POS_WEIGHT | BCE_OPT_CLASS_WEIGHT))!=0
       || ((k & BCE_OPT_ALPHA)
-          && (st->fn==BCE_STATE_CCE || st->fn==BCE_STATE_CCE_LOGITS));
+          && (base_fn(st->fn)==BCE_STATE_CCE
+              || st->fn==BCE_STATE_CCE_LOGITS));
 }
 
 static bound weight_bound(const bce_state *st){
@@ -412,7 +484,7 @@ static bound weight_bound(const bce_state *st){
 ** log, at q = 1). */
 static int clip_keeps_finite(const bce_state *st){
   if( !(st->eps>0.0) ) return 0;
-  if( st->fn==BCE_STATE_PROB ) return 1.0 - st->eps<1.0;
+  if( base_fn(st->fn)==BCE_STATE_PROB ) return 1.0 - st->eps<1.0;
   return 1;
 }
 
@@ -500,6 +572,114 @@ static int meaning(state_reader *r, bce_state *st){
   return bad(r, w);
 }
 
+/* The sums' integers compared: -1, 0, 1. */
+static int sum_cmp(const bce_state_sum *a, const bce_state_sum *b){
+  static const bound one = {1, 0};
+  big x, y;
+  big_sum(&x, a, one);
+  big_sum(&y, b, one);
+  return big_cmp(&x, &y);
+}
+
+/* The rules of a kl_div state (docs/state-format.md, "Meaning"): its rows
+** are those of w > 0; a row adds w KL, a finite double of either sign
+** (rule 7), or below 2^-969 that times 2^1074 to the tiny sum; the clip
+** keeps KL finite for eps > 0 (q >= eps). */
+static int meaning_kl(state_reader *r, bce_state *st){
+  static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 105};
+  char *w = st->detail, a[40];
+  size_t size = sizeof st->detail;
+  int64_t finite = st->nRow - st->nInf;
+  if( st->nRow<1 ){
+    snprintf(w, size, "no rows (a state has at least one)");
+  }else if( st->nInf>st->nRow ){
+    snprintf(w, size, "%lld infinite divergences among %lld row%s",
+             (long long)st->nInf, (long long)st->nRow, plural(st->nRow));
+  }else if( st->nInf>0 && st->eps>0.0 ){
+    bce_decimal_format(a, st->eps);
+    snprintf(w, size, "%lld infinite divergence%s, which eps = %s rules out",
+             (long long)st->nInf, plural(st->nInf), a);
+  }else if( st->weighted && (sum_above(&st->weight, st->nRow, dbl, 1074)
+                             || !sum_above(&st->weight, st->nRow - 1, unit,
+                                           0)) ){
+    format_sum(a, sizeof a, &st->weight, 0);
+    snprintf(w, size, "a weight sum of %s over %lld row%s of w > 0, each "
+             "in [2^-1074, 2^1024)", a, (long long)st->nRow,
+             plural(st->nRow));
+  }else if( sum_above(&st->loss, finite, dbl, 1074) ){
+    format_sum(a, sizeof a, &st->loss, 0);
+    snprintf(w, size, "a sum of w*KL of magnitude %s over %lld finite "
+             "row%s, above 2^1024 a row", a, (long long)finite,
+             plural(finite));
+  }else if( sum_above(&st->tiny, finite, tiny, 1074) ){
+    format_sum(a, sizeof a, &st->tiny, -1074);
+    snprintf(w, size, "tiny products summing to %s (in magnitude) over "
+             "%lld finite row%s, each below 2^-969", a, (long long)finite,
+             plural(finite));
+  }else{
+    return 1;
+  }
+  return bad(r, w);
+}
+
+/* The rules of a D^2 state's own sums, once its mean's hold: sum(w) is
+** the mean's weight sum (its rows, unweighted) but under class weights,
+** where it is a sum of positive rows' weights; no label sum is above it
+** (every label is in [0, 1]). */
+static int meaning_d2(state_reader *r, bce_state *st){
+  static const bound unit = {1, 0}, dbl = {1, 1024};
+  char *w = st->detail, a[40], b[40];
+  size_t size = sizeof st->detail;
+  if( !(st->o.keys & BCE_OPT_CLASS_WEIGHT) ){
+    big x, y;
+    big_sum(&x, &st->wsum, unit);
+    if( st->weighted ) big_sum(&y, &st->weight, unit);
+    else big_count(&y, st->nRow, unit, 1074);
+    if( big_cmp(&x, &y)!=0 ){
+      format_sum(a, sizeof a, &st->wsum, 0);
+      if( st->weighted ) format_sum(b, sizeof b, &st->weight, 0);
+      else snprintf(b, sizeof b, "%lld", (long long)st->nRow);
+      snprintf(w, size, "a sum(w) of %s, not its mean's weight sum %s", a, b);
+      return bad(r, w);
+    }
+  }else if( sum_above(&st->wsum, st->nWeight, dbl, 1074)
+         || (st->nWeight>0 && !sum_above(&st->wsum, st->nWeight - 1, unit, 0))
+         || (st->nWeight==0 && st->wsum.n>0) ){
+    format_sum(a, sizeof a, &st->wsum, 0);
+    snprintf(w, size, "a sum(w) of %s over %lld row%s of w > 0, each in "
+             "[2^-1074, 2^1024)", a, (long long)st->nWeight,
+             plural(st->nWeight));
+    return bad(r, w);
+  }
+  if( st->fn==BCE_STATE_BCE_D2 ){
+    if( sum_cmp(&st->wy, &st->wsum)>0 ){
+      format_sum(a, sizeof a, &st->wy, 0);
+      format_sum(b, sizeof b, &st->wsum, 0);
+      snprintf(w, size, "a sum(w*y) of %s above its sum(w) %s (labels are "
+               "in [0, 1])", a, b);
+      return bad(r, w);
+    }
+  }else{
+    state_reader c;
+    bce_state_sum s;
+    int64_t k;
+    c.p = st->cls;
+    c.n = (size_t)-1;
+    c.at = 0;
+    for(k=0; k<st->K; k++){
+      (void)get_sum(&c, &s);       /* read by the decoder just now */
+      if( sum_cmp(&s, &st->wsum)>0 ){
+        format_sum(a, sizeof a, &s, 0);
+        format_sum(b, sizeof b, &st->wsum, 0);
+        snprintf(w, size, "a sum(w*y) of class %lld of %s above its sum(w) "
+                 "%s (targets are in [0, 1])", (long long)k, a, b);
+        return bad(r, w);
+      }
+    }
+  }
+  return 1;
+}
+
 /* Version 1's eps, as the options {"eps": eps} (bce, cce) or {}: the
 ** bytes a version-2 state of those options holds. */
 static int get_v1_options(state_reader *r, bce_state *st){
@@ -528,7 +708,23 @@ static int get_v1_options(state_reader *r, bce_state *st){
 ** (state_options()). */
 static int get_v2_options(state_reader *r, bce_state *st){
   const char *why = 0;
-  unsigned multi = st->fn==BCE_STATE_CCE || st->fn==BCE_STATE_CCE_LOGITS;
+  /* the keys each function's state may hold */
+  static const unsigned allowed[BCE_STATE_FN_LAST + 1] = {
+    0,
+    BCE_OPT_EPS|BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING|BCE_OPT_GAMMA
+      |BCE_OPT_ALPHA|BCE_OPT_REDUCTION,
+    BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING|BCE_OPT_GAMMA|BCE_OPT_ALPHA
+      |BCE_OPT_REDUCTION,
+    BCE_OPT_EPS|BCE_OPT_SMOOTHING|BCE_OPT_GAMMA|BCE_OPT_ALPHA
+      |BCE_OPT_CLASS_WEIGHT|BCE_OPT_IGNORE_INDEX|BCE_OPT_REDUCTION,
+    BCE_OPT_SMOOTHING|BCE_OPT_GAMMA|BCE_OPT_ALPHA|BCE_OPT_CLASS_WEIGHT
+      |BCE_OPT_IGNORE_INDEX|BCE_OPT_REDUCTION,
+    BCE_OPT_EPS|BCE_OPT_POS_WEIGHT|BCE_OPT_SMOOTHING,
+    BCE_OPT_EPS|BCE_OPT_SMOOTHING|BCE_OPT_CLASS_WEIGHT|BCE_OPT_IGNORE_INDEX,
+    BCE_OPT_EPS|BCE_OPT_SMOOTHING
+  };
+  unsigned binary = st->fn==BCE_STATE_PROB || st->fn==BCE_STATE_LOGITS
+                    || st->fn==BCE_STATE_BCE_D2;
   bce_options *o = &st->o;
   size_t len;
   if( !bce_options_decode(r->p + r->at, r->n - r->at, &len, o, 0, 0, &why) ){
@@ -552,10 +748,10 @@ static int get_v2_options(state_reader *r, bce_state *st){
     return bad(r, "its options hold a key at the value that changes "
                   "nothing");
   }
-  if( multi ? (o->keys & BCE_OPT_POS_WEIGHT)!=0
-            : (o->keys & (BCE_OPT_CLASS_WEIGHT | BCE_OPT_IGNORE_INDEX))!=0
-              || o->n_alphas>0
-              || ((o->keys & BCE_OPT_ALPHA) && o->alpha>1.0) ){
+  if( (o->keys & ~allowed[st->fn])!=0
+   || (binary && (o->n_alphas>0
+                  || ((o->keys & BCE_OPT_ALPHA) && o->alpha>1.0)))
+   || (st->fn==BCE_STATE_BCE_D2 && o->n_pos_weights>0) ){
     return bad(r, "its options hold one that its function does not take");
   }
   return 1;
@@ -617,7 +813,8 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   r.at = head;
   fn = p[head - 2];
   flags = p[head - 1];
-  if( fn<BCE_STATE_PROB || fn>BCE_STATE_CCE_LOGITS ){
+  if( fn<BCE_STATE_PROB || fn>BCE_STATE_FN_LAST
+   || (st->version==1 && fn>BCE_STATE_CCE_LOGITS) ){
     bad(&r, "an unknown function code");
   }else if( flags & ~(unsigned)STATE_FLAG_WEIGHTED ){
     bad(&r, "unknown flags");
@@ -630,6 +827,21 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     }
     st->eps = BCE_STATE_HAS_EPS(fn) ? st->o.eps : 0.0;
     if( !get_count(&r, &st->nRow) ) goto done;
+    if( st->fn==BCE_STATE_KL ){
+      if( !get_count(&r, &st->nInf)
+       || !get_signed_sum(&r, &st->loss, &st->lossNeg)
+       || !get_signed_sum(&r, &st->tiny, &st->tinyNeg)
+       || (st->weighted && !get_sum(&r, &st->weight)) ){
+        goto done;
+      }
+      st->nWeight = st->nRow;
+      if( r.at!=r.n ){
+        bad(&r, "bytes left over between its fields and its checksum");
+        goto done;
+      }
+      rc = meaning_kl(&r, st) ? BCE_STATE_OK : BCE_STATE_IMPOSSIBLE;
+      goto done;
+    }
     if( st->weighted ){
       if( !get_count(&r, &st->nWeight) || !get_count(&r, &st->nInf)
        || !get_count(&r, &st->nTiny) ){
@@ -644,11 +856,38 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
      && (!get_sum(&r, &st->weight) || !get_sum(&r, &st->tiny)) ){
       goto done;
     }
+    if( st->fn==BCE_STATE_BCE_D2 || st->fn==BCE_STATE_CCE_D2 ){
+      if( !get_sum(&r, &st->wsum) ) goto done;
+      if( st->fn==BCE_STATE_BCE_D2 ){
+        if( !get_sum(&r, &st->wy) ) goto done;
+      }else{
+        bce_state_sum cs;
+        int64_t k;
+        if( !get_count(&r, &st->K) ) goto done;
+        if( st->K<2 ){
+          bad(&r, "fewer than 2 classes");
+          goto done;
+        }
+        if( st->o.n_class_weights>0 && st->o.n_class_weights!=st->K ){
+          bad(&r, "its class_weight and its class sums differ in length");
+          goto done;
+        }
+        st->cls = r.p + r.at;
+        /* each sum is at least a byte: the count is bounded by the state */
+        for(k=0; k<st->K; k++){
+          if( !get_sum(&r, &cs) ) goto done;
+        }
+      }
+    }
     if( r.at!=r.n ){
       bad(&r, "bytes left over between its fields and its checksum");
       goto done;
     }
     rc = meaning(&r, st) ? BCE_STATE_OK : BCE_STATE_IMPOSSIBLE;
+    if( rc==BCE_STATE_OK
+     && (st->fn==BCE_STATE_BCE_D2 || st->fn==BCE_STATE_CCE_D2) ){
+      rc = meaning_d2(&r, st) ? BCE_STATE_OK : BCE_STATE_IMPOSSIBLE;
+    }
   }
 done:
   if( rc!=BCE_STATE_OK ) *why = r.why;
@@ -680,6 +919,19 @@ BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
   /* the other counts are at most the rows: they cannot overflow first */
   if( sign>0 && st->nRow>INT64_MAX - m->nRow ) return BCE_STATE_OVERFLOW;
+  if( st->fn==BCE_STATE_KL ){
+    /* kl_div keeps sum(w) in every form: an unweighted state's rows
+    ** weigh 1 */
+    if( st->weighted ) m->weighted = 1;
+    m->nRow += sign*st->nRow;
+    m->nWeight += sign*st->nWeight;
+    m->nInf += sign*st->nInf;
+    add_digits(&m->loss, &st->loss, st->lossNeg ? -sign : sign);
+    add_digits(&m->tiny, &st->tiny, st->tinyNeg ? -sign : sign);
+    if( st->weighted ) add_digits(&m->weight, &st->weight, sign);
+    else add_count(&m->weight, st->nRow, sign);
+    return BCE_STATE_OK;
+  }
   /* the rows merged so far weighed 1 each */
   if( st->weighted && !m->weighted ) bce_mean_set_weighted(m);
   m->nRow += sign*st->nRow;
@@ -694,4 +946,23 @@ BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
     add_count(&m->weight, st->nRow, sign);
   }
   return BCE_STATE_OK;
+}
+
+BCE_PRIVATE void bce_state_merge_score(const bce_state_score *sc,
+                                       const bce_state *st, int sign){
+  add_digits(sc->wsum, &st->wsum, sign);
+  if( st->fn==BCE_STATE_BCE_D2 ){
+    add_digits(sc->wy, &st->wy, sign);
+  }else if( st->fn==BCE_STATE_CCE_D2 ){
+    state_reader c;
+    bce_state_sum s;
+    int64_t k;
+    c.p = st->cls;
+    c.n = (size_t)-1;
+    c.at = 0;
+    for(k=0; k<st->K; k++){
+      (void)get_sum(&c, &s);       /* read by the decoder */
+      add_digits(&sc->cls[k], &s, sign);
+    }
+  }
 }

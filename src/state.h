@@ -42,13 +42,33 @@
 
 /* Which function's loss the state is of.  Merging two kinds is an error.
 ** The functions with a clip (bce, cce) carry their eps. */
-#define BCE_STATE_HAS_EPS(fn) ((fn)==BCE_STATE_PROB || (fn)==BCE_STATE_CCE)
+#define BCE_STATE_HAS_EPS(fn) ((fn)!=BCE_STATE_LOGITS \
+                               && (fn)!=BCE_STATE_CCE_LOGITS)
 typedef enum bce_state_fn {
   BCE_STATE_PROB = 1,    /* bce(y, p [, w [, eps]]) */
   BCE_STATE_LOGITS = 2,  /* bce_logits(y, z [, w]) */
   BCE_STATE_CCE = 3,     /* cce(y, p [, w [, eps]]) */
-  BCE_STATE_CCE_LOGITS = 4   /* cce_logits(y, z [, w]) */
+  BCE_STATE_CCE_LOGITS = 4,  /* cce_logits(y, z [, w]) */
+  /* the scores of issue 23: their mean's fields, then sums of their own */
+  BCE_STATE_BCE_D2 = 5,  /* bce_d2: bce's mean, sum(w), sum(w y) */
+  BCE_STATE_CCE_D2 = 6,  /* cce_d2: cce's mean, sum(w), K class sums */
+  BCE_STATE_KL = 7       /* kl_div: sum(w KL) (signed), sum(w) */
 } bce_state_fn;
+#define BCE_STATE_FN_LAST BCE_STATE_KL
+
+/* The sums a D^2 state holds past its mean's (ext/d2.c keeps them):
+** sum(w) of the rows taken; bce_d2: sum(w y); cce_d2: sum(w y_c) for
+** each of the K classes.  A kl_div state's fields are its bce_mean's, in
+** the sense ext/scores.c gives them: nRow (= nWeight) the rows of w > 0,
+** nInf, loss sum(w KL) and tiny (its products below 2^-969, times
+** 2^1074), both of either sign, and weight sum(w), kept in every form
+** (weighted says only whether the call had a w). */
+typedef struct bce_state_score {
+  bce_sum *wsum;
+  bce_sum *wy;
+  bce_sum *cls;
+  int64_t K;
+} bce_state_score;
 
 typedef enum bce_state_status {
   BCE_STATE_OK = 0,
@@ -87,6 +107,10 @@ typedef struct bce_state {
   unsigned char optV1[9];
   int64_t nRow, nWeight, nInf, nTiny;
   bce_state_sum loss, weight, tiny;
+  int lossNeg, tinyNeg;        /* kl_div: the sums' signs (1: negative) */
+  bce_state_sum wsum, wy;      /* bce_d2 (wy), cce_d2 (wsum) */
+  int64_t K;                   /* cce_d2: the classes */
+  const unsigned char *cls;    /* cce_d2: the K class sums, as written */
   char detail[200];            /* BCE_STATE_IMPOSSIBLE's why, with the
                                ** numbers that contradict each other */
 } bce_state;
@@ -112,6 +136,16 @@ BCE_PRIVATE size_t bce_state_encode_raw(bce_mean *m, bce_state_fn fn,
                                         size_t nopt, unsigned char *out,
                                         size_t cap);
 
+/* As bce_state_encode_opt() and bce_state_encode_raw() (o NULL: opt's
+** bytes), for a score: sc its sums past the mean's (bce_d2, cce_d2; NULL
+** for kl_div, whose m holds all). */
+BCE_PRIVATE size_t bce_state_encode_score(bce_mean *m, bce_state_fn fn,
+                                          const bce_options *o,
+                                          const unsigned char *opt,
+                                          size_t nopt,
+                                          const bce_state_score *sc,
+                                          unsigned char *out, size_t cap);
+
 /* bce_state_encode_opt(m, fn, NULL, out, BCE_STATE_SMALL): the state
 ** with the default options (and m's eps), which always fits. */
 BCE_PRIVATE size_t bce_state_encode(bce_mean *m, bce_state_fn fn,
@@ -132,6 +166,11 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
 ** does (same fn, and equal st->opt bytes). */
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign);
+
+/* Adds (sign +1) or removes a decoded D^2 state's sums past its mean's
+** into sc (whose cls has st->K sums when st is cce_d2's). */
+BCE_PRIVATE void bce_state_merge_score(const bce_state_score *sc,
+                                       const bce_state *st, int sign);
 
 /* The CRC-32C (Castagnoli) of n bytes. */
 BCE_PRIVATE uint32_t bce_crc32c(const unsigned char *p, size_t n);

@@ -134,8 +134,9 @@ valgrind_lane() {
   #  - for the same reason, the scripts whose arguments or references are
   #    decimal literals that sqlite3AtoF() reads to another double in
   #    double precision (1e-300 as the n of a gradient, 20.570190139709 as
-  #    a golden value): state_golden.sql, mpmath_scores.sql,
-  #    mpmath_cce_options.sql.  Their functions run here in other scripts.
+  #    a golden value): state_golden.sql, state_golden_scores.sql,
+  #    mpmath_scores.sql, mpmath_cce_options.sql.  Their functions run here
+  #    in other scripts.
   #  - the unit tests' random loops run 2000 cases each, not 10^5 and
   #    20000 (BCE_UNIT_RANDOM): the same code, 40 times slower here.
   printf '%s\n' 'SELECT bce(1, -1e-300);' >"$tmp/skip_errors"
@@ -144,7 +145,8 @@ valgrind_lane() {
     WRAP="$VALGRIND --log-file=$d/vg.%p" \
     STEPS="unit sql checker errors load" \
     SKIP="tests/sql/windows.sql tests/sql/mpmath_means.sql tests/sql/mpmath_cce_means.sql \
-          tests/sql/state_golden.sql tests/sql/mpmath_scores.sql tests/sql/mpmath_cce_options.sql" \
+          tests/sql/state_golden.sql tests/sql/state_golden_scores.sql \
+          tests/sql/mpmath_scores.sql tests/sql/mpmath_cce_options.sql" \
     SKIP_ERRORS=$tmp/skip_errors RESULTS=$tmp/results.vg NO_SUMMARY=1 \
     sh tests/run.sh
   {

@@ -8,6 +8,14 @@ the version.
 
     python3 tests/gen_state_golden.py > tests/sql/state_golden.sql
     python3 tests/gen_state_golden.py header > tests/ref/state_golden_v2.h
+    python3 tests/gen_state_golden.py scores > tests/sql/state_golden_scores.sql
+
+The scores' file (issue 23): the states of bce_d2_state(), cce_d2_state()
+and kl_div_state() (codes 05 to 07) of rows with and without options,
+written here from the rows (losses and divergences with mpmath), their
+values by bce_merge() (D^2 from tests/gen_d2_ref.py's definitions, the
+divergence mean from the state's sums), the aggregates over the same rows
+and every two-shard cut merged back.
 
 The SQL file: the states bce_state() and bce_logits_state() make (version
 2, their options the eps alone), and the version-1 states of 0.2.0 of the
@@ -497,9 +505,334 @@ def sql():
     print(".read tests/sql/lib/report.sql")
 
 
+# ------------------------------------------------------ the scores' states
+
+def seal(out):
+    """The length and the CRC of a version-2 state's bytes so far."""
+    out[4:8] = struct.pack("<I", len(out) + 4)
+    out += struct.pack("<I", crc32c(bytes(out)))
+    return bytes(out).hex().upper()
+
+
+def head(fn, weighted, opts):
+    out = bytearray(b"BCE\x02\x00\x00\x00\x00")
+    out += bytes([fn, 1 if weighted else 0])
+    return out + options_bytes(opts)
+
+
+def grid(x):
+    """An exact Fraction >= 0 as its integer number of 2^-1074."""
+    f = Fraction(x) * 2 ** 1074
+    assert f.denominator == 1, "on the grid of the sums"
+    return f.numerator
+
+
+def mean_fields(weighted, n_row, n_pos, loss, weight):
+    """Counts and sums of a state's mean (no infinite or tiny rows here)."""
+    out = leb128(n_row)
+    out += (leb128(n_pos) + b"\x00\x00") if weighted else b"\x00"
+    out += sum_bytes(grid(loss))
+    if weighted:
+        out += sum_bytes(grid(weight)) + b"\x00"
+    return out
+
+
+def signed_sum_bytes(f):
+    return (b"\x01" if f < 0 else b"\x00") + sum_bytes(grid(abs(f)))
+
+
+def bce_d2_state(opts, rows, weighted):
+    """rows: (y, p, w).  bce's mean fields, then sum(w), sum(w y); and
+    the state's D^2 (None: NULL)."""
+    eps = opts["eps"]
+    n_row = n_pos = 0
+    loss = weight = wy = Fraction(0)
+    for y, p, w in rows:
+        n_row += 1
+        if w <= 0:
+            continue
+        n_pos += 1
+        l = to_double(binary(y, clip(p, eps), opts))
+        wl = w * l                          # one rounding, as the C does
+        assert wl == 0 or wl >= 2.0 ** -1022, "no tiny products here"
+        loss += Fraction(wl)
+        weight += Fraction(w)
+        wy += Fraction(w) * Fraction(y)
+    out = head(5, weighted, opts) + mean_fields(weighted, n_row, n_pos, loss,
+                                                weight)
+    out += sum_bytes(grid(weight)) + sum_bytes(grid(wy))
+    # D^2 of the state's sums: L their mean (of the rows' rounded losses),
+    # L0 the null model's mean loss over the rows, from the definitions
+    if n_pos < 2 or wy == 0 or wy == weight:
+        return seal(out), None
+    with mpmath.workdps(100):
+        ybar = mpmath.mpf(wy.numerator) / wy.denominator / (
+            mpmath.mpf(weight.numerator) / weight.denominator)
+        q0 = min(max(ybar, mpmath.mpf(eps)), mpmath.mpf(1 - eps))
+        L0 = mpmath.fsum(w * binary(y, q0, opts) for y, _, w in rows if w > 0)
+        L0 /= mpmath.fsum(w for _, _, w in rows if w > 0)
+        L = mpmath.mpf(loss.numerator) / loss.denominator / (
+            mpmath.mpf(weight.numerator) / weight.denominator)
+        return seal(out), to_double(1 - L / L0)
+
+
+def cce_d2_state(opts, rows, weighted):
+    """rows: (k or targets, p, w).  cce's mean fields (weighted under class
+    weights, whose weight sum is sum(w d)), then sum(w), K, the K class
+    sums sum(w y_c)."""
+    eps = opts["eps"]
+    K = len(rows[0][1])
+    cw = opts.get("class_weight")
+    s = mpmath.mpf(opts.get("smoothing", 0))
+    weighted = weighted or cw is not None
+    n_row = n_pos = 0
+    loss = weight = wsum = Fraction(0)
+    cls = [Fraction(0)] * K
+    for y, p, w in rows:
+        n_row += 1
+        if w <= 0:
+            continue
+        n_pos += 1
+        t = y if isinstance(y, list) else [1 if c == y else 0 for c in range(K)]
+        q = [clip(v, eps) for v in p]
+        l = -sum((cw[c] if cw else 1) * (mpmath.mpf(t[c]) * (1 - s) + s / K)
+                 * mpmath.log(q[c]) for c in range(K))
+        d = cw[y] if (cw and not isinstance(y, list)) else 1
+        wl = w * to_double(l)
+        assert wl == 0 or wl >= 2.0 ** -1022, "no tiny products here"
+        loss += Fraction(wl)
+        weight += Fraction(w) * Fraction(d)
+        wsum += Fraction(w)
+        for c in range(K):
+            cls[c] += Fraction(w) * Fraction(t[c])
+    out = head(6, weighted, opts) + mean_fields(weighted, n_row, n_pos, loss,
+                                                weight)
+    out += sum_bytes(grid(wsum)) + leb128(K)
+    out += b"".join(sum_bytes(grid(v)) for v in cls)
+    if n_pos < 2 or wsum in cls:
+        return seal(out), None
+    with mpmath.workdps(100):
+        fr = lambda f: mpmath.mpf(f.numerator) / f.denominator
+        q0 = [min(max(fr(v) / fr(wsum), mpmath.mpf(eps)), mpmath.mpf(1 - eps))
+              for v in cls]
+        L0 = mpmath.mpf(0)
+        for y, _, w in rows:
+            if w <= 0:
+                continue
+            t = y if isinstance(y, list) else [1 if c == y else 0 for c in range(K)]
+            L0 += w * -mpmath.fsum((cw[c] if cw else 1)
+                                   * (mpmath.mpf(t[c]) * (1 - s) + s / K)
+                                   * mpmath.log(q0[c]) for c in range(K))
+        L0 /= fr(weight)
+        return seal(out), to_double(1 - fr(loss) / fr(weight) / L0)
+
+
+def kl_row(y, p, opts):
+    """KL(t || clip(p)) at 100 digits, t smoothed as cce smooths it."""
+    K = len(p)
+    eps = opts["eps"]
+    with mpmath.workdps(100):
+        s = mpmath.mpf(opts.get("smoothing", 0))
+        t = y if isinstance(y, list) else [1 if c == y else 0 for c in range(K)]
+        tot = mpmath.mpf(0)
+        for c in range(K):
+            tc = mpmath.mpf(t[c]) * (1 - s) + s / K
+            if tc > 0:
+                tot += tc * (mpmath.log(tc) - mpmath.log(clip(p[c], eps)))
+        return tot
+
+
+def kl_div_state(opts, rows, weighted):
+    """rows: (y, p, w).  Each row adds w KL as the C adds it from the
+    double-double nearest KL (hi, lo): w = 1 both, else the product w hi
+    rounded and its error plus w lo rounded (docs/state-format.md: the sum
+    of w KL is of these); the value is sum(w KL) / sum(w), each rounded
+    once, then divided, as kl_div() reads them."""
+    n = n_inf = 0
+    num = den = Fraction(0)
+    for y, p, w in rows:
+        if w <= 0:
+            continue
+        n += 1
+        x = kl_row(y, p, opts)
+        with mpmath.workdps(100):
+            hi = to_double(x)
+            lo = to_double(x - hi)
+        if w == 1:
+            num += Fraction(hi) + Fraction(lo)
+        else:
+            ph = w * hi
+            err = float(Fraction(w) * Fraction(hi) - Fraction(ph))  # exact
+            pl = err + w * lo
+            assert abs(ph) >= 2.0 ** -969, "no tiny products here"
+            num += Fraction(ph) + Fraction(pl)
+        den += Fraction(w)
+    out = head(7, weighted, opts) + leb128(n) + leb128(n_inf)
+    out += signed_sum_bytes(num) + signed_sum_bytes(Fraction(0))
+    if weighted:
+        out += sum_bytes(grid(den))
+    return seal(out), float(num) / float(den)
+
+
+def kl_mean_mp(opts, rows):
+    with mpmath.workdps(100):
+        num = mpmath.fsum(mpmath.mpf(w) * kl_row(y, p, opts)
+                          for y, p, w in rows if w > 0)
+        return to_double(num / mpmath.fsum(mpmath.mpf(w) for _, _, w in rows
+                                           if w > 0))
+
+
+def score_cases():
+    """(name, fn, call, opts, rows (SQL), state(rows) -> hex, value(rows))"""
+    E = DEFAULT_EPS
+    BIN = [(1, 0.4, 1.5), (0, 0.5, 2), (1, 0.8, 0), (1, 0.2, 3),
+           (0, 0.9, 0.25), (0.3, 0.35, 1)]
+    MC = [(0, [0.7, 0.2, 0.1], 1), (1, [0.1, 0.3, 0.6], 2),
+          (2, [0.2, 0.2, 0.6], 0), (1, [0.05, 0.9, 0.05], 1.25),
+          ([0.2, 0.5, 0.3], [0.3, 0.3, 0.4], 0.5)]
+    KL = [([0.36, 0.48, 0.16], [1 / 3, 1 / 3, 1 - 2 / 3], 1),
+          (1, [0.1, 0.3, 0.6], 2), ([0.5, 0.5, 0.0], [0.2, 0.2, 0.6], 0.75),
+          (0, [0.25, 0.5, 0.25], 0), (2, [0.05, 0.05, 0.9], 3)]
+
+    one = lambda rows: [(a, b, 1) for a, b, _ in rows]
+    cases = []
+    for name, o, weighted in [
+            ("bce_d2_state(y, p)", {"eps": E}, False),
+            ("bce_d2_state(y, p, w)", {"eps": E}, True),
+            ("bce_d2_state(y, p, w) with pos_weight 3, smoothing 0.1, eps 1e-7",
+             {"eps": 1e-7, "pos_weight": 3, "smoothing": 0.1}, True)]:
+        rows = BIN if weighted else one(BIN)
+        cases.append((name, "bce_d2", o, weighted, BIN, rows,
+                      lambda r, o=o, w=weighted: bce_d2_state(o, r, w)[0],
+                      lambda r, o=o, w=weighted: bce_d2_state(o, r, w)[1]))
+    for name, o, weighted in [
+            ("cce_d2_state(y, p)", {"eps": E}, False),
+            ("cce_d2_state(y, p, w)", {"eps": E}, True),
+            ("cce_d2_state(y, p, w) with class_weight [1, 5, 2], smoothing 0.2",
+             {"eps": E, "smoothing": 0.2, "class_weight": [1, 5, 2]}, True)]:
+        rows = MC if weighted else one(MC)
+        cases.append((name, "cce_d2", o, weighted, MC, rows,
+                      lambda r, o=o, w=weighted: cce_d2_state(o, r, w)[0],
+                      lambda r, o=o, w=weighted: cce_d2_state(o, r, w)[1]))
+    for name, o, weighted in [
+            ("kl_div_state(y, p)", {"eps": E}, False),
+            ("kl_div_state(y, p, w)", {"eps": E}, True),
+            ("kl_div_state(y, p, w) with smoothing 0.1, eps 1e-3",
+             {"eps": 1e-3, "smoothing": 0.1}, True)]:
+        rows = KL if weighted else one(KL)
+        cases.append((name, "kl_div", o, weighted, KL, rows,
+                      lambda r, o=o, w=weighted: kl_div_state(o, r, w)[0],
+                      lambda r, o=o, w=weighted: kl_div_state(o, r, w)[1]))
+    return cases
+
+
+def scores_sql():
+    print("-- Golden states of the scores (generated by tests/gen_state_golden.py")
+    print("-- scores; do not edit): bce_d2_state, cce_d2_state, kl_div_state")
+    print("-- (codes 05-07 of docs/state-format.md), written by the second")
+    print("-- implementation of the format from the rows, merged by bce_merge().")
+    print(".read tests/sql/lib/checks.sql")
+    for name, fn, opts, weighted, data, rows, make, value in score_cases():
+        whole = make(rows)
+        want = value(rows)
+        given = {k: v for k, v in opts.items() if not (k == "eps" and v == DEFAULT_EPS)}
+        args = "column1, column2" + (", column3" if weighted else "")
+        if given:
+            args += ", '%s'" % json.dumps(given)
+        vals = ", ".join("(%s, '%s', %r)" % (
+            ("'%s'" % json.dumps(y)) if isinstance(y, list) else repr(y),
+            json.dumps(p) if isinstance(p, list) else p, w) for y, p, w in data)
+        vals = vals.replace("'0.", "0.") if fn == "bce_d2" else vals
+        if fn == "bce_d2":
+            vals = ", ".join("(%r, %r, %r)" % r for r in data)
+        wsql = "NULL" if want is None else repr(want)
+        kind = "'is'" if want is None else "'ulp'"
+        if fn != "kl_div":
+            print("INSERT INTO checks SELECT 'golden score: %s: its rows give these bytes', hex(%s_state(%s)), '%s', 'is', NULL\n  FROM (VALUES %s);"
+                  % (name, fn, args, whole, vals))
+        else:
+            # the C's double-double of a row's KL is within 2^-100 of it,
+            # not always the nearest one (the bytes' last bits differ): its
+            # state from the rows is checked by its value
+            print("INSERT INTO checks SELECT 'golden score: %s: its rows state, merged, within an ulp of mpmath', bce_merge(s), %r, 'ulp', 1\n  FROM (SELECT %s_state(%s) AS s FROM (VALUES %s));"
+                  % (name, kl_mean_mp(opts, rows), fn, args, vals))
+            print("INSERT INTO checks SELECT 'golden score: %s: its rows state, merged, is kl_div() over them', (SELECT bce_merge(s) FROM (SELECT %s_state(%s) AS s FROM (VALUES %s))), (SELECT %s(%s) FROM (VALUES %s)), 'ulp', 0;"
+                  % (name, fn, args, vals, fn, args, vals))
+        print("INSERT INTO checks SELECT 'golden score: %s: bce_merge_state() keeps its bytes', hex(bce_merge_state(x'%s')), '%s', 'is', NULL;"
+              % (name, whole, whole))
+        print("INSERT INTO checks SELECT 'golden score: %s: bce_merge() gives its score', bce_merge(x'%s'), %s, %s, 0;"
+              % (name, whole, wsql, kind))
+        print("INSERT INTO checks SELECT 'golden score: %s: %s() over its rows gives the score', %s(%s), %s, %s, 0\n  FROM (VALUES %s);"
+              % (name, fn, fn, args, wsql, kind, vals))
+        print("INSERT INTO checks SELECT 'golden score: %s: bce_state_info() names its function', json_extract(bce_state_info(x'%s'), '$.function'), '%s', 'is', NULL;"
+              % (name, whole, fn))
+        if fn == "kl_div":
+            print("INSERT INTO checks SELECT 'golden score: %s: bce_merge() within an ulp of mpmath', bce_merge(x'%s'), %r, 'ulp', 1;"
+                  % (name, whole, kl_mean_mp(opts, rows)))
+        for cut in range(1, len(rows)):
+            a_hex, b_hex = make(rows[:cut]), make(rows[cut:])
+            print("INSERT INTO checks SELECT 'golden score: %s: shards cut at row %d, merged', hex(bce_merge_state(column1)), '%s', 'is', NULL FROM (VALUES (x'%s'), (x'%s'));"
+                  % (name, cut, whole, b_hex, a_hex))
+            print("INSERT INTO checks SELECT 'golden score: %s: shards cut at row %d, their score', bce_merge(column1), %s, %s, 0 FROM (VALUES (x'%s'), (x'%s'));"
+                  % (name, cut, wsql, kind, a_hex, b_hex))
+    print(".read tests/sql/lib/report.sql")
+
+
+def score_bad_states():
+    """Well-formed (CRC and all) states of the codes 05-07 that break a
+    rule, or a field's form, for tests/errors.tsv: (what, hex)."""
+    E = {"eps": DEFAULT_EPS}
+    one = lambda w: sum_bytes(grid(Fraction(w)))
+    out = []
+    # bce_d2, unweighted, 2 rows: loss ln 2 a row; sum(w) 2; sum(w y)
+    base = head(5, False, E) + b"\x02\x00" + sum_bytes(grid(Fraction(to_double(2 * mpmath.log(2)))))
+    out.append(("bce_d2 sum(w y) above sum(w)", seal(base + one(2) + one(3))))
+    out.append(("bce_d2 sum(w) not the rows", seal(base + one(3) + one(1))))
+    out.append(("bce_d2 truncated: no sum(w y)", seal(base + one(2))))
+    # cce_d2: K = 1, and a class sum above sum(w)
+    cbase = head(6, False, E) + b"\x02\x00" + sum_bytes(grid(Fraction(to_double(2 * mpmath.log(2)))))
+    out.append(("cce_d2 of one class", seal(cbase + one(2) + leb128(1) + one(2))))
+    out.append(("cce_d2 class sum above sum(w)", seal(cbase + one(2) + leb128(2) + one(3) + one(0))))
+    out.append(("cce_d2 fewer class sums than K", seal(cbase + one(2) + leb128(3) + one(1) + one(1))))
+    # kl_div: a negative zero, a sign byte of 2, an infinite row at eps > 0
+    kbase = head(7, False, E) + b"\x01\x00"
+    out.append(("kl_div negative zero", seal(kbase + b"\x01\x00" + b"\x00\x00")))
+    out.append(("kl_div sign byte 02", seal(kbase + b"\x02" + one(1) + b"\x00\x00")))
+    out.append(("kl_div infinite at eps > 0", seal(head(7, False, E) + b"\x01\x01" + b"\x00\x00" + b"\x00\x00")))
+    out.append(("kl_div reduction in its options", seal(head(7, False, dict(E, reduction="sum")) + b"\x01\x00" + b"\x00" + one(1) + b"\x00\x00")))
+    # kl_div: a weight sum below its rows' least, a loss sum past what its
+    # rows can add, a tiny sum past 2^105 a row
+    out.append(("kl_div weight sum below 2^-1074 a row", seal(
+        head(7, True, E) + b"\x02\x00" + b"\x00" + one(1) + b"\x00\x00"
+        + sum_bytes(1))))
+    out.append(("kl_div loss past 2^1024 a row", seal(
+        kbase + b"\x01" + sum_bytes(grid(Fraction(2) ** 1025)) + b"\x00\x00")))
+    out.append(("kl_div tiny past 2^105 a row", seal(
+        kbase + b"\x00\x00" + b"\x00" + sum_bytes(grid(Fraction(2) ** 107)))))
+    # cce_d2 under class weights: a sum(w) of 0 over rows of w > 0
+    cw = dict(E, class_weight=[1.0, 1.0])
+    out.append(("cce_d2 with class_weight, sum(w) 0", seal(
+        head(6, True, cw) + mean_fields(True, 2, 2,
+                                        Fraction(to_double(2 * mpmath.log(2))),
+                                        Fraction(2))
+        + b"\x00" + leb128(2) + one(1) + b"\x00")))
+    # a version-1 state of code 05 (version 1 has codes 01-04 only)
+    v1 = bytearray(b"BCE\x01\x00\x00\x05\x00") + struct.pack("<d", DEFAULT_EPS) + b"\x01\x00" + one(1)
+    v1[4:6] = struct.pack("<H", len(v1) + 4)
+    v1 += struct.pack("<I", crc32c(bytes(v1)))
+    out.append(("version 1 of code 05", bytes(v1).hex().upper()))
+    return out
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["header"]:
         header()
+    elif sys.argv[1:] == ["bad"]:
+        for what, hexed in score_bad_states():
+            print("%s\t%s" % (what, hexed))
+    elif sys.argv[1:] == ["scores"]:
+        sys.path.insert(0, __file__.rsplit("/", 1)[0])
+        scores_sql()
     else:
         sql()

@@ -75,8 +75,9 @@ async function expectError(name, pattern, call) {
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bce-parallel-'));
   try {
-    for (const [fn, shape] of [['bce', 'bce'], ['bce_logits', 'bce_logits'], ['cce', 'cce']]) {
-      const file = path.join(tmp, `${shape}.db`);
+    for (const [fn, shape] of [['bce', 'bce'], ['bce_logits', 'bce_logits'], ['cce', 'cce'],
+                               ['bce_d2', 'bce'], ['cce_d2', 'cce'], ['kl_div', 'cce']]) {
+      const file = path.join(tmp, `${fn}.db`);
       makeDb(file, shape);
       for (const cols of [['y', 'p'], ['y', 'p', 'w']]) {
         const want = bits(oneQuery(file, `SELECT ${fn}(${cols.join(', ')}) FROM preds`));
@@ -88,8 +89,13 @@ async function main() {
       }
       // an options object (issue 21): as a JS object to parallel(), as its
       // JSON text to the one query
-      const loss = fn === 'cce' ? { smoothing: 0.1, gamma: 2, reduction: 'sum' }
-        : { pos_weight: 3, gamma: 1.5, reduction: 'mean_over_rows' };
+      // the scores (issue 23) take the keys that apply to them
+      const loss = {
+        cce: { smoothing: 0.1, gamma: 2, reduction: 'sum' },
+        bce_d2: { pos_weight: 3, smoothing: 0.1 },
+        cce_d2: { smoothing: 0.1, class_weight: [1, 2, 0.5] },
+        kl_div: { smoothing: 0.1, eps: 1e-7 },
+      }[fn] || { pos_weight: 3, gamma: 1.5, reduction: 'mean_over_rows' };
       const wantOpt = bits(oneQuery(file, `SELECT ${fn}(y, p, w, ?) FROM preds`,
                                     JSON.stringify(loss)));
       for (const workers of [1, 2, 3]) {
@@ -118,7 +124,7 @@ async function main() {
                       () => bce.parallel(file, 'bce', 'v', ['y', 'p']));
     await expectError('a WITHOUT ROWID table', /nr is a WITHOUT ROWID table/,
                       () => bce.parallel(file, 'bce', 'nr', ['y', 'p']));
-    await expectError('a function without a state', /function must be one of bce, bce_logits, cce, cce_logits/,
+    await expectError('a function without a state', /function must be one of bce, bce_d2, bce_logits, cce, cce_d2, cce_logits, kl_div/,
                       () => bce.parallel(file, 'bce_term', 'preds', ['y', 'p']));
     await expectError('a bad row fails the call with its message',
                       /^bce_state\(\): p must be in \[0, 1\], got -0.5; for logits use bce_logits_state\(\) \(sqlite-bce parallel\(\): in the rows with rowid \d+ to \d+\)$/,

@@ -351,6 +351,31 @@ static const Case cases[] = {
           "CASE WHEN i = column1 THEN 1 ELSE 0 END) FROM c), '{\"eps\": 0}')"
           " FROM (VALUES (0), (64))",
    .ref = "SELECT 1.0"},
+  /* issue 23: the scores' states (bce_merge's class sums and options
+  ** store, bce_state_info's class sums) and kl_div's options block */
+  {.name = "cce_d2_state per row, bce_merge of them",
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_d2_state(column1, column2,"
+          " '{\"eps\": 0}') AS s FROM (VALUES (0, '[1, 0]'), (1, '[0, 1]'),"
+          " (0, '[1, 0]')) GROUP BY column1)",
+   .ref = "SELECT 1.0"},
+  {.name = "cce_d2_state with class_weight, bce_merge_state then bce_merge",
+   .sql = "SELECT bce_merge(m) FROM (SELECT bce_merge_state(s) AS m FROM"
+          " (SELECT cce_d2_state(column1, column2, '{\"eps\": 0,"
+          " \"class_weight\": [2, 1]}') AS s FROM (VALUES (0, '[1, 0]'),"
+          " (1, '[0, 1]'), (0, '[1, 0]')) GROUP BY column1))",
+   .ref = "SELECT 1.0"},
+  {.name = "bce_state_info of a cce_d2 state",
+   .sql = "SELECT json_extract(bce_state_info(cce_d2_state(column1, column2,"
+          " '{\"eps\": 0}')), '$.score') FROM (VALUES (0, '[1, 0]'),"
+          " (1, '[0, 1]'))",
+   .ref = "SELECT 1.0"},
+  {.name = "kl_div with options, and kl_div_state per row merged",
+   .sql = "SELECT kl_div(column1, column2, '{\"smoothing\": 1}') + (SELECT"
+          " bce_merge(s) FROM (SELECT kl_div_state(column1, column2,"
+          " '{\"eps\": 1e-7}') AS s FROM (VALUES (0, '[0.5, 0.5]'),"
+          " (1, '[0.5, 0.5]')) GROUP BY column1)) FROM (VALUES (0, '[0.5, 0.5]'),"
+          " (1, '[0.5, 0.5]'))",
+   .ref = "SELECT ln(2)"},
   {.name = "softmax and cce_grad texts",
    .sql = "SELECT json_extract(softmax('[0, 0, 0, 0]'), '$[1]')"
           " + length(cce_grad(1, '[0.5, 0.5]'))"

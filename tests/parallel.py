@@ -143,7 +143,10 @@ SHAPES = {
             ("bce", ("y", "p", "w"), {"gamma": 2, "alpha": 0.25,
                                       "reduction": "sum"}),
             ("bce", ("y", "p", "w"), {"smoothing": 0.1, "eps": 1e-15,
-                                      "reduction": "mean_over_rows"})],
+                                      "reduction": "mean_over_rows"}),
+            # the scores' states (issue 23)
+            ("bce_d2", ("y", "p")),
+            ("bce_d2", ("y", "p", "w"), {"pos_weight": 2, "smoothing": 0.1})],
     "bce_logits": [("bce_logits", ("y", "p")), ("bce_logits", ("y", "p", "w")),
                    ("bce_logits", ("y", "p", "w"), {"pos_weight": 0.5,
                                                     "gamma": 1.5})],
@@ -151,7 +154,9 @@ SHAPES = {
                     ("bce", ("y", "p", "w"), {"pos_weight": 2,
                                               "smoothing": 0.2})],
     "cce": [("cce", ("y", "p")), ("cce", ("y", "p", "w")),
-            ("cce", ("y", "p", "w"), {"smoothing": 0.1, "gamma": 2})],
+            ("cce", ("y", "p", "w"), {"smoothing": 0.1, "gamma": 2}),
+            ("kl_div", ("y", "p")),
+            ("kl_div", ("y", "p", "w"), {"smoothing": 0.1, "eps": 1e-7})],
     "cce_logits": [("cce_logits", ("y", "p")), ("cce_logits", ("y", "p", "w")),
                    ("cce_logits", ("y", "p", "w"), {"ignore_index": 0,
                                                     "alpha": 0.5,
@@ -268,7 +273,8 @@ def test_errors(sqlite_bce, tmp):
                  lambda: p(os.path.join(tmp, "missing.db"), "bce", "preds",
                            "y", "p"))
     expect_error("a function without a state", ValueError,
-                 r"function must be one of bce, bce_logits, cce, cce_logits.*'bce_term'",
+                 r"function must be one of bce, bce_d2, bce_logits, cce, cce_d2, "
+                 r"cce_logits, kl_div.*'bce_term'",
                  lambda: p(path, "bce_term", "preds", "y", "p"))
     expect_error("one column", ValueError, r"takes 2 to 4 columns.*got 1",
                  lambda: p(path, "bce", "preds", "y"))

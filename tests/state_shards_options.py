@@ -5,7 +5,8 @@
 
 Random tables for every function with a state (bce_state on numbers and on
 JSON-array rows with missing labels, bce_logits_state, cce_state,
-cce_logits_state), each with options drawn from the keys its function
+cce_logits_state, and the scores' bce_d2_state, cce_d2_state and
+kl_div_state of issue 23), each with options drawn from the keys its function
 accepts: every key alone, then random combinations (reduction included),
 weighted and unweighted.  Each table is split at random into 1..9 shards:
 
@@ -16,6 +17,8 @@ weighted and unweighted.  Each table is split at random into 1..9 shards:
     byte, also from their hex() TEXT;
   - a window (ROWS n PRECEDING, so with inverse steps) of the aggregate and
     of the state gives each frame's value and bytes afresh;
+  - bce_merge() as a window over the shards' states (ROWS 1 PRECEDING: a
+    state removed by the inverse) gives each frame's aggregate;
   - a state of options that differ in one key does not merge with them:
     the error names that key.
 
@@ -66,6 +69,11 @@ FUNCS = {
     "cce_logits": ("cce_logits", "cce_logits_state",
                    ["class_weight", "alpha", "gamma", "smoothing",
                     "ignore_index", "reduction"]),
+    # the scores (issue 23): the keys each takes
+    "bce_d2": ("bce_d2", "bce_d2_state", ["eps", "pos_weight", "smoothing"]),
+    "cce_d2": ("cce_d2", "cce_d2_state",
+               ["eps", "class_weight", "smoothing", "ignore_index"]),
+    "kl_div": ("kl_div", "kl_div_state", ["eps", "smoothing"]),
 }
 
 
@@ -114,7 +122,7 @@ def probs(r):
 
 def row(r, fn, opts):
     w = r.choice([1.0, 0.0, r.uniform(0, 3), r.uniform(0.5, 2)])
-    if fn == "bce":
+    if fn in ("bce", "bce_d2"):
         return r.choice([0.0, 1.0, r.random()]), \
             r.choice([r.random(), 0.0, 1.0, r.random()]), w
     if fn == "bce_logits":
@@ -132,8 +140,8 @@ def row(r, fn, opts):
         y = r.randrange(K)
     else:
         y = probs(r)
-    x = probs(r) if fn == "cce" else json.dumps([r.uniform(-30, 30)
-                                                 for _ in range(K)])
+    x = probs(r) if fn != "cce_logits" else json.dumps([r.uniform(-30, 30)
+                                                        for _ in range(K)])
     return y, x, w
 
 
@@ -196,6 +204,30 @@ def one_set(db, r, n_set, fn, keys, name):
                                  whole and whole.hex()))
     merged = db.execute("SELECT bce_merge_state(hex(st)) FROM s WHERE st IS NOT NULL").fetchone()[0]
     report(merged == whole, label + ": from hex()", "")
+    # bce_merge() as a window over the shards' states (its inverse removes
+    # a state): each frame of two shards gives the aggregate of their rows
+    try:
+        per = db.execute(
+            "SELECT shard, %s(%s) FROM t GROUP BY shard ORDER BY shard"
+            % (state, args), (otext,)).fetchall()
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS ps(shard, st)")
+        db.execute("DELETE FROM ps")
+        db.executemany("INSERT INTO ps VALUES (?, ?)", per)
+        slid = db.execute("SELECT shard, bce_merge(st) OVER (ORDER BY shard "
+                          "ROWS 1 PRECEDING) FROM ps ORDER BY shard").fetchall()
+        shards_in = [g for g, _ in per]
+        bad = []
+        for j, (g, v) in enumerate(slid):
+            frame = shards_in[max(0, j - 1): j + 1]
+            f = db.execute("SELECT %s(%s) FROM t WHERE shard IN (%s)"
+                           % (agg, args, ",".join(str(x) for x in frame)),
+                           (otext,)).fetchone()[0]
+            if bits(v) != bits(f):
+                bad.append((g, v, f))
+        report(not bad, label + ": bce_merge() over a window of 2 shards' "
+               "states = their rows' " + agg, repr(bad[:1]))
+    except sqlite3.Error as e:
+        report(False, label + ": bce_merge() window", "error: %s" % e)
     # a window sliding over the rows (inverse steps): each frame's value,
     # and its state's bytes, are those of the frame's rows afresh
     span = r.randint(1, 6)

@@ -182,7 +182,7 @@ static int kl_text(const char *y, double cls, const char *p, bce_dd *kl){
   r.cls = cls;
   r.p = p;
   r.np = strlen(p);
-  return bce_kl_row(&r, BCE_DEFAULT_EPS, kl, &err);
+  return bce_kl_row(&r, BCE_DEFAULT_EPS, 0.0, kl, &err);
 }
 
 static void test_kl(void){
@@ -196,7 +196,7 @@ static void test_kl(void){
   r.ny = strlen(r.y);
   r.p = "[1,0]";
   r.np = strlen(r.p);
-  ok = bce_kl_row(&r, 0.0, &a, &err) && a.hi==INFINITY;
+  ok = bce_kl_row(&r, 0.0, 0.0, &a, &err) && a.hi==INFINITY;
   report(ok, "kl: eps = 0, a target on p = 0 gives +Inf", "not +Inf");
   ok = kl_text("[0.125,0.375,0.5]", 0, "[0.125,0.375,0.5]", &a)
        && a.hi==0.0 && a.lo==0.0;

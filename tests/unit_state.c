@@ -1420,6 +1420,135 @@ static void test_v2_meaning(void){
         "v2: the same state without class_weight refused", "read");
 }
 
+/* The scores' states (codes 05-07, issue 23) from sums made here: the
+** rows [from, to) of a fixed table into a bce_mean and the score's sums
+** (kl_div: a divergence of either sign a row); returns the state's length
+** into out. */
+typedef struct score_sums {
+  bce_mean m;
+  bce_sum wsum, wy, cls[3];
+} score_sums;
+
+static void score_rows(bce_state_fn fn, int weighted, int from, int to,
+                       score_sums *a){
+  int i;
+  memset(a, 0, sizeof *a);
+  a->m.weighted = weighted;
+  for(i=from; i<to; i++){
+    double y = (i%3)/2.0, p = 0.1 + 0.8*(i%7)/7.0;
+    double w = weighted ? 0.5 + (i%4) : 1.0;
+    if( fn==BCE_STATE_KL ){
+      double kl = ((i%5) - 1)*0.01;   /* below 0 too: clip, sums of 1 +- 1e-4 */
+      a->m.nRow++;
+      a->m.nWeight++;
+      bce_sum_add(&a->m.weight, w, +1);
+      bce_sum_add(&a->m.loss, w*kl, +1);
+    }else if( fn==BCE_STATE_BCE_D2 ){
+      bce_mean_add(&a->m, bce_loss(y, p, BCE_DEFAULT_EPS), w, +1);
+      bce_sum_add(&a->wsum, w, +1);
+      bce_sum_add(&a->wy, w*y, +1);              /* exact here */
+    }else{
+      bce_mean_add(&a->m, -log(p), w, +1);
+      bce_sum_add(&a->wsum, w, +1);
+      bce_sum_add(&a->cls[i%3], w, +1);
+    }
+  }
+}
+
+static size_t score_encode(bce_state_fn fn, score_sums *a,
+                           const unsigned char *opt, size_t nopt,
+                           unsigned char *out){
+  bce_state_score sc;
+  sc.wsum = &a->wsum;
+  sc.wy = &a->wy;
+  sc.cls = a->cls;
+  sc.K = 3;
+  return bce_state_encode_score(&a->m, fn, 0, opt, nopt,
+                                fn==BCE_STATE_KL ? 0 : &sc, out,
+                                BCE_STATE_SMALL);
+}
+
+static void test_scores(void){
+  static const bce_state_fn fns[3] = {BCE_STATE_BCE_D2, BCE_STATE_CCE_D2,
+                                      BCE_STATE_KL};
+  static const char *names[3] = {"bce_d2", "cce_d2", "kl_div"};
+  unsigned char whole[BCE_STATE_SMALL], part[2][BCE_STATE_SMALL],
+                again[BCE_STATE_SMALL];
+  char name[160];
+  int f, weighted, cut;
+  for(f=0; f<3; f++){
+    for(weighted=0; weighted<2; weighted++){
+      score_sums a, b;
+      bce_state st, sp;
+      bce_state_score sc;
+      size_t n, n2;
+      int ok = 1;
+      const char *why = 0;
+      score_rows(fns[f], weighted, 0, 17, &a);
+      n = bce_state_encode_score(&a.m, fns[f], 0, 0, 0,
+                                 fns[f]==BCE_STATE_KL ? 0 : &(bce_state_score){
+                                   &a.wsum, &a.wy, a.cls, 3}, whole,
+                                 sizeof whole);
+      snprintf(name, sizeof name, "%s state (%s): read back, its function "
+               "and classes", names[f], weighted ? "weighted" : "unweighted");
+      check(n>0 && bce_state_decode(whole, n, &st, &why)==BCE_STATE_OK
+            && st.fn==fns[f] && st.weighted==weighted
+            && (fns[f]!=BCE_STATE_CCE_D2 || st.K==3)
+            && (fns[f]!=BCE_STATE_KL || st.lossNeg==0), name,
+            why ? why : "fields");
+      /* shards cut at every row, merged: the whole's bytes */
+      for(cut=0; cut<=17 && ok; cut++){
+        score_sums *half = &b;
+        int k;
+        memset(&b, 0, sizeof b);
+        for(k=0; k<2; k++){
+          score_sums p;
+          size_t np;
+          score_rows(fns[f], weighted, k ? cut : 0, k ? 17 : cut, &p);
+          np = score_encode(fns[f], &p, 0, 0, part[k]);
+          if( np==0 ) continue;                   /* an empty shard: NULL */
+          if( bce_state_decode(part[k], np, &sp, &why)!=BCE_STATE_OK ){
+            ok = 0;
+            break;
+          }
+          sc.wsum = &half->wsum;
+          sc.wy = &half->wy;
+          sc.cls = half->cls;
+          sc.K = 3;
+          ok &= bce_state_merge(&half->m, &sp, +1)==BCE_STATE_OK;
+          bce_state_merge_score(&sc, &sp, +1);
+        }
+        n2 = score_encode(fns[f], &b, st.opt, st.nOpt, again);
+        if( n2!=n || memcmp(again, whole, n)!=0 ){
+          ok = 0;
+          why = "merged shards are other bytes";
+        }
+      }
+      snprintf(name, sizeof name, "%s state (%s): two shards cut at every "
+               "row merge into the whole's bytes", names[f],
+               weighted ? "weighted" : "unweighted");
+      check(ok, name, why ? why : "");
+      snprintf(name, sizeof name, "%s state (%s)", names[f],
+               weighted ? "weighted" : "unweighted");
+      damage_bytes(whole, n, 1, name);
+    }
+  }
+  {
+    /* a kl_div sum below 0 keeps its sign through the bytes */
+    score_sums a;
+    bce_state st;
+    size_t n;
+    memset(&a, 0, sizeof a);
+    a.m.nRow = a.m.nWeight = 1;
+    bce_sum_add(&a.m.weight, 1.0, +1);
+    bce_sum_add(&a.m.loss, -3e-5, +1);
+    n = score_encode(BCE_STATE_KL, &a, 0, 0, whole);
+    check(n>0 && bce_state_decode(whole, n, &st, 0)==BCE_STATE_OK
+          && st.lossNeg==1 && st.tinyNeg==0,
+          "kl_div state of a negative divergence: its sign byte", "not 01");
+  }
+}
+
 int main(void){
   static const char *kinds[] = {
     "bce(y, p)", "bce(y, p, w, 1e-7)", "bce(y, p, w, 0) with infinities",
@@ -1457,6 +1586,7 @@ int main(void){
   test_v2_canonical();
   test_v2_large();
   test_v2_meaning();
+  test_scores();
   free(d);
   return failures ? 1 : 0;
 }

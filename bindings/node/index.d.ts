@@ -15,7 +15,8 @@ export function getLoadablePath(): string;
 export function load(db: ExtensionLoader): void;
 
 /** The functions that have a state, which parallel() can split. */
-export type StatefulFunction = 'bce' | 'bce_logits' | 'cce' | 'cce_logits';
+export type StatefulFunction = 'bce' | 'bce_logits' | 'cce' | 'cce_logits'
+  | 'bce_d2' | 'cce_d2' | 'kl_div';
 
 export interface ParallelOptions {
   /** An SQL condition on the table's rows, with ? placeholders. */

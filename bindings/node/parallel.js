@@ -15,6 +15,10 @@ const STATE = {
   bce_logits: 'bce_logits_state',
   cce: 'cce_state',
   cce_logits: 'cce_logits_state',
+  // the scores of issue 23: their states merge into the score
+  bce_d2: 'bce_d2_state',
+  cce_d2: 'cce_d2_state',
+  kl_div: 'kl_div_state',
 };
 
 // Ranges per worker: more ranges than workers keep every core busy when

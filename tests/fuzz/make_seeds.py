@@ -79,6 +79,7 @@ R_MAX, R_INF, R_NINF, R_M710 = 25, 28, 29, 36
 T_HALF, T_SPACED, T_ABC, T_EMPTY, T_HEX = 0, 1, 9, 10, 8
 T_ARRAY, T_LONG, T_EACUTE = 29, 40, 41
 T_STATE_LOGITS, T_STATE, T_STATE_W, T_STATE_BAD = 43, 44, 45, 46
+T_STATE_BCE_D2, T_STATE_CCE_D2, T_STATE_KL = 50, 51, 52   # issue 23
 
 def functions():
     """The extension's (name, arity) pairs in the order the target lists
@@ -168,6 +169,18 @@ def main():
     seeds["merge_damaged"] = seed(FN_MERGE, 0x80, 1, 1, [
         row(text_idx(T_STATE)), row(text_idx(T_STATE_BAD))])
     seeds["state_info"] = seed(FN_STATE_INFO, 0, 0, 0, [row(text_idx(T_STATE_W))])
+    # the scores' states (codes 05-07): merged alone, as a window, with a
+    # state of another function, described
+    for t, name in [(T_STATE_BCE_D2, "bce_d2"), (T_STATE_CCE_D2, "cce_d2"),
+                    (T_STATE_KL, "kl_div")]:
+        seeds["merge_%s" % name] = seed(FN_MERGE, 0x80, 0x21, 0x13, [
+            row(text_idx(t)), row(text_idx(t)), row(null())], groups=[0, 1, 1])
+        seeds["merge_state_%s" % name] = seed(FN_MERGE_STATE, 0, 0, 0,
+                                              [row(text_idx(t)), row(text_idx(t))])
+        seeds["state_info_%s" % name] = seed(FN_STATE_INFO, 0, 0, 0,
+                                             [row(text_idx(t))])
+    seeds["merge_score_and_bce"] = seed(FN_MERGE, 0, 0, 0, [
+        row(text_idx(T_STATE_BCE_D2)), row(text_idx(T_STATE))])
     seeds["bce2_long_texts"] = seed(0, 0, 0, 0, [
         row(text_idx(2), text_idx(T_LONG)), row(text_idx(2), text_idx(T_EACUTE))])
     seeds["bce2_blobs"] = seed(0, 0x80, 1, 1, [

@@ -8,6 +8,8 @@ INSERT INTO checks SELECT 'registered functions, arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'bce/2/w/utf8/2099200 bce/3/w/utf8/2099200 bce/4/w/utf8/2099200 '
   || 'bce_d2/2/w/utf8/2099200 bce_d2/3/w/utf8/2099200 bce_d2/4/w/utf8/2099200 '
+  || 'bce_d2_state/2/w/utf8/2099200 bce_d2_state/3/w/utf8/2099200 '
+  || 'bce_d2_state/4/w/utf8/2099200 '
   || 'bce_grad/2/s/utf8/2099200 bce_grad/3/s/utf8/2099200 bce_grad/4/s/utf8/2099200 '
   || 'bce_logits/2/w/utf8/2099200 bce_logits/3/w/utf8/2099200 bce_logits/4/w/utf8/2099200 '
   || 'bce_logits_grad/2/s/utf8/2099200 bce_logits_grad/3/s/utf8/2099200 '
@@ -29,6 +31,8 @@ INSERT INTO checks SELECT 'registered multi-class functions (issue 13), arities,
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'cce/2/w/utf8/2099200 cce/3/w/utf8/2099200 cce/4/w/utf8/2099200 '
   || 'cce_d2/2/w/utf8/2099200 cce_d2/3/w/utf8/2099200 cce_d2/4/w/utf8/2099200 '
+  || 'cce_d2_state/2/w/utf8/2099200 cce_d2_state/3/w/utf8/2099200 '
+  || 'cce_d2_state/4/w/utf8/2099200 '
   || 'cce_grad/2/s/utf8/2099200 cce_grad/3/s/utf8/2099200 cce_grad/4/s/utf8/2099200 '
   || 'cce_logits/2/w/utf8/2099200 cce_logits/3/w/utf8/2099200 cce_logits/4/w/utf8/2099200 '
   || 'cce_logits_grad/2/s/utf8/2099200 cce_logits_grad/3/s/utf8/2099200 '
@@ -50,15 +54,20 @@ CREATE INDEX scored_loss ON scored(bce_term(y, p));
 INSERT INTO scored(y, p) VALUES (1, 0.5);
 INSERT INTO checks SELECT 'generated column and index on bce_term', loss, ln(2), 'ulp', 1 FROM scored;
 INSERT INTO checks SELECT 'bce_version() is text', typeof(bce_version()), 'text', 'is', NULL;
--- issue 23's scores without options (tests/sql/scores_rules.sql has their
--- properties)
+-- issue 23's scores (tests/sql/scores_rules.sql has their properties;
+-- kl_div and kl_div_term take options in the 3rd or 4th place, and
+-- kl_div_state is kl_div's state)
 INSERT INTO checks SELECT 'registered scores (issue 23), arities, kinds and flags',
   group_concat(name || '/' || narg || '/' || type || '/' || enc || '/' || flags, ' '),
   'entropy/1/s/utf8/2099200 kl_div/2/w/utf8/2099200 kl_div/3/w/utf8/2099200 '
+  || 'kl_div/4/w/utf8/2099200 kl_div_state/2/w/utf8/2099200 '
+  || 'kl_div_state/3/w/utf8/2099200 kl_div_state/4/w/utf8/2099200 '
   || 'kl_div_term/2/s/utf8/2099200 kl_div_term/3/s/utf8/2099200 '
+  || 'kl_div_term/4/s/utf8/2099200 '
   || 'logsumexp/1/w/utf8/2099200',
   'is', NULL
   FROM (SELECT * FROM pragma_function_list
-        WHERE name IN ('logsumexp', 'entropy', 'kl_div', 'kl_div_term')
+        WHERE name IN ('logsumexp', 'entropy', 'kl_div', 'kl_div_term',
+                       'kl_div_state')
         ORDER BY name, narg);
 .read tests/sql/lib/report.sql

@@ -21,6 +21,10 @@ _STATE = {
     "bce_logits": "bce_logits_state",
     "cce": "cce_state",
     "cce_logits": "cce_logits_state",
+    # the scores of issue 23: their states merge into the score
+    "bce_d2": "bce_d2_state",
+    "cce_d2": "cce_d2_state",
+    "kl_div": "kl_div_state",
 }
 
 # Ranges a worker takes in turn: more ranges than workers keep both cores
@@ -124,7 +128,8 @@ def parallel(path, function, table, *columns, where=None, params=(),
 
         SELECT function(columns...) FROM table [WHERE where]
 
-    on one connection.  function is bce, bce_logits, cce or cce_logits;
+    on one connection.  function is bce, bce_logits, cce or cce_logits,
+    or a score with a state: bce_d2, cce_d2, kl_div;
     columns are SQL expressions (column names, or "prob * 0.01"), two to
     four as the function takes; options, a dict or JSON text such as
     {"pos_weight": 3}, is the function's options object (docs/functions.md,
