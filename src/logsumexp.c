@@ -133,7 +133,7 @@ static inline bce_dd lse_horner_step(double ch, double cl, split26 rh, bce_dd x)
 ** itself: a row z near 0 whose e^z - 1 is tiny (a probability near 1)
 ** keeps it relatively, not absolutely.
 */
-static int exp_parts(double d, double x[3]){
+static inline int exp_parts(double d, double x[3]){
   double jd, a, c3, w, rh, lo, rest;
   int j, idx;
   split26 rs, ss, t0s, es;
@@ -189,6 +189,10 @@ static int exp_parts(double d, double x[3]){
   x[2] = ((m.lo + u.lo) + (v1.lo + v2.lo))
          + ((t[2] + g1.lo) + (g2.lo + rest));
   return (j - idx)/256;
+}
+
+BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]){
+  return exp_parts(d, x);
 }
 
 BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){

@@ -82,6 +82,12 @@ typedef enum bce_lse_status {
   BCE_LSE_VALUE
 } bce_lse_status;
 
+/* e^d = (x[0] + x[1] + x[2]) 2^k, the k returned, for |d| <= 256 + 2^-44:
+** within 2^-120 relative, and where |d| < ln2/512 (k = 0) with x[0] + x[1]
+** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket;
+** public for tests/unit_scores.c. */
+BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]);
+
 /* ln sum e^z over the rows, rounded to nearest; the sums are read without
 ** changing their value. */
 BCE_PRIVATE bce_lse_status bce_lse_value(bce_lse *a, double *value);
