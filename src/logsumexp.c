@@ -237,8 +237,11 @@ BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){
   k = exp_parts(d, x);
   pw = bce_scale(1.0, k);
   bce_sum_add(&bk->t, x[0]*pw, sign);
-  bce_sum_add(&bk->t, x[1]*pw, sign);
-  if( x[2]!=0.0 ) bce_sum_add(&bk->t, x[2]*pw, sign);
+  /* the small parts, 2^-52 and 2^-105 of e^d, are below the lane's 2^-50
+  ** for nearly every e^d (x[1] from e^d = 8 up is in it): the limbs at
+  ** once, the same integer either way */
+  bce_sum_add_limbs(&bk->t, x[1]*pw, sign);
+  if( x[2]!=0.0 ) bce_sum_add_limbs(&bk->t, x[2]*pw, sign);
   bk->n += sign;
   if( bk->n==0 ){
     /* the bucket's sum is now exactly 0: every row subtracted what it
