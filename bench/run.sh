@@ -61,6 +61,7 @@ mc: sum(cce_term(y, p))|mc: cce(y, p)|SELECT sum(cce_term(y, p)) FROM mc
 mc: cce(y, p, class_weight)|mc: cce(y, p)|SELECT cce(y, p, '{"class_weight": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}') FROM mc
 sum(z)|-|SELECT sum((p - 0.5)*20) FROM preds
 logsumexp(z)|sum(z)|SELECT logsumexp((p - 0.5)*20) FROM preds
+bce_d2(y, p)|bce(y, p)|SELECT bce_d2(y, p) FROM preds
 bce_state(y, p)|bce(y, p)|SELECT length(bce_state(y, p)) FROM preds
 w: bce_state(y, p, w)|w: bce(y, p, w)|SELECT length(bce_state(y, p, w)) FROM preds_w
 merge 1e5 states: bce_merge|1e6 rows: bce(y, p)|SELECT bce_merge(s) FROM states

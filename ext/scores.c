@@ -46,10 +46,16 @@ BCE_PRIVATE const bce_param bce_params_kl[3] = {
 /* ---------------------------------------------------------- logsumexp */
 
 static void lse_step(sqlite3_context *ctx, sqlite3_value **argv, int sign){
-  const BceFunc *f = bce_func(ctx);
+  int t = sqlite3_value_type(argv[0]);
   double z;
   bce_lse *a;
-  if( bce_read_args(ctx, 1, argv, f->aParam, &z, 0)!=BCE_READ_OK ) return;
+  if( t==SQLITE_FLOAT || t==SQLITE_INTEGER ){
+    /* every number is a logit (SQLite has no NaN): no domain to test */
+    z = sqlite3_value_double(argv[0]);
+  }else if( bce_read_args(ctx, 1, argv, bce_func(ctx)->aParam, &z, 0)
+            !=BCE_READ_OK ){
+    return;
+  }
   a = (bce_lse*)sqlite3_aggregate_context(ctx, sizeof(*a));
   if( a==0 ){
     sqlite3_result_error_nomem(ctx);

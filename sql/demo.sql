@@ -186,9 +186,11 @@ SELECT model, id, y,
 FROM iris WHERE model = 'linear' LIMIT 3;
 
 .print
-.print 'Loss per model: scikit-learn log_loss from probabilities, PyTorch CrossEntropyLoss from logits'
+.print 'Loss per model: scikit-learn log_loss from probabilities, PyTorch CrossEntropyLoss from logits,'
+.print 'and D^2 against predicting the class shares (here 1/3 each: L0 = ln 3)'
 SELECT model, round(cce(y, probs), 6) AS log_loss,
        round(cce_logits(y, logits), 6) AS from_logits,
+       round(cce_d2(y, probs), 6) AS d2,
        round(avg((SELECT key FROM json_each(probs) ORDER BY value DESC, key LIMIT 1) = y), 3)
          AS top1_accuracy
 FROM iris GROUP BY model;

@@ -6,6 +6,7 @@
 #include "elementary.h"
 #include "fma.h"
 #include "logsumexp.h"
+#include "logsumexp_tables.h"
 
 /* ln 2 as a double-double, for E ln 2 with E up to 2^11 */
 #define LN2_HI 0x1.62e42fefa39efp-1
@@ -28,9 +29,174 @@ static int find_bucket(const bce_lse *a, double c){
   return -1;
 }
 
+/* ------------------------------------------------------------ e^d */
+
+/* A fused multiply-add that is one instruction, or Dekker's product: both
+** give the exact error of a product, so every build has the same bits
+** (src/elementary.c makes the same choice). */
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__aarch64__)
+# define LSE_HAVE_FMA 1
+#else
+# define LSE_HAVE_FMA 0
+#endif
+
+/* a = h + l, each with at most 26 significant bits (Veltkamp), for
+** Dekker's product; |a| < 2^995. */
+typedef struct split26 { double a, h, l; } split26;
+
+static inline split26 lse_split(double a){
+  split26 s;
+  double ca = (0x1p27 + 1.0)*a;
+  s.a = a;
+  s.h = ca - (ca - a);
+  s.l = a - s.h;
+  return s;
+}
+
+/* a*b = p + e exactly (no underflow: every product here is above
+** 2^-460); a is split once for the several products it enters. */
+static inline bce_dd lse_two_prod(split26 a, double b){
+  bce_dd r;
+  r.hi = a.a*b;
+#if LSE_HAVE_FMA
+  r.lo = fma(a.a, b, -r.hi);
+#else
+  {
+    split26 sb = lse_split(b);
+    r.lo = ((a.h*sb.h - r.hi) + a.h*sb.l + a.l*sb.h) + a.l*sb.l;
+  }
+#endif
+  return r;
+}
+
+/* a + b = s + e exactly (Knuth: no condition on the order). */
+static inline bce_dd lse_two_sum(double a, double b){
+  bce_dd r;
+  double bv;
+  r.hi = a + b;
+  bv = r.hi - a;
+  r.lo = (a - (r.hi - bv)) + (b - bv);
+  return r;
+}
+
+/* a + b = s + e exactly where |a| >= |b| (Dekker). */
+static inline bce_dd lse_fast_two_sum(double a, double b){
+  bce_dd r;
+  r.hi = a + b;
+  r.lo = b - (r.hi - a);
+  return r;
+}
+
+/* a*b = p + e exactly, both factors split already. */
+static inline bce_dd lse_two_prod_split(split26 a, split26 b){
+  bce_dd r;
+  r.hi = a.a*b.a;
+#if LSE_HAVE_FMA
+  r.lo = fma(a.a, b.a, -r.hi);
+#else
+  r.lo = ((a.h*b.h - r.hi) + a.h*b.l + a.l*b.h) + a.l*b.l;
+#endif
+  return r;
+}
+
+/* c + rh*x: c a double-double constant, rh the reduced argument (split),
+** x a double-double; the product's leading part exact. */
+static inline bce_dd lse_horner_step(double ch, double cl, split26 rh, bce_dd x){
+  bce_dd p = lse_two_prod(rh, x.hi), s;
+  s = lse_fast_two_sum(ch, p.hi);            /* |p| < 2^-9 |c| */
+  s.lo += (p.lo + rh.a*x.lo) + cl;
+  return s;
+}
+
+/*
+** e^d = (x[0] + x[1] + x[2]) 2^k for |d| <= 256 + 2^-44, within 2^-120
+** relative, each part a function of d alone.  The double-double kernel
+** (2^-100) is too coarse here: logsumexp of log-probabilities is 0 up to
+** the rounding of the inputs, about 2^-53 times their entropy, so its ulp
+** is near 2^-105 of the terms or below, and an error of 2^-100 a row was
+** 52 ulp of it (2^-113 a row still 9 ulp, in a random set of 10^4).
+**
+** d = j ln2/256 + rh + rho: j C1 and j C2 exact (36-bit constants, |j| <
+** 2^17), d - j C1 exact (within a factor 2 of each other, or j = 0), rh +
+** r0l = d - j C1 - j C2 exactly (TwoSum), and rho = r0l - j C3, kept as
+** its two parts (j C3 rounded: 2^-122; the constant's truncation 2^-123).
+** Then e^(rh + rho) - 1 = rh + rh^2 P(rh) + rho (1 + ...), P = 1/2 + rh/6
+** + ... + rh^8/10! (|rh| <= 2^-9.5: the truncation is below 2^-129), by
+** Horner with every product whose rounding would pass 2^-124 taken
+** exactly; it is e.hi + f.hi + lo, the last two below 2^-61.  Last, T =
+** 2^(i/256) from the table (three doubles, 2^-159) times 1 + that: the
+** products above 2^-68 exact, the parts near 2^-53 summed exactly, and
+** what is left, below 2^-104, rounded once.
+**
+** Where j = 0, T is 1 exactly and every step after e^r - 1 exact but the
+** last rounding, so x[0] + x[1] + x[2] - 1 is e^r - 1 to 2^-104 of
+** itself: a row z near 0 whose e^z - 1 is tiny (a probability near 1)
+** keeps it relatively, not absolutely.
+*/
+static inline int exp_parts(double d, double x[3]){
+  double jd, a, c3, w, rh, lo, rest;
+  int j, idx;
+  split26 rs, ss, t0s, es;
+  bce_dd r0, p, s, q, e, f, g0, g1, g2, h, u, v1, v2, m;
+  const double *t;
+  if( d > -0x1p-200 && d < 0x1p-200 ){
+    /* e^d = 1 + d: d^2/2 is below 2^-200 |d|, and below, rh^2 would lose
+    ** bits to the subnormals, where Dekker's product is not exact */
+    x[0] = 1.0;
+    x[1] = d;
+    x[2] = 0.0;
+    return 0;
+  }
+  jd = (d*BCE_LSE_INV + 0x1.8p52) - 0x1.8p52;    /* round to integer */
+  a = d - jd*BCE_LSE_C1;                         /* exact */
+  r0 = lse_two_sum(a, -jd*BCE_LSE_C2);           /* j C2 exact */
+  c3 = jd*BCE_LSE_C3;
+  rh = r0.hi;
+  rs = lse_split(rh);
+
+  w = BCE_LSE_F7 + rh*(BCE_LSE_F8 + rh*(BCE_LSE_F9 + rh*BCE_LSE_F10));
+  p = lse_fast_two_sum(BCE_LSE_F6_H, rh*w);
+  p.lo += BCE_LSE_F6_L;                          /* 1/720 + ... */
+  p = lse_horner_step(BCE_LSE_F5_H, BCE_LSE_F5_L, rs, p);
+  p = lse_horner_step(BCE_LSE_F4_H, BCE_LSE_F4_L, rs, p);
+  p = lse_horner_step(BCE_LSE_F3_H, BCE_LSE_F3_L, rs, p);
+  p = lse_horner_step(0.5, 0.0, rs, p);              /* P(rh) */
+  s = lse_two_prod(rs, rh);                          /* rh^2, exact */
+  ss = lse_split(s.hi);
+  q = lse_two_prod(ss, p.hi);
+  q.lo += s.hi*p.lo + s.lo*p.hi;                 /* rh^2 P */
+  e = lse_fast_two_sum(rh, q.hi);                    /* |q| < 2^-10 |rh| */
+  f = lse_two_sum(e.lo, r0.lo);
+  /* the rest of e^r - 1, below 2^-68: q's tail, -j C3, rho (rh + q) */
+  lo = f.lo + ((q.lo - c3) + (r0.lo - c3)*e.hi);
+
+  j = (int)jd;
+  idx = j & 255;
+  t = bce_lse_t[idx];
+  t0s = lse_split(t[0]);
+  es = lse_split(e.hi);
+  g0 = lse_two_prod_split(t0s, es);                  /* T (e^r - 1), */
+  g1 = lse_two_prod(t0s, f.hi);                      /* the parts above */
+  g2 = lse_two_prod(es, t[1]);                       /* 2^-68 exact */
+  rest = t[0]*lo + (t[1]*f.hi + t[2]*e.hi);
+  h = lse_fast_two_sum(t[0], g0.hi);                 /* |g0| < 2^-9 T */
+  u = lse_two_sum(h.lo, t[1]);
+  v1 = lse_two_sum(g0.lo, g1.hi);
+  v2 = lse_two_sum(v1.hi, g2.hi);
+  m = lse_two_sum(u.hi, v2.hi);
+  x[0] = h.hi;
+  x[1] = m.hi;
+  x[2] = ((m.lo + u.lo) + (v1.lo + v2.lo))
+         + ((t[2] + g1.lo) + (g2.lo + rest));
+  return (j - idx)/256;
+}
+
+BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]){
+  return exp_parts(d, x);
+}
+
 BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){
-  double c, d;
-  bce_dd e;
+  double c, d, pw, x[3];
   int k, i;
   bce_lse_bucket *bk;
   if( a->b==0 ){                 /* a zeroed aggregate context */
@@ -45,9 +211,15 @@ BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){
     a->nNegInf += sign;
     return 1;
   }
-  c = bucket_of(z);
-  d = z - c;                     /* exact: see logsumexp.h */
-  i = find_bucket(a, c);
+  if( z>=-256.0 && z<=256.0 ){
+    /* bucket 0, where most logits are: d = z, and no floor() */
+    c = 0.0;
+    d = z;
+  }else{
+    c = bucket_of(z);
+    d = z - c;                   /* exact: see logsumexp.h */
+  }
+  i = a->nb>0 && a->b[0].c==c ? 0 : find_bucket(a, c);
   if( i<0 ){
     /* only an added row opens a bucket: a removed one was added */
     if( BCE_NEVER(sign<0) ) return 1;
@@ -59,11 +231,17 @@ BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign){
     bce_sum_clear(&bk->t);
   }
   bk = &a->b[i];
-  /* e^d = (e.hi + e.lo) 2^k, k in [-372, 371]: both parts land on normal
-  ** doubles, or are below 2^-1000 of the bucket (a subnormal lo) */
-  e = bce_exp_dd(d, 0.0, &k);
-  bce_sum_add(&bk->t, bce_scale(e.hi, k), sign);
-  bce_sum_add(&bk->t, bce_scale(e.lo, k), sign);
+  /* e^d = (x[0] + x[1] + x[2]) 2^k, k in [-370, 370]: 2^k is a normal
+  ** double, and a part times it is exact but where it lands among the
+  ** subnormals, below 2^-650 of x[0] 2^k; either way a function of z */
+  k = exp_parts(d, x);
+  pw = bce_scale(1.0, k);
+  bce_sum_add(&bk->t, x[0]*pw, sign);
+  /* the small parts, 2^-52 and 2^-105 of e^d, are below the lane's 2^-50
+  ** for nearly every e^d (x[1] from e^d = 8 up is in it): the limbs at
+  ** once, the same integer either way */
+  bce_sum_add_limbs(&bk->t, x[1]*pw, sign);
+  if( x[2]!=0.0 ) bce_sum_add_limbs(&bk->t, x[2]*pw, sign);
   bk->n += sign;
   if( bk->n==0 ){
     /* the bucket's sum is now exactly 0: every row subtracted what it

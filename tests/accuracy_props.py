@@ -1632,6 +1632,38 @@ def g_scores(d, a):
     return calls
 
 
+def g_lse_logprob(d, a):
+    """logsumexp of a row of log-probabilities (tests/gen_lse_logprob.py's
+    families): ln p_c rounded, for p of 2 to 40 classes drawn uniform, as
+    powers, log-normal, with one class 1 - delta (delta down to 2^-50) or
+    as a softmax; the exact result is 0 up to the rounding of the inputs,
+    near 1e-17 and below."""
+    r = d.r
+    k = r.choice([2, 3, 5, 10, 40])
+    fam = r.random()
+    if fam < 0.25:
+        w = [r.random() for _ in range(k)]
+    elif fam < 0.45:
+        e = r.choice([2, 4, 8])
+        w = [r.random() ** e for _ in range(k)]
+    elif fam < 0.65:
+        sc = r.choice([1, 3, 6])
+        w = [math.exp(r.gauss(0, sc)) for _ in range(k)]
+    elif fam < 0.85:
+        delta = 2.0 ** -r.uniform(5, 50)
+        rest = [r.random() for _ in range(k - 1)]
+        sr = math.fsum(rest)
+        w = [1 - delta] + [delta * v / sr for v in rest]
+    else:
+        zs = [r.gauss(0, r.choice([1, 4, 10])) for _ in range(k)]
+        m = max(zs)
+        w = [math.exp(v - m) for v in zs]
+    sw = math.fsum(w)
+    zs = [math.log(v / sw) for v in w if v > 0]
+    return [("logsumexp/log-probabilities", "logsumexp",
+             Agg("logsumexp", [(z,) for z in zs]), lse_exact(zs))]
+
+
 def kl_exact(y, p):
     """sum_c y_c ln(y_c / q_c), q clipped at the default eps, 0 ln 0 = 0;
     a class index c: -ln q_c."""
@@ -1666,6 +1698,8 @@ OPT_GROUPS["options reduction"] = (
     ["bce", "bce_logits", "cce", "cce_logits"], 0.008, 25)
 OPT_GROUPS["scores"] = (g_scores, ["logsumexp", "entropy", "kl_div_term",
                                    "kl_div"], 0.04, 250)
+OPT_GROUPS["scores log-probabilities"] = (g_lse_logprob, ["logsumexp"],
+                                          0.02, 250)
 GROUPS.update(OPT_GROUPS)
 FAMILIES += list(OPT_GROUPS)
 

@@ -17,7 +17,9 @@
 #include <string.h>
 #include "../src/logsumexp.h"
 #include "../src/loss.h"
+#include "../src/exact_sum.h"
 #include "../src/scores.h"
+#include "ref/lse_exp_ref.h"
 #include "xorshift.h"
 
 static int failures;
@@ -207,7 +209,61 @@ static void test_kl(void){
   report(ok, "kl: a one-hot array gives the class index's bits", "differ");
 }
 
+/* |(got[0] + got[1] + got[2]) 2^k - (want[0] + want[1] + want[2])|
+** over |want[0]|, the difference taken exactly (every part and its
+** product by 2^k is a double here) and rounded once. */
+static double parts_error(const double got[3], int k, const double want[3]){
+  bce_sum s;
+  double diff;
+  int i;
+  bce_sum_clear(&s);
+  for(i=0; i<3; i++){
+    bce_sum_add(&s, ldexp(got[i], k), +1);
+    bce_sum_add(&s, want[i], -1);
+  }
+  diff = bce_sum_value(&s);
+  return fabs(diff)/fabs(want[0]);
+}
+
+/* logsumexp's exponential against mpmath (tests/ref/lse_exp_ref.h): e^d
+** within 2^-120 over [-256, 256] (what keeps logsumexp of log-probabilities
+** correctly rounded), and e^d - 1 within 2^-104 of itself where the table
+** index is 0 (a row near 0 keeps its e^z - 1 relatively). */
+static void test_lse_exp(void){
+  double x[3], worst = 0.0, worst1 = 0.0, at = 0.0, at1 = 0.0;
+  char why[160];
+  size_t i, n = sizeof(lse_exp_ref)/sizeof(lse_exp_ref[0]);
+  size_t n1 = sizeof(lse_expm1_ref)/sizeof(lse_expm1_ref[0]);
+  int k, k_ok = 1;
+  for(i=0; i<n; i++){
+    double e;
+    k = bce_lse_exp_parts(lse_exp_ref[i][0], x);
+    e = parts_error(x, k, &lse_exp_ref[i][1]);
+    if( e>worst ){ worst = e; at = lse_exp_ref[i][0]; }
+  }
+  snprintf(why, sizeof why, "%.3g relative (2^%.1f) at d = %a", worst,
+           log2(worst), at);
+  report(worst<=0x1p-120, "logsumexp: e^d within 2^-120 of mpmath's "
+         "(d over [-256, 256], the table's halfway points)", why);
+  for(i=0; i<n1; i++){
+    double e, m[3];
+    k = bce_lse_exp_parts(lse_expm1_ref[i][0], x);
+    k_ok &= k==0;
+    /* x - 1: x[0] - 1 is exact (x[0] in [1/2, 2]) */
+    m[0] = x[0] - 1.0;
+    m[1] = x[1];
+    m[2] = x[2];
+    e = parts_error(m, 0, &lse_expm1_ref[i][1]);
+    if( e>worst1 ){ worst1 = e; at1 = lse_expm1_ref[i][0]; }
+  }
+  snprintf(why, sizeof why, "%.3g relative (2^%.1f) at d = %a%s", worst1,
+           log2(worst1), at1, k_ok ? "" : "; some k is not 0");
+  report(k_ok && worst1<=0x1p-104, "logsumexp: e^d - 1 within 2^-104 of "
+         "itself for |d| < ln2/512 (2^-200 and up)", why);
+}
+
 int main(void){
+  test_lse_exp();
   test_lse_order();
   test_lse_sliding();
   test_lse_grow();

@@ -32,6 +32,8 @@ version_number() {
 needs() {
   cat <<'LIST'
 3.28.0 tests/sql/windows.sql RANGE with an offset (n PRECEDING) in a window frame
+3.28.0 tests/sql/mpmath_lse_logprob.sql a GROUPS window frame
+3.30.0 tests/sql/mpmath_scores_recipes.sql FILTER on an aggregate (the long-format recipe)
 3.30.0 tests/sql/registration.sql the table-valued pragma_function_list
 3.33.0 tests/sql/recipes_checked.sql the shell's .mode box (sql/recipes.sql)
 3.33.0 tests/sql/recipes_multiclass_checked.sql the shell's .mode box (sql/recipes_multiclass.sql)
