@@ -235,7 +235,7 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   double y, x;
   if( !bce_read_pair(argv, logits ? BCE_ANY : BCE_UNIT, &y, &x) ) return 0;
   a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
-  if( a==0 || a->o.text==0 || a->o.opt.n_pos_weights>0 ) return 0;
+  if( a==0 || a->o.text==0 ) return 0;
   z = (const char*)sqlite3_value_text(argv[2]);
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
    || !opt_text_same(z, a->o.text, a->o.nText) ){
@@ -243,6 +243,8 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
     double l;
+    /* an array of pos_weight is for rows of arrays: step() words it */
+    if( a->o.opt.n_pos_weights>0 ) return 0;
     /* a hard label's loss under pos_weight, smoothing or gamma, from p:
     ** finite (src/binary_opt.h), and bce_opt_loss()'s double */
     if( !logits && bce_opt_hard_loss(y, x, &a->o.opt, &l) ){
