@@ -246,9 +246,11 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
     /* an array of pos_weight is for rows of arrays: step() words it */
     if( a->o.opt.n_pos_weights>0 ) return 0;
     /* a hard label's loss under pos_weight, smoothing or gamma, from p:
-    ** finite (src/binary_opt.h), and bce_opt_loss()'s double */
-    if( !logits && bce_opt_hard_loss(y, x, &a->o.opt, &l) ){
-      bce_mean_add(&a->m, l, 1.0, sign);
+    ** bce_opt_loss()'s double, and finite (src/binary_opt.h), so the unit
+    ** add as for '{}' below (the weighted flag is 0: the first row's
+    ** step() left it so, as options and a weight do not mix) */
+    if( !logits && (l = bce_opt_hard_loss(y, x, &a->o.opt))>=0.0 ){
+      bce_mean_add_unit(&a->m, l, sign);
     }else{
       add_opt_row(ctx, a, y, x, sign, logits);
     }

@@ -624,15 +624,19 @@ static int hard_loss(double y, double p, const bce_binary_opt *o,
                       o->has_alpha, out);
 }
 
-BCE_PRIVATE int bce_opt_hard_loss(double y, double p, const bce_options *o,
-                                  double *out){
+BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
+                                     const bce_options *o){
   int has_alpha = (o->keys & BCE_OPT_ALPHA)!=0;
+  double l;
   if( o->pos_weight==1.0 && o->smoothing==0.0 && o->gamma==0.0
    && !has_alpha ){
-    return 0;                    /* bce_opt_loss() is bce_loss() then */
+    return -1.0;                 /* bce_opt_loss() is bce_loss() then */
   }
-  return hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
-                      has_alpha, out);
+  if( !hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
+                    has_alpha, &l) ){
+    return -1.0;
+  }
+  return l;
 }
 
 /* l by double-doubles; 0 where a part is outside their safe range (the

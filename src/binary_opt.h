@@ -58,12 +58,12 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
 
 /* bce_opt_loss(y, p, b) for b of the options o (bce_binary_opt_of) where
 ** y is a hard label and the loss takes the short way (no alpha, q and the
-** other parts in range): 1 and *out, the same double; 0 where
+** other parts in range): the same double, finite and >= 0; -1 where
 ** bce_opt_loss() must be asked, and for options that change nothing.
 ** For the rows of an aggregate whose options are known, without the
 ** conversion to a bce_binary_opt and the paths around it. */
-BCE_PRIVATE int bce_opt_hard_loss(double y, double p, const bce_options *o,
-                                  double *out);
+BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
+                                     const bce_options *o);
 
 /* w*l for l = bce_opt_loss(y, x, b) (logits = 0) or bce_opt_logits_loss
 ** (logits = 1), which the caller has: w finite >= 0, 0 for w = 0 (even
