@@ -8,6 +8,12 @@
 **                          two reads) and adds p to a double
 **   floor_pair_log(y, p)   the same, adding log(p): one logarithm a row,
 **                          the least a log loss can take
+**   floor_pair(y, p, c)    floor_pair(y, p) with a third argument it never
+**                          reads: what SQLite itself costs for evaluating
+**                          an aggregate's constant argument every row
+**   floor_pair_text(y, p, c)  the same, reading c as bce(y, p, options)
+**                          must to know it is the first row's text: its
+**                          type, its text and its length (not compared)
 **
 ** Neither validates, clips, skips NULLs or sums exactly: the difference
 ** between bce(y, p) and floor_pair_log(y, p) is what those cost.
@@ -48,6 +54,22 @@ static void pair_log_step(sqlite3_context *ctx, int argc,
   if( s ) s->sum += y + log(p);
 }
 
+/* reads argv[2] as the options of bce(y, p, options) are read; adds its
+** length, so that the reads are not optimised away */
+static void pair_text_step(sqlite3_context *ctx, int argc,
+                           sqlite3_value **argv){
+  double y, p, n = 0.0;
+  FloorSum *s;
+  (void)argc;
+  read_pair(argv, &y, &p);
+  if( sqlite3_value_type(argv[2])==SQLITE_TEXT
+   && sqlite3_value_text(argv[2])!=0 ){
+    n = (double)sqlite3_value_bytes(argv[2]);
+  }
+  s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if( s ) s->sum += y + p + n;
+}
+
 static void floor_final(sqlite3_context *ctx){
   FloorSum *s = sqlite3_aggregate_context(ctx, 0);
   if( s ) sqlite3_result_double(ctx, s->sum);
@@ -66,6 +88,14 @@ int sqlite3_floor_init(sqlite3 *db, char **pzErrMsg,
   if( rc==SQLITE_OK ){
     rc = sqlite3_create_function(db, "floor_pair_log", 2, SQLITE_UTF8, 0, 0,
                                  pair_log_step, floor_final);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "floor_pair", 3, SQLITE_UTF8, 0, 0,
+                                 pair_step, floor_final);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "floor_pair_text", 3, SQLITE_UTF8, 0,
+                                 0, pair_text_step, floor_final);
   }
   return rc;
 }

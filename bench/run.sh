@@ -35,6 +35,8 @@ bce(y, p)|sum(y), sum(p)|SELECT bce(y, p) FROM preds
 pure SQL formula|bce(y, p)|SELECT -avg(y*ln(p) + (1-y)*ln(1-p)) FROM preds
 floor: floor_pair(y, p)|bce(y, p)|SELECT floor_pair(y, p) FROM preds
 floor: floor_pair_log(y, p)|bce(y, p)|SELECT floor_pair_log(y, p) FROM preds
+floor: floor_pair(y, p, '{}')|bce(y, p)|SELECT floor_pair(y, p, '{}') FROM preds
+floor: floor_pair_text(y, p, '{}')|bce(y, p)|SELECT floor_pair_text(y, p, '{}') FROM preds
 sum(bce_term(y, p))|bce(y, p)|SELECT sum(bce_term(y, p)) FROM preds
 sum(bce_grad(y, p))|bce(y, p)|SELECT sum(bce_grad(y, p)) FROM preds
 sum(sigmoid(p))|sum(y), sum(p)|SELECT sum(sigmoid(p)) FROM preds

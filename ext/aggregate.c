@@ -155,26 +155,44 @@ static inline int options_at(sqlite3_value **argv, int i){
 
 /* n bytes of a and b equal, inline: the options text is a few dozen bytes
 ** at most, and a call to memcmp() cost more than the comparison (18
-** instructions a row for '{}', docs/performance.md). */
-static inline int opt_text_word(const char *a, const char *b){
-  uint64_t x, y;
+** instructions a row for '{}', docs/performance.md).  Words of 8, 4 or 2
+** bytes, the last one overlapping the one before, so that a short text
+** takes two loads a side and no loop; no load passes a[n-1] or b[n-1]. */
+static inline uint64_t opt_text_load8(const char *a){
+  uint64_t x;
   memcpy(&x, a, 8);
-  memcpy(&y, b, 8);
-  return x==y;
+  return x;
+}
+
+static inline uint32_t opt_text_load4(const char *a){
+  uint32_t x;
+  memcpy(&x, a, 4);
+  return x;
+}
+
+static inline uint16_t opt_text_load2(const char *a){
+  uint16_t x;
+  memcpy(&x, a, 2);
+  return x;
 }
 
 BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
   size_t i;
-  if( n<8 ){
-    for(i=0; i<n; i++){
-      if( a[i]!=b[i] ) return 0;
+  if( n>=8 ){
+    for(i=0; i+8<n; i+=8){
+      if( opt_text_load8(a+i)!=opt_text_load8(b+i) ) return 0;
     }
-    return 1;
+    return opt_text_load8(a+n-8)==opt_text_load8(b+n-8);
   }
-  for(i=0; i+8<n; i+=8){
-    if( !opt_text_word(a+i, b+i) ) return 0;
+  if( n>=4 ){
+    return opt_text_load4(a)==opt_text_load4(b)
+        && opt_text_load4(a+n-4)==opt_text_load4(b+n-4);
   }
-  return opt_text_word(a+n-8, b+n-8);          /* the last 8, overlapping */
+  if( n>=2 ){
+    return opt_text_load2(a)==opt_text_load2(b)
+        && opt_text_load2(a+n-2)==opt_text_load2(b+n-2);
+  }
+  return n==0 || a[0]==b[0];
 }
 
 /* A row of known options that change the formula: out of line, so that
@@ -217,14 +235,25 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   double y, x;
   if( !bce_read_pair(argv, logits ? BCE_ANY : BCE_UNIT, &y, &x) ) return 0;
   a = (BceAgg*)sqlite3_aggregate_context(ctx, 0);
-  if( a==0 || a->o.text==0 || a->o.opt.n_pos_weights>0 ) return 0;
+  if( a==0 || a->o.text==0 ) return 0;
   z = (const char*)sqlite3_value_text(argv[2]);
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
    || !opt_text_same(z, a->o.text, a->o.nText) ){
     return 0;
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
-    add_opt_row(ctx, a, y, x, sign, logits);
+    double l;
+    /* an array of pos_weight is for rows of arrays: step() words it */
+    if( a->o.opt.n_pos_weights>0 ) return 0;
+    /* a hard label's loss under pos_weight, smoothing or gamma, from p:
+    ** bce_opt_loss()'s double, and finite (src/binary_opt.h), so the unit
+    ** add as for '{}' below (the weighted flag is 0: the first row's
+    ** step() left it so, as options and a weight do not mix) */
+    if( !logits && (l = bce_opt_hard_loss(y, x, &a->o.opt))>=0.0 ){
+      bce_mean_add_unit(&a->m, l, sign);
+    }else{
+      add_opt_row(ctx, a, y, x, sign, logits);
+    }
   }else if( logits ){
     bce_mean_add(&a->m, bce_logits_loss(y, x), 1.0, sign);
   }else{

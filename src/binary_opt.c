@@ -496,7 +496,7 @@ static int fast_pow(bce_dd f, double g, bce_dd *F){
     *F = f;
     while( --n>0 ) *F = d_mul(*F, f);
   }else{
-    double fl, fh = bce_log_fast(f.hi, f.lo, &fl), L, Ll, eh, el;
+    double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl), L, Ll, eh, el;
     int k;
     bce_dd lf = d_two(fh, fl);
     L = lf.hi*g;
@@ -560,22 +560,28 @@ static inline int focal_pow(bce_dd f, double g, bce_dd *F){
 ** the other), both logarithms are taken, and the sums are fast_loss()'s.
 ** Every part to 2^-64 of itself and the loss rounded once: within 2^-60
 ** of an ulp of the correctly rounded loss, as fast_loss().  Returns 0
-** where fast_loss() or the bxdd path must decide. */
-static int hard_loss(double y, double p, const bce_binary_opt *o,
-                     double *out){
-  double q, u, c, h, l, pw = o->pos_weight, s = o->smoothing;
+** where fast_loss() or the bxdd path must decide.  The logarithms are
+** bce_log_fast()'s own, el_log_fast_dd() with its low part, inline: the
+** same operations, so the same doubles, without the call (issue 21's cost
+** bounds, docs/performance.md "Options"). */
+BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
+                                   double s, double gamma, int has_alpha,
+                                   double *out){
+  double q, u, c, h, l;
   uint64_t one;
   bce_dd ce, f, F;
-  if( y*(1.0 - y)!=0.0 || o->has_alpha || !ordinary(pw) || !ordinary(s) ){
+  /* y is 0 or 1 (or -0): one compare of the bits, as in bce_loss() */
+  if( bce_bits(y) - 1u < UINT64_C(0x3fefffffffffffff) || has_alpha
+   || !ordinary(pw) || !ordinary(s) ){
     return 0;
   }
-  q = bce_clip(p, o->eps);
+  q = bce_clip(p, eps);
   if( !(q>=0x1p-60) || !(q<1.0) ) return 0;
   one = (uint64_t)0 - ((bce_bits(y) >> 61) & 1u);      /* y = 1: all ones */
   u = 1.0 - q;
   c = (1.0 - u) - q;                          /* exact: Fast2Sum, 1 >= q */
   if( s==0.0 ){
-    h = bce_log_fast(d_pick(one, q, u), d_pick(one, 0.0, c), &l);
+    h = el_log_fast_dd(d_pick(one, q, u), d_pick(one, 0.0, c), 1, &l);
     ce = d_two(-h, -l);
     if( pw!=1.0 ) ce = d_mul(d_of(d_pick(one, pw, 1.0)), ce);
     f.hi = d_pick(one, u, q);
@@ -586,23 +592,51 @@ static int hard_loss(double y, double p, const bce_binary_opt *o,
     ys = d_pick2(one, big, half);
     yc = d_pick2(one, half, big);
     if( pw!=0.0 ){
-      h = bce_log_fast(q, 0.0, &l);
+      h = el_log_fast_dd(q, 0.0, 1, &l);
       a = d_two(-h, -l);
     }
-    h = bce_log_fast(u, c, &l);
+    h = el_log_fast_dd(u, c, 1, &l);
     b = d_two(-h, -l);
     /* ys*pw is ys for pw = 1: skipped, the same bits */
     ce = d_add(d_mul(pw!=1.0 ? d_mul(ys, d_of(pw)) : ys, a), d_mul(yc, b));
-    if( o->gamma!=0.0 ){
+    if( gamma!=0.0 ){
       f = d_add(d_mul(ys, d_two(u, c)), d_mul(yc, d_of(q)));
       if( !(f.hi>=0x1p-60) ) return 0;
     }
   }
-  if( o->gamma!=0.0 ){
-    if( !focal_pow(f, o->gamma, &F) ) return 0;
+  if( gamma!=0.0 ){
+    if( !focal_pow(f, gamma, &F) ) return 0;
     ce = d_mul(ce, F);
   }
-  return fast_result(ce, out);
+  /* fast_result()'s range test, which always passes here: q and 1-q are
+  ** in [2^-60, 1), so each logarithm's part is in [2^-61, 42], y' and
+  ** 1-y' are 0 or in [2^-62, 1], pw 0 or in [2^-60, 2^60], and f^gamma in
+  ** (2^-481, 1] (f in [2^-60, 1], gamma up to 8 by products; e^L with
+  ** |L| < 256 past that): the loss is 0 or within [2^-800, 2^67].  A zero
+  ** loss (pw = 0, y = 1) is +0: hi is p + err with p = +0. */
+  *out = ce.hi + ce.lo;
+  return 1;
+}
+
+static int hard_loss(double y, double p, const bce_binary_opt *o,
+                     double *out){
+  return hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
+                      o->has_alpha, out);
+}
+
+BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
+                                     const bce_options *o){
+  int has_alpha = (o->keys & BCE_OPT_ALPHA)!=0;
+  double l;
+  if( o->pos_weight==1.0 && o->smoothing==0.0 && o->gamma==0.0
+   && !has_alpha ){
+    return -1.0;                 /* bce_opt_loss() is bce_loss() then */
+  }
+  if( !hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
+                    has_alpha, &l) ){
+    return -1.0;
+  }
+  return l;
 }
 
 /* l by double-doubles; 0 where a part is outside their safe range (the

@@ -56,6 +56,15 @@ BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b);
 BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
                                        const bce_binary_opt *b);
 
+/* bce_opt_loss(y, p, b) for b of the options o (bce_binary_opt_of) where
+** y is a hard label and the loss takes the short way (no alpha, q and the
+** other parts in range): the same double, finite and >= 0; -1 where
+** bce_opt_loss() must be asked, and for options that change nothing.
+** For the rows of an aggregate whose options are known, without the
+** conversion to a bce_binary_opt and the paths around it. */
+BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
+                                     const bce_options *o);
+
 /* w*l for l = bce_opt_loss(y, x, b) (logits = 0) or bce_opt_logits_loss
 ** (logits = 1), which the caller has: w finite >= 0, 0 for w = 0 (even
 ** where l is +Inf), rounded once where l alone is below 2^-1018 (tiny

@@ -1027,7 +1027,11 @@ BCE_PRIVATE int bce_cce_softmax(const char *z, size_t nz, int zJsonb,
 ** that a class weight of 1e300 or a focal factor of 2^-1100 neither
 ** overflows nor underflows on the way, and rounded once at the end. */
 
-/* (hi + lo) * 2^e, hi in [1, 2) (or (-2, -1]), 0 or +Inf */
+/* (hi + lo) * 2^e, hi in [1, 2) (or (-2, -1]), 0 or +Inf.  Scaled by
+** src/dd.h's bce_scale() and bce_ilogb(), the same doubles as ldexp() and
+** ilogb() (a product by a power of two is rounded once, as ldexp rounds;
+** both fall back to the C library's outside the normal range) without a
+** call into the C library for each (docs/performance.md "Options"). */
 typedef struct xdd {
   double hi, lo;
   int e;
@@ -1039,9 +1043,9 @@ static xdd xdd_norm(double hi, double lo, int e){
   x.lo = lo;
   x.e = e;
   if( hi!=0.0 && isfinite(hi) ){
-    int b = ilogb(hi);
-    x.hi = ldexp(hi, -b);
-    x.lo = ldexp(lo, -b);
+    int b = bce_ilogb(hi);
+    x.hi = bce_scale(hi, -b);
+    x.lo = bce_scale(lo, -b);
     x.e = e + b;
   }else if( hi==0.0 ){
     x.lo = 0.0;
@@ -1090,8 +1094,8 @@ static xdd xdd_add(xdd a, xdd b){
   if( a.e - b.e>200 ) return a;      /* below the double-double's digits */
   hi = a.hi;
   lo = a.lo;
-  bce_dd_add(&hi, &lo, ldexp(b.hi, b.e - a.e));
-  bce_dd_add(&hi, &lo, ldexp(b.lo, b.e - a.e));
+  bce_dd_add(&hi, &lo, bce_scale(b.hi, b.e - a.e));
+  bce_dd_add(&hi, &lo, bce_scale(b.lo, b.e - a.e));
   return xdd_norm(hi, lo, a.e);
 }
 
@@ -1110,8 +1114,8 @@ static double xdd_over_n(xdd x, double n){
   int b;
   double m, q1, q2;
   if( x.hi==0.0 || isinf(x.hi) ) return x.hi;
-  b = ilogb(n);
-  m = ldexp(n, -b);
+  b = bce_ilogb(n);
+  m = bce_scale(n, -b);
   q1 = x.hi/m;
   q2 = (bce_fma(-q1, m, x.hi) + x.lo)/m;
   return xdd_round(xdd_norm(q1, q2, x.e), -b);
