@@ -286,6 +286,14 @@ static const BceFunc aBceFunc[] = {
    bce_cce_d2_inverse, OPT_CCE_D2},
 };
 
+#ifdef BCE_X86_V3
+/* The processor runs bce_step_yp_x86_v3 (ext/aggregate.c) */
+static int x86_v3(void){
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}
+#endif
+
 #ifndef SQLITE_CORE
 /* SQLITE_EXTENSION_INIT2 stores the API pointer at every load.  But a
 ** connection on another thread may be running our functions, which read
@@ -332,10 +340,14 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
   for(i=0; i<sizeof(aBceFunc)/sizeof(aBceFunc[0]); i++){
     const BceFunc *f = &aBceFunc[i];
     void *self = (void*)f;
+    void (*xStep)(sqlite3_context*, int, sqlite3_value**) = f->xStep;
     int rc;
+#ifdef BCE_X86_V3
+    if( xStep==bce_step_yp && x86_v3() ) xStep = bce_step_yp_x86_v3;
+#endif
     if( f->eKind==BCE_WINDOW ){
       rc = sqlite3_create_window_function(db, f->zName, f->nArg, BCE_FLAGS,
-               self, f->xStep, f->xFinal, f->xValue, f->xInverse, 0);
+               self, xStep, f->xFinal, f->xValue, f->xInverse, 0);
     }else{
       rc = sqlite3_create_function_v2(db, f->zName, f->nArg, BCE_FLAGS,
                self, f->xFunc, 0, 0, 0);

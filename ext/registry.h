@@ -81,6 +81,15 @@ BCE_PRIVATE_DATA const bce_param bce_params_softmax[2];   /* -, z */
 ** bce(y, p) has a step of its own, the short path most queries take. */
 BCE_PRIVATE void bce_step_yp(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_inverse_yp(sqlite3_context*, int, sqlite3_value**);
+/* bce_step_yp compiled again for x86-64 with AVX2 and BMI2, which the
+** entry point registers in its place where the processor has them.  Not
+** in the coverage build: it counts the portable step, whose source lines
+** are the same, and the choice's outcomes depend on the processor. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) \
+    && !defined(BCE_NO_X86_V3) && !defined(BCE_COVERAGE)
+# define BCE_X86_V3 1
+BCE_PRIVATE void bce_step_yp_x86_v3(sqlite3_context*, int, sqlite3_value**);
+#endif
 BCE_PRIVATE void bce_step_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_inverse_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_step_w_eps(sqlite3_context*, int, sqlite3_value**);
