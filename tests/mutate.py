@@ -342,6 +342,11 @@ def run(cmd, cwd, timeout, env=None):
 # then linked, as make's one-command compile and link would do.
 MUT = os.path.join("build", "mutant")
 MUT_LIB = "./" + MUT + "/bce.so"
+AMALG_C = "build/dist/sqlite-bce.c"
+AMALG_O = "build/amalg/sqlite-bce.o"
+SAME_CODE = ("the same object code as the original in every build of make "
+             "test that contains the file (the library's, the unit programs', "
+             "the amalgamation's): no test can tell them apart")
 
 
 def makefile_units(cwd):
@@ -368,8 +373,38 @@ def build_plan(wdir, path):
                        capture_output=True, text=True, errors="replace")
     if p.returncode != 0:
         sys.exit("make mutate: make -n -W %s failed: %s" % (path, p.stderr))
-    plan = {"compile": {}, "lib": None, "units": {}, "pre": {}}
+    plan = {"compile": {}, "lib": None, "units": {}, "pre": {}, "amalg": [],
+            "stem": stem}
     objs = {}
+    # the other builds of make test that contain path: only compared, for
+    # the same-code test (Stage1.same_code); a dry run does not see that
+    # the amalgamation it would write is new, hence the second
+    extra = []
+    for targets in (["build/minver/bce.so", AMALG_O], ["-W", AMALG_C, AMALG_O]):
+        q = subprocess.run(["make", "-n", "-W", path, STRICT] + targets, cwd=wdir,
+                           capture_output=True, text=True, errors="replace")
+        if q.returncode != 0:
+            sys.exit("make mutate: make -n -W %s failed: %s" % (path, q.stderr))
+        extra += q.stdout.splitlines()
+    for line in extra:
+        t = shlex.split(line)
+        if not t or t[0] == "mkdir" or t[0].startswith("make"):
+            continue
+        if "scripts/amalgamate.py" in t:
+            i = t.index("scripts/amalgamate.py")
+            t[i + 1:i + 3] = [os.path.join(MUT, "amalg", os.path.basename(f))
+                              for f in t[i + 1:i + 3]]
+            plan["amalg"].insert(0, t)
+        elif "-c" in t and AMALG_O in t:
+            t = [os.path.join(MUT, "amalg", os.path.basename(a))
+                 if a in (AMALG_O, AMALG_C) else a for a in t]
+            plan["amalg"].append(t)
+        elif "-c" in t and "build/obj/minver/%s.o" % stem in t:
+            out = "build/obj/minver/%s.o" % stem
+            objs[out] = os.path.join(MUT, "minver", os.path.basename(stem) + ".o")
+            plan["compile"]["minver"] = [objs[out] if a == out else a for a in t]
+    if len(plan["amalg"]) != 2:
+        sys.exit("make mutate: make -n -W %s does not build the amalgamation again" % path)
     for line in p.stdout.splitlines():
         t = shlex.split(line)
         if not t or t[0] == "mkdir" or t[0].startswith("make"):
@@ -468,6 +503,11 @@ def copy_tree(dst):
         shutil.copy2(s, d)
 
 
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
 def write(path, text):
     with open(path, "w") as fh:
         fh.write(text)
@@ -484,12 +524,47 @@ class Builder:
             os.makedirs(os.path.join(wdir, MUT, kind), exist_ok=True)
         os.makedirs(os.path.join(wdir, MUT, "pre"), exist_ok=True)
         # no program of an earlier mutant can be run by mistake
-        for f in [MUT_LIB] + [os.path.join(MUT, "unit_" + u) for u in UNITS] + \
+        for f in [MUT_LIB, os.path.join(MUT, "amalg", os.path.basename(AMALG_O))] + \
+                [os.path.join(MUT, "unit_" + u) for u in UNITS] + \
                 [c[c.index("-o") + 1] for c in plan["compile"].values()]:
             try:
                 os.remove(os.path.join(wdir, f))
             except FileNotFoundError:
                 pass
+
+    def compile(self, kind):
+        """the mutant's object of that kind: None, or why it failed"""
+        if kind in self.done:
+            return None
+        err = self.cmd(self.plan["compile"][kind])
+        if err is None:
+            self.done.add(kind)
+        return err
+
+    def same_code(self):
+        """whether every object of make test that contains the mutant is
+        the bytes of the copy's own (compiled from the original): then
+        every program of make test is the original's and no test can kill
+        it.  None, True, or why a build failed (a string)"""
+        c = self.plan["compile"]
+        kinds = sorted(c, key=lambda k: k not in self.done)
+        for kind in kinds:
+            err = self.compile(kind)
+            if err is not None:
+                return err
+            out = c[kind][c[kind].index("-o") + 1]
+            orig = os.path.join("build", "obj", kind, self.plan["stem"] + ".o")
+            if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, orig)):
+                return None
+        os.makedirs(os.path.join(self.wdir, MUT, "amalg"), exist_ok=True)
+        for argv in self.plan["amalg"]:
+            err = self.cmd(argv)
+            if err is not None:
+                return err
+        out = os.path.join(MUT, "amalg", os.path.basename(AMALG_O))
+        if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, AMALG_O)):
+            return None
+        return True
 
     def cmd(self, argv):
         p = subprocess.run(argv, cwd=self.wdir, capture_output=True, text=True,
@@ -556,7 +631,8 @@ class Stage1:
         """stage 1 for one mutant in the worker's copy: uncompilable,
         killed (and by what) or alive.  check=True: every program run,
         and a failure is an error (the unmutated file, at the start);
-        check=None: every program built, none run"""
+        check=None: every program built, none run; both then check that
+        each object is the bytes of make's own"""
         path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
         target = os.path.join(wdir, path)
         st = os.stat(target)
@@ -566,7 +642,26 @@ class Stage1:
             builder = Builder(wdir, plan, self.precompiled)
             m["build_s"] = 0.0
             t1 = time.time()
-            for name, cmd, needs in self.jobs(path, plan):
+            jobs = self.jobs(path, plan)
+            if check is False:
+                # the object the first program needs; if it is the
+                # original's bytes, so may the others be
+                tb = time.time()
+                first = "static" if jobs[0][2].startswith("unit_") else "so"
+                err = builder.compile(first)
+                if err is None:
+                    out = plan["compile"][first]
+                    out = out[out.index("-o") + 1]
+                    if same_file(os.path.join(wdir, out), os.path.join(
+                            wdir, "build", "obj", first, path[:-2] + ".o")):
+                        err = builder.same_code()
+                m["build_s"] += time.time() - tb
+                if err is True:
+                    m["quick_s"] = 0.0
+                    return "equivalent", SAME_CODE
+                if err is not None:
+                    return "uncompilable", err
+            for name, cmd, needs in jobs:
                 tb = time.time()
                 err = builder.need(needs)
                 m["build_s"] += time.time() - tb
@@ -581,6 +676,12 @@ class Stage1:
                         self.killed_by(path, name)
                     return "killed", "%s: %s" % (name, why)
             m["quick_s"] = time.time() - t1 - m["build_s"]
+            if check is not False:
+                # built from the original, every object must be the bytes
+                # make built: the same commands, so the same flags
+                same = builder.same_code()
+                if same is not True:
+                    return "different", same or "an object differs from make's"
             return "alive", ""
         finally:
             # the original back with its time: for make the copy is as
@@ -683,8 +784,9 @@ def main():
         if w == 1:
             # the tree as it is now (committed or not), built once
             copy_tree(wdir)
+            # (slow at nice 19 on a busy machine: an hour's limit)
             ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS +
-                           ["build/unit_" + u for u in UNITS])
+                           ["build/unit_" + u for u in UNITS], timeout=3600)
             if not ok:
                 sys.exit("make mutate: the unmutated copy does not build:\n" + log)
             # each file's programs built and run the way stage 1 does, its
