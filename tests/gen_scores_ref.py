@@ -258,6 +258,21 @@ def entropy_cases(rng):
         p = float.fromhex(h)
         check("entropy(%s) is a power of two to the bit" % h,
               "entropy(%s)" % sql_num(p), sql_num(entropy_exact(p)), "ulp", 0)
+        # the same as an array: the low parts of both elements' p ln p
+        # must reach the exact sum, each with its sign
+        check("entropy([%s, 1 - it]) is a power of two to the bit" % h,
+              "entropy(%s)" % q(js([p, 1.0 - p])),
+              sql_num(entropy_exact([p, 1.0 - p])), "ulp", 0)
+    # a row that sums to 1 - 1e-4 within the grid (the least double at or
+    # above it) is inside the tolerance (src/cce.h), measured from 1
+    # exactly
+    f = Fraction(1) - Fraction(1e-4)
+    edge = float(f)
+    if Fraction(edge) < f:
+        edge = math.nextafter(edge, 1.0)
+    check("entropy([%r]) sums to 1 within the tolerance, at its edge" % edge,
+          "entropy(%s)" % q(js([edge])), sql_num(entropy_exact([edge])), "ulp",
+          TOL_ENTROPY)
     # subnormal elements still count, to the unit (-p ln p = 744 units
     # for the least), with a log of p that takes in nothing more
     for ps in [[1.0, k * 2.0**-1074] for k in range(1, 9)] + [[5e-324, 1.0, 0.0]]:

@@ -144,11 +144,18 @@ INSERT INTO checks VALUES('entropy(jsonb array K=50)', entropy(x'DB0440C513302E3
 INSERT INTO checks VALUES('entropy([1 - 1e-12, 1e-12])', entropy('[0.999999999999,1e-12]'), ieee754(8860865004917361,-88), 'ulp', 1);
 INSERT INTO checks VALUES('entropy([1])', entropy('[1]'), 0.0, 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.9901816140e0fp-3) is a power of two to the bit', entropy(ieee754(7195307541794319,-55)), ieee754(1,-1), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.9901816140e0fp-3, 1 - it]) is a power of two to the bit', entropy('[0.19970990255397722,0.8002900974460228]'), ieee754(4503599627370497,-53), 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.be3d645574f2p-6) is a power of two to the bit', entropy(ieee754(245322931157625,-53)), ieee754(1,-3), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.be3d645574f2p-6, 1 - it]) is a power of two to the bit', entropy('[0.02723631666397275,0.9727636833360273]'), ieee754(1,-3), 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.44d8a625d07f5p-8) is a power of two to the bit', entropy(ieee754(5714756285302773,-60)), ieee754(1,-5), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.44d8a625d07f5p-8, 1 - it]) is a power of two to the bit', entropy('[0.004956760943800366,0.9950432390561996]'), ieee754(2251799813685249,-56), 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.1f9b9e95ac45cp-9) is a power of two to the bit', entropy(ieee754(1264912870846743,-59)), ieee754(1,-6), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.1f9b9e95ac45cp-9, 1 - it]) is a power of two to the bit', entropy('[0.002194274052123064,0.997805725947877]'), ieee754(4503599627370485,-58), 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.028d1a24d2b57p-10) is a power of two to the bit', entropy(ieee754(4548480463612759,-62)), ieee754(1,-7), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.028d1a24d2b57p-10, 1 - it]) is a power of two to the bit', entropy('[0.0009862944800313655,0.9990137055199686]'), ieee754(4503599627370517,-59), 'ulp', 0);
 INSERT INTO checks VALUES('entropy(0x1.73873093cb893p-15) is a power of two to the bit', entropy(ieee754(6535991191713939,-67)), ieee754(1,-11), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0x1.73873093cb893p-15, 1 - it]) is a power of two to the bit', entropy('[4.4289599058764836e-05,0.9999557104009412]'), ieee754(4503599627370615,-63), 'ulp', 0);
+INSERT INTO checks VALUES('entropy([0.9999]) sums to 1 within the tolerance, at its edge', entropy('[0.9999]'), ieee754(3689164341151545,-65), 'ulp', 1);
 INSERT INTO checks VALUES('entropy([1.0,5e-324]) to the unit', entropy('[1.0,5e-324]'), ieee754(93,-1071), 'ulp', 0);
 INSERT INTO checks VALUES('entropy([1.0,1e-323]) to the unit', entropy('[1.0,1e-323]'), ieee754(1487,-1074), 'ulp', 0);
 INSERT INTO checks VALUES('entropy([1.0,1.5e-323]) to the unit', entropy('[1.0,1.5e-323]'), ieee754(1115,-1073), 'ulp', 0);
