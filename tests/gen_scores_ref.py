@@ -248,6 +248,44 @@ def entropy_cases(rng):
     check("entropy([1 - 1e-12, 1e-12])", "entropy(%s)" % q(js(ps)),
           sql_num(entropy_exact(ps)), "ulp", TOL_ENTROPY)
     check("entropy([1])", "entropy('[1]')", "0.0", "ulp", 0)
+    # p where H(p) rounds to a power of two, 2^-1 to 2^-11, the rest of the
+    # double-double pair a little over a quarter of an ulp: the last
+    # rounding must take the pair's low part with its sign (found by
+    # bisection on H; the values are mpmath's)
+    for h in ("0x1.9901816140e0fp-3", "0x1.be3d645574f2p-6",
+              "0x1.44d8a625d07f5p-8", "0x1.1f9b9e95ac45cp-9",
+              "0x1.028d1a24d2b57p-10", "0x1.73873093cb893p-15"):
+        p = float.fromhex(h)
+        check("entropy(%s) is a power of two to the bit" % h,
+              "entropy(%s)" % sql_num(p), sql_num(entropy_exact(p)), "ulp", 0)
+        # the same as an array: the low parts of both elements' p ln p
+        # must reach the exact sum, each with its sign
+        check("entropy([%s, 1 - it]) is a power of two to the bit" % h,
+              "entropy(%s)" % q(js([p, 1.0 - p])),
+              sql_num(entropy_exact([p, 1.0 - p])), "ulp", 0)
+    # a row that sums to 1 - 1e-4 within the grid (the least double at or
+    # above it) is inside the tolerance (src/cce.h), measured from 1
+    # exactly
+    f = Fraction(1) - Fraction(1e-4)
+    edge = float(f)
+    if Fraction(edge) < f:
+        edge = math.nextafter(edge, 1.0)
+    check("entropy([%r]) sums to 1 within the tolerance, at its edge" % edge,
+          "entropy(%s)" % q(js([edge])), sql_num(entropy_exact([edge])), "ulp",
+          TOL_ENTROPY)
+    # subnormal elements still count, to the unit (-p ln p = 744 units
+    # for the least), with a log of p that takes in nothing more
+    for ps in [[1.0, k * 2.0**-1074] for k in range(1, 9)] + [[5e-324, 1.0, 0.0]]:
+        check("entropy(%s) to the unit" % js(ps), "entropy(%s)" % q(js(ps)),
+              sql_num(entropy_exact(ps)), "ulp", 0)
+    # p = k * 2^-1074: H is about p (1 - ln p), a few thousand units of
+    # 2^-1074, exact to the unit; a log of p or of 1 - p that takes in
+    # 2^-1074 more, or the pair's low part with the wrong sign at the end,
+    # is a unit off for most k (make mutate's survivors of src/entropy.c)
+    for k in range(1, 9):
+        p = k * 2.0**-1074
+        check("entropy(%d x 2^-1074) to the unit" % k, "entropy(%s)" % sql_num(p),
+              sql_num(entropy_exact(p)), "ulp", 0)
 
 
 # ------------------------------------------------------------------- kl_div

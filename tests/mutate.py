@@ -21,16 +21,23 @@ site and operator, each a one-place change of the source:
 
 Comments, strings and preprocessor lines are not mutated.  Each mutant is
 built in a scratch copy of the tree (build/mutate/wN/, one per worker,
-warnings not errors: a mutant that does not compile is not counted) and run
-against the fast tier in two stages:
+built whole once; warnings not errors: a mutant that does not compile is
+not counted) and run against the fast tier in two stages:
 
   1. the quick kill stage: the unit programs (for a file of src/), the SQL
-     scripts of tests/sql/ and tests/errors.tsv, one by one, each built
-     when it is reached, stopping at the first failure: the parts of
-     tests/run.sh that can kill a mutant of that file in seconds;
+     scripts of tests/sql/ and tests/errors.tsv, one by one, stopping at
+     the first failure: the parts of tests/run.sh that can kill a mutant
+     of that file in seconds.  Only the mutated file is compiled again,
+     with make's own commands for it (`make -n -W FILE`), and the library
+     and the unit programs that contain it are linked again from the
+     copy's other objects, each when it is reached, into wN/build/mutant/;
+     the file is then put back with its time, so that the copy stays as
+     make built it.  The program that killed most mutants of the file so
+     far runs first;
   2. the rest of `make test` (its checker, docs, load, python and host
-     steps, every program rebuilt), only for a mutant the first stage
-     left alive: the two stages together are `make test` whole.
+     steps, their programs rebuilt by make with the mutant in them), only
+     for a mutant the first stage left alive: the two stages together are
+     `make test` whole.
 
 A failure, a crash, output on stderr or a time-out (MUTATE_TIMEOUT seconds
 per program, default 120; 900 for stage 2) kills the mutant.  A survivor
@@ -57,6 +64,7 @@ import concurrent.futures
 import math
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -68,7 +76,6 @@ OUT = os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate")
 EQUIV = os.path.join(ROOT, "tests", "mutants_equivalent.tsv")
 TIMEOUT = int(os.environ.get("MUTATE_TIMEOUT", "120"))
 FULL_TIMEOUT = 900
-UNITS = "core arrays state cce jsonb elementary fma".split()
 SLOW_SQL = {"tests/sql/mpmath_big_arrays.sql"}
 # warnings are not errors here: a mutant that leaves a variable unused
 # still says something about the tests
@@ -322,32 +329,152 @@ def run(cmd, cwd, timeout, env=None):
     return False, ""
 
 
-def quick_jobs(path):
-    """the quick stage's programs for a mutant of path, the likeliest
-    killers first"""
+# The programs of make test that a mutant is linked into.  Stage 1 builds
+# them itself, outside make's view of the tree: the copy is built whole
+# once, and for a mutant only its file is compiled again (one object per
+# kind of build it is in: the library's, the unit programs'), then the
+# library and the unit programs that contain it are linked again, each
+# only when the kill stage reaches it, from the unchanged objects of the
+# copy, into MUT.  The commands are make's own (`make -n -W FILE`: what
+# make would run if FILE changed), so the mutant is compiled with the
+# flags of the shipped library; only the outputs are moved to MUT, and
+# each unit program's own source is compiled once per copy (MUT/pre) and
+# then linked, as make's one-command compile and link would do.
+MUT = os.path.join("build", "mutant")
+MUT_LIB = "./" + MUT + "/bce.so"
+AMALG_C = "build/dist/sqlite-bce.c"
+AMALG_O = "build/amalg/sqlite-bce.o"
+SAME_CODE = ("the same object code as the original in every build of make "
+             "test that contains the file (the library's, the unit programs', "
+             "the amalgamation's): no test can tell them apart")
+
+
+def makefile_units(cwd):
+    """the unit programs of make test, as the Makefile lists them"""
+    p = subprocess.run(["make", "-s", "--no-print-directory", "--eval",
+                        "mutate-units: ; @echo $(UNITS)", "mutate-units"],
+                       cwd=cwd, capture_output=True, text=True)
+    units = p.stdout.split()
+    if p.returncode != 0 or not units:
+        sys.exit("make mutate: cannot read UNITS from the Makefile: " + p.stderr)
+    return units
+
+
+UNITS = []
+
+
+def build_plan(wdir, path):
+    """make's commands for what contains path, rewritten to build the
+    mutant into MUT: {"compile": {kind: argv}, "lib": argv,
+    "units": {unit: argv}, "pre": {unit: argv}}"""
+    stem = path[:-2]
+    p = subprocess.run(["make", "-n", "-W", path, STRICT, "bce.so"] +
+                       ["build/unit_" + u for u in UNITS], cwd=wdir,
+                       capture_output=True, text=True, errors="replace")
+    if p.returncode != 0:
+        sys.exit("make mutate: make -n -W %s failed: %s" % (path, p.stderr))
+    plan = {"compile": {}, "lib": None, "units": {}, "pre": {}, "amalg": [],
+            "stem": stem}
+    objs = {}
+    # the other builds of make test that contain path: only compared, for
+    # the same-code test (Stage1.same_code); a dry run does not see that
+    # the amalgamation it would write is new, hence the second
+    extra = []
+    for targets in (["build/minver/bce.so", AMALG_O], ["-W", AMALG_C, AMALG_O]):
+        q = subprocess.run(["make", "-n", "-W", path, STRICT] + targets, cwd=wdir,
+                           capture_output=True, text=True, errors="replace")
+        if q.returncode != 0:
+            sys.exit("make mutate: make -n -W %s failed: %s" % (path, q.stderr))
+        extra += q.stdout.splitlines()
+    for line in extra:
+        t = shlex.split(line)
+        if not t or t[0] == "mkdir" or t[0].startswith("make"):
+            continue
+        if "scripts/amalgamate.py" in t:
+            i = t.index("scripts/amalgamate.py")
+            t[i + 1:i + 3] = [os.path.join(MUT, "amalg", os.path.basename(f))
+                              for f in t[i + 1:i + 3]]
+            plan["amalg"].insert(0, t)
+        elif "-c" in t and AMALG_O in t:
+            t = [os.path.join(MUT, "amalg", os.path.basename(a))
+                 if a in (AMALG_O, AMALG_C) else a for a in t]
+            plan["amalg"].append(t)
+        elif "-c" in t and "build/obj/minver/%s.o" % stem in t:
+            out = "build/obj/minver/%s.o" % stem
+            objs[out] = os.path.join(MUT, "minver", os.path.basename(stem) + ".o")
+            plan["compile"]["minver"] = [objs[out] if a == out else a for a in t]
+    if len(plan["amalg"]) != 2:
+        sys.exit("make mutate: make -n -W %s does not build the amalgamation again" % path)
+    for line in p.stdout.splitlines():
+        t = shlex.split(line)
+        if not t or t[0] == "mkdir" or t[0].startswith("make"):
+            continue
+        if "-o" not in t:
+            sys.exit("make mutate: a command of make -n -W %s not understood: %s" % (path, line))
+        i = t.index("-o")
+        out = t[i + 1]
+        obj = re.fullmatch(r"build/obj/(\w+)/" + re.escape(stem) + r"\.o", out)
+        if obj and "-c" in t:
+            kind = obj.group(1)
+            objs[out] = os.path.join(MUT, kind, os.path.basename(stem) + ".o")
+            t[i + 1] = objs[out]
+            plan["compile"][kind] = t
+        elif out == "bce.so":
+            t[i + 1] = MUT_LIB
+            plan["lib"] = [objs.get(a, a) for a in t]
+        elif out.startswith("build/unit_"):
+            unit = out[len("build/unit_"):]
+            pre = os.path.join(MUT, "pre", "unit_%s.o" % unit)
+            src = "tests/unit_%s.c" % unit
+            # the unit's own source alone, compiled with the same flags
+            c = [a for a in t if not a.endswith(".o") and not a.startswith("-l")]
+            c[c.index("-o") + 1] = pre
+            plan["pre"][unit] = c[:1] + ["-c"] + c[1:]
+            t[i + 1] = os.path.join(MUT, "unit_" + unit)
+            plan["units"][unit] = [pre if a == src else objs.get(a, a) for a in t]
+        else:
+            sys.exit("make mutate: a command of make -n -W %s not understood: %s" % (path, line))
+    if plan["lib"] is None or "so" not in plan["compile"]:
+        sys.exit("make mutate: make -n -W %s does not build bce.so again" % path)
+    for unit in plan["units"]:
+        if "static" not in plan["compile"]:
+            sys.exit("make mutate: make -n -W %s links unit_%s but compiles no object for it"
+                     % (path, unit))
+    return plan
+
+
+def quick_jobs(path, plan):
+    """the quick stage's programs for a mutant of path, in their default
+    order (the likeliest killers first): (name, argv, what it needs built)"""
     jobs = []
-    if path.startswith("src/"):
-        stem = os.path.basename(path)[:-2]
-        first = {"exact_sum": "core", "decimal": "arrays", "json_array": "arrays",
-                 "jsonb": "jsonb", "state": "state", "cce": "cce",
-                 "elementary": "elementary", "arrays": "arrays"}.get(stem)
-        order = ([first] if first else []) + [u for u in UNITS if u != first]
-        jobs += [("unit_" + u, ["build/unit_" + u]) for u in order]
+    stem = os.path.basename(path)[:-2]
+    first = {"exact_sum": "core", "decimal": "arrays", "json_array": "arrays",
+             "jsonb": "jsonb", "state": "state", "cce": "cce",
+             "elementary": "elementary", "arrays": "arrays", "options": "options",
+             "binary_opt": "binary_opt"}.get(stem)
+    # every unit program that contains the file (make -n -W): for a file
+    # of src/ all of them, for one of ext/ none
+    units = [u for u in UNITS if u in plan["units"]]
+    order = ([first] if first in units else []) + [u for u in units if u != first]
+    jobs += [("unit_" + u, [os.path.join(MUT, "unit_" + u)], "unit_" + u) for u in order]
     sqls = sorted(f for f in os.listdir(os.path.join(ROOT, "tests/sql"))
                   if f.endswith(".sql") and "tests/sql/" + f not in SLOW_SQL)
     # the short scripts first: most mutants die in the first few
     sqls.sort(key=lambda f: os.path.getsize(os.path.join(ROOT, "tests/sql", f)))
-    jobs.append(("errors.tsv", ["build/errors_driver", "./bce.so", "tests/errors.tsv"]))
+    jobs.append(("errors.tsv", ["build/errors_driver", MUT_LIB, "tests/errors.tsv"], "lib"))
     for f in sqls:
         jobs.append(("tests/sql/" + f, ["sqlite3", "-batch", "-bail", ":memory:",
-                                        "-cmd", ".load ./bce.so",
-                                        ".read tests/sql/" + f]))
+                                        "-cmd", ".load " + MUT_LIB,
+                                        ".read tests/sql/" + f], "lib"))
     return jobs
 
 
-QUICK_TARGETS = ["bce.so", "build/errors_driver"] + ["build/unit_" + u for u in UNITS]
+QUICK_TARGETS = ["bce.so", "build/errors_driver"]
 REST_TARGETS = ["build/host_static", "build/minver/bce.so", "build/entry_api",
                 "build/example_parallel"]
+# make test's steps after the unit, sql and errors steps of stage 1, the
+# quickest first (python's are most of the time)
+REST_STEPS = "load checker host docs python".split()
 
 
 def make(cwd, targets, timeout=600):
@@ -376,51 +503,200 @@ def copy_tree(dst):
         shutil.copy2(s, d)
 
 
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
 def write(path, text):
     with open(path, "w") as fh:
         fh.write(text)
 
 
-def quick_stage(wdir, m):
-    """stage 1 for one mutant in the worker's copy: uncompilable, killed
-    (and by what) or alive"""
-    path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
-    target = os.path.join(wdir, path)
-    write(target, text[:start] + new + text[end:])
-    t0 = time.time()
-    try:
-        # built lazily, program by program: most mutants die in the first
-        # one, and the links of the others would cost more than its run
-        built = set()
-        m["build_s"] = 0.0
-        t1 = time.time()
-        for name, cmd in quick_jobs(path):
-            need = [t for t in ["bce.so", cmd[0].lstrip("./")] if t.startswith(("bce.so", "build/"))]
-            need = [t for t in need if t not in built]
-            if need:
+class Builder:
+    """builds one mutant's programs in a worker's copy, each at most once
+    and only when asked for"""
+
+    def __init__(self, wdir, plan, precompiled):
+        self.wdir, self.plan, self.pre = wdir, plan, precompiled
+        self.done = set()
+        for kind in plan["compile"]:
+            os.makedirs(os.path.join(wdir, MUT, kind), exist_ok=True)
+        os.makedirs(os.path.join(wdir, MUT, "pre"), exist_ok=True)
+        # no program of an earlier mutant can be run by mistake
+        for f in [MUT_LIB, os.path.join(MUT, "amalg", os.path.basename(AMALG_O))] + \
+                [os.path.join(MUT, "unit_" + u) for u in UNITS] + \
+                [c[c.index("-o") + 1] for c in plan["compile"].values()]:
+            try:
+                os.remove(os.path.join(wdir, f))
+            except FileNotFoundError:
+                pass
+
+    def compile(self, kind):
+        """the mutant's object of that kind: None, or why it failed"""
+        if kind in self.done:
+            return None
+        err = self.cmd(self.plan["compile"][kind])
+        if err is None:
+            self.done.add(kind)
+        return err
+
+    def same_code(self):
+        """whether every object of make test that contains the mutant is
+        the bytes of the copy's own (compiled from the original): then
+        every program of make test is the original's and no test can kill
+        it.  None, True, or why a build failed (a string)"""
+        c = self.plan["compile"]
+        kinds = sorted(c, key=lambda k: k not in self.done)
+        for kind in kinds:
+            err = self.compile(kind)
+            if err is not None:
+                return err
+            out = c[kind][c[kind].index("-o") + 1]
+            orig = os.path.join("build", "obj", kind, self.plan["stem"] + ".o")
+            if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, orig)):
+                return None
+        os.makedirs(os.path.join(self.wdir, MUT, "amalg"), exist_ok=True)
+        for argv in self.plan["amalg"]:
+            err = self.cmd(argv)
+            if err is not None:
+                return err
+        out = os.path.join(MUT, "amalg", os.path.basename(AMALG_O))
+        if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, AMALG_O)):
+            return None
+        return True
+
+    def cmd(self, argv):
+        p = subprocess.run(argv, cwd=self.wdir, capture_output=True, text=True,
+                           timeout=600, errors="replace")
+        if p.returncode != 0:
+            log = (p.stdout + p.stderr).strip()
+            return log.splitlines()[-1][:200] if log else "exit %d" % p.returncode
+        return None
+
+    def need(self, what):
+        """build what ("lib" or "unit_NAME"): None, or why it failed"""
+        if what in self.done:
+            return None
+        if what == "lib":
+            steps = [("so", self.plan["compile"]["so"]), ("link lib", self.plan["lib"])]
+        else:
+            unit = what[len("unit_"):]
+            steps = [("static", self.plan["compile"]["static"])]
+            if (self.wdir, unit) not in self.pre:
+                steps.append(("pre " + unit, self.plan["pre"][unit]))
+            steps.append(("link " + unit, self.plan["units"][unit]))
+        for key, argv in steps:
+            if key in self.done:
+                continue
+            err = self.cmd(argv)
+            if err is not None:
+                return err
+            self.done.add(key)
+            if key.startswith("pre "):
+                self.pre.add((self.wdir, key[4:]))
+        self.done.add(what)
+        return None
+
+
+class Stage1:
+    """the quick kill stage, with what it learns as it goes: which program
+    killed most mutants of each file so far is run first for the next"""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.plans = {}
+        self.kills = {}
+        self.precompiled = set()
+
+    def plan(self, wdir, path):
+        with self.lock:
+            if path not in self.plans:
+                self.plans[path] = build_plan(wdir, path)
+            return self.plans[path]
+
+    def jobs(self, path, plan):
+        jobs = quick_jobs(path, plan)
+        with self.lock:
+            k = dict(self.kills.get(path, {}))
+        # sorted() is stable: without kills the default order stays
+        return sorted(jobs, key=lambda j: -k.get(j[0], 0))
+
+    def killed_by(self, path, name):
+        with self.lock:
+            d = self.kills.setdefault(path, {})
+            d[name] = d.get(name, 0) + 1
+
+    def __call__(self, wdir, m, check=False):
+        """stage 1 for one mutant in the worker's copy: uncompilable,
+        killed (and by what) or alive.  check=True: every program run,
+        and a failure is an error (the unmutated file, at the start);
+        check=None: every program built, none run; both then check that
+        each object is the bytes of make's own"""
+        path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
+        target = os.path.join(wdir, path)
+        st = os.stat(target)
+        plan = self.plan(wdir, path)
+        write(target, text[:start] + new + text[end:])
+        try:
+            builder = Builder(wdir, plan, self.precompiled)
+            m["build_s"] = 0.0
+            t1 = time.time()
+            jobs = self.jobs(path, plan)
+            if check is False:
+                # the object the first program needs; if it is the
+                # original's bytes, so may the others be
                 tb = time.time()
-                ok, log = make(wdir, need)
+                first = "static" if jobs[0][2].startswith("unit_") else "so"
+                err = builder.compile(first)
+                if err is None:
+                    out = plan["compile"][first]
+                    out = out[out.index("-o") + 1]
+                    if same_file(os.path.join(wdir, out), os.path.join(
+                            wdir, "build", "obj", first, path[:-2] + ".o")):
+                        err = builder.same_code()
                 m["build_s"] += time.time() - tb
-                if not ok:
-                    return "uncompilable", log.strip().splitlines()[-1][:200] if log.strip() else ""
-                built.update(need)
-            killed, why = run(cmd, wdir, TIMEOUT)
-            if killed:
-                m["quick_s"] = time.time() - t1 - m["build_s"]
-                return "killed", "%s: %s" % (name, why)
-        m["quick_s"] = time.time() - t1 - m["build_s"]
-        return "alive", ""
-    finally:
-        # the original back, newer than the mutant's objects
-        write(target, text)
+                if err is True:
+                    m["quick_s"] = 0.0
+                    return "equivalent", SAME_CODE
+                if err is not None:
+                    return "uncompilable", err
+            for name, cmd, needs in jobs:
+                tb = time.time()
+                err = builder.need(needs)
+                m["build_s"] += time.time() - tb
+                if err is not None:
+                    return "uncompilable", err
+                if check is None:
+                    continue
+                killed, why = run(cmd, wdir, TIMEOUT)
+                if killed:
+                    m["quick_s"] = time.time() - t1 - m["build_s"]
+                    if check is False:
+                        self.killed_by(path, name)
+                    return "killed", "%s: %s" % (name, why)
+            m["quick_s"] = time.time() - t1 - m["build_s"]
+            if check is not False:
+                # built from the original, every object must be the bytes
+                # make built: the same commands, so the same flags
+                same = builder.same_code()
+                if same is not True:
+                    return "different", same or "an object differs from make's"
+            return "alive", ""
+        finally:
+            # the original back with its time: for make the copy is as
+            # it was built, and MUT is not make's
+            write(target, text)
+            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def full_stage(wdir, m):
     """stage 2, for a mutant stage 1 left alive: the rest of make test.
-    make builds every program of make test (the amalgamation and libbce.a
-    with the mutant in them too), then tests/run.sh runs the steps stage 1
-    did not (checker, docs, load, python, host): with stage 1's unit, sql
-    and errors steps that is make test whole, the count of checks summed"""
+    make builds what those steps run (the library, the amalgamation and
+    libbce.a, the host programs, with the mutant in them), then
+    tests/run.sh runs the steps stage 1 did not (load, checker, host,
+    docs, python), one by one, to the first failure: with stage 1's unit,
+    sql and errors steps that is make test whole"""
     path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
     target = os.path.join(wdir, path)
     write(target, text[:start] + new + text[end:])
@@ -430,22 +706,26 @@ def full_stage(wdir, m):
         if not ok:
             m["full_s"] = time.time() - t2
             return "killed", "make test: the build fails: " + log.strip()[-200:]
-        env = dict(os.environ, SQLITE3="sqlite3", LIB="./bce.so", BUILD="build",
-                   UNITS=" ".join(UNITS), STEPS="checker docs load python host")
-        p = subprocess.run(["sh", "tests/run.sh"], cwd=wdir, env=env,
-                           capture_output=True, text=True,
-                           timeout=FULL_TIMEOUT, errors="replace")
-        out = p.stdout.strip().splitlines()
-        last = out[-1] if out else ""
-        fails = [l for l in out if l.startswith("FAIL|")]
+        for step in REST_STEPS:
+            env = dict(os.environ, SQLITE3="sqlite3", LIB="./bce.so", BUILD="build",
+                       UNITS=" ".join(UNITS), STEPS=step)
+            p = subprocess.run(["sh", "tests/run.sh"], cwd=wdir, env=env,
+                               capture_output=True, text=True,
+                               timeout=FULL_TIMEOUT, errors="replace")
+            out = p.stdout.strip().splitlines()
+            last = out[-1] if out else ""
+            fails = [l for l in out if l.startswith("FAIL|")]
+            if p.returncode != 0 or fails or not re.match(r"\d+ passed, 0 failed", last):
+                m["full_s"] = time.time() - t2
+                return "killed", "make test: " + (fails[0] if fails else last)[:200]
         m["full_s"] = time.time() - t2
-        if p.returncode != 0 or fails or not re.match(r"\d+ passed, 0 failed", last):
-            return "killed", "make test: " + (fails[0] if fails else last)[:200]
         return "survived", ""
     except subprocess.TimeoutExpired:
         m["full_s"] = time.time() - t2
         return "killed", "make test: timeout"
     finally:
+        # the original back, newer than the mutant's objects: the next
+        # make builds them again
         write(target, text)
 
 
@@ -496,23 +776,38 @@ def main():
     print("make mutate: %d mutants of %s, %d workers" % (len(mutants), " ".join(files), jobs),
           flush=True)
     t_start = time.time()
+    UNITS[:] = makefile_units(ROOT)
+    stage1 = Stage1()
     workers = []
     for w in range(1, jobs + 1):
         wdir = os.path.join(OUT, "w%d" % w)
         if w == 1:
             # the tree as it is now (committed or not), built once
             copy_tree(wdir)
-            ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS)
+            # (slow at nice 19 on a busy machine: an hour's limit)
+            ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS +
+                           ["build/unit_" + u for u in UNITS], timeout=3600)
             if not ok:
                 sys.exit("make mutate: the unmutated copy does not build:\n" + log)
-            for name, cmd in quick_jobs(files[0]):
-                killed, why = run(cmd, wdir, TIMEOUT)
-                if killed:
-                    sys.exit("make mutate: the unmutated copy fails %s: %s" % (name, why))
+            # each file's programs built and run the way stage 1 does, its
+            # source unchanged: every program must pass
+            # (run for the first file of src/ and of ext/; for the others
+            # built only: the programs are the same)
+            ran = set()
+            for path in files:
+                text = open(os.path.join(wdir, path)).read()
+                m = {"file": path, "text": text, "site": ("none", 0, 0, "")}
+                status, why = stage1(wdir, m, check=True if path[:4] not in ran else None)
+                ran.add(path[:4])
+                if status != "alive":
+                    sys.exit("make mutate: the unmutated copy of %s is %s: %s"
+                             % (path, status, why))
         else:
             if os.path.isdir(wdir):
                 shutil.rmtree(wdir)
             subprocess.run(["cp", "-a", os.path.join(OUT, "w1"), wdir], check=True)
+            # the unit programs' own objects came along
+            stage1.precompiled |= set((wdir, u) for (d, u) in list(stage1.precompiled))
         workers.append(wdir)
     print("copies built and checked in %.0f s" % (time.time() - t_start), flush=True)
 
@@ -554,7 +849,7 @@ def main():
     # stage 1 over every mutant, then stage 2 over those alive: the list of
     # what stage 1 cannot kill comes early
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        results = list(ex.map(one(quick_stage, len(mutants)), mutants))
+        results = list(ex.map(one(stage1, len(mutants)), mutants))
     alive = [m for m in results if m["status"] == "alive"]
     print("stage 1 (unit, SQL, errors): %d killed, %d alive, %d uncompilable, %.0f s"
           % (sum(m["status"] == "killed" for m in results), len(alive),
