@@ -119,6 +119,12 @@ SELECT 'cce_logits_term_opt', i, hex(ieee754_to_blob(cce_logits_term(k, zk,
   '{"gamma": 2.5, "alpha": 0.25, "class_weight": [1, 2, 3, 4], "ignore_index": 1}'))) FROM r WHERE i <= 50000;
 SELECT 'cce_logits_grad_opt', i, cce_logits_grad(k, zk, n, '{"gamma": 0.5, "smoothing": 0.1}') FROM r WHERE i <= 20000;
 SELECT 'kl_div_term_opt', i, hex(ieee754_to_blob(kl_div_term(tk, pk, w, '{"smoothing": 0.1, "eps": 1e-9}'))) FROM r WHERE i <= 20000;
+-- focal losses e^(gamma ln f) nearest a rounding boundary (issue 22): a
+-- build whose exponential differs in its last bits from another's rounds
+-- these apart (tests/gen_focal_rounding.py has their mpmath values)
+SELECT 'bce_term_focal_boundary', 1, hex(ieee754_to_blob(bce_term(1, ieee754_from_blob(x'3FD666E3E06C642E'), '{"gamma": 300}')));
+SELECT 'bce_term_focal_boundary', 2, hex(ieee754_to_blob(bce_term(ieee754_from_blob(x'3FECF9338779F267'), ieee754_from_blob(x'3FDB52061736A40C'), '{"gamma": 300}')));
+SELECT 'bce_term_focal_boundary', 3, hex(ieee754_to_blob(bce_term(1, 1, '{"gamma": 2.5}')));
 SELECT 'entropy', i, hex(ieee754_to_blob(entropy(p))) FROM r WHERE i <= 20000;
 SELECT 'entropy_array', i, hex(ieee754_to_blob(entropy(pk))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, '{"gamma": 2.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
