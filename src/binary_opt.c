@@ -629,7 +629,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
     }
   }
   if( gamma==2.0 ){
-    ce = d_mul(ce, d_mul(f, f));             /* focal_pow()'s, untested */
+    ce = d_mul(ce, d_mul(f, f));         /* focal_pow()'s square: no test */
   }else if( gamma!=0.0 ){
     double aL;
     if( !fast_pow(f, gamma, &F, &aL) ) return 0;
@@ -710,7 +710,9 @@ static int fast_grad(double y, double x, int logits, double n,
     double s = o->smoothing;
     if( !(f.hi>=0x1p-60) ) return 0;
     if( bce_two_sum_err(o->gamma, -1.0, g1)!=0.0 ) return 0;  /* gamma tiny */
-    if( !fast_pow(f, g1, &G, &aL) ) return 0;              /* f^(gamma-1) */
+    /* f^(gamma-1); aL unused: the gradient has no rounding test (the
+    ** same operations on every build give it the same bits) */
+    if( !fast_pow(f, g1, &G, &aL) ) return 0;
     ce = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
     m = d_mul(d_two(d, bce_two_sum_err(1.0, -2.0*y, d)),
               d_two(1.0 - s, (1.0 - (1.0 - s)) - s));
