@@ -339,7 +339,8 @@ static int cross_entropy(const opt_point *t, double pw, bxdd *ce){
 }
 
 /* The loss as an bxdd; 1 when it is +Inf. */
-static int loss_x(const opt_point *t, const bce_binary_opt *o, bxdd *l){
+static int loss_x(const opt_point *t, const bce_binary_opt *o, int acc,
+                  bxdd *l){
   bxdd ce, A = alpha_factor(t, o), F;
   if( cross_entropy(t, o->pos_weight, &ce) ){
     /* where a log is infinite, 1-p_t is y' or 1-y', the side that costs
@@ -347,7 +348,7 @@ static int loss_x(const opt_point *t, const bce_binary_opt *o, bxdd *l){
     *l = X_ZERO;
     return !x_zero(A);
   }
-  F = o->gamma==0.0 ? X_ONE : x_pow(focal_base(t), o->gamma, 0.0, 0);
+  F = o->gamma==0.0 ? X_ONE : x_pow(focal_base(t), o->gamma, 0.0, acc);
   *l = x_mul(x_mul(A, F), ce);
   return 0;
 }
@@ -487,8 +488,11 @@ static int fast_parts(double y, double x, int logits, int logs,
 
 /* f^g for f >= 2^-60: by products for an integer g up to 8, else
 ** e^(g ln f) where |g ln f| < 256 (2^-65 of ln f stays below 2^-57, and
-** e^-256 is normal); 0 outside */
-static int fast_pow(bce_dd f, double g, bce_dd *F){
+** e^-256 is normal); 0 outside.  *aL is |g ln f| where the exponential
+** was taken (F within (2^-71 + |L| 2^-65) of itself, the log's error
+** magnified), else 0 (the products: within 2^-100). */
+static int fast_pow(bce_dd f, double g, bce_dd *F, double *aL){
+  *aL = 0.0;
   if( g==0.0 ){
     *F = d_of(1.0);
   }else if( g>0.0 && g<=8.0 && g==(double)(int)g ){
@@ -502,6 +506,7 @@ static int fast_pow(bce_dd f, double g, bce_dd *F){
     L = lf.hi*g;
     if( !(fabs(L)<256.0) ) return 0;
     Ll = d_prod_err(lf.hi, g, L) + lf.lo*g;
+    *aL = fabs(L);
     eh = bce_exp_fast(L, &k, &el);
     *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
   }
@@ -541,12 +546,31 @@ static inline bce_dd d_pick2(uint64_t mask, bce_dd x, bce_dd y){
 
 /* f^gamma for fast_loss() and hard_loss(): gamma = 2, the common focal
 ** loss, is the square fast_pow() forms too */
-static inline int focal_pow(bce_dd f, double g, bce_dd *F){
+static inline int focal_pow(bce_dd f, double g, bce_dd *F, double *aL){
   if( g==2.0 ){
     *F = d_mul(f, f);
+    *aL = 0.0;
     return 1;
   }
-  return fast_pow(f, g, F);
+  return fast_pow(f, g, F, aL);
+}
+
+/* Whether the loss l rounds to the same double at both ends of its
+** error: ce's parts each within 2^-64 of themselves, f^gamma within
+** 2^-71 + aL 2^-65 (fast_pow()), the products and alpha's factor 2^-100,
+** and the test's own roundings (2^-105): below 2^-64 (1 + 2^-4) + aL
+** 2^-65 (1 + 2^-8) in all.  Only a loss through e^(gamma ln f) (aL > 0)
+** is tested: there the log's 2^-65 is magnified up to 256 times, and a
+** loss that near a rounding boundary must be decided by the accurate path
+** for every build to round it the same way, and the right way (issue 22:
+** rounded from the fast path, bce_term(1, 0x1.666e3e06c642ep-2,
+** '{"gamma": 300}'), 1.2e-6 ulp from a boundary, came out one ulp off).
+** The test fails in about (2 + aL) 2^-11 of those calls. */
+static inline int focal_rounds(bce_dd l, double aL){
+  double e;
+  if( aL==0.0 ) return 1;
+  e = (0x1.1p-64 + aL*0x1.01p-65)*fabs(l.hi);
+  return l.hi + (l.lo - e)==l.hi + (l.lo + e);
 }
 
 /* A hard label (y = 0 or 1) without alpha, from a probability: the usual
@@ -604,9 +628,13 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
       if( !(f.hi>=0x1p-60) ) return 0;
     }
   }
-  if( gamma!=0.0 ){
-    if( !focal_pow(f, gamma, &F) ) return 0;
+  if( gamma==2.0 ){
+    ce = d_mul(ce, d_mul(f, f));         /* focal_pow()'s square: no test */
+  }else if( gamma!=0.0 ){
+    double aL;
+    if( !fast_pow(f, gamma, &F, &aL) ) return 0;
     ce = d_mul(ce, F);
+    if( !focal_rounds(ce, aL) ) return 0;      /* fast_loss() says -1 */
   }
   /* fast_result()'s range test, which always passes here: q and 1-q are
   ** in [2^-60, 1), so each logarithm's part is in [2^-61, 42], y' and
@@ -640,19 +668,22 @@ BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
 }
 
 /* l by double-doubles; 0 where a part is outside their safe range (the
-** caller takes the bxdd path) */
+** caller takes the bxdd path), -1 where the loss is too near a rounding
+** boundary for them (focal_rounds(): the bxdd path at acc = 1) */
 static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
                      double *out){
   fast_point t;
   bce_dd l;
+  double aL = 0.0;
   if( !fast_parts(y, x, logits, 1, o, &t) ) return 0;
   l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
   if( o->gamma!=0.0 ){
     bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
-    if( !(f.hi>=0x1p-60) || !focal_pow(f, o->gamma, &F) ) return 0;
+    if( !(f.hi>=0x1p-60) || !focal_pow(f, o->gamma, &F, &aL) ) return 0;
     l = d_mul(l, F);
   }
   if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
+  if( !focal_rounds(l, aL) ) return -1;
   return fast_result(l, out);
 }
 
@@ -663,7 +694,7 @@ static int fast_grad(double y, double x, int logits, double n,
                      const bce_binary_opt *o, double *out){
   fast_point t;
   bce_dd N1, N2, N, B, qq, G, nn;
-  double top;
+  double top, aL;
   if( !(n>=0x1p-60 && n<=0x1p60) ) return 0;
   if( !fast_parts(y, x, logits, o->gamma!=0.0, o, &t) ) return 0;
   qq = d_mul(t.q, t.qc);
@@ -679,7 +710,9 @@ static int fast_grad(double y, double x, int logits, double n,
     double s = o->smoothing;
     if( !(f.hi>=0x1p-60) ) return 0;
     if( bce_two_sum_err(o->gamma, -1.0, g1)!=0.0 ) return 0;  /* gamma tiny */
-    if( !fast_pow(f, g1, &G) ) return 0;                   /* f^(gamma-1) */
+    /* f^(gamma-1); aL unused: the gradient has no rounding test (the
+    ** same operations on every build give it the same bits) */
+    if( !fast_pow(f, g1, &G, &aL) ) return 0;
     ce = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
     m = d_mul(d_two(d, bce_two_sum_err(1.0, -2.0*y, d)),
               d_two(1.0 - s, (1.0 - (1.0 - s)) - s));
@@ -714,11 +747,13 @@ BCE_PRIVATE void bce_binary_opt_of(const bce_options *o, bce_binary_opt *b){
 BCE_PRIVATE double bce_opt_loss(double y, double p, const bce_binary_opt *b){
   opt_point t;
   bxdd l;
+  int acc;
   if( bce_binary_opt_plain(b) ) return bce_loss(y, p, b->eps);
   if( hard_loss(y, p, b, &l.hi) ) return l.hi;
-  if( fast_loss(y, p, 0, b, &l.hi) ) return l.hi;
-  prob_point(y, p, b, &t, 0);
-  if( loss_x(&t, b, &l) ) return INFINITY;
+  if( (acc = fast_loss(y, p, 0, b, &l.hi))==1 ) return l.hi;
+  acc = acc<0;
+  prob_point(y, p, b, &t, acc);
+  if( loss_x(&t, b, acc, &l) ) return INFINITY;
   return x_round(l);
 }
 
@@ -736,13 +771,14 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
                                        const bce_binary_opt *b){
   opt_point t;
   bxdd l;
-  int infinite;
+  int infinite, acc;
   if( bce_binary_opt_plain(b) ) return bce_logits_loss(y, z);
   if( isinf(z) ) return logits_inf_loss(y, z, b);
-  if( fast_loss(y, z, 1, b, &l.hi) ) return l.hi;
-  logits_point(y, z, b, &t, 0);
+  if( (acc = fast_loss(y, z, 1, b, &l.hi))==1 ) return l.hi;
+  acc = acc<0;
+  logits_point(y, z, b, &t, acc);
   /* the call outside BCE_NEVER(): the coverage build does not evaluate it */
-  infinite = loss_x(&t, b, &l);
+  infinite = loss_x(&t, b, acc, &l);
   if( BCE_NEVER(infinite) ) return INFINITY;
   return x_round(l);
 }
@@ -772,7 +808,7 @@ BCE_PRIVATE double bce_opt_loss_scaled(double y, double x, int logits,
   }else{
     prob_point(y, x, b, &t, 0);
   }
-  infinite = loss_x(&t, b, &l);
+  infinite = loss_x(&t, b, 0, &l);
   if( infinite ) return INFINITY;
   l = x_mul_d(l, w);
   l.e += k;

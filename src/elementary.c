@@ -582,8 +582,8 @@ EL_COLD BCE_PRIVATE double bce_log_fx(double hi, double lo){
 
 /*
 ** exp for -708.39 < x < 709.78 (a normal result): e^x = 2^k (h + l) with
-** |error| < 2^-71 |h| (docs/elementary.md), and, without a hardware fma,
-** no product that needs one or Dekker's splitting.  x = j ln2/4096 + rh + rl as in bce_exp_dd
+** |error| < 2^-71 |h| (docs/elementary.md), by no product that needs an
+** fma or Dekker's splitting.  x = j ln2/4096 + rh + rl as in bce_exp_dd
 ** (C1 has 30 bits, so j C1 is exact, and x - j C1 is by Sterbenz; j C2
 ** is rounded within 2^-72), e^r - 1 - rh to degree 4 in double (r^5/5!
 ** < 2^-74).  T = 2^(i1/64) 2^(i2/4096) = P + tl: the tables' heads have
@@ -605,20 +605,11 @@ static inline double el_exp_fast(double x, int *k, double *l){
   const double *t1 = bce_exp_f1[idx >> 6], *t2 = bce_exp_f2[idx & 63];
   double rl = r.lo - jd*BCE_EXP_F_C3;
   double p = r.hi*r.hi*(0.5 + r.hi*(EL_EXP_C3_H + r.hi*EL_EXP_C4)) + rl;
-#if EL_HAVE_FMA
-  /* with a hardware fma the exact products cost two instructions each:
-  ** T = th + tl from the double-double tables (error 2^-104), th r.hi
-  ** exact by two_prod, the rest below 2^-27 th (bound 2^-72) */
-  {
-    const double *u1 = bce_exp_t1[idx >> 6], *u2 = bce_exp_t2[idx & 63];
-    bce_dd t = el_two_prod(u1[0], u2[0]), q;
-    (void)t1; (void)t2;
-    t.lo += u1[0]*u2[1] + u1[1]*u2[0];
-    q = el_two_prod(t.hi, r.hi);
-    hh = el_fast_two_sum(t.hi, q.hi);
-    *l = hh.lo + q.lo + t.lo + t.hi*p + t.lo*r.hi;
-  }
-#else
+  /* The same operations with a hardware fma as without.  A former
+  ** path of its own there (T from the double-double tables, T r.hi by
+  ** fma): its error was within the same bound but another double, and
+  ** a focal loss e^(gamma ln f) rounded from it came out one ulp apart
+  ** between an -mfma build and the default one (issue 22). */
   {
     double P = t1[0]*t2[0];                                /* exact */
     double tl = (t1[0]*t2[1] + t1[1]*t2[0]) + t1[1]*t2[1];
@@ -627,7 +618,6 @@ static inline double el_exp_fast(double x, int *k, double *l){
     hh = el_fast_two_sum(P, Ph*rh);                        /* Ph rh exact */
     *l = ((hh.lo + Pl*rh + P*rr) + tl*(1.0 + r.hi)) + (P + tl)*p;
   }
-#endif
   *k = (int)((j - (int64_t)idx)/4096);
   return hh.hi;
 }

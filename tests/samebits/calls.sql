@@ -84,3 +84,57 @@ SELECT 'bce_state_group', i / 1000, hex(bce_state(t, p, w)) FROM r GROUP BY i / 
 SELECT 'bce_merge', 0, hex(ieee754_to_blob(bce_merge(s))) FROM (SELECT bce_logits_state(t, z) AS s FROM r GROUP BY i % 7);
 SELECT 'bce_window', i, hex(ieee754_to_blob(bce(t, p) OVER (ORDER BY i ROWS 99 PRECEDING))) FROM r WHERE i % 10 = 0;
 SELECT 'bce_logits_window', i, hex(ieee754_to_blob(bce_logits(t, z, w) OVER (ORDER BY i ROWS 999 PRECEDING))) FROM r WHERE i % 10 = 0;
+
+-- options (issue 22): every key, on every per-row function of the family
+-- and on the aggregates.  gamma non-integer and large (e^(gamma ln f): the
+-- fast exponential), pos_weight as a number and an array, smoothing,
+-- alpha, class_weight, ignore_index and eps.  A constant options text is
+-- parsed once per statement.
+SELECT 'bce_term_pw', i, hex(ieee754_to_blob(bce_term(t, p, '{"pos_weight": 3}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_term_smooth', i, hex(ieee754_to_blob(bce_term(t, p, w, '{"smoothing": 0.1, "eps": 1e-7}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_term_g2', i, hex(ieee754_to_blob(bce_term(t, p, '{"gamma": 2}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_term_g2.5', i, hex(ieee754_to_blob(bce_term(t, p, '{"gamma": 2.5}'))) FROM r;
+SELECT 'bce_term_g300', i, hex(ieee754_to_blob(bce_term(t, p, '{"gamma": 300}'))) FROM r;
+SELECT 'bce_term_g37.7', i, hex(ieee754_to_blob(bce_term(t, u, '{"gamma": 37.7}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_term_all', i, hex(ieee754_to_blob(bce_term(t, p, w,
+  '{"pos_weight": 0.7, "smoothing": 0.05, "gamma": 0.5, "alpha": 0.6, "eps": 1e-9}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_term_alpha', i, hex(ieee754_to_blob(bce_term(t, p, '{"alpha": 0.25, "gamma": 1.5}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_grad_g2.5', i, hex(ieee754_to_blob(bce_grad(t, p, n, '{"gamma": 2.5, "eps": 1e-12}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_grad_all', i, hex(ieee754_to_blob(bce_grad(t, u, n,
+  '{"pos_weight": 2, "smoothing": 0.1, "gamma": 300, "alpha": 0.3}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_logits_term_g', i, hex(ieee754_to_blob(bce_logits_term(t, z, w, '{"gamma": 2.5, "pos_weight": 3}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_logits_term_g300', i, hex(ieee754_to_blob(bce_logits_term(t, z, '{"gamma": 300, "alpha": 0.75}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_logits_grad_g', i, hex(ieee754_to_blob(bce_logits_grad(t, z, n, '{"gamma": 1.5, "smoothing": 0.2}'))) FROM r WHERE i <= 50000;
+SELECT 'bce_term_array_pw', i, hex(ieee754_to_blob(bce_term(
+  '[' || (a % 2) || ',' || (b % 2) || ']', '[' || (1 + a % 999999) || 'e-6,' || (1 + b % 999999) || 'e-6]',
+  '{"pos_weight": [2, 0.5], "gamma": 2.5}'))) FROM r WHERE i <= 20000;
+SELECT 'bce_logits_grad_array_pw', i, bce_logits_grad(
+  '[' || (a % 2) || ',' || (c % 2) || ']', '[' || (b % 2000001 - 1000000) || 'e-4,' || (c % 60001 - 30000) || 'e-3]', n,
+  '{"pos_weight": [0.25, 4], "smoothing": 0.1, "gamma": 3.5}') FROM r WHERE i <= 20000;
+SELECT 'cce_term_opt', i, hex(ieee754_to_blob(cce_term(k, pk,
+  '{"class_weight": [1, 2, 0.5], "gamma": 2.5, "alpha": [0.2, 0.3, 0.5], "smoothing": 0.1, "eps": 1e-7}'))) FROM r WHERE i <= 50000;
+SELECT 'cce_term_soft_opt', i, hex(ieee754_to_blob(cce_term(tk, pk, w, '{"gamma": 300, "ignore_index": 2}'))) FROM r WHERE i <= 20000;
+SELECT 'cce_grad_opt', i, cce_grad(tk, pk, n, '{"gamma": 1.5, "class_weight": [3, 1, 2], "eps": 1e-9}') FROM r WHERE i <= 20000;
+SELECT 'cce_logits_term_opt', i, hex(ieee754_to_blob(cce_logits_term(k, zk,
+  '{"gamma": 2.5, "alpha": 0.25, "class_weight": [1, 2, 3, 4], "ignore_index": 1}'))) FROM r WHERE i <= 50000;
+SELECT 'cce_logits_grad_opt', i, cce_logits_grad(k, zk, n, '{"gamma": 0.5, "smoothing": 0.1}') FROM r WHERE i <= 20000;
+SELECT 'kl_div_term_opt', i, hex(ieee754_to_blob(kl_div_term(tk, pk, w, '{"smoothing": 0.1, "eps": 1e-9}'))) FROM r WHERE i <= 20000;
+-- focal losses e^(gamma ln f) nearest a rounding boundary (issue 22): a
+-- build whose exponential differs in its last bits from another's rounds
+-- these apart (tests/gen_focal_rounding.py has their mpmath values)
+SELECT 'bce_term_focal_boundary', 1, hex(ieee754_to_blob(bce_term(1, ieee754_from_blob(x'3FD666E3E06C642E'), '{"gamma": 300}')));
+SELECT 'bce_term_focal_boundary', 2, hex(ieee754_to_blob(bce_term(ieee754_from_blob(x'3FECF9338779F267'), ieee754_from_blob(x'3FDB52061736A40C'), '{"gamma": 300}')));
+SELECT 'bce_term_focal_boundary', 3, hex(ieee754_to_blob(bce_term(1, 1, '{"gamma": 2.5}')));
+SELECT 'entropy', i, hex(ieee754_to_blob(entropy(p))) FROM r WHERE i <= 20000;
+SELECT 'entropy_array', i, hex(ieee754_to_blob(entropy(pk))) FROM r WHERE i <= 20000;
+SELECT 'bce_opt_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, '{"gamma": 2.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
+SELECT 'bce_g300_group', i / 100, hex(ieee754_to_blob(bce(t, p, '{"gamma": 300, "pos_weight": 2}'))) FROM r GROUP BY i / 100;
+SELECT 'bce_logits_opt_group', i / 100, hex(ieee754_to_blob(bce_logits(t, z,
+  '{"pos_weight": 3, "smoothing": 0.1, "alpha": 0.4, "reduction": "mean_over_rows"}'))) FROM r GROUP BY i / 100;
+SELECT 'cce_opt_group', i / 100, hex(ieee754_to_blob(cce(k, pk, '{"class_weight": [1, 2, 0.5], "gamma": 1.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
+SELECT 'cce_logits_opt_group', i / 100, hex(ieee754_to_blob(cce_logits(k, zk, w,
+  '{"ignore_index": 2, "alpha": [0.1, 0.2, 0.3, 0.4], "gamma": 2.5, "reduction": "mean"}'))) FROM r GROUP BY i / 100;
+SELECT 'bce_d2_group', i / 100, hex(ieee754_to_blob(bce_d2(t, p, w, '{"pos_weight": 2, "smoothing": 0.1, "eps": 1e-9}'))) FROM r GROUP BY i / 100;
+SELECT 'cce_d2_group', i / 100, hex(ieee754_to_blob(cce_d2(k, pk, '{"class_weight": [1, 2, 3], "smoothing": 0.05}'))) FROM r GROUP BY i / 100;
+SELECT 'kl_div_group', i / 100, hex(ieee754_to_blob(kl_div(tk, pk, w, '{"smoothing": 0.1}'))) FROM r GROUP BY i / 100;
+SELECT 'logsumexp_group', i / 100, hex(ieee754_to_blob(logsumexp(z))) FROM r GROUP BY i / 100;
