@@ -172,6 +172,8 @@ if step docs; then
     sh tests/doc_examples.sh docs/scale-out.md
   program docs/common-mistakes.md env SQLITE3="$SQLITE3" LIB="$LIB" \
     sh tests/doc_examples.sh docs/common-mistakes.md
+  # the fuzz seeds are what tests/fuzz/make_seeds.py writes (its docstring)
+  program tests/fuzz/make_seeds.py python3 tests/fuzz/make_seeds.py --check
 fi
 
 # 6. `.load ./bce` without a suffix finds sqlite3_bce_init by itself, and

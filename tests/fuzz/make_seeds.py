@@ -17,6 +17,7 @@ Run:  python3 tests/fuzz/make_seeds.py
 """
 import base64
 import os
+import sys
 import re
 import struct
 
@@ -352,7 +353,28 @@ def main():
     seeds["found_bce_state_tiny_eps"] = base64.b64decode(
         "/8ABIQALAAILAAMAEjhWeJCrze8BCj/QAAAAAAAAFBI0VniQq83vCv7cup52VIOD"
         "g4MBBwEBAwoLrcD/7gAEAAp3d3d3d3d3EA==")
+    # the first input with an assertion: cce_d2()'s p-sum error assumed
+    # every function has a logits twin (2026-12-06, docs/testing.md)
+    seeds["found_cce_d2_sum_no_logits_twin"] = base64.b64decode(
+        "IgAAAwETARMCEwAdDLs1MC41ZTFlLTMwMBMEExM=")
     outdir = os.path.join(HERE, "seeds")
+    if "--check" in sys.argv[1:]:
+        # make test: the committed seeds are this script's output, so that a
+        # seed names the function it was written for after the function
+        # table grows (an index shifts when a function is added)
+        have = set(os.listdir(outdir))
+        bad = sorted(n for n, d in seeds.items()
+                     if n not in have
+                     or open(os.path.join(outdir, n), "rb").read() != d)
+        extra = sorted(have - set(seeds))
+        if bad or extra:
+            print("FAIL|tests/fuzz/seeds differ from make_seeds.py's output"
+                  " (run python3 tests/fuzz/make_seeds.py): %s"
+                  % ", ".join(bad[:8] + ["extra " + n for n in extra[:8]]))
+            sys.exit(1)
+        print("ok|tests/fuzz/seeds: the %d seeds make_seeds.py writes"
+              % len(seeds))
+        return
     os.makedirs(outdir, exist_ok=True)
     for name, data in sorted(seeds.items()):
         with open(os.path.join(outdir, name), "wb") as f:
