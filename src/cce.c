@@ -1416,11 +1416,15 @@ static xdd opt_h(const opt_row *w, const opt_class *c){
 /* (a - b)/n, a and b >= 0, rounded once: at a common scale in
 ** double-double (2^-100 of the larger term).  *slow: the difference is
 ** within 2^37 of that error (a sixteenth of an ulp, with a margin for the
-** terms' own 2^-97): Ziv's test, as the defaults' cancels() */
-static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
+** terms' own 2^-97): Ziv's test, as the defaults' cancels(); then *depth
+** is how many bits the difference lies below the larger term (2000 for
+** a difference of 0) */
+static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow,
+                              int *depth){
   int e;
   double ah, al, bh, bl, h, hl, t;
   *slow = 0;
+  *depth = 0;
   if( b.hi==0.0 ) return xdd_over_n(a, n);
   if( a.hi==0.0 ) return 0.0 - xdd_over_n(b, n);
   e = a.e>b.e ? a.e : b.e;
@@ -1432,6 +1436,7 @@ static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
   hl = bce_two_sum_err(ah, -bh, h) + (al - bl);
   t = h + hl;
   *slow = fabs(ah>bh ? ah : bh)*0x1p-95>fabs(t)*0x1p-58;
+  if( *slow ) *depth = t==0.0 ? 2000 : -ilogb(t);   /* the larger in [1, 2) */
   return xdd_over_n(xdd_norm(t, bce_two_sum_err(h, hl, t), e), n);
 }
 
@@ -1478,6 +1483,129 @@ static double opt_grad_qd(const opt_row *w, const cce_lse_qd *v, int64_t i,
     h[4 + c] = 0.0 - a.v[c];
   }
   return qd_over_n(h, 8, 0, n);
+}
+
+/* ---- the near-uniform rows of the logits gradient
+
+** Where every class of finite logit has the same A_c = w_c alpha_c y'_c
+** (smoothing 1, or equal targets), -Inf logits none, the gradient is 0 at
+** equal logits and of the order of their spread about it: logits within
+** 1e-272 of each other have q_k = 1/K + 1e-273, and q_k H - h_k in any
+** fixed number of doubles is all rounding error (-1.3e-72 for elements
+** of 1e-224).  With h_c = A q_c psi(q_c) and sum of q_c = 1,
+**
+**   q_k H - h_k = A q_k sum_c q_c (psi_c - psi_k) = A q_k (M - D_k),
+**   D_c = psi(q_c) - psi(q_j),  M = sum_c q_c D_c,
+**
+** j the maximum's class, psi(q) = u^g/q + g u^(g-1) (-ln q), u = 1 - q.
+** Each D_c keeps its digits: where q_c/q_j - 1 = expm1(z_c - m) is below
+** 2^-33 (z_c - m exact as two doubles), D_c is the trapezoid
+** -(psi'(q_c) + psi'(q_j))/2 (q_c - q_j), q_c - q_j = q_j expm1(z_c - m),
+** whose error is that ratio squared (2^-66); above, psi_c - psi_j in
+** double-double loses fewer than 33 of its bits.  M - D_k cancels only
+** where z_k is next to the logits' weighted mean, which nothing in the
+** row's structure makes exact. */
+typedef struct opt_uni {
+  xdd a;               /* the common A */
+  opt_class cj;        /* the maximum's class */
+  xdd psij, dpsij;     /* psi(q_j), -psi'(q_j) */
+  xdd msum;            /* M */
+} opt_uni;
+
+static xdd xdd_neg(xdd x){
+  x.hi = 0.0 - x.hi;
+  x.lo = 0.0 - x.lo;
+  return x;
+}
+
+/* psi(q) and -psi'(q) = u^g/q^2 + 2g u^(g-1)/q + g (g-1) u^(g-2) (-ln q),
+** for 0 < q < 1 (xdd_add() is exact to 2^-100 of the larger term also
+** for terms of opposite signs) */
+static void opt_psi(const opt_class *c, double g, xdd *psi, xdd *dpsi){
+  xdd inv = xdd_div(xdd_d(1.0), c->q);
+  xdd t = xdd_mul(focal(c, g), inv);
+  *psi = t;
+  *dpsi = xdd_mul(t, inv);
+  if( g>0.0 ){
+    double gm = g - 1.0;
+    xdd p1 = xdd_div(focal(c, g), c->u);
+    xdd b = xdd_mul(xdd_mul(xdd_d(g), p1), c->nlq);
+    *psi = xdd_add(*psi, b);
+    *dpsi = xdd_add(*dpsi, xdd_mul(xdd_mul(xdd_d(2.0*g), p1), inv));
+    t = xdd_norm(gm, bce_two_sum_err(g, -1.0, gm), 0);
+    *dpsi = xdd_add(*dpsi, xdd_div(xdd_mul(t, b), c->u));
+  }
+}
+
+/* D_c of a class of finite logit z, given its psi and -psi' */
+static xdd opt_psi_diff(const opt_uni *v, xdd psi, xdd dpsi, double z,
+                        double m){
+  double d = z - m, lo = bce_two_sum_err(z, -m, d), hi = d;
+  if( fabs(d)<0x1p-33 ){
+    xdd r;
+    bce_dd_add(&hi, &lo, 0.5*d*d);
+    bce_dd_add(&hi, &lo, d*d*d/6.0);
+    r = xdd_mul(v->cj.q, xdd_norm(hi, lo, 0));
+    return xdd_mul(xdd_add(dpsi, v->dpsij), xdd_mul(r, xdd_d(-0.5)));
+  }
+  return xdd_add(psi, xdd_neg(v->psij));
+}
+
+/* Whether the row is near-uniform (every finite logit's A_c the same and
+** nonzero, within 1 of m, at least two of them; every -Inf's A_c 0; no
+** +Inf), and then v: two passes, taken once a row and only where an
+** element cancelled past what the other paths keep */
+static int opt_uniform(const bce_cce_row *r, const opt_row *w, opt_uni *v){
+  const cce_scan *s = w->s;
+  double g = w->o->gamma, y, z;
+  cce_pass it;
+  opt_class c;
+  int64_t i, nf = 0;
+  if( s->inf1>=0 ) return 0;
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    opt_class_of(w, i, y, z, &c);
+    if( z< -DBL_MAX ){
+      if( c.a.hi!=0.0 ) return 0;
+      continue;
+    }
+    if( !(s->m - z<=1.0) ) return 0;
+    if( nf==0 ){
+      v->a = c.a;
+    }else if( c.a.hi!=v->a.hi || c.a.lo!=v->a.lo || c.a.e!=v->a.e ){
+      return 0;
+    }
+    if( i==s->j ) v->cj = c;
+    nf++;
+  }
+  if( nf<2 || v->a.hi==0.0 ) return 0;
+  opt_psi(&v->cj, g, &v->psij, &v->dpsij);
+  v->msum = xdd_d(0.0);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    xdd psi, dpsi;
+    pass_next(&it, &y, &z);
+    if( i==s->j || z< -DBL_MAX ) continue;
+    opt_class_of(w, i, y, z, &c);
+    opt_psi(&c, g, &psi, &dpsi);
+    v->msum = xdd_add(v->msum,
+                      xdd_mul(c.q, opt_psi_diff(v, psi, dpsi, z, s->m)));
+  }
+  return 1;
+}
+
+/* A q_k (M - D_k)/n for class k of a near-uniform row */
+static double opt_grad_uniform(const opt_row *w, const opt_uni *v,
+                               const opt_class *c, int64_t k, double z,
+                               double n){
+  xdd psi, dpsi, dk = xdd_d(0.0);
+  if( k!=w->s->j ){
+    opt_psi(c, w->o->gamma, &psi, &dpsi);
+    dk = opt_psi_diff(v, psi, dpsi, z, w->s->m);
+  }
+  return xdd_over_n(xdd_mul(xdd_mul(v->a, c->q),
+                            xdd_add(v->msum, xdd_neg(dk))), n);
 }
 
 /* ------------------------------------------------- the public functions */
@@ -1683,7 +1811,8 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
   cce_lse_qd vq;
   bce_qd hq = {{0.0, 0.0, 0.0, 0.0}};
-  int have_qd = 0;
+  int have_qd = 0, uni = -1;
+  opt_uni v;
   if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
   if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
   if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
@@ -1713,12 +1842,23 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   for(i=0; i<s.k; i++){
     xdd others;
     double x;
-    int slow;
+    int slow, depth;
     pass_next(&it, &y, &z);
     opt_class_of(&w, i, y, z, &c);
     hi_ = opt_h(&w, &c);
     others = i==top ? rest : xdd_sub_half(h, hi_);
-    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow);
+    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow,
+                        &depth);
+    /* past 2^-88 of the terms the four doubles below keep fewer than 60
+    ** bits; past 2^-46 with focusing, the double-double fewer than 51:
+    ** a near-uniform row is taken as such (above) */
+    if( slow && s.inf1<0 && depth>(o->gamma==0.0 ? 88 : 46) ){
+      if( uni<0 ) uni = opt_uniform(r, &w, &v);
+      if( uni ){
+        emit(arg, opt_grad_uniform(&w, &v, &c, i, z, n));
+        continue;
+      }
+    }
     if( slow && o->gamma==0.0 && s.inf1<0 ){
       /* (softmax - y')-like, cancelling past the double-double: again
       ** in four doubles (h_c = A_c without focusing) */
