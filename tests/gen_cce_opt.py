@@ -435,6 +435,21 @@ tiny_case("cce_logits_grad spread of an ulp at 1000, smoothing 1, gamma "
           {"smoothing": 1.0, "gamma": 10.7}, 1.0, 100)
 tiny_case("cce_logits_grad subnormal logits, smoothing 1, K 3", 0,
           [5e-324, -1e-323, 0.0], {"smoothing": 1.0}, 1e-300, 450)
+# A_k the mean of the A_c without every A_c the same: alphas whose mean is
+# alpha_6 (make accuracy's [combined:63#13]), and hard targets of equal
+# class weights with one alpha the mean of the others
+tiny_case("cce_logits_grad tiny spread, alpha_k the mean of the alphas, "
+          "K 7", [0.35714149475097656, 0.26470375061035156,
+                  0.2675514221191406, 0.11060333251953125, 0.0, 0.0, 0.0],
+          [-3.4885133491783105e-301, 7.944597702460034e-301,
+           5.522191461243823e-301, 1.7645011451967876e-300,
+           1.6894722299324975e-301, -2.0179104058600372e-300,
+           6.449120104140644e-301],
+          {"smoothing": 1.0, "gamma": 0.001,
+           "alpha": [0.5, 2.0, 0.0, 0.5, 2.0, 1.0, 1.0]}, 1.0, 420)
+tiny_case("cce_logits_grad tiny spread, equal targets, alpha_1 the mean, "
+          "K 3", [1.0 / 3, 1.0 / 3, 1.0 / 3], [2e-150, -1e-150, 5e-151],
+          {"alpha": [0.25, 0.5, 0.75]}, 1.0, 230)
 
 
 # ---------------------------------------------------------------- spelling
