@@ -1629,36 +1629,46 @@ static int opt_uniform(const bce_cce_row *r, const opt_row *w, opt_uni *v){
   return 1;
 }
 
-/* Whether B_k = sum_c (A_c - A_k) is 0 exactly: (1 - s) (sum P_c y_c -
-** K P_k y_k) + (s/K) (sum P_c - K P_k), K the finite logits, each bracket
-** exact */
+/* Whether B_k = sum_c (A_c - A_k) is 0 exactly: K B_k = K (1-s) X1 + s X2,
+** X1 = sum P_c y_c - K P_k y_k and X2 = sum P_c - K P_k, K the finite
+** logits, each an exact sum read as four doubles (or not taken: no zero
+** then), and their products with K (1-s) = K (oh + ol) and s summed
+** exactly again: [1, 0, 0] with class weights [1, 0, 2] and smoothing 1/2
+** has A = [2/3, 0, 1/3], B_2 = 0, and neither X 0 */
 static int opt_b_zero(const opt_row *w, opt_uni *v, int64_t k, double y){
-  double sm = w->o->smoothing, ph, pl, kh, kl;
-  bce_sum t;
+  double sm = w->o->smoothing, ph, pl, kh, kl, f[4];
+  double oh = 1.0 - sm, ol = bce_two_sum_err(1.0, -sm, oh);
+  bce_sum t, u;
+  bce_qd x1, x2;
+  int a, b;
   opt_p(w->o, k, &ph, &pl);
-  if( sm!=1.0 ){
-    t = v->x1;
-    kh = v->nf*ph;
-    kl = bce_fma(v->nf, ph, -kh);
-    sum_product(&t, kh, y, -1);
-    sum_product(&t, kl, y, -1);
-    kh = v->nf*pl;
-    kl = bce_fma(v->nf, pl, -kh);
-    sum_product(&t, kh, y, -1);
-    sum_product(&t, kl, y, -1);
-    if( bce_sum_value(&t)!=0.0 ) return 0;
+  t = v->x1;
+  u = v->x2;
+  kh = v->nf*ph;
+  kl = bce_fma(v->nf, ph, -kh);
+  sum_product(&t, kh, y, -1);
+  sum_product(&t, kl, y, -1);
+  bce_sum_add(&u, kh, -1);
+  bce_sum_add(&u, kl, -1);
+  kh = v->nf*pl;
+  kl = bce_fma(v->nf, pl, -kh);
+  sum_product(&t, kh, y, -1);
+  sum_product(&t, kl, y, -1);
+  bce_sum_add(&u, kh, -1);
+  bce_sum_add(&u, kl, -1);
+  x1 = qd_of_sum(&t);
+  x2 = qd_of_sum(&u);
+  if( bce_sum_value(&t)!=0.0 || bce_sum_value(&u)!=0.0 ) return 0;
+  f[0] = v->nf*oh;
+  f[1] = bce_fma(v->nf, oh, -f[0]);
+  f[2] = v->nf*ol;
+  f[3] = bce_fma(v->nf, ol, -f[2]);
+  bce_sum_clear(&t);
+  for(a=0; a<4; a++){
+    for(b=0; b<4; b++) sum_product(&t, f[b], x1.v[a], 1);
+    sum_product(&t, sm, x2.v[a], 1);
   }
-  if( sm!=0.0 ){
-    t = v->x2;
-    kh = v->nf*ph;
-    bce_sum_add(&t, kh, -1);
-    bce_sum_add(&t, bce_fma(v->nf, ph, -kh), -1);
-    kh = v->nf*pl;
-    bce_sum_add(&t, kh, -1);
-    bce_sum_add(&t, bce_fma(v->nf, pl, -kh), -1);
-    if( bce_sum_value(&t)!=0.0 ) return 0;
-  }
-  return 1;
+  return bce_sum_value(&t)==0.0;
 }
 
 /* q_k [M - A_k D_k + psi_j q_j R_k]/n for class k of a near-uniform row
