@@ -450,6 +450,14 @@ tiny_case("cce_logits_grad tiny spread, alpha_k the mean of the alphas, "
 tiny_case("cce_logits_grad tiny spread, equal targets, alpha_1 the mean, "
           "K 3", [1.0 / 3, 1.0 / 3, 1.0 / 3], [2e-150, -1e-150, 5e-151],
           {"alpha": [0.25, 0.5, 0.75]}, 1.0, 230)
+# B_2 = 0 through the smoothing: A = [2/3, 0, 1/3] from a one-hot target,
+# class weights [1, 0, 2] and smoothing 1/2 ([combined:124#199])
+tiny_case("cce_logits_grad tiny spread, A_2 the mean through the smoothing, "
+          "K 3", [1.0, 0.0, 0.0], [2.3280014174305013e-43,
+                                    -1.2464885983052357e-42,
+                                    -3.934392561119341e-42],
+          {"ignore_index": -100, "class_weight": [1.0, 0.0, 2.0],
+           "gamma": 0.001, "smoothing": 0.5}, 450676.0, 120)
 
 
 # ---------------------------------------------------------------- spelling

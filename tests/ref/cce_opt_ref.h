@@ -171,6 +171,7 @@ static const double opt_arr165[] = {0x1.0000000000000p+1, 0x1.0000000000000p+1, 
 static const double opt_arr166[] = {0x1.8000000000000p+1, 0x1.8000000000000p+1, 0x1.8000000000000p+1, 0x1.8000000000000p+1, 0x1.8000000000000p+1};
 static const double opt_arr167[] = {0x1.0000000000000p-1, 0x1.0000000000000p+1, 0x0.0p+0, 0x1.0000000000000p-1, 0x1.0000000000000p+1, 0x1.0000000000000p+0, 0x1.0000000000000p+0};
 static const double opt_arr168[] = {0x1.0000000000000p-2, 0x1.0000000000000p-1, 0x1.8000000000000p-1};
+static const double opt_arr169[] = {0x1.0000000000000p+0, 0x0.0p+0, 0x1.0000000000000p+1};
 
 /* fn: 0 cce (want: l, w*l), 1 cce_logits (l, w*l), 2 cce_grad, 3 cce_logits_grad (K elements) */
 typedef struct cce_opt_ref { const char *name; int fn; const char *y; double cls; const char *p; double eps, smoothing, gamma; int has_alpha; double alpha; int n_alphas; const double *alphas; int n_cw; const double *cw; double n, w, denom; int off, nwant; } cce_opt_ref;
@@ -510,6 +511,7 @@ static const cce_opt_ref ref_cce_opt[] = {
   {"cce_logits_grad subnormal logits, smoothing 1, K 3", 3, 0, 0.0, "[5e-324,-1e-323,0.0]", 0x1.0000000000000p-52, 0x1.0000000000000p+0, 0x0.0p+0, 0, 0.0, 0, 0, 0, 0, 0x1.56e1fc2f8f359p-997, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5607, 3},
   {"cce_logits_grad tiny spread, alpha_k the mean of the alphas, K 7", 3, "[0.35714149475097656,0.26470375061035156,0.2675514221191406,0.11060333251953125,0.0,0.0,0.0]", 0.0, "[-3.4885133491783105e-301,7.944597702460034e-301,5.522191461243823e-301,1.7645011451967876e-300,1.6894722299324975e-301,-2.0179104058600372e-300,6.449120104140644e-301]", 0x1.0000000000000p-52, 0x1.0000000000000p+0, 0x1.0624dd2f1a9fcp-10, 1, 0.0, 7, opt_arr167, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5610, 7},
   {"cce_logits_grad tiny spread, equal targets, alpha_1 the mean, K 3", 3, "[0.3333333333333333,0.3333333333333333,0.3333333333333333]", 0.0, "[2e-150,-1e-150,5e-151]", 0x1.0000000000000p-52, 0x0.0p+0, 0x0.0p+0, 1, 0.0, 3, opt_arr168, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5617, 3},
+  {"cce_logits_grad tiny spread, A_2 the mean through the smoothing, K 3", 3, "[1.0,0.0,0.0]", 0.0, "[2.3280014174305013e-43,-1.2464885983052357e-42,-3.934392561119341e-42]", 0x1.0000000000000p-52, 0x1.0000000000000p-1, 0x1.0624dd2f1a9fcp-10, 0, 0.0, 0, 0, 3, opt_arr169, 0x1.b81d000000000p+18, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5620, 3},
 };
 
 static const double ref_cce_opt_want[] = {
@@ -1918,6 +1920,7 @@ static const double ref_cce_opt_want[] = {
   -0x1.a8bd17aab2d57p-79, 0x1.53ca79555bde0p-81, 0x1.249f07335a917p-4, -0x1.249f07335a917p-3,
   0x1.249f07335a917p-3, 0x1.249f07335a917p-4, -0x1.249f07335a917p-3, -0x1.b70c2374d9e6fp-999,
   0x1.4b02bc4b07437p-1001, 0x1.5555555555555p-4, -0x1.a2fe76a3f9475p-501, -0x1.5555555555555p-4,
+  -0x1.8d24887be3ccep-21, 0x1.8d24887be3ccep-21, -0x1.3c479c54b19e0p-159,
 };
 
 #endif
