@@ -1420,11 +1420,15 @@ static xdd opt_h(const opt_row *w, const opt_class *c){
 /* (a - b)/n, a and b >= 0, rounded once: at a common scale in
 ** double-double (2^-100 of the larger term).  *slow: the difference is
 ** within 2^37 of that error (a sixteenth of an ulp, with a margin for the
-** terms' own 2^-97): Ziv's test, as the defaults' cancels() */
-static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
+** terms' own 2^-97): Ziv's test, as the defaults' cancels(); then *depth
+** is how many bits the difference lies below the larger term (2000 for
+** a difference of 0) */
+static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow,
+                              int *depth){
   int e;
   double ah, al, bh, bl, h, hl, t;
   *slow = 0;
+  *depth = 0;
   if( b.hi==0.0 ) return xdd_over_n(a, n);
   if( a.hi==0.0 ) return 0.0 - xdd_over_n(b, n);
   e = a.e>b.e ? a.e : b.e;
@@ -1436,6 +1440,7 @@ static double xdd_diff_over_n(xdd a, xdd b, double n, int *slow){
   hl = bce_two_sum_err(ah, -bh, h) + (al - bl);
   t = h + hl;
   *slow = fabs(ah>bh ? ah : bh)*0x1p-95>fabs(t)*0x1p-58;
+  if( *slow ) *depth = t==0.0 ? 2000 : -ilogb(t);   /* the larger in [1, 2) */
   return xdd_over_n(xdd_norm(t, bce_two_sum_err(h, hl, t), e), n);
 }
 
@@ -1482,6 +1487,208 @@ static double opt_grad_qd(const opt_row *w, const cce_lse_qd *v, int64_t i,
     h[4 + c] = 0.0 - a.v[c];
   }
   return qd_over_n(h, 8, 0, n);
+}
+
+/* ---- the near-uniform rows of the logits gradient
+
+** Where the logits lie within a tiny spread of each other, q_k = 1/K + O(the
+** spread), and where A_k = w_k alpha_k y'_k is the mean of the A_c
+** (smoothing 1 and every A_c the same, or equal targets, or alphas whose
+** mean is alpha_k) the gradient is 0 at equal logits and of the order of
+** the spread about them: logits within 1e-272 of each other have q_k -
+** 1/K of 1e-273, and q_k H - h_k in any fixed number of doubles is all
+** rounding error (-1.3e-72 for elements of 1e-224).  With h_c = A_c q_c
+** psi(q_c), psi(q) = u^g/q + g u^(g-1) (-ln q), u = 1 - q, and the sum of
+** the q_c 1 (over the finite logits; a -Inf logit's A_c must be 0):
+**
+**   q_k H - h_k = q_k sum_c q_c (A_c psi_c - A_k psi_k)
+**     = q_k [M - A_k D_k + psi_j q_j (B_k + R_k)],
+**   D_c = psi_c - psi_j,  M = sum_c q_c A_c D_c,  B_k = sum_c (A_c - A_k),
+**   R_k = sum_c r_c (A_c - A_k),  r_c = q_c/q_j - 1 = expm1(z_c - m),
+**
+** j the maximum's class.  B_k is taken exactly (products of doubles in an
+** exact sum, y'_c = y_c (1-s) + s/K split at its two parts), and this form
+** is used only where it is 0: the structure, not a coincidence of
+** roundings.  Then every term is of the order of the spread.  Each D_c
+** keeps its digits: where r_c is below 2^-33 (z_c - m exact as two
+** doubles), D_c is the trapezoid -(psi'(q_c) + psi'(q_j))/2 (q_c - q_j),
+** q_c - q_j = q_j r_c, whose error is r_c squared (2^-66); above, psi_c -
+** psi_j in double-double loses fewer than 33 of its bits.  What is left
+** cancels only where z_k is next to a weighted mean of the logits, which
+** nothing in the row makes exact. */
+typedef struct opt_uni {
+  opt_class cj;        /* the maximum's class */
+  xdd psij, dpsij;     /* psi(q_j), -psi'(q_j) */
+  xdd msum;            /* M */
+  xdd ra, rs;          /* sum of r_c A_c, sum of r_c */
+  bce_sum x1, x2;      /* sum of P_c y_c and of P_c, P_c = w_c alpha_c */
+  double nf;           /* the finite logits */
+} opt_uni;
+
+static xdd xdd_neg(xdd x){
+  x.hi = 0.0 - x.hi;
+  x.lo = 0.0 - x.lo;
+  return x;
+}
+
+/* w_c alpha_c = *ph + *pl exactly */
+static void opt_p(const bce_options *o, int64_t i, double *ph, double *pl){
+  double cw = o->n_class_weights>0 ? o->class_weights[i] : 1.0;
+  double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
+              : o->n_alphas>0 ? o->alphas[i] : o->alpha;
+  *ph = cw*al;
+  *pl = bce_fma(cw, al, -*ph);
+}
+
+/* t += sign * a * b exactly (but where the product's rest is below
+** 2^-1074) */
+static void sum_product(bce_sum *t, double a, double b, int sign){
+  double h = a*b;
+  bce_sum_add(t, h, sign);
+  bce_sum_add(t, bce_fma(a, b, -h), sign);
+}
+
+/* psi(q) and -psi'(q) = u^g/q^2 + 2g u^(g-1)/q + g (g-1) u^(g-2) (-ln q),
+** for 0 < q < 1 (xdd_add() is exact to 2^-100 of the larger term also
+** for terms of opposite signs) */
+static void opt_psi(const opt_class *c, double g, xdd *psi, xdd *dpsi){
+  xdd inv = xdd_div(xdd_d(1.0), c->q);
+  xdd t = xdd_mul(focal(c, g), inv);
+  *psi = t;
+  *dpsi = xdd_mul(t, inv);
+  if( g>0.0 ){
+    double gm = g - 1.0;
+    xdd p1 = xdd_div(focal(c, g), c->u);
+    xdd b = xdd_mul(xdd_mul(xdd_d(g), p1), c->nlq);
+    *psi = xdd_add(*psi, b);
+    *dpsi = xdd_add(*dpsi, xdd_mul(xdd_mul(xdd_d(2.0*g), p1), inv));
+    t = xdd_norm(gm, bce_two_sum_err(g, -1.0, gm), 0);
+    *dpsi = xdd_add(*dpsi, xdd_div(xdd_mul(t, b), c->u));
+  }
+}
+
+/* r = expm1(z - m) and D of a class of finite logit z, given its psi and
+** -psi' */
+static xdd opt_psi_diff(const opt_uni *v, xdd psi, xdd dpsi, double z,
+                        double m, xdd *r){
+  double d = z - m, lo = bce_two_sum_err(z, -m, d), hi = d;
+  if( fabs(d)<0x1p-33 ){
+    bce_dd_add(&hi, &lo, 0.5*d*d);
+    bce_dd_add(&hi, &lo, d*d*d/6.0);
+    *r = xdd_norm(hi, lo, 0);
+    return xdd_mul(xdd_add(dpsi, v->dpsij),
+                   xdd_mul(xdd_mul(v->cj.q, *r), xdd_d(-0.5)));
+  }
+  *r = xdd_add(xdd_exp(d, lo), xdd_d(-1.0));
+  return xdd_add(psi, xdd_neg(v->psij));
+}
+
+/* Whether the row can be near-uniform (no +Inf; every -Inf logit's A_c 0;
+** the finite logits within 1 of m, at least two of them, with finite
+** P_c y_c below 2^900), and then v: two passes, taken once a row and only
+** where an element cancelled past what the other paths keep */
+static int opt_uniform(const bce_cce_row *r, const opt_row *w, opt_uni *v){
+  const cce_scan *s = w->s;
+  double g = w->o->gamma, y, z, ph, pl;
+  cce_pass it;
+  opt_class c;
+  int64_t i, nf = 0;
+  if( s->inf1>=0 ) return 0;
+  bce_sum_clear(&v->x1);
+  bce_sum_clear(&v->x2);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    pass_next(&it, &y, &z);
+    opt_class_of(w, i, y, z, &c);
+    if( z< -DBL_MAX ){
+      if( c.a.hi!=0.0 ) return 0;
+      continue;
+    }
+    if( !(s->m - z<=1.0) ) return 0;
+    opt_p(w->o, i, &ph, &pl);
+    if( !(fabs(ph)<=0x1p900) ) return 0;
+    sum_product(&v->x1, ph, y, 1);
+    sum_product(&v->x1, pl, y, 1);
+    bce_sum_add(&v->x2, ph, 1);
+    bce_sum_add(&v->x2, pl, 1);
+    if( i==s->j ) v->cj = c;
+    nf++;
+  }
+  if( nf<2 ) return 0;
+  v->nf = (double)nf;
+  opt_psi(&v->cj, g, &v->psij, &v->dpsij);
+  v->msum = v->ra = v->rs = xdd_d(0.0);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    xdd psi, dpsi, dc, rc;
+    pass_next(&it, &y, &z);
+    if( i==s->j || z< -DBL_MAX ) continue;
+    opt_class_of(w, i, y, z, &c);
+    opt_psi(&c, g, &psi, &dpsi);
+    dc = opt_psi_diff(v, psi, dpsi, z, s->m, &rc);
+    v->msum = xdd_add(v->msum, xdd_mul(xdd_mul(c.q, c.a), dc));
+    v->ra = xdd_add(v->ra, xdd_mul(rc, c.a));
+    v->rs = xdd_add(v->rs, rc);
+  }
+  return 1;
+}
+
+/* Whether B_k = sum_c (A_c - A_k) is 0 exactly: K B_k = K (1-s) X1 + s X2,
+** X1 = sum P_c y_c - K P_k y_k and X2 = sum P_c - K P_k, K the finite
+** logits, each an exact sum read as four doubles (or not taken: no zero
+** then), and their products with K (1-s) = K (oh + ol) and s summed
+** exactly again: [1, 0, 0] with class weights [1, 0, 2] and smoothing 1/2
+** has A = [2/3, 0, 1/3], B_2 = 0, and neither X 0 */
+static int opt_b_zero(const opt_row *w, opt_uni *v, int64_t k, double y){
+  double sm = w->o->smoothing, ph, pl, kh, kl, f[4];
+  double oh = 1.0 - sm, ol = bce_two_sum_err(1.0, -sm, oh);
+  bce_sum t, u;
+  bce_qd x1, x2;
+  int a, b;
+  opt_p(w->o, k, &ph, &pl);
+  t = v->x1;
+  u = v->x2;
+  kh = v->nf*ph;
+  kl = bce_fma(v->nf, ph, -kh);
+  sum_product(&t, kh, y, -1);
+  sum_product(&t, kl, y, -1);
+  bce_sum_add(&u, kh, -1);
+  bce_sum_add(&u, kl, -1);
+  kh = v->nf*pl;
+  kl = bce_fma(v->nf, pl, -kh);
+  sum_product(&t, kh, y, -1);
+  sum_product(&t, kl, y, -1);
+  bce_sum_add(&u, kh, -1);
+  bce_sum_add(&u, kl, -1);
+  x1 = qd_of_sum(&t);
+  x2 = qd_of_sum(&u);
+  if( bce_sum_value(&t)!=0.0 || bce_sum_value(&u)!=0.0 ) return 0;
+  f[0] = v->nf*oh;
+  f[1] = bce_fma(v->nf, oh, -f[0]);
+  f[2] = v->nf*ol;
+  f[3] = bce_fma(v->nf, ol, -f[2]);
+  bce_sum_clear(&t);
+  for(a=0; a<4; a++){
+    for(b=0; b<4; b++) sum_product(&t, f[b], x1.v[a], 1);
+    sum_product(&t, sm, x2.v[a], 1);
+  }
+  return bce_sum_value(&t)==0.0;
+}
+
+/* q_k [M - A_k D_k + psi_j q_j R_k]/n for class k of a near-uniform row
+** whose B_k is 0 */
+static double opt_grad_uniform(const opt_row *w, const opt_uni *v,
+                               const opt_class *c, int64_t k, double z,
+                               double n){
+  xdd psi, dpsi, rk = xdd_d(0.0), dk = xdd_d(0.0), t;
+  if( k!=w->s->j ){
+    opt_psi(c, w->o->gamma, &psi, &dpsi);
+    dk = opt_psi_diff(v, psi, dpsi, z, w->s->m, &rk);
+  }
+  t = xdd_add(v->ra, xdd_neg(xdd_mul(c->a, v->rs)));
+  t = xdd_mul(xdd_mul(v->psij, v->cj.q), t);
+  t = xdd_add(xdd_add(v->msum, xdd_neg(xdd_mul(c->a, dk))), t);
+  return xdd_over_n(xdd_mul(c->q, t), n);
 }
 
 /* ------------------------------------------------- the public functions */
@@ -1687,7 +1894,8 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
   cce_lse_qd vq;
   bce_qd hq = {{0.0, 0.0, 0.0, 0.0}};
-  int have_qd = 0;
+  int have_qd = 0, uni = -1;
+  opt_uni v;
   if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
   if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
   if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
@@ -1717,12 +1925,23 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   for(i=0; i<s.k; i++){
     xdd others;
     double x;
-    int slow;
+    int slow, depth;
     pass_next(&it, &y, &z);
     opt_class_of(&w, i, y, z, &c);
     hi_ = opt_h(&w, &c);
     others = i==top ? rest : xdd_sub_half(h, hi_);
-    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow);
+    x = xdd_diff_over_n(xdd_mul(c.q, others), xdd_mul(c.u, hi_), n, &slow,
+                        &depth);
+    /* past 2^-88 of the terms the four doubles below keep fewer than 60
+    ** bits; past 2^-46 with focusing, the double-double fewer than 51:
+    ** a near-uniform row is taken as such (above) */
+    if( slow && s.inf1<0 && depth>(o->gamma==0.0 ? 88 : 46) ){
+      if( uni<0 ) uni = opt_uniform(r, &w, &v);
+      if( uni && opt_b_zero(&w, &v, i, y) ){
+        emit(arg, opt_grad_uniform(&w, &v, &c, i, z, n));
+        continue;
+      }
+    }
     if( slow && o->gamma==0.0 && s.inf1<0 ){
       /* (softmax - y')-like, cancelling past the double-double: again
       ** in four doubles (h_c = A_c without focusing) */

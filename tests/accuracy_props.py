@@ -1386,9 +1386,10 @@ def mc_opts(d, k, which):
     return o
 
 
-def mc_parts(xs, logits, eps):
+def mc_parts(xs, logits, eps, terms=False):
     """q_c, 1 - q_c and -ln q_c of every class: the clipped p, or
-    softmax(z) with ln S = log1p(the other terms)."""
+    softmax(z) with ln S = log1p(the other terms); terms: also e^(z_c - m)
+    and S."""
     k = len(xs)
     if logits:
         z = [mpf(v) for v in xs]
@@ -1399,7 +1400,8 @@ def mc_parts(xs, logits, eps):
         ls = mp.log1p(mp.fsum(e[i] for i in range(k) if i != j))
         q = [v / s for v in e]
         u = [mp.fsum(e[i] for i in range(k) if i != c) / s for c in range(k)]
-        return q, u, [(m - z[c]) + ls for c in range(k)]
+        nlq = [(m - z[c]) + ls for c in range(k)]
+        return (q, u, nlq, e, s) if terms else (q, u, nlq)
     q = [mpf(gen_ref.clip(v, eps)) for v in xs]
     return q, [1 - v for v in q], [-mp.log(v) for v in q]
 
@@ -1417,19 +1419,25 @@ def mc_ref(y, xs, logits, o, want_grad):
     al = o.get("alpha", 1)
     al = [mpf(v) for v in al] if isinstance(al, list) else [mpf(al)] * k
     g = mpf(o.get("gamma", 0))
-    q, u, nlq = mc_parts(xs, logits, o.get("eps", EPS))
+    q, u, nlq, e, se = mc_parts(xs, logits, o.get("eps", EPS), True) \
+        if logits else mc_parts(xs, logits, o.get("eps", EPS)) + (0, 0)
     amp = [cw[c] * al[c] * ys[c] for c in range(k)]
     f = [mpf(1) if g == 0 else u[c] ** g for c in range(k)]
     if not want_grad:
         v = mp.fsum(amp[c] * f[c] * nlq[c] for c in range(k))
         return v, v
     if logits:
-        # h_c = -q_c dl_c/dq_c; dl/dz_k = q_k sum_{c != k} h_c - (1-q_k) h_k
+        # h_c = -q_c dl_c/dq_c; dl/dz_k = q_k sum_{c != k} h_c - (1-q_k) h_k,
+        # taken as (e_k sum_{c != k} h_c - sum_{c != k} e_c h_k)/S: where
+        # the logits are equal and every h_c the same, the exact 0 is 0 and
+        # not the rounding of q_k = 1/K (6.5e-187 over n = 1e-266 at 1500
+        # bits, where the extension's 0 is right)
         h = [mpf(0) if amp[c] == 0 else amp[c] * f[c] *
              ((g * q[c] * nlq[c] / u[c] if g != 0 else 0) + 1)
              for c in range(k)]
-        out = [(q[c] * mp.fsum(h[i] for i in range(k) if i != c)
-                - u[c] * h[c]) for c in range(k)]
+        out = [(e[c] * mp.fsum(h[i] for i in range(k) if i != c)
+                - mp.fsum(e[i] for i in range(k) if i != c) * h[c]) / se
+               for c in range(k)]
         mag = [q[c] * mp.fsum(h[i] for i in range(k) if i != c) + u[c] * h[c]
                for c in range(k)]
         return out, mag

@@ -384,6 +384,82 @@ for k in (2, 5, 17, 64, 65, 200, 1000):
          {"gamma": 0.7}, n=2.0)
 
 
+# logits within a tiny spread and every A_c the same (smoothing 1, or equal
+# targets): the gradient is of the order of the spread, q_k - 1/K, which
+# q_k H - h_k in any fixed number of doubles loses (-1.3e-72 for every
+# element where they are about 1e-224 and differ); references at DPS[name]
+# digits, past the spread's cancellation.  The first two are make
+# accuracy's rows [15:options multi-class smoothing:1#108] and
+# [combined:2#115]
+DPS = {}
+
+
+def tiny_case(name, y, z, o, n, dps):
+    case(name, 3, y, z, o, n=n)
+    DPS[name] = dps
+
+
+tiny_case("cce_logits_grad tiny spread smoothing 1, K 14",
+          [0.0, 0.08667469024658203, 0.0, 0.05951690673828125, 0.0,
+           0.04108619689941406, 0.1399974822998047, 0.1507740020751953,
+           0.16850948333740234, 0.15572547912597656, 0.12527084350585938,
+           0.016878128051757812, 0.05556678771972656, 0.0],
+          [1.3534468705663598e-272, -1.1382925937683316e-272,
+           -9.857692506703279e-273, -8.261615114142913e-273,
+           1.7455123704391067e-273, 8.060858671782049e-273,
+           1.698530580680783e-272, -4.599768546563332e-273,
+           -7.0196856339407775e-273, 6.176339803559736e-273,
+           1.6102034563860936e-272, 2.8962935912085688e-272,
+           -4.16034705004315e-272, -1.2017243647593637e-272],
+          {"smoothing": 1.0}, 999475.0, 400)
+tiny_case("cce_logits_grad tiny spread smoothing 1 gamma 4.4, K 6",
+          [0.24177837371826172, 0.2730588912963867, 0.10235118865966797, 0.0,
+           0.2711782455444336, 0.11163330078125],
+          [-1.5707759759988844e-94, 2.1028120148395485e-94,
+           1.019600180453621e-93, -4.228220795171794e-94,
+           1.2177609119074417e-93, 3.569878099798313e-94],
+          {"smoothing": 1.0, "gamma": 4.3997634121364335}, 99445.0, 200)
+tiny_case("cce_logits_grad tiny spread class index, smoothing 1, gamma 2, "
+          "class weights and alpha all equal, K 5", 2,
+          [3e-200, -1e-200, 2.5e-200, 7e-201, -4.4e-200],
+          {"smoothing": 1.0, "gamma": 2.0, "class_weight": [3.0] * 5,
+           "alpha": 0.25}, 1e-250, 300)
+tiny_case("cce_logits_grad tiny spread equal targets and a -Inf logit "
+          "of target 0, gamma 0.5, K 4", [0.5, 0.0, 0.5, 0.0],
+          [1e-180, -INF, 3e-180, -2e-180], {"gamma": 0.5}, 3.0, 280)
+tiny_case("cce_logits_grad spread 2^-52 at 1, smoothing 1, gamma 3, K 4", 0,
+          [1.0, 1.0 + 2.0 ** -52, 1.0 - 2.0 ** -53, 1.0 + 2.0 ** -51],
+          {"smoothing": 1.0, "gamma": 3.0}, 1.0, 120)
+tiny_case("cce_logits_grad spread of an ulp at 1000, smoothing 1, gamma "
+          "10.7, K 3", 1, [1000.0, 1000.0 + 2.0 ** -43, 1000.0],
+          {"smoothing": 1.0, "gamma": 10.7}, 1.0, 100)
+tiny_case("cce_logits_grad subnormal logits, smoothing 1, K 3", 0,
+          [5e-324, -1e-323, 0.0], {"smoothing": 1.0}, 1e-300, 450)
+# A_k the mean of the A_c without every A_c the same: alphas whose mean is
+# alpha_6 (make accuracy's [combined:63#13]), and hard targets of equal
+# class weights with one alpha the mean of the others
+tiny_case("cce_logits_grad tiny spread, alpha_k the mean of the alphas, "
+          "K 7", [0.35714149475097656, 0.26470375061035156,
+                  0.2675514221191406, 0.11060333251953125, 0.0, 0.0, 0.0],
+          [-3.4885133491783105e-301, 7.944597702460034e-301,
+           5.522191461243823e-301, 1.7645011451967876e-300,
+           1.6894722299324975e-301, -2.0179104058600372e-300,
+           6.449120104140644e-301],
+          {"smoothing": 1.0, "gamma": 0.001,
+           "alpha": [0.5, 2.0, 0.0, 0.5, 2.0, 1.0, 1.0]}, 1.0, 420)
+tiny_case("cce_logits_grad tiny spread, equal targets, alpha_1 the mean, "
+          "K 3", [1.0 / 3, 1.0 / 3, 1.0 / 3], [2e-150, -1e-150, 5e-151],
+          {"alpha": [0.25, 0.5, 0.75]}, 1.0, 230)
+# B_2 = 0 through the smoothing: A = [2/3, 0, 1/3] from a one-hot target,
+# class weights [1, 0, 2] and smoothing 1/2 ([combined:124#199])
+tiny_case("cce_logits_grad tiny spread, A_2 the mean through the smoothing, "
+          "K 3", [1.0, 0.0, 0.0], [2.3280014174305013e-43,
+                                    -1.2464885983052357e-42,
+                                    -3.934392561119341e-42],
+          {"ignore_index": -100, "class_weight": [1.0, 0.0, 2.0],
+           "gamma": 0.001, "smoothing": 0.5}, 450676.0, 120)
+
+
 # ---------------------------------------------------------------- spelling
 def jnum(x):
     if x == INF:
@@ -442,7 +518,7 @@ def main():
         else:
             # at 80 digits: a gradient that cancels (targets that are the
             # softmax rounded) loses up to 17 of them
-            mp.dps = 80
+            mp.dps = DPS.get(name, 80)
             closed = grad_closed(y, x, o, logits, n)
             if len(x) <= 64 and all(abs(v) < INF for v in x):
                 if all(v == 0 for v in closed):
@@ -450,7 +526,7 @@ def main():
                     # 10^-90 must go below the check's 10^-300
                     mp.dps = 330
                 dv = grad_diff(y, x, o, logits, n)
-                mp.dps = 80
+                mp.dps = DPS.get(name, 80)
                 for c, (a, b) in enumerate(zip(dv, closed)):
                     assert abs(a - b) <= abs(b) * mpf(10) ** -40 + \
                         mpf(10) ** -300 * abs(mpf(1) / n), (name, c, a, b)
