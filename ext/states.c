@@ -344,13 +344,19 @@ static bce_score_status score_value(int fn, bce_mean *m, bce_sum *wsum,
   double *store = 0;
   const char *why;
   bce_score_status st;
+  int decoded;
   if( fn==BCE_STATE_KL ) return bce_kl_value(m, v);
   if( nd>0 ){
     store = (double*)sqlite3_malloc64((sqlite3_uint64)nd*sizeof(double));
     if( store==0 ) return BCE_SCORE_NOMEM;
   }
-  /* the bytes were read by bce_state_decode(): valid */
-  if( BCE_NEVER(!bce_options_decode(opt, nOpt, &len, &o, store, nd, &why)) ){
+  /* the bytes were read by bce_state_decode(): valid.  The call outside
+  ** BCE_NEVER(): the coverage build does not evaluate its argument (with
+  ** it inside, that build read o unset: the merges of bce_d2_state and
+  ** cce_d2_state were wrong there, and tests/sql/state_golden_scores.sql
+  ** crashed) */
+  decoded = bce_options_decode(opt, nOpt, &len, &o, store, nd, &why);
+  if( BCE_NEVER(!decoded) ){
     sqlite3_free(store);
     return BCE_SCORE_NULL;
   }
