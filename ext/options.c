@@ -98,9 +98,9 @@ static void optarg_key_list(char *buf, size_t cap, unsigned keys){
     if( !(keys & bit) ) continue;
     /* no descriptor of ext/entry.c gives a key of the other family (the
     ** masks OPT_* there): only src/options.c's direct callers can */
-    if( BCE_NEVER(bit==BCE_OPT_POS_WEIGHT && multiclass) ) continue;
-    if( BCE_NEVER((bit==BCE_OPT_CLASS_WEIGHT || bit==BCE_OPT_IGNORE_INDEX)
-                  && !multiclass) ){
+    if( multiclass && BCE_NEVER(bit==BCE_OPT_POS_WEIGHT) ) continue;
+    if( !multiclass && (BCE_NEVER(bit==BCE_OPT_CLASS_WEIGHT)
+                        || BCE_NEVER(bit==BCE_OPT_IGNORE_INDEX)) ){
       continue;
     }
     name = bce_options_key_name(bit);
@@ -152,7 +152,10 @@ static const char *optarg_not_applicable_why(unsigned key, unsigned allowed){
   if( key==BCE_OPT_CLASS_WEIGHT ){
     return ": it is multi-class (cce, cce_logits); for binary use pos_weight";
   }
-  if( key==BCE_OPT_IGNORE_INDEX ){
+  /* the last key that can fail to apply here: gamma and alpha apply to
+  ** every function but the scores, which word their own (ext/scores.c,
+  ** ext/d2.c), and smoothing to all */
+  if( BCE_ALWAYS(key==BCE_OPT_IGNORE_INDEX) ){
     return ": it is multi-class (cce, cce_logits); a NULL y skips a row "
            "here (rule 1)";
   }
@@ -164,7 +167,7 @@ static const char *optarg_not_applicable_why(unsigned key, unsigned allowed){
 static void optarg_value_words(char *buf, const char *z, size_t n){
   size_t i;
   for(i=0; i<n && i<=40 && z[i]>=' ' && z[i]<='~'; i++){}
-  if( n>0 && i==n ){
+  if( BCE_ALWAYS(n>0) && i==n ){     /* a key or a value: a byte at least */
     memcpy(buf, z, n);
     buf[n] = 0;
   }else{

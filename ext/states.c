@@ -431,7 +431,7 @@ BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
   if( a->fn!=0 ){
     n = encode_merged(a, out, sizeof out);
     /* a state of >= 1 row was merged, and this aggregate has no inverse */
-    if( !BCE_NEVER(n==0) ) bce_result_state(ctx, n, out, encode_merged, a);
+    if( BCE_ALWAYS(n>0) ) bce_result_state(ctx, n, out, encode_merged, a);
   }
   merge_free(a);
 }
