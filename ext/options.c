@@ -318,17 +318,18 @@ BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
     if( slot->text && n==slot->nText && memcmp(z, slot->text, n)==0 ){
       return 1;
     }
-  }else if( slot->text==0 ){
-    if( !hasEps && !(slot->opt.keys & BCE_OPT_EPS) ) return 1;
-    if( hasEps && (slot->opt.keys & BCE_OPT_EPS) ){
-      if( eps==slot->opt.eps ) return 1;
-      /* rule 6, worded as in 0.2.0 */
-      bce_format_double(got, eps);
-      bce_format_double(first, slot->opt.eps);
-      bce_error(ctx, "eps must be the same in every row, got %s after %s",
-                got, first);
-      return 0;
-    }
+  }else if( slot->text==0
+          /* no options text in this row nor in the first: a positional eps
+          ** in both or in neither, as the function's arity says (the
+          ** callers' hasEps is argc==4 once the options are taken off) */
+          && BCE_ALWAYS(hasEps==((slot->opt.keys & BCE_OPT_EPS)!=0)) ){
+    if( !hasEps || eps==slot->opt.eps ) return 1;
+    /* rule 6, worded as in 0.2.0 */
+    bce_format_double(got, eps);
+    bce_format_double(first, slot->opt.eps);
+    bce_error(ctx, "eps must be the same in every row, got %s after %s",
+              got, first);
+    return 0;
   }
   optarg_describe(got, z, n, hasEps, eps);
   optarg_describe(first, slot->text, slot->nText,
