@@ -368,24 +368,13 @@ static void optarg_move_into(optarg_cached_options *c, const bce_options *o,
 }
 
 static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
-                                 sqlite3_value *v,
-                          int hasEps, double eps, bce_options_room *room,
-                          const bce_options **o){
+                                 sqlite3_value *v, bce_options_room *room,
+                                 const bce_options **o){
   const char *z;
   size_t n, need;
   optarg_cached_options *c;
-  bce_options tmp;
-  bce_options *dst = room ? &room->opt : &tmp;
+  bce_options *dst = &room->opt;
   int ok;
-  if( v==0 ){
-    bce_options_init(&room->opt);
-    if( hasEps ){
-      room->opt.eps = eps;
-      room->opt.keys = BCE_OPT_EPS;
-    }
-    *o = &room->opt;
-    return 1;
-  }
   c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
   if( c ){
     *o = &c->opt;
@@ -397,8 +386,7 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   n = (size_t)sqlite3_value_bytes(v);
-  ok = optarg_parse(ctx, z, n, dst, room ? room->store : 0,
-             room ? BCE_OPTIONS_ROOM : 0, &need);
+  ok = optarg_parse(ctx, z, n, dst, room->store, BCE_OPTIONS_ROOM, &need);
   if( !ok && need==0 ) return 0;
   if( ok ){
     need = (size_t)(dst->n_pos_weights + dst->n_alphas
@@ -416,13 +404,13 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   if( ok ){
-    optarg_move_into(c, dst, room ? room->store : 0);
+    optarg_move_into(c, dst, room->store);
   }else if( !optarg_parse(ctx, z, n, &c->opt, c->store, need, &need) ){
     sqlite3_free(c);
     return 0;
   }
   sqlite3_set_auxdata(ctx, iArg, c, sqlite3_free);
-  if( ok && room ){
+  if( ok ){
     /* this call reads the room: set_auxdata() may have freed c already
     ** (out of memory, or a call from the query planner, which keeps no
     ** auxiliary data) */
@@ -439,8 +427,8 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
 }
 
 BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
-                                      sqlite3_value *v, int hasEps,
-                                      double eps, bce_options_room *room,
+                                      sqlite3_value *v,
+                                      bce_options_room *room,
                                       const bce_options **o){
-  return optarg_scalar_options(ctx, iArg, v, hasEps, eps, room, o);
+  return optarg_scalar_options(ctx, iArg, v, room, o);
 }

@@ -314,7 +314,7 @@ BCE_PRIVATE void bce_kl_term_func(sqlite3_context *ctx, int argc,
     /* options cached on the statement passed this check when they were
     ** read (ext/options.h): a constant options argument is checked once */
     if( (sqlite3_get_auxdata(ctx, at)==0 && !kl_keys_apply(ctx, argv[at]))
-     || !bce_scalar_options_in(ctx, at, argv[at], 0, 0.0, &room, &o) ){
+     || !bce_scalar_options_in(ctx, at, argv[at], &room, &o) ){
       return;
     }
   }else{
