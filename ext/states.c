@@ -539,7 +539,9 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
     sqlite3_str_appendall(s, ",\"score\":");
     /* D^2 of -Inf (a certain miss at eps 0) has no JSON number */
     if( scored!=BCE_SCORE_VALUE ) sqlite3_str_appendall(s, "null");
-    else if( isinf(score) && score<0 ) sqlite3_str_appendall(s, "-9e999");
+    else if( isinf(score) && BCE_ALWAYS(score<0) ){   /* D^2 <= 1 */
+      sqlite3_str_appendall(s, "-9e999");
+    }
     else json_double(s, score);
   }
   n = sqlite3_value_bytes(argv[0]);

@@ -136,4 +136,16 @@ INSERT INTO checks SELECT 'a state past 1024 bytes: cce_d2_state of 2000 classes
 INSERT INTO checks SELECT 'bce_merge of the 2000-class cce_d2_state is 1 - ln 2000 / ln 2',
   (SELECT bce_merge(s) FROM (SELECT cce_d2_state(y, p) AS s FROM big_k)),
   1 - ln(2000)/ln(2), 'ulp', 4;
+INSERT INTO checks SELECT 'the hex() of a state past 1024 bytes reads as the state',
+  (SELECT bce_merge(hex(s)) FROM (SELECT cce_d2_state(y, p) AS s FROM big_k)),
+  1 - ln(2000)/ln(2), 'ulp', 4;
+-- bce_state_info of a score state: a D^2 with no value (every label the
+-- same: the null model's loss is 0) is null, and a D^2 of -Inf (a certain
+-- miss at eps 0) is -9e999, as JSON has no infinity
+INSERT INTO checks SELECT 'bce_state_info: the score of a D^2 state of one label value is null',
+  json_type(bce_state_info(bce_d2_state(1, 0.5)), '$.score'), 'null', 'is', NULL;
+INSERT INTO checks SELECT 'bce_state_info: a D^2 of -Inf is -9e999',
+  (SELECT json_extract(bce_state_info(s), '$.score') FROM
+     (SELECT bce_d2_state(column1, column2, '{"eps": 0}') AS s
+        FROM (VALUES (1, 0.0), (0, 0.5)))), -9e999, 'is', NULL;
 .read tests/sql/lib/report.sql
