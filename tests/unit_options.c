@@ -416,6 +416,8 @@ static void test_grammar(void){
                BCE_OPTIONS_MALFORMED, 0, 13, 0, -1);
   expect_error("reduction: string ended", "{\"reduction\": \"su", PROB,
                BCE_OPTIONS_MALFORMED, 0, 17, 0, -1);
+  expect_error("object: ended after a key", "{\"eps\"", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
   expect_error("object: ended after a string value", "{\"reduction\": \"sum\"",
                PROB, BCE_OPTIONS_MALFORMED, 0, 19, 0, -1);
 }
