@@ -188,11 +188,10 @@ BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
     return opt_text_load4(a)==opt_text_load4(b)
         && opt_text_load4(a+n-4)==opt_text_load4(b+n-4);
   }
-  if( n>=2 ){
-    return opt_text_load2(a)==opt_text_load2(b)
-        && opt_text_load2(a+n-2)==opt_text_load2(b+n-2);
-  }
-  return n==0 || a[0]==b[0];
+  /* the first row's options text is at least "{}" */
+  if( BCE_NEVER(n<2) ) return memcmp(a, b, n)==0;
+  return opt_text_load2(a)==opt_text_load2(b)
+      && opt_text_load2(a+n-2)==opt_text_load2(b+n-2);
 }
 
 /* A row of known options that change the formula: out of line, so that

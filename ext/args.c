@@ -237,8 +237,10 @@ static int is_label_word(const char *z, int n, char *pos){
   for(i=0; i<sizeof(word)/sizeof(word[0]); i++){
     const char *w = word[i][0], *p = word[i][1];
     if( (int)strlen(w)==n && sqlite3_strnicmp(z, w, n)==0 ){
-      int upper = z[0]>='A' && z[0]<='Z';
-      int all = upper && n>1 && z[1]>='A' && z[1]<='Z';
+      /* z is the word up to case: letters, two or more */
+      int upper = BCE_ALWAYS(z[0]>='A') && z[0]<='Z';
+      int all = upper && BCE_ALWAYS(n>1) && BCE_ALWAYS(z[1]>='A')
+             && z[1]<='Z';
       int k;
       for(k=0; p[k]; k++){
         pos[k] = (char)((all || (upper && k==0)) ? p[k] - 'a' + 'A' : p[k]);
@@ -256,7 +258,8 @@ static int is_label_word(const char *z, int n, char *pos){
 static int is_header_word(const char *z, int n){
   int i;
   double x;
-  if( n==0 || !((z[0]|0x20)>='a' && (z[0]|0x20)<='z') ) return 0;
+  /* error_text() reports an empty text before it asks */
+  if( BCE_NEVER(n==0) || !((z[0]|0x20)>='a' && (z[0]|0x20)<='z') ) return 0;
   if( bce_decimal_parse_infinity(z, (size_t)n, &x) ) return 0;
   for(i=1; i<n; i++){
     char c = z[i];
@@ -314,19 +317,16 @@ static void error_text(sqlite3_context *ctx, const char *arg,
     bce_error(ctx, "%s must be %s, got '%.*s'; a CSV header row read as "
                    "data? .import --csv --skip 1 skips it", arg, what, n, z);
   }else if( param && (param->domain==BCE_WEIGHT || param->domain==BCE_COUNT
-                       || param->domain==BCE_EPS)
+                       /* eps is always the last argument, where such a
+                       ** text is the options object */
+                       || BCE_NEVER(param->domain==BCE_EPS))
          && is_object_text(z, n) ){
-    /* an options object (issue 21) before another argument, or given to
-    ** a function that takes none */
+    /* an options object (issue 21) before another argument: every
+    ** function with a w, n or eps takes options (ext/entry.c) */
     bce_quote_text(quoted, z, n);
-    if( bce_func(ctx)->optKeys==0 ){
-      bce_error(ctx, "%s must be %s, got %s; %s() takes no options object",
-                arg, what, quoted, bce_func(ctx)->zName);
-    }else{
-      bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
-                     "and not with a positional eps (eps is a key)", arg,
-                     what, quoted);
-    }
+    bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
+                   "and not with a positional eps (eps is a key)", arg,
+                   what, quoted);
   }else{
     bce_quote_text(quoted, z, n);
     bce_error(ctx, "%s must be %s, got %s", arg, what, quoted);
@@ -363,16 +363,11 @@ static void error_blob(sqlite3_context *ctx, const char *arg,
              || strcmp(arg, "eps")==0)
          && bce_jsonb_is_object((const char*)b, (size_t)n) ){
     /* options are TEXT (issue 21): a JSONB object in their place reaches
-    ** the reader of the argument before it */
-    if( bce_func(ctx)->optKeys==0 ){
-      bce_error(ctx, "%s must be %s, got a blob of %d byte%s (a JSONB "
-                     "object); %s() takes no options object", arg, what, n,
-                n==1 ? "" : "s", bce_func(ctx)->zName);
-    }else{
-      bce_error(ctx, "%s must be %s, got a blob of %d byte%s; a JSONB "
-                     "object (jsonb())? options are TEXT: json(x) gives it",
-                arg, what, n, n==1 ? "" : "s");
-    }
+    ** the reader of the argument before it (w, n or eps: every function
+    ** with one takes options, ext/entry.c) */
+    bce_error(ctx, "%s must be %s, got a blob of %d byte%s; a JSONB "
+                   "object (jsonb())? options are TEXT: json(x) gives it",
+              arg, what, n, n==1 ? "" : "s");
   }else if( is_text_bytes(b, n) ){
     bce_error(ctx, "%s must be %s, got a blob of %d byte%s; text sent as "
                    "bytes (a Node Buffer?): pass buf.toString(), or "

@@ -165,7 +165,7 @@ static int mc_scalar_options(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv, int hasOpt, double eps,
                              bce_options_room *room, const bce_options **o){
   if( hasOpt ){
-    return bce_scalar_options_in(ctx, argc, argv[argc], 0, 0.0, room, o);
+    return bce_scalar_options_in(ctx, argc, argv[argc], room, o);
   }
   bce_options_init(&room->opt);
   if( argc==4 ) room->opt.eps = eps;

@@ -46,7 +46,11 @@ BCE_PRIVATE int bce_options_loss_overflow(sqlite3_context *ctx, double y,
                                           double x, int logits, double l,
                                           const bce_binary_opt *b){
   char buf[BCE_DECIMAL_BUF];
-  if( !isinf(l) || !bce_opt_loss_overflows(y, x, logits, l, b) ) return 0;
+  /* every caller tests isinf(l) first, inline, so a finite row pays one
+  ** test */
+  if( BCE_NEVER(!isinf(l)) || !bce_opt_loss_overflows(y, x, logits, l, b) ){
+    return 0;
+  }
   bce_decimal_format(buf, b->pos_weight);     /* as the state errors write it */
   bce_error(ctx, "options key \"pos_weight\" %s makes the loss of this row "
             "overflow a double; a smaller pos_weight keeps it finite", buf);
@@ -92,13 +96,17 @@ static void optarg_key_list(char *buf, size_t cap, unsigned keys){
     const char *name;
     int multiclass = (keys & BCE_OPT_MULTICLASS)!=0;
     if( !(keys & bit) ) continue;
-    if( bit==BCE_OPT_POS_WEIGHT && multiclass ) continue;
-    if( (bit==BCE_OPT_CLASS_WEIGHT || bit==BCE_OPT_IGNORE_INDEX)
-     && !multiclass ){
+    /* no descriptor of ext/entry.c gives a key of the other family (the
+    ** masks OPT_* there): only src/options.c's direct callers can */
+    if( multiclass && BCE_NEVER(bit==BCE_OPT_POS_WEIGHT) ) continue;
+    if( !multiclass && (BCE_NEVER(bit==BCE_OPT_CLASS_WEIGHT)
+                        || BCE_NEVER(bit==BCE_OPT_IGNORE_INDEX)) ){
       continue;
     }
     name = bce_options_key_name(bit);
-    if( k+strlen(name)+3>=cap ) break;
+    /* every key's name with ", " between them is 79 bytes: the caller's
+    ** 160 hold them all */
+    if( BCE_NEVER(k+strlen(name)+3>=cap) ) break;
     if( k ){ memcpy(buf+k, ", ", 2); k += 2; }
     memcpy(buf+k, name, strlen(name));
     k += strlen(name);
@@ -136,13 +144,18 @@ static const char *optarg_not_applicable_why(unsigned key, unsigned allowed){
   if( key==BCE_OPT_REDUCTION ){
     return ": only aggregates and states reduce rows";
   }
-  if( key==BCE_OPT_POS_WEIGHT && (allowed & BCE_OPT_MULTICLASS) ){
+  /* every binary descriptor takes pos_weight (OPT_BINARY, OPT_BCE_D2 in
+  ** ext/entry.c) */
+  if( key==BCE_OPT_POS_WEIGHT && BCE_ALWAYS(allowed & BCE_OPT_MULTICLASS) ){
     return ": it is binary; for multi-class use class_weight";
   }
   if( key==BCE_OPT_CLASS_WEIGHT ){
     return ": it is multi-class (cce, cce_logits); for binary use pos_weight";
   }
-  if( key==BCE_OPT_IGNORE_INDEX ){
+  /* the last key that can fail to apply here: gamma and alpha apply to
+  ** every function but the scores, which word their own (ext/scores.c,
+  ** ext/d2.c), and smoothing to all */
+  if( BCE_ALWAYS(key==BCE_OPT_IGNORE_INDEX) ){
     return ": it is multi-class (cce, cce_logits); a NULL y skips a row "
            "here (rule 1)";
   }
@@ -154,7 +167,7 @@ static const char *optarg_not_applicable_why(unsigned key, unsigned allowed){
 static void optarg_value_words(char *buf, const char *z, size_t n){
   size_t i;
   for(i=0; i<n && i<=40 && z[i]>=' ' && z[i]<='~'; i++){}
-  if( n>0 && i==n ){
+  if( BCE_ALWAYS(n>0) && i==n ){     /* a key or a value: a byte at least */
     memcpy(buf, z, n);
     buf[n] = 0;
   }else{
@@ -305,17 +318,18 @@ BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
     if( slot->text && n==slot->nText && memcmp(z, slot->text, n)==0 ){
       return 1;
     }
-  }else if( slot->text==0 ){
-    if( !hasEps && !(slot->opt.keys & BCE_OPT_EPS) ) return 1;
-    if( hasEps && (slot->opt.keys & BCE_OPT_EPS) ){
-      if( eps==slot->opt.eps ) return 1;
-      /* rule 6, worded as in 0.2.0 */
-      bce_format_double(got, eps);
-      bce_format_double(first, slot->opt.eps);
-      bce_error(ctx, "eps must be the same in every row, got %s after %s",
-                got, first);
-      return 0;
-    }
+  }else if( slot->text==0
+          /* no options text in this row nor in the first: a positional eps
+          ** in both or in neither, as the function's arity says (the
+          ** callers' hasEps is argc==4 once the options are taken off) */
+          && BCE_ALWAYS(hasEps==((slot->opt.keys & BCE_OPT_EPS)!=0)) ){
+    if( !hasEps || eps==slot->opt.eps ) return 1;
+    /* rule 6, worded as in 0.2.0 */
+    bce_format_double(got, eps);
+    bce_format_double(first, slot->opt.eps);
+    bce_error(ctx, "eps must be the same in every row, got %s after %s",
+              got, first);
+    return 0;
   }
   optarg_describe(got, z, n, hasEps, eps);
   optarg_describe(first, slot->text, slot->nText,
@@ -354,24 +368,13 @@ static void optarg_move_into(optarg_cached_options *c, const bce_options *o,
 }
 
 static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
-                                 sqlite3_value *v,
-                          int hasEps, double eps, bce_options_room *room,
-                          const bce_options **o){
+                                 sqlite3_value *v, bce_options_room *room,
+                                 const bce_options **o){
   const char *z;
   size_t n, need;
   optarg_cached_options *c;
-  bce_options tmp;
-  bce_options *dst = room ? &room->opt : &tmp;
+  bce_options *dst = &room->opt;
   int ok;
-  if( v==0 ){
-    bce_options_init(&room->opt);
-    if( hasEps ){
-      room->opt.eps = eps;
-      room->opt.keys = BCE_OPT_EPS;
-    }
-    *o = &room->opt;
-    return 1;
-  }
   c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
   if( c ){
     *o = &c->opt;
@@ -383,8 +386,7 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   n = (size_t)sqlite3_value_bytes(v);
-  ok = optarg_parse(ctx, z, n, dst, room ? room->store : 0,
-             room ? BCE_OPTIONS_ROOM : 0, &need);
+  ok = optarg_parse(ctx, z, n, dst, room->store, BCE_OPTIONS_ROOM, &need);
   if( !ok && need==0 ) return 0;
   if( ok ){
     need = (size_t)(dst->n_pos_weights + dst->n_alphas
@@ -402,13 +404,13 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   if( ok ){
-    optarg_move_into(c, dst, room ? room->store : 0);
+    optarg_move_into(c, dst, room->store);
   }else if( !optarg_parse(ctx, z, n, &c->opt, c->store, need, &need) ){
     sqlite3_free(c);
     return 0;
   }
   sqlite3_set_auxdata(ctx, iArg, c, sqlite3_free);
-  if( ok && room ){
+  if( ok ){
     /* this call reads the room: set_auxdata() may have freed c already
     ** (out of memory, or a call from the query planner, which keeps no
     ** auxiliary data) */
@@ -425,8 +427,8 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
 }
 
 BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
-                                      sqlite3_value *v, int hasEps,
-                                      double eps, bce_options_room *room,
+                                      sqlite3_value *v,
+                                      bce_options_room *room,
                                       const bce_options **o){
-  return optarg_scalar_options(ctx, iArg, v, hasEps, eps, room, o);
+  return optarg_scalar_options(ctx, iArg, v, room, o);
 }

@@ -49,8 +49,8 @@ typedef struct BceAgg {
   bce_agg_options o;
 } BceAgg;
 
-/* The options of a scalar call: the options object v (or 0 for none:
-** the defaults, or a positional eps) parsed into *o; cached on the
+/* The options of a scalar call: the options object v parsed into *o (a
+** call without one takes the defaults itself); cached on the
 ** statement with sqlite3_set_auxdata() (argument index iArg), which SQLite
 ** hands back while the argument is constant.  Options that fit the
 ** caller's room are read from it.  SQLite does not say whether an
@@ -64,8 +64,8 @@ typedef struct bce_options_room {
   double store[BCE_OPTIONS_ROOM];
 } bce_options_room;
 BCE_PRIVATE int bce_scalar_options_in(sqlite3_context *ctx, int iArg,
-                                      sqlite3_value *v, int hasEps,
-                                      double eps, bce_options_room *room,
+                                      sqlite3_value *v,
+                                      bce_options_room *room,
                                       const bce_options **o);
 
 /* The last of argv[0..argc) holds no options object where only one may

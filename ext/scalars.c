@@ -56,7 +56,7 @@ static int read_row(sqlite3_context *ctx, const BceFunc *f, int *argc,
     return 0;
   }
   if( n<*argc ){
-    if( !bce_scalar_options_in(ctx, n, argv[n], 0, 0.0, room, o) ) return 0;
+    if( !bce_scalar_options_in(ctx, n, argv[n], room, o) ) return 0;
     *argc = n;
   }
   return 1;

@@ -159,14 +159,10 @@ BCE_PRIVATE void bce_entropy_func(sqlite3_context *ctx, int argc,
 /* ------------------------------------------------------------- kl_div */
 
 /* Reads y (a class index or a JSON array of targets), p (a JSON array)
-** and w into *r and *w, as cce reads them.  0: the result is set (NULL or
-** an error). */
+** and w into *r and *w, as cce reads them; no argument is NULL (both
+** callers apply rule 1 first).  0: the result is set (an error). */
 static int kl_read_row(sqlite3_context *ctx, const BceFunc *f, int argc,
                        sqlite3_value **argv, bce_cce_row *r, double *w){
-  int i;
-  for(i=0; i<argc; i++){
-    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 0;   /* rule 1 */
-  }
   if( !bce_read_cce_target(ctx, argv[0], r) ) return 0;
   *w = 1.0;
   if( argc>2 && bce_read_args(ctx, 1, argv+2, f->aParam+2, w, 0)
@@ -318,7 +314,7 @@ BCE_PRIVATE void bce_kl_term_func(sqlite3_context *ctx, int argc,
     /* options cached on the statement passed this check when they were
     ** read (ext/options.h): a constant options argument is checked once */
     if( (sqlite3_get_auxdata(ctx, at)==0 && !kl_keys_apply(ctx, argv[at]))
-     || !bce_scalar_options_in(ctx, at, argv[at], 0, 0.0, &room, &o) ){
+     || !bce_scalar_options_in(ctx, at, argv[at], &room, &o) ){
       return;
     }
   }else{

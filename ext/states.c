@@ -344,13 +344,19 @@ static bce_score_status score_value(int fn, bce_mean *m, bce_sum *wsum,
   double *store = 0;
   const char *why;
   bce_score_status st;
+  int decoded;
   if( fn==BCE_STATE_KL ) return bce_kl_value(m, v);
   if( nd>0 ){
     store = (double*)sqlite3_malloc64((sqlite3_uint64)nd*sizeof(double));
     if( store==0 ) return BCE_SCORE_NOMEM;
   }
-  /* the bytes were read by bce_state_decode(): valid */
-  if( BCE_NEVER(!bce_options_decode(opt, nOpt, &len, &o, store, nd, &why)) ){
+  /* the bytes were read by bce_state_decode(): valid.  The call outside
+  ** BCE_NEVER(): the coverage build does not evaluate its argument (with
+  ** it inside, that build read o unset: the merges of bce_d2_state and
+  ** cce_d2_state were wrong there, and tests/sql/state_golden_scores.sql
+  ** crashed) */
+  decoded = bce_options_decode(opt, nOpt, &len, &o, store, nd, &why);
+  if( BCE_NEVER(!decoded) ){
     sqlite3_free(store);
     return BCE_SCORE_NULL;
   }
@@ -425,7 +431,7 @@ BCE_PRIVATE void bce_merge_state_final_func(sqlite3_context *ctx){
   if( a->fn!=0 ){
     n = encode_merged(a, out, sizeof out);
     /* a state of >= 1 row was merged, and this aggregate has no inverse */
-    if( !BCE_NEVER(n==0) ) bce_result_state(ctx, n, out, encode_merged, a);
+    if( BCE_ALWAYS(n>0) ) bce_result_state(ctx, n, out, encode_merged, a);
   }
   merge_free(a);
 }
@@ -533,7 +539,9 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
     sqlite3_str_appendall(s, ",\"score\":");
     /* D^2 of -Inf (a certain miss at eps 0) has no JSON number */
     if( scored!=BCE_SCORE_VALUE ) sqlite3_str_appendall(s, "null");
-    else if( isinf(score) && score<0 ) sqlite3_str_appendall(s, "-9e999");
+    else if( isinf(score) && BCE_ALWAYS(score<0) ){   /* D^2 <= 1 */
+      sqlite3_str_appendall(s, "-9e999");
+    }
     else json_double(s, score);
   }
   n = sqlite3_value_bytes(argv[0]);

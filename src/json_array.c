@@ -120,8 +120,9 @@ close:
 BCE_PRIVATE int bce_json_skip_null(bce_json_array *a, size_t at, size_t len){
   if( bce_json_is_jsonb(a) ){
     size_t payload, size;
-    /* the JSONB cursor has stepped over the element already */
-    if( len==0 || strcmp(bce_jsonb_describe(a->z + at, len, &payload, &size),
+    /* the JSONB cursor has stepped over the element already; an element
+    ** has at least its header byte */
+    if( BCE_NEVER(len==0) || strcmp(bce_jsonb_describe(a->z + at, len, &payload, &size),
                          "null")!=0 ){
       return 0;
     }

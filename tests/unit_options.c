@@ -305,6 +305,123 @@ static void test_errors(void){
                BCE_OPTIONS_DOMAIN, BCE_OPT_REDUCTION, 14, 1, -1);
 }
 
+/* The grammar's every turn (RFC 8259): each string escape, each way a
+** \u escape, a string, an array, an object or a value can end too soon
+** or break, white space of each kind inside a value of the wrong kind,
+** and the outer white space SQLite allows.  "at" is the byte a reader of
+** the text meets first that breaks it (n: the text ended), counted by
+** hand from the literal. */
+static void test_grammar(void){
+  bce_options o;
+  bce_options_error e;
+  /* escapes: every one of JSON's, in a key that is then unknown */
+  expect_error("every escape in a key", "{\"\\\"\\\\\\/\\b\\f\\n\\r\\t\": 1}",
+               PROB, BCE_OPTIONS_UNKNOWN_KEY, 0, 1, 18, -1);
+  expect_error("\\u escape: upper-case hex digits", "{\"\\u00AB\": 1}", PROB,
+               BCE_OPTIONS_UNKNOWN_KEY, 0, 1, 8, -1);
+  expect_error("\\u escape: a byte below '0'", "{\"\\u00!0\": 1}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
+  expect_error("\\u escape: 'g'", "{\"\\u00g0\": 1}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
+  expect_error("\\u escape: ':' between digits and letters",
+               "{\"\\u00:0\": 1}", PROB, BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
+  expect_error("\\u escape: ended", "{\"\\u00", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
+  expect_error("escape: ended", "{\"eps\\", PROB, BCE_OPTIONS_MALFORMED, 0,
+               6, 0, -1);
+  expect_error("string: ended", "{\"eps", PROB, BCE_OPTIONS_MALFORMED, 0, 5,
+               0, -1);
+  /* the object around the keys */
+  expect_error("object: '{' alone", "{", PROB, BCE_OPTIONS_MALFORMED, 0, 1,
+               0, -1);
+  expect_error("object: ended after a value", "{\"eps\": 0.1", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 11, 0, -1);
+  expect_error("object: no comma", "{\"eps\": 0.1 \"gamma\": 1}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 12, 0, -1);
+  expect_error("object: no value", "{\"eps\":", PROB, BCE_OPTIONS_MALFORMED,
+               0, 7, 0, -1);
+  expect_error("object: a byte below the tab before it", "\x01{}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 0, 0, -1);
+  report(bce_options_parse("\v\f{}\r\n", 6, PROB, &o, store, 16, &e)
+         ==BCE_OPTIONS_OK && o.keys==0,
+         "object: \\v and \\f around it", "");
+  /* JSON of another kind, broken */
+  expect_error("not an object: an array ended", "[1,", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 3, 0, -1);
+  expect_error("not an object: text after it", "[1] x", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 4, 0, -1);
+  /* a value of the wrong kind, walked through to quote it */
+  expect_error("wrong value: white space of each kind",
+               "{\"eps\": [-1,\t2,\n3,\r4]}", PROB, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_EPS, 8, 13, -1);
+  expect_error("wrong value: white space of each kind after it",
+               "{\"eps\": \"a\" \t\n\r}", PROB, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_EPS, 8, 3, -1);
+  expect_error("wrong value: object of two members",
+               "{\"eps\": {\"a\": 1, \"b\": 2}}", PROB, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_EPS, 8, 16, -1);
+  expect_error("wrong value: ended after a comma", "{\"eps\": [1,", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 11, 0, -1);
+  expect_error("wrong value: ended after '['", "{\"eps\": [", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 9, 0, -1);
+  expect_error("wrong value: ended after '{'", "{\"eps\": {", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 9, 0, -1);
+  expect_error("wrong value: ended after an element", "{\"eps\": [1", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 10, 0, -1);
+  expect_error("wrong value: a string broken", "{\"eps\": [\"a\x01\"]}",
+               PROB, BCE_OPTIONS_MALFORMED, 0, 11, 0, -1);
+  expect_error("wrong value: a number broken", "{\"eps\": [-]}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 10, 0, -1);
+  expect_error("wrong value: object without a key", "{\"eps\": {1}}", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 9, 0, -1);
+  expect_error("wrong value: array without a comma", "{\"eps\": [1 2]}",
+               PROB, BCE_OPTIONS_MALFORMED, 0, 11, 0, -1);
+  expect_error("wrong value: member without a colon", "{\"eps\": {\"a\" 1}}",
+               PROB, BCE_OPTIONS_MALFORMED, 0, 13, 0, -1);
+  expect_error("wrong value: member without a comma",
+               "{\"eps\": {\"a\": 1 x}}", PROB, BCE_OPTIONS_MALFORMED, 0, 16,
+               0, -1);
+  expect_error("wrong value: ended after a member's comma",
+               "{\"eps\": {\"a\": 1,", PROB, BCE_OPTIONS_MALFORMED, 0, 16, 0,
+               -1);
+  expect_error("wrong value: a member's key not a string",
+               "{\"eps\": {\"a\": 1, 2}}", PROB, BCE_OPTIONS_MALFORMED, 0, 17,
+               0, -1);
+  /* the numbers' and the arrays' own turns */
+  expect_error("smoothing negative", "{\"smoothing\": -0.5}", PROB,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_SMOOTHING, 14, 4, -1);
+  expect_error("pos_weight: no value", "{\"pos_weight\":", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 14, 0, -1);
+  expect_error("class_weight: ended after '['", "{\"class_weight\": [",
+               MULTI, BCE_OPTIONS_MALFORMED, 0, 18, 0, -1);
+  expect_error("class_weight: ended after an element",
+               "{\"class_weight\": [1", MULTI, BCE_OPTIONS_MALFORMED, 0, 19, 0,
+               -1);
+  expect_error("class_weight: no comma", "{\"class_weight\": [1 2]}", MULTI,
+               BCE_OPTIONS_MALFORMED, 0, 20, 0, -1);
+  /* ignore_index */
+  expect_error("ignore_index: no value", "{\"ignore_index\":", MULTI,
+               BCE_OPTIONS_MALFORMED, 0, 16, 0, -1);
+  expect_error("ignore_index true", "{\"ignore_index\": true}", MULTI,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_IGNORE_INDEX, 17, 4, -1);
+  expect_error("ignore_index: '-' alone", "{\"ignore_index\": -}", MULTI,
+               BCE_OPTIONS_MALFORMED, 0, 18, 0, -1);
+  expect_error("ignore_index past 2^53 as a REAL",
+               "{\"ignore_index\": 1e300}", MULTI, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_IGNORE_INDEX, 17, 5, -1);
+  report(parse("{\"ignore_index\": 1e2}", MULTI, &o, &e)==BCE_OPTIONS_OK
+         && o.ignore_index==100, "ignore_index 1e2 is 100", "");
+  /* reduction */
+  expect_error("reduction: no value", "{\"reduction\":", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 13, 0, -1);
+  expect_error("reduction: string ended", "{\"reduction\": \"su", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 17, 0, -1);
+  expect_error("object: ended after a key", "{\"eps\"", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 6, 0, -1);
+  expect_error("object: ended after a string value", "{\"reduction\": \"sum\"",
+               PROB, BCE_OPTIONS_MALFORMED, 0, 19, 0, -1);
+}
+
 static void test_names(void){
   report(strcmp(bce_options_key_name(BCE_OPT_EPS), "eps")==0
          && strcmp(bce_options_key_name(BCE_OPT_POS_WEIGHT), "pos_weight")==0
@@ -324,6 +441,7 @@ int main(void){
   test_keys();
   test_arrays();
   test_errors();
+  test_grammar();
   test_names();
   return failures!=0;
 }

@@ -90,4 +90,10 @@ INSERT INTO checks SELECT 'cce_d2: only L0 = +Inf gives 1',
 INSERT INTO checks SELECT 'cce_d2: L and L0 both +Inf give NULL',
   (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1}')
    FROM (VALUES (0, '[0.5,0.5,0]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
+-- a mean label exactly at the clip's upper bound 1 - eps (the double
+-- 0.75, no low part): the null model's q is 0.75 itself; D^2 against
+-- SQLite's ln() on 1 - ln 2 / H(0.75)
+INSERT INTO checks SELECT 'bce_d2: a mean label equal to 1 - eps',
+  (SELECT bce_d2(column1, column2, '{"eps": 0.25}') FROM (VALUES (0.75, 0.5), (0.75, 0.5))),
+  1 - ln(2)/(-(0.75*ln(0.75) + 0.25*ln(0.25))), 'ulp', 4;
 .read tests/sql/lib/report.sql

@@ -71,4 +71,8 @@ INSERT INTO checks SELECT 'rule 2: every row ignored: cce reduction "sum" is NUL
   FROM (VALUES (0, '[0.5, 0.5]'), (0, '[0.9, 0.1]'));
 INSERT INTO checks SELECT 'rows of weight 0 are counted: reduction "sum" is 0.0', quote(bce(1, 0.5, 0, '{"reduction": "sum"}')), '0.0', 'is', NULL;
 INSERT INTO checks SELECT 'rows of weight 0 are counted: reduction "mean_over_rows" is 0.0', quote(bce(1, 0.5, 0, '{"reduction": "mean_over_rows"}')), '0.0', 'is', NULL;
+-- the score states of no rows are NULL, as every aggregate of no rows (rule 2)
+INSERT INTO checks SELECT 'no rows: bce_d2_state is NULL', (SELECT bce_d2_state(y, p) FROM (SELECT 1 AS y, 0.5 AS p) WHERE 0), NULL, 'is', NULL;
+INSERT INTO checks SELECT 'no rows: cce_d2_state is NULL', (SELECT cce_d2_state(y, p) FROM (SELECT 1 AS y, '[0.5, 0.5]' AS p) WHERE 0), NULL, 'is', NULL;
+INSERT INTO checks SELECT 'no rows: kl_div_state is NULL', (SELECT kl_div_state(y, p) FROM (SELECT 1 AS y, '[0.5, 0.5]' AS p) WHERE 0), NULL, 'is', NULL;
 .read tests/sql/lib/report.sql

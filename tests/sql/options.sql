@@ -228,4 +228,12 @@ INSERT INTO checks SELECT 'pos_weight 1e300 on a loss of 800 stays finite',
                                                -- double (valgrind: double)
 INSERT INTO checks SELECT 'a multi-label row of weight 0 whose pos_weight would overflow its loss: 0.0 (rule 2)',
   bce_term('[1, 0]', '[1e-300, 0.5]', 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
+-- a column of options, the same text in every row, of each length the
+-- byte compare of ext/aggregate.c takes its own way: 2 and 3 bytes (two
+-- 2-byte loads), 4 to 7 (two 4-byte loads), 8 (one 8-byte load) and 9
+-- (the loop); values against SQLite's ln() on the textbook mean
+INSERT INTO checks SELECT 'options column of ' || length(column1) || ' bytes, the same each row',
+  (SELECT bce(y, p, column1) FROM (SELECT 1 AS y, 0.5 AS p UNION ALL SELECT 0, 0.25 UNION ALL SELECT 1, 0.8)),
+  -(ln(0.5) + ln(0.75) + ln(0.8)) / 3, 'ulp', 1
+  FROM (VALUES ('{}'), ('{ }'), ('{  }'), ('{     }'), ('{      }'), ('{       }'));
 .read tests/sql/lib/report.sql

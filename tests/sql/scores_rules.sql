@@ -135,4 +135,14 @@ INSERT INTO checks SELECT 'kl_div_term(y, p, 0) is 0 (rule 2)',
 INSERT INTO checks SELECT 'kl_div over rows of y = q is 0 (KL exactly 0, weighted)',
   (SELECT kl_div(y, p, w) FROM (SELECT '[0.25,0.75]' AS y, '[0.25,0.75]' AS p, 3.0 AS w
      UNION ALL SELECT '[0.5,0.5]', '[0.5,0.5]', 1e-300)), 0.0, 'is', NULL;
+-- smoothing 5e-324 over 2 classes: s/K rounds to 0, so the smoothed
+-- target of the 0 class is 0 (0 ln 0 = 0, src/kl.c) and the divergence is
+-- that of [1, 0] alone, ln 2 (the 1 - 5e-324 of the other is below its ulp)
+INSERT INTO checks SELECT 'kl_div_term: a smoothing whose s/K underflows to 0',
+  kl_div_term('[1, 0]', '[0.5, 0.5]', '{"smoothing": 5e-324}'), ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'kl_div_term: the same constant options on a second row (read once)',
+  (SELECT sum(kl_div_term(column1, column2, '{"smoothing": 5e-324}'))
+     FROM (VALUES ('[1, 0]', '[0.5, 0.5]'), ('[1, 0]', '[0.5, 0.5]'))), 2*ln(2), 'ulp', 1;
+INSERT INTO checks SELECT 'kl_div_term: a NULL with a 4th argument that is no options object is NULL (rule 1)',
+  kl_div_term(NULL, '[0.5, 0.5]', 1, 2), NULL, 'is', NULL;
 .read tests/sql/lib/report.sql

@@ -123,4 +123,29 @@ INSERT INTO checks SELECT 'bce_state_info: an infinite loss is 9e999, as json() 
 INSERT INTO checks SELECT 'bce_state_info: rows of weight 0 only: loss null',
   json_type(bce_state_info(bce_state(1, 0.5, 0)), '$.loss'), 'null', 'is', NULL;
 INSERT INTO checks SELECT 'bce_state_info(NULL) is NULL (rule 1)', bce_state_info(NULL), NULL, 'is', NULL;
+-- a state past the 1024 bytes kept on the stack (ext/states.c's block of
+-- its own): cce_d2_state of 2000 classes, two rows of uniform p, whose
+-- D^2 is 1 - ln 2000 / ln 2 (the null model's loss is ln 2: the labels'
+-- mean puts 1/2 on each of the two classes seen)
+CREATE TEMP TABLE big_k AS
+  WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 1999)
+  SELECT column1 AS y, (SELECT json_group_array(1.0/2000) FROM r) AS p
+  FROM (VALUES (0), (1));
+INSERT INTO checks SELECT 'a state past 1024 bytes: cce_d2_state of 2000 classes',
+  (SELECT length(cce_d2_state(y, p)) > 1024 FROM big_k), 1, 'is', NULL;
+INSERT INTO checks SELECT 'bce_merge of the 2000-class cce_d2_state is 1 - ln 2000 / ln 2',
+  (SELECT bce_merge(s) FROM (SELECT cce_d2_state(y, p) AS s FROM big_k)),
+  1 - ln(2000)/ln(2), 'ulp', 4;
+INSERT INTO checks SELECT 'the hex() of a state past 1024 bytes reads as the state',
+  (SELECT bce_merge(hex(s)) FROM (SELECT cce_d2_state(y, p) AS s FROM big_k)),
+  1 - ln(2000)/ln(2), 'ulp', 4;
+-- bce_state_info of a score state: a D^2 with no value (every label the
+-- same: the null model's loss is 0) is null, and a D^2 of -Inf (a certain
+-- miss at eps 0) is -9e999, as JSON has no infinity
+INSERT INTO checks SELECT 'bce_state_info: the score of a D^2 state of one label value is null',
+  json_type(bce_state_info(bce_d2_state(1, 0.5)), '$.score'), 'null', 'is', NULL;
+INSERT INTO checks SELECT 'bce_state_info: a D^2 of -Inf is -9e999',
+  (SELECT json_extract(bce_state_info(s), '$.score') FROM
+     (SELECT bce_d2_state(column1, column2, '{"eps": 0}') AS s
+        FROM (VALUES (1, 0.0), (0, 0.5)))), -9e999, 'is', NULL;
 .read tests/sql/lib/report.sql
