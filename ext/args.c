@@ -317,12 +317,12 @@ static void error_text(sqlite3_context *ctx, const char *arg,
     bce_error(ctx, "%s must be %s, got '%.*s'; a CSV header row read as "
                    "data? .import --csv --skip 1 skips it", arg, what, n, z);
   }else if( param && (param->domain==BCE_WEIGHT || param->domain==BCE_COUNT
-                       /* eps is always the last argument, where such a
-                       ** text is the options object */
-                       || BCE_NEVER(param->domain==BCE_EPS))
+                       || param->domain==BCE_EPS)
          && is_object_text(z, n) ){
     /* an options object (issue 21) before another argument: every
-    ** function with a w, n or eps takes options (ext/entry.c) */
+    ** function with a w, n or eps takes options (ext/entry.c).  Not
+    ** BCE_NEVER for eps: the fuzzer reached it with an eps-place text
+    ** (tests/fuzz/seeds/found_eps_object_text) */
     bce_quote_text(quoted, z, n);
     bce_error(ctx, "%s must be %s, got %s; options go in the last place, "
                    "and not with a positional eps (eps is a key)", arg,

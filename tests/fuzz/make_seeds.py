@@ -357,6 +357,11 @@ def main():
     # every function has a logits twin (2026-12-06, docs/testing.md)
     seeds["found_cce_d2_sum_no_logits_twin"] = base64.b64decode(
         "IgAAAwETARMCEwAdDLs1MC41ZTFlLTMwMBMEExM=")
+    # an eps-place text that error_text() reports as an options object,
+    # which a BCE_NEVER of the coverage work said no input reaches: its
+    # assertion fired in CI's fuzz step (2026-12-06)
+    seeds["found_eps_object_text"] = base64.b64decode(
+        "LQADARMBEwITQQAdDLs1MC41NWUxZS0zMDATBBMT")
     outdir = os.path.join(HERE, "seeds")
     if "--check" in sys.argv[1:]:
         # make test: the committed seeds are this script's output, so that a
