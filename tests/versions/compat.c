@@ -92,6 +92,12 @@ static void to_blob_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   uint64_t v;
   int i;
   (void)argc;
+  /* as SQLite's own (ext/misc/ieee754.c): a NULL, a text or a blob gives
+  ** NULL, so that a group whose aggregate is NULL prints as on 3.40 */
+  if( sqlite3_value_type(argv[0])!=SQLITE_FLOAT
+   && sqlite3_value_type(argv[0])!=SQLITE_INTEGER ){
+    return;
+  }
   memcpy(&v, &r, sizeof v);
   for(i=7; i>=0; i--){ b[i] = (unsigned char)(v & 0xff); v >>= 8; }
   sqlite3_result_blob(ctx, b, 8, SQLITE_TRANSIENT);
