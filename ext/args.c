@@ -104,6 +104,7 @@ static int utf8_char_len(const unsigned char *z, int n){
 }
 
 BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
+  static const char hex[] = "0123456789abcdef";
   const unsigned char *u = (const unsigned char*)z;
   int i = 0, k = 0;
   buf[k++] = '\'';
@@ -114,7 +115,6 @@ BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
     if( len==0 ){
       /* not UTF-8: shown as \xHH, so the message is (Python's sqlite3
       ** decodes it, and raised UnicodeDecodeError for a byte 0xff) */
-      static const char hex[] = "0123456789abcdef";
       buf[k++] = '\\';
       buf[k++] = 'x';
       buf[k++] = hex[u[i] >> 4];
@@ -124,6 +124,20 @@ BCE_PRIVATE void bce_quote_text(char *buf, const char *z, int n){
       /* a NUL would end the message there: '0.5\0abc', not '0.5' */
       buf[k++] = '\\';
       buf[k++] = '0';
+      i++;
+    }else if( u[i]<0x20 || u[i]==0x7f ){
+      /* a control byte (a newline, an escape sequence) would break the
+      ** line the message is printed on, or act on a terminal: \xHH */
+      buf[k++] = '\\';
+      buf[k++] = 'x';
+      buf[k++] = hex[u[i] >> 4];
+      buf[k++] = hex[u[i] & 15];
+      i++;
+    }else if( u[i]=='\\' ){
+      /* doubled, so that '\xff' typed as four characters is not read as
+      ** the byte 0xff */
+      buf[k++] = '\\';
+      buf[k++] = '\\';
       i++;
     }else{
       memcpy(buf + k, z + i, (size_t)len);

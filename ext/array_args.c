@@ -120,9 +120,10 @@ BCE_PRIVATE void bce_report_array_error(sqlite3_context *ctx,
     case BCE_ARRAY_OPTION_LENGTH:   /* pos_weight: the arrays of the
                                     ** multi-class keys are ext/multiclass.c's */
       bce_error(ctx, "%s must have one weight per element of %s, "
-                "got %lld weights and %lld elements",
+                "got %lld weight%s and %lld element%s",
                 bce_options_key_name((unsigned)e->first), param[1].name,
-                (long long)e->ny, (long long)e->np);
+                (long long)e->ny, e->ny==1 ? "" : "s",
+                (long long)e->np, e->np==1 ? "" : "s");
       return;
     default:   /* BCE_ARRAY_LENGTH */
       bce_error(ctx, "%s and %s must have the same length, got %lld and %lld",

@@ -161,7 +161,8 @@ fi
 if step docs; then
   sed -n -e '/^### Errors/,/^## /p' -e '/^### State errors/,/^## /p' \
       -e '/^### Options errors/,/^## /p' docs/functions.md |
-    sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/SELECT \1;\t\2/p' >"$tmp/docs.tsv"
+    sed -n 's/^| `\([a-z_]*(.*)\)` | `\(.*\)` |$/SELECT \1;\t\2/p' |
+    sed 's/\\|/|/g' >"$tmp/docs.tsv"   # a table's \| is SQL's |
   if [ -s "$tmp/docs.tsv" ]; then
     program "docs/functions.md errors" "$BUILD/errors_driver" "$LIB" "$tmp/docs.tsv"
   else
