@@ -56,17 +56,48 @@ typedef struct bce_lse_bucket {
 /* The buckets most aggregates need: logits within 1280 of each other. */
 #define BCE_LSE_INLINE 4
 
+/* Rows whose e^d waits to be computed with the next ones, four at a time
+** (one vector of the x86-64 kernel, src/logsumexp.c). */
+#define BCE_LSE_LANES 4
+
 typedef struct bce_lse {
   int64_t nPosInf, nNegInf;     /* rows of z = +Inf, -Inf */
   int nb, cap;                  /* buckets in use, room in b[] */
   bce_lse_bucket *b;            /* inl, or storage of the caller's */
+  int npend;                    /* rows waiting, counted in their bucket */
+  int lanes;                    /* 1 where the processor runs the kernel */
+  double pend_d[BCE_LSE_LANES];   /* their d = z - c */
+  double pend_s[BCE_LSE_LANES];   /* +1 added, -1 removed */
+  int pend_b[BCE_LSE_LANES];      /* their bucket, an index into b[] */
   bce_lse_bucket inl[BCE_LSE_INLINE];
 } bce_lse;
 
+/* bce_lse_add() for any row. */
+BCE_PRIVATE int bce_lse_add_row(bce_lse *a, double z, int sign);
+
+/* The rows waiting, into their buckets' sums (at every fourth row, and
+** before a sum is read or a bucket emptied). */
+BCE_PRIVATE void bce_lse_flush(bce_lse *a);
+
 /* Adds (sign = +1) or removes (sign = -1) the row z.  Returns 1, or 0
 ** when a new bucket is needed and b[] is full: the caller gives room with
-** bce_lse_grow() and calls again.  A removed row must have been added. */
-BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign);
+** bce_lse_grow() and calls again.  A removed row must have been added.
+** Inline, the row most aggregates see: a logit in bucket 0, kept in b[0],
+** that does not empty it (an emptied bucket goes at once). */
+static inline int bce_lse_add(bce_lse *a, double z, int sign){
+  int p = a->npend;
+  if( z>=-256.0 && z<=256.0 && a->nb>0 && a->b[0].c==0.0
+      && a->b[0].n + sign!=0 ){
+    a->b[0].n += sign;
+    a->pend_d[p] = z;
+    a->pend_s[p] = sign;
+    a->pend_b[p] = 0;
+    a->npend = ++p;
+    if( p==BCE_LSE_LANES ) bce_lse_flush(a);
+    return 1;
+  }
+  return bce_lse_add_row(a, z, sign);
+}
 
 /* Moves the buckets into room[cap] (cap > a->nb), which the caller owns
 ** from then on, and frees when it is done with a. */
@@ -87,6 +118,20 @@ typedef enum bce_lse_status {
 ** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket;
 ** public for tests/unit_scores.c. */
 BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]);
+
+/* For tests/unit_scores.c.  What the row d (sign +1 or -1) adds to its
+** bucket's limbs: dg[m] to limb at + m; 0 where it keeps its parts
+** instead (the table index is 0), as src/logsumexp.c says. */
+#define BCE_LSE_DIGITS 5
+BCE_PRIVATE int bce_lse_row_digits(double d, double sign,
+                                   int64_t dg[BCE_LSE_DIGITS], int *at);
+/* The same for four rows at once by the x86-64 kernel, kept[i] as the
+** above's return; 0 where the build or the processor has no kernel. */
+BCE_PRIVATE int bce_lse_row_digits_lanes(const double d[BCE_LSE_LANES],
+                                         const double sign[BCE_LSE_LANES],
+                                         int64_t dg[BCE_LSE_LANES][BCE_LSE_DIGITS],
+                                         int at[BCE_LSE_LANES],
+                                         int kept[BCE_LSE_LANES]);
 
 /* ln sum e^z over the rows, rounded to nearest; the sums are read without
 ** changing their value. */
