@@ -322,6 +322,13 @@ BCE_PRIVATE int bce_lse_row_digits(double d, double sign,
 */
 #define LSE_X86_FN static inline __attribute__((always_inline, target("avx2,fma")))
 
+/* v computed here, in a register: gcc 12 otherwise defers the small
+** parts' sums to where they are used and spills some twenty of its
+** sixteen registers' values in between (the three pins: 15 instructions
+** fewer per four rows, docs/performance.md).  No instruction, no effect
+** on the value. */
+#define LSE_PIN(v) __asm__("" : "+x"(v))
+
 typedef double lse_vd __attribute__((vector_size(32)));
 typedef long long lse_vi __attribute__((vector_size(32)));
 typedef unsigned long long lse_vu __attribute__((vector_size(32)));
@@ -359,7 +366,7 @@ LSE_X86_FN lse_vdd lse_v_horner_step(double ch, double cl, lse_vd rh, lse_vdd x)
   lse_vdd p = lse_v_two_prod(rh, x.hi), s;
   s = lse_v_fast_two_sum(lse_vsplat(ch), p.hi);
   s.lo += (p.lo + rh*x.lo) + cl;
-  __asm__("" : "+x"(s.lo));
+  LSE_PIN(s.lo);
   return s;
 }
 
@@ -416,6 +423,7 @@ LSE_X86_FN void lse_lanes_digits(const double *pd, const double *ps,
   e = lse_v_fast_two_sum(rh, q.hi);
   f = lse_v_two_sum(e.lo, r0.lo);
   lo = f.lo + ((q.lo - c3) + (r0.lo - c3)*e.hi);
+  LSE_PIN(lo);
 
   idx3 = (j & 255)*3;
   t0 = lse_v_table(idx3, 0);
@@ -425,6 +433,7 @@ LSE_X86_FN void lse_lanes_digits(const double *pd, const double *ps,
   g1 = lse_v_two_prod(t0, f.hi);
   g2 = lse_v_two_prod(e.hi, t1);
   rest = t0*lo + (t1*f.hi + t2*e.hi);
+  LSE_PIN(rest);
   h = lse_v_fast_two_sum(t0, g0.hi);
   uu = lse_v_two_sum(h.lo, t1);
   v1 = lse_v_two_sum(g0.lo, g1.hi);
@@ -460,6 +469,7 @@ __attribute__((target("avx2,fma")))
 static void lse_flush_lanes(bce_lse *a){
   lse_lanes dg[LSE_DIGITS], at, jv;
   int n = a->npend, i;
+  a->npend = 0;
   for(i=n; i<BCE_LSE_LANES; i++){
     a->pend_d[i] = 1.0;
     a->pend_s[i] = 1.0;
@@ -513,19 +523,22 @@ static int lse_cpu_lanes(void){
 }
 #endif
 
-BCE_PRIVATE void bce_lse_flush(bce_lse *a){
+BCE_NOINLINE void lse_flush_rows(bce_lse *a){
   int i;
-#if LSE_X86
-  if( a->lanes ){
-    lse_flush_lanes(a);
-    a->npend = 0;
-    return;
-  }
-#endif
   for(i=0; i<a->npend; i++){
     lse_add_row(&a->b[a->pend_b[i]].t, a->pend_d[i], a->pend_s[i]);
   }
   a->npend = 0;
+}
+
+BCE_PRIVATE void bce_lse_flush(bce_lse *a){
+#if LSE_X86
+  if( a->lanes ){
+    lse_flush_lanes(a);
+    return;
+  }
+#endif
+  lse_flush_rows(a);
 }
 
 #if LSE_X86
