@@ -370,18 +370,19 @@ LSE_X86_FN lse_vdd lse_v_horner_step(double ch, double cl, lse_vd rh, lse_vdd x)
   return s;
 }
 
-/* lse_take_digit() on four lanes, the digit left as the bits of x + r: the
-** bits of r (a constant) are taken off once the digits are summed. */
-LSE_X86_FN lse_vi lse_v_take_bits(lse_vd *x, double r){
+/* lse_take_digit() on four lanes, the digit left as the bits of x + r:
+** the bits of r (a constant) are taken off once the digits are summed, in
+** unsigned arithmetic (the sums of bits pass 2^63; the digit does not). */
+LSE_X86_FN lse_vu lse_v_take_bits(lse_vd *x, double r){
   lse_vd rv = lse_vsplat(r);
   lse_vd t = *x + rv;
   *x -= t - rv;
-  return (lse_vi)t;
+  return (lse_vu)t;
 }
 
-LSE_X86_FN lse_vi lse_vsplat_bits(double r, int times){
-  long long b = (long long)bce_bits(r)*times;
-  lse_vi v = {b, b, b, b};
+LSE_X86_FN lse_vu lse_vsplat_bits(double r, unsigned times){
+  unsigned long long b = bce_bits(r)*times;
+  lse_vu v = {b, b, b, b};
   return v;
 }
 
@@ -450,15 +451,21 @@ LSE_X86_FN void lse_lanes_digits(const double *pd, const double *ps,
   w0 = x0*sc;
   w1 = x1*sc;
   w2 = x2*sc;
-  dg[4].v = lse_v_take_bits(&w0, LSE_ROUND_128) - lse_vsplat_bits(LSE_ROUND_128, 1);
-  dg[3].v = (lse_v_take_bits(&w0, LSE_ROUND_96) + lse_v_take_bits(&w1, LSE_ROUND_96))
-            - lse_vsplat_bits(LSE_ROUND_96, 2);
-  dg[2].v = (lse_v_take_bits(&w0, LSE_ROUND_64) + lse_v_take_bits(&w1, LSE_ROUND_64)
-             + lse_v_take_bits(&w2, LSE_ROUND_64)) - lse_vsplat_bits(LSE_ROUND_64, 3);
-  dg[1].v = (lse_v_take_bits(&w1, LSE_ROUND_32) + lse_v_take_bits(&w2, LSE_ROUND_32))
-            - lse_vsplat_bits(LSE_ROUND_32, 2);
+  dg[4].v = (lse_vi)(lse_v_take_bits(&w0, LSE_ROUND_128)
+                     - lse_vsplat_bits(LSE_ROUND_128, 1));
+  dg[3].v = (lse_vi)((lse_v_take_bits(&w0, LSE_ROUND_96)
+                      + lse_v_take_bits(&w1, LSE_ROUND_96))
+                     - lse_vsplat_bits(LSE_ROUND_96, 2));
+  dg[2].v = (lse_vi)((lse_v_take_bits(&w0, LSE_ROUND_64)
+                      + lse_v_take_bits(&w1, LSE_ROUND_64)
+                      + lse_v_take_bits(&w2, LSE_ROUND_64))
+                     - lse_vsplat_bits(LSE_ROUND_64, 3));
+  dg[1].v = (lse_vi)((lse_v_take_bits(&w1, LSE_ROUND_32)
+                      + lse_v_take_bits(&w2, LSE_ROUND_32))
+                     - lse_vsplat_bits(LSE_ROUND_32, 2));
   w1 += w2;
-  dg[0].v = lse_v_take_bits(&w1, LSE_ROUND_0) - lse_vsplat_bits(LSE_ROUND_0, 1);
+  dg[0].v = (lse_vi)(lse_v_take_bits(&w1, LSE_ROUND_0)
+                     - lse_vsplat_bits(LSE_ROUND_0, 1));
   at->v = (lse_vi)((lse_vu)u >> 5);
   jv->v = j;
 }
@@ -513,8 +520,9 @@ static void lse_flush_lanes(bce_lse *a){
   }
 }
 
+/* libgcc's constructor has filled in what __builtin_cpu_supports reads
+** (ext/entry.c asks too, at load): read only here, by any thread. */
 static int lse_cpu_lanes(void){
-  __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #else

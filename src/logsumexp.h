@@ -10,10 +10,15 @@
 **
 ** How: each row goes to the bucket c = 512 round(z/512) (a multiple of
 ** 512, exact), where d = z - c is exact and in [-256, 256].  The bucket
-** keeps an exact sum (src/exact_sum.h) of e^d, each e^d three doubles
-** (relative error < 2^-120, src/logsumexp.c) that are a function of z
-** alone, placed at a fixed scale: so the bucket's sum is one integer,
-** whatever the order, and a removed row subtracts what it added.  Every
+** keeps an exact sum (src/exact_sum.h) of e^d, each e^d an integer that
+** is a function of z alone: three doubles (relative error < 2^-120,
+** src/logsumexp.c) rounded once to a multiple of 2^-128 of them (or, for
+** |d| < ln2/512, the three doubles themselves), at a fixed scale.  So the
+** bucket's sum is one integer, whatever the order, and a removed row
+** subtracts what it added.  The e^d are computed four rows at a time
+** (x86-64 with AVX2 and FMA: a vector kernel with the plain C's bits), so
+** up to three rows wait in the state, counted in their bucket, until the
+** fourth, a read of the sum or the bucket emptying.  Every
 ** bucket with a row in it is kept (no row is ever dropped), so a frame
 ** that loses its top bucket still has the others.  Reading:
 **
@@ -25,8 +30,8 @@
 ** T_0 - 1 taken exactly in the sum, so that ln S near 0 (one row z near 0,
 ** or a row 0 and others far below) keeps its digits.
 **
-** Error: each e^d is within 2^-120 of itself, so S within 2^-120 S and
-** ln S within 2^-120 absolutely, and the last rounding.  That is <= 1 ulp
+** Error: each e^d is within 2^-120 + 2^-127.9 of itself, so S within
+** 2^-119.99 S and ln S within that absolutely, and the last rounding.  That is <= 1 ulp
 ** where |ln S| >= 2^-67.  Below, several rows' e^z near 1 add up to
 ** within 2^-67 of 1: logsumexp of a row of log-probabilities, 0 up to the
 ** rounding of the inputs (about 2^-53 times their entropy).  There a row
@@ -115,8 +120,8 @@ typedef enum bce_lse_status {
 
 /* e^d = (x[0] + x[1] + x[2]) 2^k, the k returned, for |d| <= 256 + 2^-44:
 ** within 2^-120 relative, and where |d| < ln2/512 (k = 0) with x[0] + x[1]
-** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket;
-** public for tests/unit_scores.c. */
+** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket
+** is made of it; public for tests/unit_scores.c. */
 BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]);
 
 /* For tests/unit_scores.c.  What the row d (sign +1 or -1) adds to its
