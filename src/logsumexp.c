@@ -210,7 +210,7 @@ BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]){
 /* ------------------------------------------------ into the bucket's sum */
 
 /*
-** A row adds e^d 2^c to its bucket as an integer: digits in base 2^32 put
+** A row adds e^d to its bucket's sum as an integer: digits in base 2^32 put
 ** straight into the exact sum's limbs (src/exact_sum.h: limb i counts
 ** units of 2^(32i - 1074)), where three exact additions of the parts cost
 ** more than e^d itself once that is four rows to a vector.  The integer
@@ -219,7 +219,11 @@ BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]){
 ** + 946) mod 32, are in [2^127.99, 2^160) and each digit is W's part at
 ** 2^(32 m), m = 4 .. 0, taken with x + 1.5 2^(52 + 32m), whose rounding
 ** leaves x rounded to a multiple of 2^(32m) and whose bits count the
-** multiples.  All of it exact but the last digit, which rounds the rest
+** multiples, right while |x| < 2^(51 + 32m): the parts are x[0] in
+** [0.999, 2), |x[1]| < 2^-51 and |x[2]| < 2^-65 (the rest of e^r - 1
+** times the table, not rounded into x[1]; over 2 10^7 random d the
+** largest were 2^-52 and 2^-68.3), so x[2] too gives to the digit at
+** 2^64 before the lower ones.  All of it exact but the last digit, which rounds the rest
 ** (below 2^32) to an integer: within 2^-127.9 of the parts.  A removed
 ** row scales by -2^(128 + s): every rounding is to nearest, even, which
 ** is symmetric, so it takes away the very digits it added.  Each digit
@@ -273,8 +277,7 @@ static inline void lse_add_digits(bce_sum *t, const int64_t *dg, int at){
   if( ++t->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(t);
 }
 
-/* The row d of a bucket whose e^d is kept as its parts (j = 0, and where
-** the vector kernel is not run, every row's parts before the digits). */
+/* A row whose e^d is kept as its parts (j = 0). */
 static void lse_add_parts(bce_sum *t, const double x[3], int sign){
   /* k = 0: x[0] in [1/2, 2] is in the lane, the small parts below it */
   bce_sum_add(t, x[0], sign);
@@ -323,10 +326,10 @@ BCE_PRIVATE int bce_lse_row_digits(double d, double sign,
 #define LSE_X86_FN static inline __attribute__((always_inline, target("avx2,fma")))
 
 /* v computed here, in a register: gcc 12 otherwise defers the small
-** parts' sums to where they are used and spills some twenty of its
-** sixteen registers' values in between (the three pins: 15 instructions
-** fewer per four rows, docs/performance.md).  No instruction, no effect
-** on the value. */
+** parts' sums to where they are used and spills values of its sixteen
+** registers in between (the three pins: about 40 instructions fewer per
+** four rows, docs/performance.md).  No instruction, no effect on the
+** value. */
 #define LSE_PIN(v) __asm__("" : "+x"(v))
 
 typedef double lse_vd __attribute__((vector_size(32)));
