@@ -45,7 +45,9 @@ BCE_PRIVATE const bce_param bce_params_kl[3] = {
 
 /* ---------------------------------------------------------- logsumexp */
 
-static void lse_step(sqlite3_context *ctx, sqlite3_value **argv, int sign){
+/* Inline in the step and the inverse: sign a constant in each. */
+BCE_ALWAYS_INLINE void lse_step(sqlite3_context *ctx, sqlite3_value **argv,
+                                int sign){
   int t = sqlite3_value_type(argv[0]);
   double z;
   bce_lse *a;

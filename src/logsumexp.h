@@ -10,10 +10,15 @@
 **
 ** How: each row goes to the bucket c = 512 round(z/512) (a multiple of
 ** 512, exact), where d = z - c is exact and in [-256, 256].  The bucket
-** keeps an exact sum (src/exact_sum.h) of e^d, each e^d three doubles
-** (relative error < 2^-120, src/logsumexp.c) that are a function of z
-** alone, placed at a fixed scale: so the bucket's sum is one integer,
-** whatever the order, and a removed row subtracts what it added.  Every
+** keeps an exact sum (src/exact_sum.h) of e^d, each e^d an integer that
+** is a function of z alone: three doubles (relative error < 2^-120,
+** src/logsumexp.c) rounded once to a multiple of 2^-128 of them (or, for
+** |d| < ln2/512, the three doubles themselves), at a fixed scale.  So the
+** bucket's sum is one integer, whatever the order, and a removed row
+** subtracts what it added.  The e^d are computed four rows at a time
+** (x86-64 with AVX2 and FMA: a vector kernel with the plain C's bits), so
+** up to three rows wait in the state, counted in their bucket, until the
+** fourth, a read of the sum or the bucket emptying.  Every
 ** bucket with a row in it is kept (no row is ever dropped), so a frame
 ** that loses its top bucket still has the others.  Reading:
 **
@@ -25,8 +30,8 @@
 ** T_0 - 1 taken exactly in the sum, so that ln S near 0 (one row z near 0,
 ** or a row 0 and others far below) keeps its digits.
 **
-** Error: each e^d is within 2^-120 of itself, so S within 2^-120 S and
-** ln S within 2^-120 absolutely, and the last rounding.  That is <= 1 ulp
+** Error: each e^d is within 2^-120 + 2^-127.9 of itself, so S within
+** 2^-119.99 S and ln S within that absolutely, and the last rounding.  That is <= 1 ulp
 ** where |ln S| >= 2^-67.  Below, several rows' e^z near 1 add up to
 ** within 2^-67 of 1: logsumexp of a row of log-probabilities, 0 up to the
 ** rounding of the inputs (about 2^-53 times their entropy).  There a row
@@ -56,17 +61,48 @@ typedef struct bce_lse_bucket {
 /* The buckets most aggregates need: logits within 1280 of each other. */
 #define BCE_LSE_INLINE 4
 
+/* Rows whose e^d waits to be computed with the next ones, four at a time
+** (one vector of the x86-64 kernel, src/logsumexp.c). */
+#define BCE_LSE_LANES 4
+
 typedef struct bce_lse {
   int64_t nPosInf, nNegInf;     /* rows of z = +Inf, -Inf */
   int nb, cap;                  /* buckets in use, room in b[] */
   bce_lse_bucket *b;            /* inl, or storage of the caller's */
+  int npend;                    /* rows waiting, counted in their bucket */
+  int lanes;                    /* 1 where the processor runs the kernel */
+  double pend_d[BCE_LSE_LANES];   /* their d = z - c */
+  double pend_s[BCE_LSE_LANES];   /* +1 added, -1 removed */
+  int pend_b[BCE_LSE_LANES];      /* their bucket, an index into b[] */
   bce_lse_bucket inl[BCE_LSE_INLINE];
 } bce_lse;
 
+/* bce_lse_add() for any row. */
+BCE_PRIVATE int bce_lse_add_row(bce_lse *a, double z, int sign);
+
+/* The rows waiting, into their buckets' sums (at every fourth row, and
+** before a sum is read or a bucket emptied). */
+BCE_PRIVATE void bce_lse_flush(bce_lse *a);
+
 /* Adds (sign = +1) or removes (sign = -1) the row z.  Returns 1, or 0
 ** when a new bucket is needed and b[] is full: the caller gives room with
-** bce_lse_grow() and calls again.  A removed row must have been added. */
-BCE_PRIVATE int bce_lse_add(bce_lse *a, double z, int sign);
+** bce_lse_grow() and calls again.  A removed row must have been added.
+** Inline, the row most aggregates see: a logit in bucket 0, kept in b[0],
+** that does not empty it (an emptied bucket goes at once). */
+static inline int bce_lse_add(bce_lse *a, double z, int sign){
+  int p = a->npend;
+  if( z>=-256.0 && z<=256.0 && a->nb>0 && a->b[0].c==0.0
+      && a->b[0].n + sign!=0 ){
+    a->b[0].n += sign;
+    a->pend_d[p] = z;
+    a->pend_s[p] = sign;
+    a->pend_b[p] = 0;
+    a->npend = ++p;
+    if( p==BCE_LSE_LANES ) bce_lse_flush(a);
+    return 1;
+  }
+  return bce_lse_add_row(a, z, sign);
+}
 
 /* Moves the buckets into room[cap] (cap > a->nb), which the caller owns
 ** from then on, and frees when it is done with a. */
@@ -84,9 +120,23 @@ typedef enum bce_lse_status {
 
 /* e^d = (x[0] + x[1] + x[2]) 2^k, the k returned, for |d| <= 256 + 2^-44:
 ** within 2^-120 relative, and where |d| < ln2/512 (k = 0) with x[0] + x[1]
-** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket;
-** public for tests/unit_scores.c. */
+** + x[2] - 1 within 2^-104 of e^d - 1.  What each row adds to its bucket
+** is made of it; public for tests/unit_scores.c. */
 BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]);
+
+/* For tests/unit_scores.c.  What the row d (sign +1 or -1) adds to its
+** bucket's limbs: dg[m] to limb at + m; 0 where it keeps its parts
+** instead (the table index is 0), as src/logsumexp.c says. */
+#define BCE_LSE_DIGITS 5
+BCE_PRIVATE int bce_lse_row_digits(double d, double sign,
+                                   int64_t dg[BCE_LSE_DIGITS], int *at);
+/* The same for four rows at once by the x86-64 kernel, kept[i] as the
+** above's return; 0 where the build or the processor has no kernel. */
+BCE_PRIVATE int bce_lse_row_digits_lanes(const double d[BCE_LSE_LANES],
+                                         const double sign[BCE_LSE_LANES],
+                                         int64_t dg[BCE_LSE_LANES][BCE_LSE_DIGITS],
+                                         int at[BCE_LSE_LANES],
+                                         int kept[BCE_LSE_LANES]);
 
 /* ln sum e^z over the rows, rounded to nearest; the sums are read without
 ** changing their value. */

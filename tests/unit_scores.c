@@ -262,8 +262,165 @@ static void test_lse_exp(void){
          "itself for |d| < ln2/512 (2^-200 and up)", why);
 }
 
+/* A d for the digit tests: uniform over [-256, 256] and over [-20, 20],
+** the table's halfway points (j + 1/2) ln2/256 and the doubles next to
+** them, and |d| near ln2/512, where the table index leaves 0. */
+static double digit_test_d(uint64_t *st){
+  double u = rnd(st), v = rnd(st);
+  switch( xorshift64(st) % 5 ){
+    case 0: return (u - 0.5)*512.0;
+    case 1: return (u - 0.5)*40.0;
+    case 2: {
+      double mid = (floor((v - 0.5)*188000.0) + 0.5)*0x1.62e42fefa39efp-9;
+      return u<1.0/3 ? mid : nextafter(mid, u<2.0/3 ? INFINITY : -INFINITY);
+    }
+    case 3: return (v<0.5 ? -1.0 : 1.0)*0x1.62e42fefa39efp-10*(0.99 + 0.02*u);
+    default: return (v<0.5 ? -1.0 : 1.0)*ldexp(1.0 + u, -(int)(v*60.0));
+  }
+}
+
+/* The integer of a row's digits, less the three doubles of want, over
+** want[0]: its distance from want, relative, rounded once. */
+static double digits_error(const int64_t dg[BCE_LSE_DIGITS], int at,
+                           const double want[3]){
+  bce_sum s;
+  int m;
+  bce_sum_clear(&s);
+  for(m=0; m<BCE_LSE_DIGITS; m++) s.limb[at + m] += dg[m];
+  for(m=0; m<3; m++) bce_sum_add(&s, want[m], -1);
+  return fabs(bce_sum_value(&s))/fabs(want[0]);
+}
+
+/* What a row adds to its bucket (the digits of e^d at 2^-128 of it, where
+** the table index is not 0) against mpmath's e^d: within 2^-120; a
+** removed row's digits are the added row's negated, exactly; and the
+** x86-64 kernel's, four rows at a time, are the plain C's bit for bit. */
+static void test_lse_digits(void){
+  double worst = 0.0, worst_at = 0.0;
+  char why[200];
+  size_t i, n = sizeof(lse_exp_ref)/sizeof(lse_exp_ref[0]);
+  int64_t dg[BCE_LSE_DIGITS], neg[BCE_LSE_DIGITS];
+  int at, at2, m, kept = 0, odd = 0, lanes_run = 0, lanes_bad = 0;
+  long lanes_rows = 0;
+  uint64_t st = 20261206;
+  for(i=0; i<n; i++){
+    double e;
+    if( !bce_lse_row_digits(lse_exp_ref[i][0], 1.0, dg, &at) ) continue;
+    kept++;
+    e = digits_error(dg, at, &lse_exp_ref[i][1]);
+    if( e>worst ){ worst = e; worst_at = lse_exp_ref[i][0]; }
+  }
+  snprintf(why, sizeof why, "%.3g relative (2^%.1f) at d = %a, %d rows",
+           worst, log2(worst), worst_at, kept);
+  report(kept>500 && worst<=0x1p-120, "logsumexp: a row's digits within "
+         "2^-120 of mpmath's e^d (tests/ref/lse_exp_ref.h)", why);
+
+  for(i=0; i<200000; i++){
+    double d = digit_test_d(&st);
+    int k1 = bce_lse_row_digits(d, 1.0, dg, &at);
+    int k2 = bce_lse_row_digits(d, -1.0, neg, &at2);
+    if( k1!=k2 || (k1 && at!=at2) ){ odd++; continue; }
+    for(m=0; k1 && m<BCE_LSE_DIGITS; m++){
+      /* below 2^33, as the exact sum's own additions (src/exact_sum.h) */
+      if( neg[m]!=-dg[m] || dg[m]>0x200000000LL || dg[m]< -0x200000000LL ){
+        odd++;
+      }
+    }
+  }
+  report(odd==0, "logsumexp: a removed row's digits are the added row's, "
+         "negated, each below 2^33 (2*10^5 rows)", "differ or too large");
+
+  for(i=0; i<250000; i++){
+    double d[BCE_LSE_LANES], sg[BCE_LSE_LANES];
+    int64_t lg[BCE_LSE_LANES][BCE_LSE_DIGITS];
+    int lat[BCE_LSE_LANES], lkept[BCE_LSE_LANES], l;
+    for(l=0; l<BCE_LSE_LANES; l++){
+      d[l] = digit_test_d(&st);
+      sg[l] = (xorshift64(&st) & 1) ? 1.0 : -1.0;
+    }
+    if( i<n/BCE_LSE_LANES ){
+      for(l=0; l<BCE_LSE_LANES; l++){
+        d[l] = lse_exp_ref[i*BCE_LSE_LANES + l][0];
+      }
+    }
+    if( !bce_lse_row_digits_lanes(d, sg, lg, lat, lkept) ) break;
+    lanes_run = 1;
+    for(l=0; l<BCE_LSE_LANES; l++){
+      int k = bce_lse_row_digits(d[l], sg[l], dg, &at);
+      lanes_rows++;
+      if( k!=lkept[l] ){ lanes_bad++; continue; }
+      if( !k ) continue;
+      if( at!=lat[l] ) lanes_bad++;
+      for(m=0; m<BCE_LSE_DIGITS; m++) if( lg[l][m]!=dg[m] ) lanes_bad++;
+    }
+  }
+  if( lanes_run ){
+    snprintf(why, sizeof why, "%d digits differ over %ld rows", lanes_bad,
+             lanes_rows);
+    report(lanes_bad==0 && lanes_rows==1000000, "logsumexp: the x86-64 "
+           "kernel's digits are the plain C's, 10^6 rows", why);
+  }else{
+    printf("skip|logsumexp: the x86-64 kernel's digits|no AVX2 and FMA "
+           "in this build or processor\n");
+  }
+}
+
+/* The same rows through the x86-64 kernel and through the plain C (a
+** state told so after its first row): the same bits, by GROUP BY and by a
+** sliding frame, whichever rows wait when the value is read. */
+static void test_lse_lanes_state(void){
+  bce_lse a, b;
+  double z[N], va, vb;
+  uint64_t st = 99;
+  int i, bad = 0, width = 7;
+  for(i=0; i<N; i++){
+    double u = rnd(&st);
+    z[i] = i%37==0 ? (u - 0.5)*4000.0 : i%11==0 ? (u - 0.5)*0.004
+           : (u - 0.5)*30.0;
+  }
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  lse_add(&a, z[0], +1);
+  lse_add(&b, z[0], +1);
+  b.lanes = 0;
+  for(i=1; i<N; i++){
+    lse_add(&a, z[i], +1);
+    lse_add(&b, z[i], +1);
+    if( i>=width ){
+      lse_add(&a, z[i - width], -1);
+      lse_add(&b, z[i - width], -1);
+    }
+    if( bce_lse_value(&a, &va)!=BCE_LSE_VALUE
+        || bce_lse_value(&b, &vb)!=BCE_LSE_VALUE || !same_bits(va, vb) ){
+      bad++;
+    }
+  }
+  lse_free(&a);
+  lse_free(&b);
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  lse_add(&a, z[0], +1);
+  lse_add(&b, z[0], +1);
+  b.lanes = 0;
+  for(i=1; i<N; i++){
+    lse_add(&a, z[i], +1);
+    lse_add(&b, z[i], +1);
+  }
+  if( bce_lse_value(&a, &va)!=BCE_LSE_VALUE
+      || bce_lse_value(&b, &vb)!=BCE_LSE_VALUE || !same_bits(va, vb) ){
+    bad++;
+  }
+  lse_free(&a);
+  lse_free(&b);
+  report(bad==0, "logsumexp: the kernel's state and the plain C's give "
+         "the same bits (a frame of 7 sliding over 300 rows, and all 300)",
+         "differ");
+}
+
 int main(void){
   test_lse_exp();
+  test_lse_digits();
+  test_lse_lanes_state();
   test_lse_order();
   test_lse_sliding();
   test_lse_grow();

@@ -138,3 +138,4 @@ SELECT 'bce_d2_group', i / 100, hex(ieee754_to_blob(bce_d2(t, p, w, '{"pos_weigh
 SELECT 'cce_d2_group', i / 100, hex(ieee754_to_blob(cce_d2(k, pk, '{"class_weight": [1, 2, 3], "smoothing": 0.05}'))) FROM r GROUP BY i / 100;
 SELECT 'kl_div_group', i / 100, hex(ieee754_to_blob(kl_div(tk, pk, w, '{"smoothing": 0.1}'))) FROM r GROUP BY i / 100;
 SELECT 'logsumexp_group', i / 100, hex(ieee754_to_blob(logsumexp(z))) FROM r GROUP BY i / 100;
+SELECT 'logsumexp_window', i, hex(ieee754_to_blob(logsumexp(z) OVER (ORDER BY i ROWS 6 PRECEDING))) FROM r WHERE i <= 20000;
