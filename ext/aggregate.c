@@ -220,7 +220,7 @@ BCE_NOINLINE void add_opt_row(sqlite3_context *ctx, BceAgg *a, double y,
 # define HARD_LOSS(v3, y, x, o) \
     ((v3) ? bce_opt_hard_loss_x86_v3(y, x, o) : bce_opt_hard_loss(y, x, o))
 #else
-# define HARD_LOSS(v3, y, x, o) bce_opt_hard_loss(y, x, o)
+# define HARD_LOSS(v3, y, x, o) ((void)(v3), bce_opt_hard_loss(y, x, o))
 #endif
 
 /* A row after the first of bce(y, p, options) or bce_logits(y, z,
