@@ -551,6 +551,18 @@ static int fast_pow(bce_dd f, double g, bce_dd *F, double *aL){
   return fast_pow_k(f, g, F, aL, 0);
 }
 
+/* fast_pow() inline in the x86-64 copy (hw_fma, a constant), a call in
+** the portable code; no test of hw_fma where there is no such copy */
+BCE_ALWAYS_INLINE int fast_pow_in(bce_dd f, double g, bce_dd *F, double *aL,
+                                  int hw_fma){
+#ifdef BCE_OPT_X86_V3
+  if( hw_fma ) return fast_pow_k(f, g, F, aL, 1);
+#else
+  (void)hw_fma;
+#endif
+  return fast_pow(f, g, F, aL);
+}
+
 static bce_dd fast_alpha(const fast_point *t, const bce_binary_opt *o){
   double al = o->alpha;
   if( !o->has_alpha ) return d_of(1.0);
@@ -637,7 +649,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
                                    double *out, int hw_fma){
   double q, u, c, h, l, lh[2], ll[2];
   uint64_t one;
-  bce_dd ce, f, F;
+  bce_dd ce, f = {0.0, 0.0}, F;         /* f: read only where gamma != 0 */
   /* y is 0 or 1 (or -0): one compare of the bits, as in bce_loss() */
   if( bce_bits(y) - 1u < UINT64_C(0x3fefffffffffffff) || has_alpha
    || !ordinary(pw) || !ordinary(s) ){
@@ -701,10 +713,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
     ce = d_mul_k(ce, d_mul_k(f, f, hw_fma), hw_fma);
   }else if( gamma!=0.0 ){
     double aL;
-    if( hw_fma ? !fast_pow_k(f, gamma, &F, &aL, hw_fma)
-               : !fast_pow(f, gamma, &F, &aL) ){
-      return 0;
-    }
+    if( !fast_pow_in(f, gamma, &F, &aL, hw_fma) ) return 0;
     ce = d_mul_k(ce, F, hw_fma);
     if( !focal_rounds(ce, aL) ) return 0;      /* fast_loss() says -1 */
   }
