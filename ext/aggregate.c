@@ -214,6 +214,15 @@ BCE_NOINLINE void add_opt_row(sqlite3_context *ctx, BceAgg *a, double y,
   bce_mean_add(&a->m, l, 1.0, sign);
 }
 
+/* A hard label's loss under known options: v3 (a constant) in the step
+** for processors with FMA, AVX2 and BMI2, bce_step_w_x86_v3 below */
+#ifdef BCE_OPT_X86_V3
+# define HARD_LOSS(v3, y, x, o) \
+    ((v3) ? bce_opt_hard_loss_x86_v3(y, x, o) : bce_opt_hard_loss(y, x, o))
+#else
+# define HARD_LOSS(v3, y, x, o) ((void)(v3), bce_opt_hard_loss(y, x, o))
+#endif
+
 /* A row after the first of bce(y, p, options) or bce_logits(y, z,
 ** options) whose y and p (or z) are numbers in their domains and whose
 ** options are the first row's bytes: the options are known, so it takes
@@ -228,7 +237,7 @@ BCE_NOINLINE void add_opt_row(sqlite3_context *ctx, BceAgg *a, double y,
 ** value, so the same pointer and length do not prove the same bytes. */
 BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
                                         sqlite3_value **argv, int sign,
-                                        int logits){
+                                        int logits, int v3){
   BceAgg *a;
   const char *z;
   double y, x;
@@ -248,7 +257,7 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
     ** bce_opt_loss()'s double, and finite (src/binary_opt.h), so the unit
     ** add as for '{}' below (the weighted flag is 0: the first row's
     ** step() left it so, as options and a weight do not mix) */
-    if( !logits && (l = bce_opt_hard_loss(y, x, &a->o.opt))>=0.0 ){
+    if( !logits && (l = HARD_LOSS(v3, y, x, &a->o.opt))>=0.0 ){
       bce_mean_add_unit(&a->m, l, sign);
     }else{
       add_opt_row(ctx, a, y, x, sign, logits);
@@ -278,10 +287,10 @@ BCE_NOINLINE void step3_general(sqlite3_context *ctx, sqlite3_value **argv,
 ** short path of the first row's options, and every other row goes out of
 ** line. */
 BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
-                             int sign, int logits){
+                             int sign, int logits, int v3){
   if( sqlite3_value_type(argv[2])!=SQLITE_TEXT ){
     step(ctx, 3, argv, sign, logits, 0);         /* bce(y, p, w) */
-  }else if( !step_same_options(ctx, argv, sign, logits) ){
+  }else if( !step_same_options(ctx, argv, sign, logits, v3) ){
     step3_general(ctx, argv, sign, logits);
   }
 }
@@ -289,13 +298,13 @@ BCE_ALWAYS_INLINE void step3(sqlite3_context *ctx, sqlite3_value **argv,
 BCE_PRIVATE void bce_step_w(sqlite3_context *ctx, int argc,
                             sqlite3_value **argv){
   (void)argc;
-  step3(ctx, argv, +1, 0);
+  step3(ctx, argv, +1, 0, 0);
 }
 
 BCE_PRIVATE void bce_inverse_w(sqlite3_context *ctx, int argc,
                                sqlite3_value **argv){
   (void)argc;
-  step3(ctx, argv, -1, 0);
+  step3(ctx, argv, -1, 0, 0);
 }
 
 /* bce(y, p, w, eps) or bce(y, p, w, options) */
@@ -334,13 +343,13 @@ BCE_PRIVATE void bce_logits_inverse(sqlite3_context *ctx, int argc,
 BCE_PRIVATE void bce_logits_step_w(sqlite3_context *ctx, int argc,
                                    sqlite3_value **argv){
   (void)argc;
-  step3(ctx, argv, +1, 1);
+  step3(ctx, argv, +1, 1, 0);
 }
 
 BCE_PRIVATE void bce_logits_inverse_w(sqlite3_context *ctx, int argc,
                                       sqlite3_value **argv){
   (void)argc;
-  step3(ctx, argv, -1, 1);
+  step3(ctx, argv, -1, 1, 0);
 }
 
 /* bce_logits(y, z, w, options): nothing else goes in the fourth place
@@ -413,6 +422,20 @@ BCE_PRIVATE void bce_step_yp_x86_v3(sqlite3_context *ctx, int argc,
                                     sqlite3_value **argv){
   (void)argc;
   step_yp(ctx, argv, +1);
+}
+#endif
+
+#ifdef BCE_X86_V3
+/* bce(y, p, options) and bce(y, p, w) once more for x86-64 with FMA,
+** AVX2 and BMI2: the same C as bce_step_w, whose rows of known options
+** with a hard label take bce_opt_hard_loss_x86_v3() (the same doubles,
+** src/binary_opt.h); ext/entry.c registers it where the processor has
+** them (docs/performance.md "Options"). */
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_PRIVATE void bce_step_w_x86_v3(sqlite3_context *ctx, int argc,
+                                   sqlite3_value **argv){
+  (void)argc;
+  step3(ctx, argv, +1, 0, 1);
 }
 #endif
 

@@ -292,6 +292,11 @@ static int x86_v3(void){
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
 }
+
+/* and bce_step_w_x86_v3, which takes the fma instruction as well */
+static int x86_v3_fma(void){
+  return x86_v3() && __builtin_cpu_supports("fma");
+}
 #endif
 
 #ifndef SQLITE_CORE
@@ -344,6 +349,7 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
     int rc;
 #ifdef BCE_X86_V3
     if( xStep==bce_step_yp && x86_v3() ) xStep = bce_step_yp_x86_v3;
+    if( xStep==bce_step_w && x86_v3_fma() ) xStep = bce_step_w_x86_v3;
 #endif
     if( f->eKind==BCE_WINDOW ){
       rc = sqlite3_create_window_function(db, f->zName, f->nArg, BCE_FLAGS,

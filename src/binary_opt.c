@@ -5,6 +5,7 @@
 #include "dd.h"
 #include "elementary.h"
 #include "fma.h"
+#include "log_pair.h"
 #include "logits.h"
 #include "loss.h"
 #include "qd.h"
@@ -395,9 +396,28 @@ static inline double d_prod_err(double a, double b, double p){
 #endif
 }
 
-static inline bce_dd d_mul(bce_dd a, bce_dd b){
+/* d_prod_err() where hw_fma, a constant, may say that the function this
+** is inlined into runs only on processors with the fma instruction
+** (bce_opt_hard_loss_x86_v3(), src/binary_opt.h): the instruction's
+** exact error, the same double as Dekker's. */
+BCE_ALWAYS_INLINE double d_prod_err_k(double a, double b, double p,
+                                      int hw_fma){
+#ifdef BCE_OPT_X86_V3
+  if( hw_fma ) return __builtin_fma(a, b, -p);
+#else
+  (void)hw_fma;
+#endif
+  return d_prod_err(a, b, p);
+}
+
+BCE_ALWAYS_INLINE bce_dd d_mul_k(bce_dd a, bce_dd b, int hw_fma){
   double p = a.hi*b.hi;
-  return d_two(p, d_prod_err(a.hi, b.hi, p) + (a.hi*b.lo + a.lo*b.hi));
+  return d_two(p, d_prod_err_k(a.hi, b.hi, p, hw_fma)
+                  + (a.hi*b.lo + a.lo*b.hi));
+}
+
+static inline bce_dd d_mul(bce_dd a, bce_dd b){
+  return d_mul_k(a, b, 0);
 }
 
 static inline bce_dd d_add(bce_dd a, bce_dd b){
@@ -486,31 +506,61 @@ static int fast_parts(double y, double x, int logits, int logs,
   return 1;
 }
 
+/* e^(g lf) for lf = ln f, |g lf| < 256: fast_pow()'s exponential, for
+** a caller that has the logarithm already (hard_loss_of(): ln f is the
+** other lane of its pair of logarithms) */
+BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
+                                 int hw_fma){
+  double L = lf.hi*g, Ll, eh, el;
+  int k;
+  if( !(fabs(L)<256.0) ) return 0;
+  Ll = d_prod_err_k(lf.hi, g, L, hw_fma) + lf.lo*g;
+  *aL = fabs(L);
+  eh = bce_exp_fast(L, &k, &el);
+  *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
+  return 1;
+}
+
+/* an integer gamma up to 8: f^g by products */
+static inline int small_int_gamma(double g){
+  return g>0.0 && g<=8.0 && g==(double)(int)g;
+}
+
 /* f^g for f >= 2^-60: by products for an integer g up to 8, else
 ** e^(g ln f) where |g ln f| < 256 (2^-65 of ln f stays below 2^-57, and
 ** e^-256 is normal); 0 outside.  *aL is |g ln f| where the exponential
 ** was taken (F within (2^-71 + |L| 2^-65) of itself, the log's error
 ** magnified), else 0 (the products: within 2^-100). */
-static int fast_pow(bce_dd f, double g, bce_dd *F, double *aL){
+BCE_ALWAYS_INLINE int fast_pow_k(bce_dd f, double g, bce_dd *F, double *aL,
+                                 int hw_fma){
   *aL = 0.0;
   if( g==0.0 ){
     *F = d_of(1.0);
-  }else if( g>0.0 && g<=8.0 && g==(double)(int)g ){
+  }else if( small_int_gamma(g) ){
     int n = (int)g;
     *F = f;
-    while( --n>0 ) *F = d_mul(*F, f);
+    while( --n>0 ) *F = d_mul_k(*F, f, hw_fma);
   }else{
-    double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl), L, Ll, eh, el;
-    int k;
-    bce_dd lf = d_two(fh, fl);
-    L = lf.hi*g;
-    if( !(fabs(L)<256.0) ) return 0;
-    Ll = d_prod_err(lf.hi, g, L) + lf.lo*g;
-    *aL = fabs(L);
-    eh = bce_exp_fast(L, &k, &el);
-    *F = d_two(bce_scale(eh, k), bce_scale(el + eh*Ll, k));
+    double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl);
+    return pow_of_log(d_two(fh, fl), g, F, aL, hw_fma);
   }
   return 1;
+}
+
+static int fast_pow(bce_dd f, double g, bce_dd *F, double *aL){
+  return fast_pow_k(f, g, F, aL, 0);
+}
+
+/* fast_pow() inline in the x86-64 copy (hw_fma, a constant), a call in
+** the portable code; no test of hw_fma where there is no such copy */
+BCE_ALWAYS_INLINE int fast_pow_in(bce_dd f, double g, bce_dd *F, double *aL,
+                                  int hw_fma){
+#ifdef BCE_OPT_X86_V3
+  if( hw_fma ) return fast_pow_k(f, g, F, aL, 1);
+#else
+  (void)hw_fma;
+#endif
+  return fast_pow(f, g, F, aL);
 }
 
 static bce_dd fast_alpha(const fast_point *t, const bce_binary_opt *o){
@@ -587,13 +637,19 @@ static inline int focal_rounds(bce_dd l, double aL){
 ** where fast_loss() or the bxdd path must decide.  The logarithms are
 ** bce_log_fast()'s own, el_log_fast_dd() with its low part, inline: the
 ** same operations, so the same doubles, without the call (issue 21's cost
-** bounds, docs/performance.md "Options"). */
+** bounds, docs/performance.md "Options").  Where both ln q and ln(u + c)
+** are needed (smoothing; a focal gamma taken through e^(gamma ln f),
+** whose f is the other side of 1-p_t) they are one pair
+** (src/log_pair.h), each lane el_log_fast_dd()'s bits.  hw_fma is a
+** constant: 1 in the copy for processors with the fma instruction
+** (bce_opt_hard_loss_x86_v3()), where the products' errors are the
+** instruction's, the same doubles as Dekker's. */
 BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
                                    double s, double gamma, int has_alpha,
-                                   double *out){
-  double q, u, c, h, l;
+                                   double *out, int hw_fma){
+  double q, u, c, h, l, lh[2], ll[2];
   uint64_t one;
-  bce_dd ce, f, F;
+  bce_dd ce, f = {0.0, 0.0}, F;         /* f: read only where gamma != 0 */
   /* y is 0 or 1 (or -0): one compare of the bits, as in bce_loss() */
   if( bce_bits(y) - 1u < UINT64_C(0x3fefffffffffffff) || has_alpha
    || !ordinary(pw) || !ordinary(s) ){
@@ -605,9 +661,28 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
   u = 1.0 - q;
   c = (1.0 - u) - q;                          /* exact: Fast2Sum, 1 >= q */
   if( s==0.0 ){
+    if( gamma!=0.0 && gamma!=2.0 && !small_int_gamma(gamma) ){
+      /* ce takes ln p_t and the focal factor ln(1-p_t): ln q and ln(u +
+      ** c), one of each whatever the label */
+      double aL;
+      el_log_fast_pair(q, 0.0, u, c, lh, ll);
+      ce = d_two(-d_pick(one, lh[0], lh[1]), -d_pick(one, ll[0], ll[1]));
+      if( pw!=1.0 ){
+        ce = d_mul_k(d_of(d_pick(one, pw, 1.0)), ce, hw_fma);
+      }
+      if( !pow_of_log(d_two(d_pick(one, lh[1], lh[0]),
+                            d_pick(one, ll[1], ll[0])), gamma, &F, &aL,
+                      hw_fma) ){
+        return 0;
+      }
+      ce = d_mul_k(ce, F, hw_fma);
+      if( !focal_rounds(ce, aL) ) return 0;    /* fast_loss() says -1 */
+      *out = ce.hi + ce.lo;              /* the range: as at the end below */
+      return 1;
+    }
     h = el_log_fast_dd(d_pick(one, q, u), d_pick(one, 0.0, c), 1, &l);
     ce = d_two(-h, -l);
-    if( pw!=1.0 ) ce = d_mul(d_of(d_pick(one, pw, 1.0)), ce);
+    if( pw!=1.0 ) ce = d_mul_k(d_of(d_pick(one, pw, 1.0)), ce, hw_fma);
     f.hi = d_pick(one, u, q);
     f.lo = d_pick(one, c, 0.0);
   }else{
@@ -616,24 +691,30 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
     ys = d_pick2(one, big, half);
     yc = d_pick2(one, half, big);
     if( pw!=0.0 ){
-      h = el_log_fast_dd(q, 0.0, 1, &l);
-      a = d_two(-h, -l);
+      el_log_fast_pair(q, 0.0, u, c, lh, ll);
+      a = d_two(-lh[0], -ll[0]);
+      b = d_two(-lh[1], -ll[1]);
+    }else{
+      h = el_log_fast_dd(u, c, 1, &l);
+      b = d_two(-h, -l);
     }
-    h = el_log_fast_dd(u, c, 1, &l);
-    b = d_two(-h, -l);
     /* ys*pw is ys for pw = 1: skipped, the same bits */
-    ce = d_add(d_mul(pw!=1.0 ? d_mul(ys, d_of(pw)) : ys, a), d_mul(yc, b));
+    ce = d_add(d_mul_k(pw!=1.0 ? d_mul_k(ys, d_of(pw), hw_fma) : ys, a,
+                       hw_fma),
+               d_mul_k(yc, b, hw_fma));
     if( gamma!=0.0 ){
-      f = d_add(d_mul(ys, d_two(u, c)), d_mul(yc, d_of(q)));
+      f = d_add(d_mul_k(ys, d_two(u, c), hw_fma),
+                d_mul_k(yc, d_of(q), hw_fma));
       if( !(f.hi>=0x1p-60) ) return 0;
     }
   }
   if( gamma==2.0 ){
-    ce = d_mul(ce, d_mul(f, f));         /* focal_pow()'s square: no test */
+    /* focal_pow()'s square: no test */
+    ce = d_mul_k(ce, d_mul_k(f, f, hw_fma), hw_fma);
   }else if( gamma!=0.0 ){
     double aL;
-    if( !fast_pow(f, gamma, &F, &aL) ) return 0;
-    ce = d_mul(ce, F);
+    if( !fast_pow_in(f, gamma, &F, &aL, hw_fma) ) return 0;
+    ce = d_mul_k(ce, F, hw_fma);
     if( !focal_rounds(ce, aL) ) return 0;      /* fast_loss() says -1 */
   }
   /* fast_result()'s range test, which always passes here: q and 1-q are
@@ -649,11 +730,11 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
 static int hard_loss(double y, double p, const bce_binary_opt *o,
                      double *out){
   return hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
-                      o->has_alpha, out);
+                      o->has_alpha, out, 0);
 }
 
-BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
-                                     const bce_options *o){
+BCE_ALWAYS_INLINE double opt_hard_loss_k(double y, double p,
+                                         const bce_options *o, int hw_fma){
   int has_alpha = (o->keys & BCE_OPT_ALPHA)!=0;
   double l;
   if( o->pos_weight==1.0 && o->smoothing==0.0 && o->gamma==0.0
@@ -661,11 +742,28 @@ BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
     return -1.0;                 /* bce_opt_loss() is bce_loss() then */
   }
   if( !hard_loss_of(y, p, o->eps, o->pos_weight, o->smoothing, o->gamma,
-                    has_alpha, &l) ){
+                    has_alpha, &l, hw_fma) ){
     return -1.0;
   }
   return l;
 }
+
+BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
+                                     const bce_options *o){
+  return opt_hard_loss_k(y, p, o, 0);
+}
+
+#ifdef BCE_OPT_X86_V3
+/* The same C once more for x86-64 processors with FMA, AVX2 and BMI2:
+** the products' errors by the instruction, the rest the same operations
+** in the same order (-ffp-contract=off holds: no other fma), so the same
+** doubles (tests/unit_opt_v3.c compares the two on 10^6 rows). */
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_PRIVATE double bce_opt_hard_loss_x86_v3(double y, double p,
+                                            const bce_options *o){
+  return opt_hard_loss_k(y, p, o, 1);
+}
+#endif
 
 /* l by double-doubles; 0 where a part is outside their safe range (the
 ** caller takes the bxdd path), -1 where the loss is too near a rounding

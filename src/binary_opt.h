@@ -65,6 +65,19 @@ BCE_PRIVATE double bce_opt_logits_loss(double y, double z,
 BCE_PRIVATE double bce_opt_hard_loss(double y, double p,
                                      const bce_options *o);
 
+/* bce_opt_hard_loss() compiled again for x86-64 processors with FMA, AVX2
+** and BMI2 (the products' errors by the fma instruction: the same
+** doubles), which the aggregate's step for such processors calls
+** (ext/aggregate.c, chosen at load by ext/entry.c).  Only where the
+** caller has checked the processor.  The condition is ext/registry.h's
+** BCE_X86_V3: not in the coverage build, nor with BCE_NO_X86_V3. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) \
+    && !defined(BCE_NO_X86_V3) && !defined(BCE_COVERAGE)
+# define BCE_OPT_X86_V3 1
+BCE_PRIVATE double bce_opt_hard_loss_x86_v3(double y, double p,
+                                            const bce_options *o);
+#endif
+
 /* w*l for l = bce_opt_loss(y, x, b) (logits = 0) or bce_opt_logits_loss
 ** (logits = 1), which the caller has: w finite >= 0, 0 for w = 0 (even
 ** where l is +Inf), rounded once where l alone is below 2^-1018 (tiny

@@ -125,6 +125,14 @@ SELECT 'kl_div_term_opt', i, hex(ieee754_to_blob(kl_div_term(tk, pk, w, '{"smoot
 SELECT 'bce_term_focal_boundary', 1, hex(ieee754_to_blob(bce_term(1, ieee754(3152789198221847, -53), '{"gamma": 300}')));
 SELECT 'bce_term_focal_boundary', 2, hex(ieee754_to_blob(bce_term(ieee754(8155299059462759, -53), ieee754(1922502620981507, -52), '{"gamma": 300}')));
 SELECT 'bce_term_focal_boundary', 3, hex(ieee754_to_blob(bce_term(1, 1, '{"gamma": 2.5}')));
+-- the aggregate's short path of known options (a hard label's loss,
+-- ext/aggregate.c; its x86-64 copy with FMA/AVX2/BMI2, chosen at load where
+-- the processor has them): each row's loss through a window of two rows
+SELECT 'bce_opt_window_pw', i, hex(ieee754_to_blob(bce(t, p, '{"pos_weight": 3}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
+SELECT 'bce_opt_window_smooth', i, hex(ieee754_to_blob(bce(t, p, '{"smoothing": 0.1}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
+SELECT 'bce_opt_window_g2', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
+SELECT 'bce_opt_window_g2.5', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2.5, "pos_weight": 0.5}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
+SELECT 'bce_opt_window_all', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2.5, "pos_weight": 2, "smoothing": 0.05}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
 SELECT 'entropy', i, hex(ieee754_to_blob(entropy(p))) FROM r WHERE i <= 20000;
 SELECT 'entropy_array', i, hex(ieee754_to_blob(entropy(pk))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, '{"gamma": 2.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
