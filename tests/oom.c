@@ -114,6 +114,12 @@ typedef struct Case {
   " FROM c), (SELECT json_object('class_weight', json_group_array(1 + (i = 5)))" \
   " FROM c); CREATE TABLE big2 AS SELECT hex(cce_state(0, p, o)) AS h FROM big;"
 
+/* 40 classes: p 0.5 on the first two, class weights 1 */
+#define P40 "[0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0," \
+  " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+#define CW40 "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1," \
+  " 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"
+
 static const Case cases[] = {
   {.name = "bce(y, p) aggregate",
    .sql = "SELECT bce(column1, column2) FROM " WORKED,
@@ -451,6 +457,19 @@ static const Case cases[] = {
   {.name = "error message for bce_state_info(zeroblob(30)) (a zeroblob's bytes allocated)",
    .sql = "SELECT bce_state_info(zeroblob(30))",
    .error = "bce_state_info(): bad state: not a state (its first bytes are not \"BCE\")"},
+  {.name = "error message for a zeroblob w (its bytes allocated)",
+   .sql = "SELECT bce_term(1, 0.5, zeroblob(4))",
+   .error = "bce_term(): w must be a number, got a blob of 4 bytes; numpy "
+            "scalars bind as blobs: float(x) fixes it"},
+  {.name = "bce_d2(y, p): the aggregate context of its short path",
+   .sql = "SELECT bce_d2(column1, column2) FROM " WORKED,
+   .ref = "SELECT 1 - (" WORKED_REF ") / (-(3 * ln(0.75) + ln(0.25)) / 4)"},
+  /* 40 class weights: past the 32 numbers of the call's room, so the
+  ** cached block is parsed into and read back from the auxdata */
+  {.name = "cce_term with 40 class weights (options past the room, kept "
+           "as auxdata)",
+   .sql = "SELECT cce_term(0, '" P40 "', '{\"class_weight\": " CW40 "}')",
+   .ref = "SELECT ln(2)"},
   {.name = "bce_logits_term of a TEXT 'inf' in a UTF-16 database",
    .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, z);"
             " INSERT INTO t VALUES (1, 'inf'), (0, '-inf');",
