@@ -231,6 +231,10 @@ $(BUILD)/tsan/concurrency: tests/concurrency.c
 	$(CLANG) $(STRICT) $(TSAN) -o $@ $< -lsqlite3 -lpthread -ldl
 
 # make coverage: the library and the unit tests with coverage counters.
+# The unit programs get -DBCE_COVERAGE too: the inline functions of src/'s
+# headers that they compile have their BCE_ALWAYS()/BCE_NEVER() folded as
+# the library's do (without it, bce_wloss()'s BCE_ALWAYS(y!=1.0) counted
+# two outcomes no unit program reached).
 $(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) $(COV) $(SOFLAGS) -o $@ $^ -lm
@@ -238,7 +242,7 @@ $(BUILD)/cov/$(LIB): $(call objs,cov,$(SRC))
 $(patsubst %,$(BUILD)/cov/unit_%,$(UNITS)): \
 $(BUILD)/cov/unit_%: tests/unit_%.c $(UNIT_DEPS) $(call objs,cov,$(CORE_SRC))
 	@mkdir -p $(dir $@)
-	$(CLANG) $(STRICT) -O0 -g $(COV) -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm
+	$(CLANG) $(STRICT) -O0 -g $(COV) -DBCE_COVERAGE -o $@ $< $(call objs,cov,$(CORE_SRC)) -lm
 
 # libFuzzer: the extension's objects linked in (-DSQLITE_CORE).
 $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))

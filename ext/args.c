@@ -200,8 +200,14 @@ BCE_PRIVATE int bce_is_array_arg(sqlite3_value *v){
   const unsigned char *z;
   int t = sqlite3_value_type(v);
   if( t==SQLITE_BLOB ){
-    return bce_jsonb_is_array((const char*)sqlite3_value_blob(v),
-                              (size_t)sqlite3_value_bytes(v));
+    /* the bytes before their count, in two statements: out of memory
+    ** expanding a zeroblob, value_blob() gives NULL and leaves a value of
+    ** 0 bytes; as two arguments of one call, gcc took the count (4) first
+    ** and the reader read NULL (tests/oom.c); the caller's message for a
+    ** BLOB then reports the out of memory */
+    const char *b = (const char*)sqlite3_value_blob(v);
+    if( b==0 ) return 0;
+    return bce_jsonb_is_array(b, (size_t)sqlite3_value_bytes(v));
   }
   if( t!=SQLITE_TEXT ) return 0;
   z = sqlite3_value_text(v);

@@ -304,7 +304,10 @@ BCE_PRIVATE int bce_agg_options_row(sqlite3_context *ctx,
   char got[BCE_QUOTED_BUF], first[BCE_QUOTED_BUF];
   if( v ){
     z = (const char*)sqlite3_value_text(v);
-    if( z==0 ){
+    /* every caller has recognised v by bce_is_options_arg(), which read it
+    ** as UTF-8 text: SQLite keeps that text in v, so this read allocates
+    ** nothing (tests/oom.c's UTF-16 options fail only there) */
+    if( BCE_NEVER(z==0) ){
       sqlite3_result_error_nomem(ctx);
       return 0;
     }
@@ -381,7 +384,8 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 1;
   }
   z = (const char*)sqlite3_value_text(v);
-  if( z==0 ){
+  /* read as text by bce_is_options_arg() already, as above */
+  if( BCE_NEVER(z==0) ){
     sqlite3_result_error_nomem(ctx);
     return 0;
   }

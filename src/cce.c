@@ -1934,15 +1934,17 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
                         &depth);
     /* past 2^-88 of the terms the four doubles below keep fewer than 60
     ** bits; past 2^-46 with focusing, the double-double fewer than 51:
-    ** a near-uniform row is taken as such (above) */
-    if( slow && s.inf1<0 && depth>(o->gamma==0.0 ? 88 : 46) ){
+    ** a near-uniform row is taken as such (above).  A row with a +Inf
+    ** logit is never slow: q is 0 or 1 there, so one side of each
+    ** difference is 0 */
+    if( slow && depth>(o->gamma==0.0 ? 88 : 46) ){
       if( uni<0 ) uni = opt_uniform(r, &w, &v);
       if( uni && opt_b_zero(&w, &v, i, y) ){
         emit(arg, opt_grad_uniform(&w, &v, &c, i, z, n));
         continue;
       }
     }
-    if( slow && o->gamma==0.0 && s.inf1<0 ){
+    if( slow && o->gamma==0.0 ){
       /* (softmax - y')-like, cancelling past the double-double: again
       ** in four doubles (h_c = A_c without focusing) */
       if( !have_qd ){

@@ -162,7 +162,7 @@ static int oc_get_doubles(oc_reader *r, int bit, uint64_t count){
   if( (r->n - r->at)/8 < count ) return oc_fail(r, "its options run past the end");
   for(i=0; i<count; i++){
     if( !oc_in_domain(bit, oc_get_u64(r->p + r->at)) ){
-      return oc_fail(r, "an option's oc_value is outside its domain");
+      return oc_fail(r, "an option's value is outside its domain");
     }
     r->at += 8;
   }

@@ -643,8 +643,9 @@ static int meaning_d2(state_reader *r, bce_state *st){
       return bad(r, w);
     }
   }else if( sum_above(&st->wsum, st->nWeight, dbl, 1074)
-         || (st->nWeight>0 && !sum_above(&st->wsum, st->nWeight - 1, unit, 0))
-         || (st->nWeight==0 && st->wsum.n>0) ){
+         || (st->nWeight>0 && !sum_above(&st->wsum, st->nWeight - 1, unit, 0)) ){
+    /* no rows of w > 0 and a sum(w) > 0: the first test (a count of 0 is
+    ** exceeded by any sum but 0) */
     format_sum(a, sizeof a, &st->wsum, 0);
     snprintf(w, size, "a sum(w) of %s over %lld row%s of w > 0, each in "
              "[2^-1074, 2^1024)", a, (long long)st->nWeight,

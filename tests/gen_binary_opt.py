@@ -308,6 +308,57 @@ def cases():
             (0.5, -2.057300554949271e-308, 1.0, 1.0, 0.0, 0.0, 1.0),
             (0.5, 1.748997099211697e-308, 1.0, 1.0, 0.0, 0.5, None)):
         add(GRAD_Z, y, z, n, 0.0, pw, s, gamma, alpha, "tiny logit, y' = 1/2")
+
+    # the paths of src/binary_opt.c no case above took (make coverage):
+    # options outside the double-double path's safe range (a smoothing or
+    # alpha below 2^-60, n past 2^60 (which also sends the tiny logits to
+    # the bxdd path), a focal exponent |gamma ln f| >= 256,
+    # f below 2^-60), gamma ln f below -2^27 (e^L is 0), a bracket that is
+    # exactly 0, a tiny logit with y' != 1/2 or with y' = 1/2 and gamma
+    for (kind, y, x, n, pw, s, gamma, alpha) in (
+            (LOSS_P, 0.3, 0.5, 1.0, 1.0, 0.0, 1e9, None),
+            (LOSS_P, 0.3, 0.4, 1.0, 1.0, 1e-20, 0.0, None),
+            (LOSS_P, 1.0, 0.4, 1.0, 1.0, 1e-20, 0.0, None),
+            (LOSS_P, 0.3, 0.4, 1.0, 1.0, 0.0, 0.0, 1e-20),
+            (LOSS_P, 1.0, 0.999999, 1.0, 1.0, 0.0, 50.5, None),
+            (GRAD_P, 1.0, 0.999999, 1.0, 1.0, 0.0, 50.5, None),
+            (GRAD_P, 0.3, 0.4, 1e20, 1.0, 0.1, 0.0, None),
+            (GRAD_Z, 1.0, 50.0, 1.0, 1.0, 0.0, 2.0, None),
+            (GRAD_Z, 1.0, 50.0, 1.0, 1.0, 0.0, 0.5, None),
+            (GRAD_P, 0.5, 0.5, 1.0, 1.0, 0.1, 0.0, None),
+            (GRAD_Z, 0.25, 1e-20, 1e20, 3.0, 0.0, 2.0, None),
+            (GRAD_Z, 0.3, 1e-20, 1e20, 1.0, 0.1, 0.0, None)):
+        add(kind, y, x, n, EPS_DEFAULT if kind == LOSS_P or kind == GRAD_P
+            else 0.0, pw, s, gamma, alpha, "a path of its own")
+
+    # next to the gradient's zero (gamma = 0: q0 = pw y'/(1 - y' + pw y'),
+    # z0 = ln(pw y'/(1 - y'))) where the four doubles' bracket is not taken:
+    # |z| > 400, q below 2^-600, y' or 1 - y' below 2^-600
+    for (kind, y, pw, s) in ((GRAD_Z, 0.5, 2.0 ** 600, 0.0),
+                             (GRAD_P, 1e-100, 1e-100, 0.0),
+                             (GRAD_P, 1e-200, 1e100, 0.0),
+                             (GRAD_Z, 1.0, 1e-190, 1e-200)):
+        for x in exact_root(kind, y, pw, s):
+            add(kind, y, x, 1.0, 0.0, pw, s, 0.0, None, "near the zero, far")
+    return out
+
+
+def exact_root(kind, y, pw, s):
+    """The doubles at and around the gradient's zero for gamma = 0."""
+    mp.dps = 450
+    ys = smoothed(y, s)
+    yc = 1 - ys
+    if kind == GRAD_Z:
+        x0 = log(mpf(pw) * ys / yc)
+    else:
+        x0 = mpf(pw) * ys / (yc + mpf(pw) * ys)
+    x = float(x0)
+    out = []
+    for k in range(-3, 4):
+        v = x
+        for _ in range(abs(k)):
+            v = math.nextafter(v, math.inf if k > 0 else -math.inf)
+        out.append(v)
     return out
 
 

@@ -35,6 +35,7 @@ both.
 Writes tests/ref/cce_opt_ref.h (CI only reads it).
 Run:  /usr/bin/python3 tests/gen_cce_opt.py     (about a minute)
 """
+import math
 import os
 import random
 
@@ -384,6 +385,33 @@ for k in (2, 5, 17, 64, 65, 200, 1000):
          {"gamma": 0.7}, n=2.0)
 
 
+# the paths of src/cce.c no row above took (make coverage): gradients past
+# the double range of either sign, an integer gamma past 64, opt_grad_zero()
+# refusing equal logits whose class weights or alphas differ, a class whose
+# h is below 2^-200 of the sum, two classes whose h agree in their high
+# part, an alpha array in the four doubles' path
+case("cce_grad past the double range", 2, 0, P3,
+     {"class_weight": [1e300, 1.0, 1.0]}, n=1e-300)
+case("cce_logits_grad past the double range, both signs", 3, 0, Z3,
+     {"class_weight": [1e300, 1.0, 1.0], "smoothing": 0.1}, n=1e-300)
+case("cce gamma 100", 0, 1, P3, {"gamma": 100.0})
+case("cce_logits_grad equal logits, smoothing 1, class weights differ", 3, 0,
+     [0.3] * 3, {"smoothing": 1.0, "class_weight": [1.0, 2.0, 4.0]})
+case("cce_logits_grad equal logits, smoothing 1, alphas differ", 3, 0,
+     [0.3] * 3, {"smoothing": 1.0, "alpha": [0.25, 0.5, 1.0]})
+case("cce_logits_grad a class weight of 1e-70", 3, 1, Z3,
+     {"class_weight": [1.0, 1.0, 1e-70], "smoothing": 0.1})
+for zz in ([0.0, 1e-25, -1.0], [1e-25, 0.0, -1.0]):
+    case("cce_logits_grad two logits 1e-25 apart, smoothing 1, gamma 2", 3,
+         0, zz, {"smoothing": 1.0, "gamma": 2.0})
+for k, seed in ((3, 1), (10, 2)):
+    r2 = random.Random(seed)
+    zc = [r2.uniform(-3.0, 3.0) for _ in range(k)]
+    ec = [mp.exp(mpf(v)) for v in zc]
+    yc = [float(v / mp.fsum(ec)) for v in ec]
+    case("cce_logits_grad y = softmax(z), K %d, an alpha array" % k, 3, yc,
+         zc, {"alpha": [0.5] * k}, n=3.0)
+
 # logits within a tiny spread and every A_c the same (smoothing 1, or equal
 # targets): the gradient is of the order of the spread, q_k - 1/K, which
 # q_k H - h_k in any fixed number of doubles loses (-1.3e-72 for every
@@ -459,6 +487,79 @@ tiny_case("cce_logits_grad tiny spread, A_2 the mean through the smoothing, "
           {"ignore_index": -100, "class_weight": [1.0, 0.0, 2.0],
            "gamma": 0.001, "smoothing": 0.5}, 450676.0, 120)
 
+# near-uniform rows (opt_uniform()) with a -Inf logit: of target 0 (left
+# out) and of target > 0 (the row is not near-uniform then: the four
+# doubles decide, the spread 1e-40 within their reach); class weights of
+# 1e300 (past what opt_uniform() takes: the four doubles again)
+D3 = 1.0 / 3
+D6 = 1.0 / 6
+tiny_case("cce_logits_grad tiny spread, a -Inf logit of target 0, K 4",
+          [D3, 0.0, D3, D3], [1e-40, -INF, 3e-40, -2e-40],
+          {"class_weight": [1.0] * 4}, 1.0, 150)
+tiny_case("cce_logits_grad tiny spread, a -Inf logit of target 1/3, K 4",
+          [2 * D6, 2 * D6, D6, D6], [1e-40, -INF, 3e-40, -2e-40],
+          {"class_weight": [1.0] * 4}, 1.0, 150)
+tiny_case("cce_logits_grad tiny spread, smoothing 1, class weights 1e300",
+          0, [1e-36, -2e-36, 5e-37], {"smoothing": 1.0,
+                                      "class_weight": [1e300] * 3}, 1.0, 150)
+# the target of class 1 is softmax(z) to 2^-1298 (a class weight of 2^-650
+# times a target of 2^-648), its logit 899.7 below the other: the four
+# doubles' q of it is 0 (past their e^-832), and the gradient rounds to 0
+# at n = 1 (it is 6e-405)
+tiny_case("cce_logits_grad a class 899.7 below, target softmax(z)",
+          [1 - 2.0 ** -648, 2.0 ** -648], [0.0, -899.705040366809],
+          {"class_weight": [1.0, 2.0 ** -650]}, 1.0, 500)
+
+# gamma 2, the target of class 0 at the zero of its gradient (rounded to a
+# double, the rest of the row's mass on class 1): it cancels to about 2^-53
+# of its parts, past the 2^-46 where opt_uniform() is asked.  Logits 2.5
+# apart (not near-uniform: the double-double decides); 0.75 apart (near-
+# uniform, but B_0 is not 0); and X1 = sum P_c y_c - K P_0 y_0 or X2 =
+# sum P_c - K P_0 (P_c = w_c alpha_c) more than four doubles wide: classes
+# 2 and 3 of targets or class weights about 2^-300 and 2^-600, each a
+# product of two doubles of 53 bits (1 + 2^-52).  Those two have y0 16 ulp
+# off the zero, a cancellation of about 2^-49 that the double-double holds
+# to 4 ulp: at the double nearest the zero, 2^-55, it came out 39 ulp off
+# (the double-double's 2^-100 of the parts is all that decides there)
+
+
+def zero_target(z, tail, o, off=0):
+    """the double y0 where dl/dz_0 of [y0, 1 - y0] + tail is 0, moved off
+    ulps away"""
+    mp.dps = 80
+
+    def g(t):
+        return grad_closed([t, 1 - t] + [mpf(v) for v in tail], z, o, True,
+                           1.0)[0]
+    lo, hi = mpf(0), mpf(1)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if g(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    mp.dps = 60
+    y0 = float(lo)
+    for _ in range(off):
+        y0 = math.nextafter(y0, 2.0)
+    return y0
+
+
+WIDE = 1.0 + 2.0 ** -52
+Z4W = [0.25, -0.5, 0.0, 0.1]
+for (label, z, tail, o, off) in (
+        ("logits 2.5 apart", [0.5, -2.0, 0.0], [0.0], {"gamma": 2.0}, 0),
+        ("logits 0.75 apart", [0.25, -0.5, 0.0], [0.0], {"gamma": 2.0}, 0),
+        ("X1 wider than four doubles", Z4W,
+         [2.0 ** -300 * WIDE, 2.0 ** -600 * WIDE],
+         {"gamma": 2.0, "class_weight": [1.0, 1.0, WIDE, WIDE]}, 16),
+        ("X2 wider than four doubles", Z4W, [0.0, 0.0],
+         {"gamma": 2.0, "class_weight": [1.0, 1.0, 2.0 ** -300 * WIDE,
+                                         2.0 ** -600 * WIDE],
+          "alpha": [1.0, 1.0, WIDE, WIDE]}, 16)):
+    y0 = zero_target(z, tail, o, off)
+    tiny_case("cce_logits_grad gamma 2, the target at dl/dz_0 = 0, " + label,
+              [y0, 1 - y0] + tail, z, o, 1.0, 120)
 
 # ---------------------------------------------------------------- spelling
 def jnum(x):

@@ -103,6 +103,23 @@ typedef struct Case {
 #define GROUPED "(VALUES ('a', 1, 0.4), ('b', 0, 0.5), ('a', 1, 0.8), " \
                 "('c', 1, 0.2))"
 
+#define UTF16_OPT "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p, o);" \
+  " INSERT INTO t VALUES (1, 0.4, '{\"eps\": 1e-7}'), (0, 0.5, '{\"eps\": 1e-7}')," \
+  " (1, 0.8, '{\"eps\": 1e-7}'), (1, 0.2, '{\"eps\": 1e-7}');"
+/* one row of 130 classes, 0.5 on the first two: its cce_state (class
+** weights 1 but the fifth's, 2) is past 1024 bytes; its loss ln 2 */
+#define BIG_STATE "CREATE TABLE big(p, o); INSERT INTO big WITH RECURSIVE" \
+  " c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 129)" \
+  " SELECT (SELECT json_group_array(CASE WHEN i < 2 THEN 0.5 ELSE 0 END)" \
+  " FROM c), (SELECT json_object('class_weight', json_group_array(1 + (i = 5)))" \
+  " FROM c); CREATE TABLE big2 AS SELECT hex(cce_state(0, p, o)) AS h FROM big;"
+
+/* 40 classes: p 0.5 on the first two, class weights 1 */
+#define P40 "[0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0," \
+  " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+#define CW40 "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1," \
+  " 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"
+
 static const Case cases[] = {
   {.name = "bce(y, p) aggregate",
    .sql = "SELECT bce(column1, column2) FROM " WORKED,
@@ -390,6 +407,96 @@ static const Case cases[] = {
             " INSERT INTO t VALUES (1, 'not a number at all');",
    .sql = "SELECT bce(y, p) FROM t",
    .error = "bce(): p must be a number, got 'not a number at all'"},
+  /* the paths make coverage found untaken: an options TEXT converted
+  ** from UTF-16 (aggregate, scalar, score), a zeroblob's bytes for a
+  ** message, a logit TEXT 'inf' converted, the blocks of a state longer
+  ** than BCE_STATE_SMALL (its encoding, its hex text), options past a
+  ** merge's inline 64 bytes and the class sums after them, and
+  ** bce_state_info()'s class block of a cce_d2 state of 65 classes */
+  {.name = "bce(y, p, options) in a UTF-16 database: the options TEXT",
+   .setup = UTF16_OPT,
+   .sql = "SELECT bce(y, p, o) FROM t",
+   .twin = 1,
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_term(y, p, options) in a UTF-16 database: the options TEXT",
+   .setup = UTF16_OPT,
+   .sql = "SELECT bce_term(y, p, o) FROM t",
+   .ref = "SELECT 4 * " WORKED_REF},
+  {.name = "bce_d2(y, p, options) in a UTF-16 database: the options TEXT",
+   .setup = UTF16_OPT,
+   .sql = "SELECT bce_d2(y, p, o) FROM t",
+   .ref = "SELECT 1 - (" WORKED_REF ") / (-(3 * ln(0.75) + ln(0.25)) / 4)"},
+  {.name = "error message for a zeroblob (its bytes allocated)",
+   .sql = "SELECT bce_term(1, zeroblob(4))",
+   .error = "bce_term(): p must be a number, got a blob of 4 bytes; numpy "
+            "scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for cce(0, zeroblob(4)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT cce(0, zeroblob(4))",
+   .error = "cce(): p must be a JSON array of probabilities, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for cce_term(0, zeroblob(4)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT cce_term(0, zeroblob(4))",
+   .error = "cce_term(): p must be a JSON array of probabilities, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for cce(zeroblob(4), '[0.5,0.5]') (a zeroblob's bytes allocated)",
+   .sql = "SELECT cce(zeroblob(4), '[0.5,0.5]')",
+   .error = "cce(): y must be a class index or a JSON array of targets, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for cce_d2(0, zeroblob(4)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT cce_d2(0, zeroblob(4))",
+   .error = "cce_d2(): p must be a JSON array of probabilities, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for kl_div(0, zeroblob(4)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT kl_div(0, zeroblob(4))",
+   .error = "kl_div(): p must be a JSON array of probabilities, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for softmax(zeroblob(4)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT softmax(zeroblob(4))",
+   .error = "softmax(): z must be a JSON array of logits, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for bce_term(zeroblob(4), '[0.5]') (a zeroblob's bytes allocated)",
+   .sql = "SELECT bce_term(zeroblob(4), '[0.5]')",
+   .error = "bce_term(): y must be a number, got a blob of 4 bytes; numpy scalars bind as blobs: float(x) fixes it"},
+  {.name = "error message for bce_merge(zeroblob(30)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT bce_merge(zeroblob(30))",
+   .error = "bce_merge(): bad state: not a state (its first bytes are not \"BCE\")"},
+  {.name = "error message for bce_state_info(zeroblob(30)) (a zeroblob's bytes allocated)",
+   .sql = "SELECT bce_state_info(zeroblob(30))",
+   .error = "bce_state_info(): bad state: not a state (its first bytes are not \"BCE\")"},
+  {.name = "error message for a zeroblob w (its bytes allocated)",
+   .sql = "SELECT bce_term(1, 0.5, zeroblob(4))",
+   .error = "bce_term(): w must be a number, got a blob of 4 bytes; numpy "
+            "scalars bind as blobs: float(x) fixes it"},
+  {.name = "bce_d2(y, p): the aggregate context of its short path",
+   .sql = "SELECT bce_d2(column1, column2) FROM " WORKED,
+   .ref = "SELECT 1 - (" WORKED_REF ") / (-(3 * ln(0.75) + ln(0.25)) / 4)"},
+  /* 40 class weights: past the 32 numbers of the call's room, so the
+  ** cached block is parsed into and read back from the auxdata */
+  {.name = "cce_term with 40 class weights (options past the room, kept "
+           "as auxdata)",
+   .sql = "SELECT cce_term(0, '" P40 "', '{\"class_weight\": " CW40 "}')",
+   .ref = "SELECT ln(2)"},
+  {.name = "bce_logits_term of a TEXT 'inf' in a UTF-16 database",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, z);"
+            " INSERT INTO t VALUES (1, 'inf'), (0, '-inf');",
+   .sql = "SELECT bce_logits_term(y, z) FROM t",
+   .ref = "SELECT 0.0"},
+  {.name = "cce_state of 130 classes (a state past 1024 bytes), merged",
+   .setup = BIG_STATE,
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_state(0, p, o) AS s FROM big)",
+   .ref = "SELECT ln(2)"},
+  {.name = "bce_merge of a 130-class state as hex text",
+   .setup = BIG_STATE,
+   .sql = "SELECT bce_merge(h) FROM big2",
+   .ref = "SELECT ln(2)"},
+  {.name = "cce_d2_state with options past 64 bytes, merged by class",
+   .sql = "SELECT bce_merge(s) FROM (SELECT cce_d2_state(column1, column2,"
+          " '{\"eps\": 0, \"class_weight\": [1, 1, 1, 1, 1, 1, 1, 1, 1, 2]}')"
+          " AS s FROM (VALUES (0, '[1,0,0,0,0,0,0,0,0,0]'),"
+          " (1, '[0,1,0,0,0,0,0,0,0,0]'), (0, '[1,0,0,0,0,0,0,0,0,0]'))"
+          " GROUP BY column1)",
+   .ref = "SELECT 1.0"},
+  {.name = "bce_state_info of a cce_d2 state of 65 classes",
+   .sql = "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+          " WHERE i < 64) SELECT json_extract(bce_state_info(cce_d2_state("
+          "column1, (SELECT json_group_array(CASE WHEN i = column1 THEN 1"
+          " ELSE 0 END) FROM c), '{\"eps\": 0}')), '$.score')"
+          " FROM (VALUES (0), (64))",
+   .ref = "SELECT 1.0"},
   {.name = "cce() error message in a UTF-16 database (text converted to UTF-8)",
    .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p);"
             " INSERT INTO t VALUES (0, 'scores');",

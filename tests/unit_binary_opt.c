@@ -337,6 +337,19 @@ static void test_limits(void){
   /* pw = 0, y = 0.5, q = 0: ce = 0 there, f = 1/2: (1/2)^2 (1/2) */
   ok = ok && bce_opt_grad(0.5, 0, 1, &b)==0.125;
   report(ok, "probability gradient at q = 0, 1 (eps = 0): the limits", "");
+  /* alpha's factor 0 at q = 0 or 1 (eps = 0): the loss is 0 for every q,
+  ** and so is its gradient, though a log is infinite there */
+  ok = same_bits(bce_opt_grad(0, 0, 1, &(bce_binary_opt){0.0, 1.0, 0.0, 0.0, 1.0, 1}), 0.0)
+    && same_bits(bce_opt_grad(1, 1, 1, &(bce_binary_opt){0.0, 1.0, 0.0, 0.0, 0.0, 1}), 0.0);
+  report(ok, "probability gradient where alpha's factor is 0 (q = 0, 1): 0", "");
+  /* g/n for an infinite n is 0 (SQL refuses such an n) */
+  b = opt(0x1p-52, 3.0, 0.0, 0.0, 0.0, 0);
+  ok = bce_opt_grad(0.3, 0.4, INFINITY, &b)==0.0
+    && bce_opt_logits_grad(0.3, 0.5, INFINITY, &b)==0.0;
+  report(ok, "gradient over n = +Inf: 0", "");
+  /* a finite loss never overflowed, whatever pos_weight */
+  ok = !bce_opt_loss_overflows(1, 0.5, 0, 0.6931471805599453, &b);
+  report(ok, "a finite loss is no overflow of pos_weight", "");
   /* w = 0 gives 0 even where l is +Inf */
   b = opt(0.0, 3.0, 0.0, 2.0, 0.0, 0);
   ok = same_bits(bce_opt_wloss(1, 0, 0, 0.0, INFINITY, &b), 0.0)

@@ -43,6 +43,11 @@ static double ulps(double got, double want){
   return fabs(got - want)/ldexp(1.0, e - 52);
 }
 
+/* +0, not -0 */
+static int same_zero(double x){
+  return x==0.0 && !signbit(x);
+}
+
 static bce_cce_row row_of(const char *y, double cls, const char *p){
   bce_cce_row r;
   r.y = y;
@@ -461,6 +466,116 @@ static void test_defaults(void){
          "keys given at their defaults' values: the defaults' bits", "");
 }
 
+/* A bad row is an error on every path with options, an ignored row's
+** too; a row weight of 0 gives w*l = 0 */
+static void test_option_paths(void){
+  static collect c;
+  bce_options o, oi;
+  bce_array_error err;
+  double l = 12345, wl = 12345, d;
+  int rc, scale;
+  bce_cce_row one = row_of(0, 0, "[3]");          /* fewer than 2 classes */
+  bce_cce_row ignored = row_of(0, -100, "[3]");
+  bce_cce_row sum = row_of(0, 0, "[0.5, 0.7]");   /* sums to 1.2 */
+  bce_cce_row r = row_of(0, 1, "[0.2, 0.3, 0.5]");
+  bce_options_init(&o);
+  o.keys = BCE_OPT_GAMMA;
+  o.gamma = 2.0;
+  oi = o;
+  oi.keys |= BCE_OPT_IGNORE_INDEX;
+  oi.ignore_index = -100;
+  rc = bce_cce_loss(&sum, &o, &l, &d, &err);
+  report(rc==0 && err.status==BCE_ARRAY_SUM && l==12345,
+         "gamma 2: a p summing to 1.2 is an error", "");
+  memset(&err, 0, sizeof err);
+  c.n = 0;
+  rc = bce_cce_grad(&sum, &o, 1.0, gather, &c, &err);
+  report(rc==0 && err.status==BCE_ARRAY_SUM && c.n==0,
+         "gamma 2: cce_grad of a p summing to 1.2 is an error, nothing "
+         "emitted", "");
+  memset(&err, 0, sizeof err);
+  rc = bce_cce_logits_wloss(&one, &o, 2.0, &wl, &d, &err);
+  report(rc==0 && err.status==BCE_ARRAY_FEW && wl==12345,
+         "gamma 2: cce_logits w*l of one logit is an error", "");
+  memset(&err, 0, sizeof err);
+  rc = bce_cce_logits_loss_scaled(&ignored, &oi, &l, &scale, &d, &err);
+  report(rc==0 && err.status==BCE_ARRAY_FEW,
+         "ignore_index: an ignored row of one logit is still an error "
+         "(cce_logits)", "");
+  memset(&err, 0, sizeof err);
+  rc = bce_cce_logits_wloss(&ignored, &oi, 2.0, &wl, &d, &err);
+  report(rc==0 && err.status==BCE_ARRAY_FEW,
+         "ignore_index: an ignored row of one logit is still an error "
+         "(cce_logits w*l)", "");
+  memset(&err, 0, sizeof err);
+  c.n = 0;
+  rc = bce_cce_logits_grad(&ignored, &oi, 1.0, gather, &c, &err);
+  report(rc==0 && err.status==BCE_ARRAY_FEW && c.n==0,
+         "ignore_index: an ignored row of one logit is still an error "
+         "(cce_logits_grad), nothing emitted", "");
+  rc = bce_cce_wloss(&r, &o, 0.0, &l, &wl, &d, &err);
+  report(rc==1 && l>0.0 && same_zero(wl), "gamma 2: w = 0 gives w*l = +0, "
+         "the loss itself", "");
+  rc = bce_cce_logits_wloss(&r, &o, 0.0, &wl, &d, &err);
+  report(rc==1 && same_zero(wl), "gamma 2: cce_logits w = 0 gives w*l = +0",
+         "");
+}
+
+/* The limits at q = 0 and q = 1 (eps = 0, or a logit that leaves the rest
+** below 2^-1.4e6 of the maximum), where the closed form is 0/0 or 1/0:
+**   dl/dq of -a (1-q)^g ln q: -Inf at q = 0; at q = 1, 0 for g > 0 and -a
+**   for g = 0;  h = -q dl/dq: a at q = 0; at q = 1, 0 for g > 0, a for
+**   g = 0, and dl/dz_k = q_k H - h_k */
+static void test_limits(void){
+  static collect c;
+  bce_options o;
+  bce_array_error err;
+  int rc;
+  bce_cce_row p0 = row_of(0, 1, "[0.5, 0, 0.5]");
+  bce_cce_row p1 = row_of(0, 0, "[1, 0, 0]");
+  bce_cce_row zfar = row_of(0, 0, "[0, -2e6]");
+  char why[200];
+  bce_options_init(&o);
+  o.keys = BCE_OPT_GAMMA | BCE_OPT_EPS;
+  o.eps = 0.0;
+  o.gamma = 2.0;
+  c.n = 0;
+  rc = bce_cce_grad(&p0, &o, 1.0, gather, &c, &err);
+  snprintf(why, sizeof why, "rc %d: %g %g %g", rc, c.x[0], c.x[1], c.x[2]);
+  report(rc==1 && c.n==3 && c.x[1]==-INFINITY && same_zero(c.x[0]),
+         "eps 0, gamma 2: dl/dp at q = 0 of the target is -Inf", why);
+  c.n = 0;
+  rc = bce_cce_grad(&p1, &o, 1.0, gather, &c, &err);
+  snprintf(why, sizeof why, "rc %d: %g %g %g", rc, c.x[0], c.x[1], c.x[2]);
+  report(rc==1 && c.n==3 && same_zero(c.x[0]),
+         "eps 0, gamma 2: dl/dp at q = 1 of the target is 0", why);
+  o.keys = BCE_OPT_ALPHA | BCE_OPT_EPS;
+  o.alpha = 0.25;
+  o.gamma = 0.0;
+  c.n = 0;
+  rc = bce_cce_grad(&p1, &o, 2.0, gather, &c, &err);
+  snprintf(why, sizeof why, "rc %d: %g %g %g", rc, c.x[0], c.x[1], c.x[2]);
+  report(rc==1 && c.n==3 && c.x[0]==-0.125,
+         "eps 0, alpha 0.25: dl/dp at q = 1 of the target is -alpha/n", why);
+  /* e^-2e6 is 0 in every precision here: q = [1, 0] exactly, the
+  ** gradient 0 (a one-hot target on the certain class) */
+  o.keys = BCE_OPT_GAMMA;
+  o.gamma = 2.0;
+  c.n = 0;
+  rc = bce_cce_logits_grad(&zfar, &o, 1.0, gather, &c, &err);
+  snprintf(why, sizeof why, "rc %d: %g %g", rc, c.x[0], c.x[1]);
+  report(rc==1 && c.n==2 && c.x[0]==0.0 && c.x[1]==0.0,
+         "gamma 2: z = [0, -2e6]: dl/dz = [0, 0]", why);
+  o.keys = BCE_OPT_ALPHA;
+  o.alpha = 0.25;
+  o.gamma = 0.0;
+  c.n = 0;
+  rc = bce_cce_logits_grad(&zfar, &o, 1.0, gather, &c, &err);
+  snprintf(why, sizeof why, "rc %d: %g %g", rc, c.x[0], c.x[1]);
+  report(rc==1 && c.n==2 && c.x[0]==0.0 && c.x[1]==0.0,
+         "alpha 0.25: z = [0, -2e6]: dl/dz = [0, 0]", why);
+}
+
 int main(void){
   int i;
   test_reference();
@@ -468,6 +583,8 @@ int main(void){
   test_ignored();
   test_lengths();
   test_defaults();
+  test_option_paths();
+  test_limits();
   for(i=0; i<4; i++){
     printf("ok|worst error of %s with options: %.2f ulp\n", worst_name[i],
            worst[i]);

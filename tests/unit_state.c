@@ -1229,6 +1229,11 @@ static void test_codec(void){
       {{0x20, 0x02, 0,0,0,0,0,0,0xF0,0x3F}, 10, "an array cut short refused"},
       {{0x40, 0,0,0}, 4, "an ignore_index cut short refused"},
       {{0x80}, 1, "a mask cut short refused"},
+      {{0x80,0x80,0x80,0x80,0x80,0x80,0x80,0x80,0x80}, 9,
+       "a mask of nine bytes, each saying more follow, refused"},
+      {{0x01, 0,0,0,0,0,0,0xF0,0xBF}, 9, "eps = -1 refused"},
+      {{0x04, 0,0,0,0,0,0,0xF0,0xBF}, 9, "smoothing = -1 refused"},
+      {{0x80, 0x01}, 2, "a reduction cut short refused"},
     };
     size_t i;
     for(i=0; i<sizeof bad/sizeof bad[0]; i++){
@@ -1238,6 +1243,45 @@ static void test_codec(void){
       snprintf(msg, sizeof msg, "codec: %s", bad[i].name);
       check(ok, msg, "accepted");
     }
+    why = 0;
+    (void)bce_options_decode(bad[14].b, bad[14].n, &len, &c, 0, 0, &why);
+    check(why && strcmp(why, "an option's value is outside its domain")==0,
+          "codec: eps = -1: the message says the value is outside its domain",
+          why ? why : "no message");
+    check(bce_options_doubles(bad[6].b, bad[6].n)==0,
+          "codec: the doubles of a bad encoding: 0", "not 0");
+  }
+  {
+    /* the length alone (o NULL); a store too short for the arrays: their
+    ** counts without their pointers */
+    static const double cw5[] = {1, 2, 3, 4, 5};
+    double two[2];
+    b = a;
+    b.class_weights = cw3;
+    b.n_class_weights = 3;
+    nb = bce_options_encode(&b, eb, sizeof eb);
+    len = 0;
+    check(bce_options_decode(eb, nb, &len, 0, 0, 0, &why)==1 && len==nb,
+          "codec: decode without options: the length", "no length");
+    ok = bce_options_decode(eb, nb, &len, &c, two, 2, &why)
+      && c.n_class_weights==3 && c.class_weights==0;
+    check(ok, "codec: a store of 2 for a class_weight of 3: the count, no "
+          "pointer", "otherwise");
+    /* an array past 4 elements is named by its length; a buffer of 0
+    ** bytes is left alone */
+    b.class_weights = cw5;
+    b.n_class_weights = 5;
+    c = a;
+    c.keys &= ~BCE_OPT_CLASS_WEIGHT;
+    na = bce_options_encode(&b, ea, sizeof ea);
+    nb = bce_options_encode(&c, eb, sizeof eb);
+    ok = bce_options_diff(ea, na, eb, nb, msg, sizeof msg)==1
+      && strcmp(msg, "class_weight an array of 5 vs not given")==0;
+    check(ok, "codec: class_weight an array of 5 vs not given", msg);
+    msg[0] = 'x';
+    ok = bce_options_diff(ea, na, eb, nb, msg, 0)==1 && msg[0]=='x';
+    check(ok, "codec: a difference into a buffer of 0 bytes: 1, nothing "
+          "written", "written");
   }
 }
 
@@ -1420,6 +1464,222 @@ static void test_v2_meaning(void){
         "v2: the same state without class_weight refused", "read");
 }
 
+/* Forged version-2 states, each wrong in one field and sealed (length and
+** CRC right), so that the decoder's own rule refuses it; the message says
+** which.  Sums are in units of 2^-1074: limb 33 bit 18 is 1, limb 65 bit 18
+** is 2^1024. */
+#define ONE_D 1, 33, 0x00,0x00,0x04,0x00      /* a sum of 1 */
+#define TWO_D 1, 33, 0x00,0x00,0x08,0x00      /* 2 */
+#define HUGE_D 1, 65, 0x00,0x00,0x08,0x00     /* 2^1025 */
+#define DBL_ONE 0,0,0,0,0,0,0xF0,0x3F         /* the binary64 1.0 */
+#define DBL_TWO 0,0,0,0,0,0,0x00,0x40         /* 2.0 */
+static void expect_why(const unsigned char *fields, size_t n,
+                       bce_state_status want, const char *part,
+                       const char *name){
+  unsigned char p[96];
+  bce_state st;
+  const char *why = 0;
+  char msg[300];
+  bce_state_status got;
+  size_t len;
+  memcpy(p, fields, n);
+  len = seal2(p, n);
+  got = bce_state_decode(p, len, &st, &why);
+  snprintf(msg, sizeof msg, "status %d, want %d (%s), want \"%s\" in it",
+           (int)got, (int)want, why ? why : "no message", part);
+  check(got==want && why && strstr(why, part), name, msg);
+}
+
+static void test_v2_forged(void){
+  /* kl_div (07): options {eps}, rows, infinite, signed loss, signed tiny,
+  ** weighted: weight */
+  static const unsigned char kl_no_rows[] = {H2, 7, 0, 0x01, EPS15, 0, 0, 0, 0, 0, 0};
+  static const unsigned char kl_inf[] = {H2, 7, 0, 0x01, EPS15, 1, 2, 0, 0, 0, 0};
+  static const unsigned char kl_weight[] = {H2, 7, 1, 0x01, EPS15, 1, 0, 0, 0, 0, 0, HUGE_D};
+  static const unsigned char kl_cut_inf[] = {H2, 7, 0, 0x01, EPS15, 1};
+  static const unsigned char kl_cut_sign[] = {H2, 7, 0, 0x01, EPS15, 1, 0, 0, 0};
+  static const unsigned char kl_cut_tiny[] = {H2, 7, 0, 0x01, EPS15, 1, 0, 0, 0, 0};
+  static const unsigned char kl_cut_weight[] = {H2, 7, 1, 0x01, EPS15, 1, 0, 0, 0, 0, 0};
+  static const unsigned char kl_extra[] = {H2, 7, 0, 0x01, EPS15, 1, 0, 0, 0, 0, 0, 0};
+  static const unsigned char kl_tiny_neg[] = {H2, 7, 0, 0x01, EPS15, 1, 0, 0, 0,
+                                              1, 1, 0, 1, 0, 0, 0};
+  /* cce_d2 (06): options, rows, infinite, loss, sum(w), K, K sums */
+  static const unsigned char cce_d2_inf[] = {H2, 6, 0, 0x01, EPS15, 1, 1, 0,
+                                             ONE_D, 2, 0, 0};
+  static const unsigned char cce_d2_cw_wsum[] = {H2, 6, 0, 0x21, EPS15, 2,
+    DBL_ONE, DBL_ONE, 1, 0, 0, HUGE_D, 2, 0, 0};
+  /* weighted, no row of w > 0, and a sum(w) of 2^-1074 */
+  static const unsigned char cce_d2_cw_none[] = {H2, 6, 1, 0x21, EPS15, 2,
+    DBL_ONE, DBL_ONE, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 2, 0, 0};
+  static const unsigned char cce_d2_cut_k[] = {H2, 6, 0, 0x01, EPS15, 1, 0, 0, ONE_D};
+  static const unsigned char cce_d2_cw_k[] = {H2, 6, 0, 0x21, EPS15, 2,
+    DBL_ONE, DBL_ONE, 1, 0, 0, ONE_D, 3, 0, 0, 0};
+  /* bce_d2 (05) weighted: rows, rows of w > 0, infinite, tiny; loss,
+  ** weight, tiny; sum(w), sum(w y) */
+  static const unsigned char bce_d2_wsum[] = {H2, 5, 1, 0x01, EPS15, 1, 1, 0, 0,
+    ONE_D, ONE_D, 0, TWO_D, 0};
+  static const unsigned char bce_d2_cut_wsum[] = {H2, 5, 0, 0x01, EPS15, 1, 0, 0};
+  static const unsigned char bce_d2_pws[] = {H2, 5, 0, 0x03, EPS15, 1, DBL_TWO,
+    1, 0, 0, ONE_D, 0};
+  /* cce (03) weighted under class_weight: a weight sum past 2^1024 a row */
+  static const unsigned char cce_cw_weight[] = {H2, 3, 1, 0x21, EPS15, 2,
+    DBL_ONE, DBL_ONE, 1, 1, 0, 0, 0, HUGE_D, 0};
+  /* the options */
+  static const unsigned char bad_reduction[] = {H2, 2, 0, 0x80, 0x01, 7, ONE_ROW};
+  static const unsigned char cce_logits_eps[] = {H2, 4, 0, 0x01, EPS15, ONE_ROW};
+  static const unsigned char fn8[] = {H2, 8, 0, 0x00, ONE_ROW};
+  static const unsigned char short17[17] = {'B','C','E',2,17,0,0,0, 2,0,0, 1,0,0};
+  bce_state st;
+  bce_mean m;
+  const char *why = 0;
+  expect_why(kl_no_rows, sizeof kl_no_rows, BCE_STATE_IMPOSSIBLE, "no rows",
+             "v2 forged: a kl_div state of no rows refused");
+  expect_why(kl_inf, sizeof kl_inf, BCE_STATE_IMPOSSIBLE,
+             "2 infinite divergences among 1 row",
+             "v2 forged: a kl_div state of more infinities than rows refused");
+  expect_why(kl_weight, sizeof kl_weight, BCE_STATE_IMPOSSIBLE,
+             "a weight sum of 2^1025.00 over 1 row of w > 0",
+             "v2 forged: a kl_div weight sum past 2^1024 a row refused");
+  expect_why(kl_cut_inf, sizeof kl_cut_inf, BCE_STATE_NONCANONICAL,
+             "runs past the end", "v2 forged: a kl_div state cut after its rows");
+  expect_why(kl_cut_sign, sizeof kl_cut_sign, BCE_STATE_NONCANONICAL,
+             "runs past the end",
+             "v2 forged: a kl_div state cut before its tiny sum's sign");
+  expect_why(kl_cut_tiny, sizeof kl_cut_tiny, BCE_STATE_NONCANONICAL,
+             "runs past the end",
+             "v2 forged: a kl_div state cut after its tiny sum's sign");
+  expect_why(kl_cut_weight, sizeof kl_cut_weight, BCE_STATE_NONCANONICAL,
+             "runs past the end",
+             "v2 forged: a weighted kl_div state without its weight sum");
+  expect_why(kl_extra, sizeof kl_extra, BCE_STATE_NONCANONICAL, "left over",
+             "v2 forged: a kl_div state with a byte left over");
+  expect_why(cce_d2_inf, sizeof cce_d2_inf, BCE_STATE_IMPOSSIBLE,
+             "1 infinite loss, which eps = 1e-15 rules out",
+             "v2 forged: a cce_d2 state of eps 1e-15 with an infinite loss");
+  expect_why(cce_d2_cw_wsum, sizeof cce_d2_cw_wsum, BCE_STATE_IMPOSSIBLE,
+             "a sum(w) of 2^1025.00 over 1 row of w > 0",
+             "v2 forged: a class-weighted cce_d2 sum(w) past 2^1024 a row");
+  expect_why(cce_d2_cw_none, sizeof cce_d2_cw_none, BCE_STATE_IMPOSSIBLE,
+             "a sum(w) of 5e-324 over 0 rows of w > 0",
+             "v2 forged: a class-weighted cce_d2 sum(w) > 0 over no row of w > 0");
+  expect_why(cce_d2_cut_k, sizeof cce_d2_cut_k, BCE_STATE_NONCANONICAL,
+             "runs past the end", "v2 forged: a cce_d2 state without its K");
+  expect_why(cce_d2_cw_k, sizeof cce_d2_cw_k, BCE_STATE_NONCANONICAL,
+             "class_weight and its class sums differ in length",
+             "v2 forged: a cce_d2 state of 3 classes, class_weight of 2");
+  expect_why(bce_d2_wsum, sizeof bce_d2_wsum, BCE_STATE_IMPOSSIBLE,
+             "a sum(w) of 2, not its mean's weight sum 1",
+             "v2 forged: a weighted bce_d2 sum(w) other than its weight sum");
+  expect_why(bce_d2_cut_wsum, sizeof bce_d2_cut_wsum, BCE_STATE_NONCANONICAL,
+             "runs past the end", "v2 forged: a bce_d2 state without its sum(w)");
+  expect_why(bce_d2_pws, sizeof bce_d2_pws, BCE_STATE_NONCANONICAL,
+             "one that its function does not take",
+             "v2 forged: a bce_d2 state with a pos_weight array");
+  expect_why(cce_cw_weight, sizeof cce_cw_weight, BCE_STATE_IMPOSSIBLE,
+             "each in [0, 2^1024)",
+             "v2 forged: a class-weighted cce weight sum past 2^1024 a row");
+  expect_why(bad_reduction, sizeof bad_reduction, BCE_STATE_NONCANONICAL,
+             "an unknown reduction", "v2 forged: options of reduction 7");
+  expect_why(cce_logits_eps, sizeof cce_logits_eps, BCE_STATE_NONCANONICAL,
+             "its options hold an eps", "v2 forged: a cce_logits state with an eps");
+  expect_why(fn8, sizeof fn8, BCE_STATE_NONCANONICAL, "an unknown function code",
+             "v2 forged: function code 8");
+  check(bce_state_decode(short17, sizeof short17, &st, &why)==BCE_STATE_NONCANONICAL
+        && why && strstr(why, "length field is outside"),
+        "v2 forged: a length of 17, below the shortest state (18)",
+        why ? why : "accepted");
+  {
+    /* options one double past BCE_STATE_OPTIONS_MAX in a state shorter
+    ** than BCE_STATE_MAX: the encoder refuses them (test_v2_large), and so
+    ** does the decoder */
+    size_t k = (BCE_STATE_OPTIONS_MAX - 3)/8 + 1, i, at = 0, len;
+    unsigned char *p = malloc(BCE_STATE_MAX);
+    if( p ){
+      static const unsigned char head[] = {H2, 4, 0, 0x20};
+      memcpy(p, head, sizeof head);
+      at = sizeof head;
+      p[at++] = (unsigned char)(0x80 | (k & 0x7f));
+      p[at++] = (unsigned char)(k >> 7);
+      for(i=0; i<k; i++){
+        static const unsigned char one[] = {DBL_ONE};
+        memcpy(p + at, one, 8);
+        at += 8;
+      }
+      p[at++] = 1;                                /* ONE_ROW */
+      p[at++] = 0;
+      p[at++] = 0;
+      len = seal2(p, at);
+      why = 0;
+      check(len<=BCE_STATE_MAX
+            && bce_state_decode(p, len, &st, &why)==BCE_STATE_NONCANONICAL
+            && why && strstr(why, "options are longer"),
+            "v2 forged: options one double past BCE_STATE_OPTIONS_MAX refused",
+            why ? why : "accepted");
+      free(p);
+    }
+  }
+  {
+    /* a kl_div tiny sum below 0 is read and merged with its sign: -2^-1074 */
+    unsigned char p[96];
+    size_t len;
+    memcpy(p, kl_tiny_neg, sizeof kl_tiny_neg);
+    len = seal2(p, sizeof kl_tiny_neg);
+    memset(&m, 0, sizeof m);
+    why = 0;
+    check(bce_state_decode(p, len, &st, &why)==BCE_STATE_OK && st.tinyNeg==1
+          && bce_state_merge(&m, &st, +1)==BCE_STATE_OK
+          && bce_sum_value(&m.tiny)==-0x1p-1074 && m.nRow==1,
+          "v2: a kl_div state of a tiny sum of -1 read and merged as -1",
+          why ? why : "merged otherwise");
+  }
+  {
+    /* version 1's cce_logits state, whose options are {} */
+    static const unsigned char v1_cce_logits[] = {'B','C','E',1,0,0, 4, 0, 1, 0, 0};
+    unsigned char p[64];
+    size_t len;
+    memcpy(p, v1_cce_logits, sizeof v1_cce_logits);
+    len = seal(p, sizeof v1_cce_logits);
+    why = 0;
+    check(bce_state_decode(p, len, &st, &why)==BCE_STATE_OK
+          && st.fn==BCE_STATE_CCE_LOGITS && st.nOpt==1 && st.opt[0]==0,
+          "v1: a cce_logits state of one row of loss 0 read, options {}",
+          why ? why : "refused");
+  }
+}
+
+/* The encoder: options at the value that changes nothing are left out of
+** the state, and a buffer that is too short (or none) gets the length. */
+static void test_v2_encode_edges(void){
+  bce_options pw1, cw0;
+  bce_mean m;
+  unsigned char plain[BCE_STATE_SMALL], got[BCE_STATE_SMALL];
+  size_t n, k;
+  memset(&m, 0, sizeof m);
+  bce_mean_add(&m, 0.5, 1.0, +1);
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, 0, plain, sizeof plain);
+  bce_options_init(&pw1);
+  pw1.keys = BCE_OPT_POS_WEIGHT;
+  pw1.pos_weight = 1.0;
+  k = bce_state_encode_opt(&m, BCE_STATE_PROB, &pw1, got, sizeof got);
+  check(k==bce_state_encode_opt(&m, BCE_STATE_PROB, 0, plain, sizeof plain)
+        && memcmp(got, plain, k)==0,
+        "v2 encode: pos_weight 1 is left out of a bce state", "kept");
+  n = bce_state_encode_opt(&m, BCE_STATE_CCE, 0, plain, sizeof plain);
+  bce_options_init(&cw0);
+  cw0.keys = BCE_OPT_CLASS_WEIGHT;
+  cw0.n_class_weights = 0;
+  k = bce_state_encode_opt(&m, BCE_STATE_CCE, &cw0, got, sizeof got);
+  check(k==n && memcmp(got, plain, n)==0,
+        "v2 encode: a class_weight of no element is left out", "kept");
+  check(bce_state_encode_opt(&m, BCE_STATE_CCE, &cw0, 0, 0)==n,
+        "v2 encode: no buffer: the length", "another length");
+  memset(got, 0xAA, sizeof got);
+  k = bce_state_encode_opt(&m, BCE_STATE_CCE, &cw0, got, 5);
+  check(k==n && got[3]==BCE_STATE_VERSION && got[4]==0 && got[5]==0xAA,
+        "v2 encode: a buffer of 5 bytes: the length, nothing past it written",
+        "another length, or written past");
+}
+
 /* The scores' states (codes 05-07, issue 23) from sums made here: the
 ** rows [from, to) of a fixed table into a bce_mean and the score's sums
 ** (kl_div: a divergence of either sign a row); returns the state's length
@@ -1587,6 +1847,8 @@ int main(void){
   test_v2_large();
   test_v2_meaning();
   test_scores();
+  test_v2_forged();
+  test_v2_encode_edges();
   free(d);
   return failures ? 1 : 0;
 }

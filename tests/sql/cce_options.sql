@@ -124,4 +124,16 @@ INSERT INTO checks SELECT 'cce_term with options from a column: each row its own
   (SELECT group_concat(cce_term(1, '[0.5, 0.5]', o), ',') FROM (SELECT column1 AS o FROM (VALUES ('{"class_weight": [1, 2]}'), ('{"class_weight": [1, 4]}')))),
   (SELECT group_concat(v, ',') FROM (SELECT 2 * ln(2) AS v UNION ALL SELECT 4 * ln(2))), 'is', NULL;
 
+-- paths make coverage found untaken: a class-weighted loss past DBL_MAX
+-- in a weighted mean (the loss of row 1 is 1.5 x 2 fl(1e308), carried
+-- halved; the mean (3 fl(1e308) + ln 2)/2.5 by exact fractions; row 3
+-- weighs 0), and a loss infinite without its class weight too (+Inf)
+INSERT INTO checks SELECT 'cce_logits, class_weight 1.5 on a loss of 2e308: a weighted mean of 1.2e308',
+  (SELECT cce_logits(column1, column2, column3, '{"class_weight": [1.5, 1]}') FROM (VALUES (0, '[-1e308, 1e308]', 1), (1, '[0, 0]', 1), (0, '[-1e308, 1e308]', 0))),
+  ieee754(6012505080026918, 971), 'ulp', 1;
+INSERT INTO checks SELECT 'cce_logits, class_weight on a target at -Inf: +Inf, not an overflow error',
+  cce_logits(0, '[-1e999, 0]', '{"class_weight": [2, 1]}'), 1e999, 'is', NULL;
+INSERT INTO checks SELECT 'cce, eps 0 and class_weight on a target of p 0: +Inf, not an overflow error',
+  cce(0, '[0, 1]', '{"eps": 0, "class_weight": [2, 1]}'), 1e999, 'is', NULL;
+
 .read tests/sql/lib/report.sql

@@ -236,4 +236,12 @@ INSERT INTO checks SELECT 'options column of ' || length(column1) || ' bytes, th
   (SELECT bce(y, p, column1) FROM (SELECT 1 AS y, 0.5 AS p UNION ALL SELECT 0, 0.25 UNION ALL SELECT 1, 0.8)),
   -(ln(0.5) + ln(0.75) + ln(0.8)) / 3, 'ulp', 1
   FROM (VALUES ('{}'), ('{ }'), ('{  }'), ('{     }'), ('{      }'), ('{       }'));
+-- paths make coverage found untaken: an infinite loss with options that
+-- is not pos_weight's overflow (eps 0, q = 0 for y = 1), and w = 0 over
+-- JSON arrays with options
+INSERT INTO checks SELECT 'bce_term(1, 0) with eps 0 and gamma 2: +Inf (no pos_weight to blame)',
+  bce_term(1, 0, '{"eps": 0, "gamma": 2}'), 1e999, 'is', NULL;
+INSERT INTO checks SELECT 'bce_term over JSON arrays, w = 0, gamma 2: 0.0',
+  bce_term('[1, 0]', '[0.4, 0.5]', 0, '{"gamma": 2}'), 0.0, 'is', NULL;
+
 .read tests/sql/lib/report.sql
