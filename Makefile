@@ -89,7 +89,7 @@ CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/jsonb.c \
             src/arrays.c src/state.c src/options_codec.c src/cce.c \
             src/elementary.c src/qd.c src/options.c src/binary_opt.c \
-            src/logsumexp.c src/entropy.c src/kl.c src/d2.c
+            src/logsumexp.c src/entropy.c src/kl.c src/d2.c src/log_batch.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
             ext/array_args.c ext/states.c ext/multiclass.c ext/options.c \
             ext/scores.c ext/d2.c
