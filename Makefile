@@ -174,7 +174,7 @@ $(BUILD)/%: tests/%.c
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
 UNITS     := core arrays state cce cce_opt jsonb elementary fma options binary_opt \
-             scores sigmoid
+             scores sigmoid log_batch
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
 # Static pattern rules: the objects are then known targets, which make

@@ -76,22 +76,18 @@ BCE_ALWAYS_INLINE void bce_log_table4(const bce_v4u *off, bce_v4d *r,
 }
 
 /*
-** bce_log_sum(x, xl)'s fast path in four lanes: el_log_fast_dd(x, xl, 1,
-** &l), then el_round_test(h, l, EL_EPS_LOG_FAST), each lane the scalar
-** code's operations in its order.  *res is the rounded ln(x + xl) where
-** *ok's lane is all ones; *ok's lane is 0 where the scalar code calls
-** bce_log_sum_slow(): a failed test, or, unless in_range says the caller
-** knows every x is in it, x outside [2^-1022, 2^1022).
+** el_log_fast_dd(x, xl, 1, &l) in four lanes, each the scalar code's
+** operations in its order: *ph and *pl are its h and l bit for bit where
+** x is in its range, 2^-1022 <= x < 2^1022 (anything elsewhere).
 */
-BCE_ALWAYS_INLINE void bce_log_sum4(const bce_v4d *px, const bce_v4d *pxl,
-                                    int in_range, bce_v4d *res,
-                                    bce_v4u *ok){
+BCE_ALWAYS_INLINE void bce_log_fast4(const bce_v4d *px, const bce_v4d *pxl,
+                                     bce_v4d *ph, bce_v4d *pl){
   const bce_log4_consts *K = &bce_log4_k;
   const bce_v4d x = *px, xl = *pxl;
   const bce_v4u bx = (bce_v4u)x;
   bce_v4u t, mb, k, off;
   bce_v4d m, mh, r, lh, ll, z, w, zs, wv, zl, ed, zh, zz, a, p, tt, s, sl,
-          h, hl, l, eps, lo, hi;
+          h, hl;
   t = bx - K->log_off;
   /* e = t >> 52, arithmetic; e << 52 is t with its low 52 bits cleared,
   ** and e + 2048 = (t + 2^63) >> 52, logical */
@@ -122,14 +118,32 @@ BCE_ALWAYS_INLINE void bce_log_sum4(const bce_v4d *px, const bce_v4d *pxl,
   hl = a - (h - s);
   p += K->minus_half*((z - zh)*(z + zh)) + (ll + ed*K->ln2_m);
   p += zl*(K->one - z);
-  l = sl + hl + p;
+  *pl = sl + hl + p;
+  *ph = h;
+}
+
+/*
+** bce_log_sum(x, xl)'s fast path in four lanes: bce_log_fast4(), then
+** el_round_test(h, l, EL_EPS_LOG_FAST).  *res is the rounded ln(x + xl)
+** where *ok's lane is all ones; *ok's lane is 0 where the scalar code
+** calls bce_log_sum_slow(): a failed test, or, unless in_range says the
+** caller knows every x is in it, x outside [2^-1022, 2^1022).
+*/
+BCE_ALWAYS_INLINE void bce_log_sum4(const bce_v4d *x, const bce_v4d *xl,
+                                    int in_range, bce_v4d *res,
+                                    bce_v4u *ok){
+  const bce_log4_consts *K = &bce_log4_k;
+  bce_v4d h, l, eps, lo, hi;
+  bce_log_fast4(x, xl, &h, &l);
   eps = K->eps_fast*h;
   lo = h + (l - eps);
   hi = h + (l + eps);
   *res = lo;
   *ok = (bce_v4u)(lo==hi);
   /* bce_log_sum()'s range test, its one unsigned compare of the bits */
-  if( !in_range ) *ok &= (bce_v4u)((bx - K->min_bits) < K->range);
+  if( !in_range ){
+    *ok &= (bce_v4u)(((bce_v4u)*x - K->min_bits) < K->range);
+  }
 }
 
 /*
