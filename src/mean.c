@@ -173,8 +173,8 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
 BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,
                                              double *value){
   double n;
-  bce_mean_flush(m);
   if( r==BCE_REDUCTION_MEAN ) return bce_mean_value(m, value);
+  bce_mean_flush(m);
   if( m->nRow<=0 ) return BCE_MEAN_EMPTY;
   if( m->nInf>0 ){
     *value = INFINITY;
