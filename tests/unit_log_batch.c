@@ -30,16 +30,6 @@
 
 static int failures;
 
-/* the scalar fast path of bce_log_sum(): 1 and *res where it decides */
-static int scalar_fast(double x, double xl, double *res){
-  if( bce_bits(x) - UINT64_C(0x0010000000000000)
-      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
-    double l, h = el_log_fast_dd(x, xl, 1, &l);
-    return el_round_test(h, l, EL_EPS_LOG_FAST, res);
-  }
-  return 0;
-}
-
 /* a uniform double in [0, 1) of 53 bits */
 static double unit(uint64_t *s){
   return (double)(xorshift64(s) >> 11)*0x1p-53;
@@ -61,6 +51,16 @@ static double prob(uint64_t *s){
 }
 
 #ifdef BCE_VECTOR
+/* the scalar fast path of bce_log_sum(): 1 and *res where it decides */
+static int scalar_fast(double x, double xl, double *res){
+  if( bce_bits(x) - UINT64_C(0x0010000000000000)
+      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
+    double l, h = el_log_fast_dd(x, xl, 1, &l);
+    return el_round_test(h, l, EL_EPS_LOG_FAST, res);
+  }
+  return 0;
+}
+
 typedef void (*fast4_fn)(const double*, const double*, double*, double*);
 typedef void (*log4_fn)(const double*, const double*, double*, uint64_t*);
 typedef void (*loss4_fn)(const double*, const double*, double*, uint64_t*);
