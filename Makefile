@@ -89,7 +89,7 @@ CORE_SRC := src/mean.c src/loss.c src/logistic.c src/logits.c \
             src/exact_sum.c src/decimal.c src/json_array.c src/jsonb.c \
             src/arrays.c src/state.c src/options_codec.c src/cce.c \
             src/elementary.c src/qd.c src/options.c src/binary_opt.c \
-            src/logsumexp.c src/entropy.c src/kl.c src/d2.c
+            src/logsumexp.c src/entropy.c src/kl.c src/d2.c src/log_batch.c
 EXT_SRC  := ext/entry.c ext/args.c ext/aggregate.c ext/scalars.c \
             ext/array_args.c ext/states.c ext/multiclass.c ext/options.c \
             ext/scores.c ext/d2.c
@@ -174,7 +174,7 @@ $(BUILD)/%: tests/%.c
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
 UNITS     := core arrays state cce cce_opt jsonb elementary fma options binary_opt \
-             log_pair opt_v3 \
+             log_pair opt_v3 log_batch \
              scores sigmoid
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 

@@ -387,8 +387,20 @@ BCE_NOINLINE void step_yp_general(sqlite3_context *ctx, sqlite3_value **argv,
   step(ctx, 2, argv, sign, 0, 0);
 }
 
+/* A soft label's row, out of line: the hard labels' path then keeps the
+** fewest registers (docs/performance.md). */
+BCE_NOINLINE void add_soft_row(BceAgg *a, double y, double p){
+  bce_mean_add_unit(&a->m, bce_soft_loss(y, bce_clip(p, BCE_DEFAULT_EPS)),
+                    +1);
+}
+
+/* A row in: a hard label's row goes to the batch (src/mean.h), whose
+** losses are taken BCE_BATCH at a time in vector lanes
+** (src/log_batch.h) when it is full; a soft label's at once.  A row out
+** (a window's inverse): at once, as before; the frame's rows are read
+** after every row anyway.  v3: the flush built for AVX2 and BMI2. */
 BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
-                               int sign){
+                               int sign, int v3){
   double y, p;
   BceAgg *a;
   if( !bce_read_pair(argv, BCE_UNIT, &y, &p) ){
@@ -397,31 +409,48 @@ BCE_ALWAYS_INLINE void step_yp(sqlite3_context *ctx, sqlite3_value **argv,
   }
   a = agg_context(ctx);
   if( a==0 ) return;
+  if( sign>0 ){
+    if( bce_is_hard_label(y) ){
+      if( bce_mean_batch_hard(&a->m, y, p) ){
+#ifdef BCE_X86_V3
+        if( v3 ){
+          bce_mean_flush_batch_v3(&a->m);
+          return;
+        }
+#endif
+        bce_mean_flush_batch(&a->m);
+      }
+      return;
+    }
+    add_soft_row(a, y, p);
+    return;
+  }
+  (void)v3;
   bce_mean_add_unit(&a->m, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
 }
 
 BCE_PRIVATE void bce_step_yp(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv){
   (void)argc;
-  step_yp(ctx, argv, +1);
+  step_yp(ctx, argv, +1, 0);
 }
 
 BCE_PRIVATE void bce_inverse_yp(sqlite3_context *ctx, int argc,
                                 sqlite3_value **argv){
   (void)argc;
-  step_yp(ctx, argv, -1);
+  step_yp(ctx, argv, -1, 0);
 }
 
 #ifdef BCE_X86_V3
 /* The same C as bce_step_yp, so the same operations in the same order,
 ** each rounded as before: the target adds no fma (-ffp-contract=off
-** holds anyway), only three-operand SSE forms and shifts that need no
-** %cl, 17 instructions a row fewer (docs/performance.md). */
-__attribute__((target("avx2,bmi,bmi2")))
+** holds anyway), only three-operand SSE forms, shifts that need no %cl,
+** and four lanes a vector for the batch's flush (docs/performance.md). */
+BCE_TARGET_V3
 BCE_PRIVATE void bce_step_yp_x86_v3(sqlite3_context *ctx, int argc,
                                     sqlite3_value **argv){
   (void)argc;
-  step_yp(ctx, argv, +1);
+  step_yp(ctx, argv, +1, 1);
 }
 #endif
 

@@ -326,6 +326,7 @@ static bce_score_status d2_report(bce_mean *m, bce_dd L0, bce_sum *den,
 /* The checks common to both: NULL below two rows of w > 0; the sum of
 ** the weights in range (rule 7). */
 static bce_score_status d2_ready(bce_mean *m, bce_sum *wsum){
+  bce_mean_flush(m);       /* none here (bce_d2 sums its own), as a rule */
   if( m->nWeight<2 ) return BCE_SCORE_NULL;
   if( !isfinite(bce_sum_value(wsum))
    || (m->weighted && !isfinite(bce_sum_value(&m->weight))) ){

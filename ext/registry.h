@@ -16,6 +16,7 @@
 #include "sqlite3ext.h"
 #include "args.h"
 #include "../src/bits.h"
+#include "../src/vec4.h"        /* BCE_X86_V3 */
 #include "../src/options.h"
 
 typedef enum BceKind {
@@ -85,9 +86,7 @@ BCE_PRIVATE void bce_inverse_yp(sqlite3_context*, int, sqlite3_value**);
 ** entry point registers in its place where the processor has them.  Not
 ** in the coverage build: it counts the portable step, whose source lines
 ** are the same, and the choice's outcomes depend on the processor. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) \
-    && !defined(BCE_NO_X86_V3) && !defined(BCE_COVERAGE)
-# define BCE_X86_V3 1
+#ifdef BCE_X86_V3          /* src/vec4.h says where */
 BCE_PRIVATE void bce_step_yp_x86_v3(sqlite3_context*, int, sqlite3_value**);
 /* bce_step_w likewise, with FMA too (its options' products) */
 BCE_PRIVATE void bce_step_w_x86_v3(sqlite3_context*, int, sqlite3_value**);

@@ -157,3 +157,16 @@ BCE_PRIVATE double bce_sum_div(bce_sum *s, double n){
 BCE_PRIVATE double bce_sum_value_scaled(bce_sum *s, int k){
   return value_scaled(s, k);
 }
+
+#ifdef BCE_VECTOR
+#define V4U(x) {(x), (x), (x), (x)}
+BCE_PRIVATE const bce_sum4_consts bce_sum4_k = {
+  V4U(BCE_LANE_FIRST),
+  V4U(BCE_LANE_EXPONENTS - 1),
+  V4U((UINT64_C(1) << 52) - 1),
+  V4U(UINT64_C(1) << 52),
+  V4U(63),
+  V4U((UINT64_C(1) << 56) - 1),
+  V4U(UINT64_C(1) << 60),
+};
+#endif

@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "bits.h"
+#include "vec4.h"
 
 #define BCE_SUM_LIMBS 68
 #define BCE_SUM_FLUSH (1 << 17)
@@ -134,5 +135,60 @@ static inline void bce_sum_add_positive(bce_sum *s, double x, int sign){
   }
   bce_sum_lane_add(s, bits, lane, sign);
 }
+
+#ifdef BCE_VECTOR
+/* bce_sum_add4_positive()'s constants, in memory (src/exact_sum.c), as
+** src/log_batch.h's are and for the same reason. */
+typedef struct bce_sum4_consts {
+  bce_v4u first;        /* BCE_LANE_FIRST */
+  bce_v4u top;          /* BCE_LANE_EXPONENTS - 1 */
+  bce_v4u frac;         /* a double's 52 fraction bits */
+  bce_v4u one;          /* its implicit bit, 2^52 */
+  bce_v4u count;        /* 63: a shift's count bits */
+  bce_v4u low56;        /* 2^56 - 1 */
+  bce_v4u out;          /* 2^60, the flag of a term outside the lane */
+} bce_sum4_consts;
+BCE_PRIVATE_DATA const bce_sum4_consts bce_sum4_k;
+
+/* bce_sum_add_positive() of the four lanes of *x, when each is in the
+** lane (which makes it positive): returns 1.  Returns 0 and adds nothing
+** when one is not; the caller then adds them one by one.  A term is m
+** 2^d units of 2^-102, d = its biased exponent less BCE_LANE_FIRST, below
+** 2^109 (bce_sum_lane_add()); each is split at 2^56 into hi 2^56 + lo, so
+** that the four his (each below 2^53) and the four los (below 2^56) add
+** up in 64 bits without overflow, and the lane takes their sum as one
+** 128-bit number: the same integer, in one add with carry instead of
+** four (docs/performance.md).  The lane counts them as four operations:
+** 2^17 + 3 terms below 2^109 each stay far below the 2^127 of its sign. */
+BCE_ALWAYS_INLINE int bce_sum_add4_positive(bce_sum *s, const bce_v4d *x){
+  const bce_sum4_consts *K = &bce_sum4_k;
+  const bce_v4u bits = (bce_v4u)*x;
+  bce_v4u d, c, m, hi, lo, t;
+  uint64_t h, l, sh, sl;
+  d = (bits >> 52) - K->first;
+  c = K->top - d;                 /* 56 - d: hi = m 2^d / 2^56 = m >> c */
+  /* a term outside the lane has d or c negative: its sign bit, moved to
+  ** bit 60 of its lo; four such do not carry out of 64 bits, and four los
+  ** in the lane stay below 2^58 */
+  m = (bits & K->frac) | K->one;
+  /* the counts masked to 6 bits: outside the lane they are anything, and
+  ** the result is not used */
+  hi = m >> (c & K->count);
+  lo = ((m << (d & K->count)) & K->low56) | (((d | c) >> 3) & K->out);
+  /* the four his and the four los added, pairwise */
+  t = BCE_V4_SHUFFLE(hi, lo, 0, 4, 2, 6) + BCE_V4_SHUFFLE(hi, lo, 1, 5, 3, 7);
+  sh = t[0] + t[2];
+  sl = t[1] + t[3];
+  if( sl >> 60 ) return 0;
+  /* sh 2^56 + sl as 128 bits */
+  l = (sh << 56) + sl;
+  h = (sh >> 8) + (l < sl);
+  s->lane_lo += l;
+  s->lane_hi += h + (s->lane_lo < l);
+  s->pending += 4;
+  if( s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
+  return 1;
+}
+#endif
 
 #endif

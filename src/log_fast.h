@@ -57,6 +57,9 @@ BCE_PRIVATE_DATA const double bce_log_f[128][4];
 ** The result is at least 2^-8.1 in magnitude where L_h or e is not 0,
 ** and it is z to within |z|/2 where both are (|z| >= 2^-1022 there): the
 ** error bound is relative to it in both cases.
+** src/log_batch.h's bce_log_fast4() is these operations in four vector
+** lanes, for bce(y, p)'s batch: a change here is a change there, and
+** tests/unit_log_batch.c holds the two to the same bits.
 */
 BCE_ALWAYS_INLINE double el_log_fast_dd(double x, double xl, int has_lo,
                                     double *l){

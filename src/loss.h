@@ -76,9 +76,13 @@ BCE_PRIVATE double bce_soft_loss(double y, double q);
 ** (docs/performance.md): y q + (1-y) u and (1-y) c are exact for y in
 ** {0, 1, -0} (one product is q, u or c itself, the other +-0), and
 ** cheaper than selecting by masks (callgrind, docs/performance.md). */
+static inline int bce_is_hard_label(double y){
+  return bce_bits(y) - 1u >= UINT64_C(0x3fefffffffffffff);
+}
+
 BCE_ALWAYS_INLINE double bce_loss(double y, double p, double eps){
   double q = bce_clip(p, eps);
-  if( bce_bits(y) - 1u >= UINT64_C(0x3fefffffffffffff) ){
+  if( bce_is_hard_label(y) ){
     double ny = 1.0 - y;
     double u = 1.0 - q;
     double c = (1.0 - u) - q;                 /* exact: Fast2Sum, 1 >= q */

@@ -88,15 +88,62 @@ static double tiny_quotient(bce_mean *m, double den, int kd){
 }
 
 BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m){
-  uint64_t u = (uint64_t)m->nWeight;
+  uint64_t u;
+  bce_mean_flush(m);                 /* none in a weighted form's, as a rule */
+  u = (uint64_t)m->nWeight;
   /* two doubles of 32 bits each: exact for any count */
   bce_sum_add(&m->weight, (double)(u & 0xffffffffu), +1);
   bce_sum_add(&m->weight, ldexp((double)(u >> 32), 32), +1);
   m->weighted = 1;
 }
 
+/* Row by row, with the scalar code: a batch read before it is full (a
+** window's frame is read after every row, and one or two rows cost less
+** so), a full one with a lane that the vector path leaves (about one in
+** 2^9 fails the logarithm's rounding test; the rows predicted exactly
+** right have the hardest case, -ln(1 - 2^-52), src/elementary.c, and a
+** loss below the sum's lane), or a compiler without vectors. */
+BCE_NOINLINE void flush_rows(bce_mean *m, int n){
+  int i;
+  for(i=0; i<n; i++){
+    bce_sum_add_positive(&m->loss, bce_loss(m->batchY[i], m->batchP[i],
+                                            BCE_DEFAULT_EPS), +1);
+  }
+}
+
+BCE_ALWAYS_INLINE void flush_batch(bce_mean *m){
+  int n = m->nBatch;
+  m->nBatch = 0;
+  m->nRow += n;
+  m->nWeight += n;
+#ifdef BCE_VECTOR
+  if( n==BCE_BATCH ){
+    bce_v4d loss;
+    bce_v4u ok;
+    bce_hard_losses4(m->batchY, m->batchP, &loss, &ok);
+    /* an undecided lane as +0, which is outside the sum's lane: one test
+    ** covers both */
+    loss = (bce_v4d)((bce_v4u)loss & ok);
+    if( bce_sum_add4_positive(&m->loss, &loss) ) return;
+  }
+#endif
+  flush_rows(m, n);
+}
+
+BCE_PRIVATE void bce_mean_flush_batch(bce_mean *m){
+  flush_batch(m);
+}
+
+#ifdef BCE_X86_V3
+BCE_TARGET_V3
+BCE_PRIVATE void bce_mean_flush_batch_v3(bce_mean *m){
+  flush_batch(m);
+}
+#endif
+
 BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   double total, rest;
+  bce_mean_flush(m);
   if( m->nWeight==0 ) return BCE_MEAN_EMPTY;
   if( m->nInf>0 ){
     *value = INFINITY;
@@ -127,6 +174,7 @@ BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,
                                              double *value){
   double n;
   if( r==BCE_REDUCTION_MEAN ) return bce_mean_value(m, value);
+  bce_mean_flush(m);
   if( m->nRow<=0 ) return BCE_MEAN_EMPTY;
   if( m->nInf>0 ){
     *value = INFINITY;

@@ -24,6 +24,7 @@
 #include "bits.h"
 #include "exact_sum.h"
 #include "fma.h"
+#include "log_batch.h"  /* BCE_BATCH */
 #include "options.h"    /* bce_reduction */
 
 typedef struct bce_mean {
@@ -37,6 +38,12 @@ typedef struct bce_mean {
   double eps;         /* the clip, once a row has given it */
   int hasEps;
   int weighted;       /* sum(w) is kept; else every row weighs 1 */
+  /* bce(y, p)'s rows of a hard label at the default clip not counted or
+  ** summed yet (bce_mean_batch_hard()): every reader of the counts or the
+  ** sums calls bce_mean_flush() first */
+  int nBatch;
+  double batchY[BCE_BATCH];
+  double batchP[BCE_BATCH];
 } bce_mean;
 
 /* The rare product below 2^-1022, out of line. */
@@ -148,6 +155,40 @@ BCE_ALWAYS_INLINE void bce_mean_add_unit(bce_mean *m, double l, int sign){
   /* apart from nRow's, so that gcc does not pair the two counts in a
   ** vector add (5 instructions with AVX, where two adds take 2) */
   m->nWeight += sign;
+}
+
+/* The losses of the rows in the batch into the loss sum, BCE_BATCH lanes
+** at a time (src/log_batch.h): the bits bce_mean_add_unit() of each row's
+** bce_loss() would have given, as the sum is exact and its order does not
+** matter.  Out of line: once in BCE_BATCH rows, and before every read.
+** The _v3 build is the same C for x86-64 with AVX2 and BMI2, for the
+** steps that ext/entry.c registers where the processor has them. */
+BCE_PRIVATE void bce_mean_flush_batch(bce_mean *m);
+#ifdef BCE_X86_V3
+BCE_PRIVATE void bce_mean_flush_batch_v3(bce_mean *m);
+#endif
+
+/* Every reader of the counts or the sums calls this first:
+** bce_mean_value(), bce_mean_value_r(), bce_mean_set_weighted(), the
+** state encoder and merge (src/state.c), bce_d2's result (ext/d2.c). */
+static inline void bce_mean_flush(bce_mean *m){
+  if( m->nBatch ) bce_mean_flush_batch(m);
+}
+
+/* Adds a row of bce(y, p) of a hard label (bce_is_hard_label(y), y in
+** [0, 1]) and p in [0, 1], at the default clip, to the batch; returns 1
+** when the batch is full, and the caller then flushes it.  The row is
+** counted, and its loss (finite, at most 36.04, as bce_mean_add_unit()'s)
+** summed, when the batch is flushed.  Only rows in: a row taken away (a
+** window's inverse) takes bce_mean_add_unit(), which may run before the
+** flush of the same row's add (the sums are exact integers, the counts
+** integers: the order does not matter). */
+BCE_ALWAYS_INLINE int bce_mean_batch_hard(bce_mean *m, double y, double p){
+  int n = m->nBatch;
+  m->batchY[n] = y;
+  m->batchP[n] = p;
+  m->nBatch = ++n;
+  return n==BCE_BATCH;
 }
 
 typedef enum bce_mean_status {

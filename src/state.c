@@ -140,6 +140,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   state_writer w;
   uint32_t crc;
   size_t i;
+  bce_mean_flush(m);               /* bce(y, p)'s rows not counted yet */
   if( m->nRow<=0 ) return 0;
   if( opt==0 ){
     /* nothing written: the caller refuses, and no state is cut */
@@ -918,6 +919,7 @@ static void add_count(bce_sum *s, int64_t n, int sign){
 
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
+  bce_mean_flush(m);                 /* none in bce_merge's, as a rule */
   /* the other counts are at most the rows: they cannot overflow first */
   if( sign>0 && st->nRow>INT64_MAX - m->nRow ) return BCE_STATE_OVERFLOW;
   if( st->fn==BCE_STATE_KL ){
