@@ -157,7 +157,7 @@ BCE_NOINLINE void bce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **arg
 ** read of the arguments (issue 23's cost bound: bce_d2 near bce).  Every
 ** other row takes bce_d2_row(). */
 BCE_ALWAYS_INLINE void bce_d2_yp(sqlite3_context *ctx, int argc,
-                                 sqlite3_value **argv, int sign){
+                                 sqlite3_value **argv, int sign, int v3){
   double y, p;
   D2Agg *d;
   if( argc!=2 || !bce_read_pair(argv, BCE_UNIT, &y, &p) ){
@@ -166,20 +166,62 @@ BCE_ALWAYS_INLINE void bce_d2_yp(sqlite3_context *ctx, int argc,
   }
   d = d2_context(ctx);
   if( d==0 ) return;
-  bce_mean_add_unit(&d->a.m, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
-  bce_sum_add(&d->wsum, 1.0, sign);
-  if( y!=0.0 ) bce_sum_add(&d->wy, y, sign);
+  if( sign>0 && bce_is_hard_label(y) ){
+    /* bce(y, p)'s batch (src/mean.h): the loss of four rows at a time;
+    ** d2_ready() flushes it before the score is read */
+    if( bce_mean_batch_hard(&d->a.m, y, p) ){
+#ifdef BCE_X86_V3
+      if( v3 ){
+        bce_mean_flush_batch_v3(&d->a.m);
+      }else
+#endif
+      bce_mean_flush_batch(&d->a.m);
+    }
+  }else{
+    bce_mean_add_unit(&d->a.m, bce_loss(y, p, BCE_DEFAULT_EPS), sign);
+  }
+  (void)v3;
+  d->nUnit += sign;
+  if( y==1.0 ){
+    d->nOnes += sign;
+  }else if( y!=0.0 ){
+    bce_sum_add(&d->wy, y, sign);
+  }
+}
+
+/* The counts of the short path into the sums, before they are read: an
+** integer below 2^63 rows, exact as a double below 2^53 (2^53 rows are
+** beyond any table) */
+static void d2_sums(D2Agg *d){
+  if( d->nUnit ){
+    bce_sum_add(&d->wsum, (double)d->nUnit, +1);
+    d->nUnit = 0;
+  }
+  if( d->nOnes ){
+    bce_sum_add(&d->wy, (double)d->nOnes, +1);
+    d->nOnes = 0;
+  }
 }
 
 BCE_PRIVATE void bce_d2_step(sqlite3_context *ctx, int argc,
                              sqlite3_value **argv){
-  bce_d2_yp(ctx, argc, argv, +1);
+  bce_d2_yp(ctx, argc, argv, +1, 0);
 }
 
 BCE_PRIVATE void bce_d2_inverse(sqlite3_context *ctx, int argc,
                                 sqlite3_value **argv){
-  bce_d2_yp(ctx, argc, argv, -1);
+  bce_d2_yp(ctx, argc, argv, -1, 0);
 }
+
+#ifdef BCE_X86_V3
+/* The same C for x86-64 with AVX2 and BMI2, as bce_step_yp_x86_v3
+** (ext/aggregate.c): the batch's v3 flush, the same bits */
+BCE_TARGET_V3
+BCE_PRIVATE void bce_d2_step_x86_v3(sqlite3_context *ctx, int argc,
+                                    sqlite3_value **argv){
+  bce_d2_yp(ctx, argc, argv, +1, 1);
+}
+#endif
 
 /* ------------------------------------------------------------- cce_d2 */
 
@@ -383,6 +425,7 @@ static void bce_d2_result(sqlite3_context *ctx){
   D2Agg *d = (D2Agg*)sqlite3_aggregate_context(ctx, 0);
   double v = 0.0;
   if( d==0 ) return;                                /* NULL */
+  d2_sums(d);
   bce_score_status st = bce_d2_binary_value(&d->a.m, &d->wsum, &d->wy,
                                             &d->a.o.opt, &v);
   /* v is set by the call: read after it */
@@ -480,6 +523,7 @@ BCE_PRIVATE void bce_cce_d2_final_func(sqlite3_context *ctx){
 static size_t encode_d2(void *arg, unsigned char *out, size_t cap){
   D2Agg *d = (D2Agg*)arg;
   bce_state_score sc;
+  d2_sums(d);
   sc.wsum = &d->wsum;
   sc.wy = &d->wy;
   sc.cls = d->cls;

@@ -350,6 +350,7 @@ BCE_EXPORT int sqlite3_bce_init(sqlite3 *db, char **pzErrMsg,
 #ifdef BCE_X86_V3
     if( xStep==bce_step_yp && x86_v3() ) xStep = bce_step_yp_x86_v3;
     if( xStep==bce_step_w && x86_v3_fma() ) xStep = bce_step_w_x86_v3;
+    if( xStep==bce_d2_step && x86_v3() ) xStep = bce_d2_step_x86_v3;
 #endif
     if( f->eKind==BCE_WINDOW ){
       rc = sqlite3_create_window_function(db, f->zName, f->nArg, BCE_FLAGS,

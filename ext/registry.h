@@ -90,6 +90,8 @@ BCE_PRIVATE void bce_inverse_yp(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_step_yp_x86_v3(sqlite3_context*, int, sqlite3_value**);
 /* bce_step_w likewise, with FMA too (its options' products) */
 BCE_PRIVATE void bce_step_w_x86_v3(sqlite3_context*, int, sqlite3_value**);
+/* bce_d2's step likewise (ext/d2.c) */
+BCE_PRIVATE void bce_d2_step_x86_v3(sqlite3_context*, int, sqlite3_value**);
 #endif
 BCE_PRIVATE void bce_step_w(sqlite3_context*, int, sqlite3_value**);
 BCE_PRIVATE void bce_inverse_w(sqlite3_context*, int, sqlite3_value**);

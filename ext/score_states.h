@@ -23,6 +23,12 @@ typedef struct D2Agg {
   bce_sum wy;        /* bce_d2: sum(w y) */
   bce_sum *cls;      /* cce_d2: sum(w y_c) for each of the K classes */
   int64_t K;         /* cce_d2: the classes, fixed by the first row */
+  /* bce_d2(y, p)'s short path: its rows (each w = 1) and, of those, the
+  ** labels y = 1, counted, and added into wsum and wy before either is
+  ** read (ext/d2.c, d2_sums()): the same exact sums, with no exact
+  ** addition a row */
+  int64_t nUnit;
+  int64_t nOnes;
 } D2Agg;
 
 /* The outcome of a score read from its sums. */
