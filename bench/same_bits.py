@@ -82,7 +82,9 @@ def text(v):
     return repr(v)
 
 
-def main():
+def main(make_queries=None):
+    """Writes every value of make_queries()'s queries (this file's by
+    default) as bits into argv[2], through the library argv[1]."""
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     lib, out = sys.argv[1], sys.argv[2]
@@ -92,8 +94,8 @@ def main():
     c.enable_load_extension(True)
     c.load_extension(lib)
     n = 0
-    qs = queries()
-    with open(out, 'w') as f:
+    qs = (make_queries or queries)()
+    with open(out + '.tmp', 'w') as f:
         for q in qs:
             f.write('# ' + q + '\n')
             try:
@@ -102,8 +104,8 @@ def main():
                     n += 1
             except sqlite3.Error as e:
                 f.write('ERROR ' + str(e) + '\n')
+    os.replace(out + '.tmp', out)
     print(f'{len(qs)} queries, {n} values in {out}')
-
 
 if __name__ == '__main__':
     main()

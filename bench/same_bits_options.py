@@ -21,7 +21,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from same_bits import DB, make_table, text  # noqa: E402
+import same_bits  # noqa: E402
 
 OPTIONS = [
     '{}', '{"reduction": "sum"}', '{"reduction": "mean_over_rows"}',
@@ -58,26 +58,7 @@ def queries():
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    lib, out = sys.argv[1], sys.argv[2]
-    if not os.path.exists(DB):
-        make_table(DB)
-    c = sqlite3.connect(DB)
-    c.enable_load_extension(True)
-    c.load_extension(lib)
-    n = 0
-    qs = queries()
-    with open(out + '.tmp', 'w') as f:
-        for q in qs:
-            f.write('# ' + q + '\n')
-            try:
-                for row in c.execute(q):
-                    f.write(' '.join(text(v) for v in row) + '\n')
-                    n += 1
-            except sqlite3.Error as e:
-                f.write('ERROR ' + str(e) + '\n')
-    os.replace(out + '.tmp', out)
-    print(f'{len(qs)} queries, {n} values in {out}')
-
+    same_bits.main(queries)
 
 if __name__ == '__main__':
     main()
