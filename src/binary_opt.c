@@ -962,42 +962,6 @@ static bce_qd qd_neg(bce_qd a){
 
 static bce_qd qd_sub(bce_qd a, bce_qd b){ return bce_qd_add(a, qd_neg(b)); }
 
-/* ln 2 to 2^-212 (mpmath) */
-static const bce_qd QD_LN2 = {{0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56,
-                               0x1.7b57a079a1934p-111, -0x1.ace93a4ebe5d1p-165}};
-
-/* ln(1 + t) for |t| <= 2^-5: 2 atanh(u), u = t/(2 + t), |u| < 2^-5.9: the
-** series to u^27, past which the rest is below 2^-155 of the sum */
-static bce_qd qd_log1p_small(bce_qd t){
-  bce_qd u = bce_qd_div(t, bce_qd_add(qd_of(2.0), t));
-  bce_qd u2 = bce_qd_mul(u, u), term = u, sum = u;
-  int k;
-  for(k=3; k<=27; k+=2){
-    term = bce_qd_mul(term, u2);
-    sum = bce_qd_add(sum, bce_qd_div(term, qd_of((double)k)));
-  }
-  return bce_qd_scale(sum, 1);
-}
-
-/* ln x for x > 0 with |ln x| >= 2^-6 (nothing cancels): x = X 2^e, X in
-** [1, 2), one Newton step from bce_log_dd's 2^-100, L1 = L0 + X e^-L0 - 1,
-** then + e ln 2.  The error is bce_exp_qd's, 2^-150 of 1. */
-static bce_qd qd_log(bce_qd x){
-  int e = bce_ilogb(x.v[0]), k;
-  bce_qd X = bce_qd_scale(x, -e), E, L;
-  bce_dd l0 = bce_log_dd(X.v[0], X.v[1]);
-  E = bce_exp_qd(-l0.hi, -l0.lo, &k);
-  E = bce_qd_scale(E, k);
-  L = bce_qd_add(qd_two(l0.hi, l0.lo),
-                 qd_sub(bce_qd_mul(X, E), qd_of(1.0)));
-  return bce_qd_add(L, bce_qd_mul(QD_LN2, qd_of((double)e)));
-}
-
-static bce_qd qd_log1p(bce_qd t){
-  if( fabs(t.v[0])<=0x1p-5 ) return qd_log1p_small(t);
-  return qd_log(bce_qd_add(qd_of(1.0), t));
-}
-
 /* The bracket B = gamma (1-2y') ce q(1-q) + f N (gamma > 0), or N, in four
 ** doubles; 0 outside the range where no part of it nears the subnormals
 ** (q, 1-q, y', 1-y' each 0 or >= 2^-600, |z| <= 400: the fast result
@@ -1021,7 +985,7 @@ static int slow_bracket(double y, double x, int logits,
     one_e = bce_qd_add(qd_of(1.0), E);
     small = bce_qd_div(E, one_e);
     large = bce_qd_div(qd_of(1.0), one_e);
-    sp_small = qd_log1p(E);
+    sp_small = bce_qd_log1p(E);
     sp_large = bce_qd_add(qd_of(az), sp_small);
     if( x>=0.0 ){
       q = large;  qc = small;  a = sp_small;  b = sp_large;
@@ -1035,8 +999,8 @@ static int slow_bracket(double y, double x, int logits,
     q = qd_of(p);
     qc = qd_two(u, (1.0 - u) - p);
     /* a = -ln q, b = -ln(1-q): log1p of the small side, nothing cancels */
-    a = qd_neg(p>0.5 ? qd_log1p(qd_neg(qc)) : qd_log(q));
-    b = qd_neg(p<=0.5 ? qd_log1p(qd_neg(q)) : qd_log(qc));
+    a = qd_neg(p>0.5 ? bce_qd_log1p(qd_neg(qc)) : bce_qd_log(q));
+    b = qd_neg(p<=0.5 ? bce_qd_log1p(qd_neg(q)) : bce_qd_log(qc));
   }
   ys = bce_qd_add(bce_qd_mul(qd_of(y), sc), half);
   yc = bce_qd_add(bce_qd_mul(qd_two(w, we), sc), half);

@@ -1489,6 +1489,155 @@ static double opt_grad_qd(const opt_row *w, const cce_lse_qd *v, int64_t i,
   return qd_over_n(h, 8, 0, n);
 }
 
+/* ---- the slow path of the logits gradient with focusing
+
+** gamma > 0: h_c = A_c u_c^g (g q_c (-ln q_c)/u_c + 1) and q_k H - h_k
+** again in four doubles (about 2^-140 of the terms), for an element whose
+** double-double (2^-97) failed Ziv's test and whose row is not taken as
+** near-uniform.  Only rows whose every number stays far from the ends of
+** the range (opt_fqd_of()): four doubles have no exponent of their own. */
+typedef struct opt_fqd {
+  cce_lse_qd v;        /* T and S */
+  bce_qd ls;           /* ln S */
+  bce_qd h;            /* H = sum of h_c */
+} opt_fqd;
+
+static bce_qd fqd_of(double x){
+  bce_qd r = {{x, 0.0, 0.0, 0.0}};
+  return r;
+}
+
+static bce_qd fqd_neg(bce_qd a){
+  int c;
+  for(c=0; c<4; c++) a.v[c] = 0.0 - a.v[c];
+  return a;
+}
+
+/* (1 - q)^g = u^g: an integer g up to 64 by products, another as
+** e^(g ln u), ln u = log1p(-q) for q <= 1/2 and ln u itself above (u =
+** T/S of the maximum's class, which may be e^-600), the exponent's two
+** lower parts as the factor 1 + x2 + x3 (their square is below 2^-180) */
+static bce_qd qd_focal(bce_qd q, bce_qd u, double g){
+  bce_qd r = fqd_of(1.0), b = u, x;
+  int k;
+  if( g<=64.0 && g==floor(g) ){
+    unsigned n = (unsigned)g;
+    for(;;){
+      if( n & 1u ) r = bce_qd_mul(r, b);
+      n >>= 1;
+      if( n==0 ) break;
+      b = bce_qd_mul(b, b);
+    }
+    return r;
+  }
+  x = q.v[0]<=0.5 ? bce_qd_log1p(fqd_neg(q)) : bce_qd_log(u);
+  x = bce_qd_mul(fqd_of(g), x);
+  r = bce_exp_qd(x.v[0], x.v[1], &k);
+  r = bce_qd_scale(r, k);
+  b.v[0] = 1.0;
+  b.v[1] = x.v[2];
+  b.v[2] = x.v[3];
+  b.v[3] = 0.0;
+  return bce_qd_mul(r, b);
+}
+
+/* h_c of class i (finite logit z) in four doubles, and its q_c */
+static bce_qd opt_h_fqd(const opt_row *w, const opt_fqd *f, int64_t i,
+                        double y, double z, bce_qd *qo){
+  const cce_scan *s = w->s;
+  double g = w->o->gamma;
+  bce_qd q, u, nlq, one = fqd_of(1.0), b;
+  if( i==s->j ){
+    q = bce_qd_div(one, f->v.s);
+    u = bce_qd_div(f->v.t, f->v.s);
+    nlq = f->ls;
+  }else{
+    double d = z - s->m, dl = bce_two_sum_err(z, -s->m, d);
+    bce_qd md = {{0.0 - d, 0.0 - dl, 0.0, 0.0}};
+    int k;
+    q = bce_qd_div(bce_exp_qd(d, dl, &k), f->v.s);
+    q = bce_qd_scale(q, k);
+    u = bce_qd_add(one, fqd_neg(q));
+    nlq = bce_qd_add(f->ls, md);
+  }
+  *qo = q;
+  b = bce_qd_div(bce_qd_mul(q, nlq), u);
+  b = bce_qd_add(one, bce_qd_mul(fqd_of(g), b));
+  return bce_qd_mul(bce_qd_mul(opt_a_qd(w, i, y), qd_focal(q, u, g)), b);
+}
+
+/* Whether the row keeps four doubles' digits (no infinite logit, every
+** logit within 600 of m, every nonzero A_c within 2^+-500, its focal
+** factor above 2^-600 and h_c within 2^+-600), and then f */
+static int opt_fqd_of(const bce_cce_row *r, const opt_row *w, opt_fqd *f){
+  const cce_scan *s = w->s;
+  cce_pass it;
+  opt_class c;
+  double y, z;
+  int64_t i;
+  if( s->inf1>=0 || s->k<2 ) return 0;
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    xdd fc, hc;
+    pass_next(&it, &y, &z);
+    if( !(s->m - z<=600.0) ) return 0;
+    opt_class_of(w, i, y, z, &c);
+    if( c.a.hi==0.0 ) continue;
+    if( c.a.e< -500 || c.a.e>500 ) return 0;
+    fc = focal(&c, w->o->gamma);
+    hc = opt_h(w, &c);
+    if( fc.hi==0.0 || fc.e< -600 ) return 0;
+    if( hc.hi==0.0 || hc.e< -600 || hc.e>600 ) return 0;
+  }
+  f->v = lse_qd_of(r, s);
+  f->ls = bce_qd_log1p(f->v.t);
+  f->h = fqd_of(0.0);
+  pass_open(&it, r, s);
+  for(i=0; i<s->k; i++){
+    bce_qd q;
+    pass_next(&it, &y, &z);
+    opt_class_of(w, i, y, z, &c);
+    if( c.a.hi==0.0 ) continue;
+    f->h = bce_qd_add(f->h, opt_h_fqd(w, f, i, y, z, &q));
+  }
+  return 1;
+}
+
+/* (q_k H - h_k)/n for class k of such a row */
+static double opt_grad_fqd(const opt_row *w, const opt_fqd *f, int64_t k,
+                           double y, double z, double n){
+  bce_qd q, hk = fqd_of(0.0), t;
+  double h[8];
+  int c;
+  opt_class cl;
+  opt_class_of(w, k, y, z, &cl);
+  if( cl.a.hi!=0.0 ){
+    hk = opt_h_fqd(w, f, k, y, z, &q);
+  }else{
+    bce_qd one = fqd_of(1.0);
+    if( k==w->s->j ){
+      q = bce_qd_div(one, f->v.s);
+    }else{
+      double d = z - w->s->m;
+      int e;
+      q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -w->s->m, d), &e),
+                     f->v.s);
+      q = bce_qd_scale(q, e);
+    }
+  }
+  t = bce_qd_mul(q, f->h);
+  for(c=0; c<4; c++){
+    h[c] = t.v[c];
+    h[4 + c] = 0.0 - hk.v[c];
+  }
+  /* rounded once also where the quotient is subnormal (xdd_over_n()) */
+  t = bce_qd_sum(h, 8);
+  {
+    double l = t.v[1] + (t.v[2] + t.v[3]), s0 = t.v[0] + l;
+    return xdd_over_n(xdd_norm(s0, bce_two_sum_err(t.v[0], l, s0), 0), n);
+  }
+}
+
 /* ---- the near-uniform rows of the logits gradient
 
 ** Where the logits lie within a tiny spread of each other, q_k = 1/K + O(the
@@ -1894,8 +2043,9 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
   xdd h = xdd_d(0.0), htop = xdd_d(0.0), rest = xdd_d(0.0), hi_;
   cce_lse_qd vq;
   bce_qd hq = {{0.0, 0.0, 0.0, 0.0}};
-  int have_qd = 0, uni = -1;
+  int have_qd = 0, uni = -1, fq = -1;
   opt_uni v;
+  opt_fqd fv;
   if( cce_ignored(r, o) ) return ignored_grad(r, 1, emit, arg, err);
   if( cce_plain(o) ) return plain_logits_grad(r, n, emit, arg, err);
   if( !opt_scan(r, o, 1, &s, &w, err) ) return 0;
@@ -1943,6 +2093,13 @@ BCE_PRIVATE int bce_cce_logits_grad(const bce_cce_row *r,
         emit(arg, opt_grad_uniform(&w, &v, &c, i, z, n));
         continue;
       }
+    }
+    if( slow && o->gamma>0.0 ){
+      /* the rest of the slow ones with focusing: in four doubles, where
+      ** the row's numbers allow (39 ulp at the double nearest the zero
+      ** of a soft target's element with gamma 2, 10^7 with gamma 1.5) */
+      if( fq<0 ) fq = opt_fqd_of(r, &w, &fv);
+      if( fq ) x = opt_grad_fqd(&w, &fv, i, y, z, n);
     }
     if( slow && o->gamma==0.0 ){
       /* (softmax - y')-like, cancelling past the double-double: again

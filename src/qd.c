@@ -7,6 +7,7 @@
 */
 #include <math.h>
 #include "dd.h"
+#include "elementary.h"
 #include "qd.h"
 
 /* ln 2 in parts: k*H and k*M exact for |k| < 2^12 (33 and 39
@@ -115,4 +116,55 @@ BCE_PRIVATE bce_qd bce_exp_qd(double hi, double lo, int *k){
   for(i=0; i<8; i++) m = bce_qd_add(bce_qd_scale(m, 1), bce_qd_mul(m, m));
   *k = -(int)kd;
   return bce_qd_add(one, m);
+}
+
+/* ---- logarithms (src/binary_opt.c's and src/cce.c's slow paths) */
+
+static const bce_qd QD_ONE = {{1.0, 0.0, 0.0, 0.0}};
+static const bce_qd QD_TWO = {{2.0, 0.0, 0.0, 0.0}};
+static const bce_qd QD_MINUS_ONE = {{-1.0, -0.0, -0.0, -0.0}};   /* as -(1) */
+
+static bce_qd qd_num2(double hi, double lo){
+  bce_qd r = {{hi, lo, 0.0, 0.0}};
+  return r;
+}
+
+static bce_qd qd_num(double x){
+  return qd_num2(x, 0.0);
+}
+
+/* ln 2 to 2^-212 (mpmath) */
+static const bce_qd QD_LN2_QD = {{0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56,
+                               0x1.7b57a079a1934p-111, -0x1.ace93a4ebe5d1p-165}};
+
+/* ln(1 + t) for |t| <= 2^-5: 2 atanh(u), u = t/(2 + t), |u| < 2^-5.9: the
+** series to u^27, past which the rest is below 2^-155 of the sum */
+static bce_qd log1p_small_qd(bce_qd t){
+  bce_qd u = bce_qd_div(t, bce_qd_add(QD_TWO, t));
+  bce_qd u2 = bce_qd_mul(u, u), term = u, sum = u;
+  int k;
+  for(k=3; k<=27; k+=2){
+    term = bce_qd_mul(term, u2);
+    sum = bce_qd_add(sum, bce_qd_div(term, qd_num((double)k)));
+  }
+  return bce_qd_scale(sum, 1);
+}
+
+/* ln x for x > 0 with |ln x| >= 2^-6 (nothing cancels): x = X 2^e, X in
+** [1, 2), one Newton step from bce_log_dd's 2^-100, L1 = L0 + X e^-L0 - 1,
+** then + e ln 2.  The error is bce_exp_qd's, 2^-150 of 1. */
+BCE_PRIVATE bce_qd bce_qd_log(bce_qd x){
+  int e = bce_ilogb(x.v[0]), k;
+  bce_qd X = bce_qd_scale(x, -e), E, L;
+  bce_dd l0 = bce_log_dd(X.v[0], X.v[1]);
+  E = bce_exp_qd(-l0.hi, -l0.lo, &k);
+  E = bce_qd_scale(E, k);
+  L = bce_qd_add(bce_qd_mul(X, E), QD_MINUS_ONE);
+  L = bce_qd_add(qd_num2(l0.hi, l0.lo), L);
+  return bce_qd_add(L, bce_qd_mul(QD_LN2_QD, qd_num((double)e)));
+}
+
+BCE_PRIVATE bce_qd bce_qd_log1p(bce_qd t){
+  if( fabs(t.v[0])<=0x1p-5 ) return log1p_small_qd(t);
+  return bce_qd_log(bce_qd_add(QD_ONE, t));
 }

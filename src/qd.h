@@ -24,4 +24,9 @@ BCE_PRIVATE bce_qd bce_qd_scale(bce_qd a, int e);       /* a*2^e */
 ** 2^-150 relative, for -1500 <= hi <= 0 and |lo| <= ulp(hi). */
 BCE_PRIVATE bce_qd bce_exp_qd(double hi, double lo, int *k);
 
+/* ln x for x > 0 with |ln x| >= 2^-6 (nothing cancels), and ln(1 + t)
+** for t > -1 (its series where |t| <= 2^-5): to about 2^-150 of 1 */
+BCE_PRIVATE bce_qd bce_qd_log(bce_qd x);
+BCE_PRIVATE bce_qd bce_qd_log1p(bce_qd t);
+
 #endif
