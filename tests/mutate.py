@@ -87,7 +87,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate")
+OUT = os.path.abspath(os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate"))
 EQUIV = os.path.join(ROOT, "tests", "mutants_equivalent.tsv")
 TIMEOUT = int(os.environ.get("MUTATE_TIMEOUT", "120"))
 FULL_TIMEOUT = 900
@@ -896,10 +896,12 @@ def copy_tree(dst):
         d = os.path.join(dst, f)
         os.makedirs(os.path.dirname(d), exist_ok=True)
         # a copy kept from an earlier run keeps its objects: only what
-        # differs is copied, and rebuilt
+        # differs is copied, and rebuilt: with the time of the copy, not
+        # the original's, which may be older than the objects of a mutant
+        # a stopped run left in the copy
         if os.path.isfile(d) and open(s, "rb").read() == open(d, "rb").read():
             continue
-        shutil.copy2(s, d)
+        shutil.copy(s, d)
 
 
 def docs_tsv(wdir):
