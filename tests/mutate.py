@@ -1143,12 +1143,18 @@ class Selective:
             os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+DIRTY = "build/mutant-in-tree"
+
+
 def full_make_test(wdir, m):
     """MUTATE_FULL: make test itself, whole, with the mutant in the copy's
     tree: (killed?, why).  Then the original back, and the copy built
     again as it was"""
     path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
     target = os.path.join(wdir, path)
+    # until the copy is built again: a run stopped in between leaves the
+    # mutant's objects, which the next run must not take for the original's
+    write(os.path.join(wdir, DIRTY), path)
     write(target, text[:start] + new + text[end:])
     t2 = time.time()
     try:
@@ -1171,6 +1177,7 @@ def full_make_test(wdir, m):
         ok, log = make(wdir, ALL_TARGETS + ["build/unit_" + u for u in UNITS], timeout=3600)
         if not ok:
             sys.exit("make mutate: the copy does not build again after a mutant:\n" + log)
+        os.remove(os.path.join(wdir, DIRTY))
 
 
 def main():
@@ -1236,6 +1243,12 @@ def main():
     w1 = os.path.join(OUT, "w1")
     # the tree as it is now (committed or not), built once
     copy_tree(w1)
+    if os.path.exists(os.path.join(w1, DIRTY)):
+        # a run stopped during MUTATE_FULL's make test: that file's objects
+        # are the mutant's, and the file is older than they are
+        f = open(os.path.join(w1, DIRTY)).read().strip()
+        os.utime(os.path.join(w1, f))
+        os.remove(os.path.join(w1, DIRTY))
     # (slow at nice 19 on a busy machine: an hour's limit)
     ok, log = make(w1, ALL_TARGETS + ["build/unit_" + u for u in UNITS], timeout=3600)
     if not ok:
