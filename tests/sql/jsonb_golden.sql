@@ -16,6 +16,7 @@ INSERT INTO checks SELECT 'jsonb: INT5 0x1 and 0x9', (SELECT bce_logits_term('[1
 -- for digits, the rounding of hex_value() from 53 or 55 bits on)
 INSERT INTO checks SELECT 'jsonb: INT5 0xA', (SELECT bce_logits_term('[1]', x'4B34307841')), (SELECT bce_logits_term('[1]', '[10]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: INT 9', (SELECT bce_logits_term('[0]', x'2B1339')), (SELECT bce_logits_term('[0]', '[9]')), 'is', NULL;
+INSERT INTO checks SELECT 'jsonb: FLOAT5 9.', (SELECT bce_logits_term('[0]', x'3B26392E')), (SELECT bce_logits_term('[0]', '[9]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: INT5 of 53 bits', (SELECT bce_logits_term('[0]', x'CB12C41030783146464646464646464646464646')), (SELECT bce_logits_term('[0]', '[9007199254740991]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: INT5 of 54 bits rounds to 2^54', (SELECT bce_logits_term('[0]', x'CB12C41030783346464646464646464646464646')), (SELECT bce_logits_term('[0]', '[18014398509481983]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_logits_term', (SELECT bce_logits_term(x'6B35302E351331', x'9B232D33553165333030')), (SELECT bce_logits_term('[0.5, 1]', '[-3, 1e300]')), 'is', NULL;
