@@ -53,8 +53,9 @@ minimum-version check's own tests) or by a time-out (MUTATE_TIMEOUT seconds
 per program, default 120): then the mutant is killed.  A survivor must be
 listed in tests/mutants_equivalent.tsv (file, line, operator, original
 line, mutant line, reason; matched by the file, the operator and the two
-lines' texts with the spaces squeezed, so that the line number may shift)
-or the run fails.  The score per file is killed / (mutants - equivalent).
+lines' texts with the spaces squeezed, so that the line number may shift;
+where the file has the original line more than once, a row is the one of
+the occurrence nearest its line number) or the run fails.  The score per file is killed / (mutants - equivalent).
 
   MUTATE_FILES  the files (default: every .c of src/ and ext/)
   MUTATE_JOBS   workers in parallel (default 2)
@@ -322,8 +323,26 @@ def load_equivalent():
         f = line.rstrip("\n").split("\t")
         if len(f) != 6 or not f[5].strip():
             sys.exit("%s:%d: want 6 fields, the last a reason" % (EQUIV, n))
-        eq[(f[0], f[2], squeeze(f[3]), squeeze(f[4]))] = f[5]
+        if not f[1].isdigit():
+            sys.exit("%s:%d: the line is no number" % (EQUIV, n))
+        eq.setdefault((f[0], f[2], squeeze(f[3]), squeeze(f[4])), []).append((int(f[1]), f[5]))
     return eq
+
+
+def excuse(m, eq):
+    """the reason of the row of tests/mutants_equivalent.tsv that excuses
+    mutant m, or None.  A row names its line by the texts; where the file
+    has that original line more than once, the row is the one of the
+    occurrence nearest its line number (a row is one line's proof, not
+    every twin's)"""
+    rows = eq.get((m["file"], m["site"][0], m["orig"], m["mut"]))
+    if not rows:
+        return None
+    occ = [k for k, line in enumerate(m["text"].split("\n"), 1) if squeeze(line) == m["orig"]]
+    for line, reason in rows:
+        if not occ or min(occ, key=lambda k: (abs(k - line), k)) == m["line"]:
+            return reason
+    return None
 
 
 
@@ -1237,9 +1256,9 @@ def main():
             if len(f) >= 8 and f[3] in ("survived", "alive"):
                 alive.add((f[0], f[2], f[o], f[o + 1]))
         # those with a row in tests/mutants_equivalent.tsv are excused
-        alive -= set((k[0], k[1], k[2], k[3]) for k in equivalent)
         mutants = [m for m in mutants
-                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive]
+                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive
+                   and excuse(m, equivalent) is None]
     if os.environ.get("MUTATE_LIST") == "1":
         for m in mutants:
             print("%s:%d\t%s\t%s\t%s" % (m["file"], m["line"], m["site"][0],
@@ -1319,11 +1338,8 @@ def main():
             with lock:
                 free.append(wdir)
         m["secs"] = time.time() - t0
-        if m["status"] == "survived":
-            key = (m["file"], m["site"][0], m["orig"], m["mut"])
-            if key in equivalent:
-                m["status"] = "equivalent"
-                m["why"] = equivalent[key]
+        if m["status"] == "survived" and excuse(m, equivalent):
+            m["status"], m["why"] = "equivalent", excuse(m, equivalent)
         with lock:
             done[0] += 1
             partial.write("%s\t%d\t%s\t%s\t%.1f\t%s\t%s\t%s\n" % (
@@ -1344,9 +1360,8 @@ def main():
     # read again: rows may have been added while the run went on
     equivalent = load_equivalent()
     for m in results:
-        key = (m["file"], m["site"][0], m["orig"], m["mut"])
-        if m["status"] == "survived" and key in equivalent:
-            m["status"], m["why"] = "equivalent", equivalent[key]
+        if m["status"] == "survived" and excuse(m, equivalent):
+            m["status"], m["why"] = "equivalent", excuse(m, equivalent)
 
     with open(os.path.join(OUT, "results.tsv"), "w") as fh:
         fh.write("file\tline\toperator\tstatus\tseconds\tbuild_s\tquick_s\tfull_s\toriginal"
