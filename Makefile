@@ -19,10 +19,11 @@
 #   make fuzz-elementary  the same for bce_exp, bce_log, bce_log1p: every
 #                 double in, each result against GNU MPFR (libmpfr-dev)
 #   make mutate   mutation testing (tests/mutate.py): one mutant per site
-#                 and operator of src/ and ext/, each against the unit, SQL
-#                 and error tests, then make test if it survives; fails on
-#                 a survivor not in tests/mutants_equivalent.tsv; hours for
-#                 all files: MUTATE_FILES=src/exact_sum.c for one
+#                 and operator of src/ and ext/, each against the programs
+#                 of make test that execute its line (a line map from the
+#                 coverage build); fails on a survivor not in
+#                 tests/mutants_equivalent.tsv; MUTATE_FILES=src/qd.c for
+#                 one file, MUTATE_FULL=1 to check survivors with make test
 #   make bench    time the functions against SQLite's own aggregates
 #                 (10^7-row tables, made once in bench/data/; a few minutes)
 #   make accuracy the accuracy property test: 10^6 random cases per
@@ -291,7 +292,8 @@ fuzz: $(BUILD)/fuzz/fuzz_bce
 	  $(BUILD)/fuzz/corpus tests/fuzz/seeds
 
 # Mutation testing (tests/mutate.py, docs/testing.md): MUTATE_FILES (default
-# every .c of src/ and ext/), MUTATE_JOBS (default 2), MUTATE_OPS.
+# every .c of src/ and ext/), MUTATE_JOBS (default 2), MUTATE_OPS,
+# MUTATE_FULL, MUTATE_UNTIL (the environment, as the others).
 mutate:
 	@MUTATE_FILES="$(MUTATE_FILES)" $(SYSPYTHON) tests/mutate.py
 

@@ -43,6 +43,10 @@ static int jsonb_header(const unsigned char *z, size_t end, size_t i,
   unsigned code;
   uint64_t sz;
   size_t k, m;
+  /* a type no caller takes for an empty BLOB, the one header that does
+  ** not fit its first byte: if this test were wrong, what follows would
+  ** still read no unset field (make mutate) */
+  *type = JB_NULL;
   if( i>=end ) return 0;
   *type = z[i] & 0x0f;
   code = z[i] >> 4;

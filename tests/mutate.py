@@ -22,30 +22,40 @@ site and operator, each a one-place change of the source:
 Comments, strings and preprocessor lines are not mutated.  Each mutant is
 built in a scratch copy of the tree (build/mutate/wN/, one per worker,
 built whole once; warnings not errors: a mutant that does not compile is
-not counted) and run against the fast tier in two stages:
+not counted) and run against the programs of `make test` that execute its
+line, and only those:
 
-  1. the quick kill stage: the unit programs (for a file of src/), the SQL
-     scripts of tests/sql/ and tests/errors.tsv, one by one, stopping at
-     the first failure: the parts of tests/run.sh that can kill a mutant
-     of that file in seconds.  Only the mutated file is compiled again,
-     with make's own commands for it (`make -n -W FILE`), and the library
-     and the unit programs that contain it are linked again from the
-     copy's other objects, each when it is reached, into wN/build/mutant/;
-     the file is then put back with its time, so that the copy stays as
-     make built it.  The program that killed most mutants of the file so
-     far runs first;
-  2. the rest of `make test` (its checker, docs, load, python and host
-     steps, their programs rebuilt by make with the mutant in them), only
-     for a mutant the first stage left alive: the two stages together are
-     `make test` whole.
+  - the map: once per state of the tree (kept in
+    build/mutate/w1/build/mutate-cov/reach.json), the library, the unit
+    programs, the amalgamation's two hosts and the minimum-version build
+    are built with clang's coverage counters, and each program of make
+    test (programs() below: every step of tests/run.sh, one entry per
+    program it runs) runs once against them with a profile of its own:
+    the lines of src/ and ext/ each one executes;
+  - a mutant of line L runs, one by one to the first failure, the
+    programs that execute L (all of its lines, for a mutant over several),
+    the likeliest killer first: the one that killed most mutants of the
+    file so far, then the cheapest.  A program that never executes L runs
+    the mutant exactly as the original, so it cannot kill it
+    (docs/testing.md).  A line without a counter (data, code the coverage
+    build leaves out) gets every program; a program that fails in the
+    coverage build runs for every mutant.  Only the mutated file is
+    compiled again, with make's own commands for it (`make -n -W FILE`),
+    and what contains it (the library, the unit programs, the
+    amalgamation and its hosts, the minimum-version library) is linked
+    again from the copy's other objects, each when a selected program
+    needs it, into wN/build/mutant/; the file is then put back with its
+    time, so that the copy stays as make built it.
 
-A failure, a crash, output on stderr or a time-out (MUTATE_TIMEOUT seconds
-per program, default 120; 900 for stage 2) kills the mutant.  A survivor
-must be listed in tests/mutants_equivalent.tsv (file, line, operator,
-original line, mutant line, reason; matched by the file, the operator and
-the two lines' texts with the spaces squeezed, so that the line number may
-shift) or the run fails.  The score per file is killed / (mutants -
-equivalent).
+A program fails as tests/run.sh fails it (a FAIL line, a line that is no
+result, a crash, output on stderr; the checker's, load's and the
+minimum-version check's own tests) or by a time-out (MUTATE_TIMEOUT seconds
+per program, default 120): then the mutant is killed.  A survivor must be
+listed in tests/mutants_equivalent.tsv (file, line, operator, original
+line, mutant line, reason; matched by the file, the operator and the two
+lines' texts with the spaces squeezed, so that the line number may shift;
+where the file has the original line more than once, a row is the one of
+the occurrence nearest its line number) or the run fails.  The score per file is killed / (mutants - equivalent).
 
   MUTATE_FILES  the files (default: every .c of src/ and ext/)
   MUTATE_JOBS   workers in parallel (default 2)
@@ -53,6 +63,12 @@ equivalent).
   MUTATE_LIST=1 only list the mutants
   MUTATE_DIR    the scratch directory (default build/mutate)
   MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
+  MUTATE_UNTIL=HH:MM  no mutant starts after this time (UTC); the rest are
+                counted as not run
+  MUTATE_FULL=1 the check of the selection: for each survivor, make test
+                itself, whole, with the mutant in the copy's tree (then
+                built again as it was); MUTATE_FULL=all for every mutant.
+                A mutant where the two disagree fails the run
   MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
                 as surviving and tests/mutants_equivalent.tsv does not
                 excuse, against the tree as it is now (the new tests)
@@ -72,7 +88,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate")
+OUT = os.path.abspath(os.environ.get("MUTATE_DIR") or os.path.join(ROOT, "build", "mutate"))
 EQUIV = os.path.join(ROOT, "tests", "mutants_equivalent.tsv")
 TIMEOUT = int(os.environ.get("MUTATE_TIMEOUT", "120"))
 FULL_TIMEOUT = 900
@@ -307,39 +323,433 @@ def load_equivalent():
         f = line.rstrip("\n").split("\t")
         if len(f) != 6 or not f[5].strip():
             sys.exit("%s:%d: want 6 fields, the last a reason" % (EQUIV, n))
-        eq[(f[0], f[2], squeeze(f[3]), squeeze(f[4]))] = f[5]
+        if not f[1].isdigit():
+            sys.exit("%s:%d: the line is no number" % (EQUIV, n))
+        eq.setdefault((f[0], f[2], squeeze(f[3]), squeeze(f[4])), []).append((int(f[1]), f[5]))
     return eq
 
 
+def excuse(m, eq):
+    """the reason of the row of tests/mutants_equivalent.tsv that excuses
+    mutant m, or None.  A row names its line by the texts; where the file
+    has that original line more than once, the row is the one of the
+    occurrence nearest its line number (a row is one line's proof, not
+    every twin's)"""
+    rows = eq.get((m["file"], m["site"][0], m["orig"], m["mut"]))
+    if not rows:
+        return None
+    occ = [k for k, line in enumerate(m["text"].split("\n"), 1) if squeeze(line) == m["orig"]]
+    for line, reason in rows:
+        if not occ or min(occ, key=lambda k: (abs(k - line), k)) == m["line"]:
+            return reason
+    return None
+
+
+
 # ------------------------------------------------------------- the runs
-def run(cmd, cwd, timeout, env=None):
+# Each program of make test, as tests/run.sh runs it and judges it: its
+# argv (with {LIB}, {LIBX} (the library without its suffix), {UNIT_name},
+# {HOST_STATIC}, {EXAMPLE_PARALLEL}, {MINVER} put in for the build at
+# hand: the mutant's, the coverage build's, the copy's own), what it needs
+# built, and how its output is judged.  Two checks of run.sh's host step
+# are not here, because no mutant can change them: the list of exported
+# symbols (set by the declarations and -fvisibility=hidden, which no
+# operator touches) and make install (it copies the files, then runs
+# bce_version() from the installed library: the load check's path).
+DOCS_TSV = "build/mutant-docs.tsv"
+PYTHON = "/usr/bin/python3"
+
+
+def programs(units):
+    progs = []
+
+    def add(name, argv, needs="lib", judge="report"):
+        progs.append({"name": name, "argv": argv, "needs": needs, "judge": judge})
+
+    # 1, 2: the unit programs and the SQL scripts
+    for u in units:
+        add("unit_" + u, ["{UNIT_%s}" % u], needs="unit_" + u)
+    for f in sorted(os.listdir(os.path.join(ROOT, "tests/sql"))):
+        if f.endswith(".sql") and "tests/sql/" + f not in SLOW_SQL:
+            add("tests/sql/" + f, ["sqlite3", "-batch", "-bail", ":memory:",
+                                   "-cmd", ".load {LIB}", ".read tests/sql/" + f])
+    # 3. the checker: every line must be a FAIL| line
+    add("checker", ["sqlite3", "-batch", "-bail", ":memory:", "-cmd", ".load {LIB}",
+                    ".read tests/checker/must_fail.sql"], judge="checker")
+    # 4. every error message
+    add("errors.tsv", ["build/errors_driver", "{LIB}", "tests/errors.tsv"])
+    # 5. the docs: the error tables (DOCS_TSV, made by run.sh's own sed
+    #    lines), the worked examples; the seeds' check loads no library
+    add("docs/functions.md errors", ["build/errors_driver", "{LIB}", DOCS_TSV])
+    for page in ("docs/scale-out.md", "docs/common-mistakes.md"):
+        add(page, ["env", "SQLITE3=sqlite3", "LIB={LIB}", "sh", "tests/doc_examples.sh", page])
+    add("tests/fuzz/make_seeds.py", ["python3", "tests/fuzz/make_seeds.py", "--check"],
+        needs=None)
+    # 6. .load without a suffix
+    add("load", ["sqlite3", "-batch", ":memory:", "-cmd", ".load {LIBX}",
+                 "SELECT bce_version();"], judge="load")
+    # 7. Python
+    for py in ("python_load", "state_shards", "state_shards_options", "text_numbers"):
+        add("tests/%s.py" % py, [PYTHON, "tests/%s.py" % py, "{LIBX}"])
+    add("tests/parallel.py", [PYTHON, "tests/parallel.py", "{LIBX}", "10",
+                              "{EXAMPLE_PARALLEL}"], needs="amalg")
+    for py in ("doc_values", "sklearn_conventions"):
+        add("tests/%s.py" % py, [PYTHON, "tests/%s.py" % py, "{LIBX}"])
+    # 8. the hosts: linked in (the amalgamation), the entry point's own
+    #    test, the build that refuses every SQLite
+    add("host_static", ["{HOST_STATIC}"], needs="amalg")
+    add("tests/entry_api.c", ["build/entry_api", "{LIB}"])
+    add("minver", ["sqlite3", "-batch", ":memory:", "-cmd", ".load {MINVER}", "SELECT 1;"],
+        needs="minver", judge="minver")
+    return progs
+
+
+def argv_for(prog, where):
+    """prog's argv for a build: "mutant", "cov" or "orig" """
+    if where == "mutant":
+        sub = {"LIB": MUT_LIB, "LIBX": MUT_LIB[:-3], "HOST_STATIC": MUT + "/host_static",
+               "EXAMPLE_PARALLEL": MUT + "/example_parallel", "MINVER": MUT + "/minver/bce"}
+        unit = MUT + "/unit_%s"
+    elif where == "cov":
+        sub = {"LIB": "build/cov/bce.so", "LIBX": "build/cov/bce",
+               "HOST_STATIC": COVX + "/host_static",
+               "EXAMPLE_PARALLEL": COVX + "/example_parallel", "MINVER": COVX + "/minver/bce"}
+        unit = "build/cov/unit_%s"
+    else:
+        sub = {"LIB": "./bce.so", "LIBX": "./bce", "HOST_STATIC": "build/host_static",
+               "EXAMPLE_PARALLEL": "build/example_parallel", "MINVER": "build/minver/bce"}
+        unit = "build/unit_%s"
+    out = []
+    for a in prog["argv"]:
+        for k, v in sub.items():
+            a = a.replace("{%s}" % k, v)
+        m = re.fullmatch(r"\{UNIT_(\w+)\}", a)
+        out.append(unit % m.group(1) if m else a)
+    return out
+
+
+def want_version(wdir):
+    m = re.search(r'#define BCE_VERSION "(.*)"', open(os.path.join(wdir, "src/version.h")).read())
+    return m.group(1) if m else None
+
+
+SQLITE_VERSION = []
+
+
+def judge(prog, p, wdir):
+    """why tests/run.sh would fail prog on that output, or "" """
+    out, err = p.stdout, p.stderr
+    if prog["judge"] == "report":
+        # program(): only ok|, FAIL| and skip| lines; exit 1 means failed
+        # checks, already listed; anything else is a crash
+        # lines as the shell's read takes them: a form feed in a message
+        # is not a line break
+        for l in out.split("\n")[:-1]:
+            if l.startswith("FAIL|"):
+                return l[:200]
+            if not l.startswith(("ok|", "skip|")):
+                return "unexpected output: " + l[:200]
+        if p.returncode > 1 or p.returncode < 0 or err:
+            return "exit %d %s" % (p.returncode, err[:200])
+        return ""
+    if prog["judge"] == "checker":
+        for l in out.split("\n")[:-1]:
+            if not l.startswith("FAIL|"):
+                return "checker accepted a wrong value: " + l[:200]
+        return "stderr " + err[:200] if err else ""
+    if prog["judge"] == "load":
+        got = (out + err).rstrip("\n")
+        want = want_version(wdir)
+        return "" if want and got == want else "got %r, want %r" % (got[:200], want)
+    if prog["judge"] == "minver":
+        if not SQLITE_VERSION:
+            SQLITE_VERSION.append(subprocess.run(["sqlite3", "--version"], capture_output=True,
+                                                 text=True).stdout.split(" ")[0])
+        want = ("error during initialization: bce: needs SQLite 99.0.0 or later "
+                "(window functions); this is " + SQLITE_VERSION[0])
+        got = err.split("\n")[0]
+        got = got[len("Error: "):] if got.startswith("Error: ") else got
+        return "" if got == want else "got %r" % got[:200]
+    raise ValueError(prog["judge"])
+
+
+def run(prog, argv, cwd, timeout, env=None):
     """(killed?, why) for one program of the suite"""
     try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout,
+        p = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout,
                            env=env, text=True, errors="replace")
     except subprocess.TimeoutExpired:
         return True, "timeout %ds" % timeout
-    bad = [l for l in p.stdout.splitlines() if l.startswith("FAIL|")]
-    if bad:
-        return True, bad[0][:200]
+    why = judge(prog, p, cwd)
+    return bool(why), why
+
+
+# ------------------------------------------------- which program reaches what
+# The library, the unit programs, the amalgamation's hosts and the build
+# that refuses every SQLite, all with clang's coverage counters (the
+# Makefile's cov kind: -O0, BCE_COVERAGE), each program of make test run
+# once against them with a profile of its own: the lines of src/ and ext/
+# each executes.  A program that never executes a mutant's line runs the
+# mutant exactly as it runs the original (docs/testing.md, "make mutate"),
+# so it cannot kill it and is not run.
+COVX = "build/mutate-cov"
+LLVM_COV = shutil.which("llvm-cov-14") or shutil.which("llvm-cov") or "llvm-cov"
+LLVM_PROFDATA = shutil.which("llvm-profdata-14") or shutil.which("llvm-profdata") or "llvm-profdata"
+
+
+def make_var(cwd, name):
+    p = subprocess.run(["make", "-s", "--no-print-directory", STRICT, "--eval",
+                        "mutate-var: ; @echo $(%s)" % name, "mutate-var"],
+                       cwd=cwd, capture_output=True, text=True)
     if p.returncode != 0:
-        return True, "exit %d %s" % (p.returncode, p.stderr[:200])
-    if p.stderr.strip():
-        return True, "stderr " + p.stderr[:200]
-    return False, ""
+        sys.exit("make mutate: cannot read %s from the Makefile: %s" % (name, p.stderr))
+    return p.stdout.split()
 
 
-# The programs of make test that a mutant is linked into.  Stage 1 builds
-# them itself, outside make's view of the tree: the copy is built whole
-# once, and for a mutant only its file is compiled again (one object per
-# kind of build it is in: the library's, the unit programs'), then the
-# library and the unit programs that contain it are linked again, each
-# only when the kill stage reaches it, from the unchanged objects of the
-# copy, into MUT.  The commands are make's own (`make -n -W FILE`: what
-# make would run if FILE changed), so the mutant is compiled with the
-# flags of the shipped library; only the outputs are moved to MUT, and
-# each unit program's own source is compiled once per copy (MUT/pre) and
-# then linked, as make's one-command compile and link would do.
+def amalgamation_origins(wdir):
+    """for each line of the copy's amalgamation, (file, line) of the source
+    it was copied from, or None: scripts/amalgamate.py run again with each
+    line it copies remembered, and its output checked to be the file's"""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "amalgamate", os.path.join(wdir, "scripts/amalgamate.py"))
+    am = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(am)
+    made = []
+
+    class Traced(am.Amalgamation):
+        def __init__(self, root):
+            super().__init__(root)
+            self.origin = []
+            self.where = None
+            made.append(self)
+            outer = self
+
+            class Out(list):
+                def append(self, line):
+                    super().append(line)
+                    for _ in range(line.count("\n")):
+                        outer.origin.append(outer.where)
+                    outer.where = None
+            self.out = Out()
+
+        def copy(self, path):
+            # as the original, each copied line tagged with its place
+            path = os.path.realpath(path)
+            if path in self.seen:
+                return
+            self.seen.add(path)
+            self.banner("Begin file", path)
+            with open(path, encoding="utf-8") as f:
+                lines = f.readlines()
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += "\n"
+            for n, line in enumerate(lines, 1):
+                m = am.INCLUDE.match(line)
+                if m:
+                    target = os.path.realpath(os.path.join(os.path.dirname(path), m.group(1)))
+                    if os.path.isfile(target) and target.startswith(self.root):
+                        if target not in self.seen:
+                            self.copy(target)
+                            self.banner("Continuing", path)
+                        continue
+                if am.DEFINE_PRIVATE.match(line):
+                    self.out.append("/* (BCE_PRIVATE%s is static here) */\n"
+                                    % (am.DEFINE_PRIVATE.match(line).group(1) or ""))
+                    continue
+                if am.INIT3.match(line):
+                    continue
+                if am.INIT1.match(line):
+                    self.init1_found = True
+                    continue
+                self.where = (self.rel(path), n)
+                self.out.append(line)
+                if am.SQLITE3EXT.match(line) and not self.api_placed:
+                    self.out.append(am.STATIC_API)
+                    self.api_placed = True
+            self.banner("End file", path)
+
+    am.Amalgamation = Traced
+    src = make_var(wdir, "CORE_SRC") + make_var(wdir, "EXT_SRC")
+    tmp = os.path.join(wdir, COVX, "amalg-check")
+    cwd = os.getcwd()
+    os.chdir(wdir)
+    try:
+        am.main(["amalgamate.py", tmp + ".c", tmp + ".h", "ext/sqlite3_bce.h",
+                 "src/version.h"] + src)
+    finally:
+        os.chdir(cwd)
+    if not same_file(tmp + ".c", os.path.join(wdir, AMALG_C)):
+        sys.exit("make mutate: scripts/amalgamate.py run again does not give %s" % AMALG_C)
+    return made[0].origin
+
+
+def tree_key(wdir):
+    """a digest of the copy's sources: the map is made again when it changes"""
+    import hashlib
+    h = hashlib.sha1()
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    for f in sorted(files):
+        p = os.path.join(wdir, f)
+        if f and not f.startswith("build/") and os.path.isfile(p):
+            h.update(f.encode() + b"\0" + open(p, "rb").read() + b"\0")
+    h.update(open(__file__, "rb").read())
+    return h.hexdigest()
+
+
+def reach_map(wdir, progs, jobs):
+    """{"reached": {program: {file: [lines]}}, "counted": {file: [lines]},
+    "everything": [programs whose coverage could not be read]} for the
+    copy as it is; kept in COVX/reach.json while the copy does not change"""
+    import json
+    key = tree_key(wdir)
+    cache = os.path.join(wdir, COVX, "reach.json")
+    if os.path.exists(cache):
+        old = json.load(open(cache))
+        if old.get("key") == key:
+            return old
+    t0 = time.time()
+    cx = os.path.join(wdir, COVX)
+    if os.path.isdir(cx):
+        shutil.rmtree(cx)
+    os.makedirs(os.path.join(cx, "minver"))
+    units = ["build/cov/unit_" + u for u in UNITS]
+    ok, log = make(wdir, ["build/cov/bce.so", AMALG_C] + units, timeout=3600)
+    if not ok:
+        sys.exit("make mutate: the coverage build fails:\n" + log)
+    flags = ["-std=c11", "-ffp-contract=off", "-w", "-O0", "-g"] + make_var(wdir, "COV") + \
+        ["-DBCE_COVERAGE"]
+    clang = make_var(wdir, "CLANG")[0]
+    src = make_var(wdir, "SRC")
+    cmds = [
+        [clang] + flags + ["-DSQLITE_CORE", "-c", "-o", COVX + "/amalg.o", AMALG_C],
+        [clang] + flags + ["-Iext", "-o", COVX + "/host_static", "tests/host_static.c",
+                           COVX + "/amalg.o", "-lsqlite3", "-lm"],
+        [clang] + flags + ["-Iext", "-o", COVX + "/example_parallel", "examples/parallel.c",
+                           COVX + "/amalg.o", "-lsqlite3", "-lpthread", "-lm"],
+        [clang] + flags + ["-fPIC", "-DBCE_MIN_SQLITE=99000000", "-c", "-o",
+                           COVX + "/minver/entry.o", "ext/entry.c"],
+        [clang] + flags + ["-shared", "-o", COVX + "/minver/bce.so", COVX + "/minver/entry.o"] +
+        ["build/obj/cov/%s.o" % s[:-2] for s in src if s != "ext/entry.c"] + ["-lm"],
+    ]
+    for c in cmds:
+        p = subprocess.run(c, cwd=wdir, capture_output=True, text=True, errors="replace")
+        if p.returncode != 0:
+            sys.exit("make mutate: %s failed: %s" % (" ".join(c), p.stderr[-2000:]))
+    origin = amalgamation_origins(wdir)
+    objects = {"lib": ["build/cov/bce.so"], "amalg": ["build/cov/bce.so"],
+               "minver": [COVX + "/minver/bce.so"]}
+
+    def measure(i_prog):
+        i, prog = i_prog
+        pdir = os.path.join(cx, "prof", str(i))
+        os.makedirs(pdir)
+        env = dict(os.environ, LLVM_PROFILE_FILE=os.path.join(pdir, "%p-%m.profraw"))
+        argv = argv_for(prog, "cov")
+        t = time.time()
+        killed, why = run(prog, argv, wdir, 1800, env=env)
+        secs = time.time() - t
+        raws = [os.path.join(pdir, f) for f in os.listdir(pdir)]
+        res = {"secs": secs, "failed": why if killed else "", "reached": {}, "counted": {}}
+        if not raws:
+            return prog["name"], res
+        prof = os.path.join(pdir, "merged.profdata")
+        subprocess.run([LLVM_PROFDATA, "merge", "-sparse", "-o", prof] + raws, check=True)
+        objs = list(objects.get(prog["needs"], []))
+        if prog["needs"] and prog["needs"].startswith("unit_"):
+            objs = ["build/cov/" + prog["needs"]]
+        if prog["needs"] == "amalg":
+            objs.append(argv[0] if "host_static" in argv[0] else COVX + "/example_parallel")
+        args = [LLVM_COV, "export", "-format=lcov", "-instr-profile=" + prof, objs[0]]
+        for o in objs[1:]:
+            args += ["-object", o]
+        p = subprocess.run(args, cwd=wdir, capture_output=True, text=True, errors="replace")
+        if p.returncode != 0:
+            res["failed"] = "llvm-cov: " + p.stderr[:300]
+            return prog["name"], res
+        f = None
+        for line in p.stdout.splitlines():
+            if line.startswith("SF:"):
+                f = os.path.relpath(line[3:], wdir) if os.path.isabs(line[3:]) else line[3:]
+            elif line.startswith("DA:"):
+                n, c = line[3:].split(",")[:2]
+                n, c = int(n), int(c)
+                if f == AMALG_C:
+                    o = origin[n - 1] if n - 1 < len(origin) else None
+                    if o is None:
+                        continue
+                    ff, n = o
+                else:
+                    ff = f
+                if not re.fullmatch(r"(src|ext)/\w+\.c", ff or ""):
+                    continue
+                res["counted"].setdefault(ff, set()).add(n)
+                if c > 0:
+                    res["reached"].setdefault(ff, set()).add(n)
+        return prog["name"], res
+
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        got = dict(ex.map(measure, enumerate(p for p in progs if p["needs"])))
+    out = {"key": key, "reached": {}, "counted": {}, "everything": [], "secs": {}}
+    for name, res in got.items():
+        out["secs"][name] = round(res["secs"], 2)
+        if res["failed"]:
+            # its run may have stopped short of lines the shipped build
+            # reaches: it is run for every mutant
+            out["everything"].append(name)
+            print("make mutate: %s fails in the coverage build (%s): it runs for every mutant"
+                  % (name, res["failed"][:200]), flush=True)
+        out["reached"][name] = {f: sorted(v) for f, v in res["reached"].items()}
+        for f, v in res["counted"].items():
+            out["counted"].setdefault(f, set()).update(v)
+    out["counted"] = {f: sorted(v) for f, v in out["counted"].items()}
+    out["map_s"] = round(time.time() - t0, 1)
+    tmp = cache + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(out, fh)
+    os.replace(tmp, cache)
+    print("the coverage map: %d programs in %.0f s" % (len(got), out["map_s"]), flush=True)
+    return out
+
+
+def span_lines(m):
+    text, (op, start, end, new) = m["text"], m["site"]
+    first = text.count("\n", 0, start) + 1
+    return list(range(first, first + text.count("\n", start, max(start, end - 1)) + 1))
+
+
+def selected(m, progs, reach, plan):
+    """the programs of make test that can kill mutant m: those that execute
+    one of its lines in the coverage build; every program that loads the
+    file when no line of it has a counter (data, code the coverage build
+    leaves out)"""
+    path = m["file"]
+    lines = span_lines(m)
+    counted = set(reach["counted"].get(path, ())).intersection(lines)
+    out = []
+    for p in progs:
+        if not p["needs"]:
+            continue    # loads no library
+        if p["needs"].startswith("unit_") and p["needs"][5:] not in plan["units"]:
+            continue    # does not contain the file
+        if not counted or p["name"] in reach["everything"] or \
+                counted.intersection(reach["reached"].get(p["name"], {}).get(path, ())):
+            out.append(p)
+    return out, bool(counted)
+
+
+# The mutant's programs are built outside make's view of the tree: the copy
+# is built whole once, and for a mutant only its file is compiled again
+# (one object per kind of build it is in: the library's, the unit
+# programs', the amalgamation's, the minimum-version entry point's), then
+# what contains it is linked again, each only when a selected program
+# needs it, from the unchanged objects of the copy, into MUT.  The
+# commands are make's own (`make -n -W FILE`: what make would run if FILE
+# changed), so the mutant is compiled with the flags of the shipped
+# library; only the outputs are moved to MUT, and each unit program's own
+# source is compiled once per copy (MUT/pre) and then linked, as make's
+# one-command compile and link would do.
 MUT = os.path.join("build", "mutant")
 MUT_LIB = "./" + MUT + "/bce.so"
 AMALG_C = "build/dist/sqlite-bce.c"
@@ -363,10 +773,23 @@ def makefile_units(cwd):
 UNITS = []
 
 
+def make_lines(out):
+    """make -n's commands, continuation lines joined"""
+    lines, cur = [], ""
+    for l in out.splitlines():
+        if l.endswith("\\"):
+            cur += l[:-1] + " "
+            continue
+        lines.append(cur + l)
+        cur = ""
+    return lines
+
+
 def build_plan(wdir, path):
     """make's commands for what contains path, rewritten to build the
     mutant into MUT: {"compile": {kind: argv}, "lib": argv,
-    "units": {unit: argv}, "pre": {unit: argv}}"""
+    "units": {unit: argv}, "pre": {unit: argv}, "amalg": [argv],
+    "hosts": [argv], "minver": argv}"""
     stem = path[:-2]
     p = subprocess.run(["make", "-n", "-W", path, STRICT, "bce.so"] +
                        ["build/unit_" + u for u in UNITS], cwd=wdir,
@@ -374,18 +797,18 @@ def build_plan(wdir, path):
     if p.returncode != 0:
         sys.exit("make mutate: make -n -W %s failed: %s" % (path, p.stderr))
     plan = {"compile": {}, "lib": None, "units": {}, "pre": {}, "amalg": [],
-            "stem": stem}
+            "stem": stem, "hosts": [], "minver": None}
     objs = {}
-    # the other builds of make test that contain path: only compared, for
-    # the same-code test (Stage1.same_code); a dry run does not see that
-    # the amalgamation it would write is new, hence the second
+    # the other builds of make test that contain path; a dry run does not
+    # see that the amalgamation it would write is new, hence the second
     extra = []
     for targets in (["build/minver/bce.so", AMALG_O], ["-W", AMALG_C, AMALG_O]):
         q = subprocess.run(["make", "-n", "-W", path, STRICT] + targets, cwd=wdir,
                            capture_output=True, text=True, errors="replace")
         if q.returncode != 0:
             sys.exit("make mutate: make -n -W %s failed: %s" % (path, q.stderr))
-        extra += q.stdout.splitlines()
+        extra += make_lines(q.stdout)
+    minver_link = None
     for line in extra:
         t = shlex.split(line)
         if not t or t[0] == "mkdir" or t[0].startswith("make"):
@@ -403,9 +826,11 @@ def build_plan(wdir, path):
             out = "build/obj/minver/%s.o" % stem
             objs[out] = os.path.join(MUT, "minver", os.path.basename(stem) + ".o")
             plan["compile"]["minver"] = [objs[out] if a == out else a for a in t]
+        elif "-o" in t and t[t.index("-o") + 1] == "build/minver/bce.so":
+            minver_link = t
     if len(plan["amalg"]) != 2:
         sys.exit("make mutate: make -n -W %s does not build the amalgamation again" % path)
-    for line in p.stdout.splitlines():
+    for line in make_lines(p.stdout):
         t = shlex.split(line)
         if not t or t[0] == "mkdir" or t[0].startswith("make"):
             continue
@@ -440,41 +865,29 @@ def build_plan(wdir, path):
         if "static" not in plan["compile"]:
             sys.exit("make mutate: make -n -W %s links unit_%s but compiles no object for it"
                      % (path, unit))
+    if minver_link is None:
+        sys.exit("make mutate: make -n -W %s does not link build/minver/bce.so again" % path)
+    i = minver_link.index("-o")
+    minver_link[i + 1] = os.path.join(MUT, "minver", "bce.so")
+    plan["minver"] = [objs.get(a, a) for a in minver_link]
+    # the hosts linked with the amalgamation's archive (libbce.a)
+    q = subprocess.run(["make", "-n", "-W", AMALG_O, STRICT, "build/libbce.a",
+                        "build/host_static", "build/example_parallel"], cwd=wdir,
+                       capture_output=True, text=True, errors="replace")
+    if q.returncode != 0:
+        sys.exit("make mutate: make -n the hosts failed: %s" % q.stderr)
+    ren = {"build/libbce.a": os.path.join(MUT, "libbce.a"),
+           AMALG_O: os.path.join(MUT, "amalg", os.path.basename(AMALG_O)),
+           "build/host_static": os.path.join(MUT, "host_static"),
+           "build/example_parallel": os.path.join(MUT, "example_parallel")}
+    for line in make_lines(q.stdout):
+        t = shlex.split(line)
+        if not t or t[0] == "mkdir":
+            continue
+        plan["hosts"].append([ren.get(a, a) for a in t])
+    if len(plan["hosts"]) != 4:
+        sys.exit("make mutate: make -n does not build libbce.a and the hosts: %s" % q.stdout)
     return plan
-
-
-def quick_jobs(path, plan):
-    """the quick stage's programs for a mutant of path, in their default
-    order (the likeliest killers first): (name, argv, what it needs built)"""
-    jobs = []
-    stem = os.path.basename(path)[:-2]
-    first = {"exact_sum": "core", "decimal": "arrays", "json_array": "arrays",
-             "jsonb": "jsonb", "state": "state", "cce": "cce",
-             "elementary": "elementary", "arrays": "arrays", "options": "options",
-             "binary_opt": "binary_opt"}.get(stem)
-    # every unit program that contains the file (make -n -W): for a file
-    # of src/ all of them, for one of ext/ none
-    units = [u for u in UNITS if u in plan["units"]]
-    order = ([first] if first in units else []) + [u for u in units if u != first]
-    jobs += [("unit_" + u, [os.path.join(MUT, "unit_" + u)], "unit_" + u) for u in order]
-    sqls = sorted(f for f in os.listdir(os.path.join(ROOT, "tests/sql"))
-                  if f.endswith(".sql") and "tests/sql/" + f not in SLOW_SQL)
-    # the short scripts first: most mutants die in the first few
-    sqls.sort(key=lambda f: os.path.getsize(os.path.join(ROOT, "tests/sql", f)))
-    jobs.append(("errors.tsv", ["build/errors_driver", MUT_LIB, "tests/errors.tsv"], "lib"))
-    for f in sqls:
-        jobs.append(("tests/sql/" + f, ["sqlite3", "-batch", "-bail", ":memory:",
-                                        "-cmd", ".load " + MUT_LIB,
-                                        ".read tests/sql/" + f], "lib"))
-    return jobs
-
-
-QUICK_TARGETS = ["bce.so", "build/errors_driver"]
-REST_TARGETS = ["build/host_static", "build/minver/bce.so", "build/entry_api",
-                "build/example_parallel"]
-# make test's steps after the unit, sql and errors steps of stage 1, the
-# quickest first (python's are most of the time)
-REST_STEPS = "load checker host docs python".split()
 
 
 def make(cwd, targets, timeout=600):
@@ -482,6 +895,11 @@ def make(cwd, targets, timeout=600):
                        capture_output=True, text=True, timeout=timeout,
                        errors="replace")
     return p.returncode == 0, p.stdout + p.stderr
+
+
+# what make test builds (TEST_BINS), and the unit programs
+ALL_TARGETS = ["bce.so", "build/errors_driver", "build/host_static", "build/minver/bce.so",
+               "build/entry_api", "build/example_parallel"]
 
 
 def copy_tree(dst):
@@ -497,10 +915,25 @@ def copy_tree(dst):
         d = os.path.join(dst, f)
         os.makedirs(os.path.dirname(d), exist_ok=True)
         # a copy kept from an earlier run keeps its objects: only what
-        # differs is copied, and rebuilt
+        # differs is copied, and rebuilt: with the time of the copy, not
+        # the original's, which may be older than the objects of a mutant
+        # a stopped run left in the copy
         if os.path.isfile(d) and open(s, "rb").read() == open(d, "rb").read():
             continue
-        shutil.copy2(s, d)
+        shutil.copy(s, d)
+
+
+def docs_tsv(wdir):
+    """the error rows of docs/functions.md, as tests/run.sh's docs step
+    takes them (its own sed lines, read from it)"""
+    run_sh = open(os.path.join(wdir, "tests/run.sh")).read()
+    m = re.search(r"\n(  sed -n -e '/\^### Errors/.*?)>\"\$tmp/docs.tsv\"", run_sh, re.S)
+    if not m:
+        sys.exit("make mutate: tests/run.sh's docs step not understood")
+    p = subprocess.run(["sh", "-c", m.group(1) + " > " + DOCS_TSV], cwd=wdir,
+                       capture_output=True, text=True)
+    if p.returncode != 0 or os.path.getsize(os.path.join(wdir, DOCS_TSV)) == 0:
+        sys.exit("make mutate: no row read from docs/functions.md: " + p.stderr)
 
 
 def same_file(a, b):
@@ -513,6 +946,9 @@ def write(path, text):
         fh.write(text)
 
 
+AMALG_CHECKED = (None, "the amalgamation's compile was checked")
+
+
 class Builder:
     """builds one mutant's programs in a worker's copy, each at most once
     and only when asked for"""
@@ -520,11 +956,14 @@ class Builder:
     def __init__(self, wdir, plan, precompiled):
         self.wdir, self.plan, self.pre = wdir, plan, precompiled
         self.done = set()
-        for kind in plan["compile"]:
+        for kind in list(plan["compile"]) + ["amalg", "minver"]:
             os.makedirs(os.path.join(wdir, MUT, kind), exist_ok=True)
         os.makedirs(os.path.join(wdir, MUT, "pre"), exist_ok=True)
         # no program of an earlier mutant can be run by mistake
-        for f in [MUT_LIB, os.path.join(MUT, "amalg", os.path.basename(AMALG_O))] + \
+        for f in [MUT_LIB, os.path.join(MUT, "amalg", os.path.basename(AMALG_O)),
+                  os.path.join(MUT, "amalg", os.path.basename(AMALG_C)),
+                  os.path.join(MUT, "libbce.a"), os.path.join(MUT, "host_static"),
+                  os.path.join(MUT, "example_parallel"), os.path.join(MUT, "minver", "bce.so")] + \
                 [os.path.join(MUT, "unit_" + u) for u in UNITS] + \
                 [c[c.index("-o") + 1] for c in plan["compile"].values()]:
             try:
@@ -541,6 +980,27 @@ class Builder:
             self.done.add(kind)
         return err
 
+    def amalgamation(self):
+        if "amalg" in self.done:
+            return None
+        make_c, compile_o = self.plan["amalg"]
+        err = self.cmd(make_c)
+        if err is not None:
+            return err
+        out_c = os.path.join(self.wdir, MUT, "amalg", os.path.basename(AMALG_C))
+        out_o = os.path.join(self.wdir, compile_o[compile_o.index("-o") + 1])
+        if AMALG_CHECKED in self.pre and same_file(out_c, os.path.join(self.wdir, AMALG_C)):
+            # the original's amalgamation (an unmutated file at the start),
+            # which this command was checked to compile to make's object:
+            # that object, without the minute the compile takes
+            shutil.copyfile(os.path.join(self.wdir, AMALG_O), out_o)
+        else:
+            err = self.cmd(compile_o)
+            if err is not None:
+                return err
+        self.done.add("amalg")
+        return None
+
     def same_code(self):
         """whether every object of make test that contains the mutant is
         the bytes of the copy's own (compiled from the original): then
@@ -556,11 +1016,9 @@ class Builder:
             orig = os.path.join("build", "obj", kind, self.plan["stem"] + ".o")
             if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, orig)):
                 return None
-        os.makedirs(os.path.join(self.wdir, MUT, "amalg"), exist_ok=True)
-        for argv in self.plan["amalg"]:
-            err = self.cmd(argv)
-            if err is not None:
-                return err
+        err = self.amalgamation()
+        if err is not None:
+            return err
         out = os.path.join(MUT, "amalg", os.path.basename(AMALG_O))
         if not same_file(os.path.join(self.wdir, out), os.path.join(self.wdir, AMALG_O)):
             return None
@@ -575,11 +1033,20 @@ class Builder:
         return None
 
     def need(self, what):
-        """build what ("lib" or "unit_NAME"): None, or why it failed"""
-        if what in self.done:
+        """build what ("lib", "unit_NAME", "amalg", "minver"): None, or
+        why it failed"""
+        if what in self.done or what is None:
             return None
         if what == "lib":
             steps = [("so", self.plan["compile"]["so"]), ("link lib", self.plan["lib"])]
+        elif what == "amalg":
+            err = self.amalgamation()
+            if err is not None:
+                return err
+            steps = [("host %d" % i, c) for i, c in enumerate(self.plan["hosts"])]
+        elif what == "minver":
+            kind = "minver" if "minver" in self.plan["compile"] else "so"
+            steps = [(kind, self.plan["compile"][kind]), ("link minver", self.plan["minver"])]
         else:
             unit = what[len("unit_"):]
             steps = [("static", self.plan["compile"]["static"])]
@@ -599,15 +1066,18 @@ class Builder:
         return None
 
 
-class Stage1:
-    """the quick kill stage, with what it learns as it goes: which program
-    killed most mutants of each file so far is run first for the next"""
+class Selective:
+    """one mutant against the programs of make test that reach its lines,
+    with what the run learns as it goes: which program killed most mutants
+    of each file so far is run first for the next"""
 
-    def __init__(self):
+    def __init__(self, progs, reach):
         self.lock = threading.Lock()
         self.plans = {}
         self.kills = {}
         self.precompiled = set()
+        self.progs, self.reach = progs, reach
+        self.secs = dict(reach.get("secs", {}))
 
     def plan(self, wdir, path):
         with self.lock:
@@ -615,12 +1085,13 @@ class Stage1:
                 self.plans[path] = build_plan(wdir, path)
             return self.plans[path]
 
-    def jobs(self, path, plan):
-        jobs = quick_jobs(path, plan)
+    def order(self, path, progs):
+        """the likeliest killers first, the cheapest first among equals:
+        time over one more than the kills so far"""
         with self.lock:
             k = dict(self.kills.get(path, {}))
-        # sorted() is stable: without kills the default order stays
-        return sorted(jobs, key=lambda j: -k.get(j[0], 0))
+            secs = dict(self.secs)
+        return sorted(progs, key=lambda p: secs.get(p["name"], 1.0) / (1 + k.get(p["name"], 0)))
 
     def killed_by(self, path, name):
         with self.lock:
@@ -628,26 +1099,34 @@ class Stage1:
             d[name] = d.get(name, 0) + 1
 
     def __call__(self, wdir, m, check=False):
-        """stage 1 for one mutant in the worker's copy: uncompilable,
-        killed (and by what) or alive.  check=True: every program run,
-        and a failure is an error (the unmutated file, at the start);
-        check=None: every program built, none run; both then check that
-        each object is the bytes of make's own"""
+        """one mutant in the worker's copy: uncompilable, equivalent (the
+        same object code), killed (and by what) or survived.  check=True:
+        every program built from the unmutated file and run, and a failure
+        is an error (at the start; their times are kept); check=None: every
+        program built, none run; both then check that each object is the
+        bytes of make's own"""
         path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
         target = os.path.join(wdir, path)
         st = os.stat(target)
         plan = self.plan(wdir, path)
+        if check is False:
+            progs, counted = selected(m, self.progs, self.reach, plan)
+            m["selected"] = len(progs)
+            m["counted"] = counted
+        else:
+            progs = [p for p in self.progs if p["needs"] and not (
+                p["needs"].startswith("unit_") and p["needs"][5:] not in plan["units"])]
+        progs = self.order(path, progs)
         write(target, text[:start] + new + text[end:])
         try:
             builder = Builder(wdir, plan, self.precompiled)
             m["build_s"] = 0.0
             t1 = time.time()
-            jobs = self.jobs(path, plan)
             if check is False:
                 # the object the first program needs; if it is the
                 # original's bytes, so may the others be
                 tb = time.time()
-                first = "static" if jobs[0][2].startswith("unit_") else "so"
+                first = "static" if progs and progs[0]["needs"].startswith("unit_") else "so"
                 err = builder.compile(first)
                 if err is None:
                     out = plan["compile"][first]
@@ -661,20 +1140,24 @@ class Stage1:
                     return "equivalent", SAME_CODE
                 if err is not None:
                     return "uncompilable", err
-            for name, cmd, needs in jobs:
+            for prog in progs:
                 tb = time.time()
-                err = builder.need(needs)
+                err = builder.need(prog["needs"])
                 m["build_s"] += time.time() - tb
                 if err is not None:
                     return "uncompilable", err
                 if check is None:
                     continue
-                killed, why = run(cmd, wdir, TIMEOUT)
+                tr = time.time()
+                killed, why = run(prog, argv_for(prog, "mutant"), wdir, TIMEOUT)
+                if check is True:
+                    with self.lock:
+                        self.secs[prog["name"]] = time.time() - tr
                 if killed:
                     m["quick_s"] = time.time() - t1 - m["build_s"]
                     if check is False:
-                        self.killed_by(path, name)
-                    return "killed", "%s: %s" % (name, why)
+                        self.killed_by(path, prog["name"])
+                    return "killed", "%s: %s" % (prog["name"], why)
             m["quick_s"] = time.time() - t1 - m["build_s"]
             if check is not False:
                 # built from the original, every object must be the bytes
@@ -682,7 +1165,12 @@ class Stage1:
                 same = builder.same_code()
                 if same is not True:
                     return "different", same or "an object differs from make's"
-            return "alive", ""
+                if check is True:
+                    self.precompiled.add(AMALG_CHECKED)
+                return "alive", ""
+            if not progs:
+                return "survived", "no program of make test executes the line"
+            return "survived", ""
         finally:
             # the original back with its time: for make the copy is as
             # it was built, and MUT is not make's
@@ -690,43 +1178,41 @@ class Stage1:
             os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def full_stage(wdir, m):
-    """stage 2, for a mutant stage 1 left alive: the rest of make test.
-    make builds what those steps run (the library, the amalgamation and
-    libbce.a, the host programs, with the mutant in them), then
-    tests/run.sh runs the steps stage 1 did not (load, checker, host,
-    docs, python), one by one, to the first failure: with stage 1's unit,
-    sql and errors steps that is make test whole"""
+DIRTY = "build/mutant-in-tree"
+
+
+def full_make_test(wdir, m):
+    """MUTATE_FULL: make test itself, whole, with the mutant in the copy's
+    tree: (killed?, why).  Then the original back, and the copy built
+    again as it was"""
     path, text, (op, start, end, new) = m["file"], m["text"], m["site"]
     target = os.path.join(wdir, path)
+    # until the copy is built again: a run stopped in between leaves the
+    # mutant's objects, which the next run must not take for the original's
+    write(os.path.join(wdir, DIRTY), path)
     write(target, text[:start] + new + text[end:])
     t2 = time.time()
     try:
-        ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS, timeout=FULL_TIMEOUT)
-        if not ok:
-            m["full_s"] = time.time() - t2
-            return "killed", "make test: the build fails: " + log.strip()[-200:]
-        for step in REST_STEPS:
-            env = dict(os.environ, SQLITE3="sqlite3", LIB="./bce.so", BUILD="build",
-                       UNITS=" ".join(UNITS), STEPS=step)
-            p = subprocess.run(["sh", "tests/run.sh"], cwd=wdir, env=env,
-                               capture_output=True, text=True,
-                               timeout=FULL_TIMEOUT, errors="replace")
-            out = p.stdout.strip().splitlines()
-            last = out[-1] if out else ""
-            fails = [l for l in out if l.startswith("FAIL|")]
-            if p.returncode != 0 or fails or not re.match(r"\d+ passed, 0 failed", last):
-                m["full_s"] = time.time() - t2
-                return "killed", "make test: " + (fails[0] if fails else last)[:200]
-        m["full_s"] = time.time() - t2
-        return "survived", ""
+        p = subprocess.run(["make", "-s", STRICT, "test"], cwd=wdir, capture_output=True,
+                           text=True, timeout=FULL_TIMEOUT, errors="replace")
+        out = p.stdout.strip().splitlines()
+        last = out[-1] if out else ""
+        fails = [l for l in out if l.startswith("FAIL|")]
+        if p.returncode != 0 or fails or not re.match(r"\d+ passed, 0 failed$", last):
+            why = fails[0] if fails else (last or p.stderr.strip()[-200:])
+            return True, "make test: " + why[:200]
+        return False, "make test: " + last
     except subprocess.TimeoutExpired:
-        m["full_s"] = time.time() - t2
-        return "killed", "make test: timeout"
+        return True, "make test: timeout"
     finally:
-        # the original back, newer than the mutant's objects: the next
-        # make builds them again
+        m["full_s"] = time.time() - t2
+        # the original back, newer than the mutant's objects: make builds
+        # them again
         write(target, text)
+        ok, log = make(wdir, ALL_TARGETS + ["build/unit_" + u for u in UNITS], timeout=3600)
+        if not ok:
+            sys.exit("make mutate: the copy does not build again after a mutant:\n" + log)
+        os.remove(os.path.join(wdir, DIRTY))
 
 
 def main():
@@ -735,6 +1221,14 @@ def main():
         sorted("ext/" + f for f in os.listdir(os.path.join(ROOT, "ext")) if f.endswith(".c"))
     ops = set(os.environ.get("MUTATE_OPS", "ror neg aor int float del ret").split())
     jobs = int(os.environ.get("MUTATE_JOBS", "2"))
+    full = os.environ.get("MUTATE_FULL", "")
+    until = 0
+    if os.environ.get("MUTATE_UNTIL"):
+        # HH:MM, UTC, today: no mutant starts after it
+        hh, mm = os.environ["MUTATE_UNTIL"].split(":")
+        now = time.gmtime()
+        until = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, int(hh), int(mm), 0,
+                             0, 0, 0)) - time.timezone
     equivalent = load_equivalent()
 
     mutants = []
@@ -757,14 +1251,14 @@ def main():
         alive = set()
         for line in open(rerun):
             f = line.rstrip("\n").split("\t")
-            # results.tsv (11 columns) or progress.tsv (8)
+            # results.tsv (11 columns or more) or progress.tsv (8)
             o = 8 if len(f) >= 11 else 5
             if len(f) >= 8 and f[3] in ("survived", "alive"):
                 alive.add((f[0], f[2], f[o], f[o + 1]))
         # those with a row in tests/mutants_equivalent.tsv are excused
-        alive -= set((k[0], k[1], k[2], k[3]) for k in equivalent)
         mutants = [m for m in mutants
-                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive]
+                   if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive
+                   and excuse(m, equivalent) is None]
     if os.environ.get("MUTATE_LIST") == "1":
         for m in mutants:
             print("%s:%d\t%s\t%s\t%s" % (m["file"], m["line"], m["site"][0],
@@ -773,41 +1267,50 @@ def main():
         return 0
 
     os.makedirs(OUT, exist_ok=True)
-    print("make mutate: %d mutants of %s, %d workers" % (len(mutants), " ".join(files), jobs),
-          flush=True)
+    print("make mutate: %d mutants of %s, %d workers%s" % (
+        len(mutants), " ".join(files), jobs,
+        {"1": ", make test for every survivor", "all": ", make test for every mutant"}.get(full, "")),
+        flush=True)
     t_start = time.time()
     UNITS[:] = makefile_units(ROOT)
-    stage1 = Stage1()
+    progs = programs(UNITS)
     workers = []
-    for w in range(1, jobs + 1):
+    w1 = os.path.join(OUT, "w1")
+    # the tree as it is now (committed or not), built once
+    copy_tree(w1)
+    if os.path.exists(os.path.join(w1, DIRTY)):
+        # a run stopped during MUTATE_FULL's make test: that file's objects
+        # are the mutant's, and the file is older than they are
+        f = open(os.path.join(w1, DIRTY)).read().strip()
+        os.utime(os.path.join(w1, f))
+        os.remove(os.path.join(w1, DIRTY))
+    # (slow at nice 19 on a busy machine: an hour's limit)
+    ok, log = make(w1, ALL_TARGETS + ["build/unit_" + u for u in UNITS], timeout=3600)
+    if not ok:
+        sys.exit("make mutate: the unmutated copy does not build:\n" + log)
+    docs_tsv(w1)
+    reach = reach_map(w1, progs, jobs)
+    sel = Selective(progs, reach)
+    # each file's programs built and run the way a mutant's are, its
+    # source unchanged: every program must pass (run for the first file of
+    # src/ and of ext/, their times kept for the order; for the others
+    # built only: the programs are the same)
+    ran = set()
+    for path in files:
+        text = open(os.path.join(w1, path)).read()
+        m = {"file": path, "text": text, "site": ("none", 0, 0, "")}
+        status, why = sel(w1, m, check=True if path[:4] not in ran else None)
+        ran.add(path[:4])
+        if status != "alive":
+            sys.exit("make mutate: the unmutated copy of %s is %s: %s" % (path, status, why))
+    workers.append(w1)
+    for w in range(2, jobs + 1):
         wdir = os.path.join(OUT, "w%d" % w)
-        if w == 1:
-            # the tree as it is now (committed or not), built once
-            copy_tree(wdir)
-            # (slow at nice 19 on a busy machine: an hour's limit)
-            ok, log = make(wdir, QUICK_TARGETS + REST_TARGETS +
-                           ["build/unit_" + u for u in UNITS], timeout=3600)
-            if not ok:
-                sys.exit("make mutate: the unmutated copy does not build:\n" + log)
-            # each file's programs built and run the way stage 1 does, its
-            # source unchanged: every program must pass
-            # (run for the first file of src/ and of ext/; for the others
-            # built only: the programs are the same)
-            ran = set()
-            for path in files:
-                text = open(os.path.join(wdir, path)).read()
-                m = {"file": path, "text": text, "site": ("none", 0, 0, "")}
-                status, why = stage1(wdir, m, check=True if path[:4] not in ran else None)
-                ran.add(path[:4])
-                if status != "alive":
-                    sys.exit("make mutate: the unmutated copy of %s is %s: %s"
-                             % (path, status, why))
-        else:
-            if os.path.isdir(wdir):
-                shutil.rmtree(wdir)
-            subprocess.run(["cp", "-a", os.path.join(OUT, "w1"), wdir], check=True)
-            # the unit programs' own objects came along
-            stage1.precompiled |= set((wdir, u) for (d, u) in list(stage1.precompiled))
+        if os.path.isdir(wdir):
+            shutil.rmtree(wdir)
+        subprocess.run(["cp", "-a", w1, wdir], check=True)
+        # the unit programs' own objects came along
+        sel.precompiled |= set((wdir, u) for (d, u) in list(sel.precompiled) if d)
         workers.append(wdir)
     print("copies built and checked in %.0f s" % (time.time() - t_start), flush=True)
 
@@ -816,71 +1319,68 @@ def main():
     done = [0]
     partial = open(os.path.join(OUT, "progress.tsv"), "w")
 
-    def one(stage, total):
-        def go(m):
-            with lock:
-                wdir = free.pop()
-            t0 = time.time()
-            try:
-                status, why = stage(wdir, m)
-            finally:
-                with lock:
-                    free.append(wdir)
-            m["status"], m["why"] = status, why
-            m["secs"] = m.get("secs", 0) + time.time() - t0
-            if status == "survived":
-                key = (m["file"], m["site"][0], m["orig"], m["mut"])
-                if key in equivalent:
-                    m["status"] = "equivalent"
-                    m["why"] = equivalent[key]
-            with lock:
-                done[0] += 1
-                partial.write("%s\t%d\t%s\t%s\t%.1f\t%s\t%s\t%s\n" % (
-                    m["file"], m["line"], m["site"][0], m["status"], m["secs"],
-                    m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " ")))
-                partial.flush()
-                if m["status"] == "survived" or done[0] % 25 == 0:
-                    print("[%d/%d] %s %s:%d %s: %s -> %s (%.1f s)" % (
-                        done[0], total, m["status"], m["file"], m["line"],
-                        m["site"][0], m["orig"], m["mut"], m["secs"]), flush=True)
+    def one(m):
+        if until and time.time() > until:
+            # past MUTATE_UNTIL: not run, and counted apart
+            m["status"], m["why"], m["secs"] = "not run", "past MUTATE_UNTIL", 0.0
             return m
-        return go
+        with lock:
+            wdir = free.pop()
+        t0 = time.time()
+        try:
+            status, why = sel(wdir, m)
+            m["status"], m["why"] = status, why
+            if full and status != "uncompilable" and (full == "all" or status == "survived"):
+                killed, fwhy = full_make_test(wdir, m)
+                m["full"] = "killed" if killed else "survived"
+                m["full_why"] = fwhy
+        finally:
+            with lock:
+                free.append(wdir)
+        m["secs"] = time.time() - t0
+        if m["status"] == "survived" and excuse(m, equivalent):
+            m["status"], m["why"] = "equivalent", excuse(m, equivalent)
+        with lock:
+            done[0] += 1
+            partial.write("%s\t%d\t%s\t%s\t%.1f\t%s\t%s\t%s\n" % (
+                m["file"], m["line"], m["site"][0], m["status"], m["secs"],
+                m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " ")))
+            partial.flush()
+            if m["status"] == "survived" or done[0] % 25 == 0 or m.get("full"):
+                print("[%d/%d] %s%s %s:%d %s: %s -> %s (%.1f s, %d programs)" % (
+                    done[0], len(mutants), m["status"],
+                    " (make test: %s)" % m["full"] if m.get("full") else "",
+                    m["file"], m["line"], m["site"][0], m["orig"], m["mut"], m["secs"],
+                    m.get("selected", 0)), flush=True)
+        return m
 
-    # stage 1 over every mutant, then stage 2 over those alive: the list of
-    # what stage 1 cannot kill comes early
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        results = list(ex.map(one(stage1, len(mutants)), mutants))
-    alive = [m for m in results if m["status"] == "alive"]
-    print("stage 1 (unit, SQL, errors): %d killed, %d alive, %d uncompilable, %.0f s"
-          % (sum(m["status"] == "killed" for m in results), len(alive),
-             sum(m["status"] == "uncompilable" for m in results),
-             time.time() - t_start), flush=True)
-    done[0] = 0
-    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        list(ex.map(one(full_stage, len(alive)), alive))
+        results = list(ex.map(one, mutants))
     elapsed = time.time() - t_start
     # read again: rows may have been added while the run went on
     equivalent = load_equivalent()
     for m in results:
-        key = (m["file"], m["site"][0], m["orig"], m["mut"])
-        if m["status"] == "survived" and key in equivalent:
-            m["status"], m["why"] = "equivalent", equivalent[key]
+        if m["status"] == "survived" and excuse(m, equivalent):
+            m["status"], m["why"] = "equivalent", excuse(m, equivalent)
 
     with open(os.path.join(OUT, "results.tsv"), "w") as fh:
-        fh.write("file\tline\toperator\tstatus\tseconds\tbuild_s\tquick_s\tfull_s\toriginal\tmutant\twhy\n")
+        fh.write("file\tline\toperator\tstatus\tseconds\tbuild_s\tquick_s\tfull_s\toriginal"
+                 "\tmutant\twhy\tprograms\tmake_test\n")
         for m in results:
-            fh.write("%s\t%d\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\n" % (
+            fh.write("%s\t%d\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\t%d\t%s\n" % (
                 m["file"], m["line"], m["site"][0], m["status"], m["secs"],
                 m.get("build_s", 0), m.get("quick_s", 0), m.get("full_s", 0),
-                m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " ")))
+                m["orig"], m["mut"], m["why"].replace("\t", " ").replace("\n", " "),
+                m.get("selected", 0), m.get("full", "")))
 
-    print("\n%-22s %7s %7s %7s %7s %7s %8s" % ("file", "mutants", "no-cc", "killed",
-                                              "equiv", "alive", "score"))
-    tot = {"m": 0, "u": 0, "k": 0, "e": 0, "s": 0}
+    print("\n%-22s %7s %7s %7s %7s %7s %7s %8s" % ("file", "mutants", "not run", "no-cc",
+                                                  "killed", "equiv", "alive", "score"))
+    tot = {"m": 0, "n": 0, "u": 0, "k": 0, "e": 0, "s": 0}
     survivors = []
     for path in files:
         ms = [m for m in results if m["file"] == path]
         c = {"m": len(ms),
+             "n": sum(m["status"] == "not run" for m in ms),
              "u": sum(m["status"] == "uncompilable" for m in ms),
              "k": sum(m["status"] == "killed" for m in ms),
              "e": sum(m["status"] == "equivalent" for m in ms),
@@ -889,21 +1389,40 @@ def main():
         for k in tot:
             tot[k] += c[k]
         den = c["k"] + c["s"]
-        print("%-22s %7d %7d %7d %7d %7d %7.1f%%" % (
-            path, c["m"], c["u"], c["k"], c["e"], c["s"], 100.0 * c["k"] / den if den else 100.0))
+        print("%-22s %7d %7d %7d %7d %7d %7d %7.1f%%" % (
+            path, c["m"], c["n"], c["u"], c["k"], c["e"], c["s"],
+            100.0 * c["k"] / den if den else 100.0))
     den = tot["k"] + tot["s"]
-    print("%-22s %7d %7d %7d %7d %7d %7.1f%%" % (
-        "total", tot["m"], tot["u"], tot["k"], tot["e"], tot["s"],
+    print("%-22s %7d %7d %7d %7d %7d %7d %7.1f%%" % (
+        "total", tot["m"], tot["n"], tot["u"], tot["k"], tot["e"], tot["s"],
         100.0 * tot["k"] / den if den else 100.0))
-    counted = [m for m in results if m["status"] != "uncompilable"]
-    full = [m for m in counted if m.get("full_s")]
+    counted = [m for m in results if m["status"] not in ("uncompilable", "not run")]
+    alive = [m for m in counted if m["status"] != "killed"]
     print("%.0f s in all (%d workers); a compiled mutant %.1f s on average "
-          "(build %.1f s, quick stage %.1f s); %d reached make test, %.0f s each"
-          % (elapsed, jobs,
-             sum(m["secs"] for m in counted) / max(1, len(counted)),
-             sum(m.get("build_s", 0) for m in counted) / max(1, len(counted)),
-             sum(m.get("quick_s", 0) for m in counted) / max(1, len(counted)),
-             len(full), sum(m["full_s"] for m in full) / max(1, len(full))))
+          "(build %.1f s, tests %.1f s), %.1f programs of %d selected; a mutant not "
+          "killed %.1f s" % (
+              elapsed, jobs,
+              sum(m["secs"] for m in counted) / max(1, len(counted)),
+              sum(m.get("build_s", 0) for m in counted) / max(1, len(counted)),
+              sum(m.get("quick_s", 0) for m in counted) / max(1, len(counted)),
+              sum(m.get("selected", 0) for m in counted) / max(1, len(counted)),
+              sum(1 for p in progs if p["needs"]),
+              sum(m["secs"] - m.get("full_s", 0) for m in alive) / max(1, len(alive))))
+    status = 0
+    checked = [m for m in results if m.get("full")]
+    if checked:
+        differ = [m for m in checked
+                  if (m["full"] == "killed") != (m["status"] == "killed")]
+        print("\nMUTATE_FULL: make test run whole for %d mutants, %.0f s each: %d agree "
+              "with the selection, %d differ" % (
+                  len(checked), sum(m["full_s"] for m in checked) / len(checked),
+                  len(checked) - len(differ), len(differ)))
+        for m in differ:
+            print("DIFFER %s:%d %s: %s -> %s: selection %s (%s), make test %s (%s)" % (
+                m["file"], m["line"], m["site"][0], m["orig"], m["mut"], m["status"],
+                m["why"][:100], m["full"], m["full_why"][:100]))
+        if differ:
+            status = 1
     if survivors:
         print("\n%d survivors without a reason in tests/mutants_equivalent.tsv "
               "(kill each with a test, or add a row: file, line, operator, "
@@ -911,8 +1430,8 @@ def main():
         for m in survivors:
             print("%s\t%d\t%s\t%s\t%s\t" % (m["file"], m["line"], m["site"][0],
                                           m["orig"], m["mut"]))
-        return 1
-    return 0
+        status = 1
+    return status
 
 
 if __name__ == "__main__":

@@ -398,6 +398,20 @@ static void test_json(void){
            && at==4, "json: [0.5 of [0.5] (n = 4) is malformed at 4", "");
   }
   {
+    /* a number cut by the end: "[0.2" of "[0.25]" is 0.2, and then the
+    ** end (make mutate: the number was read with n + i bytes, 0.25) */
+    bce_json_array a;
+    size_t at = 0, len;
+    double x = 0, first_x;
+    int first, second;
+    bce_json_open(&a, "[0.25]", 4);
+    first = bce_json_next(&a, &x, &at, &len);
+    first_x = x;
+    second = bce_json_next(&a, &x, &at, &len);
+    report(first==BCE_JSON_NUMBER && first_x==0.2 && second==BCE_JSON_MALFORMED
+           && at==4, "json: [0.2 of [0.25] (n = 4) is 0.2, then malformed at 4", "");
+  }
+  {
     /* the same right after the '[': "[" of "[]" is no empty array */
     bce_json_array a;
     size_t at = 0, len;

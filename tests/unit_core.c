@@ -204,6 +204,9 @@ static void test_exact_sum_cases(void){
   ** the one limb the sticky loop reads */
   double above_tie_limb31[] = {1.0, 0x1p-53, 0x1p-70};
   double above_tie_limb30[] = {1.0, 0x1p-53, 0x1p-100};
+  /* 2^-114 is the unit of limb 30: that limb is 1, the one value the
+  ** test limb != 0 must not take for zero (make mutate: limb != 1) */
+  double above_tie_limb30_unit[] = {1.0, 0x1p-53, 0x1p-114};
   /* the last bit of the 64-bit window: the 11 bits below the mantissa are
   ** 0x401, just above half */
   double above_tie_window[] = {1.0, 0x1p-53, 0x1p-63};
@@ -226,6 +229,8 @@ static void test_exact_sum_cases(void){
               sum_of(above_tie_limb31, 3), 1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 + 2^-100 rounds up (limb 30 is sticky)",
               sum_of(above_tie_limb30, 3), 1.0 + 0x1p-52);
+  check_exact("sum: 1 + 2^-53 + 2^-114 rounds up (limb 30 is 1)",
+              sum_of(above_tie_limb30_unit, 3), 1.0 + 0x1p-52);
   check_exact("sum: 1 + 2^-53 + 2^-63 rounds up (the window's last bit)",
               sum_of(above_tie_window, 3), 1.0 + 0x1p-52);
   check_exact("sum: (1 + 2^-52) + 2^-53 ties to even up",

@@ -216,6 +216,14 @@ INSERT INTO checks SELECT 'a later row with a NULL is skipped',
 INSERT INTO checks SELECT 'later rows of TEXT numbers go the general way, same options',
   (SELECT bce(column1, column2, '{"eps": 0.1}') FROM (VALUES (1, 0.95), ('1', '0.95'))),
   -ln(0.9), 'ulp', 1;
+-- an infinite loss of the row's own (ln 0: eps 0 and p = 0 at y = 1, or a
+-- logit of -Inf) is +Inf with any pos_weight above 1, not the pos_weight
+-- overflow error: the test at pos_weight 1 must see this row's y and p
+-- (make mutate: bce_term() passed it p for y, or y for p)
+INSERT INTO checks SELECT 'bce_term: ln 0 of its own with pos_weight 2 is +Inf, not the overflow error',
+  bce_term(1, 0, '{"eps": 0, "pos_weight": 2}'), 1e999, 'is', NULL;
+INSERT INTO checks SELECT 'bce_logits_term: a logit of -Inf at y = 1 with pos_weight 2 is +Inf',
+  bce_logits_term(1, '-inf', '{"pos_weight": 2}'), 1e999, 'is', NULL;
 INSERT INTO checks SELECT 'a row of weight 0 whose pos_weight would overflow its loss: 0.0, no error (rule 2)',
   bce_logits_term(1, -800, 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
 INSERT INTO checks SELECT 'the same row of weight 0 in the aggregate counts for nothing',
