@@ -8,17 +8,6 @@ INSERT INTO checks SELECT 'jsonb: bce_term', (SELECT bce_term(x'7B45302E32351331
 INSERT INTO checks SELECT 'jsonb: bce_term, eps 0', (SELECT bce_term(x'4B13311330', x'CB0E6531652D3330306531652D333230', 1, 0)), (SELECT bce_term('[1, 0]', '[1e-300, 1e-320]', 1, 0)), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_grad', (SELECT bce_grad(x'6B35302E331331', x'8B35302E3735302E34')), (SELECT bce_grad('[0.3, 1]', '[0.7, 0.4]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_logits', (SELECT bce_logits(x'4B13311330', x'BB35322E35652D3165393939')), (SELECT bce_logits('[1, 0]', '[2.5, -1e999]')), 'is', NULL;
--- INT5 hexadecimal numbers of one digit, 1 and 9 (make mutate: the digit
--- count 1 refused, '9' not taken for a digit)
-INSERT INTO checks SELECT 'jsonb: INT5 0x1 and 0x9', (SELECT bce_logits_term('[1, 0]', x'8B3430783134307839')), (SELECT bce_logits_term('[1, 0]', '[1, 9]')), 'is', NULL;
--- an INT5 hex digit A, an INT payload 9, and INT5 hex numbers of 53 and 54
--- bits, the second rounded to 2^54 (make mutate: 'A' and '9' not taken
--- for digits, the rounding of hex_value() from 53 or 55 bits on)
-INSERT INTO checks SELECT 'jsonb: INT5 0xA', (SELECT bce_logits_term('[1]', x'4B34307841')), (SELECT bce_logits_term('[1]', '[10]')), 'is', NULL;
-INSERT INTO checks SELECT 'jsonb: INT 9', (SELECT bce_logits_term('[0]', x'2B1339')), (SELECT bce_logits_term('[0]', '[9]')), 'is', NULL;
-INSERT INTO checks SELECT 'jsonb: FLOAT5 9.', (SELECT bce_logits_term('[0]', x'3B26392E')), (SELECT bce_logits_term('[0]', '[9]')), 'is', NULL;
-INSERT INTO checks SELECT 'jsonb: INT5 of 53 bits', (SELECT bce_logits_term('[0]', x'CB12C41030783146464646464646464646464646')), (SELECT bce_logits_term('[0]', '[9007199254740991]')), 'is', NULL;
-INSERT INTO checks SELECT 'jsonb: INT5 of 54 bits rounds to 2^54', (SELECT bce_logits_term('[0]', x'CB12C41030783346464646464646464646464646')), (SELECT bce_logits_term('[0]', '[18014398509481983]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_logits_term', (SELECT bce_logits_term(x'6B35302E351331', x'9B232D33553165333030')), (SELECT bce_logits_term('[0.5, 1]', '[-3, 1e300]')), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_logits_grad', (SELECT bce_logits_grad(x'6B35302E351331', x'9B232D33553165333030', 4)), (SELECT bce_logits_grad('[0.5, 1]', '[-3, 1e300]', 4)), 'is', NULL;
 INSERT INTO checks SELECT 'jsonb: bce_state', (SELECT hex(bce_state(x'4B13311330', x'AB45302E373545302E3235'))), (SELECT hex(bce_state('[1, 0]', '[0.75, 0.25]'))), 'is', NULL;
