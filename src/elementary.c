@@ -36,10 +36,12 @@
 
 /* ------------------------------------------------- error-free transforms */
 
-/* a + b = s + e exactly (Knuth). */
+/* a + b = s + e exactly (Knuth's TwoSum: six additions, no branch and
+** no comparison, and the same e as bce_two_sum_err's, the error of a
+** sum being one number; nothing below adds values whose sum overflows). */
 static inline bce_dd el_two_sum(double a, double b){
-  double s = a + b;
-  bce_dd r = { s, bce_two_sum_err(a, b, s) };
+  double s = a + b, bv = s - a, av = s - bv;
+  bce_dd r = { s, (a - av) + (b - bv) };
   return r;
 }
 
@@ -622,6 +624,50 @@ static inline double el_exp_fast(double x, int *k, double *l){
   return hh.hi;
 }
 
+/*
+** bce_exp's own fast path, for |x| < 708 (the result normal),
+** cheaper than el_exp_fast, whose h + l src/binary_opt.c consumes and
+** which therefore keeps its bits: one table of 512 entries, so one
+** head-times-r product, and no double-double table product.
+**  - x = j ln2/512 + r + rl: jd = round(x 512/ln2) by the 1.5 2^52
+**    shift, whose bits hold j; j G1 is exact (G1: 34 bits, |j| < 2^19)
+**    and x - j G1 too (Sterbenz, or j = 0); b = j G2 is below 2^-25.8,
+**    within 2^-76.5 of j (ln2/512 - G1); r = a - b rounded and rl =
+**    (a - r) - b its error, exact where |a| >= |b|, else within 2^-74
+**    (then |r| < 2^-24.8).  |r| < 2^-10.52.
+**  - e^x = 2^k T e^(r + rl), T = 2^(i/512) = Th + Tl, Th of 26 bits (Tl
+**    within 2^-79 T), k = j >> 9, i = j & 511.  e^r = 1 + r + p, p =
+**    r^2 (1/2 + r/6 + r^2/24 + r^3/120) (the rest below 2^-72.6).
+**  - r = rh + rr, rh its first 27 bits, so Th rh is exact and h = Th +
+**    Th rh a Fast2Sum; l gathers Th (rr + rl + p) and Tl (1 + r + p)
+**    (|l| < 2^-20), rl's effect on p (2^-74.5) left out.
+** The error of h + l is below 2^-71 |h| (docs/elementary.md); Ziv's test
+** takes eps = 2^-67 absolute (|h| < 2), failing about once in 2^14
+** calls.  e^x = (h + *l) 2^(*k).
+*/
+#define EL_EXP_G_SHIFT 0x1.8p52
+#define EL_EXP_G_EPS 0x1p-67
+#define EL_EXP_C5   0x1.1111111111111p-7   /* 1/120 */
+
+static inline double el_exp_cr_fast(double x, int64_t *k, double *l){
+  double z = x*BCE_EXP_G_INV + EL_EXP_G_SHIFT;
+  uint64_t zb = bce_bits(z);
+  double jd = z - EL_EXP_G_SHIFT;
+  double a = x - jd*BCE_EXP_G1, b = jd*BCE_EXP_G2;
+  double r = a - b, rl = (a - r) - b;
+  const double *T = bce_exp_g[zb & 511u];
+  double rh = EL_HI27(r), rr = r - rh;                    /* exact */
+  double r2 = r*r;
+  double p = r2*(0.5 + r*(EL_EXP_C3_H + r*(EL_EXP_C4 + r*EL_EXP_C5)));
+  double th = T[0], tl = T[1];
+  double q = th*rh;                                       /* exact */
+  double h = th + q, hl = q - (h - th);                   /* Fast2Sum */
+  double u = rl + p;
+  *l = (hl + th*(rr + u)) + tl*(1.0 + (r + u));
+  *k = (int64_t)(zb - bce_bits(EL_EXP_G_SHIFT)) >> 9;    /* j >> 9 */
+  return h;
+}
+
 /* 2^-53 <= |x|, -1 < x < 2^1021: 1 + x = u + c exactly, u normal (u >=
 ** 2^-53) and below 2^1022 */
 static inline double el_log1p_fast(double x, double *l){
@@ -657,6 +703,16 @@ BCE_PRIVATE double bce_exp(double x){
   bce_dd r;
   int k;
   double eps, lo, hi;
+  /* |x| < 708 as one unsigned compare of |x|'s bits (below 2^-54 the
+  ** fast path gives 1, as it should) */
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x4086200000000000) ){
+    int64_t kf;
+    double l, h = el_exp_cr_fast(x, &kf, &l);
+    lo = h + (l - EL_EXP_G_EPS);
+    hi = h + (l + EL_EXP_G_EPS);
+    /* kf in [-1022, 1021]: 2^kf normal, the product exact */
+    if( lo==hi ) return lo*bce_from_bits((uint64_t)(kf + 1023) << 52);
+  }
   if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
   if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
   if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;

@@ -5,7 +5,8 @@ against mpmath (200 bits), for docs/elementary.md:
 
   * the double-double kernels bce_exp_dd, bce_log_dd, bce_log1p_dd
     (hi and a random lo up to ulp(hi)/2);
-  * the fast paths of bce_exp, bce_log, bce_log1p (static functions: the
+  * the fast paths of bce_exp (el_exp_cr_fast, and el_exp_fast, which
+    bce_exp_fast() gives src/binary_opt.c), bce_log, bce_log1p (static functions: the
     script compiles src/elementary.c into a shared library with a shim).
 
     /usr/bin/python3 tests/elementary_errors.py [SEED [N]]
@@ -31,6 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIM = """
 #include "elementary.c"
 double t_exp_fast(double x, int *k, double *l){ return el_exp_fast(x, k, l); }
+double t_exp_cr_fast(double x, int *k, double *l){
+  int64_t k64; double h = el_exp_cr_fast(x, &k64, l);
+  *k = (int)k64;
+  return h;
+}
 double t_log_fast(double x, double *l){ return el_log_fast(x, l); }
 double t_log1p_fast(double x, double *l){ return el_log1p_fast(x, l); }
 """
@@ -68,6 +74,8 @@ def main():
         f.argtypes = [D, D]
     L.t_exp_fast.restype = D
     L.t_exp_fast.argtypes = [D, P(I), P(D)]
+    L.t_exp_cr_fast.restype = D
+    L.t_exp_cr_fast.argtypes = [D, P(I), P(D)]
     for f in (L.t_log_fast, L.t_log1p_fast):
         f.restype = D
         f.argtypes = [D, P(D)]
@@ -92,6 +100,10 @@ def main():
                 mpmath.exp(mpf(x) + mpf(lo)))
             h = L.t_exp_fast(x, ctypes.byref(k), ctypes.byref(l))
             rec("exp fast path", x, (mpf(h) + mpf(l.value)) * mpf(2) ** k.value, mpmath.exp(mpf(x)))
+        if abs(x) < 708:
+            h = L.t_exp_cr_fast(x, ctypes.byref(k), ctypes.byref(l))
+            rec("bce_exp's path", x, (mpf(h) + mpf(l.value)) * mpf(2) ** k.value,
+                mpmath.exp(mpf(x)))
         x = R.choice([b2d(R.randint(0x0010000000000000, 0x7FEFFFFFFFFFFFFF)),
                       1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1), R.uniform(0.5, 2)])
         if x != 1:

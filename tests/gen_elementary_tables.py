@@ -82,6 +82,30 @@ for name, den in (("bce_exp_f1", 64), ("bce_exp_f2", 4096)):
         w("  {%s, %s}," % (hexf(dbl(hd)), hexf(dbl(v - hd))))
     w("};")
 
+# ---- bce_exp's own fast path (el_exp_cr): one table, 2^(i/512) as a
+# head of 26 significant bits and the rest rounded to a double (within
+# 2^-79), so that the head times r's first 27 bits is exact; and ln2/512
+# = G1 + G2, G1 with 34 significant bits, so j G1 is exact for |j| < 2^19
+w("/* 2^(i/512): a head of 26 significant bits and the rest, rounded */")
+w("static const double bce_exp_g[512][2] = {")
+for i in range(512):
+    v = mpf(2) ** (mpf(i) / 512)
+    hd = head26(v)
+    assert hd == dbl(hd) and abs(v - hd) <= mpf(2) ** -26
+    tl = dbl(v - hd)
+    assert abs(v - hd - mpf(tl)) <= mpf(2) ** -79
+    w("  {%s, %s}," % (hexf(dbl(hd)), hexf(tl)))
+w("};")
+ln2 = mpmath.log(2)
+g = ln2 / 512
+g1 = mpmath.floor(g * 2**(34 + 9)) / 2**(34 + 9)
+g2 = dbl(g - g1)
+assert g1 == dbl(g1) and abs(g - g1 - mpf(g2)) <= mpf(2) ** -95
+w("/* ln2/512 = G1 + G2 (G1 with 34 significant bits), 512/ln2 */")
+w("#define BCE_EXP_G1 %s" % hexf(dbl(g1)))
+w("#define BCE_EXP_G2 %s" % hexf(g2))
+w("#define BCE_EXP_G_INV %s" % hexf(dbl(512 / ln2)))
+
 ln2 = mpmath.log(2)
 c = ln2 / 4096
 h = dbl(c)
