@@ -649,7 +649,7 @@ static inline double el_exp_fast(double x, int *k, double *l){
 #define EL_EXP_G_EPS 0x1p-67
 #define EL_EXP_C5   0x1.1111111111111p-7   /* 1/120 */
 
-static inline double el_exp_cr_fast(double x, int64_t *k, double *l){
+BCE_ALWAYS_INLINE double el_exp_cr_fast(double x, int64_t *k, double *l){
   double z = x*BCE_EXP_G_INV + EL_EXP_G_SHIFT;
   uint64_t zb = bce_bits(z);
   double jd = z - EL_EXP_G_SHIFT;
@@ -670,7 +670,7 @@ static inline double el_exp_cr_fast(double x, int64_t *k, double *l){
 
 /* 2^-53 <= |x|, -1 < x < 2^1021: 1 + x = u + c exactly, u normal (u >=
 ** 2^-53) and below 2^1022 */
-static inline double el_log1p_fast(double x, double *l){
+BCE_ALWAYS_INLINE double el_log1p_fast(double x, double *l){
   double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
   return el_log_fast_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
 }
@@ -699,7 +699,7 @@ BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l){
 ** double-double path decides then. */
 #define EL_EPS_FAST 0x1p-67
 
-BCE_PRIVATE double bce_exp(double x){
+BCE_ALWAYS_INLINE double el_exp_cr(double x){
   bce_dd r;
   int k;
   double eps, lo, hi;
@@ -759,7 +759,7 @@ BCE_PRIVATE double bce_exp(double x){
 ** -(2^-52 + 2^-104).  Checked only once the fast path's test has failed. */
 #define EL_LOG_1M2P52 (-0x1.0000000000001p-52)
 
-BCE_PRIVATE double bce_log(double x){
+BCE_ALWAYS_INLINE double el_log_cr(double x){
   bce_dd r;
   double eps, lo, hi, res;
   if( x >= 0x1p-1022 && x < 0x1p1022 ){
@@ -797,7 +797,7 @@ BCE_PRIVATE double bce_log_sum_slow(double x, double xl){
   return bce_log_fx(x, xl);
 }
 
-BCE_PRIVATE double bce_log1p(double x){
+BCE_ALWAYS_INLINE double el_log1p_cr(double x){
   bce_dd r;
   double eps, lo, hi, res;
   if( !(x > -1.0) || x==(double)INFINITY ){
@@ -820,6 +820,44 @@ BCE_PRIVATE double bce_log1p(double x){
   r = el_two_sum(1.0, x);                             /* 1 + x, exactly */
   return bce_log_fx(r.hi, r.lo);
 }
+
+/*
+** x86-64 with glibc and gcc: bce_exp, bce_log and bce_log1p are compiled
+** twice, for AVX and for the baseline, and the dynamic loader picks one by
+** the processor (an ifunc, resolved once at load: no state of ours).  The
+** same C, so the same operations and the same bits: AVX adds no fma, and
+** -ffp-contract=off and the pragmas above hold in both; what AVX saves is
+** the register copies of two-operand SSE (docs/elementary.md "Speed").
+** Not where there is no ifunc (musl, Windows, macOS, wasm), nor under a
+** sanitizer (the resolver runs before it is set up), nor in the coverage
+** build (clang), whose counts would split between the copies.
+** gcc's target_clones would do the same but exports the symbols from a
+** -fvisibility=hidden library; clang 14's cannot be called from other
+** files.
+*/
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__ELF__) \
+    && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX__) \
+    && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) \
+    && !defined(BCE_COVERAGE) && !defined(BCE_NO_X86_V3)
+typedef double (*el_fn)(double);
+# define EL_DISPATCH(name, body) \
+  __attribute__((target("avx"))) static double name##_avx(double x){ \
+    return body(x); \
+  } \
+  static double name##_base(double x){ return body(x); } \
+  static el_fn name##_pick(void){ \
+    __builtin_cpu_init(); \
+    return __builtin_cpu_supports("avx") ? name##_avx : name##_base; \
+  } \
+  BCE_PRIVATE double name(double x) __attribute__((ifunc(#name "_pick")));
+#else
+# define EL_DISPATCH(name, body) \
+  BCE_PRIVATE double name(double x){ return body(x); }
+#endif
+
+EL_DISPATCH(bce_exp, el_exp_cr)
+EL_DISPATCH(bce_log, el_log_cr)
+EL_DISPATCH(bce_log1p, el_log1p_cr)
 
 #if defined(__clang__)
 # pragma STDC FP_CONTRACT DEFAULT
