@@ -668,8 +668,8 @@ BCE_ALWAYS_INLINE double el_exp_cr_fast(double x, int64_t *k, double *l){
   return h;
 }
 
-/* 2^-53 <= |x|, -1 < x < 2^1021: 1 + x = u + c exactly, u normal (u >=
-** 2^-53) and below 2^1022 */
+/* 2^-53 <= |x|, 1 + x rounded in [2^-1022, 2^1022): 1 + x = u + c
+** exactly, u normal (u >= 2^-53) and below 2^1022 */
 BCE_ALWAYS_INLINE double el_log1p_fast(double x, double *l){
   double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
   return el_log_fast_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
@@ -800,16 +800,21 @@ BCE_PRIVATE double bce_log_sum_slow(double x, double xl){
 BCE_ALWAYS_INLINE double el_log1p_cr(double x){
   bce_dd r;
   double eps, lo, hi, res;
+  /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
+  ** gap to x's neighbours, so x itself (±0 included) */
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
+    return x;
+  }
+  /* 1 + x rounded in [2^-1022, 2^1022), one unsigned compare of its bits:
+  ** x > -1 then, and below 2^1022 (not a NaN, not +Inf) */
+  if( bce_bits(1.0 + x) - UINT64_C(0x0010000000000000)
+      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
+    double l, h = el_log1p_fast(x, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }
   if( !(x > -1.0) || x==(double)INFINITY ){
     if( x==-1.0 ) return -1.0/(x + 1.0);              /* -Inf, divide by zero */
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);
-  }
-  /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
-  ** gap to x's neighbours, so x itself (±0 included) */
-  if( x > -0x1p-53 && x < 0x1p-53 ) return x;
-  if( x < 0x1p1021 ){
-    double l, h = el_log1p_fast(x, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   }
   if( x==-0x1p-52 ) return EL_LOG_1M2P52;
   r = bce_log1p_dd(x, 0.0);
