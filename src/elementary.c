@@ -694,18 +694,14 @@ BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l){
 */
 #define EL_EPS 0x1p-98
 
-/* exp's fast path: its bound, 2^-72 relative, and the rounding of l +-
-** eps, with room; the test fails about once in 2^13 calls, and the
-** double-double path decides then. */
-#define EL_EPS_FAST 0x1p-67
-
 BCE_ALWAYS_INLINE double el_exp_cr(double x){
   bce_dd r;
   int k;
   double eps, lo, hi;
-  /* |x| < 708 as one unsigned compare of |x|'s bits (below 2^-54 the
-  ** fast path gives 1, as it should) */
-  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x4086200000000000) ){
+  /* 2^-54 <= |x| < 708 as one unsigned compare of |x|'s bits (below,
+  ** 1 + x, which the fallback below would not reach by the fixed point) */
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) - UINT64_C(0x3c90000000000000)
+      < UINT64_C(0x4086200000000000) - UINT64_C(0x3c90000000000000) ){
     int64_t kf;
     double l, h = el_exp_cr_fast(x, &kf, &l);
     lo = h + (l - EL_EXP_G_EPS);
@@ -716,14 +712,6 @@ BCE_ALWAYS_INLINE double el_exp_cr(double x){
   if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
   if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
   if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;
-  if( x > -708.39 && x < 709.78 ){
-    /* the result is normal: h + l rounded, times 2^k, is exact */
-    double l, h = el_exp_fast(x, &k, &l);
-    eps = EL_EPS_FAST*h;
-    lo = h + (l - eps);
-    hi = h + (l + eps);
-    if( lo==hi ) return lo*el_pow2(k);
-  }
   r = bce_exp_dd(x, 0.0, &k);
   eps = EL_EPS*r.hi;
   if( BCE_NEVER((k==-1022) & (r.hi + r.lo < 1.0)) ){
