@@ -1575,7 +1575,10 @@ static int opt_fqd_of(const bce_cce_row *r, const opt_row *w, opt_fqd *f){
   opt_class c;
   double y, z;
   int64_t i;
-  if( s->inf1>=0 || s->k<2 ) return 0;
+  /* its caller runs it only for a slow element, and a row with a +Inf
+  ** logit or of one class has none (one side of each difference is 0,
+  ** as for opt_uniform()) */
+  if( BCE_NEVER(s->inf1>=0) || BCE_NEVER(s->k<2) ) return 0;
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
     xdd fc, hc;
@@ -1611,7 +1614,9 @@ static double opt_grad_fqd(const opt_row *w, const opt_fqd *f, int64_t k,
   int c;
   opt_class cl;
   opt_class_of(w, k, y, z, &cl);
-  if( cl.a.hi!=0.0 ){
+  /* k is a slow element: h_k = 0 where A_k is, and then one side of its
+  ** difference (q_k H - 0) is 0, which is never slow */
+  if( BCE_ALWAYS(cl.a.hi!=0.0) ){
     hk = opt_h_fqd(w, f, k, y, z, &q);
   }else{
     bce_qd one = fqd_of(1.0);
