@@ -1575,7 +1575,10 @@ static int opt_fqd_of(const bce_cce_row *r, const opt_row *w, opt_fqd *f){
   opt_class c;
   double y, z;
   int64_t i;
-  if( s->inf1>=0 || s->k<2 ) return 0;
+  /* its caller runs it only for a slow element, and a row with a +Inf
+  ** logit or of one class has none (one side of each difference is 0,
+  ** as for opt_uniform()) */
+  if( BCE_NEVER(s->inf1>=0) || BCE_NEVER(s->k<2) ) return 0;
   pass_open(&it, r, s);
   for(i=0; i<s->k; i++){
     xdd fc, hc;
@@ -1606,25 +1609,13 @@ static int opt_fqd_of(const bce_cce_row *r, const opt_row *w, opt_fqd *f){
 /* (q_k H - h_k)/n for class k of such a row */
 static double opt_grad_fqd(const opt_row *w, const opt_fqd *f, int64_t k,
                            double y, double z, double n){
-  bce_qd q, hk = fqd_of(0.0), t;
+  bce_qd q, hk, t;
   double h[8];
   int c;
-  opt_class cl;
-  opt_class_of(w, k, y, z, &cl);
-  if( cl.a.hi!=0.0 ){
-    hk = opt_h_fqd(w, f, k, y, z, &q);
-  }else{
-    bce_qd one = fqd_of(1.0);
-    if( k==w->s->j ){
-      q = bce_qd_div(one, f->v.s);
-    }else{
-      double d = z - w->s->m;
-      int e;
-      q = bce_qd_div(bce_exp_qd(d, bce_two_sum_err(z, -w->s->m, d), &e),
-                     f->v.s);
-      q = bce_qd_scale(q, e);
-    }
-  }
+  /* k is a slow element, so A_k is not 0 (h_k would be 0, and one side of
+  ** the difference q_k H - 0 with it: never slow); opt_h_fqd() gives q_k
+  ** beside h_k, and would give h_k = 0 for an A_k of 0 all the same */
+  hk = opt_h_fqd(w, f, k, y, z, &q);
   t = bce_qd_mul(q, f->h);
   for(c=0; c<4; c++){
     h[c] = t.v[c];

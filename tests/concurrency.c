@@ -91,6 +91,17 @@ static const char *const shared_sql[] = {
   "SELECT bce_merge(s) OVER (ORDER BY g ROWS 3 PRECEDING) FROM (SELECT"
   " i / 100 AS g, bce_logits_state(y, p * 40 - 20) AS s FROM preds"
   " GROUP BY g)",
+  /* the paths ext/entry.c picks by the processor at load (the hard-label
+  ** batch of bce(y, p) above, these: a hard label's options, bce_d2's
+  ** batch, logsumexp's four-row kernel), and the options through them */
+  "SELECT model, bce(y, p, '{\"gamma\": 2, \"smoothing\": 0.1}'),"
+  " bce(y, p, '{\"pos_weight\": 3, \"gamma\": 1.5}') FROM preds"
+  " GROUP BY model ORDER BY model",
+  "SELECT bce_d2(y, p), bce_d2(y, p, w), bce_d2(y, p, '{\"pos_weight\": 2}')"
+  " FROM preds",
+  "SELECT bce_d2(y, p) OVER (ORDER BY i ROWS 40 PRECEDING) FROM preds",
+  "SELECT logsumexp(p * 80 - 40), logsumexp(i % 700 - 350) FROM preds",
+  "SELECT logsumexp(p * 20) OVER (ORDER BY i ROWS 30 PRECEDING) FROM preds",
 };
 #define N_SHARED (int)(sizeof shared_sql / sizeof shared_sql[0])
 

@@ -18,7 +18,9 @@ of the cases that were rounded the wrong way before:
     is nearer than the accurate path's own bound, 2^-98 relative, so its
     right answer there is not guaranteed by the bound; it is the same
     operations on every build all the same.)
-  - a soft label with gamma 300 (tests/samebits' old-vs-new comparison).
+  - a soft label with gamma 300 (tests/samebits' old-vs-new comparison);
+and, as three equal rows of the aggregate bce(y, p, options), the cases
+of AGG_CASES below, which take its hard-label path (make coverage).
 
 Run:  /usr/bin/python3 tests/gen_focal_rounding.py
 """
@@ -46,6 +48,26 @@ CASES = [
     (float.fromhex("0x1.cf9338779f267p-1"),
      float.fromhex("0x1.b52061736a40cp-2"), '{"gamma": 300}',
      300.0, 1.0, 0.0, None),
+]
+
+# The aggregate's rows after the first with the same options and a hard
+# label take bce_opt_hard_loss() (src/binary_opt.c, ext/aggregate.c), which
+# decides the same way: three equal rows, whose mean is the row's loss.
+# Found by a search over random p (seed 22) for losses within 0.3 of that
+# test's margin of a midpoint, with smoothing (both logarithms) and gamma
+# through e^(gamma ln f); and one whose |gamma ln f| is past 256, where
+# the hard path gives the row to bce_opt_loss().
+# (y, p, options text, gamma, pw, smoothing)
+AGG_CASES = [
+    (1.0, float.fromhex("0x1.3e2336b5f4526p-2"),
+     '{"smoothing": 0.1, "gamma": 37.7}', 37.7, 1.0, 0.1),
+    (1.0, float.fromhex("0x1.a160c857232f5p-1"),
+     '{"smoothing": 0.2, "gamma": 2.5}', 2.5, 1.0, 0.2),
+    (0.0, float.fromhex("0x1.20dbc813e1820p-5"),
+     '{"smoothing": 0.1, "gamma": 37.7}', 37.7, 1.0, 0.1),
+    (0.0, float.fromhex("0x1.9ee1ecc7843e5p-1"),
+     '{"smoothing": 0.2, "gamma": 2.5}', 2.5, 1.0, 0.2),
+    (1.0, 0.99, '{"smoothing": 0.1, "gamma": 100}', 100.0, 1.0, 0.1),
 ]
 
 
@@ -84,6 +106,21 @@ def main():
                      "%s, 'is', NULL);"
                      % (name.replace("'", "''"), sql_num(y), sql_num(p), opts,
                         sql_num(want)))
+    for (y, p, opts, gamma, pw, s) in AGG_CASES:
+        mp.dps = 60
+        q = clip(p, EPS)
+        v0 = loss_at_q(y, mpf(q), pw, s, gamma, None)
+        mp.dps = 60 + int(abs(log(v0, 10)))
+        v = loss_at_q(y, mpf(q), pw, s, gamma, None)
+        want, mid = nearest_double(v)
+        name = "three rows of bce(y, p, options), the hard label's path " \
+               "(%.1e ulp from the midpoint): bce(%s, %s, '%s')" \
+               % (float(mid), num(y), num(p), opts)
+        row = "(%s, %s)" % (sql_num(y), sql_num(p))
+        lines.append("INSERT INTO checks VALUES('%s', (SELECT bce(column1, "
+                     "column2, '%s') FROM (VALUES %s, %s, %s)), %s, 'is', "
+                     "NULL);" % (name.replace("'", "''"), opts, row, row, row,
+                                 sql_num(want)))
     lines.append(".read tests/sql/lib/report.sql")
     path = os.path.join(HERE, "sql", "mpmath_focal_rounding.sql")
     with open(path, "w") as f:

@@ -188,6 +188,8 @@ static const double opt_arr182[] = {0x1.0000000000000p+0, 0x1.0000000000000p+0, 
 static const double opt_arr183[] = {0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000001p-300, 0x1.0000000000001p-600};
 static const double opt_arr184[] = {0x1.0000000000000p-2, 0x1.8000000000000p-1, 0x1.0000000000000p-1, 0x1.0000000000000p-1};
 static const double opt_arr185[] = {0x1.0000000000000p+1, 0x1.0000000000000p-1, 0x1.0000000000000p+0, 0x1.8000000000000p+1};
+static const double opt_arr186[] = {0x1.6c2d4256ffcc3p+531, 0x1.6c2d4256ffcc3p+531, 0x1.6c2d4256ffcc3p+531, 0x1.6c2d4256ffcc3p+531};
+static const double opt_arr187[] = {0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.7424348ca1c9cp-449};
 
 /* fn: 0 cce (want: l, w*l), 1 cce_logits (l, w*l), 2 cce_grad, 3 cce_logits_grad (K elements) */
 typedef struct cce_opt_ref { const char *name; int fn; const char *y; double cls; const char *p; double eps, smoothing, gamma; int has_alpha; double alpha; int n_alphas; const double *alphas; int n_cw; const double *cw; double n, w, denom; int off, nwant; } cce_opt_ref;
@@ -553,6 +555,11 @@ static const cce_opt_ref ref_cce_opt[] = {
   {"cce_logits_grad the target at dl/dz_0 = 0, gamma 1.5, alpha 0.25, smoothing 0.1", 3, "[0.3656997796387209,0.6343002203612791,0.0,0.0]", 0.0, "[0.25,-0.5,0.0,0.1]", 0x1.0000000000000p-52, 0x1.999999999999ap-4, 0x1.8000000000000p+0, 1, 0x1.0000000000000p-2, 0, 0, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5702, 4},
   {"cce_logits_grad the target at dl/dz_0 = 0, gamma 2, logits 7 apart, K 5", 3, "[0.9793305382862968,0.020669461713703208,0.0,0.0,0.0]", 0.0, "[3.0,-4.0,1.0,0.5,-2.0]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.0000000000000p+1, 0, 0.0, 0, 0, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5706, 5},
   {"cce_logits_grad the target at dl/dz_0 = 0, gamma 4.25, n 1e-300", 3, "[0.1344059296356542,0.6655940703643457,0.2,0.0]", 0.0, "[0.5,-1.5,2.0,0.0]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.1000000000000p+2, 0, 0.0, 0, 0, 0, 0, 0x1.56e1fc2f8f359p-997, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5711, 4},
+  {"cce_logits_grad the target at dl/dz_0 = 0, gamma 100", 3, "[4.506516894468137e-06,0.9999954934831056,0.0,0.0]", 0.0, "[0.0,0.3,-0.2,0.1]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.9000000000000p+6, 0, 0.0, 0, 0, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5715, 4},
+  {"cce_logits_grad the target at dl/dz_0 = 0, gamma 2, a logit 610 below, 2048 ulps off", 3, "[0.37381686948501963,0.6261831305149803,0.0,0.0,0.0]", 0.0, "[0.25,-0.5,0.0,0.1,-610.0]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.0000000000000p+1, 0, 0.0, 0, 0, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5719, 5},
+  {"cce_logits_grad the target at dl/dz_0 = 0, gamma 2, class weights 1e160, 2048 ulps off", 3, "[0.37381686948501963,0.6261831305149803,0.0,0.0]", 0.0, "[0.25,-0.5,0.0,0.1]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.0000000000000p+1, 0, 0.0, 0, 0, 4, opt_arr186, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5724, 4},
+  {"cce_logits_grad the target at dl/dz_0 = 0, gamma 30, the maximum's focal factor e^-600, 2048 ulps off", 3, "[1.8550374313104673e-09,0.8999999981449626,0.1]", 0.0, "[-20.0,-20.5,0.0]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.e000000000000p+4, 0, 0.0, 0, 0, 0, 0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5728, 3},
+  {"cce_logits_grad the target at dl/dz_0 = 0, gamma 7, the maximum's h below 2^-600, 2048 ulps off", 3, "[1.85503806207919e-09,0.899999998144962,0.1]", 0.0, "[-20.0,-20.5,0.0]", 0x1.0000000000000p-52, 0x0.0p+0, 0x1.c000000000000p+2, 0, 0.0, 0, 0, 3, opt_arr187, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p+0, 5731, 3},
 };
 
 static const double ref_cce_opt_want[] = {
@@ -1984,7 +1991,12 @@ static const double ref_cce_opt_want[] = {
   0x1.d76d911000039p-4, 0x1.048116d8dff14p-3, 0x1.d6a110fa58a2bp-61, -0x1.1071fcb9a7670p-3,
   0x1.010e467f4ddb6p-4, 0x1.1fd5b2f400f29p-4, 0x1.c04ab665cd614p-59, -0x1.546371d21cb47p-6,
   0x1.9b04afdeaa960p-7, 0x1.f297253872c4ep-8, 0x1.476a12955704fp-11, -0x1.1e7dbdebaf5f1p+941,
-  -0x1.3355697a5dbbep+996, 0x1.0e830919ac5b5p+996, 0x1.269303058b044p+993,
+  -0x1.3355697a5dbbep+996, 0x1.0e830919ac5b5p+996, 0x1.269303058b044p+993, -0x1.616775c1e7265p-106,
+  -0x1.2cbc07070c12ap-50, 0x1.ffeb532584421p-52, 0x1.5982647b56043p-51, -0x1.092884d75c06dp-43,
+  -0x1.2be578e3d33d0p-1, 0x1.1ce9fe8b5d91fp-2, 0x1.3ae0f33c496cbp-2, 0x1.145c4e1ace2ecp-882,
+  -0x1.79347db81f83ep+488, -0x1.aa9f4cf144510p+530, 0x1.954f14e50e76cp+529, 0x1.bfef84fd7ae7ep+529,
+  -0x1.000881c24a960p-71, -0x1.cccce2c9246dep-1, 0x1.cccce2c9246dep-1, -0x1.ffc86baa67280p-72,
+  -0x1.ccccd1da74202p-1, 0x1.ccccd1da74202p-1,
 };
 
 #endif
