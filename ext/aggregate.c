@@ -85,6 +85,15 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
                              argc==4 ? v[3] : 0.0) ){
       return;
     }
+    /* where the rows of known options with a hard label may wait
+    ** (step_same_options()); the same every row */
+    a->o.batch = bce_opt_batch_kind(&a->o.opt);
+    if( a->o.batch==BCE_OPT_BATCH_KEYS ){
+      a->m.batchOpt = 1;
+      a->m.batchPw = a->o.opt.pos_weight;
+      a->m.batchS = a->o.opt.smoothing;
+      a->m.batchGamma = a->o.opt.gamma;
+    }
     if( a->o.opt.keys & BCE_OPT_EPS ){
       eps = a->o.opt.eps;
       /* the state carries the eps (ext/states.c); the same by now */
@@ -248,6 +257,29 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
    || !opt_text_same(z, a->o.text, a->o.nText) ){
     return 0;
+  }
+  if( a->o.batch && sign>0 && !logits && bce_is_hard_label(y) ){
+    /* a hard label at the default clip: to the batch (src/mean.h), whose
+    ** losses are bce_loss()'s ('{}', a reduction) or bce_opt_loss()'s
+    ** (src/binary_opt.c), BCE_BATCH rows at a time in vector lanes */
+    if( bce_mean_batch_hard(&a->m, y, x) ){
+#ifdef BCE_X86_V3
+      if( v3 ){
+        if( a->m.batchOpt ){
+          bce_opt_flush_batch_v3(&a->m);
+        }else{
+          bce_mean_flush_batch_v3(&a->m);
+        }
+        return 1;
+      }
+#endif
+      if( a->m.batchOpt ){
+        bce_opt_flush_batch(&a->m);
+      }else{
+        bce_mean_flush_batch(&a->m);
+      }
+    }
+    return 1;
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
     double l;

@@ -30,6 +30,7 @@ typedef struct bce_agg_options {
   void *block;           /* the arrays and the text copy, or 0 */
   const char *text;      /* the options text of the first row, or 0 */
   size_t nText;
+  int batch;             /* bce_opt_batch_kind() of opt, once given */
 } bce_agg_options;
 
 /* The options of this row of an aggregate: argv's options object v (or
