@@ -891,11 +891,14 @@ BCE_ALWAYS_INLINE void v_pow_int(const v4dd *f, double gamma, v4dd *F,
 ** in [0, 1], at the default clip, under pw, s and gamma of
 ** bce_opt_batch_kind() = BCE_OPT_BATCH_KEYS.  *loss's lane is its *out
 ** where *ok's lane is all ones; 0 elsewhere, for bce_opt_loss().
-** hw_fma: the products' errors from the instruction (the same doubles). */
+** hw_fma: the products' errors from the instruction (the same doubles).
+** rest (a constant): 0 for s = 0 and gamma 0, 2 or a small integer, the
+** common options, whose code alone then makes the flush (a frame without
+** the others' spills); 1 for the others. */
 BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
                                         double pw, double s, double gamma,
                                         bce_v4d *loss, bce_v4u *ok,
-                                        int hw_fma){
+                                        int hw_fma, int rest){
   const bce_log4_consts *K = &bce_log4_k;
   const int by_products = gamma==0.0 || gamma==2.0 || small_int_gamma(gamma);
   bce_v4d vy, vp, q, u, c, h, l;
@@ -910,7 +913,7 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
   c = (K->one - u) - q;
   *ok = (bce_v4u)(vy==vy);
   v_of(0.0, &f);                        /* read only where gamma != 0 */
-  if( s==0.0 && by_products ){
+  if( !rest ){
     bce_v4d x = BCE_V4D_SELECT(one, q, u);
     bce_v4d xl = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(0.0), c);
     bce_log_fast4(&x, &xl, &h, &l);
@@ -1001,6 +1004,23 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
   }
   *loss = (bce_v4d)((bce_v4u)(ce.hi + ce.lo) & *ok);
 }
+
+/* The batch's options other than pos_weight and a gamma by products,
+** out of line */
+BCE_NOINLINE void opt_losses4_rest(const bce_mean *m, bce_v4d *loss,
+                                   bce_v4u *ok){
+  opt_hard_losses4(m->batchY, m->batchP, m->batchPw, m->batchS,
+                   m->batchGamma, loss, ok, 0, 1);
+}
+
+#ifdef BCE_OPT_X86_V3
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_NOINLINE void opt_losses4_rest_v3(const bce_mean *m, bce_v4d *loss,
+                                      bce_v4u *ok){
+  opt_hard_losses4(m->batchY, m->batchP, m->batchPw, m->batchS,
+                   m->batchGamma, loss, ok, 1, 1);
+}
+#endif
 #endif /* BCE_VECTOR */
 
 /* The rows one by one: the lanes *ok leaves (or every row, n < BCE_BATCH
@@ -1029,8 +1049,17 @@ BCE_ALWAYS_INLINE void opt_flush_k(bce_mean *m, int hw_fma){
     bce_v4u ok;
     double l[BCE_BATCH];
     uint64_t o[BCE_BATCH];
-    opt_hard_losses4(m->batchY, m->batchP, m->batchPw, m->batchS,
-                     m->batchGamma, &loss, &ok, hw_fma);
+    const double g = m->batchGamma;
+    if( m->batchS==0.0 && (g==0.0 || g==2.0 || small_int_gamma(g)) ){
+      opt_hard_losses4(m->batchY, m->batchP, m->batchPw, 0.0, g, &loss, &ok,
+                       hw_fma, 0);
+#ifdef BCE_OPT_X86_V3
+    }else if( hw_fma ){
+      opt_losses4_rest_v3(m, &loss, &ok);
+#endif
+    }else{
+      opt_losses4_rest(m, &loss, &ok);
+    }
     /* an undecided lane is +0, outside the sum's lane: one test */
     if( bce_sum_add4_positive(&m->loss, &loss) ) return;
     memcpy(l, &loss, sizeof l);
