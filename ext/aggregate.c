@@ -88,8 +88,8 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
     /* where the rows of known options with a hard label may wait
     ** (step_same_options()); the same every row */
     a->o.batch = bce_opt_batch_kind(&a->o.opt);
-    if( a->o.batch==BCE_OPT_BATCH_KEYS ){
-      a->m.batchOpt = 1;
+    if( a->o.batch>=BCE_OPT_BATCH_PRODUCTS ){
+      a->m.batchOpt = a->o.batch;
       a->m.batchPw = a->o.opt.pos_weight;
       a->m.batchS = a->o.opt.smoothing;
       a->m.batchGamma = a->o.opt.gamma;

@@ -792,7 +792,9 @@ BCE_PRIVATE int bce_opt_batch_kind(const bce_options *o){
   if( !ordinary(o->pos_weight) || !ordinary(o->smoothing) ){
     return BCE_OPT_BATCH_NONE;
   }
-  return BCE_OPT_BATCH_KEYS;
+  return o->smoothing==0.0 && (o->gamma==0.0 || o->gamma==2.0
+                                || small_int_gamma(o->gamma))
+         ? BCE_OPT_BATCH_PRODUCTS : BCE_OPT_BATCH_OTHER;
 }
 
 static void batch_opt(const bce_mean *m, bce_binary_opt *b){
@@ -889,12 +891,12 @@ BCE_ALWAYS_INLINE void v_pow_int(const v4dd *f, double gamma, v4dd *F,
 
 /* hard_loss_of() of four rows y[i], p[i], hard labels (0, 1, -0) and p
 ** in [0, 1], at the default clip, under pw, s and gamma of
-** bce_opt_batch_kind() = BCE_OPT_BATCH_KEYS.  *loss's lane is its *out
+** bce_opt_batch_kind() BCE_OPT_BATCH_PRODUCTS or _OTHER.  *loss's lane is its *out
 ** where *ok's lane is all ones; 0 elsewhere, for bce_opt_loss().
 ** hw_fma: the products' errors from the instruction (the same doubles).
-** rest (a constant): 0 for s = 0 and gamma 0, 2 or a small integer, the
-** common options, whose code alone then makes the flush (a frame without
-** the others' spills); 1 for the others. */
+** rest (a constant): 0 for BCE_OPT_BATCH_PRODUCTS, the common options,
+** whose code alone then makes the flush (a frame without the others'
+** spills); 1 for BCE_OPT_BATCH_OTHER. */
 BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
                                         double pw, double s, double gamma,
                                         bce_v4d *loss, bce_v4u *ok,
@@ -1049,10 +1051,9 @@ BCE_ALWAYS_INLINE void opt_flush_k(bce_mean *m, int hw_fma){
     bce_v4u ok;
     double l[BCE_BATCH];
     uint64_t o[BCE_BATCH];
-    const double g = m->batchGamma;
-    if( m->batchS==0.0 && (g==0.0 || g==2.0 || small_int_gamma(g)) ){
-      opt_hard_losses4(m->batchY, m->batchP, m->batchPw, 0.0, g, &loss, &ok,
-                       hw_fma, 0);
+    if( m->batchOpt==BCE_OPT_BATCH_PRODUCTS ){
+      opt_hard_losses4(m->batchY, m->batchP, m->batchPw, 0.0, m->batchGamma,
+                       &loss, &ok, hw_fma, 0);
 #ifdef BCE_OPT_X86_V3
     }else if( hw_fma ){
       opt_losses4_rest_v3(m, &loss, &ok);

@@ -43,9 +43,11 @@ typedef struct bce_mean {
   ** sums calls bce_mean_flush() first */
   int nBatch;
   /* the loss the batch's rows take: 0, bce_loss() at the default clip;
-  ** 1, bce_opt_loss() at the default clip under the three options below
-  ** (bce(y, p, options)'s rows, src/binary_opt.h); the same for every
-  ** row of an aggregate, set before its first batched row */
+  ** else bce_opt_loss() at the default clip under the three options
+  ** below (bce(y, p, options)'s rows), and which of its kernels:
+  ** bce_opt_batch_kind()'s BCE_OPT_BATCH_PRODUCTS or _OTHER
+  ** (src/binary_opt.h); the same for every row of an aggregate, set
+  ** before its first batched row */
   int batchOpt;
   double batchPw, batchS, batchGamma;
   double batchY[BCE_BATCH];
@@ -181,7 +183,7 @@ static inline void bce_mean_flush(bce_mean *m){
   if( m->nBatch ) bce_mean_flush_batch(m);
 }
 
-/* bce_mean_flush_batch() of a batch of options (m->batchOpt = 1):
+/* bce_mean_flush_batch() of a batch of options (m->batchOpt != 0):
 ** src/binary_opt.c, whose losses these are.  bce_mean_flush_batch()
 ** calls it for such a batch; the step of bce(y, p, options) calls it
 ** directly, or its _v3 build (the same bits, with the fma instruction

@@ -53,7 +53,7 @@ static void check(const double *y, const double *p, int n,
   bce_binary_opt b;
   int i;
   memset(&m, 0, sizeof m);
-  m.batchOpt = 1;
+  m.batchOpt = bce_opt_batch_kind(o);
   m.batchPw = o->pos_weight;
   m.batchS = o->smoothing;
   m.batchGamma = o->gamma;
@@ -103,7 +103,7 @@ static void run(flush_fn flush, const char *name, long n){
     if( ((r >> 24) & 7)==0 ) o.gamma = unit(&s)*12.0;
     if( ((r >> 27) & 7)==0 ) o.pos_weight = ldexp(1.0 + unit(&s),
                                                   (int)((r >> 30) % 80) - 40);
-    if( bce_opt_batch_kind(&o)!=BCE_OPT_BATCH_KEYS ) continue;
+    if( bce_opt_batch_kind(&o)<BCE_OPT_BATCH_PRODUCTS ) continue;
     rows = ((r >> 40) & 3)==0 ? 1 + (int)((r >> 42) % BCE_BATCH) : BCE_BATCH;
     for(i=0; i<rows; i++){
       y[i] = labels[xorshift64(&s) % 3];
