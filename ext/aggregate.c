@@ -188,8 +188,14 @@ static inline uint16_t opt_text_load2(const char *a){
 BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
   size_t i;
   if( n>=8 ){
-    for(i=0; i+8<n; i+=8){
-      if( opt_text_load8(a+i)!=opt_text_load8(b+i) ) return 0;
+    /* up to 24 bytes (most options texts) without a loop: the first
+    ** word, the second where n > 16, the last */
+    if( opt_text_load8(a)!=opt_text_load8(b) ) return 0;
+    if( n>16 ){
+      if( opt_text_load8(a+8)!=opt_text_load8(b+8) ) return 0;
+      for(i=16; i+8<n; i+=8){
+        if( opt_text_load8(a+i)!=opt_text_load8(b+i) ) return 0;
+      }
     }
     return opt_text_load8(a+n-8)==opt_text_load8(b+n-8);
   }
