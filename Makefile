@@ -175,7 +175,7 @@ $(BUILD)/%: tests/%.c
 # The unit tests of src/, one program each, linked with src/'s objects
 # alone: tests/unit_NAME.c for NAME in UNITS.
 UNITS     := core arrays state cce cce_opt jsonb elementary fma options binary_opt \
-             log_pair opt_v3 log_batch \
+             log_pair opt_v3 log_batch opt_batch \
              scores sigmoid
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 

@@ -14,7 +14,10 @@ aggregate bce(y, p, options) over windows of 2 rows (each row after a
 frame's first goes through the step's short path of known options, the
 one ext/entry.c may swap for its x86-64 v3 copy, and the window's value
 is two losses summed exactly: a row's loss that moved would show),
-grouped, whole, with a weight, and bce_logits_term.  Debian's python3.
+grouped, whole, with a weight, bce_logits_term, and the states of the
+aggregate grouped and whole (a state holds the exact sum of the losses:
+one loss that moved by an ulp changes its bytes, where a mean of many
+rows may round it away).  Debian's python3.
 """
 import os
 import sqlite3
@@ -46,7 +49,9 @@ def queries():
                   f"SELECT bce({y}, p, '{o}') OVER (ROWS 1 PRECEDING) FROM t",
                   f"SELECT bce({y}, p, '{o}') FROM t GROUP BY rowid % 997",
                   f"SELECT bce({y}, p, '{o}') FROM t",
-                  f"SELECT bce({y}, p, w, '{o}') FROM t GROUP BY rowid % 97"]
+                  f"SELECT bce({y}, p, w, '{o}') FROM t GROUP BY rowid % 97",
+                  f"SELECT hex(bce_state({y}, p, '{o}')) FROM t GROUP BY rowid % 97",
+                  f"SELECT hex(bce_state({y}, p, '{o}')) FROM t"]
         if '"reduction"' not in o:
             q += [f"SELECT bce_grad(y, p, 1000, '{o}') FROM t WHERE rowid % 4 = 0",
                   f"SELECT bce_logits_term(ys, z, '{o}') FROM t WHERE rowid % 4 = 1"

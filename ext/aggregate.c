@@ -85,6 +85,15 @@ BCE_ALWAYS_INLINE void step(sqlite3_context *ctx, int argc,
                              argc==4 ? v[3] : 0.0) ){
       return;
     }
+    /* where the rows of known options with a hard label may wait
+    ** (step_same_options()); the same every row */
+    a->o.batch = bce_opt_batch_kind(&a->o.opt);
+    if( a->o.batch>=BCE_OPT_BATCH_PRODUCTS ){
+      a->m.batchOpt = a->o.batch;
+      a->m.batchPw = a->o.opt.pos_weight;
+      a->m.batchS = a->o.opt.smoothing;
+      a->m.batchGamma = a->o.opt.gamma;
+    }
     if( a->o.opt.keys & BCE_OPT_EPS ){
       eps = a->o.opt.eps;
       /* the state carries the eps (ext/states.c); the same by now */
@@ -179,8 +188,14 @@ static inline uint16_t opt_text_load2(const char *a){
 BCE_ALWAYS_INLINE int opt_text_same(const char *a, const char *b, size_t n){
   size_t i;
   if( n>=8 ){
-    for(i=0; i+8<n; i+=8){
-      if( opt_text_load8(a+i)!=opt_text_load8(b+i) ) return 0;
+    /* up to 24 bytes (most options texts) without a loop: the first
+    ** word, the second where n > 16, the last */
+    if( opt_text_load8(a)!=opt_text_load8(b) ) return 0;
+    if( n>16 ){
+      if( opt_text_load8(a+8)!=opt_text_load8(b+8) ) return 0;
+      for(i=16; i+8<n; i+=8){
+        if( opt_text_load8(a+i)!=opt_text_load8(b+i) ) return 0;
+      }
     }
     return opt_text_load8(a+n-8)==opt_text_load8(b+n-8);
   }
@@ -248,6 +263,29 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
   if( z==0 || (size_t)sqlite3_value_bytes(argv[2])!=a->o.nText
    || !opt_text_same(z, a->o.text, a->o.nText) ){
     return 0;
+  }
+  if( a->o.batch && sign>0 && !logits && bce_is_hard_label(y) ){
+    /* a hard label at the default clip: to the batch (src/mean.h), whose
+    ** losses are bce_loss()'s ('{}', a reduction) or bce_opt_loss()'s
+    ** (src/binary_opt.c), BCE_BATCH rows at a time in vector lanes */
+    if( bce_mean_batch_hard(&a->m, y, x) ){
+#ifdef BCE_X86_V3
+      if( v3 ){
+        if( a->m.batchOpt ){
+          bce_opt_flush_batch_v3(&a->m);
+        }else{
+          bce_mean_flush_batch_v3(&a->m);
+        }
+        return 1;
+      }
+#endif
+      if( a->m.batchOpt ){
+        bce_opt_flush_batch(&a->m);
+      }else{
+        bce_mean_flush_batch(&a->m);
+      }
+    }
+    return 1;
   }
   if( a->o.opt.keys & (BCE_OPT_BINARY_KEYS | BCE_OPT_EPS) ){
     double l;

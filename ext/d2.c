@@ -131,7 +131,7 @@ BCE_NOINLINE void bce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **arg
   }
   d = d2_context(ctx);
   if( d==0 || !refused_keys(ctx, d, argc, argv) ) return;
-  before = d->a.m.nRow;
+  before = d->a.m.nRow + d->a.m.nBatch;   /* a row may wait in the batch */
   switch( argc ){
     case 2:
       if( sign>0 ) bce_step_yp(ctx, argc, argv); else bce_inverse_yp(ctx, argc, argv);
@@ -144,7 +144,7 @@ BCE_NOINLINE void bce_d2_row(sqlite3_context *ctx, int argc, sqlite3_value **arg
       else bce_inverse_w_eps(ctx, argc, argv);
       break;
   }
-  if( d->a.m.nRow==before ) return;         /* NULL, or an error set */
+  if( d->a.m.nRow + d->a.m.nBatch==before ) return;        /* NULL, or an error set */
   w = weight_of(argc, argv);
   if( w==0.0 ) return;                      /* rule 2: no row */
   bce_sum_add(&d->wsum, w, sign);

@@ -357,17 +357,84 @@ typedef struct optarg_cached_options {
   double store[1];          /* need of them, at least one */
 } optarg_cached_options;
 
-/* The options o parsed with their arrays in from[], moved into c. */
-static void optarg_move_into(optarg_cached_options *c, const bce_options *o,
-                      const double *from){
+/* The options o parsed with their arrays in from[], moved into *to and
+** its arrays into store[]. */
+static void optarg_move_to(bce_options *to, double *store,
+                           const bce_options *o, const double *from){
   int64_t k = o->n_pos_weights + o->n_alphas + o->n_class_weights;
-  c->opt = *o;
-  if( k>0 ) memcpy(c->store, from, (size_t)k*sizeof(double));
-  if( o->pos_weights ) c->opt.pos_weights = c->store + (o->pos_weights-from);
-  if( o->alphas ) c->opt.alphas = c->store + (o->alphas-from);
+  *to = *o;
+  if( k>0 ) memcpy(store, from, (size_t)k*sizeof(double));
+  if( o->pos_weights ) to->pos_weights = store + (o->pos_weights-from);
+  if( o->alphas ) to->alphas = store + (o->alphas-from);
   if( o->class_weights ){
-    c->opt.class_weights = c->store + (o->class_weights-from);
+    to->class_weights = store + (o->class_weights-from);
   }
+}
+
+/* The last options text of a scalar whose options argument is not
+** constant (a column of them): SQLite frees the auxiliary data of such an
+** argument after every call, so without this each row parsed its text
+** and allocated a block.  Kept for the statement with
+** sqlite3_set_auxdata() under a negative key, which SQLite keeps until
+** the statement is reset (undocumented in sqlite3.html, "the N parameter
+** should be non-negative", but in vdbeapi.c since long before 3.25.0 and
+** what SQLite's own JSON functions cache their parses with since 3.45.0;
+** where it is not kept, every row parses, as before).  Such a key is
+** shared by every function of the statement: it names the allowed keys
+** (the parse depends on nothing else), and a hit needs the same bytes,
+** so a call site never takes another's options by mistake.  A row whose
+** text differs parses again into the same block when it fits: no
+** allocation while the texts stay as long as the longest so far. */
+typedef struct optarg_last_options {
+  size_t nText;             /* the text's bytes; OPTARG_NO_TEXT: none */
+  size_t textCap;           /* room for the text, after store[] */
+  size_t storeCap;          /* room in store[], at least one */
+  bce_options opt;
+  double store[1];          /* storeCap of them, then the text */
+} optarg_last_options;
+
+#define OPTARG_NO_TEXT ((size_t)-1)
+/* -0x62636531 ("bce1"), less the allowed keys (at most 0x1ff) */
+#define OPTARG_LAST_KEY(allowed) (-0x62636531 - (int)(allowed))
+
+static char *optarg_last_text(optarg_last_options *k){
+  return (char*)(k->store + k->storeCap);
+}
+
+/* A new block for a text of n bytes and need doubles of arrays, with
+** room to spare so that the next texts of a column fit it; 0 when out of
+** memory (then no cache: the call goes on without one). */
+static optarg_last_options *optarg_last_new(size_t n, size_t need){
+  optarg_last_options *k;
+  size_t store = need>BCE_OPTIONS_ROOM ? need : BCE_OPTIONS_ROOM;
+  size_t text = n>64 ? n : 64;
+  k = (optarg_last_options*)sqlite3_malloc64(sizeof(*k)
+                                + (store-1)*sizeof(double) + text);
+  if( k==0 ) return 0;
+  k->nText = OPTARG_NO_TEXT;
+  k->textCap = text;
+  k->storeCap = store;
+  return k;
+}
+
+/* The options of text z (n bytes) into k, parsed already into the room
+** when ok (else only its storage was short: parsed again into k's);
+** keeps the text for the next rows.  0 where it does not fit. */
+static int optarg_last_set(sqlite3_context *ctx, optarg_last_options *k,
+                           const char *z, size_t n, int ok,
+                           const bce_options_room *room, size_t need){
+  size_t again;
+  k->nText = OPTARG_NO_TEXT;
+  if( need>k->storeCap || n>k->textCap ) return 0;
+  if( ok ){
+    optarg_move_to(&k->opt, k->store, &room->opt, room->store);
+  }else if( !optarg_parse(ctx, z, n, &k->opt, k->store, k->storeCap,
+                          &again) ){
+    return 0;
+  }
+  memcpy(optarg_last_text(k), z, n);
+  k->nText = n;
+  return 1;
 }
 
 static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
@@ -376,13 +443,15 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
   const char *z;
   size_t n, need;
   optarg_cached_options *c;
+  optarg_last_options *k;
   bce_options *dst = &room->opt;
-  int ok;
+  int ok, key;
   c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
   if( c ){
     *o = &c->opt;
     return 1;
   }
+  key = OPTARG_LAST_KEY(bce_func(ctx)->optKeys);
   z = (const char*)sqlite3_value_text(v);
   /* read as text by bce_is_options_arg() already, as above */
   if( BCE_NEVER(z==0) ){
@@ -390,7 +459,54 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   n = (size_t)sqlite3_value_bytes(v);
+  k = (optarg_last_options*)sqlite3_get_auxdata(ctx, key);
+  if( k && k->nText==n && memcmp(optarg_last_text(k), z, n)==0 ){
+    *o = &k->opt;                   /* a column's text as the last row's */
+    return 1;
+  }
   ok = optarg_parse(ctx, z, n, dst, room->store, BCE_OPTIONS_ROOM, &need);
+  if( !ok && need==0 ) return 0;
+  if( ok ){
+    need = (size_t)(dst->n_pos_weights + dst->n_alphas
+                    + dst->n_class_weights);
+  }
+  if( k ){
+    /* a text after another at this key: a column's (a constant's is
+    ** found above from its second row on), so no block for the argument;
+    ** the last text's block takes it, or a larger one */
+    if( !optarg_last_set(ctx, k, z, n, ok, room, need) ){
+      k = optarg_last_new(n, need);
+      if( k==0 || !optarg_last_set(ctx, k, z, n, ok, room, need) ){
+        sqlite3_free(k);
+        sqlite3_result_error_nomem(ctx);
+        return 0;
+      }
+      sqlite3_set_auxdata(ctx, key, k, sqlite3_free);
+      k = (optarg_last_options*)sqlite3_get_auxdata(ctx, key);
+      if( k==0 ){
+        /* not kept (out of memory, or a SQLite without negative keys):
+        ** the room has them where they fit it */
+        if( ok ){
+          *o = &room->opt;
+          return 1;
+        }
+        sqlite3_result_error_nomem(ctx);
+        return 0;
+      }
+    }
+    *o = &k->opt;
+    return 1;
+  }
+  /* the first text at this key: kept there too, for a column's next rows
+  ** (out of memory: no cache, the call goes on) */
+  k = optarg_last_new(n, need);
+  if( k ){
+    if( optarg_last_set(ctx, k, z, n, ok, room, need) ){
+      sqlite3_set_auxdata(ctx, key, k, sqlite3_free);
+    }else{
+      sqlite3_free(k);
+    }
+  }
   if( !ok && need==0 ) return 0;
   if( ok ){
     need = (size_t)(dst->n_pos_weights + dst->n_alphas
@@ -399,7 +515,8 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
   /* Kept with the argument: SQLite hands it back at the statement's next
   ** call while the argument is constant, and frees it after this call
   ** when it is not.  (SQLite does not say whether an argument is
-  ** constant; a column of options costs a block a row.) */
+  ** constant: a column's first row makes this block for nothing, and its
+  ** next rows take the last text's block above.) */
   c = (optarg_cached_options*)sqlite3_malloc64(sizeof(*c)
                                         + (need>1 ? need-1 : 0)
                                           * sizeof(double));
@@ -408,7 +525,7 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     return 0;
   }
   if( ok ){
-    optarg_move_into(c, dst, room->store);
+    optarg_move_to(&c->opt, c->store, dst, room->store);
   }else if( !optarg_parse(ctx, z, n, &c->opt, c->store, need, &need) ){
     sqlite3_free(c);
     return 0;

@@ -30,6 +30,7 @@ typedef struct bce_agg_options {
   void *block;           /* the arrays and the text copy, or 0 */
   const char *text;      /* the options text of the first row, or 0 */
   size_t nText;
+  int batch;             /* bce_opt_batch_kind() of opt, once given */
 } bce_agg_options;
 
 /* The options of this row of an aggregate: argv's options object v (or
@@ -53,11 +54,10 @@ typedef struct BceAgg {
 ** call without one takes the defaults itself); cached on the
 ** statement with sqlite3_set_auxdata() (argument index iArg), which SQLite
 ** hands back while the argument is constant.  Options that fit the
-** caller's room are read from it.  SQLite does not say whether an
-** argument is constant, so the cache is a block allocated on each call
-** whose options are not cached yet: an options argument from a column
-** costs a parse and an allocation a row (docs/functions.md, "Read once").
-** Returns 0 when an error is set. */
+** caller's room are read from it.  An argument that is not constant (a
+** column) keeps its last text's parse for the statement, and parses again
+** only where a row's text differs (ext/options.c; docs/functions.md,
+** "Read once").  Returns 0 when an error is set. */
 #define BCE_OPTIONS_ROOM 32
 typedef struct bce_options_room {
   bce_options opt;

@@ -5,9 +5,11 @@
 #include "dd.h"
 #include "elementary.h"
 #include "fma.h"
+#include "log_batch.h"
 #include "log_pair.h"
 #include "logits.h"
 #include "loss.h"
+#include "mean.h"
 #include "qd.h"
 
 /* A number as (hi + lo)*2^e, hi in [1, 2) or hi = lo = 0: a double-double
@@ -762,6 +764,324 @@ __attribute__((target("avx2,bmi,bmi2,fma")))
 BCE_PRIVATE double bce_opt_hard_loss_x86_v3(double y, double p,
                                             const bce_options *o){
   return opt_hard_loss_k(y, p, o, 1);
+}
+#endif
+
+/* ---- the batch: four hard labels' losses in vector lanes -----------
+** bce(y, p, options)'s rows of a hard label wait in the aggregate's batch
+** (src/mean.h) as bce(y, p)'s do, and BCE_BATCH of them take
+** hard_loss_of()'s operations in the lanes of src/vec4.h's vectors: the
+** logarithms are bce_log_fast4() (el_log_fast_dd()'s operations, lane by
+** lane), the double-double products and sums the scalar ones in the same
+** order, each product's error by Dekker's split (the exact double the fma
+** instruction gives too, d_prod_err()).  So each decided lane is
+** bce_opt_hard_loss()'s double, bit for bit (tests/unit_opt_batch.c); a
+** lane the kernel leaves (f below 2^-60 with smoothing, a focal factor
+** through e^(gamma ln f) out of range or too near a rounding boundary)
+** and a batch with smoothing and a gamma taken through the exponential
+** take bce_opt_loss() row by row, as the step did. */
+
+BCE_PRIVATE int bce_opt_batch_kind(const bce_options *o){
+  if( o->eps!=BCE_DEFAULT_EPS || (o->keys & BCE_OPT_ALPHA)
+   || o->n_pos_weights>0 ){
+    return BCE_OPT_BATCH_NONE;
+  }
+  if( o->pos_weight==1.0 && o->smoothing==0.0 && o->gamma==0.0 ){
+    return BCE_OPT_BATCH_PLAIN;
+  }
+  if( !ordinary(o->pos_weight) || !ordinary(o->smoothing) ){
+    return BCE_OPT_BATCH_NONE;
+  }
+  return o->smoothing==0.0 && (o->gamma==0.0 || o->gamma==2.0
+                                || small_int_gamma(o->gamma))
+         ? BCE_OPT_BATCH_PRODUCTS : BCE_OPT_BATCH_OTHER;
+}
+
+static void batch_opt(const bce_mean *m, bce_binary_opt *b){
+  b->eps = BCE_DEFAULT_EPS;
+  b->pos_weight = m->batchPw;
+  b->smoothing = m->batchS;
+  b->gamma = m->batchGamma;
+  b->alpha = 0.0;
+  b->has_alpha = 0;
+}
+
+#ifdef BCE_VECTOR
+/* a double-double in four lanes */
+typedef struct v4dd { bce_v4d hi, lo; } v4dd;
+
+/* d_two() */
+BCE_ALWAYS_INLINE void v_two(const bce_v4d *s, const bce_v4d *err, v4dd *r){
+  bce_v4d hi = *s + *err;
+  r->lo = *err - (hi - *s);
+  r->hi = hi;
+}
+
+/* d_prod_err_k(): Dekker's product, or where hw_fma (a constant) says
+** the function runs on a processor with the instruction, the fma's exact
+** error lane by lane (the same double) */
+BCE_ALWAYS_INLINE void v_prod_err(const bce_v4d *a, const bce_v4d *b,
+                                  const bce_v4d *p, bce_v4d *err,
+                                  int hw_fma){
+  const bce_v4d split = BCE_V4D_SPLAT(134217729.0);
+  bce_v4d t, ah, al, bh, bl;
+#ifdef BCE_OPT_X86_V3
+  if( hw_fma ){
+    bce_v4d e;
+    e[0] = __builtin_fma((*a)[0], (*b)[0], -(*p)[0]);
+    e[1] = __builtin_fma((*a)[1], (*b)[1], -(*p)[1]);
+    e[2] = __builtin_fma((*a)[2], (*b)[2], -(*p)[2]);
+    e[3] = __builtin_fma((*a)[3], (*b)[3], -(*p)[3]);
+    *err = e;
+    return;
+  }
+#else
+  (void)hw_fma;
+#endif
+  t = split*(*a);
+  ah = t - (t - *a);
+  al = *a - ah;
+  t = split*(*b);
+  bh = t - (t - *b);
+  bl = *b - bh;
+  *err = ((ah*bh - *p) + ah*bl + al*bh) + al*bl;
+}
+
+/* d_mul() */
+BCE_ALWAYS_INLINE void v_mul(const v4dd *a, const v4dd *b, v4dd *r,
+                             int hw_fma){
+  bce_v4d p = a->hi*b->hi, e, err;
+  v_prod_err(&a->hi, &b->hi, &p, &e, hw_fma);
+  err = e + (a->hi*b->lo + a->lo*b->hi);
+  v_two(&p, &err, r);
+}
+
+/* d_add(): bce_two_sum_err() picks the larger magnitude as the big one */
+BCE_ALWAYS_INLINE void v_add(const v4dd *a, const v4dd *b, v4dd *r){
+  const bce_v4u abs = (bce_v4u)BCE_V4D_SPLAT(-0.0);
+  bce_v4d s = a->hi + b->hi, big, small, err;
+  bce_v4u swap = (bce_v4u)((bce_v4d)((bce_v4u)a->hi & ~abs)
+                           < (bce_v4d)((bce_v4u)b->hi & ~abs));
+  big = BCE_V4D_SELECT(swap, b->hi, a->hi);
+  small = BCE_V4D_SELECT(swap, a->hi, b->hi);
+  err = (small - (s - big)) + (a->lo + b->lo);
+  v_two(&s, &err, r);
+}
+
+/* d_of(x) in every lane */
+BCE_ALWAYS_INLINE void v_of(double x, v4dd *r){
+  r->hi = BCE_V4D_SPLAT(x);
+  r->lo = BCE_V4D_SPLAT(0.0);
+}
+
+/* -(h + l) as d_two(-h, -l) */
+BCE_ALWAYS_INLINE void v_neg_two(const bce_v4d *h, const bce_v4d *l,
+                                 v4dd *r){
+  bce_v4d nh = -*h, nl = -*l;
+  v_two(&nh, &nl, r);
+}
+
+/* F = f^n by fast_pow_k()'s products, n = gamma a small integer */
+BCE_ALWAYS_INLINE void v_pow_int(const v4dd *f, double gamma, v4dd *F,
+                                 int hw_fma){
+  int n = (int)gamma;
+  *F = *f;
+  while( --n>0 ) v_mul(F, f, F, hw_fma);
+}
+
+/* hard_loss_of() of four rows y[i], p[i], hard labels (0, 1, -0) and p
+** in [0, 1], at the default clip, under pw, s and gamma of
+** bce_opt_batch_kind() BCE_OPT_BATCH_PRODUCTS or _OTHER.  *loss's lane is its *out
+** where *ok's lane is all ones; 0 elsewhere, for bce_opt_loss().
+** hw_fma: the products' errors from the instruction (the same doubles).
+** rest (a constant): 0 for BCE_OPT_BATCH_PRODUCTS, the common options,
+** whose code alone then makes the flush (a frame without the others'
+** spills); 1 for BCE_OPT_BATCH_OTHER. */
+BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
+                                        double pw, double s, double gamma,
+                                        bce_v4d *loss, bce_v4u *ok,
+                                        int hw_fma, int rest){
+  const bce_log4_consts *K = &bce_log4_k;
+  const int by_products = gamma==0.0 || gamma==2.0 || small_int_gamma(gamma);
+  bce_v4d vy, vp, q, u, c, h, l;
+  bce_v4u one;
+  v4dd ce, f;
+  memcpy(&vy, y, sizeof vy);
+  memcpy(&vp, p, sizeof vp);
+  q = BCE_V4D_SELECT((bce_v4u)(vp > K->clip_lo), vp, K->clip_lo);
+  q = BCE_V4D_SELECT((bce_v4u)(q < K->clip_hi), q, K->clip_hi);
+  one = (bce_v4u)(vy==K->one);                     /* y = 1: all ones */
+  u = K->one - q;
+  c = (K->one - u) - q;
+  *ok = (bce_v4u)(vy==vy);
+  v_of(0.0, &f);                        /* read only where gamma != 0 */
+  if( !rest ){
+    bce_v4d x = BCE_V4D_SELECT(one, q, u);
+    bce_v4d xl = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(0.0), c);
+    bce_log_fast4(&x, &xl, &h, &l);
+    v_neg_two(&h, &l, &ce);
+    if( pw!=1.0 ){
+      v4dd a;
+      a.hi = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(pw), K->one);
+      a.lo = BCE_V4D_SPLAT(0.0);
+      v_mul(&a, &ce, &ce, hw_fma);
+    }
+    f.hi = BCE_V4D_SELECT(one, u, q);
+    f.lo = BCE_V4D_SELECT(one, c, BCE_V4D_SPLAT(0.0));
+  }else if( s==0.0 ){
+    /* ln q and ln(u + c) in the lanes, the focal exponential lane by lane */
+    bce_v4d h1, l1, zero = BCE_V4D_SPLAT(0.0), out;
+    int i;
+    bce_log_fast4(&q, &zero, &h, &l);
+    bce_log_fast4(&u, &c, &h1, &l1);
+    for(i=0; i<BCE_BATCH; i++){
+      const int y1 = one[i]!=0;
+      bce_dd e, F;
+      double aL;
+      e = d_two(-(y1 ? h[i] : h1[i]), -(y1 ? l[i] : l1[i]));
+      if( pw!=1.0 ) e = d_mul_k(d_of(y1 ? pw : 1.0), e, hw_fma);
+      if( !pow_of_log(d_two(y1 ? h1[i] : h[i], y1 ? l1[i] : l[i]), gamma,
+                      &F, &aL, hw_fma) ){
+        (*ok)[i] = 0;
+        out[i] = 0.0;
+        continue;
+      }
+      e = d_mul_k(e, F, hw_fma);
+      if( !focal_rounds(e, aL) ) (*ok)[i] = 0;
+      out[i] = e.hi + e.lo;
+    }
+    *loss = (bce_v4d)((bce_v4u)out & *ok);
+    return;
+  }else if( by_products ){
+    double s1 = 1.0 - s;
+    bce_dd sc = d_two(s1, (1.0 - s1) - s), half = d_of(s*0.5);
+    bce_dd big = d_add(sc, half);
+    v4dd ys, yc, a, b, t;
+    ys.hi = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(big.hi), BCE_V4D_SPLAT(half.hi));
+    ys.lo = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(big.lo), BCE_V4D_SPLAT(half.lo));
+    yc.hi = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(half.hi), BCE_V4D_SPLAT(big.hi));
+    yc.lo = BCE_V4D_SELECT(one, BCE_V4D_SPLAT(half.lo), BCE_V4D_SPLAT(big.lo));
+    v_of(0.0, &a);
+    if( pw!=0.0 ){
+      bce_v4d zero = BCE_V4D_SPLAT(0.0);
+      bce_log_fast4(&q, &zero, &h, &l);
+      v_neg_two(&h, &l, &a);
+    }
+    bce_log_fast4(&u, &c, &h, &l);
+    v_neg_two(&h, &l, &b);
+    if( pw!=1.0 ){
+      v4dd vpw;
+      v_of(pw, &vpw);
+      v_mul(&ys, &vpw, &t, hw_fma);
+      v_mul(&t, &a, &a, hw_fma);
+    }else{
+      v_mul(&ys, &a, &a, hw_fma);
+    }
+    v_mul(&yc, &b, &b, hw_fma);
+    v_add(&a, &b, &ce);
+    if( gamma!=0.0 ){
+      v4dd uc, vq;
+      v_two(&u, &c, &uc);
+      vq.hi = q;
+      vq.lo = BCE_V4D_SPLAT(0.0);
+      v_mul(&ys, &uc, &a, hw_fma);
+      v_mul(&yc, &vq, &b, hw_fma);
+      v_add(&a, &b, &f);
+      *ok = (bce_v4u)(f.hi >= BCE_V4D_SPLAT(0x1p-60));
+    }
+  }else{
+    /* smoothing with a third logarithm, ln f: row by row */
+    *ok = (bce_v4u)(vy!=vy);
+    *loss = BCE_V4D_SPLAT(0.0);
+    return;
+  }
+  if( gamma==2.0 ){
+    v4dd F;
+    v_mul(&f, &f, &F, hw_fma);
+    v_mul(&ce, &F, &ce, hw_fma);
+  }else if( gamma!=0.0 ){
+    v4dd F;
+    v_pow_int(&f, gamma, &F, hw_fma);
+    v_mul(&ce, &F, &ce, hw_fma);
+  }
+  *loss = (bce_v4d)((bce_v4u)(ce.hi + ce.lo) & *ok);
+}
+
+/* The batch's options other than pos_weight and a gamma by products,
+** out of line */
+BCE_NOINLINE void opt_losses4_rest(const bce_mean *m, bce_v4d *loss,
+                                   bce_v4u *ok){
+  opt_hard_losses4(m->batchY, m->batchP, m->batchPw, m->batchS,
+                   m->batchGamma, loss, ok, 0, 1);
+}
+
+#ifdef BCE_OPT_X86_V3
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_NOINLINE void opt_losses4_rest_v3(const bce_mean *m, bce_v4d *loss,
+                                      bce_v4u *ok){
+  opt_hard_losses4(m->batchY, m->batchP, m->batchPw, m->batchS,
+                   m->batchGamma, loss, ok, 1, 1);
+}
+#endif
+#endif /* BCE_VECTOR */
+
+/* The rows one by one: the lanes *ok leaves (or every row, n < BCE_BATCH
+** or no vectors) take bce_opt_loss(), the double the step took before the
+** batch (finite: pw is at most 2^60 and q in [2^-52, 1 - 2^-52]). */
+BCE_NOINLINE void opt_flush_rows(bce_mean *m, int n, const double *loss,
+                                 const uint64_t *ok){
+  bce_binary_opt b;
+  int i;
+  batch_opt(m, &b);
+  for(i=0; i<n; i++){
+    double l = ok && ok[i] ? loss[i]
+                           : bce_opt_loss(m->batchY[i], m->batchP[i], &b);
+    bce_sum_add_positive(&m->loss, l, +1);
+  }
+}
+
+BCE_ALWAYS_INLINE void opt_flush_k(bce_mean *m, int hw_fma){
+  int n = m->nBatch;
+  m->nBatch = 0;
+  m->nRow += n;
+  m->nWeight += n;
+#ifdef BCE_VECTOR
+  if( n==BCE_BATCH ){
+    bce_v4d loss;
+    bce_v4u ok;
+    double l[BCE_BATCH];
+    uint64_t o[BCE_BATCH];
+    if( m->batchOpt==BCE_OPT_BATCH_PRODUCTS ){
+      opt_hard_losses4(m->batchY, m->batchP, m->batchPw, 0.0, m->batchGamma,
+                       &loss, &ok, hw_fma, 0);
+#ifdef BCE_OPT_X86_V3
+    }else if( hw_fma ){
+      opt_losses4_rest_v3(m, &loss, &ok);
+#endif
+    }else{
+      opt_losses4_rest(m, &loss, &ok);
+    }
+    /* an undecided lane is +0, outside the sum's lane: one test */
+    if( bce_sum_add4_positive(&m->loss, &loss) ) return;
+    memcpy(l, &loss, sizeof l);
+    memcpy(o, &ok, sizeof o);
+    opt_flush_rows(m, n, l, o);
+    return;
+  }
+#else
+  (void)hw_fma;
+#endif
+  opt_flush_rows(m, n, 0, 0);
+}
+
+BCE_PRIVATE void bce_opt_flush_batch(bce_mean *m){
+  opt_flush_k(m, 0);
+}
+
+#ifdef BCE_OPT_X86_V3
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_PRIVATE void bce_opt_flush_batch_v3(bce_mean *m){
+  opt_flush_k(m, 1);
 }
 #endif
 

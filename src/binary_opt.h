@@ -78,6 +78,21 @@ BCE_PRIVATE double bce_opt_hard_loss_x86_v3(double y, double p,
                                             const bce_options *o);
 #endif
 
+/* Where the rows of bce(y, p, options) with a hard label may wait in the
+** aggregate's batch (src/mean.h): BCE_OPT_BATCH_PLAIN, options that
+** change nothing at the default clip ('{}', a reduction: bce(y, p)'s own
+** batch); pos_weight, smoothing and gamma at the default clip where
+** bce_opt_hard_loss() may answer (no alpha, pw and s 0 or in [2^-60,
+** 2^60]), the batch of bce_opt_flush_batch(): BCE_OPT_BATCH_PRODUCTS
+** without smoothing and with gamma 0, 2 or another integer up to 8 (the
+** flush's own code), BCE_OPT_BATCH_OTHER for the rest; else
+** BCE_OPT_BATCH_NONE, every row at once. */
+#define BCE_OPT_BATCH_NONE 0
+#define BCE_OPT_BATCH_PLAIN 1
+#define BCE_OPT_BATCH_PRODUCTS 2
+#define BCE_OPT_BATCH_OTHER 3
+BCE_PRIVATE int bce_opt_batch_kind(const bce_options *o);
+
 /* w*l for l = bce_opt_loss(y, x, b) (logits = 0) or bce_opt_logits_loss
 ** (logits = 1), which the caller has: w finite >= 0, 0 for w = 0 (even
 ** where l is +Inf), rounded once where l alone is below 2^-1018 (tiny

@@ -131,6 +131,10 @@ BCE_ALWAYS_INLINE void flush_batch(bce_mean *m){
 }
 
 BCE_PRIVATE void bce_mean_flush_batch(bce_mean *m){
+  if( m->batchOpt ){
+    bce_opt_flush_batch(m);
+    return;
+  }
   flush_batch(m);
 }
 

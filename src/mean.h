@@ -42,6 +42,14 @@ typedef struct bce_mean {
   ** summed yet (bce_mean_batch_hard()): every reader of the counts or the
   ** sums calls bce_mean_flush() first */
   int nBatch;
+  /* the loss the batch's rows take: 0, bce_loss() at the default clip;
+  ** else bce_opt_loss() at the default clip under the three options
+  ** below (bce(y, p, options)'s rows), and which of its kernels:
+  ** bce_opt_batch_kind()'s BCE_OPT_BATCH_PRODUCTS or _OTHER
+  ** (src/binary_opt.h); the same for every row of an aggregate, set
+  ** before its first batched row */
+  int batchOpt;
+  double batchPw, batchS, batchGamma;
   double batchY[BCE_BATCH];
   double batchP[BCE_BATCH];
 } bce_mean;
@@ -174,6 +182,17 @@ BCE_PRIVATE void bce_mean_flush_batch_v3(bce_mean *m);
 static inline void bce_mean_flush(bce_mean *m){
   if( m->nBatch ) bce_mean_flush_batch(m);
 }
+
+/* bce_mean_flush_batch() of a batch of options (m->batchOpt != 0):
+** src/binary_opt.c, whose losses these are.  bce_mean_flush_batch()
+** calls it for such a batch; the step of bce(y, p, options) calls it
+** directly, or its _v3 build (the same bits, with the fma instruction
+** for the products' errors) where ext/entry.c registered the step built
+** for FMA, AVX2 and BMI2. */
+BCE_PRIVATE void bce_opt_flush_batch(bce_mean *m);
+#if defined(BCE_X86_V3)
+BCE_PRIVATE void bce_opt_flush_batch_v3(bce_mean *m);
+#endif
 
 /* Adds a row of bce(y, p) of a hard label (bce_is_hard_label(y), y in
 ** [0, 1]) and p in [0, 1], at the default clip, to the batch; returns 1

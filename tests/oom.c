@@ -174,6 +174,12 @@ static const Case cases[] = {
           " + bce_grad(column1, column2, 4, '{\"eps\": 1e-7}') FROM " WORKED,
    .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 0.04 * ln(0.8)"
           " + 0.64 * ln(0.2)) - (1 / 0.4 - 1 / 0.5 + 1 / 0.8 + 1 / 0.2) / 4"},
+  {.name = "scalars with options from a column: the last text's block",
+   .sql = "SELECT sum(bce_term(column1, column2, column3)) FROM (VALUES"
+          " (1, 0.4, '{\"gamma\": 2}'), (0, 0.5, '{\"gamma\": 2}'),"
+          " (1, 0.8, '{\"pos_weight\": 2}'), (1, 0.2, '{\"gamma\": 2}'))",
+   .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 2 * ln(0.8)"
+          " + 0.64 * ln(0.2))"},
   {.name = "bce() over no rows: NULL, and no context",
    .sql = "SELECT bce(column1, column2) FROM " WORKED " WHERE column1 > 1",
    .ref = "SELECT NULL", .none = 1},

@@ -133,6 +133,15 @@ SELECT 'bce_opt_window_smooth', i, hex(ieee754_to_blob(bce(t, p, '{"smoothing": 
 SELECT 'bce_opt_window_g2', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_window_g2.5', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2.5, "pos_weight": 0.5}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_window_all', i, hex(ieee754_to_blob(bce(t, p, '{"gamma": 2.5, "pos_weight": 2, "smoothing": 0.05}') OVER (ORDER BY i ROWS 1 PRECEDING))) FROM r WHERE i <= 20000;
+-- the options' batch of hard labels (src/binary_opt.c, bce_opt_flush_batch():
+-- four rows' losses in vector lanes, on x86-64 v3 with the fma's product
+-- errors): each group's state holds the exact sum of its rows' losses
+SELECT 'bce_opt_batch_plain', i / 100, hex(bce_state(t, p, '{}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_pw', i / 100, hex(bce_state(t, p, '{"pos_weight": 3}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_smooth', i / 100, hex(bce_state(t, p, '{"smoothing": 0.1, "pos_weight": 0.5}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_g2', i / 100, hex(bce_state(t, p, '{"gamma": 2}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_g3s', i / 100, hex(bce_state(t, p, '{"gamma": 3, "smoothing": 0.05}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_g2.5', i / 100, hex(bce_state(t, p, '{"gamma": 2.5, "pos_weight": 2}')) FROM r GROUP BY i / 100;
 SELECT 'entropy', i, hex(ieee754_to_blob(entropy(p))) FROM r WHERE i <= 20000;
 SELECT 'entropy_array', i, hex(ieee754_to_blob(entropy(pk))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, '{"gamma": 2.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
