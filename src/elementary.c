@@ -14,6 +14,9 @@
 ** the same to gcc (which honours "GCC optimize", not STDC FP_CONTRACT)
 ** and to clang (the reverse; with clang's -ffp-contract=fast neither is
 ** honoured, but every product feeding an exact step is then exact).
+** One exception: the FMA copy of bce_log and bce_log1p (at the end) uses
+** fma in its fast path for speed, where only the error bound matters, as
+** they round h + l correctly before anyone sees it.
 */
 #include <math.h>
 #include "elementary.h"
@@ -838,6 +841,8 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
 ** same C, so the same operations and the same bits: AVX adds no fma, and
 ** -ffp-contract=off and the pragmas above hold in both; what AVX saves is
 ** the register copies of two-operand SSE (docs/elementary.md "Speed").
+** bce_log and bce_log1p have a third copy, for AVX with FMA, whose fast
+** path is another (el_log_fma_dd): another h + l, the same rounded result.
 ** Not where there is no ifunc (musl, Windows, macOS, wasm), nor under a
 ** sanitizer (the resolver runs before it is set up), nor in the coverage
 ** build (clang), whose counts would split between the copies.
