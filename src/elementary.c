@@ -14,6 +14,9 @@
 ** the same to gcc (which honours "GCC optimize", not STDC FP_CONTRACT)
 ** and to clang (the reverse; with clang's -ffp-contract=fast neither is
 ** honoured, but every product feeding an exact step is then exact).
+** One exception: the FMA copy of bce_log and bce_log1p (at the end) uses
+** fma in its fast path for speed, where only the error bound matters, as
+** they round h + l correctly before anyone sees it.
 */
 #include <math.h>
 #include "elementary.h"
@@ -747,13 +750,12 @@ BCE_ALWAYS_INLINE double el_exp_cr(double x){
 ** -(2^-52 + 2^-104).  Checked only once the fast path's test has failed. */
 #define EL_LOG_1M2P52 (-0x1.0000000000001p-52)
 
-BCE_ALWAYS_INLINE double el_log_cr(double x){
+/* el_log_cr() past its fast path: the special values, and the arguments
+** that path could not decide (shared with the FMA copy's) */
+BCE_ALWAYS_INLINE double el_log_cr_rest(double x){
   bce_dd r;
-  double eps, lo, hi, res;
-  if( x >= 0x1p-1022 && x < 0x1p1022 ){
-    double l, h = el_log_fast(x, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
-  }else if( !(x > 0.0) || x==(double)INFINITY ){
+  double eps, lo, hi;
+  if( !(x > 0.0) || x==(double)INFINITY ){
     if( x==0.0 ) return -1.0/(x*x);                  /* -Inf, divide by zero */
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);  /* +Inf, NaN; invalid */
   }
@@ -764,6 +766,15 @@ BCE_ALWAYS_INLINE double el_log_cr(double x){
   hi = r.hi + (r.lo + eps);
   if( lo==hi ) return lo;
   return bce_log_fx(x, 0.0);
+}
+
+BCE_ALWAYS_INLINE double el_log_cr(double x){
+  double res;
+  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+    double l, h = el_log_fast(x, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }
+  return el_log_cr_rest(x);
 }
 
 /* bce_log_sum() where its inline fast path (src/log_fast.h) cannot
@@ -785,21 +796,16 @@ BCE_PRIVATE double bce_log_sum_slow(double x, double xl){
   return bce_log_fx(x, xl);
 }
 
-BCE_ALWAYS_INLINE double el_log1p_cr(double x){
+/* |x| >= 2^-53 and 1 + x rounded in [2^-1022, 2^1022): x > -1 then,
+** and below 2^1022 (not a NaN, not +Inf); one unsigned compare */
+#define EL_LOG1P_FAST_RANGE(x) \
+  (bce_bits(1.0 + (x)) - UINT64_C(0x0010000000000000) \
+   < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000))
+
+/* el_log1p_cr() past its fast path (shared with the FMA copy's) */
+BCE_ALWAYS_INLINE double el_log1p_cr_rest(double x){
   bce_dd r;
-  double eps, lo, hi, res;
-  /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
-  ** gap to x's neighbours, so x itself (±0 included) */
-  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
-    return x;
-  }
-  /* 1 + x rounded in [2^-1022, 2^1022), one unsigned compare of its bits:
-  ** x > -1 then, and below 2^1022 (not a NaN, not +Inf) */
-  if( bce_bits(1.0 + x) - UINT64_C(0x0010000000000000)
-      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
-    double l, h = el_log1p_fast(x, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
-  }
+  double eps, lo, hi;
   if( !(x > -1.0) || x==(double)INFINITY ){
     if( x==-1.0 ) return -1.0/(x + 1.0);              /* -Inf, divide by zero */
     return x > 0.0 || x!=x ? x + x : (x - x)/(x - x);
@@ -814,6 +820,20 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
   return bce_log_fx(r.hi, r.lo);
 }
 
+BCE_ALWAYS_INLINE double el_log1p_cr(double x){
+  double res;
+  /* |x| < 2^-53: ln(1 + x) = x - x^2/2 + ..., within a quarter of the
+  ** gap to x's neighbours, so x itself (±0 included) */
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
+    return x;
+  }
+  if( EL_LOG1P_FAST_RANGE(x) ){
+    double l, h = el_log1p_fast(x, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }
+  return el_log1p_cr_rest(x);
+}
+
 /*
 ** x86-64 with glibc and gcc: bce_exp, bce_log and bce_log1p are compiled
 ** twice, for AVX and for the baseline, and the dynamic loader picks one by
@@ -821,6 +841,8 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
 ** same C, so the same operations and the same bits: AVX adds no fma, and
 ** -ffp-contract=off and the pragmas above hold in both; what AVX saves is
 ** the register copies of two-operand SSE (docs/elementary.md "Speed").
+** bce_log and bce_log1p have a third copy, for AVX with FMA, whose fast
+** path is another (el_log_fma_dd): another h + l, the same rounded result.
 ** Not where there is no ifunc (musl, Windows, macOS, wasm), nor under a
 ** sanitizer (the resolver runs before it is set up), nor in the coverage
 ** build (clang), whose counts would split between the copies.
@@ -833,24 +855,111 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
     && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) \
     && !defined(BCE_COVERAGE) && !defined(BCE_NO_X86_V3)
 typedef double (*el_fn)(double);
-# define EL_DISPATCH(name, body) \
+# define EL_FMA_TARGET __attribute__((target("avx,fma")))
+
+/*
+** The FMA copy's log fast path (docs/elementary.md "FMA and
+** contraction"): el_log_fast_dd's operations with an fma wherever one
+** saves instructions, so not its bits, only its bound, which is why only
+** bce_log and bce_log1p, which round h + l before anyone sees it, take it
+** (bce_log_sum, src/log_pair.h and src/log_batch.h keep el_log_fast_dd).
+**  - z = m r - 1 by one fma: exact, the true value being a double (see
+**    el_log_fast_dd), so no split of m.
+**  - z^2 = zz + zzl exactly (zz rounded, zzl its error by fma), so
+**    -z^2/2 is a double-double with no rounding, where el_log_fast_dd
+**    rounds the part below z_h^2.
+**  - Taylor's polynomial to z^10 by Horner's rule, one fma a step: one
+**    rounding a step where el_log_fast_dd has two.
+** Each operation is exact or rounds once where the fma-free path's
+** rounds once or twice, on the same values: its bound, 2^-65 |h|, holds
+** (docs/elementary.md "Error bounds" has the terms).
+*/
+EL_FMA_TARGET BCE_ALWAYS_INLINE
+double el_log_fma_dd(double x, double xl, int has_lo, double *l){
+  uint64_t t = bce_bits(x) - BCE_LOG_OFF;
+  int64_t e = (int64_t)t >> 52;            /* an arithmetic shift */
+  uint64_t mb = bce_bits(x) - ((uint64_t)e << 52);
+  const double *T = bce_log_f[(t >> 45) & 127u];
+  double m = bce_from_bits(mb), r = T[0];
+  double z = __builtin_fma(m, r, -1.0);                 /* exact */
+  double zl = 0.0, ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
+  if( has_lo ){
+    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
+    double zs = z + w, wv = zs - z;             /* Knuth's TwoSum: |z|, |w| < 1 */
+    zl = (z - (zs - wv)) + (w - wv);
+    z = zs;
+  }
+  zz = z*z;
+  zzl = __builtin_fma(z, z, -zz);                       /* exact */
+  a = -0.5*zz;                                          /* exact */
+  q = __builtin_fma(z, EL_LOG_Q10, EL_LOG_Q9);
+  q = __builtin_fma(z, q, EL_LOG_Q8);
+  q = __builtin_fma(z, q, EL_LOG_Q7);
+  q = __builtin_fma(z, q, EL_LOG_Q6);
+  q = __builtin_fma(z, q, EL_LOG_Q5);
+  q = __builtin_fma(z, q, EL_LOG_Q4);
+  q = __builtin_fma(z, q, EL_LOG_Q3);
+  {
+    double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
+    s = tt + z;
+    sl = z - (s - tt);
+  }
+  h = s + a;
+  hl = a - (h - s);
+  p = __builtin_fma(zz*z, q, __builtin_fma(-0.5, zzl,
+                    __builtin_fma(ed, BCE_LN2_3M, T[2])));
+  if( has_lo ) p = __builtin_fma(zl, 1.0 - z, p);
+  *l = sl + hl + p;
+  return h;
+}
+
+/* el_log1p_fast with el_log_fma_dd */
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma(double x, double *l){
+  double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
+  return el_log_fma_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
+}
+
+EL_FMA_TARGET static double bce_log_fma(double x){
+  double res;
+  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+    double l, h = el_log_fma_dd(x, 0.0, 0, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }
+  return el_log_cr_rest(x);
+}
+
+EL_FMA_TARGET static double bce_log1p_fma(double x){
+  double res;
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
+    return x;
+  }
+  if( EL_LOG1P_FAST_RANGE(x) ){
+    double l, h = el_log1p_fma(x, &l);
+    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  }
+  return el_log1p_cr_rest(x);
+}
+
+/* the FMA copy where there is one (bce_log, bce_log1p), else AVX's */
+# define EL_DISPATCH(name, body, fma_copy) \
   __attribute__((target("avx"))) static double name##_avx(double x){ \
     return body(x); \
   } \
   static double name##_base(double x){ return body(x); } \
   static el_fn name##_pick(void){ \
     __builtin_cpu_init(); \
-    return __builtin_cpu_supports("avx") ? name##_avx : name##_base; \
+    if( !__builtin_cpu_supports("avx") ) return name##_base; \
+    return __builtin_cpu_supports("fma") ? fma_copy : name##_avx; \
   } \
   BCE_PRIVATE double name(double x) __attribute__((ifunc(#name "_pick")));
 #else
-# define EL_DISPATCH(name, body) \
+# define EL_DISPATCH(name, body, fma_copy) \
   BCE_PRIVATE double name(double x){ return body(x); }
 #endif
 
-EL_DISPATCH(bce_exp, el_exp_cr)
-EL_DISPATCH(bce_log, el_log_cr)
-EL_DISPATCH(bce_log1p, el_log1p_cr)
+EL_DISPATCH(bce_exp, el_exp_cr, bce_exp_avx)
+EL_DISPATCH(bce_log, el_log_cr, bce_log_fma)
+EL_DISPATCH(bce_log1p, el_log1p_cr, bce_log1p_fma)
 
 #if defined(__clang__)
 # pragma STDC FP_CONTRACT DEFAULT

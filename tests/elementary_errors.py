@@ -7,7 +7,9 @@ against mpmath (200 bits), for docs/elementary.md:
     (hi and a random lo up to ulp(hi)/2);
   * the fast paths of bce_exp (el_exp_cr_fast, and el_exp_fast, which
     bce_exp_fast() gives src/binary_opt.c), bce_log, bce_log1p (static functions: the
-    script compiles src/elementary.c into a shared library with a shim).
+    script compiles src/elementary.c into a shared library with a shim),
+    and bce_log's and bce_log1p's FMA copy's (el_log_fma_dd), where the
+    build has one (x86-64, glibc, gcc) and the processor an FMA.
 
     /usr/bin/python3 tests/elementary_errors.py [SEED [N]]
 
@@ -39,6 +41,16 @@ double t_exp_cr_fast(double x, int *k, double *l){
 }
 double t_log_fast(double x, double *l){ return el_log_fast(x, l); }
 double t_log1p_fast(double x, double *l){ return el_log1p_fast(x, l); }
+#ifdef EL_FMA_TARGET
+/* the FMA copy's fast path (x86-64, glibc, gcc), where the processor has one */
+int t_has_fma(void){ __builtin_cpu_init(); return __builtin_cpu_supports("fma"); }
+EL_FMA_TARGET double t_log_fma(double x, double *l){ return el_log_fma_dd(x, 0.0, 0, l); }
+EL_FMA_TARGET double t_log1p_fma(double x, double *l){ return el_log1p_fma(x, l); }
+#else
+int t_has_fma(void){ return 0; }
+double t_log_fma(double x, double *l){ return el_log_fast(x, l); }
+double t_log1p_fma(double x, double *l){ return el_log1p_fast(x, l); }
+#endif
 """
 
 
@@ -76,9 +88,10 @@ def main():
     L.t_exp_fast.argtypes = [D, P(I), P(D)]
     L.t_exp_cr_fast.restype = D
     L.t_exp_cr_fast.argtypes = [D, P(I), P(D)]
-    for f in (L.t_log_fast, L.t_log1p_fast):
+    for f in (L.t_log_fast, L.t_log1p_fast, L.t_log_fma, L.t_log1p_fma):
         f.restype = D
         f.argtypes = [D, P(D)]
+    fma = L.t_has_fma()
     worst = {}
 
     def rec(name, x, got, want):
@@ -112,6 +125,9 @@ def main():
             rec("log_dd", (x, lo), mpf(r.hi) + mpf(r.lo), mpmath.log(mpf(x) + mpf(lo)))
             h = L.t_log_fast(x, ctypes.byref(l))
             rec("log fast path", x, mpf(h) + mpf(l.value), mpmath.log(mpf(x)))
+            if fma:
+                h = L.t_log_fma(x, ctypes.byref(l))
+                rec("log FMA path", x, mpf(h) + mpf(l.value), mpmath.log(mpf(x)))
         x = R.choice([b2d(R.randint(0x0010000000000000, 0x7FEFFFFFFFFFFFFF)),
                       R.uniform(-1, 1) * 2.0 ** R.randint(-53, 0),
                       -1 + R.random() * 2.0 ** R.randint(-52, -1), R.uniform(-0.3, 0.41)])
@@ -122,6 +138,9 @@ def main():
                 rec("log1p_dd", (x, lo), mpf(r.hi) + mpf(r.lo), mpmath.log1p(mpf(x) + mpf(lo)))
             h = L.t_log1p_fast(x, ctypes.byref(l))
             rec("log1p fast path", x, mpf(h) + mpf(l.value), mpmath.log1p(mpf(x)))
+            if fma:
+                h = L.t_log1p_fma(x, ctypes.byref(l))
+                rec("log1p FMA path", x, mpf(h) + mpf(l.value), mpmath.log1p(mpf(x)))
     for name in sorted(worst):
         e, x = worst[name]
         print("%-16s worst 2^%.2f at %r" % (name, float(mpmath.log(e, 2)), x))
