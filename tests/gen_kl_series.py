@@ -9,6 +9,18 @@ Writes tests/sql/mpmath_kl_series.sql (CI only reads it): the nearest
 double of sum y ln(y/p) over the exact doubles y, p, mpmath at 80 digits;
 1 ulp.
 
+ROUNDING rows are checked to the bit (0 ulp): rows whose value lies near
+a midpoint between two doubles, where the near path's result is the
+correctly rounded one and a change below 1 ulp of g_small (the last bit
+of a coefficient, the sign of its r^5 or r^6 part, 2 rh rl added with the
+wrong sign, the factor 1/2 or 1 made 1 + 2^-52) moves it to the
+neighbour.  They were found by building each mutant by hand next to the
+code and comparing both with MPFR over random rows (y_1 within 2^-10 of
+p_1, y_2 tuned so the sum is 1 to 2^-40); each fails on the mutants its
+comment names and passes on the code.  The near path uses no function of
+src/elementary.c, so only a change of g_small() or add_term() can move
+them; a change that does must be judged against these values.
+
 Run:  /usr/bin/python3 tests/gen_kl_series.py
 """
 import os
@@ -28,6 +40,19 @@ CASES = [
     ([0.125 - 0.0001215, 0.875 + 0.0001215], [0.125, 0.875]),
 ]
 
+# (y, p, the mutants of make mutate each kills: src/kl.c's line and change)
+ROUNDING = [
+    ([0.067356177987538179, 0.9326438220127955],
+     [0.067293499655287636, 0.93270650034471236],
+     "18: 1.0/6 as (1 + 2^-52)/6; 19: the r^5 part's sign, 1/22 for 1/21; 21: 2.0*rh*rl subtracted"),
+    ([0.55599388314164044, 0.44400611685871522],
+     [0.5556305381344594, 0.4443694618655406],
+     "18: 1.0/3 and 1.0/6 with 1 + 2^-52"),
+    ([0.93054853457305009, 0.069449472759981173],
+     [0.93112069374486028, 0.068879306255139716],
+     "21: 2.0*rh*rl subtracted; 23: 1.0 as 1 + 2^-52; 24: 0.5 as 0.5 + 2^-53"),
+]
+
 
 def main():
     mp.dps = 80
@@ -41,6 +66,14 @@ def main():
         ps = "[%s]" % ", ".join(repr(v) for v in p)
         name = "kl_div_term('%s', '%s'), r near 2^-10" % (ys, ps)
         out.append("INSERT INTO checks VALUES('%s', kl_div_term('%s', '%s'), %s, 'ulp', 1);"
+                   % (name.replace("'", "''"), ys, ps, sql_num(float(exact))))
+    out += ["", "-- to the bit, near a rounding boundary (make mutate's g_small mutants)"]
+    for y, p, kills in ROUNDING:
+        exact = sum(mpf(a) * log(mpf(a) / mpf(b)) for a, b in zip(y, p))
+        ys = "[%s]" % ", ".join(repr(v) for v in y)
+        ps = "[%s]" % ", ".join(repr(v) for v in p)
+        name = "kl_div_term('%s', '%s'), correctly rounded (kills line %s)" % (ys, ps, kills)
+        out.append("INSERT INTO checks VALUES('%s', kl_div_term('%s', '%s'), %s, 'ulp', 0);"
                    % (name.replace("'", "''"), ys, ps, sql_num(float(exact))))
     out += ["", ".read tests/sql/lib/report.sql", ""]
     tmp = "/tmp/mpmath_kl_series.sql"

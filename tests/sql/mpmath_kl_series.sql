@@ -6,4 +6,9 @@ INSERT INTO checks VALUES('kl_div_term(''[0.500485, 0.499515]'', ''[0.5, 0.5]'')
 INSERT INTO checks VALUES('kl_div_term(''[0.25024, 0.74976]'', ''[0.25, 0.75]''), r near 2^-10', kl_div_term('[0.25024, 0.74976]', '[0.25, 0.75]'), ieee754(2900803343489089,-74), 'ulp', 1);
 INSERT INTO checks VALUES('kl_div_term(''[0.1248785, 0.8751215]'', ''[0.125, 0.875]''), r near 2^-10', kl_div_term('[0.1248785, 0.8751215]', '[0.125, 0.875]'), ieee754(1275101704745873,-74), 'ulp', 1);
 
+-- to the bit, near a rounding boundary (make mutate's g_small mutants)
+INSERT INTO checks VALUES('kl_div_term(''[0.06735617798753818, 0.9326438220127955]'', ''[0.06729349965528764, 0.9327065003447124]''), correctly rounded (kills line 18: -1.0/3 with 1 + 2^-52; 19: the r^5 part''s sign; 19: 1/22 for 1/21)', kl_div_term('[0.06735617798753818, 0.9326438220127955]', '[0.06729349965528764, 0.9327065003447124]'), ieee754(2363991903445533,-76), 'ulp', 0);
+INSERT INTO checks VALUES('kl_div_term(''[0.5559938831416404, 0.4440061168587152]'', ''[0.5556305381344594, 0.4443694618655406]''), correctly rounded (kills line 18: 1.0/6 with 1 + 2^-52)', kl_div_term('[0.5559938831416404, 0.4440061168587152]', '[0.5556305381344594, 0.4443694618655406]'), ieee754(5050357065710519,-74), 'ulp', 0);
+INSERT INTO checks VALUES('kl_div_term(''[0.9305485345730501, 0.06944947275998117]'', ''[0.9311206937448603, 0.06887930625513972]''), correctly rounded (kills line 21: 2.0*rh*rl subtracted; 23: 1.0 as 1 + 2^-52; 24: 0.5 as 0.5 + 2^-53)', kl_div_term('[0.9305485345730501, 0.06944947275998117]', '[0.9311206937448603, 0.06887930625513972]'), ieee754(1266839049506629,-71), 'ulp', 0);
+
 .read tests/sql/lib/report.sql
