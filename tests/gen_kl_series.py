@@ -60,6 +60,10 @@ ROUNDING = [
     ([0.30263100531894782, 0.69736899468098124],
      [0.30290313726784485, 0.69709686273215521],
      "18: 1.0/10 with 1 + 2^-52"),
+    # r = 2^-10 exactly (y_1 = p_1 + p_1 2^-10): the series, not log1p
+    ([0.36382517824800065, 0.63617482175147422],
+     [0.36347022685458796, 0.63652977314541204],
+     "36: fabs(rh)<=0x1p-10, and 0x1p-10 as the double after it"),
     # y_1 = p_1/2 and y_2 = 2 p_2 (or the double after it), the near path's
     # bounds: the terms cancel to (y_2 - y_1) ln 2, a few ulp of y_1 ln 2,
     # so a 2^-106 difference between the near path's ln 2 and the far
