@@ -481,8 +481,11 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
                        (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
   den = m->weighted ? &m->weight : wsum;
   if( o->n_class_weights>0 ){
-    /* L0 over the mean's denominator sum(w d): times W/D */
-    L0 = bce_d2_div(L0, bce_d2_div(sum_dd(den, k), W));
+    /* L0 over the mean's denominator sum(w d): times W/D; +Inf (a class
+    ** never seen) stays +Inf, where the quotient's remainder would be
+    ** Inf - Inf, NaN */
+    bce_dd dw = bce_d2_div(sum_dd(den, k), W);
+    if( !isinf(L0.hi) || !(dw.hi>0.0) ) L0 = bce_d2_div(L0, dw);
     if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
   }
   st = d2_report(m, L0, den, k, v);

@@ -266,6 +266,21 @@ def main():
     bce_case("bce_d2 ybar 2^-54 below 1 - eps, its double 1 - eps itself",
              [(0.75 - 2.0**-53, 0.7, 1.0), (0.75, 0.9, 1.0)], False,
              eps=0.25)
+    # the same doubles with the rest on the other side: clipped (make
+    # mutate: x.hi<=d in dd_below() took ybar = 1 - 2^-52 + 2^-55 as inside
+    # the clip range, its ln(1 - q0) that of 7/8 of eps)
+    bce_case("bce_d2 ybar 2^-55 above 1 - eps, its double 1 - eps itself",
+             [(1.0 - 7 * 2.0**-52, 0.999, 1.0)] + [(1.0, 0.999, 1.0)] * 7,
+             False)
+    bce_case("bce_d2 ybar 2^-56 below eps, its double eps itself",
+             [(0.25 - 2.0**-55, 0.3, 1.0), (0.25, 0.1, 1.0)], False,
+             eps=0.25)
+    # ybar = 1/3 below eps = 0.4, its double-double's low part positive:
+    # clipped (make mutate: x.hi!=d for x.hi==d in dd_above() took it as
+    # above eps)
+    bce_case("bce_d2 ybar 1/3 below eps 0.4, its low part positive",
+             [(1.0, 0.7, 1.0), (0.0, 0.2, 1.0), (0.0, 0.45, 1.0)], False,
+             eps=0.4)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",

@@ -9,6 +9,18 @@ Writes tests/sql/mpmath_kl_series.sql (CI only reads it): the nearest
 double of sum y ln(y/p) over the exact doubles y, p, mpmath at 80 digits;
 1 ulp.
 
+ROUNDING rows are checked to the bit (0 ulp): rows whose value lies near
+a midpoint between two doubles, where the near path's result is the
+correctly rounded one and a change below 1 ulp of g_small (the last bit
+of a coefficient, the sign of its r^5 or r^6 part, 2 rh rl added with the
+wrong sign, the factor 1/2 or 1 made 1 + 2^-52) moves it to the
+neighbour.  They were found by building each mutant by hand next to the
+code and comparing both with MPFR over random rows (y_1 within 2^-10 of
+p_1, y_2 tuned so the sum is 1 to 2^-40); each fails on the mutants its
+comment names and passes on the code.  The near path uses no function of
+src/elementary.c, so only a change of g_small() or add_term() can move
+them; a change that does must be judged against these values.
+
 Run:  /usr/bin/python3 tests/gen_kl_series.py
 """
 import os
@@ -28,6 +40,49 @@ CASES = [
     ([0.125 - 0.0001215, 0.875 + 0.0001215], [0.125, 0.875]),
 ]
 
+# (y, p, the mutants of make mutate each kills: src/kl.c's line and change)
+ROUNDING = [
+    ([0.067356177987538179, 0.9326438220127955],
+     [0.067293499655287636, 0.93270650034471236],
+     "18: 1.0/6 as (1 + 2^-52)/6; 19: the r^5 part's sign, 1/22 for 1/21; 21: 2.0*rh*rl subtracted"),
+    ([0.55599388314164044, 0.44400611685871522],
+     [0.5556305381344594, 0.4443694618655406],
+     "18: 1.0/3 and 1.0/6 with 1 + 2^-52"),
+    ([0.93054853457305009, 0.069449472759981173],
+     [0.93112069374486028, 0.068879306255139716],
+     "21: 2.0*rh*rl subtracted; 23: 1.0 as 1 + 2^-52; 24: 0.5 as 0.5 + 2^-53"),
+    ([0.47729346003250445, 0.52270653996738103],
+     [0.47683308824557114, 0.52316691175442886],
+     "19: the r^6 part's sign"),
+    ([0.63832286788264325, 0.36167713211800434],
+     [0.63888172915360841, 0.36111827084639159],
+     "19: 1/29 for 1/28"),
+    ([0.30263100531894782, 0.69736899468098124],
+     [0.30290313726784485, 0.69709686273215521],
+     "18: 1.0/10 with 1 + 2^-52"),
+    ([0.59149004916286552, 0.40850995083798936],
+     [0.59199456664142225, 0.40800543335857775],
+     "18: 1.0/15 with 1 + 2^-52 (r_1 = -0x1.bed0d0f3c17c1p-11, one of the"
+     " r where the Horner sum d changes: 1 in some 2^32)"),
+    # r = 2^-10 exactly (y_1 = p_1 + p_1 2^-10): the series, not log1p
+    ([0.36382517824800065, 0.63617482175147422],
+     [0.36347022685458796, 0.63652977314541204],
+     "36: fabs(rh)<=0x1p-10, and 0x1p-10 as the double after it"),
+    # y_1 = p_1/2 and y_2 = 2 p_2 (or the double after it), the near path's
+    # bounds: the terms cancel to (y_2 - y_1) ln 2, a few ulp of y_1 ln 2,
+    # so a 2^-106 difference between the near path's ln 2 and the far
+    # path's ln y - ln q shows in the result's last bit
+    ([7.1903276260988999e-05, 7.1903276260988945e-05, 0.99982024180934748],
+     [0.000143806552521978, 3.5951638130494472e-05, 0.99982024180934748],
+     "32: y>0.5*q, and 0.5 as 0.5 + 2^-53"),
+    ([7.7940718936396204e-05, 7.7940718936396312e-05, 0.99980514820265898],
+     [0.00015588143787279241, 3.8970359468198156e-05, 0.99980514820265898],
+     "32: y<2.0*q"),
+    ([5.8679621561633677e-05, 5.8679621561633629e-05, 0.99985330094609592],
+     [0.00011735924312326735, 2.9339810780816811e-05, 0.99985330094609592],
+     "32: 2.0 as 2 + 2^-51"),
+]
+
 
 def main():
     mp.dps = 80
@@ -41,6 +96,14 @@ def main():
         ps = "[%s]" % ", ".join(repr(v) for v in p)
         name = "kl_div_term('%s', '%s'), r near 2^-10" % (ys, ps)
         out.append("INSERT INTO checks VALUES('%s', kl_div_term('%s', '%s'), %s, 'ulp', 1);"
+                   % (name.replace("'", "''"), ys, ps, sql_num(float(exact))))
+    out += ["", "-- to the bit, near a rounding boundary (make mutate's g_small mutants)"]
+    for y, p, kills in ROUNDING:
+        exact = sum(mpf(a) * log(mpf(a) / mpf(b)) for a, b in zip(y, p))
+        ys = "[%s]" % ", ".join(repr(v) for v in y)
+        ps = "[%s]" % ", ".join(repr(v) for v in p)
+        name = "kl_div_term('%s', '%s'), correctly rounded (kills line %s)" % (ys, ps, kills)
+        out.append("INSERT INTO checks VALUES('%s', kl_div_term('%s', '%s'), %s, 'ulp', 0);"
                    % (name.replace("'", "''"), ys, ps, sql_num(float(exact))))
     out += ["", ".read tests/sql/lib/report.sql", ""]
     tmp = "/tmp/mpmath_kl_series.sql"

@@ -882,7 +882,8 @@ def build_plan(wdir, path):
            "build/example_parallel": os.path.join(MUT, "example_parallel")}
     for line in make_lines(q.stdout):
         t = shlex.split(line)
-        if not t or t[0] == "mkdir":
+        # under make mutate, make -n is a sub-make and says where it is
+        if not t or t[0] == "mkdir" or t[0].startswith("make"):
             continue
         plan["hosts"].append([ren.get(a, a) for a in t])
     if len(plan["hosts"]) != 4:

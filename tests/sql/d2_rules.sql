@@ -87,6 +87,12 @@ INSERT INTO checks SELECT 'bce_d2: L = +Inf gives -Inf',
 INSERT INTO checks SELECT 'cce_d2: only L0 = +Inf gives 1',
   (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1}')
    FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), 1.0, 'is', NULL;
+INSERT INTO checks SELECT 'cce_d2: only L0 = +Inf gives 1 with class weights too',
+  (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1, "class_weight": [1, 2, 1]}')
+   FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), 1.0, 'is', NULL;
+INSERT INTO checks SELECT 'cce_d2: L0 = +Inf and class weights of 0 for every label seen give NULL',
+  (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1, "class_weight": [0, 0, 1]}')
+   FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
 INSERT INTO checks SELECT 'cce_d2: L and L0 both +Inf give NULL',
   (SELECT cce_d2(column1, column2, '{"eps": 0, "smoothing": 0.1}')
    FROM (VALUES (0, '[0.5,0.5,0]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
