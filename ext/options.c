@@ -443,7 +443,7 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
   const char *z;
   size_t n, need;
   optarg_cached_options *c;
-  optarg_last_options *k;
+  optarg_last_options *k, *kept;
   bce_options *dst = &room->opt;
   int ok, key;
   c = (optarg_cached_options*)sqlite3_get_auxdata(ctx, iArg);
@@ -482,14 +482,11 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
         return 0;
       }
       sqlite3_set_auxdata(ctx, key, k, sqlite3_free);
-      k = (optarg_last_options*)sqlite3_get_auxdata(ctx, key);
-      if( k==0 ){
-        /* not kept (out of memory, or a SQLite without negative keys):
-        ** the room has them where they fit it */
-        if( ok ){
-          *o = &room->opt;
-          return 1;
-        }
+      /* the key holds a block already (the one found above), and a
+      ** negative key is one slot for every call site: SQLite frees the
+      ** old block and keeps k in that slot, with no allocation */
+      kept = (optarg_last_options*)sqlite3_get_auxdata(ctx, key);
+      if( BCE_NEVER(kept!=k) ){
         sqlite3_result_error_nomem(ctx);
         return 0;
       }
@@ -506,11 +503,6 @@ static int optarg_scalar_options(sqlite3_context *ctx, int iArg,
     }else{
       sqlite3_free(k);
     }
-  }
-  if( !ok && need==0 ) return 0;
-  if( ok ){
-    need = (size_t)(dst->n_pos_weights + dst->n_alphas
-                    + dst->n_class_weights);
   }
   /* Kept with the argument: SQLite hands it back at the statement's next
   ** call while the argument is constant, and frees it after this call

@@ -180,6 +180,14 @@ static const Case cases[] = {
           " (1, 0.8, '{\"pos_weight\": 2}'), (1, 0.2, '{\"gamma\": 2}'))",
    .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 2 * ln(0.8)"
           " + 0.64 * ln(0.2))"},
+  /* a text past the last text's block (64 bytes of text): a new block
+  ** for the key, whose refusal fails the call */
+  {.name = "scalars with options from a column: a longer text, a new block",
+   .sql = "SELECT sum(bce_term(column1, column2, column3)) FROM (VALUES"
+          " (1, 0.4, '{\"gamma\": 2}'), (0, 0.5, '{\"gamma\": 2,"
+          "                                                        "
+          "          \"eps\": 1e-7}'), (1, 0.8, '{\"gamma\": 2}'))",
+   .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 0.04 * ln(0.8))"},
   {.name = "bce() over no rows: NULL, and no context",
    .sql = "SELECT bce(column1, column2) FROM " WORKED " WHERE column1 > 1",
    .ref = "SELECT NULL", .none = 1},

@@ -252,4 +252,20 @@ INSERT INTO checks SELECT 'bce_term(1, 0) with eps 0 and gamma 2: +Inf (no pos_w
 INSERT INTO checks SELECT 'bce_term over JSON arrays, w = 0, gamma 2: 0.0',
   bce_term('[1, 0]', '[0.4, 0.5]', 0, '{"gamma": 2}'), 0.0, 'is', NULL;
 
+-- two call sites of one function share the last text's block (its key is
+-- the allowed keys'): texts from columns that change every row and grow
+-- past the block (64 bytes of text), at one site and then the other; each
+-- row must still take its own options (p = 0.5: loss pos_weight ln 2)
+CREATE TEMP TABLE two_sites(i INTEGER PRIMARY KEY, o1, o2);
+INSERT INTO two_sites VALUES (1, '{}', '{"pos_weight": 3,                                                            "eps": 1e-7}'),
+  (2, '{"pos_weight": 5,                                                                                                                        "eps": 1e-7}', '{}'),
+  (3, '{"pos_weight": 7}', '{"pos_weight": 11,                                                                                                                                                                                    "eps": 1e-7}');
+INSERT INTO checks SELECT 'two call sites, options columns that change and grow: row ' || i || ', first',
+  bce_term(1, 0.5, o1), CASE i WHEN 1 THEN 1 WHEN 2 THEN 5 ELSE 7 END * ln(2), 'ulp', 1 FROM two_sites;
+INSERT INTO checks SELECT 'two call sites, options columns that change and grow: row ' || i || ', second',
+  bce_term(1, 0.5, o2), CASE i WHEN 1 THEN 3 WHEN 2 THEN 1 ELSE 11 END * ln(2), 'ulp', 1 FROM two_sites;
+INSERT INTO checks SELECT 'two call sites in one statement: row ' || i,
+  bce_term(1, 0.5, o1) + bce_term(1, 0.5, o2),
+  CASE i WHEN 1 THEN 4 WHEN 2 THEN 6 ELSE 18 END * ln(2), 'ulp', 2 FROM two_sites;
+
 .read tests/sql/lib/report.sql
