@@ -176,7 +176,7 @@ $(BUILD)/%: tests/%.c
 # alone: tests/unit_NAME.c for NAME in UNITS.
 UNITS     := core arrays state cce cce_opt jsonb elementary fma options binary_opt \
              log_pair opt_v3 log_batch opt_batch \
-             scores sigmoid
+             scores sigmoid qd
 UNIT_DEPS := tests/xorshift.h $(wildcard tests/ref/*.h)
 
 # Static pattern rules: the objects are then known targets, which make

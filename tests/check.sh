@@ -42,7 +42,7 @@ LIB=${LIB:-./bce.so}
 RESULTS=${RESULTS:-}
 FUZZ_CHECK_RUNS=${FUZZ_CHECK_RUNS:-4000}
 SO=${LIB##*.}
-UNITS=${UNITS:-core arrays state cce cce_opt jsonb elementary fma options binary_opt log_pair opt_v3 log_batch opt_batch scores sigmoid}
+UNITS=${UNITS:-core arrays state cce cce_opt jsonb elementary fma options binary_opt log_pair opt_v3 log_batch opt_batch scores sigmoid qd}
 # the unit-test programs of one build directory
 units() { for u in $UNITS; do printf '%s ' "$1/unit_$u"; done; }
 

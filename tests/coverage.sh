@@ -15,7 +15,7 @@
 set -u
 SQLITE3=${SQLITE3:-sqlite3}
 BUILD=${BUILD:-build}
-UNITS=${UNITS:-core arrays state cce cce_opt jsonb elementary fma options binary_opt log_pair opt_v3 log_batch opt_batch scores sigmoid}
+UNITS=${UNITS:-core arrays state cce cce_opt jsonb elementary fma options binary_opt log_pair opt_v3 log_batch opt_batch scores sigmoid qd}
 LLVM_COV=${LLVM_COV:-$(command -v llvm-cov-14 || command -v llvm-cov)}
 LLVM_PROFDATA=${LLVM_PROFDATA:-$(command -v llvm-profdata-14 || command -v llvm-profdata)}
 cov=$BUILD/cov
