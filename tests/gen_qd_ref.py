@@ -96,6 +96,18 @@ for i in range(60):
     if exact(xs) == 0:
         xs[0] += 1.0
     sums.append((xs, parts(exact(xs), 6)))
+# ill-conditioned (Ogita, Rump and Oishi's GenSum): random terms over
+# 2^-150..2^150 and the negated leading parts of their exact sum, so the
+# sum is 2^-100 to 2^-300 of the largest term: fewer VecSum passes than
+# three leave errors above the result's 2^-200
+for i in range(40):
+    xs = [rng.uniform(-1, 1) * 2.0 ** rng.randint(-150, 150) for _ in range(8)]
+    S = exact(xs)
+    xs += [-d for d in parts(S, 6)[:rng.randint(2, 4)]]
+    rng.shuffle(xs)
+    if exact(xs) == 0:
+        continue
+    sums.append((xs, parts(exact(xs), 6)))
 # heavy overlap in the order that needs the passes: big, many small, -big
 for k in (30, 53, 80):
     xs = [2.0 ** k, 1.0, 2.0 ** -k, 2.0 ** (-2 * k), 2.0 ** (-3 * k),

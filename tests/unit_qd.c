@@ -8,6 +8,7 @@
 **   bce_qd_sum, _add, _mul, _div   2^-200 of the result ("about 2^-200");
 **   bce_exp_qd                     2^-150 of the result, v[0] in [0.7, 1.5];
 **   bce_qd_log, bce_qd_log1p       2^-150 of 1.
+**   bce_qd_log(2^e)                |e| 2^-211 (qd.c's ln 2 is to 2^-212).
 ** Results that are exact (e^0 = 1, ln(1 + 0) = 0, sums whose value fits
 ** four doubles) must come out exact.  Prints ok/FAIL lines, with the worst
 ** error of each group as -log2.
@@ -130,6 +131,9 @@ int main(void){
   struct worst wexp = {"bce_exp_qd", 150, 9999, 0, 0, 0};
   struct worst wlog[2] = {{"bce_qd_log", 150, 9999, 0, 0, 0},
                           {"bce_qd_log1p", 150, 9999, 0, 0, 0}};
+  /* ln 2^e = e (ln 2's four parts), which qd.c states to 2^-212: within
+  ** |e| 2^-211 with the rounding of the product to four parts */
+  struct worst wln2 = {"bce_qd_log(2^e) = e ln 2, of |e|", 211, 9999, 0, 0, 0};
   long bad_range = 0;
   size_t i;
 
@@ -175,12 +179,15 @@ int main(void){
 
   for(i=0; i<COUNT(ref_qd_log); i++){
     bce_qd x, q;
-    int f = ref_qd_log[i].f;
+    int f = ref_qd_log[i].f, e;
     memcpy(x.v, ref_qd_log[i].x, sizeof x.v);
     q = f ? bce_qd_log1p(x) : bce_qd_log(x);
     note(&wlog[f], (int)i, bits(qd_error(q, ref_qd_log[i].r), 1.0));
+    if( f==0 && x.v[1]==0.0 && frexp(x.v[0], &e)==0.5 && e!=1 ){
+      note(&wln2, (int)i, bits(qd_error(q, ref_qd_log[i].r), fabs(e - 1.0)));
+    }
   }
-  report(&wlog[0]); report(&wlog[1]);
+  report(&wlog[0]); report(&wlog[1]); report(&wln2);
 
   {
     int k;
