@@ -14,6 +14,7 @@
 ** error of each group as -log2.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "../src/qd.h"
@@ -37,7 +38,8 @@ static double exact_sum(const double *d, int n, int e0){
     int e;
     double m = frexp(d[i], &e);          /* d = m 2^e, |m| in [0.5, 1) */
     long long im = (long long)ldexp(m, 53);  /* exact: d = im 2^(e-53) */
-    unsigned __int128 v;
+    uint64_t lo, hi;
+    long long piece[3];
     int p = e - 53 - base, neg = im<0;
     if( im==0 ) continue;
     if( neg ) im = -im;
@@ -48,12 +50,13 @@ static double exact_sum(const double *d, int n, int e0){
     }
     if( p/32 + 2 >= NLIMB + 3 ) { printf("FAIL|unit_qd: exact_sum range\n");
                                   failures++; return NAN; }
-    v = (unsigned __int128)im << (p % 32);
-    for(k=0; k<3; k++){
-      long long piece = (long long)(v & 0xffffffffu);
-      L[p/32 + k] += neg ? -piece : piece;
-      v >>= 32;
-    }
+    /* im's low 32 and high 21 bits, each shifted within 64 bits */
+    lo = ((uint64_t)im & 0xffffffffu) << (p % 32);
+    hi = ((uint64_t)im >> 32) << (p % 32);
+    piece[0] = (long long)(lo & 0xffffffffu);
+    piece[1] = (long long)((lo >> 32) + (hi & 0xffffffffu));
+    piece[2] = (long long)(hi >> 32);
+    for(k=0; k<3; k++) L[p/32 + k] += neg ? -piece[k] : piece[k];
   }
   for(k=0; k<NLIMB + 2; k++){            /* carries: L[k] in [0, 2^32) */
     long long c = L[k] >> 32;            /* floor */
