@@ -119,8 +119,9 @@ def cce_d2_ref(rows, K, eps=EPS, cw=None, s=0.0, ignore=None):
         return None
 
     def loss(t, q):
+        # a class of weight 0 adds nothing, even where its q_c is 0
         return -sum(cwv[c] * xlog(t[c] * (1 - mpf(s)) + mpf(s) / K, q[c])
-                    for c in range(K))
+                    for c in range(K) if cwv[c] != 0)
     L = sum(w * loss(t, [clip(v, eps) for v in p])
             for t, p, w, _ in kept) / D
     q0 = [clip(v, eps) for v in pi]
@@ -334,6 +335,14 @@ def main():
              [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.2, 0.5, 0.3], 1.0),
               ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6], 1.0)], 3, False,
              cw=[1.0, 2.0, 0.0])
+    # a class never seen and weighted 0, eps = 0 and smoothing: its null
+    # q_c is 0 and its smoothed target s/K is not, but its weight 0 takes
+    # it out (make mutate: cw[c]==2^-1074 in bce_d2_null_cce() kept it
+    # and made L0 = +Inf, D^2 = 1)
+    cce_case("cce_d2 a class never seen of weight 0, eps 0, smoothing",
+             [(0, [0.6, 0.3, 0.1], 1.0), (1, [0.3, 0.6, 0.1], 1.0),
+              (0, [0.5, 0.25, 0.25], 1.0)], 3, False, eps=0.0,
+             cw=[1.0, 2.0, 0.0], s=0.1)
     cce_case("cce_d2 K = 50 uniform labels, smoothing",
              [(c, dist(rng, 50), 1.0) for c in range(50)], 50, False, s=0.1)
     cce_case("cce_d2 NULL: every label class 2",
