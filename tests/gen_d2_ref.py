@@ -75,6 +75,12 @@ def xlog(a, q):
     return mpf(0) if a == 0 else a * mpmath.log(q)
 
 
+def xlog1m(a, q):
+    """a ln(1 - q), 0 for a = 0: log1p, so that a q of 5e-324 is not lost
+    in 1 - q at 60 digits."""
+    return mpf(0) if a == 0 else a * mpmath.log1p(-q)
+
+
 def bce_d2_ref(rows, eps=EPS, pw=1.0, s=0.0):
     """rows: (y, p, w); None for NULL (fewer than 2 rows, all labels the
     same)."""
@@ -88,7 +94,7 @@ def bce_d2_ref(rows, eps=EPS, pw=1.0, s=0.0):
 
     def loss(y, q):
         y1 = y * (1 - mpf(s)) + mpf(s) / 2
-        return -(pw * xlog(y1, q) + xlog(1 - y1, 1 - q))
+        return -(pw * xlog(y1, q) + xlog1m(1 - y1, q))
     L = sum(w * loss(y, clip(p, eps)) for y, p, w in rows) / W
     q0 = clip(ybar, eps)
     L0 = sum(w * loss(y, q0) for y, _, w in rows) / W
@@ -282,6 +288,18 @@ def main():
     bce_case("bce_d2 ybar 1/3 below eps 0.4, its low part positive",
              [(1.0, 0.7, 1.0), (0.0, 0.2, 1.0), (0.0, 0.45, 1.0)], False,
              eps=0.4)
+    # eps = 5e-324 and ybar = 2^-1074 (a positive of weight 5e-324): the
+    # null model is clipped, ln q0 = ln eps exactly and ln(1 - q0) =
+    # -2^-1074 (make mutate: bce_log_dd(eps, 2^-1074) there is ln 2^-1073,
+    # 0.09 % off, seen through the smoothing's target s/2; with pos_weight
+    # 0, L0 is that -2^-1074 alone and bce_log1p_dd(-eps, 2^-1074) made it
+    # 0)
+    bce_case("bce_d2 eps 5e-324 clips ybar = 2^-1074, smoothing",
+             [(1.0, 0.3, 5e-324), (0.0, 0.2, 1.0)], True, eps=5e-324,
+             s=0.1)
+    bce_case("bce_d2 eps 5e-324 clips ybar = 2^-1074, pos_weight 0",
+             [(1.0, 0.3, 5e-324), (0.0, 0.0, 1.0)], True, eps=5e-324,
+             pw=0.0)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",
