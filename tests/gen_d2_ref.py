@@ -182,7 +182,9 @@ def bce_case(name, rows, weighted, eps=None, pw=None, s=None, text=False):
 
 
 def cce_case(name, rows, K, weighted, eps=None, cw=None, s=None,
-             ignore=None):
+             ignore=None, dps=None):
+    """dps: more digits than mp.dps where a weight is 2^-1074 of another
+    (their sum is not 1 + 2^-1074 at 60 digits)."""
     o = opts_json(eps=eps, class_weight=cw, smoothing=s, ignore_index=ignore)
     args = "column1, column2" + (", column3" if weighted else "")
     if o:
@@ -192,8 +194,9 @@ def cce_case(name, rows, K, weighted, eps=None, cw=None, s=None,
                           js(p), sql_num(w)) for y, p, w in rows)
     if not weighted:
         rows = [(y, p, 1.0) for y, p, _ in rows]
-    want = cce_d2_ref(rows, K, EPS if eps is None else eps, cw,
-                      0.0 if s is None else s, ignore)
+    with mpmath.workdps(dps or mp.dps):
+        want = cce_d2_ref(rows, K, EPS if eps is None else eps, cw,
+                          0.0 if s is None else s, ignore)
     check(name, "cce_d2(%s)" % args, rows_sql, want)
 
 
@@ -361,6 +364,14 @@ def main():
              [(0, [0.6, 0.3, 0.1], 1.0), (1, [0.3, 0.6, 0.1], 1.0),
               (0, [0.5, 0.25, 0.25], 1.0)], 3, False, eps=0.0,
              cw=[1.0, 2.0, 0.0], s=0.1)
+    # the one class of weight > 0 seen with weight 5e-324 only, eps 0.4:
+    # its term of the null sum, 2^-1074 ln 0.4, is -2^-1074 in doubles,
+    # and L (the same q) equals L0: D^2 = 0 (make mutate: the class sum
+    # started at 2^-1074 in either part of bce_d2_null_cce()'s r, which
+    # cancelled that term to L0 = 0 and NULL)
+    cce_case("cce_d2 one class of weight 5e-324, eps 0.4, L0 of 2^-1074",
+             [(0, [0.3, 0.7], 5e-324), (1, [0.5, 0.5], 1.0)], 2, True,
+             eps=0.4, cw=[1.0, 0.0], dps=400)
     cce_case("cce_d2 K = 50 uniform labels, smoothing",
              [(c, dist(rng, 50), 1.0) for c in range(50)], 50, False, s=0.1)
     cce_case("cce_d2 NULL: every label class 2",
