@@ -75,6 +75,12 @@ def xlog(a, q):
     return mpf(0) if a == 0 else a * mpmath.log(q)
 
 
+def xlog1m(a, q):
+    """a ln(1 - q), 0 for a = 0: log1p, so that a q of 5e-324 is not lost
+    in 1 - q at 60 digits."""
+    return mpf(0) if a == 0 else a * mpmath.log1p(-q)
+
+
 def bce_d2_ref(rows, eps=EPS, pw=1.0, s=0.0):
     """rows: (y, p, w); None for NULL (fewer than 2 rows, all labels the
     same)."""
@@ -88,7 +94,7 @@ def bce_d2_ref(rows, eps=EPS, pw=1.0, s=0.0):
 
     def loss(y, q):
         y1 = y * (1 - mpf(s)) + mpf(s) / 2
-        return -(pw * xlog(y1, q) + xlog(1 - y1, 1 - q))
+        return -(pw * xlog(y1, q) + xlog1m(1 - y1, q))
     L = sum(w * loss(y, clip(p, eps)) for y, p, w in rows) / W
     q0 = clip(ybar, eps)
     L0 = sum(w * loss(y, q0) for y, _, w in rows) / W
@@ -119,8 +125,9 @@ def cce_d2_ref(rows, K, eps=EPS, cw=None, s=0.0, ignore=None):
         return None
 
     def loss(t, q):
+        # a class of weight 0 adds nothing, even where its q_c is 0
         return -sum(cwv[c] * xlog(t[c] * (1 - mpf(s)) + mpf(s) / K, q[c])
-                    for c in range(K))
+                    for c in range(K) if cwv[c] != 0)
     L = sum(w * loss(t, [clip(v, eps) for v in p])
             for t, p, w, _ in kept) / D
     q0 = [clip(v, eps) for v in pi]
@@ -175,7 +182,9 @@ def bce_case(name, rows, weighted, eps=None, pw=None, s=None, text=False):
 
 
 def cce_case(name, rows, K, weighted, eps=None, cw=None, s=None,
-             ignore=None):
+             ignore=None, dps=None):
+    """dps: more digits than mp.dps where a weight is 2^-1074 of another
+    (their sum is not 1 + 2^-1074 at 60 digits)."""
     o = opts_json(eps=eps, class_weight=cw, smoothing=s, ignore_index=ignore)
     args = "column1, column2" + (", column3" if weighted else "")
     if o:
@@ -185,8 +194,9 @@ def cce_case(name, rows, K, weighted, eps=None, cw=None, s=None,
                           js(p), sql_num(w)) for y, p, w in rows)
     if not weighted:
         rows = [(y, p, 1.0) for y, p, _ in rows]
-    want = cce_d2_ref(rows, K, EPS if eps is None else eps, cw,
-                      0.0 if s is None else s, ignore)
+    with mpmath.workdps(dps or mp.dps):
+        want = cce_d2_ref(rows, K, EPS if eps is None else eps, cw,
+                          0.0 if s is None else s, ignore)
     check(name, "cce_d2(%s)" % args, rows_sql, want)
 
 
@@ -281,6 +291,18 @@ def main():
     bce_case("bce_d2 ybar 1/3 below eps 0.4, its low part positive",
              [(1.0, 0.7, 1.0), (0.0, 0.2, 1.0), (0.0, 0.45, 1.0)], False,
              eps=0.4)
+    # eps = 5e-324 and ybar = 2^-1074 (a positive of weight 5e-324): the
+    # null model is clipped, ln q0 = ln eps exactly and ln(1 - q0) =
+    # -2^-1074 (make mutate: bce_log_dd(eps, 2^-1074) there is ln 2^-1073,
+    # 0.09 % off, seen through the smoothing's target s/2; with pos_weight
+    # 0, L0 is that -2^-1074 alone and bce_log1p_dd(-eps, 2^-1074) made it
+    # 0)
+    bce_case("bce_d2 eps 5e-324 clips ybar = 2^-1074, smoothing",
+             [(1.0, 0.3, 5e-324), (0.0, 0.2, 1.0)], True, eps=5e-324,
+             s=0.1)
+    bce_case("bce_d2 eps 5e-324 clips ybar = 2^-1074, pos_weight 0",
+             [(1.0, 0.3, 5e-324), (0.0, 0.0, 1.0)], True, eps=5e-324,
+             pw=0.0)
     bce_case("bce_d2 worse than the null model (negative)",
              [(1.0, 0.1, 1.0), (0.0, 0.9, 1.0), (1.0, 0.5, 1.0)], False)
     bce_case("bce_d2 soft labels all equal (not NULL)",
@@ -334,6 +356,22 @@ def main():
              [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.2, 0.5, 0.3], 1.0),
               ([0.2, 0.3, 0.5], [0.2, 0.2, 0.6], 1.0)], 3, False,
              cw=[1.0, 2.0, 0.0])
+    # a class never seen and weighted 0, eps = 0 and smoothing: its null
+    # q_c is 0 and its smoothed target s/K is not, but its weight 0 takes
+    # it out (make mutate: cw[c]==2^-1074 in bce_d2_null_cce() kept it
+    # and made L0 = +Inf, D^2 = 1)
+    cce_case("cce_d2 a class never seen of weight 0, eps 0, smoothing",
+             [(0, [0.6, 0.3, 0.1], 1.0), (1, [0.3, 0.6, 0.1], 1.0),
+              (0, [0.5, 0.25, 0.25], 1.0)], 3, False, eps=0.0,
+             cw=[1.0, 2.0, 0.0], s=0.1)
+    # the one class of weight > 0 seen with weight 5e-324 only, eps 0.4:
+    # its term of the null sum, 2^-1074 ln 0.4, is -2^-1074 in doubles,
+    # and L (the same q) equals L0: D^2 = 0 (make mutate: the class sum
+    # started at 2^-1074 in either part of bce_d2_null_cce()'s r, which
+    # cancelled that term to L0 = 0 and NULL)
+    cce_case("cce_d2 one class of weight 5e-324, eps 0.4, L0 of 2^-1074",
+             [(0, [0.3, 0.7], 5e-324), (1, [0.5, 0.5], 1.0)], 2, True,
+             eps=0.4, cw=[1.0, 0.0], dps=400)
     cce_case("cce_d2 K = 50 uniform labels, smoothing",
              [(c, dist(rng, 50), 1.0) for c in range(50)], 50, False, s=0.1)
     cce_case("cce_d2 NULL: every label class 2",
