@@ -98,7 +98,10 @@ BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
   int64_t c;
   for(c=0; c<K; c++){
     bce_dd t = smoothed(pi[c], smoothing, (double)K), lq, l1q, pc;
-    if( t.hi==0.0 || (cw && cw[c]==0.0) ) continue;
+    /* a smoothed target is positive wherever s is, even where s/K
+    ** underflows to 0 (s = 5e-324): a class never seen at eps = 0 must
+    ** then reach the +Inf below, not be skipped as a target of 0 */
+    if( (t.hi==0.0 && !(smoothing>0.0)) || (cw && cw[c]==0.0) ) continue;
     if( c==big ){
       pc = bigc;
     }else{

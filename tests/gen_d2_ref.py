@@ -364,6 +364,13 @@ def main():
              [(0, [0.6, 0.3, 0.1], 1.0), (1, [0.3, 0.6, 0.1], 1.0),
               (0, [0.5, 0.25, 0.25], 1.0)], 3, False, eps=0.0,
              cw=[1.0, 2.0, 0.0], s=0.1)
+    # a class never seen, eps = 0 and a smoothing of 5e-324: its smoothed
+    # target s/K underflows to 0 in doubles but is positive, so the null
+    # model is certain and wrong there, L0 = +Inf and D^2 = 1 (the code
+    # skipped the class on the rounded target and gave 0.263; branch d2-mut)
+    cce_case("cce_d2 a class never seen, eps 0, smoothing 5e-324",
+             [(0, [0.6, 0.3, 0.1], 1.0), (1, [0.3, 0.6, 0.1], 1.0),
+              (0, [0.5, 0.25, 0.25], 1.0)], 3, False, eps=0.0, s=5e-324)
     # the one class of weight > 0 seen with weight 5e-324 only, eps 0.4:
     # its term of the null sum, 2^-1074 ln 0.4, is -2^-1074 in doubles,
     # and L (the same q) equals L0: D^2 = 0 (make mutate: the class sum
