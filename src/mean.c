@@ -28,6 +28,44 @@ BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
   }
 }
 
+BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
+                                     double w, double d, int sign){
+  double wl = 0.0, scaled = 0.0;
+  int tiny = 0;
+  if( w>0.0 && part!=0.0 ){
+    int ew, el;
+    double mw = frexp(w, &ew), ml = frexp(part, &el), p = mw*ml;
+    int e = ew + el + scale;
+    wl = ldexp(p, e);
+    if( !(wl>=0x1p-1022) ){
+      /* as exact_product(): p in [1/4, 1) rounds as w*l would without an
+      ** exponent floor */
+      scaled = ldexp(p, e + 1074);
+      tiny = !(bce_fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==scaled);
+    }
+  }
+  if( (tiny || d!=1.0) && !m->weighted ) bce_mean_set_weighted(m);
+  m->nRow += sign;
+  if( w>0.0 ){
+    m->nWeight += sign;
+    if( tiny ){
+      bce_sum_add(&m->tiny, scaled, sign);
+      m->nTiny += sign;
+    }else if( wl!=0.0 ){
+      bce_sum_add(&m->loss, wl, sign);
+    }
+    if( m->weighted ){
+      if( d==1.0 ){
+        bce_sum_add_positive(&m->weight, w, sign);
+      }else{
+        /* bce_mean_weight_d() replaces the w it expects to find */
+        bce_sum_add_positive(&m->weight, w, sign);
+        bce_mean_weight_d(m, w, d, sign);
+      }
+    }
+  }
+}
+
 /* The binary exponent of the sum times 2^k, as ilogb() gives it, for a
 ** sum that is not zero.  Read at 2^-128 first (the limbs reach 2^1102, so
 ** that is finite), and again at 2^1074 if that was subnormal. */

@@ -150,6 +150,16 @@ BCE_ALWAYS_INLINE void bce_mean_add_scaled_d(bce_mean *m, double part,
   if( d!=1.0 && w>0.0 ) bce_mean_weight_d(m, w, d, sign);
 }
 
+/* Adds or removes a row whose loss is part*2^scale, scale < 0 (a loss
+** below 2^-1000: cce and cce_logits, src/cce.h), part finite, of weight
+** w >= 0 and denominator d (as bce_mean_add_d()): w*part is rounded to 53
+** bits as if the exponent range had no floor, and goes to the loss sum
+** where it is normal or exact, else times 2^1074 to the tiny sum (the
+** mean made weighted first, as a state keeps that sum only there).  Out
+** of line: rare. */
+BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
+                                     double w, double d, int sign);
+
 /* Adds or removes a row of weight 1 and a finite loss: bce(y, p) with the
 ** default clip, 2^-52, whose loss is in [-ln(1 - 2^-52), -ln(2^-52)] =
 ** [about 2^-52, 36.04]: never +Inf, so no infinite count.  A row
