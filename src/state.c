@@ -9,11 +9,14 @@
 
 /* Version 2 (docs/state-format.md):
 **   0  3  magic "BCE"          8  1  function
-**   3  1  version              9  1  flags (bit 0: weighted)
+**   3  1  version              9  1  flags (bit 0: weighted, bit 1:
+**                                             a tiny weight sum)
 **   4  4  length, all bytes   10  .. options (src/options_codec.h)
 **   counts (LEB128): rows, then weighted: rows of w > 0, infinite, tiny;
 **                    unweighted: infinite
-**   sums: loss, then weighted: weight, tiny; each a count byte n, then
+**   sums: loss, then weighted: weight, tiny, then flag bit 1: the tiny
+**         weight sum (class weights: the w*d below 2^-968, times
+**         2^1074; src/mean.h); each a count byte n, then
 **         when n > 0 the first limb's index and n 4-byte digits
 **   CRC-32C of everything before it, 4 bytes.
 ** The scores (05 bce_d2, 06 cce_d2): after the sums, sum(w), then bce_d2
@@ -26,6 +29,10 @@ static const unsigned char state_magic[3] = {'B', 'C', 'E'};
 #define STATE_V1_HEAD 8       /* magic, version, length, function, flags */
 #define STATE_V2_HEAD 10
 #define STATE_FLAG_WEIGHTED 1
+/* Only where the sum is not 0, so that every other state keeps its bytes
+** and a build that does not know the sum refuses the state ("unknown
+** flags") rather than reading a wrong mean. */
+#define STATE_FLAG_TINY_WEIGHT 2
 /* the shortest: logits, unweighted: 2 counts, 1 sum (v2: and the options
 ** {}, one byte) */
 #define STATE_V1_MIN_LEN (STATE_V1_HEAD + 2 + 1 + 4)
@@ -140,6 +147,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   state_writer w;
   uint32_t crc;
   size_t i;
+  int tinyWeight;
   bce_mean_flush(m);               /* bce(y, p)'s rows not counted yet */
   if( m->nRow<=0 ) return 0;
   if( opt==0 ){
@@ -157,7 +165,10 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   put_byte(&w, BCE_STATE_VERSION);
   put_le(&w, 0, 4);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
-  put_byte(&w, m->weighted ? STATE_FLAG_WEIGHTED : 0);
+  tinyWeight = fn!=BCE_STATE_KL && m->weighted
+               && bce_sum_value(&m->tinyWeight)!=0.0;
+  put_byte(&w, (m->weighted ? STATE_FLAG_WEIGHTED : 0)
+               | (tinyWeight ? STATE_FLAG_TINY_WEIGHT : 0));
   if( opt ){
     for(i=0; i<nopt; i++) put_byte(&w, opt[i]);
   }else{
@@ -182,6 +193,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
     if( m->weighted ){
       put_sum(&w, &m->weight);
       put_sum(&w, &m->tiny);
+      if( tinyWeight ) put_sum(&w, &m->tinyWeight);
     }
   }
   if( fn==BCE_STATE_BCE_D2 || fn==BCE_STATE_CCE_D2 ){
@@ -818,7 +830,11 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   if( fn<BCE_STATE_PROB || fn>BCE_STATE_FN_LAST
    || (st->version==1 && fn>BCE_STATE_CCE_LOGITS) ){
     bad(&r, "an unknown function code");
-  }else if( flags & ~(unsigned)STATE_FLAG_WEIGHTED ){
+  }else if( (flags & ~(unsigned)(STATE_FLAG_WEIGHTED | STATE_FLAG_TINY_WEIGHT))
+          || ((flags & STATE_FLAG_TINY_WEIGHT)
+              && (!(flags & STATE_FLAG_WEIGHTED) || fn==BCE_STATE_KL)) ){
+    /* the tiny weight sum is a weighted mean's (a flag the options may
+    ** still refuse: no class weights, below) */
     bad(&r, "unknown flags");
   }else{
     st->fn = (bce_state_fn)fn;
@@ -857,6 +873,13 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     if( st->weighted
      && (!get_sum(&r, &st->weight) || !get_sum(&r, &st->tiny)) ){
       goto done;
+    }
+    if( flags & STATE_FLAG_TINY_WEIGHT ){
+      if( !(st->o.keys & BCE_OPT_CLASS_WEIGHT) ){
+        bad(&r, "unknown flags");
+        goto done;
+      }
+      if( !get_sum(&r, &st->tinyWeight) ) goto done;
     }
     if( st->fn==BCE_STATE_BCE_D2 || st->fn==BCE_STATE_CCE_D2 ){
       if( !get_sum(&r, &st->wsum) ) goto done;
@@ -945,6 +968,7 @@ BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
   if( st->weighted ){
     add_digits(&m->weight, &st->weight, sign);
     add_digits(&m->tiny, &st->tiny, sign);
+    add_digits(&m->tinyWeight, &st->tinyWeight, sign);
   }else if( m->weighted ){
     add_count(&m->weight, st->nRow, sign);
   }
