@@ -259,6 +259,16 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   if( ok==2 ) return;        /* the target is ignore_index: a NULL row */
   if( isinf(l) && w!=0.0 && mc_weights_overflow(ctx, f, &r, o) ) return;
+  /* a loss below 2^-1000 (scale < 0) rounded to the subnormal grid: the
+  ** mean sum(w l) / sum(w) is a weighted average of the losses, so it is
+  ** off by no more, and the state's bytes are those of before; not so
+  ** where sum(w d) is as small (class weights near 2^-1074) or for the
+  ** sums (reduction), which keep the loss's 53 bits (docs/accuracy.md) */
+  if( scale<0 && o->n_class_weights==0
+   && o->reduction==BCE_REDUCTION_MEAN ){
+    l = ldexp(l, scale);
+    scale = 0;
+  }
   /* rule 7; a loss past DBL_MAX comes halved or quartered, and w*l up to
   ** 4 DBL_MAX is carried in the exact sums (src/mean.h); a loss below
   ** 2^-1000 comes times 2^1100 (scale < 0), and w*l cannot overflow */
