@@ -880,6 +880,12 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
         goto done;
       }
       if( !get_sum(&r, &st->tinyWeight) ) goto done;
+      if( st->tinyWeight.n==0 ){
+        /* the flag is written only for a sum that is not 0: one
+        ** encoding */
+        bad(&r, "a tiny weight sum of 0 under its flag");
+        goto done;
+      }
     }
     if( st->fn==BCE_STATE_BCE_D2 || st->fn==BCE_STATE_CCE_D2 ){
       if( !get_sum(&r, &st->wsum) ) goto done;
