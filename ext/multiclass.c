@@ -248,8 +248,11 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   /* class weights make every row's denominator d its class's weight
   ** (PyTorch's weighted mean): the mean is weighted from the first row,
-  ** in every frame and shard alike (src/mean.h) */
-  a->weighted = argc>=3 || o->n_class_weights>0;
+  ** in every frame and shard alike (src/mean.h); a row whose w*l is a
+  ** tiny product made it weighted too (bce_mean_add_part_d(): only a
+  ** weighted mean holds the tiny sum), and it stays so: set to 0 again,
+  ** the next such row would add the rows so far to the weight sum twice */
+  if( argc>=3 || o->n_class_weights>0 ) a->weighted = 1;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
        ? bce_cce_logits_loss_scaled(&r, o, &l, &scale, &d, &err)
        : bce_cce_loss_scaled(&r, o, &l, &scale, &d, &err);
