@@ -533,7 +533,8 @@ static int meaning(state_reader *r, bce_state *st){
     snprintf(w, size, "%lld infinite loss%s, which eps = %s rules out",
              (long long)st->nInf, st->nInf==1 ? "" : "es", a);
   }else{
-    static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52};
+    static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52},
+                       tinyWeight = {1, 106};
     bound br = row_bound(st), bw = weight_bound(st);
     finite = rows - st->nInf - st->nTiny;
     /* with class weights a row adds w*d to the weight sum, d >= 0: as
@@ -555,6 +556,13 @@ static int meaning(state_reader *r, bce_state *st){
       snprintf(w, size, "tiny products summing to %s over %lld tiny row%s, "
                "each below 2^-1022", a, (long long)st->nTiny,
                plural(st->nTiny));
+    }else if( sum_above(&st->tinyWeight, st->nWeight, tinyWeight, 1074) ){
+      /* a product w*d goes there only below 2^-968: below 2^106 once
+      ** scaled; without this bound merged states could pass the 68 limbs */
+      format_sum(a, sizeof a, &st->tinyWeight, -1074);
+      snprintf(w, size, "tiny weight products summing to %s over %lld "
+               "row%s of w > 0, each below 2^-968", a,
+               (long long)st->nWeight, plural(st->nWeight));
     }else if( sum_above(&st->loss, finite,
                         st->weighted ? br : bw, 1074) ){
       format_sum(a, sizeof a, &st->loss, 0);
