@@ -159,15 +159,31 @@ static void add_sum_dd(bce_sum *s, int k, double *hi, double *lo){
 ** each side read near 1 at its own scale (tiny_quotient()'s way), so that
 ** nothing underflows or overflows, as a double-double; their quotient to
 ** about 2^-100, rounded once (bce_ldexp_dd()). */
-static double tiny_weight_quotient(bce_mean *m){
-  int kd = sum_ilogb(&m->tinyWeight, -1074), kn = 0, has = 0;
-  double nh = 0.0, nl = 0.0, dh = 0.0, dl = 0.0, q1, q2;
+/* weight + tinyWeight/2^1074 (tinyWeight != 0) times 2^-*kd, near 1, as
+** the double-double (*dh, *dl). */
+static void weight_dd(bce_mean *m, int *kd, double *dh, double *dl){
+  *kd = sum_ilogb(&m->tinyWeight, -1074);
   if( bce_sum_value(&m->weight)!=0.0 ){
     int kw = sum_ilogb(&m->weight, 0);
-    if( kw>kd ) kd = kw;
+    if( kw>*kd ) *kd = kw;
   }
-  add_sum_dd(&m->weight, -kd, &dh, &dl);
-  add_sum_dd(&m->tinyWeight, -kd - 1074, &dh, &dl);
+  *dh = *dl = 0.0;
+  add_sum_dd(&m->weight, -*kd, dh, dl);
+  add_sum_dd(&m->tinyWeight, -*kd - 1074, dh, dl);
+}
+
+BCE_PRIVATE double bce_mean_weight_value(bce_mean *m){
+  int kd;
+  double dh, dl;
+  if( bce_sum_value(&m->tinyWeight)==0.0 ) return bce_sum_value(&m->weight);
+  weight_dd(m, &kd, &dh, &dl);
+  return bce_ldexp_dd(dh, dl, kd);
+}
+
+static double tiny_weight_quotient(bce_mean *m){
+  int kd, kn = 0, has = 0;
+  double nh = 0.0, nl = 0.0, dh, dl, q1, q2;
+  weight_dd(m, &kd, &dh, &dl);
   if( bce_sum_value(&m->loss)!=0.0 ){
     kn = sum_ilogb(&m->loss, 0);
     has = 1;

@@ -88,6 +88,10 @@ BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
 ** are added to the weight sum, exactly; the mean is unchanged. */
 BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m);
 
+/* The weight sum's value, sum(w d): the weight sum and, where it is not
+** 0, the tiny weight sum over 2^1074, rounded once. */
+BCE_PRIVATE double bce_mean_weight_value(bce_mean *m);
+
 /* The weight sum of a row of weight w > 0 added by bce_mean_add() or
 ** bce_mean_add_scaled() made w*d, exactly (two doubles: the product and
 ** its error by fma); a product below 2^-968 that the sums' grid of

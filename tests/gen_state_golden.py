@@ -617,6 +617,13 @@ def sql():
               % (name, whole, whole))
         print("INSERT INTO checks SELECT 'golden v2: %s: its options in bce_state_info()', json(json_extract(bce_state_info(x'%s'), '$.options')), json('%s'), 'is', NULL;"
               % (name, whole, json.dumps(opts)))
+        # sum_w: sum(w d), with the tiny weight sum (rounded once)
+        sums = Sums()
+        for r in rows:
+            sums.add(*r)
+        sum_w = float(sums.den() if (weighted or sums.n_tiny) else sums.n_row)
+        print("INSERT INTO checks SELECT 'golden v2: %s: its sum_w in bce_state_info()', json_extract(bce_state_info(x'%s'), '$.sum_w') + 0.0, %r, 'ulp', 0;"
+              % (name, whole, sum_w))
         call, data = OPTION_SQL[name]
         fname = call.split("(")[0] + "()"
         call = call % ("'" + json.dumps(opts) + "'")
