@@ -45,7 +45,10 @@ BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
       tiny = !(bce_fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==scaled);
     }
   }
-  if( (tiny || d!=1.0) && !m->weighted ) bce_mean_set_weighted(m);
+  /* an unweighted mean keeps its tiny products too (its state is then
+  ** written weighted: src/state.c), and stays unweighted, so that a
+  ** window whose tiny rows have left is the mean of a fresh aggregate */
+  if( d!=1.0 && !m->weighted ) bce_mean_set_weighted(m);
   m->nRow += sign;
   if( w>0.0 ){
     m->nWeight += sign;
@@ -268,6 +271,12 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
     return BCE_MEAN_VALUE;
   }
   if( !m->weighted ){
+    if( m->nTiny>0 ){
+      /* tiny products of rows of weight 1 (bce_mean_add_part_d()) */
+      int kd = ilogb((double)m->nRow);
+      *value = tiny_quotient(m, ldexp((double)m->nRow, -kd), kd);
+      return BCE_MEAN_VALUE;
+    }
     *value = sum_quotient(&m->loss, (double)m->nRow, 0.0);
     return BCE_MEAN_VALUE;
   }

@@ -171,9 +171,10 @@ BCE_ALWAYS_INLINE void bce_mean_add_scaled_d(bce_mean *m, double part,
 ** below 2^-1000: cce and cce_logits, src/cce.h), part finite, of weight
 ** w >= 0 and denominator d (as bce_mean_add_d()): w*part is rounded to 53
 ** bits as if the exponent range had no floor, and goes to the loss sum
-** where it is normal or exact, else times 2^1074 to the tiny sum (the
-** mean made weighted first, as a state keeps that sum only there).  Out
-** of line: rare. */
+** where it is normal or exact, else times 2^1074 to the tiny sum (an
+** unweighted mean too: its state is written weighted while it has tiny
+** products, src/state.c, as only a weighted state holds them).  Out of
+** line: rare. */
 BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
                                      double w, double d, int sign);
 

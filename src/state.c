@@ -138,6 +138,13 @@ static void state_options(const bce_options *o, const bce_mean *m,
   if( s->reduction==BCE_REDUCTION_MEAN ) s->keys &= ~BCE_OPT_REDUCTION;
 }
 
+/* s += n (sign +1) or -= n, exactly: two doubles of 32 bits each. */
+static void add_count(bce_sum *s, int64_t n, int sign){
+  uint64_t u = (uint64_t)n;
+  bce_sum_add(s, (double)(u & 0xffffffffu), sign);
+  bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
+}
+
 /* The state with the options so (opt NULL) or the canonical bytes
 ** opt[0..nopt). */
 static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
@@ -147,7 +154,8 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   state_writer w;
   uint32_t crc;
   size_t i;
-  int tinyWeight;
+  int tinyWeight, weighted;
+  bce_sum rows;
   bce_mean_flush(m);               /* bce(y, p)'s rows not counted yet */
   if( m->nRow<=0 ) return 0;
   if( opt==0 ){
@@ -165,9 +173,16 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   put_byte(&w, BCE_STATE_VERSION);
   put_le(&w, 0, 4);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
+  /* only a weighted state holds tiny products: an unweighted mean that
+  ** has some (cce, cce_logits: losses below 2^-1000 under a sum
+  ** reduction, src/mean.h) is written as the weighted one of its rows,
+  ** each of weight 1, and so only while it has them: a window whose
+  ** tiny rows have left writes the state a fresh aggregate over its rows
+  ** does (rule 8) */
+  weighted = m->weighted || (fn!=BCE_STATE_KL && m->nTiny>0);
   tinyWeight = fn!=BCE_STATE_KL && m->weighted
                && bce_sum_value(&m->tinyWeight)!=0.0;
-  put_byte(&w, (m->weighted ? STATE_FLAG_WEIGHTED : 0)
+  put_byte(&w, (weighted ? STATE_FLAG_WEIGHTED : 0)
                | (tinyWeight ? STATE_FLAG_TINY_WEIGHT : 0));
   if( opt ){
     for(i=0; i<nopt; i++) put_byte(&w, opt[i]);
@@ -182,7 +197,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
     put_signed_sum(&w, &m->tiny);
     if( m->weighted ) put_sum(&w, &m->weight);
   }else{
-    if( m->weighted ){
+    if( weighted ){
       put_varint(&w, (uint64_t)m->nWeight);
       put_varint(&w, (uint64_t)m->nInf);
       put_varint(&w, (uint64_t)m->nTiny);
@@ -190,8 +205,15 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
       put_varint(&w, (uint64_t)m->nInf);
     }
     put_sum(&w, &m->loss);
-    if( m->weighted ){
-      put_sum(&w, &m->weight);
+    if( weighted ){
+      if( !m->weighted ){
+        /* its rows weigh 1 each: the weight sum is their count */
+        memset(&rows, 0, sizeof rows);
+        add_count(&rows, m->nWeight, +1);
+        put_sum(&w, &rows);
+      }else{
+        put_sum(&w, &m->weight);
+      }
       put_sum(&w, &m->tiny);
       if( tinyWeight ) put_sum(&w, &m->tinyWeight);
     }
@@ -945,13 +967,6 @@ static void add_digits(bce_sum *s, const bce_state_sum *d, int sign){
     s->limb[d->lo + i] += sign>0 ? v : -v;
   }
   if( d->n>0 && ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
-}
-
-/* s += n (sign +1) or -= n, exactly: two doubles of 32 bits each. */
-static void add_count(bce_sum *s, int64_t n, int sign){
-  uint64_t u = (uint64_t)n;
-  bce_sum_add(s, (double)(u & 0xffffffffu), sign);
-  bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
 }
 
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,

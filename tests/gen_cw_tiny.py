@@ -25,7 +25,10 @@ state and back.  The window rows: a frame of 2 rows sliding over rows
 of tiny class weights (and unweighted rows of tiny alphas), each frame's
 value against the aggregate of its rows: the inverse step takes the tiny
 weight sum and the tiny sum back out (20 of these 108 failed on integ
-7ddc21c, none on the branch before they were added).
+7ddc21c, none on the branch before they were added); and the states of
+the unweighted frames are those of a fresh aggregate over the frame (4
+of these 24 failed before the fix: the frame stayed weighted once a tiny
+product had been in it).
 
 Writes tests/sql/mpmath_cw_tiny.sql.
 Run:  /usr/bin/python3 tests/gen_cw_tiny.py
@@ -228,7 +231,11 @@ def window_rows():
         for logits in (False, True):
             rows = WINZ if logits else WIN
             if not weighted:
+                # class 2's alpha is 1: a frame of rows 2 and 3 holds no
+                # tiny product
                 rows = [(y, x, 1.0) for y, x, _ in rows]
+                rows = rows[:2] + [(2, xx, 1.0) for _, xx, _ in rows[2:4]] \
+                    + rows[4:]
             fn = "cce_logits" if logits else "cce"
             for red in ("mean", "sum", "mean_over_rows"):
                 oo = dict(o)
@@ -249,6 +256,25 @@ def window_rows():
                     check("%s %s window of 2 rows, row %d%s"
                           % (fn, js, i, "" if weighted else ", unweighted"),
                           sql, aggregate(frame, logits, oo), "ulp", 2)
+                    if weighted or red == "mean":
+                        continue
+                    # rule 8 for the state: an unweighted frame's state is
+                    # written weighted only while a tiny product is in it
+                    # (docs/state-format.md), as a fresh aggregate's is
+                    fvals = "(VALUES " + ",".join(
+                        "(%s,%s)" % (y, q(json.dumps(x)))
+                        for y, x, _ in frame) + ")"
+                    OUT.append(
+                        "INSERT INTO checks VALUES(%s, (SELECT hex(v) FROM "
+                        "(SELECT column1 AS i, %s_state(column2, column3, %s) "
+                        "OVER (ORDER BY column1 ROWS BETWEEN 1 PRECEDING AND "
+                        "CURRENT ROW) AS v FROM %s) WHERE i = %d), (SELECT "
+                        "hex(%s_state(column1, column2, %s)) FROM %s), 'is', "
+                        "NULL);"
+                        % (q("%s_state %s window of 2 rows, row %d, "
+                             "unweighted: a fresh aggregate's bytes"
+                             % (fn, js, i)), fn, q(js), vals, i, fn, q(js),
+                           fvals))
 
 
 def main():

@@ -391,18 +391,21 @@ def exact(x):
     return Fraction(m) * Fraction(2) ** e
 
 
-def mc_loss(l, opts, reduction):
-    """A multi-class row's loss as it reaches the sums: the double nearest
-    it; but below 2^-1000 under options that act (not the defaults'
-    path) and class weights or a sum reduction, its 53 bits without the
+def mc_loss(l, opts, reduction, logits, K):
+    """A multi-class row's loss as it reaches the sums (docs/state-format.md,
+    Counts): the double nearest it; but near the bottom of the doubles,
+    under class weights or a sum reduction, its 53 bits without the
     subnormal floor (a Fraction): there the mean divides by a sum(w d) as
-    small, or the sum is the value (cce, cce_logits: src/cce.h).  Under
-    the mean without class weights the mean is a weighted average of the
-    losses, and the subnormal double is as close."""
+    small, or the sum is the value.  Near: below 2^-1000 under options
+    that act, and for cce_logits below K 2^-1018 without.  Under the mean
+    without class weights the mean is a weighted average of the losses,
+    and the subnormal double is as close."""
     plain = not any(k in opts for k in ("class_weight", "alpha")) and \
         not opts.get("gamma", 0) and not opts.get("smoothing", 0)
     x = exact(l)
-    if (not plain and 0 < x < Fraction(2) ** -1000
+    near = (Fraction(2) ** -1000 if not plain
+            else K * Fraction(2) ** -1018 if logits else 0)
+    if (0 < x < near
             and ("class_weight" in opts or reduction != "mean")):
         return round53(x)
     return float(x)                 # Fraction -> float: rounded once
@@ -412,9 +415,13 @@ def multiclass_rows(opts, data, logits, reduction="mean"):
     eps = opts.get("eps", DEFAULT_EPS)
     rows = []
     for k, x, w in data:
-        q = softmax(x) if logits else [clip(p, eps) for p in x]
-        l, d = multiclass(k, q, opts)
-        rows.append((mc_loss(l, opts, reduction), w, float(d)))
+        # 3000 bits: a softmax of 1 - e^-800 keeps its e^-800, and the
+        # loss below 2^-1000 its digits
+        with mpmath.workprec(3000):
+            q = softmax(x) if logits else [clip(p, eps) for p in x]
+            l, d = multiclass(k, q, opts)
+        rows.append((mc_loss(l, opts, reduction, logits, len(x)), w,
+                     float(d)))
     return rows
 
 
@@ -425,6 +432,7 @@ ML = [([1, 0, 1], [0.9, 0.2, 0.4], 1), ([0, 0, 1], [0.3, 0.6, 0.7], 2),
 MC = [(0, [0.7, 0.2, 0.1], 1), (1, [0.1, 0.3, 0.6], 2), (2, [0.2, 0.2, 0.6], 0),
       (1, [0.05, 0.9, 0.05], 1.25), (2, [0.3, 0.3, 0.4], 0.1)]
 MCZ = [(0, [2.0, -1.0, 0.5], 1), (2, [0.1, 0.2, 3.0], 3), (1, [-4.0, 1.0, 0.0], 0.5)]
+MZTINY = [(0, [800.0, 0.0]), (1, [0.0, 0.5]), (0, [750.0, 1.0]), (1, [-3.0, 745.0])]
 TINY_CW = [5e-324, 1e-310, 0.75]
 TINY_CWZ = [1e-310, 0.5, 5e-324]
 # weights of 53 bits (1.1, 0.3, 1/3): their products with the tiny class
@@ -486,6 +494,11 @@ OPTION_CASES = [
      {"eps": DEFAULT_EPS, "alpha": [5e-324, 1e-310, 1], "reduction": "sum"},
      multiclass_rows({"alpha": [5e-324, 1e-310, 1]},
                      [(k, x, 1) for k, x, w in MCT], False, "sum"), False),
+    # no options that act: cce_logits' own path keeps a loss below
+    # K 2^-1018 to 53 bits for the sum (e^-800 here), unweighted rows
+    ("cce_logits, sum, losses below 2^-1018, unweighted", 4,
+     {"reduction": "sum"},
+     multiclass_rows({}, [(k, z, 1) for k, z in MZTINY], True, "sum"), False),
 ]
 
 # The calls that make each state of OPTION_CASES through SQL, and their
@@ -527,6 +540,8 @@ OPTION_SQL = {
         ("cce_logits_state(column1, column2, column3, %s)", _js(MCZT)),
     "cce, alpha [5e-324, 1e-310, 1], sum, unweighted":
         ("cce_state(column1, column2, %s)", _js([(k, x) for k, x, w in MCT])),
+    "cce_logits, sum, losses below 2^-1018, unweighted":
+        ("cce_logits_state(column1, column2, %s)", _js(MZTINY)),
 }
 
 # Cases whose losses below 2^-1000 keep 53 bits no double holds: the
