@@ -348,6 +348,62 @@ static bce_dd mean_dd(bce_mean *m, bce_sum *den, int k){
   return bce_d2_div(n, sum_dd(den, k));
 }
 
+/* The numerator sum(w l) at the scale k over D, the denominator at k. */
+static bce_dd mean_at(bce_mean *m, bce_dd D, int k){
+  bce_dd n = sum_dd(&m->loss, k);
+  if( m->nTiny>0 ){
+    bce_dd t = sum_dd(&m->tiny, k - 1074);
+    bce_dd_add(&n.hi, &n.lo, t.hi);
+    bce_dd_add(&n.hi, &n.lo, t.lo);
+  }
+  return bce_d2_div(n, D);
+}
+
+/* The mean's denominator sum(w d) with its products below 2^-968 (class
+** weights, src/mean.h), times 2^*k near 1. */
+static bce_dd den_dd(bce_mean *m, bce_sum *den, int *k){
+  bce_dd d, t;
+  double tw = bce_sum_value(&m->tinyWeight);
+  if( tw==0.0 ){
+    *k = bce_sum_value(den)!=0.0 ? unit_scale(den) : 0;
+    return sum_dd(den, *k);
+  }
+  *k = 1074 - bce_ilogb(tw);
+  if( bce_sum_value(den)!=0.0 && unit_scale(den)<*k ) *k = unit_scale(den);
+  d = sum_dd(den, *k);
+  t = sum_dd(&m->tinyWeight, *k - 1074);
+  bce_dd_add(&d.hi, &d.lo, t.hi);
+  bce_dd_add(&d.hi, &d.lo, t.lo);
+  return d;
+}
+
+/* The scale 2^cs that brings the largest class weight into [1, 2) (0
+** where every weight is 0). */
+static int class_weight_scale(const bce_options *o){
+  double big = 0.0;
+  int64_t c;
+  for(c=0; c<o->n_class_weights; c++){
+    if( o->class_weights[c]>big ) big = o->class_weights[c];
+  }
+  return big>0.0 ? -bce_ilogb(big) : 0;
+}
+
+/* What is left to say once L0 and L are known (L0 finite or +Inf, > 0). */
+static bce_score_status d2_finish(bce_mean *m, bce_dd L0, bce_dd L,
+                                  double *v){
+  if( m->nInf>0 ){
+    if( isinf(L0.hi) ) return BCE_SCORE_NULL;
+    *v = -INFINITY;
+    return BCE_SCORE_VALUE;
+  }
+  if( isinf(L0.hi) ){
+    *v = 1.0;
+    return BCE_SCORE_VALUE;
+  }
+  *v = bce_d2_score(L, L0);
+  return BCE_SCORE_VALUE;
+}
+
 /* What is left to say once L0 is known (finite or +Inf, > 0). */
 static bce_score_status d2_report(bce_mean *m, bce_dd L0, bce_sum *den,
                                   int k, double *v){
@@ -475,11 +531,40 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
     if( bce_sum_value(&rest)==0.0 ) goto done;
     bigc = bce_d2_div(sum_dd(&rest, k), W);
   }
+  den = m->weighted ? &m->weight : wsum;
+  /* only where the weight sum lacks products (the tiny weight sum) or the
+  ** class weights are all below 2^-968: elsewhere the scales change no
+  ** bit, and L0 and L keep the bits of before (with row weights near
+  ** 2^-1074 both lose the same digits: a null model's class frequency
+  ** below 2^-1022 is subnormal, an open item) */
+  if( o->n_class_weights>0
+   && (bce_sum_value(&m->tinyWeight)!=0.0
+       || class_weight_scale(o)>968) ){
+    /* the class weights times 2^cs, the largest in [1, 2), and D (the
+    ** mean's denominator sum(w d), with its products below 2^-968) read
+    ** at 2^kd, near 1: weights near 2^-1074 keep their digits
+    ** (docs/accuracy.md); L0 over D is times W/D, the scales taken back
+    ** out; +Inf (a class never seen) stays +Inf, where the quotient's
+    ** remainder would be Inf - Inf, NaN */
+    int cs = class_weight_scale(o), kd;
+    bce_dd D = den_dd(m, den, &kd), dw;
+    L0 = bce_d2_null_cce(pi, K, big, bigc, o->class_weights, cs,
+                         (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
+                         (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
+    dw = bce_d2_div(D, W);
+    if( !isinf(L0.hi) || !(dw.hi>0.0) ){
+      L0 = bce_d2_div(L0, dw);
+      L0.hi = ldexp(L0.hi, kd - k - cs);
+      L0.lo = ldexp(L0.lo, kd - k - cs);
+    }
+    if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
+    st = d2_finish(m, L0, mean_at(m, D, kd), v);
+    goto done;
+  }
   L0 = bce_d2_null_cce(pi, K, big, bigc,
-                       o->n_class_weights>0 ? o->class_weights : 0,
+                       o->n_class_weights>0 ? o->class_weights : 0, 0,
                        (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
                        (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
-  den = m->weighted ? &m->weight : wsum;
   if( o->n_class_weights>0 ){
     /* L0 over the mean's denominator sum(w d): times W/D; +Inf (a class
     ** never seen) stays +Inf, where the quotient's remainder would be

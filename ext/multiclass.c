@@ -248,23 +248,34 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   /* class weights make every row's denominator d its class's weight
   ** (PyTorch's weighted mean): the mean is weighted from the first row,
-  ** in every frame and shard alike (src/mean.h) */
-  a->weighted = argc>=3 || o->n_class_weights>0;
+  ** in every frame and shard alike (src/mean.h); a row whose w*l is a
+  ** tiny product made it weighted too (bce_mean_add_part_d(): only a
+  ** weighted mean holds the tiny sum), and it stays so: set to 0 again,
+  ** the next such row would add the rows so far to the weight sum twice */
+  if( argc>=3 || o->n_class_weights>0 ) a->weighted = 1;
   ok = f->eLoss==BCE_LOSS_CCE_LOGITS
        ? bce_cce_logits_loss_scaled(&r, o, &l, &scale, &d, &err)
-       : bce_cce_loss(&r, o, &l, &d, &err);
+       : bce_cce_loss_scaled(&r, o, &l, &scale, &d, &err);
   if( !ok ){
     mc_report(ctx, f, argv, &err);
     return;
   }
   if( ok==2 ) return;        /* the target is ignore_index: a NULL row */
   if( isinf(l) && w!=0.0 && mc_weights_overflow(ctx, f, &r, o) ) return;
-  /* a loss below 2^-1022 is rounded to the subnormal grid here: the mean
-  ** is a weighted average of the losses, so it is off by no more */
-  if( scale<0 ) l = ldexp(l, scale);
+  /* a loss below 2^-1000 (scale < 0) rounded to the subnormal grid: the
+  ** mean sum(w l) / sum(w) is a weighted average of the losses, so it is
+  ** off by no more, and the state's bytes are those of before; not so
+  ** where sum(w d) is as small (class weights near 2^-1074) or for the
+  ** sums (reduction), which keep the loss's 53 bits (docs/accuracy.md) */
+  if( scale<0 && o->n_class_weights==0
+   && o->reduction==BCE_REDUCTION_MEAN ){
+    l = ldexp(l, scale);
+    scale = 0;
+  }
   /* rule 7; a loss past DBL_MAX comes halved or quartered, and w*l up to
-  ** 4 DBL_MAX is carried in the exact sums (src/mean.h) */
-  if( sign>0 && w>0.0 && isfinite(l) && isinf(w*l) ){
+  ** 4 DBL_MAX is carried in the exact sums (src/mean.h); a loss below
+  ** 2^-1000 comes times 2^1100 (scale < 0), and w*l cannot overflow */
+  if( sign>0 && w>0.0 && scale>=0 && isfinite(l) && isinf(w*l) ){
     bce_error(ctx, "w*loss overflows a double; scale the weights down");
     return;
   }
@@ -276,6 +287,10 @@ static void mc_step(sqlite3_context *ctx, int argc, sqlite3_value **argv,
   }
   if( scale>0 ){
     bce_mean_add_scaled_d(a, l, scale, w, d, sign);
+  }else if( scale<0 ){
+    /* not rounded to the subnormal grid first: under class weights near
+    ** 2^-1074 the mean divides by sum(w d), as small (docs/accuracy.md) */
+    bce_mean_add_part_d(a, l, scale, w, d, sign);
   }else{
     bce_mean_add_d(a, l, w, d, sign);
   }

@@ -522,7 +522,7 @@ BCE_PRIVATE void bce_state_info_func(sqlite3_context *ctx, int argc,
                       (long long)st.nWeight, (long long)st.nInf,
                       (long long)st.nTiny);
   json_double(s, st.weighted || st.fn==BCE_STATE_KL
-                    ? bce_sum_value(&m.weight) : (double)st.nRow);
+                    ? bce_mean_weight_value(&m) : (double)st.nRow);
   sqlite3_str_appendall(s, ",\"loss\":");
   if( st.fn==BCE_STATE_KL ){
     /* kl_div's mean is its score: its loss is the divergence */

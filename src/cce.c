@@ -1877,6 +1877,26 @@ BCE_PRIVATE int bce_cce_loss(const bce_cce_row *r, const bce_options *o,
   return bce_cce_wloss(r, o, 1.0, loss, &wl, denom, err);
 }
 
+BCE_PRIVATE int bce_cce_loss_scaled(const bce_cce_row *r,
+                                    const bce_options *o, double *loss,
+                                    int *scale, double *denom,
+                                    bce_array_error *err){
+  cce_scan s;
+  xdd l;
+  *denom = 1.0;
+  *scale = 0;
+  if( cce_ignored(r, o) ){
+    if( !ignored_row(r, 0, &s, err) ) return 0;
+    *loss = 0.0;
+    return 2;
+  }
+  if( cce_plain(o) ) return bce_cce_loss(r, o, loss, denom, err);
+  if( !opt_loss(r, o, 0, &l, denom, err) ) return 0;
+  if( l.hi!=0.0 && isfinite(l.hi) && l.e< -1000 ) *scale = -1100;
+  *loss = xdd_round(l, -*scale);
+  return 1;
+}
+
 BCE_PRIVATE int bce_cce_logits_loss_scaled(const bce_cce_row *r,
                                            const bce_options *o,
                                            double *loss, int *scale,

@@ -102,6 +102,15 @@ BCE_PRIVATE int bce_cce_wloss(const bce_cce_row *r, const bce_options *o,
                               double w, double *loss, double *wl,
                               double *denom, bce_array_error *err);
 
+/* bce_cce_loss() as *loss * 2^*scale: *scale is -1100 and *loss the loss
+** times 2^1100 where, with options (class weights or alphas near the
+** bottom of the doubles), the loss is below 2^-1000, so that it reaches
+** the sums with its 53 bits and not on the subnormal grid; else 0. */
+BCE_PRIVATE int bce_cce_loss_scaled(const bce_cce_row *r,
+                                    const bce_options *o, double *loss,
+                                    int *scale, double *denom,
+                                    bce_array_error *err);
+
 /* The loss of the row from logits, within a few ulp at any magnitude;
 ** +Inf where it is past the double range. */
 BCE_PRIVATE int bce_cce_logits_loss(const bce_cce_row *r,

@@ -92,7 +92,8 @@ BCE_PRIVATE bce_dd bce_d2_null_binary(bce_dd ybar, bce_dd ybarc, double eps,
 }
 
 BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
-                                   bce_dd bigc, const double *cw, double eps,
+                                   bce_dd bigc, const double *cw,
+                                   int cwScale, double eps,
                                    double smoothing){
   bce_dd r = {0.0, 0.0};
   int64_t c;
@@ -118,7 +119,7 @@ BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
     }
     if( cw ){
       bce_dd w;
-      w.hi = cw[c];
+      w.hi = ldexp(cw[c], cwScale);
       w.lo = 0.0;
       t = dd_mul(t, w);
     }

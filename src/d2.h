@@ -39,10 +39,14 @@ BCE_PRIVATE bce_dd bce_d2_null_binary(bce_dd ybar, bce_dd ybarc, double eps,
 
 /* The sum over classes of the cce null model, before the factor W/D:
 ** pi[0..K) the class means, big the class whose pi is above 1/2 (or -1)
-** and bigc its 1 - pi exactly; cw the class weights (0: none).  +Inf
-** where a class of pi_c = 0 has a smoothed target and eps = 0. */
+** and bigc its 1 - pi exactly; cw the class weights (0: none), taken
+** times 2^cwScale (exact: the caller brings the largest near 1, so that
+** weights near 2^-1074 keep their digits in the products; the sum is then
+** 2^cwScale times the null model's).  +Inf where a class of pi_c = 0 has
+** a smoothed target and eps = 0. */
 BCE_PRIVATE bce_dd bce_d2_null_cce(const bce_dd *pi, int64_t K, int64_t big,
-                                   bce_dd bigc, const double *cw, double eps,
+                                   bce_dd bigc, const double *cw,
+                                   int cwScale, double eps,
                                    double smoothing);
 
 /* 1 - L/L0 rounded once, L0 > 0 finite, L finite >= 0. */

@@ -2,6 +2,7 @@
 #include <math.h>
 #include "mean.h"
 #include "fma.h"
+#include "dd.h"
 
 /* For wl = w*l rounded, below 2^-1022: *scaled is w*l times 2^1074
 ** rounded to 53 bits -- the product of the two mantissas (in [1/4, 1), so
@@ -26,6 +27,64 @@ BCE_PRIVATE void bce_mean_add_small(bce_mean *m, double w, double l, double wl,
     bce_sum_add(&m->tiny, scaled, sign);
     m->nTiny += sign;
   }
+}
+
+BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
+                                     double w, double d, int sign){
+  double wl = 0.0, scaled = 0.0;
+  int tiny = 0;
+  if( w>0.0 && part!=0.0 ){
+    int ew, el;
+    double mw = frexp(w, &ew), ml = frexp(part, &el), p = mw*ml;
+    int e = ew + el + scale;
+    wl = ldexp(p, e);
+    if( !(wl>=0x1p-1022) ){
+      /* as exact_product(): p in [1/4, 1) rounds as w*l would without an
+      ** exponent floor */
+      scaled = ldexp(p, e + 1074);
+      tiny = !(bce_fma(mw, ml, -p)==0.0 && ldexp(wl, 1074)==scaled);
+    }
+  }
+  /* an unweighted mean keeps its tiny products too (its state is then
+  ** written weighted: src/state.c), and stays unweighted, so that a
+  ** window whose tiny rows have left is the mean of a fresh aggregate */
+  if( d!=1.0 && !m->weighted ) bce_mean_set_weighted(m);
+  m->nRow += sign;
+  if( w>0.0 ){
+    m->nWeight += sign;
+    if( tiny ){
+      bce_sum_add(&m->tiny, scaled, sign);
+      m->nTiny += sign;
+    }else if( wl!=0.0 ){
+      bce_sum_add(&m->loss, wl, sign);
+    }
+    if( m->weighted ){
+      if( d==1.0 ){
+        bce_sum_add_positive(&m->weight, w, sign);
+      }else{
+        /* bce_mean_weight_d() replaces the w it expects to find */
+        bce_sum_add_positive(&m->weight, w, sign);
+        bce_mean_weight_d(m, w, d, sign);
+      }
+    }
+  }
+}
+
+/* Whether w*d (below 2^-968) is off the sums' grid, and then it taken
+** times 2^1074 to the tiny weight sum. */
+BCE_PRIVATE int bce_mean_weight_tiny(bce_mean *m, double w, double d,
+                                    int sign){
+  int ew, ed, e;
+  double mw = frexp(w, &ew), md = frexp(d, &ed), p = mw*md;
+  double pe = bce_fma(mw, md, -p);
+  /* mw*md = p + pe exactly (mantissas in [1/2, 1)): on the grid when
+  ** both parts are, times 2^e */
+  e = ew + ed;
+  if( ldexp(ldexp(p, e), -e)==p && ldexp(ldexp(pe, e), -e)==pe ) return 0;
+  /* exact for w*d >= 2^-2042; below, off by less than 2^-2148 */
+  bce_sum_add(&m->tinyWeight, ldexp(p, e + 1074), sign);
+  bce_sum_add(&m->tinyWeight, ldexp(pe, e + 1074), sign);
+  return 1;
 }
 
 /* The binary exponent of the sum times 2^k, as ilogb() gives it, for a
@@ -85,6 +144,64 @@ static double tiny_quotient(bce_mean *m, double den, int kd){
   num = bce_sum_value_scaled(&m->loss, -kn)
       + bce_sum_value_scaled(&m->tiny, -kn - 1074);
   return ldexp(num/den, kn - kd);
+}
+
+/* s times 2^k added to the double-double (*hi, *lo): the sum's two
+** leading doubles, the second its remainder.  h 2^-k is the sum rounded
+** to 53 bits at its own magnitude (or the sum itself, where that is below
+** 2^-1022), so taking it out of the copy is exact. */
+static void add_sum_dd(bce_sum *s, int k, double *hi, double *lo){
+  bce_sum c = *s;
+  double h = bce_sum_value_scaled(&c, k);
+  bce_sum_add(&c, ldexp(h, -k), -1);
+  bce_dd_add(hi, lo, h);
+  bce_dd_add(hi, lo, bce_sum_value_scaled(&c, k));
+}
+
+/* (loss + tiny/2^1074) / (weight + tinyWeight/2^1074), tinyWeight != 0:
+** each side read near 1 at its own scale (tiny_quotient()'s way), so that
+** nothing underflows or overflows, as a double-double; their quotient to
+** about 2^-100, rounded once (bce_ldexp_dd()). */
+/* weight + tinyWeight/2^1074 (tinyWeight != 0) times 2^-*kd, near 1, as
+** the double-double (*dh, *dl). */
+static void weight_dd(bce_mean *m, int *kd, double *dh, double *dl){
+  *kd = sum_ilogb(&m->tinyWeight, -1074);
+  if( bce_sum_value(&m->weight)!=0.0 ){
+    int kw = sum_ilogb(&m->weight, 0);
+    if( kw>*kd ) *kd = kw;
+  }
+  *dh = *dl = 0.0;
+  add_sum_dd(&m->weight, -*kd, dh, dl);
+  add_sum_dd(&m->tinyWeight, -*kd - 1074, dh, dl);
+}
+
+BCE_PRIVATE double bce_mean_weight_value(bce_mean *m){
+  int kd;
+  double dh, dl;
+  if( bce_sum_value(&m->tinyWeight)==0.0 ) return bce_sum_value(&m->weight);
+  weight_dd(m, &kd, &dh, &dl);
+  return bce_ldexp_dd(dh, dl, kd);
+}
+
+static double tiny_weight_quotient(bce_mean *m){
+  int kd, kn = 0, has = 0;
+  double nh = 0.0, nl = 0.0, dh, dl, q1, q2;
+  weight_dd(m, &kd, &dh, &dl);
+  if( bce_sum_value(&m->loss)!=0.0 ){
+    kn = sum_ilogb(&m->loss, 0);
+    has = 1;
+  }
+  if( bce_sum_value(&m->tiny)!=0.0 ){
+    int kt = sum_ilogb(&m->tiny, -1074);
+    if( !has || kt>kn ) kn = kt;
+    has = 1;
+  }
+  if( !has ) return 0.0;
+  add_sum_dd(&m->loss, -kn, &nh, &nl);
+  add_sum_dd(&m->tiny, -kn - 1074, &nh, &nl);
+  q1 = nh/dh;
+  q2 = (bce_fma(-q1, dh, nh) + nl - q1*dl)/dh;
+  return bce_ldexp_dd(q1, q2, kn - kd);
 }
 
 BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m){
@@ -154,11 +271,21 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
     return BCE_MEAN_VALUE;
   }
   if( !m->weighted ){
+    if( m->nTiny>0 ){
+      /* tiny products of rows of weight 1 (bce_mean_add_part_d()) */
+      int kd = ilogb((double)m->nRow);
+      *value = tiny_quotient(m, ldexp((double)m->nRow, -kd), kd);
+      return BCE_MEAN_VALUE;
+    }
     *value = sum_quotient(&m->loss, (double)m->nRow, 0.0);
     return BCE_MEAN_VALUE;
   }
   total = bce_sum_value(&m->weight);
   if( !isfinite(total) ) return BCE_MEAN_WEIGHT_OVERFLOW;
+  if( bce_sum_value(&m->tinyWeight)!=0.0 ){
+    *value = tiny_weight_quotient(m);
+    return BCE_MEAN_VALUE;
+  }
   if( total==0.0 ) return BCE_MEAN_EMPTY;   /* every d = 0 (class weights) */
   if( m->nTiny>0 ){
     int kd = ilogb(total);

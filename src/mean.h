@@ -31,6 +31,8 @@ typedef struct bce_mean {
   bce_sum loss;       /* exact sum of the finite w*l */
   bce_sum weight;     /* exact sum of w (weighted forms only) */
   bce_sum tiny;       /* exact sum of the w*l below 2^-1022, times 2^1074 */
+  bce_sum tinyWeight; /* class weights: exact sum of the w*d below 2^-968
+                      ** (not exact in the weight sum), times 2^1074 */
   int64_t nRow;       /* rows */
   int64_t nWeight;    /* rows with w > 0 */
   int64_t nInf;       /* rows with w > 0 and an infinite l */
@@ -86,13 +88,28 @@ BCE_ALWAYS_INLINE void bce_mean_add(bce_mean *m, double l, double w, int sign){
 ** are added to the weight sum, exactly; the mean is unchanged. */
 BCE_PRIVATE void bce_mean_set_weighted(bce_mean *m);
 
+/* The weight sum's value, sum(w d): the weight sum and, where it is not
+** 0, the tiny weight sum over 2^1074, rounded once. */
+BCE_PRIVATE double bce_mean_weight_value(bce_mean *m);
+
 /* The weight sum of a row of weight w > 0 added by bce_mean_add() or
 ** bce_mean_add_scaled() made w*d, exactly (two doubles: the product and
-** its error by fma). */
+** its error by fma); a product below 2^-968 that the sums' grid of
+** 2^-1074 does not hold goes, exactly, times 2^1074 to m->tinyWeight
+** (out of line: rare), so that every product the grid holds keeps the
+** state's bytes of before. */
+BCE_PRIVATE int bce_mean_weight_tiny(bce_mean *m, double w, double d,
+                                    int sign);
+
 BCE_ALWAYS_INLINE void bce_mean_weight_d(bce_mean *m, double w, double d,
                                          int sign){
   double wd = w*d;
   bce_sum_add(&m->weight, w, -sign);
+  /* below 2^-968 the product's 106 bits may reach under the sums' unit,
+  ** 2^-1074: a class weight or a row weight near the bottom of the
+  ** doubles (docs/accuracy.md); bce_mean_weight_tiny() sees whether they
+  ** do */
+  if( wd<0x1p-968 && d!=0.0 && bce_mean_weight_tiny(m, w, d, sign) ) return;
   bce_sum_add(&m->weight, wd, sign);
   bce_sum_add(&m->weight, bce_fma(w, d, -wd), sign);
 }
@@ -149,6 +166,17 @@ BCE_ALWAYS_INLINE void bce_mean_add_scaled_d(bce_mean *m, double part,
   bce_mean_add_scaled(m, part, scale, w, sign);
   if( d!=1.0 && w>0.0 ) bce_mean_weight_d(m, w, d, sign);
 }
+
+/* Adds or removes a row whose loss is part*2^scale, scale < 0 (a loss
+** below 2^-1000: cce and cce_logits, src/cce.h), part finite, of weight
+** w >= 0 and denominator d (as bce_mean_add_d()): w*part is rounded to 53
+** bits as if the exponent range had no floor, and goes to the loss sum
+** where it is normal or exact, else times 2^1074 to the tiny sum (an
+** unweighted mean too: its state is written weighted while it has tiny
+** products, src/state.c, as only a weighted state holds them).  Out of
+** line: rare. */
+BCE_PRIVATE void bce_mean_add_part_d(bce_mean *m, double part, int scale,
+                                     double w, double d, int sign);
 
 /* Adds or removes a row of weight 1 and a finite loss: bce(y, p) with the
 ** default clip, 2^-52, whose loss is in [-ln(1 - 2^-52), -ln(2^-52)] =

@@ -9,11 +9,14 @@
 
 /* Version 2 (docs/state-format.md):
 **   0  3  magic "BCE"          8  1  function
-**   3  1  version              9  1  flags (bit 0: weighted)
+**   3  1  version              9  1  flags (bit 0: weighted, bit 1:
+**                                             a tiny weight sum)
 **   4  4  length, all bytes   10  .. options (src/options_codec.h)
 **   counts (LEB128): rows, then weighted: rows of w > 0, infinite, tiny;
 **                    unweighted: infinite
-**   sums: loss, then weighted: weight, tiny; each a count byte n, then
+**   sums: loss, then weighted: weight, tiny, then flag bit 1: the tiny
+**         weight sum (class weights: the w*d below 2^-968, times
+**         2^1074; src/mean.h); each a count byte n, then
 **         when n > 0 the first limb's index and n 4-byte digits
 **   CRC-32C of everything before it, 4 bytes.
 ** The scores (05 bce_d2, 06 cce_d2): after the sums, sum(w), then bce_d2
@@ -26,6 +29,10 @@ static const unsigned char state_magic[3] = {'B', 'C', 'E'};
 #define STATE_V1_HEAD 8       /* magic, version, length, function, flags */
 #define STATE_V2_HEAD 10
 #define STATE_FLAG_WEIGHTED 1
+/* Only where the sum is not 0, so that every other state keeps its bytes
+** and a build that does not know the sum refuses the state ("unknown
+** flags") rather than reading a wrong mean. */
+#define STATE_FLAG_TINY_WEIGHT 2
 /* the shortest: logits, unweighted: 2 counts, 1 sum (v2: and the options
 ** {}, one byte) */
 #define STATE_V1_MIN_LEN (STATE_V1_HEAD + 2 + 1 + 4)
@@ -131,6 +138,13 @@ static void state_options(const bce_options *o, const bce_mean *m,
   if( s->reduction==BCE_REDUCTION_MEAN ) s->keys &= ~BCE_OPT_REDUCTION;
 }
 
+/* s += n (sign +1) or -= n, exactly: two doubles of 32 bits each. */
+static void add_count(bce_sum *s, int64_t n, int sign){
+  uint64_t u = (uint64_t)n;
+  bce_sum_add(s, (double)(u & 0xffffffffu), sign);
+  bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
+}
+
 /* The state with the options so (opt NULL) or the canonical bytes
 ** opt[0..nopt). */
 static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
@@ -140,6 +154,8 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   state_writer w;
   uint32_t crc;
   size_t i;
+  int tinyWeight, weighted;
+  bce_sum rows;
   bce_mean_flush(m);               /* bce(y, p)'s rows not counted yet */
   if( m->nRow<=0 ) return 0;
   if( opt==0 ){
@@ -157,7 +173,17 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   put_byte(&w, BCE_STATE_VERSION);
   put_le(&w, 0, 4);   /* the length, once known */
   put_byte(&w, (unsigned)fn);
-  put_byte(&w, m->weighted ? STATE_FLAG_WEIGHTED : 0);
+  /* only a weighted state holds tiny products: an unweighted mean that
+  ** has some (cce, cce_logits: losses below 2^-1000 under a sum
+  ** reduction, src/mean.h) is written as the weighted one of its rows,
+  ** each of weight 1, and so only while it has them: a window whose
+  ** tiny rows have left writes the state a fresh aggregate over its rows
+  ** does (rule 8) */
+  weighted = m->weighted || (fn!=BCE_STATE_KL && m->nTiny>0);
+  tinyWeight = fn!=BCE_STATE_KL && m->weighted
+               && bce_sum_value(&m->tinyWeight)!=0.0;
+  put_byte(&w, (weighted ? STATE_FLAG_WEIGHTED : 0)
+               | (tinyWeight ? STATE_FLAG_TINY_WEIGHT : 0));
   if( opt ){
     for(i=0; i<nopt; i++) put_byte(&w, opt[i]);
   }else{
@@ -171,7 +197,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
     put_signed_sum(&w, &m->tiny);
     if( m->weighted ) put_sum(&w, &m->weight);
   }else{
-    if( m->weighted ){
+    if( weighted ){
       put_varint(&w, (uint64_t)m->nWeight);
       put_varint(&w, (uint64_t)m->nInf);
       put_varint(&w, (uint64_t)m->nTiny);
@@ -179,9 +205,17 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
       put_varint(&w, (uint64_t)m->nInf);
     }
     put_sum(&w, &m->loss);
-    if( m->weighted ){
-      put_sum(&w, &m->weight);
+    if( weighted ){
+      if( !m->weighted ){
+        /* its rows weigh 1 each: the weight sum is their count */
+        memset(&rows, 0, sizeof rows);
+        add_count(&rows, m->nWeight, +1);
+        put_sum(&w, &rows);
+      }else{
+        put_sum(&w, &m->weight);
+      }
       put_sum(&w, &m->tiny);
+      if( tinyWeight ) put_sum(&w, &m->tinyWeight);
     }
   }
   if( fn==BCE_STATE_BCE_D2 || fn==BCE_STATE_CCE_D2 ){
@@ -521,7 +555,8 @@ static int meaning(state_reader *r, bce_state *st){
     snprintf(w, size, "%lld infinite loss%s, which eps = %s rules out",
              (long long)st->nInf, st->nInf==1 ? "" : "es", a);
   }else{
-    static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52};
+    static const bound unit = {1, 0}, dbl = {1, 1024}, tiny = {1, 52},
+                       tinyWeight = {1, 106};
     bound br = row_bound(st), bw = weight_bound(st);
     finite = rows - st->nInf - st->nTiny;
     /* with class weights a row adds w*d to the weight sum, d >= 0: as
@@ -543,6 +578,13 @@ static int meaning(state_reader *r, bce_state *st){
       snprintf(w, size, "tiny products summing to %s over %lld tiny row%s, "
                "each below 2^-1022", a, (long long)st->nTiny,
                plural(st->nTiny));
+    }else if( sum_above(&st->tinyWeight, st->nWeight, tinyWeight, 1074) ){
+      /* a product w*d goes there only below 2^-968: below 2^106 once
+      ** scaled; without this bound merged states could pass the 68 limbs */
+      format_sum(a, sizeof a, &st->tinyWeight, -1074);
+      snprintf(w, size, "tiny weight products summing to %s over %lld "
+               "row%s of w > 0, each below 2^-968", a,
+               (long long)st->nWeight, plural(st->nWeight));
     }else if( sum_above(&st->loss, finite,
                         st->weighted ? br : bw, 1074) ){
       format_sum(a, sizeof a, &st->loss, 0);
@@ -818,7 +860,11 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
   if( fn<BCE_STATE_PROB || fn>BCE_STATE_FN_LAST
    || (st->version==1 && fn>BCE_STATE_CCE_LOGITS) ){
     bad(&r, "an unknown function code");
-  }else if( flags & ~(unsigned)STATE_FLAG_WEIGHTED ){
+  }else if( (flags & ~(unsigned)(STATE_FLAG_WEIGHTED | STATE_FLAG_TINY_WEIGHT))
+          || ((flags & STATE_FLAG_TINY_WEIGHT)
+              && (!(flags & STATE_FLAG_WEIGHTED) || fn==BCE_STATE_KL)) ){
+    /* the tiny weight sum is a weighted mean's (a flag the options may
+    ** still refuse: no class weights, below) */
     bad(&r, "unknown flags");
   }else{
     st->fn = (bce_state_fn)fn;
@@ -857,6 +903,19 @@ BCE_PRIVATE bce_state_status bce_state_decode(const unsigned char *p,
     if( st->weighted
      && (!get_sum(&r, &st->weight) || !get_sum(&r, &st->tiny)) ){
       goto done;
+    }
+    if( flags & STATE_FLAG_TINY_WEIGHT ){
+      if( !(st->o.keys & BCE_OPT_CLASS_WEIGHT) ){
+        bad(&r, "unknown flags");
+        goto done;
+      }
+      if( !get_sum(&r, &st->tinyWeight) ) goto done;
+      if( st->tinyWeight.n==0 ){
+        /* the flag is written only for a sum that is not 0: one
+        ** encoding */
+        bad(&r, "a tiny weight sum of 0 under its flag");
+        goto done;
+      }
     }
     if( st->fn==BCE_STATE_BCE_D2 || st->fn==BCE_STATE_CCE_D2 ){
       if( !get_sum(&r, &st->wsum) ) goto done;
@@ -910,13 +969,6 @@ static void add_digits(bce_sum *s, const bce_state_sum *d, int sign){
   if( d->n>0 && ++s->pending>=BCE_SUM_FLUSH ) bce_sum_normalize(s);
 }
 
-/* s += n (sign +1) or -= n, exactly: two doubles of 32 bits each. */
-static void add_count(bce_sum *s, int64_t n, int sign){
-  uint64_t u = (uint64_t)n;
-  bce_sum_add(s, (double)(u & 0xffffffffu), sign);
-  bce_sum_add(s, ldexp((double)(u >> 32), 32), sign);
-}
-
 BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
                                              const bce_state *st, int sign){
   bce_mean_flush(m);                 /* none in bce_merge's, as a rule */
@@ -945,6 +997,7 @@ BCE_PRIVATE bce_state_status bce_state_merge(bce_mean *m,
   if( st->weighted ){
     add_digits(&m->weight, &st->weight, sign);
     add_digits(&m->tiny, &st->tiny, sign);
+    add_digits(&m->tinyWeight, &st->tinyWeight, sign);
   }else if( m->weighted ){
     add_count(&m->weight, st->nRow, sign);
   }

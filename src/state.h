@@ -107,6 +107,8 @@ typedef struct bce_state {
   unsigned char optV1[9];
   int64_t nRow, nWeight, nInf, nTiny;
   bce_state_sum loss, weight, tiny;
+  bce_state_sum tinyWeight;    /* flag 2 (class weights): the w*d below
+                               ** 2^-968, times 2^1074 */
   int lossNeg, tinyNeg;        /* kl_div: the sums' signs (1: negative) */
   bce_state_sum wsum, wy;      /* bce_d2 (wy), cce_d2 (wsum) */
   int64_t K;                   /* cce_d2: the classes */

@@ -43,8 +43,8 @@ def field_sum(n):
     return bytes([len(limbs), lo]) + b''.join(struct.pack('<I', x) for x in limbs)
 
 
-def state(fn, weighted, counts, sums, eps=None):
-    body = bytes([fn, 1 if weighted else 0])
+def state(fn, weighted, counts, sums, eps=None, flags=None):
+    body = bytes([fn, (1 if weighted else 0) if flags is None else flags])
     if eps is not None:
         body += struct.pack('<d', eps)
     body += b''.join(varint(c) for c in counts)
@@ -73,7 +73,62 @@ CASES = [
     ("weighted loss past 2^1024 a row", state(3, 1, [1, 1, 0, 0], [1 << (1025 + U), 1 << (1023 + U), 0], eps=1e-15)),
 ]
 
+
+
+# Version 2 (docs/state-format.md): a 4-byte length, then the options: a
+# LEB128 mask of the keys given (bit 0 eps, bit 5 class_weight), each
+# key's value in bit order.
+def options(eps=None, class_weight=None):
+    mask = (1 if eps is not None else 0) | (0x20 if class_weight else 0)
+    out = varint(mask)
+    if eps is not None:
+        out += struct.pack('<d', eps)
+    if class_weight:
+        out += varint(len(class_weight))
+        out += b''.join(struct.pack('<d', x) for x in class_weight)
+    return out
+
+
+def state_v2(fn, flags, opts, counts, sums):
+    body = bytes([fn, flags]) + opts
+    body += b''.join(varint(c) for c in counts)
+    body += b''.join(field_sum(s) for s in sums)
+    head = b'BCE\x02' + struct.pack('<I', 8 + len(body) + 4) + body
+    return head + struct.pack('<I', crc32c(head))
+
+
+# Flag bit 1: a tiny weight sum (the products w*d below 2^-968 off the
+# grid of 2^-1074, times 2^1074), after the weighted sums, only in a
+# weighted state with class_weight (codes 03, 04, 06), and only where that
+# sum is not 0.  OK is such a state, as cce_state(0, '[1, 0]', 1.1,
+# '{"class_weight": [5e-324, 1]}') has it: one row of loss 0 (q = 1), its
+# w*d = 1.1 * 2^-1074 in the tiny weight sum: 1.1 * 2^1074 * 2^1074.
+EPS = 2.0 ** -52
+CW = options(EPS, [5e-324, 1.0])
+W11 = 0x1199999999999A          # 1.1 = W11 * 2^-52
+TW = W11 << (2 * U - 52 - U)     # 1.1 * 2^-1074 * 2^1074, in units of 2^-1074
+OK = state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0, TW])
+FLAG_CASES = [
+    ("flag bit 1 in an unweighted state", state_v2(3, 2, CW, [1, 0], [0, TW])),
+    ("flag bit 1 in a kl_div state",
+     # kl_div's sums: signed loss and tiny (a sign byte, then the sum), weight
+     state_v2(7, 3, options(EPS), [1, 0], [0, 0, 0, 0, 1 << U, TW])),
+    ("flag bit 1 without class_weight",
+     state_v2(3, 3, options(EPS), [1, 1, 0, 0], [0, 1 << U, 0, TW])),
+    ("flag bit 1 with a tiny weight sum of 0",
+     state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0, 0])),
+    ("flag bit 1 in a version-1 state (no class_weight)",
+     state(3, 1, [1, 1, 0, 0], [0, 1 << U, 0, TW], eps=EPS, flags=3)),
+] + [("flag bit %d" % b, state_v2(3, 3 | 1 << b, CW, [1, 1, 0, 0], [0, 0, 0, TW]))
+     for b in range(2, 8)] + [
+    ("tiny weight past 2^-968 a row",
+     state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0, (1 << (106 + U)) + 1])),
+]
+
 if __name__ == "__main__":
     assert crc32c(b"123456789") == 0xE3069283
     for name, b in CASES:
+        print("%s\t%s" % (name, b.hex().upper()))
+    print("flag bit 1, accepted\t%s" % OK.hex().upper())
+    for name, b in FLAG_CASES:
         print("%s\t%s" % (name, b.hex().upper()))

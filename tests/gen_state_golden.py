@@ -143,8 +143,9 @@ def state(fn, rows, weighted, eps=None, version=2):
 
 
 def finish(out, version, weighted, n_row, n_pos, n_inf, n_tiny, loss, weight,
-           tiny):
-    """The counts, sums, length and CRC after the head (and options)."""
+           tiny, tiny_weight=None):
+    """The counts, sums, length and CRC after the head (and options); the
+    tiny weight sum after the others where flag bit 1 is set."""
     out += leb128(n_row)
     if weighted:
         out += leb128(n_pos) + leb128(n_inf) + leb128(n_tiny)
@@ -153,6 +154,8 @@ def finish(out, version, weighted, n_row, n_pos, n_inf, n_tiny, loss, weight,
     out += sum_bytes(loss)
     if weighted:
         out += sum_bytes(weight) + sum_bytes(tiny)
+        if tiny_weight is not None:
+            out += sum_bytes(tiny_weight)
     length = len(out) + 4
     if version == 1:
         out[4:6] = struct.pack("<H", length)
@@ -268,34 +271,93 @@ def softmax(z):
     return [x / t for x in e]
 
 
-def option_state(fn, opts, rows, weighted):
-    """rows: (l, w, d) with l a double.  The state's hex and the value of
-    its reduction rounded once (None for NULL)."""
-    n_row = n_pos = 0
-    loss = weight = Fraction(0)
-    for l, w, d in rows:
-        n_row += 1
+def round53(x):
+    """A Fraction > 0 rounded to 53 bits, to nearest, ties to even, with no
+    exponent floor (the product of two mantissas, then the exponents)."""
+    if x == 0:
+        return x
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    if Fraction(2) ** e > x:
+        e -= 1
+    q = x / Fraction(2) ** (e - 52)          # in [2^52, 2^53)
+    n, r = divmod(q.numerator, q.denominator)
+    if 2 * r > q.denominator or (2 * r == q.denominator and n % 2):
+        n += 1
+    return Fraction(n) * Fraction(2) ** (e - 52)
+
+
+def on_grid(x):
+    return (x * 2 ** 1074).denominator == 1
+
+
+class Sums:
+    """The counts and exact sums of docs/state-format.md, each row added
+    by the rules written there: w*l rounded once (to 53 bits, no exponent
+    floor); below 2^-1022 and off the grid of 2^-1074 it is a tiny
+    product (the tiny count, and times 2^1074 in the tiny sum), else in
+    the loss sum.  w*d exactly, and below 2^-968 (the product rounded to
+    a double) off the grid it goes times 2^1074 to the tiny weight sum
+    (flag bit 1), else to the weight sum.  l is a double, or a Fraction:
+    a loss below 2^-1000 kept to 53 bits (mc_loss())."""
+
+    def __init__(self):
+        self.n_row = self.n_pos = self.n_tiny = 0
+        self.loss = self.tiny = self.weight = self.tiny_weight = Fraction(0)
+
+    def add(self, l, w, d):
+        self.n_row += 1
         if w <= 0:
-            continue
-        n_pos += 1
-        wl = w * l                          # one rounding, as the C does
-        assert wl == 0 or wl >= 2.0 ** -1022, "no tiny products here"
-        loss += Fraction(wl)
-        weight += Fraction(w) * Fraction(d)
-    assert (weight * 2 ** 1074).denominator == 1, "w*d on the grid"
+            return
+        self.n_pos += 1
+        x = Fraction(w) * Fraction(l)
+        p = round53(x)
+        if float(p) >= 2.0 ** -1022:        # the double w*l, normal
+            self.loss += Fraction(float(p))
+        elif on_grid(x):                     # exact where subnormal
+            self.loss += x
+        else:
+            self.n_tiny += 1
+            self.tiny += p * 2 ** 1074       # its 53 bits, times 2^1074
+        wd = Fraction(w) * Fraction(d)
+        if d != 0 and float(w) * float(d) < 2.0 ** -968 and not on_grid(wd):
+            self.tiny_weight += wd * 2 ** 1074
+        else:
+            self.weight += wd
+
+    def total(self):
+        """sum(w l), exact: the loss and the tiny sums."""
+        return self.loss + self.tiny / 2 ** 1074
+
+    def den(self):
+        """sum(w d), exact: the weight and the tiny weight sums."""
+        return self.weight + self.tiny_weight / 2 ** 1074
+
+
+def option_state(fn, opts, rows, weighted):
+    """rows: (l, w, d) with l a double (or a Fraction, mc_loss()).  The
+    state's hex and the value of its reduction rounded once (None for
+    NULL)."""
+    s = Sums()
+    for l, w, d in rows:
+        s.add(l, w, d)
+    # a tiny product is held only by a weighted state: the state of
+    # unweighted rows with one is weighted (docs/state-format.md, Sums)
+    weighted = weighted or s.n_tiny > 0
+    flag_tw = weighted and s.tiny_weight != 0
+    assert not flag_tw or "class_weight" in opts, "flag bit 1: class weights"
     out = bytearray(b"BCE\x02\x00\x00\x00\x00")
-    out += bytes([fn, 1 if weighted else 0])
+    out += bytes([fn, (1 if weighted else 0) | (2 if flag_tw else 0)])
     out += options_bytes(opts)
-    hexed = finish(out, 2, weighted, n_row, n_pos, 0, 0,
-                   int(loss * 2 ** 1074),
-                   int(weight * 2 ** 1074), 0)
+    hexed = finish(out, 2, weighted, s.n_row, s.n_pos, 0, s.n_tiny,
+                   grid(s.loss), grid(s.weight), grid(s.tiny),
+                   grid(s.tiny_weight) if flag_tw else None)
     red = opts.get("reduction", "mean")
     if red == "sum":
-        value = loss
+        value = s.total()
     elif red == "mean_over_rows":
-        value = loss / n_row
+        value = s.total() / s.n_row
     else:
-        value = loss / (weight if weighted else n_row)
+        value = s.total() / (s.den() if weighted else s.n_row)
     return hexed, float(value)              # Fraction -> float: rounded once
 
 
@@ -323,13 +385,43 @@ def multilabel_rows(opts, data):
     return rows
 
 
-def multiclass_rows(opts, data, logits):
+def exact(x):
+    """An mpf as the Fraction it is."""
+    m, e = mpmath.mpf(x).man_exp
+    return Fraction(m) * Fraction(2) ** e
+
+
+def mc_loss(l, opts, reduction, logits, K):
+    """A multi-class row's loss as it reaches the sums (docs/state-format.md,
+    Counts): the double nearest it; but near the bottom of the doubles,
+    under class weights or a sum reduction, its 53 bits without the
+    subnormal floor (a Fraction): there the mean divides by a sum(w d) as
+    small, or the sum is the value.  Near: below 2^-1000 under options
+    that act, and for cce_logits below K 2^-1018 without.  Under the mean
+    without class weights the mean is a weighted average of the losses,
+    and the subnormal double is as close."""
+    plain = not any(k in opts for k in ("class_weight", "alpha")) and \
+        not opts.get("gamma", 0) and not opts.get("smoothing", 0)
+    x = exact(l)
+    near = (Fraction(2) ** -1000 if not plain
+            else K * Fraction(2) ** -1018 if logits else 0)
+    if (0 < x < near
+            and ("class_weight" in opts or reduction != "mean")):
+        return round53(x)
+    return float(x)                 # Fraction -> float: rounded once
+
+
+def multiclass_rows(opts, data, logits, reduction="mean"):
     eps = opts.get("eps", DEFAULT_EPS)
     rows = []
     for k, x, w in data:
-        q = softmax(x) if logits else [clip(p, eps) for p in x]
-        l, d = multiclass(k, q, opts)
-        rows.append((to_double(l), w, float(d)))
+        # 3000 bits: a softmax of 1 - e^-800 keeps its e^-800, and the
+        # loss below 2^-1000 its digits
+        with mpmath.workprec(3000):
+            q = softmax(x) if logits else [clip(p, eps) for p in x]
+            l, d = multiclass(k, q, opts)
+        rows.append((mc_loss(l, opts, reduction, logits, len(x)), w,
+                     float(d)))
     return rows
 
 
@@ -340,6 +432,15 @@ ML = [([1, 0, 1], [0.9, 0.2, 0.4], 1), ([0, 0, 1], [0.3, 0.6, 0.7], 2),
 MC = [(0, [0.7, 0.2, 0.1], 1), (1, [0.1, 0.3, 0.6], 2), (2, [0.2, 0.2, 0.6], 0),
       (1, [0.05, 0.9, 0.05], 1.25), (2, [0.3, 0.3, 0.4], 0.1)]
 MCZ = [(0, [2.0, -1.0, 0.5], 1), (2, [0.1, 0.2, 3.0], 3), (1, [-4.0, 1.0, 0.0], 0.5)]
+MZTINY = [(0, [800.0, 0.0]), (1, [0.0, 0.5]), (0, [750.0, 1.0]), (1, [-3.0, 745.0])]
+TINY_CW = [5e-324, 1e-310, 0.75]
+TINY_CWZ = [1e-310, 0.5, 5e-324]
+# weights of 53 bits (1.1, 0.3, 1/3): their products with the tiny class
+# weights are off the grid of 2^-1074; 1 and 2 keep them on it
+MCT = [(0, [0.7, 0.2, 0.1], 1.1), (1, [0.1, 0.3, 0.6], 2), (0, [0.2, 0.2, 0.6], 0),
+       (1, [0.05, 0.9, 0.05], 0.3), (2, [0.3, 0.3, 0.4], 1 / 3), (0, [0.5, 0.25, 0.25], 1)]
+MCZT = [(0, [2.0, -1.0, 0.5], 1.1), (2, [0.1, 0.2, 3.0], 3), (1, [-4.0, 1.0, 0.0], 0.3),
+        (0, [0.0, 0.0, 0.0], 1 / 3)]
 
 # (name, fn, options, rows (l, w, d), weighted)
 OPTION_CASES = [
@@ -368,6 +469,36 @@ OPTION_CASES = [
      {"eps": DEFAULT_EPS, "class_weight": [0.1, 0.7, 1 / 3]},
      multiclass_rows({"class_weight": [0.1, 0.7, 1 / 3]},
                      [(k, x, w * 1.1) for k, x, w in MC], False), True),
+    # class weights near the bottom of the doubles: losses below 2^-1000
+    # (their 53 bits), tiny products w*l, and products w*d off the grid of
+    # 2^-1074 in the tiny weight sum (flag bit 1)
+    ("cce, class_weight [5e-324, 1e-310, 0.75]", 3,
+     {"eps": DEFAULT_EPS, "class_weight": TINY_CW},
+     multiclass_rows({"class_weight": TINY_CW}, MCT, False), True),
+    ("cce, class_weight [5e-324, 1e-310, 0.75], sum", 3,
+     {"eps": DEFAULT_EPS, "class_weight": TINY_CW, "reduction": "sum"},
+     multiclass_rows({"class_weight": TINY_CW}, MCT, False, "sum"), True),
+    ("cce, class_weight [5e-324, 1e-310, 0.75], mean_over_rows", 3,
+     {"eps": DEFAULT_EPS, "class_weight": TINY_CW, "reduction": "mean_over_rows"},
+     multiclass_rows({"class_weight": TINY_CW}, MCT, False, "mean_over_rows"), True),
+    # every row's w*d tiny: the mean is the tiny sums' quotient alone
+    ("cce, class_weight [5e-324, 1e-310, 0.75], no class 2", 3,
+     {"eps": DEFAULT_EPS, "class_weight": TINY_CW},
+     multiclass_rows({"class_weight": TINY_CW}, MCT[:4], False), True),
+    ("cce_logits, class_weight [1e-310, 0.5, 5e-324]", 4,
+     {"class_weight": TINY_CWZ},
+     multiclass_rows({"class_weight": TINY_CWZ}, MCZT, True), True),
+    # alphas near 2^-1074, unweighted rows, the sum: the tiny products make
+    # the state weighted (only a weighted state holds the tiny sum)
+    ("cce, alpha [5e-324, 1e-310, 1], sum, unweighted", 3,
+     {"eps": DEFAULT_EPS, "alpha": [5e-324, 1e-310, 1], "reduction": "sum"},
+     multiclass_rows({"alpha": [5e-324, 1e-310, 1]},
+                     [(k, x, 1) for k, x, w in MCT], False, "sum"), False),
+    # no options that act: cce_logits' own path keeps a loss below
+    # K 2^-1018 to 53 bits for the sum (e^-800 here), unweighted rows
+    ("cce_logits, sum, losses below 2^-1018, unweighted", 4,
+     {"reduction": "sum"},
+     multiclass_rows({}, [(k, z, 1) for k, z in MZTINY], True, "sum"), False),
 ]
 
 # The calls that make each state of OPTION_CASES through SQL, and their
@@ -397,7 +528,27 @@ OPTION_SQL = {
     "cce, class_weight [0.1, 0.7, 1/3], weights of 53 bits":
         ("cce_state(column1, column2, column3, %s)",
          _js([(k, x, w * 1.1) for k, x, w in MC])),
+    "cce, class_weight [5e-324, 1e-310, 0.75]":
+        ("cce_state(column1, column2, column3, %s)", _js(MCT)),
+    "cce, class_weight [5e-324, 1e-310, 0.75], sum":
+        ("cce_state(column1, column2, column3, %s)", _js(MCT)),
+    "cce, class_weight [5e-324, 1e-310, 0.75], mean_over_rows":
+        ("cce_state(column1, column2, column3, %s)", _js(MCT)),
+    "cce, class_weight [5e-324, 1e-310, 0.75], no class 2":
+        ("cce_state(column1, column2, column3, %s)", _js(MCT[:4])),
+    "cce_logits, class_weight [1e-310, 0.5, 5e-324]":
+        ("cce_logits_state(column1, column2, column3, %s)", _js(MCZT)),
+    "cce, alpha [5e-324, 1e-310, 1], sum, unweighted":
+        ("cce_state(column1, column2, %s)", _js([(k, x) for k, x, w in MCT])),
+    "cce_logits, sum, losses below 2^-1018, unweighted":
+        ("cce_logits_state(column1, column2, %s)", _js(MZTINY)),
 }
+
+# Cases whose losses below 2^-1000 keep 53 bits no double holds: the
+# header's rows are doubles (tests/unit_state.c adds them with
+# bce_mean_add_d()), so these are checked through SQL alone.
+SQL_ONLY = {name for name, fn, opts, rows, weighted in OPTION_CASES
+            if any(isinstance(r[0], Fraction) for r in rows)}
 
 # A row of a multi-label case has a loss within the accuracy bound of the
 # mean over its elements, not always the double nearest it (one row here
@@ -429,6 +580,8 @@ def header():
     print("} golden_v2;")
     print("static const golden_v2 state_golden_v2[] = {")
     for name, fn, opts, rows, weighted in OPTION_CASES:
+        if name in SQL_ONLY:
+            continue
         hexed, value = option_state(fn, opts, rows, weighted)
         keys = sum(1 << KEYS.index(k) for k in opts)
         pw = opts.get("pos_weight", 1)
@@ -479,6 +632,13 @@ def sql():
               % (name, whole, whole))
         print("INSERT INTO checks SELECT 'golden v2: %s: its options in bce_state_info()', json(json_extract(bce_state_info(x'%s'), '$.options')), json('%s'), 'is', NULL;"
               % (name, whole, json.dumps(opts)))
+        # sum_w: sum(w d), with the tiny weight sum (rounded once)
+        sums = Sums()
+        for r in rows:
+            sums.add(*r)
+        sum_w = float(sums.den() if (weighted or sums.n_tiny) else sums.n_row)
+        print("INSERT INTO checks SELECT 'golden v2: %s: its sum_w in bce_state_info()', json_extract(bce_state_info(x'%s'), '$.sum_w') + 0.0, %r, 'ulp', 0;"
+              % (name, whole, sum_w))
         call, data = OPTION_SQL[name]
         fname = call.split("(")[0] + "()"
         call = call % ("'" + json.dumps(opts) + "'")
