@@ -524,6 +524,11 @@ static void result(sqlite3_context *ctx){
       bce_error(ctx, "the sum of w*loss overflows a double; scale the "
                      "weights down");
       return;
+    case BCE_MEAN_QUOTIENT_OVERFLOW:                /* class weights */
+      bce_error(ctx, "the mean sum(w*loss) / sum(w*class_weight of y) "
+                     "overflows a double; scale alpha or the other "
+                     "classes' class_weight down");
+      return;
     case BCE_MEAN_VALUE:
       sqlite3_result_double(ctx, mean);
       return;

@@ -393,6 +393,11 @@ static void merge_result(sqlite3_context *ctx, BceMergeAgg *a){
       bce_error(ctx, "the sum of w*loss overflows a double; scale the "
                      "weights down");
       return;
+    case BCE_MEAN_QUOTIENT_OVERFLOW:
+      bce_error(ctx, "the mean sum(w*loss) / sum(w*class_weight of y) "
+                     "overflows a double; scale alpha or the other "
+                     "classes' class_weight down");
+      return;
     case BCE_MEAN_EMPTY:
       return;                               /* NULL */
   }

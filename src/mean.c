@@ -262,24 +262,8 @@ BCE_PRIVATE void bce_mean_flush_batch_v3(bce_mean *m){
 }
 #endif
 
-BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
+static bce_mean_status weighted_mean(bce_mean *m, double *value){
   double total, rest;
-  bce_mean_flush(m);
-  if( m->nWeight==0 ) return BCE_MEAN_EMPTY;
-  if( m->nInf>0 ){
-    *value = INFINITY;
-    return BCE_MEAN_VALUE;
-  }
-  if( !m->weighted ){
-    if( m->nTiny>0 ){
-      /* tiny products of rows of weight 1 (bce_mean_add_part_d()) */
-      int kd = ilogb((double)m->nRow);
-      *value = tiny_quotient(m, ldexp((double)m->nRow, -kd), kd);
-      return BCE_MEAN_VALUE;
-    }
-    *value = sum_quotient(&m->loss, (double)m->nRow, 0.0);
-    return BCE_MEAN_VALUE;
-  }
   total = bce_sum_value(&m->weight);
   if( !isfinite(total) ) return BCE_MEAN_WEIGHT_OVERFLOW;
   if( bce_sum_value(&m->tinyWeight)!=0.0 ){
@@ -299,6 +283,32 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
                                     ilogb(total) - 50) : 0.0;
   *value = sum_quotient(&m->loss, total, rest);
   return BCE_MEAN_VALUE;
+}
+
+BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
+  bce_mean_status st;
+  bce_mean_flush(m);
+  if( m->nWeight==0 ) return BCE_MEAN_EMPTY;
+  if( m->nInf>0 ){
+    *value = INFINITY;
+    return BCE_MEAN_VALUE;
+  }
+  if( !m->weighted ){
+    /* at most the largest finite loss: never past DBL_MAX */
+    if( m->nTiny>0 ){
+      /* tiny products of rows of weight 1 (bce_mean_add_part_d()) */
+      int kd = ilogb((double)m->nRow);
+      *value = tiny_quotient(m, ldexp((double)m->nRow, -kd), kd);
+      return BCE_MEAN_VALUE;
+    }
+    *value = sum_quotient(&m->loss, (double)m->nRow, 0.0);
+    return BCE_MEAN_VALUE;
+  }
+  st = weighted_mean(m, value);
+  /* finite sums whose quotient is not: a loss's class weights and alpha
+  ** far above its denominator's (cce's d = w_k), an error, not +Inf */
+  if( st==BCE_MEAN_VALUE && isinf(*value) ) return BCE_MEAN_QUOTIENT_OVERFLOW;
+  return st;
 }
 
 BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,

@@ -242,7 +242,10 @@ typedef enum bce_mean_status {
   BCE_MEAN_EMPTY,            /* no row of positive weight: NULL (rule 2) */
   BCE_MEAN_VALUE,            /* *value is the mean */
   BCE_MEAN_WEIGHT_OVERFLOW,  /* sum(w) is past the double range (rule 7) */
-  BCE_MEAN_SUM_OVERFLOW      /* reduction "sum": sum(w*l) is past it */
+  BCE_MEAN_SUM_OVERFLOW,     /* reduction "sum": sum(w*l) is past it */
+  BCE_MEAN_QUOTIENT_OVERFLOW /* the mean sum(w*l) / sum(w*d) is past it:
+                             ** only where d < 1 (class weights of the
+                             ** targets far below the others, or alpha) */
 } bce_mean_status;
 
 /* The mean, rounded once.  Reads the sums without changing their value,
@@ -253,7 +256,9 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value);
 ** the exact sums (the rows with products below 2^-1022 as for the mean):
 **   BCE_REDUCTION_MEAN            sum(w*l) / sum(w*d): bce_mean_value();
 **                                 a weight sum of 0 (every row of w > 0
-**                                 has d = 0) is BCE_MEAN_EMPTY, NULL
+**                                 has d = 0) is BCE_MEAN_EMPTY, NULL; a
+**                                 quotient of finite sums past DBL_MAX,
+**                                 BCE_MEAN_QUOTIENT_OVERFLOW
 **   BCE_REDUCTION_SUM             sum(w*l); past DBL_MAX,
 **                                 BCE_MEAN_SUM_OVERFLOW
 **   BCE_REDUCTION_MEAN_OVER_ROWS  sum(w*l) / N, N the rows counted (w = 0
