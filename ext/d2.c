@@ -15,6 +15,7 @@
 ** w y below 2^-968 is the nearest multiple of 2^-1074 (src/mean.h's
 ** rounding of w d there).
 */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include "sqlite3ext.h"
@@ -388,6 +389,13 @@ static int class_weight_scale(const bce_options *o){
   return big>0.0 ? -bce_ilogb(big) : 0;
 }
 
+/* D^2 = 1 - L/L0 with L finite and L0 finite and > 0 is below 1; it
+** passes -DBL_MAX only where L0 is that far below L (eps 0 and a class's
+** frequency near 2^-1074), where the quotient is -Inf or NaN. */
+static bce_score_status d2_in_range(double v){
+  return v>=-DBL_MAX ? BCE_SCORE_VALUE : BCE_SCORE_D2_OVERFLOW;
+}
+
 /* What is left to say once L0 and L are known (L0 finite or +Inf, > 0). */
 static bce_score_status d2_finish(bce_mean *m, bce_dd L0, bce_dd L,
                                   double *v){
@@ -401,7 +409,7 @@ static bce_score_status d2_finish(bce_mean *m, bce_dd L0, bce_dd L,
     return BCE_SCORE_VALUE;
   }
   *v = bce_d2_score(L, L0);
-  return BCE_SCORE_VALUE;
+  return d2_in_range(*v);
 }
 
 /* What is left to say once L0 is known (finite or +Inf, > 0). */
@@ -418,7 +426,7 @@ static bce_score_status d2_report(bce_mean *m, bce_dd L0, bce_sum *den,
     return BCE_SCORE_VALUE;
   }
   *v = bce_d2_score(mean_dd(m, den, k), L0);
-  return BCE_SCORE_VALUE;
+  return d2_in_range(*v);
 }
 
 /* The checks common to both: NULL below two rows of w > 0; the sum of
@@ -442,6 +450,12 @@ BCE_PRIVATE void bce_score_result(sqlite3_context *ctx, bce_score_status st,
     case BCE_SCORE_WEIGHT_OVERFLOW:
       bce_error(ctx, "the sum of the weights overflows a double; scale "
                      "them down");
+      return;
+    case BCE_SCORE_D2_OVERFLOW:
+      bce_error(ctx, "D^2 = 1 - L/L0 is below -DBL_MAX: the null model's "
+                     "loss L0 is that far below the model's (eps 0 and a "
+                     "class seen with a weight near 0); a larger eps "
+                     "clips it");
       return;
     case BCE_SCORE_NOMEM:
       sqlite3_result_error_nomem(ctx);
