@@ -437,11 +437,72 @@ static void test_names(void){
          "key names", "");
 }
 
+/* Checks that kill mutants of src/options.c (make mutate, 2026-12-07),
+** each named by what the mutant got wrong. */
+static void test_mutant_edges(void){
+  bce_options o;
+  bce_options_error e;
+  bce_options_status st;
+  /* every hex digit class of a \u escape decodes: 'F', 'f', '9', 'a' */
+  expect_number("\\u escape, digit F: p\\u006Fs_weight is pos_weight",
+                "{\"p\\u006Fs_weight\": 3}", PROB, &o.pos_weight, 3.0, &o);
+  expect_number("\\u escape, digit f: p\\u006fs_weight is pos_weight",
+                "{\"p\\u006fs_weight\": 3}", PROB, &o.pos_weight, 3.0, &o);
+  st = parse("{\"\\u0069gnore_index\": -100}", MULTI, &o, &e);
+  report(st==BCE_OPTIONS_OK && o.ignore_index==-100,
+         "\\u escape, digit 9: \\u0069gnore_index is ignore_index", "");
+  expect_error("\\u escape, digit a: '*', an unknown key, not malformed",
+               "{\"\\u002a\": 1}", PROB, BCE_OPTIONS_UNKNOWN_KEY, 0, 1, 8, -1);
+  /* a space is a character of a string; below it, controls are not */
+  expect_error("a space inside a key: unknown, not malformed",
+               "{\"pos weight\": 1}", PROB, BCE_OPTIONS_UNKNOWN_KEY, 0, 1, 12,
+               -1);
+  /* a value of the wrong kind is quoted whole: a number starting with 9,
+  ** nested brackets of both kinds at one depth, a literal at the text's
+  ** very end */
+  expect_error("reduction 9: a number starting with 9, quoted",
+               "{\"reduction\": 9}", PROB, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_REDUCTION, 14, 1, -1);
+  expect_error("reduction [[1], {\"a\": [2]}]: [ then { at one depth",
+               "{\"reduction\": [[1], {\"a\": [2]}]}", PROB,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_REDUCTION, 14, 17, -1);
+  expect_error("reduction true at the end of a cut text",
+               "{\"reduction\": true", PROB, BCE_OPTIONS_DOMAIN,
+               BCE_OPT_REDUCTION, 14, 4, -1);
+  /* the domains' closed ends, and one past them */
+  expect_error("smoothing 1 + 2^-52 is past [0, 1]",
+               "{\"smoothing\": 1.0000000000000002}", PROB,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_SMOOTHING, 14, 18, -1);
+  expect_number("pos_weight DBL_MAX is in its domain",
+                "{\"pos_weight\": 1.7976931348623157e308}", PROB,
+                &o.pos_weight, 1.7976931348623157e308, &o);
+  expect_error("an array without its comma", "{\"class_weight\": [1 2]}",
+               MULTI, BCE_OPTIONS_MALFORMED, 0, 20, 0, -1);
+  expect_error("an array without its ]: the } is not its end",
+               "{\"class_weight\": [1 }", MULTI, BCE_OPTIONS_MALFORMED, 0, 20,
+               0, -1);
+  /* ignore_index: digits read exactly past 2^53; int64's ends; a number
+  ** written otherwise only within 2^53 */
+  st = parse("{\"ignore_index\": 9007199254740993}", MULTI, &o, &e);
+  report(st==BCE_OPTIONS_OK && o.ignore_index==INT64_C(9007199254740993),
+         "ignore_index 2^53 + 1 as digits, exact", "");
+  expect_error("ignore_index one below int64 min",
+               "{\"ignore_index\": -9223372036854775809}", MULTI,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_IGNORE_INDEX, 17, 20, -1);
+  st = parse("{\"ignore_index\": 9.007199254740992e15}", MULTI, &o, &e);
+  report(st==BCE_OPTIONS_OK && o.ignore_index==INT64_C(9007199254740992),
+         "ignore_index 2^53 written with an exponent", "");
+  expect_error("ignore_index 2^53 + 2 written with a fraction: past 2^53",
+               "{\"ignore_index\": 9007199254740994.0}", MULTI,
+               BCE_OPTIONS_DOMAIN, BCE_OPT_IGNORE_INDEX, 17, 18, -1);
+}
+
 int main(void){
   test_keys();
   test_arrays();
   test_errors();
   test_grammar();
   test_names();
+  test_mutant_edges();
   return failures!=0;
 }
