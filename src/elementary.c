@@ -947,9 +947,15 @@ EL_FMA_TARGET static double bce_exp_fma(double x){
 **    rounds the part below z_h^2.
 **  - Taylor's polynomial to z^10 by Horner's rule, one fma a step: one
 **    rounding a step where el_log_fast_dd has two.
-** Each operation is exact or rounds once where the fma-free path's
-** rounds once or twice, on the same values: its bound, 2^-65 |h|, holds
-** (docs/elementary.md "Error bounds" has the terms).
+**  - log1p's low part (xl, the error of 1 + x, has_lo) is not added to
+**    z and renormalised, as in el_log_fast_dd: z stays m r - 1, exact,
+**    and w = xl 2^-e r enters as ln(1 + z + w) - ln(1 + z) = w/(1 + z)
+**    - ... ~ w (1 - z + z^2), one fma into p.  That leaves |w| |z|^3 +
+**    w^2/2 with |w| <= 2^-53 (1 + 2^-7), small against the result except
+**    where 1 + x is within 2^-8 or so of 1 and w as large as x itself:
+**    el_log1p_fma_hl takes |x| < 2^-8 by its own path, z = x.
+** The bound, 2^-65 |h|, holds (docs/elementary.md "Error bounds" has the
+** terms).
 */
 EL_FMA_TARGET BCE_ALWAYS_INLINE
 double el_log_fma_dd(double x, double xl, int has_lo, double *l){
@@ -959,13 +965,7 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   const double *T = bce_log_f[(t >> 45) & 127u];
   double m = bce_from_bits(mb), r = T[0];
   double z = __builtin_fma(m, r, -1.0);                 /* exact */
-  double zl = 0.0, ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
-  if( has_lo ){
-    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
-    double zs = z + w, wv = zs - z;             /* Knuth's TwoSum: |z|, |w| < 1 */
-    zl = (z - (zs - wv)) + (w - wv);
-    z = zs;
-  }
+  double ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
   zz = z*z;
   zzl = __builtin_fma(z, z, -zz);                       /* exact */
   a = -0.5*zz;                                          /* exact */
@@ -985,15 +985,47 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   hl = a - (h - s);
   p = __builtin_fma(zz*z, q, __builtin_fma(-0.5, zzl,
                     __builtin_fma(ed, BCE_LN2_3M, T[2])));
-  if( has_lo ) p = __builtin_fma(zl, 1.0 - z, p);
+  if( has_lo ){
+    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
+    p = __builtin_fma(w, (1.0 - z) + zz, p);
+  }
   *l = sl + hl + p;
   return h;
 }
 
-/* el_log1p_fast with el_log_fma_dd */
-EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma(double x, double *l){
-  double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
-  return el_log_fma_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
+/*
+** ln(1 + x) as h + l, within 2^-65 |h|: el_log1p_fma_small for 2^-53 <=
+** |x| < 2^-8, z = x exactly, e = 0 and r = 1 (el_log_fma_dd's case A:
+** its operations with no table term, so nothing rounded that is not
+** rounded there); el_log1p_fma_big for |x| >= 2^-8 with 1 + x rounded in
+** [2^-1022, 2^1022) (EL_LOG1P_FAST_RANGE): 1 + x = u + c exactly by
+** Fast2Sum, the larger of 1 and x first (max and min: no TwoSum), and
+** el_log_fma_dd(u, c).
+*/
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_small(double x, double *l){
+  double zz = x*x, zzl = __builtin_fma(x, x, -zz), a = -0.5*zz, q, h;
+  q = __builtin_fma(x, EL_LOG_Q10, EL_LOG_Q9);
+  q = __builtin_fma(x, q, EL_LOG_Q8);
+  q = __builtin_fma(x, q, EL_LOG_Q7);
+  q = __builtin_fma(x, q, EL_LOG_Q6);
+  q = __builtin_fma(x, q, EL_LOG_Q5);
+  q = __builtin_fma(x, q, EL_LOG_Q4);
+  q = __builtin_fma(x, q, EL_LOG_Q3);
+  h = x + a;                                  /* Fast2Sum: |a| < |x| */
+  *l = (a - (h - x)) + __builtin_fma(zz*x, q, -0.5*zzl);
+  return h;
+}
+
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_big(double x, double *l){
+  double u = 1.0 + x;
+  double big = x > 1.0 ? x : 1.0, small = x < 1.0 ? x : 1.0;
+  return el_log_fma_dd(u, small - (u - big), 1, l);     /* Fast2Sum */
+}
+
+/* both, for tests/elementary_errors.py */
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_hl(double x, double *l){
+  return __builtin_fabs(x) < 0x1p-8 ? el_log1p_fma_small(x, l)
+                                    : el_log1p_fma_big(x, l);
 }
 
 EL_FMA_TARGET static double bce_log_fma(double x){
@@ -1006,14 +1038,17 @@ EL_FMA_TARGET static double bce_log_fma(double x){
 }
 
 EL_FMA_TARGET static double bce_log1p_fma(double x){
-  double res;
-  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
-    return x;
+  double ax = __builtin_fabs(x), l, h, res;
+  if( ax < 0x1p-8 ){
+    /* |x| < 2^-53: x itself, as in el_log1p_cr */
+    if( ax < 0x1p-53 ) return x;
+    h = el_log1p_fma_small(x, &l);
+  }else if( EL_LOG1P_FAST_RANGE(x) ){                     /* not a NaN */
+    h = el_log1p_fma_big(x, &l);
+  }else{
+    return el_log1p_cr_rest(x);
   }
-  if( EL_LOG1P_FAST_RANGE(x) ){
-    double l, h = el_log1p_fma(x, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
-  }
+  if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   return el_log1p_cr_rest(x);
 }
 
