@@ -21,6 +21,7 @@
 #include <math.h>
 #include "elementary.h"
 #include "elementary_tables.h"
+#include "elementary_logpoly.h"
 
 #if defined(__clang__)
 # pragma STDC FP_CONTRACT OFF
@@ -945,8 +946,10 @@ EL_FMA_TARGET static double bce_exp_fma(double x){
 **  - z^2 = zz + zzl exactly (zz rounded, zzl its error by fma), so
 **    -z^2/2 is a double-double with no rounding, where el_log_fast_dd
 **    rounds the part below z_h^2.
-**  - Taylor's polynomial to z^10 by Horner's rule, one fma a step: one
-**    rounding a step where el_log_fast_dd has two.
+**  - ln(1 + z) - z + z^2/2 = z^3 q(z), q the minimax polynomial of
+**    degree 6 (src/elementary_logpoly.h, tests/gen_elementary_logpoly.py:
+**    one term fewer than Taylor's to z^10, as accurate) by Horner's rule,
+**    one fma a step: one rounding a step where el_log_fast_dd has two.
 **  - log1p's low part (xl, the error of 1 + x, has_lo) is not added to
 **    z and renormalised, as in el_log_fast_dd: z stays m r - 1, exact,
 **    and w = xl 2^-e r enters as ln(1 + z + w) - ln(1 + z) = w/(1 + z)
@@ -969,13 +972,12 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   zz = z*z;
   zzl = __builtin_fma(z, z, -zz);                       /* exact */
   a = -0.5*zz;                                          /* exact */
-  q = __builtin_fma(z, EL_LOG_Q10, EL_LOG_Q9);
-  q = __builtin_fma(z, q, EL_LOG_Q8);
-  q = __builtin_fma(z, q, EL_LOG_Q7);
-  q = __builtin_fma(z, q, EL_LOG_Q6);
-  q = __builtin_fma(z, q, EL_LOG_Q5);
-  q = __builtin_fma(z, q, EL_LOG_Q4);
-  q = __builtin_fma(z, q, EL_LOG_Q3);
+  q = __builtin_fma(z, EL_LOG_P9, EL_LOG_P8);
+  q = __builtin_fma(z, q, EL_LOG_P7);
+  q = __builtin_fma(z, q, EL_LOG_P6);
+  q = __builtin_fma(z, q, EL_LOG_P5);
+  q = __builtin_fma(z, q, EL_LOG_P4);
+  q = __builtin_fma(z, q, EL_LOG_P3);
   {
     double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
     s = tt + z;
@@ -986,7 +988,9 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   p = __builtin_fma(zz*z, q, __builtin_fma(-0.5, zzl,
                     __builtin_fma(ed, BCE_LN2_3M, T[2])));
   if( has_lo ){
-    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
+    /* 2^-e from e << 52, which m's bits took already */
+    double w = xl*bce_from_bits(UINT64_C(0x3ff0000000000000)
+                                - ((uint64_t)e << 52))*r;
     p = __builtin_fma(w, (1.0 - z) + zz, p);
   }
   *l = sl + hl + p;
@@ -1004,13 +1008,12 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
 */
 EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_small(double x, double *l){
   double zz = x*x, zzl = __builtin_fma(x, x, -zz), a = -0.5*zz, q, h;
-  q = __builtin_fma(x, EL_LOG_Q10, EL_LOG_Q9);
-  q = __builtin_fma(x, q, EL_LOG_Q8);
-  q = __builtin_fma(x, q, EL_LOG_Q7);
-  q = __builtin_fma(x, q, EL_LOG_Q6);
-  q = __builtin_fma(x, q, EL_LOG_Q5);
-  q = __builtin_fma(x, q, EL_LOG_Q4);
-  q = __builtin_fma(x, q, EL_LOG_Q3);
+  q = __builtin_fma(x, EL_LOG_P9, EL_LOG_P8);
+  q = __builtin_fma(x, q, EL_LOG_P7);
+  q = __builtin_fma(x, q, EL_LOG_P6);
+  q = __builtin_fma(x, q, EL_LOG_P5);
+  q = __builtin_fma(x, q, EL_LOG_P4);
+  q = __builtin_fma(x, q, EL_LOG_P3);
   h = x + a;                                  /* Fast2Sum: |a| < |x| */
   *l = (a - (h - x)) + __builtin_fma(zz*x, q, -0.5*zzl);
   return h;
@@ -1030,7 +1033,10 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_hl(double x, double *l){
 
 EL_FMA_TARGET static double bce_log_fma(double x){
   double res;
-  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+  /* 2^-1022 <= x < 2^1022 as one unsigned compare of the bits (as in
+  ** bce_log_sum) */
+  if( bce_bits(x) - UINT64_C(0x0010000000000000)
+      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
     double l, h = el_log_fma_dd(x, 0.0, 0, &l);
     if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   }
