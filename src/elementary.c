@@ -956,7 +956,7 @@ EL_FMA_TARGET static double bce_exp_fma(double x){
 **    - ... ~ w (1 - z + z^2), one fma into p.  That leaves |w| |z|^3 +
 **    w^2/2 with |w| <= 2^-53 (1 + 2^-7), small against the result except
 **    where 1 + x is within 2^-8 or so of 1 and w as large as x itself:
-**    el_log1p_fma_hl takes |x| < 2^-8 by its own path, z = x.
+**    bce_log1p_fma takes |x| < 2^-8 by a path of its own, z = x.
 ** The bound, 2^-65 |h|, holds (docs/elementary.md "Error bounds" has the
 ** terms).
 */
@@ -1023,12 +1023,6 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_big(double x, double *l){
   double u = 1.0 + x;
   double big = x > 1.0 ? x : 1.0, small = x < 1.0 ? x : 1.0;
   return el_log_fma_dd(u, small - (u - big), 1, l);     /* Fast2Sum */
-}
-
-/* both, for tests/elementary_errors.py */
-EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_hl(double x, double *l){
-  return __builtin_fabs(x) < 0x1p-8 ? el_log1p_fma_small(x, l)
-                                    : el_log1p_fma_big(x, l);
 }
 
 EL_FMA_TARGET static double bce_log_fma(double x){

@@ -50,7 +50,9 @@ EL_FMA_TARGET double t_exp_fma(double x, int *k, double *l){
   return h;
 }
 EL_FMA_TARGET double t_log_fma(double x, double *l){ return el_log_fma_dd(x, 0.0, 0, l); }
-EL_FMA_TARGET double t_log1p_fma(double x, double *l){ return el_log1p_fma_hl(x, l); }
+EL_FMA_TARGET double t_log1p_fma(double x, double *l){
+  return __builtin_fabs(x) < 0x1p-8 ? el_log1p_fma_small(x, l) : el_log1p_fma_big(x, l);
+}
 #else
 int t_has_fma(void){ return 0; }
 double t_exp_fma(double x, int *k, double *l){ return t_exp_cr_fast(x, k, l); }
