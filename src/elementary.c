@@ -895,7 +895,7 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
 **    is only where |r| is tiny): no split of r.
 **  - e^r - 1 - r = r^2 (1/2 + r/6 + r^2/24 + r^3/120), Horner's rule by
 **    fma, and l = (hl + Th (rl + p)) + Tl (1 + r + rl + p), two fmas.
-** Its bound, 2^-70.8 |h| (docs/elementary.md), is below el_exp_cr_fast's
+** Its bound, 2^-71.1 |h| (docs/elementary.md), is below el_exp_cr_fast's
 ** 2^-70.5, so Ziv's test keeps EL_EXP_G_EPS.  |x| < 2^-54 (and ±0) is
 ** inside: r = x, h = 1 and hl = x exactly (T = 1 + 0), and the test
 ** fails only where 1 + x is within 2^-67 of a midpoint, for
