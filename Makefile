@@ -299,19 +299,34 @@ mutate:
 
 # The elementary functions' own libFuzzer target: every double in, each
 # result the bits of GNU MPFR's (tests/fuzz/fuzz_elementary.c; libmpfr-dev).
+# Twice: the baseline copy, and built with -mavx2 -mfma the FMA copy (its
+# own fast paths, src/elementary.c), where the processor has FMA.
 $(BUILD)/fuzz/fuzz_elementary: tests/fuzz/fuzz_elementary.c src/elementary.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STRICT) $(FUZZFL) -o $@ tests/fuzz/fuzz_elementary.c \
 	  src/elementary.c -lmpfr -lgmp -lm
 
-.PHONY: fuzz-elementary
-fuzz-elementary: $(BUILD)/fuzz/fuzz_elementary
-	@mkdir -p $(BUILD)/fuzz/corpus_elementary
-	$(BUILD)/fuzz/fuzz_elementary -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) \
+$(BUILD)/fuzz/fuzz_elementary_fma: tests/fuzz/fuzz_elementary.c src/elementary.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STRICT) $(FUZZFL) -mavx2 -mfma -o $@ \
+	  tests/fuzz/fuzz_elementary.c src/elementary.c -lmpfr -lgmp -lm
+
+FUZZ_ELEM = -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) \
 	  -max_total_time=$(if $(filter -1,$(FUZZ_RUNS)),$(FUZZ_TIME),0) \
-	  -max_len=8 -use_value_profile=1 -print_final_stats=1 \
+	  -max_len=8 -use_value_profile=1 -print_final_stats=1
+
+.PHONY: fuzz-elementary
+fuzz-elementary: $(BUILD)/fuzz/fuzz_elementary $(BUILD)/fuzz/fuzz_elementary_fma
+	@mkdir -p $(BUILD)/fuzz/corpus_elementary $(BUILD)/fuzz/corpus_elementary_fma
+	$(BUILD)/fuzz/fuzz_elementary $(FUZZ_ELEM) \
 	  -artifact_prefix=$(BUILD)/fuzz/elementary- \
 	  $(BUILD)/fuzz/corpus_elementary tests/fuzz/seeds_elementary
+	@if grep -qw fma /proc/cpuinfo 2>/dev/null; then \
+	  echo '$(BUILD)/fuzz/fuzz_elementary_fma (the FMA copy)'; \
+	  $(BUILD)/fuzz/fuzz_elementary_fma $(FUZZ_ELEM) \
+	    -artifact_prefix=$(BUILD)/fuzz/elementary-fma- \
+	    $(BUILD)/fuzz/corpus_elementary_fma tests/fuzz/seeds_elementary; \
+	else echo 'fuzz-elementary: no FMA here, the FMA copy is not fuzzed'; fi
 
 # (the package staged by the wheel's rule below, for the parallel rows)
 bench: $(LIB) $(BUILD)/floor.$(SOEXT) $(BUILD)/python/sqlite_bce/_version.py

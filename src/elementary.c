@@ -21,6 +21,7 @@
 #include <math.h>
 #include "elementary.h"
 #include "elementary_tables.h"
+#include "elementary_logpoly.h"
 
 #if defined(__clang__)
 # pragma STDC FP_CONTRACT OFF
@@ -697,21 +698,13 @@ BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l){
 */
 #define EL_EPS 0x1p-98
 
-BCE_ALWAYS_INLINE double el_exp_cr(double x){
+/* el_exp_cr() past its fast path: the special values, the ranges the fast
+** path leaves out, and what it could not decide (shared with the FMA
+** copy's) */
+BCE_ALWAYS_INLINE double el_exp_cr_rest(double x){
   bce_dd r;
   int k;
   double eps, lo, hi;
-  /* 2^-54 <= |x| < 708 as one unsigned compare of |x|'s bits (below,
-  ** 1 + x, which the fallback below would not reach by the fixed point) */
-  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) - UINT64_C(0x3c90000000000000)
-      < UINT64_C(0x4086200000000000) - UINT64_C(0x3c90000000000000) ){
-    int64_t kf;
-    double l, h = el_exp_cr_fast(x, &kf, &l);
-    lo = h + (l - EL_EXP_G_EPS);
-    hi = h + (l + EL_EXP_G_EPS);
-    /* kf in [-1022, 1021]: 2^kf normal, the product exact */
-    if( lo==hi ) return lo*bce_from_bits((uint64_t)(kf + 1023) << 52);
-  }
   if( !(x >= -745.14) ) return x==x ? (x==-(double)INFINITY ? 0.0 : 0x1p-1022*0x1p-1022) : x + x;
   if( x > 709.79 ) return x==(double)INFINITY ? x : 0x1p1023*2.0;
   if( x > -0x1p-54 && x < 0x1p-54 ) return 1.0 + x;
@@ -738,6 +731,22 @@ BCE_ALWAYS_INLINE double el_exp_cr(double x){
     if( sub_lo==sub_hi ) return (sub_lo - 0x1p52)*0x1p-1074;
   }
   return bce_exp_fx(x);
+}
+
+BCE_ALWAYS_INLINE double el_exp_cr(double x){
+  double lo, hi;
+  /* 2^-54 <= |x| < 708 as one unsigned compare of |x|'s bits (below,
+  ** 1 + x, which the fallback below would not reach by the fixed point) */
+  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) - UINT64_C(0x3c90000000000000)
+      < UINT64_C(0x4086200000000000) - UINT64_C(0x3c90000000000000) ){
+    int64_t kf;
+    double l, h = el_exp_cr_fast(x, &kf, &l);
+    lo = h + (l - EL_EXP_G_EPS);
+    hi = h + (l + EL_EXP_G_EPS);
+    /* kf in [-1022, 1021]: 2^kf normal, the product exact */
+    if( lo==hi ) return lo*bce_from_bits((uint64_t)(kf + 1023) << 52);
+  }
+  return el_exp_cr_rest(x);
 }
 
 /* ln(1 - 2^-52), the loss of every row at the default clip's top (0.3.0:
@@ -841,11 +850,16 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
 ** same C, so the same operations and the same bits: AVX adds no fma, and
 ** -ffp-contract=off and the pragmas above hold in both; what AVX saves is
 ** the register copies of two-operand SSE (docs/elementary.md "Speed").
-** bce_log and bce_log1p have a third copy, for AVX with FMA, whose fast
-** path is another (el_log_fma_dd): another h + l, the same rounded result.
+** All three have a third copy, for AVX with FMA, whose fast paths are
+** others (el_exp_fma_fast, el_log_fma_dd): another h + l, the same
+** rounded result.
 ** Not where there is no ifunc (musl, Windows, macOS, wasm), nor under a
 ** sanitizer (the resolver runs before it is set up), nor in the coverage
 ** build (clang), whose counts would split between the copies.
+** A build for processors that have FMA (__FMA__: -mfma, -march=haswell
+** and later, by gcc or clang) has the FMA copy only, with no ifunc: so
+** clang's sanitizer build with -mfma (make fuzz-elementary's second
+** target) checks that copy.
 ** gcc's target_clones would do the same but exports the symbols from a
 ** -fvisibility=hidden library; clang 14's cannot be called from other
 ** files.
@@ -854,8 +868,72 @@ BCE_ALWAYS_INLINE double el_log1p_cr(double x){
     && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX__) \
     && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) \
     && !defined(BCE_COVERAGE) && !defined(BCE_NO_X86_V3)
-typedef double (*el_fn)(double);
+# define EL_IFUNC 1
 # define EL_FMA_TARGET __attribute__((target("avx,fma")))
+#elif defined(__FMA__) && (defined(__GNUC__) || defined(__clang__)) \
+    && !defined(BCE_NO_X86_V3)
+# define EL_IFUNC 0
+# define EL_FMA_TARGET
+#else
+# define EL_IFUNC 0
+#endif
+
+#ifdef EL_FMA_TARGET
+/*
+** The FMA copy's exp fast path, for |x| < 708 (docs/elementary.md
+** "Method" and "Error bounds"): el_exp_cr_fast's reduction and table
+** with an fma wherever one saves instructions, so not its bits, only its
+** bound, which is why only bce_exp, which rounds h + l before anyone
+** sees it, takes it (el_exp_fast, which src/binary_opt.c consumes, keeps
+** its bits).
+**  - jd = round(x 512/ln2) by one fma with the 1.5 2^52 shift; a = x - j
+**    G1 by one fma (exact: the true value is a double, as before).
+**  - h = Th + Th r rounded, by one fma, and its error hl = fma(Th, r, Th
+**    - h): Th - h is exact (Sterbenz: h/Th is within 2^-10.5 of 1), so
+**    hl is the error itself where Th r + (Th - h) is a double, and
+**    within 2^-53 |hl| < 2^-106 |h| elsewhere (Th has 26 bits, so that
+**    is only where |r| is tiny): no split of r.
+**  - e^r - 1 - r = r^2 (1/2 + r/6 + r^2/24 + r^3/120), Horner's rule by
+**    fma, and l = (hl + Th (rl + p)) + Tl (1 + r + rl + p), two fmas.
+** Its bound, 2^-71.1 |h| (docs/elementary.md), is below el_exp_cr_fast's
+** 2^-70.5, so Ziv's test keeps EL_EXP_G_EPS.  |x| < 2^-54 (and ±0) is
+** inside: r = x, h = 1 and hl = x exactly (T = 1 + 0), and the test
+** fails only where 1 + x is within 2^-67 of a midpoint, for
+** el_exp_cr_rest to decide.
+*/
+EL_FMA_TARGET BCE_ALWAYS_INLINE
+double el_exp_fma_fast(double x, int64_t *k, double *l){
+  double z = __builtin_fma(x, BCE_EXP_G_INV, EL_EXP_G_SHIFT);
+  uint64_t zb = bce_bits(z);
+  double jd = z - EL_EXP_G_SHIFT;
+  double a = __builtin_fma(-jd, BCE_EXP_G1, x);          /* exact */
+  double b = jd*BCE_EXP_G2;
+  double r = a - b, rl = (a - r) - b;
+  const double *T = bce_exp_g[zb & 511u];
+  double th = T[0], tl = T[1];
+  double h = __builtin_fma(th, r, th);
+  double hl = __builtin_fma(th, r, th - h);               /* th - h exact */
+  double q = __builtin_fma(r, EL_EXP_C5, EL_EXP_C4);
+  double p, u;
+  q = __builtin_fma(r, q, EL_EXP_C3_H);
+  q = __builtin_fma(r, q, 0.5);
+  p = (r*r)*q;
+  u = rl + p;
+  *l = __builtin_fma(th, u, hl) + __builtin_fma(tl, r + u, tl);
+  *k = (int64_t)(zb - bce_bits(EL_EXP_G_SHIFT)) >> 9;    /* j >> 9 */
+  return h;
+}
+
+EL_FMA_TARGET static double bce_exp_fma(double x){
+  if( __builtin_fabs(x) < 708.0 ){                        /* not a NaN */
+    int64_t kf;
+    double l, h = el_exp_fma_fast(x, &kf, &l);
+    double lo = h + (l - EL_EXP_G_EPS), hi = h + (l + EL_EXP_G_EPS);
+    /* kf in [-1022, 1021]: 2^kf normal, the product exact */
+    if( lo==hi ) return lo*bce_from_bits((uint64_t)(kf + 1023) << 52);
+  }
+  return el_exp_cr_rest(x);
+}
 
 /*
 ** The FMA copy's log fast path (docs/elementary.md "FMA and
@@ -868,11 +946,19 @@ typedef double (*el_fn)(double);
 **  - z^2 = zz + zzl exactly (zz rounded, zzl its error by fma), so
 **    -z^2/2 is a double-double with no rounding, where el_log_fast_dd
 **    rounds the part below z_h^2.
-**  - Taylor's polynomial to z^10 by Horner's rule, one fma a step: one
-**    rounding a step where el_log_fast_dd has two.
-** Each operation is exact or rounds once where the fma-free path's
-** rounds once or twice, on the same values: its bound, 2^-65 |h|, holds
-** (docs/elementary.md "Error bounds" has the terms).
+**  - ln(1 + z) - z + z^2/2 = z^3 q(z), q the minimax polynomial of
+**    degree 6 (src/elementary_logpoly.h, tests/gen_elementary_logpoly.py:
+**    one term fewer than Taylor's to z^10, as accurate) by Horner's rule,
+**    one fma a step: one rounding a step where el_log_fast_dd has two.
+**  - log1p's low part (xl, the error of 1 + x, has_lo) is not added to
+**    z and renormalised, as in el_log_fast_dd: z stays m r - 1, exact,
+**    and w = xl 2^-e r enters as ln(1 + z + w) - ln(1 + z) = w/(1 + z)
+**    - ... ~ w (1 - z + z^2), one fma into p.  That leaves |w| |z|^3 +
+**    w^2/2 with |w| <= 2^-53 (1 + 2^-7), small against the result except
+**    where 1 + x is within 2^-8 or so of 1 and w as large as x itself:
+**    bce_log1p_fma takes |x| < 2^-8 by a path of its own, z = x.
+** The bound, 2^-65 |h|, holds (docs/elementary.md "Error bounds" has the
+** terms).
 */
 EL_FMA_TARGET BCE_ALWAYS_INLINE
 double el_log_fma_dd(double x, double xl, int has_lo, double *l){
@@ -882,23 +968,16 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   const double *T = bce_log_f[(t >> 45) & 127u];
   double m = bce_from_bits(mb), r = T[0];
   double z = __builtin_fma(m, r, -1.0);                 /* exact */
-  double zl = 0.0, ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
-  if( has_lo ){
-    double w = xl*bce_from_bits((uint64_t)(1023 - e) << 52)*r;
-    double zs = z + w, wv = zs - z;             /* Knuth's TwoSum: |z|, |w| < 1 */
-    zl = (z - (zs - wv)) + (w - wv);
-    z = zs;
-  }
+  double ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
   zz = z*z;
   zzl = __builtin_fma(z, z, -zz);                       /* exact */
   a = -0.5*zz;                                          /* exact */
-  q = __builtin_fma(z, EL_LOG_Q10, EL_LOG_Q9);
-  q = __builtin_fma(z, q, EL_LOG_Q8);
-  q = __builtin_fma(z, q, EL_LOG_Q7);
-  q = __builtin_fma(z, q, EL_LOG_Q6);
-  q = __builtin_fma(z, q, EL_LOG_Q5);
-  q = __builtin_fma(z, q, EL_LOG_Q4);
-  q = __builtin_fma(z, q, EL_LOG_Q3);
+  q = __builtin_fma(z, EL_LOG_P9, EL_LOG_P8);
+  q = __builtin_fma(z, q, EL_LOG_P7);
+  q = __builtin_fma(z, q, EL_LOG_P6);
+  q = __builtin_fma(z, q, EL_LOG_P5);
+  q = __builtin_fma(z, q, EL_LOG_P4);
+  q = __builtin_fma(z, q, EL_LOG_P3);
   {
     double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
     s = tt + z;
@@ -908,20 +987,50 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   hl = a - (h - s);
   p = __builtin_fma(zz*z, q, __builtin_fma(-0.5, zzl,
                     __builtin_fma(ed, BCE_LN2_3M, T[2])));
-  if( has_lo ) p = __builtin_fma(zl, 1.0 - z, p);
+  if( has_lo ){
+    /* 2^-e from e << 52, which m's bits took already */
+    double w = xl*bce_from_bits(UINT64_C(0x3ff0000000000000)
+                                - ((uint64_t)e << 52))*r;
+    p = __builtin_fma(w, (1.0 - z) + zz, p);
+  }
   *l = sl + hl + p;
   return h;
 }
 
-/* el_log1p_fast with el_log_fma_dd */
-EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma(double x, double *l){
-  double u = 1.0 + x, xv = u - 1.0;      /* Knuth's TwoSum: no overflow */
-  return el_log_fma_dd(u, (1.0 - (u - xv)) + (x - xv), 1, l);
+/*
+** ln(1 + x) as h + l, within 2^-65 |h|: el_log1p_fma_small for 2^-53 <=
+** |x| < 2^-8, z = x exactly, e = 0 and r = 1 (el_log_fma_dd's case A:
+** its operations with no table term, so nothing rounded that is not
+** rounded there); el_log1p_fma_big for |x| >= 2^-8 with 1 + x rounded in
+** [2^-1022, 2^1022) (EL_LOG1P_FAST_RANGE): 1 + x = u + c exactly by
+** Fast2Sum, the larger of 1 and x first (max and min: no TwoSum), and
+** el_log_fma_dd(u, c).
+*/
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_small(double x, double *l){
+  double zz = x*x, zzl = __builtin_fma(x, x, -zz), a = -0.5*zz, q, h;
+  q = __builtin_fma(x, EL_LOG_P9, EL_LOG_P8);
+  q = __builtin_fma(x, q, EL_LOG_P7);
+  q = __builtin_fma(x, q, EL_LOG_P6);
+  q = __builtin_fma(x, q, EL_LOG_P5);
+  q = __builtin_fma(x, q, EL_LOG_P4);
+  q = __builtin_fma(x, q, EL_LOG_P3);
+  h = x + a;                                  /* Fast2Sum: |a| < |x| */
+  *l = (a - (h - x)) + __builtin_fma(zz*x, q, -0.5*zzl);
+  return h;
+}
+
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_big(double x, double *l){
+  double u = 1.0 + x;
+  double big = x > 1.0 ? x : 1.0, small = x < 1.0 ? x : 1.0;
+  return el_log_fma_dd(u, small - (u - big), 1, l);     /* Fast2Sum */
 }
 
 EL_FMA_TARGET static double bce_log_fma(double x){
   double res;
-  if( x >= 0x1p-1022 && x < 0x1p1022 ){
+  /* 2^-1022 <= x < 2^1022 as one unsigned compare of the bits (as in
+  ** bce_log_sum) */
+  if( bce_bits(x) - UINT64_C(0x0010000000000000)
+      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
     double l, h = el_log_fma_dd(x, 0.0, 0, &l);
     if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   }
@@ -929,19 +1038,26 @@ EL_FMA_TARGET static double bce_log_fma(double x){
 }
 
 EL_FMA_TARGET static double bce_log1p_fma(double x){
-  double res;
-  if( (bce_bits(x) & ~(UINT64_C(1) << 63)) < UINT64_C(0x3ca0000000000000) ){
-    return x;
+  double ax = __builtin_fabs(x), l, h, res;
+  if( ax < 0x1p-8 ){
+    /* |x| < 2^-53: x itself, as in el_log1p_cr */
+    if( ax < 0x1p-53 ) return x;
+    h = el_log1p_fma_small(x, &l);
+  }else if( EL_LOG1P_FAST_RANGE(x) ){                     /* not a NaN */
+    h = el_log1p_fma_big(x, &l);
+  }else{
+    return el_log1p_cr_rest(x);
   }
-  if( EL_LOG1P_FAST_RANGE(x) ){
-    double l, h = el_log1p_fma(x, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
-  }
+  if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
   return el_log1p_cr_rest(x);
 }
 
-/* the FMA copy where there is one (bce_log, bce_log1p), else AVX's */
-# define EL_DISPATCH(name, body, fma_copy) \
+#endif /* EL_FMA_TARGET */
+
+#if EL_IFUNC
+typedef double (*el_fn)(double);
+/* the FMA copy where the processor has FMA, else AVX's, else the baseline */
+# define EL_DISPATCH(name, body) \
   __attribute__((target("avx"))) static double name##_avx(double x){ \
     return body(x); \
   } \
@@ -949,17 +1065,21 @@ EL_FMA_TARGET static double bce_log1p_fma(double x){
   static el_fn name##_pick(void){ \
     __builtin_cpu_init(); \
     if( !__builtin_cpu_supports("avx") ) return name##_base; \
-    return __builtin_cpu_supports("fma") ? fma_copy : name##_avx; \
+    return __builtin_cpu_supports("fma") ? name##_fma : name##_avx; \
   } \
   BCE_PRIVATE double name(double x) __attribute__((ifunc(#name "_pick")));
+#elif defined(EL_FMA_TARGET)
+/* (body named, not called: the baseline is unused in this build) */
+# define EL_DISPATCH(name, body) \
+  BCE_PRIVATE double name(double x){ (void)body; return name##_fma(x); }
 #else
-# define EL_DISPATCH(name, body, fma_copy) \
+# define EL_DISPATCH(name, body) \
   BCE_PRIVATE double name(double x){ return body(x); }
 #endif
 
-EL_DISPATCH(bce_exp, el_exp_cr, bce_exp_avx)
-EL_DISPATCH(bce_log, el_log_cr, bce_log_fma)
-EL_DISPATCH(bce_log1p, el_log1p_cr, bce_log1p_fma)
+EL_DISPATCH(bce_exp, el_exp_cr)
+EL_DISPATCH(bce_log, el_log_cr)
+EL_DISPATCH(bce_log1p, el_log1p_cr)
 
 #if defined(__clang__)
 # pragma STDC FP_CONTRACT DEFAULT

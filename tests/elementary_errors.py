@@ -8,7 +8,7 @@ against mpmath (200 bits), for docs/elementary.md:
   * the fast paths of bce_exp (el_exp_cr_fast, and el_exp_fast, which
     bce_exp_fast() gives src/binary_opt.c), bce_log, bce_log1p (static functions: the
     script compiles src/elementary.c into a shared library with a shim),
-    and bce_log's and bce_log1p's FMA copy's (el_log_fma_dd), where the
+    and the FMA copy's (el_exp_fma_fast, el_log_fma_dd), where the
     build has one (x86-64, glibc, gcc) and the processor an FMA.
 
     /usr/bin/python3 tests/elementary_errors.py [SEED [N]]
@@ -44,10 +44,18 @@ double t_log1p_fast(double x, double *l){ return el_log1p_fast(x, l); }
 #ifdef EL_FMA_TARGET
 /* the FMA copy's fast path (x86-64, glibc, gcc), where the processor has one */
 int t_has_fma(void){ __builtin_cpu_init(); return __builtin_cpu_supports("fma"); }
+EL_FMA_TARGET double t_exp_fma(double x, int *k, double *l){
+  int64_t k64; double h = el_exp_fma_fast(x, &k64, l);
+  *k = (int)k64;
+  return h;
+}
 EL_FMA_TARGET double t_log_fma(double x, double *l){ return el_log_fma_dd(x, 0.0, 0, l); }
-EL_FMA_TARGET double t_log1p_fma(double x, double *l){ return el_log1p_fma(x, l); }
+EL_FMA_TARGET double t_log1p_fma(double x, double *l){
+  return __builtin_fabs(x) < 0x1p-8 ? el_log1p_fma_small(x, l) : el_log1p_fma_big(x, l);
+}
 #else
 int t_has_fma(void){ return 0; }
+double t_exp_fma(double x, int *k, double *l){ return t_exp_cr_fast(x, k, l); }
 double t_log_fma(double x, double *l){ return el_log_fast(x, l); }
 double t_log1p_fma(double x, double *l){ return el_log1p_fast(x, l); }
 #endif
@@ -88,6 +96,8 @@ def main():
     L.t_exp_fast.argtypes = [D, P(I), P(D)]
     L.t_exp_cr_fast.restype = D
     L.t_exp_cr_fast.argtypes = [D, P(I), P(D)]
+    L.t_exp_fma.restype = D
+    L.t_exp_fma.argtypes = [D, P(I), P(D)]
     for f in (L.t_log_fast, L.t_log1p_fast, L.t_log_fma, L.t_log1p_fma):
         f.restype = D
         f.argtypes = [D, P(D)]
@@ -117,6 +127,10 @@ def main():
             h = L.t_exp_cr_fast(x, ctypes.byref(k), ctypes.byref(l))
             rec("bce_exp's path", x, (mpf(h) + mpf(l.value)) * mpf(2) ** k.value,
                 mpmath.exp(mpf(x)))
+            if fma:
+                h = L.t_exp_fma(x, ctypes.byref(k), ctypes.byref(l))
+                rec("exp FMA path", x, (mpf(h) + mpf(l.value)) * mpf(2) ** k.value,
+                    mpmath.exp(mpf(x)))
         x = R.choice([b2d(R.randint(0x0010000000000000, 0x7FEFFFFFFFFFFFFF)),
                       1 + R.uniform(-1, 1) * 2.0 ** R.randint(-53, -1), R.uniform(0.5, 2)])
         if x != 1:
@@ -136,6 +150,8 @@ def main():
             if mpf(x) + mpf(lo) > -1:
                 r = L.bce_log1p_dd(x, lo)
                 rec("log1p_dd", (x, lo), mpf(r.hi) + mpf(r.lo), mpmath.log1p(mpf(x) + mpf(lo)))
+            if x >= 2.0 ** 1022:
+                continue      # 1 + x outside the fast paths' range
             h = L.t_log1p_fast(x, ctypes.byref(l))
             rec("log1p fast path", x, mpf(h) + mpf(l.value), mpmath.log1p(mpf(x)))
             if fma:

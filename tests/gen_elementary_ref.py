@@ -348,6 +348,11 @@ log1p_x += [b2d(R.randint(1, 0x7FEFFFFFFFFFFFFF)) for _ in range(200)]
 log1p_x += [R.uniform(-1, 1) * 2.0 ** R.randint(-60, 0) for _ in range(300)]
 log1p_x = [x for x in log1p_x if x > -1]
 log1p_x += [-(2.0 ** -52)]                   # ln(1 - 2^-52), as above
+# near a midpoint with 2^-8 <= |x| < 2^-6, where the FMA copy's log1p
+# takes 1 + x = u + c and c's term w (1 - z + z^2) (src/elementary.c,
+# el_log_fma_dd) is largest against the result; last, as above
+log1p_x += near_boundary(mpmath.log1p,
+                         lambda: R.choice((-1, 1)) * R.uniform(2.0 ** -8, 2.0 ** -6), 30000, 60)
 
 w("")
 w("/* correctly rounded results: x, the double nearest f(x), and the number")

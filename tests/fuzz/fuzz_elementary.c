@@ -14,7 +14,8 @@
 ** profile off the comparisons of the fast paths) walk every double.
 **
 **   make fuzz-elementary   FUZZ_TIME seconds or FUZZ_RUNS inputs
-**   (clang -fsanitize=fuzzer,address,undefined, links -lmpfr -lgmp)
+**   (clang -fsanitize=fuzzer,address,undefined, links -lmpfr -lgmp; a
+**   second binary built with -mavx2 -mfma runs the FMA copy's fast paths)
 */
 #include <math.h>
 #include <stdint.h>
@@ -58,6 +59,11 @@ static void check(const char *name, double (*f)(double),
 int LLVMFuzzerInitialize(int *argc, char ***argv){
   (void)argc;
   (void)argv;
+#ifdef __FMA__
+  /* src/elementary.c has then only its FMA copy (make fuzz-elementary's
+  ** second binary, -mavx2 -mfma), whose fast paths are others */
+  fprintf(stderr, "fuzz_elementary: the FMA copy (built with __FMA__)\n");
+#endif
   mpfr_set_emin(-1073);
   mpfr_set_emax(1024);
   return 0;
