@@ -469,6 +469,13 @@ static void test_mutant_edges(void){
   expect_error("reduction true at the end of a cut text",
                "{\"reduction\": true", PROB, BCE_OPTIONS_DOMAIN,
                BCE_OPT_REDUCTION, 14, 4, -1);
+  /* texts cut inside a reduction's string and inside a literal: the
+  ** same status whatever lies past the text's end (make check's valgrind
+  ** and ASan lanes see a read of what the text does not hold) */
+  expect_error("reduction's string cut off", "{\"reduction\": \"mea", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 18, 0, -1);
+  expect_error("reduction's literal cut off", "{\"reduction\": t", PROB,
+               BCE_OPTIONS_MALFORMED, 0, 14, 0, -1);
   /* the domains' closed ends, and one past them */
   expect_error("smoothing 1 + 2^-52 is past [0, 1]",
                "{\"smoothing\": 1.0000000000000002}", PROB,
