@@ -427,6 +427,7 @@ def multiclass_rows(opts, data, logits, reduction="mean"):
 
 BIN = [(1, 0.4, 1.5), (0, 0.5, 2), (1, 0.8, 0), (1, 0.2, 3), (0, 0.9, 0.25)]
 LOG = [(0, -18.6, 1), (1, 0.51, 1), (0, 2.94, 1), (0, -12.8, 1)]
+ML1 = [([1], [0.2], 1), ([0], [0.7], 2), ([1], [0.9], 0.5)]
 ML = [([1, 0, 1], [0.9, 0.2, 0.4], 1), ([0, 0, 1], [0.3, 0.6, 0.7], 2),
       ([1, 1, 0], [0.55, 0.8, 0.1], 0.5)]
 MC = [(0, [0.7, 0.2, 0.1], 1), (1, [0.1, 0.3, 0.6], 2), (2, [0.2, 0.2, 0.6], 0),
@@ -453,6 +454,10 @@ OPTION_CASES = [
      binary_rows({"gamma": 2, "alpha": 0.25}, [(y, z, 1) for y, z, w in LOG], True), False),
     ("bce on arrays, pos_weight [1, 2, 3]", 1, {"eps": DEFAULT_EPS, "pos_weight": [1, 2, 3]},
      multilabel_rows({"pos_weight": [1, 2, 3]}, ML), True),
+    # an array of one element is an array (count 1), not the number form
+    ("bce on arrays of one element, pos_weight [3]", 1,
+     {"eps": DEFAULT_EPS, "pos_weight": [3]},
+     multilabel_rows({"pos_weight": [3]}, ML1), True),
     ("cce, class_weight [1, 5, 2], ignore_index -100", 3,
      {"eps": DEFAULT_EPS, "class_weight": [1, 5, 2], "ignore_index": -100},
      multiclass_rows({"class_weight": [1, 5, 2]}, MC, False), True),
@@ -517,6 +522,8 @@ OPTION_SQL = {
         ("bce_logits_state(column1, column2, %s)", [(y, z) for y, z, w in LOG]),
     "bce on arrays, pos_weight [1, 2, 3]":
         ("bce_state(column1, column2, column3, %s)", _js(ML)),
+    "bce on arrays of one element, pos_weight [3]":
+        ("bce_state(column1, column2, column3, %s)", _js(ML1)),
     "cce, class_weight [1, 5, 2], ignore_index -100":
         ("cce_state(column1, column2, column3, %s)", _js(MC)),
     "cce, class_weight [1, 5, 2], smoothing 0.2, mean_over_rows":
