@@ -953,6 +953,47 @@ BCE_ALWAYS_INLINE void v_pow_int(const v4dd *f, double gamma, v4dd *F,
   while( --n>0 ) v_mul(F, f, F, hw_fma);
 }
 
+/* A smoothing with a gamma through e^(gamma ln f): ce and f of the four
+** lanes as hard_loss_of() forms them, *ok's lanes those whose f is at
+** least 2^-60.  A third logarithm, ln f, in the lanes (a lane left out
+** takes anything), then hard_loss_of()'s focal_exp_loss() lane by lane. */
+BCE_ALWAYS_INLINE void focal_lanes_smoothed_k(const v4dd *ce, const v4dd *f,
+                                              double gamma, bce_v4d *loss,
+                                              bce_v4u *ok, int hw_fma){
+  const double aL_max = gamma*FOCAL_LOG_ABS;
+  bce_v4d fh, fl, out;
+  int i;
+  bce_log_fast4(&f->hi, &f->lo, &fh, &fl);
+  for(i=0; i<BCE_BATCH; i++){
+    bce_dd e;
+    double r = 0.0;
+    e.hi = ce->hi[i];
+    e.lo = ce->lo[i];
+    if( (*ok)[i] && !focal_exp_loss(e, d_two(fh[i], fl[i]), gamma, aL_max,
+                                    &r, hw_fma) ){
+      (*ok)[i] = 0;
+      r = 0.0;
+    }
+    out[i] = r;
+  }
+  *loss = (bce_v4d)((bce_v4u)out & *ok);
+}
+
+BCE_NOINLINE void focal_lanes_smoothed(const v4dd *ce, const v4dd *f,
+                                       double gamma, bce_v4d *loss,
+                                       bce_v4u *ok){
+  focal_lanes_smoothed_k(ce, f, gamma, loss, ok, 0);
+}
+
+#ifdef BCE_OPT_X86_V3
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_NOINLINE void focal_lanes_smoothed_v3(const v4dd *ce, const v4dd *f,
+                                          double gamma, bce_v4d *loss,
+                                          bce_v4u *ok){
+  focal_lanes_smoothed_k(ce, f, gamma, loss, ok, 1);
+}
+#endif
+
 /* hard_loss_of() of four rows y[i], p[i], hard labels (0, 1, -0) and p
 ** in [0, 1], at the default clip, under pw, s and gamma of
 ** bce_opt_batch_kind() BCE_OPT_BATCH_PRODUCTS or _OTHER.  *loss's lane is its *out
@@ -1052,26 +1093,14 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
       v_add(&a, &b, &f);
       *ok = (bce_v4u)(f.hi >= BCE_V4D_SPLAT(0x1p-60));
       if( !by_products ){
-        /* a third logarithm, ln f, in the lanes (a lane of f below 2^-60
-        ** is left: its logarithm is anything), then hard_loss_of()'s
-        ** focal_exp_loss() lane by lane */
-        const double aL_max = gamma*FOCAL_LOG_ABS;
-        bce_v4d fh, fl, out;
-        int i;
-        bce_log_fast4(&f.hi, &f.lo, &fh, &fl);
-        for(i=0; i<BCE_BATCH; i++){
-          bce_dd e;
-          double r = 0.0;
-          e.hi = ce.hi[i];
-          e.lo = ce.lo[i];
-          if( (*ok)[i] && !focal_exp_loss(e, d_two(fh[i], fl[i]), gamma,
-                                          aL_max, &r, hw_fma) ){
-            (*ok)[i] = 0;
-            r = 0.0;
-          }
-          out[i] = r;
+        /* out of line: the smoothing's common path keeps its frame */
+#ifdef BCE_OPT_X86_V3
+        if( hw_fma ){
+          focal_lanes_smoothed_v3(&ce, &f, gamma, loss, ok);
+          return;
         }
-        *loss = (bce_v4d)((bce_v4u)out & *ok);
+#endif
+        focal_lanes_smoothed(&ce, &f, gamma, loss, ok);
         return;
       }
     }
