@@ -547,8 +547,12 @@ BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
 ** subnormal.  Results below 2^-1022 are rounded on the subnormals' grid
 ** from the double-double (bce_ldexp_dd()). */
 
-/* g 2^-72 in units of 2^-65, the bound focal_rounds() takes */
+/* 2^-72 in units of 2^-65, the bound focal_exp_loss()'s test takes, per
+** unit of gamma.  From a logit f = y'(1-q) + (1-y')q carries E = e^-|z|'s
+** 2^-71 (el_exp_fast()) and the divisions' 2^-100: within 2^-70.9 of
+** itself, so ln f within 2^-72.43 + 2^-70.9 < 2^-70 absolute. */
 #define FOCAL_LOG_ABS 0x1p-7
+#define FOCAL_LOG_ABS_Z 0x1p-5
 
 /* x 2^k for x in [2^-200, 2^80] and k in [-1160, 2], rounded once (the
 ** first product exact) */
@@ -563,9 +567,14 @@ static inline double focal_scale(double x, int k){
 /* 1 and *out = c e^(g lf) rounded, 0 where it is too near a rounding
 ** boundary for this path (then the accurate path decides).  aL_max: the
 ** bound of g lf's error in units of 2^-65 that holds whatever L is, g
-** 2^-7 (or that plus f's own error). */
+** times ln f's absolute error: FOCAL_LOG_ABS where f is exact or within
+** 2^-100 (probabilities), FOCAL_LOG_ABS_Z from a logit.  rel (a
+** constant): f is exact (a hard label without smoothing, from a
+** probability), so |L| 2^-65 bounds it too; elsewhere f's own error,
+** however small, is not relative to ln f, which may be 2^-60. */
 BCE_ALWAYS_INLINE int focal_exp_loss(bce_dd c, bce_dd lf, double g,
-                                     double aL_max, double *out, int hw_fma){
+                                     double aL_max, int rel, double *out,
+                                     int hw_fma){
   double L = lf.hi*g, Ll, eh, el, aL, eps, lo, hi, r;
   bce_dd F, l;
   int k;
@@ -574,8 +583,8 @@ BCE_ALWAYS_INLINE int focal_exp_loss(bce_dd c, bce_dd lf, double g,
     return 1;
   }
   Ll = d_prod_err_k(lf.hi, g, L, hw_fma) + lf.lo*g;
-  aL = fabs(L);
-  if( aL>aL_max ) aL = aL_max;
+  aL = aL_max;
+  if( rel && fabs(L)<aL ) aL = fabs(L);
   eh = L> -708.0 ? bce_exp_fast_short(L, &k, &el) : bce_exp_fast(L, &k, &el);
   F = d_two(eh, el + eh*Ll);
   l = d_mul_k(c, F, hw_fma);
@@ -740,7 +749,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
       /* f = 1-p_t is exact here: g 2^-72 bounds L's error */
       return focal_exp_loss(ce, d_two(d_pick(one, lh[1], lh[0]),
                                       d_pick(one, ll[1], ll[0])),
-                            gamma, gamma*FOCAL_LOG_ABS, out, hw_fma);
+                            gamma, gamma*FOCAL_LOG_ABS, 1, out, hw_fma);
     }
     h = el_log_fast_dd(d_pick(one, q, u), d_pick(one, 0.0, c), 1, &l);
     ce = d_two(-h, -l);
@@ -780,7 +789,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
     ** share of L's error is in FOCAL_LOG_ABS's bound */
     double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl);
     return focal_exp_loss(ce, d_two(fh, fl), gamma, gamma*FOCAL_LOG_ABS,
-                          out, hw_fma);
+                          0, out, hw_fma);
   }
   /* fast_result()'s range test, which always passes here: q and 1-q are
   ** in [2^-60, 1), so each logarithm's part is in [2^-61, 42], y' and
@@ -970,7 +979,7 @@ BCE_ALWAYS_INLINE void focal_lanes_smoothed_k(const v4dd *ce, const v4dd *f,
     e.hi = ce->hi[i];
     e.lo = ce->lo[i];
     if( (*ok)[i] && !focal_exp_loss(e, d_two(fh[i], fl[i]), gamma, aL_max,
-                                    &r, hw_fma) ){
+                                    0, &r, hw_fma) ){
       (*ok)[i] = 0;
       r = 0.0;
     }
@@ -1047,7 +1056,7 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
       e = d_two(-(y1 ? h[i] : h1[i]), -(y1 ? l[i] : l1[i]));
       if( pw!=1.0 ) e = d_mul_k(d_of(y1 ? pw : 1.0), e, hw_fma);
       if( !focal_exp_loss(e, d_two(y1 ? h1[i] : h[i], y1 ? l1[i] : l[i]),
-                          gamma, aL_max, &r, hw_fma) ){
+                          gamma, aL_max, 1, &r, hw_fma) ){
         (*ok)[i] = 0;
         r = 0.0;
       }
@@ -1206,15 +1215,18 @@ static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
   if( !fast_parts(y, x, logits, 1, o, &t) ) return 0;
   l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
   if( o->gamma!=0.0 && o->gamma!=2.0 && !small_int_gamma(o->gamma) ){
-    /* e^(gamma ln f), the loss scaled and rounded by focal_exp_loss();
-    ** f exact for a hard label without smoothing, else within 2^-100 */
+    /* e^(gamma ln f), the loss scaled and rounded by focal_exp_loss():
+    ** f from products, within 2^-100 of itself from a probability (a
+    ** soft label, smoothing, alpha: the hard labels without them took
+    ** hard_loss()), 2^-70.9 from a logit */
     bce_dd f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
     double fl, fh;
     if( !(f.hi>=0x1p-60) ) return 0;
     fh = bce_log_fast(f.hi, f.lo, &fl);
     if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
     return focal_exp_loss(l, d_two(fh, fl), o->gamma,
-                          o->gamma*FOCAL_LOG_ABS, out, 0) ? 1 : -1;
+                          o->gamma*(logits ? FOCAL_LOG_ABS_Z : FOCAL_LOG_ABS),
+                          0, out, 0) ? 1 : -1;
   }
   if( o->gamma!=0.0 ){
     bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
