@@ -525,7 +525,7 @@ BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
 
 /* ---- the focal factor of a loss through e^(g ln f) ------------------
 ** A loss c f^g for c, the cross-entropy (times alpha's factor), a
-** double-double within 2^-64 of itself (0 or in [2^-115, 2^67]), and f
+** double-double within 2^-64 of itself (0 or in [2^-240, 2^67]), and f
 ** in [2^-60, 1], from lf = ln f by el_log_fast_dd() (bce_log_fast(),
 ** bce_log_fast4(), el_log_fast_pair(): the same bits).  Its error
 ** magnified g times is what decides the rounding test, and two bounds
@@ -554,7 +554,7 @@ BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
 #define FOCAL_LOG_ABS 0x1p-7
 #define FOCAL_LOG_ABS_Z 0x1p-5
 
-/* x 2^k for x in [2^-200, 2^80] and k in [-1160, 2], rounded once (the
+/* x 2^k for x in [2^-300, 2^80] and k in [-1160, 2], rounded once (the
 ** first product exact) */
 static inline double focal_scale(double x, int k){
   if( k< -1022 ){
