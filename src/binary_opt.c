@@ -540,9 +540,15 @@ BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
 **    (2^-80.45), the table's and ln 2's parts (|e| <= 60: 2^-89), 2^-72.43
 **    in all; f formed from a smoothing's products (within 2^-100 of
 **    itself) adds 2^-100.  So g 2^-72, whatever L: gamma 300, 2^-63.8.
-** The factor is e^(L + Ll) = 2^k (h + l) by el_exp_fast() (2^-71, its
-** reduction exact for |L| < 1419), kept unscaled so that nothing
-** underflows in the products, and the loss scaled once at the end.  Past
+** The factor is e^(L + Ll) = 2^k (h + l), by bce_exp's own fast path
+** above L = -708 (bce_exp_fast_short(): 2^-70.5) and el_exp_fast() below
+** (2^-71, its reduction exact for |L| < 1419), kept unscaled so that
+** nothing underflows in the products, and the loss scaled once at the
+** end.  The test's 2^-64 (1 + 2^-4) covers c's 2^-64 and, in its 2^-68,
+** the factor's 2^-70.5, el + h Ll's rounding (2^-76), e^Ll taken as 1 +
+** Ll (Ll^2 < 2^-85 for |L| <= 800), Ll's roundings (2^-103 |L|) and the
+** product's 2^-100; a g below 2^-900 makes Dekker's product of L inexact,
+** by 2^-1070 of a factor near 1.  Past
 ** L = -800 the loss is 0: c e^L < 2^67 2^-1154 is below half the least
 ** subnormal.  Results below 2^-1022 are rounded on the subnormals' grid
 ** from the double-double (bce_ldexp_dd()). */
