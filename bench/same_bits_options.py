@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """bench/same_bits.py's comparison with the options of issue 21: the
-values of the binary functions under 26 option sets, as the bits of each
+values of the binary functions under 34 option sets, as the bits of each
 double, for comparing two builds (or one build's two steps) with cmp.
 
     /usr/bin/python3 bench/same_bits_options.py OLD/bce.so old.txt
@@ -38,6 +38,9 @@ OPTIONS = [
     '{"gamma": 2, "alpha": 0.25}', '{"eps": 1e-7}',
     '{"eps": 1e-7, "pos_weight": 3}', '{"eps": 0, "gamma": 2.5}',
     '{"eps": 0, "pos_weight": 3, "smoothing": 0.1}', '{"gamma": 9}',
+    '{"gamma": 7.3}', '{"gamma": 50}', '{"gamma": 1000}', '{"gamma": 1e6}',
+    '{"gamma": 300, "smoothing": 0.1}', '{"gamma": 300, "pos_weight": 3}',
+    '{"gamma": 300, "alpha": 0.25}', '{"gamma": 1000, "smoothing": 1e-9}',
 ]
 
 

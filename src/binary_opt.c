@@ -523,9 +523,104 @@ BCE_ALWAYS_INLINE int pow_of_log(bce_dd lf, double g, bce_dd *F, double *aL,
   return 1;
 }
 
+/* ---- the focal factor of a loss through e^(g ln f) ------------------
+** A loss c f^g for c, the cross-entropy (times alpha's factor), a
+** double-double within 2^-64 of itself (0 or in [2^-240, 2^67]), and f
+** in [2^-60, 1], from lf = ln f by el_log_fast_dd() (bce_log_fast(),
+** bce_log_fast4(), el_log_fast_pair(): the same bits).  Its error
+** magnified g times is what decides the rounding test, and two bounds
+** hold for it (docs/performance.md "Options"):
+**  - 2^-65 |lf| (docs/elementary.md), so e^(g lf) is within |L| 2^-65,
+**    L = g lf: the test of before, which failed every row past |L| = 256
+**    (gamma 300: f below 0.43, most rows);
+**  - 2^-72 absolute, for f in [2^-60, 1] with its low part: the
+**    polynomial's roundings (5.1 2^-53 of |z^3|/3 <= 2^-22.57, z below
+**    2^-7: 2^-73.23), zl z^2 left out of zl(1 - z) (2^-61 2^-14: 2^-75),
+**    three sums of l and p rounded below 2^-22 (3 2^-76), Taylor's rest
+**    (2^-80.45), the table's and ln 2's parts (|e| <= 60: 2^-89), 2^-72.43
+**    in all; f formed from a smoothing's products (within 2^-100 of
+**    itself) adds 2^-100.  So g 2^-72, whatever L: gamma 300, 2^-63.8.
+** The factor is e^(L + Ll) = 2^k (h + l), by bce_exp's own fast path
+** above L = -708 (bce_exp_fast_short(): 2^-70.5) and el_exp_fast() below
+** (2^-71, its reduction exact for |L| < 1419), kept unscaled so that
+** nothing underflows in the products, and the loss scaled once at the
+** end.  The test's 2^-64 (1 + 2^-4) covers c's 2^-64 and, in its 2^-68,
+** the factor's 2^-70.5, el + h Ll's rounding (2^-76), e^Ll taken as 1 +
+** Ll (Ll^2 < 2^-85 for |L| <= 800), Ll's roundings (2^-103 |L|) and the
+** product's 2^-100; a g below 2^-900 makes Dekker's product of L inexact,
+** by 2^-1070 of a factor near 1.  Past
+** L = -800 the loss is 0: c e^L < 2^67 2^-1154 is below half the least
+** subnormal.  Results below 2^-1022 are rounded on the subnormals' grid
+** from the double-double (bce_ldexp_dd()). */
+
+/* 2^-72 in units of 2^-65, the bound focal_exp_loss()'s test takes, per
+** unit of gamma.  From a logit f = y'(1-q) + (1-y')q carries E = e^-|z|'s
+** 2^-71 (el_exp_fast()) and the divisions' 2^-100: within 2^-70.9 of
+** itself, so ln f within 2^-72.43 + 2^-70.9 < 2^-70 absolute. */
+#define FOCAL_LOG_ABS 0x1p-7
+#define FOCAL_LOG_ABS_Z 0x1p-5
+
+/* x 2^k for x in [2^-300, 2^80] and k in [-1160, 2], rounded once (the
+** first product exact) */
+static inline double focal_scale(double x, int k){
+  if( k< -1022 ){
+    x *= 0x1p-600;
+    k += 600;
+  }
+  return x*bce_from_bits((uint64_t)(k + 1023) << 52);
+}
+
+/* 1 and *out = c e^(g lf) rounded, 0 where it is too near a rounding
+** boundary for this path (then the accurate path decides).  aL_max: the
+** bound of g lf's error in units of 2^-65 that holds whatever L is, g
+** times ln f's absolute error: FOCAL_LOG_ABS where f is exact or within
+** 2^-100 (probabilities), FOCAL_LOG_ABS_Z from a logit.  rel (a
+** constant): f is exact (a hard label without smoothing, from a
+** probability), so |L| 2^-65 bounds it too; elsewhere f's own error,
+** however small, is not relative to ln f, which may be 2^-60. */
+BCE_ALWAYS_INLINE int focal_exp_loss(bce_dd c, bce_dd lf, double g,
+                                     double aL_max, int rel, double *out,
+                                     int hw_fma){
+  double L = lf.hi*g, Ll, eh, el, aL, eps, lo, hi, r;
+  bce_dd F, l;
+  int k;
+  if( !(L> -800.0) ){
+    *out = 0.0;
+    return 1;
+  }
+  Ll = d_prod_err_k(lf.hi, g, L, hw_fma) + lf.lo*g;
+  aL = aL_max;
+  if( rel && fabs(L)<aL ) aL = fabs(L);
+  eh = L> -708.0 ? bce_exp_fast_short(L, &k, &el) : bce_exp_fast(L, &k, &el);
+  F = d_two(eh, el + eh*Ll);
+  l = d_mul_k(c, F, hw_fma);
+  eps = (0x1.1p-64 + aL*0x1.01p-65)*fabs(l.hi);
+  lo = l.hi + (l.lo - eps);
+  hi = l.hi + (l.lo + eps);
+  if( lo!=hi ) return 0;
+  r = focal_scale(lo, k);
+  if( !(r<0x1p-1022) || lo==0.0 ){
+    *out = r;
+    return 1;
+  }
+  /* on the subnormals' grid, from the double-double: the ends again */
+  r = bce_ldexp_dd(l.hi, l.lo - eps, k);
+  if( r!=bce_ldexp_dd(l.hi, l.lo + eps, k) ) return 0;
+  *out = r;
+  return 1;
+}
+
 /* an integer gamma up to 8: f^g by products */
 static inline int small_int_gamma(double g){
   return g>0.0 && g<=8.0 && g==(double)(int)g;
+}
+
+/* f^g by products, g an integer up to 8 */
+BCE_ALWAYS_INLINE bce_dd fast_pow_int(bce_dd f, double g, int hw_fma){
+  bce_dd F = f;
+  int n = (int)g;
+  while( --n>0 ) F = d_mul_k(F, f, hw_fma);
+  return F;
 }
 
 /* f^g for f >= 2^-60: by products for an integer g up to 8, else
@@ -539,9 +634,7 @@ BCE_ALWAYS_INLINE int fast_pow_k(bce_dd f, double g, bce_dd *F, double *aL,
   if( g==0.0 ){
     *F = d_of(1.0);
   }else if( small_int_gamma(g) ){
-    int n = (int)g;
-    *F = f;
-    while( --n>0 ) *F = d_mul_k(*F, f, hw_fma);
+    *F = fast_pow_int(f, g, hw_fma);
   }else{
     double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl);
     return pow_of_log(d_two(fh, fl), g, F, aL, hw_fma);
@@ -551,18 +644,6 @@ BCE_ALWAYS_INLINE int fast_pow_k(bce_dd f, double g, bce_dd *F, double *aL,
 
 static int fast_pow(bce_dd f, double g, bce_dd *F, double *aL){
   return fast_pow_k(f, g, F, aL, 0);
-}
-
-/* fast_pow() inline in the x86-64 copy (hw_fma, a constant), a call in
-** the portable code; no test of hw_fma where there is no such copy */
-BCE_ALWAYS_INLINE int fast_pow_in(bce_dd f, double g, bce_dd *F, double *aL,
-                                  int hw_fma){
-#ifdef BCE_OPT_X86_V3
-  if( hw_fma ) return fast_pow_k(f, g, F, aL, 1);
-#else
-  (void)hw_fma;
-#endif
-  return fast_pow(f, g, F, aL);
 }
 
 static bce_dd fast_alpha(const fast_point *t, const bce_binary_opt *o){
@@ -651,7 +732,7 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
                                    double *out, int hw_fma){
   double q, u, c, h, l, lh[2], ll[2];
   uint64_t one;
-  bce_dd ce, f = {0.0, 0.0}, F;         /* f: read only where gamma != 0 */
+  bce_dd ce, f = {0.0, 0.0};            /* f: read only where gamma != 0 */
   /* y is 0 or 1 (or -0): one compare of the bits, as in bce_loss() */
   if( bce_bits(y) - 1u < UINT64_C(0x3fefffffffffffff) || has_alpha
    || !ordinary(pw) || !ordinary(s) ){
@@ -666,21 +747,15 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
     if( gamma!=0.0 && gamma!=2.0 && !small_int_gamma(gamma) ){
       /* ce takes ln p_t and the focal factor ln(1-p_t): ln q and ln(u +
       ** c), one of each whatever the label */
-      double aL;
       el_log_fast_pair(q, 0.0, u, c, lh, ll);
       ce = d_two(-d_pick(one, lh[0], lh[1]), -d_pick(one, ll[0], ll[1]));
       if( pw!=1.0 ){
         ce = d_mul_k(d_of(d_pick(one, pw, 1.0)), ce, hw_fma);
       }
-      if( !pow_of_log(d_two(d_pick(one, lh[1], lh[0]),
-                            d_pick(one, ll[1], ll[0])), gamma, &F, &aL,
-                      hw_fma) ){
-        return 0;
-      }
-      ce = d_mul_k(ce, F, hw_fma);
-      if( !focal_rounds(ce, aL) ) return 0;    /* fast_loss() says -1 */
-      *out = ce.hi + ce.lo;              /* the range: as at the end below */
-      return 1;
+      /* f = 1-p_t is exact here: g 2^-72 bounds L's error */
+      return focal_exp_loss(ce, d_two(d_pick(one, lh[1], lh[0]),
+                                      d_pick(one, ll[1], ll[0])),
+                            gamma, gamma*FOCAL_LOG_ABS, 1, out, hw_fma);
     }
     h = el_log_fast_dd(d_pick(one, q, u), d_pick(one, 0.0, c), 1, &l);
     ce = d_two(-h, -l);
@@ -713,11 +788,14 @@ BCE_ALWAYS_INLINE int hard_loss_of(double y, double p, double eps, double pw,
   if( gamma==2.0 ){
     /* focal_pow()'s square: no test */
     ce = d_mul_k(ce, d_mul_k(f, f, hw_fma), hw_fma);
+  }else if( small_int_gamma(gamma) ){
+    ce = d_mul_k(ce, fast_pow_int(f, gamma, hw_fma), hw_fma);
   }else if( gamma!=0.0 ){
-    double aL;
-    if( !fast_pow_in(f, gamma, &F, &aL, hw_fma) ) return 0;
-    ce = d_mul_k(ce, F, hw_fma);
-    if( !focal_rounds(ce, aL) ) return 0;      /* fast_loss() says -1 */
+    /* f from the smoothing's products, within 2^-100 of itself: its
+    ** share of L's error is in FOCAL_LOG_ABS's bound */
+    double fl, fh = el_log_fast_dd(f.hi, f.lo, 1, &fl);
+    return focal_exp_loss(ce, d_two(fh, fl), gamma, gamma*FOCAL_LOG_ABS,
+                          0, out, hw_fma);
   }
   /* fast_result()'s range test, which always passes here: q and 1-q are
   ** in [2^-60, 1), so each logarithm's part is in [2^-61, 42], y' and
@@ -777,9 +855,10 @@ BCE_PRIVATE double bce_opt_hard_loss_x86_v3(double y, double p,
 ** instruction gives too, d_prod_err()).  So each decided lane is
 ** bce_opt_hard_loss()'s double, bit for bit (tests/unit_opt_batch.c); a
 ** lane the kernel leaves (f below 2^-60 with smoothing, a focal factor
-** through e^(gamma ln f) out of range or too near a rounding boundary)
-** and a batch with smoothing and a gamma taken through the exponential
-** take bce_opt_loss() row by row, as the step did. */
+** through e^(gamma ln f) too near a rounding boundary: focal_exp_loss())
+** takes bce_opt_loss(), as the step did.  The logarithms of a gamma
+** through e^(gamma ln f) are in the lanes (with smoothing, ln f too),
+** the exponential and the rest lane by lane. */
 
 BCE_PRIVATE int bce_opt_batch_kind(const bce_options *o){
   if( o->eps!=BCE_DEFAULT_EPS || (o->keys & BCE_OPT_ALPHA)
@@ -889,6 +968,47 @@ BCE_ALWAYS_INLINE void v_pow_int(const v4dd *f, double gamma, v4dd *F,
   while( --n>0 ) v_mul(F, f, F, hw_fma);
 }
 
+/* A smoothing with a gamma through e^(gamma ln f): ce and f of the four
+** lanes as hard_loss_of() forms them, *ok's lanes those whose f is at
+** least 2^-60.  A third logarithm, ln f, in the lanes (a lane left out
+** takes anything), then hard_loss_of()'s focal_exp_loss() lane by lane. */
+BCE_ALWAYS_INLINE void focal_lanes_smoothed_k(const v4dd *ce, const v4dd *f,
+                                              double gamma, bce_v4d *loss,
+                                              bce_v4u *ok, int hw_fma){
+  const double aL_max = gamma*FOCAL_LOG_ABS;
+  bce_v4d fh, fl, out;
+  int i;
+  bce_log_fast4(&f->hi, &f->lo, &fh, &fl);
+  for(i=0; i<BCE_BATCH; i++){
+    bce_dd e;
+    double r = 0.0;
+    e.hi = ce->hi[i];
+    e.lo = ce->lo[i];
+    if( (*ok)[i] && !focal_exp_loss(e, d_two(fh[i], fl[i]), gamma, aL_max,
+                                    0, &r, hw_fma) ){
+      (*ok)[i] = 0;
+      r = 0.0;
+    }
+    out[i] = r;
+  }
+  *loss = (bce_v4d)((bce_v4u)out & *ok);
+}
+
+BCE_NOINLINE void focal_lanes_smoothed(const v4dd *ce, const v4dd *f,
+                                       double gamma, bce_v4d *loss,
+                                       bce_v4u *ok){
+  focal_lanes_smoothed_k(ce, f, gamma, loss, ok, 0);
+}
+
+#ifdef BCE_OPT_X86_V3
+__attribute__((target("avx2,bmi,bmi2,fma")))
+BCE_NOINLINE void focal_lanes_smoothed_v3(const v4dd *ce, const v4dd *f,
+                                          double gamma, bce_v4d *loss,
+                                          bce_v4u *ok){
+  focal_lanes_smoothed_k(ce, f, gamma, loss, ok, 1);
+}
+#endif
+
 /* hard_loss_of() of four rows y[i], p[i], hard labels (0, 1, -0) and p
 ** in [0, 1], at the default clip, under pw, s and gamma of
 ** bce_opt_batch_kind() BCE_OPT_BATCH_PRODUCTS or _OTHER.  *loss's lane is its *out
@@ -934,25 +1054,24 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
     int i;
     bce_log_fast4(&q, &zero, &h, &l);
     bce_log_fast4(&u, &c, &h1, &l1);
+    const double aL_max = gamma*FOCAL_LOG_ABS;
     for(i=0; i<BCE_BATCH; i++){
       const int y1 = one[i]!=0;
-      bce_dd e, F;
-      double aL;
+      bce_dd e;
+      double r;
       e = d_two(-(y1 ? h[i] : h1[i]), -(y1 ? l[i] : l1[i]));
       if( pw!=1.0 ) e = d_mul_k(d_of(y1 ? pw : 1.0), e, hw_fma);
-      if( !pow_of_log(d_two(y1 ? h1[i] : h[i], y1 ? l1[i] : l[i]), gamma,
-                      &F, &aL, hw_fma) ){
+      if( !focal_exp_loss(e, d_two(y1 ? h1[i] : h[i], y1 ? l1[i] : l[i]),
+                          gamma, aL_max, 1, &r, hw_fma) ){
         (*ok)[i] = 0;
-        out[i] = 0.0;
-        continue;
+        r = 0.0;
       }
-      e = d_mul_k(e, F, hw_fma);
-      if( !focal_rounds(e, aL) ) (*ok)[i] = 0;
-      out[i] = e.hi + e.lo;
+      out[i] = r;
     }
     *loss = (bce_v4d)((bce_v4u)out & *ok);
     return;
-  }else if( by_products ){
+  }else{
+    /* smoothing: both logarithms, y' and 1-y' by the label */
     double s1 = 1.0 - s;
     bce_dd sc = d_two(s1, (1.0 - s1) - s), half = d_of(s*0.5);
     bce_dd big = d_add(sc, half);
@@ -988,12 +1107,18 @@ BCE_ALWAYS_INLINE void opt_hard_losses4(const double *y, const double *p,
       v_mul(&yc, &vq, &b, hw_fma);
       v_add(&a, &b, &f);
       *ok = (bce_v4u)(f.hi >= BCE_V4D_SPLAT(0x1p-60));
+      if( !by_products ){
+        /* out of line: the smoothing's common path keeps its frame */
+#ifdef BCE_OPT_X86_V3
+        if( hw_fma ){
+          focal_lanes_smoothed_v3(&ce, &f, gamma, loss, ok);
+          return;
+        }
+#endif
+        focal_lanes_smoothed(&ce, &f, gamma, loss, ok);
+        return;
+      }
     }
-  }else{
-    /* smoothing with a third logarithm, ln f: row by row */
-    *ok = (bce_v4u)(vy!=vy);
-    *loss = BCE_V4D_SPLAT(0.0);
-    return;
   }
   if( gamma==2.0 ){
     v4dd F;
@@ -1095,6 +1220,20 @@ static int fast_loss(double y, double x, int logits, const bce_binary_opt *o,
   double aL = 0.0;
   if( !fast_parts(y, x, logits, 1, o, &t) ) return 0;
   l = d_add(d_mul(d_mul(t.ys, d_of(o->pos_weight)), t.a), d_mul(t.yc, t.b));
+  if( o->gamma!=0.0 && o->gamma!=2.0 && !small_int_gamma(o->gamma) ){
+    /* e^(gamma ln f), the loss scaled and rounded by focal_exp_loss():
+    ** f from products, within 2^-100 of itself from a probability (a
+    ** soft label, smoothing, alpha: the hard labels without them took
+    ** hard_loss()), 2^-70.9 from a logit */
+    bce_dd f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
+    double fl, fh;
+    if( !(f.hi>=0x1p-60) ) return 0;
+    fh = bce_log_fast(f.hi, f.lo, &fl);
+    if( o->has_alpha ) l = d_mul(l, fast_alpha(&t, o));
+    return focal_exp_loss(l, d_two(fh, fl), o->gamma,
+                          o->gamma*(logits ? FOCAL_LOG_ABS_Z : FOCAL_LOG_ABS),
+                          0, out, 0) ? 1 : -1;
+  }
   if( o->gamma!=0.0 ){
     bce_dd F, f = d_add(d_mul(t.ys, t.qc), d_mul(t.yc, t.q));
     if( !(f.hi>=0x1p-60) || !focal_pow(f, o->gamma, &F, &aL) ) return 0;

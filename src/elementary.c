@@ -687,6 +687,13 @@ BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l){
   return el_exp_fast(x, k, l);
 }
 
+BCE_PRIVATE double bce_exp_fast_short(double x, int *k, double *l){
+  int64_t k64;
+  double h = el_exp_cr_fast(x, &k64, l);
+  *k = (int)k64;
+  return h;
+}
+
 /* ------------------------------------------ the correctly rounded doubles */
 
 /*

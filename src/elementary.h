@@ -50,6 +50,13 @@ BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo);
 BCE_PRIVATE double bce_log_fast(double x, double xl, double *l);
 BCE_PRIVATE double bce_exp_fast(double x, int *k, double *l);
 
+/* bce_exp's own fast path (el_exp_cr_fast: one table, no double-double
+** table product, about half of bce_exp_fast()'s instructions) for a
+** formula that tests its own rounding (src/binary_opt.c's focal loss):
+** e^x = (h + *l) 2^(*k) within 2^-70.5 |h| for |x| < 708.  Not
+** bce_exp_fast()'s bits, so not for a result that must keep them. */
+BCE_PRIVATE double bce_exp_fast_short(double x, int *k, double *l);
+
 /* The last-resort paths of bce_exp and bce_log/bce_log1p, in 288-bit
 ** fixed point, correctly rounded; public for the unit tests alone.
 ** bce_exp_fx: 2^-54 <= |x|, -745.14 <= x <= 709.79.  bce_log_fx: ln(hi +

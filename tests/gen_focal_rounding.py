@@ -20,19 +20,23 @@ of the cases that were rounded the wrong way before:
     operations on every build all the same.)
   - a soft label with gamma 300 (tests/samebits' old-vs-new comparison);
 and, as three equal rows of the aggregate bce(y, p, options), the cases
-of AGG_CASES below, which take its hard-label path (make coverage).
+of AGG_CASES below, which take its hard-label path (make coverage); and
+the large gammas of LARGE_TARGETS, LARGE_EDGES and SEARCH_SETS (issue
+21's "any gamma"), as bce_term and as a full batch of four rows.
 
 Run:  /usr/bin/python3 tests/gen_focal_rounding.py
 """
 import os
+import random
 import sys
 
+import mpmath
 from mpmath import mp, mpf, log, nint, ldexp, floor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen_ref import sql_num  # noqa: E402
-from gen_binary_opt import loss_at_q, clip  # noqa: E402
+from gen_binary_opt import loss_at_q, loss_at_z, clip  # noqa: E402
 
 EPS = 2.0**-52    # the default clip
 
@@ -71,10 +75,107 @@ AGG_CASES = [
 ]
 
 
+# Large gamma (the focal factor e^(gamma ln f) past |gamma ln f| = 256,
+# where the fast path of before gave every row to the accurate one): the
+# loss through focal_exp_loss() (src/binary_opt.c), each row as bce_term
+# (the scalar path) and as four equal rows of the aggregate (a full batch:
+# the vector lanes' path; the mean of four equal losses is the loss).
+# (y, gamma, L): p such that gamma ln f = L, f = 1 - p_t, so that the
+# factor lands where the path changes: e^L normal, past the normal range
+# (the loss scaled in two steps), the exponential's two ranges (-708),
+# a subnormal loss, the last subnormal, the early 0 past L = -800; a
+# normal loss whose factor is past the normal range (-ln q of 7 and 28).
+LARGE_TARGETS = [
+    (0.0, 300.0, -650.0), (0.0, 300.0, -707.9), (0.0, 300.0, -708.1),
+    (1.0, 300.0, -720.0), (0.0, 300.0, -744.0), (1.0, 300.0, -755.0),
+    (0.0, 300.0, -799.9), (0.0, 300.0, -800.1), (1.0, 1000.0, -300.0),
+    (1.0, 1000.0, -710.0), (0.0, 1000.0, -730.0), (1.0, 1000.0, -745.5),
+    (0.0, 1000.0, -790.0), (1.0, 1e6, -20.0), (1.0, 1e6, -740.0),
+    (1.0, 1e15, -100.0), (0.0, 1e15, -735.0), (0.0, 50.0, -600.0),
+    (1.0, 1e6, -710.0), (1.0, 1e15, -711.0),
+    (1.0, 7.3, -200.0),
+]
+# (y, p, gamma): the clip's ends and p near 0 and 1, where f = 1 - p_t is
+# 2^-52 or 1 - 2^-52 (the factor 0, or near 1: L tiny)
+LARGE_EDGES = [
+    (1.0, 1.0 - 2.0**-52, 300.0), (0.0, 2.0**-52, 300.0),
+    (1.0, 2.0**-52, 300.0), (0.0, 1.0 - 2.0**-52, 300.0),
+    (1.0, 2.0**-40, 1000.0), (0.0, 1.0 - 2.0**-40, 1000.0),
+    (1.0, 1e-10, 1e6), (1.0, 2.0**-52, 1e15), (1.0, 0.5, 7.3),
+    (0.0, 1.0 - 2.0**-52, 7.3), (1.0, 2.0**-52, 50.0), (0.0, 0.999, 50.0),
+    (1.0, 1.0 - 2.0**-52, 50.0), (1.0, 0.25, 1e300),
+]
+# Rows of gamma 7.3 to 1000 (and with smoothing, pos_weight, alpha,
+# logits) found by a search over random p (seed 21) for losses nearest a
+# midpoint: where the new path's test must give the row to the accurate
+# path (its margin, g 2^-72 of L, is 2^-9 ulp at gamma 1000).
+SEARCH_SEED = 21
+SEARCH_SETS = [  # (gamma, pos_weight, smoothing, alpha, logits)
+    (300.0, 1.0, 0.0, None, False), (1000.0, 1.0, 0.0, None, False),
+    (7.3, 1.0, 0.0, None, False), (50.0, 3.0, 0.0, None, False),
+    (300.0, 1.0, 0.1, None, False), (300.0, 1.0, 0.0, 0.25, False),
+    (300.0, 1.0, 0.0, None, True),
+]
+
+
+def options_text(gamma, pw, s, alpha):
+    t = '{"gamma": %r' % gamma
+    if pw != 1.0:
+        t += ', "pos_weight": %r' % pw
+    if s != 0.0:
+        t += ', "smoothing": %r' % s
+    if alpha is not None:
+        t += ', "alpha": %r' % alpha
+    return t + '}'
+
+
+def exact_loss(y, x, gamma, pw, s, alpha, logits):
+    """the loss at 60 digits past its magnitude (0 where it is below
+    2^-1100: then the nearest double is 0)"""
+    def at(prec):
+        mp.dps = prec
+        if logits:
+            return loss_at_z(y, mpf(x), pw, s, gamma, alpha)
+        return loss_at_q(y, mpf(clip(x, EPS)), pw, s, gamma, alpha)
+    v0 = at(60)
+    if v0 == 0 or v0 < ldexp(mpf(1), -1100):
+        return mpf(0)
+    return at(60 + int(abs(log(v0, 10))))
+
+
+def large_rows():
+    """(y, p, gamma, pw, s, alpha, logits) of the large-gamma checks"""
+    rows = []
+    mp.dps = 50
+    for (y, g, L) in LARGE_TARGETS:
+        f = mpmath.exp(mpf(L) / mpf(g))
+        p = float(f) if y == 0.0 else float(1 - f)
+        rows.append((y, p, g, 1.0, 0.0, None, False))
+    for (y, p, g) in LARGE_EDGES:
+        rows.append((y, p, g, 1.0, 0.0, None, False))
+    R = random.Random(SEARCH_SEED)
+    for (g, pw, s, alpha, logits) in SEARCH_SETS:
+        found = []
+        while len(found) < 3:
+            y = float(R.randrange(2))
+            x = R.uniform(-4.0, 4.0) if logits else R.random()
+            v = exact_loss(y, x, g, pw, s, alpha, logits)
+            if v == 0 or v < ldexp(mpf(1), -1022):
+                continue
+            want, mid = nearest_double(v)
+            if mid < mpf(2) ** -9:
+                found.append((y, x, g, pw, s, alpha, logits))
+        rows += found
+    return rows
+
+
 def nearest_double(v):
     """v rounded to the nearest double (ties to even) and its distance
-    from the nearest midpoint, in ulps"""
-    e = int(floor(log(abs(v), 2)))
+    from the nearest midpoint, in ulps (the subnormals' grid below
+    2^-1022)"""
+    if v == 0:
+        return 0.0, mpf(1) / 2
+    e = max(int(floor(log(abs(v), 2))), -1022)
     ulp = ldexp(mpf(1), e - 52)
     m = v / ulp
     r = nint(m)
@@ -121,6 +222,25 @@ def main():
                      "column2, '%s') FROM (VALUES %s, %s, %s)), %s, 'is', "
                      "NULL);" % (name.replace("'", "''"), opts, row, row, row,
                                  sql_num(want)))
+    for (y, x, g, pw, s, alpha, logits) in large_rows():
+        v = exact_loss(y, x, g, pw, s, alpha, logits)
+        want, mid = nearest_double(v)
+        opts = options_text(g, pw, s, alpha)
+        fn = "bce_logits_term" if logits else "bce_term"
+        name = "large gamma (%.1e ulp from the midpoint): %s(%s, %s, '%s')" \
+               % (float(mid), fn, num(y), num(x), opts)
+        lines.append("INSERT INTO checks VALUES('%s', %s(%s, %s, '%s'), "
+                     "%s, 'is', NULL);"
+                     % (name.replace("'", "''"), fn, sql_num(y), sql_num(x),
+                        opts, sql_num(want)))
+        if logits:
+            continue
+        row = "(%s, %s)" % (sql_num(y), sql_num(x))
+        name = "four rows of bce(y, p, options), a full batch: " + name
+        lines.append("INSERT INTO checks VALUES('%s', (SELECT bce(column1, "
+                     "column2, '%s') FROM (VALUES %s, %s, %s, %s)), %s, 'is', "
+                     "NULL);" % (name.replace("'", "''"), opts, row, row, row,
+                                 row, sql_num(want)))
     lines.append(".read tests/sql/lib/report.sql")
     path = os.path.join(HERE, "sql", "mpmath_focal_rounding.sql")
     with open(path, "w") as f:

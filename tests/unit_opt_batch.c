@@ -8,7 +8,7 @@
 ** counted (a lane off by one ulp leaves one ulp of it).  Options: every
 ** pos_weight, smoothing and gamma of bce_opt_batch_kind()'s batch
 ** (products, gamma 2, small integers, gamma through the exponential, with
-** and without smoothing); rows: random and the clip's edges, labels 0, 1
+** and without smoothing, to 1e300, where the factor underflows); rows: random and the clip's edges, labels 0, 1
 ** and -0.  Full batches go through the vector lanes, short ones through
 ** bce_mean_flush() (the path of every read).  BCE_UNIT_RANDOM: fewer
 ** random batches (make check's valgrind lane).  Prints ok/FAIL lines.
@@ -82,7 +82,8 @@ static void run(flush_fn flush, const char *name, long n){
   static const double pws[] = {1.0, 3.0, 0.0, 0.5, 1e-10, 0x1p-60, 0x1p60};
   static const double ss[] = {0.0, 0.1, 1.0, 0x1p-60, 0.5};
   static const double gammas[] = {0.0, 1.0, 2.0, 2.5, 3.0, 8.0, 9.0, 0.5,
-                                  40.0, 300.0, 1e-3};
+                                  40.0, 300.0, 1e-3, 7.3, 50.0, 1000.0,
+                                  1e4, 1e6, 1e15, 0x1p62, 1e300};
   static const double labels[] = {0.0, 1.0, -0.0};
   uint64_t s = 0x6f70742d62617463u;
   long k;
@@ -101,6 +102,9 @@ static void run(flush_fn flush, const char *name, long n){
     o.smoothing = ss[b];
     o.gamma = gammas[c];
     if( ((r >> 24) & 7)==0 ) o.gamma = unit(&s)*12.0;
+    /* gamma past 256/|ln f|: e^(gamma ln f) near the subnormals and 0 */
+    if( ((r >> 24) & 7)==1 ) o.gamma = ldexp(1.0 + unit(&s),
+                                             (int)((r >> 50) % 24));
     if( ((r >> 27) & 7)==0 ) o.pos_weight = ldexp(1.0 + unit(&s),
                                                   (int)((r >> 30) % 80) - 40);
     if( bce_opt_batch_kind(&o)<BCE_OPT_BATCH_PRODUCTS ) continue;

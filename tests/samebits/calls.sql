@@ -142,6 +142,9 @@ SELECT 'bce_opt_batch_smooth', i / 100, hex(bce_state(t, p, '{"smoothing": 0.1, 
 SELECT 'bce_opt_batch_g2', i / 100, hex(bce_state(t, p, '{"gamma": 2}')) FROM r GROUP BY i / 100;
 SELECT 'bce_opt_batch_g3s', i / 100, hex(bce_state(t, p, '{"gamma": 3, "smoothing": 0.05}')) FROM r GROUP BY i / 100;
 SELECT 'bce_opt_batch_g2.5', i / 100, hex(bce_state(t, p, '{"gamma": 2.5, "pos_weight": 2}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_g300', i / 100, hex(bce_state(t, p, '{"gamma": 300}')) FROM r GROUP BY i / 100;
+SELECT 'bce_opt_batch_g1000s', i / 100, hex(bce_state(t, p, '{"gamma": 1000, "smoothing": 0.1}')) FROM r GROUP BY i / 100;
+SELECT 'bce_term_g1e6', i, hex(ieee754_to_blob(bce_term(t, p, '{"gamma": 1e6}'))) FROM r WHERE i <= 50000;
 SELECT 'entropy', i, hex(ieee754_to_blob(entropy(p))) FROM r WHERE i <= 20000;
 SELECT 'entropy_array', i, hex(ieee754_to_blob(entropy(pk))) FROM r WHERE i <= 20000;
 SELECT 'bce_opt_group', i / 100, hex(ieee754_to_blob(bce(t, p, w, '{"gamma": 2.5, "reduction": "sum"}'))) FROM r GROUP BY i / 100;
