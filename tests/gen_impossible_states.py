@@ -125,10 +125,29 @@ FLAG_CASES = [
      state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0, (1 << (106 + U)) + 1])),
 ]
 
+# The options' own bytes (src/options_codec.c): a LEB128 mask past 9
+# bytes, one not in its shortest form, a smoothing past 1.  bce (code 01)
+# needs its eps; one unweighted row of loss 1.
+def opts_raw(mask_bytes, *doubles):
+    return mask_bytes + b''.join(struct.pack('<d', x) for x in doubles)
+
+
+ONE = ([1, 0], [1 << U])
+CODEC_CASES = [
+    ("options mask of 10 bytes",
+     state_v2(1, 0, opts_raw(b'\x80' * 9 + b'\x01', EPS), *ONE)),
+    ("options mask not in its shortest form",
+     state_v2(1, 0, opts_raw(b'\x81\x00', EPS), *ONE)),
+    ("smoothing 1 + 2^-52 in the options",
+     state_v2(1, 0, opts_raw(b'\x05', EPS, 1.0 + 2.0 ** -52), *ONE)),
+]
+
 if __name__ == "__main__":
     assert crc32c(b"123456789") == 0xE3069283
     for name, b in CASES:
         print("%s\t%s" % (name, b.hex().upper()))
     print("flag bit 1, accepted\t%s" % OK.hex().upper())
     for name, b in FLAG_CASES:
+        print("%s\t%s" % (name, b.hex().upper()))
+    for name, b in CODEC_CASES:
         print("%s\t%s" % (name, b.hex().upper()))

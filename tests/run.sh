@@ -88,6 +88,11 @@ reports() {
 # A SQL script prints ok/FAIL lines (tests/sql/lib/report.sql); one that
 # stops on an error fails as a whole.
 sql_script() {
+  # report.sql judges the checks made before it: one inserted after it
+  # would never be judged (arrays.sql's missing-label checks were so)
+  if [ "$(grep -v '^[[:space:]]*$' "$1" | tail -n 1)" != ".read tests/sql/lib/report.sql" ]; then
+    fail "$1" "its last line is not .read tests/sql/lib/report.sql: checks after it are never judged"
+  fi
   program "$1" "$SQLITE3" $SQLITE3_ARGS -batch -bail :memory: -cmd ".load $LIB" ".read $1"
 }
 

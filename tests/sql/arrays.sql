@@ -96,7 +96,6 @@ INSERT INTO checks SELECT 'rule 9: a one-element gradient array = the scalar, n 
   json_extract(bce_grad('[0.3]', '[0.7]', column1), '$[0]'),
   bce_grad(0.3, 0.7, column1), 'is', NULL
   FROM (VALUES (0.001), (3.0), (7e-300), (1e300));
-.read tests/sql/lib/report.sql
 
 -- Missing labels (issue 21): a JSON null in y is an element nobody
 -- labelled.  It is skipped; the row is the mean over its labelled
@@ -127,3 +126,5 @@ INSERT INTO checks VALUES ('missing label: bce_grad of a row with no label: 0.0 
   bce_grad('[null, null]', '[0.4, 0.9]', 3), '[0.0,0.0]', 'is', NULL);
 INSERT INTO checks VALUES ('missing label: bce_logits_grad of one labelled element is the scalar''s bits',
   json_extract(bce_logits_grad('[null, 1]', '[3, 0.5]', 7), '$[1]'), bce_logits_grad(1, 0.5, 7), 'is', NULL);
+
+.read tests/sql/lib/report.sql
