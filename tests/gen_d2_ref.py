@@ -206,6 +206,119 @@ def dist(rng, K, sharp=1.0):
     return [x / t for x in v]
 
 
+def tiny_emit(name, sql, ref):
+    """A check of a full SELECT against ref, at the bound of check()."""
+    want, ratio = ref
+    tol = repr(float(ratio * REL_L + abs(want) * mpf(2)**-52))
+    print("INSERT INTO checks VALUES('%s', (%s), %s, 'abs', %s);"
+          % (name.replace("'", ""), sql, sql_num(nearest(want)), tol))
+
+
+def tiny_case(name, rows, K, **o):
+    """D^2 where a label (or its complement) is seen only with a weight
+    near 2^-1074 of sum(w), so that its frequency is below the normal
+    doubles (docs/accuracy.md): the aggregate, bce_merge() of one state
+    a row, and a window frame that an ordinary row has left, all against
+    one reference at 5000 bits (at 400 bits 1 - pi loses pi)."""
+    eps = o.get("eps", EPS)
+    with mpmath.workprec(5000):
+        if K is None:
+            ref = bce_d2_ref(rows, eps, o.get("pw", 1.0), o.get("s", 0.0))
+        else:
+            ref = cce_d2_ref(rows, K, eps, o.get("cw"), o.get("s", 0.0))
+    js_o = opts_json(eps=o.get("eps"), pos_weight=o.get("pw"),
+                     class_weight=o.get("cw"), smoothing=o.get("s"))
+    fn = "bce_d2" if K is None else "cce_d2"
+
+    def y_sql(y):
+        if K is None:
+            return sql_num(y)
+        return "'%s'" % js(y) if isinstance(y, list) else str(y)
+
+    def p_sql(p):
+        return sql_num(p) if K is None else "'%s'" % js(p)
+    vals = ",".join("(%s,%s,%s)" % (y_sql(y), p_sql(p), sql_num(w))
+                    for y, p, w in rows)
+    args = "column1, column2, column3, '%s'" % js_o
+    tiny_emit("%s %s" % (fn, name),
+              "SELECT %s(%s) FROM (VALUES %s)" % (fn, args, vals), ref)
+    MEASURED.append(("%s %s" % (fn, name), "%s(%s)" % (fn, args), vals,
+                     ref[0], ref[1]))
+    tiny_emit("bce_merge(%s_state) a row each, %s" % (fn, name),
+              "SELECT bce_merge(s) FROM (SELECT %s_state(%s) AS s FROM "
+              "(VALUES %s) GROUP BY column3)" % (fn, args, vals), ref)
+    # an ordinary row of the other label first, then out of the frame
+    first = (0.0, 0.5, 2.0) if K is None else (1, [1.0 / K] * K, 2.0)
+    ivals = ",".join("(%d,%s,%s,%s)" % (i, y_sql(y), p_sql(p), sql_num(w))
+                     for i, (y, p, w) in enumerate([first] + rows))
+    tiny_emit("%s window the row before left, %s" % (fn, name),
+              "SELECT v FROM (SELECT column1 AS i, %s(column2, column3, "
+              "column4, '%s') OVER (ORDER BY column1 ROWS BETWEEN %d "
+              "PRECEDING AND CURRENT ROW) AS v FROM (VALUES %s)) WHERE "
+              "i = %d" % (fn, js_o, len(rows) - 1, ivals, len(rows)), ref)
+
+
+def tiny_frequency_cases():
+    """Row weights near 2^-1074 of sum(w) beside ordinary ones, eps 0 and
+    a tiny eps: the null model's frequency of a label is subnormal, and
+    L0 = sum_c cw_c pi'_c (-ln clip(pi_c)) lost its digits where pi_c (a
+    double-double) multiplied its own logarithm.  Every one of these
+    failed on integ 4303c3a (2.5e-4 relative for the first)."""
+    print("-- a label's frequency below 2^-1022 (docs/accuracy.md, D^2 at")
+    print("-- eps 0 with row weights near 2^-1074 of sum(w)): 5000 bits")
+    C2 = [(0, [0.6, 0.4]), (1, [0.3, 0.7])]
+    # a model near the truth, so that D^2 stays above -DBL_MAX with an L0
+    # near 2^-1074
+    G2 = [(0, [1 - 2.0**-50, 2.0**-50]), (1, [0.3, 0.7])]
+    G3 = [(0, [1 - 2.0**-50, 2.0**-51, 2.0**-51]), (2, [0.25, 0.25, 0.5]),
+          ([0.0, 0.5, 0.5], [0.2, 0.4, 0.4])]
+
+    def rw(rows, ws):
+        return [(y, p, w) for (y, p), w in zip(rows, ws)]
+    for ws, kw in (([1.5, 1e-320], dict(eps=0.0, cw=[1e-310, 1.0])),
+                   ([1e-310, 1.0], dict(eps=0.0, cw=[0.3, 1.0])),
+                   ([1.0, 5e-324], dict(eps=0.0, cw=[1e-310, 1.0])),
+                   ([1.5, 1e-320], dict(eps=0.0, s=1e-300))):
+        tiny_case("%s %s" % (ws, sorted(kw.items())), rw(C2, ws), 2, **kw)
+    for ws, kw in (([1.5, 1e-320], dict(eps=0.0)),
+                   ([1.5, 1e-320], dict(eps=1e-320)),
+                   ([1.0, 5e-324], dict(eps=1e-320)),
+                   ([1.5, 1e-310], dict(eps=0.0, cw=[1.0, 2.0])),
+                   ([1.5, 1e-320], dict(eps=0.0, s=1e-300))):
+        tiny_case("near the truth %s %s" % (ws, sorted(kw.items())),
+                  rw(G2, ws), 2, **kw)
+    # the soft row's weight 8 2^-1074: its products w y_c are multiples of
+    # 2^-1074, which the label sums hold exactly (a product below 2^-968
+    # is rounded to one: docs/functions.md, "One pass")
+    t8 = 8 * 2.0**-1074
+    for ws, kw in (([1.0, 1e-320, t8], dict(eps=0.0)),
+                   ([1.0, 1e-320, t8], dict(eps=0.0, cw=[2.0, 0.5, 1.0])),
+                   ([1.0, 1e-320, t8], dict(eps=1e-320))):
+        tiny_case("3 classes near the truth %s %s" % (ws, sorted(kw.items())),
+                  rw(G3, ws), 3, **kw)
+    # binary: the positives (ybar) or the negatives (1 - ybar) seen only
+    # with a weight near 2^-1074
+    B = [(0.0, 1e-17), (1.0, 1 - 2.0**-53)]
+    N = [(1.0, 1 - 2.0**-53), (0.0, 1e-17)]
+    S = [(0.0, 1e-17), (0.75, 0.75)]
+
+    def rb(rows, ws):
+        return [(y, p, w) for (y, p), w in zip(rows, ws)]
+    for rows, ws, kw in ((B, [1.5, 1e-320], dict(eps=0.0)),
+                         (B, [1.5, 1e-320], dict(eps=1e-320)),
+                         (B, [1.5, 1e-320], dict(eps=0.0, pw=3.0)),
+                         (B, [1.5, 1e-320], dict(eps=0.0, s=1e-300)),
+                         (B, [1.0, 5e-324], dict(eps=0.0)),
+                         (B, [1.0, 5e-324], dict(eps=1e-320)),
+                         (N, [1.5, 1e-320], dict(eps=0.0)),
+                         (N, [1.0, 5e-324], dict(eps=1e-320, pw=0.5)),
+                         (S, [1.5, 1e-320], dict(eps=0.0))):
+        tiny_case("%s %s %s" % ("y=1 rare" if rows is B else "y=0 rare"
+                                if rows is N else "soft", ws,
+                                sorted(kw.items())), rb(rows, ws), None, **kw)
+    print()
+
+
 def main():
     rng = random.Random(23)
     print("-- Generated by tests/gen_d2_ref.py (mpmath, 60 digits); do not edit.")
@@ -387,6 +500,7 @@ def main():
     cce_case("cce_d2 NULL: one row left after ignore_index",
              [(0, [0.5, 0.5], 1.0), (1, [0.5, 0.5], 1.0)], 2, False,
              ignore=0)
+    tiny_frequency_cases()
     # scikit-learn's published examples (doc/modules/model_evaluation.rst,
     # the d2_log_loss_score section): the labels 1, 2, 3 are the classes
     # 0, 1, 2 here
@@ -422,6 +536,8 @@ def measure(lib):
                 continue
             got = db.execute("SELECT %s FROM (VALUES %s)" % (
                 call, rows_sql)).fetchone()[0]
+            if ratio == 0:
+                continue        # L0 = +Inf: D^2 = 1 exactly, no error
             err = abs(mpf(got) - want) / (ratio * mpf(2)**-53)
             n += 1
             if err > worst[0]:
