@@ -338,26 +338,48 @@ static int unit_scale(bce_sum *s){
   return -(bce_ilogb(bce_sum_value_scaled(s, 1074)) - 1074);
 }
 
-/* L = sum(w l) / den at the scale k, as a double-double. */
-static bce_dd mean_dd(bce_mean *m, bce_sum *den, int k){
+/* The numerator sum(w l) at the scale 2^k (its tiny sum too). */
+static bce_dd numerator_at(bce_mean *m, int k){
   bce_dd n = sum_dd(&m->loss, k);
   if( m->nTiny>0 ){
     bce_dd t = sum_dd(&m->tiny, k - 1074);
     bce_dd_add(&n.hi, &n.lo, t.hi);
     bce_dd_add(&n.hi, &n.lo, t.lo);
   }
-  return bce_d2_div(n, sum_dd(den, k));
+  return n;
 }
 
-/* The numerator sum(w l) at the scale k over D, the denominator at k. */
-static bce_dd mean_at(bce_mean *m, bce_dd D, int k){
-  bce_dd n = sum_dd(&m->loss, k);
-  if( m->nTiny>0 ){
-    bce_dd t = sum_dd(&m->tiny, k - 1074);
-    bce_dd_add(&n.hi, &n.lo, t.hi);
-    bce_dd_add(&n.hi, &n.lo, t.lo);
+/* The numerator sum(w l) at the scale k over D, the denominator at k; a
+** numerator below 2^-960 there (the model right but for rows of weight
+** near 2^-1074 of the rest) read at a scale of its own, the larger of
+** its two sums near 1, so that L keeps its digits. */
+static bce_d2_x mean_at(bce_mean *m, bce_dd D, int k){
+  bce_d2_x L;
+  bce_dd n = numerator_at(m, k);
+  L.e = 0;
+  if( fabs(n.hi)<0x1p-960 ){
+    int kn = 0, any = 0;
+    if( bce_sum_value(&m->loss)!=0.0 ){
+      kn = unit_scale(&m->loss);
+      any = 1;
+    }
+    if( m->nTiny>0 && bce_sum_value(&m->tiny)!=0.0 ){
+      int kt = unit_scale(&m->tiny) + 1074;
+      if( !any || kt<kn ) kn = kt;
+      any = 1;
+    }
+    if( any ){
+      n = numerator_at(m, kn);
+      L.e = k - kn;
+    }
   }
-  return bce_d2_div(n, D);
+  L.m = bce_d2_div(n, D);
+  return L;
+}
+
+/* L = sum(w l) / den at the scale k. */
+static bce_d2_x mean_dd(bce_mean *m, bce_sum *den, int k){
+  return mean_at(m, sum_dd(den, k), k);
 }
 
 /* The mean's denominator sum(w d) with its products below 2^-968 (class
@@ -413,7 +435,7 @@ static bce_score_status d2_in_range(double v){
 }
 
 /* What is left to say once L0 and L are known (L0 finite or +Inf, > 0). */
-static bce_score_status d2_finish(bce_mean *m, bce_d2_x L0, bce_dd L,
+static bce_score_status d2_finish(bce_mean *m, bce_d2_x L0, bce_d2_x L,
                                   double *v){
   if( m->nInf>0 ){
     if( isinf(L0.m.hi) ) return BCE_SCORE_NULL;

@@ -248,18 +248,19 @@ BCE_PRIVATE bce_d2_x bce_d2_null_cce(const bce_d2_x *pi, int64_t K,
   return d2x_neg(r);
 }
 
-BCE_PRIVATE double bce_d2_score(bce_dd L, bce_d2_x L0){
-  bce_dd q;
-  if( d2x_ordinary(L0) ){
+BCE_PRIVATE double bce_d2_score(bce_d2_x L, bce_d2_x L0){
+  bce_dd q, l;
+  if( d2x_ordinary(L0) && d2x_ordinary(L) ){
     L0 = d2x_of(d2x_plain(L0), 0);
+    l = d2x_plain(L);
   }else{
-    /* both at L0's scale: L times 2^-e past the doubles is a D^2 below
+    /* both at L0's scale: L past the doubles there is a D^2 below
     ** -DBL_MAX */
     L0 = d2x_norm(L0);
-    L.hi = bce_scale(L.hi, -L0.e);
-    L.lo = bce_scale(L.lo, -L0.e);
-    if( isinf(L.hi) ) return -INFINITY;
+    L = d2x_norm(L);
+    l = d2x_plain(d2x_of(L.m, L.e - L0.e));
+    if( isinf(l.hi) ) return -INFINITY;
   }
-  q = bce_d2_div(dd_add(L0.m, dd_neg(L)), L0.m);
+  q = bce_d2_div(dd_add(L0.m, dd_neg(l)), L0.m);
   return q.hi + q.lo;
 }

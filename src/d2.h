@@ -61,6 +61,6 @@ BCE_PRIVATE bce_d2_x bce_d2_null_cce(const bce_d2_x *pi, int64_t K,
 
 /* 1 - L/L0 rounded once, L0 > 0 finite, L finite >= 0 (-Inf where L/L0
 ** is past the doubles). */
-BCE_PRIVATE double bce_d2_score(bce_dd L, bce_d2_x L0);
+BCE_PRIVATE double bce_d2_score(bce_d2_x L, bce_d2_x L0);
 
 #endif

@@ -296,11 +296,19 @@ def tiny_frequency_cases():
                    ([1.0, 1e-320, t8], dict(eps=1e-320))):
         tiny_case("3 classes near the truth %s %s" % (ws, sorted(kw.items())),
                   rw(G3, ws), 3, **kw)
+    # a model right on every ordinary row (loss 0): L, the rare rows' loss
+    # alone, is below the normal doubles too
+    P2 = [(0, [1.0, 0.0]), (1, [0.3, 0.7])]
+    for ws, kw in (([1.5, 1e-320], dict(eps=0.0)),
+                   ([1.0, 5e-324], dict(eps=0.0, cw=[1.0, 2.0]))):
+        tiny_case("right but for the rare row %s %s"
+                  % (ws, sorted(kw.items())), rw(P2, ws), 2, **kw)
     # binary: the positives (ybar) or the negatives (1 - ybar) seen only
     # with a weight near 2^-1074
     B = [(0.0, 1e-17), (1.0, 1 - 2.0**-53)]
     N = [(1.0, 1 - 2.0**-53), (0.0, 1e-17)]
     S = [(0.0, 1e-17), (0.75, 0.75)]
+    P = [(0.0, 0.0), (1.0, 0.7)]
 
     def rb(rows, ws):
         return [(y, p, w) for (y, p), w in zip(rows, ws)]
@@ -312,10 +320,12 @@ def tiny_frequency_cases():
                          (B, [1.0, 5e-324], dict(eps=1e-320)),
                          (N, [1.5, 1e-320], dict(eps=0.0)),
                          (N, [1.0, 5e-324], dict(eps=1e-320, pw=0.5)),
-                         (S, [1.5, 1e-320], dict(eps=0.0))):
-        tiny_case("%s %s %s" % ("y=1 rare" if rows is B else "y=0 rare"
-                                if rows is N else "soft", ws,
-                                sorted(kw.items())), rb(rows, ws), None, **kw)
+                         (S, [1.5, 1e-320], dict(eps=0.0)),
+                         (P, [1.0, 5e-324], dict(eps=0.0))):
+        what = {id(B): "y=1 rare", id(N): "y=0 rare", id(S): "soft",
+                id(P): "y=1 rare, right but for it"}[id(rows)]
+        tiny_case("%s %s %s" % (what, ws, sorted(kw.items())), rb(rows, ws),
+                  None, **kw)
     print()
 
 
@@ -530,7 +540,7 @@ def measure(lib):
     db.create_function("ieee754", 2, lambda m, e: math.ldexp(m, e),
                        deterministic=True)
     for fn in ("bce_d2", "cce_d2"):
-        worst, n, ulps = (0, None), 0, (0, None)
+        worst, n, ulps, frac = (0, None), 0, (0, None), (0, None)
         for name, call, rows_sql, want, ratio in MEASURED:
             if not call.startswith(fn):
                 continue
@@ -538,6 +548,10 @@ def measure(lib):
                 call, rows_sql)).fetchone()[0]
             if ratio == 0:
                 continue        # L0 = +Inf: D^2 = 1 exactly, no error
+            f = abs(mpf(got) - want) / (ratio * REL_L
+                                        + abs(want) * mpf(2)**-52)
+            if f > frac[0]:
+                frac = (f, name)
             err = abs(mpf(got) - want) / (ratio * mpf(2)**-53)
             n += 1
             if err > worst[0]:
@@ -547,8 +561,10 @@ def measure(lib):
             if u > ulps[0]:
                 ulps = (u, name)
         print("%s, %d cases: worst %s x (L/L0) 2^-53 at %s; in ulp of D2: "
-              "%s at %s" % (fn, n, mpmath.nstr(worst[0], 4), worst[1],
-                            mpmath.nstr(ulps[0], 4), ulps[1]))
+              "%s at %s; of the test's bound: %s at %s"
+              % (fn, n, mpmath.nstr(worst[0], 4), worst[1],
+                 mpmath.nstr(ulps[0], 4), ulps[1], mpmath.nstr(frac[0], 4),
+                 frac[1]))
 
 
 if __name__ == "__main__":
