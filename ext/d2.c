@@ -408,7 +408,8 @@ static bce_d2_x frequency(bce_sum *s, int k, bce_dd W){
   int ks;
   r.m = bce_d2_div(sum_dd(s, k), W);
   r.e = 0;
-  if( r.m.hi!=0.0 && r.m.hi<0x1p-960 ){
+  /* (a sum below 2^-1075 of sum(w) reads as 0 at the scale k) */
+  if( r.m.hi<0x1p-960 && bce_sum_value(s)!=0.0 ){
     ks = unit_scale(s);
     r.m = bce_d2_div(sum_dd(s, ks), W);
     r.e = k - ks;

@@ -157,10 +157,15 @@ static bce_dd d2x_log_tiny(bce_d2_x x){
 static void clipped_logs(bce_d2_x m, bce_d2_x mc, double eps, bce_d2_x *lq,
                          bce_d2_x *l1q){
   double top = 1.0 - eps;
+  /* m >= top, judged on the smaller of m and 1 - m: an m within 2^-106
+  ** of 1 is 1 as a double-double, and 1 - m is the exact one (the clip
+  ** of a frequency 1 - 1e-300 at eps 0 is no clip) */
+  int atTop = d2x_beyond(mc, 0.5, -1) ? !d2x_beyond(mc, 1.0 - top, +1)
+                                      : !d2x_beyond(m, top, -1);
   if( !d2x_beyond(m, eps, +1) ){
     *lq = d2x_of(bce_log_dd(eps, 0.0), 0);
     *l1q = eps<BCE_D2_TINY ? d2x_double(-eps) : d2x_of(bce_log1p_dd(-eps, 0.0), 0);
-  }else if( !d2x_beyond(m, top, -1) ){
+  }else if( atTop ){
     *lq = d2x_of(bce_log_dd(top, 0.0), 0);
     *l1q = d2x_of(bce_log_dd(1.0 - top, 0.0), 0);     /* exact: Sterbenz */
   }else{
@@ -256,7 +261,11 @@ BCE_PRIVATE double bce_d2_score(bce_d2_x L, bce_d2_x L0){
   }else{
     /* both at L0's scale: L past the doubles there is a D^2 below
     ** -DBL_MAX */
+    /* L0 in [1/2, 1): L/L0 up to DBL_MAX stays finite there */
     L0 = d2x_norm(L0);
+    L0.m.hi *= 0.5;
+    L0.m.lo *= 0.5;
+    L0.e += 1;
     L = d2x_norm(L);
     l = d2x_plain(d2x_of(L.m, L.e - L0.e));
     if( isinf(l.hi) ) return -INFINITY;

@@ -303,6 +303,36 @@ def tiny_frequency_cases():
                    ([1.0, 5e-324], dict(eps=0.0, cw=[1.0, 2.0]))):
         tiny_case("right but for the rare row %s %s"
                   % (ws, sorted(kw.items())), rw(P2, ws), 2, **kw)
+    # a frequency within 2^-106 of 1 whose sums (0.3 + 2.0 and that plus
+    # 1e-300) no double-double holds: pi is 1 there, and whether the
+    # clip at 1 - eps = 1 applies is read on 1 - pi, exact (it took pi
+    # as clipped and dropped its term, 1 % of L0)
+    tiny_case("pi within 1e-300 of 1, its sums past a double-double",
+              [(1, [0.5792370474618752, 0.42076295253812473], 0.3),
+               (1, [0.709752402678875, 0.2902475973211251], 2.0),
+               (0, [0.6697403371480767, 0.3302596628519234], 1e-300)], 2,
+              eps=0.0, cw=[0.3, 2.0])
+    tiny_case("pi within 1e-311 of 1, eps 5e-324, smoothing",
+              [(2, [1.0, 0.0, 0.0], 0.3),
+               (0, [0.010043302479110321, 0.576836719819958,
+                    0.4131199777009317], 1e-310),
+               (2, [0.5598740712422343, 0.41124912414132947,
+                    0.028876804616436245], 7.0)], 3, eps=5e-324, s=1e-300)
+    # a class seen with weight 5e-324 of sum(w) = 3: its sum reads as 0 at
+    # the scale of sum(w) (it gave NULL: L0 = 0)
+    tiny_case("a class sum below 2^-1075 of sum(w)",
+              [(0, [1.0, 0.0, 0.0], 2.0), (0, [1.0, 0.0, 0.0], 1.0),
+               (2, [0.07759881135276359, 0.4065540168439653,
+                    0.5158471718032711], 5e-324)], 3, eps=0.0,
+              cw=[1.0, 0.3, 1e-310])
+    tiny_case("y=1 rare, ybar within 1e-300 of 1, its sums past a "
+              "double-double", [(1.0, 0.9, 0.3), (1.0, 0.8, 2.0),
+                                (0.0, 0.1, 1e-300)], None, eps=0.0)
+    # D^2 = -1.65e308, L/L0 within the doubles but L over L0's scaled part
+    # in [1, 2) past them (it was the error for D^2 below -DBL_MAX)
+    tiny_case("D2 near -DBL_MAX", [(1.0, 1e-17, 0.3),
+                                   (0.0, 0.5102322655218003, 1e-310)],
+              None, eps=0.0)
     # binary: the positives (ybar) or the negatives (1 - ybar) seen only
     # with a weight near 2^-1074
     B = [(0.0, 1e-17), (1.0, 1 - 2.0**-53)]
