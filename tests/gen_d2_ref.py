@@ -328,6 +328,25 @@ def tiny_frequency_cases():
     tiny_case("y=1 rare, ybar within 1e-300 of 1, its sums past a "
               "double-double", [(1.0, 0.9, 0.3), (1.0, 0.8, 2.0),
                                 (0.0, 0.1, 1e-300)], None, eps=0.0)
+    # ordinary row weights, class weights near 2^-1074: cw_c pi_c ln pi_c
+    # below the doubles (4.4e-14 and 1.3e-14 off before)
+    tiny_case("class weights 1e-310 and 5e-324, eps 1e-320",
+              [(2, [0.41928515828215246, 0.2086313488265636,
+                    0.37208349289128395], 0.3),
+               (1, [0.2936154729513144, 0.40666406945844796,
+                    0.29972045759023763], 1.5),
+               (2, [0.0, 0.0, 1.0], 2.0),
+               (2, [0.72924210569071, 0.029302621035232786,
+                    0.2414552732740573], 1.0)], 3, eps=1e-320,
+              cw=[1.0, 1e-310, 5e-324])
+    tiny_case("class weights 5e-324 and 1e-310, eps 5e-324",
+              [(1, [0.5698130229196317, 0.37461836581442404,
+                    0.05556861126594425], 7.0),
+               (1, [0.06478538112919249, 0.2816570362592099,
+                    0.6535575826115977], 6.0),
+               (0, [0.15480384162013658, 0.45782134024835325,
+                    0.38737481813151026], 5.0)], 3, eps=5e-324,
+              cw=[5e-324, 1e-310, 0.3])
     # D^2 = -1.65e308, L/L0 within the doubles but L over L0's scaled part
     # in [1, 2) past them (it was the error for D^2 below -DBL_MAX)
     tiny_case("D2 near -DBL_MAX", [(1.0, 1e-17, 0.3),
