@@ -152,8 +152,9 @@ static bce_dd d2x_log_tiny(bce_d2_x x){
 /* ln q and ln(1 - q) for q = clip(m, eps), mc = 1 - m: the clip as
 ** bce_clip() makes it (its upper bound the double 1 - eps), each
 ** logarithm of the smaller of the two so that nothing is lost near 1;
-** where the smaller is below BCE_D2_TINY, ln(1 - it) is minus it (to 2^-960
-** relative) at its own scale, and its own logarithm is taken scaled. */
+** where the smaller is below BCE_D2_TINY, ln(1 - it) is minus it (to
+** 2^-960 relative) at its own scale, and its own logarithm is taken
+** scaled. */
 static void clipped_logs(bce_d2_x m, bce_d2_x mc, double eps, bce_d2_x *lq,
                          bce_d2_x *l1q){
   double top = 1.0 - eps;
@@ -164,7 +165,8 @@ static void clipped_logs(bce_d2_x m, bce_d2_x mc, double eps, bce_d2_x *lq,
                                       : !d2x_beyond(m, top, -1);
   if( !d2x_beyond(m, eps, +1) ){
     *lq = d2x_of(bce_log_dd(eps, 0.0), 0);
-    *l1q = eps<BCE_D2_TINY ? d2x_double(-eps) : d2x_of(bce_log1p_dd(-eps, 0.0), 0);
+    *l1q = eps<BCE_D2_TINY ? d2x_double(-eps)
+                           : d2x_of(bce_log1p_dd(-eps, 0.0), 0);
   }else if( atTop ){
     *lq = d2x_of(bce_log_dd(top, 0.0), 0);
     *l1q = d2x_of(bce_log_dd(1.0 - top, 0.0), 0);     /* exact: Sterbenz */
