@@ -338,26 +338,48 @@ static int unit_scale(bce_sum *s){
   return -(bce_ilogb(bce_sum_value_scaled(s, 1074)) - 1074);
 }
 
-/* L = sum(w l) / den at the scale k, as a double-double. */
-static bce_dd mean_dd(bce_mean *m, bce_sum *den, int k){
+/* The numerator sum(w l) at the scale 2^k (its tiny sum too). */
+static bce_dd numerator_at(bce_mean *m, int k){
   bce_dd n = sum_dd(&m->loss, k);
   if( m->nTiny>0 ){
     bce_dd t = sum_dd(&m->tiny, k - 1074);
     bce_dd_add(&n.hi, &n.lo, t.hi);
     bce_dd_add(&n.hi, &n.lo, t.lo);
   }
-  return bce_d2_div(n, sum_dd(den, k));
+  return n;
 }
 
-/* The numerator sum(w l) at the scale k over D, the denominator at k. */
-static bce_dd mean_at(bce_mean *m, bce_dd D, int k){
-  bce_dd n = sum_dd(&m->loss, k);
-  if( m->nTiny>0 ){
-    bce_dd t = sum_dd(&m->tiny, k - 1074);
-    bce_dd_add(&n.hi, &n.lo, t.hi);
-    bce_dd_add(&n.hi, &n.lo, t.lo);
+/* The numerator sum(w l) at the scale k over D, the denominator at k; a
+** numerator below 2^-960 there (the model right but for rows of weight
+** near 2^-1074 of the rest) read at a scale of its own, the larger of
+** its two sums near 1, so that L keeps its digits. */
+static bce_d2_x mean_at(bce_mean *m, bce_dd D, int k){
+  bce_d2_x L;
+  bce_dd n = numerator_at(m, k);
+  L.e = 0;
+  if( fabs(n.hi)<0x1p-960 ){
+    int kn = 0, any = 0;
+    if( bce_sum_value(&m->loss)!=0.0 ){
+      kn = unit_scale(&m->loss);
+      any = 1;
+    }
+    if( m->nTiny>0 && bce_sum_value(&m->tiny)!=0.0 ){
+      int kt = unit_scale(&m->tiny) + 1074;
+      if( !any || kt<kn ) kn = kt;
+      any = 1;
+    }
+    if( any ){
+      n = numerator_at(m, kn);
+      L.e = k - kn;
+    }
   }
-  return bce_d2_div(n, D);
+  L.m = bce_d2_div(n, D);
+  return L;
+}
+
+/* L = sum(w l) / den at the scale k. */
+static bce_d2_x mean_dd(bce_mean *m, bce_sum *den, int k){
+  return mean_at(m, sum_dd(den, k), k);
 }
 
 /* The mean's denominator sum(w d) with its products below 2^-968 (class
@@ -376,6 +398,23 @@ static bce_dd den_dd(bce_mean *m, bce_sum *den, int *k){
   bce_dd_add(&d.hi, &d.lo, t.hi);
   bce_dd_add(&d.hi, &d.lo, t.lo);
   return d;
+}
+
+/* The sum s over W (sum(w) at the scale 2^k): a frequency, read at its
+** own scale where it is below 2^-960 (a label seen only with a weight
+** near 2^-1074 of sum(w)), so that it keeps its digits. */
+static bce_d2_x frequency(bce_sum *s, int k, bce_dd W){
+  bce_d2_x r;
+  int ks;
+  r.m = bce_d2_div(sum_dd(s, k), W);
+  r.e = 0;
+  /* (a sum below 2^-1075 of sum(w) reads as 0 at the scale k) */
+  if( r.m.hi<0x1p-960 && bce_sum_value(s)!=0.0 ){
+    ks = unit_scale(s);
+    r.m = bce_d2_div(sum_dd(s, ks), W);
+    r.e = k - ks;
+  }
+  return r;
 }
 
 /* The scale 2^cs that brings the largest class weight into [1, 2) (0
@@ -397,14 +436,14 @@ static bce_score_status d2_in_range(double v){
 }
 
 /* What is left to say once L0 and L are known (L0 finite or +Inf, > 0). */
-static bce_score_status d2_finish(bce_mean *m, bce_dd L0, bce_dd L,
+static bce_score_status d2_finish(bce_mean *m, bce_d2_x L0, bce_d2_x L,
                                   double *v){
   if( m->nInf>0 ){
-    if( isinf(L0.hi) ) return BCE_SCORE_NULL;
+    if( isinf(L0.m.hi) ) return BCE_SCORE_NULL;
     *v = -INFINITY;
     return BCE_SCORE_VALUE;
   }
-  if( isinf(L0.hi) ){
+  if( isinf(L0.m.hi) ){
     *v = 1.0;
     return BCE_SCORE_VALUE;
   }
@@ -413,18 +452,21 @@ static bce_score_status d2_finish(bce_mean *m, bce_dd L0, bce_dd L,
 }
 
 /* What is left to say once L0 is known (finite or +Inf, > 0). */
-static bce_score_status d2_report(bce_mean *m, bce_dd L0, bce_sum *den,
+static bce_score_status d2_report(bce_mean *m, bce_d2_x L0, bce_sum *den,
                                   int k, double *v){
   if( m->nInf>0 ){
     /* the model is certain and wrong somewhere (eps = 0) */
-    if( isinf(L0.hi) ) return BCE_SCORE_NULL;       /* Inf/Inf: NULL */
+    if( isinf(L0.m.hi) ) return BCE_SCORE_NULL;     /* Inf/Inf: NULL */
     *v = -INFINITY;
     return BCE_SCORE_VALUE;
   }
-  if( isinf(L0.hi) ){
+  if( isinf(L0.m.hi) ){
     *v = 1.0;
     return BCE_SCORE_VALUE;
   }
+  /* L at its denominator's scale (sum(w cw_k) may be far below sum(w)
+  ** with class weights): its digits, and the same bits elsewhere */
+  if( bce_sum_value(den)!=0.0 ) k = unit_scale(den);
   *v = bce_d2_score(mean_dd(m, den, k), L0);
   return d2_in_range(*v);
 }
@@ -470,7 +512,8 @@ BCE_PRIVATE bce_score_status bce_d2_binary_value(bce_mean *m, bce_sum *wsum,
                                                  const bce_options *o,
                                                  double *v){
   bce_sum rest;
-  bce_dd W, ybar, ybarc, L0;
+  bce_dd W;
+  bce_d2_x ybar, ybarc, L0;
   int k;
   bce_score_status st = d2_ready(m, wsum);
   if( st!=BCE_SCORE_VALUE ) return st;
@@ -482,8 +525,8 @@ BCE_PRIVATE bce_score_status bce_d2_binary_value(bce_mean *m, bce_sum *wsum,
   }
   k = unit_scale(wsum);
   W = sum_dd(wsum, k);
-  ybar = bce_d2_div(sum_dd(wy, k), W);
-  ybarc = bce_d2_div(sum_dd(&rest, k), W);
+  ybar = frequency(wy, k, W);
+  ybarc = frequency(&rest, k, W);
   L0 = bce_d2_null_binary(ybar, ybarc,
                           (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
                           (o->keys & BCE_OPT_POS_WEIGHT) ? o->pos_weight : 1.0,
@@ -519,7 +562,8 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
                                               bce_sum *cls, int64_t K,
                                               const bce_options *o,
                                               double *v){
-  bce_dd room[BCE_D2_INLINE], *pi = room, W, bigc = {0.0, 0.0}, L0;
+  bce_d2_x room[BCE_D2_INLINE], *pi = room, bigc = {{0.0, 0.0}, 0}, L0;
+  bce_dd W;
   bce_sum *den;
   int64_t c, big = -1;
   int k;
@@ -528,29 +572,28 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
   /* two rows were taken, so the class sums are there */
   if( BCE_NEVER(cls==0) ) return BCE_SCORE_NULL;
   if( K>BCE_D2_INLINE ){
-    pi = (bce_dd*)sqlite3_malloc64((sqlite3_uint64)K*sizeof(*pi));
+    pi = (bce_d2_x*)sqlite3_malloc64((sqlite3_uint64)K*sizeof(*pi));
     if( pi==0 ) return BCE_SCORE_NOMEM;
   }
   st = BCE_SCORE_NULL;
   k = unit_scale(wsum);
   W = sum_dd(wsum, k);
   for(c=0; c<K; c++){
-    pi[c] = bce_d2_div(sum_dd(&cls[c], k), W);
-    if( pi[c].hi>0.5 ) big = c;
+    pi[c] = frequency(&cls[c], k, W);
+    if( pi[c].m.hi>0.5 && pi[c].e==0 ) big = c;
   }
   if( big>=0 ){
     bce_sum rest = *wsum;
     sum_sub(&rest, &cls[big]);
     /* every label the class big: L0 = 0 */
     if( bce_sum_value(&rest)==0.0 ) goto done;
-    bigc = bce_d2_div(sum_dd(&rest, k), W);
+    bigc = frequency(&rest, k, W);
   }
   den = m->weighted ? &m->weight : wsum;
   /* only where the weight sum lacks products (the tiny weight sum) or the
   ** class weights are all below 2^-968: elsewhere the scales change no
-  ** bit, and L0 and L keep the bits of before (with row weights near
-  ** 2^-1074 both lose the same digits: a null model's class frequency
-  ** below 2^-1022 is subnormal, an open item) */
+  ** bit, and L0 and L keep the bits of before (a class frequency below
+  ** 2^-960 is carried at its own scale by frequency() and src/d2.c) */
   if( o->n_class_weights>0
    && (bce_sum_value(&m->tinyWeight)!=0.0
        || class_weight_scale(o)>968) ){
@@ -561,17 +604,18 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
     ** out; +Inf (a class never seen) stays +Inf, where the quotient's
     ** remainder would be Inf - Inf, NaN */
     int cs = class_weight_scale(o), kd;
-    bce_dd D = den_dd(m, den, &kd), dw;
+    bce_dd D = den_dd(m, den, &kd);
+    bce_d2_x dw;
     L0 = bce_d2_null_cce(pi, K, big, bigc, o->class_weights, cs,
                          (o->keys & BCE_OPT_EPS) ? o->eps : BCE_DEFAULT_EPS,
                          (o->keys & BCE_OPT_SMOOTHING) ? o->smoothing : 0.0);
-    dw = bce_d2_div(D, W);
-    if( !isinf(L0.hi) || !(dw.hi>0.0) ){
-      L0 = bce_d2_div(L0, dw);
-      L0.hi = ldexp(L0.hi, kd - k - cs);
-      L0.lo = ldexp(L0.lo, kd - k - cs);
+    dw.m = bce_d2_div(D, W);
+    dw.e = 0;
+    if( !isinf(L0.m.hi) || !(dw.m.hi>0.0) ){
+      L0 = bce_d2_x_div(L0, dw);
+      L0.e += kd - k - cs;
     }
-    if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
+    if( !(L0.m.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
     st = d2_finish(m, L0, mean_at(m, D, kd), v);
     goto done;
   }
@@ -583,9 +627,9 @@ BCE_PRIVATE bce_score_status bce_d2_cce_value(bce_mean *m, bce_sum *wsum,
     /* L0 over the mean's denominator sum(w d): times W/D; +Inf (a class
     ** never seen) stays +Inf, where the quotient's remainder would be
     ** Inf - Inf, NaN */
-    bce_dd dw = bce_d2_div(sum_dd(den, k), W);
-    if( !isinf(L0.hi) || !(dw.hi>0.0) ) L0 = bce_d2_div(L0, dw);
-    if( !(L0.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
+    bce_d2_x dw = frequency(den, k, W);
+    if( !isinf(L0.m.hi) || !(dw.m.hi>0.0) ) L0 = bce_d2_x_div(L0, dw);
+    if( !(L0.m.hi>0.0) ) goto done;     /* every weight of the labels is 0 */
   }
   st = d2_report(m, L0, den, k, v);
 done:

@@ -201,9 +201,9 @@ def reweigh(rows, ws):
 
 def d2_rows():
     # row weights near 2^-1074 too (their ratios normal: the null model's
-    # class frequencies are; below 2^-1022 they lose digits, an open item
-    # of docs/accuracy.md), whose products w*d with class weights fall in
-    # the tiny weight sum
+    # class frequencies are; frequencies below 2^-1022, at eps 0 or a
+    # tiny eps, are tests/gen_d2_ref.py's tiny_frequency_cases()), whose
+    # products w*d with class weights fall in the tiny weight sum
     for rows, o in ((C1, {"class_weight": [T, 0]}),
                     (C2, {"class_weight": [1e-310, 1e-310]}),
                     (C3H,
