@@ -180,8 +180,11 @@ static int oc_get_value(oc_reader *r, int bit, oc_value *v){
     case oc_V_NUMBER_OR_ARRAY:
     case oc_V_ARRAY:
       if( !oc_get_varint(r, &v->count) ) return 0;
-      if( v->count==0 && oc_value_kind(bit)==oc_V_ARRAY ){
-        return oc_fail(r, "an empty class_weight in its options");
+      if( v->count<2 && oc_value_kind(bit)==oc_V_ARRAY ){
+        /* p has at least 2 classes, so a class_weight has too: no call
+        ** makes a state of fewer */
+        return oc_fail(r, v->count==0 ? "an empty class_weight in its options"
+                          : "a class_weight of one class in its options");
       }
       v->elems = r->p + r->at;
       if( !oc_get_doubles(r, bit, v->count ? v->count : 1) ) return 0;

@@ -138,6 +138,13 @@ CODEC_CASES = [
      state_v2(1, 0, opts_raw(b'\x80' * 9 + b'\x01', EPS), *ONE)),
     ("options mask not in its shortest form",
      state_v2(1, 0, opts_raw(b'\x81\x00', EPS), *ONE)),
+    ("class_weight of one class",
+     state_v2(3, 1, options(EPS, [2.0]), [1, 1, 0, 0], [0, 2 << U, 0])),
+    ("class_weight count past the options' end (one double more than the bytes before the CRC)",
+     state_v2(3, 1, opts_raw(b'\x21', EPS) + varint(4) + struct.pack('<dd', 0.5, 1.0),
+              [1, 1, 0, 0], [0, 1 << U, 0])),
+    ("options mask cut by the state's end (8 bytes, each saying more follow)",
+     state_v2(1, 0, b'\x80' * 8, [], [])),
     ("smoothing 1 + 2^-52 in the options",
      state_v2(1, 0, opts_raw(b'\x05', EPS, 1.0 + 2.0 ** -52), *ONE)),
 ]

@@ -1234,6 +1234,9 @@ static void test_codec(void){
       {{0x01, 0,0,0,0,0,0,0xF0,0xBF}, 9, "eps = -1 refused"},
       {{0x04, 0,0,0,0,0,0,0xF0,0xBF}, 9, "smoothing = -1 refused"},
       {{0x80, 0x01}, 2, "a reduction cut short refused"},
+      /* (bad[6] and bad[14] are read again below: new rows go last) */
+      {{0x20, 0x01, 0,0,0,0,0,0,0xF0,0x3F}, 10,
+       "a class_weight of one class refused (p has at least 2)"},
     };
     size_t i;
     for(i=0; i<sizeof bad/sizeof bad[0]; i++){

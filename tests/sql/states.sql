@@ -157,4 +157,8 @@ INSERT INTO checks SELECT 'a state of smoothing 1 merges: ln 2 (y'' = 1/2)',
   bce_merge(s), 0.6931471805599453, 'ulp', 0
   FROM (SELECT bce_state(1, 0.5, '{"smoothing": 1}') AS s);
 
+INSERT INTO checks SELECT 'a state of pos_weight DBL_MAX merges: DBL_MAX ln 2 (mpmath, 200 bits, rounded)',
+  bce_merge(s), 1.2460659279417838e+308, 'ulp', 0
+  FROM (SELECT bce_state(1, 0.5, '{"pos_weight": 1.7976931348623157e308}') AS s);
+
 .read tests/sql/lib/report.sql
