@@ -1237,6 +1237,7 @@ static void test_codec(void){
       /* (bad[6] and bad[14] are read again below: new rows go last) */
       {{0x20, 0x01, 0,0,0,0,0,0,0xF0,0x3F}, 10,
        "a class_weight of one class refused (p has at least 2)"},
+      {{0x40, 0,0,0,0,0,0,0}, 8, "an ignore_index cut short by one byte refused"},
     };
     size_t i;
     for(i=0; i<sizeof bad/sizeof bad[0]; i++){
