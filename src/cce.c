@@ -1268,12 +1268,13 @@ static void opt_class_of(const opt_row *w, int64_t i, double y, double p,
   double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
               : o->n_alphas>0 ? o->alphas[i] : o->alpha;
   xdd ys;
-  if( w->sk_tiny || (y>0.0 && y<0x1p-968 && o->smoothing>0.0) ){
-    /* y' = y (1 - s) + s/K near the bottom of the doubles, each part with
-    ** its exponent: y (1 - s) of a subnormal y rounds onto the grid at
-    ** scale 0 as s/K does */
+  if( w->sk_tiny ){
+    /* y' = y (1 - s) + s/K, each part with its exponent: a subnormal y
+    ** (1 - s) would round onto the grid at scale 0 as s/K does.  Where s/K
+    ** is above 2^-968, so is y', and an error of 2^-1075 is below 2^-106
+    ** of it */
     ys = xdd_add(xdd_mul(xdd_d(y), xdd_norm(w->oms.hi, w->oms.lo, 0)),
-                 w->sk_tiny ? w->skx : xdd_norm(w->sk.hi, w->sk.lo, 0));
+                 w->skx);
   }else{
     bce_dd_mul(&hi, &lo, w->oms.hi, w->oms.lo);
     bce_dd_add(&hi, &lo, w->sk.hi);
