@@ -1156,6 +1156,8 @@ typedef struct opt_row {
   const cce_scan *s;
   int logits;
   bce_dd oms, sk;      /* 1 - s and s/K, exactly and to 2^-104 */
+  xdd skx;             /* s/K with an exponent of its own */
+  int sk_tiny;         /* s/K below 2^-968, where sk loses digits */
   xdd t;               /* logits: T = sum over k != j of e^(z_k - m) */
   bce_dd sd;           /* S = 1 + T */
   xdd l;               /* ln S = log1p(T) */
@@ -1233,6 +1235,17 @@ static int opt_scan(const bce_cce_row *r, const bce_options *o, int logits,
   q1 = sm/(double)s->k;
   w->sk.hi = q1;
   w->sk.lo = bce_fma(-q1, (double)s->k, sm)/(double)s->k;
+  /* s/K on the subnormal grid is off by up to 2^-1075, all of it where
+  ** it underflows (s = 5e-324, K = 2), and a smoothed target of 0 would
+  ** drop a term s/K (-ln q) that a q near 0 (or -ln q = 1e300 of a
+  ** logit) brings into view: s scaled to [1, 2) first, exactly */
+  w->sk_tiny = sm>0.0 && q1<0x1p-968;
+  w->skx = xdd_d(0.0);
+  if( w->sk_tiny ){
+    int b = bce_ilogb(sm);
+    double sn = bce_scale(sm, -b), h = sn/(double)s->k;
+    w->skx = xdd_norm(h, bce_fma(-h, (double)s->k, sn)/(double)s->k, b);
+  }
   if( logits && s->inf1<0 ){
     opt_lse(r, s, w);
   }
@@ -1254,10 +1267,21 @@ static void opt_class_of(const opt_row *w, int64_t i, double y, double p,
   double cw = o->n_class_weights>0 ? o->class_weights[i] : 1.0;
   double al = !(o->keys & BCE_OPT_ALPHA) ? 1.0
               : o->n_alphas>0 ? o->alphas[i] : o->alpha;
-  bce_dd_mul(&hi, &lo, w->oms.hi, w->oms.lo);
-  bce_dd_add(&hi, &lo, w->sk.hi);
-  bce_dd_add(&hi, &lo, w->sk.lo);
-  c->a = xdd_mul(xdd_mul(xdd_d(cw), xdd_d(al)), xdd_norm(hi, lo, 0));
+  xdd ys;
+  if( w->sk_tiny ){
+    /* y' = y (1 - s) + s/K, each part with its exponent: a subnormal y
+    ** (1 - s) would round onto the grid at scale 0 as s/K does.  Where s/K
+    ** is above 2^-968, so is y', and an error of 2^-1075 is below 2^-106
+    ** of it */
+    ys = xdd_add(xdd_mul(xdd_d(y), xdd_norm(w->oms.hi, w->oms.lo, 0)),
+                 w->skx);
+  }else{
+    bce_dd_mul(&hi, &lo, w->oms.hi, w->oms.lo);
+    bce_dd_add(&hi, &lo, w->sk.hi);
+    bce_dd_add(&hi, &lo, w->sk.lo);
+    ys = xdd_norm(hi, lo, 0);
+  }
+  c->a = xdd_mul(xdd_mul(xdd_d(cw), xdd_d(al)), ys);
   if( !w->logits ){
     double q = bce_clip(p, o->eps), uh = 1.0 - q;
     c->q = xdd_d(q);
