@@ -1008,7 +1008,7 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
 ** |x| < 2^-8, z = x exactly, e = 0 and r = 1 (el_log_fma_dd's case A:
 ** its operations with no table term, so nothing rounded that is not
 ** rounded there); el_log1p_fma_big for |x| >= 2^-8 with 1 + x rounded in
-** [2^-1022, 2^1022) (EL_LOG1P_FAST_RANGE): 1 + x = u + c exactly by
+** [2^-1022 1.40625, 2^1022) (EL_LOG_FMA_RANGE): 1 + x = u + c exactly by
 ** Fast2Sum, the larger of 1 and x first (max and min: no TwoSum), and
 ** el_log_fma_dd(u, c).
 */
@@ -1041,14 +1041,18 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE int el_round_test_fma(double h, double l,
   return !__builtin_islessgreater(lo, hi);
 }
 
+/* x in [2^-1022 1.40625, 2^1022) from el_log_fma_dd's own e (x = 2^e m,
+** m in [0.703125, 1.40625)): e in [-1021, 1021], one compare of what the
+** fast path computes anyway; a negative x, 0, a NaN, +Inf and the
+** subnormals (whose e would be -1022 or below) fall outside, and so do
+** the normal x below 2^-1022 1.40625 (e = -1022), for el_log_cr_rest */
+#define EL_LOG_FMA_RANGE(x) \
+  ((uint64_t)(((int64_t)(bce_bits(x) - BCE_LOG_OFF) >> 52) + 1021) \
+   < UINT64_C(2043))
+
 EL_FMA_TARGET static double bce_log_fma(double x){
   double res;
-  /* x in [2^-1022 1.40625, 2^1022) from el_log_fma_dd's own e (x =
-  ** 2^e m, m in [0.703125, 1.40625)): e in [-1021, 1021], one compare
-  ** of what the fast path computes anyway; a negative x, 0, a NaN, +Inf
-  ** and the subnormals (whose e would be -1022 or below) fall outside */
-  if( (uint64_t)(((int64_t)(bce_bits(x) - BCE_LOG_OFF) >> 52) + 1021)
-      < UINT64_C(2043) ){
+  if( EL_LOG_FMA_RANGE(x) ){
     double l, h = el_log_fma_dd(x, 0.0, 0, &l);
     if( el_round_test_fma(h, l, &res) ) return res;
   }
@@ -1061,7 +1065,9 @@ EL_FMA_TARGET static double bce_log1p_fma(double x){
     /* |x| < 2^-53: x itself, as in el_log1p_cr */
     if( ax < 0x1p-53 ) return x;
     h = el_log1p_fma_small(x, &l);
-  }else if( EL_LOG1P_FAST_RANGE(x) ){                     /* not a NaN */
+  }else if( EL_LOG_FMA_RANGE(1.0 + x) ){
+    /* 1 + x rounded in [2^-1022 1.40625, 2^1022): x > -1 (then 1 + x >=
+    ** 2^-53), x below 2^1022, not a NaN */
     h = el_log1p_fma_big(x, &l);
   }else{
     return el_log1p_cr_rest(x);
