@@ -1026,9 +1026,9 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_big(double x, double *l){
   return el_log_fma_dd(u, small - (u - big), 1, l);     /* Fast2Sum */
 }
 
-/* The FMA copy's Ziv test: its fast paths' bound, 2^-65.0 |h| at worst
-** (log1p; log 2^-65.5), with the rounding of l +- eps (2^-68.5 |h|), is
-** below eps = 2^-64 |h| (docs/elementary.md "Error bounds"), half
+/* The FMA copy's Ziv test: its fast paths' bound, 2^-65.24 |h| at worst
+** (log1p; log 2^-65.74), with the rounding of l +- eps (2^-68.5 |h|),
+** 2^-65.1, is below eps = 2^-64 |h| (docs/elementary.md "Error bounds"), half
 ** EL_EPS_LOG_FAST, so that the test fails half as often.  h and l are
 ** finite: lo and hi are equal or not, no NaN to test for, and
 ** !islessgreater is one branch where lo==hi compiles to two. */
