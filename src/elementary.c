@@ -1008,7 +1008,7 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
 ** |x| < 2^-8, z = x exactly, e = 0 and r = 1 (el_log_fma_dd's case A:
 ** its operations with no table term, so nothing rounded that is not
 ** rounded there); el_log1p_fma_big for |x| >= 2^-8 with 1 + x rounded in
-** [2^-1022 1.40625, 2^1022) (EL_LOG_FMA_RANGE): 1 + x = u + c exactly by
+** [1.40625 2^-1022, 1.40625 2^1021) (EL_LOG_FMA_RANGE): 1 + x = u + c by
 ** Fast2Sum, the larger of 1 and x first (max and min: no TwoSum), and
 ** el_log_fma_dd(u, c).
 */
@@ -1041,11 +1041,12 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE int el_round_test_fma(double h, double l,
   return !__builtin_islessgreater(lo, hi);
 }
 
-/* x in [2^-1022 1.40625, 2^1022) from el_log_fma_dd's own e (x = 2^e m,
-** m in [0.703125, 1.40625)): e in [-1021, 1021], one compare of what the
-** fast path computes anyway; a negative x, 0, a NaN, +Inf and the
-** subnormals (whose e would be -1022 or below) fall outside, and so do
-** the normal x below 2^-1022 1.40625 (e = -1022), for el_log_cr_rest */
+/* x in [1.40625 2^-1022, 1.40625 2^1021) from el_log_fma_dd's own e (x
+** = 2^e m, m in [0.703125, 1.40625)): e in [-1021, 1021], one compare of
+** what the fast path computes anyway; a negative x, 0, a NaN and +Inf
+** (e above 1021 or below -1021) and the subnormals (e = -1022 or -1023)
+** fall outside, and so do the normal x below 1.40625 2^-1022 (e = -1022)
+** and from 1.40625 2^1021 (e = 1022), for el_log_cr_rest */
 #define EL_LOG_FMA_RANGE(x) \
   ((uint64_t)(((int64_t)(bce_bits(x) - BCE_LOG_OFF) >> 52) + 1021) \
    < UINT64_C(2043))
@@ -1066,8 +1067,8 @@ EL_FMA_TARGET static double bce_log1p_fma(double x){
     if( ax < 0x1p-53 ) return x;
     h = el_log1p_fma_small(x, &l);
   }else if( EL_LOG_FMA_RANGE(1.0 + x) ){
-    /* 1 + x rounded in [2^-1022 1.40625, 2^1022): x > -1 (then 1 + x >=
-    ** 2^-53), x below 2^1022, not a NaN */
+    /* 1 + x rounded in [1.40625 2^-1022, 1.40625 2^1021): x > -1 (then
+    ** 1 + x >= 2^-53), x below 1.40625 2^1021, not a NaN */
     h = el_log1p_fma_big(x, &l);
   }else{
     return el_log1p_cr_rest(x);
