@@ -943,20 +943,27 @@ EL_FMA_TARGET static double bce_exp_fma(double x){
 }
 
 /*
-** The FMA copy's log fast path (docs/elementary.md "FMA and
-** contraction"): el_log_fast_dd's operations with an fma wherever one
-** saves instructions, so not its bits, only its bound, which is why only
-** bce_log and bce_log1p, which round h + l before anyone sees it, take it
-** (bce_log_sum, src/log_pair.h and src/log_batch.h keep el_log_fast_dd).
+** The FMA copy's log fast path (docs/elementary.md "Method", "Error
+** bounds"): el_log_fast_dd's reduction and table with an fma wherever one
+** saves instructions or latency, so not its bits, only its bound, which
+** is why only bce_log and bce_log1p, which round h + l before anyone sees
+** it, take it (bce_log_sum, src/log_pair.h and src/log_batch.h keep
+** el_log_fast_dd).  R = e ln2 - ln r + ln(1 + z):
 **  - z = m r - 1 by one fma: exact, the true value being a double (see
 **    el_log_fast_dd), so no split of m.
-**  - z^2 = zz + zzl exactly (zz rounded, zzl its error by fma), so
-**    -z^2/2 is a double-double with no rounding, where el_log_fast_dd
-**    rounds the part below z_h^2.
+**  - y = z - z^2/2 rounded, one fma (nz = -z/2 is exact), and h = s =
+**    tt + y, tt = e ln2_H + L_h exact: a Fast2Sum's sum (|tt| >= |y| or
+**    tt = 0; tests/gen_elementary_logpoly.py checks every bucket).  The
+**    error of both roundings at once, tt + z - z^2/2 - s, is fma(nz, z,
+**    c) with c = z - (s - tt): s - tt is exact (Fast2Sum), and so is c, a
+**    multiple of min(2^-60, ulp(s)) below 2^-15 + ulp(s)/2 (docs).  So
+**    z - z^2/2 needs no exact square, and the sum no second Fast2Sum.
 **  - ln(1 + z) - z + z^2/2 = z^3 q(z), q the minimax polynomial of
-**    degree 6 (src/elementary_logpoly.h, tests/gen_elementary_logpoly.py:
-**    one term fewer than Taylor's to z^10, as accurate) by Horner's rule,
-**    one fma a step: one rounding a step where el_log_fast_dd has two.
+**    degree 6 (src/elementary_logpoly.h, tests/gen_elementary_logpoly.py)
+**    by el_log_fma_q: Horner's rule in z^2 on three pairs, so that the
+**    dependency chain is four fmas, not six.
+**  - l = z^3 q + (e ln2_M + L_l + that error): the small terms first,
+**    the polynomial's product last, one fma, the end of the chain.
 **  - log1p's low part (xl, the error of 1 + x, has_lo) is not added to
 **    z and renormalised, as in el_log_fast_dd: z stays m r - 1, exact,
 **    and w = xl 2^-e r enters as ln(1 + z + w) - ln(1 + z) = w/(1 + z)
@@ -964,9 +971,18 @@ EL_FMA_TARGET static double bce_exp_fma(double x){
 **    w^2/2 with |w| <= 2^-53 (1 + 2^-7), small against the result except
 **    where 1 + x is within 2^-8 or so of 1 and w as large as x itself:
 **    bce_log1p_fma takes |x| < 2^-8 by a path of its own, z = x.
-** The bound, 2^-65 |h|, holds (docs/elementary.md "Error bounds" has the
-** terms).
+** The bound, 2^-65 |h| (2^-65.7 for log, 2^-65.2 for log1p), holds:
+** docs/elementary.md "Error bounds" has the terms.
 */
+EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log_fma_q(double z, double zz){
+  double qa = __builtin_fma(z, EL_LOG_P4, EL_LOG_P3);
+  double qb = __builtin_fma(z, EL_LOG_P6, EL_LOG_P5);
+  double qc = __builtin_fma(z, EL_LOG_P8, EL_LOG_P7);
+  qc = __builtin_fma(zz, EL_LOG_P9, qc);
+  qb = __builtin_fma(zz, qc, qb);
+  return __builtin_fma(zz, qb, qa);
+}
+
 EL_FMA_TARGET BCE_ALWAYS_INLINE
 double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   uint64_t t = bce_bits(x) - BCE_LOG_OFF;
@@ -975,33 +991,23 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
   const double *T = bce_log_f[(t >> 45) & 127u];
   double m = bce_from_bits(mb), r = T[0];
   double z = __builtin_fma(m, r, -1.0);                 /* exact */
-  double ed = (double)e, zz, zzl, a, q, s, sl, h, hl, p;
+  double ed = (double)e, nz, y, zz, q, tt, s, c, p;
+  nz = -0.5*z;                                          /* exact */
+  y = __builtin_fma(nz, z, z);                /* z - z^2/2, rounded */
   zz = z*z;
-  zzl = __builtin_fma(z, z, -zz);                       /* exact */
-  a = -0.5*zz;                                          /* exact */
-  q = __builtin_fma(z, EL_LOG_P9, EL_LOG_P8);
-  q = __builtin_fma(z, q, EL_LOG_P7);
-  q = __builtin_fma(z, q, EL_LOG_P6);
-  q = __builtin_fma(z, q, EL_LOG_P5);
-  q = __builtin_fma(z, q, EL_LOG_P4);
-  q = __builtin_fma(z, q, EL_LOG_P3);
-  {
-    double tt = ed*BCE_LN2_3H + T[1];                   /* exact */
-    s = tt + z;
-    sl = z - (s - tt);
-  }
-  h = s + a;
-  hl = a - (h - s);
-  p = __builtin_fma(zz*z, q, __builtin_fma(-0.5, zzl,
-                    __builtin_fma(ed, BCE_LN2_3M, T[2])));
+  q = el_log_fma_q(z, zz);
+  tt = __builtin_fma(ed, BCE_LN2_3H, T[1]);             /* exact */
+  s = tt + y;
+  c = z - (s - tt);                                     /* exact */
+  p = __builtin_fma(ed, BCE_LN2_3M, T[2]) + __builtin_fma(nz, z, c);
   if( has_lo ){
     /* 2^-e from e << 52, which m's bits took already */
     double w = xl*bce_from_bits(UINT64_C(0x3ff0000000000000)
                                 - ((uint64_t)e << 52))*r;
     p = __builtin_fma(w, (1.0 - z) + zz, p);
   }
-  *l = sl + hl + p;
-  return h;
+  *l = __builtin_fma(zz*z, q, p);
+  return s;
 }
 
 /*
@@ -1009,20 +1015,15 @@ double el_log_fma_dd(double x, double xl, int has_lo, double *l){
 ** |x| < 2^-8, z = x exactly, e = 0 and r = 1 (el_log_fma_dd's case A:
 ** its operations with no table term, so nothing rounded that is not
 ** rounded there); el_log1p_fma_big for |x| >= 2^-8 with 1 + x rounded in
-** [2^-1022, 2^1022) (EL_LOG1P_FAST_RANGE): 1 + x = u + c exactly by
+** [1.40625 2^-1022, 1.40625 2^1021) (EL_LOG_FMA_RANGE): 1 + x = u + c by
 ** Fast2Sum, the larger of 1 and x first (max and min: no TwoSum), and
 ** el_log_fma_dd(u, c).
 */
 EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_small(double x, double *l){
-  double zz = x*x, zzl = __builtin_fma(x, x, -zz), a = -0.5*zz, q, h;
-  q = __builtin_fma(x, EL_LOG_P9, EL_LOG_P8);
-  q = __builtin_fma(x, q, EL_LOG_P7);
-  q = __builtin_fma(x, q, EL_LOG_P6);
-  q = __builtin_fma(x, q, EL_LOG_P5);
-  q = __builtin_fma(x, q, EL_LOG_P4);
-  q = __builtin_fma(x, q, EL_LOG_P3);
-  h = x + a;                                  /* Fast2Sum: |a| < |x| */
-  *l = (a - (h - x)) + __builtin_fma(zz*x, q, -0.5*zzl);
+  double nx = -0.5*x, h = __builtin_fma(nx, x, x), zz = x*x;
+  double q = el_log_fma_q(x, zz);
+  /* x - h is exact (Sterbenz), so the fma is h's error, rounded */
+  *l = __builtin_fma(zz*x, q, __builtin_fma(nx, x, x - h));
   return h;
 }
 
@@ -1032,14 +1033,36 @@ EL_FMA_TARGET BCE_ALWAYS_INLINE double el_log1p_fma_big(double x, double *l){
   return el_log_fma_dd(u, small - (u - big), 1, l);     /* Fast2Sum */
 }
 
+/* The FMA copy's Ziv test: its fast paths' bound, 2^-65.24 |h| at worst
+** (log1p; log 2^-65.74), with the rounding of l +- eps (2^-68.5 |h|),
+** 2^-65.1, is below eps = 2^-64 |h| (docs/elementary.md "Error bounds"), half
+** EL_EPS_LOG_FAST, so that the test fails half as often.  h and l are
+** finite: lo and hi are equal or not, no NaN to test for, and
+** !islessgreater is one branch where lo==hi compiles to two. */
+#define EL_EPS_LOG_FMA 0x1p-64
+EL_FMA_TARGET BCE_ALWAYS_INLINE int el_round_test_fma(double h, double l,
+                                                      double *r){
+  double eps = EL_EPS_LOG_FMA*h;
+  double lo = h + (l - eps), hi = h + (l + eps);
+  *r = lo;
+  return !__builtin_islessgreater(lo, hi);
+}
+
+/* x in [1.40625 2^-1022, 1.40625 2^1021) from el_log_fma_dd's own e (x
+** = 2^e m, m in [0.703125, 1.40625)): e in [-1021, 1021], one compare of
+** what the fast path computes anyway; a negative x, 0, a NaN and +Inf
+** (e above 1021 or below -1021) and the subnormals (e = -1022 or -1023)
+** fall outside, and so do the normal x below 1.40625 2^-1022 (e = -1022)
+** and from 1.40625 2^1021 (e = 1022), for el_log_cr_rest */
+#define EL_LOG_FMA_RANGE(x) \
+  ((uint64_t)(((int64_t)(bce_bits(x) - BCE_LOG_OFF) >> 52) + 1021) \
+   < UINT64_C(2043))
+
 EL_FMA_TARGET static double bce_log_fma(double x){
   double res;
-  /* 2^-1022 <= x < 2^1022 as one unsigned compare of the bits (as in
-  ** bce_log_sum) */
-  if( bce_bits(x) - UINT64_C(0x0010000000000000)
-      < UINT64_C(0x7fd0000000000000) - UINT64_C(0x0010000000000000) ){
+  if( EL_LOG_FMA_RANGE(x) ){
     double l, h = el_log_fma_dd(x, 0.0, 0, &l);
-    if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+    if( el_round_test_fma(h, l, &res) ) return res;
   }
   return el_log_cr_rest(x);
 }
@@ -1050,12 +1073,14 @@ EL_FMA_TARGET static double bce_log1p_fma(double x){
     /* |x| < 2^-53: x itself, as in el_log1p_cr */
     if( ax < 0x1p-53 ) return x;
     h = el_log1p_fma_small(x, &l);
-  }else if( EL_LOG1P_FAST_RANGE(x) ){                     /* not a NaN */
+  }else if( EL_LOG_FMA_RANGE(1.0 + x) ){
+    /* 1 + x rounded in [1.40625 2^-1022, 1.40625 2^1021): x > -1 (then
+    ** 1 + x >= 2^-53), x below 1.40625 2^1021, not a NaN */
     h = el_log1p_fma_big(x, &l);
   }else{
     return el_log1p_cr_rest(x);
   }
-  if( el_round_test(h, l, EL_EPS_LOG_FAST, &res) ) return res;
+  if( el_round_test_fma(h, l, &res) ) return res;
   return el_log1p_cr_rest(x);
 }
 
