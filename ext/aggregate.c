@@ -271,6 +271,8 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
     if( bce_mean_batch_hard(&a->m, y, x) ){
 #ifdef BCE_X86_V3
       if( v3 ){
+        /* bce_mean_flush_batch_v3() is bce(y, p)'s alone and does not look
+        ** at batchOpt: the options' own copy is picked here */
         if( a->m.batchOpt ){
           bce_opt_flush_batch_v3(&a->m);
         }else{
@@ -279,11 +281,7 @@ BCE_ALWAYS_INLINE int step_same_options(sqlite3_context *ctx,
         return 1;
       }
 #endif
-      if( a->m.batchOpt ){
-        bce_opt_flush_batch(&a->m);
-      }else{
-        bce_mean_flush_batch(&a->m);
-      }
+      bce_mean_flush_batch(&a->m);       /* picks by batchOpt itself */
     }
     return 1;
   }
