@@ -1170,6 +1170,17 @@ static void test_codec(void){
   check(strcmp(json, "{\"eps\":1e-07,\"pos_weight\":3,\"alpha\":0.25,"
         "\"class_weight\":[1, 5, 2],\"ignore_index\":-100,"
         "\"reduction\":\"sum\"}")==0, "codec: as JSON", msg);
+  {
+    /* a buffer too short: the text cut, NUL-terminated inside it, and
+    ** not a byte past (a canary after it); the whole length returned */
+    char cut[16];
+    size_t whole;
+    memset(cut, 'X', sizeof cut);
+    whole = bce_options_json(ea, na, cut, 8);
+    snprintf(msg, sizeof msg, "got %.15s, length %zu", cut, whole);
+    check(memcmp(cut, "{\"eps\":\0XXXXXXXX", 16)==0
+          && whole==strlen(json), "codec: as JSON into 8 bytes", msg);
+  }
   /* the differences */
   b = a;
   b.pos_weight = 2;
