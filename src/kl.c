@@ -103,16 +103,26 @@ static void add_term_dd(bce_sum *s, double th, double tl, double q){
   bce_sum_add(s, lo, +1);
 }
 
+/* Where s/K is below 2^-968 the row is taken times 2^KL_TINY_SCALE:
+** s/K (at least 2^-1074/2^63) then lands among the normal doubles with all
+** its digits, y at most 1 stays below 2^200, and the divergence of the
+** scaled t and q is the divergence times 2^KL_TINY_SCALE exactly. */
+#define KL_TINY_SCALE 200
+
 /* The row's divergence from its smoothed targets t_c = y_c (1 - s) + s/K
 ** (K the classes, known once the row is checked: a second walk), each t_c
-** as y - y s + s/K in a double-double. */
+** as y - y s + s/K in a double-double; with tiny != 0 of 2^KL_TINY_SCALE t
+** and q, as s/K on the subnormal grid rounds to 0 (s = 5e-324, K = 2) and
+** a target of 0 would drop a term s/K ln(s/(K q)) that is +Inf at q = 0. */
 static int kl_smoothed(const bce_cce_row *r, double eps, double sm,
-                       int64_t K, int64_t cls, bce_sum *ks){
+                       int64_t K, int64_t cls, int tiny, bce_sum *ks){
   bce_json_array ya, pa;
-  double y = 0.0, p = 0.0, sk = sm/(double)K;
-  double skl = bce_fma(-sk, (double)K, sm)/(double)K;
+  double y = 0.0, p = 0.0, sk, skl, ss = sm;
   int64_t c;
   bce_array_error err;
+  if( tiny ) ss = bce_scale(sm, KL_TINY_SCALE);
+  sk = ss/(double)K;
+  skl = bce_fma(-sk, (double)K, ss)/(double)K;
   if( r->y ) bce_json_open_as(&ya, r->y, r->ny, r->yJsonb);
   bce_json_open_as(&pa, r->p, r->np, r->pJsonb);
   for(c=0; c<K; c++){
@@ -120,16 +130,17 @@ static int kl_smoothed(const bce_cce_row *r, double eps, double sm,
     if( r->y ) (void)bce_array_element(&ya, 0, &y, &err);
     else y = c==cls ? 1.0 : 0.0;
     (void)bce_array_element(&pa, 1, &p, &err);
-    ys = y*sm;
-    th = y;
+    ys = y*ss;
+    th = tiny ? bce_scale(y, KL_TINY_SCALE) : y;
     tl = 0.0;
     bce_dd_add(&th, &tl, -ys);
-    bce_dd_add(&th, &tl, -bce_fma(y, sm, -ys));
+    bce_dd_add(&th, &tl, -bce_fma(y, ss, -ys));
     bce_dd_add(&th, &tl, sk);
     bce_dd_add(&th, &tl, skl);
     if( !(th>0.0) ) continue;                      /* 0 ln 0 = 0 */
     q = bce_clip(p, eps);
     if( q==0.0 ) return 0;
+    if( tiny ) q = bce_scale(q, KL_TINY_SCALE);
     add_term_dd(ks, th, tl, q);
   }
   return 1;
@@ -159,7 +170,7 @@ BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
   bce_sum ks, ysum, psum;
   double y = 0.0, p = 0.0, q, v;
   int64_t cls = -1;
-  int ry = 1, rp, inf = 0;
+  int ry = 1, rp, inf = 0, tiny = 0;
   err->status = BCE_ARRAY_OK;
   memset(&ya, 0, sizeof(ya));
   if( r->y==0 ){
@@ -237,8 +248,9 @@ BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
   }
   if( smoothing>0.0 ){
     /* the row is checked: walk it again with the targets smoothed */
+    tiny = smoothing/(double)pa.count<0x1p-968;
     bce_sum_clear(&ks);
-    inf = !kl_smoothed(r, eps, smoothing, pa.count, cls, &ks);
+    inf = !kl_smoothed(r, eps, smoothing, pa.count, cls, tiny, &ks);
   }
   if( inf ){
     kl->hi = INFINITY;
@@ -248,5 +260,17 @@ BCE_PRIVATE int bce_kl_row(const bce_cce_row *r, double eps,
   kl->hi = bce_sum_value(&ks);
   bce_sum_add(&ks, kl->hi, -1);
   kl->lo = bce_sum_value(&ks);
+  if( tiny ){
+    /* back from 2^KL_TINY_SCALE: exact where hi stays normal, else
+    ** hi + lo rounded once onto the subnormal grid */
+    double h = bce_scale(kl->hi, -KL_TINY_SCALE);
+    if( fabs(h)>=0x1p-1022 ){
+      kl->hi = h;
+      kl->lo = bce_scale(kl->lo, -KL_TINY_SCALE);
+    }else{
+      kl->hi = bce_ldexp_dd(kl->hi, kl->lo, -KL_TINY_SCALE);
+      kl->lo = 0.0;
+    }
+  }
   return 1;
 }
