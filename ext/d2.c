@@ -429,8 +429,9 @@ static int class_weight_scale(const bce_options *o){
 }
 
 /* D^2 = 1 - L/L0 with L finite and L0 finite and > 0 is below 1; it
-** passes -DBL_MAX only where L0 is that far below L (eps 0 and a class's
-** frequency near 2^-1074), where the quotient is -Inf or NaN. */
+** passes -DBL_MAX only where L0 is that far below L (an eps of at most
+** 2^-54, where 1 - eps rounds to 1, and a class's frequency near 2^-1074), where
+** the quotient is -Inf or NaN. */
 static bce_score_status d2_in_range(double v){
   return v>=-DBL_MAX ? BCE_SCORE_VALUE : BCE_SCORE_D2_OVERFLOW;
 }
@@ -495,8 +496,9 @@ BCE_PRIVATE void bce_score_result(sqlite3_context *ctx, bce_score_status st,
       return;
     case BCE_SCORE_D2_OVERFLOW:
       bce_error(ctx, "D^2 = 1 - L/L0 is below -DBL_MAX: the null model's "
-                     "loss L0 is that far below the model's (eps 0 and a "
-                     "class seen with a weight near 0); a larger eps "
+                     "loss L0 is that far below the model's (a class seen "
+                     "only with a weight near 0, and an eps of at most "
+                     "2^-54, where 1 - eps rounds to 1); a larger eps "
                      "clips it");
       return;
     case BCE_SCORE_NOMEM:

@@ -36,8 +36,9 @@ typedef enum bce_score_status {
   BCE_SCORE_NULL,            /* too few rows, or every label the same */
   BCE_SCORE_VALUE,
   BCE_SCORE_WEIGHT_OVERFLOW, /* sum(w) past the double range (rule 7) */
-  BCE_SCORE_D2_OVERFLOW,     /* 1 - L/L0 below -DBL_MAX (eps 0, L0 near
-                             ** 2^-1074): an error, not -Inf or NaN */
+  BCE_SCORE_D2_OVERFLOW,     /* 1 - L/L0 below -DBL_MAX (eps at most 2^-54,
+                             ** L0 near 2^-1074): an error, not -Inf or
+                             ** NaN */
   BCE_SCORE_NOMEM
 } bce_score_status;
 
