@@ -147,6 +147,10 @@ CODEC_CASES = [
      state_v2(1, 0, b'\x80' * 8, [], [])),
     ("smoothing 1 + 2^-52 in the options",
      state_v2(1, 0, opts_raw(b'\x05', EPS, 1.0 + 2.0 ** -52), *ONE)),
+    # smoothing 0 is in the key's domain but changes nothing, so no state
+    # holds it: refused as such, not as a value outside the domain
+    ("smoothing 0 in the options",
+     state_v2(1, 0, opts_raw(b'\x05', EPS, 0.0), *ONE)),
 ]
 
 if __name__ == "__main__":

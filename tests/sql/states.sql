@@ -148,8 +148,9 @@ INSERT INTO checks SELECT 'bce_state_info: a D^2 of -Inf is -9e999',
   (SELECT json_extract(bce_state_info(s), '$.score') FROM
      (SELECT bce_d2_state(column1, column2, '{"eps": 0}') AS s
         FROM (VALUES (1, 0.0), (0, 0.5)))), -9e999, 'is', NULL;
--- a state's options at their domain's closed ends are kept (make mutate:
--- src/options_codec.c's smoothing test made strict at 0): -ln 0.5 = ln 2;
+-- a state's options at their domain's closed ends: smoothing 1 is kept,
+-- smoothing 0 is no key at all (the value that changes nothing; the
+-- codec's own test of an encoded 0 is an errors.tsv row): -ln 0.5 = ln 2;
 -- the references as ieee754(m, e), which valgrind's lane reads exactly
 INSERT INTO checks SELECT 'a state of smoothing 0 merges: ln 2',
   bce_merge(s), ieee754(6243314768165359, -53), 'ulp', 0
