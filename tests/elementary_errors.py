@@ -19,18 +19,16 @@ uniform over the range, random bit patterns over every binade, near 1
 of each, as a power of 2, and the argument.  Not part of make test.
 """
 import ctypes
-import os
 import random
-import struct
-import subprocess
 import sys
-import tempfile
 
 import mpmath
 from mpmath import mp, mpf
 
+import cshim
+from cshim import b2d
+
 mp.prec = 200
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIM = """
 #include "elementary.c"
 double t_exp_fast(double x, int *k, double *l){ return el_exp_fast(x, k, l); }
@@ -62,30 +60,19 @@ double t_log1p_fma(double x, double *l){ return el_log1p_fast(x, l); }
 """
 
 
-def build():
-    d = tempfile.mkdtemp()
-    src = os.path.join(d, "shim.c")
-    lib = os.path.join(d, "libshim.so")
-    with open(src, "w") as f:
-        f.write(SHIM)
-    subprocess.check_call(["cc", "-std=c11", "-O2", "-ffp-contract=off", "-fPIC", "-shared",
-                           "-I" + os.path.join(ROOT, "src"), "-o", lib, src, "-lm"])
-    return ctypes.CDLL(lib)
 
 
 class DD(ctypes.Structure):
     _fields_ = [("hi", ctypes.c_double), ("lo", ctypes.c_double)]
 
 
-def b2d(b):
-    return struct.unpack("<d", struct.pack("<Q", b))[0]
 
 
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
     R = random.Random(seed)
-    L = build()
+    L = cshim.build(SHIM)
     D, P, I = ctypes.c_double, ctypes.POINTER, ctypes.c_int
     L.bce_exp_dd.restype = DD
     L.bce_exp_dd.argtypes = [D, D, P(I)]

@@ -20,18 +20,16 @@ Prints the worst error of each as a power of 2 and fails (exit 1) past a
 bound.  Not part of make test (a few minutes of mpmath).
 """
 import ctypes
-import os
 import random
-import struct
-import subprocess
 import sys
-import tempfile
 
 import mpmath
 from mpmath import mp, mpf
 
+import cshim
+from cshim import b2d, d2b
+
 mp.prec = 200
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIM = """
 #include "elementary.c"
 double t_log_dd(double x, double xl, double *l){ return el_log_fast_dd(x, xl, 1, l); }
@@ -41,31 +39,17 @@ double t_exp_short(double x, int *k, double *l){ return bce_exp_fast_short(x, k,
 OFF = 0x3FE6800000000000
 
 
-def build():
-    d = tempfile.mkdtemp()
-    src = os.path.join(d, "shim.c")
-    lib = os.path.join(d, "libshim.so")
-    with open(src, "w") as f:
-        f.write(SHIM)
-    subprocess.check_call(["cc", "-std=c11", "-O2", "-ffp-contract=off", "-fPIC",
-                           "-shared", "-I" + os.path.join(ROOT, "src"), "-o", lib,
-                           src, "-lm"])
-    return ctypes.CDLL(lib)
 
 
-def b2d(b):
-    return struct.unpack("<d", struct.pack("<Q", b))[0]
 
 
-def d2b(d):
-    return struct.unpack("<Q", struct.pack("<d", d))[0]
 
 
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
     R = random.Random(seed)
-    L = build()
+    L = cshim.build(SHIM)
     D, P, I = ctypes.c_double, ctypes.POINTER, ctypes.c_int
     L.t_log_dd.restype = D
     L.t_log_dd.argtypes = [D, D, P(D)]
