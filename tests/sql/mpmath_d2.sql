@@ -212,6 +212,14 @@ INSERT INTO checks VALUES('bce_d2 y=1 rare, right but for it [1.0, 5e-324] [(eps
 INSERT INTO checks VALUES('bce_merge(bce_d2_state) a row each, y=1 rare, right but for it [1.0, 5e-324] [(eps, 0.0)]', (SELECT bce_merge(s) FROM (SELECT bce_d2_state(column1, column2, column3, '{"eps": 0.0}') AS s FROM (VALUES (0.0,0.0,1.0),(1.0,ieee754(3152519739159347,-52),ieee754(1,-1074))) GROUP BY column3)), ieee754(2250722382242319,-51), 'abs', 2.223633337537998e-16);
 INSERT INTO checks VALUES('bce_d2 window the row before left, y=1 rare, right but for it [1.0, 5e-324] [(eps, 0.0)]', (SELECT v FROM (SELECT column1 AS i, bce_d2(column2, column3, column4, '{"eps": 0.0}') OVER (ORDER BY column1 ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS v FROM (VALUES (0,0.0,ieee754(1,-1),2.0),(1,0.0,0.0,1.0),(2,1.0,ieee754(3152519739159347,-52),ieee754(1,-1074)))) WHERE i = 2), ieee754(2250722382242319,-51), 'abs', 2.223633337537998e-16);
 
+-- the mean's numerator past DBL_MAX at the scale of its
+-- denominator (L = 1.53e308, L0 = 3.17e304): it read as +Inf, and
+-- D^2 = -4825 was the error for D^2 below -DBL_MAX
+INSERT INTO checks VALUES('bce_d2 a mean near DBL_MAX (pos_weight 2.4e305, eps 5e-324)', (SELECT bce_d2(column1, column2, '{"eps": 5e-324, "pos_weight": 2.4e+305}') FROM (VALUES (1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(0.0,ieee754(1,-1),1.0))), ieee754(-1327193343733721,-38), 'abs', 5.361379404230053e-12);
+-- L and L0 past DBL_MAX (1e600 and more: class weights 1e-300
+-- and 1e300 under smoothing), D^2 = 0.955: it was that error too
+INSERT INTO checks VALUES('cce_d2 L and L0 past DBL_MAX, class weights 1e-300 and 1e300', (SELECT cce_d2(column1, column2, '{"class_weight": [1e-300,1e-300,1e+300], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',1.0),(1,'[0.3,0.5,0.2]',1.0))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
+
 INSERT INTO checks VALUES('scikit-learn d2_log_loss_score example 1: 0.0', (SELECT cce_d2(column1, column2) FROM (VALUES (0,'[0.5,0.25,0.25]'),(0,'[0.5,0.25,0.25]'),(1,'[0.5,0.25,0.25]'),(2,'[0.5,0.25,0.25]'))), 0.0, 'abs', 1e-15);
 INSERT INTO checks VALUES('scikit-learn d2_log_loss_score example 2: 0.981...', round((SELECT cce_d2(column1, column2) FROM (VALUES (0,'[0.98,0.01,0.01]'),(1,'[0.01,0.98,0.01]'),(2,'[0.01,0.01,0.98]'))), 3), 0.982, 'abs', 0.0011);
 INSERT INTO checks VALUES('scikit-learn d2_log_loss_score example 3: -0.552...', (SELECT cce_d2(column1, column2) FROM (VALUES (0,'[0.1,0.6,0.3]'),(1,'[0.1,0.6,0.3]'),(2,'[0.4,0.5,0.1]'))), -0.5525, 'abs', 0.0005);
