@@ -378,6 +378,13 @@ def tiny_frequency_cases():
     print()
 
 
+def exact_case(name, call, rows_sql, want):
+    """A check whose value is exact by the docs' rules (NULL, 1, -Inf:
+    docs/functions.md, bce_d2 "Result"), not a rounded reference."""
+    print("INSERT INTO checks VALUES('%s', (SELECT %s FROM (VALUES %s)), "
+          "%s, 'is', 0);" % (name.replace("'", ""), call, rows_sql, want))
+
+
 def dbl_max_cases():
     """A mean L near DBL_MAX: each gave the error for a D^2 below -DBL_MAX
     on 4eb7c40 (ext/d2.c, mean_at(); src/d2.c, bce_d2_score())."""
@@ -392,6 +399,45 @@ def dbl_max_cases():
     cce_case("cce_d2 L and L0 past DBL_MAX, class weights 1e-300 and 1e300",
              [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.3, 0.5, 0.2], 1.0)], 3,
              False, cw=[1e-300, 1e-300, 1e300], s=0.3)
+    print()
+
+
+def edge_cases():
+    """Branches make coverage found untaken (tests/coverage_unreachable.tsv
+    has the reasons for the rest of them).  Class weights all below
+    2^-968 take bce_d2_cce_value()'s scaled path (ext/d2.c)."""
+    print("-- L below 2^-960 and L0 above it: a label of frequency 2^-968,")
+    print("-- the model right on the other rows (eps 0)")
+    tiny_case("L tiny, L0 ordinary", [(1.0, 2.0**-100, 2.0**-968),
+                                     (0.0, 0.0, 1.0)], None, eps=0.0)
+    # L = 0 (1 - 0/L0, exact): bce_d2_score()'s plain path for an L of 0
+    exact_case("bce_d2 a model right on every row, eps 0 (L = 0): 1",
+               "bce_d2(column1, column2, '{\"eps\": 0.0}')",
+               "(1.0,1.0),(0.0,0.0),(1.0,1.0)", "1.0")
+    # class weights all below 2^-968: the scaled path
+    cw = [1e-300, 1e-300, 1e-300]
+    for name, rows, kw, want in (
+            ("a certain wrong row (L = +Inf, L0 finite): -Inf",
+             [(0, [1.0, 0.0, 0.0]), (1, [1.0, 0.0, 0.0])],
+             dict(eps=0.0), "-9e999"),
+            ("L and L0 +Inf (smoothing, class 2 never seen): NULL",
+             [(0, [1.0, 0.0, 0.0]), (1, [1.0, 0.0, 0.0])],
+             dict(eps=0.0, smoothing=0.1), "NULL"),
+            ("L0 +Inf, L finite (smoothing, class 2 never seen): 1",
+             [(0, [0.6, 0.3, 0.1]), (1, [0.3, 0.6, 0.1])],
+             dict(eps=0.0, smoothing=0.1), "1.0"),
+            # sum(w d) = 0: L is cce's NULL (a weight sum of 0)
+            ("every seen class of weight 0, smoothing (L0 +Inf over 0): NULL",
+             [(0, [0.6, 0.3, 0.1]), (1, [0.3, 0.6, 0.1])],
+             dict(eps=0.0, smoothing=0.1, cw0=[0.0, 0.0, 1e-300]), "NULL"),
+            ("every seen class of weight 0 (L0 0 over 0): NULL",
+             [(0, [0.6, 0.3, 0.1]), (1, [0.3, 0.6, 0.1])],
+             dict(cw0=[0.0, 0.0, 1e-300]), "NULL")):
+        o = dict(class_weight=kw.pop("cw0", cw), **kw)
+        rows_sql = ",".join("(%d,'%s')" % (y, js(p)) for y, p in rows)
+        exact_case("cce_d2 class weights below 2^-968, " + name,
+                   "cce_d2(column1, column2, '%s')" % opts_json(**o),
+                   rows_sql, want)
     print()
 
 
@@ -578,6 +624,7 @@ def main():
              ignore=0)
     tiny_frequency_cases()
     dbl_max_cases()
+    edge_cases()
     # scikit-learn's published examples (doc/modules/model_evaluation.rst,
     # the d2_log_loss_score section): the labels 1, 2, 3 are the classes
     # 0, 1, 2 here
