@@ -357,6 +357,21 @@ static bce_d2_x mean_at(bce_mean *m, bce_dd D, int k){
   bce_d2_x L;
   bce_dd n = numerator_at(m, k);
   L.e = 0;
+  if( !isfinite(n.hi) ){
+    /* sum(w l) past DBL_MAX at D's scale (D up to 2: a mean above
+    ** DBL_MAX/2, pos_weight or class weights near 1e305; it read as Inf
+    ** or NaN, and D^2 was the error for one below -DBL_MAX): no double
+    ** takes its leading part out of the sum, so its 53 leading bits at a
+    ** scale of their own, as bce_mean_value() reads it there (2^-53 of L,
+    ** inside the 2^-50 that docs/functions.md's bound gives L; the tiny
+    ** sum, below 2^-1022, is 2^-2000 of it) */
+    int kn = -(bce_ilogb(bce_sum_value_scaled(&m->loss, -128)) + 128);
+    n.hi = bce_sum_value_scaled(&m->loss, kn);
+    n.lo = 0.0;
+    L.m = bce_d2_div(n, D);
+    L.e = k - kn;
+    return L;
+  }
   if( fabs(n.hi)<0x1p-960 ){
     int kn = 0, any = 0;
     if( bce_sum_value(&m->loss)!=0.0 ){

@@ -255,9 +255,21 @@ BCE_PRIVATE bce_d2_x bce_d2_null_cce(const bce_d2_x *pi, int64_t K,
   return d2x_neg(r);
 }
 
+/* 0, or from 2^-960 to below 2^1023 in magnitude (x finite): the plain
+** double-double carries it to 2^-106, and a difference of two such of
+** one sign stays finite */
+static int d2x_in_doubles(bce_d2_x x){
+  int e;
+  if( x.m.hi==0.0 ) return 1;
+  e = bce_ilogb(x.m.hi) + x.e;
+  return e>=-960 && e<1023;
+}
+
 BCE_PRIVATE double bce_d2_score(bce_d2_x L, bce_d2_x L0){
   bce_dd q, l;
-  if( d2x_ordinary(L0) && d2x_ordinary(L) ){
+  /* L and L0 past DBL_MAX (class weights near 1e300 under smoothing)
+  ** take the scaled path too: their quotient may be a D^2 in range */
+  if( d2x_in_doubles(L0) && d2x_in_doubles(L) ){
     L0 = d2x_of(d2x_plain(L0), 0);
     l = d2x_plain(L);
   }else{
