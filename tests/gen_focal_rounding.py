@@ -122,16 +122,19 @@ SEARCH_SETS = [  # (gamma, pos_weight, smoothing, alpha, logits)
 
 # Rows that take a branch of src/binary_opt.c no check above takes (issue
 # 27, make coverage), each against the nearest double of the exact loss:
-#  - a subnormal loss within 2^-63 of a midpoint of the subnormals' grid
-#    through e^(gamma ln f): focal_exp_loss()'s second rounding test, the
-#    one on that grid, whose margin there is 2^-55.5 of the loss, gives the
-#    row to the accurate path.  Found by a search (seed 608, about 4 10^4
-#    tries): y = 1, q uniform in [0.006, 0.009], m uniform below 2^20,
-#    gamma the double nearest the root of -ln q (1 - q)^gamma = (2m + 1)
-#    2^-1075, kept where the loss is within 2^-60 of that midpoint;
-#    main() checks it is within SUBNORMAL_MID_ULPS of a grid unit
-#    (2^-59.7 of the loss), and --search finds it again (search_subnormal(),
-#    a few seconds);
+#  - a subnormal loss within 2^-60.6 of a midpoint of the subnormals'
+#    grid through e^(gamma ln f): focal_exp_loss()'s second rounding test,
+#    the one on that grid, whose margin there is 2^-55.5 of the loss, gives
+#    the row to the accurate path.  The loss is on the side of the odd
+#    neighbour: without that test the fast path's ends, both the midpoint
+#    (the first test's 53 bits), would round to the even one.  Found by a
+#    search (seed 608, about 10^5 tries): y = 1, q uniform in [0.006,
+#    0.009], m uniform below 2^20, gamma the double nearest the root of
+#    -ln q (1 - q)^gamma = (2m + 1) 2^-1075, kept where the loss is within
+#    2^-60 of that midpoint and nearest an odd multiple of 2^-1074;
+#    main() checks it is within SUBNORMAL_MID_ULPS of a grid unit (about
+#    2^-58 of the loss), and --search finds it again (search_subnormal(), a
+#    few seconds);
 #  - gamma 2 and 3 (by products, fast_loss()) with a logit of 50, where
 #    f = 1 - q = e^-50/(1 + e^-50) is below 2^-60: fast_loss()'s range
 #    test gives the row to the accurate path;
@@ -139,7 +142,7 @@ SEARCH_SETS = [  # (gamma, pos_weight, smoothing, alpha, logits)
 #    gamma ln f is below -2^27: x_exp()'s early 0 (the loss is 0).
 # (y, x, gamma, logits, eps)
 BRANCH_ROWS = [
-    (1.0, float.fromhex("0x1.05e373dd566c1p-7"), 91264.03076109491, False,
+    (1.0, float.fromhex("0x1.de62675eeb002p-8"), 100099.34698413224, False,
      EPS),
     (1.0, 50.0, 2.0, True, EPS), (1.0, 50.0, 3.0, True, EPS),
     (1.0, 200.0, 1e6, True, EPS), (0.0, 1e-300, 1e6, False, 0.0),
@@ -159,7 +162,10 @@ def search_subnormal():
         g = float((log(target) - log(c)) / lf)
         if not 9e4 < g < 2e5:
             continue
-        if abs(log(c * (1 - mq) ** mpf(g) / target)) < ldexp(mpf(1), -60):
+        v = c * (1 - mq) ** mpf(g)
+        # on the odd neighbour's side: the midpoint's tie would round away
+        if abs(log(v / target)) < ldexp(mpf(1), -60) \
+           and int(nint(v * ldexp(mpf(1), 1074))) % 2 == 1:
             return q, g
 
 
