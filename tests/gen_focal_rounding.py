@@ -22,9 +22,12 @@ of the cases that were rounded the wrong way before:
 and, as three equal rows of the aggregate bce(y, p, options), the cases
 of AGG_CASES below, which take its hard-label path (make coverage); and
 the large gammas of LARGE_TARGETS, LARGE_EDGES and SEARCH_SETS (issue
-21's "any gamma"), as bce_term and as a full batch of four rows.
+21's "any gamma"), as bce_term and as a full batch of four rows; and
+BRANCH_ROWS, branches of src/binary_opt.c no other check takes (issue 27).
 
 Run:  /usr/bin/python3 tests/gen_focal_rounding.py
+      /usr/bin/python3 tests/gen_focal_rounding.py --search   (finds the
+      subnormal row of BRANCH_ROWS again)
 """
 import os
 import random
@@ -116,6 +119,54 @@ SEARCH_SETS = [  # (gamma, pos_weight, smoothing, alpha, logits)
     (300.0, 1.0, 0.1, None, False), (300.0, 1.0, 0.0, 0.25, False),
     (300.0, 1.0, 0.0, None, True),
 ]
+
+# Rows that take a branch of src/binary_opt.c no check above takes (issue
+# 27, make coverage), each against the nearest double of the exact loss:
+#  - a subnormal loss within 2^-60.6 of a midpoint of the subnormals'
+#    grid through e^(gamma ln f): focal_exp_loss()'s second rounding test,
+#    the one on that grid, whose margin there is 2^-55.5 of the loss, gives
+#    the row to the accurate path.  The loss is on the side of the odd
+#    neighbour: without that test the fast path's ends, both the midpoint
+#    (the first test's 53 bits), would round to the even one.  Found by a
+#    search (seed 608, about 10^5 tries): y = 1, q uniform in [0.006,
+#    0.009], m uniform below 2^20, gamma the double nearest the root of
+#    -ln q (1 - q)^gamma = (2m + 1) 2^-1075, kept where the loss is within
+#    2^-60 of that midpoint and nearest an odd multiple of 2^-1074;
+#    main() checks it is within SUBNORMAL_MID_ULPS of a grid unit (about
+#    2^-58 of the loss), and --search finds it again (search_subnormal(), a
+#    few seconds);
+#  - gamma 2 and 3 (by products, fast_loss()) with a logit of 50, where
+#    f = 1 - q = e^-50/(1 + e^-50) is below 2^-60: fast_loss()'s range
+#    test gives the row to the accurate path;
+#  - gamma 10^6 with a logit of 200, and with p = 10^-300 at eps 0, where
+#    gamma ln f is below -2^27: x_exp()'s early 0 (the loss is 0).
+# (y, x, gamma, logits, eps)
+BRANCH_ROWS = [
+    (1.0, float.fromhex("0x1.de62675eeb002p-8"), 100099.34698413224, False,
+     EPS),
+    (1.0, 50.0, 2.0, True, EPS), (1.0, 50.0, 3.0, True, EPS),
+    (1.0, 200.0, 1e6, True, EPS), (0.0, 1e-300, 1e6, False, 0.0),
+]
+SUBNORMAL_MID_ULPS = mpf(2) ** -40
+
+
+def search_subnormal():
+    """(q, gamma) of BRANCH_ROWS' first row: the first hit of its search"""
+    R = random.Random(608)
+    mp.dps = 40
+    while True:
+        q = R.uniform(0.006, 0.009)
+        mq = mpf(q)
+        c, lf = -log(mq), log(1 - mq)
+        target = (2 * R.randrange(0, 2**20) + 1) * ldexp(mpf(1), -1075)
+        g = float((log(target) - log(c)) / lf)
+        if not 9e4 < g < 2e5:
+            continue
+        v = c * (1 - mq) ** mpf(g)
+        # on the odd neighbour's side: the midpoint's tie would round away
+        if abs(log(v / target)) < ldexp(mpf(1), -60) \
+           and int(nint(v * ldexp(mpf(1), 1074))) % 2 == 1:
+            return q, g
 
 
 def options_text(gamma, pw, s, alpha):
@@ -241,6 +292,39 @@ def main():
                      "column2, '%s') FROM (VALUES %s, %s, %s, %s)), %s, 'is', "
                      "NULL);" % (name.replace("'", "''"), opts, row, row, row,
                                  row, sql_num(want)))
+    for (y, x, g, logits, eps) in BRANCH_ROWS:
+        def at(prec):
+            # a logit's 1 - q is e^-z: |z| digits more, or it cancels
+            mp.dps = prec + (int(abs(x)) if logits else 0)
+            if logits:
+                return loss_at_z(y, mpf(x), 1.0, 0.0, g, None)
+            return loss_at_q(y, mpf(clip(x, eps)), 1.0, 0.0, g, None)
+        v = at(60)
+        if v != 0 and v >= ldexp(mpf(1), -1100):
+            v = at(60 + int(abs(log(v, 10))))
+        else:
+            v = mpf(0)
+        want, mid = nearest_double(v)
+        if x == BRANCH_ROWS[0][1] and not mid < SUBNORMAL_MID_ULPS:
+            sys.exit("gen_focal_rounding.py: the subnormal row is %s ulp "
+                     "from its midpoint, not within 2^-40" % mid)
+        opts = '{"gamma": %r%s}' % (g, '' if eps == EPS else
+                                    ', "eps": %r' % eps)
+        fn = "bce_logits_term" if logits else "bce_term"
+        name = "a branch of its own (%.1e ulp from the midpoint): " \
+               "%s(%s, %s, '%s')" % (float(mid), fn, num(y), num(x), opts)
+        lines.append("INSERT INTO checks VALUES('%s', %s(%s, %s, '%s'), "
+                     "%s, 'is', NULL);"
+                     % (name.replace("'", "''"), fn, sql_num(y), sql_num(x),
+                        opts, sql_num(want)))
+        if logits or eps != EPS:
+            continue
+        row = "(%s, %s)" % (sql_num(y), sql_num(x))
+        name = "four rows of bce(y, p, options), a full batch: " + name
+        lines.append("INSERT INTO checks VALUES('%s', (SELECT bce(column1, "
+                     "column2, '%s') FROM (VALUES %s, %s, %s, %s)), %s, 'is', "
+                     "NULL);" % (name.replace("'", "''"), opts, row, row, row,
+                                 row, sql_num(want)))
     lines.append(".read tests/sql/lib/report.sql")
     path = os.path.join(HERE, "sql", "mpmath_focal_rounding.sql")
     with open(path, "w") as f:
@@ -248,4 +332,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--search" in sys.argv:
+        q, g = search_subnormal()
+        print("p = %s, gamma = %r" % (q.hex(), g))
+    else:
+        main()
