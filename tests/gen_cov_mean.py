@@ -9,14 +9,16 @@ from the C code):
   a loss below 2^-2300 kept scaled (reduction "sum": cce_logits(0,
       '[0, -2000]') is e^-2000): its part is 0, and so is w*l
   a product w*l below 2^-1022 that is exact (a soft target 2^-1070 times
-      the logit gap 2000): it goes to the loss sum, not the tiny sum
+      the logit gap 2000): it goes to the loss sum, not the tiny sum (its
+      state has no tiny row, and rows of weight 1 stay unweighted:
+      bce_state_info(), read with instr() for SQLite 3.25)
   class weights near 2^-1074 whose rows lose nothing (q = 1 at eps 0):
       the tiny weight sum beside a loss sum of 0, or of ordinary rows only
   a tiny sum above the loss sum, both below 2^-1021 (three rows of w*l
       just below 2^-1022 beside one just above)
   cce_d2 where the model's mean is below 2^-960 of its denominator: a
       tiny product below 2^-2149 (its tiny sum is 0), and a loss sum
-      beside a tiny sum above and below it; at eps 0 the null model's
+      beside a tiny sum above and below it (or of 0); at eps 0 the null model's
       L0 is as small (a class seen with a weight near 2^-1074), so L's
       digits show in D^2
 
@@ -24,6 +26,18 @@ from the C code):
              weights, else 1 ("mean"); sum(s l) ("sum")
   cce_d2     tests/gen_d2_ref.py's cce_d2_ref() at 5000 bits, its
              tolerance (tiny_emit())
+
+Run by hand against their mutants (a copy of the tree at 0770252,
+2026-12-07): exact products sent to the tiny sum (ldexp(wl, 1074)==scaled
+dropped) fail the two state checks; tiny_weight_quotient() reading a
+tiny sum of 0 fails "a tiny weight of loss 0 beside an ordinary row", and
+its 0 for no sum at all made 1 fails "a tiny weight and a loss of 0";
+mean_at() taking the tiny sum's scale always stops "a loss sum above the
+tiny sum" with an error, and without its test for a tiny sum of 0 fails
+"a tiny product below 2^-2149 beside a loss sum".  The other outcomes
+give the same bits either way: kt>kn (src/mean.c) and kt<kn (ext/d2.c)
+only choose the scale of two sums within 2^53 n of each other there, and
+part!=0.0 and wl!=0.0 only skip adding a 0.
 
 Writes tests/sql/mpmath_cov_mean.sql.
 Run:  /usr/bin/python3 tests/gen_cov_mean.py
@@ -115,6 +129,25 @@ def mean_rows():
     agg_case("two exact subnormal w*l",
              [(soft, [0.0, -2000.0], 1.0), (soft, [0.0, -2000.0], 0.5)],
              True, {"reduction": "sum"})
+    # and so no tiny row in the state: one of rows of weight 1 stays
+    # unweighted (only tiny products make it weighted, src/state.c)
+    for rows, marks in (([(soft, [0.0, -2000.0])],
+                         ['"weighted":false,', '"rows_tiny":0,']),
+                        ([(soft, [0.0, -2000.0], 1.0),
+                          (soft, [0.0, -2000.0], 0.5)],
+                         ['"weighted":true,', '"rows_tiny":0,'])):
+        args = "column1, column2%s, '{\"reduction\": \"sum\"}'" % (
+            ", column3" if len(rows[0]) == 3 else "")
+        vals = "(VALUES " + ",".join(
+            "(%s)" % ",".join([q(json.dumps(r[0])), q(json.dumps(r[1]))]
+                              + [num(v) for v in r[2:]]) for r in rows) + ")"
+        info = "bce_state_info(cce_logits_state(%s))" % args
+        OUT.append("INSERT INTO checks VALUES(%s, (SELECT %s FROM (SELECT %s "
+                   "AS i FROM %s)), 1, 'is', NULL);"
+                   % (q("cce_logits_state of %d exact subnormal w*l: %s"
+                        % (len(rows), " ".join(marks))),
+                      " AND ".join("instr(i, %s) > 0" % q(m) for m in marks),
+                      info, vals))
     # tiny_weight_quotient(): w*d = 3 * 2^-2148 in the tiny weight sum, a
     # loss of 0 (q = 1 at eps 0): no loss sum, no tiny sum, the mean 0
     cw = {"class_weight": [T, 1.0], "eps": 0}
@@ -162,6 +195,11 @@ def d2_rows():
     # sum is 0 (D^2 is 1: L is that far below L0)
     d2_case("a tiny product below 2^-2149",
             [right, (0, [0.95, 0.05], 7 * T)], 2, cw, 0.0)
+    # the same beside a loss sum (2^-1000 ln 2): the numerator's scale is
+    # the loss sum's alone
+    d2_case("a tiny product below 2^-2149 beside a loss sum",
+            [right, (1, [0.5, 0.5], 2.0 ** -1000),
+             (0, [0.95, 0.05], 7 * T)], 2, cw, 0.0)
     # the loss sum (2^-1000 ln 2) above the tiny sum (2 * 2^-2148)
     d2_case("a loss sum above the tiny sum",
             [right, (1, [0.5, 0.5], 2.0 ** -1000), (0, [0.5, 0.5], 3 * T)],
