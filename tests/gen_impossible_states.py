@@ -89,10 +89,10 @@ def options(eps=None, class_weight=None):
     return out
 
 
-def state_v2(fn, flags, opts, counts, sums):
+def state_v2(fn, flags, opts, counts, sums, tail=b''):
     body = bytes([fn, flags]) + opts
     body += b''.join(varint(c) for c in counts)
-    body += b''.join(field_sum(s) for s in sums)
+    body += b''.join(field_sum(s) for s in sums) + tail
     head = b'BCE\x02' + struct.pack('<I', 8 + len(body) + 4) + body
     return head + struct.pack('<I', crc32c(head))
 
@@ -117,6 +117,10 @@ FLAG_CASES = [
      state_v2(3, 3, options(EPS), [1, 1, 0, 0], [0, 1 << U, 0, TW])),
     ("flag bit 1 with a tiny weight sum of 0",
      state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0, 0])),
+    # OK's tiny weight sum with its last limb cut off (the CRC-32C over the
+    # bytes that are there): its field runs past the end
+    ("flag bit 1 with the tiny weight sum cut",
+     state_v2(3, 3, CW, [1, 1, 0, 0], [0, 0, 0], tail=field_sum(TW)[:-4])),
     ("flag bit 1 in a version-1 state (no class_weight)",
      state(3, 1, [1, 1, 0, 0], [0, 1 << U, 0, TW], eps=EPS, flags=3)),
 ] + [("flag bit %d" % b, state_v2(3, 3 | 1 << b, CW, [1, 1, 0, 0], [0, 0, 0, TW]))

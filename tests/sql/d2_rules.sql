@@ -79,6 +79,11 @@ INSERT INTO checks SELECT 'cce_d2 of no rows is NULL', (SELECT cce_d2(k, pa) FRO
 INSERT INTO checks SELECT 'cce_d2: class weights of 0 for every label seen give NULL',
   (SELECT cce_d2(column1, column2, '{"class_weight": [0, 0, 1]}')
    FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
+-- the same with every class weight below 2^-968 (the denominator read at
+-- the class weights' scale, ext/d2.c den_dd(), and no tiny weight sum)
+INSERT INTO checks SELECT 'cce_d2: class weights of 0 for every label seen give NULL, the largest 1e-300',
+  (SELECT cce_d2(column1, column2, '{"class_weight": [0, 0, 1e-300]}')
+   FROM (VALUES (0, '[0.4,0.4,0.2]'), (1, '[0.4,0.4,0.2]'))), NULL, 'is', NULL;
 -- infinite losses (eps = 0): a certain, wrong model is -Inf; a null model
 -- certain and wrong (a class never seen, with a smoothed target for it)
 -- makes D^2 1 where the model is finite, NULL where both are infinite
