@@ -307,13 +307,19 @@ BCE_PRIVATE void bce_cce_d2_inverse(sqlite3_context *ctx, int argc,
 
 /* s times 2^k as a double-double (the sum is exact: its two leading
 ** doubles).  Each part read is on the sum's grid, so taking it out is
-** exact. */
+** exact.  A sum past DBL_MAX (a mean above DBL_MAX/2 under pos_weight or
+** class weights near 1e305) has no double to take its leading part out
+** with: its 53 leading bits alone, 2^-53 of it, as bce_mean_value()
+** reads such a sum for bce (the exact sums cannot take an infinity). */
 static bce_dd sum_dd(const bce_sum *s, int k){
   bce_sum c = *s;
   bce_dd r;
-  double hi = bce_sum_value_scaled(&c, k), lo;
-  bce_sum_add(&c, ldexp(hi, -k), -1);
-  lo = bce_sum_value_scaled(&c, k);
+  double hi = bce_sum_value_scaled(&c, k), lo = 0.0;
+  double part = ldexp(hi, -k);
+  if( isfinite(part) ){
+    bce_sum_add(&c, part, -1);
+    lo = bce_sum_value_scaled(&c, k);
+  }
   r.hi = hi + lo;
   r.lo = bce_two_sum_err(hi, lo, r.hi);
   return r;
@@ -331,9 +337,12 @@ static void sum_sub(bce_sum *dst, const bce_sum *src){
   }
 }
 
-/* The scale 2^k that brings sum(w) near 1. */
+/* The scale 2^k that brings a sum that is not 0 near 1, whatever its
+** size: one past DBL_MAX (class weights near 1e300) read at 2^-256 first
+** (the sums end below 2^1103), one below 2^-1022 at 2^1074. */
 static int unit_scale(bce_sum *s){
   double v = bce_sum_value(s);
+  if( isinf(v) ) return -(bce_ilogb(bce_sum_value_scaled(s, -256)) + 256);
   if( v>=0x1p-1022 ) return -bce_ilogb(v);
   return -(bce_ilogb(bce_sum_value_scaled(s, 1074)) - 1074);
 }
@@ -349,46 +358,39 @@ static bce_dd numerator_at(bce_mean *m, int k){
   return n;
 }
 
-/* The numerator sum(w l) at the scale k over D, the denominator at k; a
-** numerator below 2^-960 there (the model right but for rows of weight
-** near 2^-1074 of the rest) read at a scale of its own, the larger of
-** its two sums near 1, so that L keeps its digits. */
+/* The numerator sum(w l) at the scale k over D, the denominator at k.
+** Where the numerator is not a double there, it is read at a scale of
+** its own, the larger of its two sums near 1, so that L keeps its
+** digits: below 2^-960 (the model right but for rows of weight near
+** 2^-1074 of the rest), or past DBL_MAX (a mean above DBL_MAX/2 under
+** pos_weight or class weights near 1e305, or a scale k near 2^2148 from
+** a tiny weight sum: it read as +Inf, and D^2 was the error for one
+** below -DBL_MAX; sum_dd() cannot take an infinite part out). */
 static bce_d2_x mean_at(bce_mean *m, bce_dd D, int k){
   bce_d2_x L;
-  bce_dd n = numerator_at(m, k);
-  L.e = 0;
-  if( !isfinite(n.hi) ){
-    /* sum(w l) past DBL_MAX at D's scale (D up to 2: a mean above
-    ** DBL_MAX/2, pos_weight or class weights near 1e305; it read as Inf
-    ** or NaN, and D^2 was the error for one below -DBL_MAX): no double
-    ** takes its leading part out of the sum, so its 53 leading bits at a
-    ** scale of their own, as bce_mean_value() reads it there (2^-53 of L,
-    ** inside the 2^-50 that docs/functions.md's bound gives L; the tiny
-    ** sum, below 2^-1022, is 2^-2000 of it) */
-    int kn = -(bce_ilogb(bce_sum_value_scaled(&m->loss, -128)) + 128);
-    n.hi = bce_sum_value_scaled(&m->loss, kn);
-    n.lo = 0.0;
-    L.m = bce_d2_div(n, D);
-    L.e = k - kn;
-    return L;
-  }
-  if( fabs(n.hi)<0x1p-960 ){
-    int kn = 0, any = 0;
-    if( bce_sum_value(&m->loss)!=0.0 ){
-      kn = unit_scale(&m->loss);
-      any = 1;
-    }
-    if( m->nTiny>0 && bce_sum_value(&m->tiny)!=0.0 ){
-      int kt = unit_scale(&m->tiny) + 1074;
-      if( !any || kt<kn ) kn = kt;
-      any = 1;
-    }
-    if( any ){
-      n = numerator_at(m, kn);
-      L.e = k - kn;
+  bce_dd n;
+  int kn = k, any = 0;
+  double a = bce_sum_value_scaled(&m->loss, k);
+  double t = m->nTiny>0 ? bce_sum_value_scaled(&m->tiny, k - 1074) : 0.0;
+  if( isfinite(a + t) ){
+    n = numerator_at(m, k);
+    if( !(fabs(n.hi)<0x1p-960) ){
+      L.m = bce_d2_div(n, D);
+      L.e = 0;
+      return L;
     }
   }
+  if( bce_sum_value(&m->loss)!=0.0 ){
+    kn = unit_scale(&m->loss);
+    any = 1;
+  }
+  if( m->nTiny>0 && bce_sum_value(&m->tiny)!=0.0 ){
+    int kt = unit_scale(&m->tiny) + 1074;
+    if( !any || kt<kn ) kn = kt;
+  }
+  n = numerator_at(m, kn);
   L.m = bce_d2_div(n, D);
+  L.e = k - kn;
   return L;
 }
 

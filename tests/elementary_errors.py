@@ -60,12 +60,8 @@ double t_log1p_fma(double x, double *l){ return el_log1p_fast(x, l); }
 """
 
 
-
-
 class DD(ctypes.Structure):
     _fields_ = [("hi", ctypes.c_double), ("lo", ctypes.c_double)]
-
-
 
 
 def main():

@@ -39,12 +39,6 @@ double t_exp_short(double x, int *k, double *l){ return bce_exp_fast_short(x, k,
 OFF = 0x3FE6800000000000
 
 
-
-
-
-
-
-
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 50000

@@ -390,15 +390,25 @@ def dbl_max_cases():
     on 4eb7c40 (ext/d2.c, mean_at(); src/d2.c, bce_d2_score())."""
     print("-- the mean's numerator past DBL_MAX at the scale of its")
     print("-- denominator (L = 1.53e308, L0 = 3.17e304): it read as +Inf, and")
-    print("-- D^2 = -4825 was the error for D^2 below -DBL_MAX")
+    print("-- D^2 = -4828.3 was the error for D^2 below -DBL_MAX")
     bce_case("bce_d2 a mean near DBL_MAX (pos_weight 2.4e305, eps 5e-324)",
              [(1.0, 5e-324, 1.0)] * 6 + [(0.0, 0.5, 1.0)], False,
              eps=5e-324, pw=2.4e305)
-    print("-- L and L0 past DBL_MAX (1e600 and more: class weights 1e-300")
+    print("-- L and L0 past DBL_MAX (1.6e599 and 3.6e600: class weights 1e-300")
     print("-- and 1e300 under smoothing), D^2 = 0.955: it was that error too")
     cce_case("cce_d2 L and L0 past DBL_MAX, class weights 1e-300 and 1e300",
              [(0, [0.5, 0.3, 0.2], 1.0), (1, [0.3, 0.5, 0.2], 1.0)], 3,
              False, cw=[1e-300, 1e-300, 1e300], s=0.3)
+    print("-- class weights 5e-324 beside 1 under smoothing, the rows weighted")
+    print("-- W: D^2 does not depend on W. The tiny weight sum puts the")
+    print("-- denominator's scale near 2^2148, where the loss sum is past")
+    print("-- DBL_MAX: W = 2^-1000 gave that error, 2^-1030 a silent 1 (a first")
+    print("-- fix read the loss sum alone, at a scale of 2^-128)")
+    for W, wname in ((1.0, "1"), (2.0**-1000, "2^-1000"), (2.0**-1030, "2^-1030"),
+                     (3 * 2.0**-1074, "3 2^-1074")):
+        cce_case("cce_d2 class weights 5e-324 and 1, smoothing 0.3, rows weighted "
+                 + wname, [(0, [0.5, 0.3, 0.2], W), (1, [0.3, 0.5, 0.2], W)], 3,
+                 True, cw=[5e-324, 5e-324, 1.0], s=0.3, dps=700)
     print()
 
 

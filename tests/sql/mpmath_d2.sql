@@ -214,11 +214,20 @@ INSERT INTO checks VALUES('bce_d2 window the row before left, y=1 rare, right bu
 
 -- the mean's numerator past DBL_MAX at the scale of its
 -- denominator (L = 1.53e308, L0 = 3.17e304): it read as +Inf, and
--- D^2 = -4825 was the error for D^2 below -DBL_MAX
+-- D^2 = -4828.3 was the error for D^2 below -DBL_MAX
 INSERT INTO checks VALUES('bce_d2 a mean near DBL_MAX (pos_weight 2.4e305, eps 5e-324)', (SELECT bce_d2(column1, column2, '{"eps": 5e-324, "pos_weight": 2.4e+305}') FROM (VALUES (1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(1.0,ieee754(1,-1074),1.0),(0.0,ieee754(1,-1),1.0))), ieee754(-1327193343733721,-38), 'abs', 5.361379404230053e-12);
--- L and L0 past DBL_MAX (1e600 and more: class weights 1e-300
+-- L and L0 past DBL_MAX (1.6e599 and 3.6e600: class weights 1e-300
 -- and 1e300 under smoothing), D^2 = 0.955: it was that error too
 INSERT INTO checks VALUES('cce_d2 L and L0 past DBL_MAX, class weights 1e-300 and 1e300', (SELECT cce_d2(column1, column2, '{"class_weight": [1e-300,1e-300,1e+300], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',1.0),(1,'[0.3,0.5,0.2]',1.0))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
+-- class weights 5e-324 beside 1 under smoothing, the rows weighted
+-- W: D^2 does not depend on W. The tiny weight sum puts the
+-- denominator's scale near 2^2148, where the loss sum is past
+-- DBL_MAX: W = 2^-1000 gave that error, 2^-1030 a silent 1 (a first
+-- fix read the loss sum alone, at a scale of 2^-128)
+INSERT INTO checks VALUES('cce_d2 class weights 5e-324 and 1, smoothing 0.3, rows weighted 1', (SELECT cce_d2(column1, column2, column3, '{"class_weight": [5e-324,5e-324,1.0], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',1.0),(1,'[0.3,0.5,0.2]',1.0))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
+INSERT INTO checks VALUES('cce_d2 class weights 5e-324 and 1, smoothing 0.3, rows weighted 2^-1000', (SELECT cce_d2(column1, column2, column3, '{"class_weight": [5e-324,5e-324,1.0], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',ieee754(1,-1000)),(1,'[0.3,0.5,0.2]',ieee754(1,-1000)))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
+INSERT INTO checks VALUES('cce_d2 class weights 5e-324 and 1, smoothing 0.3, rows weighted 2^-1030', (SELECT cce_d2(column1, column2, column3, '{"class_weight": [5e-324,5e-324,1.0], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',ieee754(1,-1030)),(1,'[0.3,0.5,0.2]',ieee754(1,-1030)))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
+INSERT INTO checks VALUES('cce_d2 class weights 5e-324 and 1, smoothing 0.3, rows weighted 3 2^-1074', (SELECT cce_d2(column1, column2, column3, '{"class_weight": [5e-324,5e-324,1.0], "smoothing": 0.3}') FROM (VALUES (0,'[0.5,0.3,0.2]',ieee754(3,-1074)),(1,'[0.3,0.5,0.2]',ieee754(3,-1074)))), ieee754(8605005620013461,-53), 'abs', 2.517891206842772e-16);
 
 -- L below 2^-960 and L0 above it: a label of frequency 2^-968,
 -- the model right on the other rows (eps 0)
