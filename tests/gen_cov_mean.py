@@ -51,18 +51,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import accuracy_props as A  # noqa: E402
 import gen_d2_ref as D  # noqa: E402
-from sqlgen import num, q, write_checks  # noqa: E402
+from sqlgen import num, q, rows_sql, write_checks  # noqa: E402
 from mpmath import mp, mpf  # noqa: E402
 
 T = 2.0 ** -1074
 OUT = []
 
-
-def rows_sql(rows):
-    return "(VALUES " + ",".join(
-        "(%s,%s,%s)" % (q(json.dumps(y)) if isinstance(y, list) else y,
-                        q(json.dumps(x)), num(s))
-        for y, x, s in rows) + ")"
 
 
 def row_loss(y, x, logits, o):

@@ -41,18 +41,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import accuracy_props as A  # noqa: E402
-from sqlgen import num, q, write_checks  # noqa: E402
+from sqlgen import num, q, rows_sql, write_checks  # noqa: E402
 from mpmath import mp, mpf, log  # noqa: E402
 
 mp.prec = 400
 T = 2.0 ** -1074
 
-
-def rows_sql(rows):
-    return "(VALUES " + ",".join(
-        "(%s,%s,%s)" % (q(json.dumps(y)) if isinstance(y, list) else y,
-                        q(json.dumps(x)), num(s))
-        for y, x, s in rows) + ")"
 
 
 def row_loss(y, x, logits, o):

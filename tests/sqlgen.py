@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """What the mpmath generators of tests/sql/*.sql share: a double written
-exactly for SQLite 3.25 and later, a quoted SQL string, and the file
-written whole (to /tmp, then moved, so that a failed run leaves the
+exactly for SQLite 3.25 and later, a quoted SQL string, the multi-class
+rows as a VALUES table, and the file written whole (to /tmp, then moved, so that a failed run leaves the
 committed file as it was)."""
+import json
 import math
 import os
 import shutil
@@ -26,6 +27,15 @@ def num(x):
 
 def q(s):
     return "'" + s.replace("'", "''") + "'"
+
+
+def rows_sql(rows):
+    """(VALUES ...) of multi-class rows (y, x, w): y a class index or a
+    list of targets, x a list, w a double written exactly"""
+    return "(VALUES " + ",".join(
+        "(%s,%s,%s)" % (q(json.dumps(y)) if isinstance(y, list) else y,
+                        q(json.dumps(x)), num(w))
+        for y, x, w in rows) + ")"
 
 
 def write_checks(name, head, out):
