@@ -83,34 +83,49 @@ static int refused_keys(sqlite3_context *ctx, D2Agg *d, int argc,
   double store[BCE_D2_PARSE_ROOM];
   const char *z;
   const char *fn = bce_func(ctx)->zName;
+  unsigned own = bce_func(ctx)->optKeys;
+  unsigned keys;
+  size_t n;
   bce_options o;
   bce_options_error e;
   if( d->a.o.given || argc<3 || !is_options(argv[argc-1]) ) return 1;
   z = (const char*)sqlite3_value_text(argv[argc-1]);
   if( z==0 ) return 1;            /* out of memory: the step reports it */
+  n = (size_t)sqlite3_value_bytes(argv[argc-1]);
   bce_options_init(&o);
-  if( bce_options_parse(z, (size_t)sqlite3_value_bytes(argv[argc-1]),
-                        bce_func(ctx)->optKeys|BCE_D2_REFUSED, &o, store,
-                        BCE_D2_PARSE_ROOM, &e)!=BCE_OPTIONS_OK ){
-    return 1;                     /* the step words what is wrong */
+  if( bce_options_parse(z, n, own|BCE_D2_REFUSED, &o, store,
+                        BCE_D2_PARSE_ROOM, &e)==BCE_OPTIONS_OK ){
+    keys = o.keys;
+  }else{
+    /* Text malformed after a refused key, another key that does not
+    ** apply after it, or arrays past the room: the step's own parse
+    ** meets the refused key first, so it is worded here (fuzz seed 152
+    ** found bce_d2(1, 0.5, '{"gamma": 2') worded with no reason). */
+    bce_options_init(&o);
+    if( bce_options_parse(z, n, own, &o, 0, 0, &e)
+          !=BCE_OPTIONS_NOT_APPLICABLE
+     || (e.key & BCE_D2_REFUSED)==0 ){
+      return 1;                   /* the step words what is wrong */
+    }
+    keys = e.key;
   }
-  if( o.keys & BCE_OPT_REDUCTION ){
+  if( keys & BCE_OPT_REDUCTION ){
     bce_error(ctx, "options key \"reduction\" does not apply to %s(): a "
               "score is one number for all the rows, not reduced; drop the "
               "key", fn);
     return 0;
   }
-  if( (o.keys & BCE_OPT_ALPHA) && !(o.keys & BCE_OPT_GAMMA)
-   && (bce_func(ctx)->optKeys & BCE_OPT_MULTICLASS) ){
+  if( (keys & BCE_OPT_ALPHA) && !(keys & BCE_OPT_GAMMA)
+   && (own & BCE_OPT_MULTICLASS) ){
     bce_error(ctx, "options key \"alpha\" does not apply to %s(): weigh "
               "the classes with class_weight", fn);
     return 0;
   }
-  if( o.keys & (BCE_OPT_GAMMA|BCE_OPT_ALPHA) ){
+  if( keys & (BCE_OPT_GAMMA|BCE_OPT_ALPHA) ){
     bce_error(ctx, "options key \"%s\" does not apply to %s(): the focal "
               "terms make the loss nonlinear in a soft label, so the null "
               "model's loss is not the loss at the mean label",
-              (o.keys & BCE_OPT_GAMMA) ? "gamma" : "alpha", fn);
+              (keys & BCE_OPT_GAMMA) ? "gamma" : "alpha", fn);
     return 0;
   }
   return 1;

@@ -362,6 +362,13 @@ def main():
     # assertion fired in CI's fuzz step (2026-12-06)
     seeds["found_eps_object_text"] = base64.b64decode(
         "LQADARMBEwITQQAdDLs1MC41NWUxZS0zMDATBBMT")
+    # bce_d2() with gamma and then text that is not JSON: the scores'
+    # refusal read only well-formed options, and ext/options.c's reason
+    # asserted gamma could not reach it (seed 152, 2026-12-07)
+    seeds["found_d2_refused_key_malformed"] = base64.b64decode(
+        "CNVZX/8DDv/xfxz4VlZWAAAAEFZWVlZWVlZWVlZWVlZWVlZWVlZWVlYpI4wAAAgn"
+        "eyJnYW1tYSJ+7nJhZGXuY4Bvb29vb29vb29vb29vb29vb29vb29vb29vb29vb28H"
+        "LG9vb29vb29vb29vb29vb+Xl5eXluw==")
     outdir = os.path.join(HERE, "seeds")
     if "--check" in sys.argv[1:]:
         # make test: the committed seeds are this script's output, so that a
