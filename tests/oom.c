@@ -475,6 +475,13 @@ static const Case cases[] = {
    .sql = "SELECT bce_term(1, 0.5, zeroblob(4))",
    .error = "bce_term(): w must be a number, got a blob of 4 bytes; numpy "
             "scalars bind as blobs: float(x) fixes it"},
+  /* one byte, where no test before the message expands it: the failed
+  ** expansion is out of memory, not the byte a numpy boolean binds
+  ** (error_blob()'s n>0; make mutate's n>1 reads the NULL) */
+  {.name = "error message for a 1-byte zeroblob w (its byte allocated)",
+   .sql = "SELECT bce_term(1, 0.5, zeroblob(1))",
+   .error = "bce_term(): w must be a number, got a blob of 1 byte; numpy "
+            "booleans bind as blobs: int(x) fixes it"},
   {.name = "bce_d2(y, p): the aggregate context of its short path",
    .sql = "SELECT bce_d2(column1, column2) FROM " WORKED,
    .ref = "SELECT 1 - (" WORKED_REF ") / (-(3 * ln(0.75) + ln(0.25)) / 4)"},
