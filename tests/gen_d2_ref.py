@@ -512,6 +512,11 @@ def main():
     bce_case("bce_d2 text numbers (rule 3)",
              [(1.0, 0.7, 2.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.5)], True,
              text=True)
+    # bce_d2(y, p) of text rows: the row path's two-argument step (make
+    # mutate: a mutant that took its inverse there survived)
+    bce_case("bce_d2 text numbers, unweighted (rule 3)",
+             [(1.0, 0.7, 1.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.0)], False,
+             text=True)
     # ybar's double is the clip bound and the rest is on the side that
     # leaves it unclipped: 0.25 + 2^-55 above eps = 0.25, 0.75 - 2^-54 below
     # 1 - eps

@@ -373,6 +373,18 @@ def programs(units):
         if f.endswith(".sql") and "tests/sql/" + f not in SLOW_SQL:
             add("tests/sql/" + f, ["sqlite3", "-batch", "-bail", ":memory:",
                                    "-cmd", ".load {LIB}", ".read tests/sql/" + f])
+    # 2b. the same scripts under an x86-64 without AVX2, for the portable
+    #     code the processor test replaces here (run.sh's portable step,
+    #     which names the scripts it leaves out)
+    if os.uname().machine == "x86_64" and shutil.which("qemu-x86_64"):
+        leave = re.search(r'PORTABLE_SKIP="([^"]*)"',
+                          open(os.path.join(ROOT, "tests/run.sh")).read()).group(1).split()
+        for f in sorted(os.listdir(os.path.join(ROOT, "tests/sql"))):
+            g = "tests/sql/" + f
+            if f.endswith(".sql") and g not in SLOW_SQL and g not in leave:
+                add("portable: " + g, ["qemu-x86_64", "-cpu", "Nehalem", shutil.which("sqlite3"),
+                                       "-batch", "-bail", ":memory:", "-cmd", ".load {LIB}",
+                                       ".read " + g])
     # 3. the checker: every line must be a FAIL| line
     add("checker", ["sqlite3", "-batch", "-bail", ":memory:", "-cmd", ".load {LIB}",
                     ".read tests/checker/must_fail.sql"], judge="checker")

@@ -9,7 +9,7 @@
 #   LIB      the extension to load       (default ./bce.so)
 #   BUILD    where make put the test programs (default build)
 #   STEPS    the steps to run (default: all but slow):
-#              unit sql checker errors docs load python host slow
+#              unit sql portable checker errors docs load python host slow
 #   RESULTS  also append the result lines to this file
 #   NO_SUMMARY=1  do not end with the count (tests/check.sh sums its lanes)
 #
@@ -34,7 +34,7 @@ BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
 UNITS=${UNITS:-core arrays state cce cce_opt jsonb elementary fma options binary_opt log_pair opt_v3 log_batch opt_batch scores sigmoid qd}
 UNIT=${UNIT:-$(for u in $UNITS; do printf '%s ' "$BUILD/unit_$u"; done)}
-STEPS=${STEPS:-unit sql checker errors docs load python host}
+STEPS=${STEPS:-unit sql portable checker errors docs load python host}
 WRAP=${WRAP:-}
 SQLITE3_ARGS=${SQLITE3_ARGS:-}
 REPORTS=${REPORTS:-}
@@ -45,6 +45,11 @@ RESULTS=${RESULTS:-}
 # Scale tests: minutes under valgrind, and seconds of data generation that
 # the fast tier cannot spend.  make check runs them once, plain.
 SLOW_SQL="tests/sql/mpmath_big_arrays.sql"
+# The portable step's leave-outs: a third of its time under qemu each, in
+# code no processor test chooses (multi-class) or in frames whose steps
+# the other scripts reach
+PORTABLE_SKIP="tests/sql/windows.sql tests/sql/mpmath_far_tails_cce_logits.sql
+  tests/sql/mpmath_cce_means.sql tests/sql/mpmath_cce_options.sql"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -109,12 +114,40 @@ if step sql; then
     jobs="$jobs $f"
   done
 fi
+# 2b. The code the processor chooses: on x86-64 ext/entry.c registers
+#     AVX2 builds of some steps and src/logsumexp.c takes an AVX2+FMA
+#     kernel, so on this machine the SQL scripts never run the portable
+#     code beside them (make mutate found its mutants alive).  The scripts
+#     again in the same shell under qemu-x86_64 -cpu Nehalem, an x86-64
+#     without AVX2, run it.
+if step portable && [ -z "$WRAP" ]; then
+  if [ "$(uname -m)" != x86_64 ]; then
+    skip "portable steps" "not an x86-64 host: the portable code is the only code"
+  elif ! command -v qemu-x86_64 >/dev/null; then
+    if [ "${CI:-}" = true ]; then
+      fail "portable steps" "no qemu-x86_64 (qemu-user; required in CI)"
+    else
+      skip "portable steps" "no qemu-x86_64 (qemu-user)"
+    fi
+  else
+    for f in tests/sql/*.sql; do
+      case " $SLOW_SQL $SKIP " in *" $f "*) continue ;; esac
+      case " $(echo $PORTABLE_SKIP) " in *" $f "*) continue ;; esac
+      jobs="$jobs portable:$f"
+    done
+  fi
+fi
 run_jobs() {  # run_jobs LANE N: every Nth job from the LANEth
   k=0
   for job in $jobs; do
     k=$((k + 1))
     [ $(( (k - 1) % $2 )) -eq $(( $1 - 1 )) ] || continue
     case $job in
+      portable:*)
+        (NAME="${NAME}portable: "
+         program "${job#portable:}" qemu-x86_64 -cpu Nehalem \
+           "$(command -v "$SQLITE3")" $SQLITE3_ARGS -batch -bail :memory: \
+           -cmd ".load $LIB" ".read ${job#portable:}") ;;
       *.sql) sql_script "$job" ;;
       *) program "$job" "$job" ;;
     esac
