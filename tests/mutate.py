@@ -69,6 +69,8 @@ the occurrence nearest its line number) or the run fails.  The score per file is
                 itself, whole, with the mutant in the copy's tree (then
                 built again as it was); MUTATE_FULL=all for every mutant.
                 A mutant where the two disagree fails the run
+  MUTATE_RESUME=<a progress.tsv>  only the mutants that file does not list:
+                the rest of a run that was stopped, on the same tree
   MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
                 as surviving and tests/mutants_equivalent.tsv does not
                 excuse, against the tree as it is now (the new tests)
@@ -1272,6 +1274,17 @@ def main():
         mutants = [m for m in mutants
                    if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive
                    and excuse(m, equivalent) is None]
+    resume = os.environ.get("MUTATE_RESUME")
+    if resume:
+        # a run stopped part way (for the machine): the mutants its
+        # progress.tsv lists are done; the rest, from the same tree
+        done = set()
+        for line in open(resume):
+            f = line.rstrip("\n").split("\t")
+            if len(f) >= 7:
+                done.add((f[0], f[1], f[2], f[6]))
+        mutants = [m for m in mutants
+                   if (m["file"], str(m["line"]), m["site"][0], m["mut"]) not in done]
     if os.environ.get("MUTATE_LIST") == "1":
         for m in mutants:
             print("%s:%d\t%s\t%s\t%s" % (m["file"], m["line"], m["site"][0],
