@@ -512,6 +512,11 @@ def main():
     bce_case("bce_d2 text numbers (rule 3)",
              [(1.0, 0.7, 2.0), (0.0, 0.2, 1.0), (0.25, 0.6, 1.5)], True,
              text=True)
+    # a label 2^-1074 beside labels 0: sum(w y) is not 0, so D^2 is a
+    # number, not the NULL of labels all alike (make mutate: the short
+    # path's test y!=0 at y!=2^-1074 left the label out)
+    bce_case("bce_d2 one label 2^-1074, the other 0",
+             [(0.0, 0.5, 1.0), (5e-324, 0.5, 1.0)], False)
     # bce_d2(y, p) of text rows: the row path's two-argument step (make
     # mutate: a mutant that took its inverse there survived)
     bce_case("bce_d2 text numbers, unweighted (rule 3)",

@@ -872,6 +872,21 @@ def score_cases():
         cases.append((name, "bce_d2", o, weighted, BIN, rows,
                       lambda r, o=o, w=weighted: bce_d2_state(o, r, w)[0],
                       lambda r, o=o, w=weighted: bce_d2_state(o, r, w)[1]))
+    # weights 1 + 2^-52, where w y is not y: the states' sums hold the
+    # exact products (make mutate: a shortcut taken for this w as for
+    # w = 1 added y, off by 2^-52 y, within the score's error bound)
+    W1 = 1 + 2.0 ** -52
+    BIN_W1 = [(1, 0.4, W1), (0, 0.5, 2), (0.3, 0.35, W1), (1, 0.2, 3)]
+    cases.append(("bce_d2_state(y, p, w) with weights 1 + 2^-52", "bce_d2",
+                  {"eps": E}, True, BIN_W1, BIN_W1,
+                  lambda r: bce_d2_state({"eps": E}, r, True)[0],
+                  lambda r: bce_d2_state({"eps": E}, r, True)[1]))
+    MC_W1 = [([0.2, 0.5, 0.3], [0.3, 0.3, 0.4], W1), (1, [0.1, 0.3, 0.6], 2),
+             (0, [0.7, 0.2, 0.1], W1)]
+    cases.append(("cce_d2_state(y, p, w) with weights 1 + 2^-52", "cce_d2",
+                  {"eps": E}, True, MC_W1, MC_W1,
+                  lambda r: cce_d2_state({"eps": E}, r, True)[0],
+                  lambda r: cce_d2_state({"eps": E}, r, True)[1]))
     for name, o, weighted in [
             ("cce_d2_state(y, p)", {"eps": E}, False),
             ("cce_d2_state(y, p, w)", {"eps": E}, True),

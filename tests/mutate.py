@@ -69,8 +69,9 @@ the occurrence nearest its line number) or the run fails.  The score per file is
                 itself, whole, with the mutant in the copy's tree (then
                 built again as it was); MUTATE_FULL=all for every mutant.
                 A mutant where the two disagree fails the run
-  MUTATE_RESUME=<a progress.tsv>  only the mutants that file does not list:
-                the rest of a run that was stopped, on the same tree
+  MUTATE_RESUME=<a copy of progress.tsv>  only the mutants that file does
+                not list: the rest of a run that was stopped, on the same
+                tree (a copy: this run writes build/mutate/progress.tsv anew)
   MUTATE_RERUN=build/mutate/results.tsv  only the mutants that file lists
                 as surviving and tests/mutants_equivalent.tsv does not
                 excuse, against the tree as it is now (the new tests)
@@ -1275,6 +1276,10 @@ def main():
                    if (m["file"], m["site"][0], m["orig"], m["mut"]) in alive
                    and excuse(m, equivalent) is None]
     resume = os.environ.get("MUTATE_RESUME")
+    if resume and os.path.abspath(resume) == os.path.join(OUT, "progress.tsv"):
+        # this run writes that file afresh: the stopped run's record would go
+        sys.exit("make mutate: MUTATE_RESUME names the progress.tsv this run "
+                 "writes; copy it elsewhere first")
     if resume:
         # a run stopped part way (for the machine): the mutants its
         # progress.tsv lists are done; the rest, from the same tree

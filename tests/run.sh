@@ -123,6 +123,8 @@ fi
 if step portable && [ -z "$WRAP" ]; then
   if [ "$(uname -m)" != x86_64 ]; then
     skip "portable steps" "not an x86-64 host: the portable code is the only code"
+  elif [ "$(head -c 4 "$(command -v "$SQLITE3")" 2>/dev/null)" != "$(printf '\177ELF')" ]; then
+    skip "portable steps" "SQLITE3 is not a program qemu-x86_64 can run"
   elif ! command -v qemu-x86_64 >/dev/null; then
     if [ "${CI:-}" = true ]; then
       fail "portable steps" "no qemu-x86_64 (qemu-user; required in CI)"
