@@ -88,7 +88,14 @@ static int refused_keys(sqlite3_context *ctx, D2Agg *d, int argc,
   size_t n;
   bce_options o;
   bce_options_error e;
+  int i;
   if( d->a.o.given || argc<3 || !is_options(argv[argc-1]) ) return 1;
+  for(i=0; i<argc-1; i++){
+    /* rule 1: a row with a NULL is skipped before its options are read,
+    ** as the step skips it and as any other key is (fuzz seed 161: a
+    ** refusal at such a row failed one row order only) */
+    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return 1;
+  }
   z = (const char*)sqlite3_value_text(argv[argc-1]);
   if( z==0 ) return 1;            /* out of memory: the step reports it */
   n = (size_t)sqlite3_value_bytes(argv[argc-1]);
