@@ -116,6 +116,10 @@ INSERT INTO checks SELECT 'rule 1: cce_d2 skips a NULL row whose options hold ga
   cce_d2(NULL, '[0.5, 0.5]', 1, '{"gamma": 2}'), NULL, 'is', NULL;
 INSERT INTO checks SELECT 'rule 1: bce_d2 skips a NULL row whose options hold reduction, malformed after it',
   bce_d2(NULL, 0.5, '{"reduction": "sum"'), NULL, 'is', NULL;
+INSERT INTO checks SELECT 'rule 1: bce_d2 skips a NULL p beside options that hold gamma (the last argument before them)',
+  bce_d2(0.5, NULL, '{"gamma": 2}'), NULL, 'is', NULL;
+INSERT INTO checks SELECT 'rule 1: bce_d2_state skips a NULL w beside options that hold alpha',
+  bce_d2_state(0.3, 0.5, NULL, '{"alpha": 0.25}'), NULL, 'is', NULL;
 INSERT INTO checks SELECT 'rule 1: bce_d2 with a NULL row of refused keys first is bce_d2 with it last',
   (SELECT bce_d2(column1, column2, column3, column4) FROM (VALUES
     (0.5, NULL, NULL, '{"gamma": 2'), (1, 0.25, 1, 0.125), (0, 0.5, 2, 0.125))),
