@@ -46,10 +46,16 @@ static double soft_grad(double y, double q, double n){
   double D_hi = p*n;
   double D_lo, g, r;
   int k = 0;
-  if( !(D_hi>=0x1p-968) ){
-    /* below 2^-968, D_lo (about 2^-53 D_hi) would itself lose bits
-    ** (bce_grad(1.0735398655704151e-203, 0.9999999999990677,
-    ** 2.901348345182726e-296) was 1.24 ulp off) */
+  if( !(D_hi>=0x1p-968) || !(fabs(d_hi)>=0x1p-968)
+   || !(fabs(d_hi)>=D_hi*0x1p-968) ){
+    /* The residual r below and r/D_hi are about 2^-53 of d_hi and of the
+    ** quotient; each of d_hi, D_hi and the quotient below 2^-968 would put
+    ** them among the subnormals, where they lose bits (D_hi:
+    ** bce_grad(1.0735398655704151e-203, 0.9999999999990677,
+    ** 2.901348345182726e-296) was 1.24 ulp off; d_hi, a subnormal y and q
+    ** and a large n: 1.46 ulp; a subnormal quotient, 0.74).  D_hi*2^-968
+    ** is exact where the test decides: if D_hi < 1, |d_hi| >= 2^-968
+    ** passes it already. */
     if( p==0.0 ){
       /* q = 0 or 1 (eps = 0): the residual would be Inf - Inf; the plain
       ** quotients give the limit */
@@ -59,13 +65,14 @@ static double soft_grad(double y, double q, double n){
     ** the plain quotients lost their bits there or overflowed halfway
     ** (bce_grad(0.648179671708945, 5.803176788428709e-102,
     ** 3.801236762917748e-294) was 1.35 ulp off).  Scale d, p and n to
-    ** [1, 2) by powers of two (up, so exactly), and the quotient back: d
-    ** too, or a subnormal d would make a subnormal quotient that loses
-    ** bits before the scaling (bce_grad(1.1421791822043943e-308,
-    ** 3.83534055521702e-309, 1, 0) was 4.7 ulp off).  The result is
-    ** >= 2^-52 (|d| >= 2^-1074 over a denominator below 2^-1022), so the
-    ** last scaling rounds only when it overflows, to the Inf that is
-    ** right. */
+    ** [1, 2) by powers of two (exactly: d and p up, a normal n either
+    ** way), and the quotient back: d too, or a subnormal d would make a
+    ** subnormal quotient that loses bits before the scaling
+    ** (bce_grad(1.1421791822043943e-308, 3.83534055521702e-309, 1, 0) was
+    ** 4.7 ulp off).  The quotient goes back as the pair g + r/D_hi, so
+    ** that a subnormal result is rounded once (bce_ldexp_dd()), not to 53
+    ** bits first: that had added up to a quarter ulp of the subnormal's.
+    ** An overflow rounds to the Inf that is right. */
     int a = ilogb(p), b = ilogb(n), c;
     if( d_hi==0.0 ) return 0.0;     /* q = y */
     c = ilogb(d_hi);
@@ -80,7 +87,7 @@ static double soft_grad(double y, double q, double n){
   D_lo = bce_fma(p, n, -D_hi) + p_lo*n;
   g = d_hi/D_hi;
   r = bce_fma(-g, D_hi, d_hi) + d_lo - g*D_lo;
-  return ldexp(g + r/D_hi, -k);
+  return bce_ldexp_dd(g, r/D_hi, -k);
 }
 
 /* -1/q/n for a hard label 1, q below 2^-1024 (eps = 0): -1/q overflows
