@@ -54,6 +54,11 @@ INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0) = -1/2^-52', bce_grad(1, 0), 
 INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1) = 1/(1 - (1 - 2^-52))', bce_grad(0, 1), 4503599627370496.0, 'is', NULL);
 INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0, 1, 1e-15) = -1/1e-15', bce_grad(1, 0, 1, 1e-15), -1 / 1e-15, 'ulp', 1);
 INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1, 1, 1e-15) = 1/(1 - (1 - 1e-15))', bce_grad(0, 1, 1, 1e-15), 1 / (1 - (1 - 1e-15)), 'ulp', 1);
+-- eps = 0: q = 0 or 1 against a certain label is the limit, an infinite
+-- gradient, any n (no scaling of q = 0: ilogb(0) is FP_ILOGB0)
+INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0, 1, 0) = -Inf', bce_grad(1, 0, 1, 0), -1e999, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_grad(1, 0, 3, 0) = -Inf', bce_grad(1, 0, 3, 0), -1e999, 'is', NULL);
+INSERT INTO checks VALUES ('rule 6: bce_grad(0, 1, 2, 0) = +Inf', bce_grad(0, 1, 2, 0), 1e999, 'is', NULL);
 -- a weight times a tiny loss below the double range (1e-100 * 1e-300):
 -- the product must not underflow to 0.  One row, or rows of one loss: the
 -- weighted mean is that loss, -log1p(-1e-300), whose nearest double is 1e-300
