@@ -8,7 +8,9 @@ texts that differ in one byte or only in length, texts longer than the
 cache's first block (64 bytes) and pos_weight arrays longer than the
 options' room (32 numbers: parsed into the cache's own storage), a NULL
 and a number (a weight) in the column between them; bce_term and bce_grad
-in one statement (each function's keys have a cache of their own).  A
+in one statement (each function's keys have a cache of their own); and a
+constant options argument with arrays, which SQLite keeps with the
+argument from the first row on (constant_arrays()).  A
 row that took another row's options would be off by a factor, far
 outside the 1 ulp allowed.
 
@@ -84,6 +86,58 @@ def sql_text(v):
     return "'" + v.replace("'", "''") + "'"
 
 
+def constant_arrays(w, r):
+    """A constant options argument with arrays: parsed on the first row
+    into the call's room, then moved with its arrays into the block
+    SQLite keeps with the argument, which the next rows read.  Two call
+    sites in one statement, so that the second's parse lands where the
+    first's room was; arrays of 1 and 3 elements; for cce_term alpha and
+    class_weight both, each after the other in one of the texts (the
+    second array's place in the block is not 0).  tests/gen_cce_opt.py's
+    definition for cce_term, within its 4 ulp."""
+    import gen_cce_opt
+    pa = ['{"pos_weight": [1.5, 2, 3]}', '{"pos_weight": [4, 0.5, 2.5], "gamma": 2}',
+          '{"pos_weight": [3]}', '{"pos_weight": [0.25], "smoothing": 0.1}']
+    ca = ['{"alpha": [0.5, 1, 2], "class_weight": [3, 1, 0.5]}',
+          '{"class_weight": [2, 0.25, 1], "alpha": [1.5, 0.5, 3], "gamma": 1}']
+    w("")
+    w("-- a constant options argument with arrays, two call sites a statement")
+    w("CREATE TEMP TABLE ca(i INTEGER PRIMARY KEY, k, y, p, a, b);")
+    i = 0
+    for k, (ta, tb) in ((3, pa[:2]), (1, pa[2:])):
+        for _ in range(6):
+            i += 1
+            y = [r.randint(0, 1) for _ in range(k)]
+            p = [r.random() for _ in range(k)]
+            w("INSERT INTO ca VALUES(%d, %d, '%s', '%s', %s, %s);"
+              % (i, k, json.dumps(y), json.dumps(p),
+                 sql_num(float(term(y, p, ta))), sql_num(float(term(y, p, tb)))))
+    for k, (ta, tb) in ((3, pa[:2]), (1, pa[2:])):
+        w("INSERT INTO checks SELECT 'constant options ' || %s || ' row ' || i, "
+          "x, a, 'ulp', 1 FROM (SELECT i, a, bce_term(y, p, %s) AS x, "
+          "bce_term(y, p, %s) AS z FROM ca WHERE k = %d ORDER BY i);"
+          % (sql_text(ta), sql_text(ta), sql_text(tb), k))
+        w("INSERT INTO checks SELECT 'constant options ' || %s || ' row ' || i, "
+          "z, b, 'ulp', 1 FROM (SELECT i, b, bce_term(y, p, %s) AS x, "
+          "bce_term(y, p, %s) AS z FROM ca WHERE k = %d ORDER BY i);"
+          % (sql_text(tb), sql_text(ta), sql_text(tb), k))
+    w("CREATE TEMP TABLE cc(i INTEGER PRIMARY KEY, y, p, a, b);")
+    for i in range(1, 7):
+        y = r.randint(0, 2)
+        p = [r.random() + 0.05 for _ in range(3)]
+        p = [v / sum(p) for v in p]
+        xs = [mpf(v) for v in p]
+        la, lb = (gen_cce_opt.loss_of(y, xs, json.loads(t), False) for t in ca)
+        w("INSERT INTO cc VALUES(%d, %d, '%s', %s, %s);"
+          % (i, y, json.dumps(p), sql_num(float(la)), sql_num(float(lb))))
+    for col, t in (("x", ca[0]), ("z", ca[1])):
+        w("INSERT INTO checks SELECT 'constant options ' || %s || ' row ' || i, "
+          "%s, %s, 'ulp', 4 FROM (SELECT i, a, b, cce_term(y, p, %s) AS x, "
+          "cce_term(y, p, %s) AS z FROM cc ORDER BY i);"
+          % (sql_text(t), col, "a" if col == "x" else "b", sql_text(ca[0]),
+             sql_text(ca[1])))
+
+
 def main():
     r = random.Random(20261207)
     short = ['{"pos_weight": 3}', '{"pos_weight": 4}', '{"gamma": 2}',
@@ -143,6 +197,7 @@ def main():
       "bce_term, row ' || i || ' ' || o, g, grad, 'ulp', 1 FROM (SELECT i, "
       "o, grad, bce_term(y, p, o) AS t, bce_grad(y, p, 1, o) AS g FROM oc "
       "WHERE grad IS NOT NULL ORDER BY i);")
+    constant_arrays(w, r)
     w("")
     w(".read tests/sql/lib/report.sql")
     tmp = "/tmp/mpmath_options_column.sql"

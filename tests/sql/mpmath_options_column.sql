@@ -81,4 +81,32 @@ INSERT INTO oc VALUES(73, '[1, 1, 1]', '[0.4921400428780801, 0.9972200074027056,
 INSERT INTO checks SELECT 'options from a column: bce_term row ' || i || ' ' || coalesce(o, 'NULL'), t, term, CASE WHEN term IS NULL THEN 'is' ELSE 'ulp' END, 1 FROM (SELECT i, o, term, bce_term(y, p, o) AS t FROM oc ORDER BY i);
 INSERT INTO checks SELECT 'options from a column: bce_grad beside bce_term, row ' || i || ' ' || o, g, grad, 'ulp', 1 FROM (SELECT i, o, grad, bce_term(y, p, o) AS t, bce_grad(y, p, 1, o) AS g FROM oc WHERE grad IS NOT NULL ORDER BY i);
 
+-- a constant options argument with arrays, two call sites a statement
+CREATE TEMP TABLE ca(i INTEGER PRIMARY KEY, k, y, p, a, b);
+INSERT INTO ca VALUES(1, 3, '[1, 0, 1]', '[0.06631541192727952, 0.2969359302787463, 0.41030691043236256]', ieee754(5325398617591905,-51), ieee754(3853240252040789,-50));
+INSERT INTO ca VALUES(2, 3, '[0, 1, 1]', '[0.674722389474278, 0.8720017775073, 0.8256719407485701]', ieee754(5919763015011865,-53), ieee754(3164268256894923,-54));
+INSERT INTO ca VALUES(3, 3, '[0, 1, 1]', '[0.3802051219473942, 0.40141203235869305, 0.6302473879816057]', ieee754(1384417410551797,-50), ieee754(4689297293444071,-55));
+INSERT INTO ca VALUES(4, 3, '[1, 1, 1]', '[0.6418716746015707, 0.8860335922153667, 0.1845545638699716]', ieee754(8971893297683499,-52), ieee754(4559664764462575,-52));
+INSERT INTO ca VALUES(5, 3, '[0, 0, 0]', '[0.21898222518474864, 0.6977482532878992, 0.6306944064653389]', ieee754(7325204448819761,-53), ieee754(5948384970843843,-54));
+INSERT INTO ca VALUES(6, 3, '[1, 0, 1]', '[0.2928294887114973, 0.8450491233000497, 0.8284129570364374]', ieee754(400785168031173,-48), ieee754(713480436486249,-49));
+INSERT INTO ca VALUES(7, 1, '[1]', '[0.8018411073090943]', ieee754(5967579659435109,-53), ieee754(1201424793174783,-53));
+INSERT INTO ca VALUES(8, 1, '[0]', '[0.3392087087867426]', ieee754(1865918949747925,-52), ieee754(7333943026748621,-54));
+INSERT INTO ca VALUES(9, 1, '[0]', '[0.34876580644001776]', ieee754(3863061273468721,-53), ieee754(3788505397070311,-53));
+INSERT INTO ca VALUES(10, 1, '[1]', '[0.19314640752402323]', ieee754(5553974583195733,-50), ieee754(903542590208709,-51));
+INSERT INTO ca VALUES(11, 1, '[0]', '[0.506331155659866]', ieee754(3179047481960157,-52), ieee754(3058407475672367,-52));
+INSERT INTO ca VALUES(12, 1, '[1]', '[0.727990661938311]', ieee754(4289233570651967,-52), ieee754(5061843151782529,-55));
+INSERT INTO checks SELECT 'constant options ' || '{"pos_weight": [1.5, 2, 3]}' || ' row ' || i, x, a, 'ulp', 1 FROM (SELECT i, a, bce_term(y, p, '{"pos_weight": [1.5, 2, 3]}') AS x, bce_term(y, p, '{"pos_weight": [4, 0.5, 2.5], "gamma": 2}') AS z FROM ca WHERE k = 3 ORDER BY i);
+INSERT INTO checks SELECT 'constant options ' || '{"pos_weight": [4, 0.5, 2.5], "gamma": 2}' || ' row ' || i, z, b, 'ulp', 1 FROM (SELECT i, b, bce_term(y, p, '{"pos_weight": [1.5, 2, 3]}') AS x, bce_term(y, p, '{"pos_weight": [4, 0.5, 2.5], "gamma": 2}') AS z FROM ca WHERE k = 3 ORDER BY i);
+INSERT INTO checks SELECT 'constant options ' || '{"pos_weight": [3]}' || ' row ' || i, x, a, 'ulp', 1 FROM (SELECT i, a, bce_term(y, p, '{"pos_weight": [3]}') AS x, bce_term(y, p, '{"pos_weight": [0.25], "smoothing": 0.1}') AS z FROM ca WHERE k = 1 ORDER BY i);
+INSERT INTO checks SELECT 'constant options ' || '{"pos_weight": [0.25], "smoothing": 0.1}' || ' row ' || i, z, b, 'ulp', 1 FROM (SELECT i, b, bce_term(y, p, '{"pos_weight": [3]}') AS x, bce_term(y, p, '{"pos_weight": [0.25], "smoothing": 0.1}') AS z FROM ca WHERE k = 1 ORDER BY i);
+CREATE TEMP TABLE cc(i INTEGER PRIMARY KEY, y, p, a, b);
+INSERT INTO cc VALUES(1, 2, '[0.1815358821001394, 0.6449031323673892, 0.17356098553247137]', ieee754(7886821840686629,-52), ieee754(611060368996691,-47));
+INSERT INTO cc VALUES(2, 0, '[0.513573890237452, 0.1299860086997215, 0.35644010106282653]', ieee754(9003074380780649,-53), ieee754(8758660893891983,-53));
+INSERT INTO cc VALUES(3, 0, '[0.2777891582207774, 0.36699169884478394, 0.3552191429344386]', ieee754(1081617877919419,-49), ieee754(97644519761955,-45));
+INSERT INTO cc VALUES(4, 1, '[0.37323359080407925, 0.4168547472347614, 0.20991166196115935]', ieee754(7881456486035681,-53), ieee754(4596033934707507,-56));
+INSERT INTO cc VALUES(5, 2, '[0.283364854136319, 0.45992014551382765, 0.2567150003498534]', ieee754(6123944141488695,-52), ieee754(6827753728595913,-51));
+INSERT INTO cc VALUES(6, 1, '[0.40855532925766347, 0.06875893505779769, 0.5226857356845388]', ieee754(6028402688070113,-51), ieee754(5613896139138847,-54));
+INSERT INTO checks SELECT 'constant options ' || '{"alpha": [0.5, 1, 2], "class_weight": [3, 1, 0.5]}' || ' row ' || i, x, a, 'ulp', 4 FROM (SELECT i, a, b, cce_term(y, p, '{"alpha": [0.5, 1, 2], "class_weight": [3, 1, 0.5]}') AS x, cce_term(y, p, '{"class_weight": [2, 0.25, 1], "alpha": [1.5, 0.5, 3], "gamma": 1}') AS z FROM cc ORDER BY i);
+INSERT INTO checks SELECT 'constant options ' || '{"class_weight": [2, 0.25, 1], "alpha": [1.5, 0.5, 3], "gamma": 1}' || ' row ' || i, z, b, 'ulp', 4 FROM (SELECT i, a, b, cce_term(y, p, '{"alpha": [0.5, 1, 2], "class_weight": [3, 1, 0.5]}') AS x, cce_term(y, p, '{"class_weight": [2, 0.25, 1], "alpha": [1.5, 0.5, 3], "gamma": 1}') AS z FROM cc ORDER BY i);
+
 .read tests/sql/lib/report.sql
