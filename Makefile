@@ -253,7 +253,7 @@ $(BUILD)/fuzz/fuzz_bce: tests/fuzz/fuzz_bce.c $(call objs,fuzz,$(SRC))
 
 TEST_BINS  := $(LIB) $(patsubst %,$(BUILD)/unit_%,$(UNITS)) \
   $(BUILD)/errors_driver $(BUILD)/host_static $(BUILD)/minver/$(LIB) \
-  $(BUILD)/entry_api $(BUILD)/example_parallel
+  $(BUILD)/entry_api $(BUILD)/alloc_rows $(BUILD)/example_parallel
 CHECK_BINS := $(TEST_BINS) $(BUILD)/asan/$(LIB) \
   $(patsubst %,$(BUILD)/asan/unit_%,$(UNITS)) $(BUILD)/asan/oom $(BUILD)/asan/canary.$(SOEXT) \
   $(BUILD)/canary.$(SOEXT) $(BUILD)/tsan/$(LIB) $(BUILD)/tsan/concurrency \

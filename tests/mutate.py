@@ -414,6 +414,7 @@ def programs(units):
     #    test, the build that refuses every SQLite
     add("host_static", ["{HOST_STATIC}"], needs="amalg")
     add("tests/entry_api.c", ["build/entry_api", "{LIB}"])
+    add("tests/alloc_rows.c", ["build/alloc_rows", "{LIB}"])
     add("minver", ["sqlite3", "-batch", ":memory:", "-cmd", ".load {MINVER}", "SELECT 1;"],
         needs="minver", judge="minver")
     return progs

@@ -261,6 +261,9 @@ if step host; then
   # the entry point with API tables of the test's own (another library's,
   # one that reports too old a version) and pzErrMsg NULL
   program tests/entry_api.c "$BUILD/entry_api" "$LIB"
+  # no allocation per row: SQLite's allocator counted over 1000 and 3000
+  # rows of options columns, constant arrays, aggregates, a window, states
+  program tests/alloc_rows.c "$BUILD/alloc_rows" "$LIB"
 
   if [ "${LIB##*.}" = so ]; then
     got=$(nm -D --defined-only "$LIB" | awk '$2 == "T" { print $3 }' | tr '\n' ' ')
