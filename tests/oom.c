@@ -188,6 +188,16 @@ static const Case cases[] = {
           "                                                        "
           "          \"eps\": 1e-7}'), (1, 0.8, '{\"gamma\": 2}'))",
    .ref = "SELECT -(0.36 * ln(0.4) + 0.25 * ln(0.5) + 0.04 * ln(0.8))"},
+  /* the same for kl_div_term, whose options pointer has no default: a
+  ** refused block must end the call, not leave it to read the pointer */
+  {.name = "kl_div_term with options from a column: a longer text, a new block",
+   .sql = "SELECT sum(kl_div_term(column1, column2, column3)) FROM (VALUES"
+          " ('[1, 0]', '[0.4, 0.6]', '{\"eps\": 0.1}'), ('[0.5, 0.5]',"
+          " '[0.5, 0.5]', '{\"eps\": 0.1,"
+          "                                                        "
+          "          \"smoothing\": 0}'), ('[0.2, 0.8]', '[0.5, 0.5]',"
+          " '{\"eps\": 0.1}'))",
+   .ref = "SELECT ln(2.5) + 0.2 * ln(0.4) + 0.8 * ln(1.6)"},
   {.name = "bce() over no rows: NULL, and no context",
    .sql = "SELECT bce(column1, column2) FROM " WORKED " WHERE column1 > 1",
    .ref = "SELECT NULL", .none = 1},
