@@ -916,7 +916,7 @@ def make(cwd, targets, timeout=600):
 
 # what make test builds (TEST_BINS), and the unit programs
 ALL_TARGETS = ["bce.so", "build/errors_driver", "build/host_static", "build/minver/bce.so",
-               "build/entry_api", "build/example_parallel"]
+               "build/entry_api", "build/alloc_rows", "build/example_parallel"]
 
 
 def copy_tree(dst):
