@@ -11,7 +11,8 @@
 **
 ** The queries are the ones whose rows could allocate: options from a
 ** column whose text changes between rows (ext/options.c parses again into
-** the block it keeps for the statement), a constant options argument with
+** the block it keeps for the statement; texts of 65 bytes, past its
+** first block's 64), a constant options argument with
 ** arrays (kept with the argument from the first row on), JSON-array rows
 ** with and without options, aggregates, a window, states.
 ** Prints ok/FAIL lines; exit 1 on a failure, 2 if it cannot run.
@@ -86,7 +87,8 @@ static void check(sqlite3 *db, const char *name, const char *sql,
 }
 
 static const char *const SETUP =
-  "CREATE TABLE t(i INTEGER PRIMARY KEY, y, p, o, ya, pa, oa, yc, pc, oc);"
+  "CREATE TABLE t(i INTEGER PRIMARY KEY, y, p, o, ya, pa, oa, yc, pc, oc,"
+  " o65);"
   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<3000)"
   " INSERT INTO t SELECT i, i % 2, (i % 97 + 1) / 99.0,"
   "  CASE i % 3 WHEN 0 THEN '{\"pos_weight\": 3}' WHEN 1 THEN '{\"gamma\": 2}'"
@@ -97,7 +99,12 @@ static const char *const SETUP =
   "   ELSE '{\"pos_weight\": [1, 1, 5], \"gamma\": 1}' END,"
   "  i % 3, json_array(0.25, 0.25, 0.5),"
   "  CASE i % 2 WHEN 0 THEN '{\"class_weight\": [1, 2, 3]}'"
-  "   ELSE '{\"alpha\": [0.5, 1, 2], \"class_weight\": [3, 1, 1]}' END"
+  "   ELSE '{\"alpha\": [0.5, 1, 2], \"class_weight\": [3, 1, 1]}' END,"
+  /* 65 bytes: one past the 64 the cache's first block holds */
+  "  CASE i % 2 WHEN 0"
+  "   THEN '{\"pos_weight\": 3, \"gamma\": 2, \"smoothing\": 0.1, \"eps\": 1e-7     }'"
+  "   ELSE '{\"pos_weight\": 4, \"gamma\": 2, \"smoothing\": 0.1, \"eps\": 1e-7     }'"
+  "  END"
   " FROM n;";
 
 int main(int argc, char **argv){
@@ -128,6 +135,9 @@ int main(int argc, char **argv){
   check(db, "bce_term, options from a column of three texts",
         "SELECT bce_term(y, p, o) FROM t WHERE i <= ?1",
         "SELECT coalesce(y, p, o) FROM t WHERE i <= ?1");
+  check(db, "bce_term, options from a column of 65-byte texts",
+        "SELECT bce_term(y, p, o65) FROM t WHERE i <= ?1",
+        "SELECT coalesce(y, p, o65) FROM t WHERE i <= ?1");
   check(db, "bce_grad beside bce_term, options from a column",
         "SELECT bce_term(y, p, o), bce_grad(y, p, 1, o) FROM t WHERE i <= ?1",
         "SELECT coalesce(y, p, o), coalesce(y, p, 1, o) FROM t WHERE i <= ?1");
