@@ -22,6 +22,11 @@ and to the bit where only a last bit of a subnormal moves:
     (bce_wloss_tiny()): the sum qs + a made qs - a, which its TwoSum error
     term then carries back up to 2a, loses bits of it where a is near qs:
     3 ulp off and more, against 2.26;
+  - the same rows where the product's error term a's own error ae is
+    subtracted, or the low part se*m is: up to 2.5 and 3.4 ulp off; the
+    first where the code is correctly rounded and the mutant 2 ulp away,
+    inside 2.26, to the bit (the path rounds w*l once, from y ln q and q
+    carried with their errors);
   - bce_term, a soft label with a subnormal loss: 0.0 - x made
     2^-1074 - x, one step of the subnormal grid: to the bit.
 
@@ -54,7 +59,12 @@ N_ABOVE_1 = [("0x1.0p+0", "0x1.2a00195df7544p-2"),
 TINY_WEIGHTED = [("0x0.018f58c7e9096p-1022", "0x0.011b26a9eb1d4p-1022", "0x1.a025a402c97eap+988"),
                  ("0x0.008649a12f804p-1022", "0x0.0046ea54fe0c9p-1022", "0x1.f827b34df8f00p+163"),
                  ("0x0.026bef27c6bd7p-1022", "0x0.01898a8af6083p-1022", "0x1.0e58ad992103ap+372"),
-                 ("0x0.00bf6e5d9777fp-1022", "0x0.00e931885c8dep-1022", "0x1.2338f9f2135fdp+131")]
+                 ("0x0.00bf6e5d9777fp-1022", "0x0.00e931885c8dep-1022", "0x1.2338f9f2135fdp+131"),
+                 ("0x0.017df0969eacfp-1022", "0x0.01edb7cc59d6ep-1022", "0x1.dc1e0e0ea7784p+578"),
+                 ("0x0.0000000054da5p-1022", "0x0.0000001beba8bp-1022", "0x1.e1a9c879d1168p+45")]
+TINY_WEIGHTED_BITS = [("0x0.0000000012fc8p-1022", "0x0.000000000c0a7p-1022", "0x1.039d74ebdf9d4p+956"),
+                      ("0x0.000064d648897p-1022", "0x0.00007b152ce93p-1022", "0x1.5d7f17fe8b551p+463"),
+                      ("0x0.00000001bfc6fp-1022", "0x0.00000001924f1p-1022", "0x1.9f6433e39b514p+186")]
 SUBNORMAL_LOSS = [("0x0.0000000000ee7p-1022", "0x0.00000000e79e5p-1022"),
                   ("0x0.0000000000614p-1022", "0x0.00000000e756ap-1022"),
                   ("0x0.0000000000f3ap-1022", "0x0.000000005e8bdp-1022"),
@@ -96,6 +106,12 @@ def main():
         out.append(check("tiny weighted bce_term(%s, %s, %s, 0)" % (y.hex(), q.hex(), w.hex()),
                          "bce_term(%s)" % args(y, q, w, 0.0),
                          loss(y, q, 0.0) * mpf(w), "ulp", 2.26))
+    out.append("-- bce_term, soft label below 2^-1018, weight > 1: to the bit")
+    for y, q, w in TINY_WEIGHTED_BITS:
+        y, q, w = H(y), H(q), H(w)
+        out.append(check("tiny weighted bce_term(%s, %s, %s, 0), to the bit" % (y.hex(), q.hex(), w.hex()),
+                         "bce_term(%s)" % args(y, q, w, 0.0),
+                         loss(y, q, 0.0) * mpf(w), "ulp", 0))
     out.append("-- bce_term, soft label, a subnormal loss: to the bit")
     for y, q in SUBNORMAL_LOSS:
         y, q = H(y), H(q)
