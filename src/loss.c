@@ -61,13 +61,13 @@ static double soft_grad(double y, double q, double n){
       ** quotients give the limit */
       return d_hi/(q*u)/n;
     }
-    /* q(1-q)n below 2^-1022 (a tiny n, or a subnormal q with eps = 0):
+    /* q(1-q)n below 2^-968 (a tiny n, or a subnormal q with eps = 0):
     ** the plain quotients lost their bits there or overflowed halfway
     ** (bce_grad(0.648179671708945, 5.803176788428709e-102,
     ** 3.801236762917748e-294) was 1.35 ulp off).  Scale d, p and n to
-    ** [1, 2) by powers of two (exactly: d and p up, a normal n either
-    ** way), and the quotient back: d too, or a subnormal d would make a
-    ** subnormal quotient that loses bits before the scaling
+    ** [1, 2) by powers of two (exactly: d and p up, n either way, a
+    ** subnormal n too), and the quotient back: d too, or a subnormal d
+    ** would make a subnormal quotient that loses bits before the scaling
     ** (bce_grad(1.1421791822043943e-308, 3.83534055521702e-309, 1, 0) was
     ** 4.7 ulp off).  The quotient goes back as the pair g + r/D_hi, so
     ** that a subnormal result is rounded once (bce_ldexp_dd()), not to 53
