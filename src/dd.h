@@ -54,13 +54,28 @@ static inline void bce_dd_mul(double *hi, double *lo, double bh, double bl){
 }
 
 /* (hi + lo) * 2^e to the nearest double, hi and lo finite in any order.
-** Only an exact tie on the subnormal grid may come out the other way. */
+** The remainder c = (h - r 2^-e) + l, under a step of the subnormal grid,
+** is a double of 53 bits rounded again onto that grid, and where l was
+** below its last bit, c can round onto a midpoint of the grid that l had
+** broken: bce_logits_grad(1.5e-323, -1400, 2), exactly a hair under
+** -1.5*2^-1074, came out -2^-1073 by the tie to even.  So c is rounded to
+** odd (its last bit set where the sum left something): 53 bits so rounded
+** and then rounded to the grid, at least two bits coarser, is the sum
+** rounded to the grid once. */
 static inline double bce_ldexp_dd(double hi, double lo, int e){
   double h = hi + lo;
   double l = bce_two_sum_err(hi, lo, h);
-  double r = bce_scale(h, e);
+  double r = bce_scale(h, e), d, c, ce;
   if( fabs(r)>=0x1p-1022 || h==0.0 ) return r;
-  return r + bce_scale((h - bce_scale(r, -e)) + l, e);
+  d = h - bce_scale(r, -e);                        /* exact: r is h's grid */
+  c = d + l;
+  ce = bce_two_sum_err(d, l, c);
+  if( ce!=0.0 && (bce_bits(c) & 1)==0 ){
+    /* c is not 0 here (a sum that rounds to 0 is exact): one step of its
+    ** bits toward ce, away from 0 where the two have one sign */
+    c = bce_from_bits((ce>0.0)==(c>0.0) ? bce_bits(c) + 1 : bce_bits(c) - 1);
+  }
+  return r + bce_scale(c, e);
 }
 
 #endif
