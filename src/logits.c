@@ -23,6 +23,15 @@ static int scale_for(double x, int ex, double u, int eu){
   return x==0.0 || ju<j ? ju : j;
 }
 
+/* lo with its last bit made odd, a step toward the side s (+1 or -1) of
+** a remainder below all of its bits: where lo is 0, a remainder far
+** below c's last bit, 2^-67 of c. */
+static double sticky_toward(double lo, double c, double s){
+  if( lo==0.0 ) return s*fabs(c)*0x1p-67;
+  if( (bce_bits(lo) & 1)!=0 ) return lo;
+  return bce_from_bits((lo>0.0)==(s>0.0) ? bce_bits(lo) + 1 : bce_bits(lo) - 1);
+}
+
 /* The Taylor coefficients of tanh(z/2)/2 for z^3 to z^17 (mpmath, 300
 ** bits), the first four as double-doubles. */
 static const double TANH_DD[4][2] = {
@@ -46,11 +55,12 @@ static const double TANH_TAIL[4] = {
 ** z^17, past which the rest is below 2^-107 of T.  T can cancel against
 ** the sum of the other two only as far as z^5/480 (an exact double y needs
 ** few bits in z), so its own error stays 2^-60 of the result or less. */
-static int grad_near_zero(double y, double z, double *h, double *l){
+static int grad_near_zero(double y, double z, double *h, double *l,
+                          int *lost){
   double v = 0.5 - y;
   double ve = bce_two_sum_err(0.5, -y, v);
   double uh = z*z, ul = bce_fma(z, z, -uh);
-  double th, tl, z3h, z3l;
+  double th, tl, z3h, z3l, label_h, label_l, linear_h, linear_l;
   double q = TANH_TAIL[0] + uh*(TANH_TAIL[1] + uh*(TANH_TAIL[2]
            + uh*TANH_TAIL[3]));
   int i, j;
@@ -68,9 +78,25 @@ static int grad_near_zero(double y, double z, double *h, double *l){
   j = scale_for(v, 0, z, -2);
   *h = bce_scale(v, j);
   *l = 0.0;
+  bce_dd_add(h, l, bce_scale(ve, j));
+  label_h = *h;
+  label_l = *l;
   bce_dd_add(h, l, bce_scale(z, j - 2));
+  linear_h = *h;
+  linear_l = *l;
   bce_dd_add(h, l, bce_scale(th, j));
-  bce_dd_add(h, l, bce_scale(tl, j) + bce_scale(ve, j));
+  bce_dd_add(h, l, bce_scale(tl, j));
+  /* the sign of what left no bit in (h, l): z/4 + T (of z's sign), or T
+  ** alone (of the other sign; neither is 0 for z != 0), or nothing */
+  if( z==0.0 ){
+    *lost = 0;
+  }else if( *h==label_h && *l==label_l ){
+    *lost = z>0.0 ? 1 : -1;
+  }else if( *h==linear_h && *l==linear_l ){
+    *lost = z>0.0 ? -1 : 1;
+  }else{
+    *lost = 0;
+  }
   return j;
 }
 
@@ -94,10 +120,10 @@ static int grad_near_zero(double y, double z, double *h, double *l){
 ** too). */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
-  double h, l, c;
-  int j, b = bce_ilogb(n);
+  double h, l, c, lo;
+  int j, b = bce_ilogb(n), lost = 0;
   if( az<0x1p-6 ){
-    j = grad_near_zero(y, z, &h, &l);
+    j = grad_near_zero(y, z, &h, &l, &lost);
   }else{
     double ah, al, th = 0.0, tl = 0.0;
     int k = 0;
@@ -120,6 +146,11 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
     tl = bce_scale(tl, k + j);
     h = ah - th;
     l = (bce_two_sum_err(ah, -th, h) + al) - tl;
+    /* t, above 0 wherever z is finite, left no bit (the sign of what is
+    ** lost: -t, or t where z < 0 turns it below): below l's last bit
+    ** (1-y inexact), or 0 at the scale beside a label part 2^1074 times
+    ** larger (|z| past about 1488), or past 1500 */
+    lost = h==ah && l==al && !isinf(z) ? (z<0.0 ? 1 : -1) : 0;
     if( fabs(th)*0x1p-97>fabs(h)*0x1p-58 ){
       /* t is within 2^-97 of itself (bce_exp_dd()'s 2^-100 and a few
       ** roundings at 2^-104); above 2^-58 of the difference, the parts
@@ -141,7 +172,17 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   }
   n = bce_scale(n, -b);
   c = h/n;
-  return bce_ldexp_dd(c, (bce_fma(-c, n, h) + l)/n, -(j + b)) + 0.0;
+  lo = (bce_fma(-c, n, h) + l)/n;
+  if( lost!=0 && c!=0.0 ){
+    /* the part left out (t, or the series' z/4 + T or T), of the sign
+    ** lost, is below every bit of (c, lo), and decides only where c + lo is a
+    ** midpoint of the result's grid (bce_logits_grad(2^-54, 80) is
+    ** 1 - 2^-54 - e^-80, nearest 1 - 2^-53, and came out 1 by the tie to
+    ** even): lo is rounded to odd toward it, which then rounds on any
+    ** grid at least two bits coarser as the exact value would */
+    lo = sticky_toward(lo, c, (double)lost);
+  }
+  return bce_ldexp_dd(c, lo, -(j + b)) + 0.0;
 }
 
 /* w*l(y, z), rounded once also where l is below 2^-1018 and w > 1: then
