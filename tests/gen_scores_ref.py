@@ -355,6 +355,15 @@ def kl_cases(rng):
           sql_num(nearest(kl_exact_mp(y, p))), "ulp", TOL_KL)
     check("kl_div_term(y, y) = 0", "kl_div_term('[0.25,0.75]', '[0.25,0.75]')",
           "0.0", "is")
+    # w the smallest subnormal: w*KL, about 35*2^-1074, is on the grid of
+    # the subnormals, not 0 (issue 27: the test w == 0 made w == 2^-1074,
+    # or w's low part 2^-1074, passed every other row)
+    y = [1.0, 0.0]
+    p = [1e-15, 1 - 1e-15]
+    w = 2.0**-1074
+    check("kl_div_term(y, p, w) w = 2^-1074",
+          "kl_div_term(%s, %s, %s)" % (q(js(y)), q(js(p)), sql_num(w)),
+          sql_num(nearest(mpf(w) * kl_exact_mp(y, p))), "ulp", TOL_KL)
     # the clip: p = 0 where y > 0 costs -ln(eps)
     y = [0.5, 0.5, 0.0]
     p = [1.0, 0.0, 0.0]
