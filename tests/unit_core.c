@@ -122,6 +122,10 @@ static void test_logits(void){
               bce_logits_grad(0.0, -INFINITY, 1.0), 0.0);
   check_exact("logits grad(1, -Inf) = -1",
               bce_logits_grad(1.0, -INFINITY, 1.0), -1.0);
+  /* sigmoid(800) - 1 = -e^-800 rounds to -0: a zero gradient is +0, as a
+  ** zero loss is (docs/functions.md; issue 27: x - 0.0 for x + 0.0 passed) */
+  check_exact("logits grad(1, 800) = +0",
+              bce_logits_grad(1.0, 800.0, 1.0), 0.0);
   check_exact("logits loss(1, -0.0) = ln 2 (positive)",
               bce_logits_loss(1.0, -0.0), 0x1.62e42fefa39efp-1);
   check_exact("logits loss(0, -1000) = +0 (e^-1000 underflows)",
