@@ -356,6 +356,13 @@ static const Case cases[] = {
    .sql = "SELECT logsumexp(column1) OVER (ORDER BY column1) FROM (VALUES"
           " (0), (1000), (2000), (3000), (4000), (5000), (6000))",
    .ref = "SELECT 21000.0"},
+  /* issue 27: the largest row opens the fifth bucket, so that losing it
+  ** to a refused allocation changes the answer (the case above loses a
+  ** row that does not count once its "once" pass refuses the room) */
+  {.name = "logsumexp whose largest row opens the fifth bucket (allocates room)",
+   .sql = "SELECT logsumexp(column1) FROM (VALUES (0), (1000), (2000),"
+          " (3000), (4000))",
+   .ref = "SELECT 4000.0"},
   {.name = "kl_div aggregate",
    .sql = "SELECT kl_div(column1, column2) FROM (VALUES (0, '[0.5, 0.5]'),"
           " (1, '[0.5, 0.5]'))",
