@@ -206,6 +206,23 @@ def logsumexp_cases(rng):
                   got, sql_num(want), "ulp", TOL_LSE)
 
 
+    # every way four rows in a row fall into two buckets (c = 0 and 512),
+    # and eight, z - c alike: the four rows that wait in the state are
+    # added together only where all four share a bucket and their limbs
+    # (src/logsumexp.c),
+    # so each pattern must reach the sums it belongs to (issue 27: make
+    # mutate's survivors of that test).  A generator of its own, so that
+    # the rows above keep their values.
+    prng = random.Random(20261207)
+    for n in (4, 5, 8):
+        for pattern in range(16):
+            # z - c within 8 of each other: e^(z - c) on the same limbs
+            base = prng.uniform(-240, 232)
+            zs = [(512.0 if (pattern >> (i % 4)) & 1 else 0.0)
+                  + base + prng.uniform(0, 8) for i in range(n)]
+            lse_case("logsumexp %d rows, buckets by pattern %d" % (n, pattern), zs)
+
+
 # ----------------------------------------------------------------- entropy
 
 def entropy_exact(p):
