@@ -29,7 +29,8 @@ static int scale_for(double x, int ex, double u, int eu){
 static double sticky_toward(double lo, double c, double s){
   if( lo==0.0 ) return s*fabs(c)*0x1p-67;
   if( (bce_bits(lo) & 1)!=0 ) return lo;
-  return bce_from_bits((lo>0.0)==(s>0.0) ? bce_bits(lo) + 1 : bce_bits(lo) - 1);
+  return bce_from_bits((lo>0.0)==(s>0.0) ? bce_bits(lo) + 1
+                                          : bce_bits(lo) - 1);
 }
 
 /* The Taylor coefficients of tanh(z/2)/2 for z^3 to z^17 (mpmath, 300
@@ -146,10 +147,10 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
     tl = bce_scale(tl, k + j);
     h = ah - th;
     l = (bce_two_sum_err(ah, -th, h) + al) - tl;
-    /* t, above 0 wherever z is finite, left no bit (the sign of what is
-    ** lost: -t, or t where z < 0 turns it below): below l's last bit
-    ** (1-y inexact), or 0 at the scale beside a label part 2^1074 times
-    ** larger (|z| past about 1488), or past 1500 */
+    /* t, above 0 wherever z is finite, left no bit in (h, l): below l's
+    ** last bit (1-y inexact), 0 at the scale beside a label part 2^1074
+    ** times larger (|z| past about 1488), or past 1500.  What is lost is
+    ** -t, and t once h and l change sign below for z < 0 */
     lost = h==ah && l==al && !isinf(z) ? (z<0.0 ? 1 : -1) : 0;
     if( fabs(th)*0x1p-97>fabs(h)*0x1p-58 ){
       /* t is within 2^-97 of itself (bce_exp_dd()'s 2^-100 and a few
@@ -175,8 +176,8 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   lo = (bce_fma(-c, n, h) + l)/n;
   if( lost!=0 && c!=0.0 ){
     /* the part left out (t, or the series' z/4 + T or T), of the sign
-    ** lost, is below every bit of (c, lo), and decides only where c + lo is a
-    ** midpoint of the result's grid (bce_logits_grad(2^-54, 80) is
+    ** lost, is below every bit of (c, lo), and decides only where c + lo
+    ** is a midpoint of the result's grid (bce_logits_grad(2^-54, 80) is
     ** 1 - 2^-54 - e^-80, nearest 1 - 2^-53, and came out 1 by the tie to
     ** even): lo is rounded to odd toward it, which then rounds on any
     ** grid at least two bits coarser as the exact value would */
