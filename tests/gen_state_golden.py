@@ -940,6 +940,11 @@ def scores_sql():
                   % (name, kl_mean_mp(opts, rows), fn, args, vals))
             print("INSERT INTO checks SELECT 'golden score: %s: its rows state, merged, is kl_div() over them', (SELECT bce_merge(s) FROM (SELECT %s_state(%s) AS s FROM (VALUES %s))), (SELECT %s(%s) FROM (VALUES %s)), 'ulp', 0;"
                   % (name, fn, args, vals, fn, args, vals))
+            # but its header is whole: weighted by the call's form, not by
+            # a row (issue 27: a mutant that set the flag for kl_div(y, p)
+            # changed no value)
+            print("INSERT INTO checks SELECT 'golden score: %s: its rows state is weighted only where the call has a w', json_extract(bce_state_info(s), '$.weighted'), %d, 'is', NULL\n  FROM (SELECT %s_state(%s) AS s FROM (VALUES %s));"
+                  % (name, 1 if weighted else 0, fn, args, vals))
         print("INSERT INTO checks SELECT 'golden score: %s: bce_merge_state() keeps its bytes', hex(bce_merge_state(x'%s')), '%s', 'is', NULL;"
               % (name, whole, whole))
         print("INSERT INTO checks SELECT 'golden score: %s: bce_merge() gives its score', bce_merge(x'%s'), %s, %s, 0;"
