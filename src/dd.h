@@ -66,7 +66,10 @@ static inline double bce_ldexp_dd(double hi, double lo, int e){
   double h = hi + lo;
   double l = bce_two_sum_err(hi, lo, h);
   double r = bce_scale(h, e), d, c, ce;
-  if( fabs(r)>=0x1p-1022 || h==0.0 ) return r;
+  /* 2^-1022 itself may be h rounded up from below it, by the tie to even
+  ** of a value l breaks the other way: it takes the path below, whose
+  ** grid it is on */
+  if( fabs(r)>0x1p-1022 || h==0.0 ) return r;
   d = h - bce_scale(r, -e);                        /* exact: r is h's grid */
   c = d + l;
   ce = bce_two_sum_err(d, l, c);

@@ -93,7 +93,10 @@ static int grad_near_zero(double y, double z, double *h, double *l,
     *lost = 0;
   }else if( *h==label_h && *l==label_l ){
     *lost = z>0.0 ? 1 : -1;
-  }else if( *h==linear_h && *l==linear_l ){
+  }else if( *h==linear_h && *l==linear_l && label_l==0.0 ){
+    /* (h, l) is then the label's part plus z/4 exactly (two doubles'
+    ** sum); with a remainder ve it may have rounded, and then what it
+    ** lost is not T alone */
     *lost = z>0.0 ? -1 : 1;
   }else{
     *lost = 0;
@@ -121,7 +124,7 @@ static int grad_near_zero(double y, double z, double *h, double *l,
 ** too). */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
-  double h, l, c, lo;
+  double h, l, c, lo, rem, sum, sum_err;
   int j, b = bce_ilogb(n), lost = 0;
   if( az<0x1p-6 ){
     j = grad_near_zero(y, z, &h, &l, &lost);
@@ -173,14 +176,21 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   }
   n = bce_scale(n, -b);
   c = h/n;
-  lo = (bce_fma(-c, n, h) + l)/n;
-  if( lost!=0 && c!=0.0 ){
-    /* the part left out (t, or the series' z/4 + T or T), of the sign
-    ** lost, is below every bit of (c, lo), and decides only where c + lo
-    ** is a midpoint of the result's grid (bce_logits_grad(2^-54, 80) is
-    ** 1 - 2^-54 - e^-80, nearest 1 - 2^-53, and came out 1 by the tie to
-    ** even): lo is rounded to odd toward it, which then rounds on any
-    ** grid at least two bits coarser as the exact value would */
+  rem = bce_fma(-c, n, h);
+  sum = rem + l;
+  sum_err = bce_two_sum_err(rem, l, sum);
+  lo = sum/n;
+  if( lost!=0 && c!=0.0 && sum_err==0.0 && bce_fma(-lo, n, sum)==0.0 ){
+    /* c + lo is (h + l)/n exactly (the sum and the quotient were
+    ** exact), and the part left out (t, or the series' z/4 + T or T), of
+    ** the sign lost, is below every bit of it: it decides only where
+    ** c + lo is a midpoint of the result's grid (bce_logits_grad(2^-54,
+    ** 80) is 1 - 2^-54 - e^-80, nearest 1 - 2^-53, and came out 1 by the
+    ** tie to even), so lo is rounded to odd toward it, which then rounds
+    ** on any grid at least two bits coarser as the exact value would.
+    ** Where the sum or the quotient rounded, their error is far above
+    ** the part left out and decides instead (not carried: a tie then
+    ** goes to even, as it did before) */
     lo = sticky_toward(lo, c, (double)lost);
   }
   return bce_ldexp_dd(c, lo, -(j + b)) + 0.0;

@@ -6,6 +6,15 @@
 -- the row of the report: -(1.5*2^-1074 - sigmoid(-1400)/2) is nearest -2^-1074
 INSERT INTO checks VALUES('tie bce_logits_grad(1.5e-323, -1400, 2)', bce_logits_grad(ieee754(3,-1074), -1400.0, 2.0), ieee754(-1,-1074), 'ulp', 0.5);
 
+-- from the review: n not a power of two, and next to 2^-1022
+INSERT INTO checks VALUES('tie bce_logits_grad(0x1.8a67f79067bb7p-56, 0x1.9000000000000p+6, 0x1.54eb3f6ffe66ep+0)', bce_logits_grad(ieee754(6938465862581175,-108), 100.0, ieee754(2998754680501047,-51)), ieee754(211362838125929,-48), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x1.4dc050a2df3f9p-57, 0x1.0000000000000p-130, 0x1.1fac7e53a1b52p+0)', bce_logits_grad(ieee754(5871413737944057,-109), ieee754(1,-130), ieee754(2530405527653801,-51)), ieee754(2003869476848003,-52), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x0.0p+0, -0x1.620cccccccccdp+9, 0x1.585414cfbd2a2p+0)', bce_logits_grad(0.0, ieee754(-6228513469025485,-43), ieee754(3028745010932049,-51)), ieee754(4503599627370495,-1074), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x0.0p+0, -0x1.621999999999ap+9, 0x1.585414cfbd2a2p+0)', bce_logits_grad(0.0, ieee754(-3114696539163853,-42), ieee754(3028745010932049,-51)), ieee754(63672272792149,-1068), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x0.0p+0, -0x1.6206666666666p+9, 0x1.585414cfbd2a2p+0)', bce_logits_grad(0.0, ieee754(-3114036832187187,-42), ieee754(3028745010932049,-51)), ieee754(4734504117904757,-1074), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x1.999999999999ap-4, 0x1.0000000000000p-60, 0x1.0000000000000p+0)', bce_logits_grad(ieee754(3602879701896397,-55), ieee754(1,-60), 1.0), ieee754(3602879701896397,-53), 'ulp', 0.5);
+INSERT INTO checks VALUES('tie bce_logits_grad(0x1.999999999999ap-4, -0x1.0000000000000p-60, 0x1.0000000000000p+0)', bce_logits_grad(ieee754(3602879701896397,-55), ieee754(-1,-60), 1.0), ieee754(7205759403792793,-54), 'ulp', 0.5);
+
 -- y/n a subnormal midpoint, z in (-1480, -746)
 INSERT INTO checks VALUES('tie bce_logits_grad(0x0.0000000000056p-1022, -0x1.93c445f5a41f9p+9, 0x1.0000000000000p+2)', bce_logits_grad(ieee754(43,-1073), ieee754(-7103138772959737,-43), 4.0), ieee754(-21,-1074), 'ulp', 0.5);
 INSERT INTO checks VALUES('tie bce_logits_grad(0x0.000000000002cp-1022, -0x1.4ea7f33d9065ap+10, 0x1.0000000000000p+3)', bce_logits_grad(ieee754(11,-1072), ieee754(-2943665792910125,-41), 8.0), ieee754(-5,-1074), 'ulp', 0.5);
