@@ -161,6 +161,22 @@ static int64_t scaled_sum(bce_array_pairs it, const bce_options *o, double w,
 #define ROW_SCALE_HUGE (-128)
 #define ROW_SCALE_TINY 600
 
+/* w times the loss of the row's one labelled element, as bce_term(y, p, w)
+** gives it for that element alone (ext/scalars.c): bce_opt_wloss() */
+static double one_element_wloss(bce_array_pairs it, const bce_options *o,
+                                double w){
+  bce_binary_opt b;
+  bce_array_error err;
+  double y, x, l;
+  int r, logits = it.kind==BCE_ARRAY_LOGITS;
+  bce_binary_opt_of(o, &b);
+  while( (r = bce_array_pairs_next(&it, &y, &x, &err))==2 ){}
+  if( BCE_NEVER(r<=0) ) return 0.0;
+  element_options(o, bce_array_pairs_count(&it) - 1, &b);
+  l = logits ? bce_opt_logits_loss(y, x, &b) : bce_opt_loss(y, x, &b);
+  return bce_opt_wloss(y, x, logits, w, l, &b);
+}
+
 BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,
                                        const bce_options *o, double w,
                                        double l){
@@ -172,6 +188,11 @@ BCE_PRIVATE double bce_array_row_wloss(const bce_array_pairs *it,
   ** element loss again, scaled, each rounded once (as bce_opt_wloss()) */
   n = scaled_sum(*it, o, w, ROW_SCALE_TINY, &sum);
   if( BCE_NEVER(n<=0) ) return w*l;
+  /* one element: the scalar's own w l (docs/accuracy.md: a one-element
+  ** array gives the scalar's bits); at 2^600 it would round to 53 bits
+  ** first and again in ldexp(), where a tie the first rounding made goes
+  ** to even */
+  if( n==1 ) return one_element_wloss(*it, o, w);
   return ldexp(bce_sum_div(&sum, (double)n), -ROW_SCALE_TINY);
 }
 

@@ -692,6 +692,31 @@ static void test_long_row(void){
   free(p);
 }
 
+/* An empty p is BCE_ARRAY_EMPTY whatever *p held before the call:
+** bce_array_pairs_next() writes *p only for a pair (src/arrays.h), so a
+** test of the previous *p there would read the caller's value (issue 27:
+** make mutate's survivor rp >= 0 of src/arrays.c, which SQL reaches only
+** through an uninitialised p); an empty y is reported before p. */
+static void test_empty_p_whatever_p_held(void){
+  bce_array_pairs it;
+  bce_array_error e;
+  double y = 0.25, p = 2.0;
+  int r;
+  memset(&e, 0, sizeof e);
+  bce_array_pairs_open(&it, "[0.5]", 5, "[]", 2, BCE_ARRAY_PROB);
+  r = bce_array_pairs_next(&it, &y, &p, &e);
+  report(r==-1 && e.status==BCE_ARRAY_EMPTY && e.arg==1,
+         "arrays: '[0.5]', '[]' is p empty, with *p = 2 before the call",
+         "not BCE_ARRAY_EMPTY of arg 1");
+  memset(&e, 0, sizeof e);
+  p = -1.0;
+  bce_array_pairs_open(&it, "[]", 2, "[]", 2, BCE_ARRAY_PROB);
+  r = bce_array_pairs_next(&it, &y, &p, &e);
+  report(r==-1 && e.status==BCE_ARRAY_EMPTY && e.arg==0,
+         "arrays: '[]', '[]' is y empty, with *p = -1 before the call",
+         "not BCE_ARRAY_EMPTY of arg 0");
+}
+
 static void test_sum_div(void){
   bce_sum s;
   bce_sum_clear(&s);
@@ -724,5 +749,6 @@ int main(void){
   test_rows_missing_labels();
   test_long_row();
   test_sum_div();
+  test_empty_p_whatever_p_held();
   return failures!=0;
 }
