@@ -8,15 +8,9 @@
 #include "logsumexp.h"
 #include "logsumexp_tables.h"
 
-/* The four-row kernel: x86-64, by gcc or clang, asked for at run time.
-** Not in the coverage build, which counts the plain C (the same
-** operations), whatever processor runs it. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) \
-    && !defined(BCE_NO_X86_V3) && !defined(BCE_COVERAGE)
-# define LSE_X86 1
-#else
-# define LSE_X86 0
-#endif
+/* The four-row kernel where logsumexp.h compiles it in (BCE_LSE_X86),
+** asked for at run time. */
+#define LSE_X86 BCE_LSE_X86
 
 /* ln 2 as a double-double, for E ln 2 with E up to 2^11 */
 #define LN2_HI 0x1.62e42fefa39efp-1

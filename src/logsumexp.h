@@ -130,6 +130,17 @@ BCE_PRIVATE int bce_lse_exp_parts(double d, double x[3]);
 #define BCE_LSE_DIGITS 5
 BCE_PRIVATE int bce_lse_row_digits(double d, double sign,
                                    int64_t dg[BCE_LSE_DIGITS], int *at);
+/* The four-row kernel: x86-64, by gcc or clang.  Not in the coverage
+** build, which counts the plain C (the same operations), whatever
+** processor runs it, nor in the portable one.  Here so that
+** tests/unit_scores.c knows where the kernel must run. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) \
+    && !defined(BCE_NO_X86_V3) && !defined(BCE_COVERAGE)
+# define BCE_LSE_X86 1
+#else
+# define BCE_LSE_X86 0
+#endif
+
 /* The same for four rows at once by the x86-64 kernel, kept[i] as the
 ** above's return; 0 where the build or the processor has no kernel. */
 BCE_PRIVATE int bce_lse_row_digits_lanes(const double d[BCE_LSE_LANES],

@@ -9,7 +9,7 @@ to 2^-104 of itself where the table index is 0).
 The d: uniform over its whole domain [-256, 256] and over [-20, 1], the
 ends, the halfway points between the table's nodes (j + 1/2) ln2/256 and
 the doubles next to them, and |d| from 2^-200 to ln2/512 (the index 0,
-where e^d - 1 is checked too).
+where e^d - 1 is checked too), and a few below 2^-200 down to 2^-1074.
 
     /usr/bin/python3 tests/gen_lse_exp_ref.py > tests/ref/lse_exp_ref.h
 """
@@ -54,6 +54,9 @@ for _ in range(150):
     x = 2.0 ** -r.uniform(9.6, 200) * r.choice([-1, 1])
     near.append(x)
 near += [2.0 ** -200, -(2.0 ** -200), dbl(step / 2) * 0.999, -dbl(step / 2) * 0.999]
+# below 2^-200, where exp_parts takes e^d = 1 + d (k and the table index 0)
+near += [math.nextafter(2.0 ** -200, 0), -math.nextafter(2.0 ** -200, 0),
+         2.0 ** -201, -(2.0 ** -600), 2.0 ** -1000, 5e-324, -5e-324]
 
 out = ["/* SPDX-License-Identifier: MIT */",
        "/* Written by tests/gen_lse_exp_ref.py (mpmath, 400 bits): do not edit. */",
