@@ -130,6 +130,17 @@ static double sum_quotient(bce_sum *s, double d, double dlo){
   return c + (r - c*dlo)/d;
 }
 
+/* Whether the mean takes tiny_quotient(): tiny rows whose products kept
+** something at 2^1074.  A product below about 2^-2149 rounds to 0 even
+** there while its row still counts as tiny (bce_mean_add_part_d()), and a
+** state may say the same; sum_ilogb() of that zero sum was ilogb(0), and
+** the mean came out 0 (cce with a class weight 2^-1074 and an alpha of
+** 2.5e-316: 0 for ln 2).  Products that small are far below the last
+** bit of any mean, so the plain quotient, which leaves them out, is it. */
+static int has_tiny(bce_mean *m){
+  return m->nTiny>0 && bce_sum_value(&m->tiny)!=0.0;
+}
+
 /* (loss + tiny/2^1074) / (den 2^kd), den near 1: the numerator scaled by
 ** 2^-kn so that it is near 1 too, and nothing underflows or overflows on
 ** the way, whatever the two magnitudes (a loss near 1e308 beside a
@@ -271,7 +282,7 @@ static bce_mean_status weighted_mean(bce_mean *m, double *value){
     return BCE_MEAN_VALUE;
   }
   if( total==0.0 ) return BCE_MEAN_EMPTY;   /* every d = 0 (class weights) */
-  if( m->nTiny>0 ){
+  if( has_tiny(m) ){
     int kd = ilogb(total);
     *value = tiny_quotient(m, bce_sum_value_scaled(&m->weight, -kd), kd);
     return BCE_MEAN_VALUE;
@@ -295,7 +306,7 @@ BCE_PRIVATE bce_mean_status bce_mean_value(bce_mean *m, double *value){
   }
   if( !m->weighted ){
     /* at most the largest finite loss: never past DBL_MAX */
-    if( m->nTiny>0 ){
+    if( has_tiny(m) ){
       /* tiny products of rows of weight 1 (bce_mean_add_part_d()) */
       int kd = ilogb((double)m->nRow);
       *value = tiny_quotient(m, ldexp((double)m->nRow, -kd), kd);
@@ -324,7 +335,7 @@ BCE_PRIVATE bce_mean_status bce_mean_value_r(bce_mean *m, bce_reduction r,
   /* the divisor: 1, or the rows (rounded where past 2^53, as the
   ** unweighted mean's) */
   n = r==BCE_REDUCTION_SUM ? 1.0 : (double)m->nRow;
-  if( m->nTiny>0 ){
+  if( has_tiny(m) ){
     int kd = ilogb(n);
     *value = tiny_quotient(m, ldexp(n, -kd), kd);
   }else if( r==BCE_REDUCTION_SUM ){
