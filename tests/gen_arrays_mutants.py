@@ -112,6 +112,7 @@ ONE_ELEMENT = [
     ("-708.9604346366818", "0x1.0000000000001p+0", True),
 ]
 ONE_ELEMENT_RANDOM = 150       # of each kind
+MISSING_TOO = ("1.2529552554598824e-308", "1.7271082162864857e-308")
 SEED = 20261207
 
 
@@ -172,6 +173,11 @@ def main():
             scalar = "bce_term(0.0, %s, %s, 0.0)" % (sql_num(float(x)), sql_num(w))
         out.append(check("arrays one element is the scalar: %s" % array,
                          array, scalar, "is"))
+        if not logits and x in MISSING_TOO:
+            # the one labelled element after a missing label (null y)
+            array = "bce_term('[null, 0]', '[0.5, %s]', %s, 0.0)" % (x, sql_num(w))
+            out.append(check("arrays one element is the scalar: %s" % array,
+                             array, scalar, "is"))
         if not logits and (x, w) in [(a, float.fromhex(b)) for a, b, _ in ONE_ELEMENT]:
             out.append(check("arrays mutants %s" % array, array,
                              mpf(w) * loss(0.0, float(x), 0.0), "ulp", 0.5))
