@@ -84,8 +84,20 @@ static void test_dd_specials(void){
   bce_dd r;
   r = bce_exp_dd(-INFINITY, 0.0, &k);  ok &= r.hi==0.0 && r.lo==0.0 && k==0;
   r = bce_exp_dd(-1000.0, 0.0, &k);    ok &= r.hi==0.0 && r.lo==0.0 && k==0;
-  r = bce_exp_dd(INFINITY, 0.0, &k);   ok &= r.hi==INFINITY && k==0;
+  r = bce_exp_dd(INFINITY, 0.0, &k);   ok &= r.hi==INFINITY && r.lo==0.0 && k==0;
   r = bce_exp_dd(NAN, 0.0, &k);        ok &= r.hi!=r.hi && k==0;
+  /* the range's ends, from its side and the other (src/elementary.h):
+  ** -832 and 2^20 are computed, e^x = r 2^k with r in [1, 2) and k =
+  ** floor(x/ln 2) (-1200.32 and 1512775.39); the doubles past them are 0
+  ** and +Inf */
+  r = bce_exp_dd(-832.0, 0.0, &k);
+  ok &= r.hi>=1.0 && r.hi<2.0 && k==-1201;
+  r = bce_exp_dd(nextafter(-832.0, -INFINITY), 0.0, &k);
+  ok &= r.hi==0.0 && r.lo==0.0 && k==0;
+  r = bce_exp_dd(0x1p20, 0.0, &k);
+  ok &= r.hi>=1.0 && r.hi<2.0 && k==1512775;
+  r = bce_exp_dd(nextafter(0x1p20, INFINITY), 0.0, &k);
+  ok &= r.hi==INFINITY && r.lo==0.0 && k==0;
   r = bce_log_dd(0.0, 0.0);            ok &= r.hi==-INFINITY;
   r = bce_log_dd(-1.0, 0.0);           ok &= r.hi!=r.hi;
   r = bce_log_dd(INFINITY, 0.0);       ok &= r.hi==INFINITY;
