@@ -48,6 +48,9 @@ result IS the scalar's, the documented property itself (the weighted
 logits scalar is within its 2.30 ulp, not always correctly rounded, so
 mpmath cannot stand for it there).
 
+MULTI: rows of several elements on that path, which the one-element rows
+no longer reach: the scaled quotient, within the 3 ulp of docs/accuracy.md.
+
 Writes tests/sql/mpmath_arrays_mutants.sql (CI only reads it).
 Run:  python3 tests/gen_arrays_mutants.py      (needs mpmath; a second)
 """
@@ -112,6 +115,14 @@ ONE_ELEMENT = [
     ("-708.9604346366818", "0x1.0000000000001p+0", True),
 ]
 ONE_ELEMENT_RANDOM = 150       # of each kind
+# rows of several elements on the same path (w > 1, a row loss below
+# 2^-1018): the scaled quotient, within the 3 ulp docs/accuracy.md gives
+# a JSON-array row
+MULTI = [
+    (["0", "0"], ["1e-310", "2.5e-310"], 3.5),
+    (["0", "0", "0"], ["4.9e-324", "1.1e-309", "7e-311"], 1.75),
+    (["0", "0", "0", "0"], ["2e-311", "2e-311", "3e-311", "1e-315"], 6.0),
+]
 MISSING_TOO = ("1.2529552554598824e-308", "1.7271082162864857e-308")
 SEED = 20261207
 
@@ -181,6 +192,10 @@ def main():
         if not logits and (x, w) in [(a, float.fromhex(b)) for a, b, _ in ONE_ELEMENT]:
             out.append(check("arrays mutants %s" % array, array,
                              mpf(w) * loss(0.0, float(x), 0.0), "ulp", 0.5))
+    for ys, ps, w in MULTI:
+        call = "bce_term('%s', '%s', %s, 0.0)" % (text(ys), text(ps), sql_num(w))
+        out.append(check("arrays several elements, w > 1: %s" % call, call,
+                         mpf(w) * row_mean(ys, ps, False, 0.0), "ulp", 3))
     out.append("")
     out.append(".read tests/sql/lib/report.sql")
     path = os.path.join(HERE, "sql", "mpmath_arrays_mutants.sql")
