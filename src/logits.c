@@ -122,9 +122,24 @@ static int grad_near_zero(double y, double z, double *h, double *l,
 ** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
 ** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
 ** too). */
+/* (h, l) = a - t to 2^-150 where the fast t is not enough: a = ah + al
+** (the label's part, times 2^j) and t = sigmoid(-az), four doubles */
+static void grad_slow(double az, double ah, double al, int j, double *h,
+                      double *l){
+  double x[6];
+  int i, k = 0;
+  bce_qd t = bce_logistic_neg_slow(az, &k), g;
+  for(i=0; i<4; i++) x[i] = -bce_scale(t.v[3-i], k + j);
+  x[4] = al;
+  x[5] = ah;
+  g = bce_qd_sum(x, 6);
+  *h = g.v[0];
+  *l = g.v[1] + (g.v[2] + g.v[3]);
+}
+
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
-  double h, l, c, lo, rem, sum, sum_err;
+  double h, l, c, lo, rem, sum, sum_err, err = 0.0, sah = 0.0, sal = 0.0;
   int j, b = bce_ilogb(n), lost = 0;
   if( az<0x1p-6 ){
     j = grad_near_zero(y, z, &h, &l, &lost);
@@ -159,15 +174,13 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
       /* t is within 2^-97 of itself (bce_exp_dd()'s 2^-100 and a few
       ** roundings at 2^-104); above 2^-58 of the difference, the parts
       ** cancelled past that (kappa > 2^39): t again, to 2^-150 (Ziv) */
-      double x[6];
-      bce_qd t = bce_logistic_neg_slow(az, &k), g;
-      int i;
-      for(i=0; i<4; i++) x[i] = -bce_scale(t.v[3-i], k + j);
-      x[4] = al;
-      x[5] = ah;
-      g = bce_qd_sum(x, 6);
-      h = g.v[0];
-      l = g.v[1] + (g.v[2] + g.v[3]);
+      grad_slow(az, ah, al, j, &h, &l);
+    }else if( th!=0.0 && lost==0 ){
+      /* below that, t's 2^-97 (and the quotient's 2^-104) may still
+      ** decide the rounding: tested below, and t taken again if so */
+      err = fabs(th)*0x1p-97 + fabs(h)*0x1p-104;
+      sah = ah;
+      sal = al;
     }
     if( z<0.0 ){
       h = -h;
@@ -180,6 +193,22 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   sum = rem + l;
   sum_err = bce_two_sum_err(rem, l, sum);
   lo = sum/n;
+  if( err!=0.0 && bce_ldexp_dd(c, lo - err/n, -(j + b))
+                  !=bce_ldexp_dd(c, lo + err/n, -(j + b)) ){
+    /* the result within the fast path's error of a midpoint: 0.500146
+    ** ulp at bce_logits_grad(3.1066343707653875e-16, -35.707821543603785),
+    ** kappa near 2^39, where the docs state 0.50 */
+    grad_slow(az, sah, sal, j, &h, &l);
+    if( z<0.0 ){
+      h = -h;
+      l = -l;
+    }
+    c = h/n;
+    rem = bce_fma(-c, n, h);
+    sum = rem + l;
+    sum_err = bce_two_sum_err(rem, l, sum);
+    lo = sum/n;
+  }
   if( lost!=0 && c!=0.0 && sum_err==0.0 && bce_fma(-lo, n, sum)==0.0 ){
     /* c + lo is (h + l)/n exactly (the sum and the quotient were
     ** exact), and the part left out (t, or the series' z/4 + T or T), of

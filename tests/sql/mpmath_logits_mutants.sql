@@ -24,5 +24,8 @@ INSERT INTO checks VALUES('wloss mutants bce_logits_term(0x0.000000005edcbp-1022
 INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.fadcbe495c284p-9, 0x1.2224379011dd8p+4)', bce_logits_grad(ieee754(2229203875754145,-59), ieee754(638027846132667,-45)), ieee754(8972367824187589,-53), 'ulp', 0.5);
 INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.9c59220b76e2ep-18, 0x1.1f2950c871374p+5)', bce_logits_grad(ieee754(3627052911277847,-69), ieee754(1262949144577245,-45)), ieee754(4503571955152849,-52), 'ulp', 0.5);
 INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.47899d9bfab80p-15, 0x1.2c2318c4657dap+3)', bce_logits_grad(ieee754(45016419630935,-60), ieee754(2640033821699053,-48)), ieee754(4503043459765695,-52), 'ulp', 0.5);
+INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.662ba9a4ac3f2p-52, -0x1.1da99e576975cp+5)', bce_logits_grad(ieee754(3150501539832313,-103), ieee754(-1256357279671767,-45)), ieee754(6817887371988853,-143), 'ulp', 0.5);
+INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.cbd46ac038ecep-1, 0x1.16927092dd45ap+1)', bce_logits_grad(ieee754(4044705289586535,-52), ieee754(2450345491360301,-50)), ieee754(601714032800579,-91), 'ulp', 0.5);
+INSERT INTO checks VALUES('logits mutants bce_logits_grad(0x1.be0afc9758bdap-1, 0x1.e9523978e00e8p+0)', bce_logits_grad(ieee754(3923434987505133,-52), ieee754(1076028675047453,-49)), ieee754(2992055359043519,-93), 'ulp', 0.5);
 
 .read tests/sql/lib/report.sql
