@@ -122,6 +122,16 @@ static int grad_near_zero(double y, double z, double *h, double *l,
 ** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
 ** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
 ** too). */
+/* Whether (c + lo ± e) 2^s round to the same double.  |c| is above
+** 2^-60 (h is at least 2^-39 of the scaled label part, near 1, and n in
+** [1, 2)), so from s = -960 up the scaling is exact and the sums at 53 bits
+** decide; below, onto the subnormals, bce_ldexp_dd() (the common case is
+** the first: two additions, not two scalings) */
+static int rounds_alike(double c, double lo, double e, int s){
+  if( s>=-960 ) return c + (lo - e)==c + (lo + e);
+  return bce_ldexp_dd(c, lo - e, s)==bce_ldexp_dd(c, lo + e, s);
+}
+
 /* (h, l) = a - t to 2^-150 where the fast t is not enough: a = ah + al
 ** (the label's part, times 2^j) and t = sigmoid(-az), four doubles */
 static void grad_slow(double az, double ah, double al, int j, double *h,
@@ -193,8 +203,7 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   sum = rem + l;
   sum_err = bce_two_sum_err(rem, l, sum);
   lo = sum/n;
-  if( err!=0.0 && bce_ldexp_dd(c, lo - err/n, -(j + b))
-                  !=bce_ldexp_dd(c, lo + err/n, -(j + b)) ){
+  if( err!=0.0 && !rounds_alike(c, lo, err/n, -(j + b)) ){
     /* the result within the fast path's error of a midpoint: 0.500146
     ** ulp at bce_logits_grad(3.1066343707653875e-16, -35.707821543603785),
     ** kappa near 2^39, where the docs state 0.50 */
