@@ -293,7 +293,16 @@ BCE_PRIVATE bce_dd bce_log_dd(double hi, double lo){
     return el_log_level2(el_two_sum(hi - 1.0, lo), 0, el_zero);
   }
   e = 0;
-  if( hi < 0x1p-1022 ){ hi *= 0x1p54; lo *= 0x1p54; e = -54; }
+  if( hi < 0x1p-1022 ){
+    /* into the normals, and the pair normalized again: lo, up to an ulp
+    ** of a subnormal hi, is a large part of hi + lo there (2^-1074 beside
+    ** 2^-1074 is half of it), past what the reduction below allows
+    ** (bce_log_dd(2^-1074, 2^-1074) was 2^-13.5 off) */
+    bce_dd s = el_fast_two_sum(hi*0x1p54, lo*0x1p54);
+    hi = s.hi;
+    lo = s.lo;
+    e = -54;
+  }
   be = (int)(bce_bits(hi) >> 52);
   mh = bce_from_bits((bce_bits(hi) & 0x000fffffffffffffULL)
                      | 0x3ff0000000000000ULL);

@@ -36,11 +36,13 @@ BCE_PRIVATE bce_dd bce_exp_dd(double hi, double lo, int *k);
 
 /* ln(hi + lo) for hi + lo > 0, |lo| <= ulp(hi), relative error < 2^-100
 ** (near 1 the result is log1p's below, relative to ln(hi + lo) itself).
-** hi = 0 gives -Inf, hi < 0 NaN, hi = +Inf +Inf (lo 0 in each). */
+** hi = 0 gives -Inf, hi < 0 NaN, hi = +Inf +Inf (lo 0 in each; lo is not
+** read there, so hi = 0 with lo > 0 is -Inf too: no caller passes one). */
 BCE_PRIVATE bce_dd bce_log_dd(double hi, double lo);
 
 /* ln(1 + hi + lo) for hi + lo > -1, |lo| <= ulp(hi), relative error
-** < 2^-100.  hi = -1 gives -Inf, hi < -1 NaN, hi = +Inf +Inf. */
+** < 2^-100.  hi = -1 gives -Inf, hi < -1 NaN, hi = +Inf +Inf, whatever lo
+** (so hi = -1 with lo > 0 is -Inf too: no caller passes one). */
 BCE_PRIVATE bce_dd bce_log1p_dd(double hi, double lo);
 
 /* The fast paths of bce_log and bce_exp, for formulas that carry more

@@ -147,6 +147,19 @@ def log_cases():
     for x in xs:
         l = lo_for(x)
         res.append((x, l, triple(mpmath.log(mpf(x) + mpf(l)))))
+    # a subnormal hi with lo = +-2^-1074, its whole ulp (lo_for gives a
+    # subnormal hi lo = 0 only): hi and lo are scaled by 2^54 before the
+    # reduction, and lo is a large part of hi + lo here, 2^-40 of it and
+    # more, down to half of it (hi = lo = 2^-1074), which the kernel got
+    # 2^-13.5 wrong until it normalized the scaled pair again (issue 27's
+    # mutants).  Added without drawing from R, so the other cases stay
+    # the same.
+    for n, sl in ((1, 1), (2, -1), (3, 1), (131, -1), (255, 1),
+                  ((1 << 9) + 3, 1), ((1 << 20) + 3, 1), ((1 << 20) + 3, -1),
+                  ((1 << 30) + 5, -1), ((1 << 40) - 1, 1), (0x123456789, -1),
+                  ((1 << 52) - 1, 1)):
+        x, l = n * 2.0 ** -1074, sl * 2.0 ** -1074
+        res.append((x, l, triple(mpmath.log(mpf(x) + mpf(l)))))
     return res
 
 

@@ -98,15 +98,19 @@ static void test_dd_specials(void){
   ok &= r.hi>=1.0 && r.hi<2.0 && k==1512775;
   r = bce_exp_dd(nextafter(0x1p20, INFINITY), 0.0, &k);
   ok &= r.hi==INFINITY && r.lo==0.0 && k==0;
-  r = bce_log_dd(0.0, 0.0);            ok &= r.hi==-INFINITY;
-  r = bce_log_dd(-1.0, 0.0);           ok &= r.hi!=r.hi;
-  r = bce_log_dd(INFINITY, 0.0);       ok &= r.hi==INFINITY;
-  r = bce_log_dd(NAN, 0.0);            ok &= r.hi!=r.hi;
+  /* r.lo as well: src/elementary.h promises "lo 0 in each" */
+  r = bce_log_dd(0.0, 0.0);            ok &= r.hi==-INFINITY && r.lo==0.0;
+  r = bce_log_dd(-1.0, 0.0);           ok &= r.hi!=r.hi && r.lo==0.0;
+  r = bce_log_dd(INFINITY, 0.0);       ok &= r.hi==INFINITY && r.lo==0.0;
+  r = bce_log_dd(NAN, 0.0);            ok &= r.hi!=r.hi && r.lo==0.0;
   r = bce_log_dd(1.0, 0.0);            ok &= r.hi==0.0 && r.lo==0.0;
-  r = bce_log1p_dd(-1.0, 0.0);         ok &= r.hi==-INFINITY;
-  r = bce_log1p_dd(-2.0, 0.0);         ok &= r.hi!=r.hi;
-  r = bce_log1p_dd(INFINITY, 0.0);     ok &= r.hi==INFINITY;
+  r = bce_log1p_dd(-1.0, 0.0);         ok &= r.hi==-INFINITY && r.lo==0.0;
+  r = bce_log1p_dd(-2.0, 0.0);         ok &= r.hi!=r.hi && r.lo==0.0;
+  r = bce_log1p_dd(INFINITY, 0.0);     ok &= r.hi==INFINITY && r.lo==0.0;
   r = bce_log1p_dd(0.0, 0.0);          ok &= r.hi==0.0 && r.lo==0.0;
+  /* lo is not read at those ends (src/elementary.h: "whatever lo") */
+  r = bce_log1p_dd(-1.0, 0x1p-60);     ok &= r.hi==-INFINITY && r.lo==0.0;
+  r = bce_log_dd(0.0, 0x1p-1074);      ok &= r.hi==-INFINITY && r.lo==0.0;
   if( ok ) printf("ok|double-double kernels: special inputs as documented\n");
   else{ failures++; printf("FAIL|double-double kernels: special inputs\n"); }
 }
