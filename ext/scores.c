@@ -418,8 +418,11 @@ BCE_PRIVATE void bce_kl_inverse(sqlite3_context *ctx, int argc,
 }
 
 /* sum(w KL) / sum(w): both read at the scale that brings sum(w) near 1,
-** so neither overflows nor lands on the subnormals first (the quotient
-** is within 2^11 of a double's range: |KL| < 800). */
+** so neither overflows (the quotient is within 2^11 of a double's range:
+** |KL| < 800).  Where the mean is itself subnormal, n is too, and the
+** quotient rounds a second time: within kl_div/mean's 2.15 ulp of
+** docs/accuracy.md (1.43 at worst over about 50,000 such means, a reading
+** of make mutate's survivors), not once. */
 BCE_PRIVATE bce_score_status bce_kl_value(bce_mean *m, double *v){
   double d, n;
   int k;
