@@ -69,6 +69,13 @@ ROWS = [
     # k from |z| made |z|/ln2 - 101 (line 177)
     ('0x0.000000001c6ebp-1022', '-0x1.685e56c51801cp+9', '0x1.6c61b1d980c0ep+638', 1.65),
     ('0x0.000000005edcbp-1022', '-0x1.64c8e7b882555p+9', '0x1.e214ea65ffbadp+466', 1.17),
+    # a label of exactly 2^-1074 past |z| = 1490: the mutant that took it
+    # for 0 scaled as for y = 0, which is for |z| <= 1490 only, and gave
+    # NULL (a differential battery of 30,000 weighted rows, 2026-12-07);
+    # the last column 99: the mutant had no number
+    ('0x0.0000000000001p-1022', '-0x1.8ffe2d4c0db68p+10', '0x1.20fab2c458f4fp+7', 99),
+    ('0x0.0000000000001p-1022', '-0x1.847ada657a6b4p+10', '0x1.64d8b11cd4ac8p+96', 99),
+    ('0x0.0000000000001p-1022', '-0x1.85abcf200eb4ep+10', '0x1.ecee21dd65043p+33', 99),
 ]
 
 GRAD_ROWS = [
