@@ -104,29 +104,12 @@ static int grad_near_zero(double y, double z, double *h, double *l,
   return j;
 }
 
-/* (sigmoid(z) - y)/n = +-(a - t)/n, t = sigmoid(-|z|) and a the label's
-** part: 1-y for z >= 0 (the sign -) and y for z < 0.  The two cancel
-** where sigmoid(z) is near y, by a factor kappa that was the bound's
-** (bce_logits_grad(0.4998779329409259, 9.621747813467737e-12) was 6143 ulp
-** off, kappa 2048; bce_logits_grad(0.45, -0.0) 8 ulp: 1-y rounded), so
-** each is carried further: 1-y = v + ve exactly (Fast2Sum), t from
-** bce_logistic_neg() as (th + tl)*2^k to 2^-97.  Both are scaled by 2^j so
-** that the larger is near 1 (the smaller, if it vanishes there, is below
-** 2^-1000 of it) and subtracted exactly (TwoSum).  Where t's error could
-** still be above 2^-58 of the difference (kappa > 2^39: y the double
-** nearest sigmoid(z) makes kappa 2^53 or more), t is taken again to 2^-150
-** (bce_logistic_neg_slow(), Ziv's test).  Near z = 0 the cancellation can
-** be exact by design, to the z^3 or z^5 term: grad_near_zero() takes
-** |z| < 2^-6.  |z| up to 1500 is covered, where t is 2^-2164 and t/n below
-** 2^-1090; past it t is 0, and +-Inf give the limits 1-y and -y.  The
-** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
-** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
-** too). */
-/* Whether (c + lo ± e) 2^s round to the same double.  |c| is above
-** 2^-60 (h is at least 2^-39 of the scaled label part, near 1, and n in
-** [1, 2)), so from s = -960 up the scaling is exact and the sums at 53 bits
-** decide; below, onto the subnormals, bce_ldexp_dd() (the common case is
-** the first: two additions, not two scalings) */
+/* Whether (c + lo +- e) 2^s round to the same double.  |c| is above
+** 2^-60 (in the fast path h is at least 2^-39 of t, the larger of t and
+** the label's part is scaled near 1, and n is in [1, 2)), so from s = -960
+** up the scaling is exact and the sums at 53 bits decide; below, onto the
+** subnormals, bce_ldexp_dd() (the common case is the first: two
+** additions, not two scalings) */
 static int rounds_alike(double c, double lo, double e, int s){
   if( s>=-960 ) return c + (lo - e)==c + (lo + e);
   return bce_ldexp_dd(c, lo - e, s)==bce_ldexp_dd(c, lo + e, s);
@@ -147,6 +130,26 @@ static void grad_slow(double az, double ah, double al, int j, double *h,
   *l = g.v[1] + (g.v[2] + g.v[3]);
 }
 
+/* (sigmoid(z) - y)/n = +-(a - t)/n, t = sigmoid(-|z|) and a the label's
+** part: 1-y for z >= 0 (the sign -) and y for z < 0.  The two cancel
+** where sigmoid(z) is near y, by a factor kappa that was the bound's
+** (bce_logits_grad(0.4998779329409259, 9.621747813467737e-12) was 6143 ulp
+** off, kappa 2048; bce_logits_grad(0.45, -0.0) 8 ulp: 1-y rounded), so
+** each is carried further: 1-y = v + ve exactly (Fast2Sum), t from
+** bce_logistic_neg() as (th + tl)*2^k to 2^-97.  Both are scaled by 2^j so
+** that the larger is near 1 (the smaller, if it vanishes there, is below
+** 2^-1000 of it) and subtracted exactly (TwoSum).  Where t's error could
+** still be above 2^-58 of the difference (kappa > 2^39: y the double
+** nearest sigmoid(z) makes kappa 2^53 or more), t is taken again to 2^-150
+** (bce_logistic_neg_slow(), Ziv's test).  Near z = 0 the cancellation can
+** be exact by design, to the z^3 or z^5 term: grad_near_zero() takes
+** |z| < 2^-6.  |z| up to 1500 is covered, where t is 2^-2164 and t/n below
+** 2^-1090; past it t is 0, and +-Inf give the limits 1-y and -y.  The
+** quotient by n = m*2^b, m in [1, 2), is corrected by its residual and
+** scaled back once (bce_ldexp_dd(): a subnormal result is rounded once
+** too).  Below kappa 2^39 the fast t's error can still decide the
+** rounding: the result is rounded with the error either way, and t taken
+** again where the two part. */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
   double h, l, c, lo, rem, sum, sum_err, err = 0.0, sah = 0.0, sal = 0.0;
