@@ -189,9 +189,10 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
       ** cancelled past that (kappa > 2^39): t again, to 2^-150 (Ziv) */
       grad_slow(az, ah, al, j, &h, &l);
     }else if( th!=0.0 && lost==0 ){
-      /* below that, t's 2^-97 (and the quotient's 2^-104) may still
-      ** decide the rounding: tested below, and t taken again if so */
-      err = fabs(th)*0x1p-97 + fabs(h)*0x1p-104;
+      /* below that, t's 2^-97 may still decide the rounding, with the
+      ** roundings of l, of the sum and of the quotient (each near 2^-105
+      ** of h, 2^-101 for all): tested below, and t taken again if so */
+      err = fabs(th)*0x1p-97 + fabs(h)*0x1p-101;
       sah = ah;
       sal = al;
     }

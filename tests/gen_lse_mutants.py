@@ -44,6 +44,12 @@ BOUND = mpf(2) ** -119
 # (window, rows): window None is the whole set as one group; (w, k) is the
 # frame ROWS w PRECEDING that ends at row k (from 0), in the rows' order.
 CASES = [
+    # the result's two parts added, not subtracted: hi is a power of two
+    # and lo more than a quarter of its ulp below it, where the grid below
+    # is half as wide (a review of the rows of reasons found these)
+    (None, [511.0, 511.541324854613]),
+    (None, [-1.5, -1.9327521295671888]),
+    (None, [1.0, 1.5413248546129183]),
     # 603: a +Inf row that asked for room instead of being counted once
     # would double the buckets' room at every such row and count it again
     (None, [INF] * 64),
