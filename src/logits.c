@@ -115,6 +115,17 @@ static int rounds_alike(double c, double lo, double e, int s){
   return bce_ldexp_dd(c, lo - e, s)==bce_ldexp_dd(c, lo + e, s);
 }
 
+/* (h + l)/n as c + *lo: c rounded, its residual h - c n exact (fma), the
+** residual plus l as *sum with its error *sum_err, over n */
+static double quotient(double h, double l, double n, double *lo, double *sum,
+                       double *sum_err){
+  double c = h/n, rem = bce_fma(-c, n, h);
+  *sum = rem + l;
+  *sum_err = bce_two_sum_err(rem, l, *sum);
+  *lo = *sum/n;
+  return c;
+}
+
 /* (h, l) = a - t to 2^-150 where the fast t is not enough: a = ah + al
 ** (the label's part, times 2^j) and t = sigmoid(-az), four doubles */
 static void grad_slow(double az, double ah, double al, int j, double *h,
@@ -152,7 +163,7 @@ static void grad_slow(double az, double ah, double al, int j, double *h,
 ** again where the two part. */
 BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
   double az = fabs(z);
-  double h, l, c, lo, rem, sum, sum_err, err = 0.0, sah = 0.0, sal = 0.0;
+  double h, l, c, lo, sum, sum_err, err = 0.0, sah = 0.0, sal = 0.0;
   int j, b = bce_ilogb(n), lost = 0;
   if( az<0x1p-6 ){
     j = grad_near_zero(y, z, &h, &l, &lost);
@@ -202,11 +213,7 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
     }
   }
   n = bce_scale(n, -b);
-  c = h/n;
-  rem = bce_fma(-c, n, h);
-  sum = rem + l;
-  sum_err = bce_two_sum_err(rem, l, sum);
-  lo = sum/n;
+  c = quotient(h, l, n, &lo, &sum, &sum_err);
   if( err!=0.0 && !rounds_alike(c, lo, err/n, -(j + b)) ){
     /* the result within the fast path's error of a midpoint: 0.500146
     ** ulp at bce_logits_grad(3.1066343707653875e-16, -35.707821543603785),
@@ -216,11 +223,7 @@ BCE_PRIVATE double bce_logits_grad(double y, double z, double n){
       h = -h;
       l = -l;
     }
-    c = h/n;
-    rem = bce_fma(-c, n, h);
-    sum = rem + l;
-    sum_err = bce_two_sum_err(rem, l, sum);
-    lo = sum/n;
+    c = quotient(h, l, n, &lo, &sum, &sum_err);
   }
   if( lost!=0 && c!=0.0 && sum_err==0.0 && bce_fma(-lo, n, sum)==0.0 ){
     /* c + lo is (h + l)/n exactly (the sum and the quotient were
