@@ -63,7 +63,8 @@ the occurrence nearest its line number) or the run fails.  The score per file is
   MUTATE_LIST=1 only list the mutants
   MUTATE_DIR    the scratch directory (default build/mutate)
   MUTATE_SAMPLE=N  every Nth mutant only (a run that must end in time)
-  MUTATE_UNTIL=HH:MM  no mutant starts after this time (UTC); the rest are
+  MUTATE_UNTIL=HH:MM  no mutant starts after this time (UTC, the next one:
+                tomorrow's when today's has passed); the rest are
                 counted as not run
   MUTATE_FULL=1 the check of the selection: for each survivor, make test
                 itself, whole, with the mutant in the copy's tree (then
@@ -1241,11 +1242,15 @@ def main():
     full = os.environ.get("MUTATE_FULL", "")
     until = 0
     if os.environ.get("MUTATE_UNTIL"):
-        # HH:MM, UTC, today: no mutant starts after it
+        # HH:MM, UTC, the next such time (tomorrow's when today's has
+        # passed: a run started at 22:40 to stop at 00:30 must not stop
+        # before it begins): no mutant starts after it
         hh, mm = os.environ["MUTATE_UNTIL"].split(":")
         now = time.gmtime()
         until = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, int(hh), int(mm), 0,
                              0, 0, 0)) - time.timezone
+        if until <= time.time():
+            until += 86400
     equivalent = load_equivalent()
 
     mutants = []
