@@ -504,6 +504,14 @@ OPTION_CASES = [
     ("cce_logits, sum, losses below 2^-1018, unweighted", 4,
      {"reduction": "sum"},
      multiclass_rows({}, [(k, z, 1) for k, z in MZTINY], True, "sum"), False),
+    # the same rows under the mean: each loss below 2^-1000 rounded to its
+    # subnormal double (the mean is a weighted average of them), no tiny
+    # sum, the state unweighted as the rows are; and with weights
+    ("cce_logits, losses below 2^-1018, unweighted", 4, {},
+     multiclass_rows({}, [(k, z, 1) for k, z in MZTINY], True), False),
+    ("cce_logits, losses below 2^-1018, weighted", 4, {},
+     multiclass_rows({}, [(k, z, w) for (k, z), w in zip(MZTINY, (3, 0.5, 2, 1.25))],
+                     True), True),
 ]
 
 # The calls that make each state of OPTION_CASES through SQL, and their
@@ -549,6 +557,11 @@ OPTION_SQL = {
         ("cce_state(column1, column2, %s)", _js([(k, x) for k, x, w in MCT])),
     "cce_logits, sum, losses below 2^-1018, unweighted":
         ("cce_logits_state(column1, column2, %s)", _js(MZTINY)),
+    "cce_logits, losses below 2^-1018, unweighted":
+        ("cce_logits_state(column1, column2, %s)", _js(MZTINY)),
+    "cce_logits, losses below 2^-1018, weighted":
+        ("cce_logits_state(column1, column2, column3, %s)",
+         _js([(k, z, w) for (k, z), w in zip(MZTINY, (3, 0.5, 2, 1.25))])),
 }
 
 # Cases whose losses below 2^-1000 keep 53 bits no double holds: the

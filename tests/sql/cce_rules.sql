@@ -25,6 +25,14 @@ INSERT INTO checks SELECT 'rule 2: cce_logits over rows of weight 0 is NULL', cc
 INSERT INTO checks SELECT 'rule 2: a row of weight 0 with an infinite loss counts for nothing',
   cce(column1, column2, column3, 0), -ln(0.5), 'ulp', 1
   FROM (VALUES (0, '[0, 1]', 0.0), (1, '[0.5, 0.5]', 2.0));
+-- a class_weight that takes a row's loss past DBL_MAX is an error, but not
+-- on a row of weight 0, which counts for nothing whatever its loss
+INSERT INTO checks SELECT 'rule 2: weight 0 on a loss class_weight takes past DBL_MAX (logits)',
+  cce_logits(column1, column2, column3, '{"class_weight": [1e308, 1e308]}'), ln(2), 'ulp', 1
+  FROM (VALUES (1, '[0, -800]', 0), (0, '[0, 0]', 1));
+INSERT INTO checks SELECT 'rule 2: weight 0 on a loss class_weight takes past DBL_MAX (probabilities)',
+  cce(column1, column2, column3, '{"class_weight": [1e308, 1e308]}'), ln(2), 'ulp', 1
+  FROM (VALUES (1, '[1, 0]', 0), (0, '[0.5, 0.5]', 1));
 INSERT INTO checks VALUES ('rule 2: cce_term of weight 0 on an infinite loss is 0',
   cce_term(0, '[0, 1]', 0, 0), 0.0, 'is', NULL);
 INSERT INTO checks VALUES ('rule 6: eps = 0, certain and wrong: +Inf', cce_term(0, '[0, 1]', 1, 0), 1e999, 'is', NULL);
