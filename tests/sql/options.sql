@@ -224,6 +224,12 @@ INSERT INTO checks SELECT 'bce_term: ln 0 of its own with pos_weight 2 is +Inf, 
   bce_term(1, 0, '{"eps": 0, "pos_weight": 2}'), 1e999, 'is', NULL;
 INSERT INTO checks SELECT 'bce_logits_term: a logit of -Inf at y = 1 with pos_weight 2 is +Inf',
   bce_logits_term(1, '-inf', '{"pos_weight": 2}'), 1e999, 'is', NULL;
+-- the same for rows of JSON arrays, which take the test at pos_weight 1
+-- again through ext/array_args.c
+INSERT INTO checks SELECT 'bce_term on arrays: ln 0 of its own with pos_weight 2 is +Inf, not the overflow error',
+  bce_term('[1]', '[0]', '{"eps": 0, "pos_weight": 2}'), 1e999, 'is', NULL;
+INSERT INTO checks SELECT 'bce_logits on arrays: a logit of -Inf at y = 1 with pos_weight 2 is +Inf',
+  bce_logits('[1]', '[-1e999]', '{"pos_weight": 2}'), 1e999, 'is', NULL;
 INSERT INTO checks SELECT 'a row of weight 0 whose pos_weight would overflow its loss: 0.0, no error (rule 2)',
   bce_logits_term(1, -800, 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
 INSERT INTO checks SELECT 'the same row of weight 0 in the aggregate counts for nothing',
