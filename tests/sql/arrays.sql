@@ -127,4 +127,23 @@ INSERT INTO checks VALUES ('missing label: bce_grad of a row with no label: 0.0 
 INSERT INTO checks VALUES ('missing label: bce_logits_grad of one labelled element is the scalar''s bits',
   json_extract(bce_logits_grad('[null, 1]', '[3, 0.5]', 7), '$[1]'), bce_logits_grad(1, 0.5, 7), 'is', NULL);
 
+-- n*K past DBL_MAX: the element's gradient is divided by K, then by n, one
+-- by one; with y = 1 and p = 2^-1000 at eps 0 each step is exact (-2^1000,
+-- then / 2, / 2^1023), so the element is -2^-24 itself, and the y = 0 one
+-- 1/(1 - 1/2) / 2 / 2^1023 = 2^-1023
+INSERT INTO checks VALUES ('bce_grad on arrays, n*K past DBL_MAX: an exact element, y = 1',
+  json_extract(bce_grad('[1, 0]', '[9.332636185032189e-302, 0.5]', ieee754(1, 1023), 0), '$[0]'),
+  ieee754(-1, -24), 'is', NULL);
+INSERT INTO checks VALUES ('bce_grad on arrays, n*K past DBL_MAX: an exact element, y = 0',
+  json_extract(bce_grad('[1, 0]', '[9.332636185032189e-302, 0.5]', ieee754(1, 1023), 0), '$[1]'),
+  ieee754(1, -1023), 'is', NULL);
+-- DBL_MAX itself is a finite element, written as Python's repr() writes it,
+-- not as the 9e999 of an infinity: y = 2^-53, p = 1 - 2^-53 at eps 0 has the
+-- gradient 2^53 - 1 - 2^-53(1 + ...), whose double is 2^53 - 1, and / 2^-971
+-- that is DBL_MAX; log_softmax's first element here is -DBL_MAX - e^-DBL_MAX
+INSERT INTO checks VALUES ('rule 9: a gradient element of DBL_MAX is written as a number',
+  bce_grad('[1.1102230246251565e-16]', '[0.9999999999999999]', ieee754(1, -971), 0),
+  '[1.7976931348623157e+308]', 'is', NULL);
+INSERT INTO checks VALUES ('rule 9: a log_softmax element of -DBL_MAX is written as a number',
+  log_softmax('[0, 1.7976931348623157e308]'), '[-1.7976931348623157e+308,0.0]', 'is', NULL);
 .read tests/sql/lib/report.sql
