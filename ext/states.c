@@ -72,18 +72,18 @@ BCE_PRIVATE void bce_result_state(sqlite3_context *ctx, size_t n,
     sqlite3_result_blob(ctx, buf, (int)n, SQLITE_TRANSIENT);
     return;
   }
-  if( n>BCE_STATE_MAX && n<=BCE_STATE_MAX + BCE_STATE_OPTIONS_MAX ){
-    /* cce_d2's class sums: the options fit, the state does not */
-    bce_error(ctx, "the state is too long: %lld bytes, and a state has at "
-                   "most %d (docs/state-format.md); use fewer classes",
-              (long long)n, BCE_STATE_MAX);
-    return;
-  }
-  if( n>BCE_STATE_MAX ){
+  if( n==BCE_STATE_OPTIONS_TOO_LONG ){
     bce_error(ctx, "its options are too long for a state: a state holds "
                    "options of at most %d bytes, about 8 a number "
                    "(docs/state-format.md); use fewer classes",
               BCE_STATE_OPTIONS_MAX);
+    return;
+  }
+  if( n>BCE_STATE_MAX ){
+    /* cce_d2's class sums: the options fit, the state does not */
+    bce_error(ctx, "the state is too long: %lld bytes, and a state has at "
+                   "most %d (docs/state-format.md); use fewer classes",
+              (long long)n, BCE_STATE_MAX);
     return;
   }
   big = (unsigned char*)sqlite3_malloc((int)n);

@@ -161,7 +161,7 @@ static size_t encode(bce_mean *m, bce_state_fn fn, const bce_options *so,
   if( opt==0 ){
     /* nothing written: the caller refuses, and no state is cut */
     size_t need = bce_options_encode(so, 0, 0);
-    if( need>BCE_STATE_OPTIONS_MAX ) return BCE_STATE_MAX + need;
+    if( need>BCE_STATE_OPTIONS_MAX ) return BCE_STATE_OPTIONS_TOO_LONG;
   }
   w.p = out;
   w.n = 0;

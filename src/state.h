@@ -39,6 +39,10 @@
 ** counts and sums) is below BCE_STATE_SMALL, so that no merge of states
 ** that were read makes one past BCE_STATE_MAX. */
 #define BCE_STATE_OPTIONS_MAX (BCE_STATE_MAX - BCE_STATE_SMALL)
+/* What the encoders return for options longer than that, whatever the
+** rest: no length a state can have, so that a cce_d2 state whose class
+** sums alone pass any bound is not taken for one with long options. */
+#define BCE_STATE_OPTIONS_TOO_LONG SIZE_MAX
 
 /* Which function's loss the state is of.  Merging two kinds is an error.
 ** The functions with a clip (bce, cce) carry their eps. */
@@ -120,9 +124,9 @@ typedef struct bce_state {
 /* Writes the state of m for function fn and options o (NULL: the
 ** defaults) into out when it fits in cap bytes, and returns its length
 ** either way (a caller may size a buffer; a length past BCE_STATE_MAX,
-** options of more than BCE_STATE_OPTIONS_MAX bytes, for the caller to
-** refuse: nothing is cut); 0 when m has
-** no rows (the state is NULL, rule 2).  A state holds its options as
+** or BCE_STATE_OPTIONS_TOO_LONG for options of more than
+** BCE_STATE_OPTIONS_MAX bytes, for the caller to refuse: nothing is cut);
+** 0 when m has no rows (the state is NULL, rule 2).  A state holds its options as
 ** they act: eps always for bce and cce (o's, else m's, else the default),
 ** never for the others; no key at a value that changes nothing
 ** (pos_weight 1, smoothing 0, gamma 0, reduction "mean").  Normalizes m's
