@@ -394,6 +394,8 @@ def programs(units):
                     ".read tests/checker/must_fail.sql"], judge="checker")
     # 4. every error message
     add("errors.tsv", ["build/errors_driver", "{LIB}", "tests/errors.tsv"])
+    add("errors_options_text.tsv", ["build/errors_driver", "{LIB}",
+                                    "tests/errors_options_text.tsv"])
     # 5. the docs: the error tables (DOCS_TSV, made by run.sh's own sed
     #    lines), the worked examples; the seeds' check loads no library
     add("docs/functions.md errors", ["build/errors_driver", "{LIB}", DOCS_TSV])

@@ -540,6 +540,28 @@ static const Case cases[] = {
             " INSERT INTO t VALUES (0, 'scores');",
    .sql = "SELECT cce(y, p) FROM t",
    .error = "cce(): p must be a JSON array of probabilities, got 'scores'"},
+  /* a hex() state read as TEXT from a UTF-16 database: its conversion to
+  ** UTF-8 allocates, and a refused one is read_state()'s z==0 (make
+  ** mutate's survivors of ext/states.c read it) */
+  {.name = "bce_merge of hex() states in a UTF-16 database (text converted to UTF-8)",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(g, h);"
+            " INSERT INTO t SELECT column1, hex(bce_state(column2, column3))"
+            " FROM " GROUPED " GROUP BY column1;",
+   .sql = "SELECT bce_merge(h) FROM t",
+   .ref = "SELECT " WORKED_REF},
+  {.name = "bce_state_info of a hex() state in a UTF-16 database",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(h);"
+            " INSERT INTO t SELECT hex(bce_state(column1, column2)) FROM " WORKED ";",
+   .sql = "SELECT json_extract(bce_state_info(h), '$.loss') FROM t",
+   .ref = "SELECT " WORKED_REF},
+  /* the block of a long hex() text refused at a second state, where the
+  ** merge's context exists already (no allocation after the refusal
+  ** fails first) */
+  {.name = "bce_merge of two 130-class states as hex text",
+   .setup = BIG_STATE,
+   .sql = "SELECT bce_merge(h) FROM (SELECT h FROM big2 UNION ALL"
+          " SELECT h FROM big2)",
+   .ref = "SELECT ln(2)"},
 };
 #define N_CASES (int)(sizeof cases / sizeof cases[0])
 

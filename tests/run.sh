@@ -194,6 +194,9 @@ fi
 if step errors; then
   program tests/errors.tsv "$BUILD/errors_driver" "$LIB" tests/errors.tsv \
     ${SKIP_ERRORS:+"$SKIP_ERRORS"}
+  # rule 6 at every byte of the options texts (tests/gen_options_text_pairs.py)
+  program tests/errors_options_text.tsv "$BUILD/errors_driver" "$LIB" \
+    tests/errors_options_text.tsv
 fi
 
 # 5. The error table of docs/functions.md: each row whose input is a call

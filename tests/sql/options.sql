@@ -242,6 +242,9 @@ INSERT INTO checks SELECT 'pos_weight 1e300 on a loss of 800 stays finite',
                                                -- double (valgrind: double)
 INSERT INTO checks SELECT 'a multi-label row of weight 0 whose pos_weight would overflow its loss: 0.0 (rule 2)',
   bce_term('[1, 0]', '[1e-300, 0.5]', 0, '{"pos_weight": 1e308}'), 0.0, 'is', 0;
+INSERT INTO checks SELECT 'bce_logits over rows of arrays: a row of weight 0 whose pos_weight overflows its loss counts for nothing (rule 2)',
+  bce_logits(column1, column2, column3, '{"pos_weight": 2}'), ln(2), 'ulp', 1
+  FROM (VALUES ('[1]', '[-1.7976931348623157e308]', 0), ('[0]', '[0]', 1));
 -- a column of options, the same text in every row, of each length the
 -- byte compare of ext/aggregate.c takes its own way: 2 and 3 bytes (two
 -- 2-byte loads), 4 to 7 (two 4-byte loads), 8 (one 8-byte load) and 9
