@@ -557,6 +557,15 @@ static const Case cases[] = {
   /* the block of a long hex() text refused at a second state, where the
   ** merge's context exists already (no allocation after the refusal
   ** fails first) */
+  /* a column of options in a UTF-16 database: each row's text converted
+  ** to UTF-8 for the compare with the first row's, and a refused
+  ** conversion is the fast path's z == 0 (make mutate of ext/aggregate.c) */
+  {.name = "bce(y, p, options) over a column in a UTF-16 database",
+   .setup = "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(y, p, o);"
+            " INSERT INTO t SELECT column1, column2, '{\"eps\": 0.1}' FROM "
+            WORKED ";",
+   .sql = "SELECT bce(y, p, o) FROM t",
+   .ref = "SELECT " WORKED_REF},
   {.name = "bce_merge of two 130-class states as hex text",
    .setup = BIG_STATE,
    .sql = "SELECT bce_merge(h) FROM (SELECT h FROM big2 UNION ALL"
