@@ -46,50 +46,14 @@ import struct
 
 import mpmath
 
+# the format's pieces as the golden states write them: one second
+# implementation of docs/state-format.md, not two
+from gen_state_golden import crc32c, leb128 as leb, sum_bytes as put_sum
+
 mpmath.mp.dps = 60
 
 STATE_MAX = 131072
 STATE_SMALL = 1024
-
-
-def leb(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def put_sum(n):
-    """A sum of n units of 2^-1074: limbs of 32 bits, the span written."""
-    if n == 0:
-        return b"\x00"
-    limbs = []
-    while n:
-        limbs.append(n & 0xFFFFFFFF)
-        n >>= 32
-    lo = 0
-    while limbs[lo] == 0:
-        lo += 1
-    span = limbs[lo:]
-    return bytes([len(span), lo]) + b"".join(struct.pack("<I", x) for x in span)
-
-
-def crc32c(data):
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        table.append(c)
-    c = 0xFFFFFFFF
-    for b in data:
-        c = table[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c ^ 0xFFFFFFFF
 
 
 def cce_d2_two_rows(k):
