@@ -1418,9 +1418,12 @@ static void test_v2_large(void){
   o.n_pos_weights = 6000;
   memset(out, 0xAA, 16);
   n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
-  snprintf(name, sizeof name, "v2: three arrays of 6000: %zu bytes said, "
-           "past BCE_STATE_MAX, none written", n);
-  check(n>BCE_STATE_MAX && out[0]==0xAA, name, "fits or cut");
+  snprintf(name, sizeof name, "v2: three arrays of 6000: options past "
+           "BCE_STATE_OPTIONS_MAX said (%s), none written",
+           n==BCE_STATE_OPTIONS_TOO_LONG ? "BCE_STATE_OPTIONS_TOO_LONG"
+                                         : "a length");
+  check(n==BCE_STATE_OPTIONS_TOO_LONG && out[0]==0xAA, name,
+        "fits, cut, or a length a cce_d2 state's class sums can have");
   /* options a little past their limit in a state still short of
   ** BCE_STATE_MAX: refused too, so that no merge passes the limit */
   o.keys = BCE_OPT_CLASS_WEIGHT;
@@ -1428,7 +1431,7 @@ static void test_v2_large(void){
   n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
   snprintf(name, sizeof name, "v2: class_weight of %lld: options past "
            "BCE_STATE_OPTIONS_MAX, refused", (long long)o.n_class_weights);
-  check(n>BCE_STATE_MAX, name, "accepted");
+  check(n==BCE_STATE_OPTIONS_TOO_LONG, name, "accepted, or a length");
   o.n_class_weights--;
   n = bce_state_encode_opt(&m, BCE_STATE_CCE_LOGITS, &o, out, sizeof out);
   snprintf(name, sizeof name, "v2: class_weight of %lld: a state of %zu "
