@@ -554,9 +554,6 @@ static const Case cases[] = {
             " INSERT INTO t SELECT hex(bce_state(column1, column2)) FROM " WORKED ";",
    .sql = "SELECT json_extract(bce_state_info(h), '$.loss') FROM t",
    .ref = "SELECT " WORKED_REF},
-  /* the block of a long hex() text refused at a second state, where the
-  ** merge's context exists already (no allocation after the refusal
-  ** fails first) */
   /* a column of options in a UTF-16 database: each row's text converted
   ** to UTF-8 for the compare with the first row's, and a refused
   ** conversion is the fast path's z == 0 (make mutate of ext/aggregate.c) */
@@ -566,6 +563,9 @@ static const Case cases[] = {
             WORKED ";",
    .sql = "SELECT bce(y, p, o) FROM t",
    .ref = "SELECT " WORKED_REF},
+  /* the block of a long hex() text refused at a second state, where the
+  ** merge's context exists already (no allocation after the refusal
+  ** fails first) */
   {.name = "bce_merge of two 130-class states as hex text",
    .setup = BIG_STATE,
    .sql = "SELECT bce_merge(h) FROM (SELECT h FROM big2 UNION ALL"
